@@ -1,0 +1,168 @@
+import { existsSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Writable } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import type { Config } from './config.js';
+import { loadSecretKey } from './config.js';
+import { openDatabase, type Db } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { systemClock, type Clock } from './kernel/clock.js';
+import { Problem, problemPlugin, sendProblem } from './kernel/http.js';
+import { loggerOptions } from './kernel/logging.js';
+import { activityRoutes, createActivityService, createDispatcher, createEventRecorder, createEventStore, type Consumer, type Dispatcher } from './events/index.js';
+import { authPlugin, createPlatform, devMailRoutes, type Platform } from './platform/index.js';
+import { createOidcService, oidcRoutes } from './platform/oidc/index.js';
+
+export const API_PREFIX = '/api/v1';
+
+export interface BuildOptions {
+  config: Config;
+  /** An open database (tests pass an isolated one); otherwise opened from the config. */
+  db?: Db;
+  clock?: Clock;
+  /** Where logs go (tests capture them); stdout otherwise. */
+  logStream?: Writable;
+  /** Extra event consumers (later capabilities, tests). */
+  consumers?: Consumer[];
+  /** Start the event dispatcher loop (off in most tests, which call `drain()`). */
+  startDispatcher?: boolean;
+}
+
+export interface Multitude {
+  app: FastifyInstance;
+  db: Db;
+  platform: Platform;
+  dispatcher: Dispatcher;
+  config: Config;
+  /** Stops accepting requests, finishes those in flight, stops consumers, closes the database. */
+  close(): Promise<void>;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function findWebDist(config: Config): string | undefined {
+  const candidates = [config.webDist, join(here, '../../web/dist')].filter((p): p is string => !!p);
+  return candidates.find((p) => existsSync(join(p, 'index.html')));
+}
+
+/** The composition root: every capability is built and wired here, and only here. */
+export async function buildApp(options: BuildOptions): Promise<Multitude> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const db = options.db ?? openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: join(config.dataDir, 'multitude.db') });
+  await migrateToLatest(db);
+  const secretKey = loadSecretKey(config.dataDir);
+
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel, options.logStream),
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    // Unknown fields are rejected (400), never silently dropped.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const eventStore = createEventStore(db.dialect);
+  const recorder = createEventRecorder({ store: eventStore, clock });
+  const dispatcher = createDispatcher({ db: db.kysely, store: eventStore, clock, consumers: options.consumers ?? [], logger: app.log });
+  (recorder as unknown as { setListener(l: () => void): void }).setListener(() => dispatcher.notify());
+
+  const platform = createPlatform({ db: db.kysely, events: recorder, clock, secretKey, baseUrl: config.baseUrl, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, logger: app.log });
+  const activity = createActivityService({ db: db.kysely, store: eventStore, directory: platform.directory });
+  const oidc = createOidcService({ providers: config.oidcProviders, baseUrl: config.baseUrl, allowInsecure: config.oidcAllowInsecure, accounts: platform.accounts, db: db.kysely, secretKey });
+  const secureCookies = config.baseUrl.startsWith('https://');
+
+  await app.register(problemPlugin);
+  app.addSchema(Problem);
+  await app.register(cookie, { secret: secretKey });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'", ...config.oidcProviders.map((p) => new URL(p.issuer).origin)],
+        upgradeInsecureRequests: secureCookies ? [] : null,
+      },
+    },
+    hsts: secureCookies ? { maxAge: 31536000, includeSubDomains: true } : false,
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Multitude API', version: '1.0.0', description: 'Open data, contributions, developer platform and accountability. Errors are RFC 9457 problem+json; lists use cursor pagination (`_cursor`, `_limit`, `next`).' },
+      servers: [{ url: config.baseUrl }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'A personal access token (mtp_…)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'mt_session', description: 'Browser session; mutations also need the x-csrf-token header' },
+        },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(authPlugin, { accounts: platform.accounts, tokens: platform.tokens });
+
+  await app.register(
+    async (api) => {
+      await platform.routes(api, { secureCookies });
+      await api.register(activityRoutes, { activity, baseUrl: config.baseUrl });
+      await api.register(oidcRoutes, { oidc, secureCookies });
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    },
+    { prefix: API_PREFIX },
+  );
+
+  app.get('/healthz', { schema: { tags: ['Operations'], summary: 'Alive' } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { tags: ['Operations'], summary: 'Ready: the database answers' } }, async (request, reply) => {
+    try {
+      await db.ping();
+      return { status: 'ready', database: db.dialect };
+    } catch {
+      return sendProblem(reply, request, 'unavailable', 'The database does not answer');
+    }
+  });
+  if (config.devMail) await app.register(devMailRoutes, { mail: platform.mail });
+
+  const webDist = findWebDist(config);
+  if (webDist) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
+    if (wantsPage && webDist) return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    return sendProblem(reply, request, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`);
+  });
+
+  let mailTimer: NodeJS.Timeout | undefined;
+  if (platform.mail.smtpEnabled()) {
+    mailTimer = setInterval(() => void platform.mail.flush().catch((e: unknown) => app.log.warn({ err: String(e) }, 'mail flush failed')), 5000);
+    mailTimer.unref();
+  }
+  if (options.startDispatcher) dispatcher.start();
+
+  app.addHook('onClose', async () => {
+    clearInterval(mailTimer);
+    await dispatcher.stop();
+    await db.close();
+  });
+
+  return { app, db, platform, dispatcher, config, close: () => app.close() };
+}

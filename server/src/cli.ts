@@ -1,0 +1,159 @@
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { loadConfig, settings, type SettingKey } from './config.js';
+import { openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { buildApp } from './app.js';
+
+const serverFlags = Object.fromEntries(settings.map((s) => [s.flag, { type: 'string' as const }]));
+
+const help: Record<string, string> = {
+  main: `Usage: multitude <command> [options]
+
+Commands:
+  serve          Start the server (migrates, seeds demo content on an empty database)
+  migrate        Apply database migrations and exit
+  admin create   Create a platform administrator (or promote an existing account)
+  seed-demo      Add the demo organization and user to the database
+
+Run "multitude <command> --help" for a command's options.`,
+  serve: `Usage: multitude serve [options]
+
+Start Multitude. Every option can also be set by its environment variable.
+
+Options:
+${settings.map((s) => `  --${s.flag.padEnd(16)} ${s.help} [${s.env}, default: ${s.default || 'none'}]`).join('\n')}
+  --no-demo          Same as --demo 0
+  -h, --help         Show this help`,
+  migrate: `Usage: multitude migrate [--database-url URL] [--data-dir DIR]
+
+Apply every pending database migration, then exit. The server also migrates at start.`,
+  'admin create': `Usage: multitude admin create --email EMAIL [--handle HANDLE] [--name NAME] [--password PASSWORD]
+
+Create a platform administrator. If an account with this email exists, it is promoted.
+Without --password, a password is generated and printed once.
+Also accepts --database-url and --data-dir.`,
+  'seed-demo': `Usage: multitude seed-demo [--database-url URL] [--data-dir DIR]
+
+Add the demo organization ("demo") and the demo user, and print the demo credentials.
+Does nothing if the demo user already exists.`,
+};
+
+function configFrom(values: Record<string, unknown>) {
+  const flags: Partial<Record<SettingKey, string>> = {};
+  for (const s of settings) {
+    const v = values[s.flag];
+    if (typeof v === 'string') flags[s.key] = v;
+  }
+  if (values['no-demo']) flags.demo = '0';
+  return loadConfig(process.env, flags);
+}
+
+function printDemo(demo: { email: string; password: string; organization: string } | undefined, baseUrl: string) {
+  if (!demo) return;
+  // Printed to the terminal, not to the structured log: the log never holds passwords.
+  process.stdout.write(
+    `\n  Demo content created.\n  Sign in at ${baseUrl}/signin with\n    email:    ${demo.email}\n    password: ${demo.password}\n  Demo organization: ${baseUrl}/organizations/${demo.organization}\n\n`,
+  );
+}
+
+export async function main(argv = process.argv.slice(2)): Promise<number> {
+  const [command, sub] = argv;
+  const commandName = command === 'admin' ? `admin ${sub ?? ''}`.trim() : command;
+  const rest = argv.slice(command === 'admin' ? 2 : 1);
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    console.log(help.main);
+    return command ? 0 : 1;
+  }
+  if (!commandName || !(commandName in help)) {
+    console.error(`Unknown command: ${argv.join(' ')}\n\n${help.main}`);
+    return 2;
+  }
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: { ...serverFlags, help: { type: 'boolean', short: 'h' }, 'no-demo': { type: 'boolean' }, email: { type: 'string' }, handle: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } },
+      strict: true,
+    }));
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${help[commandName]}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(help[commandName]);
+    return 0;
+  }
+  const config = configFrom(values);
+
+  if (commandName === 'migrate') {
+    const db = openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: join(config.dataDir, 'multitude.db') });
+    try {
+      const applied = await migrateToLatest(db);
+      console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+    } finally {
+      await db.close();
+    }
+    return 0;
+  }
+
+  if (commandName === 'serve') {
+    const started = Date.now();
+    const multitude = await buildApp({ config, startDispatcher: true });
+    if (config.demo) printDemo(await multitude.platform.seedDemo(), config.baseUrl);
+    await multitude.app.listen({ port: config.port, host: config.host });
+    multitude.app.log.info({ database: multitude.db.dialect, startupMs: Date.now() - started }, `Multitude is ready on ${config.baseUrl}`);
+    let closing = false;
+    const shutdown = (signal: string) => {
+      if (closing) return;
+      closing = true;
+      multitude.app.log.info({ signal }, 'shutting down: finishing requests in flight');
+      multitude.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    return -1; // keep running
+  }
+
+  // Commands that use the services without serving HTTP.
+  const multitude = await buildApp({ config: { ...config, logLevel: 'warn' } });
+  try {
+    if (commandName === 'admin create') {
+      if (typeof values.email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(values.email)) {
+        console.error(`--email is required and must be an email address.\n\n${help['admin create']}`);
+        return 2;
+      }
+      const handle = typeof values.handle === 'string' ? values.handle : undefined;
+      if (handle && !/^[a-z0-9][a-z0-9-]{1,38}$/.test(handle)) {
+        console.error('--handle must be 2–39 lowercase letters, digits or dashes.');
+        return 2;
+      }
+      if (typeof values.password === 'string' && values.password.length < 10) {
+        console.error('--password must have at least 10 characters.');
+        return 2;
+      }
+      const result = await multitude.platform.accounts.createAdmin({ email: values.email, handle, name: values.name as string | undefined, password: values.password as string | undefined });
+      console.log(result.created ? `Created administrator @${result.user.handle} <${result.user.email}>` : `Promoted @${result.user.handle} <${result.user.email}> to administrator`);
+      if (result.password) console.log(`Password (shown once): ${result.password}`);
+      return 0;
+    }
+    if (commandName === 'seed-demo') {
+      const demo = await multitude.platform.seedDemo({ force: true });
+      if (demo) printDemo(demo, config.baseUrl);
+      else console.log('The demo content is already there.');
+      return 0;
+    }
+    return 2;
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 1;
+  } finally {
+    await multitude.close();
+  }
+}

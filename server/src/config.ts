@@ -1,0 +1,110 @@
+import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export interface OidcProviderConfig {
+  id: string;
+  name: string;
+  issuer: string;
+  clientId: string;
+  clientSecret?: string;
+  scopes?: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  baseUrl: string;
+  demo: boolean;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Expose the mail outbox at /dev/mail (on unless NODE_ENV=production). */
+  devMail: boolean;
+  logLevel: string;
+  oidcProviders: OidcProviderConfig[];
+  /** Allow http issuers for OIDC (tests, local identity providers). */
+  oidcAllowInsecure: boolean;
+  webDist: string | undefined;
+}
+
+/** Each setting, its environment variable and its CLI flag — the README's table is made from the same facts. */
+export const settings = [
+  { key: 'port', env: 'PORT', flag: 'port', help: 'TCP port to listen on', default: '3000' },
+  { key: 'host', env: 'HOST', flag: 'host', help: 'Interface to bind', default: '0.0.0.0' },
+  { key: 'dataDir', env: 'MULTITUDE_DATA_DIR', flag: 'data-dir', help: 'Data directory (SQLite file, secret key, uploads)', default: './.multitude' },
+  { key: 'databaseUrl', env: 'DATABASE_URL', flag: 'database-url', help: 'postgres://… to use PostgreSQL instead of the embedded SQLite', default: '' },
+  { key: 'redisUrl', env: 'REDIS_URL', flag: 'redis-url', help: 'redis://… for multi-instance rate limits and pub/sub', default: '' },
+  { key: 'baseUrl', env: 'MULTITUDE_BASE_URL', flag: 'base-url', help: 'Public URL of this instance (links in mails, OIDC callbacks)', default: 'http://localhost:PORT' },
+  { key: 'demo', env: 'MULTITUDE_DEMO', flag: 'demo', help: 'Seed demo content into an empty database (0 to disable)', default: '1' },
+  { key: 'smtpUrl', env: 'MULTITUDE_SMTP_URL', flag: 'smtp-url', help: 'smtp://… to send mail; otherwise mail stays in the outbox, readable at /dev/mail', default: '' },
+  { key: 'mailFrom', env: 'MULTITUDE_MAIL_FROM', flag: 'mail-from', help: 'Sender address of outgoing mail', default: 'Multitude <no-reply@localhost>' },
+  { key: 'logLevel', env: 'LOG_LEVEL', flag: 'log-level', help: 'pino log level', default: 'info' },
+  { key: 'oidcProviders', env: 'MULTITUDE_OIDC_PROVIDERS', flag: 'oidc-providers', help: 'JSON array of OpenID Connect providers [{id,name,issuer,clientId,clientSecret}]', default: '[]' },
+] as const;
+
+export type SettingKey = (typeof settings)[number]['key'];
+
+function parseBool(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
+}
+
+function parseProviders(raw: string | undefined): OidcProviderConfig[] {
+  if (!raw) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new Error('MULTITUDE_OIDC_PROVIDERS must be a JSON array');
+  }
+  if (!Array.isArray(parsed)) throw new Error('MULTITUDE_OIDC_PROVIDERS must be a JSON array');
+  return parsed.map((p: Partial<OidcProviderConfig>, i) => {
+    if (!p.id || !p.issuer || !p.clientId) throw new Error(`OIDC provider #${i} needs id, issuer and clientId`);
+    if (!/^[a-z0-9-]{1,40}$/.test(p.id)) throw new Error(`OIDC provider id "${p.id}" must match [a-z0-9-]{1,40}`);
+    return { id: p.id, name: p.name ?? p.id, issuer: p.issuer, clientId: p.clientId, clientSecret: p.clientSecret, scopes: p.scopes };
+  });
+}
+
+/** Configuration from environment variables, overridden by CLI flags (same names, kebab-case). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<Record<SettingKey, string>> = {}): Config {
+  const get = (key: SettingKey) => {
+    const setting = settings.find((s) => s.key === key)!;
+    return flags[key] ?? env[setting.env];
+  };
+  const port = Number(get('port') ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port: ${get('port')}`);
+  const databaseUrl = get('databaseUrl') || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new Error('DATABASE_URL must start with postgres:// (leave it empty for the embedded SQLite)');
+  }
+  return {
+    port,
+    host: get('host') || '0.0.0.0',
+    dataDir: resolve(get('dataDir') || './.multitude'),
+    databaseUrl,
+    redisUrl: get('redisUrl') || undefined,
+    baseUrl: (get('baseUrl') || `http://localhost:${port}`).replace(/\/$/, ''),
+    demo: parseBool(get('demo'), true),
+    smtpUrl: get('smtpUrl') || undefined,
+    mailFrom: get('mailFrom') || 'Multitude <no-reply@localhost>',
+    devMail: env.NODE_ENV !== 'production',
+    logLevel: get('logLevel') || 'info',
+    oidcProviders: parseProviders(get('oidcProviders')),
+    oidcAllowInsecure: parseBool(env.MULTITUDE_OIDC_ALLOW_INSECURE, false),
+    webDist: env.MULTITUDE_WEB_DIST,
+  };
+}
+
+/** The instance's secret key: generated on first start, then read from the data directory. */
+export function loadSecretKey(dataDir: string): string {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'secret.key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = randomBytes(32).toString('base64url');
+  writeFileSync(file, key + '\n', { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return key;
+}

@@ -1,0 +1,140 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { Clock } from '../kernel/clock.js';
+import type { StoredEvent } from './schema.js';
+import type { EventStore } from './store.js';
+
+/**
+ * A consumer of the event spine. `handle` runs inside a transaction that also advances the
+ * consumer's cursor: database effects written through `trx` are applied exactly once.
+ * Effects outside the database (mail, HTTP) are at-least-once and must be idempotent,
+ * keyed by `event.id`.
+ */
+export interface Consumer {
+  name: string;
+  /** Only these event types are handed to `handle` (the cursor still moves past the others). */
+  types?: string[];
+  handle(event: StoredEvent, trx: Kysely<Database>): Promise<void>;
+}
+
+export interface DispatcherLogger {
+  warn(obj: object, msg: string): void;
+}
+
+export interface DispatcherOptions {
+  db: Kysely<Database>;
+  store: EventStore;
+  clock: Clock;
+  consumers: Consumer[];
+  logger?: DispatcherLogger;
+  pollIntervalMs?: number;
+  batchSize?: number;
+  /** Delay before retry number `attempt` (1-based). */
+  backoffMs?: (attempt: number) => number;
+}
+
+export const defaultBackoff = (attempt: number) => Math.min(60_000, 500 * 2 ** (attempt - 1));
+
+export interface Dispatcher {
+  start(): void;
+  /** Stops polling and waits for the batch in progress. */
+  stop(): Promise<void>;
+  /** Wakes the loop now (after a local commit). */
+  notify(): void;
+  /** Runs every consumer until none has work left that it can do now. For tests and CLI. */
+  drain(): Promise<void>;
+  /** Runs one pass over every consumer; returns how many events were handled. */
+  runOnce(): Promise<number>;
+}
+
+export function createDispatcher(options: DispatcherOptions): Dispatcher {
+  const { db, store, clock, consumers } = options;
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const batchSize = options.batchSize ?? 200;
+  const backoff = options.backoffMs ?? defaultBackoff;
+  let running = false;
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<unknown> = Promise.resolve();
+  let wakeRequested = false;
+
+  async function runConsumer(consumer: Consumer): Promise<number> {
+    const now = clock.now();
+    await store.ensureCursor(db, consumer.name, now.toISOString());
+    const cursor = await store.getCursor(db, consumer.name);
+    if (!cursor) return 0;
+    // A failing consumer waits for its backoff; the others go on.
+    if (cursor.nextAttemptAt && new Date(cursor.nextAttemptAt) > now) return 0;
+    const events = await store.readAfter(db, cursor, batchSize);
+    let handled = 0;
+    for (const event of events) {
+      try {
+        const done = await db.transaction().execute(async (trx) => {
+          const locked = await store.lockCursor(trx, consumer.name);
+          // Another instance holds the cursor, or has already moved it past this event.
+          if (!locked || locked.txId > event.txId || (locked.txId === event.txId && locked.position >= event.position)) {
+            return false;
+          }
+          if (!consumer.types || consumer.types.includes(event.type)) await consumer.handle(event, trx);
+          await store.advanceCursor(trx, consumer.name, event, clock.now().toISOString());
+          return true;
+        });
+        if (!done) break;
+        handled++;
+      } catch (error) {
+        const attempts = cursor.attempts + 1;
+        const next = new Date(clock.now().getTime() + backoff(attempts));
+        const message = error instanceof Error ? error.message : String(error);
+        await store.recordFailure(db, consumer.name, attempts, next.toISOString(), message, clock.now().toISOString());
+        options.logger?.warn({ consumer: consumer.name, event: event.id, attempts, err: message }, 'event consumer failed; will retry');
+        break;
+      }
+    }
+    return handled;
+  }
+
+  async function runOnce(): Promise<number> {
+    const counts = await Promise.all(consumers.map((c) => runConsumer(c)));
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  function schedule(delay: number) {
+    if (!running) return;
+    clearTimeout(timer);
+    timer = setTimeout(tick, delay);
+  }
+
+  function tick() {
+    if (!running) return;
+    wakeRequested = false;
+    current = runOnce()
+      .catch((error: unknown) => options.logger?.warn({ err: String(error) }, 'event dispatcher pass failed'))
+      .then((handled) => schedule(handled || wakeRequested ? 0 : pollIntervalMs));
+  }
+
+  return {
+    start() {
+      if (running || consumers.length === 0) return;
+      running = true;
+      schedule(0);
+    },
+    async stop() {
+      running = false;
+      clearTimeout(timer);
+      await current;
+    },
+    notify() {
+      wakeRequested = true;
+      if (running) {
+        clearTimeout(timer);
+        // Let the current pass finish; tick chains immediately afterwards.
+        void current.then(() => schedule(0));
+      }
+    },
+    async drain() {
+      for (let i = 0; i < 10_000; i++) {
+        if ((await runOnce()) === 0) return;
+      }
+    },
+    runOnce,
+  };
+}

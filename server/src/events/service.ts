@@ -1,0 +1,47 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { decodeCursor, encodeCursor, isPositionCursor, toPage, type Page } from '../kernel/pagination.js';
+import type { ActivityItem, ActivityQuery } from './schema.js';
+import type { EventStore } from './store.js';
+
+/** What the activity feed needs to know of people and organizations (implemented by platform). */
+export interface Directory {
+  usersByIds(ids: string[]): Promise<Array<{ id: string; handle: string; name: string }>>;
+  userIdByHandle(handle: string): Promise<string | undefined>;
+  organizationsByIds(ids: string[]): Promise<Array<{ id: string; slug: string; name: string }>>;
+  organizationIdBySlug(slug: string): Promise<string | undefined>;
+}
+
+export function createActivityService(deps: { db: Kysely<Database>; store: EventStore; directory: Directory }) {
+  return {
+    /** Public events, newest first. An unknown actor or organization gives an empty page. */
+    async list(query: ActivityQuery): Promise<Page<ActivityItem>> {
+      const limit = query._limit ?? 20;
+      const before = query._cursor ? decodeCursor(query._cursor, isPositionCursor).p : undefined;
+      const actorId = query.actor ? await deps.directory.userIdByHandle(query.actor) : undefined;
+      const organizationId = query.organization ? await deps.directory.organizationIdBySlug(query.organization) : undefined;
+      if ((query.actor && !actorId) || (query.organization && !organizationId)) return { items: [], nextCursor: null };
+      const events = await deps.store.listPublic(deps.db, { type: query.type, actorId, organizationId, beforePosition: before, limit: limit + 1 });
+      const users = new Map((await deps.directory.usersByIds([...new Set(events.flatMap((e) => (e.actorId ? [e.actorId] : [])))])).map((u) => [u.id, u]));
+      const orgs = new Map((await deps.directory.organizationsByIds([...new Set(events.flatMap((e) => (e.organizationId ? [e.organizationId] : [])))])).map((o) => [o.id, o]));
+      const page = toPage(events, limit, (last) => encodeCursor({ p: last.position }));
+      return {
+        nextCursor: page.nextCursor,
+        items: page.items.map((e) => {
+          const user = e.actorId ? users.get(e.actorId) : undefined;
+          const org = e.organizationId ? orgs.get(e.organizationId) : undefined;
+          return {
+            id: e.id,
+            type: e.type,
+            actor: user ? { handle: user.handle, name: user.name } : null,
+            organization: org ? { slug: org.slug, name: org.name } : null,
+            subjectId: e.subjectId,
+            payload: e.payload,
+            occurredAt: e.occurredAt,
+          };
+        }),
+      };
+    },
+  };
+}
+export type ActivityService = ReturnType<typeof createActivityService>;

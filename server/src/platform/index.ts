@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { Clock } from '../kernel/clock.js';
+import type { EventRecorder } from '../events/recorder.js';
+import { createAccountStore } from './accounts/store.js';
+import { createAccountService } from './accounts/service.js';
+import { accountRoutes } from './accounts/routes.js';
+import { createLoginThrottle } from './accounts/login-throttle.js';
+import { createTokenStore } from './tokens/store.js';
+import { createTokenService } from './tokens/service.js';
+import { tokenRoutes } from './tokens/routes.js';
+import { createOrganizationStore } from './organizations/store.js';
+import { createOrganizationService } from './organizations/service.js';
+import { organizationRoutes } from './organizations/routes.js';
+import { createMailStore } from './mail/store.js';
+import { createMailService } from './mail/service.js';
+import { createDirectory } from './directory.js';
+import { seedDemo } from './demo.js';
+
+export { authPlugin } from './auth-plugin.js';
+export { devMailRoutes } from './mail/routes.js';
+export { can, roles, type Role, type Action } from './policy.js';
+
+export interface PlatformDeps {
+  db: Kysely<Database>;
+  events: EventRecorder;
+  clock: Clock;
+  secretKey: string;
+  baseUrl: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  logger?: { warn(o: object, m: string): void };
+}
+
+/** Builds the platform capability: accounts, sessions, tokens, organizations, mail. */
+export function createPlatform(deps: PlatformDeps) {
+  const { db, events, clock } = deps;
+  const accountStore = createAccountStore();
+  const organizationStore = createOrganizationStore();
+  const mail = createMailService({ db, store: createMailStore(), clock, smtpUrl: deps.smtpUrl, from: deps.mailFrom, logger: deps.logger });
+  const accounts = createAccountService({ db, store: accountStore, events, mail, clock, throttle: createLoginThrottle(), secretKey: deps.secretKey, baseUrl: deps.baseUrl });
+  const tokens = createTokenService({ db, store: createTokenStore(), events, clock });
+  const organizations = createOrganizationService({ db, store: organizationStore, accounts: accountStore, events, mail, clock, baseUrl: deps.baseUrl });
+  const directory = createDirectory(db, accountStore, organizationStore);
+
+  return {
+    accounts,
+    tokens,
+    organizations,
+    mail,
+    directory,
+    seedDemo: (options?: { force?: boolean }) => seedDemo({ db, accounts, accountStore, organizations }, options),
+    /** The platform's HTTP routes, to register under /api/v1. */
+    routes: async (app: FastifyInstance, opts: { secureCookies: boolean }) => {
+      await app.register(accountRoutes, { accounts, secureCookies: opts.secureCookies });
+      await app.register(tokenRoutes, { tokens });
+      await app.register(organizationRoutes, { organizations, baseUrl: deps.baseUrl });
+    },
+  };
+}
+export type Platform = ReturnType<typeof createPlatform>;

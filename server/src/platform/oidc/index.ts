@@ -1,0 +1,2 @@
+export { createOidcService, type OidcService } from './service.js';
+export { oidcRoutes } from './routes.js';

@@ -1,0 +1,37 @@
+import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { I18nProvider } from './i18n/I18nProvider';
+import { AccountPage } from './platform/account/AccountPage';
+import { AcceptInvitationPage } from './platform/auth/AcceptInvitationPage';
+import { ResetPasswordPage } from './platform/auth/ResetPasswordPage';
+import { SignInPage } from './platform/auth/SignInPage';
+import { SignUpPage } from './platform/auth/SignUpPage';
+import { VerifyEmailPage } from './platform/auth/VerifyEmailPage';
+import { HomePage } from './platform/HomePage';
+import { NotFoundPage } from './platform/NotFoundPage';
+import { OrganizationPage } from './platform/org/OrganizationPage';
+import { SessionProvider } from './session/SessionProvider';
+import { Layout } from './shell/Layout';
+
+export function App() {
+  return (
+    <I18nProvider>
+      <SessionProvider>
+        <BrowserRouter>
+          <Routes>
+            <Route element={<Layout />}>
+              <Route index element={<HomePage />} />
+              <Route path="signup" element={<SignUpPage />} />
+              <Route path="signin" element={<SignInPage />} />
+              <Route path="account" element={<AccountPage />} />
+              <Route path="organizations/:slug" element={<OrganizationPage />} />
+              <Route path="invitations/accept" element={<AcceptInvitationPage />} />
+              <Route path="verify-email" element={<VerifyEmailPage />} />
+              <Route path="reset-password" element={<ResetPasswordPage />} />
+              <Route path="*" element={<NotFoundPage />} />
+            </Route>
+          </Routes>
+        </BrowserRouter>
+      </SessionProvider>
+    </I18nProvider>
+  );
+}

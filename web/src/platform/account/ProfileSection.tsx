@@ -1,0 +1,79 @@
+import { useState, type FormEvent } from 'react';
+import { api } from '../../api/client';
+import { useAction } from '../../api/hooks';
+import type { User } from '../../api/types';
+import { useI18n } from '../../i18n/I18nProvider';
+import { useSession } from '../../session/SessionProvider';
+import { TextField } from '../../ui/Field';
+import { ErrorAlert, StatusMessage } from '../../ui/Messages';
+import { useFormErrors } from '../../ui/useFormErrors';
+import * as v from '../../ui/validate';
+
+export function ProfileSection({ user }: { user: User }) {
+  const { t, formatDate } = useI18n();
+  const { setUser } = useSession();
+  const action = useAction();
+  const errors = useFormErrors<'name'>(action);
+  const [name, setName] = useState(user.name);
+  const [saved, setSaved] = useState(false);
+
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    setSaved(false);
+    if (!errors.accept(v.validate({ name }, { name: v.required }))) return;
+    const result = await action.run(() => api.patch<User>('/me', { name: name.trim() }));
+    if (result.ok) {
+      setUser(result.value && typeof result.value === 'object' ? { ...user, ...result.value } : { ...user, name: name.trim() });
+      setSaved(true);
+    }
+  };
+
+  return (
+    <section aria-labelledby="profile-heading" className="panel">
+      <h2 id="profile-heading">{t('account.profile.heading')}</h2>
+      <dl className="details">
+        <div>
+          <dt>{t('account.profile.handle')}</dt>
+          <dd>@{user.handle}</dd>
+        </div>
+        <div>
+          <dt>{t('account.profile.email')}</dt>
+          <dd>{user.email}</dd>
+        </div>
+        <div>
+          <dt>{t('account.profile.verification')}</dt>
+          <dd>
+            {user.emailVerified ? (
+              <span className="badge badge--success">{t('account.profile.verified')}</span>
+            ) : (
+              t('account.profile.unverified')
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('account.profile.since')}</dt>
+          <dd>
+            <time dateTime={user.createdAt}>{formatDate(user.createdAt)}</time>
+          </dd>
+        </div>
+        {user.isAdmin && (
+          <div>
+            <dt>{t('account.profile.role')}</dt>
+            <dd>{t('account.profile.admin')}</dd>
+          </div>
+        )}
+      </dl>
+
+      <h3>{t('account.profile.editName')}</h3>
+      <ErrorAlert error={action.error} shownFields={['name']} />
+      <StatusMessage>{saved && t('account.profile.saved')}</StatusMessage>
+      <form onSubmit={(e) => void onSubmit(e)} noValidate className="form form--inline">
+        <TextField label={t('field.name')} autoComplete="name" required
+          value={name} onValueChange={(value) => { setName(value); setSaved(false); }} error={errors.errorFor('name')} />
+        <button type="submit" className="button" disabled={action.pending}>
+          {t('account.profile.saveName')}
+        </button>
+      </form>
+    </section>
+  );
+}

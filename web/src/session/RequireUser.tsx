@@ -1,0 +1,15 @@
+import type { ReactNode } from 'react';
+import { Navigate, useLocation } from 'react-router-dom';
+import type { User } from '../api/types';
+import { Loading } from '../ui/Messages';
+import { signInPath } from '../ui/navigation';
+import { useSession } from './SessionProvider';
+
+/** Renders children with the signed-in user, or redirects to /signin?next=…. */
+export function RequireUser({ children }: { children: (user: User) => ReactNode }) {
+  const { user, loading } = useSession();
+  const location = useLocation();
+  if (loading) return <Loading />;
+  if (!user) return <Navigate to={signInPath(`${location.pathname}${location.search}`)} replace />;
+  return <>{children(user)}</>;
+}
