@@ -76,7 +76,7 @@ export const problemPlugin = fp(async (app: FastifyInstance) => {
     if (fe.validation) {
       const errors = fe.validation.map((v) => ({
         field: fieldOf(v as never, fe.validationContext),
-        message: v.keyword === 'additionalProperties' ? 'Unknown field' : (v.message ?? 'Invalid value'),
+        message: v.keyword === 'additionalProperties' ? 'Unknown field' : v.keyword === 'required' ? 'Required' : (v.message ?? 'Invalid value'),
       }));
       const where = fe.validationContext ?? 'request';
       return sendProblem(reply, request, 'validation_failed', `Invalid ${where}: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, errors);
