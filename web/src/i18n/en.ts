@@ -31,6 +31,7 @@ export const en = {
   'common.retry': 'Try again',
   'common.actions': 'Actions',
   'common.errorPrefix': 'Error:',
+  'common.tableLabel': '{name} (table)',
 
   'error.title': 'There is a problem',
   'error.generic': 'Something went wrong. Please try again.',

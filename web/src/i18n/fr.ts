@@ -29,6 +29,7 @@ export const fr: Messages = {
   'common.retry': 'Réessayer',
   'common.actions': 'Actions',
   'common.errorPrefix': 'Erreur :',
+  'common.tableLabel': '{name} (tableau)',
 
   'error.title': 'Il y a un problème',
   'error.generic': 'Une erreur est survenue. Veuillez réessayer.',

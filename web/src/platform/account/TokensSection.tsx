@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api, seg } from '../../api/client';
 import { useAction, useApiGet } from '../../api/hooks';
 import { itemsOf, type AccessToken, type CreatedAccessToken, type Page } from '../../api/types';
+import { TableWrap } from '../../ui/TableWrap';
 import { useI18n } from '../../i18n/I18nProvider';
 import { CopyField } from '../../ui/CopyField';
 import { ErrorAlert, Loading, StatusMessage, useErrorMessage } from '../../ui/Messages';
@@ -63,7 +64,7 @@ export function TokensSection() {
       ) : items.length === 0 ? (
         <p className="empty-state">{t('tokens.empty')}</p>
       ) : (
-        <div className="table-wrap">
+        <TableWrap label={t('tokens.heading')}>
           <table>
             <caption className="visually-hidden">{t('tokens.heading')}</caption>
             <thead>
@@ -97,7 +98,7 @@ export function TokensSection() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
 
       <CreateTokenForm onCreated={onCreated} />

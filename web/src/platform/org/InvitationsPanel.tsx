@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, seg } from '../../api/client';
 import { useAction, useApiGet } from '../../api/hooks';
 import { ASSIGNABLE_ROLES, itemsOf, type Invitation, type Organization, type Page, type Role } from '../../api/types';
+import { TableWrap } from '../../ui/TableWrap';
 import { useI18n } from '../../i18n/I18nProvider';
 import { SelectField, TextField } from '../../ui/Field';
 import { ErrorAlert, Loading, StatusMessage, useErrorMessage } from '../../ui/Messages';
@@ -77,7 +78,7 @@ export function InvitationsPanel({ org }: { org: Organization }) {
         ) : items.length === 0 ? (
           <p className="empty-state">{t('inv.empty')}</p>
         ) : (
-          <div className="table-wrap">
+          <TableWrap label={t('inv.heading')}>
             <table>
               <caption className="visually-hidden">{t('inv.heading')}</caption>
               <thead>
@@ -107,7 +108,7 @@ export function InvitationsPanel({ org }: { org: Organization }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
       </section>
     </div>

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, seg } from '../../api/client';
 import { useAction, useApiGet } from '../../api/hooks';
 import { ASSIGNABLE_ROLES, isManager, itemsOf, type Member, type Organization, type Page, type Role } from '../../api/types';
+import { TableWrap } from '../../ui/TableWrap';
 import { useI18n } from '../../i18n/I18nProvider';
 import { SelectField } from '../../ui/Field';
 import { ErrorAlert, Loading, useErrorMessage } from '../../ui/Messages';
@@ -91,7 +92,7 @@ export function MembersPanel({ org, viewerHandle, onStatus, onOrgChanged }: Prop
         ) : items.length === 0 ? (
           <p className="empty-state">{t('members.empty')}</p>
         ) : (
-          <div className="table-wrap">
+          <TableWrap label={t('members.heading')}>
             <table>
               <caption className="visually-hidden">{t('members.heading')}</caption>
               <thead>
@@ -127,7 +128,7 @@ export function MembersPanel({ org, viewerHandle, onStatus, onOrgChanged }: Prop
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         )}
       </section>
 
