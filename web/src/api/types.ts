@@ -84,14 +84,14 @@ export interface Invitation {
   expiresAt: string;
 }
 
-/** Public activity entry. The shape is loosely typed on purpose: only `id` is required. */
+/** Public activity entry (GET /api/v1/activity). */
 export interface ActivityItem {
   id: string;
-  type?: string;
-  summary?: string;
-  createdAt?: string;
-  actor?: { handle: string; name?: string } | null;
-  organization?: { slug: string; name: string } | null;
+  type: string;
+  occurredAt: string;
+  actor: { handle: string; name: string } | null;
+  organization: { slug: string; name: string } | null;
+  payload: Record<string, unknown>;
 }
 
 /** Accepts `{items: [...]}` or a bare array. */

@@ -71,6 +71,13 @@ export const en = {
   'home.orgs.members': 'Members: {count}',
   'home.activity.heading': 'Recent public activity',
   'home.activity.empty': 'Nothing has happened yet. Public activity will appear here.',
+  'activity.user.registered': '{actor} joined Multitude',
+  'activity.organization.created': '{actor} created the organization',
+  'activity.organization.updated': '{actor} updated the organization',
+  'activity.organization.member_joined': '{actor} joined the organization',
+  'activity.organization.ownership_transferred': '{actor} handed over the ownership of the organization',
+  'activity.other': '{actor}: {type}',
+  'activity.someone': 'Someone',
 
   'signup.title': 'Sign up',
   'signup.heading': 'Create your account',

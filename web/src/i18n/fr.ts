@@ -69,6 +69,13 @@ export const fr: Messages = {
   'home.orgs.members': 'Membres : {count}',
   'home.activity.heading': 'Activité publique récente',
   'home.activity.empty': 'Rien ne s’est encore passé. L’activité publique apparaîtra ici.',
+  'activity.user.registered': '{actor} a rejoint Multitude',
+  'activity.organization.created': '{actor} a créé l’organisation',
+  'activity.organization.updated': '{actor} a mis à jour l’organisation',
+  'activity.organization.member_joined': '{actor} a rejoint l’organisation',
+  'activity.organization.ownership_transferred': '{actor} a transmis la propriété de l’organisation',
+  'activity.other': '{actor} : {type}',
+  'activity.someone': 'Quelqu’un',
 
   'signup.title': 'Créer un compte',
   'signup.heading': 'Créer votre compte',

@@ -40,6 +40,15 @@ function OrganizationList() {
   );
 }
 
+const describedTypes = ['user.registered', 'organization.created', 'organization.updated', 'organization.member_joined', 'organization.ownership_transferred'] as const;
+
+/** One sentence per event type, in the reader's language; unknown types fall back to their name. */
+function describeActivity(item: ActivityItem, t: ReturnType<typeof useI18n>['t']): string {
+  const actor = item.actor ? `@${item.actor.handle}` : t('activity.someone');
+  const known = describedTypes.find((type) => type === item.type);
+  return known ? t(`activity.${known}`, { actor }) : t('activity.other', { actor, type: item.type });
+}
+
 function ActivityFeed() {
   const { t, formatDateTime } = useI18n();
   const errorMessage = useErrorMessage();
@@ -54,7 +63,7 @@ function ActivityFeed() {
       {items.map((item, index) => (
         <li key={item.id ?? index} className="activity__item">
           <p>
-            {item.summary ?? [item.actor ? `@${item.actor.handle}` : null, item.type].filter(Boolean).join(' · ')}
+            {describeActivity(item, t)}
             {item.organization && (
               <>
                 {' — '}
@@ -62,11 +71,9 @@ function ActivityFeed() {
               </>
             )}
           </p>
-          {item.createdAt && (
-            <p className="muted small">
-              <time dateTime={item.createdAt}>{formatDateTime(item.createdAt)}</time>
-            </p>
-          )}
+          <p className="muted small">
+            <time dateTime={item.occurredAt}>{formatDateTime(item.occurredAt)}</time>
+          </p>
         </li>
       ))}
     </ol>

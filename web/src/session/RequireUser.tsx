@@ -7,9 +7,13 @@ import { useSession } from './SessionProvider';
 
 /** Renders children with the signed-in user, or redirects to /signin?next=…. */
 export function RequireUser({ children }: { children: (user: User) => ReactNode }) {
-  const { user, loading } = useSession();
+  const { user, loading, signedOut } = useSession();
   const location = useLocation();
   if (loading) return <Loading />;
-  if (!user) return <Navigate to={signInPath(`${location.pathname}${location.search}`)} replace />;
+  if (!user) {
+    // Just signed out from this page: go home rather than offering to sign back in.
+    const target = signedOut ? '/' : signInPath(`${location.pathname}${location.search}`);
+    return <Navigate to={target} replace />;
+  }
   return <>{children(user)}</>;
 }

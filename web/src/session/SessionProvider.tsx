@@ -13,6 +13,8 @@ export interface Session {
   setUser: (user: User | null) => void;
   /** POST /auth/logout, then forget the user. Throws if the server refuses. */
   signOut: () => Promise<void>;
+  /** True after an explicit sign-out (protected pages then go home, not to /signin). */
+  signedOut: boolean;
 }
 
 const SessionContext = createContext<Session | null>(null);
@@ -29,11 +31,13 @@ async function fetchMe(): Promise<User | null> {
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null>(null);
   const [loading, setLoading] = useState(true);
+  const [signedOut, setSignedOut] = useState(false);
 
   const refresh = useCallback(async () => {
     try {
       const me = await fetchMe();
       setUser(me);
+      if (me) setSignedOut(false);
       return me;
     } catch {
       // Server unreachable or failing: behave as signed out, pages show their own errors.
@@ -55,12 +59,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       // Already signed out on the server: just forget the user locally.
       if (!(err instanceof ApiError && err.status === 401)) throw err;
     }
+    setSignedOut(true);
     setUser(null);
   }, []);
 
   const value = useMemo<Session>(
-    () => ({ loading, user, refresh, setUser, signOut }),
-    [loading, user, refresh, signOut],
+    () => ({ loading, user, refresh, setUser, signOut, signedOut }),
+    [loading, user, refresh, signOut, signedOut],
   );
 
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;

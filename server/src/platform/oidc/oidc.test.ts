@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error oidc-provider ships no type declarations (and @types/oidc-provider is not installed)
 import ProviderModule from 'oidc-provider';
 import { createTestApp, register, type TestApp } from '../../testing/harness.js';
+import { loadSecretKey } from '../../config.js';
+import { hmac } from '../../kernel/crypto.js';
 
 // ---- The few parts of oidc-provider's API this test uses -------------------------------------------
 
@@ -106,6 +108,16 @@ async function get(url: string, jar: CookieJar, headers: Record<string, string> 
 
 const setCookieNames = (response: Response) => response.headers.getSetCookie().map((c) => c.split('=')[0]);
 
+/** A refused callback: back to the sign-in page with a reason, and no session. */
+function expectRefused(response: Response, reason: RegExp) {
+  expect(response.status).toBe(302);
+  const location = new URL(response.headers.get('location')!, 'http://x');
+  expect(location.pathname).toBe('/signin');
+  expect(location.searchParams.get('error')).toMatch(reason);
+  expect(setCookieNames(response)).not.toContain('mt_session');
+  expect(setCookieNames(response)).not.toContain('mt_csrf');
+}
+
 // ---- The world: a provider, and Multitude ---------------------------------------------------------
 
 const people = new Map<string, Person>();
@@ -188,6 +200,7 @@ beforeAll(async () => {
     interactions: { url: (_ctx: unknown, i: { uid: string }) => `/interaction/${i.uid}` },
     features: { devInteractions: { enabled: false } },
     cookies: { keys: ['cookie-key-for-tests-only'] },
+    ttl: { AuthorizationCode: 60, AccessToken: 600, IdToken: 600, Interaction: 600, Session: 3600, Grant: 3600 },
     pkce: { required: () => true },
   });
   const handler = provider.callback();
@@ -202,7 +215,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await mt?.app.close().catch(() => undefined);
   await mt?.cleanup();
   if (providerServer) await closeServer(providerServer);
 });
@@ -308,11 +320,22 @@ describe('OIDC sign-in against a real provider', () => {
     expect(Number(count.n)).toBe(1);
   });
 
+  it('takes an unverified password account back from whoever registered it (pre-hijacking)', async () => {
+    // Someone registered the address first without proving they own it.
+    const squatter = await register(mt.app, 'squat');
+    const { cookie } = await signIn(person({ email: squatter.email }));
+    const owner = await me(cookie);
+    expect(owner.body.emailVerified).toBe(true);
+    // The squatter's session and password no longer open the account.
+    expect((await me(squatter.cookie)).status).toBe(401);
+    const login = await mt.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: squatter.email, password: squatter.password } });
+    expect(login.statusCode).toBe(401);
+  });
+
   it('does not link an existing account on an unverified email', async () => {
     const existing = await register(mt.app, 'pwd');
     const { callback, cookie } = await signIn(person({ email: existing.email, email_verified: false }));
-    expect(callback.status).toBe(302);
-    expect(callback.headers.get('location')).toMatch(/^\/signin\?error=/);
+    expectRefused(callback, /already uses this email/);
     expect(cookie).toBe('');
   });
 
@@ -324,29 +347,39 @@ describe('OIDC sign-in against a real provider', () => {
     pending.next = '/evil';
     jar.set(baseUrl, 'mt_oidc', `${Buffer.from(JSON.stringify(pending)).toString('base64url')}.${mac}`);
     const response = await get(callbackUrl, jar);
-    expect(response.status).toBe(302);
-    expect(response.headers.get('location')).toMatch(/^\/signin\?error=/);
-    expect(setCookieNames(response)).not.toContain('mt_session');
+    expectRefused(response, /expired or was started elsewhere/);
     expect(jar.get(baseUrl, 'mt_session')).toBeUndefined();
+  });
+
+  it('refuses a genuinely signed pending cookie once it has expired', async () => {
+    const { callbackUrl, jar } = await toCallback(person());
+    const [body] = jar.get(baseUrl, 'mt_oidc')!.split('.');
+    const pending = JSON.parse(Buffer.from(body!, 'base64url').toString()) as { expiresAt: number };
+    pending.expiresAt = Date.now() - 1000;
+    const resealed = Buffer.from(JSON.stringify(pending)).toString('base64url');
+    jar.set(baseUrl, 'mt_oidc', `${resealed}.${hmac(loadSecretKey(mt.config.dataDir), `oidc:${resealed}`)}`);
+    expectRefused(await get(callbackUrl, jar), /expired or was started elsewhere/);
+  });
+
+  it('sends the user back with the reason when the provider answers with an error', async () => {
+    const { callbackUrl, jar } = await toCallback(person());
+    const denied = new URL(callbackUrl);
+    denied.searchParams.delete('code');
+    denied.searchParams.set('error', 'access_denied');
+    expectRefused(await get(denied.href, jar), /provider refused/);
   });
 
   it('refuses a callback without the pending cookie', async () => {
     const { callbackUrl, jar } = await toCallback(person());
     jar.set(baseUrl, 'mt_oidc', undefined);
-    const response = await get(callbackUrl, jar);
-    expect(response.status).toBe(302);
-    expect(response.headers.get('location')).toMatch(/^\/signin\?error=/);
-    expect(setCookieNames(response)).not.toContain('mt_session');
+    expectRefused(await get(callbackUrl, jar), /expired or was started elsewhere/);
   });
 
   it('refuses a callback with a wrong state', async () => {
     const { callbackUrl, jar } = await toCallback(person());
     const forged = new URL(callbackUrl);
     forged.searchParams.set('state', 'not-the-state-we-sent');
-    const response = await get(forged.href, jar);
-    expect(response.status).toBe(302);
-    expect(response.headers.get('location')).toMatch(/^\/signin\?error=/);
-    expect(setCookieNames(response)).not.toContain('mt_session');
+    expectRefused(await get(forged.href, jar), /provider refused/);
   });
 
   it("refuses a code delivered to another browser's sign-in (login CSRF)", async () => {
@@ -354,10 +387,7 @@ describe('OIDC sign-in against a real provider', () => {
     const attacker = await toCallback(person());
     const victim = new CookieJar();
     await get(`${baseUrl}/api/v1/auth/oidc/test/start`, victim);
-    const response = await get(attacker.callbackUrl, victim);
-    expect(response.status).toBe(302);
-    expect(response.headers.get('location')).toMatch(/^\/signin\?error=/);
-    expect(setCookieNames(response)).not.toContain('mt_session');
+    expectRefused(await get(attacker.callbackUrl, victim), /provider refused/);
   });
 
   it('refuses to replay a callback (the code is single use)', async () => {
@@ -366,9 +396,7 @@ describe('OIDC sign-in against a real provider', () => {
     expect((await get(callbackUrl, jar)).status).toBe(302);
     jar.set(baseUrl, 'mt_oidc', pending);
     jar.set(baseUrl, 'mt_session', undefined);
-    const replay = await get(callbackUrl, jar);
-    expect(replay.headers.get('location')).toMatch(/^\/signin\?error=/);
-    expect(setCookieNames(replay)).not.toContain('mt_session');
+    expectRefused(await get(callbackUrl, jar), /provider refused/);
   });
 
   it('keeps `next` on this site', async () => {

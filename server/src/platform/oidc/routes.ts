@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { AppError } from '../../kernel/errors.js';
 import { problems } from '../../kernel/http.js';
 import { setSessionCookies } from '../auth-plugin.js';
-import type { OidcService } from './service.js';
+import { PENDING_TTL_SECONDS, type OidcService } from './service.js';
 
 const PENDING_COOKIE = 'mt_oidc';
 
@@ -21,7 +21,7 @@ export async function oidcRoutes(base: FastifyInstance, opts: { oidc: OidcServic
     schema: { tags, summary: 'Redirect to the provider to sign in', params: Params, querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false }), response: { ...problems(404, 503) } },
   }, async (request, reply) => {
     const { url, cookie } = await opts.oidc.start(request.params.provider, request.query.next);
-    reply.setCookie(PENDING_COOKIE, cookie, { path: '/api/v1/auth/oidc', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies, maxAge: 600 });
+    reply.setCookie(PENDING_COOKIE, cookie, { path: '/api/v1/auth/oidc', httpOnly: true, sameSite: 'lax', secure: opts.secureCookies, maxAge: PENDING_TTL_SECONDS });
     return reply.redirect(url, 302);
   });
 
@@ -29,10 +29,9 @@ export async function oidcRoutes(base: FastifyInstance, opts: { oidc: OidcServic
     schema: { tags, summary: "The provider's redirect back; opens a session", params: Params, querystring: Type.Object({}, { additionalProperties: true }) },
   }, async (request, reply) => {
     reply.clearCookie(PENDING_COOKIE, { path: '/api/v1/auth/oidc' });
-    // The callback URL the provider saw is the public one (MULTITUDE_BASE_URL), whatever proxied it here.
-    const current = new URL(request.url, opts.oidc.baseUrl);
+    const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
     try {
-      const { session, next } = await opts.oidc.callback(request.params.provider, current, request.cookies[PENDING_COOKIE]);
+      const { session, next } = await opts.oidc.callback(request.params.provider, query, request.cookies[PENDING_COOKIE]);
       setSessionCookies(reply, session, opts.secureCookies);
       return reply.redirect(next, 302);
     } catch (error) {

@@ -15,7 +15,12 @@ interface PendingLogin {
   nonce: string;
   verifier: string;
   next: string;
+  /** Epoch milliseconds after which the attempt is refused (the cookie's own max-age is only advisory). */
+  expiresAt: number;
 }
+
+/** How long one has to sign in at the provider; the routes give the cookie the same lifetime. */
+export const PENDING_TTL_SECONDS = 600;
 
 const safeNext = (next: string | undefined) => (next && /^\/(?!\/)[\w\-./?=&%]*$/.test(next) ? next : '/account');
 
@@ -57,6 +62,11 @@ export function createOidcService(deps: {
     return config;
   }
 
+  const discoverOrUnavailable = (p: OidcProviderConfig) =>
+    discover(p).catch(() => {
+      throw new AppError('unavailable', `The sign-in provider ${p.name} does not answer`);
+    });
+
   const redirectUri = (id: string) => `${deps.baseUrl}/api/v1/auth/oidc/${id}/callback`;
 
   const seal = (pending: PendingLogin) => {
@@ -67,17 +77,19 @@ export function createOidcService(deps: {
     const [body, mac] = (cookie ?? '').split('.');
     if (!body || !mac || !safeEqual(mac, hmac(deps.secretKey, `oidc:${body}`))) return undefined;
     try {
-      return JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as PendingLogin;
+      const pending = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as PendingLogin;
+      return typeof pending.expiresAt === 'number' && pending.expiresAt > Date.now() ? pending : undefined;
     } catch {
       return undefined;
     }
   };
 
-  async function uniqueHandle(seed: string): Promise<string> {
+  // Queried inside the sign-in transaction: on SQLite (one connection) a query outside it would wait forever.
+  async function uniqueHandle(trx: Kysely<Database>, seed: string): Promise<string> {
     const base = (seed.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'user').slice(0, 30).padEnd(2, '0');
     for (let i = 0; i < 50; i++) {
       const handle = i === 0 ? base : `${base}-${i + 1}`;
-      if (!(await store.findByHandle(deps.db, handle))) return handle;
+      if (!(await store.findByHandle(trx, handle))) return handle;
     }
     return `${base}-${Date.now().toString(36)}`;
   }
@@ -89,10 +101,15 @@ export function createOidcService(deps: {
     /** The provider's authorization URL and the sealed state to keep in a cookie. */
     async start(id: string, next?: string): Promise<{ url: string; cookie: string }> {
       const p = provider(id);
-      const config = await discover(p).catch(() => {
-        throw new AppError('unavailable', `The sign-in provider ${p.name} does not answer`);
-      });
-      const pending: PendingLogin = { provider: id, state: client.randomState(), nonce: client.randomNonce(), verifier: client.randomPKCECodeVerifier(), next: safeNext(next) };
+      const config = await discoverOrUnavailable(p);
+      const pending: PendingLogin = {
+        provider: id,
+        state: client.randomState(),
+        nonce: client.randomNonce(),
+        verifier: client.randomPKCECodeVerifier(),
+        next: safeNext(next),
+        expiresAt: Date.now() + PENDING_TTL_SECONDS * 1000,
+      };
       const url = client.buildAuthorizationUrl(config, {
         redirect_uri: redirectUri(id),
         scope: p.scopes ?? 'openid email profile',
@@ -104,18 +121,26 @@ export function createOidcService(deps: {
       return { url: url.href, cookie: seal(pending) };
     },
 
-    /** Completes the flow: finds, links or creates the account, and opens a session. */
-    async callback(id: string, currentUrl: URL, sealed: string | undefined): Promise<{ session: NewSession; next: string }> {
+    /**
+     * Completes the flow: finds, links or creates the account, and opens a session.
+     * `query` is the callback's query string (code, state, iss… or error) as the provider sent it.
+     */
+    async callback(id: string, query: string | URLSearchParams, sealed: string | undefined): Promise<{ session: NewSession; next: string }> {
       const p = provider(id);
       const pending = unseal(sealed);
       if (!pending || pending.provider !== id) throw new AppError('bad_request', 'The sign-in attempt expired or was started elsewhere; try again');
-      const config = await discover(p);
+      const config = await discoverOrUnavailable(p);
+      // The URL the provider redirected to is exactly the redirect_uri sent at start (openid-client derives the
+      // token request's redirect_uri from it), whatever path prefix a proxy stripped on the way here.
+      const currentUrl = new URL(redirectUri(id));
+      currentUrl.search = new URLSearchParams(query).toString();
       let claims: client.IDToken | undefined;
       let userInfo: client.UserInfoResponse | undefined;
       try {
         const tokens = await client.authorizationCodeGrant(config, currentUrl, { pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true });
         claims = tokens.claims();
-        if (claims && !claims.email && tokens.access_token) userInfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+        // Many providers (and OIDC's default) put scope claims in the userinfo response only.
+        if (claims && (!claims.email || claims.email_verified === undefined || !claims.name) && tokens.access_token) userInfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
       } catch (error) {
         throw new AppError('invalid_credentials', `The sign-in provider refused the sign-in: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -131,11 +156,19 @@ export function createOidcService(deps: {
         if (!userId) {
           // An existing account is linked only when the provider vouches for the email.
           const existing = email && emailVerified ? await store.findByEmail(trx, normalizeEmail(email)) : undefined;
-          if (existing) userId = existing.id;
-          else {
+          if (existing) {
+            userId = existing.id;
+            if (!existing.emailVerifiedAt) {
+              // Whoever registered this address never proved they own it; the provider just did.
+              // Close the door on account pre-hijacking: drop that password and its sessions.
+              const at = new Date().toISOString();
+              await store.updateUser(trx, existing.id, { emailVerifiedAt: at, passwordHash: null, updatedAt: at });
+              await store.deleteUserSessions(trx, existing.id);
+            }
+          } else {
             if (!email) throw new AppError('bad_request', 'The provider did not share an email address, which Multitude needs');
             if (await store.findByEmail(trx, normalizeEmail(email))) throw new AppError('conflict', 'An account already uses this email; sign in with your password, or ask the provider to verify the email');
-            const handle = await uniqueHandle(String(claims!.preferred_username ?? email.split('@')[0]));
+            const handle = await uniqueHandle(trx, String(claims!.preferred_username ?? email.split('@')[0]));
             userId = (await deps.accounts.insertUser(trx, { email, handle, name, emailVerified })).id;
           }
           await store.insertIdentity(trx, { id: newId('idn'), provider: id, subject, userId, email: email ?? null, createdAt: new Date().toISOString() });

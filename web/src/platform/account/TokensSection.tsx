@@ -36,7 +36,10 @@ export function TokensSection() {
   const onCreated = (token: CreatedAccessToken) => {
     setCreated(token);
     setStatus(t('tokens.created.status', { name: token.name }));
-    const { token: _secret, ...item } = token;
+    const item: AccessToken = {
+      id: token.id, name: token.name, prefix: token.prefix, scopes: token.scopes ?? [],
+      createdAt: token.createdAt, expiresAt: token.expiresAt ?? null, lastUsedAt: token.lastUsedAt ?? null,
+    };
     tokens.setData((current) => ({ ...current, items: [item, ...itemsOf(current)] }));
   };
 
