@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
@@ -19,6 +19,8 @@ import { loggerOptions } from './kernel/logging.js';
 import { activityRoutes, createActivityService, createDispatcher, createEventRecorder, createEventStore, type Consumer, type Dispatcher } from './events/index.js';
 import { authPlugin, createPlatform, devMailRoutes, type Platform } from './platform/index.js';
 import { createOidcService, oidcRoutes } from './platform/oidc/index.js';
+import multipart from '@fastify/multipart';
+import { createData, type Data } from './data/index.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -39,6 +41,7 @@ export interface Multitude {
   app: FastifyInstance;
   db: Db;
   platform: Platform;
+  data: Data;
   dispatcher: Dispatcher;
   config: Config;
   /** Stops accepting requests, finishes those in flight, stops consumers, closes the database. */
@@ -78,10 +81,11 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
 
   const eventStore = createEventStore(db.dialect);
   const recorder = createEventRecorder({ store: eventStore, clock });
-  const dispatcher = createDispatcher({ db: db.kysely, store: eventStore, clock, consumers: options.consumers ?? [], logger: app.log });
+  const platform = createPlatform({ db: db.kysely, events: recorder, clock, secretKey, baseUrl: config.baseUrl, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, logger: app.log });
+  const data = createData({ db, events: recorder, clock, access: platform.access, directory: platform.directory, dataDir: config.dataDir, baseUrl: config.baseUrl, name: config.name, maxUploadBytes: config.maxUploadBytes, allowPrivateUrls: config.allowPrivateUrls, logger: app.log });
+  const dispatcher = createDispatcher({ db: db.kysely, store: eventStore, clock, consumers: [...data.consumers, ...(options.consumers ?? [])], logger: app.log });
   (recorder as unknown as { setListener(l: () => void): void }).setListener(() => dispatcher.notify());
 
-  const platform = createPlatform({ db: db.kysely, events: recorder, clock, secretKey, baseUrl: config.baseUrl, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, logger: app.log });
   const activity = createActivityService({ db: db.kysely, store: eventStore, directory: platform.directory });
   const oidc = createOidcService({ providers: config.oidcProviders, baseUrl: config.baseUrl, allowInsecure: config.oidcAllowInsecure, accounts: platform.accounts, db: db.kysely, secretKey });
   const secureCookies = config.baseUrl.startsWith('https://');
@@ -119,16 +123,21 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   await app.register(authPlugin, { accounts: platform.accounts, tokens: platform.tokens });
+  // Uploads stream to the blob store, which enforces the size limit itself (413).
+  await app.register(multipart, { limits: { fileSize: config.maxUploadBytes + 1, files: 1, fields: 10, fieldSize: 10_000 } });
 
   await app.register(
     async (api) => {
       await platform.routes(api, { secureCookies });
+      await data.routes(api);
       await api.register(activityRoutes, { activity, baseUrl: config.baseUrl });
       await api.register(oidcRoutes, { oidc, secureCookies });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: API_PREFIX },
   );
+
+  await app.register(data.rootRoutes);
 
   app.get('/healthz', { schema: { tags: ['Operations'], summary: 'Alive' } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { tags: ['Operations'], summary: 'Ready: the database answers' } }, async (request, reply) => {
@@ -145,9 +154,15 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   if (webDist) {
     await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
   }
-  app.setNotFoundHandler((request, reply) => {
+  // The single-page app: unknown GET paths that accept HTML get index.html, with page-specific <head>
+  // markup (schema.org JSON-LD on dataset pages) for search engines that do not run scripts.
+  const indexHtml = webDist ? readFileSync(join(webDist, 'index.html'), 'utf8') : undefined;
+  app.setNotFoundHandler(async (request, reply) => {
     const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
-    if (wantsPage && webDist) return reply.type('text/html; charset=utf-8').sendFile('index.html');
+    if (wantsPage && indexHtml) {
+      const head = await data.pageHead(request.url.split('?')[0]!);
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(head ? indexHtml.replace('</head>', `${head}</head>`) : indexHtml);
+    }
     return sendProblem(reply, request, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`);
   });
 
@@ -156,13 +171,17 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     mailTimer = setInterval(() => void platform.mail.flush().catch((e: unknown) => app.log.warn({ err: String(e) }, 'mail flush failed')), 5000);
     mailTimer.unref();
   }
-  if (options.startDispatcher) dispatcher.start();
+  if (options.startDispatcher) {
+    dispatcher.start();
+    await data.runner.start();
+  }
 
   app.addHook('onClose', async () => {
     clearInterval(mailTimer);
+    await data.runner.stop();
     await dispatcher.stop();
     await db.close();
   });
 
-  return { app, db, platform, dispatcher, config, close: () => app.close() };
+  return { app, db, platform, data, dispatcher, config, close: () => app.close() };
 }

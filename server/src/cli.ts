@@ -49,11 +49,17 @@ function configFrom(values: Record<string, unknown>) {
   return loadConfig(process.env, flags);
 }
 
+async function seedDemo(multitude: Awaited<ReturnType<typeof buildApp>>, options: { force?: boolean } = {}) {
+  const demo = await multitude.platform.seedDemo(options);
+  if (demo) await multitude.data.seedDemo(demo.actor, demo.organization);
+  return demo;
+}
+
 function printDemo(demo: { email: string; password: string; organization: string } | undefined, baseUrl: string) {
   if (!demo) return;
   // Printed to the terminal, not to the structured log: the log never holds passwords.
   process.stdout.write(
-    `\n  Demo content created.\n  Sign in at ${baseUrl}/signin with\n    email:    ${demo.email}\n    password: ${demo.password}\n  Demo organization: ${baseUrl}/organizations/${demo.organization}\n\n`,
+    `\n  Demo content created: an organization, a user and the French communes, departments and regions (imported in the background).\n  Sign in at ${baseUrl}/signin with\n    email:    ${demo.email}\n    password: ${demo.password}\n  Demo organization: ${baseUrl}/organizations/${demo.organization}\n\n`,
   );
 }
 
@@ -100,7 +106,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   if (commandName === 'serve') {
     const started = Date.now();
     const multitude = await buildApp({ config, startDispatcher: true });
-    if (config.demo) printDemo(await multitude.platform.seedDemo(), config.baseUrl);
+    if (config.demo) printDemo(await seedDemo(multitude), config.baseUrl);
     await multitude.app.listen({ port: config.port, host: config.host });
     multitude.app.log.info({ database: multitude.db.dialect, startupMs: Date.now() - started }, `Multitude is ready on ${config.baseUrl}`);
     let closing = false;
@@ -144,7 +150,8 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
       return 0;
     }
     if (commandName === 'seed-demo') {
-      const demo = await multitude.platform.seedDemo({ force: true });
+      const demo = await seedDemo(multitude, { force: true });
+      await multitude.data.runner.drain();
       if (demo) printDemo(demo, config.baseUrl);
       else console.log('The demo content is already there.');
       return 0;

@@ -28,6 +28,12 @@ export interface Config {
   /** Allow http issuers for OIDC (tests, local identity providers). */
   oidcAllowInsecure: boolean;
   webDist: string | undefined;
+  /** The platform's name, shown as the catalog's publisher. */
+  name: string;
+  /** Largest accepted upload, in bytes. */
+  maxUploadBytes: number;
+  /** Let outbound requests (URL resources, webhooks) reach private and loopback addresses — development and tests only. */
+  allowPrivateUrls: boolean;
 }
 
 /** Each setting, its environment variable and its CLI flag — the README's table is made from the same facts. */
@@ -42,6 +48,8 @@ export const settings = [
   { key: 'smtpUrl', env: 'MULTITUDE_SMTP_URL', flag: 'smtp-url', help: 'smtp://… to send mail; otherwise mail stays in the outbox, readable at /dev/mail', default: '' },
   { key: 'mailFrom', env: 'MULTITUDE_MAIL_FROM', flag: 'mail-from', help: 'Sender address of outgoing mail', default: 'Multitude <no-reply@localhost>' },
   { key: 'logLevel', env: 'LOG_LEVEL', flag: 'log-level', help: 'pino log level', default: 'info' },
+  { key: 'name', env: 'MULTITUDE_NAME', flag: 'name', help: "The platform's name (publisher of the catalog)", default: 'Multitude' },
+  { key: 'maxUploadBytes', env: 'MULTITUDE_MAX_UPLOAD_BYTES', flag: 'max-upload-bytes', help: 'Largest accepted upload in bytes', default: '4294967296' },
   { key: 'oidcProviders', env: 'MULTITUDE_OIDC_PROVIDERS', flag: 'oidc-providers', help: 'JSON array of OpenID Connect providers [{id,name,issuer,clientId,clientSecret}]', default: '[]' },
 ] as const;
 
@@ -50,6 +58,13 @@ export type SettingKey = (typeof settings)[number]['key'];
 function parseBool(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback;
   return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
+}
+
+function parsePositive(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer`);
+  return n;
 }
 
 function parseProviders(raw: string | undefined): OidcProviderConfig[] {
@@ -95,6 +110,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<
     oidcProviders: parseProviders(get('oidcProviders')),
     oidcAllowInsecure: parseBool(env.MULTITUDE_OIDC_ALLOW_INSECURE, false),
     webDist: env.MULTITUDE_WEB_DIST,
+    name: get('name') || 'Multitude',
+    maxUploadBytes: parsePositive(get('maxUploadBytes'), 4 * 1024 ** 3, 'MULTITUDE_MAX_UPLOAD_BYTES'),
+    allowPrivateUrls: parseBool(env.MULTITUDE_OUTBOUND_ALLOW_PRIVATE ?? env.MULTITUDE_WEBHOOKS_ALLOW_PRIVATE, false),
   };
 }
 

@@ -1,4 +1,8 @@
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { CatalogPage } from './data/catalog/CatalogPage';
+import { DatasetPage } from './data/dataset/DatasetPage';
+import { ExplorerPage } from './data/explorer/ExplorerPage';
+import { EditDatasetPage, NewDatasetPage } from './data/publish/DatasetFormPage';
 import { I18nProvider } from './i18n/I18nProvider';
 import { AccountPage } from './platform/account/AccountPage';
 import { AcceptInvitationPage } from './platform/auth/AcceptInvitationPage';
@@ -24,6 +28,11 @@ export function App() {
               <Route path="signin" element={<SignInPage />} />
               <Route path="account" element={<AccountPage />} />
               <Route path="organizations/:slug" element={<OrganizationPage />} />
+              <Route path="datasets" element={<CatalogPage />} />
+              <Route path="datasets/new" element={<NewDatasetPage />} />
+              <Route path="datasets/:slug" element={<DatasetPage />} />
+              <Route path="datasets/:slug/edit" element={<EditDatasetPage />} />
+              <Route path="datasets/:slug/resources/:id" element={<ExplorerPage />} />
               <Route path="invitations/accept" element={<AcceptInvitationPage />} />
               <Route path="verify-email" element={<VerifyEmailPage />} />
               <Route path="reset-password" element={<ResetPasswordPage />} />

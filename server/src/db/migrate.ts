@@ -1,10 +1,11 @@
 import { Migrator, type MigrationProvider } from 'kysely';
 import type { Db } from './database.js';
 import { foundation } from './migrations/001_foundation.js';
+import { data } from './migrations/002_data.js';
 import type { Migration } from './migrations/types.js';
 
 /** Every migration, in order. Append only. */
-export const migrations: Migration[] = [foundation];
+export const migrations: Migration[] = [foundation, data];
 
 export async function migrateToLatest(db: Db): Promise<string[]> {
   const provider: MigrationProvider = {

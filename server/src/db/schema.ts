@@ -121,7 +121,7 @@ export interface EventCursorsTable {
   updatedAt: string;
 }
 
-export interface Database {
+export interface Database extends DataTables {
   users: UsersTable;
   sessions: SessionsTable;
   personalTokens: PersonalTokensTable;
@@ -133,4 +133,102 @@ export interface Database {
   mailOutbox: MailOutboxTable;
   events: EventsTable;
   eventCursors: EventCursorsTable;
+}
+
+export interface DatasetsTable {
+  id: string;
+  slug: string;
+  organizationId: string | null;
+  ownerId: string | null;
+  title: string;
+  description: string;
+  keywords: string;
+  themes: string;
+  license: string;
+  contactName: string | null;
+  contactEmail: string | null;
+  temporalStart: string | null;
+  temporalEnd: string | null;
+  spatial: string | null;
+  frequency: string | null;
+  status: 'draft' | 'published' | 'archived';
+  searchText: string;
+  views: number;
+  downloads: number;
+  createdAt: string;
+  updatedAt: string;
+  publishedAt: string | null;
+}
+
+export interface ResourcesTable {
+  id: string;
+  datasetId: string;
+  title: string;
+  description: string;
+  kind: 'file' | 'url';
+  url: string | null;
+  format: string | null;
+  mediaType: string | null;
+  currentVersionId: string | null;
+  latestJobId: string | null;
+  views: number;
+  downloads: number;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ResourceVersionsTable {
+  id: string;
+  resourceId: string;
+  number: number;
+  status: 'importing' | 'live' | 'failed' | 'superseded' | 'stored';
+  sha256: string | null;
+  byteSize: number | null;
+  fileName: string | null;
+  mediaType: string | null;
+  format: string | null;
+  dialect: string | null;
+  tableSchema: string | null;
+  tableName: string | null;
+  rowCount: number | null;
+  rejectedCount: number | null;
+  report: string | null;
+  diff: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: 'import';
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  resourceId: string | null;
+  versionId: string | null;
+  input: string;
+  rowsRead: number;
+  rowsRejected: number;
+  bytesRead: number;
+  totalBytes: number | null;
+  error: string | null;
+  report: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface ImportRejectionsTable {
+  versionId: string;
+  line: number;
+  reason: string;
+}
+
+export interface DataTables {
+  datasets: DatasetsTable;
+  resources: ResourcesTable;
+  resourceVersions: ResourceVersionsTable;
+  jobs: JobsTable;
+  importRejections: ImportRejectionsTable;
 }

@@ -26,5 +26,5 @@ export async function seedDemo(deps: { db: Kysely<Database>; accounts: AccountSe
     description: 'A demonstration organization: a city that opens its data and welcomes contributions. / Une organisation de démonstration : une ville qui ouvre ses données.',
     url: 'https://example.org',
   });
-  return { email: DEMO_EMAIL, password, organization: DEMO_ORGANIZATION };
+  return { email: DEMO_EMAIL, password, organization: DEMO_ORGANIZATION, actor };
 }

@@ -16,11 +16,13 @@ import { organizationRoutes } from './organizations/routes.js';
 import { createMailStore } from './mail/store.js';
 import { createMailService } from './mail/service.js';
 import { createDirectory } from './directory.js';
+import { createOrganizationAccess } from './access.js';
 import { seedDemo } from './demo.js';
 
 export { authPlugin } from './auth-plugin.js';
 export { devMailRoutes } from './mail/routes.js';
 export { can, roles, type Role, type Action } from './policy.js';
+export type { OrganizationAccess, OrganizationRef } from './access.js';
 
 export interface PlatformDeps {
   db: Kysely<Database>;
@@ -43,6 +45,7 @@ export function createPlatform(deps: PlatformDeps) {
   const tokens = createTokenService({ db, store: createTokenStore(), events, clock });
   const organizations = createOrganizationService({ db, store: organizationStore, accounts: accountStore, events, mail, clock, baseUrl: deps.baseUrl });
   const directory = createDirectory(db, accountStore, organizationStore);
+  const access = createOrganizationAccess(db, organizationStore);
 
   return {
     accounts,
@@ -50,6 +53,7 @@ export function createPlatform(deps: PlatformDeps) {
     organizations,
     mail,
     directory,
+    access,
     seedDemo: (options?: { force?: boolean }) => seedDemo({ db, accounts, accountStore, organizations }, options),
     /** The platform's HTTP routes, to register under /api/v1. */
     routes: async (app: FastifyInstance, opts: { secureCookies: boolean }) => {

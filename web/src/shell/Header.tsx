@@ -30,34 +30,36 @@ export function Header() {
           <span className="brand__name">{t('app.name')}</span>
         </Link>
         <nav aria-label={t('nav.label')} className="site-nav">
-          {!loading && (
-            <ul>
-              {user ? (
-                <>
-                  <li className="site-nav__user">
-                    <span className="visually-hidden">{t('nav.signedInAs')} </span>@{user.handle}
-                  </li>
-                  <li>
-                    <NavLink to="/account">{t('nav.account')}</NavLink>
-                  </li>
-                  <li>
-                    <button type="button" className="button button--small button--secondary" onClick={() => void onSignOut()}>
-                      {t('nav.signOut')}
-                    </button>
-                  </li>
-                </>
-              ) : (
-                <>
-                  <li>
-                    <NavLink to="/signin">{t('nav.signIn')}</NavLink>
-                  </li>
-                  <li>
-                    <NavLink to="/signup">{t('nav.signUp')}</NavLink>
-                  </li>
-                </>
-              )}
-            </ul>
-          )}
+          <ul>
+            <li>
+              <NavLink to="/datasets">{t('nav.datasets')}</NavLink>
+            </li>
+            {!loading &&
+              (user ? (
+                  <>
+                    <li className="site-nav__user">
+                      <span className="visually-hidden">{t('nav.signedInAs')} </span>@{user.handle}
+                    </li>
+                    <li>
+                      <NavLink to="/account">{t('nav.account')}</NavLink>
+                    </li>
+                    <li>
+                      <button type="button" className="button button--small button--secondary" onClick={() => void onSignOut()}>
+                        {t('nav.signOut')}
+                      </button>
+                    </li>
+                  </>
+                ) : (
+                  <>
+                    <li>
+                      <NavLink to="/signin">{t('nav.signIn')}</NavLink>
+                    </li>
+                    <li>
+                      <NavLink to="/signup">{t('nav.signUp')}</NavLink>
+                    </li>
+                  </>
+              ))}
+          </ul>
         </nav>
         <LanguageSwitch />
       </div>

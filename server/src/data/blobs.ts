@@ -1,0 +1,68 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdirSync, existsSync, statSync, rmSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform, type Readable } from 'node:stream';
+import { AppError } from '../kernel/errors.js';
+
+export interface StoredBlob {
+  sha256: string;
+  size: number;
+  path: string;
+}
+
+/**
+ * Content-addressed file store on disk (SHA-256): an upload streams to a temporary file while
+ * its hash and size are computed, then moves into place. Same content, same file.
+ * The interface is small so that S3-compatible storage can stand in later.
+ */
+export interface BlobStore {
+  put(stream: Readable, options: { maxBytes: number }): Promise<StoredBlob>;
+  path(sha256: string): string;
+  open(sha256: string): Readable;
+  exists(sha256: string): boolean;
+}
+
+export function createDiskBlobStore(root: string): BlobStore {
+  const tmp = join(root, 'tmp');
+  mkdirSync(tmp, { recursive: true });
+  const pathOf = (sha256: string) => {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AppError('bad_request', 'Invalid file hash');
+    return join(root, sha256.slice(0, 2), sha256.slice(2));
+  };
+  return {
+    async put(stream, { maxBytes }) {
+      const temporary = join(tmp, randomBytes(12).toString('hex'));
+      const hash = createHash('sha256');
+      let size = 0;
+      const meter = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          size += chunk.length;
+          if (size > maxBytes) {
+            done(new AppError('payload_too_large', `The file is larger than the limit of ${maxBytes} bytes`));
+            return;
+          }
+          hash.update(chunk);
+          done(null, chunk);
+        },
+      });
+      try {
+        await pipeline(stream, meter, createWriteStream(temporary));
+        // Multipart streams signal truncation instead of failing.
+        if ((stream as Readable & { truncated?: boolean }).truncated) throw new AppError('payload_too_large', `The file is larger than the limit of ${maxBytes} bytes`);
+      } catch (error) {
+        rmSync(temporary, { force: true });
+        throw error;
+      }
+      const sha256 = hash.digest('hex');
+      const final = pathOf(sha256);
+      mkdirSync(join(final, '..'), { recursive: true });
+      if (existsSync(final)) rmSync(temporary, { force: true });
+      else renameSync(temporary, final);
+      return { sha256, size: statSync(final).size, path: final };
+    },
+    path: pathOf,
+    open: (sha256) => createReadStream(pathOf(sha256)),
+    exists: (sha256) => existsSync(pathOf(sha256)),
+  };
+}

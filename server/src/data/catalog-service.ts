@@ -1,0 +1,86 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { readJson } from '../db/database.js';
+import type { Actor } from '../kernel/actor.js';
+import type { OrganizationAccess } from '../platform/index.js';
+import type { Directory } from '../events/service.js';
+import type { DataStore, DatasetRow } from './store.js';
+import type { DatasetService } from './datasets-service.js';
+import { buildCatalogGraph, datasetJsonLd, serializeCatalog, sitemapXml, type CatalogDataset, type CatalogFormat, type CatalogInfo } from './catalog/index.js';
+
+const MAX_CATALOG_DATASETS = 10_000;
+
+/** The harvestable catalog (DCAT-AP 3), schema.org JSON-LD of dataset pages, and the sitemap. */
+export function createCatalogService(deps: { db: Kysely<Database>; store: DataStore; datasets: DatasetService; access: OrganizationAccess; directory: Directory; baseUrl: string; name: string }) {
+  const { db, store, baseUrl } = deps;
+
+  function info(modified: string): CatalogInfo {
+    return { baseUrl, title: `${deps.name} — open data catalog`, description: `Datasets published on ${deps.name}, an open platform built with Multitude.`, publisherName: deps.name, publisherUrl: baseUrl, language: 'fr', homepage: baseUrl, modified };
+  }
+
+  async function toCatalogDatasets(rows: DatasetRow[]): Promise<CatalogDataset[]> {
+    const orgs = new Map((await deps.access.byIds([...new Set(rows.flatMap((r) => (r.organizationId ? [r.organizationId] : [])))])).map((o) => [o.id, o]));
+    const owners = new Map((await deps.directory.usersByIds([...new Set(rows.flatMap((r) => (r.ownerId ? [r.ownerId] : [])))])).map((u) => [u.id, u]));
+    const resources = await store.resourcesOf(db, rows.map((r) => r.id));
+    const versions = new Map((await store.versionsByIds(db, resources.flatMap((r) => (r.currentVersionId ? [r.currentVersionId] : [])))).map((v) => [v.id, v]));
+    return rows.map((r) => {
+      const org = r.organizationId ? orgs.get(r.organizationId) : undefined;
+      const owner = r.ownerId ? owners.get(r.ownerId) : undefined;
+      const landingPage = `${baseUrl}/datasets/${r.slug}`;
+      return {
+        slug: r.slug,
+        title: r.title,
+        description: r.description || r.title,
+        keywords: readJson<string[]>(r.keywords),
+        themes: readJson<string[]>(r.themes),
+        license: r.license,
+        publisher: org ? { name: org.name, url: `${baseUrl}/organizations/${org.slug}` } : { name: owner?.name ?? deps.name, url: owner ? `${baseUrl}/users/${owner.handle}` : baseUrl },
+        ...(r.contactName || r.contactEmail ? { contactPoint: { ...(r.contactName ? { name: r.contactName } : {}), ...(r.contactEmail ? { email: r.contactEmail } : {}) } } : {}),
+        ...(r.temporalStart || r.temporalEnd ? { temporal: { ...(r.temporalStart ? { start: r.temporalStart } : {}), ...(r.temporalEnd ? { end: r.temporalEnd } : {}) } } : {}),
+        ...(r.spatial ? { spatial: r.spatial } : {}),
+        ...(r.frequency ? { frequency: r.frequency } : {}),
+        created: r.createdAt,
+        modified: r.updatedAt,
+        landingPage,
+        distributions: resources
+          .filter((res) => res.datasetId === r.id)
+          .map((res) => {
+            const v = res.currentVersionId ? versions.get(res.currentVersionId) : undefined;
+            const resourceBase = `${baseUrl}/api/v1/datasets/${r.slug}/resources/${res.id}`;
+            return {
+              id: res.id,
+              title: res.title,
+              ...(res.description ? { description: res.description } : {}),
+              format: res.format ?? 'UNKNOWN',
+              ...(res.mediaType ? { mediaType: res.mediaType } : {}),
+              accessUrl: `${landingPage}#resource-${res.id}`,
+              ...(v?.sha256 ? { downloadUrl: `${resourceBase}/download`, byteSize: Number(v.byteSize ?? 0), checksumSha256: v.sha256 } : res.url ? { downloadUrl: res.url } : {}),
+              modified: res.updatedAt,
+            };
+          }),
+      };
+    });
+  }
+
+  return {
+    async catalog(format: CatalogFormat): Promise<string> {
+      const rows = await store.publishedDatasets(db, MAX_CATALOG_DATASETS);
+      const datasets = await toCatalogDatasets(rows);
+      return serializeCatalog(buildCatalogGraph(info(rows[0]?.updatedAt ?? new Date(0).toISOString()), datasets), format);
+    },
+
+    /** schema.org/Dataset for a published dataset page, or undefined (drafts and unknown slugs). */
+    async datasetJsonLd(actor: Actor, slug: string): Promise<Record<string, unknown> | undefined> {
+      const row = await store.findDatasetBySlug(db, slug);
+      if (!row || row.status === 'draft') return undefined;
+      const [dataset] = await toCatalogDatasets([row]);
+      return datasetJsonLd(dataset!, info(row.updatedAt));
+    },
+
+    async sitemap(): Promise<string> {
+      const rows = await store.publishedDatasets(db, 50_000 - 2);
+      return sitemapXml([{ loc: `${baseUrl}/` }, { loc: `${baseUrl}/datasets` }, ...rows.map((r) => ({ loc: `${baseUrl}/datasets/${r.slug}`, lastmod: r.updatedAt }))]);
+    },
+  };
+}
+export type CatalogService = ReturnType<typeof createCatalogService>;

@@ -1,0 +1,208 @@
+import type { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { readJson } from '../db/database.js';
+import type { Clock } from '../kernel/clock.js';
+import type { EventRecorder } from '../events/recorder.js';
+import type { Cell, SourceDialect, TableSchema } from './table-schema.js';
+import type { BlobStore } from './blobs.js';
+import type { DataStore, JobRow } from './store.js';
+import { inspect, readRows, ImportError } from './import/index.js';
+import { createTabularStore } from './tables/index.js';
+import type { Dialect } from '../db/database.js';
+
+/** What an import job needs, stored with the job so that a restarted process can run it again. */
+export interface ImportInput {
+  versionId: string;
+  sha256?: string;
+  url?: string;
+  fileName?: string;
+  mediaType?: string;
+  schema?: TableSchema;
+  dialect?: Partial<SourceDialect>;
+}
+
+export interface ImportReport {
+  rowsImported: number;
+  rowsRejected: number;
+  rejectedSample: Array<{ line: number; reason: string }>;
+  warnings: string[];
+  dialect?: SourceDialect;
+  fields?: number;
+  durationMs: number;
+  error?: string;
+}
+
+const BATCH_ROWS = 5000;
+const PROGRESS_EVERY_MS = 250;
+const SAMPLE_REJECTIONS = 100;
+
+export interface ImportRunnerDeps {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  store: DataStore;
+  blobs: BlobStore;
+  events: EventRecorder;
+  clock: Clock;
+  maxUploadBytes: number;
+  /** Fetches a remote file (URL resources); throws a clear error when it does not answer. */
+  fetchRemote: (url: string, maxBytes: number) => Promise<Readable>;
+  logger?: { warn(o: object, m: string): void; info(o: object, m: string): void };
+}
+
+/** Physical table of a resource version. */
+export const tableNameOf = (versionId: string) => `rows_${versionId.replace(/^ver_/, '')}`;
+
+/**
+ * Runs import jobs one at a time, in the background: the file is read as a stream into a new
+ * table; only when everything succeeded does the new version become live, in one transaction.
+ * A failed import drops its table and leaves the previous version live.
+ */
+export function createImportRunner(deps: ImportRunnerDeps) {
+  const { db, store, clock } = deps;
+  const tabular = createTabularStore(deps.dialect);
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  const now = () => clock.now().toISOString();
+
+  async function download(job: JobRow, input: ImportInput): Promise<string> {
+    if (input.sha256) return input.sha256;
+    const stream = await deps.fetchRemote(input.url!, deps.maxUploadBytes);
+    const blob = await deps.blobs.put(stream, { maxBytes: deps.maxUploadBytes });
+    await store.updateVersion(db, input.versionId, { sha256: blob.sha256, byteSize: blob.size });
+    await store.updateJob(db, job.id, { input: JSON.stringify({ ...input, sha256: blob.sha256 }) });
+    return blob.sha256;
+  }
+
+  async function run(job: JobRow): Promise<void> {
+    const started = Date.now();
+    const input = readJson<ImportInput>(job.input);
+    const version = await store.findVersion(db, input.versionId);
+    if (!version) return void (await store.updateJob(db, job.id, { status: 'failed', error: 'The version no longer exists', finishedAt: now() }));
+    const resource = (await store.findResourceById(db, version.resourceId))!;
+    const dataset = (await store.findDatasetById(db, resource.datasetId))!;
+    const table = tableNameOf(version.id);
+    const report: ImportReport = { rowsImported: 0, rowsRejected: 0, rejectedSample: [], warnings: [], durationMs: 0 };
+    let tableCreated = false;
+    try {
+      const sha256 = await download(job, input);
+      const path = deps.blobs.path(sha256);
+      const inspection = await inspect(path, { fileName: input.fileName ?? version.fileName ?? undefined, mediaType: input.mediaType, dialect: input.dialect });
+      const schema = input.schema ?? inspection.schema;
+      report.dialect = inspection.dialect;
+      report.warnings = inspection.warnings;
+      report.fields = schema.fields.length;
+      await tabular.createTable(db, table, schema);
+      tableCreated = true;
+      let batch: Cell[][] = [];
+      let rejected: Array<{ line: number; reason: string }> = [];
+      let lastProgress = 0;
+      let progress = { bytesRead: 0, totalBytes: Number(version.byteSize ?? 0), rowsRead: 0 };
+      const flush = async () => {
+        if (batch.length) await tabular.insertRows(db, table, schema, batch);
+        if (rejected.length) await store.insertRejections(db, version.id, rejected);
+        batch = [];
+        rejected = [];
+      };
+      for await (const result of readRows(path, inspection.dialect, schema, { onProgress: (p) => (progress = p), onWarning: (w) => void (report.warnings.length < 50 && report.warnings.push(w)) })) {
+        if ('error' in result) {
+          report.rowsRejected++;
+          rejected.push({ line: result.line, reason: result.error });
+          if (report.rejectedSample.length < SAMPLE_REJECTIONS) report.rejectedSample.push({ line: result.line, reason: result.error });
+        } else {
+          report.rowsImported++;
+          batch.push(result.values);
+        }
+        if (batch.length >= BATCH_ROWS || rejected.length >= 1000) {
+          await flush();
+          if (Date.now() - lastProgress > PROGRESS_EVERY_MS) {
+            lastProgress = Date.now();
+            await store.updateJob(db, job.id, { rowsRead: report.rowsImported + report.rowsRejected, rowsRejected: report.rowsRejected, bytesRead: progress.bytesRead, totalBytes: progress.totalBytes || null });
+          }
+        }
+        if (stopped) throw new Error('The server stopped during the import; it will run again at the next start');
+      }
+      await flush();
+      await tabular.finalize(db, table, schema);
+      report.durationMs = Date.now() - started;
+      const previous = resource.currentVersionId ? await store.findVersion(db, resource.currentVersionId) : undefined;
+      const diff = previous ? { rowsBefore: Number(previous.rowCount ?? 0), rowsAfter: report.rowsImported, fieldsAdded: fieldsDiff(schema, previous, 'added'), fieldsRemoved: fieldsDiff(schema, previous, 'removed') } : null;
+      await db.transaction().execute(async (trx) => {
+        const at = now();
+        await store.updateVersion(trx, version.id, { status: 'live', tableName: table, tableSchema: JSON.stringify(schema), dialect: JSON.stringify(inspection.dialect), rowCount: report.rowsImported, rejectedCount: report.rowsRejected, report: JSON.stringify(report), diff: diff && JSON.stringify(diff), completedAt: at });
+        if (previous) await store.updateVersion(trx, previous.id, { status: 'superseded' });
+        await store.updateResource(trx, resource.id, { currentVersionId: version.id, updatedAt: at });
+        await store.updateDataset(trx, dataset.id, { updatedAt: at });
+        await store.updateJob(trx, job.id, { status: 'succeeded', rowsRead: report.rowsImported + report.rowsRejected, rowsRejected: report.rowsRejected, bytesRead: progress.totalBytes || progress.bytesRead, totalBytes: progress.totalBytes || null, report: JSON.stringify(report), finishedAt: at });
+        await deps.events.record(trx, {
+          type: 'resource.imported',
+          actorId: job.createdBy,
+          subjectId: resource.id,
+          organizationId: dataset.organizationId,
+          visibility: dataset.status === 'draft' ? 'organization' : 'public',
+          payload: { dataset: dataset.slug, resource: resource.id, version: Number(version.number), rows: report.rowsImported, rejected: report.rowsRejected },
+        });
+      });
+      deps.events.notify();
+      // The superseded table is no longer served; its original file stays downloadable.
+      if (previous?.tableName) await tabular.dropTable(db, previous.tableName).catch(() => undefined);
+    } catch (error) {
+      const message = error instanceof ImportError || (error instanceof Error && 'status' in error) ? error.message : error instanceof Error ? `The import failed: ${error.message}` : String(error);
+      report.error = message;
+      report.durationMs = Date.now() - started;
+      if (tableCreated) await tabular.dropTable(db, table).catch(() => undefined);
+      await db.transaction().execute(async (trx) => {
+        const at = now();
+        await store.updateVersion(trx, version.id, { status: 'failed', report: JSON.stringify(report), rowCount: null, completedAt: at });
+        await store.updateJob(trx, job.id, { status: 'failed', error: message, report: JSON.stringify(report), finishedAt: at });
+        await deps.events.record(trx, { type: 'resource.import_failed', actorId: job.createdBy, subjectId: resource.id, organizationId: dataset.organizationId, visibility: 'organization', payload: { dataset: dataset.slug, resource: resource.id, error: message } });
+      });
+      deps.events.notify();
+      if (!(error instanceof ImportError)) deps.logger?.warn({ job: job.id, err: message }, 'import failed');
+    }
+  }
+
+  async function loop() {
+    for (;;) {
+      if (stopped) return;
+      const job = await store.claimNextJob(db, now());
+      if (!job) return;
+      await run(job);
+    }
+  }
+
+  return {
+    /** Processes queued jobs now if no loop is running; returns when the queue is empty. */
+    kick(): Promise<void> {
+      if (!running) {
+        running = loop()
+          .catch((error: unknown) => deps.logger?.warn({ err: String(error) }, 'import loop failed'))
+          .finally(() => {
+            running = undefined;
+          });
+      }
+      return running;
+    },
+    async drain() {
+      while (running) await running;
+      await this.kick();
+    },
+    async start() {
+      stopped = false;
+      await store.requeueRunningJobs(db);
+      void this.kick();
+    },
+    async stop() {
+      stopped = true;
+      await running;
+    },
+  };
+}
+export type ImportRunner = ReturnType<typeof createImportRunner>;
+
+function fieldsDiff(schema: TableSchema, previous: { tableSchema: string | null }, which: 'added' | 'removed'): string[] {
+  const before = previous.tableSchema ? readJson<TableSchema>(previous.tableSchema).fields.map((f) => f.name) : [];
+  const after = schema.fields.map((f) => f.name);
+  return which === 'added' ? after.filter((n) => !before.includes(n)) : before.filter((n) => !after.includes(n));
+}
+

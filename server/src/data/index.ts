@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../db/database.js';
+import type { Clock } from '../kernel/clock.js';
+import { assertPublicUrl, fetchPublic } from '../kernel/outbound.js';
+import type { EventRecorder } from '../events/recorder.js';
+import type { Directory } from '../events/service.js';
+import type { OrganizationAccess } from '../platform/index.js';
+import { createDiskBlobStore } from './blobs.js';
+import { createDataStore } from './store.js';
+import { createDatasetService } from './datasets-service.js';
+import { createResourceService } from './resources-service.js';
+import { createRowsService } from './rows-service.js';
+import { createImportRunner } from './import-runner.js';
+import { createFootprintConsumer } from './footprint.js';
+import { dataRoutes } from './routes.js';
+import { createCatalogService } from './catalog-service.js';
+import { catalogRoutes } from './catalog-routes.js';
+import { jsonLdScript } from './catalog/index.js';
+import { seedDemoData } from './demo.js';
+import type { UserActor } from '../kernel/actor.js';
+
+export interface DataDeps {
+  db: Db;
+  events: EventRecorder;
+  clock: Clock;
+  access: OrganizationAccess;
+  directory: Directory;
+  dataDir: string;
+  baseUrl: string;
+  /** The platform's name, as publisher of the catalog. */
+  name: string;
+  maxUploadBytes: number;
+  allowPrivateUrls: boolean;
+  logger?: { warn(o: object, m: string): void; info(o: object, m: string): void };
+}
+
+/** Builds the data capability: datasets, resources, imports, the query API, downloads. */
+export function createData(deps: DataDeps) {
+  const db = deps.db.kysely;
+  const store = createDataStore();
+  const blobs = createDiskBlobStore(join(deps.dataDir, 'files'));
+  const outbound = { allowPrivate: deps.allowPrivateUrls };
+  const runner = createImportRunner({ db, dialect: deps.db.dialect, store, blobs, events: deps.events, clock: deps.clock, maxUploadBytes: deps.maxUploadBytes, fetchRemote: (url) => fetchPublic(url, outbound), logger: deps.logger });
+  const datasets = createDatasetService({ db, store, events: deps.events, clock: deps.clock, access: deps.access, directory: deps.directory });
+  const resources = createResourceService({ db, store, datasets, blobs, events: deps.events, clock: deps.clock, runner, maxUploadBytes: deps.maxUploadBytes, assertPublicUrl: (url) => assertPublicUrl(url, outbound) });
+  const rows = createRowsService({ db, dialect: deps.db.dialect, resources });
+  const catalog = createCatalogService({ db, store, datasets, access: deps.access, directory: deps.directory, baseUrl: deps.baseUrl, name: deps.name });
+  return {
+    catalog,
+    datasets,
+    resources,
+    rows,
+    runner,
+    store,
+    consumers: [createFootprintConsumer(store)],
+    /** Routes under /api/v1. */
+    routes: async (app: FastifyInstance) => {
+      await app.register(dataRoutes, { datasets, resources, rows, baseUrl: deps.baseUrl, maxUploadBytes: deps.maxUploadBytes });
+    },
+    /** Routes at the root: /catalog, /sitemap.xml. */
+    rootRoutes: async (app: FastifyInstance) => {
+      await app.register(catalogRoutes, { catalog });
+    },
+    /** Extra <head> markup for a web page: schema.org JSON-LD on dataset pages, for dataset search engines. */
+    async pageHead(path: string): Promise<string> {
+      const match = /^\/datasets\/([a-z0-9-]{1,100})\/?$/.exec(path);
+      if (!match || match[1] === 'new') return '';
+      const jsonLd = await catalog.datasetJsonLd({ kind: 'anonymous' }, match[1]!);
+      return jsonLd ? `<script type="application/ld+json">${jsonLdScript(jsonLd)}</script>` : '';
+    },
+    seedDemo: (actor: UserActor, organization: string) => seedDemoData({ datasets, resources }, actor, organization),
+  };
+}
+export type Data = ReturnType<typeof createData>;

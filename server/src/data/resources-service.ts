@@ -1,0 +1,234 @@
+import type { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { readJson } from '../db/database.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Actor, UserActor } from '../kernel/actor.js';
+import { AppError, invalid, notFound } from '../kernel/errors.js';
+import { newId } from '../kernel/ids.js';
+import type { EventRecorder } from '../events/recorder.js';
+import type { BlobStore } from './blobs.js';
+import type { DataStore, DatasetRow, JobRow, ResourceRow, VersionRow } from './store.js';
+import type { DatasetService } from './datasets-service.js';
+import type { ImportInput, ImportRunner } from './import-runner.js';
+import type { CreateUrlResourceBody, JobView, ResourceView, VersionView } from './schema.js';
+import type { TableSchema } from './table-schema.js';
+import { fieldTypes } from './table-schema.js';
+import { detectFormat, mediaTypes, TABULAR } from './formats.js';
+import { jobView, resourceView, versionView } from './views.js';
+
+export interface UploadedFile {
+  stream: Readable;
+  fileName: string;
+  mediaType?: string;
+}
+
+export interface ResourceServiceDeps {
+  db: Kysely<Database>;
+  store: DataStore;
+  datasets: DatasetService;
+  blobs: BlobStore;
+  events: EventRecorder;
+  clock: Clock;
+  runner: ImportRunner;
+  maxUploadBytes: number;
+  assertPublicUrl: (url: string) => Promise<unknown>;
+}
+
+/** What the rows API needs to query a resource's live table. */
+export interface LiveTable {
+  datasetId: string;
+  organizationId: string | null;
+  resourceId: string;
+  versionId: string;
+  table: string;
+  schema: TableSchema;
+}
+
+export type OriginalFile = { dataset: DatasetRow; resource: ResourceRow } & (
+  | { kind: 'redirect'; url: string }
+  | { kind: 'file'; stream: Readable; size: number; fileName: string; mediaType: string; sha256: string }
+);
+
+export function createResourceService(deps: ResourceServiceDeps) {
+  const { db, store, clock, events } = deps;
+  const now = () => clock.now().toISOString();
+
+  async function loadResource(actor: Actor, slug: string, id: string) {
+    const { row: dataset, editable } = await deps.datasets.load(actor, slug);
+    const resource = await store.findResource(db, dataset.id, id);
+    if (!resource) throw notFound('Resource');
+    return { dataset, resource, editable };
+  }
+
+  async function view(resource: ResourceRow): Promise<ResourceView> {
+    const version = resource.currentVersionId ? await store.findVersion(db, resource.currentVersionId) : undefined;
+    const job = resource.latestJobId ? await store.findJob(db, resource.latestJobId) : undefined;
+    return resourceView(resource, version, job, clock.now());
+  }
+
+  /** A new version of a resource from a stored file; tabular formats get an import job. */
+  async function addVersion(trx: Kysely<Database>, actor: UserActor, resource: ResourceRow, file: { sha256?: string; size?: number; fileName?: string; mediaType?: string; url?: string; format: string | null }, schema?: TableSchema): Promise<{ version: VersionRow; job?: JobRow }> {
+    const at = now();
+    const tabular = file.format !== null && TABULAR.has(file.format);
+    const version: VersionRow = {
+      id: newId('ver'),
+      resourceId: resource.id,
+      number: await store.nextVersionNumber(trx, resource.id),
+      status: tabular ? 'importing' : 'stored',
+      sha256: file.sha256 ?? null,
+      byteSize: file.size ?? null,
+      fileName: file.fileName ?? null,
+      mediaType: file.mediaType ?? null,
+      format: file.format,
+      dialect: null,
+      tableSchema: schema ? JSON.stringify(schema) : null,
+      tableName: null,
+      rowCount: null,
+      rejectedCount: null,
+      report: null,
+      diff: null,
+      createdBy: actor.userId,
+      createdAt: at,
+      completedAt: tabular ? null : at,
+    };
+    await store.insertVersion(trx, version);
+    if (!tabular) {
+      // Not tabular: the file itself is the version, live at once.
+      if (file.sha256) await store.updateResource(trx, resource.id, { currentVersionId: version.id, updatedAt: at });
+      return { version };
+    }
+    const input: ImportInput = { versionId: version.id, sha256: file.sha256, url: file.sha256 ? undefined : file.url, fileName: file.fileName, mediaType: file.mediaType, schema };
+    const job: JobRow = { id: newId('job'), kind: 'import', status: 'queued', resourceId: resource.id, versionId: version.id, input: JSON.stringify(input), rowsRead: 0, rowsRejected: 0, bytesRead: 0, totalBytes: file.size ?? null, error: null, report: null, createdBy: actor.userId, createdAt: at, startedAt: null, finishedAt: null };
+    await store.insertJob(trx, job);
+    await store.updateResource(trx, resource.id, { latestJobId: job.id, updatedAt: at });
+    return { version, job };
+  }
+
+  async function storeUpload(file: UploadedFile) {
+    const blob = await deps.blobs.put(file.stream, { maxBytes: deps.maxUploadBytes });
+    if (blob.size === 0) throw invalid('file', 'The file is empty');
+    return blob;
+  }
+
+  async function finish(resource: ResourceRow, job?: JobRow): Promise<{ resource: ResourceView; job: JobView | null }> {
+    events.notify();
+    if (job) void deps.runner.kick();
+    const fresh = (await store.findResourceById(db, resource.id))!;
+    return { resource: await view(fresh), job: job ? jobView(job, clock.now()) : null };
+  }
+
+  return {
+    async addFile(actor: UserActor, slug: string, file: UploadedFile, meta: { title?: string; description?: string }) {
+      const dataset = await deps.datasets.loadEditable(actor, slug);
+      const blob = await storeUpload(file);
+      const format = detectFormat(file.fileName, file.mediaType);
+      const at = now();
+      const resource: ResourceRow = { id: newId('res'), datasetId: dataset.id, title: meta.title?.trim() || file.fileName, description: meta.description ?? '', kind: 'file', url: null, format, mediaType: file.mediaType && file.mediaType !== 'application/octet-stream' ? file.mediaType : format ? (mediaTypes[format] ?? null) : null, currentVersionId: null, latestJobId: null, views: 0, downloads: 0, createdBy: actor.userId, createdAt: at, updatedAt: at };
+      const { job } = await db.transaction().execute(async (trx) => {
+        await store.insertResource(trx, resource);
+        const added = await addVersion(trx, actor, resource, { sha256: blob.sha256, size: blob.size, fileName: file.fileName, mediaType: resource.mediaType ?? undefined, format });
+        await events.record(trx, { type: 'resource.created', actorId: actor.userId, subjectId: resource.id, organizationId: dataset.organizationId, visibility: dataset.status === 'draft' ? 'organization' : 'public', payload: { dataset: slug, title: resource.title, format } });
+        return added;
+      });
+      return finish(resource, job);
+    },
+
+    async addUrl(actor: UserActor, slug: string, body: CreateUrlResourceBody) {
+      const dataset = await deps.datasets.loadEditable(actor, slug);
+      await deps.assertPublicUrl(body.url);
+      const format = body.format?.toUpperCase() ?? detectFormat(new URL(body.url).pathname);
+      const at = now();
+      const resource: ResourceRow = { id: newId('res'), datasetId: dataset.id, title: body.title.trim(), description: body.description ?? '', kind: 'url', url: body.url, format, mediaType: format ? (mediaTypes[format] ?? null) : null, currentVersionId: null, latestJobId: null, views: 0, downloads: 0, createdBy: actor.userId, createdAt: at, updatedAt: at };
+      const { job } = await db.transaction().execute(async (trx) => {
+        await store.insertResource(trx, resource);
+        // A remote table is fetched and imported; any other link is published as a link.
+        const added = format && TABULAR.has(format) ? await addVersion(trx, actor, resource, { url: body.url, format, fileName: new URL(body.url).pathname.split('/').pop() || undefined }) : {};
+        await events.record(trx, { type: 'resource.created', actorId: actor.userId, subjectId: resource.id, organizationId: dataset.organizationId, visibility: dataset.status === 'draft' ? 'organization' : 'public', payload: { dataset: slug, title: resource.title, format, url: body.url } });
+        return added as { job?: JobRow };
+      });
+      return finish(resource, job);
+    },
+
+    /** Uploads a new version of a resource; the current one stays live until the new one imports. */
+    async uploadVersion(actor: UserActor, slug: string, id: string, file: UploadedFile) {
+      const { resource } = await loadResource(actor, slug, id);
+      await deps.datasets.loadEditable(actor, slug);
+      const blob = await storeUpload(file);
+      const format = detectFormat(file.fileName, file.mediaType) ?? resource.format;
+      const { job } = await db.transaction().execute((trx) => addVersion(trx, actor, resource, { sha256: blob.sha256, size: blob.size, fileName: file.fileName, mediaType: file.mediaType, format }));
+      if (format !== resource.format) await store.updateResource(db, resource.id, { format });
+      return finish(resource, job);
+    },
+
+    /** Re-types a tabular resource: the publisher's edited Table Schema, applied by re-importing the current file. */
+    async retype(actor: UserActor, slug: string, id: string, schema: TableSchema) {
+      const { resource } = await loadResource(actor, slug, id);
+      await deps.datasets.loadEditable(actor, slug);
+      const current = resource.currentVersionId ? await store.findVersion(db, resource.currentVersionId) : undefined;
+      if (!current?.tableSchema || !current.sha256) throw new AppError('conflict', 'Only a tabular resource that has been imported can be re-typed');
+      const before = readJson<TableSchema>(current.tableSchema);
+      if (schema.fields.length !== before.fields.length) throw invalid('fields', `The schema must keep the ${before.fields.length} columns of the file, in order`);
+      schema.fields.forEach((f, i) => {
+        if (!fieldTypes.includes(f.type)) throw invalid(`fields.${i}.type`, `Unknown type "${f.type}"`);
+      });
+      const names = new Set(schema.fields.map((f) => f.name));
+      if (names.size !== schema.fields.length) throw invalid('fields', 'Column names must be unique');
+      const { job } = await db.transaction().execute((trx) => addVersion(trx, actor, resource, { sha256: current.sha256!, size: current.byteSize ?? undefined, fileName: current.fileName ?? undefined, mediaType: current.mediaType ?? undefined, format: current.format }, { ...schema, missingValues: schema.missingValues ?? before.missingValues }));
+      return finish(resource, job);
+    },
+
+    async get(actor: Actor, slug: string, id: string): Promise<ResourceView> {
+      const { resource } = await loadResource(actor, slug, id);
+      return view(resource);
+    },
+
+    async versions(actor: Actor, slug: string, id: string): Promise<VersionView[]> {
+      const { resource } = await loadResource(actor, slug, id);
+      return (await store.versionsOf(db, resource.id)).map(versionView);
+    },
+
+    async job(actor: Actor, id: string): Promise<JobView> {
+      const job = await store.findJob(db, id);
+      const resource = job?.resourceId ? await store.findResourceById(db, job.resourceId) : undefined;
+      const dataset = resource ? await store.findDatasetById(db, resource.datasetId) : undefined;
+      if (!job || !dataset) throw notFound('Job');
+      await deps.datasets.load(actor, dataset.slug);
+      return jobView(job, clock.now());
+    },
+
+    async rejections(actor: Actor, jobId: string, afterLine: number, limit: number) {
+      const job = await this.job(actor, jobId);
+      if (!job.versionId) return [];
+      return store.rejections(db, job.versionId, afterLine, limit);
+    },
+
+    /** The original file of the current (or a given) version, to stream to the client. */
+    async original(actor: Actor, slug: string, id: string, number?: number): Promise<OriginalFile> {
+      const { dataset, resource } = await loadResource(actor, slug, id);
+      const version = number !== undefined ? await store.findVersionByNumber(db, resource.id, number) : resource.currentVersionId ? await store.findVersion(db, resource.currentVersionId) : undefined;
+      if (!version?.sha256 || !deps.blobs.exists(version.sha256)) {
+        if (resource.kind === 'url' && resource.url && number === undefined) return { kind: 'redirect', url: resource.url, dataset, resource };
+        throw notFound('File');
+      }
+      return { kind: 'file', stream: deps.blobs.open(version.sha256), size: Number(version.byteSize ?? 0), fileName: version.fileName ?? `${resource.id}`, mediaType: version.mediaType ?? 'application/octet-stream', sha256: version.sha256, dataset, resource };
+    },
+
+    /** The live table of a tabular resource, for the query API. */
+    async liveTable(actor: Actor, slug: string, id: string): Promise<LiveTable> {
+      const { dataset, resource } = await loadResource(actor, slug, id);
+      const version = resource.currentVersionId ? await store.findVersion(db, resource.currentVersionId) : undefined;
+      if (!version || version.status !== 'live' || !version.tableName || !version.tableSchema) {
+        throw new AppError('not_found', resource.latestJobId ? 'This resource has no queryable rows yet (its import is in progress or failed; see its job)' : 'This resource is not tabular');
+      }
+      return { datasetId: dataset.id, organizationId: dataset.organizationId, resourceId: resource.id, versionId: version.id, table: version.tableName, schema: readJson(version.tableSchema) };
+    },
+
+    /** The footprint: a download is an event; the footprint consumer counts it. */
+    async recordDownload(actor: Actor, datasetId: string, organizationId: string | null, resourceId: string, format: string) {
+      await db.transaction().execute((trx) => events.record(trx, { type: 'resource.downloaded', actorId: actor.kind === 'user' ? actor.userId : null, subjectId: resourceId, organizationId, visibility: 'private', payload: { dataset: datasetId, format } }));
+      events.notify();
+    },
+  };
+}
+export type ResourceService = ResourceServiceDeps extends never ? never : ReturnType<typeof createResourceService>;

@@ -1,0 +1,445 @@
+/**
+ * Query engine over resource-version tables: pages with keyset cursors, streaming downloads,
+ * facets, counts, aggregates and column statistics. SQL text contains only generated identifiers
+ * (`c{i}`, `_id`, aliases, the checked table name); every client value is a bound parameter.
+ *
+ * Ordering: NULLs sort last in both directions, on both dialects. Ties are broken by `_id` in the
+ * direction of the first sort key. To keep single-column sorts on the column's index, a page is read
+ * in two segments when the first key is a column: its non-null rows (plain ORDER BY c [DESC], _id,
+ * served by the index), then its null rows (ORDER BY the remaining keys).
+ */
+import type { Cell, FieldType, TableSchema } from '../table-schema.js';
+import { sharedQueryCache, type QueryCache } from './cache.js';
+import { type AnyDb, checkTableName, col, decodeCell, foldText, ftsTable, Params, q as quote, readExpr, run, type TableDialect } from './physical.js';
+import { type AggregateQuery, type ColumnRef, encodeRowCursor, type Filter, type RowQuery, type SortKey } from './query.js';
+
+export interface FacetValue {
+  value: Cell;
+  count: number;
+}
+export interface ColumnStats {
+  min: Cell;
+  max: Cell;
+  nulls: number;
+  distinct: number;
+  top: FacetValue[];
+}
+/** A row: `_id` then the (selected) fields by public name. */
+export type Row = { _id: number } & Record<string, Cell>;
+/** An aggregate output row: group columns by field name, aggregates by their `_agg` key. */
+export type AggregateRow = Record<string, Cell>;
+
+export interface QueryEngine {
+  /** One page: rows keyed by field name plus `_id`; `nextCursor` null at the end. Cached (frozen result). */
+  selectRows(db: AnyDb, table: string, schema: TableSchema, query: RowQuery): Promise<{ rows: Row[]; nextCursor: string | null }>;
+  /** Every matching row in order, read in keyset batches (never the whole result in memory). Ignores `limit`; starts after the cursor if any. */
+  streamRows(db: AnyDb, table: string, schema: TableSchema, query: RowQuery, batchSize?: number): AsyncGenerator<Row>;
+  /** Per `_facet` column: top 20 values by count (ties by value), then `{ value: null }` if there are nulls. Cached. */
+  facets(db: AnyDb, table: string, schema: TableSchema, query: Pick<RowQuery, 'filters' | 'q' | 'facets'>): Promise<Record<string, FacetValue[]>>;
+  /** Matching rows under the filters and `_q`. Cached. */
+  count(db: AnyDb, table: string, schema: TableSchema, query: Pick<RowQuery, 'filters' | 'q'>): Promise<number>;
+  /** Group-by with aggregates. Cached. */
+  aggregate(db: AnyDb, table: string, schema: TableSchema, query: AggregateQuery): Promise<{ rows: AggregateRow[] }>;
+  /** Per column: min, max, nulls, distinct count, top 10 values. Cached per table. */
+  columnStats(db: AnyDb, table: string, schema: TableSchema): Promise<Record<string, ColumnStats>>;
+  readonly cache: QueryCache;
+}
+
+export interface QueryEngineOptions {
+  /** Share it with the store so writes invalidate (default: the process-wide cache). */
+  cache?: QueryCache;
+  /** Also cache pages of rows (default true: versions are immutable once finalized). */
+  cacheRows?: boolean;
+}
+
+const FACET_SIZE = 20;
+const STATS_TOP = 10;
+
+/** The main table is always aliased "t" (the FTS path joins the FTS5 table, which shares column names). */
+const phys = (ref: ColumnRef) => (ref.index < 0 ? '"t"."_id"' : `"t".${col(ref.index)}`);
+const from = (table: string) => `${quote(table)} AS "t"`;
+
+/** FTS5 query from the user's words: each word a quoted string, implicitly ANDed; no operator survives. */
+export function ftsMatchQuery(text: string): string | null {
+  const words = text.normalize('NFC').match(/[\p{L}\p{N}\p{M}]+/gu);
+  if (!words) return null;
+  return words
+    .slice(0, 32)
+    .map((w) => `"${w.replaceAll('"', '""')}"`)
+    .join(' ');
+}
+
+export function createQueryEngine(dialect: TableDialect, options: QueryEngineOptions = {}): QueryEngine {
+  const cache = options.cache ?? sharedQueryCache;
+  const nullsLast = ' NULLS LAST';
+  const cacheRows = options.cacheRows ?? true;
+
+  /** WHERE conditions for filters and `_q` (parameters pushed in text order). */
+  function conditions(p: Params, table: string, filters: readonly Filter[], q: string | null): string[] {
+    const out: string[] = [];
+    for (const f of filters) {
+      const c = phys(f);
+      const t = f.type;
+      const v = (x: Cell) => p.add(bindValue(t, x), t);
+      switch (f.op) {
+        case 'eq':
+          out.push(`${c} = ${v(f.value as Cell)}`);
+          break;
+        case 'ne':
+          out.push(f.index < 0 ? `${c} <> ${v(f.value as Cell)}` : `(${c} <> ${v(f.value as Cell)} OR ${c} IS NULL)`);
+          break;
+        case 'lt':
+          out.push(`${c} < ${v(f.value as Cell)}`);
+          break;
+        case 'lte':
+          out.push(`${c} <= ${v(f.value as Cell)}`);
+          break;
+        case 'gt':
+          out.push(`${c} > ${v(f.value as Cell)}`);
+          break;
+        case 'gte':
+          out.push(`${c} >= ${v(f.value as Cell)}`);
+          break;
+        case 'in': {
+          const list = f.value as Cell[];
+          out.push(list.length === 0 ? '1 = 0' : `${c} IN (${list.map(v).join(', ')})`);
+          break;
+        }
+        case 'contains':
+          out.push(dialect === 'sqlite' ? `instr(${c}, ${v(f.value as Cell)}) > 0` : `strpos(${c}, ${v(f.value as Cell)}) > 0`);
+          break;
+        case 'startswith': {
+          // A range (index-friendly; byte order = code point order on both dialects) plus an exact check.
+          const prefix = f.value as string;
+          const lo = v(prefix);
+          const hi = v(`${prefix}\u{10FFFF}`);
+          const exact = dialect === 'sqlite' ? `substr(${c}, 1, ${p.add([...prefix].length)}) = ${v(prefix)}` : `starts_with(${c}, ${v(prefix)})`;
+          out.push(`(${c} >= ${lo} AND ${c} < ${hi} AND ${exact})`);
+          break;
+        }
+        case 'isnull':
+          out.push(f.value ? `${c} IS NULL` : `${c} IS NOT NULL`);
+          break;
+      }
+    }
+    if (q !== null) {
+      if (dialect === 'sqlite') {
+        const match = ftsMatchQuery(q);
+        if (match === null) out.push('1 = 0');
+        else out.push(`"t"."_id" IN (SELECT rowid FROM ${quote(ftsTable(table))} WHERE ${quote(ftsTable(table))} MATCH ${p.add(match)})`);
+      } else {
+        out.push(`"t"."_fts" @@ plainto_tsquery('simple', ${p.add(foldText(q), 'string')})`);
+      }
+    }
+    return out;
+  }
+
+  function bindValue(type: FieldType | 'id', value: Cell): unknown {
+    if (type === 'boolean' && dialect === 'sqlite') return value ? 1 : 0;
+    return value;
+  }
+
+  /** Keyset condition: rows strictly after `after` in the order of `keys` (NULLs last). */
+  function keyset(p: Params, keys: readonly SortKey[], after: readonly Cell[], firstNotNull: boolean): string {
+    const first = keys[0] as SortKey;
+    if (keys.length === 2 && firstNotNull && after[0] !== null) {
+      // Row-value comparison: one index range on (c, _id).
+      const op = first.desc ? '<' : '>';
+      return `(${phys(first)}, "_id") ${op} (${p.add(bindValue(first.type, after[0] as Cell), first.type)}, ${p.add(after[1], 'id')})`;
+    }
+    const branches: string[] = [];
+    for (let j = 0; j < keys.length; j++) {
+      const k = keys[j] as SortKey;
+      const v = after[j] ?? null;
+      if (v === null) continue; // nothing sorts after NULL in this column (NULLs last)
+      const parts: string[] = [];
+      for (let i = 0; i < j; i++) {
+        const ki = keys[i] as SortKey;
+        const vi = after[i] ?? null;
+        parts.push(vi === null ? `${phys(ki)} IS NULL` : `${phys(ki)} = ${p.add(bindValue(ki.type, vi), ki.type)}`);
+      }
+      const op = k.desc ? '<' : '>';
+      const canBeNull = k.index >= 0 && !(j === 0 && firstNotNull);
+      const value = p.add(bindValue(k.type, v), k.type);
+      parts.push(canBeNull ? `(${phys(k)} ${op} ${value} OR ${phys(k)} IS NULL)` : `${phys(k)} ${op} ${value}`);
+      branches.push(parts.length === 1 ? (parts[0] as string) : `(${parts.join(' AND ')})`);
+    }
+    return branches.length === 0 ? '1 = 0' : branches.length === 1 ? (branches[0] as string) : `(${branches.join(' OR ')})`;
+  }
+
+  function orderBy(keys: readonly SortKey[], firstNotNull: boolean): string {
+    return keys.map((k, j) => `${phys(k)} ${k.desc ? 'DESC' : 'ASC'}${k.index >= 0 && !(j === 0 && firstNotNull) ? nullsLast : ''}`).join(', ');
+  }
+
+  interface Shape {
+    select: string;
+    /** [output key, alias, type] for returned fields, in output order. */
+    out: Array<[string, string, FieldType]>;
+    /** Alias and type per sort key (for the cursor). */
+    sortAlias: Array<[string, FieldType | 'id']>;
+  }
+
+  function shape(schema: TableSchema, query: RowQuery): Shape {
+    const wanted = query.fields ? query.fields.map((name) => schema.fields.findIndex((f) => f.name === name)) : schema.fields.map((_, i) => i);
+    const indexes = new Set(wanted);
+    for (const k of query.sort) if (k.index >= 0) indexes.add(k.index);
+    const select = ['"t"."_id" AS "id"'];
+    for (const i of indexes) select.push(`${readExpr(schema.fields[i]!.type, `"t".${col(i)}`, dialect)} AS "o${i}"`);
+    return {
+      select: select.join(', '),
+      out: wanted.map((i) => [schema.fields[i]!.name, `o${i}`, schema.fields[i]!.type]),
+      sortAlias: query.sort.map((k) => [k.index < 0 ? 'id' : `o${k.index}`, k.type]),
+    };
+  }
+
+  async function segment(
+    db: AnyDb,
+    table: string,
+    query: RowQuery,
+    s: Shape,
+    keys: readonly SortKey[],
+    nullCondition: string | null,
+    firstNotNull: boolean,
+    after: readonly Cell[] | null,
+    limit: number,
+  ): Promise<Record<string, unknown>[]> {
+    const p = new Params(dialect);
+    const first = keys[0] as SortKey;
+    if (dialect === 'sqlite' && query.q !== null && first.index < 0 && keys.length === 1) {
+      // Search in _id order: walk the FTS5 index in rowid order and stop at the limit, instead of
+      // materializing every match. Keyset and order on the FTS rowid, which FTS5 handles itself.
+      const fts = quote(ftsTable(table));
+      const match = ftsMatchQuery(query.q);
+      const where = [`${fts} MATCH ${p.add(match ?? '""')}`, ...conditions(p, table, query.filters, null)];
+      if (nullCondition) where.push(nullCondition);
+      if (after) where.push(`${fts}.rowid ${first.desc ? '<' : '>'} ${p.add(after[0])}`);
+      const text = `SELECT ${s.select} FROM ${fts} CROSS JOIN ${from(table)} ON "t"."_id" = ${fts}.rowid WHERE ${where.join(' AND ')} ORDER BY ${fts}.rowid ${first.desc ? 'DESC' : 'ASC'} LIMIT ${limit}`;
+      return match === null ? [] : run(db, text, p.values);
+    }
+    const where = conditions(p, table, query.filters, query.q);
+    if (nullCondition) where.push(nullCondition);
+    if (after) where.push(keyset(p, keys, after, firstNotNull));
+    const text = `SELECT ${s.select} FROM ${from(table)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${orderBy(keys, firstNotNull)} LIMIT ${limit}`;
+    return run(db, text, p.values);
+  }
+
+  /** Reads up to `limit` rows after `after`; `next` is the cursor position of the last row if more exist. */
+  async function fetchPage(db: AnyDb, table: string, schema: TableSchema, query: RowQuery, limit: number, after: readonly Cell[] | null) {
+    checkTableName(table);
+    const s = shape(schema, query);
+    const keys = query.sort;
+    const first = keys[0] as SortKey;
+    let raw: Record<string, unknown>[];
+    if (first.index < 0) {
+      raw = await segment(db, table, query, s, keys, null, false, after, limit + 1);
+    } else {
+      const c = phys(first);
+      const rest = keys.slice(1);
+      if (after && after[0] === null) {
+        raw = await segment(db, table, query, s, rest, `${c} IS NULL`, false, after.slice(1), limit + 1);
+      } else {
+        raw = await segment(db, table, query, s, keys, `${c} IS NOT NULL`, true, after, limit + 1);
+        if (raw.length < limit + 1) raw = raw.concat(await segment(db, table, query, s, rest, `${c} IS NULL`, false, null, limit + 1 - raw.length));
+      }
+    }
+    const more = raw.length > limit;
+    if (more) raw.length = limit;
+    const rows: Row[] = new Array(raw.length);
+    for (let r = 0; r < raw.length; r++) {
+      const src = raw[r] as Record<string, unknown>;
+      const row: Row = { _id: Number(src.id) };
+      for (const [key, alias, type] of s.out) row[key] = decodeCell(type, src[alias]);
+      rows[r] = row;
+    }
+    const last = raw[raw.length - 1];
+    const next = more && last ? s.sortAlias.map(([alias, type]) => (type === 'id' ? Number(last[alias]) : decodeCell(type, last[alias]))) : null;
+    return { rows, next };
+  }
+
+  function filterKey(filters: readonly Filter[], q: string | null): string {
+    const parts = filters.map((f) => JSON.stringify([f.index, f.op, f.value])).sort();
+    return JSON.stringify([parts, q]);
+  }
+
+  function whereOf(p: Params, table: string, filters: readonly Filter[], q: string | null, extra: string[] = []): string {
+    const where = [...conditions(p, table, filters, q), ...extra];
+    return where.length ? ` WHERE ${where.join(' AND ')}` : '';
+  }
+
+  async function facetOf(db: AnyDb, table: string, schema: TableSchema, index: number, filters: readonly Filter[], q: string | null): Promise<FacetValue[]> {
+    const field = schema.fields[index]!;
+    return cache.get(
+      table,
+      `facet\u0000${index}\u0000${filterKey(filters, q)}`,
+      async () => {
+        const c = col(index);
+        const p = new Params(dialect);
+        const top = await run<{ v: unknown; n: number | string }>(
+          db,
+          `SELECT ${readExpr(field.type, c, dialect)} AS "v", count(*) AS "n" FROM ${from(table)}${whereOf(p, table, filters, q, [`${c} IS NOT NULL`])} GROUP BY ${c} ORDER BY count(*) DESC, ${c} ASC LIMIT ${FACET_SIZE}`,
+          p.values,
+        );
+        const p2 = new Params(dialect);
+        const [nulls] = await run<{ n: number | string }>(db, `SELECT count(*) AS "n" FROM ${from(table)}${whereOf(p2, table, filters, q, [`${c} IS NULL`])}`, p2.values);
+        const values: FacetValue[] = top.map((r) => ({ value: decodeCell(field.type, r.v), count: Number(r.n) }));
+        if (nulls && Number(nulls.n) > 0) values.push({ value: null, count: Number(nulls.n) });
+        return values;
+      },
+      (v) => v.length * 2,
+    );
+  }
+
+  const engine: QueryEngine = {
+    cache,
+
+    async selectRows(db, table, schema, query) {
+      const compute = async () => {
+        const { rows, next } = await fetchPage(db, table, schema, query, query.limit, query.after);
+        return { rows, nextCursor: next ? encodeRowCursor(query.sort, next) : null };
+      };
+      if (!cacheRows) return compute();
+      checkTableName(table);
+      const key = `rows\u0000${JSON.stringify([query.fields, query.sort.map((k) => [k.index, k.desc]), query.limit, query.after])}\u0000${filterKey(query.filters, query.q)}`;
+      return cache.get(table, key, compute, (v) => v.rows.length * ((query.fields?.length ?? schema.fields.length) + 1));
+    },
+
+    async *streamRows(db, table, schema, query, batchSize = 1000) {
+      let after = query.after;
+      for (;;) {
+        const { rows, next } = await fetchPage(db, table, schema, query, batchSize, after);
+        yield* rows;
+        if (!next) return;
+        after = next;
+      }
+    },
+
+    async facets(db, table, schema, query) {
+      checkTableName(table);
+      const out: Record<string, FacetValue[]> = {};
+      for (const name of query.facets) {
+        const index = schema.fields.findIndex((f) => f.name === name);
+        if (index < 0) continue;
+        out[name] = await facetOf(db, table, schema, index, query.filters, query.q);
+      }
+      return out;
+    },
+
+    async count(db, table, _schema, query) {
+      checkTableName(table);
+      return cache.get(table, `count\u0000${filterKey(query.filters, query.q)}`, async () => {
+        const p = new Params(dialect);
+        const [row] = await run<{ n: number | string }>(db, `SELECT count(*) AS "n" FROM ${from(table)}${whereOf(p, table, query.filters, query.q)}`, p.values);
+        return Number(row?.n ?? 0);
+      });
+    },
+
+    async aggregate(db, table, schema, query) {
+      checkTableName(table);
+      const key = `agg\u0000${JSON.stringify([query.group.map((g) => g.index), query.aggs.map((a) => a.key), query.sort, query.limit])}\u0000${filterKey(query.filters, query.q)}`;
+      return cache.get(
+        table,
+        key,
+        async () => {
+          const select: string[] = [];
+          const aliasOf = new Map<string, string>();
+          query.group.forEach((g, i) => {
+            select.push(`${readExpr(g.type as FieldType, phys(g), dialect)} AS "g${i}"`);
+            aliasOf.set(g.field, `g${i}`);
+          });
+          query.aggs.forEach((a, i) => {
+            select.push(`${aggregateExpr(a.fn, a.column)} AS "a${i}"`);
+            aliasOf.set(a.key, `a${i}`);
+          });
+          const p = new Params(dialect);
+          // Unfiltered group-by reading other columns: one sequential scan + sorter beats walking the
+          // group column's index with a random row lookup per row (≈2× faster on 1M rows).
+          const scan =
+            dialect === 'sqlite' && query.group.length > 0 && query.filters.length === 0 && query.q === null && query.aggs.some((a) => a.column && !query.group.some((g) => g.index === a.column?.index));
+          let text = `SELECT ${select.join(', ')} FROM ${from(table)}${scan ? ' NOT INDEXED' : ''}${whereOf(p, table, query.filters, query.q)}`;
+          if (query.group.length > 0) {
+            text += ` GROUP BY ${query.group.map(phys).join(', ')}`;
+            const sort = query.sort.length > 0 ? query.sort : query.group.map((g) => ({ key: g.field, desc: false }));
+            text += ` ORDER BY ${sort.map((s) => `"${aliasOf.get(s.key)}" ${s.desc ? 'DESC' : 'ASC'}${nullsLast}`).join(', ')}`;
+            // Deterministic among ties on the requested sort: the group columns.
+            if (query.sort.length > 0) text += `, ${query.group.map((_, i) => `"g${i}" ASC${nullsLast}`).join(', ')}`;
+            text += ` LIMIT ${query.limit}`;
+          }
+          const raw = await run(db, text, p.values);
+          const rows = raw.map((r) => {
+            const row: AggregateRow = {};
+            query.group.forEach((g, i) => (row[g.field] = decodeCell(g.type as FieldType, r[`g${i}`])));
+            query.aggs.forEach((a, i) => (row[a.key] = decodeAggregate(a.fn, a.column, r[`a${i}`])));
+            return row;
+          });
+          return { rows };
+        },
+        (v) => v.rows.length * (query.group.length + query.aggs.length),
+      );
+    },
+
+    async columnStats(db, table, schema) {
+      checkTableName(table);
+      return cache.get(
+        table,
+        'stats',
+        async () => {
+          const out: Record<string, ColumnStats> = {};
+          const t = from(table);
+          for (let i = 0; i < schema.fields.length; i++) {
+            const f = schema.fields[i]!;
+            const c = col(i);
+            const one = async (text: string) => ((await run<{ v: unknown }>(db, text))[0] ?? { v: null }).v;
+            const min = await one(`SELECT ${aggregateExpr('min', { field: f.name, index: i, type: f.type })} AS "v" FROM ${t}`);
+            const max = await one(`SELECT ${aggregateExpr('max', { field: f.name, index: i, type: f.type })} AS "v" FROM ${t}`);
+            const nulls = await one(`SELECT count(*) AS "v" FROM ${t} WHERE ${c} IS NULL`);
+            const distinct = await one(`SELECT count(DISTINCT ${c}) AS "v" FROM ${t}`);
+            const top = await run<{ v: unknown; n: number | string }>(
+              db,
+              `SELECT ${readExpr(f.type, c, dialect)} AS "v", count(*) AS "n" FROM ${t} WHERE ${c} IS NOT NULL GROUP BY ${c} ORDER BY count(*) DESC, ${c} ASC LIMIT ${STATS_TOP}`,
+            );
+            out[f.name] = {
+              min: decodeCell(f.type, min),
+              max: decodeCell(f.type, max),
+              nulls: Number(nulls),
+              distinct: Number(distinct),
+              top: top.map((r) => ({ value: decodeCell(f.type, r.v), count: Number(r.n) })),
+            };
+          }
+          return out;
+        },
+        () => schema.fields.length * (STATS_TOP * 2 + 4),
+      );
+    },
+  };
+
+  function aggregateExpr(fn: string, column: ColumnRef | null): string {
+    if (!column) return 'count(*)';
+    const c = phys(column);
+    switch (fn) {
+      case 'count':
+        return `count(${c})`;
+      case 'distinct':
+        return `count(DISTINCT ${c})`;
+      case 'sum':
+        // total() never overflows (sum() raises on 64-bit overflow); NULL when there is nothing to add.
+        return dialect === 'postgres' ? `sum(${c})::float8` : `CASE WHEN count(${c}) > 0 THEN total(${c}) END`;
+      case 'avg':
+        return dialect === 'postgres' ? `avg(${c})::float8` : `avg(${c})`;
+      case 'min':
+      case 'max':
+        if (dialect === 'postgres' && column.type === 'boolean') return `${fn === 'min' ? 'bool_and' : 'bool_or'}(${c})`;
+        return readExpr(column.type as FieldType, `${fn}(${c})`, dialect);
+      default:
+        throw new Error(`Unknown aggregate ${fn}`);
+    }
+  }
+
+  function decodeAggregate(fn: string, column: ColumnRef | null, value: unknown): Cell {
+    if (fn === 'count' || fn === 'distinct') return Number(value ?? 0);
+    if (value === null || value === undefined) return null;
+    if (fn === 'sum' || fn === 'avg') return Number(value);
+    return decodeCell((column as ColumnRef).type as FieldType, value);
+  }
+
+  return engine;
+}

@@ -1,0 +1,109 @@
+import { useState } from 'react';
+import { Link, useLocation, useParams } from 'react-router-dom';
+import { seg } from '../../api/client';
+import { useApiGet } from '../../api/hooks';
+import type { DatasetView, JobView, ResourceCreated } from '../../api/types';
+import { useT } from '../../i18n/I18nProvider';
+import { useDocumentTitle } from '../../shell/useDocumentTitle';
+import { Loading, StatusMessage, useErrorMessage } from '../../ui/Messages';
+import { statusLabel } from '../labels';
+import { datasetApi } from '../paths';
+import { AddResourceForm } from './AddResourceForm';
+import { DatasetMetadata } from './DatasetMetadata';
+import { Disclosure } from './Disclosure';
+import { ResourceCard } from './ResourceCard';
+
+export function DatasetPage() {
+  const t = useT();
+  const { slug = '' } = useParams();
+  const location = useLocation();
+  const errorMessage = useErrorMessage();
+  const dataset = useApiGet<DatasetView>(datasetApi(slug));
+  const [status, setStatus] = useState<string | null>((location.state as { saved?: boolean } | null)?.saved ? t('data.dataset.saved') : null);
+  const [started, setStarted] = useState<Record<string, JobView>>({});
+  const [addKey, setAddKey] = useState(0);
+  const data = dataset.data;
+  const notFound = dataset.error?.status === 404;
+  useDocumentTitle(data?.title ?? (notFound ? t('data.dataset.notFound') : t('data.dataset.loadingTitle')));
+
+  if (!data) {
+    return (
+      <>
+        <h1>{notFound ? t('data.dataset.notFound') : t('data.dataset.loadingTitle')}</h1>
+        {dataset.loading ? (
+          <Loading />
+        ) : (
+          <p className="notice notice--error">
+            {notFound ? t('data.dataset.notFoundBody', { slug }) : dataset.error ? errorMessage(dataset.error) : t('error.loadFailed')}
+          </p>
+        )}
+        <p><Link to="/datasets">{t('data.dataset.backToCatalog')}</Link></p>
+      </>
+    );
+  }
+
+  const onAdded = (created: ResourceCreated) => {
+    const resource = { ...created.resource, latestJob: created.job ?? created.resource.latestJob };
+    if (created.job) setStarted((prev) => ({ ...prev, [resource.id]: created.job! }));
+    dataset.setData((cur) => cur && { ...cur, resources: [...cur.resources.filter((r) => r.id !== resource.id), resource] });
+    setStatus(created.job ? t('data.upload.uploadedImporting', { title: resource.title }) : t('data.upload.added', { title: resource.title }));
+    setAddKey((k) => k + 1);
+    requestAnimationFrame(() => document.getElementById(`resource-${resource.id}`)?.focus());
+  };
+
+  const tabularCount = data.resources.filter((r) => r.tabular).length;
+
+  return (
+    <article className="dataset">
+      <nav aria-label={t('data.breadcrumb')} className="breadcrumb small">
+        <Link to="/datasets">{t('data.catalog.heading')}</Link>
+      </nav>
+      <div className="page-heading">
+        <h1>{data.title}</h1>
+        <p className="muted">
+          {data.organization?.name ?? data.owner?.name ?? ''}
+          {data.status !== 'published' && <span className="badge badge--draft">{statusLabel(t, data.status)}</span>}
+        </p>
+        {data.viewerCanEdit && (
+          <p>
+            <Link className="button button--secondary button--small" to={`/datasets/${seg(data.slug)}/edit`}>
+              {t('data.dataset.edit')}
+            </Link>
+          </p>
+        )}
+      </div>
+      <StatusMessage>{status}</StatusMessage>
+
+      <section aria-labelledby="dataset-about">
+        <h2 id="dataset-about" className="visually-hidden">{t('data.dataset.about')}</h2>
+        <DatasetMetadata dataset={data} />
+        {data.descriptionHtml ? (
+          <div className="prose" dangerouslySetInnerHTML={{ __html: data.descriptionHtml }} />
+        ) : (
+          <p className="muted">{t('data.dataset.noDescription')}</p>
+        )}
+      </section>
+
+      <section aria-labelledby="dataset-resources" className="subpanel">
+        <h2 id="dataset-resources">{t('data.dataset.resources')}</h2>
+        {data.resources.length === 0 ? (
+          <div className="empty-state">
+            <p>{data.viewerCanEdit ? t('data.dataset.noResourcesEditor') : t('data.dataset.noResources')}</p>
+          </div>
+        ) : (
+          <ul className="card-list">
+            {data.resources.map((r) => (
+              <ResourceCard key={r.id} slug={data.slug} resource={r} canEdit={data.viewerCanEdit}
+                expandTools={tabularCount <= 2} onChanged={dataset.reload} startedJob={started[r.id] ?? null} />
+            ))}
+          </ul>
+        )}
+        {data.viewerCanEdit && (
+          <Disclosure label={t('data.upload.add')} defaultOpen={data.resources.length === 0} className="add-resource-box">
+            <AddResourceForm key={addKey} slug={data.slug} onAdded={onAdded} />
+          </Disclosure>
+        )}
+      </section>
+    </article>
+  );
+}

@@ -1,0 +1,99 @@
+import { useState, type FormEvent } from 'react';
+import { request } from '../../api/client';
+import { useAction, useApiGet } from '../../api/hooks';
+import { FIELD_TYPES, type ResourceCreated, type TableField, type TableSchema } from '../../api/types';
+import { useT } from '../../i18n/I18nProvider';
+import type { MessageKey } from '../../i18n/en';
+import { ErrorAlert, Loading, StatusMessage, useErrorMessage } from '../../ui/Messages';
+import { TableWrap } from '../../ui/TableWrap';
+import { resourceApi } from '../paths';
+
+interface Props {
+  slug: string;
+  resourceId: string;
+  title: string;
+  onApplied: (created: ResourceCreated) => void;
+}
+
+/** Column types of the live table; "Apply schema" re-imports the file with the chosen types. */
+export function SchemaReview({ slug, resourceId, title, onApplied }: Props) {
+  const t = useT();
+  const errorMessage = useErrorMessage();
+  const path = `${resourceApi(slug, resourceId)}/schema`;
+  const schema = useApiGet<TableSchema>(path);
+  const action = useAction();
+  const [types, setTypes] = useState<Record<string, string>>({});
+  const [done, setDone] = useState(false);
+
+  if (schema.loading && !schema.data) return <Loading />;
+  if (!schema.data) return <p className="notice notice--error">{schema.error ? errorMessage(schema.error) : t('error.loadFailed')}</p>;
+  const fields = schema.data.fields;
+  const typeOf = (f: TableField) => types[f.name] ?? f.type;
+  const changed = fields.filter((f) => typeOf(f) !== f.type);
+
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    setDone(false);
+    const body: TableSchema = {
+      ...schema.data!,
+      missingValues: schema.data!.missingValues ?? [],
+      fields: fields.map((f) => {
+        if (typeOf(f) === f.type) return f;
+        const { format: _format, ...rest } = f;
+        return { ...rest, type: typeOf(f) };
+      }),
+    };
+    const result = await action.run(() => request<ResourceCreated>('PUT', path, body));
+    if (!result.ok) return;
+    setDone(true);
+    setTypes({});
+    schema.setData(() => body);
+    onApplied(result.value);
+  };
+
+  return (
+    <form className="schema-review" onSubmit={(e) => void onSubmit(e)}>
+      <p className="small muted">{t('data.schema.intro')}</p>
+      <ErrorAlert error={action.error} />
+      <StatusMessage>{done ? t('data.schema.applied') : null}</StatusMessage>
+      <TableWrap label={t('data.schema.caption', { title })}>
+        <table>
+          <caption className="visually-hidden">{t('data.schema.caption', { title })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('data.schema.column')}</th>
+              <th scope="col">{t('data.schema.type')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {fields.map((f) => {
+              const id = `schema-${resourceId}-${f.name}`;
+              return (
+                <tr key={f.name}>
+                  <th scope="row">
+                    <span className="mono">{f.name}</span>
+                  </th>
+                  <td>
+                    <select id={id} className="select--compact" value={typeOf(f)}
+                      aria-label={t('data.schema.typeOf', { name: f.name })}
+                      onChange={(e) => setTypes((prev) => ({ ...prev, [f.name]: e.target.value }))}>
+                      {!(FIELD_TYPES as readonly string[]).includes(f.type) && <option value={f.type}>{f.type}</option>}
+                      {FIELD_TYPES.map((type) => (
+                        <option key={type} value={type}>{t(`data.type.${type}` as MessageKey)}</option>
+                      ))}
+                    </select>
+                    {typeOf(f) !== f.type && <span className="badge">{t('data.schema.changed')}</span>}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </TableWrap>
+      <button type="submit" className="button" disabled={action.pending}>
+        {t('data.schema.apply')}
+      </button>
+      {changed.length === 0 && <p className="small muted">{t('data.schema.noChange')}</p>}
+    </form>
+  );
+}

@@ -1,0 +1,64 @@
+import type { DataRow, TableField } from '../../api/types';
+import type { MessageKey } from '../../i18n/en';
+import { useT } from '../../i18n/I18nProvider';
+import { TableWrap } from '../../ui/TableWrap';
+import { cellText } from '../format';
+import type { SortKey } from './viewState';
+
+interface Props {
+  caption: string;
+  fields: TableField[];
+  rows: DataRow[];
+  sort: SortKey[];
+  onSort: (column: string) => void;
+}
+
+const KNOWN_TYPES = ['integer', 'number', 'boolean', 'date', 'datetime', 'string'];
+const isNumeric = (f: TableField) => f.type === 'integer' || f.type === 'number';
+
+/** The rows, with sort buttons in the column headers (aria-sort on the primary sort column). */
+export function DataTable({ caption, fields, rows, sort, onSort }: Props) {
+  const t = useT();
+  const primary = sort[0];
+  return (
+    <TableWrap label={caption}>
+      <table className="data-table">
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            {fields.map((f) => {
+              const dir = primary?.column === f.name ? (primary.desc ? 'descending' : 'ascending') : undefined;
+              const secondary = sort.findIndex((s, i) => i > 0 && s.column === f.name);
+              return (
+                <th key={f.name} scope="col" aria-sort={dir ?? 'none'} className={isNumeric(f) ? 'num' : undefined}>
+                  <button type="button" className="sort-button" onClick={() => onSort(f.name)}>
+                    <span>{f.name}</span>
+                    <span aria-hidden="true" className="sort-button__icon">{dir === 'ascending' ? '▲' : dir === 'descending' ? '▼' : secondary > 0 ? '·' : '↕'}</span>
+                    <span className="visually-hidden">
+                      {dir === 'ascending' ? t('data.explorer.sortedAsc') : dir === 'descending' ? t('data.explorer.sortedDesc') : t('data.explorer.sortable')}
+                    </span>
+                  </button>
+                  <span className="col-type">{t(`data.type.${KNOWN_TYPES.includes(f.type) ? f.type : 'string'}` as MessageKey)}</span>
+                </th>
+              );
+            })}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={String(row._id)}>
+              {fields.map((f) => {
+                const v = row[f.name];
+                return (
+                  <td key={f.name} className={isNumeric(f) ? 'num' : undefined}>
+                    {v === null || v === undefined ? <span className="null-cell" aria-label={t('data.explorer.empty')}>—</span> : cellText(v)}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
+  );
+}

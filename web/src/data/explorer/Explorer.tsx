@@ -1,0 +1,132 @@
+import { lazy, Suspense, useMemo } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { useApiGet } from '../../api/hooks';
+import type { ResourceView, RowsPage, TableSchema } from '../../api/types';
+import { useI18n } from '../../i18n/I18nProvider';
+import { Loading, useErrorMessage } from '../../ui/Messages';
+import { Tabs, type TabDef } from '../../ui/Tabs';
+import { formatNumber } from '../format';
+import { cursorFromNext, resourceApi } from '../paths';
+import { ApiSnippet } from './ApiSnippet';
+import { ColumnPicker } from './ColumnPicker';
+import { DataTable } from './DataTable';
+import { DownloadLinks } from './DownloadLinks';
+import { FilterBuilder } from './FilterBuilder';
+import { FilterChips } from './FilterChips';
+import { detectGeo } from './geo';
+import { Pager } from './Pager';
+import { RowSearch } from './RowSearch';
+import { StatsPanel } from './StatsPanel';
+import { apiParams, firstPage, parseView, serializeView, type Tab, type ViewState } from './viewState';
+
+// Chart.js and Leaflet are only downloaded when their tab is opened.
+const ChartPanel = lazy(() => import('./ChartPanel'));
+const MapPanel = lazy(() => import('./MapPanel'));
+
+const PAGE_SIZE = 50;
+
+export function Explorer({ slug, resource, schema }: { slug: string; resource: ResourceView; schema: TableSchema }) {
+  const { t, lang } = useI18n();
+  const errorMessage = useErrorMessage();
+  const [params, setParams] = useSearchParams();
+  const view = useMemo(() => parseView(params), [params]);
+  const base = resourceApi(slug, resource.id);
+  const rowsPath = `${base}/rows`;
+  const fields = schema.fields;
+  const geo = useMemo(() => detectGeo(fields), [fields]);
+
+  const go = (next: ViewState, replace = false) => setParams(serializeView(next), { replace });
+  /** A change of filters, search, sort or columns: back to the first page. */
+  const change = (patch: Partial<ViewState>) => go({ ...firstPage(view), ...patch });
+
+  const query = apiParams(view, { page: true });
+  query.set('_limit', String(PAGE_SIZE));
+  const rows = useApiGet<RowsPage>(`${rowsPath}?${query.toString()}`);
+  const nextCursor = cursorFromNext(rows.data?.next);
+  const page = view.cursor ? view.prev.length + 2 : 1;
+
+  const visible = view.fields ? fields.filter((f) => view.fields!.includes(f.name)) : fields;
+  const downloadQuery = apiParams(view).toString();
+  const snippetParams = apiParams(view, { page: true });
+  snippetParams.set('_limit', String(PAGE_SIZE));
+
+  const onSort = (column: string) => {
+    const current = view.sort[0];
+    const sort = current?.column !== column ? [{ column, desc: false }] : current.desc ? [] : [{ column, desc: true }];
+    change({ sort });
+  };
+
+  const tabs: TabDef<Tab>[] = [
+    { id: 'table', label: t('data.explorer.tab.table') },
+    { id: 'chart', label: t('data.explorer.tab.chart') },
+    ...(geo ? [{ id: 'map' as const, label: t('data.explorer.tab.map') }] : []),
+    { id: 'stats', label: t('data.explorer.tab.stats') },
+    { id: 'api', label: t('data.explorer.tab.api') },
+  ];
+  const active: Tab = tabs.some((x) => x.id === view.tab) ? view.tab : 'table';
+
+  return (
+    <div className="explorer">
+      <div className="explorer__tools">
+        <RowSearch key={view.q} initial={view.q} onSearch={(q) => change({ q })} />
+        <FilterBuilder fields={fields} onAdd={(f) => change({ filters: [...view.filters, f] })} />
+        <FilterChips filters={view.filters} q={view.q}
+          onRemove={(i) => change({ filters: view.filters.filter((_, j) => j !== i) })}
+          onClearSearch={() => change({ q: '' })}
+          onClearAll={() => change({ filters: [], q: '' })} />
+        <div className="explorer__bar">
+          <ColumnPicker fields={fields} visible={view.fields} onChange={(f) => change({ fields: f })} />
+          <DownloadLinks rowsPath={rowsPath} query={downloadQuery} />
+        </div>
+      </div>
+
+      <Tabs label={t('data.explorer.views')} tabs={tabs} active={active} onChange={(tab) => go({ ...view, tab }, true)}>
+        {active === 'table' && (
+          <section aria-label={t('data.explorer.tab.table')}>
+            {rows.error ? (
+              <p className="notice notice--error" role="alert">{errorMessage(rows.error)}</p>
+            ) : rows.loading && !rows.data ? (
+              <Loading />
+            ) : rows.data && rows.data.rows.length === 0 ? (
+              <div className="empty-state">
+                <p>{view.filters.length || view.q ? t('data.explorer.noMatch') : t('data.explorer.noRows')}</p>
+              </div>
+            ) : rows.data ? (
+              <>
+                <p className="small muted" role="status">
+                  {t('data.explorer.showing', { count: formatNumber(lang, rows.data.rows.length), page })}
+                  {resource.currentVersion?.rowCount != null && ` · ${t('data.explorer.totalRows', { count: formatNumber(lang, resource.currentVersion.rowCount) })}`}
+                </p>
+                <div aria-busy={rows.loading}>
+                  <DataTable caption={t('data.explorer.tableCaption', { title: resource.title, page })} fields={visible} rows={rows.data.rows} sort={view.sort} onSort={onSort} />
+                </div>
+              </>
+            ) : null}
+            <Pager page={page} busy={rows.loading} hasPrev={Boolean(view.cursor)} hasNext={Boolean(nextCursor)}
+              onPrev={() => {
+                const prev = [...view.prev];
+                const cursor = prev.pop() ?? null;
+                go({ ...view, cursor, prev });
+              }}
+              onNext={() => {
+                if (!nextCursor) return;
+                go({ ...view, cursor: nextCursor, prev: view.cursor ? [...view.prev, view.cursor] : view.prev });
+              }} />
+          </section>
+        )}
+        {active === 'chart' && (
+          <Suspense fallback={<Loading />}>
+            <ChartPanel resourcePath={base} fields={fields} view={view} onChange={(chart) => go({ ...view, chart }, true)} />
+          </Suspense>
+        )}
+        {active === 'map' && geo && (
+          <Suspense fallback={<Loading />}>
+            <MapPanel resourcePath={base} fields={fields} geo={geo} view={view} />
+          </Suspense>
+        )}
+        {active === 'stats' && <StatsPanel statsPath={`${base}/stats`} fields={fields} />}
+        {active === 'api' && <ApiSnippet rowsPath={rowsPath} params={snippetParams} />}
+      </Tabs>
+    </div>
+  );
+}
