@@ -28,6 +28,11 @@ function vitest(name, project, env) {
   return { name, passed: report.numPassedTests, failed, skipped: report.numPendingTests + report.numTodoTests };
 }
 
+// The server suite also runs the compiled server, as npm start does.
+if (isStale(join(root, 'server/dist/cli.js'), [join(root, 'server/src')])) {
+  spawnSync('npm', ['run', 'build', '-w', 'server'], { cwd: root, stdio: 'inherit' });
+}
+
 const suites = [];
 suites.push(vitest('server · SQLite', 'server', { MULTITUDE_TEST_DB: 'sqlite' }));
 

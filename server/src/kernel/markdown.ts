@@ -1,5 +1,8 @@
 import { Marked } from 'marked';
-import { FilterXSS, getDefaultWhiteList } from 'xss';
+import { createRequire } from 'node:module';
+
+// xss is CommonJS without named ESM exports: load it through require, typed from its declarations.
+const { FilterXSS, getDefaultWhiteList } = createRequire(import.meta.url)('xss') as typeof import('xss');
 
 const SAFE_HREF = /^(https?:|mailto:|\/|#)/i;
 
