@@ -1,8 +1,9 @@
 import { Marked } from 'marked';
 import { createRequire } from 'node:module';
+import type * as Xss from 'xss';
 
 // xss is CommonJS without named ESM exports: load it through require, typed from its declarations.
-const { FilterXSS, getDefaultWhiteList } = createRequire(import.meta.url)('xss') as typeof import('xss');
+const { FilterXSS, getDefaultWhiteList } = createRequire(import.meta.url)('xss') as typeof Xss;
 
 const SAFE_HREF = /^(https?:|mailto:|\/|#)/i;
 

@@ -33,5 +33,7 @@ export function formatSeconds(seconds: number): string {
 export function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'object') return JSON.stringify(value);
+  // Hide binary floating-point noise (0.1 + 0.2) without rounding real precision away.
+  if (typeof value === 'number' && !Number.isInteger(value)) return String(Number(value.toPrecision(12)));
   return String(value);
 }

@@ -92,7 +92,7 @@ export function CatalogPage() {
           <h2 id="catalog-results-heading" className="visually-hidden">{t('data.catalog.results')}</h2>
           <div className="catalog__toolbar">
             <p role="status" className="catalog__count">
-              {first.data ? t('data.catalog.count', { count: formatNumber(lang, first.data.total) }) : ''}
+              {first.data ? t(first.data.total === 1 ? 'data.catalog.countOne' : 'data.catalog.count', { count: formatNumber(lang, first.data.total) }) : ''}
             </p>
             <div className="field field--inline">
               <label htmlFor={sortId}>{t('data.catalog.sort')}</label>

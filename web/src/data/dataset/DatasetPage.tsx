@@ -51,6 +51,12 @@ export function DatasetPage() {
     requestAnimationFrame(() => document.getElementById(`resource-${resource.id}`)?.focus());
   };
 
+  /** An import finished: the card announces it; re-read the dataset. */
+  const onChanged = () => {
+    setStatus(null);
+    dataset.reload();
+  };
+
   const tabularCount = data.resources.filter((r) => r.tabular).length;
 
   return (
@@ -94,12 +100,12 @@ export function DatasetPage() {
           <ul className="card-list">
             {data.resources.map((r) => (
               <ResourceCard key={r.id} slug={data.slug} resource={r} canEdit={data.viewerCanEdit}
-                expandTools={tabularCount <= 2} onChanged={dataset.reload} startedJob={started[r.id] ?? null} />
+                expandTools={tabularCount <= 2} onChanged={onChanged} startedJob={started[r.id] ?? null} />
             ))}
           </ul>
         )}
         {data.viewerCanEdit && (
-          <Disclosure label={t('data.upload.add')} defaultOpen={data.resources.length === 0} className="add-resource-box">
+          <Disclosure key={addKey} label={t('data.upload.add')} defaultOpen={data.resources.length === 0} className="add-resource-box">
             <AddResourceForm key={addKey} slug={data.slug} onAdded={onAdded} />
           </Disclosure>
         )}
