@@ -536,6 +536,7 @@ export const en = {
   'data.api.tabs': 'Code examples',
   'data.api.copy': 'Copy the code',
   'data.api.copyFailed': 'Could not copy automatically: select the code and copy it manually.',
+  'data.api.codeLabel': 'Code example',
   /* ===== Datasets — end ===== */
 } as const;
 

@@ -534,5 +534,6 @@ export const fr: Messages = {
   'data.api.tabs': 'Exemples de code',
   'data.api.copy': 'Copier le code',
   'data.api.copyFailed': 'Copie automatique impossible : sélectionnez le code et copiez-le manuellement.',
+  'data.api.codeLabel': 'Exemple de code',
   /* ===== Datasets — end ===== */
 };

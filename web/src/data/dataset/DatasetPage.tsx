@@ -3,7 +3,8 @@ import { Link, useLocation, useParams } from 'react-router-dom';
 import { seg } from '../../api/client';
 import { useApiGet } from '../../api/hooks';
 import type { DatasetView, JobView, ResourceCreated } from '../../api/types';
-import { useT } from '../../i18n/I18nProvider';
+import type { MessageKey } from '../../i18n/en';
+import { useT, type Vars } from '../../i18n/I18nProvider';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
 import { Loading, StatusMessage, useErrorMessage } from '../../ui/Messages';
 import { statusLabel } from '../labels';
@@ -19,7 +20,8 @@ export function DatasetPage() {
   const location = useLocation();
   const errorMessage = useErrorMessage();
   const dataset = useApiGet<DatasetView>(datasetApi(slug));
-  const [status, setStatus] = useState<string | null>((location.state as { saved?: boolean } | null)?.saved ? t('data.dataset.saved') : null);
+  // Kept as a message key so it follows a language switch.
+  const [status, setStatus] = useState<{ key: MessageKey; vars?: Vars } | null>((location.state as { saved?: boolean } | null)?.saved ? { key: 'data.dataset.saved' } : null);
   const [started, setStarted] = useState<Record<string, JobView>>({});
   const [addKey, setAddKey] = useState(0);
   const data = dataset.data;
@@ -46,7 +48,7 @@ export function DatasetPage() {
     const resource = { ...created.resource, latestJob: created.job ?? created.resource.latestJob };
     if (created.job) setStarted((prev) => ({ ...prev, [resource.id]: created.job! }));
     dataset.setData((cur) => cur && { ...cur, resources: [...cur.resources.filter((r) => r.id !== resource.id), resource] });
-    setStatus(created.job ? t('data.upload.uploadedImporting', { title: resource.title }) : t('data.upload.added', { title: resource.title }));
+    setStatus({ key: created.job ? 'data.upload.uploadedImporting' : 'data.upload.added', vars: { title: resource.title } });
     setAddKey((k) => k + 1);
     requestAnimationFrame(() => document.getElementById(`resource-${resource.id}`)?.focus());
   };
@@ -78,7 +80,7 @@ export function DatasetPage() {
           </p>
         )}
       </div>
-      <StatusMessage>{status}</StatusMessage>
+      <StatusMessage>{status ? t(status.key, status.vars) : null}</StatusMessage>
 
       <section aria-labelledby="dataset-about">
         <h2 id="dataset-about" className="visually-hidden">{t('data.dataset.about')}</h2>
