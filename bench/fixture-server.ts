@@ -17,7 +17,7 @@ const user = { email: 'bench@example.org', password: 'bench password 123', handl
 const reg = await fetch(`${base}/api/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) });
 const cookies = reg.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 const csrf = /mt_csrf=([^;]+)/.exec(cookies)![1]!;
-const created = await fetch(`${base}/api/v1/me/tokens`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: cookies, 'x-csrf-token': csrf }, body: JSON.stringify({ name: 'bench', scopes: ['profile:read'] }) });
+const created = await fetch(`${base}/api/v1/me/tokens`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: cookies, 'x-csrf-token': csrf }, body: JSON.stringify({ name: 'bench', scopes: ['profile:read', 'data:read', 'data:write'] }) });
 const { token } = (await created.json()) as { token: string };
 process.stdout.write(JSON.stringify({ base, token }) + '\n');
 

@@ -196,6 +196,13 @@ describe('resources and imports', () => {
     expect((await api('GET', base)).json().rows).toHaveLength(5);
   });
 
+  it('publishes a source column named _id as _id_source, keeping _id the row id', async () => {
+    const slug = await newDataset();
+    const { resource } = await upload(slug, 'ids.csv', '_id,name\n9,a\n7,b\n');
+    const rows = (await api('GET', `/datasets/${slug}/resources/${resource.id}/rows`)).json().rows;
+    expect(rows).toEqual([expect.objectContaining({ _id: 1, _id_source: 9, name: 'a' }), expect.objectContaining({ _id: 2, _id_source: 7, name: 'b' })]);
+  });
+
   it('refuses URL resources on private addresses, and rejects an empty upload', async () => {
     const slug = await newDataset();
     const res = await api('POST', `/datasets/${slug}/resources`, editor, { title: 'Internal', url: 'http://127.0.0.1:9/data.csv' });

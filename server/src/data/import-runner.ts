@@ -30,6 +30,8 @@ export interface ImportReport {
   dialect?: SourceDialect;
   fields?: number;
   durationMs: number;
+  /** Reading, typing and inserting; then building the indexes and the full-text index. */
+  timings?: { loadMs: number; indexMs?: number };
   error?: string;
 }
 
@@ -51,6 +53,12 @@ export interface ImportRunnerDeps {
 }
 
 /** Physical table of a resource version. */
+/** `_id` is the row id of every table; a source column of that name is published as `_id_source`. */
+function reserveRowId(schema: TableSchema): TableSchema {
+  if (!schema.fields.some((f) => f.name.toLowerCase() === '_id')) return schema;
+  return { ...schema, fields: schema.fields.map((f) => (f.name.toLowerCase() === '_id' ? { ...f, name: '_id_source', title: f.title ?? f.name } : f)) };
+}
+
 export const tableNameOf = (versionId: string) => `rows_${versionId.replace(/^ver_/, '')}`;
 
 /**
@@ -88,7 +96,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
       const sha256 = await download(job, input);
       const path = deps.blobs.path(sha256);
       const inspection = await inspect(path, { fileName: input.fileName ?? version.fileName ?? undefined, mediaType: input.mediaType, dialect: input.dialect });
-      const schema = input.schema ?? inspection.schema;
+      const schema = reserveRowId(input.schema ?? inspection.schema);
       report.dialect = inspection.dialect;
       report.warnings = inspection.warnings;
       report.fields = schema.fields.length;
@@ -99,7 +107,9 @@ export function createImportRunner(deps: ImportRunnerDeps) {
       let lastProgress = 0;
       let progress = { bytesRead: 0, totalBytes: Number(version.byteSize ?? 0), rowsRead: 0 };
       const flush = async () => {
-        if (batch.length) await tabular.insertRows(db, table, schema, batch);
+        // One transaction per batch: fast inserts without holding the database for the whole file.
+        const rows = batch;
+        if (rows.length) await db.transaction().execute((trx) => tabular.insertRows(trx, table, schema, rows));
         if (rejected.length) await store.insertRejections(db, version.id, rejected);
         batch = [];
         rejected = [];
@@ -123,7 +133,10 @@ export function createImportRunner(deps: ImportRunnerDeps) {
         if (stopped) throw new Error('The server stopped during the import; it will run again at the next start');
       }
       await flush();
+      report.timings = { loadMs: Date.now() - started };
+      const indexing = Date.now();
       await tabular.finalize(db, table, schema);
+      report.timings.indexMs = Date.now() - indexing;
       report.durationMs = Date.now() - started;
       const previous = resource.currentVersionId ? await store.findVersion(db, resource.currentVersionId) : undefined;
       const diff = previous ? { rowsBefore: Number(previous.rowCount ?? 0), rowsAfter: report.rowsImported, fieldsAdded: fieldsDiff(schema, previous, 'added'), fieldsRemoved: fieldsDiff(schema, previous, 'removed') } : null;

@@ -53,6 +53,8 @@ export type OriginalFile = { dataset: DatasetRow; resource: ResourceRow } & (
 export function createResourceService(deps: ResourceServiceDeps) {
   const { db, store, clock, events } = deps;
   const now = () => clock.now().toISOString();
+  // A live version's schema never changes: parse it once.
+  const schemas = new Map<string, TableSchema>();
 
   async function loadResource(actor: Actor, slug: string, id: string) {
     const { row: dataset, editable } = await deps.datasets.load(actor, slug);
@@ -214,14 +216,25 @@ export function createResourceService(deps: ResourceServiceDeps) {
       return { kind: 'file', stream: deps.blobs.open(version.sha256), size: Number(version.byteSize ?? 0), fileName: version.fileName ?? `${resource.id}`, mediaType: version.mediaType ?? 'application/octet-stream', sha256: version.sha256, dataset, resource };
     },
 
-    /** The live table of a tabular resource, for the query API. */
+    /** The live table of a tabular resource, for the query API (one query; schemas parsed once per version). */
     async liveTable(actor: Actor, slug: string, id: string): Promise<LiveTable> {
-      const { dataset, resource } = await loadResource(actor, slug, id);
-      const version = resource.currentVersionId ? await store.findVersion(db, resource.currentVersionId) : undefined;
-      if (!version || version.status !== 'live' || !version.tableName || !version.tableSchema) {
-        throw new AppError('not_found', resource.latestJobId ? 'This resource has no queryable rows yet (its import is in progress or failed; see its job)' : 'This resource is not tabular');
+      const target = await store.findLiveTarget(db, slug, id);
+      if (!target) {
+        await deps.datasets.load(actor, slug); // 404 for the dataset when that is what is missing
+        throw notFound('Resource');
       }
-      return { datasetId: dataset.id, organizationId: dataset.organizationId, resourceId: resource.id, versionId: version.id, table: version.tableName, schema: readJson(version.tableSchema) };
+      // Drafts are visible to their editors only; the check costs a query, so only drafts pay it.
+      if (target.datasetStatus === 'draft') await deps.datasets.load(actor, slug);
+      if (!target.versionId || target.versionStatus !== 'live' || !target.tableName || !target.tableSchema) {
+        throw new AppError('not_found', target.latestJobId ? 'This resource has no queryable rows yet (its import is in progress or failed; see its job)' : 'This resource is not tabular');
+      }
+      let schema = schemas.get(target.versionId);
+      if (!schema) {
+        schema = readJson<TableSchema>(target.tableSchema);
+        if (schemas.size >= 1000) schemas.delete(schemas.keys().next().value!);
+        schemas.set(target.versionId, schema);
+      }
+      return { datasetId: target.datasetId, organizationId: target.organizationId, resourceId: target.resourceId, versionId: target.versionId, table: target.tableName, schema };
     },
 
     /** The footprint: a download is an event; the footprint consumer counts it. */

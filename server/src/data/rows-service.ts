@@ -19,6 +19,16 @@ const csvCell = (value: Cell | undefined): string => {
 export function createRowsService(deps: { db: Kysely<Database>; dialect: Dialect; resources: ResourceService }) {
   const engine = createQueryEngine(deps.dialect);
   const { db, resources } = deps;
+  // The engine returns the same frozen array for a cached page: its JSON is computed once.
+  const serialized = new WeakMap<object, string>();
+  const rowsJson = (rows: readonly object[]) => {
+    let json = serialized.get(rows);
+    if (json === undefined) {
+      json = JSON.stringify(rows);
+      if (Object.isFrozen(rows)) serialized.set(rows, json);
+    }
+    return json;
+  };
 
   return {
     async page(actor: Actor, slug: string, id: string, params: Params) {
@@ -28,7 +38,7 @@ export function createRowsService(deps: { db: Kysely<Database>; dialect: Dialect
         engine.selectRows(db, live.table, live.schema, query),
         query.facets.length ? engine.facets(db, live.table, live.schema, query) : Promise.resolve(undefined),
       ]);
-      return { rows: page.rows, nextCursor: page.nextCursor, facets };
+      return { rows: page.rows, rowsJson: rowsJson(page.rows), nextCursor: page.nextCursor, facets };
     },
 
     async download(actor: Actor, slug: string, id: string, params: Params, format: 'csv' | 'json' | 'ndjson') {

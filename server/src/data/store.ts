@@ -133,6 +133,21 @@ export function createDataStore() {
     async findResource(db: Kysely<Database>, datasetId: string, id: string): Promise<ResourceRow | undefined> {
       return db.selectFrom('resources').selectAll().where('id', '=', id).where('datasetId', '=', datasetId).executeTakeFirst();
     },
+    /** Dataset, resource and current version in one query: the query API's hot path. */
+    async findLiveTarget(db: Kysely<Database>, slug: string, resourceId: string) {
+      return db
+        .selectFrom('resources')
+        .innerJoin('datasets', 'datasets.id', 'resources.datasetId')
+        .leftJoin('resourceVersions', 'resourceVersions.id', 'resources.currentVersionId')
+        .select([
+          'datasets.id as datasetId', 'datasets.status as datasetStatus', 'datasets.organizationId', 'datasets.ownerId', 'datasets.slug',
+          'resources.id as resourceId', 'resources.latestJobId',
+          'resourceVersions.id as versionId', 'resourceVersions.status as versionStatus', 'resourceVersions.tableName', 'resourceVersions.tableSchema',
+        ])
+        .where('datasets.slug', '=', slug)
+        .where('resources.id', '=', resourceId)
+        .executeTakeFirst();
+    },
     async findResourceById(db: Kysely<Database>, id: string): Promise<ResourceRow | undefined> {
       return db.selectFrom('resources').selectAll().where('id', '=', id).executeTakeFirst();
     },
