@@ -91,37 +91,33 @@ export function compileCoercer(field: Field, missingValues: string[]): Coercer {
       };
     }
     case 'date': {
-      const parse = dateParser(field.format);
-      let lastIn: string | null = null;
-      let lastOut: Cell | typeof INVALID = INVALID;
-      return (v) => {
-        if (typeof v === 'string') {
-          if (v === lastIn) return lastOut;
-          lastIn = v;
-          return (lastOut = isMissing(v) ? null : (parse(trimmed(v)) ?? INVALID));
-        }
-        if (v instanceof Date) {
-          const e = excelDate(v);
-          return e && e.dateOnly ? e.date : INVALID;
-        }
-        return v == null ? null : INVALID;
-      };
+      return temporalCoercer(isMissing, dateParser(field.format), (d) => {
+        const e = excelDate(d);
+        return e && e.dateOnly ? e.date : undefined;
+      });
     }
     case 'datetime': {
-      const parse = datetimeParser(field.format);
-      let lastIn: string | null = null;
-      let lastOut: Cell | typeof INVALID = INVALID;
-      return (v) => {
-        if (typeof v === 'string') {
-          if (v === lastIn) return lastOut;
-          lastIn = v;
-          return (lastOut = isMissing(v) ? null : (parse(trimmed(v)) ?? INVALID));
-        }
-        if (v instanceof Date) return excelDate(v)?.datetime ?? INVALID;
-        return v == null ? null : INVALID;
-      };
+      return temporalCoercer(isMissing, datetimeParser(field.format), (d) => excelDate(d)?.datetime);
     }
   }
+}
+
+/**
+ * Dates and datetimes: text through `parse` (remembering the last value — sorted files repeat it),
+ * spreadsheet dates through `fromDate`.
+ */
+function temporalCoercer(isMissing: (text: string) => boolean, parse: (text: string) => Cell | undefined | null, fromDate: (d: Date) => Cell | undefined): Coercer {
+  let lastIn: string | null = null;
+  let lastOut: Cell | typeof INVALID = INVALID;
+  return (v) => {
+    if (typeof v === 'string') {
+      if (v === lastIn) return lastOut;
+      lastIn = v;
+      return (lastOut = isMissing(v) ? null : (parse(trimmed(v)) ?? INVALID));
+    }
+    if (v instanceof Date) return fromDate(v) ?? INVALID;
+    return v == null ? null : INVALID;
+  };
 }
 
 function humanPattern(format: string): string {
