@@ -147,7 +147,21 @@ describe('resources and imports', () => {
     expect(v1.statusCode).toBe(200);
     expect(v1.body).toBe('id,valeur\n1,10\n2,20\n');
     const versions = (await api('GET', `/datasets/${slug}/resources/${resource.id}/versions`)).json().items;
-    expect(versions[0].diff).toMatchObject({ rowsBefore: 2, rowsAfter: 3 });
+    // Without a primary key, rows are matched on their content: (1,11) and (3,30) are new, (1,10) is gone.
+    expect(versions[0].diff).toMatchObject({ rowsBefore: 2, rowsAfter: 3, rowsAdded: 2, rowsRemoved: 1, rowsChanged: null, matchedOn: 'content' });
+
+    // The publisher declares `id` as the primary key; the next upload keeps that schema and is matched on it.
+    const schema = (await api('GET', `/datasets/${slug}/resources/${resource.id}/schema`)).json();
+    expect((await api('PUT', `/datasets/${slug}/resources/${resource.id}/schema`, editor, { ...schema, primaryKey: ['nope'] })).statusCode).toBe(400);
+    expect((await api('PUT', `/datasets/${slug}/resources/${resource.id}/schema`, editor, { ...schema, primaryKey: ['id'] })).statusCode).toBe(202);
+    await t.data.runner.drain();
+    const v4 = multipartBody({ fileName: 'v4.csv', content: 'id,valeur\n1,12\n3,30\n4,40\n' });
+    await t.app.inject({ method: 'POST', url: `/api/v1/datasets/${slug}/resources/${resource.id}/versions`, headers: { ...asSession(editor), ...v4.headers }, payload: v4.payload });
+    await t.data.runner.drain();
+    const latest = (await api('GET', `/datasets/${slug}/resources/${resource.id}/versions`)).json().items[0];
+    expect(latest.number).toBe(4);
+    expect(latest.diff).toMatchObject({ rowsBefore: 3, rowsAfter: 3, rowsAdded: 1, rowsRemoved: 1, rowsChanged: 1, matchedOn: 'primaryKey' });
+    expect((await api('GET', `/datasets/${slug}/resources/${resource.id}/schema`)).json().primaryKey).toEqual(['id']);
   });
 
   it('re-types a column by re-importing with the edited schema', async () => {

@@ -8,7 +8,7 @@ import type { Cell, SourceDialect, TableSchema } from './table-schema.js';
 import type { BlobStore } from './blobs.js';
 import type { DataStore, JobRow } from './store.js';
 import { inspect, readRows, ImportError } from './import/index.js';
-import { createTabularStore } from './tables/index.js';
+import { createTabularStore, diffTables } from './tables/index.js';
 import type { Dialect } from '../db/database.js';
 
 /** What an import job needs, stored with the job so that a restarted process can run it again. */
@@ -96,7 +96,12 @@ export function createImportRunner(deps: ImportRunnerDeps) {
       const sha256 = await download(job, input);
       const path = deps.blobs.path(sha256);
       const inspection = await inspect(path, { fileName: input.fileName ?? version.fileName ?? undefined, mediaType: input.mediaType, dialect: input.dialect });
-      const schema = reserveRowId(input.schema ?? inspection.schema);
+      // A new upload with the same columns keeps the schema the publisher reviewed (types, primary key).
+      const previousLive = resource.currentVersionId ? await store.findVersion(db, resource.currentVersionId) : undefined;
+      const reviewed = previousLive?.tableSchema ? readJson<TableSchema>(previousLive.tableSchema) : undefined;
+      const sameColumns = reviewed && reviewed.fields.map((f) => f.name).join('\u0000') === reserveRowId(inspection.schema).fields.map((f) => f.name).join('\u0000');
+      const schema = reserveRowId(input.schema ?? (sameColumns ? reviewed! : inspection.schema));
+      if (!input.schema && sameColumns) report.warnings.push('The columns are the same as in the previous version: its reviewed schema was kept.');
       report.dialect = inspection.dialect;
       report.warnings = inspection.warnings;
       report.fields = schema.fields.length;
@@ -139,7 +144,8 @@ export function createImportRunner(deps: ImportRunnerDeps) {
       report.timings.indexMs = Date.now() - indexing;
       report.durationMs = Date.now() - started;
       const previous = resource.currentVersionId ? await store.findVersion(db, resource.currentVersionId) : undefined;
-      const diff = previous ? { rowsBefore: Number(previous.rowCount ?? 0), rowsAfter: report.rowsImported, fieldsAdded: fieldsDiff(schema, previous, 'added'), fieldsRemoved: fieldsDiff(schema, previous, 'removed') } : null;
+      // What changed since the live version, while its table still exists.
+      const diff = previous?.tableName && previous.tableSchema && previous.status === 'live' ? await diffTables(db, { table: previous.tableName, schema: readJson<TableSchema>(previous.tableSchema) }, { table, schema }).catch(() => null) : null;
       await db.transaction().execute(async (trx) => {
         const at = now();
         await store.updateVersion(trx, version.id, { status: 'live', tableName: table, tableSchema: JSON.stringify(schema), dialect: JSON.stringify(inspection.dialect), rowCount: report.rowsImported, rejectedCount: report.rowsRejected, report: JSON.stringify(report), diff: diff && JSON.stringify(diff), completedAt: at });
@@ -213,9 +219,4 @@ export function createImportRunner(deps: ImportRunnerDeps) {
 }
 export type ImportRunner = ReturnType<typeof createImportRunner>;
 
-function fieldsDiff(schema: TableSchema, previous: { tableSchema: string | null }, which: 'added' | 'removed'): string[] {
-  const before = previous.tableSchema ? readJson<TableSchema>(previous.tableSchema).fields.map((f) => f.name) : [];
-  const after = schema.fields.map((f) => f.name);
-  return which === 'added' ? after.filter((n) => !before.includes(n)) : before.filter((n) => !after.includes(n));
-}
 

@@ -176,6 +176,8 @@ export function createResourceService(deps: ResourceServiceDeps) {
       });
       const names = new Set(schema.fields.map((f) => f.name));
       if (names.size !== schema.fields.length) throw invalid('fields', 'Column names must be unique');
+      const unknownKey = schema.primaryKey?.find((k) => !names.has(k));
+      if (unknownKey) throw invalid('primaryKey', `The primary key names "${unknownKey}", which is not a column`);
       const { job } = await db.transaction().execute((trx) => addVersion(trx, actor, resource, { sha256: current.sha256!, size: current.byteSize ?? undefined, fileName: current.fileName ?? undefined, mediaType: current.mediaType ?? undefined, format: current.format }, { ...schema, missingValues: schema.missingValues ?? before.missingValues }));
       return finish(resource, job);
     },

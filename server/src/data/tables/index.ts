@@ -37,3 +37,4 @@ export {
 } from './query.js';
 export { QueryCache, sharedQueryCache, type QueryCacheOptions } from './cache.js';
 export { TABLE_NAME, type AnyDb, type TableDialect } from './physical.js';
+export { diffTables, type VersionDiff } from './diff.js';
