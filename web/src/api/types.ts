@@ -167,6 +167,11 @@ export interface VersionDiff {
   rowsAfter: number;
   fieldsAdded: string[];
   fieldsRemoved: string[];
+  rowsAdded?: number;
+  rowsRemoved?: number;
+  /** Null when rows were matched on their content (no primary key). */
+  rowsChanged?: number | null;
+  matchedOn?: 'primaryKey' | 'content';
 }
 
 export type VersionStatus = 'importing' | 'live' | 'failed' | 'superseded' | 'stored';

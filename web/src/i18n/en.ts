@@ -441,6 +441,8 @@ export const en = {
   'data.versions.file': 'File',
   'data.versions.changes': 'Changes',
   'data.versions.rows': 'rows: {before} → {after}',
+  'data.versions.rowChanges': '+{added} / −{removed} rows',
+  'data.versions.rowsChanged': '{changed} changed (matched on the primary key)',
   'data.versions.added': 'columns added: {fields}',
   'data.versions.removed': 'columns removed: {fields}',
   'data.versions.noDiff': 'First version',

@@ -439,6 +439,8 @@ export const fr: Messages = {
   'data.versions.file': 'Fichier',
   'data.versions.changes': 'Changements',
   'data.versions.rows': 'lignes : {before} → {after}',
+  'data.versions.rowChanges': '+{added} / −{removed} lignes',
+  'data.versions.rowsChanged': '{changed} modifiées (appariées sur la clé primaire)',
   'data.versions.added': 'colonnes ajoutées : {fields}',
   'data.versions.removed': 'colonnes retirées : {fields}',
   'data.versions.noDiff': 'Première version',

@@ -20,6 +20,8 @@ export function VersionsList({ slug, resourceId, title }: { slug: string; resour
   const diffText = (v: VersionView) => {
     if (!v.diff) return t('data.versions.noDiff');
     const parts = [t('data.versions.rows', { before: formatNumber(lang, v.diff.rowsBefore), after: formatNumber(lang, v.diff.rowsAfter) })];
+    if (v.diff.rowsAdded !== undefined) parts.push(t('data.versions.rowChanges', { added: formatNumber(lang, v.diff.rowsAdded), removed: formatNumber(lang, v.diff.rowsRemoved ?? 0) }));
+    if (typeof v.diff.rowsChanged === 'number') parts.push(t('data.versions.rowsChanged', { changed: formatNumber(lang, v.diff.rowsChanged) }));
     if (v.diff.fieldsAdded.length) parts.push(t('data.versions.added', { fields: v.diff.fieldsAdded.join(', ') }));
     if (v.diff.fieldsRemoved.length) parts.push(t('data.versions.removed', { fields: v.diff.fieldsRemoved.join(', ') }));
     return parts.join(' · ');
