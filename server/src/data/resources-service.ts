@@ -246,4 +246,4 @@ export function createResourceService(deps: ResourceServiceDeps) {
     },
   };
 }
-export type ResourceService = ResourceServiceDeps extends never ? never : ReturnType<typeof createResourceService>;
+export type ResourceService = ReturnType<typeof createResourceService>;

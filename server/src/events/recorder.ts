@@ -15,9 +15,14 @@ export interface EventRecorder {
   notify(): void;
 }
 
-export function createEventRecorder(deps: { store: EventStore; clock: Clock; onNotify?: () => void }): EventRecorder {
+/** The recorder as the composition root holds it: it connects `notify` to the dispatcher once both exist. */
+export interface WiredEventRecorder extends EventRecorder {
+  setListener(listener: () => void): void;
+}
+
+export function createEventRecorder(deps: { store: EventStore; clock: Clock; onNotify?: () => void }): WiredEventRecorder {
   let listener = deps.onNotify;
-  const recorder: EventRecorder & { setListener(l: () => void): void } = {
+  const recorder: WiredEventRecorder = {
     async record(trx, e) {
       const id = newId('evt');
       await deps.store.insert(trx, {
