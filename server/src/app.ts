@@ -21,6 +21,10 @@ import { authPlugin, createPlatform, devMailRoutes, type Platform } from './plat
 import { createOidcService, oidcRoutes } from './platform/oidc/index.js';
 import multipart from '@fastify/multipart';
 import { createData, type Data } from './data/index.js';
+import { createCommunity, type Community } from './community/index.js';
+import { createAccountStore } from './platform/accounts/store.js';
+import { createRecognition, type Recognition } from './recognition/index.js';
+import { createNotifications, type Notifications } from './notifications/index.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -42,6 +46,9 @@ export interface Multitude {
   db: Db;
   platform: Platform;
   data: Data;
+  community: Community;
+  recognition: Recognition;
+  notifications: Notifications;
   dispatcher: Dispatcher;
   config: Config;
   /** Stops accepting requests, finishes those in flight, stops consumers, closes the database. */
@@ -83,8 +90,27 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   const recorder = createEventRecorder({ store: eventStore, clock });
   const platform = createPlatform({ db: db.kysely, events: recorder, clock, secretKey, baseUrl: config.baseUrl, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, logger: app.log });
   const data = createData({ db, events: recorder, clock, access: platform.access, directory: platform.directory, dataDir: config.dataDir, baseUrl: config.baseUrl, name: config.name, maxUploadBytes: config.maxUploadBytes, allowPrivateUrls: config.allowPrivateUrls, logger: app.log });
-  const dispatcher = createDispatcher({ db: db.kysely, store: eventStore, clock, consumers: [...data.consumers, ...(options.consumers ?? [])], logger: app.log });
-  (recorder as unknown as { setListener(l: () => void): void }).setListener(() => dispatcher.notify());
+  const community = createCommunity({
+    db, events: recorder, clock, access: platform.access, directory: platform.directory, datasets: data.datasets, resources: data.resources, baseUrl: config.baseUrl,
+    // The account's age, for the new-account proposal limit (the Directory read model does not carry it).
+    accountCreatedAt: async (userId) => (await createAccountStore().findById(db.kysely, userId))?.createdAt,
+  });
+  const notifications = createNotifications({ db: db.kysely, clock, mail: platform.mail, baseUrl: config.baseUrl, logger: app.log });
+  const recognition = createRecognition({
+    db, events: recorder, clock, directory: platform.directory, baseUrl: config.baseUrl,
+    datasets: {
+      idBySlug: async (slug) => {
+        const row = await data.store.findDatasetBySlug(db.kysely, slug);
+        return row && row.status !== 'draft' ? row.id : undefined;
+      },
+      slugsByIds: async (ids) => {
+        const rows = await Promise.all(ids.map((id) => data.store.findDatasetById(db.kysely, id)));
+        return new Map(rows.flatMap((r) => (r && r.status !== 'draft' ? [[r.id, r.slug] as [string, string]] : [])));
+      },
+    },
+  });
+  const dispatcher = createDispatcher({ db: db.kysely, store: eventStore, clock, consumers: [...data.consumers, ...recognition.consumers, ...notifications.consumers, ...(options.consumers ?? [])], logger: app.log });
+  recorder.setListener(() => dispatcher.notify());
 
   const activity = createActivityService({ db: db.kysely, store: eventStore, directory: platform.directory });
   const oidc = createOidcService({ providers: config.oidcProviders, baseUrl: config.baseUrl, allowInsecure: config.oidcAllowInsecure, accounts: platform.accounts, db: db.kysely, secretKey });
@@ -141,6 +167,9 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     async (api) => {
       await platform.routes(api, { secureCookies });
       await data.routes(api);
+      await community.routes(api);
+      await recognition.routes(api);
+      await notifications.routes(api);
       await api.register(activityRoutes, { activity, baseUrl: config.baseUrl });
       await api.register(oidcRoutes, { oidc, secureCookies });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -184,15 +213,17 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   }
   if (options.startDispatcher) {
     dispatcher.start();
+    notifications.start();
     await data.runner.start();
   }
 
   app.addHook('onClose', async () => {
     clearInterval(mailTimer);
     await data.runner.stop();
+    await notifications.stop();
     await dispatcher.stop();
     await db.close();
   });
 
-  return { app, db, platform, data, dispatcher, config, close: () => app.close() };
+  return { app, db, platform, data, community, recognition, notifications, dispatcher, config, close: () => app.close() };
 }

@@ -1,18 +1,24 @@
-import { Migrator, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type MigrationProvider } from 'kysely';
 import type { Db } from './database.js';
 import { foundation } from './migrations/001_foundation.js';
 import { data } from './migrations/002_data.js';
+import { community } from './migrations/003_community.js';
+import { recognition } from './migrations/004_recognition.js';
+import { notifications } from './migrations/005_notifications.js';
 import type { Migration } from './migrations/types.js';
 
 /** Every migration, in order. Append only. */
-export const migrations: Migration[] = [foundation, data];
+export const migrations: Migration[] = [foundation, data, community, recognition, notifications];
 
 export async function migrateToLatest(db: Db): Promise<string[]> {
   const provider: MigrationProvider = {
     getMigrations: async () =>
       Object.fromEntries(migrations.map((m) => [m.name, { up: (k) => m.up(k, db.dialect) }])),
   };
-  const migrator = new Migrator({ db: db.kysely, provider, migrationTableName: 'kysely_migration', migrationLockTableName: 'kysely_migration_lock' });
+  // On PostgreSQL, Kysely looks for its tables in every schema unless told which one: with several
+  // databases in one cluster (tests use a schema each) it would find another's and skip creating its own.
+  const migrationTableSchema = db.dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db.kysely)).rows[0]?.schema : undefined;
+  const migrator = new Migrator({ db: db.kysely, provider, migrationTableName: 'kysely_migration', migrationLockTableName: 'kysely_migration_lock', ...(migrationTableSchema ? { migrationTableSchema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -121,7 +121,7 @@ export interface EventCursorsTable {
   updatedAt: string;
 }
 
-export interface Database extends DataTables {
+export interface Database extends DataTables, CommunityTables, RecognitionTables {
   users: UsersTable;
   sessions: SessionsTable;
   personalTokens: PersonalTokensTable;
@@ -133,6 +133,9 @@ export interface Database extends DataTables {
   mailOutbox: MailOutboxTable;
   events: EventsTable;
   eventCursors: EventCursorsTable;
+  notifications: NotificationsTable;
+  notificationPreferences: NotificationPreferencesTable;
+  notificationDigests: NotificationDigestsTable;
 }
 
 export interface DatasetsTable {
@@ -232,3 +235,203 @@ export interface DataTables {
   jobs: JobsTable;
   importRejections: ImportRejectionsTable;
 }
+
+export interface NotificationsTable {
+  id: string;
+  userId: string;
+  type: string;
+  eventId: string;
+  /** JSON: the parameters the text is rendered from, in the reader's language. */
+  params: string;
+  link: string;
+  inApp: number | boolean;
+  email: 'immediate' | 'daily' | 'off';
+  emailedAt: string | null;
+  readAt: string | null;
+  createdAt: string;
+}
+
+export interface NotificationPreferencesTable {
+  userId: string;
+  type: string;
+  inApp: number | boolean;
+  email: 'immediate' | 'daily' | 'off';
+}
+
+export interface NotificationDigestsTable {
+  userId: string;
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+  sentAt: string;
+  count: number;
+}
+
+// ---- community (contributions, row revisions, changelog, reason templates) -------------------------
+
+export interface ContributionsTable {
+  id: string;
+  datasetId: string;
+  datasetSlug: string;
+  resourceId: string;
+  /** The resource version the proposal was made against (row ids belong to its table). */
+  versionId: string;
+  organizationId: string | null;
+  authorId: string;
+  status: 'pending' | 'accepted' | 'partially_accepted' | 'rejected' | 'changes_requested' | 'withdrawn';
+  comment: string;
+  source: string | null;
+  /** JSON: [{op, rowId, values, snapshot}] — snapshot is the row as it was when proposed (update/delete). */
+  changes: string;
+  changeCount: number;
+  /** JSON: indexes of the changes applied (accepted / partially accepted). */
+  acceptedIndexes: string | null;
+  /** JSON: per change index, the row id it applied to (inserts get theirs on acceptance). */
+  appliedRowIds: string | null;
+  reviewerId: string | null;
+  /** Rejection reason or requested changes, visible to the author and reviewers. */
+  reviewNote: string | null;
+  spam: number | boolean;
+  suspicious: number | boolean;
+  createdAt: string;
+  updatedAt: string;
+  reviewedAt: string | null;
+}
+
+export interface RowRevisionsTable {
+  id: string;
+  datasetId: string;
+  resourceId: string;
+  versionId: string;
+  rowId: number;
+  revision: number;
+  op: 'insert' | 'update' | 'delete' | 'revert';
+  before: string | null;
+  after: string | null;
+  actorId: string | null;
+  contributionId: string | null;
+  revertsRevisionId: string | null;
+  createdAt: string;
+}
+
+export interface DatasetChangelogTable {
+  id: string;
+  datasetId: string;
+  resourceId: string;
+  kind: 'contribution' | 'revert';
+  contributionId: string | null;
+  revisionId: string | null;
+  rowIds: string;
+  actorId: string | null;
+  authorId: string | null;
+  createdAt: string;
+}
+
+export interface ReasonTemplatesTable {
+  id: string;
+  organizationId: string;
+  title: string;
+  body: string;
+  createdBy: string | null;
+  createdAt: string;
+}
+
+export interface CommunityTables {
+  contributions: ContributionsTable;
+  rowRevisions: RowRevisionsTable;
+  datasetChangelog: DatasetChangelogTable;
+  reasonTemplates: ReasonTemplatesTable;
+}
+// ---- end community ---------------------------------------------------------------------------------
+
+// ---- recognition (server/src/recognition, migration 004_recognition) ----------------------------
+
+export interface ReputationEntriesTable {
+  id: string;
+  userId: string;
+  points: number;
+  reason: string;
+  eventId: string;
+  datasetId: string | null;
+  organizationId: string | null;
+  createdAt: string;
+}
+
+export interface UserBadgesTable {
+  userId: string;
+  badge: string;
+  occurrence: Generated<number>;
+  awardedAt: string;
+  eventId: string;
+}
+
+export interface TrustLevelsTable {
+  userId: string;
+  level: number;
+  updatedAt: string;
+  reason: string;
+  signedUpAt: string | null;
+  acceptedCount: number;
+  /** Accepted contributions at the last demotion or manual change; promotion counts from there. */
+  acceptedBase: number;
+  spamCount: number;
+}
+
+export interface ReputationTotalsTable {
+  userId: string;
+  points: number;
+}
+
+export interface UserStatsTable {
+  userId: string;
+  acceptedContributions: Generated<number>;
+  rowsChanged: Generated<number>;
+  reviews: Generated<number>;
+  datasetsImproved: Generated<number>;
+}
+
+export interface ContributionDaysTable {
+  userId: string;
+  datasetId: string;
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+  accepted: number;
+}
+
+export interface DatasetContributorsTable {
+  datasetId: string;
+  userId: string;
+  accepted: number;
+  rowsChanged: number;
+  firstAt: string;
+  lastAt: string;
+}
+
+export interface ReviewDurationsTable {
+  eventId: string;
+  contributionId: string;
+  organizationId: string | null;
+  datasetId: string | null;
+  reviewerId: string | null;
+  outcome: 'accepted' | 'rejected' | 'spam';
+  submittedAt: string;
+  reviewedAt: string;
+  seconds: number;
+}
+
+export interface RecognitionProcessedTable {
+  consumer: string;
+  eventId: string;
+}
+
+export interface RecognitionTables {
+  reputationEntries: ReputationEntriesTable;
+  userBadges: UserBadgesTable;
+  trustLevels: TrustLevelsTable;
+  userStats: UserStatsTable;
+  reputationTotals: ReputationTotalsTable;
+  contributionDays: ContributionDaysTable;
+  datasetContributors: DatasetContributorsTable;
+  reviewDurations: ReviewDurationsTable;
+  recognitionProcessed: RecognitionProcessedTable;
+}
+// ---- end recognition ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import type { EventStore } from './store.js';
 
 /** What the activity feed needs to know of people and organizations (implemented by platform). */
 export interface Directory {
-  usersByIds(ids: string[]): Promise<Array<{ id: string; handle: string; name: string }>>;
+  usersByIds(ids: string[]): Promise<Array<{ id: string; handle: string; name: string; createdAt: string }>>;
   userIdByHandle(handle: string): Promise<string | undefined>;
   organizationsByIds(ids: string[]): Promise<Array<{ id: string; slug: string; name: string }>>;
   organizationIdBySlug(slug: string): Promise<string | undefined>;

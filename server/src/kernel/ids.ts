@@ -52,7 +52,7 @@ export function ulid(now = Date.now()): string {
   return encodeTime(now) + encode(lastRandom, 16);
 }
 
-export type IdPrefix = 'usr' | 'org' | 'evt' | 'tok' | 'inv' | 'mail' | 'mem' | 'idn' | 'ds' | 'res' | 'ver' | 'job';
+export type IdPrefix = 'usr' | 'org' | 'evt' | 'tok' | 'inv' | 'mail' | 'mem' | 'idn' | 'ds' | 'res' | 'ver' | 'job' | 'rep';
 
 /** Opaque, prefixed, time-ordered id such as `usr_01J…`. */
 export const newId = (prefix: IdPrefix) => `${prefix}_${ulid().toLowerCase()}`;

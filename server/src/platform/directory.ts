@@ -7,7 +7,7 @@ import type { OrganizationStore } from './organizations/store.js';
 /** The narrow read model other capabilities use to name people and organizations. */
 export function createDirectory(db: Kysely<Database>, accounts: AccountStore, organizations: OrganizationStore): Directory {
   return {
-    usersByIds: async (ids) => (await accounts.findManyByIds(db, ids)).map(({ id, handle, name }) => ({ id, handle, name })),
+    usersByIds: async (ids) => (await accounts.findManyByIds(db, ids)).map(({ id, handle, name, createdAt }) => ({ id, handle, name, createdAt })),
     userIdByHandle: async (handle) => (await accounts.findByHandle(db, handle))?.id,
     organizationsByIds: async (ids) => (await organizations.findManyByIds(db, ids)).map(({ id, slug, name }) => ({ id, slug, name })),
     organizationIdBySlug: async (slug) => (await organizations.findBySlug(db, slug))?.id,

@@ -38,3 +38,4 @@ export {
 export { QueryCache, sharedQueryCache, type QueryCacheOptions } from './cache.js';
 export { TABLE_NAME, type AnyDb, type TableDialect } from './physical.js';
 export { diffTables, type VersionDiff } from './diff.js';
+export { createRowsWriter, checkRowValues, type RowsWriter, type RowValues } from './rows-write.js';

@@ -1,0 +1,97 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+export const MAX_CHANGES = 500;
+
+// Not a union of JSON types: Ajv's type coercion would turn 150 into "150". The service checks each
+// value against the column's type (string, number, boolean or null).
+const CellValue = Type.Unknown({ description: 'A string, number, boolean or null, per the column type' });
+
+export const Change = Type.Object(
+  {
+    op: Type.Union([Type.Literal('insert'), Type.Literal('update'), Type.Literal('delete')]),
+    rowId: Type.Optional(Type.Integer({ minimum: 1, description: 'The row `_id` (update, delete)' })),
+    values: Type.Optional(Type.Record(Type.String({ maxLength: 200 }), CellValue, { maxProperties: 1500, description: 'Column values by name (insert: the row; update: the columns to change)' })),
+  },
+  { additionalProperties: false },
+);
+export type Change = Static<typeof Change>;
+
+export const ProposalBody = Type.Object(
+  {
+    changes: Type.Array(Change, { minItems: 1, maxItems: MAX_CHANGES }),
+    comment: Type.String({ minLength: 1, maxLength: 2000, description: 'Why (Markdown)' }),
+    source: Type.Optional(Type.String({ maxLength: 2000, pattern: '^https?://[^\\s]+$', description: 'An http(s) URL backing the change' })),
+  },
+  { additionalProperties: false },
+);
+export type ProposalBody = Static<typeof ProposalBody>;
+
+export const AcceptBody = Type.Object({ changes: Type.Optional(Type.Array(Type.Integer({ minimum: 0, maximum: MAX_CHANGES - 1 }), { minItems: 1, maxItems: MAX_CHANGES, description: 'Indexes of the changes to accept (default: all)' })) }, { additionalProperties: false });
+export type AcceptBody = Static<typeof AcceptBody>;
+export const RejectBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }), spam: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+export type RejectBody = Static<typeof RejectBody>;
+export const RequestChangesBody = Type.Object({ comment: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
+export type RequestChangesBody = Static<typeof RequestChangesBody>;
+
+export const statuses = ['pending', 'accepted', 'partially_accepted', 'rejected', 'changes_requested', 'withdrawn'] as const;
+export type ContributionStatus = (typeof statuses)[number];
+
+export const ContributionQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Union(statuses.map((s) => Type.Literal(s)))),
+    organization: Type.Optional(Type.String({ maxLength: 100 })),
+    dataset: Type.Optional(Type.String({ maxLength: 100 })),
+    author: Type.Optional(Type.String({ maxLength: 40, description: 'Author handle' })),
+    _sort: Type.Optional(Type.Union([Type.Literal('created'), Type.Literal('-created')], { description: 'created (oldest first, the default: a review queue) or -created' })),
+    _cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    _limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  },
+  { additionalProperties: false },
+);
+export type ContributionQuery = Static<typeof ContributionQuery>;
+
+const Person = Type.Union([Type.Object({ handle: Type.String(), name: Type.String() }), Type.Null()]);
+const RowObject = Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]);
+
+export const ContributionSummary = Type.Object({
+  id: Type.String(),
+  status: Type.Union(statuses.map((s) => Type.Literal(s))),
+  dataset: Type.String({ description: 'Dataset slug' }),
+  resourceId: Type.String(),
+  author: Person,
+  reviewer: Person,
+  comment: Type.String(),
+  commentHtml: Type.String({ description: 'The comment rendered from Markdown, sanitized' }),
+  source: Type.Union([Type.String(), Type.Null()]),
+  changeCount: Type.Integer(),
+  suspicious: Type.Boolean(),
+  spam: Type.Boolean(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  reviewedAt: Type.Union([Type.String(), Type.Null()]),
+});
+export type ContributionSummary = Static<typeof ContributionSummary>;
+
+export const DiffEntry = Type.Object({
+  index: Type.Integer(),
+  op: Type.Union([Type.Literal('insert'), Type.Literal('update'), Type.Literal('delete')]),
+  rowId: Type.Union([Type.Integer(), Type.Null()]),
+  before: RowObject,
+  after: RowObject,
+  changedColumns: Type.Array(Type.String()),
+  conflict: Type.Boolean({ description: 'The row changed since the proposal (pending proposals only)' }),
+  current: RowObject,
+  accepted: Type.Union([Type.Boolean(), Type.Null()], { description: 'Whether this change was applied (null while undecided)' }),
+});
+export type DiffEntry = Static<typeof DiffEntry>;
+
+export const ContributionView = Type.Composite([
+  ContributionSummary,
+  Type.Object({
+    reviewNote: Type.Union([Type.String(), Type.Null()], { description: 'Rejection reason or requested changes: shown to the author and reviewers only' }),
+    viewerCanReview: Type.Boolean(),
+    conflicts: Type.Array(Type.Integer()),
+    diff: Type.Array(DiffEntry),
+  }),
+]);
+export type ContributionView = Static<typeof ContributionView>;

@@ -1,0 +1,66 @@
+/**
+ * Notification texts, in English and French. A notification stores its type and parameters; its
+ * text is rendered here, in the reader's language, when it is read or mailed.
+ */
+export type Locale = 'en' | 'fr';
+
+export const localeOf = (value: string | null | undefined): Locale => (value === 'fr' ? 'fr' : 'en');
+
+export type Params = Record<string, unknown>;
+
+const str = (v: unknown, fallback = '?') => (typeof v === 'string' && v.length > 0 ? v : typeof v === 'number' ? String(v) : fallback);
+
+const templates: Record<string, Record<Locale, (p: Params) => string>> = {
+  'contribution.accepted': {
+    en: (p) => (p.partial ? `Your contribution to ${str(p.dataset)} was partially accepted` : `Your contribution to ${str(p.dataset)} was accepted`),
+    fr: (p) => (p.partial ? `Votre contribution à ${str(p.dataset)} a été acceptée en partie` : `Votre contribution à ${str(p.dataset)} a été acceptée`),
+  },
+  'contribution.rejected': {
+    en: (p) => `Your contribution to ${str(p.dataset)} was not accepted`,
+    fr: (p) => `Votre contribution à ${str(p.dataset)} n’a pas été acceptée`,
+  },
+  'contribution.changes_requested': {
+    en: (p) => `Changes were requested on your contribution to ${str(p.dataset)}`,
+    fr: (p) => `Des modifications sont demandées sur votre contribution à ${str(p.dataset)}`,
+  },
+  'badge.awarded': {
+    en: (p) => `You earned the badge “${str(p.name, str(p.badge))}”`,
+    fr: (p) => `Vous avez obtenu le badge « ${str(p.name, str(p.badge))} »`,
+  },
+  'trust_level.changed': {
+    en: (p) => (Number(p.to) >= Number(p.from) ? `Your trust level rose to ${str(p.to)}` : `Your trust level is now ${str(p.to)}`),
+    fr: (p) => (Number(p.to) >= Number(p.from) ? `Votre niveau de confiance est passé à ${str(p.to)}` : `Votre niveau de confiance est désormais ${str(p.to)}`),
+  },
+  'discussion.replied': {
+    en: (p) => `${str(p.author, 'Someone')} replied in a discussion you follow`,
+    fr: (p) => `${str(p.author, 'Quelqu’un')} a répondu dans une discussion que vous suivez`,
+  },
+  'user.mentioned': {
+    en: (p) => `${str(p.author, 'Someone')} mentioned you in a discussion`,
+    fr: (p) => `${str(p.author, 'Quelqu’un')} vous a mentionné dans une discussion`,
+  },
+};
+
+export function renderText(type: string, params: Params, locale: Locale): string {
+  const template = templates[type];
+  return template ? template[locale](params) : type;
+}
+
+const ui = {
+  en: {
+    open: 'Open',
+    manage: 'Change which notifications you receive by email',
+    digestSubject: (n: number) => (n === 1 ? 'Your daily summary: 1 notification' : `Your daily summary: ${n} notifications`),
+    digestIntro: 'Here is what happened since your last summary:',
+    more: (n: number) => `… and ${n} more in your notification center.`,
+  },
+  fr: {
+    open: 'Ouvrir',
+    manage: 'Choisir les notifications que vous recevez par courriel',
+    digestSubject: (n: number) => (n === 1 ? 'Votre résumé du jour : 1 notification' : `Votre résumé du jour : ${n} notifications`),
+    digestIntro: 'Voici ce qui s’est passé depuis votre dernier résumé :',
+    more: (n: number) => `… et ${n} autres dans votre centre de notifications.`,
+  },
+} as const;
+
+export const mailText = (locale: Locale) => ui[locale];

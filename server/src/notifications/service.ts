@@ -1,0 +1,332 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { readBool, readJson } from '../db/database.js';
+import type { Clock } from '../kernel/clock.js';
+import type { UserActor } from '../kernel/actor.js';
+import { ulid } from '../kernel/ids.js';
+import { notFound } from '../kernel/errors.js';
+import { decodeCursor, encodeCursor, isKeyCursor, type Page } from '../kernel/pagination.js';
+import type { Consumer } from '../events/dispatcher.js';
+import type { StoredEvent } from '../events/schema.js';
+import type { MailMessage } from '../platform/mail/service.js';
+import { localeOf, mailText, renderText, type Locale, type Params } from './messages.js';
+
+export const notificationTypes = [
+  'contribution.accepted',
+  'contribution.rejected',
+  'contribution.changes_requested',
+  'badge.awarded',
+  'trust_level.changed',
+  'discussion.replied',
+  'user.mentioned',
+] as const;
+export type NotificationType = (typeof notificationTypes)[number];
+export type EmailMode = 'immediate' | 'daily' | 'off';
+
+export interface Preference {
+  type: NotificationType;
+  inApp: boolean;
+  email: EmailMode;
+}
+
+/** In-app on for all; results of one's contributions mailed at once, the rest in the daily digest. */
+export function defaultPreference(type: NotificationType): Preference {
+  return { type, inApp: true, email: type.startsWith('contribution.') ? 'immediate' : 'daily' };
+}
+
+export interface NotificationItem {
+  id: string;
+  type: string;
+  text: string;
+  link: string;
+  read: boolean;
+  createdAt: string;
+}
+
+/** What the notifications need of the accounts store: who people are, their address and language. */
+export interface Recipients {
+  findManyByIds(db: Kysely<Database>, ids: string[]): Promise<Array<{ id: string; email: string; name: string; handle: string; emailVerifiedAt: string | null; locale: string | null }>>;
+}
+
+export interface NotificationsDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  accounts: Recipients;
+  mail: { enqueue(trx: Kysely<Database>, message: MailMessage): Promise<void> };
+  baseUrl: string;
+}
+
+interface Planned {
+  userIds: string[];
+  params: Params;
+  link: string;
+  /** Whose name goes in the text (`author`), resolved when the notification is made. */
+  authorId?: string;
+}
+
+const asString = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+const enc = encodeURIComponent;
+
+/** Who hears about an event, and what they are told. Never the person who acted. */
+function plan(event: StoredEvent): Planned | undefined {
+  const p = event.payload;
+  switch (event.type) {
+    case 'contribution.accepted':
+    case 'contribution.rejected':
+    case 'contribution.changes_requested': {
+      const author = asString(p.authorId);
+      const id = asString(p.contributionId);
+      if (!author || !id) return undefined;
+      // The reason for a rejection and the reviewer's comment stay on the contribution page.
+      const params: Params = { dataset: asString(p.dataset) ?? '' };
+      if (event.type === 'contribution.accepted') params.partial = p.partial === true;
+      return { userIds: [author], params, link: `/contributions/${enc(id)}` };
+    }
+    case 'badge.awarded': {
+      // The awarded user is the event's actor (the system acts on their behalf): not a self-notification.
+      const user = asString(p.userId) ?? event.actorId ?? undefined;
+      const badge = asString(p.badge);
+      if (!user || !badge) return undefined;
+      return { userIds: [user], params: { badge, ...(asString(p.name) ? { name: asString(p.name) } : {}) }, link: '/account' };
+    }
+    case 'trust_level.changed': {
+      const user = asString(p.userId) ?? event.actorId ?? undefined;
+      if (!user || p.to === undefined) return undefined;
+      return { userIds: [user], params: { from: p.from ?? null, to: p.to }, link: '/account' };
+    }
+    case 'discussion.replied': {
+      const thread = asString(p.threadId);
+      const author = asString(p.authorId) ?? event.actorId ?? undefined;
+      if (!thread || !Array.isArray(p.subscriberIds)) return undefined;
+      const ids = p.subscriberIds.filter((s): s is string => typeof s === 'string' && s !== author);
+      return { userIds: ids, params: { threadId: thread }, link: `/discussions/${enc(thread)}`, authorId: author };
+    }
+    case 'user.mentioned': {
+      const user = asString(p.userId);
+      const thread = asString(p.threadId);
+      const author = asString(p.authorId) ?? event.actorId ?? undefined;
+      if (!user || !thread || user === author) return undefined;
+      return { userIds: [user], params: { threadId: thread }, link: `/discussions/${enc(thread)}`, authorId: author };
+    }
+    default:
+      return undefined;
+  }
+}
+
+// Booleans are written 1/0: an integer on SQLite, read as true/false by PostgreSQL.
+const trueValue = 1;
+const dayOf = (now: Date) => now.toISOString().slice(0, 10);
+const isType = (t: string): t is NotificationType => (notificationTypes as readonly string[]).includes(t);
+
+export function createNotificationService(deps: NotificationsDeps) {
+  const { db, clock } = deps;
+
+  async function preferencesOf(executor: Kysely<Database>, userIds: string[]): Promise<Map<string, Map<string, Preference>>> {
+    const out = new Map<string, Map<string, Preference>>();
+    if (userIds.length === 0) return out;
+    const rows = await executor.selectFrom('notificationPreferences').selectAll().where('userId', 'in', userIds).execute();
+    for (const r of rows) {
+      if (!isType(r.type)) continue;
+      const byType = out.get(r.userId) ?? new Map<string, Preference>();
+      byType.set(r.type, { type: r.type, inApp: readBool(r.inApp), email: r.email });
+      out.set(r.userId, byType);
+    }
+    return out;
+  }
+
+  function mailFor(text: string, link: string, locale: Locale): string {
+    const m = mailText(locale);
+    return `${text}\n\n${m.open}: ${deps.baseUrl}${link}\n\n--\n${m.manage}: ${deps.baseUrl}/account`;
+  }
+
+  /** The consumer's work, in the dispatcher's transaction: notifications and immediate mail apply once. */
+  async function handle(event: StoredEvent, trx: Kysely<Database>): Promise<void> {
+    const planned = plan(event);
+    if (!planned || !isType(event.type)) return;
+    const type = event.type;
+    const wanted = [...new Set(planned.userIds)].filter((id) => id !== event.actorId || type === 'badge.awarded' || type === 'trust_level.changed');
+    if (wanted.length === 0) return;
+    // Unknown ids (a deleted user, a bad payload) are skipped rather than blocking the spine.
+    const lookup = planned.authorId ? [...wanted, planned.authorId] : wanted;
+    const people = new Map((await deps.accounts.findManyByIds(trx, lookup)).map((u) => [u.id, u]));
+    const params: Params = { ...planned.params };
+    if (planned.authorId) params.author = people.get(planned.authorId)?.name ?? null;
+    const prefsByUser = await preferencesOf(trx, wanted);
+    const now = clock.now().toISOString();
+    for (const userId of wanted) {
+      const user = people.get(userId);
+      if (!user) continue;
+      const pref = prefsByUser.get(userId)?.get(type) ?? defaultPreference(type);
+      // Mail goes only to verified addresses: an account cannot aim notifications at someone else's inbox.
+      const email: EmailMode = user.emailVerifiedAt ? pref.email : 'off';
+      if (!pref.inApp && email === 'off') continue;
+      const inserted = await trx
+        .insertInto('notifications')
+        .values({
+          id: `ntf_${ulid().toLowerCase()}`,
+          userId,
+          type,
+          eventId: event.id,
+          params: JSON.stringify(params),
+          link: planned.link,
+          inApp: (pref.inApp ? 1 : 0) as never,
+          email,
+          emailedAt: email === 'immediate' ? now : null,
+          readAt: null,
+          createdAt: now,
+        })
+        .onConflict((oc) => oc.columns(['userId', 'eventId']).doNothing())
+        .executeTakeFirst();
+      // Already there (an event delivered again): no second mail either.
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) continue;
+      if (email === 'immediate') {
+        const locale = localeOf(user.locale);
+        const text = renderText(type, params, locale);
+        await deps.mail.enqueue(trx, { to: user.email, subject: text, text: mailFor(text, planned.link, locale) });
+      }
+    }
+  }
+
+  /**
+   * Mails each user, at most once per UTC day, the digest of their notifications set to `daily`
+   * and not mailed yet, and marks them. Safe to run from several instances at once.
+   */
+  async function sendDailyDigests(now: Date = clock.now()): Promise<number> {
+    const day = dayOf(now);
+    const pending = await db
+      .selectFrom('notifications')
+      .select('userId')
+      .distinct()
+      .where('email', '=', 'daily')
+      .where('emailedAt', 'is', null)
+      .where('userId', 'not in', (eb) => eb.selectFrom('notificationDigests').select('userId').where('day', '=', day))
+      .execute();
+    let sent = 0;
+    for (const { userId } of pending) {
+      const done = await db.transaction().execute(async (trx) => {
+        const claimed = await trx
+          .insertInto('notificationDigests')
+          .values({ userId, day, sentAt: now.toISOString(), count: 0 })
+          .onConflict((oc) => oc.columns(['userId', 'day']).doNothing())
+          .executeTakeFirst();
+        if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+        const rows = await trx
+          .selectFrom('notifications')
+          .select(['id', 'type', 'params', 'link'])
+          .where('userId', '=', userId)
+          .where('email', '=', 'daily')
+          .where('emailedAt', 'is', null)
+          .orderBy('id')
+          .execute();
+        const [user] = await deps.accounts.findManyByIds(trx, [userId]);
+        const prefs = (await preferencesOf(trx, [userId])).get(userId);
+        // A type switched to 'off' since is not mailed any more.
+        const included = rows.filter((r) => isType(r.type) && (prefs?.get(r.type) ?? defaultPreference(r.type)).email !== 'off');
+        if (rows.length > 0) {
+          await trx.updateTable('notifications').set({ emailedAt: now.toISOString() }).where('id', 'in', rows.map((r) => r.id)).execute();
+        }
+        if (!user?.emailVerifiedAt || included.length === 0) return false;
+        await trx.updateTable('notificationDigests').set({ count: included.length }).where('userId', '=', userId).where('day', '=', day).execute();
+        const locale = localeOf(user.locale);
+        const m = mailText(locale);
+        const shown = included.slice(0, 50);
+        const lines = shown.map((r) => `- ${renderText(r.type, readJson<Params>(r.params), locale)}\n  ${deps.baseUrl}${r.link}`);
+        if (included.length > shown.length) lines.push(m.more(included.length - shown.length));
+        await deps.mail.enqueue(trx, {
+          to: user.email,
+          subject: m.digestSubject(included.length),
+          text: `${m.digestIntro}\n\n${lines.join('\n')}\n\n--\n${m.manage}: ${deps.baseUrl}/account`,
+        });
+        return true;
+      });
+      if (done) sent++;
+    }
+    return sent;
+  }
+
+  async function localeFor(actor: UserActor): Promise<Locale> {
+    const [user] = await deps.accounts.findManyByIds(db, [actor.userId]);
+    return localeOf(user?.locale);
+  }
+
+  return {
+    consumer: {
+      name: 'notifications',
+      types: [...notificationTypes],
+      handle,
+    } satisfies Consumer,
+    sendDailyDigests,
+
+    async list(actor: UserActor, query: { unread?: boolean; _cursor?: string; _limit?: number }): Promise<Page<NotificationItem> & { unreadCount: number }> {
+      const limit = query._limit ?? 20;
+      let q = db
+        .selectFrom('notifications')
+        .select(['id', 'type', 'params', 'link', 'readAt', 'createdAt'])
+        .where('userId', '=', actor.userId)
+        .where('inApp', '=', trueValue as never);
+      if (query.unread) q = q.where('readAt', 'is', null);
+      if (query._cursor) q = q.where('id', '<', decodeCursor(query._cursor, isKeyCursor).k);
+      const rows = await q.orderBy('id', 'desc').limit(limit + 1).execute();
+      const locale = await localeFor(actor);
+      const items = rows.slice(0, limit).map((r) => ({
+        id: r.id,
+        type: r.type,
+        text: renderText(r.type, readJson<Params>(r.params), locale),
+        link: r.link,
+        read: r.readAt !== null,
+        createdAt: r.createdAt,
+      }));
+      const last = items[items.length - 1];
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor({ k: last.id }) : null, unreadCount: await unreadCount(actor) };
+    },
+
+    unreadCount,
+
+    async markRead(actor: UserActor, id: string): Promise<void> {
+      const found = await db.selectFrom('notifications').select(['id', 'readAt']).where('id', '=', id).where('userId', '=', actor.userId).where('inApp', '=', trueValue as never).executeTakeFirst();
+      // Another user's notification is as absent as one that does not exist.
+      if (!found) throw notFound('Notification');
+      if (found.readAt === null) await db.updateTable('notifications').set({ readAt: clock.now().toISOString() }).where('id', '=', id).execute();
+    },
+
+    async markAllRead(actor: UserActor): Promise<number> {
+      const r = await db.updateTable('notifications').set({ readAt: clock.now().toISOString() }).where('userId', '=', actor.userId).where('readAt', 'is', null).executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
+
+    preferences,
+
+    async setPreferences(actor: UserActor, changes: Array<{ type: NotificationType; inApp?: boolean; email?: EmailMode }>): Promise<Preference[]> {
+      await db.transaction().execute(async (trx) => {
+        const mine = (await preferencesOf(trx, [actor.userId])).get(actor.userId);
+        for (const change of changes) {
+          const current = mine?.get(change.type) ?? defaultPreference(change.type);
+          const next = { inApp: change.inApp ?? current.inApp, email: change.email ?? current.email };
+          await trx
+            .insertInto('notificationPreferences')
+            .values({ userId: actor.userId, type: change.type, inApp: (next.inApp ? 1 : 0) as never, email: next.email })
+            .onConflict((oc) => oc.columns(['userId', 'type']).doUpdateSet({ inApp: (next.inApp ? 1 : 0) as never, email: next.email }))
+            .execute();
+        }
+      });
+      return preferences(actor);
+    },
+  };
+
+  async function preferences(actor: UserActor): Promise<Preference[]> {
+    const mine = (await preferencesOf(db, [actor.userId])).get(actor.userId);
+    return notificationTypes.map((type) => mine?.get(type) ?? defaultPreference(type));
+  }
+
+  async function unreadCount(actor: UserActor): Promise<number> {
+    const r = await db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('userId', '=', actor.userId)
+      .where('inApp', '=', trueValue as never)
+      .where('readAt', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+}
+export type NotificationService = ReturnType<typeof createNotificationService>;
