@@ -1,4 +1,15 @@
+// People & notifications — begin
+import { BadgesPage } from './community/people/BadgesPage';
+import { LeaderboardPage } from './community/people/LeaderboardPage';
+import { ProfilePage } from './community/people/ProfilePage';
+import { TrustLevelsPage } from './community/people/TrustLevelsPage';
+import { NotificationsPage } from './community/notifications/NotificationsPage';
+// People & notifications — end
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
+// Contributions — begin
+import { ContributionPage } from './community/contributions/ContributionPage';
+import { ReviewQueuePage } from './community/contributions/ReviewQueuePage';
+// Contributions — end
 import { CatalogPage } from './data/catalog/CatalogPage';
 import { DatasetPage } from './data/dataset/DatasetPage';
 import { ExplorerPage } from './data/explorer/ExplorerPage';
@@ -33,9 +44,20 @@ export function App() {
               <Route path="datasets/:slug" element={<DatasetPage />} />
               <Route path="datasets/:slug/edit" element={<EditDatasetPage />} />
               <Route path="datasets/:slug/resources/:id" element={<ExplorerPage />} />
+              {/* Contributions — begin */}
+              <Route path="contributions/:id" element={<ContributionPage />} />
+              <Route path="review" element={<ReviewQueuePage />} />
+              {/* Contributions — end */}
               <Route path="invitations/accept" element={<AcceptInvitationPage />} />
               <Route path="verify-email" element={<VerifyEmailPage />} />
               <Route path="reset-password" element={<ResetPasswordPage />} />
+              {/* People & notifications — begin */}
+              <Route path="users/:handle" element={<ProfilePage />} />
+              <Route path="leaderboards" element={<LeaderboardPage />} />
+              <Route path="badges" element={<BadgesPage />} />
+              <Route path="trust-levels" element={<TrustLevelsPage />} />
+              <Route path="notifications" element={<NotificationsPage />} />
+              {/* People & notifications — end */}
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

@@ -318,3 +318,209 @@ export interface AggregateResult {
 }
 
 /* ===== Datasets, resources, rows — end ===== */
+
+/* ===== People & notifications (web/src/community/people, notifications) — begin ===== */
+
+export interface Localized {
+  en: string;
+  fr: string;
+}
+
+export interface UserProfile {
+  handle: string;
+  name: string;
+  createdAt: string;
+  reputation: number;
+  trustLevel: number;
+  badges: Array<{ code: string; name: Localized; awardedAt: string }>;
+  stats: { acceptedContributions: number; rowsChanged: number; reviews: number; datasetsImproved: number };
+  /** Accepted contributions per UTC day, last 365 days; days without any are left out. */
+  calendar: Array<{ date: string; count: number }>;
+}
+
+export interface ReputationEntry {
+  id: string;
+  eventId: string;
+  reason: string;
+  points: number;
+  dataset: string | null;
+  createdAt: string;
+}
+
+export interface ReputationPage {
+  total: number;
+  items: ReputationEntry[];
+  /** Absolute URL of the next page (carries `_cursor`), or null. */
+  next: string | null;
+}
+
+export interface BadgeDefinition {
+  code: string;
+  name: Localized;
+  criterion: Localized;
+  repeatable: boolean;
+  holders: number;
+}
+
+export interface TrustLevelRule {
+  level: number;
+  code: string;
+  name: Localized;
+  requirements: { acceptedContributions: number; daysSinceSignUp: number; maxSpamRejections: number | null } | null;
+  requirementText: Localized;
+  proposalsPerDay: number | null;
+  privileges: Localized[];
+}
+
+export interface TrustLevelRules {
+  levels: TrustLevelRule[];
+  demotion: Localized;
+  reputation: Record<string, number>;
+}
+
+export type LeaderboardPeriod = 'week' | 'month' | 'all';
+
+export interface Leaderboard {
+  period: string;
+  items: Array<{ rank: number; handle: string; name: string; points: number }>;
+}
+
+export interface Contributor {
+  handle: string;
+  name: string;
+  acceptedContributions: number;
+  rowsChanged: number;
+  firstContributionAt: string;
+  lastContributionAt: string;
+}
+
+export interface ReviewStats {
+  organization: string;
+  windowDays: number;
+  reviewed: number;
+  accepted: number;
+  rejected: number;
+  rejectedAsSpam: number;
+  medianSecondsToReview: number | null;
+}
+
+export interface AppNotification {
+  id: string;
+  type: string;
+  text: string;
+  link: string;
+  read: boolean;
+  createdAt: string;
+}
+
+export interface NotificationPage {
+  items: AppNotification[];
+  unreadCount: number;
+  next: string | null;
+}
+
+export type EmailMode = 'immediate' | 'daily' | 'off';
+
+export interface NotificationPreference {
+  type: string;
+  inApp: boolean;
+  email: EmailMode;
+}
+
+/** The `_cursor` carried by a `next` link; null when there is none. */
+export function cursorOf(next: string | null | undefined): string | null {
+  if (!next) return null;
+  try {
+    return new URL(next, window.location.origin).searchParams.get('_cursor');
+  } catch {
+    return null;
+  }
+}
+
+/* ===== People & notifications — end ===== */
+
+/* ===== Contributions (web/src/community/contributions) — begin ===== */
+
+export const CONTRIBUTION_STATUSES = ['pending', 'accepted', 'partially_accepted', 'rejected', 'changes_requested', 'withdrawn'] as const;
+export type ContributionStatus = (typeof CONTRIBUTION_STATUSES)[number];
+export type ChangeOp = 'insert' | 'update' | 'delete';
+export type PersonRef = { handle: string; name: string } | null;
+export type RowValues = Record<string, unknown>;
+
+/** One change of POST /datasets/{slug}/resources/{id}/contributions. */
+export interface ChangeInput {
+  op: ChangeOp;
+  rowId?: number;
+  values?: Record<string, Cell>;
+}
+
+export interface ProposalInput {
+  changes: ChangeInput[];
+  comment: string;
+  source?: string;
+}
+
+export interface ContributionSummary {
+  id: string;
+  status: ContributionStatus;
+  /** Dataset slug. */
+  dataset: string;
+  resourceId: string;
+  author: PersonRef;
+  reviewer: PersonRef;
+  comment: string;
+  commentHtml: string;
+  source: string | null;
+  changeCount: number;
+  suspicious: boolean;
+  spam: boolean;
+  createdAt: string;
+  updatedAt: string;
+  reviewedAt: string | null;
+}
+
+export interface DiffEntry {
+  index: number;
+  op: ChangeOp;
+  rowId: number | null;
+  before: RowValues | null;
+  after: RowValues | null;
+  changedColumns: string[];
+  conflict: boolean;
+  current: RowValues | null;
+  accepted: boolean | null;
+}
+
+export interface ContributionView extends ContributionSummary {
+  reviewNote: string | null;
+  viewerCanReview: boolean;
+  conflicts: number[];
+  diff: DiffEntry[];
+}
+
+export interface ContributionPage {
+  items: ContributionSummary[];
+  next: string | null;
+}
+
+export interface ReasonTemplate {
+  id: string;
+  title: string;
+  body: string;
+  createdAt: string;
+}
+
+export interface RowRevision {
+  id: string;
+  rowId: number;
+  revision: number;
+  op: ChangeOp | 'revert';
+  before: RowValues | null;
+  after: RowValues | null;
+  actor: PersonRef;
+  contributionId: string | null;
+  revertsRevisionId: string | null;
+  createdAt: string;
+}
+
+/* ===== Contributions — end ===== */

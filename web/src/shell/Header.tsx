@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Link, NavLink, useNavigate } from 'react-router-dom';
 import { useT } from '../i18n/I18nProvider';
 import { useSession } from '../session/SessionProvider';
+import { NotificationBell } from '../community/notifications/NotificationBell';
 import { LanguageSwitch } from './LanguageSwitch';
 
 export function Header() {
@@ -40,6 +41,16 @@ export function Header() {
                     <li className="site-nav__user">
                       <span className="visually-hidden">{t('nav.signedInAs')} </span>@{user.handle}
                     </li>
+                    {/* People & notifications — begin */}
+                    <li>
+                      <NotificationBell />
+                    </li>
+                    {/* People & notifications — end */}
+                    {/* Contributions — begin */}
+                    <li>
+                      <NavLink to="/review">{t('nav.review')}</NavLink>
+                    </li>
+                    {/* Contributions — end */}
                     <li>
                       <NavLink to="/account">{t('nav.account')}</NavLink>
                     </li>

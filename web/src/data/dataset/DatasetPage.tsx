@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router-dom';
 import { seg } from '../../api/client';
+import { DatasetCredits } from '../../community/people/DatasetCredits';
 import { useApiGet } from '../../api/hooks';
 import type { DatasetView, JobView, ResourceCreated } from '../../api/types';
 import type { MessageKey } from '../../i18n/en';
@@ -112,6 +113,10 @@ export function DatasetPage() {
           </Disclosure>
         )}
       </section>
+
+      {/* People & notifications — begin */}
+      <DatasetCredits slug={data.slug} organization={data.organization} />
+      {/* People & notifications — end */}
     </article>
   );
 }

@@ -1,3 +1,4 @@
+import { Fragment, type ReactNode } from 'react';
 import type { DataRow, TableField } from '../../api/types';
 import type { MessageKey } from '../../i18n/en';
 import { useT } from '../../i18n/I18nProvider';
@@ -11,13 +12,18 @@ interface Props {
   rows: DataRow[];
   sort: SortKey[];
   onSort: (column: string) => void;
+  /* Contributions (web/src/community/contributions): per-row buttons, a detail line under a row, highlights. */
+  rowActions?: (row: DataRow) => ReactNode;
+  rowDetail?: (row: DataRow) => ReactNode;
+  rowClass?: (row: DataRow) => string | undefined;
+  cellClass?: (row: DataRow, column: string) => string | undefined;
 }
 
 const KNOWN_TYPES = ['integer', 'number', 'boolean', 'date', 'datetime', 'string'];
 const isNumeric = (f: TableField) => f.type === 'integer' || f.type === 'number';
 
 /** The rows, with sort buttons in the column headers (aria-sort on the primary sort column). */
-export function DataTable({ caption, fields, rows, sort, onSort }: Props) {
+export function DataTable({ caption, fields, rows, sort, onSort, rowActions, rowDetail, rowClass, cellClass }: Props) {
   const t = useT();
   const primary = sort[0];
   return (
@@ -26,6 +32,7 @@ export function DataTable({ caption, fields, rows, sort, onSort }: Props) {
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>
+            {rowActions && <th scope="col">{t('common.actions')}</th>}
             {fields.map((f) => {
               const dir = primary?.column === f.name ? (primary.desc ? 'descending' : 'ascending') : undefined;
               const secondary = sort.findIndex((s, i) => i > 0 && s.column === f.name);
@@ -45,18 +52,29 @@ export function DataTable({ caption, fields, rows, sort, onSort }: Props) {
           </tr>
         </thead>
         <tbody>
-          {rows.map((row) => (
-            <tr key={String(row._id)}>
+          {rows.map((row) => {
+            const detail = rowDetail?.(row);
+            return (
+            <Fragment key={String(row._id)}>
+            <tr className={rowClass?.(row)}>
+              {rowActions && <td>{rowActions(row)}</td>}
               {fields.map((f) => {
                 const v = row[f.name];
                 return (
-                  <td key={f.name} className={isNumeric(f) ? 'num' : undefined}>
+                  <td key={f.name} className={[isNumeric(f) ? 'num' : '', cellClass?.(row, f.name) ?? ''].filter(Boolean).join(' ') || undefined}>
                     {v === null || v === undefined ? <span className="null-cell" aria-label={t('data.explorer.empty')}>—</span> : cellText(v)}
                   </td>
                 );
               })}
             </tr>
-          ))}
+            {detail && (
+              <tr className="row-detail-line">
+                <td colSpan={fields.length + (rowActions ? 1 : 0)}>{detail}</td>
+              </tr>
+            )}
+            </Fragment>
+            );
+          })}
         </tbody>
       </table>
     </TableWrap>

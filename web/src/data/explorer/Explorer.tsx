@@ -2,6 +2,12 @@ import { lazy, Suspense, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useApiGet } from '../../api/hooks';
 import type { ResourceView, RowsPage, TableSchema } from '../../api/types';
+import { explorerHighlights, rowDetailOpen } from '../../community/contributions/explorerHighlights';
+import { ProposalPanel } from '../../community/contributions/ProposalPanel';
+import { RowActions } from '../../community/contributions/RowActions';
+import { RowDetail } from '../../community/contributions/RowDetail';
+import { SuggestEditBar } from '../../community/contributions/SuggestEditBar';
+import { useProposalDraft } from '../../community/contributions/useProposalDraft';
 import { useI18n } from '../../i18n/I18nProvider';
 import { Loading, useErrorMessage } from '../../ui/Messages';
 import { Tabs, type TabDef } from '../../ui/Tabs';
@@ -34,6 +40,7 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
   const rowsPath = `${base}/rows`;
   const fields = schema.fields;
   const geo = useMemo(() => detectGeo(fields), [fields]);
+  const draft = useProposalDraft(slug, resource.id, fields); // Contributions: "Suggest an edit"
 
   const go = (next: ViewState, replace = false) => setParams(serializeView(next), { replace });
   /** A change of filters, search, sort or columns: back to the first page. */
@@ -83,6 +90,7 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
       <Tabs label={t('data.explorer.views')} tabs={tabs} active={active} onChange={(tab) => go({ ...view, tab }, true)}>
         {active === 'table' && (
           <section aria-label={t('data.explorer.tab.table')}>
+            <SuggestEditBar draft={draft} fields={fields} />
             {rows.error ? (
               <p className="notice notice--error" role="alert">{errorMessage(rows.error)}</p>
             ) : rows.loading && !rows.data ? (
@@ -98,7 +106,10 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
                   {resource.currentVersion?.rowCount != null && ` · ${t('data.explorer.totalRows', { count: formatNumber(lang, resource.currentVersion.rowCount) })}`}
                 </p>
                 <div aria-busy={rows.loading}>
-                  <DataTable caption={t('data.explorer.tableCaption', { title: resource.title, page })} fields={visible} rows={rows.data.rows} sort={view.sort} onSort={onSort} />
+                  <DataTable caption={t('data.explorer.tableCaption', { title: resource.title, page })} fields={visible} rows={rows.data.rows} sort={view.sort} onSort={onSort}
+                    rowActions={(row) => <RowActions row={row} draft={draft} />}
+                    rowDetail={(row) => rowDetailOpen(draft, row) && <RowDetail row={row} fields={fields} draft={draft} slug={slug} resourceId={resource.id} />}
+                    {...explorerHighlights(draft)} />
                 </div>
               </>
             ) : null}
@@ -112,6 +123,7 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
                 if (!nextCursor) return;
                 go({ ...view, cursor: nextCursor, prev: view.cursor ? [...view.prev, view.cursor] : view.prev });
               }} />
+            <ProposalPanel draft={draft} fields={fields} />
           </section>
         )}
         {active === 'chart' && (

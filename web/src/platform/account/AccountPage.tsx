@@ -1,3 +1,4 @@
+import { NotificationPreferencesSection } from '../../community/notifications/NotificationPreferencesSection';
 import { useT } from '../../i18n/I18nProvider';
 import { RequireUser } from '../../session/RequireUser';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
@@ -17,6 +18,9 @@ export function AccountPage() {
             <ProfileSection key={user.id} user={user} />
             <MyOrganizationsSection />
             <TokensSection />
+            {/* People & notifications — begin */}
+            <NotificationPreferencesSection />
+            {/* People & notifications — end */}
           </div>
         )}
       </RequireUser>

@@ -1,0 +1,27 @@
+import { api } from '../../api/client';
+import { useAction } from '../../api/hooks';
+import type { ContributionView } from '../../api/types';
+import { useT } from '../../i18n/I18nProvider';
+import { useSession } from '../../session/SessionProvider';
+import { ErrorAlert } from '../../ui/Messages';
+import { contributionApi } from './paths';
+
+/** "Withdraw" for the author of a proposal still open. */
+export function AuthorActions({ contribution, onDone }: { contribution: ContributionView; onDone: (c: ContributionView, message: string) => void }) {
+  const t = useT();
+  const { user } = useSession();
+  const action = useAction();
+  const open = contribution.status === 'pending' || contribution.status === 'changes_requested';
+  if (!user || !contribution.author || user.handle !== contribution.author.handle || !open) return null;
+  const withdraw = async () => {
+    if (!window.confirm(t('contrib.review.withdrawConfirm'))) return;
+    const outcome = await action.run(() => api.post<ContributionView>(`${contributionApi(contribution.id)}/withdraw`));
+    if (outcome.ok) onDone(outcome.value, t('contrib.review.withdrawn'));
+  };
+  return (
+    <div className="author-actions">
+      <ErrorAlert error={action.error} />
+      <button type="button" className="button button--danger" disabled={action.pending} onClick={() => void withdraw()}>{t('contrib.review.withdraw')}</button>
+    </div>
+  );
+}

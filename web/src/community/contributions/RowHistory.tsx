@@ -1,0 +1,57 @@
+import { Link } from 'react-router-dom';
+import { useApiGet } from '../../api/hooks';
+import type { RowRevision, TableField } from '../../api/types';
+import type { MessageKey } from '../../i18n/en';
+import { useI18n } from '../../i18n/I18nProvider';
+import { Loading, useErrorMessage } from '../../ui/Messages';
+import { CellDiffTable } from './CellDiffTable';
+import { contributionPath, rowRevisionsApi } from './paths';
+
+interface Props {
+  slug: string;
+  resourceId: string;
+  rowId: string;
+  fields: TableField[];
+  onClose: () => void;
+}
+
+/** Revisions of one row, newest first: who, when, through which contribution, before / after. */
+export function RowHistory({ slug, resourceId, rowId, fields, onClose }: Props) {
+  const { t, formatDateTime } = useI18n();
+  const errorMessage = useErrorMessage();
+  const revisions = useApiGet<{ items: RowRevision[]; next: string | null }>(`${rowRevisionsApi(slug, resourceId, rowId)}?_limit=50`);
+  const headingId = `row-history-${rowId}`;
+  return (
+    <section className="row-history" aria-labelledby={headingId}>
+      <h3 id={headingId} className="h3">{t('contrib.history.heading', { id: rowId })}</h3>
+      {revisions.loading && !revisions.data ? (
+        <Loading />
+      ) : revisions.error ? (
+        <p className="notice notice--error">{errorMessage(revisions.error)}</p>
+      ) : !revisions.data?.items.length ? (
+        <p className="muted">{t('contrib.history.none')}</p>
+      ) : (
+        <ol className="revision-list">
+          {revisions.data.items.map((r) => (
+            <li key={r.id} className="revision">
+              <p>
+                <strong>{t('contrib.history.revision', { n: r.revision })}</strong>{' · '}
+                {t(`contrib.op.${r.op}` as MessageKey)}{' · '}
+                {r.actor ? t('contrib.by', { name: r.actor.name || `@${r.actor.handle}` }) : t('contrib.byUnknown')}{' · '}
+                <time dateTime={r.createdAt}>{formatDateTime(r.createdAt)}</time>
+                {r.contributionId && (
+                  <>
+                    {' · '}
+                    <Link to={contributionPath(r.contributionId)}>{t('contrib.history.viaContribution')}</Link>
+                  </>
+                )}
+              </p>
+              <CellDiffTable before={r.before} after={r.after} fields={fields.map((f) => f.name)} caption={t('contrib.history.revision', { n: r.revision })} />
+            </li>
+          ))}
+        </ol>
+      )}
+      <button type="button" className="button button--small button--secondary" onClick={onClose}>{t('contrib.history.close')}</button>
+    </section>
+  );
+}
