@@ -11,7 +11,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import type { Config } from './config.js';
 import { loadSecretKey } from './config.js';
-import { openDatabase, type Db } from './db/database.js';
+import { openDatabase, readBool, type Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { systemClock, type Clock } from './kernel/clock.js';
 import { Problem, problemPlugin, sendProblem } from './kernel/http.js';
@@ -90,11 +90,6 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   const recorder = createEventRecorder({ store: eventStore, clock });
   const platform = createPlatform({ db: db.kysely, events: recorder, clock, secretKey, baseUrl: config.baseUrl, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, logger: app.log });
   const data = createData({ db, events: recorder, clock, access: platform.access, directory: platform.directory, dataDir: config.dataDir, baseUrl: config.baseUrl, name: config.name, maxUploadBytes: config.maxUploadBytes, allowPrivateUrls: config.allowPrivateUrls, logger: app.log });
-  const community = createCommunity({
-    db, events: recorder, clock, access: platform.access, directory: platform.directory, datasets: data.datasets, resources: data.resources, baseUrl: config.baseUrl,
-    // The account's age, for the new-account proposal limit (the Directory read model does not carry it).
-    accountCreatedAt: async (userId) => (await createAccountStore().findById(db.kysely, userId))?.createdAt,
-  });
   const notifications = createNotifications({ db: db.kysely, clock, mail: platform.mail, baseUrl: config.baseUrl, logger: app.log });
   const recognition = createRecognition({
     db, events: recorder, clock, directory: platform.directory, baseUrl: config.baseUrl,
@@ -107,6 +102,18 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
         const rows = await Promise.all(ids.map((id) => data.store.findDatasetById(db.kysely, id)));
         return new Map(rows.flatMap((r) => (r && r.status !== 'draft' ? [[r.id, r.slug] as [string, string]] : [])));
       },
+    },
+  });
+  const community = createCommunity({
+    db, events: recorder, clock, access: platform.access, directory: platform.directory, datasets: data.datasets, resources: data.resources, baseUrl: config.baseUrl,
+    // The account's age, for the new-account message limit (the Directory read model does not carry it).
+    accountCreatedAt: async (userId) => (await createAccountStore().findById(db.kysely, userId))?.createdAt,
+    trustLevelOf: (userId) => recognition.trustLevelOf(userId),
+    isAdmin: async (userId) => readBool((await createAccountStore().findById(db.kysely, userId))?.isAdmin),
+    datasetSlugById: async (id) => (await data.store.findDatasetById(db.kysely, id))?.slug ?? (await data.store.findDatasetBySlug(db.kysely, id))?.slug,
+    datasetSlugOfResource: async (resourceId) => {
+      const resource = await data.store.findResourceById(db.kysely, resourceId);
+      return resource ? (await data.store.findDatasetById(db.kysely, resource.datasetId))?.slug : undefined;
     },
   });
   const dispatcher = createDispatcher({ db: db.kysely, store: eventStore, clock, consumers: [...data.consumers, ...recognition.consumers, ...notifications.consumers, ...(options.consumers ?? [])], logger: app.log });
@@ -160,6 +167,8 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   await app.register(authPlugin, { accounts: platform.accounts, tokens: platform.tokens });
+  // Suspended accounts: every mutation answers 403 with the reason (after authentication resolved the actor).
+  app.addHook('preHandler', community.suspensionCheck);
   // Uploads stream to the blob store, which enforces the size limit itself (413).
   await app.register(multipart, { limits: { fileSize: config.maxUploadBytes + 1, files: 1, fields: 10, fieldSize: 10_000 } });
 

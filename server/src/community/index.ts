@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../kernel/errors.js';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../kernel/clock.js';
 import type { EventRecorder } from '../events/recorder.js';
@@ -16,6 +17,13 @@ import { historyRoutes } from './history/routes.js';
 import { createReasonStore } from './reasons/store.js';
 import { createReasonService } from './reasons/service.js';
 import { reasonRoutes } from './reasons/routes.js';
+import { createModerationStore } from './moderation/store.js';
+import { createPrivileges } from './moderation/privileges.js';
+import { createModerationService } from './moderation/service.js';
+import { moderationRoutes } from './moderation/routes.js';
+import { createDiscussionStore } from './discussions/store.js';
+import { createDiscussionService } from './discussions/service.js';
+import { discussionRoutes } from './discussions/routes.js';
 
 export interface CommunityDeps {
   db: Db;
@@ -27,27 +35,71 @@ export interface CommunityDeps {
   resources: ResourceService;
   /** When an account was created (new accounts are rate-limited). */
   accountCreatedAt(userId: string): Promise<string | undefined>;
+  /** Recognition's read model (trust privileges, moderators). */
+  trustLevelOf(userId: string): Promise<number>;
+  /** Whether a user is a platform administrator (moderators). */
+  isAdmin(userId: string): Promise<boolean>;
+  /** The slug of the dataset with this id (or slug), and of the dataset holding a resource. */
+  datasetSlugById(id: string): Promise<string | undefined>;
+  datasetSlugOfResource(resourceId: string): Promise<string | undefined>;
   baseUrl: string;
 }
 
-/** Builds the community capability: contributions, review, row history, reason templates. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Builds the community capability: contributions, review, row history, reason templates, discussions, moderation. */
 export function createCommunity(deps: CommunityDeps) {
   const db = deps.db.kysely;
   const writer = createRowsWriter(deps.db.dialect);
   const history = createHistoryStore();
   const common = { db, writer, events: deps.events, clock: deps.clock, access: deps.access, directory: deps.directory, datasets: deps.datasets, resources: deps.resources };
-  const contributions = createContributionService({ ...common, store: createContributionStore(), history, accountCreatedAt: deps.accountCreatedAt });
+  const moderationStore = createModerationStore();
+  const privileges = createPrivileges({ db, store: moderationStore, clock: deps.clock, access: deps.access, datasets: deps.datasets, trustLevelOf: deps.trustLevelOf, isAdmin: deps.isAdmin });
+  const hiddenOf = <K extends 'discussion' | 'message' | 'contribution'>(kind: K, ids: string[]) => moderationStore.hiddenOf(db, kind, ids);
+  const contributionStore = createContributionStore();
+  const contributions = createContributionService({ ...common, store: contributionStore, history, privileges, hiddenOf });
+  const discussions = createDiscussionService({
+    db, store: createDiscussionStore(), events: deps.events, clock: deps.clock, access: deps.access, directory: deps.directory, datasets: deps.datasets, privileges, hiddenOf, accountCreatedAt: deps.accountCreatedAt,
+    subjects: {
+      datasetSlugOf: async (kind, id) => {
+        if (kind === 'dataset') return deps.datasetSlugById(id);
+        if (kind === 'resource') return deps.datasetSlugOfResource(id);
+        return (await contributionStore.find(db, id))?.datasetSlug;
+      },
+    },
+  });
+  const moderation = createModerationService({
+    db, store: moderationStore, events: deps.events, clock: deps.clock, directory: deps.directory, privileges,
+    targets: { resolve: (actor, kind, id) => (kind === 'contribution' ? contributions.target(actor, id) : discussions.target(actor, kind, id)) },
+  });
   const historyService = createHistoryService({ ...common, store: history });
   const reasons = createReasonService({ db, store: createReasonStore(), clock: deps.clock, access: deps.access });
   return {
     contributions,
     history: historyService,
     reasons,
+    discussions,
+    moderation,
+    privileges,
+    /** Read model for the whole platform: the suspension in force for a user, if any. */
+    isSuspended: privileges.isSuspended,
+    /**
+     * A preHandler for every route: a suspended user's mutations answer 403 with the reason (signing
+     * in and out still work). Register it after the authentication hook.
+     */
+    suspensionCheck: async (request: FastifyRequest) => {
+      const actor = request.actor;
+      if (!actor || actor.kind !== 'user' || SAFE_METHODS.has(request.method) || request.url.startsWith('/api/v1/auth/')) return;
+      const s = await privileges.isSuspended(actor.userId);
+      if (s) throw new AppError('forbidden', `Your account is suspended${s.until ? ` until ${s.until}` : ''}: ${s.reason}`);
+    },
     /** Routes under /api/v1. */
     routes: async (app: FastifyInstance) => {
       await app.register(contributionRoutes, { contributions, baseUrl: deps.baseUrl });
       await app.register(historyRoutes, { history: historyService, baseUrl: deps.baseUrl });
       await app.register(reasonRoutes, { reasons });
+      await app.register(discussionRoutes, { discussions, baseUrl: deps.baseUrl });
+      await app.register(moderationRoutes, { moderation, privileges, baseUrl: deps.baseUrl });
     },
   };
 }

@@ -5,10 +5,11 @@ import { data } from './migrations/002_data.js';
 import { community } from './migrations/003_community.js';
 import { recognition } from './migrations/004_recognition.js';
 import { notifications } from './migrations/005_notifications.js';
+import { discussions } from './migrations/006_discussions.js';
 import type { Migration } from './migrations/types.js';
 
 /** Every migration, in order. Append only. */
-export const migrations: Migration[] = [foundation, data, community, recognition, notifications];
+export const migrations: Migration[] = [foundation, data, community, recognition, notifications, discussions];
 
 export async function migrateToLatest(db: Db): Promise<string[]> {
   const provider: MigrationProvider = {

@@ -121,7 +121,7 @@ export interface EventCursorsTable {
   updatedAt: string;
 }
 
-export interface Database extends DataTables, CommunityTables, RecognitionTables {
+export interface Database extends DataTables, CommunityTables, RecognitionTables, DiscussionTables {
   users: UsersTable;
   sessions: SessionsTable;
   personalTokens: PersonalTokensTable;
@@ -435,3 +435,90 @@ export interface RecognitionTables {
   recognitionProcessed: RecognitionProcessedTable;
 }
 // ---- end recognition ---------------------------------------------------------------------------
+
+// ---- discussions and moderation (server/src/community/discussions, moderation; migration 006) -------
+
+export interface DiscussionThreadsTable {
+  id: string;
+  subjectKind: 'dataset' | 'resource' | 'contribution';
+  subjectId: string;
+  datasetId: string;
+  organizationId: string | null;
+  authorId: string;
+  title: string;
+  status: 'open' | 'closed';
+  resolution: string | null;
+  closedBy: string | null;
+  closedAt: string | null;
+  messageCount: number;
+  lastMessageAt: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DiscussionMessagesTable {
+  id: string;
+  threadId: string;
+  authorId: string;
+  body: string;
+  helpfulBy: string | null;
+  helpfulAt: string | null;
+  createdAt: string;
+}
+
+export interface DiscussionSubscriptionsTable {
+  threadId: string;
+  userId: string;
+  createdAt: string;
+}
+
+export interface ModerationFlagsTable {
+  id: string;
+  targetKind: 'discussion' | 'message' | 'contribution' | 'user';
+  targetId: string;
+  targetAuthorId: string | null;
+  reporterId: string;
+  reason: 'spam' | 'abuse' | 'personal_data' | 'wrong_data';
+  note: string | null;
+  status: 'open' | 'resolved' | 'dismissed';
+  openKey: string | null;
+  handledBy: string | null;
+  handledAt: string | null;
+  createdAt: string;
+}
+
+export interface ModerationHiddenTable {
+  targetKind: 'discussion' | 'message' | 'contribution';
+  targetId: string;
+  authorId: string | null;
+  reason: string;
+  hiddenBy: string;
+  hiddenAt: string;
+}
+
+export interface UserSuspensionsTable {
+  userId: string;
+  reason: string;
+  until: string | null;
+  suspendedBy: string;
+  createdAt: string;
+}
+
+export interface DatasetCommunitySettingsTable {
+  datasetId: string;
+  allowDirectEdits: number | boolean;
+  reviewersOptIn: number | boolean;
+  updatedBy: string | null;
+  updatedAt: string;
+}
+
+export interface DiscussionTables {
+  discussionThreads: DiscussionThreadsTable;
+  discussionMessages: DiscussionMessagesTable;
+  discussionSubscriptions: DiscussionSubscriptionsTable;
+  moderationFlags: ModerationFlagsTable;
+  moderationHidden: ModerationHiddenTable;
+  userSuspensions: UserSuspensionsTable;
+  datasetCommunitySettings: DatasetCommunitySettingsTable;
+}
+// ---- end discussions and moderation ----------------------------------------------------------------

@@ -19,7 +19,7 @@ export async function contributionRoutes(base: FastifyInstance, opts: { contribu
     config: { auth: write },
     schema: {
       tags, summary: 'Propose changes to the rows of a tabular resource',
-      description: 'Up to 500 changes `{op: insert|update|delete, rowId?, values?}` (rowId is the row `_id`), checked against the Table Schema. New accounts (under 24 h) may make 20 proposals a day (429 with Retry-After beyond).',
+      description: 'Up to 500 changes `{op: insert|update|delete, rowId?, values?}` (rowId is the row `_id`), checked against the Table Schema. Proposals per day depend on the trust level (0: 20, 1: 50, 2: 200, 3: 1000, 4: unlimited; 429 with Retry-After beyond). On datasets that allow direct edits, a trust-level ≥ 3 author’s proposal is accepted at once.',
       params: ResourceParams, body: ProposalBody, response: { 201: ContributionView, ...problems(400, 401, 403, 404, 413, 429) },
     },
   }, async (request, reply) => reply.status(201).send(await contributions.submit(userOf(request), request.params.slug, request.params.id, request.body)));

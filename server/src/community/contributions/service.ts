@@ -13,7 +13,7 @@ import type { DatasetService } from '../../data/datasets-service.js';
 import type { LiveTable, ResourceService } from '../../data/resources-service.js';
 import { checkRowValues, type RowsWriter, type RowValues } from '../../data/tables/index.js';
 import { communityId } from '../ids.js';
-import { canReview } from '../review-access.js';
+import type { Privileges } from '../moderation/privileges.js';
 import type { HistoryStore } from '../history/store.js';
 import { sameRow, writeRevision } from '../history/revisions.js';
 import type { ContributionRow, ContributionStore } from './store.js';
@@ -38,14 +38,16 @@ export interface ContributionServiceDeps {
   directory: Directory;
   datasets: DatasetService;
   resources: ResourceService;
-  /** When an account was created (new accounts are rate-limited). */
-  accountCreatedAt(userId: string): Promise<string | undefined>;
+  /** Trust privileges (proposal limits, direct edits, opt-in reviewers) and suspensions. */
+  privileges: Privileges;
+  /** Moderation's read model: public reasons of hidden contributions. */
+  hiddenOf(kind: 'contribution', ids: string[]): Promise<Map<string, string>>;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
-export const NEW_ACCOUNT_DAILY_PROPOSALS = 20;
 export const SUSPICIOUS_ACCEPTS_PER_DAY = 5;
 const MAX_ROW_IDS_IN_EVENT = 500;
+const escapeHtml = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function createContributionService(deps: ContributionServiceDeps) {
   const { db, store, events, clock, access } = deps;
@@ -86,14 +88,15 @@ export function createContributionService(deps: ContributionServiceDeps) {
     return out;
   }
 
+  /** Proposals per 24 h by trust level (published by recognition: 20, 50, 200, 1000, unlimited). */
   async function checkRateLimit(actor: UserActor) {
-    const createdAt = await deps.accountCreatedAt(actor.userId);
+    const { level, limit } = await deps.privileges.proposalsPerDay(actor.userId);
+    if (limit === null) return;
     const t = clock.now().getTime();
-    if (!createdAt || t - new Date(createdAt).getTime() >= DAY_MS) return;
     const { count, oldest } = await store.countByAuthorSince(db, actor.userId, new Date(t - DAY_MS).toISOString());
-    if (count >= NEW_ACCOUNT_DAILY_PROPOSALS) {
+    if (count >= limit) {
       const retryAfter = Math.max(1, Math.ceil(((oldest ? new Date(oldest).getTime() : t) + DAY_MS - t) / 1000));
-      throw new AppError('rate_limited', `New accounts may make ${NEW_ACCOUNT_DAILY_PROPOSALS} proposals a day`, { retryAfterSeconds: retryAfter });
+      throw new AppError('rate_limited', `Trust level ${level} allows ${limit} proposals a day`, { retryAfterSeconds: retryAfter });
     }
   }
 
@@ -110,14 +113,16 @@ export function createContributionService(deps: ContributionServiceDeps) {
   }
 
   async function loadForReview(actor: UserActor, id: string) {
+    await deps.privileges.assertActive(actor);
     const loaded = await load(actor, id);
     if (loaded.row.authorId === actor.userId) throw forbidden('Nobody reviews their own proposal');
-    if (!(await canReview(access, actor, loaded.dataset))) throw forbidden('Only reviewers of this dataset may review its contributions');
+    if (!(await deps.privileges.mayReview(actor, loaded.dataset))) throw forbidden('Only reviewers of this dataset may review its contributions');
     return loaded;
   }
 
   async function summaries(rows: ContributionRow[]): Promise<ContributionSummary[]> {
     const people = new Map((await deps.directory.usersByIds([...new Set(rows.flatMap((r) => [r.authorId, ...(r.reviewerId ? [r.reviewerId] : [])]))])).map((u) => [u.id, { handle: u.handle, name: u.name }]));
+    const hidden = await deps.hiddenOf('contribution', rows.map((r) => r.id));
     return rows.map((r) => ({
       id: r.id,
       status: r.status,
@@ -125,8 +130,9 @@ export function createContributionService(deps: ContributionServiceDeps) {
       resourceId: r.resourceId,
       author: people.get(r.authorId) ?? null,
       reviewer: r.reviewerId ? (people.get(r.reviewerId) ?? null) : null,
-      comment: r.comment,
-      commentHtml: renderMarkdown(r.comment),
+      // Hidden by moderation: the comment gives way to the public reason.
+      comment: hidden.has(r.id) ? `hidden by moderation: ${hidden.get(r.id)!}` : r.comment,
+      commentHtml: hidden.has(r.id) ? `<p><em>${escapeHtml(`hidden by moderation: ${hidden.get(r.id)!}`)}</em></p>` : renderMarkdown(r.comment),
       source: r.source,
       changeCount: Number(r.changeCount),
       suspicious: readBool(r.suspicious),
@@ -155,7 +161,7 @@ export function createContributionService(deps: ContributionServiceDeps) {
     });
   }
 
-  async function view(actor: Actor, row: ContributionRow, dataset: { organizationId: string | null; ownerId: string | null }): Promise<ContributionView> {
+  async function view(actor: Actor, row: ContributionRow, dataset: { id: string; organizationId: string | null; ownerId: string | null }): Promise<ContributionView> {
     const [summary] = await summaries([row]);
     const changes = readJson<StoredChange[]>(row.changes);
     const applied = row.appliedRowIds ? readJson<Record<string, number>>(row.appliedRowIds) : {};
@@ -174,7 +180,7 @@ export function createContributionService(deps: ContributionServiceDeps) {
       return { index: i, op: c.op, rowId, before, after, changedColumns, conflict: conflicts.includes(i), current: rowId !== null ? (current.get(rowId) ?? null) : null, accepted: accepted ? accepted.has(i) : open ? null : false };
     });
     const isAuthor = actor.kind === 'user' && actor.userId === row.authorId;
-    const reviewer = actor.kind === 'user' && !isAuthor ? await canReview(access, actor, dataset) : false;
+    const reviewer = actor.kind === 'user' && !isAuthor ? await deps.privileges.mayReview(actor, dataset) : false;
     return { ...summary!, reviewNote: isAuthor || reviewer ? row.reviewNote : null, viewerCanReview: reviewer && open, conflicts, diff };
   }
 
@@ -186,10 +192,73 @@ export function createContributionService(deps: ContributionServiceDeps) {
 
   const eventBase = (row: ContributionRow) => ({ contributionId: row.id, dataset: row.datasetSlug, datasetId: row.datasetId, resourceId: row.resourceId, organizationId: row.organizationId, authorId: row.authorId });
 
+  /**
+   * Applies the selected changes of a pending proposal: rows, revisions, changelog, events — in one
+   * transaction. The one path for a review's accept and for a trusted user's direct edit (`direct`).
+   */
+  async function applyAccept(actor: UserActor, row: ContributionRow, dataset: { status: string }, body: AcceptBody, direct: boolean): Promise<void> {
+    const id = row.id;
+    const changes = readJson<StoredChange[]>(row.changes);
+    const selected = [...new Set(body.changes ?? changes.map((_, i) => i))].sort((a, b) => a - b);
+    const outOfRange = selected.find((i) => i >= changes.length);
+    if (outOfRange !== undefined) throw new AppError('validation_failed', `There is no change ${outOfRange}`, { errors: [{ field: 'changes', message: `There is no change ${outOfRange}` }] });
+    const live = await deps.resources.liveTable(actor, row.datasetSlug, row.resourceId);
+    const at = now();
+    const partial = selected.length < changes.length;
+    const status = partial ? 'partially_accepted' : 'accepted';
+    const visibility = visibilityOf(dataset.status);
+    try {
+      await commit(async (trx) => {
+        await deps.writer.lockTable(trx, live.table);
+        const current = await deps.writer.getRows(trx, live.table, live.schema, selected.flatMap((i) => (changes[i]!.rowId !== null ? [changes[i]!.rowId!] : [])));
+        const conflicts = conflictsOf(changes, selected, row, live, current);
+        if (conflicts.length) {
+          throw new AppError('conflict', `Rows changed since the proposal: changes ${conflicts.join(', ')} conflict; exclude them or ask the author to update the proposal`, { errors: conflicts.map((i) => ({ field: `changes.${i}`, message: 'The row changed since the proposal' })) });
+        }
+        const applied: Record<number, number> = {};
+        const inserts = selected.filter((i) => changes[i]!.op === 'insert');
+        const newIds = await deps.writer.insertRows(trx, live.table, live.schema, inserts.map((i) => ({ values: changes[i]!.values! })));
+        inserts.forEach((i, k) => (applied[i] = newIds[k]!));
+        for (const i of selected) {
+          const c = changes[i]!;
+          let before: RowValues | null = null;
+          let after: RowValues | null = null;
+          if (c.op === 'insert') after = (await deps.writer.getRow(trx, live.table, live.schema, applied[i]!)) ?? null;
+          else if (c.op === 'update') {
+            before = current.get(c.rowId!) ?? null;
+            await deps.writer.updateRow(trx, live.table, live.schema, c.rowId!, c.values!);
+            after = (await deps.writer.getRow(trx, live.table, live.schema, c.rowId!)) ?? null;
+            applied[i] = c.rowId!;
+          } else {
+            before = current.get(c.rowId!) ?? null;
+            await deps.writer.deleteRow(trx, live.table, c.rowId!);
+            applied[i] = c.rowId!;
+          }
+          await writeRevision(trx, deps.history, { datasetId: row.datasetId, resourceId: row.resourceId, versionId: live.versionId, rowId: applied[i]!, op: c.op, before, after, actorId: actor.userId, contributionId: row.id, at });
+        }
+        // A direct edit is its author's own accept: never "suspicious" self-review.
+        const suspicious = !direct && (await store.acceptsBetween(trx, actor.userId, row.authorId, new Date(clock.now().getTime() - DAY_MS).toISOString())) >= SUSPICIOUS_ACCEPTS_PER_DAY;
+        const moved = await store.transition(trx, id, ['pending'], { status, reviewerId: actor.userId, reviewedAt: at, updatedAt: at, acceptedIndexes: JSON.stringify(selected), appliedRowIds: JSON.stringify(applied), ...(suspicious ? { suspicious: 1 as never } : {}) });
+        if (!moved) throw conflict('This proposal was reviewed meanwhile');
+        const rowIds = [...new Set(Object.values(applied))];
+        await deps.history.insertChangelog(trx, { id: communityId('chg'), datasetId: row.datasetId, resourceId: row.resourceId, kind: 'contribution', contributionId: row.id, revisionId: null, rowIds: JSON.stringify(rowIds), actorId: actor.userId, authorId: row.authorId, createdAt: at });
+        await events.record(trx, { type: 'contribution.accepted', actorId: actor.userId, subjectId: row.id, organizationId: row.organizationId, visibility, payload: { ...eventBase(row), reviewerId: actor.userId, rowsApplied: selected.length, partial, submittedAt: row.createdAt, ...(direct ? { direct: true } : {}) } });
+        await events.record(trx, { type: 'rows.changed', actorId: actor.userId, subjectId: row.id, organizationId: row.organizationId, visibility, payload: { dataset: row.datasetSlug, datasetId: row.datasetId, resourceId: row.resourceId, rowIds: rowIds.slice(0, MAX_ROW_IDS_IN_EVENT), contributionId: row.id } });
+        if (suspicious) {
+          await events.record(trx, { type: 'review.suspicious', actorId: actor.userId, subjectId: row.id, organizationId: row.organizationId, visibility: 'organization', payload: { contributionId: row.id, dataset: row.datasetSlug, datasetId: row.datasetId, reviewerId: actor.userId, authorId: row.authorId, reason: `more than ${SUSPICIOUS_ACCEPTS_PER_DAY} accepts of the same author by the same reviewer within 24 h` } });
+        }
+      });
+    } finally {
+      // After commit (or rollback): no page computed from the previous state may stay cached.
+      deps.writer.invalidate(live.table);
+    }
+  }
+
   return {
     async submit(actor: UserActor, slug: string, resourceId: string, body: ProposalBody): Promise<ContributionView> {
       const live = await deps.resources.liveTable(actor, slug, resourceId);
       const { row: dataset } = await deps.datasets.load(actor, slug);
+      await deps.privileges.assertActive(actor);
       await checkRateLimit(actor);
       const changes = await prepare(body.changes, live);
       const at = now();
@@ -203,10 +272,19 @@ export function createContributionService(deps: ContributionServiceDeps) {
         await store.insert(trx, { ...row, spam: 0, suspicious: 0 });
         await events.record(trx, { type: 'contribution.submitted', actorId: actor.userId, subjectId: row.id, organizationId: row.organizationId, visibility: visibilityOf(dataset.status), payload: { ...eventBase(row), changes: changes.length } });
       });
+      // Trust level ≥ 3 on a dataset that allows it: accepted at once, by the review's own code path
+      // (the author is the reviewer; still revisions, revertible, in the changelog, `direct: true`).
+      // Should the rows have changed in between (a conflict), the proposal stays pending for review.
+      if (await deps.privileges.mayEditDirectly(actor, dataset.id)) {
+        await applyAccept(actor, (await store.find(db, row.id))!, dataset, {}, true).catch((error: unknown) => {
+          if (!(error instanceof AppError && error.code === 'conflict')) throw error;
+        });
+      }
       return view(actor, (await store.find(db, row.id))!, dataset);
     },
 
     async amend(actor: UserActor, id: string, body: ProposalBody): Promise<ContributionView> {
+      await deps.privileges.assertActive(actor);
       const { row, dataset } = await load(actor, id);
       if (row.authorId !== actor.userId) throw forbidden('Only the author may change a proposal');
       if (row.status !== 'pending' && row.status !== 'changes_requested') throw conflict(`This proposal is ${row.status}: it can no longer be changed`);
@@ -221,6 +299,7 @@ export function createContributionService(deps: ContributionServiceDeps) {
     },
 
     async withdraw(actor: UserActor, id: string): Promise<ContributionView> {
+      await deps.privileges.assertActive(actor);
       const { row, dataset } = await load(actor, id);
       if (row.authorId !== actor.userId) throw forbidden('Only the author may withdraw a proposal');
       await commit(async (trx) => {
@@ -256,59 +335,7 @@ export function createContributionService(deps: ContributionServiceDeps) {
     async accept(actor: UserActor, id: string, body: AcceptBody): Promise<ContributionView> {
       const { row, dataset } = await loadForReview(actor, id);
       if (row.status !== 'pending') throw conflict(row.status === 'accepted' || row.status === 'partially_accepted' ? 'This proposal was already accepted' : `This proposal is ${row.status}`);
-      const changes = readJson<StoredChange[]>(row.changes);
-      const selected = [...new Set(body.changes ?? changes.map((_, i) => i))].sort((a, b) => a - b);
-      const outOfRange = selected.find((i) => i >= changes.length);
-      if (outOfRange !== undefined) throw new AppError('validation_failed', `There is no change ${outOfRange}`, { errors: [{ field: 'changes', message: `There is no change ${outOfRange}` }] });
-      const live = await deps.resources.liveTable(actor, row.datasetSlug, row.resourceId);
-      const at = now();
-      const partial = selected.length < changes.length;
-      const status = partial ? 'partially_accepted' : 'accepted';
-      const visibility = visibilityOf(dataset.status);
-      try {
-        await commit(async (trx) => {
-          await deps.writer.lockTable(trx, live.table);
-          const current = await deps.writer.getRows(trx, live.table, live.schema, selected.flatMap((i) => (changes[i]!.rowId !== null ? [changes[i]!.rowId!] : [])));
-          const conflicts = conflictsOf(changes, selected, row, live, current);
-          if (conflicts.length) {
-            throw new AppError('conflict', `Rows changed since the proposal: changes ${conflicts.join(', ')} conflict; exclude them or ask the author to update the proposal`, { errors: conflicts.map((i) => ({ field: `changes.${i}`, message: 'The row changed since the proposal' })) });
-          }
-          const applied: Record<number, number> = {};
-          const inserts = selected.filter((i) => changes[i]!.op === 'insert');
-          const newIds = await deps.writer.insertRows(trx, live.table, live.schema, inserts.map((i) => ({ values: changes[i]!.values! })));
-          inserts.forEach((i, k) => (applied[i] = newIds[k]!));
-          for (const i of selected) {
-            const c = changes[i]!;
-            let before: RowValues | null = null;
-            let after: RowValues | null = null;
-            if (c.op === 'insert') after = (await deps.writer.getRow(trx, live.table, live.schema, applied[i]!)) ?? null;
-            else if (c.op === 'update') {
-              before = current.get(c.rowId!) ?? null;
-              await deps.writer.updateRow(trx, live.table, live.schema, c.rowId!, c.values!);
-              after = (await deps.writer.getRow(trx, live.table, live.schema, c.rowId!)) ?? null;
-              applied[i] = c.rowId!;
-            } else {
-              before = current.get(c.rowId!) ?? null;
-              await deps.writer.deleteRow(trx, live.table, c.rowId!);
-              applied[i] = c.rowId!;
-            }
-            await writeRevision(trx, deps.history, { datasetId: row.datasetId, resourceId: row.resourceId, versionId: live.versionId, rowId: applied[i]!, op: c.op, before, after, actorId: actor.userId, contributionId: row.id, at });
-          }
-          const suspicious = (await store.acceptsBetween(trx, actor.userId, row.authorId, new Date(clock.now().getTime() - DAY_MS).toISOString())) >= SUSPICIOUS_ACCEPTS_PER_DAY;
-          const moved = await store.transition(trx, id, ['pending'], { status, reviewerId: actor.userId, reviewedAt: at, updatedAt: at, acceptedIndexes: JSON.stringify(selected), appliedRowIds: JSON.stringify(applied), ...(suspicious ? { suspicious: 1 as never } : {}) });
-          if (!moved) throw conflict('This proposal was reviewed meanwhile');
-          const rowIds = [...new Set(Object.values(applied))];
-          await deps.history.insertChangelog(trx, { id: communityId('chg'), datasetId: row.datasetId, resourceId: row.resourceId, kind: 'contribution', contributionId: row.id, revisionId: null, rowIds: JSON.stringify(rowIds), actorId: actor.userId, authorId: row.authorId, createdAt: at });
-          await events.record(trx, { type: 'contribution.accepted', actorId: actor.userId, subjectId: row.id, organizationId: row.organizationId, visibility, payload: { ...eventBase(row), reviewerId: actor.userId, rowsApplied: selected.length, partial, submittedAt: row.createdAt } });
-          await events.record(trx, { type: 'rows.changed', actorId: actor.userId, subjectId: row.id, organizationId: row.organizationId, visibility, payload: { dataset: row.datasetSlug, datasetId: row.datasetId, resourceId: row.resourceId, rowIds: rowIds.slice(0, MAX_ROW_IDS_IN_EVENT), contributionId: row.id } });
-          if (suspicious) {
-            await events.record(trx, { type: 'review.suspicious', actorId: actor.userId, subjectId: row.id, organizationId: row.organizationId, visibility: 'organization', payload: { contributionId: row.id, dataset: row.datasetSlug, datasetId: row.datasetId, reviewerId: actor.userId, authorId: row.authorId, reason: `more than ${SUSPICIOUS_ACCEPTS_PER_DAY} accepts of the same author by the same reviewer within 24 h` } });
-          }
-        });
-      } finally {
-        // After commit (or rollback): no page computed from the previous state may stay cached.
-        deps.writer.invalidate(live.table);
-      }
+      await applyAccept(actor, row, dataset, body, false);
       return view(actor, (await store.find(db, id))!, dataset);
     },
 
@@ -335,6 +362,12 @@ export function createContributionService(deps: ContributionServiceDeps) {
         await events.record(trx, { type: 'contribution.changes_requested', actorId: actor.userId, subjectId: id, organizationId: row.organizationId, visibility: visibilityOf(dataset.status), payload: { contributionId: id, dataset: row.datasetSlug, datasetId: row.datasetId, authorId: row.authorId, reviewerId: actor.userId, comment: null } });
       });
       return view(actor, (await store.find(db, id))!, dataset);
+    },
+
+    /** For moderation: a contribution the actor may see, with its author. */
+    async target(actor: Actor, id: string): Promise<{ authorId: string; organizationId: string | null }> {
+      const { row } = await load(actor, id);
+      return { authorId: row.authorId, organizationId: row.organizationId };
     },
 
     /** Read model for other capabilities (notifications): the review note meant for the author. */
