@@ -6,6 +6,10 @@ import { TrustLevelsPage } from './community/people/TrustLevelsPage';
 import { NotificationsPage } from './community/notifications/NotificationsPage';
 // People & notifications — end
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
+// Discussions & moderation — begin
+import { ThreadPage } from './community/discussions/ThreadPage';
+import { ModerationPage } from './community/moderation/ModerationPage';
+// Discussions & moderation — end
 // Contributions — begin
 import { ContributionPage } from './community/contributions/ContributionPage';
 import { ReviewQueuePage } from './community/contributions/ReviewQueuePage';
@@ -58,6 +62,10 @@ export function App() {
               <Route path="trust-levels" element={<TrustLevelsPage />} />
               <Route path="notifications" element={<NotificationsPage />} />
               {/* People & notifications — end */}
+              {/* Discussions & moderation — begin */}
+              <Route path="discussions/:id" element={<ThreadPage />} />
+              <Route path="moderation" element={<ModerationPage />} />
+              {/* Discussions & moderation — end */}
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

@@ -64,10 +64,12 @@ export function createDatasetService(deps: DatasetServiceDeps) {
   async function view(actor: Actor, row: DatasetRow, editable: boolean): Promise<DatasetView> {
     const [org] = row.organizationId ? await access.byIds([row.organizationId]) : [];
     const [owner] = row.ownerId ? await deps.directory.usersByIds([row.ownerId]) : [];
-    const resources = await store.resourcesOf(db, [row.id]);
+    const resources = await store.resourcesOf(db, [row.id], 'all');
+    const owners = new Map((await deps.directory.usersByIds([...new Set(resources.flatMap((r) => (r.community && r.ownerId ? [r.ownerId] : [])))])).map((u) => [u.id, { handle: u.handle, name: u.name }]));
     const versions = new Map((await store.versionsByIds(db, resources.flatMap((r) => (r.currentVersionId ? [r.currentVersionId] : [])))).map((v) => [v.id, v]));
     const jobs = new Map((await store.jobsByIds(db, resources.flatMap((r) => (r.latestJobId ? [r.latestJobId] : [])))).map((j) => [j.id, j]));
     const license = licenses[row.license as LicenseId] ?? { title: row.license, url: '' };
+    const resourceOf = (r: (typeof resources)[number]) => resourceView(r, r.currentVersionId ? versions.get(r.currentVersionId) : undefined, r.latestJobId ? jobs.get(r.latestJobId) : undefined, clock.now(), r.ownerId ? (owners.get(r.ownerId) ?? null) : null);
     return {
       id: row.id,
       slug: row.slug,
@@ -84,7 +86,8 @@ export function createDatasetService(deps: DatasetServiceDeps) {
       spatial: row.spatial,
       frequency: row.frequency,
       status: row.status,
-      resources: resources.map((r) => resourceView(r, r.currentVersionId ? versions.get(r.currentVersionId) : undefined, r.latestJobId ? jobs.get(r.latestJobId) : undefined, clock.now())),
+      resources: resources.filter((r) => !r.community).map(resourceOf),
+      communityResources: resources.filter((r) => !!r.community).map(resourceOf),
       metrics: { views: Number(row.views), downloads: Number(row.downloads) },
       viewerCanEdit: editable && actor.kind === 'user',
       createdAt: row.createdAt,

@@ -43,7 +43,7 @@ export function createData(deps: DataDeps) {
   const outbound = { allowPrivate: deps.allowPrivateUrls };
   const runner = createImportRunner({ db, dialect: deps.db.dialect, store, blobs, events: deps.events, clock: deps.clock, maxUploadBytes: deps.maxUploadBytes, fetchRemote: (url) => fetchPublic(url, outbound), logger: deps.logger });
   const datasets = createDatasetService({ db, store, events: deps.events, clock: deps.clock, access: deps.access, directory: deps.directory });
-  const resources = createResourceService({ db, store, datasets, blobs, events: deps.events, clock: deps.clock, runner, maxUploadBytes: deps.maxUploadBytes, assertPublicUrl: (url) => assertPublicUrl(url, outbound) });
+  const resources = createResourceService({ db, store, datasets, blobs, events: deps.events, clock: deps.clock, runner, maxUploadBytes: deps.maxUploadBytes, assertPublicUrl: (url) => assertPublicUrl(url, outbound), directory: deps.directory });
   const rows = createRowsService({ db, dialect: deps.db.dialect, resources });
   const catalog = createCatalogService({ db, store, datasets, access: deps.access, directory: deps.directory, baseUrl: deps.baseUrl, name: deps.name });
   return {

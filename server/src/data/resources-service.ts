@@ -4,9 +4,10 @@ import type { Database } from '../db/schema.js';
 import { readJson } from '../db/database.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Actor, UserActor } from '../kernel/actor.js';
-import { AppError, invalid, notFound } from '../kernel/errors.js';
+import { AppError, conflict, forbidden, invalid, notFound } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
 import type { EventRecorder } from '../events/recorder.js';
+import type { Directory } from '../events/service.js';
 import type { BlobStore } from './blobs.js';
 import type { DataStore, DatasetRow, JobRow, ResourceRow, VersionRow } from './store.js';
 import type { DatasetService } from './datasets-service.js';
@@ -33,7 +34,11 @@ export interface ResourceServiceDeps {
   runner: ImportRunner;
   maxUploadBytes: number;
   assertPublicUrl: (url: string) => Promise<unknown>;
+  directory: Pick<Directory, 'usersByIds'>;
 }
+
+/** Who a new resource is for: the publisher's own, or a community resource shared by its owner. */
+type Origin = { community: false } | { community: true; ownerId: string };
 
 /** What the rows API needs to query a resource's live table. */
 export interface LiveTable {
@@ -66,7 +71,64 @@ export function createResourceService(deps: ResourceServiceDeps) {
   async function view(resource: ResourceRow): Promise<ResourceView> {
     const version = resource.currentVersionId ? await store.findVersion(db, resource.currentVersionId) : undefined;
     const job = resource.latestJobId ? await store.findJob(db, resource.latestJobId) : undefined;
-    return resourceView(resource, version, job, clock.now());
+    const [owner] = resource.community && resource.ownerId ? await deps.directory.usersByIds([resource.ownerId]) : [];
+    return resourceView(resource, version, job, clock.now(), owner ? { handle: owner.handle, name: owner.name } : null);
+  }
+
+  /** A community resource is changed by its owner only; any other resource by the dataset's editors only. */
+  async function assertMayChange(actor: UserActor, slug: string, resource: ResourceRow) {
+    if (resource.community) {
+      if (resource.ownerId !== actor.userId) throw forbidden('Only the member who shared this community resource may change it');
+      return;
+    }
+    await deps.datasets.loadEditable(actor, slug);
+  }
+
+  /** A dataset open to community resources: published, and not edited by the actor (editors add resources). */
+  async function loadForCommunity(actor: UserActor, slug: string): Promise<DatasetRow> {
+    const { row, editable } = await deps.datasets.load(actor, slug);
+    if (editable) throw forbidden('You edit this dataset: add your file or link as one of its resources instead');
+    if (row.status !== 'published') throw conflict('Only published datasets accept community resources');
+    return row;
+  }
+
+  function newResource(dataset: DatasetRow, actor: UserActor, origin: Origin, fields: Pick<ResourceRow, 'title' | 'description' | 'kind' | 'url' | 'format' | 'mediaType'>): ResourceRow {
+    const at = now();
+    return { id: newId('res'), datasetId: dataset.id, ...fields, currentVersionId: null, latestJobId: null, views: 0, downloads: 0, createdBy: actor.userId, createdAt: at, updatedAt: at, community: origin.community ? 1 : 0, ownerId: origin.community ? origin.ownerId : null, deletedAt: null };
+  }
+
+  /** resource.created for the publisher's resources; community_resource.created (always public) for the community's. */
+  function createdEvent(actor: UserActor, dataset: DatasetRow, resource: ResourceRow, payload: Record<string, unknown>) {
+    return resource.community
+      ? { type: 'community_resource.created', actorId: actor.userId, subjectId: resource.id, organizationId: dataset.organizationId, visibility: 'public' as const, payload: { dataset: dataset.slug, resource: resource.id, ...payload } }
+      : { type: 'resource.created', actorId: actor.userId, subjectId: resource.id, organizationId: dataset.organizationId, visibility: dataset.status === 'draft' ? ('organization' as const) : ('public' as const), payload: { dataset: dataset.slug, ...payload } };
+  }
+
+  async function createFile(actor: UserActor, dataset: DatasetRow, origin: Origin, file: UploadedFile, meta: { title?: string; description?: string }) {
+    const blob = await storeUpload(file);
+    const format = detectFormat(file.fileName, file.mediaType);
+    const resource = newResource(dataset, actor, origin, { title: meta.title?.trim() || file.fileName, description: meta.description ?? '', kind: 'file', url: null, format, mediaType: file.mediaType && file.mediaType !== 'application/octet-stream' ? file.mediaType : format ? (mediaTypes[format] ?? null) : null });
+    const { job } = await db.transaction().execute(async (trx) => {
+      await store.insertResource(trx, resource);
+      const added = await addVersion(trx, actor, resource, { sha256: blob.sha256, size: blob.size, fileName: file.fileName, mediaType: resource.mediaType ?? undefined, format });
+      await events.record(trx, createdEvent(actor, dataset, resource, { title: resource.title, format }));
+      return added;
+    });
+    return finish(resource, job);
+  }
+
+  async function createUrl(actor: UserActor, dataset: DatasetRow, origin: Origin, body: CreateUrlResourceBody) {
+    await deps.assertPublicUrl(body.url);
+    const format = body.format?.toUpperCase() ?? detectFormat(new URL(body.url).pathname);
+    const resource = newResource(dataset, actor, origin, { title: body.title.trim(), description: body.description ?? '', kind: 'url', url: body.url, format, mediaType: format ? (mediaTypes[format] ?? null) : null });
+    const { job } = await db.transaction().execute(async (trx) => {
+      await store.insertResource(trx, resource);
+      // A remote table is fetched and imported; any other link is published as a link.
+      const added = format && TABULAR.has(format) ? await addVersion(trx, actor, resource, { url: body.url, format, fileName: new URL(body.url).pathname.split('/').pop() || undefined }) : {};
+      await events.record(trx, createdEvent(actor, dataset, resource, { title: resource.title, format, url: body.url }));
+      return added as { job?: JobRow };
+    });
+    return finish(resource, job);
   }
 
   /** A new version of a resource from a stored file; tabular formats get an import job. */
@@ -122,40 +184,55 @@ export function createResourceService(deps: ResourceServiceDeps) {
 
   return {
     async addFile(actor: UserActor, slug: string, file: UploadedFile, meta: { title?: string; description?: string }) {
-      const dataset = await deps.datasets.loadEditable(actor, slug);
-      const blob = await storeUpload(file);
-      const format = detectFormat(file.fileName, file.mediaType);
-      const at = now();
-      const resource: ResourceRow = { id: newId('res'), datasetId: dataset.id, title: meta.title?.trim() || file.fileName, description: meta.description ?? '', kind: 'file', url: null, format, mediaType: file.mediaType && file.mediaType !== 'application/octet-stream' ? file.mediaType : format ? (mediaTypes[format] ?? null) : null, currentVersionId: null, latestJobId: null, views: 0, downloads: 0, createdBy: actor.userId, createdAt: at, updatedAt: at };
-      const { job } = await db.transaction().execute(async (trx) => {
-        await store.insertResource(trx, resource);
-        const added = await addVersion(trx, actor, resource, { sha256: blob.sha256, size: blob.size, fileName: file.fileName, mediaType: resource.mediaType ?? undefined, format });
-        await events.record(trx, { type: 'resource.created', actorId: actor.userId, subjectId: resource.id, organizationId: dataset.organizationId, visibility: dataset.status === 'draft' ? 'organization' : 'public', payload: { dataset: slug, title: resource.title, format } });
-        return added;
-      });
-      return finish(resource, job);
+      return createFile(actor, await deps.datasets.loadEditable(actor, slug), { community: false }, file, meta);
     },
 
     async addUrl(actor: UserActor, slug: string, body: CreateUrlResourceBody) {
-      const dataset = await deps.datasets.loadEditable(actor, slug);
-      await deps.assertPublicUrl(body.url);
-      const format = body.format?.toUpperCase() ?? detectFormat(new URL(body.url).pathname);
-      const at = now();
-      const resource: ResourceRow = { id: newId('res'), datasetId: dataset.id, title: body.title.trim(), description: body.description ?? '', kind: 'url', url: body.url, format, mediaType: format ? (mediaTypes[format] ?? null) : null, currentVersionId: null, latestJobId: null, views: 0, downloads: 0, createdBy: actor.userId, createdAt: at, updatedAt: at };
-      const { job } = await db.transaction().execute(async (trx) => {
-        await store.insertResource(trx, resource);
-        // A remote table is fetched and imported; any other link is published as a link.
-        const added = format && TABULAR.has(format) ? await addVersion(trx, actor, resource, { url: body.url, format, fileName: new URL(body.url).pathname.split('/').pop() || undefined }) : {};
-        await events.record(trx, { type: 'resource.created', actorId: actor.userId, subjectId: resource.id, organizationId: dataset.organizationId, visibility: dataset.status === 'draft' ? 'organization' : 'public', payload: { dataset: slug, title: resource.title, format, url: body.url } });
-        return added as { job?: JobRow };
+      return createUrl(actor, await deps.datasets.loadEditable(actor, slug), { community: false }, body);
+    },
+
+    /** A file shared by a member of the community on a published dataset they do not edit. */
+    async addCommunityFile(actor: UserActor, slug: string, file: UploadedFile, meta: { title?: string; description?: string }) {
+      return createFile(actor, await loadForCommunity(actor, slug), { community: true, ownerId: actor.userId }, file, meta);
+    },
+
+    /** A link shared by a member of the community (same SSRF guard and remote import as the publisher's). */
+    async addCommunityUrl(actor: UserActor, slug: string, body: CreateUrlResourceBody) {
+      return createUrl(actor, await loadForCommunity(actor, slug), { community: true, ownerId: actor.userId }, body);
+    },
+
+    /** Removes a community resource from the dataset (its owner, or the dataset's editors as moderation). Versions and blobs stay. */
+    async deleteCommunity(actor: UserActor, slug: string, id: string) {
+      const { dataset, resource, editable } = await loadResource(actor, slug, id);
+      if (!resource.community) throw notFound('Community resource');
+      const byOwner = resource.ownerId === actor.userId;
+      if (!byOwner && !editable) throw forbidden('Only the member who shared this resource and the editors of the dataset may remove it');
+      await db.transaction().execute(async (trx) => {
+        const at = now();
+        await store.updateResource(trx, resource.id, { deletedAt: at, updatedAt: at });
+        await events.record(trx, {
+          type: 'community_resource.deleted',
+          actorId: actor.userId,
+          subjectId: resource.id,
+          organizationId: dataset.organizationId,
+          // Withdrawn by its owner: public, like its creation. Removed by an editor: a moderation act, kept internal.
+          visibility: byOwner ? 'public' : dataset.organizationId ? 'organization' : 'private',
+          payload: { dataset: slug, resource: resource.id, title: resource.title, moderated: !byOwner },
+        });
       });
-      return finish(resource, job);
+      events.notify();
+    },
+
+    /** Whether a resource of the dataset is a community one (404 otherwise), for the community routes. */
+    async assertCommunity(actor: Actor, slug: string, id: string) {
+      const { resource } = await loadResource(actor, slug, id);
+      if (!resource.community) throw notFound('Community resource');
     },
 
     /** Uploads a new version of a resource; the current one stays live until the new one imports. */
     async uploadVersion(actor: UserActor, slug: string, id: string, file: UploadedFile) {
       const { resource } = await loadResource(actor, slug, id);
-      await deps.datasets.loadEditable(actor, slug);
+      await assertMayChange(actor, slug, resource);
       const blob = await storeUpload(file);
       const format = detectFormat(file.fileName, file.mediaType) ?? resource.format;
       const { job } = await db.transaction().execute((trx) => addVersion(trx, actor, resource, { sha256: blob.sha256, size: blob.size, fileName: file.fileName, mediaType: file.mediaType, format }));
@@ -166,7 +243,7 @@ export function createResourceService(deps: ResourceServiceDeps) {
     /** Re-types a tabular resource: the publisher's edited Table Schema, applied by re-importing the current file. */
     async retype(actor: UserActor, slug: string, id: string, schema: TableSchema) {
       const { resource } = await loadResource(actor, slug, id);
-      await deps.datasets.loadEditable(actor, slug);
+      await assertMayChange(actor, slug, resource);
       const current = resource.currentVersionId ? await store.findVersion(db, resource.currentVersionId) : undefined;
       if (!current?.tableSchema || !current.sha256) throw new AppError('conflict', 'Only a tabular resource that has been imported can be re-typed');
       const before = readJson<TableSchema>(current.tableSchema);

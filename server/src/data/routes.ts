@@ -5,7 +5,7 @@ import { AppError } from '../kernel/errors.js';
 import { nextLink, problems } from '../kernel/http.js';
 import { userOf } from '../platform/auth-plugin.js';
 import type { DatasetService } from './datasets-service.js';
-import type { ResourceService } from './resources-service.js';
+import type { ResourceService, UploadedFile } from './resources-service.js';
 import type { RowsService } from './rows-service.js';
 import { CreateDatasetBody, CreateUrlResourceBody, DatasetSearchQuery, DatasetSummary, DatasetView, JobView, ResourceView, UpdateDatasetBody, VersionView } from './schema.js';
 import { fieldTypes } from './table-schema.js';
@@ -40,6 +40,17 @@ const QUERY_HELP = [
   'Filters: `column=value` (equality) or `column__op=value` with op one of eq, ne, lt, lte, gt, gte, in (comma-separated), contains, startswith, isnull (1 or 0).',
   '`_sort=col,-col2` (a leading `-` sorts descending), `_limit` (1–1000), `_cursor` (from `next`), `_fields=a,b`, `_q` full-text search over text columns, `_facet=col` (repeatable): top values with counts under the current filters.',
 ].join(' ');
+
+/** The `file` part of a multipart request, with the `title` and `description` fields sent before it. */
+async function uploadedFile(request: FastifyRequest): Promise<{ file: UploadedFile; meta: { title?: string; description?: string } }> {
+  const file = await request.file();
+  if (!file) throw new AppError('validation_failed', 'Send the file in a part named "file"', { errors: [{ field: 'file', message: 'Required' }] });
+  const field = (name: string) => {
+    const f = file.fields[name];
+    return f && !Array.isArray(f) && 'value' in f && typeof f.value === 'string' ? f.value.slice(0, 5000) : undefined;
+  };
+  return { file: { stream: file.file, fileName: file.filename || 'upload', mediaType: file.mimetype }, meta: { title: field('title'), description: field('description') } };
+}
 
 export async function dataRoutes(base: FastifyInstance, opts: { datasets: DatasetService; resources: ResourceService; rows: RowsService; baseUrl: string; maxUploadBytes: number }) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
@@ -83,16 +94,48 @@ export async function dataRoutes(base: FastifyInstance, opts: { datasets: Datase
   }, async (request, reply) => {
     const actor = userOf(request);
     if (request.isMultipart()) {
-      const file = await request.file();
-      if (!file) throw new AppError('validation_failed', 'Send the file in a part named "file"', { errors: [{ field: 'file', message: 'Required' }] });
-      const field = (name: string) => {
-        const f = file.fields[name];
-        return f && !Array.isArray(f) && 'value' in f && typeof f.value === 'string' ? f.value.slice(0, 5000) : undefined;
-      };
-      const result = await resources.addFile(actor, request.params.slug, { stream: file.file, fileName: file.filename || 'upload', mediaType: file.mimetype }, { title: field('title'), description: field('description') });
-      return reply.status(201).send(result);
+      const { file, meta } = await uploadedFile(request);
+      return reply.status(201).send(await resources.addFile(actor, request.params.slug, file, meta));
     }
     return reply.status(201).send(await resources.addUrl(actor, request.params.slug, request.body as CreateUrlResourceBody));
+  });
+
+  // Community resources: files and links shared by signed-in members on published datasets they do not edit.
+  const contribute = { require: 'user' as const, scope: 'contributions:write' as const };
+  app.post('/datasets/:slug/community-resources', {
+    config: { auth: contribute },
+    schema: {
+      tags: ['Resources'], summary: 'Share a community resource on a published dataset you do not edit: a file (multipart) or a link (JSON)',
+      description: `Same bodies as \`POST …/resources\`: multipart/form-data with optional \`title\` and \`description\` fields first, then the \`file\` (up to ${opts.maxUploadBytes} bytes); or application/json \`{title, url, description?, format?}\`. Tabular files are imported and queryable like the publisher's. Listed in the dataset's \`communityResources\`.`,
+      params: SlugParams,
+      body: { content: { 'application/json': { schema: CreateUrlResourceBody } } },
+      response: { 201: Type.Object({ resource: ResourceView, job: Type.Union([JobView, Type.Null()]) }), ...problems(400, 401, 403, 404, 409, 413, 415) },
+    },
+  }, async (request, reply) => {
+    const actor = userOf(request);
+    if (request.isMultipart()) {
+      const { file, meta } = await uploadedFile(request);
+      return reply.status(201).send(await resources.addCommunityFile(actor, request.params.slug, file, meta));
+    }
+    return reply.status(201).send(await resources.addCommunityUrl(actor, request.params.slug, request.body as CreateUrlResourceBody));
+  });
+
+  app.post('/datasets/:slug/community-resources/:id/versions', {
+    config: { auth: contribute },
+    schema: { tags: ['Resources'], summary: 'Upload a new version of your community resource (multipart `file`)', params: ResourceParams, response: { 201: Type.Object({ resource: ResourceView, job: Type.Union([JobView, Type.Null()]) }), ...problems(400, 401, 403, 404, 413, 415) } },
+  }, async (request, reply) => {
+    await resources.assertCommunity(request.actor, request.params.slug, request.params.id);
+    if (!request.isMultipart()) throw new AppError('unsupported_media_type', 'Send the new version as multipart/form-data with a "file" part');
+    const { file } = await uploadedFile(request);
+    return reply.status(201).send(await resources.uploadVersion(userOf(request), request.params.slug, request.params.id, file));
+  });
+
+  app.delete('/datasets/:slug/community-resources/:id', {
+    config: { auth: contribute },
+    schema: { tags: ['Resources'], summary: 'Remove a community resource (its owner, or the dataset’s editors); its files are kept', params: ResourceParams, response: { 204: Type.Null(), ...problems(401, 403, 404) } },
+  }, async (request, reply) => {
+    await resources.deleteCommunity(userOf(request), request.params.slug, request.params.id);
+    return reply.status(204).send(null);
   });
 
   app.get('/datasets/:slug/resources/:id', {
@@ -104,9 +147,8 @@ export async function dataRoutes(base: FastifyInstance, opts: { datasets: Datase
     schema: { tags: ['Resources'], summary: 'Upload a new version (multipart `file`); the current version stays live until it is imported', params: ResourceParams, response: { 201: Type.Object({ resource: ResourceView, job: Type.Union([JobView, Type.Null()]) }), ...problems(400, 401, 403, 404, 413) } },
   }, async (request, reply) => {
     if (!request.isMultipart()) throw new AppError('unsupported_media_type', 'Send the new version as multipart/form-data with a "file" part');
-    const file = await request.file();
-    if (!file) throw new AppError('validation_failed', 'Send the file in a part named "file"', { errors: [{ field: 'file', message: 'Required' }] });
-    return reply.status(201).send(await resources.uploadVersion(userOf(request), request.params.slug, request.params.id, { stream: file.file, fileName: file.filename || 'upload', mediaType: file.mimetype }));
+    const { file } = await uploadedFile(request);
+    return reply.status(201).send(await resources.uploadVersion(userOf(request), request.params.slug, request.params.id, file));
   });
 
   app.get('/datasets/:slug/resources/:id/versions', {

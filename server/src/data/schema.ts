@@ -110,6 +110,8 @@ export const ResourceView = Type.Object({
   currentVersion: Type.Union([VersionView, Type.Null()]),
   latestJob: Type.Union([JobView, Type.Null()]),
   metrics: Type.Object({ views: Type.Integer(), downloads: Type.Integer() }),
+  community: Type.Boolean({ description: 'Shared by a member of the community, not by the publisher' }),
+  owner: Type.Union([Type.Object({ handle: Type.String(), name: Type.String() }), Type.Null()], { description: 'Who shared a community resource (null for the publisher’s own)' }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });
@@ -131,7 +133,8 @@ export const DatasetView = Type.Object({
   spatial: Nullable(Type.String()),
   frequency: Nullable(Type.String()),
   status: Type.Union(datasetStatuses.map((s) => Type.Literal(s))),
-  resources: Type.Array(ResourceView),
+  resources: Type.Array(ResourceView, { description: 'The publisher’s own resources' }),
+  communityResources: Type.Array(ResourceView, { description: 'Resources shared by the community' }),
   metrics: Type.Object({ views: Type.Integer(), downloads: Type.Integer() }),
   viewerCanEdit: Type.Boolean(),
   createdAt: Type.String({ format: 'date-time' }),

@@ -48,7 +48,7 @@ export function createDataStore() {
     if (s.keyword) q = q.where(sql`cast(keywords as text)`, 'like', `%${JSON.stringify(s.keyword).replace(/[%_]/g, '')}%`);
     if (s.format) {
       const format = s.format.toUpperCase();
-      q = q.where((eb) => eb.exists(eb.selectFrom('resources').select('resources.id').whereRef('resources.datasetId', '=', 'datasets.id').where('resources.format', '=', format)));
+      q = q.where((eb) => eb.exists(eb.selectFrom('resources').select('resources.id').whereRef('resources.datasetId', '=', 'datasets.id').where('resources.format', '=', format).where('resources.community', '=', 0 as never).where('resources.deletedAt', 'is', null)));
     }
     return q;
   }
@@ -101,6 +101,8 @@ export function createDataStore() {
           .innerJoin('resources', 'resources.datasetId', 'datasets.id')
           .select(['resources.format', (eb) => eb.fn.count<number>('datasets.id').distinct().as('n')])
           .where('resources.format', 'is not', null)
+          .where('resources.community', '=', 0 as never)
+          .where('resources.deletedAt', 'is', null)
           .groupBy('resources.format')
           .orderBy('n', 'desc')
           .limit(20)
@@ -131,7 +133,7 @@ export function createDataStore() {
       await db.updateTable('resources').set(patch).where('id', '=', id).execute();
     },
     async findResource(db: Kysely<Database>, datasetId: string, id: string): Promise<ResourceRow | undefined> {
-      return db.selectFrom('resources').selectAll().where('id', '=', id).where('datasetId', '=', datasetId).executeTakeFirst();
+      return db.selectFrom('resources').selectAll().where('id', '=', id).where('datasetId', '=', datasetId).where('deletedAt', 'is', null).executeTakeFirst();
     },
     /** Dataset, resource and current version in one query: the query API's hot path. */
     async findLiveTarget(db: Kysely<Database>, slug: string, resourceId: string) {
@@ -146,14 +148,18 @@ export function createDataStore() {
         ])
         .where('datasets.slug', '=', slug)
         .where('resources.id', '=', resourceId)
+        .where('resources.deletedAt', 'is', null)
         .executeTakeFirst();
     },
     async findResourceById(db: Kysely<Database>, id: string): Promise<ResourceRow | undefined> {
       return db.selectFrom('resources').selectAll().where('id', '=', id).executeTakeFirst();
     },
-    async resourcesOf(db: Kysely<Database>, datasetIds: string[]): Promise<ResourceRow[]> {
+    /** Live resources of datasets: the publisher's own (by default), the community's, or both. */
+    async resourcesOf(db: Kysely<Database>, datasetIds: string[], which: 'publisher' | 'community' | 'all' = 'publisher'): Promise<ResourceRow[]> {
       if (datasetIds.length === 0) return [];
-      return db.selectFrom('resources').selectAll().where('datasetId', 'in', datasetIds).orderBy('createdAt').execute();
+      let q = db.selectFrom('resources').selectAll().where('datasetId', 'in', datasetIds).where('deletedAt', 'is', null);
+      if (which !== 'all') q = q.where('community', '=', (which === 'community' ? 1 : 0) as never);
+      return q.orderBy('createdAt').orderBy('id').execute();
     },
     async incrementResourceCounter(db: Kysely<Database>, id: string, counter: 'views' | 'downloads', by = 1) {
       await db.updateTable('resources').set((eb) => ({ [counter]: eb(counter, '+', by) })).where('id', '=', id).execute();

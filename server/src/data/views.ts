@@ -45,7 +45,10 @@ export function jobView(j: JobRow, now: Date): JobView {
   };
 }
 
-export function resourceView(r: ResourceRow, version: VersionRow | undefined, job: JobRow | undefined, now: Date): ResourceView {
+export type ResourceOwner = { handle: string; name: string } | null;
+
+/** `owner`: who shared a community resource (looked up in the directory by the caller). */
+export function resourceView(r: ResourceRow, version: VersionRow | undefined, job: JobRow | undefined, now: Date, owner: ResourceOwner = null): ResourceView {
   return {
     id: r.id,
     title: r.title,
@@ -58,6 +61,8 @@ export function resourceView(r: ResourceRow, version: VersionRow | undefined, jo
     currentVersion: version ? versionView(version) : null,
     latestJob: job ? jobView(job, now) : null,
     metrics: { views: Number(r.views), downloads: Number(r.downloads) },
+    community: !!r.community,
+    owner: r.community ? owner : null,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   };

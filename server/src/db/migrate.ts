@@ -6,10 +6,11 @@ import { community } from './migrations/003_community.js';
 import { recognition } from './migrations/004_recognition.js';
 import { notifications } from './migrations/005_notifications.js';
 import { discussions } from './migrations/006_discussions.js';
+import { communityResources } from './migrations/007_community_resources.js';
 import type { Migration } from './migrations/types.js';
 
 /** Every migration, in order. Append only. */
-export const migrations: Migration[] = [foundation, data, community, recognition, notifications, discussions];
+export const migrations: Migration[] = [foundation, data, community, recognition, notifications, discussions, communityResources];
 
 export async function migrateToLatest(db: Db): Promise<string[]> {
   const provider: MigrationProvider = {

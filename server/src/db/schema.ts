@@ -179,6 +179,11 @@ export interface ResourcesTable {
   createdBy: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Community resources (007): shared by `ownerId`, who alone may change them; 0/1 on SQLite. */
+  community: number | boolean;
+  ownerId: string | null;
+  /** Soft deletion of community resources: versions, blobs and events stay. */
+  deletedAt: string | null;
 }
 
 export interface ResourceVersionsTable {

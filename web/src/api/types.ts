@@ -227,6 +227,9 @@ export interface ResourceView {
   currentVersion: VersionView | null;
   latestJob: JobView | null;
   metrics: DatasetMetrics;
+  /** Community resources: shared by `owner`, not by the publisher. */
+  community: boolean;
+  owner: { handle: string; name: string } | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -248,6 +251,8 @@ export interface DatasetView {
   frequency: string | null;
   status: DatasetStatus;
   resources: ResourceView[];
+  /** Resources shared by the community (listed apart from the publisher's). */
+  communityResources: ResourceView[];
   metrics: DatasetMetrics;
   viewerCanEdit: boolean;
   createdAt: string;
@@ -524,3 +529,82 @@ export interface RowRevision {
 }
 
 /* ===== Contributions — end ===== */
+
+/* ===== Discussions & moderation (web/src/community/discussions, moderation) — begin ===== */
+
+export type DiscussionSubjectKind = 'dataset' | 'resource' | 'contribution';
+
+export interface ThreadSummary {
+  id: string;
+  subject: { kind: DiscussionSubjectKind; id: string };
+  /** Slug of the dataset the subject belongs to. */
+  dataset: string;
+  /** Replaced by "hidden by moderation: {reason}" when hidden. */
+  title: string;
+  author: PersonRef;
+  status: 'open' | 'closed';
+  resolution: string | null;
+  resolutionHtml: string | null;
+  closedBy: PersonRef;
+  closedAt: string | null;
+  /** The public moderation reason when hidden. */
+  hidden: string | null;
+  messageCount: number;
+  lastMessageAt: string;
+  createdAt: string;
+}
+
+export interface DiscussionMessage {
+  id: string;
+  author: PersonRef;
+  body: string;
+  /** Rendered and sanitized by the server. */
+  bodyHtml: string;
+  hidden: string | null;
+  helpful: boolean;
+  markedHelpfulBy: PersonRef;
+  createdAt: string;
+}
+
+export interface ThreadView extends ThreadSummary {
+  messages: DiscussionMessage[];
+  viewerSubscribed: boolean;
+  viewerCanClose: boolean;
+  viewerCanMarkHelpful: boolean;
+}
+
+export interface ThreadPage {
+  items: ThreadSummary[];
+  next: string | null;
+}
+
+export const FLAG_REASONS = ['spam', 'abuse', 'personal_data', 'wrong_data'] as const;
+export type FlagReason = (typeof FLAG_REASONS)[number];
+export type FlagKind = 'discussion' | 'message' | 'contribution' | 'user';
+export type FlagStatus = 'open' | 'resolved' | 'dismissed';
+
+export interface Flag {
+  id: string;
+  target: { kind: FlagKind; id: string };
+  targetAuthor: PersonRef;
+  reporter: PersonRef;
+  reason: FlagReason;
+  note: string | null;
+  status: FlagStatus;
+  createdAt: string;
+  handledAt: string | null;
+}
+
+export interface FlagPage {
+  items: Flag[];
+  next: string | null;
+}
+
+export interface SuspensionView {
+  handle: string;
+  suspended: boolean;
+  reason: string | null;
+  until: string | null;
+}
+
+/* ===== Discussions & moderation — end ===== */

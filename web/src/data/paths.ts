@@ -6,6 +6,10 @@ export const datasetApi = (slug: string) => `/datasets/${seg(slug)}`;
 /** API path (relative to /api/v1) of a resource. */
 export const resourceApi = (slug: string, id: string) => `${datasetApi(slug)}/resources/${seg(id)}`;
 
+/** API path of a dataset's community resources (shared by members who do not edit it), or of one of them. */
+export const communityResourcesApi = (slug: string) => `${datasetApi(slug)}/community-resources`;
+export const communityResourceApi = (slug: string, id: string) => `${communityResourcesApi(slug)}/${seg(id)}`;
+
 /** Browser path of the data explorer of a resource. */
 export const explorerPath = (slug: string, id: string) => `/datasets/${seg(slug)}/resources/${seg(id)}`;
 

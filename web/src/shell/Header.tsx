@@ -51,6 +51,13 @@ export function Header() {
                       <NavLink to="/review">{t('nav.review')}</NavLink>
                     </li>
                     {/* Contributions — end */}
+                    {/* Discussions & moderation — begin */}
+                    {user.isAdmin && (
+                      <li>
+                        <NavLink to="/moderation">{t('nav.moderation')}</NavLink>
+                      </li>
+                    )}
+                    {/* Discussions & moderation — end */}
                     <li>
                       <NavLink to="/account">{t('nav.account')}</NavLink>
                     </li>

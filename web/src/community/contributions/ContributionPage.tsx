@@ -12,6 +12,7 @@ import { contributionApi } from './paths';
 import { ReviewActions, type ReviewHandle } from './ReviewActions';
 import { ShortcutsDialog } from './ShortcutsDialog';
 import { useReviewShortcuts } from './useReviewShortcuts';
+import { Discussions } from '../discussions/Discussions'; // Discussions & moderation
 
 /** /contributions/:id — one proposal, its diff, and the review or author actions. */
 export function ContributionPage() {
@@ -73,6 +74,9 @@ export function ContributionPage() {
         </>
       )}
       <AuthorActions contribution={c} onDone={onDone} />
+      {/* Discussions & moderation — begin */}
+      <Discussions kind="contribution" id={c.id} />
+      {/* Discussions & moderation — end */}
     </div>
   );
 }

@@ -5,15 +5,15 @@ import type { ResourceCreated } from '../../api/types';
 import { useT } from '../../i18n/I18nProvider';
 import { TextAreaField, TextField } from '../../ui/Field';
 import { ErrorAlert } from '../../ui/Messages';
-import { datasetApi } from '../paths';
+import { communityResourcesApi, datasetApi } from '../paths';
 import { FileInput } from './FileInput';
 import { ProgressBar } from './ProgressBar';
 import { useUpload } from './useUpload';
 
 type Mode = 'file' | 'url';
 
-/** Upload a file (with an upload progress bar) or link a URL. */
-export function AddResourceForm({ slug, onAdded }: { slug: string; onAdded: (created: ResourceCreated) => void }) {
+/** Upload a file (with an upload progress bar) or link a URL: a resource of the dataset, or (`community`) a community resource. */
+export function AddResourceForm({ slug, onAdded, community = false }: { slug: string; onAdded: (created: ResourceCreated) => void; community?: boolean }) {
   const t = useT();
   const modeName = useId();
   const [mode, setMode] = useState<Mode>('file');
@@ -25,7 +25,7 @@ export function AddResourceForm({ slug, onAdded }: { slug: string; onAdded: (cre
   const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
   const upload = useUpload();
   const link = useAction();
-  const path = `${datasetApi(slug)}/resources`;
+  const path = community ? communityResourcesApi(slug) : `${datasetApi(slug)}/resources`;
 
   const focusInvalid = () => requestAnimationFrame(() => document.querySelector<HTMLElement>('.add-resource [aria-invalid="true"]')?.focus());
 
@@ -63,7 +63,7 @@ export function AddResourceForm({ slug, onAdded }: { slug: string; onAdded: (cre
   const pending = upload.pending || link.pending;
 
   return (
-    <form className="form add-resource" onSubmit={(e) => void onSubmit(e)} noValidate>
+    <form className="form add-resource" aria-label={community ? t('data.community.add') : undefined} onSubmit={(e) => void onSubmit(e)} noValidate>
       <ErrorAlert error={mode === 'file' ? upload.error : link.error} shownFields={['title', 'url', 'description', 'format']} />
       <fieldset className="field">
         <legend>{t('data.upload.mode')}</legend>

@@ -2,10 +2,12 @@ import { useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router-dom';
 import { seg } from '../../api/client';
 import { DatasetCredits } from '../../community/people/DatasetCredits';
+import { Discussions } from '../../community/discussions/Discussions'; // Discussions & moderation
 import { useApiGet } from '../../api/hooks';
-import type { DatasetView, JobView, ResourceCreated } from '../../api/types';
+import type { DatasetView, JobView, ResourceCreated, ResourceView } from '../../api/types';
 import type { MessageKey } from '../../i18n/en';
 import { useT, type Vars } from '../../i18n/I18nProvider';
+import { useSession } from '../../session/SessionProvider';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
 import { Loading, StatusMessage, useErrorMessage } from '../../ui/Messages';
 import { statusLabel } from '../labels';
@@ -25,6 +27,7 @@ export function DatasetPage() {
   const [status, setStatus] = useState<{ key: MessageKey; vars?: Vars } | null>((location.state as { saved?: boolean } | null)?.saved ? { key: 'data.dataset.saved' } : null);
   const [started, setStarted] = useState<Record<string, JobView>>({});
   const [addKey, setAddKey] = useState(0);
+  const { user } = useSession();
   const data = dataset.data;
   const notFound = dataset.error?.status === 404;
   useDocumentTitle(data?.title ?? (notFound ? t('data.dataset.notFound') : t('data.dataset.loadingTitle')));
@@ -47,8 +50,9 @@ export function DatasetPage() {
 
   const onAdded = (created: ResourceCreated) => {
     const resource = { ...created.resource, latestJob: created.job ?? created.resource.latestJob };
+    const list = resource.community ? 'communityResources' : 'resources';
     if (created.job) setStarted((prev) => ({ ...prev, [resource.id]: created.job! }));
-    dataset.setData((cur) => cur && { ...cur, resources: [...cur.resources.filter((r) => r.id !== resource.id), resource] });
+    dataset.setData((cur) => cur && { ...cur, [list]: [...cur[list].filter((r) => r.id !== resource.id), resource] });
     setStatus({ key: created.job ? 'data.upload.uploadedImporting' : 'data.upload.added', vars: { title: resource.title } });
     setAddKey((k) => k + 1);
     requestAnimationFrame(() => document.getElementById(`resource-${resource.id}`)?.focus());
@@ -61,6 +65,13 @@ export function DatasetPage() {
   };
 
   const tabularCount = data.resources.filter((r) => r.tabular).length;
+  const onRemoved = (removed: ResourceView) => {
+    dataset.setData((cur) => cur && { ...cur, communityResources: cur.communityResources.filter((r) => r.id !== removed.id) });
+    setStatus({ key: 'data.community.removed', vars: { title: removed.title } });
+  };
+  const isOwner = (r: ResourceView) => !!user && r.owner?.handle === user.handle;
+  // Members who do not edit a published dataset may share their own files and links on it.
+  const canShare = !!user && !data.viewerCanEdit && data.status === 'published';
 
   return (
     <article className="dataset">
@@ -114,9 +125,37 @@ export function DatasetPage() {
         )}
       </section>
 
+      <section aria-labelledby="dataset-community-resources" className="subpanel">
+        <h2 id="dataset-community-resources">{t('data.community.heading')}</h2>
+        {data.communityResources.length === 0 ? (
+          <div className="empty-state">
+            <p>{t('data.community.empty')}</p>
+          </div>
+        ) : (
+          <ul className="card-list">
+            {data.communityResources.map((r) => (
+              <ResourceCard key={r.id} slug={data.slug} resource={r} canEdit={isOwner(r)} expandTools={false} onChanged={onChanged}
+                startedJob={started[r.id] ?? null} onRemoved={isOwner(r) || data.viewerCanEdit ? onRemoved : undefined} />
+            ))}
+          </ul>
+        )}
+        {canShare && (
+          <Disclosure key={addKey} label={t('data.community.add')} className="add-resource-box">
+            <p className="small muted">{t('data.community.addHint')}</p>
+            <AddResourceForm key={addKey} slug={data.slug} onAdded={onAdded} community />
+          </Disclosure>
+        )}
+        {!user && data.status === 'published' && (
+          <p className="small"><Link to="/signin">{t('data.community.signInToShare')}</Link></p>
+        )}
+      </section>
+
       {/* People & notifications — begin */}
       <DatasetCredits slug={data.slug} organization={data.organization} />
       {/* People & notifications — end */}
+      {/* Discussions & moderation — begin */}
+      <Discussions kind="dataset" id={data.id} />
+      {/* Discussions & moderation — end */}
     </article>
   );
 }

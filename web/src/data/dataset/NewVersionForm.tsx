@@ -2,13 +2,13 @@ import { useState, type FormEvent } from 'react';
 import type { ResourceCreated } from '../../api/types';
 import { useI18n } from '../../i18n/I18nProvider';
 import { ErrorAlert } from '../../ui/Messages';
-import { resourceApi } from '../paths';
+import { communityResourceApi, resourceApi } from '../paths';
 import { FileInput } from './FileInput';
 import { ProgressBar } from './ProgressBar';
 import { useUpload } from './useUpload';
 
-/** Upload a new version of a file resource; the current one stays live until imported. */
-export function NewVersionForm({ slug, resourceId, onUploaded }: { slug: string; resourceId: string; onUploaded: (created: ResourceCreated) => void }) {
+/** Upload a new version of a file resource (`community`: of one's own community resource); the current one stays live until imported. */
+export function NewVersionForm({ slug, resourceId, onUploaded, community = false }: { slug: string; resourceId: string; onUploaded: (created: ResourceCreated) => void; community?: boolean }) {
   const { t } = useI18n();
   const upload = useUpload();
   const [file, setFile] = useState<File | null>(null);
@@ -23,7 +23,7 @@ export function NewVersionForm({ slug, resourceId, onUploaded }: { slug: string;
     setMissing(false);
     const form = new FormData();
     form.append('file', file);
-    const created = await upload.run<ResourceCreated>(`${resourceApi(slug, resourceId)}/versions`, form);
+    const created = await upload.run<ResourceCreated>(`${community ? communityResourceApi(slug, resourceId) : resourceApi(slug, resourceId)}/versions`, form);
     if (created) onUploaded(created);
   };
 

@@ -1,9 +1,12 @@
 import { useCallback, useState } from 'react';
 import { Link } from 'react-router-dom';
+import { api, seg } from '../../api/client';
+import { useAction } from '../../api/hooks';
 import type { JobView, ResourceCreated, ResourceView } from '../../api/types';
+import { ErrorAlert } from '../../ui/Messages';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatBytes, formatNumber } from '../format';
-import { downloadUrl, explorerPath } from '../paths';
+import { communityResourceApi, downloadUrl, explorerPath } from '../paths';
 import { Disclosure } from './Disclosure';
 import { ImportReport } from './ImportReport';
 import { JobProgress } from './JobProgress';
@@ -21,10 +24,18 @@ interface Props {
   onChanged: () => void;
   /** Job started on this page (upload, new version, schema change) — announced when done. */
   startedJob?: JobView | null;
+  /** A community resource the viewer may remove (its owner, or an editor of the dataset): called once removed. */
+  onRemoved?: (resource: ResourceView) => void;
 }
 
-export function ResourceCard({ slug, resource, canEdit, expandTools, onChanged, startedJob }: Props) {
+export function ResourceCard({ slug, resource, canEdit, expandTools, onChanged, startedJob, onRemoved }: Props) {
   const { t, lang } = useI18n();
+  const removal = useAction();
+  const remove = async () => {
+    if (!window.confirm(t('data.community.removeConfirm', { title: resource.title }))) return;
+    const outcome = await removal.run(() => api.delete(communityResourceApi(slug, resource.id)));
+    if (outcome.ok) onRemoved?.(resource);
+  };
   const [localJob, setLocalJob] = useState<JobView | null>(startedJob ?? null);
   const [formKey, setFormKey] = useState(0);
   const latest = resource.latestJob;
@@ -47,7 +58,13 @@ export function ResourceCard({ slug, resource, canEdit, expandTools, onChanged, 
       <div className="resource-card__head">
         <h3 id={headingId} className="card__title" tabIndex={-1}>{resource.title}</h3>
         {resource.format && <span className="format-badge">{resource.format.toUpperCase()}</span>}
+        {resource.community && <span className="badge badge--community">{t('data.community.badge')}</span>}
       </div>
+      {resource.community && resource.owner && (
+        <p className="small muted">
+          {t('data.community.sharedBy')} <Link to={`/users/${seg(resource.owner.handle)}`}>{resource.owner.name}</Link>
+        </p>
+      )}
       {resource.description && <p className="prewrap small">{resource.description}</p>}
       <ul className="inline-list small muted">
         {resource.kind === 'url' && resource.url && <li className="resource-card__url">{resource.url}</li>}
@@ -73,7 +90,14 @@ export function ResourceCard({ slug, resource, canEdit, expandTools, onChanged, 
             <span className="visually-hidden"> {resource.title}</span>
           </Link>
         )}
+        {onRemoved && (
+          <button type="button" className="button button--small button--danger" disabled={removal.pending} onClick={() => void remove()}>
+            {t('data.community.remove')}
+            <span className="visually-hidden"> {resource.title}</span>
+          </button>
+        )}
       </div>
+      <ErrorAlert error={removal.error} />
 
       {report && <ImportReport report={report} jobId={reportJobId} title={resource.title} />}
 
@@ -84,7 +108,7 @@ export function ResourceCard({ slug, resource, canEdit, expandTools, onChanged, 
       )}
       {canEdit && resource.kind === 'file' && (
         <Disclosure label={t('data.upload.newVersion')}>
-          <NewVersionForm key={formKey} slug={slug} resourceId={resource.id} onUploaded={started} />
+          <NewVersionForm key={formKey} slug={slug} resourceId={resource.id} onUploaded={started} community={resource.community} />
         </Disclosure>
       )}
       {resource.kind === 'file' && version && (
