@@ -14,6 +14,7 @@ import { createWriteStream, mkdirSync, mkdtempSync, openAsBlob, readFileSync, rm
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { rng } from './random.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const CONTRIBUTIONS = Number(process.env.BENCH_CONTRIBUTIONS ?? 10_000);
@@ -51,15 +52,6 @@ if (process.argv.includes('--serve')) {
   await runBenchmark();
 }
 
-// Deterministic pseudo-random numbers (mulberry32).
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function generate(path: string) {
   const random = rng(7);

@@ -12,20 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
+import { rng } from './random.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
-// Deterministic pseudo-random numbers (mulberry32).
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const words = ['rue', 'place', 'école', 'mairie', 'église', 'marché', 'forêt', 'rivière', 'château', 'jardin', 'pont', 'gare', 'musée', 'bibliothèque', 'piscine', 'stade', 'collège', 'lycée', 'hôpital', 'parc', 'fontaine', 'moulin', 'vigne', 'montagne', 'lac', 'port', 'plage', 'village', 'quartier', 'avenue'];
 const regions = ['ARA', 'BFC', 'BRE', 'CVL', 'COR', 'GES', 'HDF', 'IDF', 'NOR', 'NAQ', 'OCC', 'PDL', 'PAC'];
 
