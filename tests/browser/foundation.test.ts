@@ -138,6 +138,8 @@ describe('a newcomer, in the browser', () => {
     await signUp(page, user);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.goto('/signin');
+    // Wait for the app to render: a Tab pressed before that lands on the empty document.
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await page.keyboard.press('Tab');
     const first = await page.evaluate(() => document.activeElement?.textContent ?? '');
     expect(first.toLowerCase()).toMatch(/skip|contenu|content/);
