@@ -1,18 +1,10 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, TrustLevelsTable } from '../db/schema.js';
+import type { Database, ReputationEntriesTable, TrustLevelsTable } from '../db/schema.js';
 import type { Dialect } from '../db/database.js';
 import { newId } from '../kernel/ids.js';
 
-export interface ReputationEntry {
-  id: string;
-  userId: string;
-  points: number;
-  reason: string;
-  eventId: string;
-  datasetId: string | null;
-  organizationId: string | null;
-  createdAt: string;
-}
+/** A row of the reputation ledger, as stored. */
+export type ReputationEntry = ReputationEntriesTable;
 
 export interface UserStats {
   acceptedContributions: number;
