@@ -22,7 +22,6 @@ import { createOidcService, oidcRoutes } from './platform/oidc/index.js';
 import multipart from '@fastify/multipart';
 import { createData, type Data } from './data/index.js';
 import { createCommunity, type Community } from './community/index.js';
-import { createAccountStore } from './platform/accounts/store.js';
 import { createRecognition, type Recognition } from './recognition/index.js';
 import { createNotifications, type Notifications } from './notifications/index.js';
 
@@ -90,7 +89,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   const recorder = createEventRecorder({ store: eventStore, clock });
   const platform = createPlatform({ db: db.kysely, events: recorder, clock, secretKey, baseUrl: config.baseUrl, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, logger: app.log });
   const data = createData({ db, events: recorder, clock, access: platform.access, directory: platform.directory, dataDir: config.dataDir, baseUrl: config.baseUrl, name: config.name, maxUploadBytes: config.maxUploadBytes, allowPrivateUrls: config.allowPrivateUrls, logger: app.log });
-  const notifications = createNotifications({ db: db.kysely, clock, mail: platform.mail, baseUrl: config.baseUrl, logger: app.log });
+  const notifications = createNotifications({ db: db.kysely, clock, mail: platform.mail, accounts: platform.accountStore, baseUrl: config.baseUrl, logger: app.log });
   const recognition = createRecognition({
     db, events: recorder, clock, directory: platform.directory, baseUrl: config.baseUrl,
     datasets: {
@@ -99,17 +98,17 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
         return row && row.status !== 'draft' ? row.id : undefined;
       },
       slugsByIds: async (ids) => {
-        const rows = await Promise.all(ids.map((id) => data.store.findDatasetById(db.kysely, id)));
-        return new Map(rows.flatMap((r) => (r && r.status !== 'draft' ? [[r.id, r.slug] as [string, string]] : [])));
+        const rows = await data.store.datasetsByIds(db.kysely, ids);
+        return new Map(rows.flatMap((r) => (r.status !== 'draft' ? [[r.id, r.slug] as [string, string]] : [])));
       },
     },
   });
   const community = createCommunity({
     db, events: recorder, clock, access: platform.access, directory: platform.directory, datasets: data.datasets, resources: data.resources, baseUrl: config.baseUrl,
     // The account's age, for the new-account message limit (the Directory read model does not carry it).
-    accountCreatedAt: async (userId) => (await createAccountStore().findById(db.kysely, userId))?.createdAt,
+    accountCreatedAt: async (userId) => (await platform.accountStore.findById(db.kysely, userId))?.createdAt,
     trustLevelOf: (userId) => recognition.trustLevelOf(userId),
-    isAdmin: async (userId) => readBool((await createAccountStore().findById(db.kysely, userId))?.isAdmin),
+    isAdmin: async (userId) => readBool((await platform.accountStore.findById(db.kysely, userId))?.isAdmin),
     datasetSlugById: async (id) => (await data.store.findDatasetById(db.kysely, id))?.slug ?? (await data.store.findDatasetBySlug(db.kysely, id))?.slug,
     datasetSlugOfResource: async (resourceId) => {
       const resource = await data.store.findResourceById(db.kysely, resourceId);
@@ -120,7 +119,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   recorder.setListener(() => dispatcher.notify());
 
   const activity = createActivityService({ db: db.kysely, store: eventStore, directory: platform.directory });
-  const oidc = createOidcService({ providers: config.oidcProviders, baseUrl: config.baseUrl, allowInsecure: config.oidcAllowInsecure, accounts: platform.accounts, db: db.kysely, secretKey });
+  const oidc = createOidcService({ providers: config.oidcProviders, baseUrl: config.baseUrl, allowInsecure: config.oidcAllowInsecure, accounts: platform.accounts, accountStore: platform.accountStore, db: db.kysely, secretKey });
   const secureCookies = config.baseUrl.startsWith('https://');
 
   await app.register(problemPlugin);

@@ -66,6 +66,10 @@ export function createDataStore() {
     async findDatasetById(db: Kysely<Database>, id: string): Promise<DatasetRow | undefined> {
       return db.selectFrom('datasets').selectAll().where('id', '=', id).executeTakeFirst();
     },
+    async datasetsByIds(db: Kysely<Database>, ids: string[]): Promise<DatasetRow[]> {
+      if (ids.length === 0) return [];
+      return db.selectFrom('datasets').selectAll().where('id', 'in', ids).execute();
+    },
     async slugTaken(db: Kysely<Database>, slug: string): Promise<boolean> {
       return (await db.selectFrom('datasets').select('id').where('slug', '=', slug).executeTakeFirst()) !== undefined;
     },

@@ -3,7 +3,6 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../kernel/clock.js';
 import type { MailMessage } from '../platform/mail/service.js';
-import { createAccountStore } from '../platform/accounts/store.js';
 import { notificationRoutes } from './routes.js';
 import { createNotificationService, type Recipients } from './service.js';
 
@@ -14,8 +13,8 @@ export interface NotificationsCapabilityDeps {
   clock: Clock;
   mail: { enqueue(trx: Kysely<Database>, message: MailMessage): Promise<void> };
   baseUrl: string;
-  /** Who people are (address, language); the accounts store by default. */
-  accounts?: Recipients;
+  /** Who people are (address, language): the platform's account store. */
+  accounts: Recipients;
   logger?: { warn(o: object, m: string): void };
   /** How often the daily digest is checked for (one hour). */
   digestCheckMs?: number;
@@ -26,7 +25,7 @@ export interface NotificationsCapabilityDeps {
  * notification center and mails them (at once, through the outbox, or in a daily digest).
  */
 export function createNotifications(deps: NotificationsCapabilityDeps) {
-  const service = createNotificationService({ db: deps.db, clock: deps.clock, mail: deps.mail, baseUrl: deps.baseUrl, accounts: deps.accounts ?? createAccountStore() });
+  const service = createNotificationService({ db: deps.db, clock: deps.clock, mail: deps.mail, baseUrl: deps.baseUrl, accounts: deps.accounts });
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<unknown> = Promise.resolve();
   const check = () => {

@@ -54,6 +54,8 @@ export function createPlatform(deps: PlatformDeps) {
     mail,
     directory,
     access,
+    /** The one account store: read by the composition root for narrow read models and event consumers. */
+    accountStore,
     seedDemo: (options?: { force?: boolean }) => seedDemo({ db, accounts, accountStore, organizations }, options),
     /** The platform's HTTP routes, to register under /api/v1. */
     routes: async (app: FastifyInstance, opts: { secureCookies: boolean }) => {

@@ -6,7 +6,7 @@ import { AppError, notFound } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { hmac, safeEqual } from '../../kernel/crypto.js';
 import { normalizeEmail, type AccountService, type NewSession } from '../accounts/service.js';
-import { createAccountStore } from '../accounts/store.js';
+import type { AccountStore } from '../accounts/store.js';
 
 /** What we keep between the redirect to the provider and its callback (in a signed cookie). */
 interface PendingLogin {
@@ -33,11 +33,12 @@ export function createOidcService(deps: {
   baseUrl: string;
   allowInsecure: boolean;
   accounts: AccountService;
+  accountStore: AccountStore;
   db: Kysely<Database>;
   secretKey: string;
 }) {
   const configs = new Map<string, Promise<client.Configuration>>();
-  const store = createAccountStore();
+  const store = deps.accountStore;
 
   function provider(id: string): OidcProviderConfig {
     const p = deps.providers.find((x) => x.id === id);
