@@ -24,6 +24,7 @@ import { createData, type Data } from './data/index.js';
 import { createCommunity, type Community } from './community/index.js';
 import { createRecognition, type Recognition } from './recognition/index.js';
 import { createNotifications, type Notifications } from './notifications/index.js';
+import { createApps, type Apps } from './apps/index.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -48,6 +49,7 @@ export interface Multitude {
   community: Community;
   recognition: Recognition;
   notifications: Notifications;
+  apps: Apps;
   dispatcher: Dispatcher;
   config: Config;
   /** Stops accepting requests, finishes those in flight, stops consumers, closes the database. */
@@ -115,7 +117,8 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       return resource ? (await data.store.findDatasetById(db.kysely, resource.datasetId))?.slug : undefined;
     },
   });
-  const dispatcher = createDispatcher({ db: db.kysely, store: eventStore, clock, consumers: [...data.consumers, ...recognition.consumers, ...notifications.consumers, ...(options.consumers ?? [])], logger: app.log });
+  const apps = await createApps({ db, events: recorder, clock, platform, data, secretKey, baseUrl: config.baseUrl, redisUrl: config.redisUrl, allowPrivateUrls: config.allowPrivateUrls, logger: app.log });
+  const dispatcher = createDispatcher({ db: db.kysely, store: eventStore, clock, consumers: [...data.consumers, ...recognition.consumers, ...notifications.consumers, ...apps.consumers, ...(options.consumers ?? [])], logger: app.log });
   recorder.setListener(() => dispatcher.notify());
 
   const activity = createActivityService({ db: db.kysely, store: eventStore, directory: platform.directory });
@@ -165,7 +168,9 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
-  await app.register(authPlugin, { accounts: platform.accounts, tokens: platform.tokens });
+  await app.register(authPlugin, { accounts: platform.accounts, tokens: platform.tokens, bearers: apps.bearers, clientScopeCheck: apps.clientScopeCheck });
+  // Rate limits, quotas and usage capture need the resolved caller.
+  await apps.registerHooks(app);
   // Suspended accounts: every mutation answers 403 with the reason (after authentication resolved the actor).
   app.addHook('preHandler', community.suspensionCheck);
   // Uploads stream to the blob store, which enforces the size limit itself (413).
@@ -180,12 +185,14 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       await notifications.routes(api);
       await api.register(activityRoutes, { activity, baseUrl: config.baseUrl });
       await api.register(oidcRoutes, { oidc, secureCookies });
+      await apps.routes(api);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: API_PREFIX },
   );
 
   await app.register(data.rootRoutes);
+  await apps.rootRoutes(app);
 
   app.get('/healthz', { schema: { tags: ['Operations'], summary: 'Alive' } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { tags: ['Operations'], summary: 'Ready: the database answers' } }, async (request, reply) => {
@@ -223,15 +230,17 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     dispatcher.start();
     notifications.start();
     await data.runner.start();
+    await apps.start();
   }
 
   app.addHook('onClose', async () => {
     clearInterval(mailTimer);
+    await apps.stop();
     await data.runner.stop();
     await notifications.stop();
     await dispatcher.stop();
     await db.close();
   });
 
-  return { app, db, platform, data, community, recognition, notifications, dispatcher, config, close: () => app.close() };
+  return { app, db, platform, data, community, recognition, notifications, apps, dispatcher, config, close: () => app.close() };
 }

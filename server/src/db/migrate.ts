@@ -7,10 +7,16 @@ import { recognition } from './migrations/004_recognition.js';
 import { notifications } from './migrations/005_notifications.js';
 import { discussions } from './migrations/006_discussions.js';
 import { communityResources } from './migrations/007_community_resources.js';
+import { apps } from './migrations/008_apps.js';
+// ---- developer platform migrations (one import line each, in order) ----
+// ---- end developer platform migrations ----
 import type { Migration } from './migrations/types.js';
 
 /** Every migration, in order. Append only. */
-export const migrations: Migration[] = [foundation, data, community, recognition, notifications, discussions, communityResources];
+export const migrations: Migration[] = [foundation, data, community, recognition, notifications, discussions, communityResources, apps,
+  // ---- developer platform migrations (append in number order) ----
+  // ---- end developer platform migrations ----
+];
 
 export async function migrateToLatest(db: Db): Promise<string[]> {
   const provider: MigrationProvider = {

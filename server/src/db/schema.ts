@@ -121,7 +121,7 @@ export interface EventCursorsTable {
   updatedAt: string;
 }
 
-export interface Database extends DataTables, CommunityTables, RecognitionTables, DiscussionTables {
+export interface Database extends DataTables, CommunityTables, RecognitionTables, DiscussionTables, AppsTables {
   users: UsersTable;
   sessions: SessionsTable;
   personalTokens: PersonalTokensTable;
@@ -527,3 +527,85 @@ export interface DiscussionTables {
   datasetCommunitySettings: DatasetCommunitySettingsTable;
 }
 // ---- end discussions and moderation ----------------------------------------------------------------
+
+// ---- developer platform (server/src/apps; migration 008_apps and later) ---------------------------
+export interface AppsTable {
+  id: string;
+  clientId: string;
+  clientSecretHash: string;
+  name: string;
+  description: string;
+  homepage: string | null;
+  redirectUris: string;
+  ownerId: string;
+  organizationId: string | null;
+  plan: Generated<string>;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+}
+
+export interface AppKeysTable {
+  id: string;
+  appId: string;
+  name: string;
+  prefix: string;
+  secretHash: string;
+  scopes: string;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  replacedBy: string | null;
+}
+
+export interface AccreditationsTable {
+  id: string;
+  appId: string;
+  organizationId: string;
+  scopes: string;
+  purpose: string;
+  legalBasis: string;
+  retention: string;
+  dpoName: string;
+  dpoEmail: string;
+  status: 'submitted' | 'changes_requested' | 'approved' | 'refused' | 'revoked';
+  reviewComment: string | null;
+  requestedBy: string;
+  reviewedBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+  reviewedAt: string | null;
+}
+
+export interface SensitiveCallsTable {
+  id: string;
+  appId: string;
+  keyId: string | null;
+  grantId: string | null;
+  userId: string;
+  accreditationId: string;
+  scope: string;
+  purpose: string;
+  method: string;
+  path: string;
+  requestId: string;
+  at: string;
+}
+
+export interface AppsTables {
+  apps: AppsTable;
+  appKeys: AppKeysTable;
+  accreditations: AccreditationsTable;
+  sensitiveCalls: SensitiveCallsTable;
+  // ---- oauth tables (helper: oauth) ----
+  // ---- end oauth tables ----
+  // ---- rate limits and usage tables (helper: limits) ----
+  // ---- end rate limits and usage tables ----
+  // ---- webhook tables (helper: webhooks) ----
+  // ---- end webhook tables ----
+  // ---- reuse tables (helper: reuses) ----
+  // ---- end reuse tables ----
+}
+// ---- end developer platform ------------------------------------------------------------------------

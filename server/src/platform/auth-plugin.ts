@@ -5,11 +5,27 @@ import { AppError, unauthenticated } from '../kernel/errors.js';
 import { safeEqual } from '../kernel/crypto.js';
 import type { Scope } from '../kernel/scopes.js';
 import type { AccountService, NewSession } from './accounts/service.js';
-import type { TokenService } from './tokens/service.js';
+import { PERSONAL_TOKEN_PREFIX, type TokenService } from './tokens/service.js';
 
 export const SESSION_COOKIE = 'mt_session';
 export const CSRF_COOKIE = 'mt_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
+
+/**
+ * Resolves a bearer credential of one kind (personal token, app key, OAuth token) to an actor.
+ * The first resolver whose `matches` accepts the credential decides; undefined means invalid.
+ */
+export interface BearerResolver {
+  name: string;
+  matches(credential: string): boolean;
+  resolve(credential: string): Promise<UserActor | undefined>;
+}
+
+/**
+ * Runs after a route's scope was granted to a credential that belongs to a third-party app
+ * (`actor.client`): the place for accreditation and purpose checks on sensitive scopes. Throws to refuse.
+ */
+export type ClientScopeCheck = (request: FastifyRequest, actor: UserActor, scope: Scope) => Promise<void>;
 
 /** What a route asks of the caller, in `config.auth`. */
 export interface AuthRequirement {
@@ -52,8 +68,18 @@ export function userOf(request: FastifyRequest): UserActor {
  * Resolves who is calling — a bearer token or a session cookie — and enforces each route's
  * `config.auth` (authentication, scope, CSRF on cookie-authenticated mutations).
  */
-export const authPlugin = fp(async (app: FastifyInstance, opts: { accounts: AccountService; tokens: TokenService }) => {
+export interface AuthPluginOptions {
+  accounts: AccountService;
+  tokens: TokenService;
+  /** Other bearer credentials (app keys, OAuth tokens), tried after personal tokens. */
+  bearers?: BearerResolver[];
+  clientScopeCheck?: ClientScopeCheck;
+}
+
+export const authPlugin = fp(async (app: FastifyInstance, opts: AuthPluginOptions) => {
   app.decorateRequest('actor', null as never);
+  const personal: BearerResolver = { name: 'personal-token', matches: (c) => c.startsWith(PERSONAL_TOKEN_PREFIX), resolve: (c) => opts.tokens.actorFromToken(c) };
+  const bearers = [personal, ...(opts.bearers ?? [])];
 
   app.addHook('preHandler', async (request) => {
     request.actor = anonymous;
@@ -61,7 +87,9 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { accounts: Acco
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-      const actor = match ? await opts.tokens.actorFromToken(match[1]!) : undefined;
+      const credential = match?.[1];
+      const resolver = credential ? bearers.find((b) => b.matches(credential)) : undefined;
+      const actor = resolver ? await resolver.resolve(credential!) : undefined;
       if (!actor) throw new AppError('unauthenticated', 'The bearer token is invalid, expired or revoked');
       request.actor = actor;
     } else {
@@ -84,5 +112,6 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { accounts: Acco
     if (requirement.scope && actor.scopes !== 'all' && !actor.scopes.has(requirement.scope)) {
       throw new AppError('insufficient_scope', `This token lacks the ${requirement.scope} scope`);
     }
+    if (requirement.scope && actor.client && opts.clientScopeCheck) await opts.clientScopeCheck(request, actor, requirement.scope);
   });
 });

@@ -30,7 +30,7 @@ export const Me = Type.Object({
   isAdmin: Type.Boolean(),
   locale: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
-  authenticatedBy: Type.Union([Type.Literal('session'), Type.Literal('token')]),
+  authenticatedBy: Type.Union([Type.Literal('session'), Type.Literal('token'), Type.Literal('key'), Type.Literal('oauth')], { description: 'session, personal token, app API key or OAuth token' }),
 });
 export type Me = Static<typeof Me>;
 

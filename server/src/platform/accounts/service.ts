@@ -38,7 +38,7 @@ export interface NewSession {
   expiresAt: string;
 }
 
-export function toMe(user: User, via: 'session' | 'token'): Me {
+export function toMe(user: User, via: UserActor['via']): Me {
   return {
     id: user.id,
     email: user.email,

@@ -1,0 +1,94 @@
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../db/database.js';
+import type { Clock } from '../kernel/clock.js';
+import type { EventRecorder } from '../events/recorder.js';
+import type { Consumer } from '../events/dispatcher.js';
+import type { BearerResolver, ClientScopeCheck } from '../platform/auth-plugin.js';
+import type { Platform } from '../platform/index.js';
+import type { Data } from '../data/index.js';
+// ---- imports: apps core (helper: apps-core) ----
+// ---- end imports: apps core ----
+// ---- imports: oauth (helper: oauth) ----
+// ---- end imports: oauth ----
+// ---- imports: limits and usage (helper: limits) ----
+// ---- end imports: limits and usage ----
+// ---- imports: webhooks (helper: webhooks) ----
+// ---- end imports: webhooks ----
+// ---- imports: reuses (helper: reuses) ----
+// ---- end imports: reuses ----
+
+export interface AppsDeps {
+  db: Db;
+  events: EventRecorder;
+  clock: Clock;
+  platform: Platform;
+  data: Data;
+  secretKey: string;
+  baseUrl: string;
+  /** redis://… : rate limits exact across instances; in memory otherwise. */
+  redisUrl?: string;
+  /** Let webhooks and other outbound requests reach private and loopback addresses (development, tests). */
+  allowPrivateUrls: boolean;
+  logger: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
+}
+
+/**
+ * The developer platform: apps and API keys, accreditations, the OAuth 2.1 authorization server,
+ * rate limits and quotas, usage analytics, webhooks and reuses. Each part lives in its own folder;
+ * this function wires them and hands the composition root what it needs.
+ */
+export async function createApps(deps: AppsDeps) {
+  const bearers: BearerResolver[] = [];
+  const consumers: Consumer[] = [];
+  let clientScopeCheck: ClientScopeCheck | undefined;
+  /** Hooks on the whole server (rate limits, usage capture), registered right after authentication. */
+  const hookRegistrations: Array<(app: FastifyInstance) => Promise<void>> = [];
+  /** Routes under /api/v1. */
+  const apiRoutes: Array<(api: FastifyInstance) => Promise<void>> = [];
+  /** Routes at the root (/oauth/…, /.well-known/…). */
+  const rootRoutes: Array<(app: FastifyInstance) => Promise<void>> = [];
+  const starters: Array<() => Promise<void> | void> = [];
+  const stoppers: Array<() => Promise<void> | void> = [];
+
+  // ---- apps core (helper: apps-core) ----
+  // ---- end apps core ----
+
+  // ---- oauth (helper: oauth) ----
+  // ---- end oauth ----
+
+  // ---- limits and usage (helper: limits) ----
+  // ---- end limits and usage ----
+
+  // ---- webhooks (helper: webhooks) ----
+  // ---- end webhooks ----
+
+  // ---- reuses (helper: reuses) ----
+  // ---- end reuses ----
+
+  return {
+    bearers,
+    consumers,
+    get clientScopeCheck() {
+      return clientScopeCheck;
+    },
+    async registerHooks(app: FastifyInstance) {
+      for (const register of hookRegistrations) await register(app);
+    },
+    async routes(api: FastifyInstance) {
+      for (const register of apiRoutes) await register(api);
+    },
+    async rootRoutes(app: FastifyInstance) {
+      for (const register of rootRoutes) await register(app);
+    },
+    /** Background work (webhook deliveries, usage flushes). */
+    async start() {
+      for (const start of starters) await start();
+    },
+    async stop() {
+      for (const stop of [...stoppers].reverse()) await stop();
+    },
+    // ---- exposed services (each helper adds its own, for tests and the composition root) ----
+    // ---- end exposed services ----
+  };
+}
+export type Apps = Awaited<ReturnType<typeof createApps>>;
