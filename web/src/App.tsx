@@ -28,6 +28,16 @@ import { VerifyEmailPage } from './platform/auth/VerifyEmailPage';
 import { HomePage } from './platform/HomePage';
 import { NotFoundPage } from './platform/NotFoundPage';
 import { OrganizationPage } from './platform/org/OrganizationPage';
+// Apps, keys, accreditations, portal — begin
+// Apps, keys, accreditations, portal — end
+// OAuth — begin
+// OAuth — end
+// Usage and limits — begin
+// Usage and limits — end
+// Webhooks — begin
+// Webhooks — end
+// Reuses — begin
+// Reuses — end
 import { SessionProvider } from './session/SessionProvider';
 import { Layout } from './shell/Layout';
 
@@ -66,6 +76,16 @@ export function App() {
               <Route path="discussions/:id" element={<ThreadPage />} />
               <Route path="moderation" element={<ModerationPage />} />
               {/* Discussions & moderation — end */}
+              {/* Apps, keys, accreditations, portal — begin */}
+              {/* Apps, keys, accreditations, portal — end */}
+              {/* OAuth — begin */}
+              {/* OAuth — end */}
+              {/* Usage and limits — begin */}
+              {/* Usage and limits — end */}
+              {/* Webhooks — begin */}
+              {/* Webhooks — end */}
+              {/* Reuses — begin */}
+              {/* Reuses — end */}
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

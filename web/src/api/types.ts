@@ -608,3 +608,14 @@ export interface SuspensionView {
 }
 
 /* ===== Discussions & moderation — end ===== */
+
+// ---- Apps, keys, accreditations, portal (helper: apps-core) — begin ----
+// ---- Apps, keys, accreditations, portal — end ----
+// ---- OAuth (helper: oauth) — begin ----
+// ---- OAuth — end ----
+// ---- Usage and limits (helper: limits) — begin ----
+// ---- Usage and limits — end ----
+// ---- Webhooks (helper: webhooks) — begin ----
+// ---- Webhooks — end ----
+// ---- Reuses (helper: reuses) — begin ----
+// ---- Reuses — end ----

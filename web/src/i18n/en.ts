@@ -374,6 +374,8 @@ export const en = {
   'notif.prefs.empty': 'There is nothing to set up.',
   /* ===== People & notifications — end ===== */
   /* ===== Datasets (web/src/data) — begin ===== */
+  'nav.reuses': 'Reuses',
+  'nav.developers': 'Developers',
   'nav.datasets': 'Datasets',
   'data.breadcrumb': 'Breadcrumb',
   'data.card.facts': 'Details',
@@ -913,6 +915,16 @@ export const en = {
   'mod.unsuspend': 'Unsuspend',
   'mod.unsuspended': 'The suspension of @{handle} is lifted.',
   /* ===== Discussions & moderation — end ===== */
+  /* ===== Apps, keys, accreditations, portal (helper: apps-core) — begin ===== */
+  /* ===== Apps, keys, accreditations, portal — end ===== */
+  /* ===== OAuth (helper: oauth) — begin ===== */
+  /* ===== OAuth — end ===== */
+  /* ===== Usage and limits (helper: limits) — begin ===== */
+  /* ===== Usage and limits — end ===== */
+  /* ===== Webhooks (helper: webhooks) — begin ===== */
+  /* ===== Webhooks — end ===== */
+  /* ===== Reuses (helper: reuses) — begin ===== */
+  /* ===== Reuses — end ===== */
 } as const;
 
 export type MessageKey = keyof typeof en;

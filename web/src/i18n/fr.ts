@@ -372,6 +372,8 @@ export const fr: Messages = {
   'notif.prefs.empty': 'Il n’y a rien à régler.',
   /* ===== People & notifications — end ===== */
   /* ===== Datasets (web/src/data) — begin ===== */
+  'nav.reuses': 'Réutilisations',
+  'nav.developers': 'Développeurs',
   'nav.datasets': 'Données',
   'data.breadcrumb': 'Fil d’Ariane',
   'data.card.facts': 'Détails',
@@ -911,4 +913,14 @@ export const fr: Messages = {
   'mod.unsuspend': 'Lever la suspension',
   'mod.unsuspended': 'La suspension de @{handle} est levée.',
   /* ===== Discussions & moderation — end ===== */
+  /* ===== Apps, keys, accreditations, portal (helper: apps-core) — begin ===== */
+  /* ===== Apps, keys, accreditations, portal — end ===== */
+  /* ===== OAuth (helper: oauth) — begin ===== */
+  /* ===== OAuth — end ===== */
+  /* ===== Usage and limits (helper: limits) — begin ===== */
+  /* ===== Usage and limits — end ===== */
+  /* ===== Webhooks (helper: webhooks) — begin ===== */
+  /* ===== Webhooks — end ===== */
+  /* ===== Reuses (helper: reuses) — begin ===== */
+  /* ===== Reuses — end ===== */
 };

@@ -35,6 +35,12 @@ export function Header() {
             <li>
               <NavLink to="/datasets">{t('nav.datasets')}</NavLink>
             </li>
+            <li>
+              <NavLink to="/reuses">{t('nav.reuses')}</NavLink>
+            </li>
+            <li>
+              <NavLink to="/developers">{t('nav.developers')}</NavLink>
+            </li>
             {!loading &&
               (user ? (
                   <>
