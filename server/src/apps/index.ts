@@ -7,6 +7,7 @@ import type { BearerResolver, ClientScopeCheck } from '../platform/auth-plugin.j
 import type { Platform } from '../platform/index.js';
 import type { Data } from '../data/index.js';
 // ---- imports: apps core (helper: apps-core) ----
+import { createAppsCore } from './core/index.js';
 // ---- end imports: apps core ----
 // ---- imports: oauth (helper: oauth) ----
 // ---- end imports: oauth ----
@@ -27,6 +28,9 @@ export interface AppsDeps {
   baseUrl: string;
   /** redis://… : rate limits exact across instances; in memory otherwise. */
   redisUrl?: string;
+  /** MULTITUDE_RATE_LIMITS (JSON of plan overrides) and the Redis key prefix of the limits. */
+  rateLimits?: string;
+  rateLimitPrefix?: string;
   /** Let webhooks and other outbound requests reach private and loopback addresses (development, tests). */
   allowPrivateUrls: boolean;
   logger: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
@@ -51,6 +55,10 @@ export async function createApps(deps: AppsDeps) {
   const stoppers: Array<() => Promise<void> | void> = [];
 
   // ---- apps core (helper: apps-core) ----
+  const appsCore = createAppsCore({ db: deps.db, events: deps.events, clock: deps.clock, platform: deps.platform, baseUrl: deps.baseUrl });
+  /** Apps as OAuth clients, for the OAuth server below. */
+  const clientRegistry = appsCore.clientRegistry;
+  apiRoutes.push((api) => appsCore.routes(api));
   // ---- end apps core ----
 
   // ---- oauth (helper: oauth) ----
@@ -88,6 +96,8 @@ export async function createApps(deps: AppsDeps) {
       for (const stop of [...stoppers].reverse()) await stop();
     },
     // ---- exposed services (each helper adds its own, for tests and the composition root) ----
+    appsCore,
+    clientRegistry,
     // ---- end exposed services ----
   };
 }

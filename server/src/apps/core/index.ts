@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../../db/database.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { EventRecorder } from '../../events/recorder.js';
+import type { Platform } from '../../platform/index.js';
+import { createAppsCoreStore } from './store.js';
+import { createAppService, createClientRegistry } from './service.js';
+import { appRoutes } from './routes.js';
+
+export interface AppsCoreDeps {
+  db: Db;
+  events: EventRecorder;
+  clock: Clock;
+  platform: Platform;
+  baseUrl: string;
+}
+
+/** Apps (OAuth clients), API keys, accreditations for sensitive scopes and the log of sensitive calls. */
+export function createAppsCore(deps: AppsCoreDeps) {
+  const db = deps.db.kysely;
+  const store = createAppsCoreStore();
+  const apps = createAppService({ db, store, events: deps.events, clock: deps.clock, access: deps.platform.access });
+  const clientRegistry = createClientRegistry({ db, store });
+  return {
+    apps,
+    clientRegistry,
+    store,
+    async routes(api: FastifyInstance) {
+      await api.register(appRoutes, { apps, baseUrl: deps.baseUrl });
+    },
+  };
+}
+export type AppsCore = ReturnType<typeof createAppsCore>;

@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { nextLink, problems } from '../../kernel/http.js';
+import { DEFAULT_LIMIT } from '../../kernel/pagination.js';
+import { userOf } from '../../platform/auth-plugin.js';
+import type { AppService } from './service.js';
+import { AppView, ClientSecret, CreateAppBody, CreatedApp, IdParams, PageQuery, UpdateAppBody } from './schema.js';
+
+export async function appRoutes(base: FastifyInstance, opts: { apps: AppService; baseUrl: string }) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
+  const { apps } = opts;
+  const tags = ['Apps'];
+  const read = { require: 'user' as const, scope: 'apps:read' as const };
+  const write = { require: 'user' as const, scope: 'apps:write' as const };
+
+  app.post('/apps', {
+    config: { auth: write },
+    schema: {
+      tags, summary: 'Register an app (an OAuth client); the client secret is in this answer only',
+      body: CreateAppBody, response: { 201: CreatedApp, ...problems(400, 401, 403) },
+    },
+  }, async (request, reply) => reply.status(201).send(await apps.create(userOf(request), request.body)));
+
+  app.get('/apps', {
+    config: { auth: read },
+    schema: {
+      tags, summary: 'Your apps and those of the organizations you own or administer',
+      querystring: PageQuery, response: { 200: Type.Object({ items: Type.Array(AppView), next: Type.Union([Type.String(), Type.Null()]) }), ...problems(400, 401, 403) },
+    },
+  }, async (request, reply) => {
+    const page = await apps.list(userOf(request), request.query._cursor, request.query._limit ?? DEFAULT_LIMIT);
+    return { items: page.items, next: nextLink(request, reply, opts.baseUrl, page.nextCursor) };
+  });
+
+  app.get('/apps/:id', {
+    config: { auth: read },
+    schema: { tags, summary: 'An app', params: IdParams, response: { 200: AppView, ...problems(401, 403, 404) } },
+  }, async (request) => apps.get(userOf(request), request.params.id));
+
+  app.patch('/apps/:id', {
+    config: { auth: write },
+    schema: { tags, summary: "Change an app's name, description, homepage or redirect URIs", params: IdParams, body: UpdateAppBody, response: { 200: AppView, ...problems(400, 401, 403, 404) } },
+  }, async (request) => apps.update(userOf(request), request.params.id, request.body));
+
+  app.delete('/apps/:id', {
+    config: { auth: write },
+    schema: { tags, summary: 'Delete an app: its keys and OAuth tokens stop working at once', params: IdParams, response: { 204: Type.Null(), ...problems(401, 403, 404) } },
+  }, async (request, reply) => {
+    await apps.remove(userOf(request), request.params.id);
+    return reply.status(204).send(null);
+  });
+
+  app.post('/apps/:id/client-secret', {
+    config: { auth: write },
+    schema: { tags, summary: 'Reset the OAuth client secret; the new one is in this answer only', params: IdParams, response: { 200: ClientSecret, ...problems(401, 403, 404) } },
+  }, async (request) => apps.resetClientSecret(userOf(request), request.params.id));
+}
