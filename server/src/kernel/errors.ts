@@ -5,11 +5,13 @@
 export const errorCodes = {
   validation_failed: { status: 400, title: 'Validation failed' },
   bad_request: { status: 400, title: 'Bad request' },
+  purpose_required: { status: 400, title: 'Purpose required' },
   unauthenticated: { status: 401, title: 'Authentication required' },
   invalid_credentials: { status: 401, title: 'Invalid credentials' },
   forbidden: { status: 403, title: 'Forbidden' },
   csrf_failed: { status: 403, title: 'CSRF check failed' },
   insufficient_scope: { status: 403, title: 'Insufficient scope' },
+  accreditation_required: { status: 403, title: 'Accreditation required' },
   not_found: { status: 404, title: 'Not found' },
   conflict: { status: 409, title: 'Conflict' },
   gone: { status: 410, title: 'Gone' },
