@@ -12,10 +12,14 @@ import { createAppsCore } from './core/index.js';
 // ---- imports: oauth (helper: oauth) ----
 // ---- end imports: oauth ----
 // ---- imports: limits and usage (helper: limits) ----
+import { createLimits } from './limits/index.js';
+import { createUsage } from './usage/index.js';
 // ---- end imports: limits and usage ----
 // ---- imports: webhooks (helper: webhooks) ----
+import { createWebhooks } from './webhooks/index.js';
 // ---- end imports: webhooks ----
 // ---- imports: reuses (helper: reuses) ----
+import { createReuses } from './reuses/index.js';
 // ---- end imports: reuses ----
 
 export interface AppsDeps {
@@ -58,6 +62,7 @@ export async function createApps(deps: AppsDeps) {
   const appsCore = createAppsCore({ db: deps.db, events: deps.events, clock: deps.clock, platform: deps.platform, baseUrl: deps.baseUrl });
   /** Apps as OAuth clients, for the OAuth server below. */
   const clientRegistry = appsCore.clientRegistry;
+  bearers.push(appsCore.bearer);
   apiRoutes.push((api) => appsCore.routes(api));
   // ---- end apps core ----
 
@@ -65,12 +70,31 @@ export async function createApps(deps: AppsDeps) {
   // ---- end oauth ----
 
   // ---- limits and usage (helper: limits) ----
+  const limits = createLimits({ db: deps.db, clock: deps.clock, redisUrl: deps.redisUrl, rateLimits: deps.rateLimits, rateLimitPrefix: deps.rateLimitPrefix, logger: deps.logger });
+  const usage = createUsage({ db: deps.db, clock: deps.clock, access: deps.platform.access, logger: deps.logger });
+  /** Calls per app since a day (YYYY-MM-DD), for "most used" rankings. */
+  const callsByApp = usage.service.callsByApp;
+  hookRegistrations.push(limits.register, usage.register);
+  apiRoutes.push(usage.routes);
+  starters.push(() => usage.start());
+  stoppers.push(() => limits.stop(), () => usage.stop());
   // ---- end limits and usage ----
 
   // ---- webhooks (helper: webhooks) ----
+  const webhooks = createWebhooks({ db: deps.db, clock: deps.clock, platform: deps.platform, secretKey: deps.secretKey, baseUrl: deps.baseUrl, allowPrivateUrls: deps.allowPrivateUrls, logger: deps.logger });
+  consumers.push(webhooks.consumer);
+  apiRoutes.push(async (api) => {
+    await webhooks.routes(api);
+  });
+  starters.push(() => webhooks.start());
+  stoppers.push(() => webhooks.stop());
   // ---- end webhooks ----
 
   // ---- reuses (helper: reuses) ----
+  // Usage analytics' callsByApp (limits block) adds the linked app's API calls to the "most used" ranking when present.
+  const reuses = createReuses({ db: deps.db, events: deps.events, clock: deps.clock, platform: deps.platform, data: deps.data, baseUrl: deps.baseUrl });
+  consumers.push(...reuses.consumers);
+  apiRoutes.push(reuses.routes);
   // ---- end reuses ----
 
   return {
@@ -98,6 +122,13 @@ export async function createApps(deps: AppsDeps) {
     // ---- exposed services (each helper adds its own, for tests and the composition root) ----
     appsCore,
     clientRegistry,
+    reuses: reuses.service,
+    /** Demo reuses on the demo dataset: `await apps.seedDemoReuses(actor, 'demo')` after the demo data. */
+    seedDemoReuses: reuses.seedDemo,
+    limits: limits.service,
+    usage: usage.service,
+    callsByApp,
+    webhooks,
     // ---- end exposed services ----
   };
 }

@@ -6,6 +6,7 @@ import type { Platform } from '../../platform/index.js';
 import { createAppsCoreStore } from './store.js';
 import { createAppService, createClientRegistry } from './service.js';
 import { appRoutes } from './routes.js';
+import { createKeyService } from './keys.js';
 
 export interface AppsCoreDeps {
   db: Db;
@@ -20,13 +21,17 @@ export function createAppsCore(deps: AppsCoreDeps) {
   const db = deps.db.kysely;
   const store = createAppsCoreStore();
   const apps = createAppService({ db, store, events: deps.events, clock: deps.clock, access: deps.platform.access });
+  const keys = createKeyService({ db, store, events: deps.events, clock: deps.clock, apps });
   const clientRegistry = createClientRegistry({ db, store });
   return {
     apps,
+    keys,
     clientRegistry,
+    /** Resolves `Authorization: Bearer mtk_…`. */
+    bearer: keys.bearer,
     store,
     async routes(api: FastifyInstance) {
-      await api.register(appRoutes, { apps, baseUrl: deps.baseUrl });
+      await api.register(appRoutes, { apps, keys, baseUrl: deps.baseUrl });
     },
   };
 }

@@ -5,11 +5,14 @@ import { nextLink, problems } from '../../kernel/http.js';
 import { DEFAULT_LIMIT } from '../../kernel/pagination.js';
 import { userOf } from '../../platform/auth-plugin.js';
 import type { AppService } from './service.js';
-import { AppView, ClientSecret, CreateAppBody, CreatedApp, IdParams, PageQuery, UpdateAppBody } from './schema.js';
+import type { KeyService } from './keys.js';
+import {
+  AppView, ClientSecret, CreateAppBody, CreatedApp, CreatedKey, CreateKeyBody, IdParams, KeyParams, KeyView, PageQuery, RotatedKey, RotateKeyBody, UpdateAppBody,
+} from './schema.js';
 
-export async function appRoutes(base: FastifyInstance, opts: { apps: AppService; baseUrl: string }) {
+export async function appRoutes(base: FastifyInstance, opts: { apps: AppService; keys: KeyService; baseUrl: string }) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
-  const { apps } = opts;
+  const { apps, keys } = opts;
   const tags = ['Apps'];
   const read = { require: 'user' as const, scope: 'apps:read' as const };
   const write = { require: 'user' as const, scope: 'apps:write' as const };
@@ -55,4 +58,40 @@ export async function appRoutes(base: FastifyInstance, opts: { apps: AppService;
     config: { auth: write },
     schema: { tags, summary: 'Reset the OAuth client secret; the new one is in this answer only', params: IdParams, response: { 200: ClientSecret, ...problems(401, 403, 404) } },
   }, async (request) => apps.resetClientSecret(userOf(request), request.params.id));
+
+  const keyTags = ['API keys'];
+
+  app.post('/apps/:id/keys', {
+    config: { auth: write },
+    schema: {
+      tags: keyTags, summary: 'Create an API key; the key is in this answer only',
+      description: 'Sensitive scopes need an approved accreditation of the app (else 403 accreditation_required).',
+      params: IdParams, body: CreateKeyBody, response: { 201: CreatedKey, ...problems(400, 401, 403, 404) },
+    },
+  }, async (request, reply) => reply.status(201).send(await keys.create(userOf(request), request.params.id, request.body)));
+
+  app.get('/apps/:id/keys', {
+    config: { auth: read },
+    schema: { tags: keyTags, summary: "An app's API keys (never the secrets)", params: IdParams, response: { 200: Type.Object({ items: Type.Array(KeyView) }), ...problems(401, 403, 404) } },
+  }, async (request) => ({ items: await keys.list(userOf(request), request.params.id) }));
+
+  app.post('/apps/:id/keys/:keyId/rotate', {
+    config: { auth: write },
+    schema: {
+      tags: keyTags, summary: 'Rotate a key: a new key (in this answer only); the old one keeps working until the overlap ends',
+      params: KeyParams, body: RotateKeyBody, response: { 200: RotatedKey, ...problems(400, 401, 403, 404, 409) },
+    },
+    // The body is optional: no body means the default overlap.
+    preValidation: async (request) => {
+      if (request.body === undefined || request.body === null) request.body = {};
+    },
+  }, async (request) => keys.rotate(userOf(request), request.params.id, request.params.keyId, request.body));
+
+  app.delete('/apps/:id/keys/:keyId', {
+    config: { auth: write },
+    schema: { tags: keyTags, summary: 'Revoke a key, at once', params: KeyParams, response: { 204: Type.Null(), ...problems(401, 403, 404) } },
+  }, async (request, reply) => {
+    await keys.revoke(userOf(request), request.params.id, request.params.keyId);
+    return reply.status(204).send(null);
+  });
 }
