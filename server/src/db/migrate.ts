@@ -9,12 +9,20 @@ import { discussions } from './migrations/006_discussions.js';
 import { communityResources } from './migrations/007_community_resources.js';
 import { apps } from './migrations/008_apps.js';
 // ---- developer platform migrations (one import line each, in order) ----
+import { oauth } from './migrations/009_oauth.js';
+import { usage } from './migrations/010_usage.js';
+import { webhooks } from './migrations/011_webhooks.js';
+import { reuses } from './migrations/012_reuses.js';
 // ---- end developer platform migrations ----
 import type { Migration } from './migrations/types.js';
 
 /** Every migration, in order. Append only. */
 export const migrations: Migration[] = [foundation, data, community, recognition, notifications, discussions, communityResources, apps,
   // ---- developer platform migrations (append in number order) ----
+  oauth,
+  usage,
+  webhooks,
+  reuses,
   // ---- end developer platform migrations ----
 ];
 

@@ -445,7 +445,7 @@ export interface RecognitionTables {
 
 export interface DiscussionThreadsTable {
   id: string;
-  subjectKind: 'dataset' | 'resource' | 'contribution';
+  subjectKind: 'dataset' | 'resource' | 'contribution' | 'reuse';
   subjectId: string;
   datasetId: string;
   organizationId: string | null;
@@ -594,18 +594,171 @@ export interface SensitiveCallsTable {
   at: string;
 }
 
+// ---- reuse row types (helper: reuses; migration 012_reuses) ----
+export interface ReusesTable {
+  id: string;
+  slug: string;
+  title: string;
+  description: string;
+  url: string;
+  imageUrl: string | null;
+  type: string;
+  ownerId: string;
+  organizationId: string | null;
+  appId: string | null;
+  searchText: string;
+  views: Generated<number>;
+  featuredCount: Generated<number>;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+}
+export interface ReuseDatasetsTable {
+  reuseId: string;
+  datasetId: string;
+  position: number;
+}
+export interface ReuseTopicsTable {
+  reuseId: string;
+  topic: string;
+}
+export interface FeaturedReusesTable {
+  organizationId: string;
+  reuseId: string;
+  featuredBy: string;
+  featuredAt: string;
+}
+// ---- end reuse row types ----
+
+// webhook row types (helper: webhooks)
+export interface WebhookSubscriptionsTable {
+  id: string;
+  ownerId: string;
+  appId: string | null;
+  url: string;
+  description: string;
+  events: string;
+  filters: string;
+  filterOrganizationId: string | null;
+  secretEnc: string;
+  previousSecretEnc: string | null;
+  previousExpiresAt: string | null;
+  status: 'active' | 'disabled';
+  disabledReason: string | null;
+  disabledAt: string | null;
+  lastSuccessAt: string | null;
+  lastFailureAt: string | null;
+  consecutiveFailures: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface WebhookMessagesTable {
+  id: string;
+  subscriptionId: string;
+  eventId: string | null;
+  eventType: string;
+  payload: string;
+  status: 'pending' | 'delivered' | 'failed';
+  tries: number;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+  updatedAt: string;
+  deliveredAt: string | null;
+}
+
+export interface WebhookAttemptsTable {
+  id: string;
+  messageId: string;
+  subscriptionId: string;
+  number: number;
+  url: string;
+  at: string;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  response: string | null;
+  nextAttemptAt: string | null;
+}
+// end webhook row types
+
+// ---- usage row types (helper: limits; migration 010_usage) ----
+export interface AppUsageDailyTable {
+  appId: string;
+  day: string;
+  endpoint: string;
+  calls: number;
+  clientErrors: number;
+  serverErrors: number;
+  latencyTotalMs: number;
+}
+
+export interface AppUsageLatencyTable {
+  appId: string;
+  day: string;
+  endpoint: string;
+  bucket: number;
+  count: number;
+}
+
+export interface AppUsageDatasetsTable {
+  appId: string;
+  day: string;
+  datasetSlug: string;
+  calls: number;
+}
+// ---- end usage row types ----
+
 export interface AppsTables {
   apps: AppsTable;
   appKeys: AppKeysTable;
   accreditations: AccreditationsTable;
   sensitiveCalls: SensitiveCallsTable;
   // ---- oauth tables (helper: oauth) ----
+  oauthRecords: OAuthRecordsTable;
+  oauthSigningKeys: OAuthSigningKeysTable;
   // ---- end oauth tables ----
   // ---- rate limits and usage tables (helper: limits) ----
+  appUsageDaily: AppUsageDailyTable;
+  appUsageLatency: AppUsageLatencyTable;
+  appUsageDatasets: AppUsageDatasetsTable;
   // ---- end rate limits and usage tables ----
   // ---- webhook tables (helper: webhooks) ----
+  webhookSubscriptions: WebhookSubscriptionsTable;
+  webhookMessages: WebhookMessagesTable;
+  webhookAttempts: WebhookAttemptsTable;
   // ---- end webhook tables ----
   // ---- reuse tables (helper: reuses) ----
+  reuses: ReusesTable;
+  reuseDatasets: ReuseDatasetsTable;
+  reuseTopics: ReuseTopicsTable;
+  featuredReuses: FeaturedReusesTable;
   // ---- end reuse tables ----
 }
+// ---- oauth row types (helper: oauth) ----
+/** oidc-provider's artifacts (009_oauth): one row per model instance. */
+export interface OAuthRecordsTable {
+  kind: string;
+  id: string;
+  payload: unknown;
+  grantId: string | null;
+  uid: string | null;
+  userCode: string | null;
+  accountId: string | null;
+  clientId: string | null;
+  expiresAt: string | null;
+  consumedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface OAuthSigningKeysTable {
+  id: string;
+  alg: string;
+  sealedJwk: string;
+  createdAt: string;
+}
+// ---- end oauth row types ----
 // ---- end developer platform ------------------------------------------------------------------------

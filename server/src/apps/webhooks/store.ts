@@ -1,0 +1,159 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { Dialect } from '../../db/database.js';
+
+export type SubscriptionRow = Database['webhookSubscriptions'];
+export type MessageRow = Database['webhookMessages'];
+export type AttemptRow = Database['webhookAttempts'];
+
+/** A message claimed by a worker, with what it needs to send it. */
+export type ClaimedMessage = Pick<MessageRow, 'id' | 'subscriptionId' | 'eventType' | 'payload' | 'tries' | 'attempts' | 'createdAt'>;
+
+/** What one delivery attempt changes, written with the others of its batch in one transaction. */
+export interface MessageUpdate {
+  id: string;
+  status: MessageRow['status'];
+  tries: number;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  deliveredAt: string | null;
+}
+
+const CHUNK = 200;
+function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** All SQL of the webhooks part. */
+export function createWebhookStore(dialect: Dialect) {
+  return {
+    // ---- subscriptions ----
+    async insertSubscription(db: Kysely<Database>, row: SubscriptionRow) {
+      await db.insertInto('webhookSubscriptions').values(row).execute();
+    },
+    findSubscription: (db: Kysely<Database>, id: string) => db.selectFrom('webhookSubscriptions').selectAll().where('id', '=', id).executeTakeFirst(),
+    listSubscriptions(db: Kysely<Database>, ownerId: string, limit: number, before?: string) {
+      let q = db.selectFrom('webhookSubscriptions').selectAll().where('ownerId', '=', ownerId);
+      if (before) q = q.where('id', '<', before);
+      return q.orderBy('id', 'desc').limit(limit + 1).execute();
+    },
+    async updateSubscription(db: Kysely<Database>, id: string, changes: Partial<SubscriptionRow>) {
+      await db.updateTable('webhookSubscriptions').set(changes).where('id', '=', id).execute();
+    },
+    async deleteSubscription(db: Kysely<Database>, id: string) {
+      // Explicit deletes: foreign keys cascade on PostgreSQL, and on SQLite only when enforced.
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('webhookAttempts').where('subscriptionId', '=', id).execute();
+        await trx.deleteFrom('webhookMessages').where('subscriptionId', '=', id).execute();
+        await trx.deleteFrom('webhookSubscriptions').where('id', '=', id).execute();
+      });
+    },
+    /** Active subscriptions that list a public event type. */
+    activeSubscriptionsFor(db: Kysely<Database>, type: string) {
+      return db
+        .selectFrom('webhookSubscriptions')
+        .select(['id', 'ownerId', 'events', 'filters', 'filterOrganizationId'])
+        .where('status', '=', 'active')
+        .where(sql<string>`cast(events as text)`, 'like', `%"${type}"%`)
+        .execute();
+    },
+    /** Disables a subscription if it is active; true when this call did it. */
+    async disable(db: Kysely<Database>, id: string, reason: string, at: string): Promise<boolean> {
+      const result = await db.updateTable('webhookSubscriptions').set({ status: 'disabled', disabledReason: reason, disabledAt: at, updatedAt: at }).where('id', '=', id).where('status', '=', 'active').executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    // ---- things other parts own, read inside our transactions ----
+    async membersAmong(db: Kysely<Database>, organizationId: string, userIds: string[]): Promise<Set<string>> {
+      if (userIds.length === 0) return new Set();
+      const rows = await db.selectFrom('memberships').select('userId').where('organizationId', '=', organizationId).where('userId', 'in', userIds).execute();
+      return new Set(rows.map((r) => r.userId));
+    },
+    organizationById: (db: Kysely<Database>, id: string) => db.selectFrom('organizations').select(['id', 'slug', 'name']).where('id', '=', id).executeTakeFirst(),
+    userById: (db: Kysely<Database>, id: string) => db.selectFrom('users').select(['id', 'handle', 'name', 'email']).where('id', '=', id).executeTakeFirst(),
+    appById: (db: Kysely<Database>, id: string) => db.selectFrom('apps').select(['id', 'ownerId', 'organizationId', 'deletedAt']).where('id', '=', id).executeTakeFirst(),
+
+    // ---- messages ----
+    async insertMessages(db: Kysely<Database>, rows: MessageRow[]) {
+      for (const part of chunks(rows, 100)) {
+        await db.insertInto('webhookMessages').values(part).onConflict((oc) => oc.columns(['subscriptionId', 'eventId']).doNothing()).execute();
+      }
+    },
+    listMessages(db: Kysely<Database>, subscriptionId: string, limit: number, options: { before?: string; status?: MessageRow['status'] }) {
+      let q = db.selectFrom('webhookMessages').selectAll().where('subscriptionId', '=', subscriptionId);
+      if (options.before) q = q.where('id', '<', options.before);
+      if (options.status) q = q.where('status', '=', options.status);
+      return q.orderBy('id', 'desc').limit(limit + 1).execute();
+    },
+    findMessage: (db: Kysely<Database>, subscriptionId: string, id: string) =>
+      db.selectFrom('webhookMessages').selectAll().where('id', '=', id).where('subscriptionId', '=', subscriptionId).executeTakeFirst(),
+    attemptsOf: (db: Kysely<Database>, messageId: string) => db.selectFrom('webhookAttempts').selectAll().where('messageId', '=', messageId).orderBy('number', 'asc').execute(),
+    async updateMessage(db: Kysely<Database>, id: string, changes: Partial<MessageRow>) {
+      await db.updateTable('webhookMessages').set(changes).where('id', '=', id).execute();
+    },
+    async countPending(db: Kysely<Database>): Promise<number> {
+      const row = await db.selectFrom('webhookMessages').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+
+    /**
+     * Claims up to `limit` due messages of active subscriptions by pushing their due time to the end of a
+     * lease: another worker will not see them until then, and they come back by themselves if this one
+     * dies. PostgreSQL: `FOR UPDATE SKIP LOCKED`, so several instances claim disjoint batches.
+     * SQLite: one statement, and writers are serialized.
+     */
+    async claimDue(db: Kysely<Database>, now: string, leaseUntil: string, limit: number): Promise<ClaimedMessage[]> {
+      const lock = dialect === 'postgres' ? sql`for update of m skip locked` : sql``;
+      const result = await sql<ClaimedMessage>`
+        update webhook_messages set next_attempt_at = ${leaseUntil}, updated_at = ${now}
+        where id in (
+          select m.id from webhook_messages m
+          join webhook_subscriptions s on s.id = m.subscription_id
+          where m.status = 'pending' and m.next_attempt_at <= ${now} and s.status = 'active'
+          order by m.next_attempt_at
+          limit ${limit}
+          ${lock}
+        )
+        returning id, subscription_id, event_type, payload, tries, attempts, created_at`.execute(db);
+      return result.rows.map((r) => ({ ...r, tries: Number(r.tries), attempts: Number(r.attempts) }));
+    },
+    subscriptionsByIds: (db: Kysely<Database>, ids: string[]) => (ids.length ? db.selectFrom('webhookSubscriptions').selectAll().where('id', 'in', ids).execute() : Promise.resolve([])),
+
+    /** One transaction's worth of results: the attempts, the messages' new states. */
+    async writeResults(db: Kysely<Database>, attempts: AttemptRow[], updates: MessageUpdate[], now: string) {
+      for (const part of chunks(attempts, 100)) await db.insertInto('webhookAttempts').values(part).execute();
+      if (dialect === 'postgres' && updates.length > 1) {
+        // One statement per chunk rather than one round trip per message.
+        for (const part of chunks(updates, 200)) {
+          const values = sql.join(part.map((u) => sql`(${u.id}, ${u.status}, ${u.tries}::int, ${u.attempts}::int, ${u.nextAttemptAt}::timestamptz, ${u.lastStatusCode}::int, ${u.lastError}, ${u.deliveredAt}::timestamptz)`));
+          await sql`update webhook_messages as m set status = v.status, tries = v.tries, attempts = v.attempts, next_attempt_at = v.next_attempt_at,
+              last_status_code = v.last_status_code, last_error = v.last_error, delivered_at = coalesce(v.delivered_at, m.delivered_at), updated_at = ${now}::timestamptz
+            from (values ${values}) as v(id, status, tries, attempts, next_attempt_at, last_status_code, last_error, delivered_at)
+            where m.id = v.id`.execute(db);
+        }
+        return;
+      }
+      for (const u of updates) {
+        const { id, deliveredAt, ...rest } = u;
+        await db.updateTable('webhookMessages').set({ ...rest, ...(deliveredAt ? { deliveredAt } : {}), updatedAt: now }).where('id', '=', id).execute();
+      }
+    },
+    async recordOutcome(db: Kysely<Database>, id: string, outcome: { successAt?: string; failures: number; failureAt?: string }) {
+      await db
+        .updateTable('webhookSubscriptions')
+        .set((eb) => ({
+          ...(outcome.successAt ? { lastSuccessAt: outcome.successAt } : {}),
+          ...(outcome.failureAt ? { lastFailureAt: outcome.failureAt } : {}),
+          // A success in the batch resets the streak to the failures that came after it (counted by the caller).
+          consecutiveFailures: outcome.successAt ? outcome.failures : eb('consecutiveFailures', '+', outcome.failures),
+        }))
+        .where('id', '=', id)
+        .execute();
+    },
+  };
+}
+export type WebhookStore = ReturnType<typeof createWebhookStore>;
