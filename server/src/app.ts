@@ -117,7 +117,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       return resource ? (await data.store.findDatasetById(db.kysely, resource.datasetId))?.slug : undefined;
     },
   });
-  const apps = await createApps({ db, events: recorder, clock, platform, data, secretKey, baseUrl: config.baseUrl, redisUrl: config.redisUrl, allowPrivateUrls: config.allowPrivateUrls, logger: app.log });
+  const apps = await createApps({ db, events: recorder, clock, platform, data, secretKey, baseUrl: config.baseUrl, redisUrl: config.redisUrl, rateLimits: config.rateLimits, rateLimitPrefix: config.rateLimitPrefix, allowPrivateUrls: config.allowPrivateUrls, logger: app.log });
   const dispatcher = createDispatcher({ db: db.kysely, store: eventStore, clock, consumers: [...data.consumers, ...recognition.consumers, ...notifications.consumers, ...apps.consumers, ...(options.consumers ?? [])], logger: app.log });
   recorder.setListener(() => dispatcher.notify());
 

@@ -34,6 +34,10 @@ export interface Config {
   maxUploadBytes: number;
   /** Let outbound requests (URL resources, webhooks) reach private and loopback addresses — development and tests only. */
   allowPrivateUrls: boolean;
+  /** JSON of rate-limit plan overrides (apps/limits); built-in plans otherwise. */
+  rateLimits: string | undefined;
+  /** Prefix of the rate-limit keys in Redis (tests give each run its own). */
+  rateLimitPrefix: string;
 }
 
 /** Each setting, its environment variable and its CLI flag — the README's table is made from the same facts. */
@@ -50,6 +54,7 @@ export const settings = [
   { key: 'logLevel', env: 'LOG_LEVEL', flag: 'log-level', help: 'pino log level', default: 'info' },
   { key: 'name', env: 'MULTITUDE_NAME', flag: 'name', help: "The platform's name (publisher of the catalog)", default: 'Multitude' },
   { key: 'maxUploadBytes', env: 'MULTITUDE_MAX_UPLOAD_BYTES', flag: 'max-upload-bytes', help: 'Largest accepted upload in bytes', default: '4294967296' },
+  { key: 'rateLimits', env: 'MULTITUDE_RATE_LIMITS', flag: 'rate-limits', help: 'JSON of rate-limit plan overrides, e.g. {"anonymous":{"burst":{"limit":60,"windowSeconds":60},"daily":10000}} (see docs/developer-platform/limits-and-usage.md)', default: '' },
   { key: 'oidcProviders', env: 'MULTITUDE_OIDC_PROVIDERS', flag: 'oidc-providers', help: 'JSON array of OpenID Connect providers [{id,name,issuer,clientId,clientSecret}]', default: '[]' },
 ] as const;
 
@@ -113,6 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<
     name: get('name') || 'Multitude',
     maxUploadBytes: parsePositive(get('maxUploadBytes'), 4 * 1024 ** 3, 'MULTITUDE_MAX_UPLOAD_BYTES'),
     allowPrivateUrls: parseBool(env.MULTITUDE_OUTBOUND_ALLOW_PRIVATE ?? env.MULTITUDE_WEBHOOKS_ALLOW_PRIVATE, false),
+    rateLimits: get('rateLimits') || undefined,
+    rateLimitPrefix: env.MULTITUDE_RATE_LIMIT_PREFIX || 'mt:rl:',
   };
 }
 

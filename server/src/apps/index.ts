@@ -10,6 +10,7 @@ import type { Data } from '../data/index.js';
 import { createAppsCore } from './core/index.js';
 // ---- end imports: apps core ----
 // ---- imports: oauth (helper: oauth) ----
+import { createOAuth } from './oauth/index.js';
 // ---- end imports: oauth ----
 // ---- imports: limits and usage (helper: limits) ----
 import { createLimits } from './limits/index.js';
@@ -63,10 +64,18 @@ export async function createApps(deps: AppsDeps) {
   /** Apps as OAuth clients, for the OAuth server below. */
   const clientRegistry = appsCore.clientRegistry;
   bearers.push(appsCore.bearer);
+  clientScopeCheck = appsCore.clientScopeCheck;
+  hookRegistrations.push((app) => appsCore.registerHooks(app));
   apiRoutes.push((api) => appsCore.routes(api));
   // ---- end apps core ----
 
   // ---- oauth (helper: oauth) ----
+  const oauth = await createOAuth({ db: deps.db, events: deps.events, platform: deps.platform, clients: clientRegistry, secretKey: deps.secretKey, baseUrl: deps.baseUrl, logger: deps.logger });
+  bearers.push(oauth.bearer);
+  apiRoutes.push((api) => oauth.apiRoutes(api));
+  rootRoutes.push((app) => oauth.rootRoutes(app));
+  starters.push(() => oauth.start());
+  stoppers.push(() => oauth.stop());
   // ---- end oauth ----
 
   // ---- limits and usage (helper: limits) ----
@@ -120,6 +129,7 @@ export async function createApps(deps: AppsDeps) {
       for (const stop of [...stoppers].reverse()) await stop();
     },
     // ---- exposed services (each helper adds its own, for tests and the composition root) ----
+    oauth,
     appsCore,
     clientRegistry,
     reuses: reuses.service,
