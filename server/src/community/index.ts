@@ -58,14 +58,17 @@ export function createCommunity(deps: CommunityDeps) {
   const hiddenOf = <K extends 'discussion' | 'message' | 'contribution'>(kind: K, ids: string[]) => moderationStore.hiddenOf(db, kind, ids);
   const contributionStore = createContributionStore();
   const contributions = createContributionService({ ...common, store: contributionStore, history, privileges, hiddenOf });
+  const discussionStore = createDiscussionStore();
   const discussions = createDiscussionService({
-    db, store: createDiscussionStore(), events: deps.events, clock: deps.clock, access: deps.access, directory: deps.directory, datasets: deps.datasets, privileges, hiddenOf, accountCreatedAt: deps.accountCreatedAt,
+    db, store: discussionStore, events: deps.events, clock: deps.clock, access: deps.access, directory: deps.directory, datasets: deps.datasets, privileges, hiddenOf, accountCreatedAt: deps.accountCreatedAt,
     subjects: {
       datasetSlugOf: async (kind, id) => {
         if (kind === 'dataset') return deps.datasetSlugById(id);
         if (kind === 'resource') return deps.datasetSlugOfResource(id);
+        if (kind === 'reuse') return (await discussionStore.reuseSubject(db, id))?.datasetSlug;
         return (await contributionStore.find(db, id))?.datasetSlug;
       },
+      stewardOf: async (kind, id) => (kind === 'reuse' ? (await discussionStore.reuseSubject(db, id))?.ownerId : undefined),
     },
   });
   const moderation = createModerationService({

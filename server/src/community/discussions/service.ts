@@ -20,6 +20,8 @@ import type { CloseBody, CreateThreadBody, MessageBody, MessageView, SubjectKind
 /** Finds the dataset (slug) a subject belongs to; undefined when there is no such subject. */
 export interface SubjectResolver {
   datasetSlugOf(kind: SubjectKind, id: string): Promise<string | undefined>;
+  /** The author of a subject who, besides the dataset's reviewers, looks after its discussions (a reuse's author). */
+  stewardOf?(kind: SubjectKind, id: string): Promise<string | undefined>;
 }
 
 export interface DiscussionServiceDeps {
@@ -61,7 +63,7 @@ export function createDiscussionService(deps: DiscussionServiceDeps) {
   /** The dataset behind a subject, if the actor may see it (drafts: their editors only). */
   async function subjectDataset(actor: Actor, kind: SubjectKind, id: string): Promise<{ dataset: DatasetRow; subjectId: string }> {
     const slug = await deps.subjects.datasetSlugOf(kind, id);
-    if (!slug) throw notFound(kind === 'dataset' ? 'Dataset' : kind === 'resource' ? 'Resource' : 'Contribution');
+    if (!slug) throw notFound(kind === 'dataset' ? 'Dataset' : kind === 'resource' ? 'Resource' : kind === 'reuse' ? 'Reuse' : 'Contribution');
     const { row } = await deps.datasets.load(actor, slug);
     // A dataset is addressed by id or slug; threads always keep its id.
     return { dataset: row, subjectId: kind === 'dataset' ? row.id : id };
@@ -74,6 +76,13 @@ export function createDiscussionService(deps: DiscussionServiceDeps) {
       throw notFound('Discussion');
     });
     return { thread, dataset };
+  }
+
+  /** The dataset's reviewers, or the subject's steward (a reuse's author), may close and reopen a thread. */
+  async function canModerateThread(user: UserActor, thread: ThreadRow, dataset: DatasetRow): Promise<boolean> {
+    if (await canReview(access, user, dataset)) return true;
+    const steward = deps.subjects.stewardOf ? await deps.subjects.stewardOf(thread.subjectKind, thread.subjectId) : undefined;
+    return !!steward && steward === user.userId;
   }
 
   /** New accounts (under 24 h) post at most 10 messages an hour. */
@@ -147,7 +156,7 @@ export function createDiscussionService(deps: DiscussionServiceDeps) {
       };
     });
     const user = actor.kind === 'user' ? actor : undefined;
-    const reviewer = user ? await canReview(access, user, dataset) : false;
+    const reviewer = user ? await canModerateThread(user, thread, dataset) : false;
     return {
       ...summary!,
       messages,
@@ -239,7 +248,7 @@ export function createDiscussionService(deps: DiscussionServiceDeps) {
     async close(actor: UserActor, id: string, body: CloseBody): Promise<ThreadView> {
       await privileges.assertActive(actor);
       const { thread, dataset } = await loadThread(actor, id);
-      if (!(await canReview(access, actor, dataset))) throw forbidden('Only the reviewers of this dataset may close its discussions');
+      if (!(await canModerateThread(actor, thread, dataset))) throw forbidden('Only the reviewers of this dataset may close its discussions');
       const at = now();
       await commit(async (trx) => {
         if (!(await store.updateThread(trx, id, { status: 'closed', resolution: body.resolution ?? null, closedBy: actor.userId, closedAt: at, updatedAt: at }, 'open'))) throw conflict('This discussion is already closed');
@@ -251,7 +260,7 @@ export function createDiscussionService(deps: DiscussionServiceDeps) {
     async reopen(actor: UserActor, id: string): Promise<ThreadView> {
       await privileges.assertActive(actor);
       const { thread, dataset } = await loadThread(actor, id);
-      if (!(await canReview(access, actor, dataset))) throw forbidden('Only the reviewers of this dataset may reopen its discussions');
+      if (!(await canModerateThread(actor, thread, dataset))) throw forbidden('Only the reviewers of this dataset may reopen its discussions');
       const at = now();
       await commit(async (trx) => {
         if (!(await store.updateThread(trx, id, { status: 'open', resolution: null, closedBy: null, closedAt: null, updatedAt: at }, 'closed'))) throw conflict('This discussion is open');
@@ -266,7 +275,7 @@ export function createDiscussionService(deps: DiscussionServiceDeps) {
       const { thread, dataset } = await loadThread(actor, threadId);
       const message = await store.findMessage(db, messageId);
       if (!message || message.threadId !== thread.id) throw notFound('Message');
-      if (actor.userId !== thread.authorId && !(await canReview(access, actor, dataset))) throw forbidden('Only the author of the discussion or the reviewers of this dataset may mark a message helpful');
+      if (actor.userId !== thread.authorId && !(await canModerateThread(actor, thread, dataset))) throw forbidden('Only the author of the discussion or the reviewers of this dataset may mark a message helpful');
       if (message.authorId === actor.userId) throw invalid('messageId', 'You cannot mark your own message helpful');
       const at = now();
       await commit(async (trx) => {

@@ -27,6 +27,19 @@ export function createDiscussionStore() {
       if (f.beforeId) q = q.where('id', '<', f.beforeId);
       return q.orderBy('id', 'desc').limit(f.limit).execute();
     },
+    /** A live reuse (apps/reuses) as a discussion subject: the slug of its first dataset, and its author. */
+    async reuseSubject(db: Kysely<Database>, reuseId: string): Promise<{ datasetSlug: string; ownerId: string } | undefined> {
+      return db
+        .selectFrom('reuses')
+        .innerJoin('reuseDatasets', 'reuseDatasets.reuseId', 'reuses.id')
+        .innerJoin('datasets', 'datasets.id', 'reuseDatasets.datasetId')
+        .select(['datasets.slug as datasetSlug', 'reuses.ownerId'])
+        .where('reuses.id', '=', reuseId)
+        .where('reuses.deletedAt', 'is', null)
+        .orderBy('reuseDatasets.position')
+        .limit(1)
+        .executeTakeFirst();
+    },
     async insertMessage(db: Kysely<Database>, row: MessageRow) {
       await db.insertInto('discussionMessages').values(row).execute();
     },
