@@ -29,14 +29,15 @@ export function createUsage(deps: UsageDeps) {
         const actor = request.actor;
         if (!actor || actor.kind !== 'user' || !actor.client) return;
         const route = request.routeOptions.url;
-        const slug = route !== undefined && route.includes(':slug') ? (request.params as { slug?: unknown } | undefined)?.slug : undefined;
+        // A dataset is consumed by a successful call on one of its routes (not by a 404 on a made-up slug).
+        const slug = reply.statusCode < 400 && route !== undefined && route.startsWith('/api/v1/datasets/:slug') ? (request.params as { slug?: unknown } | undefined)?.slug : undefined;
         service.record({
           appId: actor.client.appId,
           method: request.method,
           route,
           status: reply.statusCode,
           ms: reply.elapsedTime,
-          datasetSlug: typeof slug === 'string' && route!.startsWith('/api/v1/datasets/') ? slug : undefined,
+          datasetSlug: typeof slug === 'string' ? slug : undefined,
         });
       });
     },

@@ -117,7 +117,7 @@ export function createUsageService(deps: UsageServiceDeps) {
   function range(query: { from?: string; to?: string }) {
     for (const field of ['from', 'to'] as const) {
       const v = query[field];
-      if (v !== undefined && (!DATE.test(v) || Number.isNaN(Date.parse(v + 'T00:00:00Z')))) throw invalid(field, 'Expected a date YYYY-MM-DD');
+      if (v !== undefined && (!DATE.test(v) || Number.isNaN(Date.parse(v + 'T00:00:00Z')) || dayString(Date.parse(v + 'T00:00:00Z')) !== v)) throw invalid(field, 'Expected a date YYYY-MM-DD');
     }
     const to = query.to ?? dayString(clock.now().getTime());
     const from = query.from ?? dayString(Date.parse(to + 'T00:00:00Z') - (DEFAULT_RANGE_DAYS - 1) * DAY_MS);
