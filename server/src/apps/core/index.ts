@@ -5,7 +5,8 @@ import type { EventRecorder } from '../../events/recorder.js';
 import type { Platform } from '../../platform/index.js';
 import { createAppsCoreStore } from './store.js';
 import { createAppService, createClientRegistry } from './service.js';
-import { appRoutes } from './routes.js';
+import { accreditationRoutes, appRoutes } from './routes.js';
+import { capturePurpose, createAccreditationService } from './accreditations.js';
 import { createKeyService } from './keys.js';
 
 export interface AppsCoreDeps {
@@ -22,6 +23,9 @@ export function createAppsCore(deps: AppsCoreDeps) {
   const store = createAppsCoreStore();
   const apps = createAppService({ db, store, events: deps.events, clock: deps.clock, access: deps.platform.access });
   const keys = createKeyService({ db, store, events: deps.events, clock: deps.clock, apps });
+  const accreditations = createAccreditationService({
+    db, store, events: deps.events, clock: deps.clock, access: deps.platform.access, apps, mail: deps.platform.mail, baseUrl: deps.baseUrl,
+  });
   const clientRegistry = createClientRegistry({ db, store });
   return {
     apps,
@@ -29,9 +33,17 @@ export function createAppsCore(deps: AppsCoreDeps) {
     clientRegistry,
     /** Resolves `Authorization: Bearer mtk_…`. */
     bearer: keys.bearer,
+    accreditations,
+    /** Accreditation and purpose for sensitive scopes used by app credentials. */
+    clientScopeCheck: accreditations.scopeCheck,
+    /** Server-wide: reads `_purpose` out of the query string before validation. */
+    async registerHooks(app: FastifyInstance) {
+      app.addHook('onRequest', capturePurpose);
+    },
     store,
     async routes(api: FastifyInstance) {
       await api.register(appRoutes, { apps, keys, baseUrl: deps.baseUrl });
+      await api.register(accreditationRoutes, { accreditations, baseUrl: deps.baseUrl });
     },
   };
 }
