@@ -101,7 +101,7 @@ export async function createApps(deps: AppsDeps) {
 
   // ---- reuses (helper: reuses) ----
   // Usage analytics' callsByApp (limits block) adds the linked app's API calls to the "most used" ranking when present.
-  const reuses = createReuses({ db: deps.db, events: deps.events, clock: deps.clock, platform: deps.platform, data: deps.data, baseUrl: deps.baseUrl });
+  const reuses = createReuses({ db: deps.db, events: deps.events, clock: deps.clock, platform: deps.platform, data: deps.data, baseUrl: deps.baseUrl, callsByApp });
   consumers.push(...reuses.consumers);
   apiRoutes.push(reuses.routes);
   // ---- end reuses ----

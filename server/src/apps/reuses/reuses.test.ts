@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asSession, createTestApp, register, type Session, type TestApp } from '../../testing/harness.js';
-import { createReuseStore } from './store.js';
-import { createReuseService } from './service.js';
 
 let t: TestApp;
 let author: Session;
@@ -286,25 +284,23 @@ describe('gallery, used by, featuring', () => {
     expect(plain.items[0].views).toBeGreaterThanOrEqual(plain.items[1].views);
     expect(plain.items[0].score).toBe(plain.items[0].views + plain.items[0].apiCalls);
 
-    // The ranking itself, with a usage source: an app with many calls outranks views.
-    const owner = (await call('GET', '/me', u)).json().id as string;
-    const at = new Date().toISOString();
-    await fresh.db.kysely.insertInto('apps').values({ id: 'app_stats', clientId: 'cid_stats', clientSecretHash: 'x', name: 'Stats', description: '', homepage: null, redirectUris: '[]', ownerId: owner, organizationId: null, createdAt: at, updatedAt: at, deletedAt: null }).execute();
-    const withApp = await call('POST', '/reuses', u, { title: 'Appelée', description: '', url: 'https://example.org', type: 'api', datasets: [d1], app: 'app_stats' });
+    expect(plain.apiCallsCounted).toBe(true);
+
+    // An app of the author, used through its API key: its calls count for the reuse built with it.
+    const created = await call('POST', '/apps', u, { name: 'Appli carto', description: '', redirectUris: [] });
+    expect(created.statusCode, created.body).toBe(201);
+    const appId = created.json().id as string;
+    const key = (await call('POST', `/apps/${appId}/keys`, u, { name: 'k', scopes: ['data:read'] })).json().key as string;
+    const withApp = await call('POST', '/reuses', u, { title: 'Appelée', description: '', url: 'https://example.org', type: 'api', datasets: [d1], app: appId });
     expect(withApp.statusCode, withApp.body).toBe(201);
-    const asked: Array<[string[], string]> = [];
-    const service = createReuseService({
-      db: fresh.db.kysely, store: createReuseStore(), events: {} as never, clock: { now: () => new Date('2026-03-31T12:00:00Z') },
-      access: fresh.platform.access, directory: fresh.platform.directory, datasets: fresh.data.datasets, dataStore: fresh.data.store,
-      callsByApp: async (ids, since) => {
-        asked.push([ids, since]);
-        return new Map([['app_stats', 1000]]);
-      },
-    });
-    const ranked = await service.stats({ days: 7 });
-    expect(ranked.apiCallsCounted).toBe(true);
-    expect(ranked.items[0]).toMatchObject({ reuse: { title: 'Appelée' }, apiCalls: 1000, views: 0, score: 1000 });
-    expect(asked).toEqual([[['app_stats'], '2026-03-24']]);
+    expect((await call('POST', '/reuses', admin, { title: 'Pas la sienne', description: '', url: 'https://example.org', type: 'api', datasets: [d1], app: appId })).statusCode).toBe(400);
+    for (let i = 0; i < 7; i++) {
+      expect((await fresh.app.inject({ method: 'GET', url: `/api/v1/datasets/${d1}`, headers: { authorization: `Bearer ${key}` } })).statusCode).toBe(200);
+    }
+    await fresh.apps.usage.flush();
+    const ranked = (await call('GET', '/stats/reuses?days=7')).json();
+    expect(ranked.items[0]).toMatchObject({ reuse: { title: 'Appelée' }, views: 0, apiCalls: 7, score: 7 });
+    expect((await call('GET', '/stats/reuses?days=0')).statusCode).toBe(400);
   });
 });
 
