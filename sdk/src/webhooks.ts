@@ -1,10 +1,13 @@
 import { Webhook, WebhookVerificationError as StandardVerificationError } from 'standardwebhooks';
 
-/** A Multitude webhook message: its event type and what it is about. */
-export interface WebhookEvent {
-  /** The event type, e.g. `dataset.updated`, `rows.changed`, `webhook.test`. */
+/** A Multitude webhook message, `{type, timestamp, data}` as Standard Webhooks suggests. */
+export interface WebhookEvent<D = Record<string, unknown>> {
+  /** The event type, e.g. `dataset.updated`, `rows.changed`, `webhook.test` (see GET /api/v1/webhooks/event-types). */
   type: string;
-  [key: string]: unknown;
+  /** When the event happened (ISO 8601). */
+  timestamp: string;
+  /** What it is about: the dataset, resource, contribution… */
+  data: D;
 }
 
 /** Header shapes accepted: fetch's Headers, Node's IncomingHttpHeaders, or a plain object. */

@@ -24,7 +24,7 @@ async function signUpWithToken(): Promise<{ token: string; handle: string }> {
   const created = await fetch(`${baseUrl}/api/v1/me/tokens`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie: cookies.join('; '), 'x-csrf-token': csrf },
-    body: JSON.stringify({ name: 'sdk tests', scopes: ['profile:read', 'data:read', 'data:write'] }),
+    body: JSON.stringify({ name: 'sdk tests', scopes: ['profile:read', 'data:read', 'data:write', 'apps:write'] }),
   });
   expect(created.status, await created.clone().text()).toBe(201);
   return { token: ((await created.json()) as { token: string }).token, handle: user.handle };
@@ -146,6 +146,20 @@ describe('typed calls and helpers against a real server', () => {
     expect((await lazy.me()).handle).toBe(handle);
     expect((await lazy.me()).handle).toBe(handle);
     expect(calls).toBe(2);
+  });
+
+  it('pages through the dataset with an app key (mtk_…) registered through the API', async () => {
+    const app = await sdk.POST('/api/v1/apps', { body: { name: `SDK reader ${process.pid}`, description: 'Reads communes', redirectUris: [] } });
+    const created = await sdk.POST('/api/v1/apps/{id}/keys', { params: { path: { id: app.id } }, body: { name: 'ci', scopes: ['data:read'] } });
+    expect(created.key).toMatch(/^mtk_/);
+    const asApp = createClient({ baseUrl, token: created.key });
+    const ids = new Set<number>();
+    for await (const row of asApp.rows(slug, resourceId, { _limit: 10 })) ids.add(row._id);
+    expect(ids.size).toBe(ROWS);
+    // The key carries data:read only: writing is refused, as problem+json.
+    const refused = await asApp.POST('/api/v1/datasets', { body: { title: 'Not allowed', license: 'CC0-1.0' } }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(MultitudeError);
+    expect((refused as MultitudeError).status).toBe(403);
   });
 
   it('keeps the raw openapi-fetch client for callers who want { data, error, response }', async () => {
