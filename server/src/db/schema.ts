@@ -743,7 +743,7 @@ export interface AppsTables {
 export interface OAuthRecordsTable {
   kind: string;
   id: string;
-  payload: unknown;
+  payload: string;
   grantId: string | null;
   uid: string | null;
   userCode: string | null;
