@@ -29,6 +29,11 @@ import { HomePage } from './platform/HomePage';
 import { NotFoundPage } from './platform/NotFoundPage';
 import { OrganizationPage } from './platform/org/OrganizationPage';
 // Apps, keys, accreditations, portal — begin
+import { AccreditationRegistryPage } from './developers/portal/AccreditationRegistryPage';
+import { PortalPage } from './developers/portal/PortalPage';
+import { AppPage } from './developers/apps/AppPage';
+import { AppsPage } from './developers/apps/AppsPage';
+import { OrgAccreditationsPage } from './developers/apps/OrgAccreditationsPage';
 // Apps, keys, accreditations, portal — end
 // OAuth — begin
 // OAuth — end
@@ -37,6 +42,9 @@ import { OrganizationPage } from './platform/org/OrganizationPage';
 // Webhooks — begin
 // Webhooks — end
 // Reuses — begin
+import { ReusesPage } from './developers/reuses/ReusesPage';
+import { ReusePage } from './developers/reuses/ReusePage';
+import { EditReusePage, NewReusePage } from './developers/reuses/ReuseFormPage';
 // Reuses — end
 import { SessionProvider } from './session/SessionProvider';
 import { Layout } from './shell/Layout';
@@ -77,6 +85,11 @@ export function App() {
               <Route path="moderation" element={<ModerationPage />} />
               {/* Discussions & moderation — end */}
               {/* Apps, keys, accreditations, portal — begin */}
+              <Route path="developers" element={<PortalPage />} />
+              <Route path="developers/apps" element={<AppsPage />} />
+              <Route path="developers/apps/:id" element={<AppPage />} />
+              <Route path="organizations/:slug/accreditations" element={<OrgAccreditationsPage />} />
+              <Route path="accreditations" element={<AccreditationRegistryPage />} />
               {/* Apps, keys, accreditations, portal — end */}
               {/* OAuth — begin */}
               {/* OAuth — end */}
@@ -85,6 +98,10 @@ export function App() {
               {/* Webhooks — begin */}
               {/* Webhooks — end */}
               {/* Reuses — begin */}
+              <Route path="reuses" element={<ReusesPage />} />
+              <Route path="reuses/new" element={<NewReusePage />} />
+              <Route path="reuses/:slug" element={<ReusePage />} />
+              <Route path="reuses/:slug/edit" element={<EditReusePage />} />
               {/* Reuses — end */}
               <Route path="*" element={<NotFoundPage />} />
             </Route>

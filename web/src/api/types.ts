@@ -532,7 +532,7 @@ export interface RowRevision {
 
 /* ===== Discussions & moderation (web/src/community/discussions, moderation) — begin ===== */
 
-export type DiscussionSubjectKind = 'dataset' | 'resource' | 'contribution';
+export type DiscussionSubjectKind = 'dataset' | 'resource' | 'contribution' | 'reuse';
 
 export interface ThreadSummary {
   id: string;
@@ -610,6 +610,78 @@ export interface SuspensionView {
 /* ===== Discussions & moderation — end ===== */
 
 // ---- Apps, keys, accreditations, portal (helper: apps-core) — begin ----
+export interface DevApp {
+  id: string;
+  clientId: string;
+  name: string;
+  description: string;
+  homepage: string | null;
+  redirectUris: string[];
+  owner: { id: string; handle: string };
+  organization: { id: string; slug: string; name: string } | null;
+  plan: string;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface CreatedDevApp extends DevApp {
+  /** Returned only once, at registration. */
+  clientSecret: string;
+}
+export type ApiKeyStatus = 'active' | 'rotating' | 'expired' | 'revoked';
+export interface ApiKey {
+  id: string;
+  appId: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  createdBy: { id: string; handle: string };
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  replacedBy: string | null;
+  status: ApiKeyStatus;
+}
+export interface CreatedApiKey extends ApiKey {
+  /** Returned only once. */
+  key: string;
+}
+export type AccreditationStatus = 'submitted' | 'changes_requested' | 'approved' | 'refused' | 'revoked';
+export const ACCREDITATION_STATUSES: readonly AccreditationStatus[] = ['submitted', 'changes_requested', 'approved', 'refused', 'revoked'];
+/** Scopes that need an approved accreditation for an app (server: kernel/scopes.ts sensitiveScopes). */
+export const SENSITIVE_SCOPES: readonly string[] = ['personal-data:read', 'data:write', 'organizations:write'];
+export interface Accreditation {
+  id: string;
+  app: { id: string; name: string; homepage: string | null };
+  organization: { id: string; slug: string; name: string };
+  scopes: string[];
+  purpose: string;
+  legalBasis: string;
+  retention: string;
+  dpo: { name: string; email: string };
+  status: AccreditationStatus;
+  reviewComment: string | null;
+  requestedBy: { id: string; handle: string };
+  reviewedBy: { id: string; handle: string } | null;
+  createdAt: string;
+  updatedAt: string;
+  reviewedAt: string | null;
+}
+export interface PublicAccreditation {
+  id: string;
+  app: { id: string; name: string; homepage: string | null };
+  organization: { id: string; slug: string; name: string };
+  scopes: string[];
+  purpose: string;
+  legalBasis: string;
+  retention: string;
+  dpo: { name: string; email: string };
+  approvedAt: string;
+}
+export interface ListPage<T> {
+  items: T[];
+  next: string | null;
+}
 // ---- Apps, keys, accreditations, portal — end ----
 // ---- OAuth (helper: oauth) — begin ----
 // ---- OAuth — end ----
@@ -618,4 +690,58 @@ export interface SuspensionView {
 // ---- Webhooks (helper: webhooks) — begin ----
 // ---- Webhooks — end ----
 // ---- Reuses (helper: reuses) — begin ----
+export const REUSE_TYPES = ['application', 'visualization', 'article', 'api', 'other'] as const;
+export type ReuseType = (typeof REUSE_TYPES)[number];
+
+export interface ReuseSummary {
+  id: string;
+  slug: string;
+  title: string;
+  type: ReuseType;
+  url: string;
+  image: string | null;
+  topics: string[];
+  datasets: Array<{ slug: string; title: string; organization: string | null }>;
+  owner: { handle: string; name: string } | null;
+  organization: { slug: string; name: string } | null;
+  featuredBy: Array<{ slug: string; name: string }>;
+  views: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ReuseView extends ReuseSummary {
+  description: string;
+  descriptionHtml: string;
+  app: string | null;
+  viewerCanEdit: boolean;
+  viewerCanFeature: Array<{ slug: string; name: string; featured: boolean }>;
+}
+
+export interface ReuseFacet {
+  value: string;
+  count: number;
+}
+
+export interface ReuseGallery {
+  items: ReuseSummary[];
+  facets: { types: ReuseFacet[]; topics: ReuseFacet[] };
+  next: string | null;
+}
+
+export interface ReuseUsedByPage {
+  items: Array<ReuseSummary & { featured: boolean }>;
+  next: string | null;
+}
+
+export interface ReuseInput {
+  title: string;
+  description: string;
+  url: string;
+  image: string | null;
+  type: ReuseType;
+  topics: string[];
+  datasets: string[];
+  organization: string | null;
+}
 // ---- Reuses — end ----
