@@ -156,6 +156,8 @@ describe('reuses: create, update, delete', () => {
     await api('GET', `/reuses/${r.slug}`, stranger);
     await t.dispatcher.drain();
     expect((await api('GET', `/reuses/${r.slug}`)).json().views).toBe(2);
+    // Also reachable by id (discussions know a reuse by its id).
+    expect((await api('GET', `/reuses/${r.id}`)).json().slug).toBe(r.slug);
   });
 });
 

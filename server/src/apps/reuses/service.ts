@@ -67,8 +67,9 @@ export function createReuseService(deps: ReuseServiceDeps) {
     return result;
   }
 
+  /** By slug, or by id (`reu_…`: discussions know a reuse by its id). */
   async function load(slug: string): Promise<ReuseRow> {
-    const row = await store.findBySlug(db, slug);
+    const row = slug.startsWith('reu_') ? await store.findById(db, slug) : await store.findBySlug(db, slug);
     if (!row) throw notFound('Reuse');
     return row;
   }

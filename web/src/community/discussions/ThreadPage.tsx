@@ -25,6 +25,7 @@ function subjectLink(thread: ThreadView): string {
   switch (thread.subject.kind) {
     case 'contribution': return contributionPath(thread.subject.id);
     case 'resource': return `/datasets/${slug}/resources/${seg(thread.subject.id)}`;
+    case 'reuse': return `/reuses/${seg(thread.subject.id)}`;
     default: return `/datasets/${slug}`;
   }
 }

@@ -16,6 +16,7 @@ import { AddResourceForm } from './AddResourceForm';
 import { DatasetMetadata } from './DatasetMetadata';
 import { Disclosure } from './Disclosure';
 import { ResourceCard } from './ResourceCard';
+import { UsedBy } from '../../developers/reuses/UsedBy'; // Reuses
 
 export function DatasetPage() {
   const t = useT();
@@ -153,6 +154,9 @@ export function DatasetPage() {
       {/* People & notifications — begin */}
       <DatasetCredits slug={data.slug} organization={data.organization} />
       {/* People & notifications — end */}
+      {/* Reuses — begin */}
+      {data.status !== 'draft' && <UsedBy datasetSlug={data.slug} />}
+      {/* Reuses — end */}
       {/* Discussions & moderation — begin */}
       <Discussions kind="dataset" id={data.id} />
       {/* Discussions & moderation — end */}
