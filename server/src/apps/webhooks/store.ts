@@ -126,20 +126,15 @@ export function createWebhookStore(dialect: Dialect) {
     /** One transaction's worth of results: the attempts, the messages' new states. */
     async writeResults(db: Kysely<Database>, attempts: AttemptRow[], updates: MessageUpdate[], now: string) {
       for (const part of chunks(attempts, 100)) await db.insertInto('webhookAttempts').values(part).execute();
-      if (dialect === 'postgres' && updates.length > 1) {
-        // One statement per chunk rather than one round trip per message.
-        for (const part of chunks(updates, 200)) {
-          const values = sql.join(part.map((u) => sql`(${u.id}, ${u.status}, ${u.tries}::int, ${u.attempts}::int, ${u.nextAttemptAt}::timestamptz, ${u.lastStatusCode}::int, ${u.lastError}, ${u.deliveredAt}::timestamptz)`));
-          await sql`update webhook_messages as m set status = v.status, tries = v.tries, attempts = v.attempts, next_attempt_at = v.next_attempt_at,
-              last_status_code = v.last_status_code, last_error = v.last_error, delivered_at = coalesce(v.delivered_at, m.delivered_at), updated_at = ${now}::timestamptz
-            from (values ${values}) as v(id, status, tries, attempts, next_attempt_at, last_status_code, last_error, delivered_at)
-            where m.id = v.id`.execute(db);
-        }
-        return;
-      }
-      for (const u of updates) {
-        const { id, deliveredAt, ...rest } = u;
-        await db.updateTable('webhookMessages').set({ ...rest, ...(deliveredAt ? { deliveredAt } : {}), updatedAt: now }).where('id', '=', id).execute();
+      // One statement per chunk rather than one per message: a CTE of the new values joined in an UPDATE … FROM
+      // (PostgreSQL, and SQLite ≥ 3.33).
+      const ts = (v: string | null) => (dialect === 'postgres' ? sql`cast(${v} as timestamptz)` : sql`${v}`);
+      for (const part of chunks(updates, 100)) {
+        const values = sql.join(part.map((u) => sql`(${u.id}, ${u.status}, cast(${u.tries} as integer), cast(${u.attempts} as integer), ${ts(u.nextAttemptAt)}, cast(${u.lastStatusCode} as integer), ${u.lastError}, ${ts(u.deliveredAt)})`));
+        await sql`with v(id, status, tries, attempts, next_attempt_at, last_status_code, last_error, delivered_at) as (values ${values})
+          update webhook_messages set status = v.status, tries = v.tries, attempts = v.attempts, next_attempt_at = v.next_attempt_at,
+            last_status_code = v.last_status_code, last_error = v.last_error, delivered_at = coalesce(v.delivered_at, webhook_messages.delivered_at), updated_at = ${ts(now)}
+          from v where webhook_messages.id = v.id`.execute(db);
       }
     },
     async recordOutcome(db: Kysely<Database>, id: string, outcome: { successAt?: string; failures: number; failureAt?: string }) {
