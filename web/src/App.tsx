@@ -36,10 +36,14 @@ import { AppsPage } from './developers/apps/AppsPage';
 import { OrgAccreditationsPage } from './developers/apps/OrgAccreditationsPage';
 // Apps, keys, accreditations, portal — end
 // OAuth — begin
+import { AuthorizedAppsPage } from './developers/oauth/AuthorizedAppsPage';
+import { ConsentPage } from './developers/oauth/ConsentPage';
 // OAuth — end
 // Usage and limits — begin
 // Usage and limits — end
 // Webhooks — begin
+import { WebhookPage } from './developers/webhooks/WebhookPage';
+import { WebhooksPage } from './developers/webhooks/WebhooksPage';
 // Webhooks — end
 // Reuses — begin
 import { ReusesPage } from './developers/reuses/ReusesPage';
@@ -92,10 +96,14 @@ export function App() {
               <Route path="accreditations" element={<AccreditationRegistryPage />} />
               {/* Apps, keys, accreditations, portal — end */}
               {/* OAuth — begin */}
+              <Route path="oauth/consent/:uid" element={<ConsentPage />} />
+              <Route path="account/apps" element={<AuthorizedAppsPage />} />
               {/* OAuth — end */}
               {/* Usage and limits — begin */}
               {/* Usage and limits — end */}
               {/* Webhooks — begin */}
+              <Route path="developers/webhooks" element={<WebhooksPage />} />
+              <Route path="developers/webhooks/:id" element={<WebhookPage />} />
               {/* Webhooks — end */}
               {/* Reuses — begin */}
               <Route path="reuses" element={<ReusesPage />} />

@@ -684,10 +684,92 @@ export interface ListPage<T> {
 }
 // ---- Apps, keys, accreditations, portal — end ----
 // ---- OAuth (helper: oauth) — begin ----
+/** An app as the consent screen and the authorized-apps list show it. */
+export interface OAuthAppSummary {
+  id: string;
+  name: string;
+  description: string;
+  homepage: string | null;
+  owner: { handle: string; name: string };
+  organization: { slug: string; name: string } | null;
+}
+export interface OAuthScopeView {
+  id: string;
+  description: string;
+  sensitive: boolean;
+}
+export interface OAuthInteraction {
+  uid: string;
+  app: OAuthAppSummary;
+  scopes: Array<OAuthScopeView & { alreadyGranted: boolean }>;
+  consentRequired: boolean;
+}
+export interface AuthorizedApp {
+  app: OAuthAppSummary;
+  scopes: OAuthScopeView[];
+  firstAuthorizedAt: string;
+  lastAuthorizedAt: string;
+}
 // ---- OAuth — end ----
 // ---- Usage and limits (helper: limits) — begin ----
 // ---- Usage and limits — end ----
 // ---- Webhooks (helper: webhooks) — begin ----
+export interface WebhookFilters {
+  datasets?: string[];
+  organization?: string;
+}
+export interface WebhookSubscription {
+  id: string;
+  url: string;
+  description: string;
+  events: string[];
+  filters: WebhookFilters;
+  app: string | null;
+  status: 'active' | 'disabled';
+  disabledReason: string | null;
+  disabledAt: string | null;
+  previousSecretExpiresAt: string | null;
+  lastSuccessAt: string | null;
+  lastFailureAt: string | null;
+  consecutiveFailures: number;
+  createdAt: string;
+  updatedAt: string;
+}
+export interface WebhookWithSecret extends WebhookSubscription {
+  secret: string;
+}
+export interface WebhookEventType {
+  type: string;
+  description: string;
+}
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+export interface WebhookDelivery {
+  id: string;
+  eventType: string;
+  eventId: string | null;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+}
+export interface WebhookAttempt {
+  id: string;
+  number: number;
+  url: string;
+  at: string;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  response: string | null;
+  nextAttemptAt: string | null;
+}
+export interface WebhookDeliveryDetail extends WebhookDelivery {
+  payload: unknown;
+  attemptLog: WebhookAttempt[];
+}
 // ---- Webhooks — end ----
 // ---- Reuses (helper: reuses) — begin ----
 export const REUSE_TYPES = ['application', 'visualization', 'article', 'api', 'other'] as const;

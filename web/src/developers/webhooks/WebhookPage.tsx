@@ -1,0 +1,281 @@
+import { useEffect, useState } from 'react';
+import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
+import { api, seg } from '../../api/client';
+import { useAction, useApiGet } from '../../api/hooks';
+import type { ListPage, WebhookDelivery, WebhookDeliveryDetail, WebhookDeliveryStatus, WebhookSubscription, WebhookWithSecret } from '../../api/types';
+import { useI18n } from '../../i18n/I18nProvider';
+import { RequireUser } from '../../session/RequireUser';
+import { useDocumentTitle } from '../../shell/useDocumentTitle';
+import { SelectField } from '../../ui/Field';
+import { ErrorAlert, Loading, StatusMessage, useErrorMessage } from '../../ui/Messages';
+import { TableWrap } from '../../ui/TableWrap';
+import { ConfirmButton } from '../apps/ConfirmButton';
+import { SecretNotice } from '../apps/SecretNotice';
+import { DeliveryBadge, SubscriptionStatus, useEventLabel, type CreatedState } from './shared';
+
+const cursorOf = (next: string | null) => (next ? new URL(next, window.location.origin).searchParams.get('_cursor') : null);
+
+function DeliveryDetailView({ hookId, msgId }: { hookId: string; msgId: string }) {
+  const { t, formatDateTime } = useI18n();
+  const errorMessage = useErrorMessage();
+  const detail = useApiGet<WebhookDeliveryDetail>(`/webhooks/${seg(hookId)}/deliveries/${seg(msgId)}`);
+  if (detail.loading && !detail.data) return <Loading />;
+  if (detail.error) return <p className="notice notice--error">{errorMessage(detail.error)}</p>;
+  const d = detail.data!;
+  return (
+    <div className="wh-detail stack">
+      <ol className="wh-attempts">
+        {d.attemptLog.map((a) => (
+          <li key={a.id} className="wh-attempt">
+            <p>
+              <strong>{t('wh.log.attempt', { number: a.number })}</strong> · <time dateTime={a.at}>{formatDateTime(a.at)}</time> ·{' '}
+              {a.statusCode !== null ? <code>HTTP {a.statusCode}</code> : <span>{t('wh.log.noAnswer')}</span>} · {t('wh.log.duration', { ms: a.durationMs })}
+              {a.nextAttemptAt && <> · {t('wh.log.next', { date: formatDateTime(a.nextAttemptAt) })}</>}
+            </p>
+            {a.error && <p className="field__error">{a.error}</p>}
+            {a.response && (
+              <>
+                <p className="small muted">{t('wh.log.response')}</p>
+                <pre className="code wh-response" tabIndex={0}>{a.response}</pre>
+              </>
+            )}
+          </li>
+        ))}
+      </ol>
+      <p className="small muted">{t('wh.log.body')}</p>
+      <pre className="code" tabIndex={0} aria-label={t('wh.log.body')}>{JSON.stringify(d.payload, null, 2)}</pre>
+    </div>
+  );
+}
+
+function DeliveryRow({ hookId, delivery, active, onReplayed }: { hookId: string; delivery: WebhookDelivery; active: boolean; onReplayed: (d: WebhookDelivery) => void }) {
+  const { t, formatDateTime } = useI18n();
+  const label = useEventLabel();
+  const [open, setOpen] = useState(false);
+  const action = useAction();
+  const replay = async () => {
+    const result = await action.run(() => api.post<WebhookDelivery>(`/webhooks/${seg(hookId)}/deliveries/${seg(delivery.id)}/replay`));
+    if (result.ok) onReplayed(result.value);
+  };
+  const detailsId = `wh-detail-${delivery.id}`;
+  return (
+    <>
+      <tr>
+        <td><code>{delivery.id}</code></td>
+        <td><code title={label(delivery.eventType)}>{delivery.eventType}</code></td>
+        <td>
+          <DeliveryBadge status={delivery.status} />
+          {delivery.lastStatusCode !== null && <span className="small muted"> HTTP {delivery.lastStatusCode}</span>}
+          {delivery.status === 'pending' && delivery.nextAttemptAt && <div className="small muted">{t('wh.log.next', { date: formatDateTime(delivery.nextAttemptAt) })}</div>}
+        </td>
+        <td>{delivery.attempts}</td>
+        <td><time dateTime={delivery.createdAt}>{formatDateTime(delivery.createdAt)}</time></td>
+        <td className="wh-row-actions">
+          <button type="button" className="button button--secondary button--small" aria-expanded={open} aria-controls={detailsId} onClick={() => setOpen((o) => !o)}>
+            {t('wh.log.details')}
+          </button>
+          {delivery.status !== 'pending' && active && (
+            <button type="button" className="button button--secondary button--small" disabled={action.pending} onClick={() => void replay()}>
+              {t('wh.log.replay')}
+            </button>
+          )}
+          <ErrorAlert error={action.error} />
+        </td>
+      </tr>
+      {open && (
+        <tr id={detailsId}>
+          <td colSpan={6} className="cell--wrap"><DeliveryDetailView hookId={hookId} msgId={delivery.id} /></td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+function DeliveryLog({ hook, reloadKey }: { hook: WebhookSubscription; reloadKey: number }) {
+  const { t } = useI18n();
+  const errorMessage = useErrorMessage();
+  const [status, setStatus] = useState<'' | WebhookDeliveryStatus>('');
+  const [replayed, setReplayed] = useState<string | null>(null);
+  const path = `/webhooks/${seg(hook.id)}/deliveries?_limit=20${status ? `&status=${status}` : ''}`;
+  const first = useApiGet<ListPage<WebhookDelivery>>(path);
+  const [more, setMore] = useState<WebhookDelivery[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const loadMore = useAction();
+  const { reload } = first;
+  useEffect(() => {
+    setMore([]);
+    setNext(cursorOf(first.data?.next ?? null));
+  }, [first.data]);
+  useEffect(() => {
+    if (reloadKey) reload();
+  }, [reloadKey, reload]);
+  const items = [...(first.data?.items ?? []), ...more];
+  const onMore = async () => {
+    if (!next) return;
+    const result = await loadMore.run(() => api.get<ListPage<WebhookDelivery>>(`${path}&_cursor=${encodeURIComponent(next)}`));
+    if (result.ok) {
+      setMore((m) => [...m, ...result.value.items]);
+      setNext(cursorOf(result.value.next));
+    }
+  };
+  const onReplayed = (d: WebhookDelivery) => {
+    setReplayed(d.id);
+    first.setData((cur) => cur && { ...cur, items: cur.items.map((x) => (x.id === d.id ? d : x)) });
+    setMore((m) => m.map((x) => (x.id === d.id ? d : x)));
+  };
+  return (
+    <section aria-labelledby="wh-log-heading" className="panel">
+      <h2 id="wh-log-heading">{t('wh.log.heading')}</h2>
+      <SelectField label={t('wh.log.filter')} value={status} onValueChange={(value) => setStatus(value as '' | WebhookDeliveryStatus)}
+        options={[{ value: '', label: t('wh.log.all') }, { value: 'pending', label: t('wh.delivery.pending') }, { value: 'delivered', label: t('wh.delivery.delivered') }, { value: 'failed', label: t('wh.delivery.failed') }]} />
+      <StatusMessage tone="info">{replayed ? t('wh.log.replayed', { id: replayed }) : null}</StatusMessage>
+      {first.loading && !first.data ? <Loading /> : first.error ? (
+        <p className="notice notice--error">{errorMessage(first.error)}</p>
+      ) : items.length === 0 ? (
+        <p className="empty-state">{t('wh.log.empty')}</p>
+      ) : (
+        <>
+          <TableWrap label={t('wh.log.heading')}>
+            <table>
+              <caption className="visually-hidden">{t('wh.log.heading')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('wh.log.col.message')}</th>
+                  <th scope="col">{t('wh.log.col.event')}</th>
+                  <th scope="col">{t('wh.log.col.status')}</th>
+                  <th scope="col">{t('wh.log.col.attempts')}</th>
+                  <th scope="col">{t('wh.log.col.created')}</th>
+                  <th scope="col"><span className="visually-hidden">{t('wh.detail.actions')}</span></th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((d) => <DeliveryRow key={d.id} hookId={hook.id} delivery={d} active={hook.status === 'active'} onReplayed={onReplayed} />)}
+              </tbody>
+            </table>
+          </TableWrap>
+          {next && (
+            <button type="button" className="button button--secondary" disabled={loadMore.pending} onClick={() => void onMore()}>{t('dev.common.loadMore')}</button>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function WebhookDetail({ id }: { id: string }) {
+  const { t, formatDateTime } = useI18n();
+  const label = useEventLabel();
+  const errorMessage = useErrorMessage();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const hook = useApiGet<WebhookSubscription>(`/webhooks/${seg(id)}`);
+  const action = useAction();
+  const [secret, setSecret] = useState<{ value: string; heading: string } | null>(() => {
+    const state = location.state as CreatedState | null;
+    return state?.secret ? { value: state.secret, heading: t('wh.secretHeading') } : null;
+  });
+  const [notice, setNotice] = useState<string | null>(null);
+  const [logKey, setLogKey] = useState(0);
+  useEffect(() => {
+    // The secret is kept in this component only: a reload of the page does not show it again.
+    if ((location.state as CreatedState | null)?.secret) navigate(location.pathname, { replace: true, state: null });
+  }, [location, navigate]);
+  useDocumentTitle(hook.data ? `${t('wh.title')} — ${hook.data.url}` : t('wh.title'));
+
+  if (hook.loading && !hook.data) return <Loading />;
+  if (hook.error) return <p className="notice notice--error">{errorMessage(hook.error)}</p>;
+  const w = hook.data!;
+  const setEnabled = async (enabled: boolean) => {
+    const result = await action.run(() => api.patch<WebhookSubscription>(`/webhooks/${seg(w.id)}`, { enabled }));
+    if (result.ok) {
+      hook.setData(() => result.value);
+      setNotice(t(enabled ? 'wh.detail.reenabled' : 'wh.detail.disabled'));
+    }
+  };
+  const rotate = async () => {
+    const result = await action.run(() => api.post<WebhookWithSecret>(`/webhooks/${seg(w.id)}/rotate-secret`));
+    if (result.ok) {
+      const { secret: value, ...rest } = result.value;
+      hook.setData(() => rest);
+      setSecret({ value, heading: t('wh.detail.rotatedHeading') });
+    }
+  };
+  const test = async () => {
+    const result = await action.run(() => api.post<WebhookDelivery>(`/webhooks/${seg(w.id)}/test`));
+    if (result.ok) {
+      setNotice(t('wh.detail.testSent'));
+      setLogKey((k) => k + 1);
+    }
+  };
+  const remove = async () => {
+    const result = await action.run(() => api.delete(`/webhooks/${seg(w.id)}`));
+    if (result.ok) navigate('/developers/webhooks');
+  };
+  const filters = [
+    ...(w.filters.datasets ?? []).map((d) => `dataset: ${d}`),
+    ...(w.filters.organization ? [`organization: ${w.filters.organization}`] : []),
+  ];
+
+  return (
+    <div className="stack">
+      <div className="page-heading">
+        <h1 className="wh-url">{w.url} <SubscriptionStatus status={w.status} /></h1>
+        {w.description && <p className="lead">{w.description}</p>}
+      </div>
+      {secret && (
+        <SecretNotice heading={secret.heading} fields={[{ label: t('wh.secretLabel'), value: secret.value }]} onDismiss={() => setSecret(null)} />
+      )}
+      <section aria-labelledby="wh-summary-heading" className="panel">
+        <h2 id="wh-summary-heading">{t('wh.detail.status')}</h2>
+        {w.status === 'disabled' && w.disabledReason && <p className="notice notice--warning">{t('wh.detail.disabledReason', { reason: w.disabledReason })}</p>}
+        {w.previousSecretExpiresAt && <p className="notice">{t('wh.detail.overlap', { date: formatDateTime(w.previousSecretExpiresAt) })}</p>}
+        <dl className="wh-facts">
+          <dt>{t('wh.detail.lastSuccess')}</dt>
+          <dd>{w.lastSuccessAt ? <time dateTime={w.lastSuccessAt}>{formatDateTime(w.lastSuccessAt)}</time> : t('wh.detail.never')}</dd>
+          <dt>{t('wh.detail.failures')}</dt>
+          <dd>{w.consecutiveFailures}</dd>
+          <dt>{t('wh.detail.created')}</dt>
+          <dd><time dateTime={w.createdAt}>{formatDateTime(w.createdAt)}</time></dd>
+          <dt>{t('wh.events')}</dt>
+          <dd>
+            <ul className="link-list">
+              {w.events.map((e) => <li key={e}><code>{e}</code> <span className="muted">— {label(e)}</span></li>)}
+            </ul>
+          </dd>
+          <dt>{t('wh.detail.filters')}</dt>
+          <dd>{filters.length ? filters.map((f) => <code key={f} className="wh-event-code">{f}</code>) : t('wh.detail.noFilters')}</dd>
+        </dl>
+        <h3>{t('wh.detail.actions')}</h3>
+        <ErrorAlert error={action.error} />
+        <StatusMessage tone="info">{notice}</StatusMessage>
+        <div className="button-row wh-actions">
+          {w.status === 'disabled' ? (
+            <button type="button" className="button" disabled={action.pending} onClick={() => void setEnabled(true)}>{t('wh.detail.reenable')}</button>
+          ) : (
+            <>
+              <button type="button" className="button" disabled={action.pending} onClick={() => void test()}>{t('wh.detail.test')}</button>
+              <button type="button" className="button button--secondary" disabled={action.pending} onClick={() => void setEnabled(false)}>{t('wh.detail.disable')}</button>
+            </>
+          )}
+          <ConfirmButton small={false} label={t('wh.detail.rotate')} question={t('wh.detail.rotateQuestion')} confirmLabel={t('wh.detail.rotateConfirm')} disabled={action.pending} onConfirm={rotate} />
+          <ConfirmButton small={false} label={t('wh.detail.delete')} question={t('wh.detail.deleteQuestion')} confirmLabel={t('wh.detail.deleteConfirm')} disabled={action.pending} onConfirm={remove} />
+        </div>
+      </section>
+      <DeliveryLog hook={w} reloadKey={logKey} />
+    </div>
+  );
+}
+
+/** /developers/webhooks/:id — a subscription, its actions and its delivery log. */
+export function WebhookPage() {
+  const { t } = useI18n();
+  const { id = '' } = useParams();
+  return (
+    <>
+      <nav aria-label={t('dev.common.breadcrumb')} className="breadcrumb">
+        <Link to="/developers">{t('dev.portal.heading')}</Link> › <Link to="/developers/webhooks">{t('wh.heading')}</Link>
+      </nav>
+      <RequireUser>{() => <WebhookDetail id={id} />}</RequireUser>
+    </>
+  );
+}
