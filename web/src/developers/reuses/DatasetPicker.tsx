@@ -2,16 +2,17 @@ import { useEffect, useId, useState } from 'react';
 import { useApiGet } from '../../api/hooks';
 import type { DatasetSearchResult } from '../../api/types';
 import { useT } from '../../i18n/I18nProvider';
-import { StatusMessage } from '../../ui/Messages';
+import { StatusMessage, useErrorMessage } from '../../ui/Messages';
 
 export interface PickedDataset {
   slug: string;
   title: string;
 }
 
-/** Choose the datasets a reuse uses: search the catalog (`/datasets?q=`), add, remove. */
+/** Choose the datasets a reuse uses: search the catalog (`/datasets?_q=`), add, remove. */
 export function DatasetPicker({ value, onChange, error }: { value: PickedDataset[]; onChange: (v: PickedDataset[]) => void; error?: string }) {
   const t = useT();
+  const errorMessage = useErrorMessage();
   const id = useId();
   const [q, setQ] = useState('');
   const [term, setTerm] = useState('');
@@ -21,7 +22,7 @@ export function DatasetPicker({ value, onChange, error }: { value: PickedDataset
     const timer = setTimeout(() => setTerm(q.trim()), 250);
     return () => clearTimeout(timer);
   }, [q]);
-  const results = useApiGet<DatasetSearchResult>(term ? `/datasets?q=${encodeURIComponent(term)}&_limit=8` : null);
+  const results = useApiGet<DatasetSearchResult>(term ? `/datasets?_q=${encodeURIComponent(term)}&status=published&_limit=8` : null);
   const picked = new Set(value.map((d) => d.slug));
   const found = (results.data?.items ?? []).filter((d) => d.status === 'published');
   const errorId = error ? `${id}-error` : undefined;
@@ -66,6 +67,8 @@ export function DatasetPicker({ value, onChange, error }: { value: PickedDataset
       {term && (
         results.loading && !results.data ? (
           <p className="small muted">{t('common.loading')}</p>
+        ) : results.error && !results.data ? (
+          <p className="notice notice--error">{errorMessage(results.error)}</p>
         ) : found.length === 0 ? (
           <p className="small muted">{t('reuses.picker.noResult')}</p>
         ) : (
