@@ -107,6 +107,19 @@ describe('reuses: create, update, delete', () => {
     expect((await api('POST', '/reuses', undefined, base)).statusCode).toBe(401);
   });
 
+  it('needs the reuses:write scope with a token', async () => {
+    const base = { title: 'Par jeton', description: '', url: 'https://example.org', type: 'api', datasets: [datasetA] };
+    const mint = async (scopes: string[]) => (await api('POST', '/me/tokens', author, { name: scopes.join(' '), scopes })).json().token as string;
+    const readOnly = await mint(['data:read']);
+    const denied = await t.app.inject({ method: 'POST', url: '/api/v1/reuses', headers: { authorization: `Bearer ${readOnly}` }, payload: base });
+    expect(denied.statusCode, denied.body).toBe(403);
+    expect(denied.json().code).toBe('insufficient_scope');
+    const writer = await mint(['reuses:write']);
+    const ok = await t.app.inject({ method: 'POST', url: '/api/v1/reuses', headers: { authorization: `Bearer ${writer}` }, payload: base });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json().owner.handle).toBe(author.handle);
+  });
+
   it('links an app only when the author owns it', async () => {
     const now = new Date().toISOString();
     const mine = 'app_reuse_test_mine';
@@ -264,6 +277,8 @@ describe('gallery, used by, featuring', () => {
     expect((await call('GET', '/datasets/no-such-dataset/reuses')).statusCode).toBe(404);
 
     expect((await call('DELETE', `/organizations/${o}/featured-reuses/${schools}`, u)).statusCode).toBe(403);
+    expect((await call('PUT', `/organizations/${o}/featured-reuses/${schools}`)).statusCode).toBe(401);
+    expect((await call('PUT', `/organizations/${o}/featured-reuses/no-such-reuse`, admin)).statusCode).toBe(404);
     const off = await call('DELETE', `/organizations/${o}/featured-reuses/${schools}`, admin);
     expect(off.statusCode, off.body).toBe(200);
     expect(off.json().featuredBy).toEqual([]);
@@ -326,5 +341,25 @@ describe('discussions on a reuse', () => {
     await api('DELETE', `/reuses/${r.slug}`, author);
     expect((await api('GET', `/discussions?subject=reuse:${r.id}`)).statusCode).toBe(404);
     expect((await api('GET', `/discussions/${thread}`)).statusCode).toBe(404);
+  });
+});
+
+describe('demo content', () => {
+  it('seeds three reuses of the demo dataset for the demo organization', async () => {
+    const demo = await createTestApp();
+    try {
+      const owner = await register(demo.app, 'demo-owner');
+      const orgSlug = (await demo.app.inject({ method: 'POST', url: '/api/v1/organizations', headers: asSession(owner), payload: { name: `Démo ${process.pid}` } })).json().slug;
+      const created = await demo.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: asSession(owner), payload: { title: 'Découpage administratif', slug: 'decoupage-administratif', organization: orgSlug, license: 'etalab-2.0', status: 'published' } });
+      expect(created.statusCode, created.body).toBe(201);
+      const me = (await demo.app.inject({ method: 'GET', url: '/api/v1/me', headers: asSession(owner) })).json();
+      const slugs = await demo.apps.seedDemoReuses({ kind: 'user', userId: me.id, handle: me.handle, isAdmin: false, via: 'session', scopes: 'all' }, orgSlug);
+      expect(slugs).toHaveLength(3);
+      const used = (await demo.app.inject({ method: 'GET', url: '/api/v1/datasets/decoupage-administratif/reuses' })).json();
+      expect(used.items.map((r: { slug: string }) => r.slug).sort()).toEqual([...slugs].sort());
+      expect(used.items.every((r: { organization: { slug: string } }) => r.organization.slug === orgSlug)).toBe(true);
+    } finally {
+      await demo.cleanup();
+    }
   });
 });
