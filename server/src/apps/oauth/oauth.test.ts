@@ -364,6 +364,19 @@ describe('OAuth: hostile requests', () => {
     expect(params.get('error')).toBe('invalid_request');
   });
 
+  it('answers in the query only: form_post and fragment response modes are refused', async () => {
+    const post = await browser.fetch((await start(config, 'profile:read', { response_mode: 'form_post' })).url.href);
+    expect(post.status).toBe(400);
+    expect(post.headers.get('location')).toBeNull();
+    expect(await post.text()).toMatch(/response_mode/);
+    const fragment = await browser.fetch((await start(config, 'profile:read', { response_mode: 'fragment' })).url.href);
+    const back = new URL(fragment.headers.get('location')!);
+    const params = new URLSearchParams(back.hash.slice(1));
+    expect(params.get('error')).toBe('invalid_request');
+    expect(params.get('error_description')).toMatch(/response_mode/);
+    expect(params.get('code')).toBeNull();
+  });
+
   it('refuses a code exchanged with the wrong PKCE verifier', async () => {
     const { callback, state } = await authorize(browser, config, 'profile:read');
     expect(await oauthError(oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: oidc.randomPKCECodeVerifier(), expectedState: state }))).toBe('invalid_grant');
@@ -376,6 +389,8 @@ describe('OAuth: hostile requests', () => {
       const response = await browser.fetch(url.href);
       expect(response.status, redirect).toBe(400);
       expect(response.headers.get('location')).toBeNull();
+      // Our error page, under the site's security headers.
+      expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
       expect(await response.text()).toMatch(/redirect_uri/);
     }
     // And a redirect_uri is required even when only one is registered.
@@ -408,6 +423,36 @@ describe('OAuth: hostile requests', () => {
     expect(params.get('error')).toBe('invalid_scope');
     expect(params.get('code')).toBeNull();
     expect(await oauthError(oidc.clientCredentialsGrant(config, { scope: 'personal-data:read' }))).toBe('invalid_scope');
+  });
+
+  it('a sensitive scope with an approved accreditation: flagged on the consent screen, and each call must state its purpose', async () => {
+    const reviewer = await register(t.app, 'oauth-org');
+    const org = await t.app.inject({ method: 'POST', url: '/api/v1/organizations', headers: asSession(reviewer), payload: { name: 'Transit', slug: `transit-oauth-${process.pid}` } });
+    expect(org.statusCode).toBe(201);
+    const accredited = await registerApp();
+    const requested = await t.app.inject({
+      method: 'POST', url: `/api/v1/apps/${accredited.id}/accreditations`, headers: asSession(developer),
+      payload: { organization: org.json().slug, scopes: ['data:write'], purpose: 'Publish timetables for the user', legalBasis: 'Consent', retention: 'None', dpo: { name: 'Dana', email: 'dpo@example.org' } },
+    });
+    expect(requested.statusCode, requested.body).toBe(201);
+    const approved = await t.app.inject({ method: 'POST', url: `/api/v1/accreditations/${requested.json().id}/review`, headers: asSession(reviewer), payload: { decision: 'approve' } });
+    expect(approved.statusCode, approved.body).toBe(200);
+
+    const accreditedConfig = await clientOf(accredited);
+    const user = new Browser(await register(t.app, 'oauth-sensitive'));
+    const { consent, callback, verifier, state } = await authorize(user, accreditedConfig, 'data:read data:write');
+    expect(consent!.scopes).toEqual([
+      expect.objectContaining({ id: 'data:read', sensitive: false }),
+      expect.objectContaining({ id: 'data:write', sensitive: true }),
+    ]);
+    const tokens = await oidc.authorizationCodeGrant(accreditedConfig, callback, { pkceCodeVerifier: verifier, expectedState: state });
+    expect(tokens.scope!.split(' ').sort()).toEqual(['data:read', 'data:write']);
+    const create = (headers: Record<string, string>) =>
+      fetch(`${baseUrl}/api/v1/datasets`, { method: 'POST', headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify({ title: 'Bus stops', license: 'CC0-1.0' }) });
+    const withoutPurpose = await create({});
+    expect(withoutPurpose.status).toBe(400);
+    expect(((await withoutPurpose.json()) as { code: string }).code).toBe('purpose_required');
+    expect((await create({ 'x-purpose': 'Publish the bus stops the user drew' })).status).toBe(201);
   });
 
   it('a user who denies: the app gets access_denied and no code', async () => {
