@@ -8,10 +8,8 @@ import { RequireUser } from '../../session/RequireUser';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
 import { SelectField } from '../../ui/Field';
 import { ErrorAlert, Loading, StatusMessage, useErrorMessage } from '../../ui/Messages';
-import { TableWrap } from '../../ui/TableWrap';
 import { ConfirmButton } from '../apps/ConfirmButton';
-import { SecretNotice } from '../apps/SecretNotice';
-import { DeliveryBadge, SubscriptionStatus, useEventLabel, type CreatedState } from './shared';
+import { DeliveryBadge, SubscriptionStatus, useEventLabel, WebhookSecretNotice, type CreatedState } from './shared';
 
 const cursorOf = (next: string | null) => (next ? new URL(next, window.location.origin).searchParams.get('_cursor') : null);
 
@@ -59,35 +57,30 @@ function DeliveryRow({ hookId, delivery, active, onReplayed }: { hookId: string;
   };
   const detailsId = `wh-detail-${delivery.id}`;
   return (
-    <>
-      <tr>
-        <td><code>{delivery.id}</code></td>
-        <td><code title={label(delivery.eventType)}>{delivery.eventType}</code></td>
-        <td>
-          <DeliveryBadge status={delivery.status} />
-          {delivery.lastStatusCode !== null && <span className="small muted"> HTTP {delivery.lastStatusCode}</span>}
-          {delivery.status === 'pending' && delivery.nextAttemptAt && <div className="small muted">{t('wh.log.next', { date: formatDateTime(delivery.nextAttemptAt) })}</div>}
-        </td>
-        <td>{delivery.attempts}</td>
-        <td><time dateTime={delivery.createdAt}>{formatDateTime(delivery.createdAt)}</time></td>
-        <td className="wh-row-actions">
-          <button type="button" className="button button--secondary button--small" aria-expanded={open} aria-controls={detailsId} onClick={() => setOpen((o) => !o)}>
-            {t('wh.log.details')}
+    <li className="card wh-delivery">
+      <div className="wh-delivery__head">
+        <DeliveryBadge status={delivery.status} />
+        <code title={label(delivery.eventType)}>{delivery.eventType}</code>
+        {delivery.lastStatusCode !== null && <span className="small muted">HTTP {delivery.lastStatusCode}</span>}
+        <span className="small muted">{t('wh.log.attemptsCount', { count: delivery.attempts })}</span>
+        <time className="small muted" dateTime={delivery.createdAt}>{formatDateTime(delivery.createdAt)}</time>
+      </div>
+      <p className="small wh-url"><span className="muted">{t('wh.log.col.message')}</span> <code>{delivery.id}</code></p>
+      {delivery.status === 'pending' && delivery.nextAttemptAt && <p className="small muted">{t('wh.log.next', { date: formatDateTime(delivery.nextAttemptAt) })}</p>}
+      {delivery.lastError && delivery.status !== 'delivered' && <p className="small field__error">{delivery.lastError}</p>}
+      <div className="wh-row-actions">
+        <button type="button" className="button button--secondary button--small" aria-expanded={open} aria-controls={detailsId} onClick={() => setOpen((o) => !o)}>
+          {t('wh.log.details')}
+        </button>
+        {delivery.status !== 'pending' && active && (
+          <button type="button" className="button button--secondary button--small" disabled={action.pending} onClick={() => void replay()}>
+            {t('wh.log.replay')}
           </button>
-          {delivery.status !== 'pending' && active && (
-            <button type="button" className="button button--secondary button--small" disabled={action.pending} onClick={() => void replay()}>
-              {t('wh.log.replay')}
-            </button>
-          )}
-          <ErrorAlert error={action.error} />
-        </td>
-      </tr>
-      {open && (
-        <tr id={detailsId}>
-          <td colSpan={6} className="cell--wrap"><DeliveryDetailView hookId={hookId} msgId={delivery.id} /></td>
-        </tr>
-      )}
-    </>
+        )}
+      </div>
+      <ErrorAlert error={action.error} />
+      {open && <div id={detailsId}><DeliveryDetailView hookId={hookId} msgId={delivery.id} /></div>}
+    </li>
   );
 }
 
@@ -135,24 +128,9 @@ function DeliveryLog({ hook, reloadKey }: { hook: WebhookSubscription; reloadKey
         <p className="empty-state">{t('wh.log.empty')}</p>
       ) : (
         <>
-          <TableWrap label={t('wh.log.heading')}>
-            <table>
-              <caption className="visually-hidden">{t('wh.log.heading')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('wh.log.col.message')}</th>
-                  <th scope="col">{t('wh.log.col.event')}</th>
-                  <th scope="col">{t('wh.log.col.status')}</th>
-                  <th scope="col">{t('wh.log.col.attempts')}</th>
-                  <th scope="col">{t('wh.log.col.created')}</th>
-                  <th scope="col"><span className="visually-hidden">{t('wh.detail.actions')}</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((d) => <DeliveryRow key={d.id} hookId={hook.id} delivery={d} active={hook.status === 'active'} onReplayed={onReplayed} />)}
-              </tbody>
-            </table>
-          </TableWrap>
+          <ul className="card-list wh-deliveries" aria-label={t('wh.log.heading')}>
+            {items.map((d) => <DeliveryRow key={d.id} hookId={hook.id} delivery={d} active={hook.status === 'active'} onReplayed={onReplayed} />)}
+          </ul>
           {next && (
             <button type="button" className="button button--secondary" disabled={loadMore.pending} onClick={() => void onMore()}>{t('dev.common.loadMore')}</button>
           )}
@@ -223,7 +201,7 @@ function WebhookDetail({ id }: { id: string }) {
         {w.description && <p className="lead">{w.description}</p>}
       </div>
       {secret && (
-        <SecretNotice heading={secret.heading} fields={[{ label: t('wh.secretLabel'), value: secret.value }]} onDismiss={() => setSecret(null)} />
+        <WebhookSecretNotice heading={secret.heading} secret={secret.value} onDismiss={() => setSecret(null)} />
       )}
       <section aria-labelledby="wh-summary-heading" className="panel">
         <h2 id="wh-summary-heading">{t('wh.detail.status')}</h2>

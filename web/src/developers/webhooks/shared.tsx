@@ -1,4 +1,6 @@
+import { useEffect, useRef } from 'react';
 import type { WebhookDeliveryStatus } from '../../api/types';
+import { CopyField } from '../../ui/CopyField';
 import type { MessageKey } from '../../i18n/en';
 import { useT } from '../../i18n/I18nProvider';
 
@@ -55,6 +57,21 @@ export function WebhooksExplainer() {
       <p>{t('wh.verify.body')}</p>
       <pre className="code" tabIndex={0} aria-label={t('wh.verify.heading')}><code>{SAMPLE}</code></pre>
       <p className="muted">{t('wh.verify.retries')}</p>
+    </div>
+  );
+}
+
+/** The signing secret, shown this once, with a copy button; focus moves to it so it is announced. */
+export function WebhookSecretNotice({ heading, secret, onDismiss }: { heading: string; secret: string; onDismiss: () => void }) {
+  const t = useT();
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <div className="notice notice--warning new-token secret-notice">
+      <h3 ref={ref} tabIndex={-1}>{heading}</h3>
+      <p><strong>{t('wh.secretWarning')}</strong></p>
+      <CopyField label={t('wh.secretLabel')} value={secret} />
+      <button type="button" className="button button--secondary" onClick={onDismiss}>{t('dev.secret.dismiss')}</button>
     </div>
   );
 }
