@@ -40,6 +40,7 @@ import { AuthorizedAppsPage } from './developers/oauth/AuthorizedAppsPage';
 import { ConsentPage } from './developers/oauth/ConsentPage';
 // OAuth — end
 // Usage and limits — begin
+import { UsagePage } from './developers/usage/UsagePage';
 // Usage and limits — end
 // Webhooks — begin
 import { WebhookPage } from './developers/webhooks/WebhookPage';
@@ -100,6 +101,7 @@ export function App() {
               <Route path="account/apps" element={<AuthorizedAppsPage />} />
               {/* OAuth — end */}
               {/* Usage and limits — begin */}
+              <Route path="developers/apps/:id/usage" element={<UsagePage />} />
               {/* Usage and limits — end */}
               {/* Webhooks — begin */}
               <Route path="developers/webhooks" element={<WebhooksPage />} />

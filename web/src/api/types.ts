@@ -712,6 +712,16 @@ export interface AuthorizedApp {
 }
 // ---- OAuth — end ----
 // ---- Usage and limits (helper: limits) — begin ----
+export interface LatencyPercentiles { p50: number | null; p95: number | null; p99: number | null }
+export interface AppUsage {
+  app: { id: string; name: string; plan: string };
+  from: string;
+  to: string;
+  totals: { calls: number; clientErrors: number; serverErrors: number; errorRate: number; latencyMs: LatencyPercentiles };
+  days: Array<{ day: string; calls: number; clientErrors: number; serverErrors: number }>;
+  endpoints: Array<{ endpoint: string; method: string; route: string; calls: number; clientErrors: number; serverErrors: number; errorRate: number; latencyMs: LatencyPercentiles & { mean: number | null } }>;
+  datasets: Array<{ slug: string; calls: number }>;
+}
 // ---- Usage and limits — end ----
 // ---- Webhooks (helper: webhooks) — begin ----
 export interface WebhookFilters {
