@@ -21,7 +21,7 @@ afterAll(async () => {
   await rx?.close();
 });
 
-const api = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) =>
+const api = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
   t.app.inject({ method, url: `/api/v1${url}`, headers: asSession(dana), ...(payload ? { payload } : {}) });
 
 async function subscribe(path: string) {
@@ -182,5 +182,47 @@ describe('delivery failures', () => {
     await ping(sub.id).catch(() => undefined);
     await t.apps.webhooks.worker.drain();
     expect(rx.at('/gone')).toHaveLength(1);
+  });
+});
+
+describe('several workers', () => {
+  it('never sends a message twice when two workers claim at the same time (SKIP LOCKED on PostgreSQL, leases on both)', async () => {
+    const { createWebhooks } = await import('./index.js');
+    const { loadSecretKey } = await import('../../config.js');
+    // A second instance of the worker on the same database, as another server process would have.
+    const other = createWebhooks({ db: t.db, clock, platform: t.platform, secretKey: loadSecretKey(t.config.dataDir), baseUrl: t.config.baseUrl, allowPrivateUrls: true, logger: { info: () => undefined, warn: () => undefined } });
+    other.settings.batchSize = 7;
+    t.apps.webhooks.settings.batchSize = 5;
+    try {
+      rx.on('/pair', (res) => res.writeHead(200).end());
+      const sub = await subscribe('/pair');
+      const ids = new Set<string>();
+      for (let i = 0; i < 40; i++) ids.add(await ping(sub.id));
+      await Promise.all([t.apps.webhooks.worker.drain(), other.worker.drain(), t.apps.webhooks.worker.drain()]);
+      const received = rx.at('/pair').map((r) => String(r.headers['webhook-id']));
+      expect(received.length).toBe(40);
+      expect(new Set(received)).toEqual(ids);
+      verify(sub.secret, rx.at('/pair')[0]!);
+    } finally {
+      t.apps.webhooks.settings.batchSize = 256;
+      await other.stop();
+    }
+  });
+
+  it('keeps going when a subscription is deleted while its messages are in flight', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    rx.on('/held', (res) => void held.then(() => res.writeHead(200).end()));
+    rx.on('/fine', (res) => res.writeHead(200).end());
+    const doomed = await subscribe('/held');
+    const fine = await subscribe('/fine');
+    await ping(doomed.id);
+    const kept = await ping(fine.id);
+    const run = t.apps.webhooks.worker.runOnce();
+    while (rx.at('/held').length === 0) await new Promise((r) => setTimeout(r, 10));
+    expect((await api('DELETE', `/webhooks/${doomed.id}`)).statusCode).toBe(204);
+    release();
+    await run;
+    expect(await delivery(fine.id, kept)).toMatchObject({ status: 'delivered', attempts: 1 });
   });
 });

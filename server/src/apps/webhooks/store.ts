@@ -124,7 +124,15 @@ export function createWebhookStore(dialect: Dialect) {
     subscriptionsByIds: (db: Kysely<Database>, ids: string[]) => (ids.length ? db.selectFrom('webhookSubscriptions').selectAll().where('id', 'in', ids).execute() : Promise.resolve([])),
 
     /** One transaction's worth of results: the attempts, the messages' new states. */
-    async writeResults(db: Kysely<Database>, attempts: AttemptRow[], updates: MessageUpdate[], now: string) {
+    async writeResults(db: Kysely<Database>, allAttempts: AttemptRow[], allUpdates: MessageUpdate[], now: string) {
+      // A subscription deleted while its messages were in flight took them along: skip those.
+      const ids = allUpdates.map((u) => u.id);
+      const existing = new Set<string>();
+      for (const part of chunks(ids, 500)) {
+        for (const r of await db.selectFrom('webhookMessages').select('id').where('id', 'in', part).execute()) existing.add(r.id);
+      }
+      const attempts = allAttempts.filter((a) => existing.has(a.messageId));
+      const updates = allUpdates.filter((u) => existing.has(u.id));
       for (const part of chunks(attempts, 100)) await db.insertInto('webhookAttempts').values(part).execute();
       // One statement per chunk rather than one per message: a CTE of the new values joined in an UPDATE … FROM
       // (PostgreSQL, and SQLite ≥ 3.33).
