@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { createTestApp, type TestApp } from '../../server/src/testing/harness.js';
-import { startReceiver, type Receiver } from '../../server/src/apps/webhooks/receiver.test-helper.js';
+import { startReceiver, type Receiver } from '../../server/src/testing/webhook-receiver.js';
 import { accessibilityViolations, CHROMIUM } from './harness.js';
 
 // The shared harness refuses private URLs (as production does); this journey needs a receiver on 127.0.0.1.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '../../kernel/clock.js';
 import { asSession, createTestApp, register, type Session, type TestApp } from '../../testing/harness.js';
-import { startReceiver, verify, type Receiver } from './receiver.test-helper.js';
+import { startReceiver, verify, type Receiver } from '../../testing/webhook-receiver.js';
 
 // The clock the whole app reads: tests move it forward to reach each retry.
 let offset = 0;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asSession, createTestApp, register, type Session, type TestApp } from '../../testing/harness.js';
-import { startReceiver, verify, type Receiver } from './receiver.test-helper.js';
+import { startReceiver, verify, type Receiver } from '../../testing/webhook-receiver.js';
 
 let t: TestApp;
 let rx: Receiver;
