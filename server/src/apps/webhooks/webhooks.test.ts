@@ -79,6 +79,14 @@ describe('webhook subscriptions', () => {
     expect(res.json().items.every((e: { description: string }) => e.description.length > 10)).toBe(true);
   });
 
+  it('documents every route in the OpenAPI document', async () => {
+    const doc = (await api('GET', '/openapi.json')).json() as { paths: Record<string, Record<string, { tags?: string[] }>> };
+    for (const path of ['/api/v1/webhooks', '/api/v1/webhooks/{id}', '/api/v1/webhooks/{id}/rotate-secret', '/api/v1/webhooks/{id}/test', '/api/v1/webhooks/event-types', '/api/v1/webhooks/{id}/deliveries', '/api/v1/webhooks/{id}/deliveries/{msgId}', '/api/v1/webhooks/{id}/deliveries/{msgId}/replay']) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
+    expect(doc.paths['/api/v1/webhooks']!.post!.tags).toEqual(['Webhooks']);
+  });
+
   it('delivers a real event, signed per Standard Webhooks and verified by the standardwebhooks library', async () => {
     const sub = await subscribe(alice, { url: rx.url('/ok'), events: ['dataset.published', 'dataset.updated'] });
     const before = rx.at('/ok').length;
