@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asSession, createTestApp, register, type Session, type TestApp } from '../../testing/harness.js';
+import { multipartBody } from '../../testing/multipart.js';
 import { startReceiver, verify, type Receiver } from '../../testing/webhook-receiver.js';
 
 let t: TestApp;
@@ -121,6 +122,28 @@ describe('webhook subscriptions', () => {
     expect(t.logs()).not.toContain(sub.secret);
     expect(t.logs()).not.toContain(sub.secret.slice(6));
     await api('DELETE', `/webhooks/${sub.id}`, alice);
+  });
+
+  it('follows the contribution loop: resource.created, resource.updated, contribution.submitted, contribution.accepted, rows.changed', async () => {
+    const slug = await dataset(alice, org);
+    const sub = await subscribe(bob, { url: rx.url('/loop'), events: ['resource.created', 'resource.updated', 'contribution.submitted', 'contribution.accepted', 'rows.changed'], filters: { datasets: [slug] } });
+    rx.on('/loop', (res) => res.writeHead(200).end());
+    const body = multipartBody({ fileName: 'c.csv', content: 'code,nom\n1,Alpha\n2,Beta\n', contentType: 'text/csv' }, { title: 'c.csv' });
+    const upload = await t.app.inject({ method: 'POST', url: `/api/v1/datasets/${slug}/resources`, headers: { ...asSession(alice), ...body.headers }, payload: body.payload });
+    expect(upload.statusCode, upload.body).toBe(201);
+    const rid = upload.json().resource.id as string;
+    await t.data.runner.drain();
+    const proposal = await api('POST', `/datasets/${slug}/resources/${rid}/contributions`, bob, { changes: [{ op: 'update', rowId: 1, values: { nom: 'Alfa' } }], comment: 'Spelling' });
+    expect(proposal.statusCode, proposal.body).toBe(201);
+    expect((await api('POST', `/contributions/${proposal.json().id}/accept`, alice, {})).statusCode).toBe(200);
+    await flush();
+    const got = rx.at('/loop').map((r) => verify(sub.secret, r));
+    expect(got.map((p) => p.type).sort()).toEqual(['contribution.accepted', 'contribution.submitted', 'resource.created', 'resource.updated', 'rows.changed']);
+    const rows = got.find((p) => p.type === 'rows.changed')!;
+    expect(rows.data).toMatchObject({ dataset: slug, resourceId: rid, rowIds: [1], contributionId: proposal.json().id, actor: { handle: alice.handle } });
+    expect((rows.data.links as Record<string, string>).rowsApi).toMatch(new RegExp(`/api/v1/datasets/${slug}/resources/${rid}/rows$`));
+    expect(got.find((p) => p.type === 'resource.updated')!.data).toMatchObject({ sourceType: 'resource.imported', rows: 2 });
+    await api('DELETE', `/webhooks/${sub.id}`, bob);
   });
 
   it('applies dataset and organization filters', async () => {
