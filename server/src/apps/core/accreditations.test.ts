@@ -50,6 +50,11 @@ describe('accreditations', () => {
     expect((await api('POST', `/apps/${appId}/keys`, dev, { name: 'w', scopes: ['data:write'] })).json().code).toBe('accreditation_required');
     expect((await t.apps.clientRegistry.findByClientId(clientId))?.allowedScopes).not.toContain('data:write');
 
+    // The organization's owners are told by mail, with the link to the review page.
+    const told = await t.db.kysely.selectFrom('mailOutbox').selectAll().where('to', '=', reviewer.email).where('subject', 'like', '%accreditation request%').execute();
+    expect(told.map((m) => m.subject)).toEqual(['New accreditation request from Timetables to Transit Authority']);
+    expect(told[0]!.text).toContain(`/organizations/${slug}/accreditations`);
+
     const queue = await api('GET', `/organizations/${slug}/accreditations?status=submitted`, reviewer);
     expect(queue.statusCode).toBe(200);
     expect(queue.json().items.map((a: { id: string }) => a.id)).toContain(acc.id);

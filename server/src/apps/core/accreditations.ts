@@ -122,6 +122,18 @@ export function createAccreditationService(deps: {
     return { acc, manager, reviewer };
   }
 
+  /** Tells the organization's owners and admins (but the applicant) that a request waits for them. */
+  async function mailReviewers(trx: Kysely<Database>, actor: UserActor, org: { id: string; slug: string; name: string }, appName: string, resubmitted: boolean) {
+    for (const reviewer of await store.reviewersOf(trx, org.id)) {
+      if (reviewer.id === actor.userId) continue;
+      await mail.enqueue(trx, {
+        to: reviewer.email,
+        subject: `${resubmitted ? 'Updated' : 'New'} accreditation request from ${appName} to ${org.name}`,
+        text: `Hello @${reviewer.handle},\n\n@${actor.handle} ${resubmitted ? 'updated' : 'submitted'} a request for ${appName} to use sensitive scopes on behalf of ${org.name}.\n\nReview it (you are an owner or admin of ${org.name}):\n${deps.baseUrl}/organizations/${org.slug}/accreditations\n\n— Multitude`,
+      });
+    }
+  }
+
   return {
     async create(actor: UserActor, appId: string, input: CreateAccreditationBody): Promise<AccreditationView> {
       const app = await apps.manageable(actor, appId);
@@ -137,6 +149,7 @@ export function createAccreditationService(deps: {
           requestedBy: actor.userId, reviewedBy: null, createdAt: at, updatedAt: at, reviewedAt: null,
         });
         await events.record(trx, { type: 'accreditation.submitted', actorId: actor.userId, subjectId: id, organizationId: org.id, visibility: 'organization', payload: { appId: app.id, scopes: input.scopes } });
+        await mailReviewers(trx, actor, org, app.name, false);
       });
       events.notify();
       return toView((await store.findAccreditation(db, id))!);
@@ -178,6 +191,7 @@ export function createAccreditationService(deps: {
           updatedAt: now(),
         });
         await events.record(trx, { type: 'accreditation.resubmitted', actorId: actor.userId, subjectId: id, organizationId: acc.organizationId, visibility: 'organization', payload: { appId: acc.appId } });
+        await mailReviewers(trx, actor, { id: acc.organizationId, slug: acc.organizationSlug, name: acc.organizationName }, acc.appName, true);
       });
       events.notify();
       return toView((await store.findAccreditation(db, id))!);

@@ -219,6 +219,18 @@ export function createAppsCoreStore() {
         .execute();
     },
 
+    /** Who reviews an organization's requests (its owners and admins), to tell them of a new one. */
+    async reviewersOf(db: Db, organizationId: string) {
+      return db
+        .selectFrom('memberships')
+        .innerJoin('users', 'users.id', 'memberships.userId')
+        .select(['users.id', 'users.email', 'users.handle'])
+        .where('memberships.organizationId', '=', organizationId)
+        .where('memberships.role', 'in', ['owner', 'admin'])
+        .orderBy('users.id')
+        .execute();
+    },
+
     // ---- sensitive calls ----
     async insertSensitiveCall(db: Db, row: SensitiveCallsTable) {
       await db.insertInto('sensitiveCalls').values(row).execute();

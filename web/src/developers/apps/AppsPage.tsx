@@ -1,6 +1,6 @@
 import { Link, useNavigate } from 'react-router-dom';
 import { useApiGet } from '../../api/hooks';
-import type { CreatedDevApp, DevApp, ListPage } from '../../api/types';
+import { itemsOf, type CreatedDevApp, type DevApp, type ListPage, type MyOrganization, type Page } from '../../api/types';
 import { useT } from '../../i18n/I18nProvider';
 import { RequireUser } from '../../session/RequireUser';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
@@ -10,6 +10,27 @@ import { AppForm } from './AppForm';
 /** What the app page receives right after registration: the secret, shown this once. */
 export interface RegisteredState {
   clientSecret?: string;
+}
+
+/** Links to the review queues of the organizations the user owns or administers. */
+function ReviewQueues() {
+  const t = useT();
+  const orgs = useApiGet<Page<MyOrganization>>('/me/organizations');
+  const managed = itemsOf(orgs.data).filter((o) => o.role === 'owner' || o.role === 'admin');
+  if (managed.length === 0) return null;
+  return (
+    <section aria-labelledby="review-queues-heading" className="panel">
+      <h2 id="review-queues-heading">{t('dev.apps.reviewHeading')}</h2>
+      <p className="muted">{t('dev.apps.reviewIntro')}</p>
+      <ul className="link-list">
+        {managed.map((o) => (
+          <li key={o.slug}>
+            <Link to={`/organizations/${encodeURIComponent(o.slug)}/accreditations`}>{t('dev.apps.reviewLink', { name: o.name })}</Link>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
 }
 
 function AppList() {
@@ -52,6 +73,7 @@ function AppList() {
         )}
       </section>
       <AppForm onSaved={onRegistered} />
+      <ReviewQueues />
     </div>
   );
 }
