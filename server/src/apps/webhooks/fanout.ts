@@ -55,7 +55,10 @@ export function createFanout(deps: { store: WebhookStore; clock: Clock; baseUrl:
     const candidates = await store.activeSubscriptionsFor(trx, type);
     if (candidates.length === 0) return [];
     const slug = datasetSlugOf(event);
+    const occurred = new Date(event.occurredAt).getTime();
     const matching = candidates.filter((s) => {
+      // Only what happens after subscribing, even when the dispatcher runs behind.
+      if (new Date(s.createdAt).getTime() > occurred) return false;
       if (!readJson<string[]>(s.events).includes(type)) return false;
       const filters = readJson<WebhookFilters>(s.filters);
       if (filters.datasets && (!slug || !filters.datasets.includes(slug))) return false;

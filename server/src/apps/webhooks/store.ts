@@ -56,7 +56,7 @@ export function createWebhookStore(dialect: Dialect) {
     activeSubscriptionsFor(db: Kysely<Database>, type: string) {
       return db
         .selectFrom('webhookSubscriptions')
-        .select(['id', 'ownerId', 'events', 'filters', 'filterOrganizationId'])
+        .select(['id', 'ownerId', 'events', 'filters', 'filterOrganizationId', 'createdAt'])
         .where('status', '=', 'active')
         .where(sql<string>`cast(events as text)`, 'like', `%"${type}"%`)
         .execute();

@@ -148,6 +148,8 @@ describe('webhook subscriptions', () => {
 
   it('applies dataset and organization filters', async () => {
     const wanted = await dataset(alice, org);
+    // Published before the subscription, fanned out after it (the dispatcher runs behind): not delivered.
+    await dataset(bob, otherOrg);
     const byDataset = await subscribe(alice, { url: rx.url('/by-dataset'), events: ['dataset.updated'], filters: { datasets: [wanted] } });
     const byOrg = await subscribe(bob, { url: rx.url('/by-org'), events: ['dataset.published'], filters: { organization: otherOrg } });
     rx.on('/by-dataset', (res) => res.writeHead(200).end());
