@@ -38,13 +38,14 @@ describe('apps (OAuth clients)', () => {
   });
 
   it('refuses invalid redirect URIs with 400 and the offending field', async () => {
-    for (const uri of ['http://example.org/cb', 'https://example.org/cb#frag', '/relative/cb', 'ftp://example.org/cb', 'javascript:alert(1)', 'https://user:pw@example.org/cb', 'not a uri']) {
+    for (const uri of ['http://example.org/cb', 'https://example.org/cb#frag', '/relative/cb', 'ftp://example.org/cb', 'javascript:alert(1)', 'https://user:pw@example.org/cb', 'not a uri', 'https:example.org/cb', 'com.example.app:/cb']) {
       const res = await newApp({ redirectUris: ['https://ok.example/cb', uri] });
       expect(res.statusCode, uri).toBe(400);
       expect(res.headers['content-type']).toContain('application/problem+json');
       expect(res.json().errors[0].field).toBe('redirectUris.1');
     }
     expect((await newApp({ name: '' })).statusCode).toBe(400);
+    expect((await newApp({ name: '   ' })).json().errors[0].field).toBe('name');
     expect((await newApp({ unknown: 1 })).statusCode).toBe(400);
   });
 

@@ -33,6 +33,7 @@ export interface AppsCoreDeps {
 export function redirectUriProblem(uri: string): string | undefined {
   if (uri.includes('#')) return 'must not contain a fragment (#)';
   if (/\s/.test(uri)) return 'must not contain spaces';
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) return 'must be an absolute URI (https://…)';
   let url: URL;
   try {
     url = new URL(uri);
@@ -96,6 +97,7 @@ export function createAppService(deps: AppsCoreDeps) {
     manageable,
 
     async create(actor: UserActor, input: CreateAppBody): Promise<AppView & { clientSecret: string }> {
+      if (!input.name.trim()) throw invalid('name', 'The name cannot be blank');
       checkRedirectUris(input.redirectUris);
       let organizationId: string | null = null;
       if (input.organization) {
@@ -145,6 +147,7 @@ export function createAppService(deps: AppsCoreDeps) {
 
     async update(actor: UserActor, id: string, input: UpdateAppBody): Promise<AppView> {
       const app = await manageable(actor, id);
+      if (input.name !== undefined && !input.name.trim()) throw invalid('name', 'The name cannot be blank');
       if (input.redirectUris) checkRedirectUris(input.redirectUris);
       await db.transaction().execute(async (trx) => {
         await store.updateApp(trx, id, {
