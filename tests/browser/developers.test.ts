@@ -71,6 +71,16 @@ describe('a developer, in the browser', () => {
     const keys = await (await fetch(`${h.baseUrl}/api/v1/apps/${appId}/keys`, { headers: { authorization: `Bearer ${key}` } })).json();
     expect(keys.code).toBe('insufficient_scope');
 
+    // An organization owner finds the review queue of its accreditation requests from the apps page.
+    const csrf = (await context.cookies()).find((c) => c.name === 'mt_csrf')!.value;
+    const org = await page.request.post('/api/v1/organizations', { headers: { 'x-csrf-token': csrf }, data: { name: `Transit ${process.pid}` } });
+    expect(org.status()).toBe(201);
+    await page.goto('/developers/apps');
+    await page.getByRole('link', { name: `Requests to Transit ${process.pid}` }).click();
+    await page.getByRole('heading', { level: 1, name: 'Accreditation requests' }).waitFor();
+    await page.getByText('No request is waiting for review.').waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+
     // The public registry, empty but helpful.
     await page.goto('/accreditations');
     await page.getByText('No accreditation has been approved yet.').waitFor();
