@@ -248,6 +248,12 @@ describe('OAuth 2.1 authorization server', () => {
     expect(other.consent).toBeUndefined();
     const tokens = await oidc.authorizationCodeGrant(config, other.callback, { pkceCodeVerifier: other.verifier, expectedState: other.state });
     expect((await me(tokens.access_token)).status).toBe(200);
+    // The app may insist on the screen (prompt=consent), which also keeps offline_access.
+    const insisted = await start(config, 'profile:read offline_access', { prompt: 'consent' });
+    const { url: consentUrl } = await follow(browser, insisted.url.href);
+    expect(new URL(consentUrl).pathname).toMatch(/^\/oauth\/consent\//);
+    const screen = await browser.api('GET', `/oauth/interactions/${uidOf(consentUrl)}`);
+    expect(await screen.json()).toMatchObject({ consentRequired: true, scopes: [{ id: 'offline_access', alreadyGranted: false }, { id: 'profile:read', alreadyGranted: true }] });
     // Asking for more asks again, for the new scope.
     const more = await authorize(browser, config, 'profile:read data:read');
     expect(more.consent).toMatchObject({ consentRequired: true, scopes: [{ id: 'profile:read', alreadyGranted: true }, { id: 'data:read', alreadyGranted: false }] });

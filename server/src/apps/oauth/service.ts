@@ -68,7 +68,9 @@ export function createOAuthService(deps: OAuthServiceDeps) {
     // refused with invalid_scope): a grant holds them both as OpenID scopes and as the API's scopes.
     const granted = (s: string) => grantedOidc.has(s) && (s in OIDC_SCOPES || grantedResource.has(s));
     const all = [...oidcScopes, ...resourceScopes];
-    return { client, grant, resourceScopes, oidcScopes, all, missing: all.filter((s) => !granted(s)), granted };
+    // prompt=consent (or login) asks for the screen even when everything was allowed before.
+    const prompted = words(interaction.params.prompt).some((p) => p === 'consent' || p === 'login');
+    return { client, grant, resourceScopes, oidcScopes, all, missing: all.filter((s) => !granted(s)), granted, prompted };
   }
 
   async function finish(interaction: OidcInteraction, result: Record<string, unknown>, userId?: string): Promise<string> {
@@ -111,12 +113,12 @@ export function createOAuthService(deps: OAuthServiceDeps) {
     /** The consent screen's content. */
     async interaction(actor: UserActor, uid: string): Promise<InteractionView> {
       const interaction = await findInteraction(uid);
-      const { client, all, missing, granted } = await requestOf(actor.userId, interaction);
+      const { client, all, missing, granted, prompted } = await requestOf(actor.userId, interaction);
       return {
         uid,
         app: await appSummary(client),
         scopes: all.map((s) => ({ ...describe(s), alreadyGranted: granted(s) })),
-        consentRequired: missing.length > 0,
+        consentRequired: missing.length > 0 || prompted,
       };
     },
 
@@ -134,8 +136,8 @@ export function createOAuthService(deps: OAuthServiceDeps) {
      * interaction is finished at once (only the provider's own session was missing) and the browser goes on.
      */
     async finishIfNothingToAsk(actor: UserActor, interaction: OidcInteraction): Promise<string | undefined> {
-      const { missing } = await requestOf(actor.userId, interaction);
-      if (missing.length) return undefined;
+      const { missing, prompted } = await requestOf(actor.userId, interaction);
+      if (missing.length || prompted) return undefined;
       return allow(actor, interaction);
     },
 
