@@ -51,7 +51,10 @@ function configFrom(values: Record<string, unknown>) {
 
 async function seedDemo(multitude: Awaited<ReturnType<typeof buildApp>>, options: { force?: boolean } = {}) {
   const demo = await multitude.platform.seedDemo(options);
-  if (demo) await multitude.data.seedDemo(demo.actor, demo.organization);
+  if (demo) {
+    await multitude.data.seedDemo(demo.actor, demo.organization);
+    await multitude.apps.seedDemoReuses(demo.actor, demo.organization);
+  }
   return demo;
 }
 
@@ -59,7 +62,7 @@ function printDemo(demo: { email: string; password: string; organization: string
   if (!demo) return;
   // Printed to the terminal, not to the structured log: the log never holds passwords.
   process.stdout.write(
-    `\n  Demo content created: an organization, a user and the French communes, departments and regions (imported in the background).\n  Sign in at ${baseUrl}/signin with\n    email:    ${demo.email}\n    password: ${demo.password}\n  Demo organization: ${baseUrl}/organizations/${demo.organization}\n\n`,
+    `\n  Demo content created: an organization, a user and the French communes, departments and regions (imported in the background), and reuses built on them.\n  Sign in at ${baseUrl}/signin with\n    email:    ${demo.email}\n    password: ${demo.password}\n  Demo organization: ${baseUrl}/organizations/${demo.organization}\n\n`,
   );
 }
 
