@@ -102,6 +102,13 @@ export async function webhookFanout(options: WebhookFanoutOptions = {}): Promise
   try {
     const { app } = multitude;
     const settings = multitude.apps.webhooks.settings;
+    if (process.env.BENCH_WEBHOOK_BATCH) settings.batchSize = Number(process.env.BENCH_WEBHOOK_BATCH);
+    if (process.env.BENCH_WEBHOOK_LANES) {
+      settings.lanes = Number(process.env.BENCH_WEBHOOK_LANES);
+      await multitude.apps.webhooks.worker.stop();
+      multitude.apps.webhooks.worker.start();
+    }
+    if (process.env.BENCH_WEBHOOK_CONCURRENCY) settings.concurrency = Number(process.env.BENCH_WEBHOOK_CONCURRENCY);
     const user = { email: 'bench@example.org', password: 'correct horse battery', handle: 'bench-webhooks', name: 'Bench' };
     const reg = await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: user });
     const cookies = reg.cookies as Array<{ name: string; value: string }>;

@@ -145,17 +145,19 @@ export function createWebhookStore(dialect: Dialect) {
           from v where webhook_messages.id = v.id`.execute(db);
       }
     },
-    async recordOutcome(db: Kysely<Database>, id: string, outcome: { successAt?: string; failures: number; failureAt?: string }) {
-      await db
-        .updateTable('webhookSubscriptions')
-        .set((eb) => ({
-          ...(outcome.successAt ? { lastSuccessAt: outcome.successAt } : {}),
-          ...(outcome.failureAt ? { lastFailureAt: outcome.failureAt } : {}),
-          // A success in the batch resets the streak to the failures that came after it (counted by the caller).
-          consecutiveFailures: outcome.successAt ? outcome.failures : eb('consecutiveFailures', '+', outcome.failures),
-        }))
-        .where('id', '=', id)
-        .execute();
+    /**
+     * Subscription health after a batch, in a few statements: those that received something are reset,
+     * those that only failed have their streak grown (grouped by how many failed in the batch).
+     */
+    async recordOutcomes(db: Kysely<Database>, succeeded: string[], failedBy: Map<number, string[]>, at: string) {
+      for (const part of chunks(succeeded, 500)) {
+        await db.updateTable('webhookSubscriptions').set({ lastSuccessAt: at, consecutiveFailures: 0 }).where('id', 'in', part).execute();
+      }
+      for (const [count, ids] of failedBy) {
+        for (const part of chunks(ids, 500)) {
+          await db.updateTable('webhookSubscriptions').set((eb) => ({ lastFailureAt: at, consecutiveFailures: eb('consecutiveFailures', '+', count) })).where('id', 'in', part).execute();
+        }
+      }
     },
   };
 }

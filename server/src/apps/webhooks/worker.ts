@@ -132,10 +132,17 @@ export function createDeliveryWorker(deps: WorkerDeps) {
     ...(deps.allowPrivateUrls ? {} : { connect: { lookup: guardedLookup as never } }),
   });
 
+  // Decrypted signers, kept between batches (bounded): keyed by the sealed secrets, so a rotation misses the cache.
+  const signerCache = new Map<string, Webhook[]>();
   function signersOf(subscription: SubscriptionRow, now: Date): Webhook[] {
-    const signers = [new Webhook(deps.box.open(subscription.secretEnc))];
-    if (subscription.previousSecretEnc && subscription.previousExpiresAt && new Date(subscription.previousExpiresAt) > now) {
-      signers.push(new Webhook(deps.box.open(subscription.previousSecretEnc)));
+    const overlap = !!subscription.previousSecretEnc && !!subscription.previousExpiresAt && new Date(subscription.previousExpiresAt) > now;
+    const key = `${subscription.id} ${subscription.secretEnc} ${overlap ? subscription.previousSecretEnc : ''}`;
+    let signers = signerCache.get(key);
+    if (!signers) {
+      signers = [new Webhook(deps.box.open(subscription.secretEnc))];
+      if (overlap) signers.push(new Webhook(deps.box.open(subscription.previousSecretEnc!)));
+      if (signerCache.size >= 10_000) signerCache.clear();
+      signerCache.set(key, signers);
     }
     return signers;
   }
@@ -206,7 +213,7 @@ export function createDeliveryWorker(deps: WorkerDeps) {
     const now = clock.now().toISOString();
     const attempts: AttemptRow[] = [];
     const updates: MessageUpdate[] = [];
-    const health = new Map<string, { successAt?: string; failures: number; failureAt?: string }>();
+    const health = new Map<string, { successAt?: string; failures: number }>();
     const disables = new Map<string, string>();
     for (const o of outcomes) {
       const tries = o.message.tries + 1;
@@ -220,13 +227,8 @@ export function createDeliveryWorker(deps: WorkerDeps) {
       attempts.push({ id: newId('att'), messageId: o.message.id, subscriptionId: o.subscription.id, number, url: o.url, at, statusCode: o.statusCode, durationMs: o.durationMs, error: o.error, response: o.response, nextAttemptAt });
       updates.push({ id: o.message.id, status: ok ? 'delivered' : nextAttemptAt ? 'pending' : 'failed', tries, attempts: number, nextAttemptAt, lastStatusCode: o.statusCode, lastError: error, deliveredAt: ok ? at : null });
       const h = health.get(o.subscription.id) ?? { failures: 0 };
-      if (ok) {
-        h.successAt = h.successAt && h.successAt > at ? h.successAt : at;
-        h.failures = 0;
-      } else {
-        if (!h.successAt) h.failures++;
-        h.failureAt = at;
-      }
+      if (ok) h.successAt = h.successAt && h.successAt > at ? h.successAt : at;
+      else h.failures++;
       health.set(o.subscription.id, h);
       if (gone) disables.set(o.subscription.id, 'The endpoint answered 410 Gone');
       else if (exhausted) {
@@ -239,7 +241,13 @@ export function createDeliveryWorker(deps: WorkerDeps) {
     const disabled: Array<{ subscription: SubscriptionRow; reason: string }> = [];
     await db.transaction().execute(async (trx) => {
       await store.writeResults(trx, attempts, updates, now);
-      for (const [id, h] of health) await store.recordOutcome(trx, id, h);
+      const succeeded: string[] = [];
+      const failedBy = new Map<number, string[]>();
+      for (const [id, h] of health) {
+        if (h.successAt) succeeded.push(id);
+        else failedBy.set(h.failures, [...(failedBy.get(h.failures) ?? []), id]);
+      }
+      await store.recordOutcomes(trx, succeeded, failedBy, now);
       for (const [id, reason] of disables) {
         if (!(await store.disable(trx, id, reason, now))) continue;
         const subscription = outcomes.find((o) => o.subscription.id === id)!.subscription;
