@@ -1,5 +1,5 @@
 // npm run bench:platform — what API keys, rate limits and usage capture cost per request.
-// The same endpoint (GET /api/v1/datasets/{slug}: one dataset, a few indexed reads) anonymous and with an
+// The same endpoint (a data query: the first 20 rows of a 1,000-row resource, the call apps make most) anonymous and with an
 // app's API key, whose plan sets limits high enough never to trigger; on a server in its own process
 // (SQLite), with the limits counted in memory, then on a second server with REDIS_URL (the Lua script).
 // autocannon, 32 connections, 10 s each after a 2 s warm-up (BENCH_CONNECTIONS, BENCH_DURATION);
@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 
-const PATH = '/api/v1/datasets/bench-0';
+const ROWS_QUERY = '/rows?_limit=20';
 // High enough never to trigger at any rate this machine reaches, low enough to be real limits.
 const HIGH_LIMITS = JSON.stringify({ free: { burst: { limit: 10_000_000, windowSeconds: 1 }, daily: 2_000_000_000 } });
 
-interface Fixture { base: string; key: string; unlimitedKey: string; token: string }
+interface Fixture { base: string; path: string; key: string; unlimitedKey: string; token: string }
 
 if (process.argv.includes('--serve')) await serve();
 else if (process.argv.includes('--hooks')) console.log(JSON.stringify(await microbench(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')));
@@ -42,20 +42,43 @@ async function serve() {
     if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
     return res.json() as Promise<Record<string, string>>;
   };
-  for (let i = 0; i < 20; i++) await post('/api/v1/datasets', { title: `Bench dataset ${i}`, slug: `bench-${i}`, license: 'CC0-1.0', status: 'published' });
+  const path = await createResource(base, headers);
   const app = await post('/api/v1/apps', { name: 'Bench app', description: 'bench:platform', redirectUris: [] });
   const key = (await post(`/api/v1/apps/${app.id}/keys`, { name: 'bench', scopes: ['data:read'] })).key!;
   const other = await post('/api/v1/apps', { name: 'Bench app (unlimited plan)', description: 'bench:platform', redirectUris: [] });
   await multitude.db.kysely.updateTable('apps').set({ plan: 'unlimited' }).where('id', '=', other.id!).execute();
   const unlimitedKey = (await post(`/api/v1/apps/${other.id}/keys`, { name: 'bench', scopes: ['data:read'] })).key!;
   const token = (await post('/api/v1/me/tokens', { name: 'bench', scopes: ['data:read'] })).token!;
-  process.stdout.write(JSON.stringify({ base, key, unlimitedKey, token } satisfies Fixture) + '\n');
+  process.stdout.write(JSON.stringify({ base, path, key, unlimitedKey, token } satisfies Fixture) + '\n');
   process.once('SIGTERM', () => {
     void multitude.close().then(() => {
       rmSync(dataDir, { recursive: true, force: true });
       process.exit(0);
     });
   });
+}
+
+/** A published dataset with a 1,000-row CSV resource, imported; returns the rows query's path. */
+async function createResource(base: string, headers: Record<string, string>): Promise<string> {
+  const json = { ...headers, 'content-type': 'application/json' };
+  const created = await fetch(`${base}/api/v1/datasets`, { method: 'POST', headers: json, body: JSON.stringify({ title: 'Bench', slug: 'bench', license: 'CC0-1.0', status: 'published' }) });
+  if (!created.ok) throw new Error(`dataset: ${created.status} ${await created.text()}`);
+  let csv = 'id,code,region,population\n';
+  for (let i = 1; i <= 1000; i++) csv += `${i},C${String(i * 7919 % 100_000).padStart(5, '0')},R${i % 13},${(i * 104_729) % 200_000}\n`;
+  const form = new FormData();
+  form.append('title', 'Bench rows');
+  form.append('file', new Blob([csv], { type: 'text/csv' }), 'bench.csv');
+  const { 'content-type': _json, ...multipart } = json;
+  const upload = await fetch(`${base}/api/v1/datasets/bench/resources`, { method: 'POST', headers: multipart, body: form });
+  if (!upload.ok) throw new Error(`upload: ${upload.status} ${await upload.text()}`);
+  const { resource, job } = (await upload.json()) as { resource: { id: string }; job: { id: string } };
+  for (;;) {
+    const state = (await (await fetch(`${base}/api/v1/jobs/${job.id}`, { headers: multipart })).json()) as { status: string; error: string | null };
+    if (state.status === 'succeeded') break;
+    if (state.status === 'failed') throw new Error(`import failed: ${state.error}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return `/api/v1/datasets/bench/resources/${resource.id}${ROWS_QUERY}`;
 }
 
 async function startServer(env: Record<string, string | undefined>): Promise<{ fixture: Fixture; process: ChildProcess }> {
@@ -86,40 +109,41 @@ async function main() {
 
   interface Entry { title: string; requestsPerSecond: number; latencyMs: { p50: number; p99: number; mean: number }; requests: number; non2xx: number; errors: number; rateLimitHeaders: boolean }
   const best = new Map<string, Entry>();
-  async function measure(title: string, base: string, headers: Record<string, string>) {
-    const probe = await fetch(base + PATH, { headers });
+  async function measure(title: string, fixture: Fixture, headers: Record<string, string>) {
+    const url = fixture.base + fixture.path;
+    const probe = await fetch(url, { headers });
     if (!probe.ok) throw new Error(`${title}: ${probe.status} ${await probe.text()}`);
     const rateLimitHeaders = probe.headers.has('ratelimit');
-    await run(base + PATH, headers, 2); // warm-up
-    const r = await run(base + PATH, headers, duration);
+    await run(url, headers, 2); // warm-up
+    const r = await run(url, headers, duration);
     const entry: Entry = { title, requestsPerSecond: r.requests.average, latencyMs: { p50: r.latency.p50, p99: r.latency.p99, mean: r.latency.average }, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors, rateLimitHeaders };
     console.log(JSON.stringify(entry));
     const previous = best.get(title);
     if (!previous || entry.requestsPerSecond > previous.requestsPerSecond) best.set(title, entry);
   }
 
-  const ANON = `GET ${PATH} anonymous`;
-  const KEY = `GET ${PATH} with an API key, rate limits (in memory) and usage capture`;
-  const KEY_NO_LIMITS = `GET ${PATH} with an API key on the unlimited plan (key auth and usage capture, no limits)`;
-  const TOKEN = `GET ${PATH} with a personal access token (no limits)`;
-  const KEY_REDIS = `GET ${PATH} with an API key, rate limits in Redis and usage capture`;
-  const ANON_REDIS = `GET ${PATH} anonymous (server with REDIS_URL)`;
+  const ANON = 'rows query anonymous';
+  const KEY = 'rows query with an API key, rate limits (in memory) and usage capture';
+  const KEY_NO_LIMITS = 'rows query with an API key on the unlimited plan (key auth and usage capture, no limits)';
+  const TOKEN = 'rows query with a personal access token (no limits)';
+  const KEY_REDIS = 'rows query with an API key, rate limits in Redis and usage capture';
+  const ANON_REDIS = 'rows query anonymous (server with REDIS_URL)';
 
   const memory = await startServer({ REDIS_URL: '' });
   const m = memory.fixture;
   for (let i = 0; i < rounds; i++) {
-    await measure(ANON, m.base, {});
-    await measure(KEY, m.base, { authorization: `Bearer ${m.key}` });
-    await measure(KEY_NO_LIMITS, m.base, { authorization: `Bearer ${m.unlimitedKey}` });
-    await measure(TOKEN, m.base, { authorization: `Bearer ${m.token}` });
+    await measure(ANON, m, {});
+    await measure(KEY, m, { authorization: `Bearer ${m.key}` });
+    await measure(KEY_NO_LIMITS, m, { authorization: `Bearer ${m.unlimitedKey}` });
+    await measure(TOKEN, m, { authorization: `Bearer ${m.token}` });
   }
   await stopServer(memory.process);
 
   const redis = await startServer({ REDIS_URL: redisUrl, MULTITUDE_RATE_LIMIT_PREFIX: `mt:bench:${process.pid}:` });
   const r = redis.fixture;
   for (let i = 0; i < rounds; i++) {
-    await measure(ANON_REDIS, r.base, {});
-    await measure(KEY_REDIS, r.base, { authorization: `Bearer ${r.key}` });
+    await measure(ANON_REDIS, r, {});
+    await measure(KEY_REDIS, r, { authorization: `Bearer ${r.key}` });
   }
   await stopServer(redis.process);
 
@@ -155,7 +179,7 @@ async function main() {
   mkdirSync('bench/results', { recursive: true });
   writeFileSync(
     'bench/results/platform.json',
-    JSON.stringify({ date: new Date().toISOString(), node: process.version, database: 'sqlite', endpoint: `GET ${PATH}`, connections, durationSeconds: duration, rounds, targets: { p50OverheadMs: 0.3, throughputLossPercent: 15 }, results: [...best.values()], overhead, hooks, webhooks }, null, 2) + '\n',
+    JSON.stringify({ date: new Date().toISOString(), node: process.version, database: 'sqlite', endpoint: `GET /api/v1/datasets/{slug}/resources/{id}${ROWS_QUERY}`, connections, durationSeconds: duration, rounds, targets: { p50OverheadMs: 0.3, throughputLossPercent: 15 }, results: [...best.values()], overhead, hooks, webhooks }, null, 2) + '\n',
   );
 }
 
@@ -202,13 +226,16 @@ async function microbench(redisUrl: string) {
   const { buildApp } = await import('../server/src/app.js');
   const { loadConfig } = await import('../server/src/config.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'multitude-bench-hooks-'));
-  const multitude = await buildApp({ config: loadConfig({ MULTITUDE_DATA_DIR: dataDir, MULTITUDE_DEMO: '0', LOG_LEVEL: 'warn', MULTITUDE_RATE_LIMITS: HIGH_LIMITS }) });
+  const multitude = await buildApp({ config: loadConfig({ MULTITUDE_DATA_DIR: dataDir, MULTITUDE_DEMO: '0', LOG_LEVEL: 'warn', MULTITUDE_RATE_LIMITS: HIGH_LIMITS }), startDispatcher: true });
+  await multitude.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = multitude.app.server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const inject = multitude.app.inject.bind(multitude.app);
   const reg = await inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email: 'hooks@example.org', password: 'bench password 123', handle: 'hooks', name: 'Hooks' } });
   const cookies = (reg.cookies as Array<{ name: string; value: string }>);
   const session = { cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; '), 'x-csrf-token': cookies.find((c) => c.name === 'mt_csrf')!.value };
   const post = async (url: string, payload: object) => (await inject({ method: 'POST', url, headers: session, payload })).json() as Record<string, string>;
-  await post('/api/v1/datasets', { title: 'Bench dataset', slug: 'bench-0', license: 'CC0-1.0', status: 'published' });
+  const path = await createResource(base, session);
   const limitedApp = await post('/api/v1/apps', { name: 'Hooks app', description: '', redirectUris: [] });
   const key = (await post(`/api/v1/apps/${limitedApp.id}/keys`, { name: 'k', scopes: ['data:read'] })).key!;
   const unlimitedApp = await post('/api/v1/apps', { name: 'Hooks app (unlimited)', description: '', redirectUris: [] });
@@ -216,10 +243,12 @@ async function microbench(redisUrl: string) {
   const unlimitedKey = (await post(`/api/v1/apps/${unlimitedApp.id}/keys`, { name: 'k', scopes: ['data:read'] })).key!;
   const variants: Record<string, Record<string, string>> = { anonymous: {}, keyWithLimits: { authorization: `Bearer ${key}` }, keyUnlimitedPlan: { authorization: `Bearer ${unlimitedKey}` } };
   const bestUs: Record<string, number> = {};
+  const entries = Object.entries(variants);
   for (let roundNo = 0; roundNo < 3; roundNo++) {
-    for (const [name, headers] of Object.entries(variants)) {
+    // Each round starts with another variant: no variant always follows the same one.
+    for (const [name, headers] of [...entries.slice(roundNo % entries.length), ...entries.slice(0, roundNo % entries.length)]) {
       const us = await timeIt(3_000, async () => {
-        const res = await inject({ method: 'GET', url: PATH, headers });
+        const res = await inject({ method: 'GET', url: path, headers });
         if (res.statusCode !== 200) throw new Error(`${name}: ${res.statusCode} ${res.body}`);
       });
       bestUs[name] = Math.min(bestUs[name] ?? Infinity, us);
