@@ -413,6 +413,17 @@ describe('OAuth: hostile requests', () => {
     expect((await me(tokens.access_token)).status).toBe(401);
   });
 
+  it('of two concurrent redemptions of one code, one gets tokens, the other invalid_grant, and the grant is revoked', async () => {
+    const { callback, verifier, state } = await authorize(browser, config, 'profile:read');
+    const results = await Promise.allSettled([0, 1].map(() => oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state })));
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r) => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(await oauthError(Promise.reject((lost[0] as PromiseRejectedResult).reason))).toBe('invalid_grant');
+    expect((await me((won[0] as PromiseFulfilledResult<oidc.TokenEndpointResponse>).value.access_token)).status).toBe(401);
+  });
+
   it('refuses a wrong client secret (and the secret is not the stored hash either)', async () => {
     const wrong = await clientOf(app, 'mts_not-the-secret');
     expect(await oauthError(oidc.clientCredentialsGrant(wrong, { scope: 'profile:read' }))).toBe('invalid_client');

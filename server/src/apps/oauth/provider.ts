@@ -195,12 +195,15 @@ export function createOAuthProvider(deps: ProviderDeps): OidcProvider {
       if (this.kind === 'Client') throw new Error('Clients are written by the apps core');
       return super.upsert(id, payload, expiresIn);
     }
+    /** Two concurrent redemptions of one code (or refresh token): one wins; the other is a replay, which revokes the grant. */
     override async consume(id: string): Promise<void> {
       try {
         await super.consume(id);
       } catch (error) {
-        if (error instanceof AlreadyConsumed) throw new InvalidGrant('grant request is invalid');
-        throw error;
+        if (!(error instanceof AlreadyConsumed)) throw error;
+        const replayed = await super.find(id);
+        if (typeof replayed?.grantId === 'string') await store.destroyGrant(replayed.grantId);
+        throw new InvalidGrant(`${this.kind} already consumed`);
       }
     }
   }
