@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../kernel/clock.js';
 import type { EventRecorder } from '../events/recorder.js';
@@ -60,7 +60,16 @@ export async function createApps(deps: AppsDeps) {
   const stoppers: Array<() => Promise<void> | void> = [];
 
   // ---- apps core (helper: apps-core) ----
-  const appsCore = createAppsCore({ db: deps.db, events: deps.events, clock: deps.clock, platform: deps.platform, baseUrl: deps.baseUrl });
+  // The organization a request acts on: named in the path (/organizations/:slug…, /datasets/:slug…) or in the body.
+  const organizationOf = async (request: FastifyRequest): Promise<string | undefined> => {
+    const route = request.routeOptions.url ?? '';
+    const slug = (request.params as Record<string, string | undefined> | undefined)?.slug;
+    if (slug && route.startsWith('/api/v1/organizations/:slug')) return (await deps.platform.access.bySlug(slug))?.id;
+    if (slug && route.startsWith('/api/v1/datasets/:slug')) return (await deps.data.store.findDatasetBySlug(deps.db.kysely, slug))?.organizationId ?? undefined;
+    const named = (request.body as { organization?: unknown } | undefined)?.organization;
+    return typeof named === 'string' ? (await deps.platform.access.bySlug(named))?.id : undefined;
+  };
+  const appsCore = createAppsCore({ db: deps.db, events: deps.events, clock: deps.clock, platform: deps.platform, baseUrl: deps.baseUrl, organizationOf });
   /** Apps as OAuth clients, for the OAuth server below. */
   const clientRegistry = appsCore.clientRegistry;
   bearers.push(appsCore.bearer);

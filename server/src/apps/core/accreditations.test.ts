@@ -129,6 +129,16 @@ describe('accreditations', () => {
     expect(items[0]!.accreditationId).toMatch(/^acc_/);
     expect((await api('GET', `/apps/${appId}/sensitive-calls`, outsider)).statusCode).toBe(404);
 
+    // The accreditation was given by the transit authority: it does not cover another organization's data.
+    const own = (await api('POST', '/organizations', dev, { name: 'Dev Corp', slug: `devcorp-${process.pid}` })).json().slug;
+    const elsewhere = await withKey(key, 'POST', '/datasets', { title: 'Elsewhere', license: 'CC0-1.0', organization: own }, { 'x-purpose': 'Nightly timetable import' });
+    expect(elsewhere.statusCode, elsewhere.body).toBe(403);
+    expect(elsewhere.json().code).toBe('accreditation_required');
+    const inTransit = await withKey(key, 'POST', '/datasets', { title: 'Transit stops', license: 'CC0-1.0', organization: slug }, { 'x-purpose': 'Nightly timetable import' });
+    // Accredited there; what remains is the developer's own right (they are not a member): the usual 403.
+    expect(inTransit.statusCode, inTransit.body).toBe(403);
+    expect(inTransit.json().code).toBe('forbidden');
+
     // A personal access token is the user's own: no accreditation or purpose needed.
     const pat = (await api('POST', '/me/tokens', dev, { name: 'mine', scopes: ['data:write'] })).json().token;
     expect((await withKey(pat, 'POST', '/datasets', { title: 'Mine', license: 'CC0-1.0' })).statusCode).toBe(201);

@@ -94,6 +94,8 @@ export function createAccreditationService(deps: {
   apps: AppService;
   mail: Mailer;
   baseUrl: string;
+  /** The organization a request acts on (its dataset's or the one it names), when it can be told. */
+  organizationOf?: (request: FastifyRequest) => Promise<string | undefined>;
 }) {
   const { db, store, events, clock, access, apps, mail } = deps;
   const now = () => clock.now().toISOString();
@@ -244,7 +246,10 @@ export function createAccreditationService(deps: {
      */
     scopeCheck: (async (request: FastifyRequest, actor: UserActor, scope: Scope) => {
       if (!actor.client || !isSensitiveScope(scope)) return;
-      const accreditation = (await store.approvedOfApp(db, actor.client.appId)).find((a) => a.scopes.includes(scope));
+      // An accreditation is given by one organization: it covers requests on that organization's data and
+      // name. A request whose target organization cannot be told (none in the path or body) needs any.
+      const target = deps.organizationOf ? await deps.organizationOf(request) : undefined;
+      const accreditation = (await store.approvedOfApp(db, actor.client.appId)).find((a) => a.scopes.includes(scope) && (!target || a.organizationId === target));
       if (!accreditation) throw accreditationRequired([scope]);
       const header = request.headers[PURPOSE_HEADER];
       const purpose = (statedPurposes.get(request) ?? (Array.isArray(header) ? header[0] : header) ?? '').trim();

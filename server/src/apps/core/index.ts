@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { EventRecorder } from '../../events/recorder.js';
@@ -10,6 +10,8 @@ import { capturePurpose, createAccreditationService } from './accreditations.js'
 import { createKeyService } from './keys.js';
 
 export interface AppsCoreDeps {
+  /** The organization a request acts on, for per-organization accreditations. */
+  organizationOf?: (request: FastifyRequest) => Promise<string | undefined>;
   db: Db;
   events: EventRecorder;
   clock: Clock;
@@ -24,7 +26,7 @@ export function createAppsCore(deps: AppsCoreDeps) {
   const apps = createAppService({ db, store, events: deps.events, clock: deps.clock, access: deps.platform.access });
   const keys = createKeyService({ db, store, events: deps.events, clock: deps.clock, apps });
   const accreditations = createAccreditationService({
-    db, store, events: deps.events, clock: deps.clock, access: deps.platform.access, apps, mail: deps.platform.mail, baseUrl: deps.baseUrl,
+    db, store, events: deps.events, clock: deps.clock, access: deps.platform.access, apps, mail: deps.platform.mail, baseUrl: deps.baseUrl, organizationOf: deps.organizationOf,
   });
   const clientRegistry = createClientRegistry({ db, store });
   return {

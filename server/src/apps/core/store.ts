@@ -207,8 +207,8 @@ export function createAppsCoreStore() {
     },
     /** Approved accreditations of an app (the scope check reads them on each sensitive call). */
     async approvedOfApp(db: Db, appId: string) {
-      const rows = await db.selectFrom('accreditations').select(['id', 'scopes']).where('appId', '=', appId).where('status', '=', 'approved').orderBy('id').execute();
-      return rows.map((r) => ({ id: r.id, scopes: readJson<string[]>(r.scopes) }));
+      const rows = await db.selectFrom('accreditations').select(['id', 'organizationId', 'scopes']).where('appId', '=', appId).where('status', '=', 'approved').orderBy('id').execute();
+      return rows.map((r) => ({ id: r.id, organizationId: r.organizationId, scopes: readJson<string[]>(r.scopes) }));
     },
     async updateAccreditation(db: Db, id: string, patch: Partial<Omit<AccreditationsTable, 'id' | 'scopes'>> & { scopes?: string[] }) {
       const { scopes, ...rest } = patch;
