@@ -484,6 +484,9 @@ describe('OAuth: hostile requests', () => {
     const orgs = await fetch(`${baseUrl}/api/v1/me/organizations`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
     expect(orgs.status).toBe(403);
     expect(orgs.headers.get('content-type')).toContain('application/problem+json');
+    // Expired: refused even if the row is still there.
+    await t.db.kysely.updateTable('oauthRecords').set({ expiresAt: new Date(Date.now() - 1000).toISOString() }).where('kind', '=', 'AccessToken').where('id', '=', tokens.access_token).execute();
+    expect((await me(tokens.access_token)).status).toBe(401);
     const unknown = await me('not-a-token-we-issued');
     expect(unknown.status).toBe(401);
     expect(unknown.headers.get('content-type')).toContain('application/problem+json');
