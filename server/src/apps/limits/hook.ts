@@ -1,11 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import { anonymous } from '../../kernel/actor.js';
 import { AppError } from '../../kernel/errors.js';
 import type { Decision } from './limiter.js';
 import type { PlanLimits } from './plans.js';
 import type { LimitsService } from './service.js';
 
-/** Whether a path is limited: the API and the OAuth token endpoint. */
-export const isLimitedPath = (url: string) => url.startsWith('/api/v1/') || url.startsWith('/oauth/token');
+/** Whether a path is limited after authentication: the API. */
+export const isLimitedPath = (url: string) => url.startsWith('/api/v1/');
+/** The OAuth token endpoint: its protocol handler takes the request over in onRequest, so it is counted there, per IP. */
+const isTokenEndpoint = (url: string) => url === '/oauth/token' || url.startsWith('/oauth/token?');
 
 /** `RateLimit-Policy` per draft-ietf-httpapi-ratelimit-headers: a structured-field list of named policies. */
 export function policyHeader(plan: PlanLimits): string {
@@ -30,20 +33,33 @@ export function rateLimitHeader(d: Decision): string {
 export function limitsHook(limits: LimitsService) {
   return async (app: FastifyInstance) => {
     const policies = new Map<PlanLimits, string>();
+    const policyOf = (plan: PlanLimits) => {
+      let policy = policies.get(plan);
+      if (policy === undefined) policies.set(plan, (policy = policyHeader(plan)));
+      return policy;
+    };
+    const refuse = (d: Decision & { plan: PlanLimits; planName: string }) => {
+      const detail =
+        d.exceeded === 'daily'
+          ? `The daily quota of the ${d.planName} plan (${d.plan.daily} calls) is spent; it renews at midnight UTC`
+          : `Too many requests at once for the ${d.planName} plan (${d.plan.burst!.limit} per ${d.plan.burst!.windowSeconds} s); retry in ${d.retryAfterSeconds} s`;
+      return new AppError('rate_limited', detail, { retryAfterSeconds: d.retryAfterSeconds });
+    };
+    app.addHook('onRequest', async (request, reply) => {
+      if (!isTokenEndpoint(request.url)) return;
+      const d = await limits.check(anonymous, request.ip);
+      if (!d) return;
+      // The protocol handler writes the answer itself: the headers go on the raw response.
+      reply.raw.setHeader('ratelimit-policy', policyOf(d.plan));
+      reply.raw.setHeader('ratelimit', rateLimitHeader(d));
+      if (!d.allowed) throw refuse(d);
+    });
     app.addHook('preHandler', async (request, reply) => {
       if (!isLimitedPath(request.url)) return;
       const d = await limits.check(request.actor, request.ip);
       if (!d) return;
-      let policy = policies.get(d.plan);
-      if (policy === undefined) policies.set(d.plan, (policy = policyHeader(d.plan)));
-      reply.header('ratelimit-policy', policy).header('ratelimit', rateLimitHeader(d));
-      if (!d.allowed) {
-        const detail =
-          d.exceeded === 'daily'
-            ? `The daily quota of the ${d.planName} plan (${d.plan.daily} calls) is spent; it renews at midnight UTC`
-            : `Too many requests at once for the ${d.planName} plan (${d.plan.burst!.limit} per ${d.plan.burst!.windowSeconds} s); retry in ${d.retryAfterSeconds} s`;
-        throw new AppError('rate_limited', detail, { retryAfterSeconds: d.retryAfterSeconds });
-      }
+      reply.header('ratelimit-policy', policyOf(d.plan)).header('ratelimit', rateLimitHeader(d));
+      if (!d.allowed) throw refuse(d);
     });
   };
 }

@@ -159,6 +159,19 @@ describe('limits per IP and per user, over HTTP', () => {
     expect((await get(t, ip)).headers.ratelimit).toBe('"burst";r=2;t=2, "daily";r=4;t=86400');
   });
 
+  it('limits the OAuth token endpoint too (per IP: the client is not yet authenticated)', async () => {
+    const ip = '203.0.113.30';
+    const token = () => t.app.inject({ method: 'POST', url: '/oauth/token', headers: { 'x-forwarded-for': ip, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=client_credentials&client_id=nobody&client_secret=nothing' });
+    for (let i = 0; i < 3; i++) {
+      const res = await token();
+      expect(res.statusCode).not.toBe(429);
+      expect(res.headers['ratelimit-policy']).toBe('"burst";q=3;w=6, "daily";q=5;w=86400');
+    }
+    const refused = await token();
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['retry-after']).toBe('2');
+  });
+
   it('leaves what is outside the API alone', async () => {
     const ip = '203.0.113.20';
     for (let i = 0; i < 5; i++) expect((await get(t, ip, {}, '/healthz')).statusCode).toBe(200);
