@@ -374,6 +374,10 @@ export const en = {
   'notif.prefs.empty': 'There is nothing to set up.',
   /* ===== People & notifications — end ===== */
   /* ===== Datasets (web/src/data) — begin ===== */
+  'account.appsHeading': 'Apps',
+  'account.appsLead': 'Apps you have authorized through OAuth act on your behalf with the permissions you granted; you can revoke them at any time. Apps you build yourself are managed in the developer portal.',
+  'account.appsLink': 'Authorized apps',
+  'account.myAppsLink': 'Your apps (developer portal)',
   'nav.reuses': 'Reuses',
   'nav.developers': 'Developers',
   'nav.datasets': 'Datasets',

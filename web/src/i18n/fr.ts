@@ -372,6 +372,10 @@ export const fr: Messages = {
   'notif.prefs.empty': 'Il n’y a rien à régler.',
   /* ===== People & notifications — end ===== */
   /* ===== Datasets (web/src/data) — begin ===== */
+  'account.appsHeading': 'Applications',
+  'account.appsLead': 'Les applications que vous avez autorisées via OAuth agissent en votre nom avec les permissions accordées ; vous pouvez les révoquer à tout moment. Les applications que vous développez se gèrent dans l’espace développeurs.',
+  'account.appsLink': 'Applications autorisées',
+  'account.myAppsLink': 'Vos applications (espace développeurs)',
   'nav.reuses': 'Réutilisations',
   'nav.developers': 'Développeurs',
   'nav.datasets': 'Données',

@@ -5,6 +5,7 @@ import { useDocumentTitle } from '../../shell/useDocumentTitle';
 import { MyOrganizationsSection } from './MyOrganizationsSection';
 import { ProfileSection } from './ProfileSection';
 import { TokensSection } from './TokensSection';
+import { Link } from 'react-router-dom';
 
 export function AccountPage() {
   const t = useT();
@@ -18,6 +19,13 @@ export function AccountPage() {
             <ProfileSection key={user.id} user={user} />
             <MyOrganizationsSection />
             <TokensSection />
+            <section aria-labelledby="authorized-apps-heading" className="panel">
+              <h2 id="authorized-apps-heading">{t('account.appsHeading')}</h2>
+              <p>{t('account.appsLead')}</p>
+              <p>
+                <Link to="/account/apps">{t('account.appsLink')}</Link> · <Link to="/developers/apps">{t('account.myAppsLink')}</Link>
+              </p>
+            </section>
             {/* People & notifications — begin */}
             <NotificationPreferencesSection />
             {/* People & notifications — end */}
