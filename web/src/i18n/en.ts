@@ -147,6 +147,7 @@ export const en = {
   'org.loadingTitle': 'Organization',
   'org.notFound': 'Organization not found',
   'org.notFoundBody': 'No organization has the address “{slug}”.',
+  'org.accreditationsLink': 'Accreditation requests from apps',
   'org.tabs': 'Organization sections',
   'org.tab.profile': 'Profile',
   'org.tab.members': 'Members',

@@ -145,6 +145,7 @@ export const fr: Messages = {
   'org.loadingTitle': 'Organisation',
   'org.notFound': 'Organisation introuvable',
   'org.notFoundBody': 'Aucune organisation n’a l’adresse « {slug} ».',
+  'org.accreditationsLink': 'Demandes d’habilitation des applications',
   'org.tabs': 'Sections de l’organisation',
   'org.tab.profile': 'Profil',
   'org.tab.members': 'Membres',

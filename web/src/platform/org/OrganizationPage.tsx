@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { useParams, useSearchParams } from 'react-router-dom';
+import { useParams, useSearchParams, Link } from 'react-router-dom';
 import { useApiGet } from '../../api/hooks';
 import { seg } from '../../api/client';
 import { isManager, type Organization } from '../../api/types';
@@ -67,6 +67,11 @@ export function OrganizationPage() {
           /{data.slug}
           {data.viewerRole && <span className="badge">{t(`role.${data.viewerRole}`)}</span>}
         </p>
+        {manager && (
+          <p>
+            <Link to={`/organizations/${data.slug}/accreditations`}>{t('org.accreditationsLink')}</Link>
+          </p>
+        )}
       </div>
       <StatusMessage>{status}</StatusMessage>
       <Tabs label={t('org.tabs')} tabs={tabs} active={active} onChange={setActive}>
