@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.js';
 import type { Actor } from '../../kernel/actor.js';
 import type { Clock } from '../../kernel/clock.js';
-import { createMemoryStore, decide, type Decision, type LimitStore } from './limiter.js';
+import { createMemoryStore, decide, type Decision, type LimitCheck, type LimitStore, type RawOutcome } from './limiter.js';
 import { APP_DEFAULT_PLAN, type PlanLimits } from './plans.js';
 import type { PlanStore } from './store.js';
 
@@ -31,9 +31,7 @@ export function createLimitsService(deps: LimitsServiceDeps) {
   let lastWarning = 0;
 
   /** An app's plan, cached a short while in this process (a plan change shows within 30 s). */
-  async function appPlan(appId: string, nowMs: number): Promise<string> {
-    const cached = appPlans.get(appId);
-    if (cached && cached.until > nowMs) return cached.plan;
+  async function loadAppPlan(appId: string, nowMs: number): Promise<string> {
     const stored = await deps.planStore.planOf(deps.db.kysely, appId);
     const plan = stored && plans[stored] ? stored : APP_DEFAULT_PLAN;
     if (appPlans.size > 10_000) appPlans.clear();
@@ -41,42 +39,59 @@ export function createLimitsService(deps: LimitsServiceDeps) {
     return plan;
   }
 
+  /** The caller's plan: synchronous on the hot path (a person, or an app whose plan is cached). */
+  function planNameOf(actor: Actor, nowMs: number): string | Promise<string> {
+    if (actor.kind === 'user' && actor.client) {
+      const cached = appPlans.get(actor.client.appId);
+      return cached && cached.until > nowMs ? cached.plan : loadAppPlan(actor.client.appId, nowMs);
+    }
+    return actor.kind === 'user' ? 'user' : 'anonymous';
+  }
+
   /**
    * An app's call counts against its credential's bucket (the key; the OAuth grant; the app itself for
    * client credentials) and the app's daily quota, shared by all its keys and tokens. A person is
    * counted per user, anyone else per IP.
    */
-  async function subjectOf(actor: Actor, ip: string, nowMs: number): Promise<Subject> {
+  function subjectOf(actor: Actor, ip: string): Omit<Subject, 'planName'> {
     if (actor.kind === 'user' && actor.client) {
       const { appId, keyId, grantId } = actor.client;
-      const burstKey = keyId ? `key:${keyId}` : grantId ? `grant:${grantId}` : `client:${appId}`;
-      return { planName: await appPlan(appId, nowMs), burstKey, dailyKey: `app:${appId}` };
+      return { burstKey: keyId ? `key:${keyId}` : grantId ? `grant:${grantId}` : `client:${appId}`, dailyKey: `app:${appId}` };
     }
-    if (actor.kind === 'user') return { planName: 'user', burstKey: `user:${actor.userId}`, dailyKey: `user:${actor.userId}` };
-    return { planName: 'anonymous', burstKey: `ip:${ip}`, dailyKey: `ip:${ip}` };
+    if (actor.kind === 'user') return { burstKey: `user:${actor.userId}`, dailyKey: `user:${actor.userId}` };
+    return { burstKey: `ip:${ip}`, dailyKey: `ip:${ip}` };
   }
+
+  const warn = (err: unknown, nowMs: number) => {
+    // Fail open: the API stays up; limits hold per instance until the shared store answers again.
+    if (nowMs - lastWarning > 10_000) {
+      lastWarning = nowMs;
+      deps.logger.warn({ err: String(err) }, 'rate limits: the shared store (Redis) does not answer; counting in this instance only');
+    }
+  };
 
   /** Counts the request and decides; undefined when the plan sets no limit. Never throws. */
   async function check(actor: Actor, ip: string): Promise<(Decision & { plan: PlanLimits; planName: string }) | undefined> {
     const nowMs = clock.now().getTime();
-    const subject = await subjectOf(actor, ip, nowMs);
-    const plan = plans[subject.planName]!;
+    const pending = planNameOf(actor, nowMs);
+    const planName = typeof pending === 'string' ? pending : await pending;
+    const plan = plans[planName]!;
     if (!plan.burst && plan.daily === null) return undefined;
-    const c = { burstKey: subject.burstKey, dailyKey: subject.dailyKey, plan, nowMs };
-    let raw;
+    const c: LimitCheck = { ...subjectOf(actor, ip), plan, nowMs };
+    let raw: RawOutcome;
     try {
-      raw = await deps.store.check(c);
+      const answer = deps.store.check(c);
+      raw = answer instanceof Promise ? await answer : answer;
     } catch (err) {
-      // Fail open: the API stays up; limits hold per instance until the shared store answers again.
-      if (nowMs - lastWarning > 10_000) {
-        lastWarning = nowMs;
-        deps.logger.warn({ err: String(err) }, 'rate limits: the shared store (Redis) does not answer; counting in this instance only');
-      }
-      raw = await memory.check(c);
+      warn(err, nowMs);
+      raw = memory.check(c) as RawOutcome;
     }
-    return { ...decide(c, raw), plan, planName: subject.planName };
+    const decision = decide(c, raw) as Decision & { plan: PlanLimits; planName: string };
+    decision.plan = plan;
+    decision.planName = planName;
+    return decision;
   }
 
-  return { check, subjectOf, plans, storeKind: deps.store.kind };
+  return { check, plans, storeKind: deps.store.kind };
 }
 export type LimitsService = ReturnType<typeof createLimitsService>;
