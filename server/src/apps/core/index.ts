@@ -7,7 +7,8 @@ import { createAppsCoreStore } from './store.js';
 import { createAppService, createClientRegistry } from './service.js';
 import { accreditationRoutes, appRoutes } from './routes.js';
 import { capturePurpose, createAccreditationService } from './accreditations.js';
-import { createKeyService } from './keys.js';
+import { createKeyService, KEY_CACHE_TTL_MS, type KeyForAuth } from './keys.js';
+import { createTtlCache } from '../../kernel/ttl-cache.js';
 
 export interface AppsCoreDeps {
   /** The organization a request acts on, for per-organization accreditations. */
@@ -23,8 +24,9 @@ export interface AppsCoreDeps {
 export function createAppsCore(deps: AppsCoreDeps) {
   const db = deps.db.kysely;
   const store = createAppsCoreStore();
-  const apps = createAppService({ db, store, events: deps.events, clock: deps.clock, access: deps.platform.access });
-  const keys = createKeyService({ db, store, events: deps.events, clock: deps.clock, apps });
+  const keyCache = createTtlCache<KeyForAuth | null>({ ttlMs: KEY_CACHE_TTL_MS, max: 10_000 });
+  const apps = createAppService({ db, store, events: deps.events, clock: deps.clock, access: deps.platform.access, onCredentialsChanged: () => keyCache.clear() });
+  const keys = createKeyService({ db, store, events: deps.events, clock: deps.clock, apps, cache: keyCache });
   const accreditations = createAccreditationService({
     db, store, events: deps.events, clock: deps.clock, access: deps.platform.access, apps, mail: deps.platform.mail, baseUrl: deps.baseUrl, organizationOf: deps.organizationOf,
   });

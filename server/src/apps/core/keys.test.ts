@@ -4,9 +4,11 @@ import { sha256 } from '../../kernel/crypto.js';
 
 let t: TestApp;
 let s: Session;
+// Time moves forward when a test says so (keys expire by the clock, whatever an instance has cached).
+const clock = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
 let appId: string;
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ clock });
   s = await register(t.app, 'keys');
   appId = (await api('POST', '/apps', s, { name: 'Keyed', description: '', redirectUris: [] })).json().id;
 });
@@ -60,9 +62,10 @@ describe('API keys', () => {
 
     const expiring = await createKey({ expiresAt: new Date(Date.now() + 3600_000).toISOString() });
     expect((await withKey(expiring.key)).statusCode).toBe(200);
-    await t.db.kysely.updateTable('appKeys').set({ expiresAt: new Date(Date.now() - 1000).toISOString() }).where('id', '=', expiring.id).execute();
+    clock.offsetMs = 3601_000;
     expectProblem(await withKey(expiring.key), 401, 'unauthenticated');
     expect((await api('GET', `/apps/${appId}/keys`, s)).json().items.find((k: { id: string }) => k.id === expiring.id).status).toBe('expired');
+    clock.offsetMs = 0;
 
     const revoked = await createKey();
     expect((await withKey(revoked.key)).statusCode).toBe(200);
@@ -93,9 +96,10 @@ describe('API keys', () => {
     expectProblem(await api('POST', `/apps/${appId}/keys/${old.id}/rotate`, s, {}), 409, 'conflict');
 
     // The overlap ends: the old key answers 401, the new one keeps working.
-    await t.db.kysely.updateTable('appKeys').set({ expiresAt: new Date(Date.now() - 1000).toISOString() }).where('id', '=', old.id).execute();
+    clock.offsetMs = 3601_000;
     expectProblem(await withKey(old.key), 401, 'unauthenticated');
     expect((await withKey(key.key)).statusCode).toBe(200);
+    clock.offsetMs = 0;
 
     // No body: the default overlap of 24 hours; overlap 0 ends the old key at once.
     const other = await createKey();

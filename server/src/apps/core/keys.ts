@@ -11,6 +11,7 @@ import type { BearerResolver } from '../../platform/auth-plugin.js';
 import type { AppsCoreStore, KeyRecord } from './store.js';
 import { DEFAULT_OVERLAP_SECONDS, type CreateKeyBody, type CreatedKey, type KeyView, type RotateKeyBody } from './schema.js';
 import { appEventScope, refuseAppCredential, type AppService } from './service.js';
+import type { TtlCache } from '../../kernel/ttl-cache.js';
 
 export const KEY_PREFIX = 'mtk_';
 /** The visible part of a key kept in the `prefix` column: mtk_ and 8 characters. */
@@ -32,8 +33,13 @@ export function accreditationRequired(scopes: string[]) {
   );
 }
 
-export function createKeyService(deps: { db: Kysely<Database>; store: AppsCoreStore; events: EventRecorder; clock: Clock; apps: AppService }) {
-  const { db, store, events, clock, apps } = deps;
+export type KeyForAuth = NonNullable<Awaited<ReturnType<AppsCoreStore['findKeyForAuth']>>>;
+
+/** How long an instance trusts a resolved key without asking the database again (revocations elsewhere take at most this long). */
+export const KEY_CACHE_TTL_MS = 5_000;
+
+export function createKeyService(deps: { db: Kysely<Database>; store: AppsCoreStore; events: EventRecorder; clock: Clock; apps: AppService; cache: TtlCache<KeyForAuth | null> }) {
+  const { db, store, events, clock, apps, cache } = deps;
   const toView = (k: KeyRecord): KeyView => ({
     id: k.id,
     appId: k.appId,
@@ -110,6 +116,7 @@ export function createKeyService(deps: { db: Kysely<Database>; store: AppsCoreSt
       const minted = await db.transaction().execute(async (trx) => {
         const m = await mint(trx, actor, app.id, old.name, old.scopes, old.expiresAt);
         await store.markRotated(trx, old.id, m.id, oldExpiry);
+        cache.clear();
         await events.record(trx, { type: 'app.key_rotated', actorId: actor.userId, subjectId: app.id, ...appEventScope(app), payload: { keyId: old.id, replacedBy: m.id, overlapEndsAt: oldExpiry } });
         return m;
       });
@@ -124,6 +131,7 @@ export function createKeyService(deps: { db: Kysely<Database>; store: AppsCoreSt
       if (key.revokedAt) throw notFound('Key');
       await db.transaction().execute(async (trx) => {
         await store.revokeKey(trx, key.id, clock.now().toISOString());
+        cache.clear();
         await events.record(trx, { type: 'app.key_revoked', actorId: actor.userId, subjectId: app.id, ...appEventScope(app), payload: { keyId: key.id } });
       });
       events.notify();
@@ -138,12 +146,19 @@ export function createKeyService(deps: { db: Kysely<Database>; store: AppsCoreSt
       name: 'app-key',
       matches: (credential: string) => credential.startsWith(KEY_PREFIX),
       async resolve(credential: string): Promise<UserActor | undefined> {
-        const row = await store.findKeyForAuth(db, sha256(credential));
-        if (!row || row.revokedAt) return undefined;
+        // A key is read on every call it makes: resolved rows (and unknown hashes) are kept a few seconds.
+        const hash = sha256(credential);
         const now = clock.now();
+        let row = cache.get(hash, now.getTime());
+        if (row === undefined) {
+          row = (await store.findKeyForAuth(db, hash)) ?? null;
+          cache.set(hash, row, now.getTime());
+        }
+        if (!row || row.revokedAt) return undefined;
         if (row.expiresAt && new Date(row.expiresAt) <= now) return undefined;
         if (!row.lastUsedAt || now.getTime() - new Date(row.lastUsedAt).getTime() > TOUCH_INTERVAL_MS) {
           await store.touchKey(db, row.id, now.toISOString());
+          row.lastUsedAt = now.toISOString();
         }
         return { kind: 'user', userId: row.userId, handle: row.handle, isAdmin: false, via: 'key', scopes: new Set(row.scopes), client: { appId: row.appId, keyId: row.id } };
       },

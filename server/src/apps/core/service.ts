@@ -24,6 +24,8 @@ export interface AppsCoreDeps {
   events: EventRecorder;
   clock: Clock;
   access: OrganizationAccess;
+  /** Called when credentials may have stopped working (an app deleted), so that caches forget them. */
+  onCredentialsChanged?: () => void;
 }
 
 /**
@@ -168,6 +170,7 @@ export function createAppService(deps: AppsCoreDeps) {
       const app = await manageable(actor, id);
       await db.transaction().execute(async (trx) => {
         await store.deleteApp(trx, id, now());
+        deps.onCredentialsChanged?.();
         await events.record(trx, { type: 'app.deleted', actorId: actor.userId, subjectId: id, ...appEventScope(app), payload: { clientId: app.clientId } });
       });
       events.notify();

@@ -7,6 +7,7 @@ import { randomToken, sha256 } from '../../kernel/crypto.js';
 import { newId } from '../../kernel/ids.js';
 import type { EventRecorder } from '../../events/recorder.js';
 import { readBool } from '../../db/database.js';
+import { createTtlCache } from '../../kernel/ttl-cache.js';
 import type { PersonalToken, TokenStore } from './store.js';
 import type { CreateTokenBody, TokenItem } from './schema.js';
 
@@ -16,8 +17,14 @@ const TOUCH_INTERVAL_MS = 60_000;
 
 const toItem = ({ id, name, prefix, scopes, createdAt, expiresAt, lastUsedAt }: PersonalToken): TokenItem => ({ id, name, prefix, scopes, createdAt, expiresAt, lastUsedAt });
 
+type TokenForAuth = NonNullable<Awaited<ReturnType<TokenStore['findByHash']>>>;
+/** How long an instance trusts a resolved token without asking the database again (a revocation elsewhere takes at most this long). */
+export const TOKEN_CACHE_TTL_MS = 5_000;
+
 export function createTokenService(deps: { db: Kysely<Database>; store: TokenStore; events: EventRecorder; clock: Clock }) {
   const { db, store, events, clock } = deps;
+  // A token is read on every call it makes: resolved rows (and unknown hashes) are kept a few seconds.
+  const cache = createTtlCache<TokenForAuth | null>({ ttlMs: TOKEN_CACHE_TTL_MS, max: 10_000 });
   return {
     async create(actor: UserActor, input: CreateTokenBody): Promise<TokenItem & { token: string }> {
       if (input.expiresAt && new Date(input.expiresAt) <= clock.now()) throw invalid('expiresAt', 'The expiry date must be in the future');
@@ -51,6 +58,7 @@ export function createTokenService(deps: { db: Kysely<Database>; store: TokenSto
       if (!token || token.userId !== actor.userId || token.revokedAt) throw notFound('Token');
       await db.transaction().execute(async (trx) => {
         await store.revoke(trx, id, clock.now().toISOString());
+        cache.clear();
         await events.record(trx, { type: 'token.revoked', actorId: actor.userId, subjectId: id, visibility: 'private' });
       });
       events.notify();
@@ -58,12 +66,18 @@ export function createTokenService(deps: { db: Kysely<Database>; store: TokenSto
 
     /** Resolves `Authorization: Bearer mtp_…` to an actor, or undefined when unknown, revoked or expired. */
     async actorFromToken(secret: string): Promise<UserActor | undefined> {
-      const row = await store.findByHash(db, sha256(secret));
-      if (!row || row.revokedAt) return undefined;
+      const hash = sha256(secret);
       const now = clock.now();
+      let row = cache.get(hash, now.getTime());
+      if (row === undefined) {
+        row = (await store.findByHash(db, hash)) ?? null;
+        cache.set(hash, row, now.getTime());
+      }
+      if (!row || row.revokedAt) return undefined;
       if (row.expiresAt && new Date(row.expiresAt) <= now) return undefined;
       if (!row.lastUsedAt || now.getTime() - new Date(row.lastUsedAt).getTime() > TOUCH_INTERVAL_MS) {
         await store.touch(db, row.id, now.toISOString());
+        row.lastUsedAt = now.toISOString();
       }
       const scopes = typeof row.scopes === 'string' ? (JSON.parse(row.scopes) as string[]) : (row.scopes as unknown as string[]);
       return { kind: 'user', userId: row.userId, handle: row.handle, isAdmin: readBool(row.isAdmin), via: 'token', scopes: new Set(scopes) };
