@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isStale } from './freshness.mjs';
+import { connect } from 'node:net';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = join(root, 'test-results');
@@ -31,6 +32,19 @@ function vitest(name, project, env) {
 // The server suite also runs the compiled server, as npm start does.
 if (isStale(join(root, 'server/dist/cli.js'), [join(root, 'server/src')])) {
   spawnSync('npm', ['run', 'build', '-w', 'server'], { cwd: root, stdio: 'inherit' });
+}
+
+// The rate-limit tests that run two instances against one Redis need one: use the local Redis when it answers.
+if (!process.env.MULTITUDE_TEST_REDIS_URL && (await redisAnswers('127.0.0.1', 6379))) process.env.MULTITUDE_TEST_REDIS_URL = 'redis://127.0.0.1:6379';
+if (!process.env.MULTITUDE_TEST_REDIS_URL) console.log('Redis does not answer on 127.0.0.1:6379 and MULTITUDE_TEST_REDIS_URL is not set: the cross-instance rate-limit tests will be reported as skipped');
+
+function redisAnswers(host, port) {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 1000 }, () => socket.write('PING\r\n'));
+    socket.once('data', (d) => { socket.destroy(); resolve(String(d).startsWith('+PONG')); });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => { socket.destroy(); resolve(false); });
+  });
 }
 
 const suites = [];

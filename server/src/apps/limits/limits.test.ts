@@ -5,7 +5,8 @@ import { asSession, createTestApp, register, type Session, type TestApp } from '
 import { createMemoryStore, decide, type LimitCheck } from './limiter.js';
 import { resolvePlans } from './plans.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// The Redis suites need a real Redis: scripts/test.mjs sets this when one answers on 127.0.0.1:6379 (and CI starts one).
+const REDIS_URL = process.env.MULTITUDE_TEST_REDIS_URL ?? '';
 
 /** A clock the test moves by hand: no sleeps. */
 function manualClock(iso: string) {
@@ -252,7 +253,7 @@ describe('limits per key and per app', () => {
   });
 });
 
-describe('across instances with Redis', () => {
+describe.skipIf(!REDIS_URL)('across instances with Redis', () => {
   const prefix = `mt:test:${randomBytes(6).toString('hex')}:`;
   const redis = new Redis(REDIS_URL, { lazyConnect: true });
   const started: TestApp[] = [];
