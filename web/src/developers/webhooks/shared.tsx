@@ -1,7 +1,6 @@
-import { useEffect, useRef } from 'react';
 import type { WebhookDeliveryStatus } from '../../api/types';
-import { CopyField } from '../../ui/CopyField';
 import type { MessageKey } from '../../i18n/en';
+import { SecretNotice } from '../apps/SecretNotice';
 import { useT } from '../../i18n/I18nProvider';
 
 /** What the subscription page receives right after creation: the secret, shown this once. */
@@ -61,17 +60,8 @@ export function WebhooksExplainer() {
   );
 }
 
-/** The signing secret, shown this once, with a copy button; focus moves to it so it is announced. */
+/** The signing secret, shown this once, with a copy button. */
 export function WebhookSecretNotice({ heading, secret, onDismiss }: { heading: string; secret: string; onDismiss: () => void }) {
   const t = useT();
-  const ref = useRef<HTMLHeadingElement>(null);
-  useEffect(() => ref.current?.focus(), []);
-  return (
-    <div className="notice notice--warning new-token secret-notice">
-      <h3 ref={ref} tabIndex={-1}>{heading}</h3>
-      <p><strong>{t('wh.secretWarning')}</strong></p>
-      <CopyField label={t('wh.secretLabel')} value={secret} />
-      <button type="button" className="button button--secondary" onClick={onDismiss}>{t('dev.secret.dismiss')}</button>
-    </div>
-  );
+  return <SecretNotice heading={heading} warning={t('wh.secretWarning')} fields={[{ label: t('wh.secretLabel'), value: secret }]} onDismiss={onDismiss} />;
 }
