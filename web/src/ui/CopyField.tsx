@@ -1,4 +1,5 @@
-import { useId, useRef, useState } from 'react';
+import { useId, useRef } from 'react';
+import { useCopy } from './useCopy';
 import { useT } from '../i18n/I18nProvider';
 import { StatusMessage } from './Messages';
 
@@ -7,17 +8,13 @@ export function CopyField({ label, value }: { label: string; value: string }) {
   const t = useT();
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
-  const [status, setStatus] = useState<'idle' | 'copied' | 'failed'>('idle');
+  const { state: status, copy: copyText } = useCopy();
 
   const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(value);
-      setStatus('copied');
-    } catch {
-      input.current?.focus();
-      input.current?.select();
-      setStatus('failed');
-    }
+    if (await copyText(value)) return;
+    // No clipboard access: select the value so the user can copy it by hand.
+    input.current?.focus();
+    input.current?.select();
   };
 
   return (

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { API_BASE } from '../../api/client';
 import { useT } from '../../i18n/I18nProvider';
+import { useCopy } from '../../ui/useCopy';
 import { CopyField } from '../../ui/CopyField';
 import { Tabs } from '../../ui/Tabs';
 
@@ -40,29 +41,22 @@ export function snippets(base: string, params: URLSearchParams) {
 export function ApiSnippet({ rowsPath, params }: { rowsPath: string; params: URLSearchParams }) {
   const t = useT();
   const [tab, setTab] = useState<Lang>('curl');
-  const [copied, setCopied] = useState<'idle' | 'ok' | 'failed'>('idle');
+  const { state: copied, copy: copyText, reset: resetCopy } = useCopy();
   const s = snippets(`${window.location.origin}${API_BASE}${rowsPath}`, params);
   const code = tab === 'curl' ? s.curl : tab === 'js' ? s.js : s.python;
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(code);
-      setCopied('ok');
-    } catch {
-      setCopied('failed');
-    }
-  };
+  const copy = () => copyText(code);
   return (
     <div className="api-snippet">
       <p className="small muted">{t('data.api.intro')}</p>
       <CopyField label={t('data.api.url')} value={s.url} />
-      <Tabs label={t('data.api.tabs')} active={tab} onChange={(id) => { setTab(id); setCopied('idle'); }}
+      <Tabs label={t('data.api.tabs')} active={tab} onChange={(id) => { setTab(id); resetCopy(); }}
         tabs={[{ id: 'curl', label: 'curl' }, { id: 'js', label: 'JavaScript' }, { id: 'python', label: 'Python' }]}>
         <pre className="code" tabIndex={0} aria-label={t('data.api.codeLabel')}><code>{code}</code></pre>
         <button type="button" className="button button--small button--secondary" onClick={() => void copy()}>
           {t('data.api.copy')}
         </button>
         <p role="status" className="small muted">
-          {copied === 'ok' ? t('common.copied') : copied === 'failed' ? t('data.api.copyFailed') : ''}
+          {copied === 'copied' ? t('common.copied') : copied === 'failed' ? t('data.api.copyFailed') : ''}
         </p>
       </Tabs>
     </div>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useT } from '../../i18n/I18nProvider';
+import { useCopy } from '../../ui/useCopy';
 import { Tabs } from '../../ui/Tabs';
 
 type Lang = 'curl' | 'fetch' | 'sdk' | 'python';
@@ -46,26 +47,19 @@ export function examples(origin: string, key = 'mtk_…') {
 export function CodeExamples({ origin, apiKey }: { origin: string; apiKey?: string }) {
   const t = useT();
   const [tab, setTab] = useState<Lang>('curl');
-  const [copied, setCopied] = useState<'idle' | 'ok' | 'failed'>('idle');
+  const { state: copied, copy: copyText, reset: resetCopy } = useCopy();
   const code = examples(origin, apiKey)[tab];
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(code);
-      setCopied('ok');
-    } catch {
-      setCopied('failed');
-    }
-  };
+  const copy = () => copyText(code);
   return (
     <div className="api-snippet">
-      <Tabs label={t('dev.examples.tabs')} active={tab} onChange={(id) => { setTab(id); setCopied('idle'); }}
+      <Tabs label={t('dev.examples.tabs')} active={tab} onChange={(id) => { setTab(id); resetCopy(); }}
         tabs={[{ id: 'curl', label: 'curl' }, { id: 'fetch', label: 'JavaScript (fetch)' }, { id: 'sdk', label: 'JavaScript (SDK)' }, { id: 'python', label: 'Python' }]}>
         <pre className="code" tabIndex={0} aria-label={t('dev.examples.codeLabel')}><code>{code}</code></pre>
         <button type="button" className="button button--small button--secondary" onClick={() => void copy()}>
           {t('dev.examples.copy')}
         </button>
         <p role="status" className="small muted">
-          {copied === 'ok' ? t('common.copied') : copied === 'failed' ? t('dev.examples.copyFailed') : ''}
+          {copied === 'copied' ? t('common.copied') : copied === 'failed' ? t('dev.examples.copyFailed') : ''}
         </p>
       </Tabs>
     </div>
