@@ -3,7 +3,7 @@
  * first, they sign in, come back to the consent screen, allow, and the app gets its code; later they find
  * the app among their authorized apps and revoke it.
  */
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
@@ -11,7 +11,9 @@ import * as oidc from 'openid-client';
 import { asSession, createTestApp, register, type Session, type TestApp } from '../../server/src/testing/harness.js';
 import { accessibilityViolations, CHROMIUM } from './harness.js';
 
-const REDIRECT = 'http://localhost:8765/callback';
+// The app's callback is a real server: the browser lands there with the code.
+let REDIRECT = '';
+let callbackServer: Server;
 let t: TestApp;
 let baseUrl: string;
 let browser: Browser;
@@ -30,10 +32,14 @@ beforeAll(async () => {
   baseUrl = `http://127.0.0.1:${port}`;
   t = await createTestApp({ config: { baseUrl, webDist: new URL('../../web/dist', import.meta.url).pathname, logLevel: 'warn' } });
   await t.app.listen({ host: '127.0.0.1', port });
+  callbackServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Bus explorer</title><p>Signed in</p>'));
+  await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', () => resolve()));
+  REDIRECT = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 });
 afterAll(async () => {
   await browser?.close();
+  await new Promise((resolve) => callbackServer?.close(resolve));
   await t?.cleanup();
 });
 
@@ -47,8 +53,6 @@ describe('a person and an OAuth app, in the browser', () => {
     const person = await register(t.app, 'oauth-bperson');
 
     const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    // The app's callback: the browser lands there with the code.
-    await context.route('http://localhost:8765/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>Bus explorer</title><p>Signed in</p>' }));
     const page = await context.newPage();
 
     const verifier = oidc.randomPKCECodeVerifier();
