@@ -93,7 +93,7 @@ export async function createApps(deps: AppsDeps) {
   /** Calls per app since a day (YYYY-MM-DD), for "most used" rankings. */
   const callsByApp = usage.service.callsByApp;
   hookRegistrations.push(limits.register, usage.register);
-  apiRoutes.push(usage.routes);
+  apiRoutes.push(usage.routes, async (api) => void (await limits.routes(api)));
   starters.push(() => usage.start());
   stoppers.push(() => limits.stop(), () => usage.stop());
   // ---- end limits and usage ----

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../kernel/clock.js';
 import { limitsHook } from './hook.js';
+import { limitsRoutes } from './routes.js';
 import { createMemoryStore } from './limiter.js';
 import { resolvePlans } from './plans.js';
 import { createRedisStore } from './redis.js';
@@ -37,6 +38,7 @@ export function createLimits(deps: LimitsDeps) {
   return {
     service,
     register: (app: FastifyInstance) => limitsHook(service)(app),
+    routes: (api: FastifyInstance) => api.register(limitsRoutes, { limits: service }),
     stop: async () => store.close?.(),
   };
 }

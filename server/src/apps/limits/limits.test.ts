@@ -237,6 +237,26 @@ describe('limits per key and per app', () => {
     expect((await api('GET', '/apps')).statusCode).toBe(200);
   });
 
+  it('a platform administrator moves an app to another plan, which applies at once; others cannot', async () => {
+    const appId = await newApp('Promoted app');
+    const key = await newKey(appId);
+    expect((await withKey(key)).headers['ratelimit-policy']).toBe('"burst";q=3;w=3, "daily";q=5;w=86400');
+    const admin = await register(t.app, 'limits-admin');
+    await t.db.kysely.updateTable('users').set({ isAdmin: t.db.dialect === 'postgres' ? true : 1 } as never).where('handle', '=', admin.handle).execute();
+    const setPlan = (session: Session, id: string, plan: string) => t.app.inject({ method: 'PUT', url: `/api/v1/apps/${id}/plan`, headers: asSession(session), payload: { plan } });
+    expectProblem(await setPlan(owner, appId, 'partner'), 403, 'forbidden');
+    const unknown = await setPlan(admin, appId, 'gold');
+    expectProblem(unknown, 400, 'validation_failed');
+    expect(unknown.json().detail).toContain('free, partner, unlimited');
+    expectProblem(await setPlan(admin, appId, 'anonymous'), 400, 'validation_failed');
+    expectProblem(await setPlan(admin, 'app_nope', 'partner'), 404, 'not_found');
+    expect((await setPlan(admin, appId, 'partner')).statusCode).toBe(204);
+    expect((await withKey(key)).headers['ratelimit-policy']).toBe('"burst";q=50;w=1, "daily";q=100;w=86400');
+    const plans = await t.app.inject({ method: 'GET', url: '/api/v1/rate-limit-plans' });
+    expect(plans.json().items).toContainEqual({ name: 'partner', burst: { limit: 50, windowSeconds: 1 }, daily: 100 });
+    expect(plans.json().items.map((p: { name: string }) => p.name)).toEqual(['free', 'partner', 'unlimited']);
+  });
+
   it('reads the app plan (apps.plan), cached a short while', async () => {
     const appId = await newApp('Partner app');
     const key = await newKey(appId);

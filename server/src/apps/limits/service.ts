@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js';
+import { forbidden, invalid, notFound } from '../../kernel/errors.js';
 import type { Actor } from '../../kernel/actor.js';
 import type { Clock } from '../../kernel/clock.js';
 import { createMemoryStore, decide, type Decision, type LimitCheck, type LimitStore, type RawOutcome } from './limiter.js';
@@ -92,6 +93,17 @@ export function createLimitsService(deps: LimitsServiceDeps) {
     return decision;
   }
 
-  return { check, plans, storeKind: deps.store.kind };
+  /** A platform administrator moves an app to another plan; it applies at once in this instance (30 s elsewhere). */
+  async function setPlan(actor: Actor, appId: string, plan: string): Promise<void> {
+    if (actor.kind !== 'user' || !actor.isAdmin || actor.client) throw forbidden('Only platform administrators change an app\'s plan');
+    if (!plans[plan] || plan === 'anonymous' || plan === 'user') throw invalid('plan', `Unknown app plan; one of: ${appPlanNames().join(', ')}`);
+    if (!(await deps.planStore.setPlan(deps.db.kysely, appId, plan))) throw notFound('App');
+    appPlans.delete(appId);
+  }
+
+  /** The plans an app can be on, with their limits. */
+  const appPlanNames = () => Object.keys(plans).filter((name) => name !== 'anonymous' && name !== 'user');
+
+  return { check, plans, appPlanNames, setPlan, storeKind: deps.store.kind };
 }
 export type LimitsService = ReturnType<typeof createLimitsService>;
