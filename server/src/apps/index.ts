@@ -49,7 +49,6 @@ export interface AppsDeps {
 export async function createApps(deps: AppsDeps) {
   const bearers: BearerResolver[] = [];
   const consumers: Consumer[] = [];
-  let clientScopeCheck: ClientScopeCheck | undefined;
   /** Hooks on the whole server (rate limits, usage capture), registered right after authentication. */
   const hookRegistrations: Array<(app: FastifyInstance) => Promise<void>> = [];
   /** Routes under /api/v1. */
@@ -73,7 +72,7 @@ export async function createApps(deps: AppsDeps) {
   /** Apps as OAuth clients, for the OAuth server below. */
   const clientRegistry = appsCore.clientRegistry;
   bearers.push(appsCore.bearer);
-  clientScopeCheck = appsCore.clientScopeCheck;
+  const clientScopeCheck: ClientScopeCheck = appsCore.clientScopeCheck;
   hookRegistrations.push((app) => appsCore.registerHooks(app));
   apiRoutes.push((api) => appsCore.routes(api));
   // ---- end apps core ----
@@ -118,9 +117,7 @@ export async function createApps(deps: AppsDeps) {
   return {
     bearers,
     consumers,
-    get clientScopeCheck() {
-      return clientScopeCheck;
-    },
+    clientScopeCheck,
     async registerHooks(app: FastifyInstance) {
       for (const register of hookRegistrations) await register(app);
     },
