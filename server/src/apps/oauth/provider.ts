@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, generateKeyPairSync, randomBytes, type JsonWebKey } from 'node:crypto';
+import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
+import { createSecretBox } from '../../kernel/secret-box.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 // @ts-expect-error oidc-provider ships no type declarations (and @types/oidc-provider is not installed)
 import ProviderModule, { errors as oidcErrors, interactionPolicy as oidcPolicy } from 'oidc-provider';
@@ -106,21 +107,7 @@ export const SESSION_COOKIE_NAME = 'mt_session';
 
 // ---- Signing keys, shared through the database ------------------------------------------------------------
 
-const sealKey = (secretKey: string) => createHash('sha256').update(`oauth-signing-keys:${secretKey}`).digest();
-
-function seal(secretKey: string, plaintext: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', sealKey(secretKey), iv);
-  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return [iv, body, cipher.getAuthTag()].map((b) => b.toString('base64url')).join('.');
-}
-
-function unseal(secretKey: string, sealed: string): string {
-  const [iv, body, tag] = sealed.split('.').map((p) => Buffer.from(p, 'base64url'));
-  const decipher = createDecipheriv('aes-256-gcm', sealKey(secretKey), iv!);
-  decipher.setAuthTag(tag!);
-  return Buffer.concat([decipher.update(body!), decipher.final()]).toString('utf8');
-}
+const signingKeyBox = (secretKey: string) => createSecretBox(secretKey, 'oauth signing keys v1');
 
 /**
  * The provider's signing keys (ES256 and RS256, asymmetric only: a client secret is never an HMAC key),
@@ -136,12 +123,12 @@ export async function loadSigningKeys(store: OAuthStore, secretKey: string): Pro
   if (missing.length) {
     for (const w of missing) {
       const jwk = { ...w.make().privateKey.export({ format: 'jwk' }), kid: w.id, alg: w.alg, use: 'sig' };
-      await store.insertSigningKeyIfAbsent({ id: w.id, alg: w.alg, sealedJwk: seal(secretKey, JSON.stringify(jwk)) });
+      await store.insertSigningKeyIfAbsent({ id: w.id, alg: w.alg, sealedJwk: signingKeyBox(secretKey).seal(JSON.stringify(jwk)) });
     }
     // Another instance may have won the race: use what the database holds.
     rows = await store.signingKeys();
   }
-  return rows.map((r) => JSON.parse(unseal(secretKey, r.sealedJwk)) as JsonWebKey);
+  return rows.map((r) => JSON.parse(signingKeyBox(secretKey).open(r.sealedJwk)) as JsonWebKey);
 }
 
 // ---- The provider ---------------------------------------------------------------------------------------

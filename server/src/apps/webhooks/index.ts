@@ -5,7 +5,7 @@ import type { Consumer } from '../../events/dispatcher.js';
 import type { Platform } from '../../platform/index.js';
 import { createFanout } from './fanout.js';
 import { webhookRoutes } from './routes.js';
-import { createSecretBox } from './secrets.js';
+import { createWebhookSecretBox } from './secrets.js';
 import { createWebhookService } from './service.js';
 import { createWebhookStore } from './store.js';
 import { createDeliveryWorker, defaultSettings } from './worker.js';
@@ -26,7 +26,7 @@ export interface WebhooksDeps {
 /** Webhooks: subscriptions, the fan-out consumer, the delivery worker and the routes. */
 export function createWebhooks(deps: WebhooksDeps) {
   const store = createWebhookStore(deps.db.dialect);
-  const box = createSecretBox(deps.secretKey);
+  const box = createWebhookSecretBox(deps.secretKey);
   // Mutable on purpose: tests shorten the timeout, the benchmark widens batches.
   const settings = defaultSettings();
   const worker = createDeliveryWorker({ db: deps.db.kysely, store, clock: deps.clock, box, mail: deps.platform.mail, settings, allowPrivateUrls: deps.allowPrivateUrls, baseUrl: deps.baseUrl, logger: deps.logger });
