@@ -836,4 +836,10 @@ export interface ReuseInput {
   datasets: string[];
   organization: string | null;
 }
+/** GET /stats/reuses: the most used reuses (views plus the API calls of their app). */
+export interface ReuseStats {
+  items: Array<{ reuse: ReuseSummary; views: number; apiCalls: number; score: number }>;
+  days: number;
+  apiCallsCounted: boolean;
+}
 // ---- Reuses — end ----

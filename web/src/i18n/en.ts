@@ -1392,6 +1392,12 @@ export const en = {
   'reuses.feature.toggle': 'Featured by {organization}',
   'reuses.feature.added': 'Featured by {organization}.',
   'reuses.feature.removed': 'No longer featured by {organization}.',
+  'reuses.stats.heading': 'Most used reuses',
+  'reuses.stats.lead': 'Page views plus the API calls of the app each reuse is built with, over the last {days} days.',
+  'reuses.stats.row': '{title}: {views} views, {calls} API calls',
+  'reuses.stats.views': 'views',
+  'reuses.stats.calls': 'API calls',
+  'reuses.stats.empty': 'No reuse has been viewed or used yet: the ranking appears with the first visits.',
   /* ===== Reuses — end ===== */
 } as const;
 

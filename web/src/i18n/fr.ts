@@ -1390,5 +1390,11 @@ export const fr: Messages = {
   'reuses.feature.toggle': 'Mise en avant par {organization}',
   'reuses.feature.added': 'Mise en avant par {organization}.',
   'reuses.feature.removed': 'N’est plus mise en avant par {organization}.',
+  'reuses.stats.heading': 'Réutilisations les plus utilisées',
+  'reuses.stats.lead': 'Vues de la page et appels d’API de l’application sur laquelle chaque réutilisation repose, sur les {days} derniers jours.',
+  'reuses.stats.row': '{title} : {views} vues, {calls} appels d’API',
+  'reuses.stats.views': 'vues',
+  'reuses.stats.calls': 'appels d’API',
+  'reuses.stats.empty': 'Aucune réutilisation n’a encore été vue ni utilisée : le classement apparaît avec les premières visites.',
   /* ===== Reuses — end ===== */
 };

@@ -10,6 +10,7 @@ import { useDocumentTitle } from '../../shell/useDocumentTitle';
 import { ErrorAlert, Loading, StatusMessage, useErrorMessage } from '../../ui/Messages';
 import { signInPath } from '../../ui/navigation';
 import { ReuseCard, typeKey } from './ReuseCard';
+import { MostUsedReuses } from './MostUsedReuses';
 import { GALLERY_FILTERS, galleryApi } from './paths';
 
 const SORTS = ['recent', 'popular', 'featured'] as const;
@@ -54,6 +55,7 @@ export function ReusesPage() {
       {deleted && <StatusMessage>{t('reuses.deleted', { title: deleted })}</StatusMessage>}
 
       <GalleryFilters key={params.toString()} params={params} gallery={first.data} onApply={(p) => setParams(p)} />
+      {!filtered && <MostUsedReuses />}
 
       <section aria-labelledby="reuse-results" className="reuse-results">
         <h2 id="reuse-results" className="visually-hidden">{t('reuses.gallery.results')}</h2>
