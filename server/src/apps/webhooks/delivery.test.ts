@@ -185,6 +185,31 @@ describe('delivery failures', () => {
   });
 });
 
+describe('the delivery log', () => {
+  it('keeps settled messages 30 days, then deletes them with their attempts; pending ones stay', async () => {
+    offset = 0;
+    const ok = await subscribe('/ok');
+    const delivered = await ping(ok.id);
+    const failing = await subscribe('/fail');
+    const pending = await ping(failing.id);
+    await t.apps.webhooks.worker.drain();
+    expect((await delivery(ok.id, delivered)).status).toBe('delivered');
+    expect((await delivery(failing.id, pending)).status).toBe('pending');
+
+    offset = 29 * 86_400_000;
+    await t.apps.webhooks.worker.purge();
+    expect((await api('GET', `/webhooks/${ok.id}/deliveries/${delivered}`)).statusCode).toBe(200);
+
+    offset = 31 * 86_400_000;
+    expect(await t.apps.webhooks.worker.purge()).toBeGreaterThanOrEqual(1);
+    expect((await api('GET', `/webhooks/${ok.id}/deliveries/${delivered}`)).statusCode).toBe(404);
+    expect(await t.db.kysely.selectFrom('webhookAttempts').select('id').where('messageId', '=', delivered).execute()).toEqual([]);
+    expect((await delivery(failing.id, pending)).status).toBe('pending');
+    await api('PATCH', `/webhooks/${failing.id}`, { enabled: false });
+    offset = 0;
+  });
+});
+
 describe('several workers', () => {
   it('never sends a message twice when two workers claim at the same time (SKIP LOCKED on PostgreSQL, leases on both)', async () => {
     const { createWebhooks } = await import('./index.js');

@@ -159,6 +159,18 @@ export function createWebhookStore(dialect: Dialect) {
         }
       }
     },
+
+    /**
+     * Deletes up to `limit` settled messages (delivered or failed) last touched before `before`, with their
+     * attempts (cascade); returns how many went. Pending ones are never touched.
+     */
+    async purgeSettled(db: Kysely<Database>, before: string, limit: number): Promise<number> {
+      const ids = (await db.selectFrom('webhookMessages').select('id').where('status', 'in', ['delivered', 'failed']).where('updatedAt', '<', before).orderBy('updatedAt').limit(limit).execute()).map((r) => r.id);
+      if (ids.length === 0) return 0;
+      await db.deleteFrom('webhookAttempts').where('messageId', 'in', ids).execute();
+      await db.deleteFrom('webhookMessages').where('id', 'in', ids).execute();
+      return ids.length;
+    },
   };
 }
 export type WebhookStore = ReturnType<typeof createWebhookStore>;

@@ -37,6 +37,8 @@ export interface WebhookSettings {
   rotationOverlapMs: number;
   /** Bytes of the answer kept in the log. */
   responseBytes: number;
+  /** Delivered and failed messages (and their attempts) are kept this long in the log, then deleted. */
+  retentionMs: number;
 }
 
 export const defaultSettings = (): WebhookSettings => ({
@@ -51,6 +53,7 @@ export const defaultSettings = (): WebhookSettings => ({
   maxRetryAfterMs: 24 * HOUR,
   rotationOverlapMs: 24 * HOUR,
   responseBytes: 1024,
+  retentionMs: 30 * 24 * HOUR,
 });
 
 /** Retry-After as seconds or an HTTP date, in milliseconds from `now`; undefined when absent or unreadable. */
@@ -298,6 +301,15 @@ export function createDeliveryWorker(deps: WorkerDeps) {
     return claimed.length;
   }
 
+  /** Deletes settled messages older than the retention, in chunks; returns how many went. */
+  async function purge(): Promise<number> {
+    const before = new Date(clock.now().getTime() - settings.retentionMs).toISOString();
+    let total = 0;
+    for (let n = await store.purgeSettled(db, before, 1000); n > 0; n = await store.purgeSettled(db, before, 1000)) total += n;
+    return total;
+  }
+  let lastPurgeAt = 0;
+
   let running = false;
   let lanes: Promise<void>[] = [];
   let wakers: Array<() => void> = [];
@@ -320,12 +332,20 @@ export function createDeliveryWorker(deps: WorkerDeps) {
       } catch (error) {
         deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'webhook delivery pass failed');
       }
-      if (running && claimed === 0) await sleep(settings.pollMs);
+      if (running && claimed === 0) {
+        // Idle: once an hour, the log's old settled messages go.
+        if (clock.now().getTime() - lastPurgeAt > HOUR) {
+          lastPurgeAt = clock.now().getTime();
+          await purge().catch((error: unknown) => deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'webhook log purge failed'));
+        }
+        await sleep(settings.pollMs);
+      }
     }
   }
 
   return {
     runOnce,
+    purge,
     /** Runs batches until nothing is due now (tests, CLI). */
     async drain(): Promise<number> {
       let total = 0;
