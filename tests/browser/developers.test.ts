@@ -85,5 +85,17 @@ describe('a developer, in the browser', () => {
     await page.goto('/accreditations');
     await page.getByText('No accreditation has been approved yet.').waitFor();
     expect(await accessibilityViolations(page)).toEqual([]);
+
+    // A platform administrator moves the app to another plan; the next call says so in its headers.
+    expect(await page.getByRole('heading', { name: 'Rate-limit plan (administrators)' }).count()).toBe(0);
+    await h.app.db.kysely.updateTable('users').set({ isAdmin: (h.app.db.dialect === 'postgres' ? true : 1) as never }).where('handle', '=', handle).execute();
+    await page.goto(`/developers/apps/${appId}`);
+    await page.getByRole('heading', { name: 'Rate-limit plan (administrators)' }).waitFor();
+    await page.getByLabel('Plan', { exact: true }).selectOption('partner');
+    await page.getByRole('button', { name: 'Change the plan' }).click();
+    await page.getByText('The app is now on the partner plan.').waitFor();
+    expect(await accessibilityViolations(page)).toEqual([]);
+    const after = await fetch(`${h.baseUrl}/api/v1/datasets`, { headers: { authorization: `Bearer ${key}` } });
+    expect(after.headers.get('ratelimit-policy')).toBe('"burst";q=1000;w=10, "daily";q=1000000;w=86400');
   });
 });

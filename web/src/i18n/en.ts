@@ -1126,6 +1126,15 @@ export const en = {
   'dev.review.submit.refuse': 'Refuse',
   'dev.review.submit.revoke': 'Revoke',
   'dev.review.done': '{name}: {status}.',
+  'dev.plan.heading': 'Rate-limit plan (administrators)',
+  'dev.plan.lead': 'The plan sets the key bursts and the daily quota shared by all the app’s keys and tokens. It applies at once.',
+  'dev.plan.label': 'Plan',
+  'dev.plan.save': 'Change the plan',
+  'dev.plan.saved': 'The app is now on the {plan} plan.',
+  'dev.plan.burst': '{limit} calls per {seconds} s',
+  'dev.plan.noBurst': 'no burst limit',
+  'dev.plan.daily': '{daily} a day',
+  'dev.plan.noDaily': 'no daily quota',
   /* ===== Apps, keys, accreditations, portal — end ===== */
   /* ===== OAuth (helper: oauth) — begin ===== */
   'oauth.consent.title': 'Authorize an app',

@@ -1124,6 +1124,15 @@ export const fr: Messages = {
   'dev.review.submit.refuse': 'Refuser',
   'dev.review.submit.revoke': 'Révoquer',
   'dev.review.done': '{name} : {status}.',
+  'dev.plan.heading': 'Forfait de limitation (administrateurs)',
+  'dev.plan.lead': 'Le forfait fixe les rafales par clé et le quota quotidien partagé par toutes les clés et jetons de l’application. Il s’applique immédiatement.',
+  'dev.plan.label': 'Forfait',
+  'dev.plan.save': 'Changer de forfait',
+  'dev.plan.saved': 'L’application est maintenant au forfait {plan}.',
+  'dev.plan.burst': '{limit} appels par {seconds} s',
+  'dev.plan.noBurst': 'pas de limite de rafale',
+  'dev.plan.daily': '{daily} par jour',
+  'dev.plan.noDaily': 'pas de quota quotidien',
   /* ===== Apps, keys, accreditations, portal — end ===== */
   /* ===== OAuth (helper: oauth) — begin ===== */
   'oauth.consent.title': 'Autoriser une application',

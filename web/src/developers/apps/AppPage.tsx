@@ -15,6 +15,8 @@ import type { RegisteredState } from './AppsPage';
 import { ConfirmButton } from './ConfirmButton';
 import { KeysSection } from './KeysSection';
 import { SecretNotice } from './SecretNotice';
+import { PlanControl } from './PlanControl';
+import { useSession } from '../../session/SessionProvider';
 
 interface SensitiveCall {
   id: string;
@@ -72,6 +74,7 @@ function AppDetails({ id }: { id: string }) {
   const navigate = useNavigate();
   const location = useLocation();
   const app = useApiGet<DevApp>(`/apps/${seg(id)}`);
+  const { user } = useSession();
   const reset = useAction();
   const remove = useAction();
   const [secret, setSecret] = useState<string | null>(() => (location.state as RegisteredState | null)?.clientSecret ?? null);
@@ -140,6 +143,7 @@ function AppDetails({ id }: { id: string }) {
               <li><Link to="/developers">{t('dev.app.docs')}</Link></li>
             </ul>
           </nav>
+          {user?.isAdmin && <PlanControl key={data.plan} appId={id} current={data.plan} onChanged={() => app.reload()} />}
         </section>
 
         <StatusMessage>{status}</StatusMessage>
