@@ -1,7 +1,8 @@
+import { ScopePicker } from '../../ui/ScopePicker';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, seg } from '../../api/client';
 import { useAction, useApiGet } from '../../api/hooks';
-import { SENSITIVE_SCOPES, type ApiKey, type CreatedApiKey, type TokenScope } from '../../api/types';
+import { SENSITIVE_SCOPES, type ApiKey, type CreatedApiKey } from '../../api/types';
 import type { MessageKey } from '../../i18n/en';
 import { useI18n, useT } from '../../i18n/I18nProvider';
 import { SelectField, TextField } from '../../ui/Field';
@@ -22,14 +23,12 @@ const OVERLAPS: Array<{ seconds: number; label: MessageKey }> = [
 
 function CreateKeyForm({ appId, onCreated }: { appId: string; onCreated: (key: CreatedApiKey) => void }) {
   const t = useT();
-  const scopes = useApiGet<{ scopes: TokenScope[] }>('/me/token-scopes');
   const action = useAction();
   const errors = useFormErrors<'name' | 'scopes' | 'expiresAt'>(action);
   const [name, setName] = useState('');
   const [selected, setSelected] = useState<string[]>([]);
   const [expiresAt, setExpiresAt] = useState('');
   const today = new Date().toISOString().slice(0, 10);
-  const toggle = (id: string, on: boolean) => setSelected((prev) => (on ? [...prev, id] : prev.filter((s) => s !== id)));
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
@@ -52,26 +51,8 @@ function CreateKeyForm({ appId, onCreated }: { appId: string; onCreated: (key: C
       <h3 id="new-key-heading">{t('dev.key.newHeading')}</h3>
       <ErrorAlert error={action.error} shownFields={['name', 'scopes', 'expiresAt']} />
       <TextField label={t('dev.key.name')} hint={t('dev.key.nameHint')} required maxLength={100} value={name} onValueChange={setName} error={errors.errorFor('name')} />
-      <fieldset className="field" aria-describedby={scopeError ? 'key-scopes-error' : 'key-scopes-hint'}>
-        <legend>{t('dev.key.scopes')}</legend>
-        <p id="key-scopes-hint" className="field__hint">{t('dev.key.scopesHint')}</p>
-        {scopeError && <p id="key-scopes-error" className="field__error">{scopeError}</p>}
-        {scopes.loading && !scopes.data ? (
-          <Loading />
-        ) : (
-          <ul className="checkbox-list">
-            {(scopes.data?.scopes ?? []).map((scope) => (
-              <li key={scope.id}>
-                <input type="checkbox" id={`key-scope-${scope.id}`} checked={selected.includes(scope.id)} onChange={(e) => toggle(scope.id, e.target.checked)} />
-                <label htmlFor={`key-scope-${scope.id}`}>
-                  <code>{scope.id}</code> <span className="muted">— {scope.description}</span>
-                  {SENSITIVE_SCOPES.includes(scope.id) && <span className="badge badge--draft">{t('dev.key.sensitive')}</span>}
-                </label>
-              </li>
-            ))}
-          </ul>
-        )}
-      </fieldset>
+      <ScopePicker idPrefix="key" legend={t('dev.key.scopes')} hint={t('dev.key.scopesHint')} error={scopeError} selected={selected} onChange={setSelected}
+        badgeFor={(id) => (SENSITIVE_SCOPES.includes(id) ? t('dev.key.sensitive') : null)} />
       <TextField label={t('dev.key.expiresAt')} hint={t('dev.key.expiresHint')} type="date" min={today} value={expiresAt} onValueChange={setExpiresAt} error={errors.errorFor('expiresAt')} />
       <button type="submit" className="button" disabled={action.pending}>{t('dev.key.create')}</button>
     </form>

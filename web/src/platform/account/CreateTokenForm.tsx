@@ -1,10 +1,11 @@
+import { ScopePicker } from '../../ui/ScopePicker';
 import { useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
-import type { CreatedAccessToken, TokenScope } from '../../api/types';
+import { useAction } from '../../api/hooks';
+import type { CreatedAccessToken } from '../../api/types';
 import { useT } from '../../i18n/I18nProvider';
 import { TextField } from '../../ui/Field';
-import { ErrorAlert, Loading } from '../../ui/Messages';
+import { ErrorAlert } from '../../ui/Messages';
 import { useFormErrors } from '../../ui/useFormErrors';
 import * as v from '../../ui/validate';
 
@@ -17,16 +18,12 @@ function endOfDay(date: string): string {
 
 export function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedAccessToken) => void }) {
   const t = useT();
-  const scopes = useApiGet<{ scopes: TokenScope[] }>('/me/token-scopes');
   const action = useAction();
   const errors = useFormErrors<F>(action);
   const [name, setName] = useState('');
   const [selected, setSelected] = useState<string[]>([]);
   const [expiresAt, setExpiresAt] = useState('');
   const today = new Date().toISOString().slice(0, 10);
-
-  const toggle = (id: string, on: boolean) =>
-    setSelected((prev) => (on ? [...prev, id] : prev.filter((s) => s !== id)));
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
@@ -50,27 +47,7 @@ export function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedAcces
       <ErrorAlert error={action.error} shownFields={['name', 'scopes', 'expiresAt']} />
       <TextField label={t('tokens.name')} hint={t('tokens.nameHint')} required maxLength={100}
         value={name} onValueChange={setName} error={errors.errorFor('name')} />
-      <fieldset className="field" aria-describedby={scopeError ? 'token-scopes-error' : undefined}>
-        <legend>{t('tokens.scopes')}</legend>
-        {scopeError && <p id="token-scopes-error" className="field__error">{scopeError}</p>}
-        {scopes.loading && !scopes.data ? (
-          <Loading />
-        ) : (scopes.data?.scopes ?? []).length === 0 ? (
-          <p className="muted">{t('tokens.noScopes')}</p>
-        ) : (
-          <ul className="checkbox-list">
-            {(scopes.data?.scopes ?? []).map((scope) => (
-              <li key={scope.id}>
-                <input type="checkbox" id={`scope-${scope.id}`} checked={selected.includes(scope.id)}
-                  onChange={(e) => toggle(scope.id, e.target.checked)} />
-                <label htmlFor={`scope-${scope.id}`}>
-                  <code>{scope.id}</code> <span className="muted">— {scope.description}</span>
-                </label>
-              </li>
-            ))}
-          </ul>
-        )}
-      </fieldset>
+      <ScopePicker idPrefix="token" legend={t('tokens.scopes')} error={scopeError} emptyText={t('tokens.noScopes')} selected={selected} onChange={setSelected} />
       <TextField label={t('tokens.expiresAt')} hint={t('tokens.expiresHint')} type="date" min={today}
         value={expiresAt} onValueChange={setExpiresAt} error={errors.errorFor('expiresAt')} />
       <button type="submit" className="button" disabled={action.pending}>
