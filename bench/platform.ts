@@ -192,6 +192,7 @@ async function microbench(redisUrl: string) {
   const { createLimitsService } = await import('../server/src/apps/limits/service.js');
   const { createMemoryStore } = await import('../server/src/apps/limits/limiter.js');
   const { createRedisStore } = await import('../server/src/apps/limits/redis.js');
+  const { openRedis, closeRedis } = await import('../server/src/kernel/redis.js');
   const { resolvePlans } = await import('../server/src/apps/limits/plans.js');
   const { rateLimitHeader, policyHeader } = await import('../server/src/apps/limits/hook.js');
   const { createUsageService } = await import('../server/src/apps/usage/service.js');
@@ -213,12 +214,13 @@ async function microbench(redisUrl: string) {
   });
   const usage = createUsageService({ db: null as never, clock, store: null as never, access: null as never, logger });
   const usageUs = await timeIt(200_000, () => usage.record({ appId: 'app_bench', method: 'GET', route: '/api/v1/datasets/:slug', status: 200, ms: 3.2, datasetSlug: 'bench-0' }));
-  const store = createRedisStore(redisUrl, `mt:bench:${process.pid}:micro:`, () => undefined);
+  const client = openRedis(redisUrl, () => undefined);
+  const store = createRedisStore(client, `mt:bench:${process.pid}:micro:`);
   const shared = createLimitsService({ db: { kysely: null } as never, clock, plans, planStore: planStore as never, store, logger });
   const redisUs = await timeIt(5_000, () => shared.check(actor, '127.0.0.1'));
-  const keys = await store.client.keys(`mt:bench:${process.pid}:*`);
-  if (keys.length) await store.client.del(...keys);
-  await store.close!();
+  const keys = await client.keys(`mt:bench:${process.pid}:*`);
+  if (keys.length) await client.del(...keys);
+  await closeRedis(client);
   const round = (x: number) => Math.round(x * 100) / 100;
 
   // The whole request in this process (fastify's inject: no sockets), alternating the variants and

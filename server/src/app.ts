@@ -14,6 +14,7 @@ import { loadSecretKey } from './config.js';
 import { openDatabase, readBool, type Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { systemClock, type Clock } from './kernel/clock.js';
+import { closeRedis, openRedis } from './kernel/redis.js';
 import { Problem, problemPlugin, sendProblem } from './kernel/http.js';
 import { loggerOptions } from './kernel/logging.js';
 import { activityRoutes, createActivityService, createDispatcher, createEventRecorder, createEventStore, type Consumer, type Dispatcher } from './events/index.js';
@@ -87,9 +88,20 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     reply.header('x-request-id', request.id);
   });
 
+  // One Redis connection per server (rate limits and sign-in counters exact across instances); none without REDIS_URL.
+  let lastRedisError = 0;
+  const redis = config.redisUrl
+    ? openRedis(config.redisUrl, (err) => {
+        const at = Date.now();
+        if (at - lastRedisError < 10_000) return;
+        lastRedisError = at;
+        app.log.warn({ err: String(err) }, 'Redis connection error');
+      })
+    : undefined;
+
   const eventStore = createEventStore(db.dialect);
   const recorder = createEventRecorder({ store: eventStore, clock });
-  const platform = createPlatform({ db: db.kysely, events: recorder, clock, secretKey, baseUrl: config.baseUrl, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, logger: app.log });
+  const platform = createPlatform({ db: db.kysely, events: recorder, clock, secretKey, baseUrl: config.baseUrl, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, logger: app.log, redis, loginThrottlePrefix: config.loginThrottlePrefix });
   const data = createData({ db, events: recorder, clock, access: platform.access, directory: platform.directory, dataDir: config.dataDir, baseUrl: config.baseUrl, name: config.name, maxUploadBytes: config.maxUploadBytes, allowPrivateUrls: config.allowPrivateUrls, logger: app.log });
   const notifications = createNotifications({ db: db.kysely, clock, mail: platform.mail, accounts: platform.accountStore, baseUrl: config.baseUrl, logger: app.log });
   const recognition = createRecognition({
@@ -117,7 +129,11 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       return resource ? (await data.store.findDatasetById(db.kysely, resource.datasetId))?.slug : undefined;
     },
   });
-  const apps = await createApps({ db, events: recorder, clock, platform, data, secretKey, baseUrl: config.baseUrl, redisUrl: config.redisUrl, rateLimits: config.rateLimits, rateLimitPrefix: config.rateLimitPrefix, allowPrivateUrls: config.allowPrivateUrls, logger: app.log });
+  const apps = await createApps({ db, events: recorder, clock, platform, data, secretKey, baseUrl: config.baseUrl, redis, rateLimits: config.rateLimits, rateLimitPrefix: config.rateLimitPrefix, allowPrivateUrls: config.allowPrivateUrls, logger: app.log }).catch(async (err: unknown) => {
+    // A configuration the apps refuse (MULTITUDE_RATE_LIMITS) stops the start-up: leave no connection behind.
+    if (redis) await closeRedis(redis);
+    throw err;
+  });
   const dispatcher = createDispatcher({ db: db.kysely, store: eventStore, clock, consumers: [...data.consumers, ...recognition.consumers, ...notifications.consumers, ...apps.consumers, ...(options.consumers ?? [])], logger: app.log });
   recorder.setListener(() => dispatcher.notify());
 
@@ -236,6 +252,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   app.addHook('onClose', async () => {
     clearInterval(mailTimer);
     await apps.stop();
+    if (redis) await closeRedis(redis);
     await data.runner.stop();
     await notifications.stop();
     await dispatcher.stop();

@@ -38,6 +38,8 @@ export interface Config {
   rateLimits: string | undefined;
   /** Prefix of the rate-limit keys in Redis (tests give each run its own). */
   rateLimitPrefix: string;
+  /** Prefix of the sign-in throttle's keys in Redis (tests give each run its own). */
+  loginThrottlePrefix: string;
 }
 
 /** Each setting, its environment variable and its CLI flag — the README's table is made from the same facts. */
@@ -46,7 +48,7 @@ export const settings = [
   { key: 'host', env: 'HOST', flag: 'host', help: 'Interface to bind', default: '0.0.0.0' },
   { key: 'dataDir', env: 'MULTITUDE_DATA_DIR', flag: 'data-dir', help: 'Data directory (SQLite file, secret key, uploads)', default: './.multitude' },
   { key: 'databaseUrl', env: 'DATABASE_URL', flag: 'database-url', help: 'postgres://… to use PostgreSQL instead of the embedded SQLite', default: '' },
-  { key: 'redisUrl', env: 'REDIS_URL', flag: 'redis-url', help: 'redis://… for multi-instance rate limits and pub/sub', default: '' },
+  { key: 'redisUrl', env: 'REDIS_URL', flag: 'redis-url', help: 'redis://… for multi-instance rate limits, sign-in counters and pub/sub', default: '' },
   { key: 'baseUrl', env: 'MULTITUDE_BASE_URL', flag: 'base-url', help: 'Public URL of this instance (links in mails, OIDC callbacks)', default: 'http://localhost:PORT' },
   { key: 'demo', env: 'MULTITUDE_DEMO', flag: 'demo', help: 'Seed demo content into an empty database (0 to disable)', default: '1' },
   { key: 'smtpUrl', env: 'MULTITUDE_SMTP_URL', flag: 'smtp-url', help: 'smtp://… to send mail; otherwise mail stays in the outbox, readable at /dev/mail', default: '' },
@@ -120,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<
     allowPrivateUrls: parseBool(env.MULTITUDE_OUTBOUND_ALLOW_PRIVATE ?? env.MULTITUDE_WEBHOOKS_ALLOW_PRIVATE, false),
     rateLimits: get('rateLimits') || undefined,
     rateLimitPrefix: env.MULTITUDE_RATE_LIMIT_PREFIX || 'mt:rl:',
+    loginThrottlePrefix: env.MULTITUDE_LOGIN_THROTTLE_PREFIX || 'mt:login:',
   };
 }
 

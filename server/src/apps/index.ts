@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../kernel/clock.js';
 import type { EventRecorder } from '../events/recorder.js';
@@ -31,8 +32,8 @@ export interface AppsDeps {
   data: Data;
   secretKey: string;
   baseUrl: string;
-  /** redis://… : rate limits exact across instances; in memory otherwise. */
-  redisUrl?: string;
+  /** The server's Redis connection (kernel/redis.ts): rate limits exact across instances; in memory otherwise. */
+  redis?: Redis;
   /** MULTITUDE_RATE_LIMITS (JSON of plan overrides) and the Redis key prefix of the limits. */
   rateLimits?: string;
   rateLimitPrefix?: string;
@@ -87,7 +88,7 @@ export async function createApps(deps: AppsDeps) {
   // ---- end oauth ----
 
   // ---- limits and usage (helper: limits) ----
-  const limits = createLimits({ db: deps.db, clock: deps.clock, redisUrl: deps.redisUrl, rateLimits: deps.rateLimits, rateLimitPrefix: deps.rateLimitPrefix, logger: deps.logger });
+  const limits = createLimits({ db: deps.db, clock: deps.clock, redis: deps.redis, rateLimits: deps.rateLimits, rateLimitPrefix: deps.rateLimitPrefix, logger: deps.logger });
   const usage = createUsage({ db: deps.db, clock: deps.clock, access: deps.platform.access, logger: deps.logger });
   /** Calls per app since a day (YYYY-MM-DD), for "most used" rankings. */
   const callsByApp = usage.service.callsByApp;

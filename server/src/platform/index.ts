@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../kernel/clock.js';
@@ -6,7 +7,7 @@ import type { EventRecorder } from '../events/recorder.js';
 import { createAccountStore } from './accounts/store.js';
 import { createAccountService } from './accounts/service.js';
 import { accountRoutes } from './accounts/routes.js';
-import { createLoginThrottle } from './accounts/login-throttle.js';
+import { createLoginThrottle, createRedisLoginThrottle } from './accounts/login-throttle.js';
 import { createTokenStore } from './tokens/store.js';
 import { createTokenService } from './tokens/service.js';
 import { tokenRoutes } from './tokens/routes.js';
@@ -33,6 +34,10 @@ export interface PlatformDeps {
   smtpUrl?: string;
   mailFrom: string;
   logger?: { warn(o: object, m: string): void };
+  /** The server's Redis connection (kernel/redis.ts): sign-in counters shared by every instance; in memory otherwise. */
+  redis?: Redis;
+  /** Prefix of the sign-in throttle's keys in Redis (`mt:login:`). */
+  loginThrottlePrefix?: string;
 }
 
 /** Builds the platform capability: accounts, sessions, tokens, organizations, mail. */
@@ -41,7 +46,11 @@ export function createPlatform(deps: PlatformDeps) {
   const accountStore = createAccountStore();
   const organizationStore = createOrganizationStore();
   const mail = createMailService({ db, store: createMailStore(), clock, smtpUrl: deps.smtpUrl, from: deps.mailFrom, logger: deps.logger });
-  const accounts = createAccountService({ db, store: accountStore, events, mail, clock, throttle: createLoginThrottle(), secretKey: deps.secretKey, baseUrl: deps.baseUrl });
+  const now = () => clock.now().getTime();
+  const throttle = deps.redis
+    ? createRedisLoginThrottle({ client: deps.redis, prefix: deps.loginThrottlePrefix, now, logger: deps.logger })
+    : createLoginThrottle({ now });
+  const accounts = createAccountService({ db, store: accountStore, events, mail, clock, throttle, secretKey: deps.secretKey, baseUrl: deps.baseUrl });
   const tokens = createTokenService({ db, store: createTokenStore(), events, clock });
   const organizations = createOrganizationService({ db, store: organizationStore, accounts: accountStore, events, mail, clock, baseUrl: deps.baseUrl });
   const directory = createDirectory(db, accountStore, organizationStore);

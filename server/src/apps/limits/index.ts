@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../kernel/clock.js';
 import { limitsHook } from './hook.js';
@@ -16,7 +17,8 @@ export type { LimitsService } from './service.js';
 export interface LimitsDeps {
   db: Db;
   clock: Clock;
-  redisUrl?: string;
+  /** The server's Redis connection: limits exact across instances; in memory otherwise. */
+  redis?: Redis;
   rateLimits?: string;
   rateLimitPrefix?: string;
   logger: { warn(o: object, m: string): void };
@@ -25,15 +27,7 @@ export interface LimitsDeps {
 /** Rate limits and quotas: the service, the hook to register after authentication, and a stopper. */
 export function createLimits(deps: LimitsDeps) {
   const plans = resolvePlans(deps.rateLimits);
-  let lastError = 0;
-  const store = deps.redisUrl
-    ? createRedisStore(deps.redisUrl, deps.rateLimitPrefix ?? 'mt:rl:', (err) => {
-        const now = Date.now();
-        if (now - lastError < 10_000) return;
-        lastError = now;
-        deps.logger.warn({ err: String(err) }, 'rate limits: Redis connection error');
-      })
-    : createMemoryStore();
+  const store = deps.redis ? createRedisStore(deps.redis, deps.rateLimitPrefix ?? 'mt:rl:') : createMemoryStore();
   const service = createLimitsService({ db: deps.db, clock: deps.clock, plans, planStore: createPlanStore(), store, logger: deps.logger });
   return {
     service,

@@ -4,8 +4,10 @@
  * once after a restart of Redis). The clock is the caller's (passed as an argument), the same one the
  * in-memory limiter and the tests use: instances' clocks must agree (NTP); a skew of a few ms only
  * moves a refill by as much. Keys expire: a TAT when its bucket is full again, a counter after its day.
+ * The client is the server's one connection (kernel/redis.ts), shared with the sign-in throttle.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { firstConnection } from '../../kernel/redis.js';
 import { dayOf, DAY_MS, intervalMs, type LimitCheck, type LimitStore, type RawOutcome } from './limiter.js';
 
 // KEYS[1]: the bucket's TAT, KEYS[2]: the day's counter.
@@ -39,33 +41,18 @@ return {0, math.ceil(newTat - now), count}
 
 type LimitCommand = (burstKey: string, dailyKey: string, ...args: string[]) => Promise<[number, number, number]>;
 
-export function createRedisStore(url: string, prefix: string, onError: (err: unknown) => void): LimitStore & { client: Redis } {
-  const client = new Redis(url, {
-    // Never queue behind a dead connection: a request must not wait for Redis to come back.
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: 1000,
-    connectTimeout: 2000,
-    lazyConnect: false,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
-  });
-  client.on('error', onError);
+export function createRedisStore(client: Redis, prefix: string): LimitStore {
   client.defineCommand('multitudeLimit', { numberOfKeys: 2, lua: SCRIPT });
   const limit = (client as unknown as { multitudeLimit: LimitCommand }).multitudeLimit.bind(client);
-  // The first requests wait for the first connection (at most 2 s); later, a lost connection
+  // The first requests wait for the first connection (kernel/redis.ts); later, a lost connection
   // fails at once (the caller falls back to counting in memory).
-  let firstConnection: Promise<void> | undefined = new Promise<void>((resolve) => {
-    client.once('ready', () => resolve());
-    client.once('error', () => resolve());
-    setTimeout(resolve, 2000).unref();
-  });
+  let connecting: Promise<void> | undefined = firstConnection(client);
   return {
     kind: 'redis',
-    client,
     async check({ burstKey, dailyKey, plan, nowMs }: LimitCheck): Promise<RawOutcome> {
-      if (firstConnection) {
-        await firstConnection;
-        firstConnection = undefined;
+      if (connecting) {
+        await connecting;
+        connecting = undefined;
       }
       const day = dayOf(nowMs);
       const ttl = Math.ceil(((day + 1) * DAY_MS - nowMs) / 1000) + 3600;
@@ -80,8 +67,6 @@ export function createRedisStore(url: string, prefix: string, onError: (err: unk
       );
       return { status: status as 0 | 1 | 2, aheadMs: Number(aheadMs), count: Number(count) };
     },
-    async close() {
-      client.disconnect();
-    },
+    // The connection is the server's (kernel/redis.ts): the composition root closes it.
   };
 }

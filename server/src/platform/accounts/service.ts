@@ -136,17 +136,17 @@ export function createAccountService(deps: AccountServiceDeps) {
 
     async login(emailInput: string, password: string, address: string): Promise<{ user: User; session: NewSession }> {
       const email = normalizeEmail(emailInput);
-      const wait = deps.throttle.retryAfter(email, address);
+      const wait = await deps.throttle.retryAfter(email, address);
       if (wait > 0) {
         throw new AppError('rate_limited', `Too many failed sign-in attempts; try again in ${wait} seconds`, { retryAfterSeconds: wait });
       }
       const user = await store.findByEmail(db, email);
       const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
       if (!user || !ok) {
-        deps.throttle.fail(email, address);
+        await deps.throttle.fail(email, address);
         throw new AppError('invalid_credentials', 'Email or password is incorrect');
       }
-      deps.throttle.succeed(email);
+      await deps.throttle.succeed(email);
       const session = await db.transaction().execute(async (trx) => {
         const s = await createSession(trx, user.id);
         await events.record(trx, { type: 'user.signed_in', actorId: user.id, subjectId: user.id, visibility: 'private', payload: { method: 'password' } });
