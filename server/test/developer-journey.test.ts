@@ -8,12 +8,11 @@
  * background machinery by hand (import runner, event dispatcher, delivery worker) and moves the server's clock
  * for the rate limiter instead of sleeping.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
 import { Webhook } from 'standardwebhooks';
-import { createTestApp, uniqueUser, type TestApp } from '../src/testing/harness.js';
+import { uniqueUser, type TestApp } from '../src/testing/harness.js';
+import { CookieBrowser, listenTestApp } from '../src/testing/http.js';
 import { startReceiver, type Receiver } from '../src/testing/webhook-receiver.js';
 import { createClient, type Row } from '../../sdk/src/index.js';
 
@@ -30,36 +29,11 @@ let rx: Receiver;
 /** The server's clock: the test moves it forward for the rate limiter (no sleeps). */
 const clock = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
 
-/** A browser: cookies by name for our one origin, the CSRF header on API calls from the page. */
-class Browser {
-  readonly cookies = new Map<string, string>();
+/** A browser on this server, signing up through the API as the registration page does. */
+class Browser extends CookieBrowser {
   handle = '';
-  private header() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-  private store(response: Response) {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair, ...attributes] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1).trim();
-      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]!) < Date.now()));
-      if (expired || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-  async fetch(url: string, init: { method?: string; body?: string | FormData; headers?: Record<string, string> } = {}): Promise<Response> {
-    const response = await fetch(url, { ...init, redirect: 'manual', headers: { cookie: this.header(), ...(init.headers ?? {}) } });
-    this.store(response);
-    return response;
-  }
-  async api(method: string, path: string, body?: object | FormData): Promise<Response> {
-    const json = body !== undefined && !(body instanceof FormData);
-    return this.fetch(`${baseUrl}/api/v1${path}`, {
-      method,
-      ...(body !== undefined ? { body: json ? JSON.stringify(body) : (body as FormData) } : {}),
-      headers: { 'x-csrf-token': this.cookies.get('mt_csrf') ?? '', ...(json ? { 'content-type': 'application/json' } : {}) },
-    });
+  constructor() {
+    super(() => baseUrl);
   }
   /** Signs up through the API, as the registration page does. */
   async signUp(prefix: string): Promise<this> {
@@ -88,32 +62,11 @@ async function expectProblem(res: Response, status: number, code: string) {
 
 const bearer = (token: string, path: string) => fetch(`${baseUrl}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
-
 beforeAll(async () => {
   rx = await startReceiver();
-  for (let attempt = 0; ; attempt++) {
-    // The OAuth issuer is the base URL, needed before listening: reserve a port first (port 0, then reused).
-    const port = await freePort();
-    t = await createTestApp({
-      clock,
-      // allowPrivateUrls: the webhook receiver listens on 127.0.0.1.
-      config: { baseUrl: `http://127.0.0.1:${port}`, allowPrivateUrls: true, rateLimits: JSON.stringify({ free: { burst: BURST } }) },
-    });
-    try {
-      await t.app.listen({ host: '127.0.0.1', port });
-      break;
-    } catch (error) {
-      await t.cleanup();
-      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 3) throw error;
-    }
-  }
+  // The OAuth issuer is the base URL: the server listens on its own reserved port.
+  // allowPrivateUrls: the webhook receiver listens on 127.0.0.1.
+  t = await listenTestApp({ clock, config: { allowPrivateUrls: true, rateLimits: JSON.stringify({ free: { burst: BURST } }) } });
   baseUrl = t.config.baseUrl;
 });
 afterAll(async () => {

@@ -10,6 +10,7 @@ import { chromium, type Browser } from 'playwright-core';
 import * as oidc from 'openid-client';
 import { asSession, createTestApp, register, type Session, type TestApp } from '../../server/src/testing/harness.js';
 import { accessibilityViolations, CHROMIUM } from './harness.js';
+import { freePort } from '../../server/src/testing/http.js';
 
 // The app's callback is a real server: the browser lands there with the code.
 let REDIRECT = '';
@@ -17,14 +18,6 @@ let callbackServer: Server;
 let t: TestApp;
 let baseUrl: string;
 let browser: Browser;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 beforeAll(async () => {
   // The issuer is the base URL: it must be the address the browser uses, known before listening.

@@ -3,51 +3,18 @@
  * `openid-client` is the app (a confidential client), and fetch with a cookie jar plays the user's browser
  * (signed in through our API, answering the consent screen through the interaction API).
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oidc from 'openid-client';
-import { asSession, createTestApp, register, type Session, type TestApp } from '../../testing/harness.js';
+import { asSession, register, type Session, type TestApp } from '../../testing/harness.js';
+import { CookieBrowser, listenTestApp } from '../../testing/http.js';
 import { sha256 } from '../../kernel/crypto.js';
 
 // ---- A browser ----------------------------------------------------------------------------------------
 
-/** Cookies by name for our one origin (paths ignored: names are distinct). */
-class Browser {
-  readonly cookies = new Map<string, string>();
+/** A browser on this server, signed in as `session` when given. */
+class Browser extends CookieBrowser {
   constructor(session?: Session) {
-    if (session) this.signIn(session);
-  }
-  signIn(session: Session) {
-    this.cookies.set('mt_session', session.cookie.slice('mt_session='.length));
-    this.cookies.set('mt_csrf', session.csrf);
-  }
-  private header() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-  private store(response: Response) {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair, ...attributes] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq).trim();
-      const value = pair!.slice(eq + 1).trim();
-      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]!) < Date.now()));
-      if (expired || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-  async fetch(url: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
-    const response = await fetch(url, { ...init, redirect: 'manual', headers: { cookie: this.header(), ...(init.headers ?? {}) } });
-    this.store(response);
-    return response;
-  }
-  /** A call to our API from the page: session cookie plus the CSRF header. */
-  async api(method: string, path: string, body?: object): Promise<Response> {
-    return this.fetch(`${baseUrl}/api/v1${path}`, {
-      method,
-      ...(body ? { body: JSON.stringify(body) } : {}),
-      headers: { 'x-csrf-token': this.cookies.get('mt_csrf') ?? '', ...(body ? { 'content-type': 'application/json' } : {}) },
-    });
+    super(baseUrl, session);
   }
 }
 
@@ -58,27 +25,9 @@ let baseUrl: string;
 let developer: Session;
 const REDIRECT = 'http://localhost:8765/callback';
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
-
 beforeAll(async () => {
-  for (let attempt = 0; ; attempt++) {
-    // The issuer is the base URL, needed before listening: reserve the port first.
-    const port = await freePort();
-    t = await createTestApp({ config: { baseUrl: `http://127.0.0.1:${port}` } });
-    try {
-      await t.app.listen({ host: '127.0.0.1', port });
-      break;
-    } catch (error) {
-      await t.cleanup();
-      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 3) throw error;
-    }
-  }
+  // The issuer is the base URL: the server listens on its own reserved port.
+  t = await listenTestApp();
   baseUrl = t.config.baseUrl;
   developer = await register(t.app, 'oauth-dev');
 });
