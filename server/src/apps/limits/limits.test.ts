@@ -1,18 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asSession, createTestApp, register, type Session, type TestApp } from '../../testing/harness.js';
+import { manualClock, sharedRedis, testRedisUrl } from '../../testing/redis.js';
 import { createMemoryStore, decide, type LimitCheck } from './limiter.js';
 import { resolvePlans } from './plans.js';
 
-// The Redis suites need a real Redis: scripts/test.mjs sets this when one answers on 127.0.0.1:6379 (and CI starts one).
-const REDIS_URL = process.env.MULTITUDE_TEST_REDIS_URL ?? '';
+const REDIS_URL = testRedisUrl;
 
-/** A clock the test moves by hand: no sleeps. */
-function manualClock(iso: string) {
-  let t = Date.parse(iso);
-  return { now: () => new Date(t), advance: (ms: number) => void (t += ms), set: (i: string) => void (t = Date.parse(i)) };
-}
 
 type Res = { statusCode: number; headers: Record<string, unknown>; json(): { code: string; detail: string } };
 function expectProblem(res: Res, status: number, code: string) {
@@ -274,23 +267,10 @@ describe('limits per key and per app', () => {
 });
 
 describe.skipIf(!REDIS_URL)('across instances with Redis', () => {
-  const prefix = `mt:test:${randomBytes(6).toString('hex')}:`;
-  const redis = new Redis(REDIS_URL, { lazyConnect: true });
-  const started: TestApp[] = [];
-  const instance = async (overrides: Record<string, unknown>, clock?: { now(): Date }) => {
-    const t = await createTestApp({ ...(clock ? { clock } : {}), config: { redisUrl: REDIS_URL, rateLimitPrefix: prefix, ...overrides } });
-    started.push(t);
-    return t;
-  };
-  afterEach(async () => {
-    while (started.length) await started.pop()!.cleanup();
-  });
-  afterAll(async () => {
-    await redis.connect().catch(() => undefined);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
-  });
+  const shared = sharedRedis('rl');
+  const { prefix, redis } = shared;
+  const instance = (overrides: Record<string, unknown>, clock?: { now(): Date }) =>
+    shared.instance({ ...(clock ? { clock } : {}), config: { rateLimitPrefix: prefix, ...overrides } });
 
   it('two servers against one Redis: limit 10, 6 calls on each, exactly 10 succeed', async () => {
     const clock = manualClock('2026-03-10T12:00:00Z');
@@ -333,8 +313,7 @@ describe.skipIf(!REDIS_URL)('across instances with Redis', () => {
 
   it('fails open when Redis does not answer: the API stays up, counted per instance, with a warning', async () => {
     const rateLimits = JSON.stringify({ anonymous: { burst: { limit: 2, windowSeconds: 3600 }, daily: null } });
-    const t = await createTestApp({ config: { redisUrl: 'redis://127.0.0.1:1', rateLimitPrefix: prefix, rateLimits } });
-    started.push(t);
+    const t = await shared.instance({ config: { redisUrl: 'redis://127.0.0.1:1', rateLimitPrefix: prefix, rateLimits } });
     const ip = '203.0.113.102';
     expect((await get(t, ip)).statusCode).toBe(200);
     expect((await get(t, ip)).statusCode).toBe(200);

@@ -1,19 +1,12 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { createTestApp, uniqueUser, type TestApp } from '../../testing/harness.js';
+import { manualClock, sharedRedis, testRedisUrl } from '../../testing/redis.js';
 import { closeRedis, openRedis } from '../../kernel/redis.js';
 import { sha256 } from '../../kernel/crypto.js';
 import { createLoginThrottle, createRedisLoginThrottle, type LoginThrottle } from './login-throttle.js';
 
-// The Redis suites need a real Redis: scripts/test.mjs sets this when one answers on 127.0.0.1:6379 (and CI starts one).
-const REDIS_URL = process.env.MULTITUDE_TEST_REDIS_URL ?? '';
+const REDIS_URL = testRedisUrl;
 
-/** A clock the test moves by hand: no sleeps. */
-function manualClock(iso: string) {
-  let t = Date.parse(iso);
-  return { now: () => new Date(t), advance: (ms: number) => void (t += ms) };
-}
 
 type Res = { statusCode: number; headers: Record<string, unknown>; json(): { code: string; detail: string } };
 function expectProblem(res: Res, status: number, code: string) {
@@ -89,23 +82,9 @@ describe('sign-in throttle when Redis does not answer', () => {
 });
 
 describe.skipIf(!REDIS_URL)('sign-in throttle across instances with Redis', () => {
-  const prefix = `mt:test:${randomBytes(6).toString('hex')}:login:`;
-  const redis = new Redis(REDIS_URL, { lazyConnect: true });
-  const started: TestApp[] = [];
-  const instance = async (clock: { now(): Date }) => {
-    const t = await createTestApp({ clock, config: { redisUrl: REDIS_URL, loginThrottlePrefix: prefix } });
-    started.push(t);
-    return t;
-  };
-  afterEach(async () => {
-    while (started.length) await started.pop()!.cleanup();
-  });
-  afterAll(async () => {
-    await redis.connect().catch(() => undefined);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
-  });
+  const shared = sharedRedis('login');
+  const { prefix, redis } = shared;
+  const instance = (clock: { now(): Date }) => shared.instance({ clock, config: { loginThrottlePrefix: prefix } });
 
   it('gives the same answers as the in-memory throttle', async () => {
     const clock = manualClock('2026-03-10T12:00:00Z');
