@@ -27,7 +27,8 @@ interface Mailer {
   enqueue(trx: Kysely<Database>, message: { to: string; subject: string; text: string }): Promise<void>;
 }
 
-const toView = (a: AccreditationRecord): AccreditationView => ({
+/** The request as the public registry shows it once approved; the full view adds its review trail. */
+const requestOf = (a: AccreditationRecord) => ({
   id: a.id,
   app: { id: a.appId, name: a.appName, homepage: a.appHomepage },
   organization: { id: a.organizationId, slug: a.organizationSlug, name: a.organizationName },
@@ -36,6 +37,10 @@ const toView = (a: AccreditationRecord): AccreditationView => ({
   legalBasis: a.legalBasis,
   retention: a.retention,
   dpo: { name: a.dpoName, email: a.dpoEmail },
+});
+
+const toView = (a: AccreditationRecord): AccreditationView => ({
+  ...requestOf(a),
   status: a.status,
   reviewComment: a.reviewComment,
   requestedBy: { id: a.requestedBy, handle: a.requestedByHandle },
@@ -45,17 +50,7 @@ const toView = (a: AccreditationRecord): AccreditationView => ({
   reviewedAt: a.reviewedAt,
 });
 
-const toPublic = (a: AccreditationRecord): PublicAccreditation => ({
-  id: a.id,
-  app: { id: a.appId, name: a.appName, homepage: a.appHomepage },
-  organization: { id: a.organizationId, slug: a.organizationSlug, name: a.organizationName },
-  scopes: a.scopes,
-  purpose: a.purpose,
-  legalBasis: a.legalBasis,
-  retention: a.retention,
-  dpo: { name: a.dpoName, email: a.dpoEmail },
-  approvedAt: a.reviewedAt ?? a.updatedAt,
-});
+const toPublic = (a: AccreditationRecord): PublicAccreditation => ({ ...requestOf(a), approvedAt: a.reviewedAt ?? a.updatedAt });
 
 /** Where each decision may be taken from, and what it leads to. */
 const transitions: Record<ReviewBody['decision'], { from: AccreditationStatus; to: AccreditationStatus; event: string; verb: string }> = {

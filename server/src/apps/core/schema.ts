@@ -175,18 +175,11 @@ export const AccreditationView = Type.Object({
 });
 export type AccreditationView = Static<typeof AccreditationView>;
 
-/** What the public registry shows of an approved accreditation. */
-export const PublicAccreditation = Type.Object({
-  id: Type.String(),
-  app: Type.Object({ id: Type.String(), name: Type.String(), homepage: Type.Union([Type.String(), Type.Null()]) }),
-  organization: OrganizationRef,
-  scopes: Type.Array(Type.String()),
-  purpose: Type.String(),
-  legalBasis: Type.String(),
-  retention: Type.String(),
-  dpo: Type.Object({ name: Type.String(), email: Type.String() }),
-  approvedAt: DateTime,
-});
+/** What the public registry shows of an approved accreditation: the request without its review trail, and when it was approved. */
+export const PublicAccreditation = Type.Composite([
+  Type.Pick(AccreditationView, ['id', 'app', 'organization', 'scopes', 'purpose', 'legalBasis', 'retention', 'dpo']),
+  Type.Object({ approvedAt: DateTime }),
+]);
 export type PublicAccreditation = Static<typeof PublicAccreditation>;
 
 export const SensitiveCallView = Type.Object({
