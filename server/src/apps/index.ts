@@ -79,7 +79,7 @@ export async function createApps(deps: AppsDeps) {
   // ---- end apps core ----
 
   // ---- oauth (helper: oauth) ----
-  const oauth = await createOAuth({ db: deps.db, events: deps.events, platform: deps.platform, clients: clientRegistry, secretKey: deps.secretKey, baseUrl: deps.baseUrl, logger: deps.logger });
+  const oauth = createOAuth({ db: deps.db, events: deps.events, platform: deps.platform, clients: clientRegistry, secretKey: deps.secretKey, baseUrl: deps.baseUrl, logger: deps.logger });
   bearers.push(oauth.bearer);
   apiRoutes.push((api) => oauth.apiRoutes(api));
   rootRoutes.push((app) => oauth.rootRoutes(app));

@@ -4,7 +4,7 @@ import type { EventRecorder } from '../../events/recorder.js';
 import type { BearerResolver } from '../../platform/auth-plugin.js';
 import type { Platform } from '../../platform/index.js';
 import type { ClientRegistry } from '../clients.js';
-import { apiResourceOf, createOAuthProvider, loadSigningKeys } from './provider.js';
+import { apiResourceOf, createOAuthProvider, loadSigningKeys, type OidcProvider } from './provider.js';
 import { createOAuthService } from './service.js';
 import { createOAuthStore } from './store.js';
 import { oauthApiRoutes, oauthRootRoutes } from './routes.js';
@@ -24,20 +24,30 @@ const OTHER_PREFIXES = ['mtp_', 'mtk_'];
 const CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
 
 /** The OAuth 2.1 authorization server (oidc-provider), its consent flow and the user's authorized apps. */
-export async function createOAuth(deps: OAuthDeps) {
+export function createOAuth(deps: OAuthDeps) {
   const db = deps.db.kysely;
   const store = createOAuthStore(db);
-  const jwks = await loadSigningKeys(store, deps.secretKey);
-  const provider = createOAuthProvider({
-    baseUrl: deps.baseUrl,
-    secretKey: deps.secretKey,
-    store,
-    clients: deps.clients,
-    jwks,
-    sessionUser: async (sessionId) => (await deps.platform.accounts.actorFromSession(sessionId))?.userId,
-    accountExists: async (userId) => (await deps.platform.accountStore.findById(db, userId)) !== undefined,
-  });
-  provider.on('server_error', (_ctx, error) => deps.logger.warn({ err: String(error) }, 'oauth server error'));
+  // Built on first use: a new database generates its signing keys then (an RSA key takes ~0.2 s), so a
+  // server that never sees OAuth — and every test app — starts without paying for it.
+  let built: Promise<OidcProvider> | undefined;
+  const provider = (): Promise<OidcProvider> =>
+    (built ??= (async () => {
+      const jwks = await loadSigningKeys(store, deps.secretKey);
+      const p = createOAuthProvider({
+        baseUrl: deps.baseUrl,
+        secretKey: deps.secretKey,
+        store,
+        clients: deps.clients,
+        jwks,
+        sessionUser: async (sessionId) => (await deps.platform.accounts.actorFromSession(sessionId))?.userId,
+        accountExists: async (userId) => (await deps.platform.accountStore.findById(db, userId)) !== undefined,
+      });
+      p.on('server_error', (_ctx, error) => deps.logger.warn({ err: String(error) }, 'oauth server error'));
+      return p;
+    })().catch((error: unknown) => {
+      built = undefined; // the next request tries again
+      throw error;
+    }));
   const service = createOAuthService({
     db,
     provider,
@@ -75,4 +85,4 @@ export async function createOAuth(deps: OAuthDeps) {
     },
   };
 }
-export type OAuth = Awaited<ReturnType<typeof createOAuth>>;
+export type OAuth = ReturnType<typeof createOAuth>;

@@ -63,11 +63,12 @@ export async function oauthApiRoutes(base: FastifyInstance, opts: { oauth: OAuth
  * hijacked in onRequest, before Fastify reads the body or the bearer-token check looks at the
  * Authorization header (which carries the client's Basic credentials here).
  */
-export async function oauthRootRoutes(app: FastifyInstance, opts: { provider: OidcProvider; oauth: OAuthService; baseUrl: string }) {
+export async function oauthRootRoutes(app: FastifyInstance, opts: { provider: () => Promise<OidcProvider>; oauth: OAuthService; baseUrl: string }) {
   const { provider, oauth } = opts;
   const issuer = new URL(opts.baseUrl);
   const secure = issuer.protocol === 'https:';
-  const handle = provider.callback();
+  let handler: ReturnType<OidcProvider['callback']> | undefined;
+  const handle = async (req: FastifyRequest['raw'], res: FastifyReply['raw']) => (handler ??= (await provider()).callback())(req, res);
 
   const forward = async (request: FastifyRequest, reply: FastifyReply) => {
     reply.hijack();
@@ -95,7 +96,7 @@ export async function oauthRootRoutes(app: FastifyInstance, opts: { provider: Oi
     const { uid } = request.params as { uid: string };
     let interaction: OidcInteraction | undefined;
     try {
-      interaction = await provider.interactionDetails(request.raw, reply.raw);
+      interaction = await (await provider()).interactionDetails(request.raw, reply.raw);
     } catch {
       interaction = undefined;
     }

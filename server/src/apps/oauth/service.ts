@@ -21,7 +21,8 @@ const words = (s: string | undefined) => (s ?? '').split(' ').filter(Boolean);
 
 export interface OAuthServiceDeps {
   db: Kysely<Database>;
-  provider: OidcProvider;
+  /** The protocol engine, built on first use. */
+  provider: () => Promise<OidcProvider>;
   store: OAuthStore;
   clients: ClientRegistry;
   events: EventRecorder;
@@ -49,7 +50,7 @@ export function createOAuthService(deps: OAuthServiceDeps) {
 
   async function latestGrant(userId: string, clientId: string): Promise<OidcGrant | undefined> {
     const [row] = await store.grantsOf(userId, clientId);
-    return row ? provider.Grant.find(row.id) : undefined;
+    return row ? (await provider()).Grant.find(row.id) : undefined;
   }
 
   /** What an interaction asks of a user: the scopes requested, and those not granted yet. */
@@ -86,14 +87,14 @@ export function createOAuthService(deps: OAuthServiceDeps) {
   }
 
   async function findInteraction(uid: string): Promise<OidcInteraction> {
-    const interaction = await provider.Interaction.find(uid);
+    const interaction = await (await provider()).Interaction.find(uid);
     if (!interaction) throw new AppError('not_found', 'This authorization request expired or does not exist; start again from the app');
     return interaction;
   }
 
   async function allow(actor: UserActor, interaction: OidcInteraction): Promise<string> {
     const { client, grant: existing, resourceScopes, oidcScopes, missing } = await requestOf(actor.userId, interaction);
-    const grant = existing ?? new provider.Grant({ accountId: actor.userId, clientId: client.clientId });
+    const grant = existing ?? new (await provider()).Grant({ accountId: actor.userId, clientId: client.clientId });
     if (oidcScopes.length || resourceScopes.length) grant.addOIDCScope([...oidcScopes, ...resourceScopes].join(' '));
     if (resourceScopes.length) grant.addResourceScope(apiResource, resourceScopes.join(' '));
     const grantId = await grant.save();
@@ -144,7 +145,8 @@ export function createOAuthService(deps: OAuthServiceDeps) {
     /** `Authorization: Bearer <opaque OAuth access token>` → the user (or, for client credentials, the app's owner). */
     async actorFromToken(value: string): Promise<UserActor | undefined> {
       if (value.length > 256 || !/^[\w-]+$/.test(value)) return undefined;
-      const token: OidcToken | undefined = (await provider.AccessToken.find(value)) ?? (await provider.ClientCredentials.find(value));
+      const engine = await provider();
+      const token: OidcToken | undefined = (await engine.AccessToken.find(value)) ?? (await engine.ClientCredentials.find(value));
       if (!token || token.isExpired) return undefined;
       // Only tokens for this API (not an OpenID-only token, not another resource's).
       const audiences = Array.isArray(token.aud) ? token.aud : [token.aud];
@@ -154,7 +156,7 @@ export function createOAuthService(deps: OAuthServiceDeps) {
       let userId: string;
       if (token.kind === 'AccessToken') {
         if (!token.grantId || !token.accountId) return undefined;
-        const grant = await provider.Grant.find(token.grantId);
+        const grant = await engine.Grant.find(token.grantId);
         if (!grant || grant.accountId !== token.accountId || grant.clientId !== token.clientId) return undefined;
         userId = token.accountId;
       } else {
