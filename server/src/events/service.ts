@@ -5,10 +5,11 @@ import type { ActivityItem, ActivityQuery } from './schema.js';
 import type { EventStore } from './store.js';
 
 /** What the activity feed needs to know of people and organizations (implemented by platform). */
+/** Names of people and organizations. Event consumers pass their transaction as `executor`. */
 export interface Directory {
-  usersByIds(ids: string[]): Promise<Array<{ id: string; handle: string; name: string; createdAt: string }>>;
+  usersByIds(ids: string[], executor?: Kysely<Database>): Promise<Array<{ id: string; handle: string; name: string; createdAt: string }>>;
   userIdByHandle(handle: string): Promise<string | undefined>;
-  organizationsByIds(ids: string[]): Promise<Array<{ id: string; slug: string; name: string }>>;
+  organizationsByIds(ids: string[], executor?: Kysely<Database>): Promise<Array<{ id: string; slug: string; name: string }>>;
   organizationIdBySlug(slug: string): Promise<string | undefined>;
 }
 

@@ -17,6 +17,8 @@ export interface OrganizationAccess {
   roleOf(actor: Actor, organizationId: string): Promise<Role | null>;
   /** Organizations where the user holds one of `roles`. */
   organizationIdsOf(userId: string, roles?: readonly Role[]): Promise<string[]>;
+  /** Which of `userIds` belong to the organization; event consumers pass their transaction as `executor`. */
+  membersAmong(organizationId: string, userIds: string[], executor?: Kysely<Database>): Promise<Set<string>>;
 }
 
 export function createOrganizationAccess(db: Kysely<Database>, store: OrganizationStore): OrganizationAccess {
@@ -32,6 +34,7 @@ export function createOrganizationAccess(db: Kysely<Database>, store: Organizati
       const role = await store.roleOf(db, organizationId, actor.userId);
       return role && isRole(role) ? role : null;
     },
+    membersAmong: (organizationId, userIds, executor = db) => store.membersAmong(executor, organizationId, userIds),
     organizationIdsOf: async (userId, roles) =>
       (await store.organizationsOf(db, userId)).filter((o) => !roles || (isRole(o.role) && roles.includes(o.role))).map((o) => o.id),
   };

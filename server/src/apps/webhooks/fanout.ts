@@ -8,6 +8,8 @@ import { readJson } from '../../db/database.js';
 import { publicType, sourceTypes } from './catalog.js';
 import type { MessageRow, WebhookStore } from './store.js';
 import type { WebhookFilters } from './schema.js';
+import type { Directory } from '../../events/service.js';
+import type { OrganizationAccess } from '../../platform/access.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
 
@@ -48,7 +50,7 @@ function linksOf(event: StoredEvent, baseUrl: string): Record<string, string> {
  * matching subscription, inserted in the dispatcher's transaction (so exactly once). The body is
  * built once per event: `{type, timestamp, data}` as Standard Webhooks suggests.
  */
-export function createFanout(deps: { store: WebhookStore; clock: Clock; baseUrl: string; onMessages?: () => void }): Consumer {
+export function createFanout(deps: { store: WebhookStore; directory: Directory; access: OrganizationAccess; clock: Clock; baseUrl: string; onMessages?: () => void }): Consumer {
   const { store } = deps;
 
   async function recipients(trx: Kysely<Database>, event: StoredEvent, type: string) {
@@ -69,7 +71,7 @@ export function createFanout(deps: { store: WebhookStore; clock: Clock; baseUrl:
     if (event.visibility !== 'organization') return [];
     // Organization events: only for members of that organization; without one (a personal draft), only for its author.
     if (!event.organizationId) return matching.filter((s) => s.ownerId === event.actorId);
-    const members = await store.membersAmong(trx, event.organizationId, [...new Set(matching.map((s) => s.ownerId))]);
+    const members = await deps.access.membersAmong(event.organizationId, [...new Set(matching.map((s) => s.ownerId))], trx);
     return matching.filter((s) => members.has(s.ownerId));
   }
 
@@ -81,9 +83,10 @@ export function createFanout(deps: { store: WebhookStore; clock: Clock; baseUrl:
       if (!type || event.visibility === 'private') return;
       const subscriptions = await recipients(trx, event, type);
       if (subscriptions.length === 0) return;
-      const [actor, organization] = await Promise.all([
-        event.actorId ? store.userById(trx, event.actorId) : undefined,
-        event.organizationId ? store.organizationById(trx, event.organizationId) : undefined,
+      // Read through the dispatcher's transaction (on SQLite, a read outside it would wait for it).
+      const [[actor], [organization]] = await Promise.all([
+        event.actorId ? deps.directory.usersByIds([event.actorId], trx) : [],
+        event.organizationId ? deps.directory.organizationsByIds([event.organizationId], trx) : [],
       ]);
       const data = {
         ...event.payload,

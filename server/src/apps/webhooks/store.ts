@@ -68,13 +68,6 @@ export function createWebhookStore(dialect: Dialect) {
     },
 
     // ---- things other parts own, read inside our transactions ----
-    async membersAmong(db: Kysely<Database>, organizationId: string, userIds: string[]): Promise<Set<string>> {
-      if (userIds.length === 0) return new Set();
-      const rows = await db.selectFrom('memberships').select('userId').where('organizationId', '=', organizationId).where('userId', 'in', userIds).execute();
-      return new Set(rows.map((r) => r.userId));
-    },
-    organizationById: (db: Kysely<Database>, id: string) => db.selectFrom('organizations').select(['id', 'slug', 'name']).where('id', '=', id).executeTakeFirst(),
-    userById: (db: Kysely<Database>, id: string) => db.selectFrom('users').select(['id', 'handle', 'name', 'email']).where('id', '=', id).executeTakeFirst(),
     appById: (db: Kysely<Database>, id: string) => db.selectFrom('apps').select(['id', 'ownerId', 'organizationId', 'deletedAt']).where('id', '=', id).executeTakeFirst(),
 
     // ---- messages ----

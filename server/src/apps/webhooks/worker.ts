@@ -9,6 +9,7 @@ import { newId } from '../../kernel/ids.js';
 import { assertPublicUrl, isPrivateAddress } from '../../kernel/outbound.js';
 import type { MailService } from '../../platform/mail/service.js';
 import type { SecretBox } from './secrets.js';
+import type { AccountStore } from '../../platform/accounts/store.js';
 import type { AttemptRow, ClaimedMessage, MessageUpdate, SubscriptionRow, WebhookStore } from './store.js';
 
 const SECOND = 1000;
@@ -116,6 +117,8 @@ export interface WorkerDeps {
   clock: Clock;
   box: SecretBox;
   mail: MailService;
+  /** The platform's account store, read in the worker's transaction for the owner's address. */
+  accounts: Pick<AccountStore, 'findById'>;
   settings: WebhookSettings;
   allowPrivateUrls: boolean;
   baseUrl: string;
@@ -255,7 +258,7 @@ export function createDeliveryWorker(deps: WorkerDeps) {
         if (!(await store.disable(trx, id, reason, now))) continue;
         const subscription = outcomes.find((o) => o.subscription.id === id)!.subscription;
         disabled.push({ subscription, reason });
-        const owner = await store.userById(trx, subscription.ownerId);
+        const owner = await deps.accounts.findById(trx, subscription.ownerId);
         if (owner) {
           await deps.mail.enqueue(trx, {
             to: owner.email,

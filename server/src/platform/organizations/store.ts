@@ -36,6 +36,12 @@ export function createOrganizationStore() {
       return Number(r.n);
     },
 
+    /** Which of `userIds` are members of the organization. */
+    async membersAmong(db: Kysely<Database>, organizationId: string, userIds: string[]): Promise<Set<string>> {
+      if (userIds.length === 0) return new Set();
+      const rows = await db.selectFrom('memberships').select('userId').where('organizationId', '=', organizationId).where('userId', 'in', userIds).execute();
+      return new Set(rows.map((r) => r.userId));
+    },
     async roleOf(db: Kysely<Database>, organizationId: string, userId: string): Promise<string | undefined> {
       const r = await db.selectFrom('memberships').select('role').where('organizationId', '=', organizationId).where('userId', '=', userId).executeTakeFirst();
       return r?.role;
