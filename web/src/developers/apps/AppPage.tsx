@@ -143,7 +143,7 @@ function AppDetails({ id }: { id: string }) {
               <li><Link to="/developers">{t('dev.app.docs')}</Link></li>
             </ul>
           </nav>
-          {user?.isAdmin && <PlanControl key={data.plan} appId={id} current={data.plan} onChanged={() => app.reload()} />}
+          {user?.isAdmin && <PlanControl appId={id} current={data.plan} onChanged={() => app.reload()} />}
         </section>
 
         <StatusMessage>{status}</StatusMessage>
