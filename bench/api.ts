@@ -9,7 +9,9 @@ import autocannon from 'autocannon';
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
-const server = spawn(process.execPath, ['--import', 'tsx', 'bench/fixture-server.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(process.execPath, ['--import', 'tsx', 'bench/fixture-server.ts'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const firstLine = await new Promise<string>((resolve, reject) => {
   createInterface({ input: server.stdout! }).once('line', resolve);
   server.once('exit', (code) => reject(new Error(`benchmark server exited with ${code}`)));
@@ -18,7 +20,9 @@ const { base, token } = JSON.parse(firstLine) as { base: string; token: string }
 
 function run(path: string, headers: Record<string, string>, seconds: number) {
   return new Promise<autocannon.Result>((resolve, reject) => {
-    autocannon({ url: base + path, connections, duration: seconds, headers }, (err, result) => (err ? reject(err) : resolve(result)));
+    autocannon({ url: base + path, connections, duration: seconds, headers }, (err, result) =>
+      err ? reject(err) : resolve(result),
+    );
   });
 }
 
@@ -29,11 +33,24 @@ for (const [title, path, headers] of [
 ] as Array<[string, string, Record<string, string>]>) {
   await run(path, headers, 2); // warm-up
   const r = await run(path, headers, duration);
-  const entry = { title, requestsPerSecond: r.requests.average, latencyMs: { p50: r.latency.p50, p99: r.latency.p99 }, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors, connections, durationSeconds: duration };
+  const entry = {
+    title,
+    requestsPerSecond: r.requests.average,
+    latencyMs: { p50: r.latency.p50, p99: r.latency.p99 },
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    connections,
+    durationSeconds: duration,
+  };
   console.log(JSON.stringify(entry));
   results.push(entry);
 }
 
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/api.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, database: 'sqlite', results }, null, 2) + '\n');
+writeFileSync(
+  'bench/results/api.json',
+  JSON.stringify({ date: new Date().toISOString(), node: process.version, database: 'sqlite', results }, null, 2) +
+    '\n',
+);
 server.kill('SIGTERM');

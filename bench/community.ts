@@ -22,9 +22,16 @@ const USERS = Number(process.env.BENCH_USERS ?? 8);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 8);
 const ACCEPT_CLIENTS = Number(process.env.BENCH_ACCEPT_CLIENTS ?? 4);
 
-interface Session { cookie: string; csrf: string; handle: string }
+interface Session {
+  cookie: string;
+  csrf: string;
+  handle: string;
+}
 const sessionOf = (res: Response, handle: string): Session => {
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   return { cookie, csrf: /mt_csrf=([^;]+)/.exec(cookie)![1]!, handle };
 };
 
@@ -33,13 +40,25 @@ if (process.argv.includes('--serve')) {
   const { buildApp } = await import('../server/src/app.js');
   const { loadConfig } = await import('../server/src/config.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'multitude-bench-community-'));
-  const config = { ...loadConfig({ MULTITUDE_DATA_DIR: dataDir, MULTITUDE_DEMO: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }), host: '127.0.0.1' };
+  const config = {
+    ...loadConfig({ MULTITUDE_DATA_DIR: dataDir, MULTITUDE_DEMO: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }),
+    host: '127.0.0.1',
+  };
   const multitude = await buildApp({ config, startDispatcher: true });
   await multitude.app.listen({ port: 0, host: '127.0.0.1' });
   const address = multitude.app.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const user = { email: 'bench-admin@example.org', password: 'bench password 123', handle: 'bench-admin', name: 'Bench admin' };
-  const reg = await fetch(`${base}/api/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) });
+  const user = {
+    email: 'bench-admin@example.org',
+    password: 'bench password 123',
+    handle: 'bench-admin',
+    name: 'Bench admin',
+  };
+  const reg = await fetch(`${base}/api/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(user),
+  });
   await multitude.platform.accounts.createAdmin({ email: user.email });
   process.stdout.write(JSON.stringify({ base, admin: sessionOf(reg, user.handle) }) + '\n');
   process.once('SIGTERM', () => {
@@ -51,7 +70,6 @@ if (process.argv.includes('--serve')) {
 } else {
   await runBenchmark();
 }
-
 
 async function generate(path: string) {
   const random = rng(7);
@@ -72,9 +90,11 @@ async function generate(path: string) {
 /** Runs `count` tasks with `clients` concurrent workers. */
 async function pool(count: number, clients: number, task: (i: number) => Promise<void>) {
   let next = 0;
-  await Promise.all(Array.from({ length: clients }, async () => {
-    for (let i = next++; i < count; i = next++) await task(i);
-  }));
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      for (let i = next++; i < count; i = next++) await task(i);
+    }),
+  );
 }
 
 async function runBenchmark() {
@@ -86,7 +106,10 @@ async function runBenchmark() {
   await generate(csvPath);
   console.log(`generated ${ROWS} rows in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-  const server = spawn(process.execPath, ['--import', 'tsx', 'bench/community.ts', '--serve'], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+  const server = spawn(process.execPath, ['--import', 'tsx', 'bench/community.ts', '--serve'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: process.env,
+  });
   const { base, admin } = JSON.parse(
     await new Promise<string>((resolve, reject) => {
       createInterface({ input: server.stdout! }).once('line', resolve);
@@ -98,7 +121,12 @@ async function runBenchmark() {
     console.error(error);
     process.exit(1);
   });
-  const call = async <T = Record<string, unknown>>(who: Session | undefined, method: string, path: string, body?: unknown): Promise<T> => {
+  const call = async <T = Record<string, unknown>>(
+    who: Session | undefined,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<T> => {
     const headers: Record<string, string> = who ? { cookie: who.cookie, 'x-csrf-token': who.csrf } : {};
     let payload: BodyInit | undefined;
     if (body instanceof FormData) payload = body;
@@ -112,12 +140,22 @@ async function runBenchmark() {
   };
 
   // The dataset and its resource, imported through the API.
-  await call(admin, 'POST', '/api/v1/datasets', { title: 'Communes (benchmark)', slug: 'bench-communes', license: 'etalab-2.0', status: 'published' });
+  await call(admin, 'POST', '/api/v1/datasets', {
+    title: 'Communes (benchmark)',
+    slug: 'bench-communes',
+    license: 'etalab-2.0',
+    status: 'published',
+  });
   const form = new FormData();
   form.append('title', 'Communes');
   form.append('file', await openAsBlob(csvPath, { type: 'text/csv' }), 'communes.csv');
   started = Date.now();
-  const created = await call<{ resource: { id: string }; job: { id: string } }>(admin, 'POST', '/api/v1/datasets/bench-communes/resources', form);
+  const created = await call<{ resource: { id: string }; job: { id: string } }>(
+    admin,
+    'POST',
+    '/api/v1/datasets/bench-communes/resources',
+    form,
+  );
   for (;;) {
     const job = await call<{ status: string; error: string | null }>(admin, 'GET', `/api/v1/jobs/${created.job.id}`);
     if (job.status === 'failed') throw new Error(`import failed: ${job.error}`);
@@ -131,8 +169,17 @@ async function runBenchmark() {
   // Contributors: trust level 4 (no daily proposal limit), set by the administrator.
   const users: Session[] = [];
   for (let u = 0; u < USERS; u++) {
-    const user = { email: `bench-${u}@example.org`, password: 'bench password 123', handle: `bench-user-${u}`, name: `Bench user ${u}` };
-    const res = await fetch(`${base}/api/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) });
+    const user = {
+      email: `bench-${u}@example.org`,
+      password: 'bench password 123',
+      handle: `bench-user-${u}`,
+      name: `Bench user ${u}`,
+    };
+    const res = await fetch(`${base}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(user),
+    });
     if (res.status !== 201) throw new Error(`register: ${res.status} ${await res.text()}`);
     users.push(sessionOf(res, user.handle));
     await call(admin, 'PUT', `/api/v1/users/${user.handle}/trust-level`, { level: 4, reason: 'benchmark' });
@@ -145,12 +192,21 @@ async function runBenchmark() {
   await pool(CONTRIBUTIONS, CLIENTS, async (i) => {
     const who = users[i % USERS]!;
     const rowId = 1 + Math.floor((i * ROWS) / CONTRIBUTIONS);
-    const c = await call<{ id: string }>(who, 'POST', `${base_}/contributions`, { changes: [{ op: 'update', rowId, values: { population: 1_000_000 + i } }], comment: `Recensement ${i}` });
+    const c = await call<{ id: string }>(who, 'POST', `${base_}/contributions`, {
+      changes: [{ op: 'update', rowId, values: { population: 1_000_000 + i } }],
+      comment: `Recensement ${i}`,
+    });
     ids[i] = c.id;
     perUser.set(who.handle, (perUser.get(who.handle) ?? 0) + 1);
   });
   const proposeSeconds = (performance.now() - started) / 1000;
-  const proposals = { count: CONTRIBUTIONS, users: USERS, clients: CLIENTS, seconds: proposeSeconds, perSecond: Math.round(CONTRIBUTIONS / proposeSeconds) };
+  const proposals = {
+    count: CONTRIBUTIONS,
+    users: USERS,
+    clients: CLIENTS,
+    seconds: proposeSeconds,
+    perSecond: Math.round(CONTRIBUTIONS / proposeSeconds),
+  };
   console.log(JSON.stringify({ proposals }));
 
   // Accepts by the dataset's owner.
@@ -160,7 +216,12 @@ async function runBenchmark() {
   });
   const lastAcceptAt = performance.now();
   const acceptSeconds = (lastAcceptAt - started) / 1000;
-  const accepts = { count: CONTRIBUTIONS, clients: ACCEPT_CLIENTS, seconds: acceptSeconds, perSecond: Math.round(CONTRIBUTIONS / acceptSeconds) };
+  const accepts = {
+    count: CONTRIBUTIONS,
+    clients: ACCEPT_CLIENTS,
+    seconds: acceptSeconds,
+    perSecond: Math.round(CONTRIBUTIONS / acceptSeconds),
+  };
   console.log(JSON.stringify({ accepts }));
 
   // Reputation: 10 points per accepted contribution + 1 per row (one row each).
@@ -168,9 +229,14 @@ async function runBenchmark() {
   let polls = 0;
   for (;;) {
     polls += 1;
-    const totals = await Promise.all([...expected.keys()].map(async (h) => (await call<{ reputation: number }>(undefined, 'GET', `/api/v1/users/${h}`)).reputation));
+    const totals = await Promise.all(
+      [...expected.keys()].map(
+        async (h) => (await call<{ reputation: number }>(undefined, 'GET', `/api/v1/users/${h}`)).reputation,
+      ),
+    );
     if ([...expected.values()].every((v, k) => totals[k] === v)) break;
-    if (performance.now() - lastAcceptAt > 600_000) throw new Error(`reputation never caught up: ${JSON.stringify(totals)}`);
+    if (performance.now() - lastAcceptAt > 600_000)
+      throw new Error(`reputation never caught up: ${JSON.stringify(totals)}`);
     await new Promise((r) => setTimeout(r, 20));
   }
   const reputationLag = { seconds: (performance.now() - lastAcceptAt) / 1000, polls };
@@ -178,7 +244,24 @@ async function runBenchmark() {
 
   const rss = Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid!}/status`, 'utf8'))![1]) / 1024);
   mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/community.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, database: 'sqlite', rows: ROWS, import: { seconds: importSeconds }, proposals, accepts, reputationLag, serverPeakRssMb: rss }, null, 2) + '\n');
+  writeFileSync(
+    'bench/results/community.json',
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        database: 'sqlite',
+        rows: ROWS,
+        import: { seconds: importSeconds },
+        proposals,
+        accepts,
+        reputationLag,
+        serverPeakRssMb: rss,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   server.kill('SIGTERM');
   rmSync(work, { recursive: true, force: true });
 }

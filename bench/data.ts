@@ -18,7 +18,38 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
-const words = ['rue', 'place', 'école', 'mairie', 'église', 'marché', 'forêt', 'rivière', 'château', 'jardin', 'pont', 'gare', 'musée', 'bibliothèque', 'piscine', 'stade', 'collège', 'lycée', 'hôpital', 'parc', 'fontaine', 'moulin', 'vigne', 'montagne', 'lac', 'port', 'plage', 'village', 'quartier', 'avenue'];
+const words = [
+  'rue',
+  'place',
+  'école',
+  'mairie',
+  'église',
+  'marché',
+  'forêt',
+  'rivière',
+  'château',
+  'jardin',
+  'pont',
+  'gare',
+  'musée',
+  'bibliothèque',
+  'piscine',
+  'stade',
+  'collège',
+  'lycée',
+  'hôpital',
+  'parc',
+  'fontaine',
+  'moulin',
+  'vigne',
+  'montagne',
+  'lac',
+  'port',
+  'plage',
+  'village',
+  'quartier',
+  'avenue',
+];
 const regions = ['ARA', 'BFC', 'BRE', 'CVL', 'COR', 'GES', 'HDF', 'IDF', 'NOR', 'NAQ', 'OCC', 'PDL', 'PAC'];
 
 async function generate(path: string) {
@@ -53,9 +84,20 @@ mkdirSync(work, { recursive: true });
 const csvPath = join(work, 'bench.csv');
 let started = Date.now();
 await generate(csvPath);
-console.log(`generated ${ROWS} rows (${(statSync(csvPath).size / 1e6).toFixed(0)} MB) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `generated ${ROWS} rows (${(statSync(csvPath).size / 1e6).toFixed(0)} MB) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);
 
-const server = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '--import', 'tsx', 'bench/fixture-server.ts'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MULTITUDE_OUTBOUND_ALLOW_PRIVATE: '0' } });
+const server = spawn(
+  process.execPath,
+  [
+    ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    '--import',
+    'tsx',
+    'bench/fixture-server.ts',
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MULTITUDE_OUTBOUND_ALLOW_PRIVATE: '0' } },
+);
 const { base, token } = JSON.parse(
   await new Promise<string>((resolve, reject) => {
     createInterface({ input: server.stdout! }).once('line', resolve);
@@ -75,14 +117,28 @@ const call = async (path: string, init: RequestInit = {}) => {
   return res.json() as Promise<Record<string, unknown>>;
 };
 
-await call('/api/v1/datasets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Benchmark', slug: 'bench', license: 'CC0-1.0', status: 'published' }) });
+await call('/api/v1/datasets', {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ title: 'Benchmark', slug: 'bench', license: 'CC0-1.0', status: 'published' }),
+});
 const form = new FormData();
 form.append('title', 'Un million de lignes');
 form.append('file', await openAsBlob(csvPath, { type: 'text/csv' }), 'bench.csv');
 started = Date.now();
-const created = (await call('/api/v1/datasets/bench/resources', { method: 'POST', body: form })) as { resource: { id: string }; job: { id: string } };
+const created = (await call('/api/v1/datasets/bench/resources', { method: 'POST', body: form })) as {
+  resource: { id: string };
+  job: { id: string };
+};
 const uploadMs = Date.now() - started;
-let job: { status: string; progress: { percent: number | null }; report: { rowsImported: number; timings?: { loadMs: number; indexMs?: number } } | null; startedAt: string; finishedAt: string | null; error: string | null };
+let job: {
+  status: string;
+  progress: { percent: number | null };
+  report: { rowsImported: number; timings?: { loadMs: number; indexMs?: number } } | null;
+  startedAt: string;
+  finishedAt: string | null;
+  error: string | null;
+};
 let lastPercent = -1;
 for (;;) {
   job = (await call(`/api/v1/jobs/${created.job.id}`)) as typeof job;
@@ -109,7 +165,9 @@ console.log(JSON.stringify({ import: importResult }));
 
 const rowsPath = `/api/v1/datasets/bench/resources/${created.resource.id}`;
 const firstPage = (await call(`${rowsPath}/rows?_limit=100`)) as { next: string };
-const deepCursor = new URL(((await call(`${rowsPath}/rows?population__gte=150000&_sort=population&_limit=100`)) as { next: string }).next).searchParams.get('_cursor');
+const deepCursor = new URL(
+  ((await call(`${rowsPath}/rows?population__gte=150000&_sort=population&_limit=100`)) as { next: string }).next,
+).searchParams.get('_cursor');
 
 async function cold(path: string) {
   const t0 = performance.now();
@@ -127,20 +185,50 @@ const scenarios: Array<[string, string]> = [
   ['first page', `${rowsPath}/rows?_limit=100`],
   ['keyset page', new URL(firstPage.next).pathname + new URL(firstPage.next).search],
   ['equality filter + sort', `${rowsPath}/rows?region=BRE&_sort=-population&_limit=100`],
-  ['range filter + keyset page', `${rowsPath}/rows?population__gte=150000&_sort=population&_limit=100&_cursor=${deepCursor}`],
+  [
+    'range filter + keyset page',
+    `${rowsPath}/rows?population__gte=150000&_sort=population&_limit=100&_cursor=${deepCursor}`,
+  ],
   ['full-text search', `${rowsPath}/rows?_q=ch%C3%A2teau%20moulin&_limit=100`],
   ['group-by aggregation (repeated)', `${rowsPath}/aggregate?_group=region&_agg=count,sum:population,avg:superficie`],
   ['facet (repeated)', `${rowsPath}/rows?_facet=categorie&_limit=1`],
 ];
 const queries = [];
 for (const [title, path] of scenarios) {
-  const r = await new Promise<autocannon.Result>((resolve, reject) => autocannon({ url: base + path, connections, duration }, (err, result) => (err ? reject(err) : resolve(result))));
-  const entry = { title, path, requestsPerSecond: r.requests.average, latencyMs: { p50: r.latency.p50, p99: r.latency.p99 }, non2xx: r.non2xx, errors: r.errors };
+  const r = await new Promise<autocannon.Result>((resolve, reject) =>
+    autocannon({ url: base + path, connections, duration }, (err, result) => (err ? reject(err) : resolve(result))),
+  );
+  const entry = {
+    title,
+    path,
+    requestsPerSecond: r.requests.average,
+    latencyMs: { p50: r.latency.p50, p99: r.latency.p99 },
+    non2xx: r.non2xx,
+    errors: r.errors,
+  };
   console.log(JSON.stringify(entry));
   queries.push(entry);
 }
 
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/data.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, database: 'sqlite', rows: ROWS, connections, durationSeconds: duration, import: importResult, cold: coldAnswers, queries, serverPeakRssMb: peakRssMb(server.pid!) }, null, 2) + '\n');
+writeFileSync(
+  'bench/results/data.json',
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      node: process.version,
+      database: 'sqlite',
+      rows: ROWS,
+      connections,
+      durationSeconds: duration,
+      import: importResult,
+      cold: coldAnswers,
+      queries,
+      serverPeakRssMb: peakRssMb(server.pid!),
+    },
+    null,
+    2,
+  ) + '\n',
+);
 server.kill('SIGTERM');
 rmSync(work, { recursive: true, force: true });

@@ -17,10 +17,17 @@ const ROWS_QUERY = '/rows?_limit=20';
 // High enough never to trigger at any rate this machine reaches, low enough to be real limits.
 const HIGH_LIMITS = JSON.stringify({ free: { burst: { limit: 10_000_000, windowSeconds: 1 }, daily: 2_000_000_000 } });
 
-interface Fixture { base: string; path: string; key: string; unlimitedKey: string; token: string }
+interface Fixture {
+  base: string;
+  path: string;
+  key: string;
+  unlimitedKey: string;
+  token: string;
+}
 
 if (process.argv.includes('--serve')) await serve();
-else if (process.argv.includes('--hooks')) console.log(JSON.stringify(await microbench(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')));
+else if (process.argv.includes('--hooks'))
+  console.log(JSON.stringify(await microbench(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')));
 else await main();
 
 /** The server process: a fresh SQLite database, a user, an app on the free plan (limits lifted) and one on `unlimited`, a key each. */
@@ -28,14 +35,30 @@ async function serve() {
   const { buildApp } = await import('../server/src/app.js');
   const { loadConfig } = await import('../server/src/config.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'multitude-bench-platform-'));
-  const config = { ...loadConfig({ ...process.env, MULTITUDE_DATA_DIR: dataDir, MULTITUDE_DEMO: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', MULTITUDE_RATE_LIMITS: HIGH_LIMITS }), host: '127.0.0.1' };
+  const config = {
+    ...loadConfig({
+      ...process.env,
+      MULTITUDE_DATA_DIR: dataDir,
+      MULTITUDE_DEMO: '0',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      MULTITUDE_RATE_LIMITS: HIGH_LIMITS,
+    }),
+    host: '127.0.0.1',
+  };
   const multitude = await buildApp({ config, startDispatcher: true });
   await multitude.app.listen({ port: 0, host: '127.0.0.1' });
   const address = multitude.app.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const user = { email: 'bench@example.org', password: 'bench password 123', handle: 'bench', name: 'Bench' };
-  const reg = await fetch(`${base}/api/v1/auth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) });
-  const cookie = reg.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const reg = await fetch(`${base}/api/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(user),
+  });
+  const cookie = reg.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const headers = { 'content-type': 'application/json', cookie, 'x-csrf-token': /mt_csrf=([^;]+)/.exec(cookie)![1]! };
   const post = async (url: string, body: object) => {
     const res = await fetch(base + url, { method: 'POST', headers, body: JSON.stringify(body) });
@@ -45,7 +68,11 @@ async function serve() {
   const path = await createResource(base, headers);
   const app = await post('/api/v1/apps', { name: 'Bench app', description: 'bench:platform', redirectUris: [] });
   const key = (await post(`/api/v1/apps/${app.id}/keys`, { name: 'bench', scopes: ['data:read'] })).key!;
-  const other = await post('/api/v1/apps', { name: 'Bench app (unlimited plan)', description: 'bench:platform', redirectUris: [] });
+  const other = await post('/api/v1/apps', {
+    name: 'Bench app (unlimited plan)',
+    description: 'bench:platform',
+    redirectUris: [],
+  });
   await multitude.db.kysely.updateTable('apps').set({ plan: 'unlimited' }).where('id', '=', other.id!).execute();
   const unlimitedKey = (await post(`/api/v1/apps/${other.id}/keys`, { name: 'bench', scopes: ['data:read'] })).key!;
   const token = (await post('/api/v1/me/tokens', { name: 'bench', scopes: ['data:read'] })).token!;
@@ -61,19 +88,31 @@ async function serve() {
 /** A published dataset with a 1,000-row CSV resource, imported; returns the rows query's path. */
 async function createResource(base: string, headers: Record<string, string>): Promise<string> {
   const json = { ...headers, 'content-type': 'application/json' };
-  const created = await fetch(`${base}/api/v1/datasets`, { method: 'POST', headers: json, body: JSON.stringify({ title: 'Bench', slug: 'bench', license: 'CC0-1.0', status: 'published' }) });
+  const created = await fetch(`${base}/api/v1/datasets`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ title: 'Bench', slug: 'bench', license: 'CC0-1.0', status: 'published' }),
+  });
   if (!created.ok) throw new Error(`dataset: ${created.status} ${await created.text()}`);
   let csv = 'id,code,region,population\n';
-  for (let i = 1; i <= 1000; i++) csv += `${i},C${String(i * 7919 % 100_000).padStart(5, '0')},R${i % 13},${(i * 104_729) % 200_000}\n`;
+  for (let i = 1; i <= 1000; i++)
+    csv += `${i},C${String((i * 7919) % 100_000).padStart(5, '0')},R${i % 13},${(i * 104_729) % 200_000}\n`;
   const form = new FormData();
   form.append('title', 'Bench rows');
   form.append('file', new Blob([csv], { type: 'text/csv' }), 'bench.csv');
   const { 'content-type': _json, ...multipart } = json;
-  const upload = await fetch(`${base}/api/v1/datasets/bench/resources`, { method: 'POST', headers: multipart, body: form });
+  const upload = await fetch(`${base}/api/v1/datasets/bench/resources`, {
+    method: 'POST',
+    headers: multipart,
+    body: form,
+  });
   if (!upload.ok) throw new Error(`upload: ${upload.status} ${await upload.text()}`);
   const { resource, job } = (await upload.json()) as { resource: { id: string }; job: { id: string } };
   for (;;) {
-    const state = (await (await fetch(`${base}/api/v1/jobs/${job.id}`, { headers: multipart })).json()) as { status: string; error: string | null };
+    const state = (await (await fetch(`${base}/api/v1/jobs/${job.id}`, { headers: multipart })).json()) as {
+      status: string;
+      error: string | null;
+    };
     if (state.status === 'succeeded') break;
     if (state.status === 'failed') throw new Error(`import failed: ${state.error}`);
     await new Promise((r) => setTimeout(r, 100));
@@ -81,8 +120,20 @@ async function createResource(base: string, headers: Record<string, string>): Pr
   return `/api/v1/datasets/bench/resources/${resource.id}${ROWS_QUERY}`;
 }
 
-async function startServer(env: Record<string, string | undefined>): Promise<{ fixture: Fixture; process: ChildProcess }> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '--import', 'tsx', 'bench/platform.ts', '--serve'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+async function startServer(
+  env: Record<string, string | undefined>,
+): Promise<{ fixture: Fixture; process: ChildProcess }> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      '--import',
+      'tsx',
+      'bench/platform.ts',
+      '--serve',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } },
+  );
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`benchmark server exited with ${code}`)));
@@ -104,10 +155,20 @@ async function main() {
 
   const run = (url: string, headers: Record<string, string>, seconds: number) =>
     new Promise<autocannon.Result>((resolve, reject) => {
-      autocannon({ url, connections, duration: seconds, headers }, (err, result) => (err ? reject(err) : resolve(result)));
+      autocannon({ url, connections, duration: seconds, headers }, (err, result) =>
+        err ? reject(err) : resolve(result),
+      );
     });
 
-  interface Entry { title: string; requestsPerSecond: number; latencyMs: { p50: number; p99: number; mean: number }; requests: number; non2xx: number; errors: number; rateLimitHeaders: boolean }
+  interface Entry {
+    title: string;
+    requestsPerSecond: number;
+    latencyMs: { p50: number; p99: number; mean: number };
+    requests: number;
+    non2xx: number;
+    errors: number;
+    rateLimitHeaders: boolean;
+  }
   const best = new Map<string, Entry>();
   async function measure(title: string, fixture: Fixture, headers: Record<string, string>) {
     const url = fixture.base + fixture.path;
@@ -116,7 +177,15 @@ async function main() {
     const rateLimitHeaders = probe.headers.has('ratelimit');
     await run(url, headers, 2); // warm-up
     const r = await run(url, headers, duration);
-    const entry: Entry = { title, requestsPerSecond: r.requests.average, latencyMs: { p50: r.latency.p50, p99: r.latency.p99, mean: r.latency.average }, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors, rateLimitHeaders };
+    const entry: Entry = {
+      title,
+      requestsPerSecond: r.requests.average,
+      latencyMs: { p50: r.latency.p50, p99: r.latency.p99, mean: r.latency.average },
+      requests: r.requests.total,
+      non2xx: r.non2xx,
+      errors: r.errors,
+      rateLimitHeaders,
+    };
     console.log(JSON.stringify(entry));
     const previous = best.get(title);
     if (!previous || entry.requestsPerSecond > previous.requestsPerSecond) best.set(title, entry);
@@ -157,11 +226,18 @@ async function main() {
       against: baseline,
       p50OverheadMs: b.latencyMs.p50 - a.latencyMs.p50,
       meanOverheadMs: Math.round((b.latencyMs.mean - a.latencyMs.mean) * 1000) / 1000,
-      serverTimePerRequestOverheadMs: Math.round((1000 / b.requestsPerSecond - 1000 / a.requestsPerSecond) * 1000) / 1000,
+      serverTimePerRequestOverheadMs:
+        Math.round((1000 / b.requestsPerSecond - 1000 / a.requestsPerSecond) * 1000) / 1000,
       throughputLossPercent: Math.round((1 - b.requestsPerSecond / a.requestsPerSecond) * 1000) / 10,
     };
   };
-  const overhead = [compare(KEY, ANON), compare(KEY_NO_LIMITS, ANON), compare(KEY, KEY_NO_LIMITS), compare(TOKEN, ANON), compare(KEY_REDIS, ANON_REDIS)];
+  const overhead = [
+    compare(KEY, ANON),
+    compare(KEY_NO_LIMITS, ANON),
+    compare(KEY, KEY_NO_LIMITS),
+    compare(TOKEN, ANON),
+    compare(KEY_REDIS, ANON_REDIS),
+  ];
   for (const o of overhead) console.log(JSON.stringify(o));
 
   const hooks = await microbench(redisUrl);
@@ -170,7 +246,9 @@ async function main() {
   // ---- webhook fan-out (bench/webhook-fanout.ts, written by the webhooks part) ----
   let webhooks: unknown = null;
   if (existsSync('bench/webhook-fanout.ts')) {
-    const { webhookFanout } = (await import('./webhook-fanout.js')) as { webhookFanout: (o?: { log?: (line: string) => void }) => Promise<unknown> };
+    const { webhookFanout } = (await import('./webhook-fanout.js')) as {
+      webhookFanout: (o?: { log?: (line: string) => void }) => Promise<unknown>;
+    };
     webhooks = await webhookFanout({ log: (line) => console.log(line) });
     console.log(JSON.stringify({ webhooks }));
   }
@@ -179,7 +257,24 @@ async function main() {
   mkdirSync('bench/results', { recursive: true });
   writeFileSync(
     'bench/results/platform.json',
-    JSON.stringify({ date: new Date().toISOString(), node: process.version, database: 'sqlite', endpoint: `GET /api/v1/datasets/{slug}/resources/{id}${ROWS_QUERY}`, connections, durationSeconds: duration, rounds, targets: { p50OverheadMs: 0.3, throughputLossPercent: 15 }, results: [...best.values()], overhead, hooks, webhooks }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        database: 'sqlite',
+        endpoint: `GET /api/v1/datasets/{slug}/resources/{id}${ROWS_QUERY}`,
+        connections,
+        durationSeconds: duration,
+        rounds,
+        targets: { p50OverheadMs: 0.3, throughputLossPercent: 15 },
+        results: [...best.values()],
+        overhead,
+        hooks,
+        webhooks,
+      },
+      null,
+      2,
+    ) + '\n',
   );
 }
 
@@ -200,23 +295,54 @@ async function microbench(redisUrl: string) {
   const logger = { warn: () => undefined, info: () => undefined, error: () => undefined };
   const clock = { now: () => new Date() };
   const planStore = { planOf: async () => 'free' };
-  const actor = { kind: 'user' as const, userId: 'acc_bench', handle: 'bench', isAdmin: false, via: 'key' as const, scopes: new Set(['data:read']), client: { appId: 'app_bench', keyId: 'key_bench' } };
+  const actor = {
+    kind: 'user' as const,
+    userId: 'acc_bench',
+    handle: 'bench',
+    isAdmin: false,
+    via: 'key' as const,
+    scopes: new Set(['data:read']),
+    client: { appId: 'app_bench', keyId: 'key_bench' },
+  };
   const timeIt = async (n: number, f: () => unknown) => {
     for (let i = 0; i < Math.min(n, 10_000); i++) await f();
     const start = process.hrtime.bigint();
     for (let i = 0; i < n; i++) await f();
     return Number(process.hrtime.bigint() - start) / n / 1000; // µs per call
   };
-  const memory = createLimitsService({ db: { kysely: null } as never, clock, plans, planStore: planStore as never, store: createMemoryStore(), logger });
+  const memory = createLimitsService({
+    db: { kysely: null } as never,
+    clock,
+    plans,
+    planStore: planStore as never,
+    store: createMemoryStore(),
+    logger,
+  });
   const limiterUs = await timeIt(200_000, async () => {
     const d = (await memory.check(actor, '127.0.0.1'))!;
     return policyHeader(d.plan) + rateLimitHeader(d);
   });
   const usage = createUsageService({ db: null as never, clock, store: null as never, access: null as never, logger });
-  const usageUs = await timeIt(200_000, () => usage.record({ appId: 'app_bench', method: 'GET', route: '/api/v1/datasets/:slug', status: 200, ms: 3.2, datasetSlug: 'bench-0' }));
+  const usageUs = await timeIt(200_000, () =>
+    usage.record({
+      appId: 'app_bench',
+      method: 'GET',
+      route: '/api/v1/datasets/:slug',
+      status: 200,
+      ms: 3.2,
+      datasetSlug: 'bench-0',
+    }),
+  );
   const client = openRedis(redisUrl, () => undefined);
   const store = createRedisStore(client, `mt:bench:${process.pid}:micro:`);
-  const shared = createLimitsService({ db: { kysely: null } as never, clock, plans, planStore: planStore as never, store, logger });
+  const shared = createLimitsService({
+    db: { kysely: null } as never,
+    clock,
+    plans,
+    planStore: planStore as never,
+    store,
+    logger,
+  });
   const redisUs = await timeIt(5_000, () => shared.check(actor, '127.0.0.1'));
   const keys = await client.keys(`mt:bench:${process.pid}:*`);
   if (keys.length) await client.del(...keys);
@@ -228,27 +354,50 @@ async function microbench(redisUrl: string) {
   const { buildApp } = await import('../server/src/app.js');
   const { loadConfig } = await import('../server/src/config.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'multitude-bench-hooks-'));
-  const multitude = await buildApp({ config: loadConfig({ MULTITUDE_DATA_DIR: dataDir, MULTITUDE_DEMO: '0', LOG_LEVEL: 'warn', MULTITUDE_RATE_LIMITS: HIGH_LIMITS }), startDispatcher: true });
+  const multitude = await buildApp({
+    config: loadConfig({
+      MULTITUDE_DATA_DIR: dataDir,
+      MULTITUDE_DEMO: '0',
+      LOG_LEVEL: 'warn',
+      MULTITUDE_RATE_LIMITS: HIGH_LIMITS,
+    }),
+    startDispatcher: true,
+  });
   await multitude.app.listen({ port: 0, host: '127.0.0.1' });
   const address = multitude.app.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const inject = multitude.app.inject.bind(multitude.app);
-  const reg = await inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email: 'hooks@example.org', password: 'bench password 123', handle: 'hooks', name: 'Hooks' } });
-  const cookies = (reg.cookies as Array<{ name: string; value: string }>);
-  const session = { cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; '), 'x-csrf-token': cookies.find((c) => c.name === 'mt_csrf')!.value };
-  const post = async (url: string, payload: object) => (await inject({ method: 'POST', url, headers: session, payload })).json() as Record<string, string>;
+  const reg = await inject({
+    method: 'POST',
+    url: '/api/v1/auth/register',
+    payload: { email: 'hooks@example.org', password: 'bench password 123', handle: 'hooks', name: 'Hooks' },
+  });
+  const cookies = reg.cookies as Array<{ name: string; value: string }>;
+  const session = {
+    cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; '),
+    'x-csrf-token': cookies.find((c) => c.name === 'mt_csrf')!.value,
+  };
+  const post = async (url: string, payload: object) =>
+    (await inject({ method: 'POST', url, headers: session, payload })).json() as Record<string, string>;
   const path = await createResource(base, session);
   const limitedApp = await post('/api/v1/apps', { name: 'Hooks app', description: '', redirectUris: [] });
   const key = (await post(`/api/v1/apps/${limitedApp.id}/keys`, { name: 'k', scopes: ['data:read'] })).key!;
   const unlimitedApp = await post('/api/v1/apps', { name: 'Hooks app (unlimited)', description: '', redirectUris: [] });
   await multitude.db.kysely.updateTable('apps').set({ plan: 'unlimited' }).where('id', '=', unlimitedApp.id!).execute();
   const unlimitedKey = (await post(`/api/v1/apps/${unlimitedApp.id}/keys`, { name: 'k', scopes: ['data:read'] })).key!;
-  const variants: Record<string, Record<string, string>> = { anonymous: {}, keyWithLimits: { authorization: `Bearer ${key}` }, keyUnlimitedPlan: { authorization: `Bearer ${unlimitedKey}` } };
+  const variants: Record<string, Record<string, string>> = {
+    anonymous: {},
+    keyWithLimits: { authorization: `Bearer ${key}` },
+    keyUnlimitedPlan: { authorization: `Bearer ${unlimitedKey}` },
+  };
   const bestUs: Record<string, number> = {};
   const entries = Object.entries(variants);
   for (let roundNo = 0; roundNo < 3; roundNo++) {
     // Each round starts with another variant: no variant always follows the same one.
-    for (const [name, headers] of [...entries.slice(roundNo % entries.length), ...entries.slice(0, roundNo % entries.length)]) {
+    for (const [name, headers] of [
+      ...entries.slice(roundNo % entries.length),
+      ...entries.slice(0, roundNo % entries.length),
+    ]) {
       const us = await timeIt(3_000, async () => {
         const res = await inject({ method: 'GET', url: path, headers });
         if (res.statusCode !== 200) throw new Error(`${name}: ${res.statusCode} ${res.body}`);
@@ -266,6 +415,10 @@ async function microbench(redisUrl: string) {
     limiterRedisRoundTripMicroseconds: round(redisUs),
     apiKeyLookupMicroseconds: round(keyLookupUs),
     inProcessRequestMicroseconds: Object.fromEntries(Object.entries(bestUs).map(([k, v]) => [k, round(v)])),
-    inProcessOverheadMicroseconds: { keyAuthAndLimits: round(bestUs.keyWithLimits! - bestUs.anonymous!), keyAuthOnly: round(bestUs.keyUnlimitedPlan! - bestUs.anonymous!), limitsOnly: round(bestUs.keyWithLimits! - bestUs.keyUnlimitedPlan!) },
+    inProcessOverheadMicroseconds: {
+      keyAuthAndLimits: round(bestUs.keyWithLimits! - bestUs.anonymous!),
+      keyAuthOnly: round(bestUs.keyUnlimitedPlan! - bestUs.anonymous!),
+      limitsOnly: round(bestUs.keyWithLimits! - bestUs.keyUnlimitedPlan!),
+    },
   };
 }

@@ -63,17 +63,27 @@ async function runReceiver() {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (req.url === '/secrets') {
-        for (const [id, secret] of Object.entries(JSON.parse(Buffer.concat(chunks).toString()) as Record<string, string>)) secrets.set(id, new Webhook(secret));
+        for (const [id, secret] of Object.entries(
+          JSON.parse(Buffer.concat(chunks).toString()) as Record<string, string>,
+        ))
+          secrets.set(id, new Webhook(secret));
         return res.writeHead(204).end();
       }
-      if (req.url === '/stats') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ count, verified, failures, firstAt, lastAt, duplicates }));
+      if (req.url === '/stats')
+        return res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ count, verified, failures, firstAt, lastAt, duplicates }));
       const id = String(req.headers['webhook-id']);
       if (seen.has(id)) duplicates++;
       seen.add(id);
       if (count % verifyEvery === 0) {
         const sub = (req.url ?? '').split('/').pop()!;
         try {
-          secrets.get(sub)!.verify(Buffer.concat(chunks).toString('utf8'), { 'webhook-id': id, 'webhook-timestamp': String(req.headers['webhook-timestamp']), 'webhook-signature': String(req.headers['webhook-signature']) });
+          secrets.get(sub)!.verify(Buffer.concat(chunks).toString('utf8'), {
+            'webhook-id': id,
+            'webhook-timestamp': String(req.headers['webhook-timestamp']),
+            'webhook-signature': String(req.headers['webhook-signature']),
+          });
           verified++;
         } catch {
           failures++;
@@ -98,16 +108,30 @@ export async function webhookFanout(options: WebhookFanoutOptions = {}): Promise
   const { buildApp } = await import('../server/src/app.js');
   const { loadConfig } = await import('../server/src/config.js');
 
-  const receiver: ChildProcess = fork(fileURLToPath(import.meta.url), ['--receiver'], { execArgv: ['--import', 'tsx'], env: { ...process.env, VERIFY_EVERY: String(options.verifyEvery ?? 20) } });
+  const receiver: ChildProcess = fork(fileURLToPath(import.meta.url), ['--receiver'], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, VERIFY_EVERY: String(options.verifyEvery ?? 20) },
+  });
   const port = await new Promise<number>((resolve, reject) => {
     receiver.once('message', (m) => resolve((m as { port: number }).port));
     receiver.once('exit', (code) => reject(new Error(`receiver exited with ${code}`)));
   });
   const rx = `http://127.0.0.1:${port}`;
-  const stats = async () => (await (await fetch(`${rx}/stats`)).json()) as { count: number; verified: number; failures: number; firstAt: number; lastAt: number; duplicates: number };
+  const stats = async () =>
+    (await (await fetch(`${rx}/stats`)).json()) as {
+      count: number;
+      verified: number;
+      failures: number;
+      firstAt: number;
+      lastAt: number;
+      duplicates: number;
+    };
 
   const dataDir = mkdtempSync(join(tmpdir(), 'multitude-bench-webhooks-'));
-  const config = { ...loadConfig({ MULTITUDE_DATA_DIR: dataDir, MULTITUDE_DEMO: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }), allowPrivateUrls: true };
+  const config = {
+    ...loadConfig({ MULTITUDE_DATA_DIR: dataDir, MULTITUDE_DEMO: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }),
+    allowPrivateUrls: true,
+  };
   const multitude = await buildApp({ config, startDispatcher: true });
   try {
     const { app } = multitude;
@@ -119,16 +143,34 @@ export async function webhookFanout(options: WebhookFanoutOptions = {}): Promise
       multitude.apps.webhooks.worker.start();
     }
     if (process.env.BENCH_WEBHOOK_CONCURRENCY) settings.concurrency = Number(process.env.BENCH_WEBHOOK_CONCURRENCY);
-    const user = { email: 'bench@example.org', password: 'correct horse battery', handle: 'bench-webhooks', name: 'Bench' };
+    const user = {
+      email: 'bench@example.org',
+      password: 'correct horse battery',
+      handle: 'bench-webhooks',
+      name: 'Bench',
+    };
     const reg = await app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: user });
     const cookies = reg.cookies as Array<{ name: string; value: string }>;
-    const headers = { cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; '), 'x-csrf-token': cookies.find((c) => c.name === 'mt_csrf')!.value };
-    const ds = await app.inject({ method: 'POST', url: '/api/v1/datasets', headers, payload: { title: 'Fan-out', license: 'etalab-2.0', status: 'published' } });
+    const headers = {
+      cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; '),
+      'x-csrf-token': cookies.find((c) => c.name === 'mt_csrf')!.value,
+    };
+    const ds = await app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets',
+      headers,
+      payload: { title: 'Fan-out', license: 'etalab-2.0', status: 'published' },
+    });
     const slug = ds.json().slug as string;
 
     const secrets: Record<string, string> = {};
     for (let i = 0; i < subscriptions; i++) {
-      const res = await app.inject({ method: 'POST', url: '/api/v1/webhooks', headers, payload: { url: `${rx}/hook/${i}`, events: ['dataset.updated'] } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/webhooks',
+        headers,
+        payload: { url: `${rx}/hook/${i}`, events: ['dataset.updated'] },
+      });
       if (res.statusCode !== 201) throw new Error(`subscription failed: ${res.body}`);
       secrets[String(i)] = res.json().secret;
     }
@@ -144,7 +186,12 @@ export async function webhookFanout(options: WebhookFanoutOptions = {}): Promise
       const before = s.count;
       const started = Date.now();
       for (let i = 0; i < events; i++) {
-        const res = await app.inject({ method: 'PATCH', url: `/api/v1/datasets/${slug}`, headers, payload: { description: `Round ${round}, revision ${i}` } });
+        const res = await app.inject({
+          method: 'PATCH',
+          url: `/api/v1/datasets/${slug}`,
+          headers,
+          payload: { description: `Round ${round}, revision ${i}` },
+        });
         if (res.statusCode !== 200) throw new Error(`update failed: ${res.body}`);
       }
       const eventsSeconds = (Date.now() - started) / 1000;
@@ -162,8 +209,12 @@ export async function webhookFanout(options: WebhookFanoutOptions = {}): Promise
     const best = [...rounds].sort((a, b) => b.perSecond - a.perSecond)[0]!;
     const median = [...rounds].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(rounds.length / 2)]!;
     // Every attempt is logged: wait for the last batch's transaction.
-    for (let i = 0; i < 100 && (await multitude.apps.webhooks.pending()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
-    const logged = await multitude.db.kysely.selectFrom('webhookAttempts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    for (let i = 0; i < 100 && (await multitude.apps.webhooks.pending()) > 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    const logged = await multitude.db.kysely
+      .selectFrom('webhookAttempts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const result: WebhookFanoutResult = {
       deliveries: expected,
       subscriptions,
@@ -182,7 +233,20 @@ export async function webhookFanout(options: WebhookFanoutOptions = {}): Promise
     log(JSON.stringify(result));
     if (options.write !== false) {
       mkdirSync('bench/results', { recursive: true });
-      writeFileSync('bench/results/webhooks.json', JSON.stringify({ date: new Date().toISOString(), node: process.version, target: '≥ 1,000 signed deliveries/s', duplicates: s.duplicates, ...result }, null, 2) + '\n');
+      writeFileSync(
+        'bench/results/webhooks.json',
+        JSON.stringify(
+          {
+            date: new Date().toISOString(),
+            node: process.version,
+            target: '≥ 1,000 signed deliveries/s',
+            duplicates: s.duplicates,
+            ...result,
+          },
+          null,
+          2,
+        ) + '\n',
+      );
     }
     return result;
   } finally {

@@ -27,8 +27,10 @@ function build(label, args) {
   console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
 
-if (isStale(at('web/dist/index.html'), [at('web/src'), at('web/index.html'), at('web/vite.config.ts')])) build('the web interface', ['run', 'build', '-w', 'web']);
-if (isStale(at('server/dist/cli.js'), [at('server/src'), at('server/tsconfig.json')])) build('the server', ['run', 'build', '-w', 'server']);
+if (isStale(at('web/dist/index.html'), [at('web/src'), at('web/index.html'), at('web/vite.config.ts')]))
+  build('the web interface', ['run', 'build', '-w', 'web']);
+if (isStale(at('server/dist/cli.js'), [at('server/src'), at('server/tsconfig.json')]))
+  build('the server', ['run', 'build', '-w', 'server']);
 
 const { main } = await import(pathToFileURL(at('server/dist/cli.js')).href);
 const code = await main(['serve', ...process.argv.slice(2)]);

@@ -1,4 +1,9 @@
-import createFetchClient, { type Client, type ClientPathsWithMethod, type FetchOptions, type FetchResponse } from 'openapi-fetch';
+import createFetchClient, {
+  type Client,
+  type ClientPathsWithMethod,
+  type FetchOptions,
+  type FetchResponse,
+} from 'openapi-fetch';
 import { MultitudeError } from './errors.js';
 import { retryingFetch, type RetryOptions } from './retry.js';
 import type { paths } from './schema.js';
@@ -37,21 +42,36 @@ export type PathsWith<M extends Method> = ClientPathsWithMethod<Client<paths>, M
 /** What a call to `method path` accepts: typed `params` (path, query, header), `body`, `headers`, `signal`, …. */
 export type RequestOptions<P extends keyof paths, M extends Method> = FetchOptions<paths[P][M]> & CallOptions;
 type Args<P extends keyof paths, M extends Method> =
-  RequiredKeysOf<FetchOptions<paths[P][M]>> extends never ? [init?: RequestOptions<P, M>] : [init: RequestOptions<P, M>];
-type SuccessData<P extends keyof paths, M extends Method> = Exclude<Extract<FetchResponse<paths[P][M] & Record<string | number, unknown>, object, `${string}/${string}`>, { error?: never }>['data'], undefined>;
+  RequiredKeysOf<FetchOptions<paths[P][M]>> extends never
+    ? [init?: RequestOptions<P, M>]
+    : [init: RequestOptions<P, M>];
+type SuccessData<P extends keyof paths, M extends Method> = Exclude<
+  Extract<
+    FetchResponse<paths[P][M] & Record<string | number, unknown>, object, `${string}/${string}`>,
+    { error?: never }
+  >['data'],
+  undefined
+>;
 /** The decoded body of a successful `method path` (undefined for 204 answers). */
-export type ResponseData<P extends keyof paths, M extends Method> = [SuccessData<P, M>] extends [never] ? undefined : SuccessData<P, M>;
+export type ResponseData<P extends keyof paths, M extends Method> = [SuccessData<P, M>] extends [never]
+  ? undefined
+  : SuccessData<P, M>;
 
 type Call<M extends Method> = <P extends PathsWith<M>>(path: P, ...init: Args<P, M>) => Promise<ResponseData<P, M>>;
 
 /** GET paths that answer a page: a `next` link plus `items` (or `rows` for the data API). */
 export type ListPath = {
-  [P in PathsWith<'get'>]: ResponseData<P, 'get'> extends { next: string | null } ? (ResponseData<P, 'get'> extends { items: unknown[] } | { rows: unknown[] } ? P : never) : never;
+  [P in PathsWith<'get'>]: ResponseData<P, 'get'> extends { next: string | null }
+    ? ResponseData<P, 'get'> extends { items: unknown[] } | { rows: unknown[] }
+      ? P
+      : never
+    : never;
 }[PathsWith<'get'>];
 /** One page of a list path. */
 export type PageOf<P extends ListPath> = ResponseData<P, 'get'>;
 /** The items of a list path's pages. */
-export type ItemOf<P extends ListPath> = PageOf<P> extends { items: Array<infer I> } ? I : PageOf<P> extends { rows: Array<infer R> } ? R : never;
+export type ItemOf<P extends ListPath> =
+  PageOf<P> extends { items: Array<infer I> } ? I : PageOf<P> extends { rows: Array<infer R> } ? R : never;
 
 /** A row of the data API: `_id` and one property per column. */
 export type Row = { _id: number } & Record<string, unknown>;
@@ -81,7 +101,10 @@ export interface MultitudeClient {
   me(options?: CallOptions & { signal?: AbortSignal }): Promise<Me>;
   datasets: {
     /** Every dataset matching the query (`_q`, `organization`, `theme`, …), across pages. */
-    list(query?: DatasetsQuery, options?: CallOptions & { signal?: AbortSignal }): AsyncGenerator<DatasetSummary, void, undefined>;
+    list(
+      query?: DatasetsQuery,
+      options?: CallOptions & { signal?: AbortSignal },
+    ): AsyncGenerator<DatasetSummary, void, undefined>;
     /** A dataset with its resources. */
     get(slug: string, options?: CallOptions & { signal?: AbortSignal }): Promise<Dataset>;
   };
@@ -89,7 +112,12 @@ export interface MultitudeClient {
    * Every row of a tabular resource matching the query, in keyset pages of `_limit` rows (default 1000):
    * rows are seen once each even while the table grows.
    */
-  rows<T extends Row = Row>(slug: string, resourceId: string, query?: RowQuery, options?: CallOptions & { signal?: AbortSignal }): AsyncGenerator<T, void, undefined>;
+  rows<T extends Row = Row>(
+    slug: string,
+    resourceId: string,
+    query?: RowQuery,
+    options?: CallOptions & { signal?: AbortSignal },
+  ): AsyncGenerator<T, void, undefined>;
 }
 
 export function createClient(options: ClientOptions): MultitudeClient {
@@ -107,7 +135,8 @@ export function createClient(options: ClientOptions): MultitudeClient {
   const raw = createFetchClient<paths>({ baseUrl, fetch: defaultFetch });
   raw.use({
     async onRequest({ request }) {
-      for (const [name, value] of Object.entries(options.headers ?? {})) if (!request.headers.has(name)) request.headers.set(name, value);
+      for (const [name, value] of Object.entries(options.headers ?? {}))
+        if (!request.headers.has(name)) request.headers.set(name, value);
       request.headers.set('user-agent', userAgent);
       if (!request.headers.has('accept')) request.headers.set('accept', 'application/json, application/problem+json');
       if (options.token !== undefined && !request.headers.has('authorization')) {
@@ -118,20 +147,42 @@ export function createClient(options: ClientOptions): MultitudeClient {
     },
   });
 
-  async function call(method: Method, path: string, init: (Record<string, unknown> & CallOptions) | undefined): Promise<unknown> {
+  async function call(
+    method: Method,
+    path: string,
+    init: (Record<string, unknown> & CallOptions) | undefined,
+  ): Promise<unknown> {
     const { retry, ...rest } = init ?? {};
     const fetchInit = retry === undefined ? rest : { ...rest, fetch: fetcherFor(retry) };
-    const result = await (raw.request as (m: string, p: string, i: object) => Promise<{ data?: unknown; error?: unknown; response: Response }>)(method, path, fetchInit);
-    if (!result.response.ok) throw MultitudeError.fromResponse(result.response, result.error, method.toUpperCase(), result.response.url || baseUrl + path);
+    const result = await (
+      raw.request as (
+        m: string,
+        p: string,
+        i: object,
+      ) => Promise<{ data?: unknown; error?: unknown; response: Response }>
+    )(method, path, fetchInit);
+    if (!result.response.ok)
+      throw MultitudeError.fromResponse(
+        result.response,
+        result.error,
+        method.toUpperCase(),
+        result.response.url || baseUrl + path,
+      );
     return result.data;
   }
-  const typed = <M extends Method>(method: M) => ((path: string, init?: Record<string, unknown>) => call(method, path, init)) as unknown as Call<M>;
+  const typed = <M extends Method>(method: M) =>
+    ((path: string, init?: Record<string, unknown>) => call(method, path, init)) as unknown as Call<M>;
 
-  async function* pages(path: string, init?: Record<string, unknown> & { params?: { query?: Record<string, unknown>; path?: Record<string, unknown> } }) {
+  async function* pages(
+    path: string,
+    init?: Record<string, unknown> & { params?: { query?: Record<string, unknown>; path?: Record<string, unknown> } },
+  ) {
     let query: Record<string, unknown> = { ...(init?.params?.query ?? {}) };
     let previous: string | undefined;
     for (;;) {
-      const page = (await call('get', path, { ...init, params: { ...init?.params, query } })) as { next?: string | null };
+      const page = (await call('get', path, { ...init, params: { ...init?.params, query } })) as {
+        next?: string | null;
+      };
       yield page;
       if (!page || typeof page.next !== 'string' || !page.next) return;
       const next = new URL(page.next, baseUrl);
@@ -143,7 +194,10 @@ export function createClient(options: ClientOptions): MultitudeClient {
         linked[key] = values.length > 1 ? values : values[0]!;
       }
       const marker = next.search;
-      if (marker === previous) throw new Error(`Pagination of ${path} is not moving forward: the server sent the same next link twice (${page.next})`);
+      if (marker === previous)
+        throw new Error(
+          `Pagination of ${path} is not moving forward: the server sent the same next link twice (${page.next})`,
+        );
       previous = marker;
       query = { ...query, ...linked };
     }
@@ -151,7 +205,8 @@ export function createClient(options: ClientOptions): MultitudeClient {
 
   async function* paginate(path: string, init?: Record<string, unknown>) {
     for await (const page of pages(path, init)) {
-      const items = (page as { items?: unknown[]; rows?: unknown[] }).items ?? (page as { rows?: unknown[] }).rows ?? [];
+      const items =
+        (page as { items?: unknown[]; rows?: unknown[] }).items ?? (page as { rows?: unknown[] }).rows ?? [];
       yield* items;
     }
   }
@@ -171,7 +226,12 @@ export function createClient(options: ClientOptions): MultitudeClient {
       list: (query, opts) => client.paginate('/api/v1/datasets', { ...opts, params: { query: query ?? {} } }),
       get: (slug, opts) => client.GET('/api/v1/datasets/{slug}', { ...opts, params: { path: { slug } } }),
     },
-    rows: <T extends Row = Row>(slug: string, resourceId: string, query: RowQuery = {}, opts?: CallOptions & { signal?: AbortSignal }) =>
+    rows: <T extends Row = Row>(
+      slug: string,
+      resourceId: string,
+      query: RowQuery = {},
+      opts?: CallOptions & { signal?: AbortSignal },
+    ) =>
       // The route takes free-form filters, which the OpenAPI document cannot list (its query is typed `never`).
       paginate('/api/v1/datasets/{slug}/resources/{id}/rows', {
         ...opts,

@@ -38,7 +38,9 @@ export class MultitudeError extends Error {
 
   constructor(init: { problem: Problem; method: string; url: string; headers: Headers; retryAfter?: number }) {
     const { problem } = init;
-    super(`${init.method} ${pathOf(init.url)} → ${problem.status} ${problem.title}${problem.detail ? `: ${problem.detail}` : ''}`);
+    super(
+      `${init.method} ${pathOf(init.url)} → ${problem.status} ${problem.title}${problem.detail ? `: ${problem.detail}` : ''}`,
+    );
     this.problem = problem;
     this.status = problem.status;
     this.type = problem.type;

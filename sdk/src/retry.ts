@@ -70,7 +70,10 @@ export function isRetryable(request: Request, options: RetryOptions): boolean {
  * tried again for requests that may be repeated, waiting `Retry-After` when the server says how long
  * (capped) and exponential backoff with full jitter otherwise. The last answer is returned as is.
  */
-export function retryingFetch(fetchImpl: (request: Request) => Promise<Response>, options: RetryOptions = {}): (request: Request) => Promise<Response> {
+export function retryingFetch(
+  fetchImpl: (request: Request) => Promise<Response>,
+  options: RetryOptions = {},
+): (request: Request) => Promise<Response> {
   const retries = Math.max(0, Math.floor(options.retries ?? DEFAULT_RETRY.retries));
   const maxDelayMs = Math.max(0, options.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs);
   const baseDelayMs = Math.max(1, options.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs);
@@ -90,7 +93,15 @@ export function retryingFetch(fetchImpl: (request: Request) => Promise<Response>
       } catch (error) {
         if (last || request.signal.aborted) throw error;
         const delayMs = backoff(attempt, baseDelayMs, maxDelayMs, random);
-        options.onRetry?.({ attempt: attempt + 1, delayMs, reason: 'backoff', method: request.method, url: request.url, status: undefined, error });
+        options.onRetry?.({
+          attempt: attempt + 1,
+          delayMs,
+          reason: 'backoff',
+          method: request.method,
+          url: request.url,
+          status: undefined,
+          error,
+        });
         await sleep(delayMs, request.signal);
         continue;
       }
@@ -100,7 +111,15 @@ export function retryingFetch(fetchImpl: (request: Request) => Promise<Response>
       if (retryAfter !== undefined && retryAfter > maxDelayMs) return response;
       const delayMs = retryAfter ?? backoff(attempt, baseDelayMs, maxDelayMs, random);
       await response.body?.cancel().catch(() => undefined);
-      options.onRetry?.({ attempt: attempt + 1, delayMs, reason: retryAfter !== undefined ? 'retry-after' : 'backoff', method: request.method, url: request.url, status: response.status, error: undefined });
+      options.onRetry?.({
+        attempt: attempt + 1,
+        delayMs,
+        reason: retryAfter !== undefined ? 'retry-after' : 'backoff',
+        method: request.method,
+        url: request.url,
+        status: response.status,
+        error: undefined,
+      });
       await sleep(delayMs, request.signal);
     }
   };

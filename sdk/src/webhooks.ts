@@ -13,7 +13,13 @@ export interface WebhookEvent<D = Record<string, unknown>> {
 /** Header shapes accepted: fetch's Headers, Node's IncomingHttpHeaders, or a plain object. */
 export type WebhookHeaders = Headers | Record<string, string | string[] | undefined>;
 
-export type WebhookFailure = 'missing_headers' | 'invalid_timestamp' | 'timestamp_too_old' | 'timestamp_too_new' | 'bad_signature' | 'invalid_payload';
+export type WebhookFailure =
+  | 'missing_headers'
+  | 'invalid_timestamp'
+  | 'timestamp_too_old'
+  | 'timestamp_too_new'
+  | 'bad_signature'
+  | 'invalid_payload';
 
 /** Thrown when a delivery does not verify: answer it with 400 (or 401) and do not act on it. */
 export class WebhookVerificationError extends Error {
@@ -57,7 +63,15 @@ function toBody(payload: unknown): string | Buffer {
 }
 
 const failureOf = (message: string): WebhookFailure =>
-  message.includes('too old') ? 'timestamp_too_old' : message.includes('too new') ? 'timestamp_too_new' : message.includes('Missing') ? 'missing_headers' : message.includes('Headers') ? 'invalid_timestamp' : 'bad_signature';
+  message.includes('too old')
+    ? 'timestamp_too_old'
+    : message.includes('too new')
+      ? 'timestamp_too_new'
+      : message.includes('Missing')
+        ? 'missing_headers'
+        : message.includes('Headers')
+          ? 'invalid_timestamp'
+          : 'bad_signature';
 
 const explanations: Record<WebhookFailure, string> = {
   missing_headers: 'The webhook-id, webhook-timestamp and webhook-signature headers are required',
@@ -74,11 +88,19 @@ const explanations: Record<WebhookFailure, string> = {
  * Pass several secrets while rotating: the delivery verifies when one of them matches.
  * Throws WebhookVerificationError (with a `reason`) when it does not verify.
  */
-export function verifyWebhook<T = WebhookEvent>(payload: string | Buffer | Uint8Array | ArrayBuffer, headers: WebhookHeaders, secret: string | string[]): T {
+export function verifyWebhook<T = WebhookEvent>(
+  payload: string | Buffer | Uint8Array | ArrayBuffer,
+  headers: WebhookHeaders,
+  secret: string | string[],
+): T {
   const body = toBody(payload);
   const normalized = normalizeHeaders(headers);
   const missing = REQUIRED.filter((h) => !normalized[h]);
-  if (missing.length) throw new WebhookVerificationError('missing_headers', `${explanations.missing_headers}; missing: ${missing.join(', ')}`);
+  if (missing.length)
+    throw new WebhookVerificationError(
+      'missing_headers',
+      `${explanations.missing_headers}; missing: ${missing.join(', ')}`,
+    );
   const secrets = (Array.isArray(secret) ? secret : [secret]).filter((s) => typeof s === 'string' && s.length > 0);
   if (secrets.length === 0) throw new TypeError('verifyWebhook needs the subscription’s secret (whsec_…)');
   let failure: WebhookFailure = 'bad_signature';

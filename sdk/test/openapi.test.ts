@@ -23,12 +23,15 @@ describe('the committed OpenAPI document', () => {
       const before = operations(JSON.parse(committed) as Record<string, unknown>);
       const added = [...now].filter((o) => !before.has(o));
       const removed = [...before].filter((o) => !now.has(o));
-      const list = (ops: string[]) => (ops.length > 12 ? `${ops.slice(0, 12).join(', ')} and ${ops.length - 12} more` : ops.join(', '));
+      const list = (ops: string[]) =>
+        ops.length > 12 ? `${ops.slice(0, 12).join(', ')} and ${ops.length - 12} more` : ops.join(', ');
       const summary = [
         added.length ? `new operations: ${list(added)}` : '',
         removed.length ? `removed operations: ${list(removed)}` : '',
         !added.length && !removed.length ? 'schemas, parameters or descriptions changed' : '',
-      ].filter(Boolean).join('; ');
+      ]
+        .filter(Boolean)
+        .join('; ');
       expect.fail(`sdk/openapi.json is out of date with the server's routes (${summary}). ${REGENERATE}`);
     }
     expect(current).toBe(committed);
@@ -37,6 +40,9 @@ describe('the committed OpenAPI document', () => {
   it('has its TypeScript types generated from it', async () => {
     const committed = JSON.parse(readFileSync(documentPath, 'utf8')) as Record<string, unknown>;
     const types = await typesFor(committed);
-    expect(types === readFileSync(schemaPath, 'utf8'), `sdk/src/schema.ts was not generated from sdk/openapi.json. ${REGENERATE}`).toBe(true);
+    expect(
+      types === readFileSync(schemaPath, 'utf8'),
+      `sdk/src/schema.ts was not generated from sdk/openapi.json. ${REGENERATE}`,
+    ).toBe(true);
   });
 });

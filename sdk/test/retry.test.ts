@@ -17,7 +17,12 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      hits.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      hits.push({
+        method: req.method!,
+        url: req.url!,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       handler(req, res, hits.length);
     });
   });
@@ -30,10 +35,20 @@ beforeEach(() => {
 });
 
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-  res.writeHead(status, { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json', 'x-request-id': `req-${hits.length}`, ...headers });
+  res.writeHead(status, {
+    'content-type': status >= 400 ? 'application/problem+json' : 'application/json',
+    'x-request-id': `req-${hits.length}`,
+    ...headers,
+  });
   res.end(JSON.stringify(body));
 };
-const problem = (status: number, code: string) => ({ type: `https://multitude.dev/problems/${code}`, title: code, status, detail: `${code} happened`, code });
+const problem = (status: number, code: string) => ({
+  type: `https://multitude.dev/problems/${code}`,
+  title: code,
+  status,
+  detail: `${code} happened`,
+  code,
+});
 const me = { id: 'acc_1', handle: 'ada' };
 
 /** A client whose waits are recorded, not slept. */
@@ -44,14 +59,20 @@ function recordingClient(retry: Record<string, unknown> = {}) {
     baseUrl,
     token: 'mtk_test',
     userAgent: 'retry-tests/2.0',
-    retry: { sleep: async (ms) => void waits.push(ms), onRetry: (info) => void retries.push(info), random: () => 0.5, ...retry },
+    retry: {
+      sleep: async (ms) => void waits.push(ms),
+      onRetry: (info) => void retries.push(info),
+      random: () => 0.5,
+      ...retry,
+    },
   });
   return { client, waits, retries };
 }
 
 describe('retries', () => {
   it('waits Retry-After (seconds) after a 429, then succeeds', async () => {
-    handler = (_req, res, hit) => (hit === 1 ? json(res, 429, problem(429, 'rate_limited'), { 'retry-after': '1' }) : json(res, 200, me));
+    handler = (_req, res, hit) =>
+      hit === 1 ? json(res, 429, problem(429, 'rate_limited'), { 'retry-after': '1' }) : json(res, 200, me);
     const { client, waits, retries } = recordingClient();
     expect(await client.me()).toEqual(me);
     expect(hits).toHaveLength(2);
@@ -65,7 +86,8 @@ describe('retries', () => {
   });
 
   it('really waits with the default sleep', async () => {
-    handler = (_req, res, hit) => (hit === 1 ? json(res, 503, problem(503, 'unavailable'), { 'retry-after': '0' }) : json(res, 200, me));
+    handler = (_req, res, hit) =>
+      hit === 1 ? json(res, 503, problem(503, 'unavailable'), { 'retry-after': '0' }) : json(res, 200, me);
     const client = createClient({ baseUrl });
     expect(await client.me()).toEqual(me);
     expect(hits).toHaveLength(2);
@@ -73,7 +95,8 @@ describe('retries', () => {
 
   it('reads Retry-After as an HTTP date', async () => {
     const at = new Date(Date.now() + 3000).toUTCString();
-    handler = (_req, res, hit) => (hit === 1 ? json(res, 503, problem(503, 'unavailable'), { 'retry-after': at }) : json(res, 200, me));
+    handler = (_req, res, hit) =>
+      hit === 1 ? json(res, 503, problem(503, 'unavailable'), { 'retry-after': at }) : json(res, 200, me);
     const { client, waits } = recordingClient();
     await client.me();
     expect(waits).toHaveLength(1);
@@ -136,7 +159,9 @@ describe('retries', () => {
   it('does not retry a POST by default', async () => {
     handler = (_req, res) => json(res, 503, problem(503, 'unavailable'), { 'retry-after': '1' });
     const { client, waits } = recordingClient();
-    const error = await client.POST('/api/v1/datasets', { body: { title: 'Once', license: 'CC0-1.0' } }).catch((e: unknown) => e);
+    const error = await client
+      .POST('/api/v1/datasets', { body: { title: 'Once', license: 'CC0-1.0' } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MultitudeError);
     expect((error as MultitudeError).status).toBe(503);
     expect(hits).toHaveLength(1);
@@ -146,20 +171,37 @@ describe('retries', () => {
   });
 
   it('retries a POST that carries an Idempotency-Key, resending the same body', async () => {
-    handler = (_req, res, hit) => (hit === 1 ? json(res, 503, problem(503, 'unavailable'), { 'retry-after': '1' }) : json(res, 201, { slug: 'once' }));
+    handler = (_req, res, hit) =>
+      hit === 1
+        ? json(res, 503, problem(503, 'unavailable'), { 'retry-after': '1' })
+        : json(res, 201, { slug: 'once' });
     const { client, waits } = recordingClient();
-    const created = await client.POST('/api/v1/datasets', { body: { title: 'Once', license: 'CC0-1.0' }, headers: { 'idempotency-key': 'k-1' } });
+    const created = await client.POST('/api/v1/datasets', {
+      body: { title: 'Once', license: 'CC0-1.0' },
+      headers: { 'idempotency-key': 'k-1' },
+    });
     expect(created.slug).toBe('once');
     expect(hits).toHaveLength(2);
-    expect(hits.map((h) => JSON.parse(h.body))).toEqual([{ title: 'Once', license: 'CC0-1.0' }, { title: 'Once', license: 'CC0-1.0' }]);
+    expect(hits.map((h) => JSON.parse(h.body))).toEqual([
+      { title: 'Once', license: 'CC0-1.0' },
+      { title: 'Once', license: 'CC0-1.0' },
+    ]);
     expect(hits.every((h) => h.headers['idempotency-key'] === 'k-1')).toBe(true);
     expect(waits).toEqual([1000]);
   });
 
   it('retries a POST when the call opts in', async () => {
-    handler = (_req, res, hit) => (hit === 1 ? json(res, 500, problem(500, 'internal')) : json(res, 201, { slug: 'opted' }));
+    handler = (_req, res, hit) =>
+      hit === 1 ? json(res, 500, problem(500, 'internal')) : json(res, 201, { slug: 'opted' });
     const { client } = recordingClient();
-    expect((await client.POST('/api/v1/datasets', { body: { title: 'Opted', license: 'CC0-1.0' }, retry: { retryPost: true } })).slug).toBe('opted');
+    expect(
+      (
+        await client.POST('/api/v1/datasets', {
+          body: { title: 'Opted', license: 'CC0-1.0' },
+          retry: { retryPost: true },
+        })
+      ).slug,
+    ).toBe('opted');
     expect(hits).toHaveLength(2);
   });
 
@@ -177,8 +219,15 @@ describe('retries', () => {
       res.writeHead(400, { 'content-type': 'text/html' });
       res.end('<h1>Bad request from a proxy</h1>');
     };
-    const error = (await recordingClient().client.me().catch((e: unknown) => e)) as MultitudeError;
+    const error = (await recordingClient()
+      .client.me()
+      .catch((e: unknown) => e)) as MultitudeError;
     expect(error).toBeInstanceOf(MultitudeError);
-    expect(error).toMatchObject({ status: 400, code: 'http_400', type: 'about:blank', detail: '<h1>Bad request from a proxy</h1>' });
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'http_400',
+      type: 'about:blank',
+      detail: '<h1>Bad request from a proxy</h1>',
+    });
   });
 });

@@ -10,10 +10,18 @@ import { verifyWebhook as verifyFromSubpath } from '../src/webhooks.js';
 
 const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
 const secret = newSecret();
-const body = JSON.stringify({ type: 'dataset.updated', timestamp: '2026-11-26T09:00:00.000Z', data: { slug: 'budget', title: 'Budget 2026' } });
+const body = JSON.stringify({
+  type: 'dataset.updated',
+  timestamp: '2026-11-26T09:00:00.000Z',
+  data: { slug: 'budget', title: 'Budget 2026' },
+});
 
 function sign(payload: string, key = secret, at = new Date(), id = `msg_${randomBytes(6).toString('hex')}`) {
-  return { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(key).sign(id, at, payload) };
+  return {
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': new Webhook(key).sign(id, at, payload),
+  };
 }
 
 const failure = (fn: () => unknown) => {
@@ -30,7 +38,9 @@ describe('verifyWebhook', () => {
     const headers = sign(body);
     expect(verifyWebhook(body, headers, secret)).toEqual(JSON.parse(body));
     expect(verifyWebhook(Buffer.from(body), headers, secret)).toMatchObject({ type: 'dataset.updated' });
-    expect(verifyFromSubpath(new TextEncoder().encode(body), new Headers(headers), secret)).toMatchObject({ data: { slug: 'budget' } });
+    expect(verifyFromSubpath(new TextEncoder().encode(body), new Headers(headers), secret)).toMatchObject({
+      data: { slug: 'budget' },
+    });
   });
 
   it('refuses a tampered body', () => {
@@ -50,7 +60,9 @@ describe('verifyWebhook', () => {
     const error = failure(() => verifyWebhook(body, sign(body, secret, new Date(Date.now() - 10 * 60 * 1000)), secret));
     expect(error).toMatchObject({ reason: 'timestamp_too_old' });
     expect((error as Error).message).toMatch(/older than 5 minutes/);
-    expect(failure(() => verifyWebhook(body, sign(body, secret, new Date(Date.now() + 10 * 60 * 1000)), secret))).toMatchObject({ reason: 'timestamp_too_new' });
+    expect(
+      failure(() => verifyWebhook(body, sign(body, secret, new Date(Date.now() + 10 * 60 * 1000)), secret)),
+    ).toMatchObject({ reason: 'timestamp_too_new' });
   });
 
   it('names missing headers and refuses a parsed body', () => {
@@ -66,7 +78,9 @@ describe('verifyWebhook', () => {
   it('accepts either secret while rotating', () => {
     const next = newSecret();
     expect(verifyWebhook(body, sign(body, next), [secret, next])).toMatchObject({ type: 'dataset.updated' });
-    expect(failure(() => verifyWebhook(body, sign(body, newSecret()), [secret, next]))).toMatchObject({ reason: 'bad_signature' });
+    expect(failure(() => verifyWebhook(body, sign(body, newSecret()), [secret, next]))).toMatchObject({
+      reason: 'bad_signature',
+    });
   });
 });
 
@@ -83,7 +97,9 @@ describe('verifyWebhook in a node:http receiver', () => {
           received.push(verifyWebhook(Buffer.concat(chunks), req.headers, secret));
           res.writeHead(204).end();
         } catch (error) {
-          res.writeHead(error instanceof WebhookVerificationError ? 400 : 500, { 'content-type': 'text/plain' }).end((error as Error).message);
+          res
+            .writeHead(error instanceof WebhookVerificationError ? 400 : 500, { 'content-type': 'text/plain' })
+            .end((error as Error).message);
         }
       });
     });
@@ -93,10 +109,18 @@ describe('verifyWebhook in a node:http receiver', () => {
   afterAll(async () => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('accepts a signed delivery and rejects a forged one with 400', async () => {
-    const ok = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...sign(body) }, body });
+    const ok = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...sign(body) },
+      body,
+    });
     expect(ok.status).toBe(204);
     expect(received).toEqual([JSON.parse(body)]);
-    const forged = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...sign(body, newSecret()) }, body });
+    const forged = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...sign(body, newSecret()) },
+      body,
+    });
     expect(forged.status).toBe(400);
     expect(await forged.text()).toMatch(/No signature matches/);
     expect(received).toHaveLength(1);

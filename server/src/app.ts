@@ -17,7 +17,15 @@ import { systemClock, type Clock } from './kernel/clock.js';
 import { closeRedis, openRedis } from './kernel/redis.js';
 import { Problem, problemPlugin, sendProblem } from './kernel/http.js';
 import { loggerOptions } from './kernel/logging.js';
-import { activityRoutes, createActivityService, createDispatcher, createEventRecorder, createEventStore, type Consumer, type Dispatcher } from './events/index.js';
+import {
+  activityRoutes,
+  createActivityService,
+  createDispatcher,
+  createEventRecorder,
+  createEventStore,
+  type Consumer,
+  type Dispatcher,
+} from './events/index.js';
 import { authPlugin, createPlatform, devMailRoutes, type Platform } from './platform/index.js';
 import { createOidcService, oidcRoutes } from './platform/oidc/index.js';
 import multipart from '@fastify/multipart';
@@ -68,7 +76,8 @@ function findWebDist(config: Config): string | undefined {
 export async function buildApp(options: BuildOptions): Promise<Multitude> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
-  const db = options.db ?? openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: join(config.dataDir, 'multitude.db') });
+  const db =
+    options.db ?? openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: join(config.dataDir, 'multitude.db') });
   await migrateToLatest(db);
   const secretKey = loadSecretKey(config.dataDir);
 
@@ -101,11 +110,45 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
 
   const eventStore = createEventStore(db.dialect);
   const recorder = createEventRecorder({ store: eventStore, clock });
-  const platform = createPlatform({ db: db.kysely, events: recorder, clock, secretKey, baseUrl: config.baseUrl, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, logger: app.log, redis, loginThrottlePrefix: config.loginThrottlePrefix });
-  const data = createData({ db, events: recorder, clock, access: platform.access, directory: platform.directory, dataDir: config.dataDir, baseUrl: config.baseUrl, name: config.name, maxUploadBytes: config.maxUploadBytes, allowPrivateUrls: config.allowPrivateUrls, logger: app.log });
-  const notifications = createNotifications({ db: db.kysely, clock, mail: platform.mail, accounts: platform.accountStore, baseUrl: config.baseUrl, logger: app.log });
+  const platform = createPlatform({
+    db: db.kysely,
+    events: recorder,
+    clock,
+    secretKey,
+    baseUrl: config.baseUrl,
+    smtpUrl: config.smtpUrl,
+    mailFrom: config.mailFrom,
+    logger: app.log,
+    redis,
+    loginThrottlePrefix: config.loginThrottlePrefix,
+  });
+  const data = createData({
+    db,
+    events: recorder,
+    clock,
+    access: platform.access,
+    directory: platform.directory,
+    dataDir: config.dataDir,
+    baseUrl: config.baseUrl,
+    name: config.name,
+    maxUploadBytes: config.maxUploadBytes,
+    allowPrivateUrls: config.allowPrivateUrls,
+    logger: app.log,
+  });
+  const notifications = createNotifications({
+    db: db.kysely,
+    clock,
+    mail: platform.mail,
+    accounts: platform.accountStore,
+    baseUrl: config.baseUrl,
+    logger: app.log,
+  });
   const recognition = createRecognition({
-    db, events: recorder, clock, directory: platform.directory, baseUrl: config.baseUrl,
+    db,
+    events: recorder,
+    clock,
+    directory: platform.directory,
+    baseUrl: config.baseUrl,
     datasets: {
       idBySlug: async (slug) => {
         const row = await data.store.findDatasetBySlug(db.kysely, slug);
@@ -118,27 +161,69 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     },
   });
   const community = createCommunity({
-    db, events: recorder, clock, access: platform.access, directory: platform.directory, datasets: data.datasets, resources: data.resources, baseUrl: config.baseUrl,
+    db,
+    events: recorder,
+    clock,
+    access: platform.access,
+    directory: platform.directory,
+    datasets: data.datasets,
+    resources: data.resources,
+    baseUrl: config.baseUrl,
     // The account's age, for the new-account message limit (the Directory read model does not carry it).
     accountCreatedAt: async (userId) => (await platform.accountStore.findById(db.kysely, userId))?.createdAt,
     trustLevelOf: (userId) => recognition.trustLevelOf(userId),
     isAdmin: async (userId) => readBool((await platform.accountStore.findById(db.kysely, userId))?.isAdmin),
-    datasetSlugById: async (id) => (await data.store.findDatasetById(db.kysely, id))?.slug ?? (await data.store.findDatasetBySlug(db.kysely, id))?.slug,
+    datasetSlugById: async (id) =>
+      (await data.store.findDatasetById(db.kysely, id))?.slug ??
+      (await data.store.findDatasetBySlug(db.kysely, id))?.slug,
     datasetSlugOfResource: async (resourceId) => {
       const resource = await data.store.findResourceById(db.kysely, resourceId);
       return resource ? (await data.store.findDatasetById(db.kysely, resource.datasetId))?.slug : undefined;
     },
   });
-  const apps = await createApps({ db, events: recorder, clock, platform, data, secretKey, baseUrl: config.baseUrl, redis, rateLimits: config.rateLimits, rateLimitPrefix: config.rateLimitPrefix, allowPrivateUrls: config.allowPrivateUrls, logger: app.log }).catch(async (err: unknown) => {
+  const apps = await createApps({
+    db,
+    events: recorder,
+    clock,
+    platform,
+    data,
+    secretKey,
+    baseUrl: config.baseUrl,
+    redis,
+    rateLimits: config.rateLimits,
+    rateLimitPrefix: config.rateLimitPrefix,
+    allowPrivateUrls: config.allowPrivateUrls,
+    logger: app.log,
+  }).catch(async (err: unknown) => {
     // A configuration the apps refuse (MULTITUDE_RATE_LIMITS) stops the start-up: leave no connection behind.
     if (redis) await closeRedis(redis);
     throw err;
   });
-  const dispatcher = createDispatcher({ db: db.kysely, store: eventStore, clock, consumers: [...data.consumers, ...recognition.consumers, ...notifications.consumers, ...apps.consumers, ...(options.consumers ?? [])], logger: app.log });
+  const dispatcher = createDispatcher({
+    db: db.kysely,
+    store: eventStore,
+    clock,
+    consumers: [
+      ...data.consumers,
+      ...recognition.consumers,
+      ...notifications.consumers,
+      ...apps.consumers,
+      ...(options.consumers ?? []),
+    ],
+    logger: app.log,
+  });
   recorder.setListener(() => dispatcher.notify());
 
   const activity = createActivityService({ db: db.kysely, store: eventStore, directory: platform.directory });
-  const oidc = createOidcService({ providers: config.oidcProviders, baseUrl: config.baseUrl, allowInsecure: config.oidcAllowInsecure, accounts: platform.accounts, accountStore: platform.accountStore, db: db.kysely, secretKey });
+  const oidc = createOidcService({
+    providers: config.oidcProviders,
+    baseUrl: config.baseUrl,
+    allowInsecure: config.oidcAllowInsecure,
+    accounts: platform.accounts,
+    accountStore: platform.accountStore,
+    db: db.kysely,
+    secretKey,
+  });
   const secureCookies = config.baseUrl.startsWith('https://');
 
   await app.register(problemPlugin);
@@ -147,7 +232,8 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   // API answers are data, not documents: document headers (CSP, COOP, …) only weigh on every response
   // there (about 700 bytes). API routes get the headers that matter to them instead.
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith(API_PREFIX) || route.url === '/healthz' || route.url === '/readyz') (route as { helmet?: boolean }).helmet = false;
+    if (route.url.startsWith(API_PREFIX) || route.url === '/healthz' || route.url === '/readyz')
+      (route as { helmet?: boolean }).helmet = false;
   });
   app.addHook('onSend', async (request, reply) => {
     if (request.url.startsWith(API_PREFIX) || request.url.startsWith('/healthz') || request.url.startsWith('/readyz')) {
@@ -172,25 +258,44 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Multitude API', version: '1.0.0', description: 'Open data, contributions, developer platform and accountability. Errors are RFC 9457 problem+json; lists use cursor pagination (`_cursor`, `_limit`, `next`).' },
+      info: {
+        title: 'Multitude API',
+        version: '1.0.0',
+        description:
+          'Open data, contributions, developer platform and accountability. Errors are RFC 9457 problem+json; lists use cursor pagination (`_cursor`, `_limit`, `next`).',
+      },
       servers: [{ url: config.baseUrl }],
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'A personal access token (mtp_…)' },
-          session: { type: 'apiKey', in: 'cookie', name: 'mt_session', description: 'Browser session; mutations also need the x-csrf-token header' },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'mt_session',
+            description: 'Browser session; mutations also need the x-csrf-token header',
+          },
         },
       },
     },
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
-  await app.register(authPlugin, { accounts: platform.accounts, tokens: platform.tokens, bearers: apps.bearers, clientScopeCheck: apps.clientScopeCheck });
+  await app.register(authPlugin, {
+    accounts: platform.accounts,
+    tokens: platform.tokens,
+    bearers: apps.bearers,
+    clientScopeCheck: apps.clientScopeCheck,
+  });
   // Rate limits, quotas and usage capture need the resolved caller.
   await apps.registerHooks(app);
   // Suspended accounts: every mutation answers 403 with the reason (after authentication resolved the actor).
   app.addHook('preHandler', community.suspensionCheck);
   // Uploads stream to the blob store, which enforces the size limit itself (413).
-  await app.register(multipart, { limits: { fileSize: config.maxUploadBytes + 1, files: 1, fields: 10, fieldSize: 10_000 } });
+  await app.register(multipart, {
+    limits: { fileSize: config.maxUploadBytes + 1, files: 1, fields: 10, fieldSize: 10_000 },
+  });
 
   await app.register(
     async (api) => {
@@ -211,14 +316,18 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   await apps.rootRoutes(app);
 
   app.get('/healthz', { schema: { tags: ['Operations'], summary: 'Alive' } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { tags: ['Operations'], summary: 'Ready: the database answers' } }, async (request, reply) => {
-    try {
-      await db.ping();
-      return { status: 'ready', database: db.dialect };
-    } catch {
-      return sendProblem(reply, request, 'unavailable', 'The database does not answer');
-    }
-  });
+  app.get(
+    '/readyz',
+    { schema: { tags: ['Operations'], summary: 'Ready: the database answers' } },
+    async (request, reply) => {
+      try {
+        await db.ping();
+        return { status: 'ready', database: db.dialect };
+      } catch {
+        return sendProblem(reply, request, 'unavailable', 'The database does not answer');
+      }
+    },
+  );
   if (config.devMail) await app.register(devMailRoutes, { mail: platform.mail });
 
   const webDist = findWebDist(config);
@@ -229,17 +338,26 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   // markup (schema.org JSON-LD on dataset pages) for search engines that do not run scripts.
   const indexHtml = webDist ? readFileSync(join(webDist, 'index.html'), 'utf8') : undefined;
   app.setNotFoundHandler(async (request, reply) => {
-    const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
+    const wantsPage =
+      request.method === 'GET' &&
+      !request.url.startsWith('/api/') &&
+      (request.headers.accept ?? '').includes('text/html');
     if (wantsPage && indexHtml) {
       const head = await data.pageHead(request.url.split('?')[0]!);
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(head ? indexHtml.replace('</head>', `${head}</head>`) : indexHtml);
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .send(head ? indexHtml.replace('</head>', `${head}</head>`) : indexHtml);
     }
     return sendProblem(reply, request, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`);
   });
 
   let mailTimer: NodeJS.Timeout | undefined;
   if (platform.mail.smtpEnabled()) {
-    mailTimer = setInterval(() => void platform.mail.flush().catch((e: unknown) => app.log.warn({ err: String(e) }, 'mail flush failed')), 5000);
+    mailTimer = setInterval(
+      () => void platform.mail.flush().catch((e: unknown) => app.log.warn({ err: String(e) }, 'mail flush failed')),
+      5000,
+    );
     mailTimer.unref();
   }
   if (options.startDispatcher) {
@@ -259,5 +377,17 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     await db.close();
   });
 
-  return { app, db, platform, data, community, recognition, notifications, apps, dispatcher, config, close: () => app.close() };
+  return {
+    app,
+    db,
+    platform,
+    data,
+    community,
+    recognition,
+    notifications,
+    apps,
+    dispatcher,
+    config,
+    close: () => app.close(),
+  };
 }

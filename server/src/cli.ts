@@ -82,7 +82,15 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: rest,
-      options: { ...serverFlags, help: { type: 'boolean', short: 'h' }, 'no-demo': { type: 'boolean' }, email: { type: 'string' }, handle: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' } },
+      options: {
+        ...serverFlags,
+        help: { type: 'boolean', short: 'h' },
+        'no-demo': { type: 'boolean' },
+        email: { type: 'string' },
+        handle: { type: 'string' },
+        name: { type: 'string' },
+        password: { type: 'string' },
+      },
       strict: true,
     }));
   } catch (error) {
@@ -111,7 +119,10 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     const multitude = await buildApp({ config, startDispatcher: true });
     if (config.demo) printDemo(await seedDemo(multitude), config.baseUrl);
     await multitude.app.listen({ port: config.port, host: config.host });
-    multitude.app.log.info({ database: multitude.db.dialect, startupMs: Date.now() - started }, `Multitude is ready on ${config.baseUrl}`);
+    multitude.app.log.info(
+      { database: multitude.db.dialect, startupMs: Date.now() - started },
+      `Multitude is ready on ${config.baseUrl}`,
+    );
     let closing = false;
     const shutdown = (signal: string) => {
       if (closing) return;
@@ -147,8 +158,17 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
         console.error('--password must have at least 10 characters.');
         return 2;
       }
-      const result = await multitude.platform.accounts.createAdmin({ email: values.email, handle, name: values.name as string | undefined, password: values.password as string | undefined });
-      console.log(result.created ? `Created administrator @${result.user.handle} <${result.user.email}>` : `Promoted @${result.user.handle} <${result.user.email}> to administrator`);
+      const result = await multitude.platform.accounts.createAdmin({
+        email: values.email,
+        handle,
+        name: values.name as string | undefined,
+        password: values.password as string | undefined,
+      });
+      console.log(
+        result.created
+          ? `Created administrator @${result.user.handle} <${result.user.email}>`
+          : `Promoted @${result.user.handle} <${result.user.email}> to administrator`,
+      );
       if (result.password) console.log(`Password (shown once): ${result.password}`);
       return 0;
     }

@@ -46,18 +46,84 @@ export interface Config {
 export const settings = [
   { key: 'port', env: 'PORT', flag: 'port', help: 'TCP port to listen on', default: '3000' },
   { key: 'host', env: 'HOST', flag: 'host', help: 'Interface to bind', default: '0.0.0.0' },
-  { key: 'dataDir', env: 'MULTITUDE_DATA_DIR', flag: 'data-dir', help: 'Data directory (SQLite file, secret key, uploads)', default: './.multitude' },
-  { key: 'databaseUrl', env: 'DATABASE_URL', flag: 'database-url', help: 'postgres://… to use PostgreSQL instead of the embedded SQLite', default: '' },
-  { key: 'redisUrl', env: 'REDIS_URL', flag: 'redis-url', help: 'redis://… for multi-instance rate limits, sign-in counters and pub/sub', default: '' },
-  { key: 'baseUrl', env: 'MULTITUDE_BASE_URL', flag: 'base-url', help: 'Public URL of this instance (links in mails, OIDC callbacks)', default: 'http://localhost:PORT' },
-  { key: 'demo', env: 'MULTITUDE_DEMO', flag: 'demo', help: 'Seed demo content into an empty database (0 to disable)', default: '1' },
-  { key: 'smtpUrl', env: 'MULTITUDE_SMTP_URL', flag: 'smtp-url', help: 'smtp://… to send mail; otherwise mail stays in the outbox, readable at /dev/mail', default: '' },
-  { key: 'mailFrom', env: 'MULTITUDE_MAIL_FROM', flag: 'mail-from', help: 'Sender address of outgoing mail', default: 'Multitude <no-reply@localhost>' },
+  {
+    key: 'dataDir',
+    env: 'MULTITUDE_DATA_DIR',
+    flag: 'data-dir',
+    help: 'Data directory (SQLite file, secret key, uploads)',
+    default: './.multitude',
+  },
+  {
+    key: 'databaseUrl',
+    env: 'DATABASE_URL',
+    flag: 'database-url',
+    help: 'postgres://… to use PostgreSQL instead of the embedded SQLite',
+    default: '',
+  },
+  {
+    key: 'redisUrl',
+    env: 'REDIS_URL',
+    flag: 'redis-url',
+    help: 'redis://… for multi-instance rate limits, sign-in counters and pub/sub',
+    default: '',
+  },
+  {
+    key: 'baseUrl',
+    env: 'MULTITUDE_BASE_URL',
+    flag: 'base-url',
+    help: 'Public URL of this instance (links in mails, OIDC callbacks)',
+    default: 'http://localhost:PORT',
+  },
+  {
+    key: 'demo',
+    env: 'MULTITUDE_DEMO',
+    flag: 'demo',
+    help: 'Seed demo content into an empty database (0 to disable)',
+    default: '1',
+  },
+  {
+    key: 'smtpUrl',
+    env: 'MULTITUDE_SMTP_URL',
+    flag: 'smtp-url',
+    help: 'smtp://… to send mail; otherwise mail stays in the outbox, readable at /dev/mail',
+    default: '',
+  },
+  {
+    key: 'mailFrom',
+    env: 'MULTITUDE_MAIL_FROM',
+    flag: 'mail-from',
+    help: 'Sender address of outgoing mail',
+    default: 'Multitude <no-reply@localhost>',
+  },
   { key: 'logLevel', env: 'LOG_LEVEL', flag: 'log-level', help: 'pino log level', default: 'info' },
-  { key: 'name', env: 'MULTITUDE_NAME', flag: 'name', help: "The platform's name (publisher of the catalog)", default: 'Multitude' },
-  { key: 'maxUploadBytes', env: 'MULTITUDE_MAX_UPLOAD_BYTES', flag: 'max-upload-bytes', help: 'Largest accepted upload in bytes', default: '4294967296' },
-  { key: 'rateLimits', env: 'MULTITUDE_RATE_LIMITS', flag: 'rate-limits', help: 'JSON of rate-limit plan overrides, e.g. {"anonymous":{"burst":{"limit":60,"windowSeconds":60},"daily":10000}} (see docs/developer-platform/limits-and-usage.md)', default: '' },
-  { key: 'oidcProviders', env: 'MULTITUDE_OIDC_PROVIDERS', flag: 'oidc-providers', help: 'JSON array of OpenID Connect providers [{id,name,issuer,clientId,clientSecret}]', default: '[]' },
+  {
+    key: 'name',
+    env: 'MULTITUDE_NAME',
+    flag: 'name',
+    help: "The platform's name (publisher of the catalog)",
+    default: 'Multitude',
+  },
+  {
+    key: 'maxUploadBytes',
+    env: 'MULTITUDE_MAX_UPLOAD_BYTES',
+    flag: 'max-upload-bytes',
+    help: 'Largest accepted upload in bytes',
+    default: '4294967296',
+  },
+  {
+    key: 'rateLimits',
+    env: 'MULTITUDE_RATE_LIMITS',
+    flag: 'rate-limits',
+    help: 'JSON of rate-limit plan overrides, e.g. {"anonymous":{"burst":{"limit":60,"windowSeconds":60},"daily":10000}} (see docs/developer-platform/limits-and-usage.md)',
+    default: '',
+  },
+  {
+    key: 'oidcProviders',
+    env: 'MULTITUDE_OIDC_PROVIDERS',
+    flag: 'oidc-providers',
+    help: 'JSON array of OpenID Connect providers [{id,name,issuer,clientId,clientSecret}]',
+    default: '[]',
+  },
 ] as const;
 
 export type SettingKey = (typeof settings)[number]['key'];
@@ -86,12 +152,22 @@ function parseProviders(raw: string | undefined): OidcProviderConfig[] {
   return parsed.map((p: Partial<OidcProviderConfig>, i) => {
     if (!p.id || !p.issuer || !p.clientId) throw new Error(`OIDC provider #${i} needs id, issuer and clientId`);
     if (!/^[a-z0-9-]{1,40}$/.test(p.id)) throw new Error(`OIDC provider id "${p.id}" must match [a-z0-9-]{1,40}`);
-    return { id: p.id, name: p.name ?? p.id, issuer: p.issuer, clientId: p.clientId, clientSecret: p.clientSecret, scopes: p.scopes };
+    return {
+      id: p.id,
+      name: p.name ?? p.id,
+      issuer: p.issuer,
+      clientId: p.clientId,
+      clientSecret: p.clientSecret,
+      scopes: p.scopes,
+    };
   });
 }
 
 /** Configuration from environment variables, overridden by CLI flags (same names, kebab-case). */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Partial<Record<SettingKey, string>> = {}): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  flags: Partial<Record<SettingKey, string>> = {},
+): Config {
   const get = (key: SettingKey) => {
     const setting = settings.find((s) => s.key === key)!;
     return flags[key] ?? env[setting.env];

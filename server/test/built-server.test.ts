@@ -31,7 +31,20 @@ describe.runIf(testDialect === 'sqlite')('the built server', () => {
   it('starts with demo content, serves the API, and shuts down gracefully on SIGTERM', async () => {
     expect(existsSync(join(root, 'server/dist/cli.js')), 'server/dist is missing: run npm run build').toBe(true);
     const port = 20000 + Math.floor(Math.random() * 20000);
-    child = spawn(process.execPath, [join(root, 'server/bin/multitude.mjs'), 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir], { env: { ...process.env, LOG_LEVEL: 'info' } });
+    child = spawn(
+      process.execPath,
+      [
+        join(root, 'server/bin/multitude.mjs'),
+        'serve',
+        '--port',
+        String(port),
+        '--host',
+        '127.0.0.1',
+        '--data-dir',
+        dataDir,
+      ],
+      { env: { ...process.env, LOG_LEVEL: 'info' } },
+    );
     child.stdout!.on('data', (c) => (output += String(c)));
     child.stderr!.on('data', (c) => (output += String(c)));
     const base = `http://127.0.0.1:${port}`;
@@ -43,11 +56,15 @@ describe.runIf(testDialect === 'sqlite')('the built server', () => {
     expect(output).toMatch(/password: \S{16}/);
     // The demo's communes arrive through the import pipeline in the background.
     const communes = await waitFor(async () => {
-      const ds = (await (await fetch(`${base}/api/v1/datasets/decoupage-administratif`)).json()) as { resources: Array<{ id: string; title: string; tabular: boolean }> };
+      const ds = (await (await fetch(`${base}/api/v1/datasets/decoupage-administratif`)).json()) as {
+        resources: Array<{ id: string; title: string; tabular: boolean }>;
+      };
       const resource = ds.resources.find((r) => r.title === 'Communes');
       return resource?.tabular ? resource : undefined;
     }, 30_000);
-    const besancon = (await (await fetch(`${base}/api/v1/datasets/decoupage-administratif/resources/${communes.id}/rows?nom=Besan%C3%A7on`)).json()) as { rows: Array<{ code: string }> };
+    const besancon = (await (
+      await fetch(`${base}/api/v1/datasets/decoupage-administratif/resources/${communes.id}/rows?nom=Besan%C3%A7on`)
+    ).json()) as { rows: Array<{ code: string }> };
     expect(besancon.rows[0]!.code).toBe('25056');
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');

@@ -33,20 +33,23 @@ describe('the multitude command', () => {
   });
 
   // The CLI opens the database from its own configuration; SQLite suffices to test it.
-  it.runIf(testDialect === 'sqlite')('migrates, creates an administrator, promotes an existing account, and seeds the demo', async () => {
-    expect(await main(['migrate', '--data-dir', dataDir])).toBe(0);
-    expect(out).toContain('001_foundation');
-    expect(await main(['migrate', '--data-dir', dataDir])).toBe(0);
-    expect(out).toContain('up to date');
-    expect(await main(['admin', 'create', '--data-dir', dataDir])).toBe(2);
-    expect(await main(['admin', 'create', '--email', 'chief@example.org', '--data-dir', dataDir])).toBe(0);
-    expect(out).toMatch(/Created administrator @chief/);
-    expect(out).toMatch(/Password \(shown once\): \S{20}/);
-    expect(await main(['admin', 'create', '--email', 'CHIEF@example.org', '--data-dir', dataDir])).toBe(0);
-    expect(out).toMatch(/Promoted @chief/);
-    expect(await main(['seed-demo', '--data-dir', dataDir])).toBe(0);
-    expect(out).toContain('demo@multitude.local');
-    expect(await main(['seed-demo', '--data-dir', dataDir])).toBe(0);
-    expect(out).toContain('already there');
-  });
+  it.runIf(testDialect === 'sqlite')(
+    'migrates, creates an administrator, promotes an existing account, and seeds the demo',
+    async () => {
+      expect(await main(['migrate', '--data-dir', dataDir])).toBe(0);
+      expect(out).toContain('001_foundation');
+      expect(await main(['migrate', '--data-dir', dataDir])).toBe(0);
+      expect(out).toContain('up to date');
+      expect(await main(['admin', 'create', '--data-dir', dataDir])).toBe(2);
+      expect(await main(['admin', 'create', '--email', 'chief@example.org', '--data-dir', dataDir])).toBe(0);
+      expect(out).toMatch(/Created administrator @chief/);
+      expect(out).toMatch(/Password \(shown once\): \S{20}/);
+      expect(await main(['admin', 'create', '--email', 'CHIEF@example.org', '--data-dir', dataDir])).toBe(0);
+      expect(out).toMatch(/Promoted @chief/);
+      expect(await main(['seed-demo', '--data-dir', dataDir])).toBe(0);
+      expect(out).toContain('demo@multitude.local');
+      expect(await main(['seed-demo', '--data-dir', dataDir])).toBe(0);
+      expect(out).toContain('already there');
+    },
+  );
 });

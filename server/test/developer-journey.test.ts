@@ -60,13 +60,17 @@ async function expectProblem(res: Response, status: number, code: string) {
   return problem;
 }
 
-const bearer = (token: string, path: string) => fetch(`${baseUrl}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
+const bearer = (token: string, path: string) =>
+  fetch(`${baseUrl}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
 
 beforeAll(async () => {
   rx = await startReceiver();
   // The OAuth issuer is the base URL: the server listens on its own reserved port.
   // allowPrivateUrls: the webhook receiver listens on 127.0.0.1.
-  t = await listenTestApp({ clock, config: { allowPrivateUrls: true, rateLimits: JSON.stringify({ free: { burst: BURST } }) } });
+  t = await listenTestApp({
+    clock,
+    config: { allowPrivateUrls: true, rateLimits: JSON.stringify({ free: { burst: BURST } }) },
+  });
   baseUrl = t.config.baseUrl;
 });
 afterAll(async () => {
@@ -86,29 +90,54 @@ describe('developer journey (issue 5, "Done when")', () => {
 
   it('1. a publisher publishes a dataset with a CSV resource of 27 rows, through the API', async () => {
     await publisher.signUp('journey-publisher');
-    const org = await json<{ slug: string }>(await publisher.api('POST', '/organizations', { name: `Journey Town ${process.pid}` }), 201);
+    const org = await json<{ slug: string }>(
+      await publisher.api('POST', '/organizations', { name: `Journey Town ${process.pid}` }),
+      201,
+    );
     const dataset = await json<{ slug: string; status: string }>(
-      await publisher.api('POST', '/datasets', { title: `Journey communes ${process.pid}`, organization: org.slug, license: 'etalab-2.0', status: 'published' }),
+      await publisher.api('POST', '/datasets', {
+        title: `Journey communes ${process.pid}`,
+        organization: org.slug,
+        license: 'etalab-2.0',
+        status: 'published',
+      }),
       201,
     );
     expect(dataset.status).toBe('published');
     slug = dataset.slug;
-    const csv = ['code,nom,population', ...Array.from({ length: ROWS }, (_, i) => `${String(i + 1).padStart(5, '0')},Commune ${i + 1},${(i + 1) * 100}`)].join('\n');
+    const csv = [
+      'code,nom,population',
+      ...Array.from({ length: ROWS }, (_, i) => `${String(i + 1).padStart(5, '0')},Commune ${i + 1},${(i + 1) * 100}`),
+    ].join('\n');
     const form = new FormData();
     form.append('title', 'communes.csv');
     form.append('file', new Blob([csv], { type: 'text/csv' }), 'communes.csv');
-    const { resource, job } = await json<{ resource: { id: string }; job: { id: string } | null }>(await publisher.api('POST', `/datasets/${slug}/resources`, form), 201);
+    const { resource, job } = await json<{ resource: { id: string }; job: { id: string } | null }>(
+      await publisher.api('POST', `/datasets/${slug}/resources`, form),
+      201,
+    );
     resourceId = resource.id;
     expect(job).not.toBeNull();
     // The import runs in the background job runner: drive it to completion.
     await t.data.runner.drain();
-    const finished = await json<{ status: string; progress: { rowsRead: number } }>(await publisher.api('GET', `/jobs/${job!.id}`), 200);
+    const finished = await json<{ status: string; progress: { rowsRead: number } }>(
+      await publisher.api('GET', `/jobs/${job!.id}`),
+      200,
+    );
     expect(finished).toMatchObject({ status: 'succeeded', progress: { rowsRead: ROWS } });
   });
 
   it('2. a newcomer signs up and registers an app: clientId and clientSecret, the secret shown once', async () => {
     await newcomer.signUp('journey-newcomer');
-    app = await json(await newcomer.api('POST', '/apps', { name: 'Commune explorer', description: 'Maps of communes', homepage: 'https://explorer.example', redirectUris: [REDIRECT] }), 201);
+    app = await json(
+      await newcomer.api('POST', '/apps', {
+        name: 'Commune explorer',
+        description: 'Maps of communes',
+        homepage: 'https://explorer.example',
+        redirectUris: [REDIRECT],
+      }),
+      201,
+    );
     expect(app.id).toBeTruthy();
     expect(app.clientId).toMatch(/^mtc_/);
     expect(app.clientSecret).toMatch(/^mts_[\w-]{43}$/);
@@ -141,9 +170,13 @@ describe('developer journey (issue 5, "Done when")', () => {
       const page = await json<{ rows: Row[]; next: string | null }>(res, 200);
       expect(page.rows).toHaveLength(5);
       expect(page.next).toBeTruthy();
-      expect(res.headers.get('ratelimit-policy')).toBe(`"burst";q=${BURST.limit};w=${BURST.windowSeconds}, "daily";q=10000;w=86400`);
+      expect(res.headers.get('ratelimit-policy')).toBe(
+        `"burst";q=${BURST.limit};w=${BURST.windowSeconds}, "daily";q=10000;w=86400`,
+      );
       // The bucket empties one call at a time; the app's daily quota counts every call.
-      expect(res.headers.get('ratelimit')).toMatch(new RegExp(`^"burst";r=${BURST.limit - i};t=\\d+, "daily";r=${10000 - i};t=\\d+$`));
+      expect(res.headers.get('ratelimit')).toMatch(
+        new RegExp(`^"burst";r=${BURST.limit - i};t=\\d+, "daily";r=${10000 - i};t=\\d+$`),
+      );
     }
     const refused = await bearer(key, path);
     const retryAfter = Number(refused.headers.get('retry-after'));
@@ -166,10 +199,22 @@ describe('developer journey (issue 5, "Done when")', () => {
   it('5. a user authorizes the app through OAuth (code + PKCE, consent) and the app calls GET /me with the token', async () => {
     await reader.signUp('journey-reader');
     // The app's side: openid-client discovers the server (RFC 8414) and authenticates with the client secret.
-    const config = await oidc.discovery(new URL(baseUrl), app.clientId, app.clientSecret, oidc.ClientSecretBasic(app.clientSecret), { execute: [oidc.allowInsecureRequests], algorithm: 'oauth2' });
+    const config = await oidc.discovery(
+      new URL(baseUrl),
+      app.clientId,
+      app.clientSecret,
+      oidc.ClientSecretBasic(app.clientSecret),
+      { execute: [oidc.allowInsecureRequests], algorithm: 'oauth2' },
+    );
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
-    const authorizeUrl = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'profile:read data:read', state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+    const authorizeUrl = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT,
+      scope: 'profile:read data:read',
+      state,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
 
     // The user's browser follows the redirects to the consent screen.
     let url = authorizeUrl.href;
@@ -185,10 +230,17 @@ describe('developer journey (issue 5, "Done when")', () => {
     // (Its body is the web app's page, not built for these tests: the binding cookie is what matters here.)
     await (await reader.fetch(url)).arrayBuffer();
     expect(reader.cookies.has('mt_oauth_consent')).toBe(true);
-    const screen = await json<{ app: { id: string; name: string }; consentRequired: boolean; scopes: Array<{ id: string }> }>(await reader.api('GET', `/oauth/interactions/${uid}`), 200);
+    const screen = await json<{
+      app: { id: string; name: string };
+      consentRequired: boolean;
+      scopes: Array<{ id: string }>;
+    }>(await reader.api('GET', `/oauth/interactions/${uid}`), 200);
     expect(screen).toMatchObject({ app: { id: app.id, name: 'Commune explorer' }, consentRequired: true });
     expect(screen.scopes.map((s) => s.id)).toEqual(['profile:read', 'data:read']);
-    const { redirectTo } = await json<{ redirectTo: string }>(await reader.api('POST', `/oauth/interactions/${uid}`, { decision: 'allow' }), 200);
+    const { redirectTo } = await json<{ redirectTo: string }>(
+      await reader.api('POST', `/oauth/interactions/${uid}`, { decision: 'allow' }),
+      200,
+    );
 
     // Back through the provider to the app's redirect URI, which the browser does not load: the app reads the code.
     url = new URL(redirectTo, baseUrl).href;
@@ -199,15 +251,23 @@ describe('developer journey (issue 5, "Done when")', () => {
       url = new URL(res.headers.get('location')!, url).href;
     }
     expect(url.startsWith(REDIRECT)).toBe(true);
-    const tokens = await oidc.authorizationCodeGrant(config, new URL(url), { pkceCodeVerifier: verifier, expectedState: state });
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(url), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
     expect(new Set(tokens.scope!.split(' '))).toEqual(new Set(['profile:read', 'data:read']));
     oauthToken = tokens.access_token;
 
     const me = await bearer(oauthToken, '/me');
     expect((await json<{ handle: string }>(me, 200)).handle).toBe(reader.handle);
     // The token's calls are the app's: its plan applies (a bucket per grant, the app's daily quota).
-    expect(me.headers.get('ratelimit-policy')).toBe(`"burst";q=${BURST.limit};w=${BURST.windowSeconds}, "daily";q=10000;w=86400`);
-    const authorized = await json<{ items: Array<{ app: { id: string } }> }>(await reader.api('GET', '/me/authorized-apps'), 200);
+    expect(me.headers.get('ratelimit-policy')).toBe(
+      `"burst";q=${BURST.limit};w=${BURST.windowSeconds}, "daily";q=10000;w=86400`,
+    );
+    const authorized = await json<{ items: Array<{ app: { id: string } }> }>(
+      await reader.api('GET', '/me/authorized-apps'),
+      200,
+    );
     expect(authorized.items.map((a) => a.app.id)).toEqual([app.id]);
   });
 
@@ -219,7 +279,12 @@ describe('developer journey (issue 5, "Done when")', () => {
 
   it('7. subscribes a webhook on the dataset and receives signed deliveries that standardwebhooks verifies', async () => {
     const sub = await json<{ id: string; secret: string; status: string; app: string | null }>(
-      await newcomer.api('POST', '/webhooks', { url: rx.url('/journey'), events: ['dataset.updated', 'rows.changed'], filters: { datasets: [slug] }, app: app.id }),
+      await newcomer.api('POST', '/webhooks', {
+        url: rx.url('/journey'),
+        events: ['dataset.updated', 'rows.changed'],
+        filters: { datasets: [slug] },
+        app: app.id,
+      }),
       201,
     );
     expect(sub.secret).toMatch(/^whsec_/);
@@ -229,7 +294,13 @@ describe('developer journey (issue 5, "Done when")', () => {
     const verified: Array<{ type: string; data: Record<string, unknown> }> = [];
     rx.on('/journey', (res, r) => {
       try {
-        verified.push(receiver.verify(r.body, { 'webhook-id': String(r.headers['webhook-id']), 'webhook-timestamp': String(r.headers['webhook-timestamp']), 'webhook-signature': String(r.headers['webhook-signature']) }) as (typeof verified)[number]);
+        verified.push(
+          receiver.verify(r.body, {
+            'webhook-id': String(r.headers['webhook-id']),
+            'webhook-timestamp': String(r.headers['webhook-timestamp']),
+            'webhook-signature': String(r.headers['webhook-signature']),
+          }) as (typeof verified)[number],
+        );
         res.writeHead(204).end();
       } catch {
         res.writeHead(401).end();
@@ -237,8 +308,17 @@ describe('developer journey (issue 5, "Done when")', () => {
     });
 
     // The dataset is updated: its description by the publisher, a row through a contribution the publisher accepts.
-    expect((await publisher.api('PATCH', `/datasets/${slug}`, { description: 'Population of the communes, updated' })).status).toBe(200);
-    const proposal = await json<{ id: string }>(await newcomer.api('POST', `/datasets/${slug}/resources/${resourceId}/contributions`, { changes: [{ op: 'update', rowId: 1, values: { nom: 'Commune Une' } }], comment: 'Its real name' }), 201);
+    expect(
+      (await publisher.api('PATCH', `/datasets/${slug}`, { description: 'Population of the communes, updated' }))
+        .status,
+    ).toBe(200);
+    const proposal = await json<{ id: string }>(
+      await newcomer.api('POST', `/datasets/${slug}/resources/${resourceId}/contributions`, {
+        changes: [{ op: 'update', rowId: 1, values: { nom: 'Commune Une' } }],
+        comment: 'Its real name',
+      }),
+      201,
+    );
     await json(await publisher.api('POST', `/contributions/${proposal.id}/accept`, {}), 200);
 
     // Events → fan-out (dispatcher) → signed deliveries (worker).
@@ -252,16 +332,34 @@ describe('developer journey (issue 5, "Done when")', () => {
     }
     expect(verified.map((p) => p.type).sort()).toEqual(['dataset.updated', 'rows.changed']);
     const updated = verified.find((p) => p.type === 'dataset.updated')!;
-    expect(updated.data).toMatchObject({ slug, fields: ['description'], actor: { handle: publisher.handle }, links: { datasetApi: `${baseUrl}/api/v1/datasets/${slug}` } });
+    expect(updated.data).toMatchObject({
+      slug,
+      fields: ['description'],
+      actor: { handle: publisher.handle },
+      links: { datasetApi: `${baseUrl}/api/v1/datasets/${slug}` },
+    });
     const changed = verified.find((p) => p.type === 'rows.changed')!;
-    expect(changed.data).toMatchObject({ dataset: slug, resourceId, rowIds: [1], contributionId: proposal.id, links: { rowsApi: `${baseUrl}/api/v1/datasets/${slug}/resources/${resourceId}/rows` } });
+    expect(changed.data).toMatchObject({
+      dataset: slug,
+      resourceId,
+      rowIds: [1],
+      contributionId: proposal.id,
+      links: { rowsApi: `${baseUrl}/api/v1/datasets/${slug}/resources/${resourceId}/rows` },
+    });
     // Tampered or signed with another secret: refused.
     const wrong = new Webhook(`whsec_${Buffer.alloc(32, 7).toString('base64')}`);
-    const headers = { 'webhook-id': String(got[0]!.headers['webhook-id']), 'webhook-timestamp': String(got[0]!.headers['webhook-timestamp']), 'webhook-signature': String(got[0]!.headers['webhook-signature']) };
+    const headers = {
+      'webhook-id': String(got[0]!.headers['webhook-id']),
+      'webhook-timestamp': String(got[0]!.headers['webhook-timestamp']),
+      'webhook-signature': String(got[0]!.headers['webhook-signature']),
+    };
     expect(() => wrong.verify(got[0]!.body, headers)).toThrow();
     expect(() => receiver.verify(got[0]!.body.replace('}', ',"x":1}'), headers)).toThrow();
     // The delivery log: both delivered on the first attempt, acknowledged by the verifying receiver.
-    const log = await json<{ items: Array<{ status: string; attempts: number; lastStatusCode: number }> }>(await newcomer.api('GET', `/webhooks/${sub.id}/deliveries`), 200);
+    const log = await json<{ items: Array<{ status: string; attempts: number; lastStatusCode: number }> }>(
+      await newcomer.api('GET', `/webhooks/${sub.id}/deliveries`),
+      200,
+    );
     expect(log.items).toHaveLength(2);
     for (const m of log.items) expect(m).toMatchObject({ status: 'delivered', attempts: 1, lastStatusCode: 204 });
   });
@@ -291,7 +389,9 @@ describe('developer journey (issue 5, "Done when")', () => {
     }
     expect(seen.size).toBe(ROWS);
     expect([...seen.values()].every((n) => n === 1)).toBe(true);
-    expect(new Set([...byId.values()].map((r) => r.population))).toEqual(new Set(Array.from({ length: ROWS }, (_, i) => (i + 1) * 100)));
+    expect(new Set([...byId.values()].map((r) => r.population))).toEqual(
+      new Set(Array.from({ length: ROWS }, (_, i) => (i + 1) * 100)),
+    );
     // The accepted contribution is in the data.
     expect(byId.get(1)?.nom).toBe('Commune Une');
     const pages = requests.filter((r) => r.path.endsWith('/rows'));

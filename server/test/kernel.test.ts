@@ -21,7 +21,11 @@ describe('operations endpoints', () => {
     expect(own.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     const given = await t.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'abc-123' } });
     expect(given.headers['x-request-id']).toBe('abc-123');
-    const hostile = await t.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'a b\n<script>' } });
+    const hostile = await t.app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'a b\n<script>' },
+    });
     expect(hostile.headers['x-request-id']).not.toContain('<');
   });
 
@@ -49,7 +53,13 @@ describe('OpenAPI', () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(doc.openapi).toBe('3.1.0');
-    for (const path of ['/api/v1/auth/register', '/api/v1/me', '/api/v1/me/tokens', '/api/v1/organizations/{slug}', '/api/v1/activity']) {
+    for (const path of [
+      '/api/v1/auth/register',
+      '/api/v1/me',
+      '/api/v1/me/tokens',
+      '/api/v1/organizations/{slug}',
+      '/api/v1/activity',
+    ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
     expect(doc.components.securitySchemes.bearer).toBeDefined();

@@ -28,11 +28,36 @@ describe('the multitude contributes, in the browser', () => {
     const reviewer = await h.newPage();
     await signUp(reviewer.page, 'reviewer');
     const csrf = await csrfOf(reviewer.page);
-    const org = (await (await reviewer.page.request.post('/api/v1/organizations', { data: { name: `Métropole ${process.pid}` }, headers: { 'x-csrf-token': csrf } })).json()).slug as string;
-    await reviewer.page.request.post('/api/v1/datasets', { data: { title: 'Équipements sportifs', slug: 'equipements', organization: org, license: 'etalab-2.0', status: 'published' }, headers: { 'x-csrf-token': csrf } });
+    const org = (
+      await (
+        await reviewer.page.request.post('/api/v1/organizations', {
+          data: { name: `Métropole ${process.pid}` },
+          headers: { 'x-csrf-token': csrf },
+        })
+      ).json()
+    ).slug as string;
+    await reviewer.page.request.post('/api/v1/datasets', {
+      data: {
+        title: 'Équipements sportifs',
+        slug: 'equipements',
+        organization: org,
+        license: 'etalab-2.0',
+        status: 'published',
+      },
+      headers: { 'x-csrf-token': csrf },
+    });
     const upload = await reviewer.page.request.post('/api/v1/datasets/equipements/resources', {
       headers: { 'x-csrf-token': csrf },
-      multipart: { title: 'Piscines', file: { name: 'piscines.csv', mimeType: 'text/csv', buffer: Buffer.from('nom,ville,bassins\nPiscine Mallarmé,Besançon,2\nPiscine Lafayette,Besançon,1\nCentre aquatique,Pontarlier,3\n') } },
+      multipart: {
+        title: 'Piscines',
+        file: {
+          name: 'piscines.csv',
+          mimeType: 'text/csv',
+          buffer: Buffer.from(
+            'nom,ville,bassins\nPiscine Mallarmé,Besançon,2\nPiscine Lafayette,Besançon,1\nCentre aquatique,Pontarlier,3\n',
+          ),
+        },
+      },
     });
     const resourceId = (await upload.json()).resource.id as string;
     await h.app.data.runner.drain();
@@ -46,19 +71,35 @@ describe('the multitude contributes, in the browser', () => {
     await author.page.getByRole('textbox', { name: 'bassins', exact: true }).fill('3');
     await author.page.getByLabel('Comment').fill('Le bassin nordique a rouvert en 2026.');
     await author.page.getByRole('button', { name: 'Submit proposal' }).click();
-    await expect.poll(async () => (await (await fetch(`${h.baseUrl}/api/v1/contributions?status=pending`)).json()).items.length, { timeout: 10_000 }).toBe(1);
-    const contribution = (await (await fetch(`${h.baseUrl}/api/v1/contributions?status=pending`)).json()).items[0] as { id: string };
+    await expect
+      .poll(async () => (await (await fetch(`${h.baseUrl}/api/v1/contributions?status=pending`)).json()).items.length, {
+        timeout: 10_000,
+      })
+      .toBe(1);
+    const contribution = (await (await fetch(`${h.baseUrl}/api/v1/contributions?status=pending`)).json()).items[0] as {
+      id: string;
+    };
 
     // The reviewer finds it in the queue and accepts it.
     await reviewer.page.goto('/review');
-    await expect.poll(() => reviewer.page.getByText('Le bassin nordique a rouvert en 2026.').first().isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => reviewer.page.getByText('Le bassin nordique a rouvert en 2026.').first().isVisible(), {
+        timeout: 10_000,
+      })
+      .toBe(true);
     await reviewer.page.goto(`/contributions/${contribution.id}`);
     await reviewer.page.getByRole('button', { name: 'Accept', exact: true }).click();
-    await expect.poll(async () => (await (await fetch(`${h.baseUrl}/api/v1/contributions/${contribution.id}`)).json()).status).toBe('accepted');
+    await expect
+      .poll(async () => (await (await fetch(`${h.baseUrl}/api/v1/contributions/${contribution.id}`)).json()).status)
+      .toBe('accepted');
     await h.app.dispatcher.drain();
 
     // The row changed.
-    const rows = (await (await fetch(`${h.baseUrl}/api/v1/datasets/equipements/resources/${resourceId}/rows?nom=Piscine%20Lafayette`)).json()).rows;
+    const rows = (
+      await (
+        await fetch(`${h.baseUrl}/api/v1/datasets/equipements/resources/${resourceId}/rows?nom=Piscine%20Lafayette`)
+      ).json()
+    ).rows;
     expect(rows[0].bassins).toBe(3);
 
     // The author has points, the "first contribution" badge and a notification.
@@ -66,7 +107,14 @@ describe('the multitude contributes, in the browser', () => {
     expect(profile.reputation).toBeGreaterThan(0);
     expect(profile.badges.map((b: { code: string }) => b.code)).toContain('first-contribution');
     await author.page.goto('/notifications');
-    await expect.poll(() => author.page.getByText(/accepted/i).first().isVisible()).toBe(true);
+    await expect
+      .poll(() =>
+        author.page
+          .getByText(/accepted/i)
+          .first()
+          .isVisible(),
+      )
+      .toBe(true);
     await author.page.goto(`/users/${authorHandle}`);
     await expect.poll(() => author.page.getByText('First contribution').first().isVisible()).toBe(true);
 
@@ -79,7 +127,13 @@ describe('the multitude contributes, in the browser', () => {
 
     // The pages of this loop are accessible.
     const problems: string[] = [];
-    for (const [page, path] of [[author.page, `/users/${authorHandle}`], [author.page, '/notifications'], [reviewer.page, '/review'], [reviewer.page, `/contributions/${contribution.id}`], [author.page, '/leaderboards']] as const) {
+    for (const [page, path] of [
+      [author.page, `/users/${authorHandle}`],
+      [author.page, '/notifications'],
+      [reviewer.page, '/review'],
+      [reviewer.page, `/contributions/${contribution.id}`],
+      [author.page, '/leaderboards'],
+    ] as const) {
       await page.goto(path);
       await page.waitForLoadState('networkidle');
       problems.push(...(await accessibilityViolations(page)).map((v) => `${path} ${v}`));

@@ -32,7 +32,10 @@ async function signUpPublisher(page: Page) {
   await page.getByRole('button', { name: 'Sign up' }).click();
   await page.waitForURL('**/account');
   const csrf = (await page.context().cookies()).find((c) => c.name === 'mt_csrf')!.value;
-  const org = await page.request.post('/api/v1/organizations', { data: { name: `Région ouverte ${process.pid}` }, headers: { 'x-csrf-token': csrf } });
+  const org = await page.request.post('/api/v1/organizations', {
+    data: { name: `Région ouverte ${process.pid}` },
+    headers: { 'x-csrf-token': csrf },
+  });
   return (await org.json()).slug as string;
 }
 
@@ -48,11 +51,22 @@ describe('open data, in the browser', () => {
     await page.getByRole('button', { name: 'Create dataset' }).click();
     await page.waitForURL('**/datasets/communes-du-littoral-et-de-l-interieur');
 
-    await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'communes.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await page
+      .getByLabel('File', { exact: true })
+      .setInputFiles({ name: 'communes.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
-    await expect.poll(() => page.getByText('Import finished: 7 rows imported.').first().isVisible(), { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(() => page.getByText('Import finished: 7 rows imported.').first().isVisible(), { timeout: 20_000 })
+      .toBe(true);
     // The rejected row is in the report, with its line.
-    await expect.poll(() => page.getByText(/line 8/).first().isVisible()).toBe(true);
+    await expect
+      .poll(() =>
+        page
+          .getByText(/line 8/)
+          .first()
+          .isVisible(),
+      )
+      .toBe(true);
 
     await page.getByRole('link', { name: 'Explore the data' }).first().click();
     await page.waitForURL('**/resources/**');
@@ -76,10 +90,18 @@ describe('open data, in the browser', () => {
     // The same view from the API and as a download.
     const csvLink = await colleague.page.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
     const download = await fetch(new URL(csvLink!, h.baseUrl));
-    const lines = (await download.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = (await download.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toContain('code_insee');
-    expect(lines.slice(1).map((l) => l.split(',')[2]).sort()).toEqual(['Ajaccio', 'Brest']);
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.split(',')[2])
+        .sort(),
+    ).toEqual(['Ajaccio', 'Brest']);
     await colleague.page.getByRole('tab', { name: 'API' }).click();
     await expect.poll(() => colleague.page.getByText(/curl/).first().isVisible()).toBe(true);
 
@@ -88,7 +110,9 @@ describe('open data, in the browser', () => {
     expect(catalog).toContain('Communes du littoral');
     expect(catalog).toContain('dcat:Dataset');
     // Search engines find schema.org/Dataset in the page itself.
-    const html = await (await fetch(`${h.baseUrl}/datasets/communes-du-littoral-et-de-l-interieur`, { headers: { accept: 'text/html' } })).text();
+    const html = await (
+      await fetch(`${h.baseUrl}/datasets/communes-du-littoral-et-de-l-interieur`, { headers: { accept: 'text/html' } })
+    ).text();
     expect(html).toContain('application/ld+json');
     expect(html).toContain('"@type":"Dataset"');
 
@@ -96,13 +120,17 @@ describe('open data, in the browser', () => {
     await page.goto('/datasets');
     await page.getByLabel('Search datasets').fill('littoral');
     await page.getByRole('button', { name: 'Search', exact: true }).click();
-    await expect.poll(() => page.getByRole('link', { name: 'Communes du littoral et de l’intérieur' }).isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByRole('link', { name: 'Communes du littoral et de l’intérieur' }).isVisible())
+      .toBe(true);
   });
 
   it('has no WCAG 2.1 AA violations on the catalog, dataset and explorer pages, at phone width too', async () => {
     const ds = (await (await fetch(`${h.baseUrl}/api/v1/datasets`)).json()) as { items: Array<{ slug: string }> };
     const slug = ds.items[0]!.slug;
-    const detail = (await (await fetch(`${h.baseUrl}/api/v1/datasets/${slug}`)).json()) as { resources: Array<{ id: string }> };
+    const detail = (await (await fetch(`${h.baseUrl}/api/v1/datasets/${slug}`)).json()) as {
+      resources: Array<{ id: string }>;
+    };
     const problems: string[] = [];
     for (const width of [1280, 375]) {
       const { page } = await h.newPage({ width });
@@ -110,7 +138,9 @@ describe('open data, in the browser', () => {
         await page.goto(path);
         await page.waitForLoadState('networkidle');
         problems.push(...(await accessibilityViolations(page)).map((v) => `${width}px ${path} ${v}`));
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
         if (overflow > 0) problems.push(`${width}px ${path} scrolls horizontally by ${overflow}px`);
       }
     }

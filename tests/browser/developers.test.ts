@@ -68,12 +68,17 @@ describe('a developer, in the browser', () => {
 
     const res = await fetch(`${h.baseUrl}/api/v1/datasets`, { headers: { authorization: `Bearer ${key}` } });
     expect(res.status).toBe(200);
-    const keys = await (await fetch(`${h.baseUrl}/api/v1/apps/${appId}/keys`, { headers: { authorization: `Bearer ${key}` } })).json();
+    const keys = await (
+      await fetch(`${h.baseUrl}/api/v1/apps/${appId}/keys`, { headers: { authorization: `Bearer ${key}` } })
+    ).json();
     expect(keys.code).toBe('insufficient_scope');
 
     // An organization owner finds the review queue of its accreditation requests from the apps page.
     const csrf = (await context.cookies()).find((c) => c.name === 'mt_csrf')!.value;
-    const org = await page.request.post('/api/v1/organizations', { headers: { 'x-csrf-token': csrf }, data: { name: `Transit ${process.pid}` } });
+    const org = await page.request.post('/api/v1/organizations', {
+      headers: { 'x-csrf-token': csrf },
+      data: { name: `Transit ${process.pid}` },
+    });
     expect(org.status()).toBe(201);
     await page.goto('/developers/apps');
     await page.getByRole('link', { name: `Requests to Transit ${process.pid}` }).click();
@@ -88,7 +93,11 @@ describe('a developer, in the browser', () => {
 
     // A platform administrator moves the app to another plan; the next call says so in its headers.
     expect(await page.getByRole('heading', { name: 'Rate-limit plan (administrators)' }).count()).toBe(0);
-    await h.app.db.kysely.updateTable('users').set({ isAdmin: (h.app.db.dialect === 'postgres' ? true : 1) as never }).where('handle', '=', handle).execute();
+    await h.app.db.kysely
+      .updateTable('users')
+      .set({ isAdmin: (h.app.db.dialect === 'postgres' ? true : 1) as never })
+      .where('handle', '=', handle)
+      .execute();
     await page.goto(`/developers/apps/${appId}`);
     await page.getByRole('heading', { name: 'Rate-limit plan (administrators)' }).waitFor();
     await page.getByLabel('Plan', { exact: true }).selectOption('partner');

@@ -18,11 +18,18 @@ async function signIn(page: Page, email: string, password: string) {
 
 describe('discussions and moderation, in the browser', () => {
   it('a visitor opens a discussion with a mention, someone reports it, a moderator hides it', async () => {
-    const admin = await h.app.platform.accounts.createAdmin({ email: `moderator-${process.pid}@example.org`, handle: `moderator-${process.pid}`, password: 'moderator passphrase' });
+    const admin = await h.app.platform.accounts.createAdmin({
+      email: `moderator-${process.pid}@example.org`,
+      handle: `moderator-${process.pid}`,
+      password: 'moderator passphrase',
+    });
     const mod = await h.newPage();
     await signIn(mod.page, admin.user.email, 'moderator passphrase');
     const csrf = (await mod.page.context().cookies()).find((c) => c.name === 'mt_csrf')!.value;
-    await mod.page.request.post('/api/v1/datasets', { data: { title: 'Horaires des bibliothèques', slug: 'bibliotheques', license: 'CC-BY-4.0', status: 'published' }, headers: { 'x-csrf-token': csrf } });
+    await mod.page.request.post('/api/v1/datasets', {
+      data: { title: 'Horaires des bibliothèques', slug: 'bibliotheques', license: 'CC-BY-4.0', status: 'published' },
+      headers: { 'x-csrf-token': csrf },
+    });
 
     // A reader asks a question on the dataset page and mentions the moderator.
     const reader = await h.newPage();
@@ -37,12 +44,23 @@ describe('discussions and moderation, in the browser', () => {
     await reader.page.goto('/datasets/bibliotheques');
     await reader.page.getByRole('button', { name: 'Start a discussion' }).click();
     await reader.page.getByLabel('Title', { exact: true }).fill('Horaires d’été manquants');
-    await reader.page.getByLabel('Message', { exact: true }).fill(`Les horaires d'été ne sont pas publiés, @${admin.user.handle} pouvez-vous regarder ? <script>alert(1)</script>`);
+    await reader.page
+      .getByLabel('Message', { exact: true })
+      .fill(
+        `Les horaires d'été ne sont pas publiés, @${admin.user.handle} pouvez-vous regarder ? <script>alert(1)</script>`,
+      );
     await reader.page.getByRole('button', { name: 'Post', exact: true }).click();
     await reader.page.getByRole('link', { name: 'Horaires d’été manquants' }).click();
     await reader.page.waitForURL('**/discussions/**');
     const threadUrl = new URL(reader.page.url()).pathname;
-    await expect.poll(() => reader.page.getByRole('link', { name: `@${admin.user.handle}` }).first().isVisible()).toBe(true);
+    await expect
+      .poll(() =>
+        reader.page
+          .getByRole('link', { name: `@${admin.user.handle}` })
+          .first()
+          .isVisible(),
+      )
+      .toBe(true);
     expect(await reader.page.locator('script', { hasText: 'alert(1)' }).count()).toBe(0);
 
     // The mention reaches the moderator's notifications.
@@ -60,14 +78,20 @@ describe('discussions and moderation, in the browser', () => {
     await mod.page.getByLabel('Public reason').first().fill('Personal data');
     await mod.page.getByRole('button', { name: 'Hide' }).first().click();
     await reader.page.goto(threadUrl);
-    await expect.poll(() => reader.page.getByText('Hidden by moderation: Personal data').first().isVisible()).toBe(true);
+    await expect
+      .poll(() => reader.page.getByText('Hidden by moderation: Personal data').first().isVisible())
+      .toBe(true);
 
     // A reader cannot moderate.
     const denied = await reader.page.request.get('/api/v1/moderation/flags?status=open');
     expect(denied.status()).toBe(403);
 
     const problems: string[] = [];
-    for (const [page, path] of [[reader.page, threadUrl], [mod.page, '/moderation'], [reader.page, '/datasets/bibliotheques']] as const) {
+    for (const [page, path] of [
+      [reader.page, threadUrl],
+      [mod.page, '/moderation'],
+      [reader.page, '/datasets/bibliotheques'],
+    ] as const) {
       await page.goto(path);
       await page.waitForLoadState('networkidle');
       problems.push(...(await accessibilityViolations(page)).map((v) => `${path} ${v}`));

@@ -49,7 +49,10 @@ describe('a newcomer, in the browser', () => {
 
     // Invitation
     const colleague = newUser('colleague');
-    await page.getByRole('tab', { name: /Invitations/ }).click().catch(async () => page.getByRole('link', { name: /Invitations/ }).click());
+    await page
+      .getByRole('tab', { name: /Invitations/ })
+      .click()
+      .catch(async () => page.getByRole('link', { name: /Invitations/ }).click());
     await page.getByLabel('Email').fill(colleague.email);
     await page.getByLabel('Role').selectOption('editor');
     await page.getByRole('button', { name: 'Invite' }).click();
@@ -58,7 +61,10 @@ describe('a newcomer, in the browser', () => {
     // Token
     await page.goto('/account');
     await page.getByLabel('Token name').fill('my script');
-    await page.getByLabel(/profile:read|Read your profile/).first().check();
+    await page
+      .getByLabel(/profile:read|Read your profile/)
+      .first()
+      .check();
     await page.getByRole('button', { name: 'Create token' }).click();
     const tokenField = page.getByLabel('Token value');
     await tokenField.waitFor();
@@ -74,11 +80,15 @@ describe('a newcomer, in the browser', () => {
     await other.page.goto(await mailLink(colleague.email, 'invited'));
     await other.page.locator(`a[href="/organizations/${slug}"]`).first().waitFor();
     const members = await (await fetch(`${h.baseUrl}/api/v1/organizations/${slug}/members`)).json();
-    expect(members.items.map((m: { handle: string; role: string }) => `${m.handle}:${m.role}`)).toContain(`${colleague.handle}:editor`);
+    expect(members.items.map((m: { handle: string; role: string }) => `${m.handle}:${m.role}`)).toContain(
+      `${colleague.handle}:editor`,
+    );
 
     // The public activity feed on the home page tells what happened.
     await page.goto('/');
-    await expect.poll(() => page.getByText(`@${colleague.handle} joined the organization`).first().isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByText(`@${colleague.handle} joined the organization`).first().isVisible())
+      .toBe(true);
     await expect.poll(() => page.getByText(`@${owner.handle} created the organization`).first().isVisible()).toBe(true);
   });
 
@@ -91,7 +101,14 @@ describe('a newcomer, in the browser', () => {
     await page.getByLabel('Email').fill(user.email);
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByText(/incorrect/i).first().isVisible()).toBe(true);
+    await expect
+      .poll(() =>
+        page
+          .getByText(/incorrect/i)
+          .first()
+          .isVisible(),
+      )
+      .toBe(true);
     await page.getByLabel('Password').fill(user.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
@@ -122,7 +139,10 @@ describe('a newcomer, in the browser', () => {
     }
     const user = newUser('a11y');
     await signUp(page, user);
-    const org = await page.request.post('/api/v1/organizations', { data: { name: `Accessible ${process.pid}` }, headers: { 'x-csrf-token': (await page.context().cookies()).find((c) => c.name === 'mt_csrf')!.value } });
+    const org = await page.request.post('/api/v1/organizations', {
+      data: { name: `Accessible ${process.pid}` },
+      headers: { 'x-csrf-token': (await page.context().cookies()).find((c) => c.name === 'mt_csrf')!.value },
+    });
     const slug = (await org.json()).slug;
     for (const path of ['/account', `/organizations/${slug}`]) {
       await page.goto(path);
@@ -156,7 +176,9 @@ describe('a newcomer, in the browser', () => {
     for (const path of ['/', '/signin', '/signup']) {
       await page.goto(path);
       await page.waitForLoadState('networkidle');
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
       expect(overflow, path).toBeLessThanOrEqual(0);
     }
   });

@@ -8,13 +8,19 @@ export interface BrowserHarness {
   app: TestApp;
   baseUrl: string;
   browser: Browser;
-  newPage(options?: { width?: number; height?: number; locale?: string }): Promise<{ context: BrowserContext; page: Page }>;
+  newPage(options?: {
+    width?: number;
+    height?: number;
+    locale?: string;
+  }): Promise<{ context: BrowserContext; page: Page }>;
   close(): Promise<void>;
 }
 
 /** A real server on a free port, serving the built web app, and Debian's Chromium driven by playwright-core. */
 export async function startBrowserHarness(): Promise<BrowserHarness> {
-  const app = await createTestApp({ config: { webDist: new URL('../../web/dist', import.meta.url).pathname, logLevel: 'warn' } });
+  const app = await createTestApp({
+    config: { webDist: new URL('../../web/dist', import.meta.url).pathname, logLevel: 'warn' },
+  });
   await app.app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.app.server.address();
   const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -28,7 +34,11 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
     baseUrl,
     browser,
     async newPage(options = {}) {
-      const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: options.width ?? 1280, height: options.height ?? 800 }, locale: options.locale ?? 'en-US' });
+      const context = await browser.newContext({
+        baseURL: baseUrl,
+        viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+        locale: options.locale ?? 'en-US',
+      });
       contexts.push(context);
       return { context, page: await context.newPage() };
     },
@@ -43,5 +53,11 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
 /** WCAG 2.1 AA violations on the current page (axe-core). */
 export async function accessibilityViolations(page: Page) {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+  return result.violations.map(
+    (v) =>
+      `${v.id}: ${v.help} (${v.nodes
+        .map((n) => n.target.join(' '))
+        .slice(0, 3)
+        .join(', ')})`,
+  );
 }

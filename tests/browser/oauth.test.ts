@@ -23,12 +23,21 @@ beforeAll(async () => {
   // The issuer is the base URL: it must be the address the browser uses, known before listening.
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
-  t = await createTestApp({ config: { baseUrl, webDist: new URL('../../web/dist', import.meta.url).pathname, logLevel: 'warn' } });
+  t = await createTestApp({
+    config: { baseUrl, webDist: new URL('../../web/dist', import.meta.url).pathname, logLevel: 'warn' },
+  });
   await t.app.listen({ host: '127.0.0.1', port });
-  callbackServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Bus explorer</title><p>Signed in</p>'));
+  callbackServer = createServer((_req, res) =>
+    res
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end('<!doctype html><title>Bus explorer</title><p>Signed in</p>'),
+  );
   await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', () => resolve()));
   REDIRECT = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -39,18 +48,44 @@ afterAll(async () => {
 describe('a person and an OAuth app, in the browser', () => {
   it('signs in from the consent screen, allows the app, then revokes it from their account', async () => {
     const developer: Session = await register(t.app, 'oauth-bdev');
-    const created = await t.app.inject({ method: 'POST', url: '/api/v1/apps', headers: asSession(developer), payload: { name: 'Bus explorer', description: 'Shows the bus network', homepage: 'https://bus.example', redirectUris: [REDIRECT] } });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/apps',
+      headers: asSession(developer),
+      payload: {
+        name: 'Bus explorer',
+        description: 'Shows the bus network',
+        homepage: 'https://bus.example',
+        redirectUris: [REDIRECT],
+      },
+    });
     expect(created.statusCode).toBe(201);
     const app = created.json() as { id: string; clientId: string; clientSecret: string };
-    const config = await oidc.discovery(new URL(baseUrl), app.clientId, app.clientSecret, oidc.ClientSecretBasic(app.clientSecret), { execute: [oidc.allowInsecureRequests] });
+    const config = await oidc.discovery(
+      new URL(baseUrl),
+      app.clientId,
+      app.clientSecret,
+      oidc.ClientSecretBasic(app.clientSecret),
+      { execute: [oidc.allowInsecureRequests] },
+    );
     const person = await register(t.app, 'oauth-bperson');
 
-    const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const context = await browser.newContext({
+      baseURL: baseUrl,
+      viewport: { width: 1280, height: 800 },
+      locale: 'en-US',
+    });
     const page = await context.newPage();
 
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
-    const authorizeUrl = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'profile:read data:read', state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+    const authorizeUrl = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT,
+      scope: 'profile:read data:read',
+      state,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    });
     await page.goto(authorizeUrl.href);
 
     // Signed out: the sign-in page, which comes back to the consent screen.
@@ -69,7 +104,10 @@ describe('a person and an OAuth app, in the browser', () => {
 
     await page.waitForURL(`${REDIRECT}?**`);
     const callback = new URL(page.url());
-    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+    const tokens = await oidc.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
     const me = () => fetch(`${baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
     expect((await me()).status).toBe(200);
 

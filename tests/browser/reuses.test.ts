@@ -11,10 +11,20 @@ describe('reuses, in the browser', () => {
   it('showcases a reuse of a dataset: it appears in the gallery and in the dataset\'s "used by"', async () => {
     const { page } = await h.newPage();
     const handle = `reuser-${process.pid}`;
-    const registered = await page.request.post('/api/v1/auth/register', { data: { email: `${handle}@example.org`, password: 'a long enough passphrase', handle, name: 'Réutilisatrice' } });
+    const registered = await page.request.post('/api/v1/auth/register', {
+      data: { email: `${handle}@example.org`, password: 'a long enough passphrase', handle, name: 'Réutilisatrice' },
+    });
     expect(registered.status()).toBe(201);
     const csrf = (await page.context().cookies()).find((c) => c.name === 'mt_csrf')!.value;
-    const ds = await page.request.post('/api/v1/datasets', { data: { title: 'Découpage administratif de test', slug: 'decoupage-test', license: 'etalab-2.0', status: 'published' }, headers: { 'x-csrf-token': csrf } });
+    const ds = await page.request.post('/api/v1/datasets', {
+      data: {
+        title: 'Découpage administratif de test',
+        slug: 'decoupage-test',
+        license: 'etalab-2.0',
+        status: 'published',
+      },
+      headers: { 'x-csrf-token': csrf },
+    });
     expect(ds.status()).toBe(201);
 
     // Empty gallery first: a helpful empty state.
@@ -34,7 +44,9 @@ describe('reuses, in the browser', () => {
     await expect.poll(() => page.getByText('Add at least one dataset.').isVisible()).toBe(true);
     await page.getByLabel('Search a dataset').fill('découpage');
     await page.getByRole('button', { name: 'Add Découpage administratif de test' }).click();
-    await expect.poll(() => page.getByRole('button', { name: 'Remove Découpage administratif de test' }).isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Remove Découpage administratif de test' }).isVisible())
+      .toBe(true);
     problems.push(...(await accessibilityViolations(page)).map((v) => `/reuses/new ${v}`));
     await page.getByRole('button', { name: 'Publish the reuse' }).click();
     await page.waitForURL('**/reuses/carte-des-communes');

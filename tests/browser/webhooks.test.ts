@@ -12,11 +12,16 @@ let baseUrl: string;
 let rx: Receiver;
 beforeAll(async () => {
   rx = await startReceiver();
-  app = await createTestApp({ config: { webDist: new URL('../../web/dist', import.meta.url).pathname, logLevel: 'warn', allowPrivateUrls: true } });
+  app = await createTestApp({
+    config: { webDist: new URL('../../web/dist', import.meta.url).pathname, logLevel: 'warn', allowPrivateUrls: true },
+  });
   await app.app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.app.server.address();
   baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -26,7 +31,11 @@ afterAll(async () => {
 
 describe('webhooks, in the browser', () => {
   it('subscribes an endpoint, keeps the secret, sends a test and reads the delivery log', async () => {
-    const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const context = await browser.newContext({
+      baseURL: baseUrl,
+      viewport: { width: 1280, height: 900 },
+      locale: 'en-US',
+    });
     const page = await context.newPage();
     const handle = `hooks-${process.pid}`;
     await page.goto('/signup');
@@ -65,7 +74,13 @@ describe('webhooks, in the browser', () => {
     await app.apps.webhooks.worker.drain();
     const got = rx.at('/ok');
     expect(got).toHaveLength(1);
-    expect(new Webhook(secret).verify(got[0]!.body, { 'webhook-id': String(got[0]!.headers['webhook-id']), 'webhook-timestamp': String(got[0]!.headers['webhook-timestamp']), 'webhook-signature': String(got[0]!.headers['webhook-signature']) })).toMatchObject({ type: 'webhook.test' });
+    expect(
+      new Webhook(secret).verify(got[0]!.body, {
+        'webhook-id': String(got[0]!.headers['webhook-id']),
+        'webhook-timestamp': String(got[0]!.headers['webhook-timestamp']),
+        'webhook-signature': String(got[0]!.headers['webhook-signature']),
+      }),
+    ).toMatchObject({ type: 'webhook.test' });
     await page.reload();
     expect(await page.getByLabel('Signing secret').count()).toBe(0);
     await page.locator('.wh-delivery .wh-badge--delivered').waitFor();
@@ -87,7 +102,12 @@ describe('webhooks, in the browser', () => {
 
     // In French too.
     const hookUrl = new URL(page.url()).pathname;
-    const fr = await browser.newContext({ baseURL: baseUrl, viewport: { width: 390, height: 844 }, locale: 'fr-FR', storageState: await context.storageState() });
+    const fr = await browser.newContext({
+      baseURL: baseUrl,
+      viewport: { width: 390, height: 844 },
+      locale: 'fr-FR',
+      storageState: await context.storageState(),
+    });
     const frPage = await fr.newPage();
     await frPage.goto(hookUrl);
     await frPage.getByRole('heading', { name: 'Journal des envois' }).waitFor();

@@ -65,11 +65,19 @@ export async function createApps(deps: AppsDeps) {
     const route = request.routeOptions.url ?? '';
     const slug = (request.params as Record<string, string | undefined> | undefined)?.slug;
     if (slug && route.startsWith('/api/v1/organizations/:slug')) return (await deps.platform.access.bySlug(slug))?.id;
-    if (slug && route.startsWith('/api/v1/datasets/:slug')) return (await deps.data.store.findDatasetBySlug(deps.db.kysely, slug))?.organizationId ?? undefined;
+    if (slug && route.startsWith('/api/v1/datasets/:slug'))
+      return (await deps.data.store.findDatasetBySlug(deps.db.kysely, slug))?.organizationId ?? undefined;
     const named = (request.body as { organization?: unknown } | undefined)?.organization;
     return typeof named === 'string' ? (await deps.platform.access.bySlug(named))?.id : undefined;
   };
-  const appsCore = createAppsCore({ db: deps.db, events: deps.events, clock: deps.clock, platform: deps.platform, baseUrl: deps.baseUrl, organizationOf });
+  const appsCore = createAppsCore({
+    db: deps.db,
+    events: deps.events,
+    clock: deps.clock,
+    platform: deps.platform,
+    baseUrl: deps.baseUrl,
+    organizationOf,
+  });
   /** Apps as OAuth clients, for the OAuth server below. */
   const clientRegistry = appsCore.clientRegistry;
   bearers.push(appsCore.bearer);
@@ -79,7 +87,15 @@ export async function createApps(deps: AppsDeps) {
   // ---- end apps core ----
 
   // ---- oauth (helper: oauth) ----
-  const oauth = createOAuth({ db: deps.db, events: deps.events, platform: deps.platform, clients: clientRegistry, secretKey: deps.secretKey, baseUrl: deps.baseUrl, logger: deps.logger });
+  const oauth = createOAuth({
+    db: deps.db,
+    events: deps.events,
+    platform: deps.platform,
+    clients: clientRegistry,
+    secretKey: deps.secretKey,
+    baseUrl: deps.baseUrl,
+    logger: deps.logger,
+  });
   bearers.push(oauth.bearer);
   apiRoutes.push((api) => oauth.apiRoutes(api));
   rootRoutes.push((app) => oauth.rootRoutes(app));
@@ -88,18 +104,36 @@ export async function createApps(deps: AppsDeps) {
   // ---- end oauth ----
 
   // ---- limits and usage (helper: limits) ----
-  const limits = createLimits({ db: deps.db, clock: deps.clock, redis: deps.redis, rateLimits: deps.rateLimits, rateLimitPrefix: deps.rateLimitPrefix, logger: deps.logger });
+  const limits = createLimits({
+    db: deps.db,
+    clock: deps.clock,
+    redis: deps.redis,
+    rateLimits: deps.rateLimits,
+    rateLimitPrefix: deps.rateLimitPrefix,
+    logger: deps.logger,
+  });
   const usage = createUsage({ db: deps.db, clock: deps.clock, access: deps.platform.access, logger: deps.logger });
   /** Calls per app since a day (YYYY-MM-DD), for "most used" rankings. */
   const callsByApp = usage.service.callsByApp;
   hookRegistrations.push(limits.register, usage.register);
   apiRoutes.push(usage.routes, async (api) => void (await limits.routes(api)));
   starters.push(() => usage.start());
-  stoppers.push(() => limits.stop(), () => usage.stop());
+  stoppers.push(
+    () => limits.stop(),
+    () => usage.stop(),
+  );
   // ---- end limits and usage ----
 
   // ---- webhooks (helper: webhooks) ----
-  const webhooks = createWebhooks({ db: deps.db, clock: deps.clock, platform: deps.platform, secretKey: deps.secretKey, baseUrl: deps.baseUrl, allowPrivateUrls: deps.allowPrivateUrls, logger: deps.logger });
+  const webhooks = createWebhooks({
+    db: deps.db,
+    clock: deps.clock,
+    platform: deps.platform,
+    secretKey: deps.secretKey,
+    baseUrl: deps.baseUrl,
+    allowPrivateUrls: deps.allowPrivateUrls,
+    logger: deps.logger,
+  });
   consumers.push(webhooks.consumer);
   apiRoutes.push(async (api) => {
     await webhooks.routes(api);
@@ -110,7 +144,15 @@ export async function createApps(deps: AppsDeps) {
 
   // ---- reuses (helper: reuses) ----
   // Usage analytics' callsByApp (limits block) adds the linked app's API calls to the "most used" ranking when present.
-  const reuses = createReuses({ db: deps.db, events: deps.events, clock: deps.clock, platform: deps.platform, data: deps.data, baseUrl: deps.baseUrl, callsByApp });
+  const reuses = createReuses({
+    db: deps.db,
+    events: deps.events,
+    clock: deps.clock,
+    platform: deps.platform,
+    data: deps.data,
+    baseUrl: deps.baseUrl,
+    callsByApp,
+  });
   consumers.push(...reuses.consumers);
   apiRoutes.push(reuses.routes);
   // ---- end reuses ----

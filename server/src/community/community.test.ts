@@ -15,45 +15,96 @@ beforeAll(async () => {
   owner = await register(t.app, 'owner');
   contributor = await register(t.app, 'contrib');
   outsider = await register(t.app, 'outsider');
-  org = (await t.app.inject({ method: 'POST', url: '/api/v1/organizations', headers: asSession(owner), payload: { name: `Commune ${process.pid}` } })).json().slug;
+  org = (
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/organizations',
+      headers: asSession(owner),
+      payload: { name: `Commune ${process.pid}` },
+    })
+  ).json().slug;
 });
 afterAll(async () => t.cleanup());
 
 const api = (method: 'GET' | 'POST' | 'PATCH', url: string, session?: Session, payload?: object) =>
-  t.app.inject({ method, url: `/api/v1${url}`, headers: session ? asSession(session) : {}, ...(payload ? { payload } : {}) });
+  t.app.inject({
+    method,
+    url: `/api/v1${url}`,
+    headers: session ? asSession(session) : {},
+    ...(payload ? { payload } : {}),
+  });
 
 let n = 0;
 /** A published dataset with one tabular resource of three rows. */
 async function table(): Promise<{ slug: string; rid: string; base: string }> {
   n += 1;
-  const ds = await api('POST', '/datasets', owner, { title: `Communes ${n}`, organization: org, license: 'etalab-2.0', status: 'published' });
+  const ds = await api('POST', '/datasets', owner, {
+    title: `Communes ${n}`,
+    organization: org,
+    license: 'etalab-2.0',
+    status: 'published',
+  });
   expect(ds.statusCode, ds.body).toBe(201);
   const slug = ds.json().slug as string;
-  const body = multipartBody({ fileName: 'c.csv', content: 'code,nom,population\n1,Alpha,100\n2,Beta,200\n3,Gamma,300\n', contentType: 'text/csv' }, { title: 'c.csv' });
-  const res = await t.app.inject({ method: 'POST', url: `/api/v1/datasets/${slug}/resources`, headers: { ...asSession(owner), ...body.headers }, payload: body.payload });
+  const body = multipartBody(
+    {
+      fileName: 'c.csv',
+      content: 'code,nom,population\n1,Alpha,100\n2,Beta,200\n3,Gamma,300\n',
+      contentType: 'text/csv',
+    },
+    { title: 'c.csv' },
+  );
+  const res = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/datasets/${slug}/resources`,
+    headers: { ...asSession(owner), ...body.headers },
+    payload: body.payload,
+  });
   expect(res.statusCode, res.body).toBe(201);
   await t.data.runner.drain();
   const rid = res.json().resource.id as string;
   return { slug, rid, base: `/datasets/${slug}/resources/${rid}` };
 }
-const rows = async (base: string) => (await api('GET', `${base}/rows?_sort=_id`)).json().rows as Array<Record<string, unknown>>;
-const propose = (base: string, who: Session, changes: object[], extra: object = {}) => api('POST', `${base}/contributions`, who, { changes, comment: 'Fix', ...extra });
-const eventsOf = async (type: string) => (await t.db.kysely.selectFrom('events').selectAll().where('type', '=', type).orderBy('position').execute()).map((e) => ({ ...e, payload: readJson<Record<string, unknown>>(e.payload) }));
+const rows = async (base: string) =>
+  (await api('GET', `${base}/rows?_sort=_id`)).json().rows as Array<Record<string, unknown>>;
+const propose = (base: string, who: Session, changes: object[], extra: object = {}) =>
+  api('POST', `${base}/contributions`, who, { changes, comment: 'Fix', ...extra });
+const eventsOf = async (type: string) =>
+  (await t.db.kysely.selectFrom('events').selectAll().where('type', '=', type).orderBy('position').execute()).map(
+    (e) => ({ ...e, payload: readJson<Record<string, unknown>>(e.payload) }),
+  );
 
 describe('contributions: the full loop', () => {
   it('proposes, queues, accepts, records revisions and changelog, reverts, with events', async () => {
     const { slug, base } = await table();
-    const res = await propose(base, contributor, [
-      { op: 'insert', values: { code: 4, nom: 'Delta', population: 400 } },
-      { op: 'update', rowId: 1, values: { population: 150 } },
-      { op: 'delete', rowId: 3 },
-    ], { comment: 'Census **2026** <script>alert(1)</script>', source: 'https://insee.fr/x' });
+    const res = await propose(
+      base,
+      contributor,
+      [
+        { op: 'insert', values: { code: 4, nom: 'Delta', population: 400 } },
+        { op: 'update', rowId: 1, values: { population: 150 } },
+        { op: 'delete', rowId: 3 },
+      ],
+      { comment: 'Census **2026** <script>alert(1)</script>', source: 'https://insee.fr/x' },
+    );
     expect(res.statusCode, res.body).toBe(201);
     const c = res.json();
-    expect(c).toMatchObject({ status: 'pending', changeCount: 3, source: 'https://insee.fr/x', comment: 'Census **2026** <script>alert(1)</script>' });
+    expect(c).toMatchObject({
+      status: 'pending',
+      changeCount: 3,
+      source: 'https://insee.fr/x',
+      comment: 'Census **2026** <script>alert(1)</script>',
+    });
     expect(c.commentHtml).toContain('<strong>2026</strong>');
     expect(c.commentHtml).not.toContain('<script');
-    expect(c.diff[1]).toMatchObject({ op: 'update', rowId: 1, before: { population: 100 }, after: { population: 150, nom: 'Alpha' }, changedColumns: ['population'], conflict: false });
+    expect(c.diff[1]).toMatchObject({
+      op: 'update',
+      rowId: 1,
+      before: { population: 100 },
+      after: { population: 150, nom: 'Alpha' },
+      changedColumns: ['population'],
+      conflict: false,
+    });
     expect(c.diff[2]).toMatchObject({ op: 'delete', rowId: 3, before: { nom: 'Gamma' }, after: null });
 
     const queue = (await api('GET', `/contributions?status=pending&dataset=${slug}`)).json();
@@ -75,28 +126,74 @@ describe('contributions: the full loop', () => {
 
     const revs = (await api('GET', `${base}/rows/1/revisions`)).json().items;
     expect(revs).toHaveLength(1);
-    expect(revs[0]).toMatchObject({ revision: 1, op: 'update', before: { population: 100 }, after: { population: 150 }, contributionId: c.id, actor: { handle: owner.handle } });
+    expect(revs[0]).toMatchObject({
+      revision: 1,
+      op: 'update',
+      before: { population: 100 },
+      after: { population: 150 },
+      contributionId: c.id,
+      actor: { handle: owner.handle },
+    });
     const changelog = (await api('GET', `/datasets/${slug}/changelog`)).json().items;
-    expect(changelog[0]).toMatchObject({ kind: 'contribution', contributionId: c.id, author: { handle: contributor.handle } });
+    expect(changelog[0]).toMatchObject({
+      kind: 'contribution',
+      contributionId: c.id,
+      author: { handle: contributor.handle },
+    });
 
     // Reverts: the update, then the delete; each is a new revision.
     const r1 = await api('POST', `${base}/rows/1/revisions/${revs[0].id}/revert`, owner);
     expect(r1.statusCode, r1.body).toBe(201);
-    expect(r1.json()).toMatchObject({ op: 'revert', revision: 2, before: { population: 150 }, after: { population: 100 } });
+    expect(r1.json()).toMatchObject({
+      op: 'revert',
+      revision: 2,
+      before: { population: 150 },
+      after: { population: 100 },
+    });
     expect((await api('POST', `${base}/rows/1/revisions/${revs[0].id}/revert`, owner)).statusCode).toBe(409);
     const del = (await api('GET', `${base}/rows/3/revisions`)).json().items[0];
     expect(del).toMatchObject({ op: 'delete', after: null, before: { nom: 'Gamma' } });
     expect((await api('POST', `${base}/rows/3/revisions/${del.id}/revert`, contributor)).statusCode).toBe(403);
     expect((await api('POST', `${base}/rows/3/revisions/${del.id}/revert`, owner)).statusCode).toBe(201);
-    expect((await rows(base)).map((r) => [r._id, r.population])).toEqual([[1, 100], [2, 200], [3, 300], [4, 400]]);
-    expect((await api('GET', `${base}/rows/1/revisions`)).json().items.map((r: { op: string }) => r.op)).toEqual(['revert', 'update']);
-    expect((await api('GET', `/datasets/${slug}/changelog`)).json().items.map((e: { kind: string }) => e.kind)).toEqual(['revert', 'revert', 'contribution']);
+    expect((await rows(base)).map((r) => [r._id, r.population])).toEqual([
+      [1, 100],
+      [2, 200],
+      [3, 300],
+      [4, 400],
+    ]);
+    expect((await api('GET', `${base}/rows/1/revisions`)).json().items.map((r: { op: string }) => r.op)).toEqual([
+      'revert',
+      'update',
+    ]);
+    expect((await api('GET', `/datasets/${slug}/changelog`)).json().items.map((e: { kind: string }) => e.kind)).toEqual(
+      ['revert', 'revert', 'contribution'],
+    );
 
     const submitted = (await eventsOf('contribution.submitted')).find((e) => e.subjectId === c.id)!;
-    expect(submitted).toMatchObject({ visibility: 'public', payload: { contributionId: c.id, dataset: slug, changes: 3 } });
+    expect(submitted).toMatchObject({
+      visibility: 'public',
+      payload: { contributionId: c.id, dataset: slug, changes: 3 },
+    });
     const acc = (await eventsOf('contribution.accepted')).find((e) => e.subjectId === c.id)!;
-    expect(acc.payload).toMatchObject({ contributionId: c.id, dataset: slug, rowsApplied: 3, partial: false, submittedAt: c.createdAt });
-    expect(Object.keys(acc.payload).sort()).toEqual(['authorId', 'contributionId', 'dataset', 'datasetId', 'organizationId', 'partial', 'resourceId', 'reviewerId', 'rowsApplied', 'submittedAt']);
+    expect(acc.payload).toMatchObject({
+      contributionId: c.id,
+      dataset: slug,
+      rowsApplied: 3,
+      partial: false,
+      submittedAt: c.createdAt,
+    });
+    expect(Object.keys(acc.payload).sort()).toEqual([
+      'authorId',
+      'contributionId',
+      'dataset',
+      'datasetId',
+      'organizationId',
+      'partial',
+      'resourceId',
+      'reviewerId',
+      'rowsApplied',
+      'submittedAt',
+    ]);
     const changed = (await eventsOf('rows.changed')).filter((e) => e.payload.dataset === slug);
     expect(changed[0]!.payload).toMatchObject({ rowIds: [4, 1, 3], contributionId: c.id });
     expect(changed).toHaveLength(3);
@@ -105,33 +202,61 @@ describe('contributions: the full loop', () => {
 
   it('accepts part of a change set', async () => {
     const { base } = await table();
-    const c = (await propose(base, contributor, [{ op: 'update', rowId: 1, values: { nom: 'Alfa' } }, { op: 'update', rowId: 2, values: { nom: 'Bêta' } }])).json();
+    const c = (
+      await propose(base, contributor, [
+        { op: 'update', rowId: 1, values: { nom: 'Alfa' } },
+        { op: 'update', rowId: 2, values: { nom: 'Bêta' } },
+      ])
+    ).json();
     // Pages, counts and facets read before the write are cached: none may be served stale after it.
     expect((await rows(base)).map((r) => r.nom)).toEqual(['Alpha', 'Beta', 'Gamma']);
-    expect((await api('GET', `${base}/rows?_facet=nom&_limit=1`)).json().facets.nom.map((f: { value: string }) => f.value).sort()).toEqual(['Alpha', 'Beta', 'Gamma']);
+    expect(
+      (await api('GET', `${base}/rows?_facet=nom&_limit=1`))
+        .json()
+        .facets.nom.map((f: { value: string }) => f.value)
+        .sort(),
+    ).toEqual(['Alpha', 'Beta', 'Gamma']);
     const res = await api('POST', `/contributions/${c.id}/accept`, owner, { changes: [1] });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().status).toBe('partially_accepted');
     expect(res.json().diff.map((d: { accepted: boolean }) => d.accepted)).toEqual([false, true]);
     expect((await rows(base)).map((r) => r.nom)).toEqual(['Alpha', 'Bêta', 'Gamma']);
-    expect((await api('GET', `${base}/rows?_facet=nom&_limit=1`)).json().facets.nom.map((f: { value: string }) => f.value).sort()).toEqual(['Alpha', 'Bêta', 'Gamma']);
-    expect((await eventsOf('contribution.accepted')).find((e) => e.subjectId === c.id)!.payload).toMatchObject({ partial: true, rowsApplied: 1 });
+    expect(
+      (await api('GET', `${base}/rows?_facet=nom&_limit=1`))
+        .json()
+        .facets.nom.map((f: { value: string }) => f.value)
+        .sort(),
+    ).toEqual(['Alpha', 'Bêta', 'Gamma']);
+    expect((await eventsOf('contribution.accepted')).find((e) => e.subjectId === c.id)!.payload).toMatchObject({
+      partial: true,
+      rowsApplied: 1,
+    });
     expect((await api('POST', `/contributions/${c.id}/accept`, owner, { changes: [0] })).statusCode).toBe(409);
   });
 
   it('flags conflicts on stale rows and refuses to accept them unless excluded', async () => {
     const { base } = await table();
-    const stale = (await propose(base, contributor, [{ op: 'update', rowId: 2, values: { population: 210 } }, { op: 'insert', values: { code: 9, nom: 'Nu' } }])).json();
+    const stale = (
+      await propose(base, contributor, [
+        { op: 'update', rowId: 2, values: { population: 210 } },
+        { op: 'insert', values: { code: 9, nom: 'Nu' } },
+      ])
+    ).json();
     const first = (await propose(base, outsider, [{ op: 'update', rowId: 2, values: { population: 250 } }])).json();
     expect((await api('POST', `/contributions/${first.id}/accept`, owner, {})).statusCode).toBe(200);
     const view = (await api('GET', `/contributions/${stale.id}`)).json();
     expect(view.conflicts).toEqual([0]);
-    expect(view.diff[0]).toMatchObject({ conflict: true, before: { population: 200 }, after: { population: 210 }, current: { population: 250 } });
+    expect(view.diff[0]).toMatchObject({
+      conflict: true,
+      before: { population: 200 },
+      after: { population: 210 },
+      current: { population: 250 },
+    });
     const refused = await api('POST', `/contributions/${stale.id}/accept`, owner, {});
     expect(refused.statusCode).toBe(409);
     expect(refused.json().errors).toEqual([{ field: 'changes.0', message: expect.any(String) }]);
     expect((await rows(base)).find((r) => r._id === 2)!.population).toBe(250);
-    expect((await rows(base))).toHaveLength(3); // nothing of the refused accept was applied
+    expect(await rows(base)).toHaveLength(3); // nothing of the refused accept was applied
     const partial = await api('POST', `/contributions/${stale.id}/accept`, owner, { changes: [1] });
     expect(partial.statusCode, partial.body).toBe(200);
     expect((await rows(base)).map((r) => r.nom)).toEqual(['Alpha', 'Beta', 'Gamma', 'Nu']);
@@ -141,23 +266,44 @@ describe('contributions: the full loop', () => {
 describe('atomic acceptance', () => {
   it('applies nothing when any part of the acceptance fails (rows, revisions, status, events)', async () => {
     const { base } = await table();
-    const c = (await propose(base, contributor, [{ op: 'update', rowId: 1, values: { population: 1 } }, { op: 'delete', rowId: 2 }, { op: 'insert', values: { code: 7, nom: 'Z' } }])).json();
+    const c = (
+      await propose(base, contributor, [
+        { op: 'update', rowId: 1, values: { population: 1 } },
+        { op: 'delete', rowId: 2 },
+        { op: 'insert', values: { code: 7, nom: 'Z' } },
+      ])
+    ).json();
     // The last write of the transaction (the rows.changed event) fails.
     const run = (text: string) => sql.raw(text).execute(t.db.kysely);
-    if (testDialect === 'sqlite') await run(`CREATE TRIGGER fail_rows_changed BEFORE INSERT ON events WHEN NEW.type = 'rows.changed' BEGIN SELECT RAISE(ABORT, 'boom'); END`);
+    if (testDialect === 'sqlite')
+      await run(
+        `CREATE TRIGGER fail_rows_changed BEFORE INSERT ON events WHEN NEW.type = 'rows.changed' BEGIN SELECT RAISE(ABORT, 'boom'); END`,
+      );
     else {
-      await run(`CREATE FUNCTION fail_rows_changed() RETURNS trigger AS $$ BEGIN IF NEW.type = 'rows.changed' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
-      await run(`CREATE TRIGGER fail_rows_changed BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION fail_rows_changed()`);
+      await run(
+        `CREATE FUNCTION fail_rows_changed() RETURNS trigger AS $$ BEGIN IF NEW.type = 'rows.changed' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
+      );
+      await run(
+        `CREATE TRIGGER fail_rows_changed BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION fail_rows_changed()`,
+      );
     }
     expect((await api('POST', `/contributions/${c.id}/accept`, owner, {})).statusCode).toBe(500);
     await run(testDialect === 'sqlite' ? 'DROP TRIGGER fail_rows_changed' : 'DROP TRIGGER fail_rows_changed ON events');
-    expect((await rows(base)).map((r) => [r._id, r.population])).toEqual([[1, 100], [2, 200], [3, 300]]);
+    expect((await rows(base)).map((r) => [r._id, r.population])).toEqual([
+      [1, 100],
+      [2, 200],
+      [3, 300],
+    ]);
     expect((await api('GET', `${base}/rows/1/revisions`)).json().items).toEqual([]);
     expect((await api('GET', `/contributions/${c.id}`)).json().status).toBe('pending');
     expect((await eventsOf('contribution.accepted')).find((e) => e.subjectId === c.id)).toBeUndefined();
     const ok = await api('POST', `/contributions/${c.id}/accept`, owner); // no body: accept everything
     expect(ok.statusCode, ok.body).toBe(200);
-    expect((await rows(base)).map((r) => [r._id, r.population])).toEqual([[1, 1], [3, 300], [4, null]]);
+    expect((await rows(base)).map((r) => [r._id, r.population])).toEqual([
+      [1, 1],
+      [3, 300],
+      [4, null],
+    ]);
   });
 });
 
@@ -165,29 +311,58 @@ describe('the review queue', () => {
   it('lists oldest first by default, newest first with _sort=-created, with a cursor and filters', async () => {
     const { slug, base } = await table();
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await propose(base, contributor, [{ op: 'update', rowId: 1, values: { population: i } }])).json().id);
+    for (let i = 0; i < 3; i++)
+      ids.push((await propose(base, contributor, [{ op: 'update', rowId: 1, values: { population: i } }])).json().id);
     const first = await api('GET', `/contributions?dataset=${slug}&_limit=2`);
     expect(first.json().items.map((c: { id: string }) => c.id)).toEqual(ids.slice(0, 2));
     expect(first.headers.link).toContain('rel="next"');
     const next = new URL(first.json().next as string);
-    expect((await api('GET', `/contributions${next.search}`)).json()).toMatchObject({ items: [{ id: ids[2] }], next: null });
-    expect((await api('GET', `/contributions?dataset=${slug}&_sort=-created`)).json().items.map((c: { id: string }) => c.id)).toEqual([...ids].reverse());
+    expect((await api('GET', `/contributions${next.search}`)).json()).toMatchObject({
+      items: [{ id: ids[2] }],
+      next: null,
+    });
+    expect(
+      (await api('GET', `/contributions?dataset=${slug}&_sort=-created`)).json().items.map((c: { id: string }) => c.id),
+    ).toEqual([...ids].reverse());
     expect((await api('GET', `/contributions?dataset=${slug}&author=${outsider.handle}`)).json().items).toEqual([]);
-    expect((await api('GET', `/contributions?organization=${org}&status=pending&author=${contributor.handle}&dataset=${slug}`)).json().items).toHaveLength(3);
+    expect(
+      (
+        await api(
+          'GET',
+          `/contributions?organization=${org}&status=pending&author=${contributor.handle}&dataset=${slug}`,
+        )
+      ).json().items,
+    ).toHaveLength(3);
     expect((await api('GET', '/contributions?_cursor=garbage')).statusCode).toBe(400);
   });
 
   it('keeps contributions to drafts out of sight of outsiders, and their events out of the public feed', async () => {
-    const ds = (await api('POST', '/datasets', owner, { title: `Brouillon ${process.pid}`, organization: org, license: 'etalab-2.0' })).json();
-    const body = multipartBody({ fileName: 'd.csv', content: 'a,b\n1,x\n', contentType: 'text/csv' }, { title: 'd.csv' });
-    const res = await t.app.inject({ method: 'POST', url: `/api/v1/datasets/${ds.slug}/resources`, headers: { ...asSession(owner), ...body.headers }, payload: body.payload });
+    const ds = (
+      await api('POST', '/datasets', owner, {
+        title: `Brouillon ${process.pid}`,
+        organization: org,
+        license: 'etalab-2.0',
+      })
+    ).json();
+    const body = multipartBody(
+      { fileName: 'd.csv', content: 'a,b\n1,x\n', contentType: 'text/csv' },
+      { title: 'd.csv' },
+    );
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/datasets/${ds.slug}/resources`,
+      headers: { ...asSession(owner), ...body.headers },
+      payload: body.payload,
+    });
     await t.data.runner.drain();
     const base = `/datasets/${ds.slug}/resources/${res.json().resource.id}`;
     expect((await propose(base, outsider, [{ op: 'delete', rowId: 1 }])).statusCode).toBe(404);
     const c = (await propose(base, owner, [{ op: 'update', rowId: 1, values: { b: 'y' } }])).json();
     expect((await api('GET', `/contributions/${c.id}`, outsider)).statusCode).toBe(404);
     expect((await api('GET', `/contributions?dataset=${ds.slug}`, outsider)).json().items).toEqual([]);
-    expect((await eventsOf('contribution.submitted')).find((e) => e.subjectId === c.id)!.visibility).toBe('organization');
+    expect((await eventsOf('contribution.submitted')).find((e) => e.subjectId === c.id)!.visibility).toBe(
+      'organization',
+    );
   });
 });
 
@@ -197,16 +372,30 @@ describe('contributions: bad input and abuse', () => {
     const unknown = await propose(base, contributor, [{ op: 'update', rowId: 1, values: { bogus: 1 } }]);
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().errors[0].field).toBe('changes.0.values.bogus');
-    const wrongType = await propose(base, contributor, [{ op: 'insert', values: { code: 5, nom: 'E', population: 'many' } }]);
+    const wrongType = await propose(base, contributor, [
+      { op: 'insert', values: { code: 5, nom: 'E', population: 'many' } },
+    ]);
     expect(wrongType.statusCode).toBe(400);
     expect(wrongType.json().errors[0].field).toBe('changes.0.values.population');
     const missing = await propose(base, contributor, [{ op: 'delete', rowId: 999 }]);
     expect(missing.statusCode).toBe(400);
     expect(missing.json().errors[0].field).toBe('changes.0.rowId');
     expect((await propose(base, contributor, [{ op: 'update', values: { nom: 'x' } }])).statusCode).toBe(400);
-    expect((await propose(base, contributor, [{ op: 'update', rowId: 1, values: { nom: 'x' } }], { source: 'javascript:alert(1)' })).statusCode).toBe(400);
-    expect((await propose(base, contributor, [{ op: 'update', rowId: 1, values: { nom: 'x' } }], { comment: '' })).statusCode).toBe(400);
-    const tooMany = Array.from({ length: 501 }, (_, i) => ({ op: 'insert', values: { code: i, nom: 'x', population: 1 } }));
+    expect(
+      (
+        await propose(base, contributor, [{ op: 'update', rowId: 1, values: { nom: 'x' } }], {
+          source: 'javascript:alert(1)',
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (await propose(base, contributor, [{ op: 'update', rowId: 1, values: { nom: 'x' } }], { comment: '' }))
+        .statusCode,
+    ).toBe(400);
+    const tooMany = Array.from({ length: 501 }, (_, i) => ({
+      op: 'insert',
+      values: { code: i, nom: 'x', population: 1 },
+    }));
     expect((await propose(base, contributor, tooMany)).statusCode).toBe(400);
     expect((await propose(base, undefined as never, [{ op: 'delete', rowId: 1 }])).statusCode).toBe(401);
   });
@@ -219,25 +408,43 @@ describe('contributions: bad input and abuse', () => {
     expect((await api('POST', `/contributions/${c.id}/accept`, outsider, {})).statusCode).toBe(403);
     expect((await api('POST', `/contributions/${c.id}/reject`, outsider, { reason: 'no' })).statusCode).toBe(403);
     expect((await api('POST', `/contributions/${c.id}/reject`, owner, {})).statusCode).toBe(400);
-    const rejected = await api('POST', `/contributions/${c.id}/reject`, owner, { reason: 'Row 1 is right: see the decree', spam: false });
+    const rejected = await api('POST', `/contributions/${c.id}/reject`, owner, {
+      reason: 'Row 1 is right: see the decree',
+      spam: false,
+    });
     expect(rejected.statusCode).toBe(200);
     expect(rejected.json()).toMatchObject({ status: 'rejected', reviewNote: 'Row 1 is right: see the decree' });
-    expect((await api('GET', `/contributions/${c.id}`, contributor)).json().reviewNote).toBe('Row 1 is right: see the decree');
+    expect((await api('GET', `/contributions/${c.id}`, contributor)).json().reviewNote).toBe(
+      'Row 1 is right: see the decree',
+    );
     expect((await api('GET', `/contributions/${c.id}`, outsider)).json().reviewNote).toBeNull();
     expect((await api('POST', `/contributions/${c.id}/accept`, owner, {})).statusCode).toBe(409);
     const event = (await eventsOf('contribution.rejected')).find((e) => e.subjectId === c.id)!;
-    expect(event).toMatchObject({ visibility: 'public', payload: { reason: null, spam: false, reviewerId: expect.any(String) } });
+    expect(event).toMatchObject({
+      visibility: 'public',
+      payload: { reason: null, spam: false, reviewerId: expect.any(String) },
+    });
     expect(JSON.stringify(event.payload)).not.toContain('decree');
   });
 
   it('lets the author amend after changes were requested, or withdraw', async () => {
     const { base } = await table();
     const c = (await propose(base, contributor, [{ op: 'update', rowId: 1, values: { nom: 'alpha' } }])).json();
-    const requested = await api('POST', `/contributions/${c.id}/request-changes`, owner, { comment: 'Keep the capital' });
+    const requested = await api('POST', `/contributions/${c.id}/request-changes`, owner, {
+      comment: 'Keep the capital',
+    });
     expect(requested.json()).toMatchObject({ status: 'changes_requested', reviewNote: 'Keep the capital' });
-    expect((await eventsOf('contribution.changes_requested')).find((e) => e.subjectId === c.id)!.payload).toMatchObject({ contributionId: c.id, comment: null });
-    expect((await api('PATCH', `/contributions/${c.id}`, outsider, { changes: [{ op: 'delete', rowId: 1 }], comment: 'x' })).statusCode).toBe(403);
-    const amended = await api('PATCH', `/contributions/${c.id}`, contributor, { changes: [{ op: 'update', rowId: 1, values: { nom: 'ALPHA' } }], comment: 'Capitals' });
+    expect((await eventsOf('contribution.changes_requested')).find((e) => e.subjectId === c.id)!.payload).toMatchObject(
+      { contributionId: c.id, comment: null },
+    );
+    expect(
+      (await api('PATCH', `/contributions/${c.id}`, outsider, { changes: [{ op: 'delete', rowId: 1 }], comment: 'x' }))
+        .statusCode,
+    ).toBe(403);
+    const amended = await api('PATCH', `/contributions/${c.id}`, contributor, {
+      changes: [{ op: 'update', rowId: 1, values: { nom: 'ALPHA' } }],
+      comment: 'Capitals',
+    });
     expect(amended.json()).toMatchObject({ status: 'pending', comment: 'Capitals' });
     expect((await api('POST', `/contributions/${c.id}/withdraw`, contributor)).json().status).toBe('withdrawn');
     expect((await api('POST', `/contributions/${c.id}/accept`, owner, {})).statusCode).toBe(409);
@@ -248,7 +455,9 @@ describe('contributions: bad input and abuse', () => {
     const friend = await register(t.app, 'friend');
     const flags: boolean[] = [];
     for (let i = 0; i < 7; i++) {
-      const c = (await propose(base, friend, [{ op: 'insert', values: { code: 100 + i, nom: `N${i}`, population: i } }])).json();
+      const c = (
+        await propose(base, friend, [{ op: 'insert', values: { code: 100 + i, nom: `N${i}`, population: i } }])
+      ).json();
       const res = await api('POST', `/contributions/${c.id}/accept`, owner, {});
       expect(res.statusCode, res.body).toBe(200);
       flags.push(res.json().suspicious);
@@ -262,16 +471,31 @@ describe('contributions: bad input and abuse', () => {
   it('limits new accounts to 20 proposals a day (429 with Retry-After)', async () => {
     const { base } = await table();
     const newcomer = await register(t.app, 'newcomer');
-    for (let i = 0; i < 20; i++) expect((await propose(base, newcomer, [{ op: 'delete', rowId: 1 }])).statusCode).toBe(201);
+    for (let i = 0; i < 20; i++)
+      expect((await propose(base, newcomer, [{ op: 'delete', rowId: 1 }])).statusCode).toBe(201);
     const refused = await propose(base, newcomer, [{ op: 'delete', rowId: 1 }]);
     expect(refused.statusCode).toBe(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(80_000);
   });
 
   it('keeps reason templates per organization for its owners and admins', async () => {
-    expect((await api('POST', `/organizations/${org}/reason-templates`, outsider, { title: 'Source', body: 'Cite a source' })).statusCode).toBe(403);
-    expect((await api('POST', `/organizations/${org}/reason-templates`, owner, { title: 'Source', body: 'Cite a source' })).statusCode).toBe(201);
-    expect((await api('GET', `/organizations/${org}/reason-templates`, owner)).json().items.map((r: { title: string }) => r.title)).toEqual(['Source']);
+    expect(
+      (
+        await api('POST', `/organizations/${org}/reason-templates`, outsider, {
+          title: 'Source',
+          body: 'Cite a source',
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (await api('POST', `/organizations/${org}/reason-templates`, owner, { title: 'Source', body: 'Cite a source' }))
+        .statusCode,
+    ).toBe(201);
+    expect(
+      (await api('GET', `/organizations/${org}/reason-templates`, owner))
+        .json()
+        .items.map((r: { title: string }) => r.title),
+    ).toEqual(['Source']);
     expect((await api('GET', `/organizations/${org}/reason-templates`, outsider)).statusCode).toBe(403);
   });
 });

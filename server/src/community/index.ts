@@ -52,15 +52,48 @@ export function createCommunity(deps: CommunityDeps) {
   const db = deps.db.kysely;
   const writer = createRowsWriter(deps.db.dialect);
   const history = createHistoryStore();
-  const common = { db, writer, events: deps.events, clock: deps.clock, access: deps.access, directory: deps.directory, datasets: deps.datasets, resources: deps.resources };
+  const common = {
+    db,
+    writer,
+    events: deps.events,
+    clock: deps.clock,
+    access: deps.access,
+    directory: deps.directory,
+    datasets: deps.datasets,
+    resources: deps.resources,
+  };
   const moderationStore = createModerationStore();
-  const privileges = createPrivileges({ db, store: moderationStore, clock: deps.clock, access: deps.access, datasets: deps.datasets, trustLevelOf: deps.trustLevelOf, isAdmin: deps.isAdmin });
-  const hiddenOf = <K extends 'discussion' | 'message' | 'contribution'>(kind: K, ids: string[]) => moderationStore.hiddenOf(db, kind, ids);
+  const privileges = createPrivileges({
+    db,
+    store: moderationStore,
+    clock: deps.clock,
+    access: deps.access,
+    datasets: deps.datasets,
+    trustLevelOf: deps.trustLevelOf,
+    isAdmin: deps.isAdmin,
+  });
+  const hiddenOf = <K extends 'discussion' | 'message' | 'contribution'>(kind: K, ids: string[]) =>
+    moderationStore.hiddenOf(db, kind, ids);
   const contributionStore = createContributionStore();
-  const contributions = createContributionService({ ...common, store: contributionStore, history, privileges, hiddenOf });
+  const contributions = createContributionService({
+    ...common,
+    store: contributionStore,
+    history,
+    privileges,
+    hiddenOf,
+  });
   const discussionStore = createDiscussionStore();
   const discussions = createDiscussionService({
-    db, store: discussionStore, events: deps.events, clock: deps.clock, access: deps.access, directory: deps.directory, datasets: deps.datasets, privileges, hiddenOf, accountCreatedAt: deps.accountCreatedAt,
+    db,
+    store: discussionStore,
+    events: deps.events,
+    clock: deps.clock,
+    access: deps.access,
+    directory: deps.directory,
+    datasets: deps.datasets,
+    privileges,
+    hiddenOf,
+    accountCreatedAt: deps.accountCreatedAt,
     subjects: {
       datasetSlugOf: async (kind, id) => {
         if (kind === 'dataset') return deps.datasetSlugById(id);
@@ -68,12 +101,21 @@ export function createCommunity(deps: CommunityDeps) {
         if (kind === 'reuse') return (await discussionStore.reuseSubject(db, id))?.datasetSlug;
         return (await contributionStore.find(db, id))?.datasetSlug;
       },
-      stewardOf: async (kind, id) => (kind === 'reuse' ? (await discussionStore.reuseSubject(db, id))?.ownerId : undefined),
+      stewardOf: async (kind, id) =>
+        kind === 'reuse' ? (await discussionStore.reuseSubject(db, id))?.ownerId : undefined,
     },
   });
   const moderation = createModerationService({
-    db, store: moderationStore, events: deps.events, clock: deps.clock, directory: deps.directory, privileges,
-    targets: { resolve: (actor, kind, id) => (kind === 'contribution' ? contributions.target(actor, id) : discussions.target(actor, kind, id)) },
+    db,
+    store: moderationStore,
+    events: deps.events,
+    clock: deps.clock,
+    directory: deps.directory,
+    privileges,
+    targets: {
+      resolve: (actor, kind, id) =>
+        kind === 'contribution' ? contributions.target(actor, id) : discussions.target(actor, kind, id),
+    },
   });
   const historyService = createHistoryService({ ...common, store: history });
   const reasons = createReasonService({ db, store: createReasonStore(), clock: deps.clock, access: deps.access });
@@ -92,9 +134,16 @@ export function createCommunity(deps: CommunityDeps) {
      */
     suspensionCheck: async (request: FastifyRequest) => {
       const actor = request.actor;
-      if (!actor || actor.kind !== 'user' || SAFE_METHODS.has(request.method) || request.url.startsWith('/api/v1/auth/')) return;
+      if (
+        !actor ||
+        actor.kind !== 'user' ||
+        SAFE_METHODS.has(request.method) ||
+        request.url.startsWith('/api/v1/auth/')
+      )
+        return;
       const s = await privileges.isSuspended(actor.userId);
-      if (s) throw new AppError('forbidden', `Your account is suspended${s.until ? ` until ${s.until}` : ''}: ${s.reason}`);
+      if (s)
+        throw new AppError('forbidden', `Your account is suspended${s.until ? ` until ${s.until}` : ''}: ${s.reason}`);
     },
     /** Routes under /api/v1. */
     routes: async (app: FastifyInstance) => {

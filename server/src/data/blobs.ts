@@ -49,7 +49,8 @@ export function createDiskBlobStore(root: string): BlobStore {
       try {
         await pipeline(stream, meter, createWriteStream(temporary));
         // Multipart streams signal truncation instead of failing.
-        if ((stream as Readable & { truncated?: boolean }).truncated) throw new AppError('payload_too_large', `The file is larger than the limit of ${maxBytes} bytes`);
+        if ((stream as Readable & { truncated?: boolean }).truncated)
+          throw new AppError('payload_too_large', `The file is larger than the limit of ${maxBytes} bytes`);
       } catch (error) {
         rmSync(temporary, { force: true });
         throw error;

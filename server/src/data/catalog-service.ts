@@ -6,23 +6,67 @@ import type { OrganizationAccess } from '../platform/index.js';
 import type { Directory } from '../events/service.js';
 import type { DataStore, DatasetRow } from './store.js';
 import type { DatasetService } from './datasets-service.js';
-import { buildCatalogGraph, datasetJsonLd, serializeCatalog, sitemapXml, type CatalogDataset, type CatalogFormat, type CatalogInfo } from './catalog/index.js';
+import {
+  buildCatalogGraph,
+  datasetJsonLd,
+  serializeCatalog,
+  sitemapXml,
+  type CatalogDataset,
+  type CatalogFormat,
+  type CatalogInfo,
+} from './catalog/index.js';
 
 const MAX_CATALOG_DATASETS = 10_000;
 
 /** The harvestable catalog (DCAT-AP 3), schema.org JSON-LD of dataset pages, and the sitemap. */
-export function createCatalogService(deps: { db: Kysely<Database>; store: DataStore; datasets: DatasetService; access: OrganizationAccess; directory: Directory; baseUrl: string; name: string }) {
+export function createCatalogService(deps: {
+  db: Kysely<Database>;
+  store: DataStore;
+  datasets: DatasetService;
+  access: OrganizationAccess;
+  directory: Directory;
+  baseUrl: string;
+  name: string;
+}) {
   const { db, store, baseUrl } = deps;
 
   function info(modified: string): CatalogInfo {
-    return { baseUrl, title: `${deps.name} — open data catalog`, description: `Datasets published on ${deps.name}, an open platform built with Multitude.`, publisherName: deps.name, publisherUrl: baseUrl, language: 'fr', homepage: baseUrl, modified };
+    return {
+      baseUrl,
+      title: `${deps.name} — open data catalog`,
+      description: `Datasets published on ${deps.name}, an open platform built with Multitude.`,
+      publisherName: deps.name,
+      publisherUrl: baseUrl,
+      language: 'fr',
+      homepage: baseUrl,
+      modified,
+    };
   }
 
   async function toCatalogDatasets(rows: DatasetRow[]): Promise<CatalogDataset[]> {
-    const orgs = new Map((await deps.access.byIds([...new Set(rows.flatMap((r) => (r.organizationId ? [r.organizationId] : [])))])).map((o) => [o.id, o]));
-    const owners = new Map((await deps.directory.usersByIds([...new Set(rows.flatMap((r) => (r.ownerId ? [r.ownerId] : [])))])).map((u) => [u.id, u]));
-    const resources = await store.resourcesOf(db, rows.map((r) => r.id));
-    const versions = new Map((await store.versionsByIds(db, resources.flatMap((r) => (r.currentVersionId ? [r.currentVersionId] : [])))).map((v) => [v.id, v]));
+    const orgs = new Map(
+      (await deps.access.byIds([...new Set(rows.flatMap((r) => (r.organizationId ? [r.organizationId] : [])))])).map(
+        (o) => [o.id, o],
+      ),
+    );
+    const owners = new Map(
+      (await deps.directory.usersByIds([...new Set(rows.flatMap((r) => (r.ownerId ? [r.ownerId] : [])))])).map((u) => [
+        u.id,
+        u,
+      ]),
+    );
+    const resources = await store.resourcesOf(
+      db,
+      rows.map((r) => r.id),
+    );
+    const versions = new Map(
+      (
+        await store.versionsByIds(
+          db,
+          resources.flatMap((r) => (r.currentVersionId ? [r.currentVersionId] : [])),
+        )
+      ).map((v) => [v.id, v]),
+    );
     return rows.map((r) => {
       const org = r.organizationId ? orgs.get(r.organizationId) : undefined;
       const owner = r.ownerId ? owners.get(r.ownerId) : undefined;
@@ -34,9 +78,25 @@ export function createCatalogService(deps: { db: Kysely<Database>; store: DataSt
         keywords: readJson<string[]>(r.keywords),
         themes: readJson<string[]>(r.themes),
         license: r.license,
-        publisher: org ? { name: org.name, url: `${baseUrl}/organizations/${org.slug}` } : { name: owner?.name ?? deps.name, url: owner ? `${baseUrl}/users/${owner.handle}` : baseUrl },
-        ...(r.contactName || r.contactEmail ? { contactPoint: { ...(r.contactName ? { name: r.contactName } : {}), ...(r.contactEmail ? { email: r.contactEmail } : {}) } } : {}),
-        ...(r.temporalStart || r.temporalEnd ? { temporal: { ...(r.temporalStart ? { start: r.temporalStart } : {}), ...(r.temporalEnd ? { end: r.temporalEnd } : {}) } } : {}),
+        publisher: org
+          ? { name: org.name, url: `${baseUrl}/organizations/${org.slug}` }
+          : { name: owner?.name ?? deps.name, url: owner ? `${baseUrl}/users/${owner.handle}` : baseUrl },
+        ...(r.contactName || r.contactEmail
+          ? {
+              contactPoint: {
+                ...(r.contactName ? { name: r.contactName } : {}),
+                ...(r.contactEmail ? { email: r.contactEmail } : {}),
+              },
+            }
+          : {}),
+        ...(r.temporalStart || r.temporalEnd
+          ? {
+              temporal: {
+                ...(r.temporalStart ? { start: r.temporalStart } : {}),
+                ...(r.temporalEnd ? { end: r.temporalEnd } : {}),
+              },
+            }
+          : {}),
         ...(r.spatial ? { spatial: r.spatial } : {}),
         ...(r.frequency ? { frequency: r.frequency } : {}),
         created: r.createdAt,
@@ -54,7 +114,15 @@ export function createCatalogService(deps: { db: Kysely<Database>; store: DataSt
               format: res.format ?? 'UNKNOWN',
               ...(res.mediaType ? { mediaType: res.mediaType } : {}),
               accessUrl: `${landingPage}#resource-${res.id}`,
-              ...(v?.sha256 ? { downloadUrl: `${resourceBase}/download`, byteSize: Number(v.byteSize ?? 0), checksumSha256: v.sha256 } : res.url ? { downloadUrl: res.url } : {}),
+              ...(v?.sha256
+                ? {
+                    downloadUrl: `${resourceBase}/download`,
+                    byteSize: Number(v.byteSize ?? 0),
+                    checksumSha256: v.sha256,
+                  }
+                : res.url
+                  ? { downloadUrl: res.url }
+                  : {}),
               modified: res.updatedAt,
             };
           }),
@@ -66,7 +134,10 @@ export function createCatalogService(deps: { db: Kysely<Database>; store: DataSt
     async catalog(format: CatalogFormat): Promise<string> {
       const rows = await store.publishedDatasets(db, MAX_CATALOG_DATASETS);
       const datasets = await toCatalogDatasets(rows);
-      return serializeCatalog(buildCatalogGraph(info(rows[0]?.updatedAt ?? new Date(0).toISOString()), datasets), format);
+      return serializeCatalog(
+        buildCatalogGraph(info(rows[0]?.updatedAt ?? new Date(0).toISOString()), datasets),
+        format,
+      );
     },
 
     /** schema.org/Dataset for a published dataset page, or undefined (drafts and unknown slugs). */
@@ -79,7 +150,11 @@ export function createCatalogService(deps: { db: Kysely<Database>; store: DataSt
 
     async sitemap(): Promise<string> {
       const rows = await store.publishedDatasets(db, 50_000 - 2);
-      return sitemapXml([{ loc: `${baseUrl}/` }, { loc: `${baseUrl}/datasets` }, ...rows.map((r) => ({ loc: `${baseUrl}/datasets/${r.slug}`, lastmod: r.updatedAt }))]);
+      return sitemapXml([
+        { loc: `${baseUrl}/` },
+        { loc: `${baseUrl}/datasets` },
+        ...rows.map((r) => ({ loc: `${baseUrl}/datasets/${r.slug}`, lastmod: r.updatedAt })),
+      ]);
     },
   };
 }

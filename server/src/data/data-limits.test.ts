@@ -13,7 +13,12 @@ beforeAll(async () => {
   // A small upload limit, and outbound requests allowed to reach this machine (the test's own server).
   t = await createTestApp({ config: { maxUploadBytes: 2048, allowPrivateUrls: true } });
   editor = await register(t.app, 'limits');
-  await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: asSession(editor), payload: { title: 'Limites', slug: 'limites', license: 'CC0-1.0', status: 'published' } });
+  await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/datasets',
+    headers: asSession(editor),
+    payload: { title: 'Limites', slug: 'limites', license: 'CC0-1.0', status: 'published' },
+  });
   remote = createServer((req, res) => {
     if (req.url === '/ok.csv') res.writeHead(200, { 'content-type': 'text/csv' }).end('a,b\n1,2\n');
     else res.writeHead(404).end('not here');
@@ -28,7 +33,12 @@ afterAll(async () => {
 });
 
 const addUrl = async (url: string) => {
-  const res = await t.app.inject({ method: 'POST', url: '/api/v1/datasets/limites/resources', headers: asSession(editor), payload: { title: url, url } });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/datasets/limites/resources',
+    headers: asSession(editor),
+    payload: { title: url, url },
+  });
   expect(res.statusCode, res.body).toBe(201);
   await t.data.runner.drain();
   return (await t.app.inject({ method: 'GET', url: `/api/v1/jobs/${res.json().job.id}` })).json();
@@ -37,7 +47,12 @@ const addUrl = async (url: string) => {
 describe('upload limits and remote files', () => {
   it('answers 413 to an upload over the limit and keeps nothing of it', async () => {
     const big = multipartBody({ fileName: 'big.csv', content: `a,b\n${'1,2\n'.repeat(2000)}` });
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/datasets/limites/resources', headers: { ...asSession(editor), ...big.headers }, payload: big.payload });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets/limites/resources',
+      headers: { ...asSession(editor), ...big.headers },
+      payload: big.payload,
+    });
     expect(res.statusCode).toBe(413);
     expect(res.headers['content-type']).toMatch(/problem\+json/);
     const ds = (await t.app.inject({ method: 'GET', url: '/api/v1/datasets/limites' })).json();

@@ -12,25 +12,46 @@ beforeAll(async () => {
   t = await createTestApp();
   editor = await register(t.app, 'publisher');
   outsider = await register(t.app, 'outsider');
-  const res = await t.app.inject({ method: 'POST', url: '/api/v1/organizations', headers: asSession(editor), payload: { name: `Ville ouverte ${process.pid}` } });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/organizations',
+    headers: asSession(editor),
+    payload: { name: `Ville ouverte ${process.pid}` },
+  });
   org = res.json().slug;
 });
 afterAll(async () => t.cleanup());
 
 const api = (method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, session?: Session, payload?: object) =>
-  t.app.inject({ method, url: `/api/v1${url}`, headers: session ? asSession(session) : {}, ...(payload ? { payload } : {}) });
+  t.app.inject({
+    method,
+    url: `/api/v1${url}`,
+    headers: session ? asSession(session) : {},
+    ...(payload ? { payload } : {}),
+  });
 
 let n = 0;
 async function newDataset(extra: object = {}) {
   n += 1;
-  const res = await api('POST', '/datasets', editor, { title: `Jeu de données ${n}`, organization: org, license: 'etalab-2.0', status: 'published', ...extra });
+  const res = await api('POST', '/datasets', editor, {
+    title: `Jeu de données ${n}`,
+    organization: org,
+    license: 'etalab-2.0',
+    status: 'published',
+    ...extra,
+  });
   expect(res.statusCode, res.body).toBe(201);
   return res.json().slug as string;
 }
 
 async function upload(slug: string, fileName: string, content: Buffer | string, contentType = 'text/csv') {
   const body = multipartBody({ fileName, content, contentType }, { title: fileName });
-  const res = await t.app.inject({ method: 'POST', url: `/api/v1/datasets/${slug}/resources`, headers: { ...asSession(editor), ...body.headers }, payload: body.payload });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/datasets/${slug}/resources`,
+    headers: { ...asSession(editor), ...body.headers },
+    payload: body.payload,
+  });
   expect(res.statusCode, res.body).toBe(201);
   await t.data.runner.drain();
   return res.json() as { resource: { id: string }; job: { id: string } | null };
@@ -47,38 +68,86 @@ const communes = [
 
 describe('datasets', () => {
   it('creates a draft visible only to its editors, then publishes it', async () => {
-    const res = await api('POST', '/datasets', editor, { title: 'Budget primitif 2026', organization: org, license: 'etalab-2.0', description: 'Le **budget** <script>alert(1)</script>', keywords: ['budget', 'finances'], themes: ['ECON'] });
+    const res = await api('POST', '/datasets', editor, {
+      title: 'Budget primitif 2026',
+      organization: org,
+      license: 'etalab-2.0',
+      description: 'Le **budget** <script>alert(1)</script>',
+      keywords: ['budget', 'finances'],
+      themes: ['ECON'],
+    });
     expect(res.statusCode).toBe(201);
     const ds = res.json();
-    expect(ds).toMatchObject({ slug: 'budget-primitif-2026', status: 'draft', license: { id: 'etalab-2.0' }, organization: { slug: org } });
+    expect(ds).toMatchObject({
+      slug: 'budget-primitif-2026',
+      status: 'draft',
+      license: { id: 'etalab-2.0' },
+      organization: { slug: org },
+    });
     expect(ds.descriptionHtml).toContain('<strong>budget</strong>');
     expect(ds.descriptionHtml).not.toContain('<script');
     expect((await api('GET', '/datasets/budget-primitif-2026')).statusCode).toBe(404);
     expect((await api('GET', '/datasets/budget-primitif-2026', outsider)).statusCode).toBe(404);
     // A draft does not exist for outsiders, even when they try to change it.
-    expect((await api('PATCH', '/datasets/budget-primitif-2026', outsider, { status: 'published' })).statusCode).toBe(404);
-    expect((await api('PATCH', '/datasets/budget-primitif-2026', editor, { status: 'published' })).json().status).toBe('published');
+    expect((await api('PATCH', '/datasets/budget-primitif-2026', outsider, { status: 'published' })).statusCode).toBe(
+      404,
+    );
+    expect((await api('PATCH', '/datasets/budget-primitif-2026', editor, { status: 'published' })).json().status).toBe(
+      'published',
+    );
     expect((await api('GET', '/datasets/budget-primitif-2026')).statusCode).toBe(200);
     expect((await api('PATCH', '/datasets/budget-primitif-2026', editor, { status: 'draft' })).statusCode).toBe(400);
   });
 
   it('refuses outsiders publishing in an organization, duplicates, bad licences and unknown fields', async () => {
-    expect((await api('POST', '/datasets', outsider, { title: 'Not mine', organization: org, license: 'etalab-2.0' })).statusCode).toBe(403);
-    expect((await api('POST', '/datasets', editor, { title: 'Budget primitif 2026', organization: org, license: 'etalab-2.0' })).statusCode).toBe(409);
+    expect(
+      (await api('POST', '/datasets', outsider, { title: 'Not mine', organization: org, license: 'etalab-2.0' }))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (
+        await api('POST', '/datasets', editor, {
+          title: 'Budget primitif 2026',
+          organization: org,
+          license: 'etalab-2.0',
+        })
+      ).statusCode,
+    ).toBe(409);
     expect((await api('POST', '/datasets', editor, { title: 'Bad licence', license: 'WTFPL' })).statusCode).toBe(400);
-    expect((await api('POST', '/datasets', editor, { title: 'Extra', license: 'CC0-1.0', hack: 1 })).statusCode).toBe(400);
-    expect((await api('POST', '/datasets', editor, { title: 'Bad period', license: 'CC0-1.0', temporal: { start: '2026-01-01', end: '2020-01-01' } })).statusCode).toBe(400);
-    expect((await api('POST', '/datasets', undefined, { title: 'Anonymous', license: 'CC0-1.0' })).statusCode).toBe(401);
+    expect((await api('POST', '/datasets', editor, { title: 'Extra', license: 'CC0-1.0', hack: 1 })).statusCode).toBe(
+      400,
+    );
+    expect(
+      (
+        await api('POST', '/datasets', editor, {
+          title: 'Bad period',
+          license: 'CC0-1.0',
+          temporal: { start: '2026-01-01', end: '2020-01-01' },
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect((await api('POST', '/datasets', undefined, { title: 'Anonymous', license: 'CC0-1.0' })).statusCode).toBe(
+      401,
+    );
   });
 
   it('lets anyone publish a personal dataset', async () => {
-    const res = await api('POST', '/datasets', outsider, { title: 'Mes relevés de qualité de l’air', license: 'CC-BY-4.0', status: 'published' });
+    const res = await api('POST', '/datasets', outsider, {
+      title: 'Mes relevés de qualité de l’air',
+      license: 'CC-BY-4.0',
+      status: 'published',
+    });
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ organization: null, owner: { handle: outsider.handle } });
   });
 
   it('finds datasets by stemmed words in French and English, with facets', async () => {
-    await newDataset({ title: 'Population des communes', keywords: ['population', 'communes'], themes: ['SOCI'], description: 'Recensement de la population' });
+    await newDataset({
+      title: 'Population des communes',
+      keywords: ['population', 'communes'],
+      themes: ['SOCI'],
+      description: 'Recensement de la population',
+    });
     const search = (await api('GET', '/datasets?_q=commune')).json();
     expect(search.items.map((d: { title: string }) => d.title)).toContain('Population des communes');
     expect((await api('GET', '/datasets?_q=populations')).json().total).toBeGreaterThan(0);
@@ -98,14 +167,34 @@ describe('resources and imports', () => {
     const jobView = (await api('GET', `/jobs/${job!.id}`)).json();
     expect(jobView).toMatchObject({ status: 'succeeded', progress: { percent: 100 } });
     const schema = (await api('GET', `/datasets/${slug}/resources/${resource.id}/schema`)).json();
-    expect(schema.fields.map((f: { name: string; type: string }) => `${f.name}:${f.type}`)).toEqual(['code:string', 'nom:string', 'population:integer', 'superficie:number', 'date_creation:date', 'chef_lieu:boolean']);
+    expect(schema.fields.map((f: { name: string; type: string }) => `${f.name}:${f.type}`)).toEqual([
+      'code:string',
+      'nom:string',
+      'population:integer',
+      'superficie:number',
+      'date_creation:date',
+      'chef_lieu:boolean',
+    ]);
     const rows = (await api('GET', `/datasets/${slug}/resources/${resource.id}/rows?_sort=-population`)).json().rows;
-    expect(rows[0]).toMatchObject({ code: '25056', nom: 'Besançon', population: 119198, superficie: 65.05, date_creation: '1790-01-01', chef_lieu: true });
+    expect(rows[0]).toMatchObject({
+      code: '25056',
+      nom: 'Besançon',
+      population: 119198,
+      superficie: 65.05,
+      date_creation: '1790-01-01',
+      chef_lieu: true,
+    });
     expect(rows.find((r: { code: string }) => r.code === '01001').code).toBe('01001');
-    const filtered = (await api('GET', `/datasets/${slug}/resources/${resource.id}/rows?population__gte=17400&_fields=nom`)).json().rows;
+    const filtered = (
+      await api('GET', `/datasets/${slug}/resources/${resource.id}/rows?population__gte=17400&_fields=nom`)
+    ).json().rows;
     expect(filtered.map((r: { nom: string }) => r.nom).sort()).toEqual(['Ajaccio', 'Besançon', 'Pontarlier']);
     const ds = (await api('GET', `/datasets/${slug}`)).json();
-    expect(ds.resources[0]).toMatchObject({ format: 'CSV', tabular: true, currentVersion: { rowCount: 5, rejectedCount: 0 } });
+    expect(ds.resources[0]).toMatchObject({
+      format: 'CSV',
+      tabular: true,
+      currentVersion: { rowCount: 5, rejectedCount: 0 },
+    });
   });
 
   it('rejects bad rows with line and reason, and keeps the others', async () => {
@@ -123,8 +212,16 @@ describe('resources and imports', () => {
   it('a failed import leaves the previous version live', async () => {
     const slug = await newDataset();
     const { resource } = await upload(slug, 'good.csv', 'x,y\n1,2\n3,4\n');
-    const bad = multipartBody({ fileName: 'bad.csv', content: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]) });
-    const res = await t.app.inject({ method: 'POST', url: `/api/v1/datasets/${slug}/resources/${resource.id}/versions`, headers: { ...asSession(editor), ...bad.headers }, payload: bad.payload });
+    const bad = multipartBody({
+      fileName: 'bad.csv',
+      content: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]),
+    });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/datasets/${slug}/resources/${resource.id}/versions`,
+      headers: { ...asSession(editor), ...bad.headers },
+      payload: bad.payload,
+    });
     expect(res.statusCode).toBe(201);
     await t.data.runner.drain();
     const job = (await api('GET', `/jobs/${res.json().job.id}`)).json();
@@ -133,14 +230,22 @@ describe('resources and imports', () => {
     const rows = (await api('GET', `/datasets/${slug}/resources/${resource.id}/rows`)).json().rows;
     expect(rows).toHaveLength(2);
     const versions = (await api('GET', `/datasets/${slug}/resources/${resource.id}/versions`)).json().items;
-    expect(versions.map((v: { number: number; status: string }) => `${v.number}:${v.status}`)).toEqual(['2:failed', '1:live']);
+    expect(versions.map((v: { number: number; status: string }) => `${v.number}:${v.status}`)).toEqual([
+      '2:failed',
+      '1:live',
+    ]);
   });
 
   it('a new version replaces the rows; the earlier file stays downloadable', async () => {
     const slug = await newDataset();
     const { resource } = await upload(slug, 'v1.csv', 'id,valeur\n1,10\n2,20\n');
     const v2 = multipartBody({ fileName: 'v2.csv', content: 'id,valeur\n1,11\n2,20\n3,30\n' });
-    await t.app.inject({ method: 'POST', url: `/api/v1/datasets/${slug}/resources/${resource.id}/versions`, headers: { ...asSession(editor), ...v2.headers }, payload: v2.payload });
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/datasets/${slug}/resources/${resource.id}/versions`,
+      headers: { ...asSession(editor), ...v2.headers },
+      payload: v2.payload,
+    });
     await t.data.runner.drain();
     expect((await api('GET', `/datasets/${slug}/resources/${resource.id}/rows`)).json().rows).toHaveLength(3);
     const v1 = await api('GET', `/datasets/${slug}/resources/${resource.id}/versions/1/download`);
@@ -148,19 +253,48 @@ describe('resources and imports', () => {
     expect(v1.body).toBe('id,valeur\n1,10\n2,20\n');
     const versions = (await api('GET', `/datasets/${slug}/resources/${resource.id}/versions`)).json().items;
     // Without a primary key, rows are matched on their content: (1,11) and (3,30) are new, (1,10) is gone.
-    expect(versions[0].diff).toMatchObject({ rowsBefore: 2, rowsAfter: 3, rowsAdded: 2, rowsRemoved: 1, rowsChanged: null, matchedOn: 'content' });
+    expect(versions[0].diff).toMatchObject({
+      rowsBefore: 2,
+      rowsAfter: 3,
+      rowsAdded: 2,
+      rowsRemoved: 1,
+      rowsChanged: null,
+      matchedOn: 'content',
+    });
 
     // The publisher declares `id` as the primary key; the next upload keeps that schema and is matched on it.
     const schema = (await api('GET', `/datasets/${slug}/resources/${resource.id}/schema`)).json();
-    expect((await api('PUT', `/datasets/${slug}/resources/${resource.id}/schema`, editor, { ...schema, primaryKey: ['nope'] })).statusCode).toBe(400);
-    expect((await api('PUT', `/datasets/${slug}/resources/${resource.id}/schema`, editor, { ...schema, primaryKey: ['id'] })).statusCode).toBe(202);
+    expect(
+      (
+        await api('PUT', `/datasets/${slug}/resources/${resource.id}/schema`, editor, {
+          ...schema,
+          primaryKey: ['nope'],
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (await api('PUT', `/datasets/${slug}/resources/${resource.id}/schema`, editor, { ...schema, primaryKey: ['id'] }))
+        .statusCode,
+    ).toBe(202);
     await t.data.runner.drain();
     const v4 = multipartBody({ fileName: 'v4.csv', content: 'id,valeur\n1,12\n3,30\n4,40\n' });
-    await t.app.inject({ method: 'POST', url: `/api/v1/datasets/${slug}/resources/${resource.id}/versions`, headers: { ...asSession(editor), ...v4.headers }, payload: v4.payload });
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/datasets/${slug}/resources/${resource.id}/versions`,
+      headers: { ...asSession(editor), ...v4.headers },
+      payload: v4.payload,
+    });
     await t.data.runner.drain();
     const latest = (await api('GET', `/datasets/${slug}/resources/${resource.id}/versions`)).json().items[0];
     expect(latest.number).toBe(4);
-    expect(latest.diff).toMatchObject({ rowsBefore: 3, rowsAfter: 3, rowsAdded: 1, rowsRemoved: 1, rowsChanged: 1, matchedOn: 'primaryKey' });
+    expect(latest.diff).toMatchObject({
+      rowsBefore: 3,
+      rowsAfter: 3,
+      rowsAdded: 1,
+      rowsRemoved: 1,
+      rowsChanged: 1,
+      matchedOn: 'primaryKey',
+    });
     expect((await api('GET', `/datasets/${slug}/resources/${resource.id}/schema`)).json().primaryKey).toEqual(['id']);
   });
 
@@ -173,9 +307,17 @@ describe('resources and imports', () => {
     const res = await api('PUT', `/datasets/${slug}/resources/${resource.id}/schema`, editor, schema);
     expect(res.statusCode).toBe(202);
     await t.data.runner.drain();
-    expect((await api('GET', `/datasets/${slug}/resources/${resource.id}/schema`)).json().fields[0].type).toBe('string');
+    expect((await api('GET', `/datasets/${slug}/resources/${resource.id}/schema`)).json().fields[0].type).toBe(
+      'string',
+    );
     expect((await api('GET', `/datasets/${slug}/resources/${resource.id}/rows`)).json().rows[0].code).toBe('100');
-    expect((await api('PUT', `/datasets/${slug}/resources/${resource.id}/schema`, editor, { fields: [{ name: 'only', type: 'string' }] })).statusCode).toBe(400);
+    expect(
+      (
+        await api('PUT', `/datasets/${slug}/resources/${resource.id}/schema`, editor, {
+          fields: [{ name: 'only', type: 'string' }],
+        })
+      ).statusCode,
+    ).toBe(400);
   });
 
   it('downloads any filtered view as CSV, JSON and NDJSON, and counts downloads', async () => {
@@ -184,7 +326,16 @@ describe('resources and imports', () => {
     const base = `/datasets/${slug}/resources/${resource.id}`;
     const csv = await api('GET', `${base}/rows.csv?population__gt=20000&_sort=nom`);
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
-    expect(csv.body.replace(/^\uFEFF/, '').trim().split('\r\n')).toEqual(['_id,code,nom,population,superficie,date_creation,chef_lieu', '3,2A004,Ajaccio,71361,82.03,1790-01-01,true', '1,25056,Besançon,119198,65.05,1790-01-01,true']);
+    expect(
+      csv.body
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n'),
+    ).toEqual([
+      '_id,code,nom,population,superficie,date_creation,chef_lieu',
+      '3,2A004,Ajaccio,71361,82.03,1790-01-01,true',
+      '1,25056,Besançon,119198,65.05,1790-01-01,true',
+    ]);
     const json = (await api('GET', `${base}/rows.json?code=25056`)).json();
     expect(json).toEqual([expect.objectContaining({ nom: 'Besançon' })]);
     const ndjson = (await api('GET', `${base}/rows.ndjson`)).body.trim().split('\n');
@@ -199,7 +350,17 @@ describe('resources and imports', () => {
     const slug = await newDataset();
     const { resource } = await upload(slug, 'communes.csv', communes);
     const base = `/datasets/${slug}/resources/${resource.id}/rows`;
-    for (const query of ['nope=1', 'population__like=1', 'population__gt=abc', '_limit=1e9', '_limit=5000', '_cursor=xyz', '_sort=nope', "nom%3B%20drop%20table%20x=1", '_unknown=1']) {
+    for (const query of [
+      'nope=1',
+      'population__like=1',
+      'population__gt=abc',
+      '_limit=1e9',
+      '_limit=5000',
+      '_cursor=xyz',
+      '_sort=nope',
+      'nom%3B%20drop%20table%20x=1',
+      '_unknown=1',
+    ]) {
       const res = await api('GET', `${base}?${query}`);
       expect(res.statusCode, query).toBe(400);
       expect(res.headers['content-type']).toMatch(/problem\+json/);
@@ -214,15 +375,26 @@ describe('resources and imports', () => {
     const slug = await newDataset();
     const { resource } = await upload(slug, 'ids.csv', '_id,name\n9,a\n7,b\n');
     const rows = (await api('GET', `/datasets/${slug}/resources/${resource.id}/rows`)).json().rows;
-    expect(rows).toEqual([expect.objectContaining({ _id: 1, _id_source: 9, name: 'a' }), expect.objectContaining({ _id: 2, _id_source: 7, name: 'b' })]);
+    expect(rows).toEqual([
+      expect.objectContaining({ _id: 1, _id_source: 9, name: 'a' }),
+      expect.objectContaining({ _id: 2, _id_source: 7, name: 'b' }),
+    ]);
   });
 
   it('refuses URL resources on private addresses, and rejects an empty upload', async () => {
     const slug = await newDataset();
-    const res = await api('POST', `/datasets/${slug}/resources`, editor, { title: 'Internal', url: 'http://127.0.0.1:9/data.csv' });
+    const res = await api('POST', `/datasets/${slug}/resources`, editor, {
+      title: 'Internal',
+      url: 'http://127.0.0.1:9/data.csv',
+    });
     expect(res.statusCode).toBe(400);
     const empty = multipartBody({ fileName: 'empty.csv', content: '' });
-    const up = await t.app.inject({ method: 'POST', url: `/api/v1/datasets/${slug}/resources`, headers: { ...asSession(editor), ...empty.headers }, payload: empty.payload });
+    const up = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/datasets/${slug}/resources`,
+      headers: { ...asSession(editor), ...empty.headers },
+      payload: empty.payload,
+    });
     expect(up.statusCode).toBe(400);
   });
 });

@@ -14,7 +14,13 @@ import { can, type OrganizationAccess } from '../platform/index.js';
 import { licenses, type LicenseId } from './licenses.js';
 import { searchDocument, queryTerms } from './search-text.js';
 import type { DataStore, DatasetRow, DatasetSearch } from './store.js';
-import type { CreateDatasetBody, DatasetSearchQuery, DatasetSummary, DatasetView, UpdateDatasetBody } from './schema.js';
+import type {
+  CreateDatasetBody,
+  DatasetSearchQuery,
+  DatasetSummary,
+  DatasetView,
+  UpdateDatasetBody,
+} from './schema.js';
 import { resourceView } from './views.js';
 
 export interface DatasetServiceDeps {
@@ -26,10 +32,15 @@ export interface DatasetServiceDeps {
   directory: Directory;
 }
 
-const isOffsetCursor = (v: unknown): v is { o: number } => typeof v === 'object' && v !== null && Number.isSafeInteger((v as { o: unknown }).o) && (v as { o: number }).o >= 0;
+const isOffsetCursor = (v: unknown): v is { o: number } =>
+  typeof v === 'object' && v !== null && Number.isSafeInteger((v as { o: unknown }).o) && (v as { o: number }).o >= 0;
 
 /** Allowed status changes: draft → published → archived, and back from archived to published. */
-const transitions: Record<string, string[]> = { draft: ['published'], published: ['archived'], archived: ['published'] };
+const transitions: Record<string, string[]> = {
+  draft: ['published'],
+  published: ['archived'],
+  archived: ['published'],
+};
 
 export function createDatasetService(deps: DatasetServiceDeps) {
   const { db, store, events, clock, access } = deps;
@@ -38,7 +49,12 @@ export function createDatasetService(deps: DatasetServiceDeps) {
   /** Whether the actor may edit this dataset: its organization's editors, or its owner. */
   async function canEdit(actor: Actor, row: DatasetRow): Promise<boolean> {
     if (actor.kind !== 'user') return false;
-    if (row.organizationId) return can(actor, 'dataset.update', { kind: 'organization', id: row.organizationId, viewerRole: await access.roleOf(actor, row.organizationId) });
+    if (row.organizationId)
+      return can(actor, 'dataset.update', {
+        kind: 'organization',
+        id: row.organizationId,
+        viewerRole: await access.roleOf(actor, row.organizationId),
+      });
     return actor.isAdmin || row.ownerId === actor.userId;
   }
 
@@ -57,19 +73,55 @@ export function createDatasetService(deps: DatasetServiceDeps) {
     return row;
   }
 
-  function searchTextOf(row: Pick<DatasetRow, 'title' | 'description' | 'keywords' | 'spatial'>, organizationName?: string) {
-    return searchDocument([row.title, markdownToText(row.description), readJson<string[]>(row.keywords).join(' '), row.spatial ?? '', organizationName ?? '']);
+  function searchTextOf(
+    row: Pick<DatasetRow, 'title' | 'description' | 'keywords' | 'spatial'>,
+    organizationName?: string,
+  ) {
+    return searchDocument([
+      row.title,
+      markdownToText(row.description),
+      readJson<string[]>(row.keywords).join(' '),
+      row.spatial ?? '',
+      organizationName ?? '',
+    ]);
   }
 
   async function view(actor: Actor, row: DatasetRow, editable: boolean): Promise<DatasetView> {
     const [org] = row.organizationId ? await access.byIds([row.organizationId]) : [];
     const [owner] = row.ownerId ? await deps.directory.usersByIds([row.ownerId]) : [];
     const resources = await store.resourcesOf(db, [row.id], 'all');
-    const owners = new Map((await deps.directory.usersByIds([...new Set(resources.flatMap((r) => (r.community && r.ownerId ? [r.ownerId] : [])))])).map((u) => [u.id, { handle: u.handle, name: u.name }]));
-    const versions = new Map((await store.versionsByIds(db, resources.flatMap((r) => (r.currentVersionId ? [r.currentVersionId] : [])))).map((v) => [v.id, v]));
-    const jobs = new Map((await store.jobsByIds(db, resources.flatMap((r) => (r.latestJobId ? [r.latestJobId] : [])))).map((j) => [j.id, j]));
+    const owners = new Map(
+      (
+        await deps.directory.usersByIds([
+          ...new Set(resources.flatMap((r) => (r.community && r.ownerId ? [r.ownerId] : []))),
+        ])
+      ).map((u) => [u.id, { handle: u.handle, name: u.name }]),
+    );
+    const versions = new Map(
+      (
+        await store.versionsByIds(
+          db,
+          resources.flatMap((r) => (r.currentVersionId ? [r.currentVersionId] : [])),
+        )
+      ).map((v) => [v.id, v]),
+    );
+    const jobs = new Map(
+      (
+        await store.jobsByIds(
+          db,
+          resources.flatMap((r) => (r.latestJobId ? [r.latestJobId] : [])),
+        )
+      ).map((j) => [j.id, j]),
+    );
     const license = licenses[row.license as LicenseId] ?? { title: row.license, url: '' };
-    const resourceOf = (r: (typeof resources)[number]) => resourceView(r, r.currentVersionId ? versions.get(r.currentVersionId) : undefined, r.latestJobId ? jobs.get(r.latestJobId) : undefined, clock.now(), r.ownerId ? (owners.get(r.ownerId) ?? null) : null);
+    const resourceOf = (r: (typeof resources)[number]) =>
+      resourceView(
+        r,
+        r.currentVersionId ? versions.get(r.currentVersionId) : undefined,
+        r.latestJobId ? jobs.get(r.latestJobId) : undefined,
+        clock.now(),
+        r.ownerId ? (owners.get(r.ownerId) ?? null) : null,
+      );
     return {
       id: row.id,
       slug: row.slug,
@@ -81,8 +133,14 @@ export function createDatasetService(deps: DatasetServiceDeps) {
       keywords: readJson(row.keywords),
       themes: readJson(row.themes),
       license: { id: row.license, title: license.title, url: license.url },
-      contactPoint: { ...(row.contactName ? { name: row.contactName } : {}), ...(row.contactEmail ? { email: row.contactEmail } : {}) },
-      temporal: { ...(row.temporalStart ? { start: row.temporalStart } : {}), ...(row.temporalEnd ? { end: row.temporalEnd } : {}) },
+      contactPoint: {
+        ...(row.contactName ? { name: row.contactName } : {}),
+        ...(row.contactEmail ? { email: row.contactEmail } : {}),
+      },
+      temporal: {
+        ...(row.temporalStart ? { start: row.temporalStart } : {}),
+        ...(row.temporalEnd ? { end: row.temporalEnd } : {}),
+      },
       spatial: row.spatial,
       frequency: row.frequency,
       status: row.status,
@@ -113,7 +171,13 @@ export function createDatasetService(deps: DatasetServiceDeps) {
       if (input.organization) {
         const org = await access.bySlug(input.organization);
         if (!org) throw invalid('organization', `No organization "${input.organization}"`);
-        if (!can(actor, 'dataset.create', { kind: 'organization', id: org.id, viewerRole: await access.roleOf(actor, org.id) })) {
+        if (
+          !can(actor, 'dataset.create', {
+            kind: 'organization',
+            id: org.id,
+            viewerRole: await access.roleOf(actor, org.id),
+          })
+        ) {
           throw forbidden('Only owners, admins and editors of the organization may publish datasets in its name');
         }
         organizationId = org.id;
@@ -121,7 +185,8 @@ export function createDatasetService(deps: DatasetServiceDeps) {
       }
       const slug = input.slug ?? slugify(input.title, 100);
       if (!slug) throw invalid('slug', 'Choose a slug made of letters or digits');
-      if (input.temporal?.start && input.temporal.end && input.temporal.start > input.temporal.end) throw invalid('temporal.end', 'The end of the period is before its start');
+      if (input.temporal?.start && input.temporal.end && input.temporal.start > input.temporal.end)
+        throw invalid('temporal.end', 'The end of the period is before its start');
       const at = now();
       const status = input.status ?? 'draft';
       const row: DatasetRow = {
@@ -163,7 +228,8 @@ export function createDatasetService(deps: DatasetServiceDeps) {
           });
         });
       } catch (error) {
-        if (!(error instanceof AppError) && /unique|duplicate key/i.test(String(error))) throw conflict(`The slug "${slug}" is taken`, 'slug');
+        if (!(error instanceof AppError) && /unique|duplicate key/i.test(String(error)))
+          throw conflict(`The slug "${slug}" is taken`, 'slug');
         throw error;
       }
       return view(actor, row, true);
@@ -173,7 +239,15 @@ export function createDatasetService(deps: DatasetServiceDeps) {
       const { row, editable } = await load(actor, slug);
       // The footprint: a view is an event; the footprint consumer turns it into counters.
       if (row.status !== 'draft') {
-        await commit((trx) => events.record(trx, { type: 'dataset.viewed', actorId: actor.kind === 'user' ? actor.userId : null, subjectId: row.id, organizationId: row.organizationId, visibility: 'private' }));
+        await commit((trx) =>
+          events.record(trx, {
+            type: 'dataset.viewed',
+            actorId: actor.kind === 'user' ? actor.userId : null,
+            subjectId: row.id,
+            organizationId: row.organizationId,
+            visibility: 'private',
+          }),
+        );
       }
       return view(actor, row, editable);
     },
@@ -193,8 +267,16 @@ export function createDatasetService(deps: DatasetServiceDeps) {
       if (patch.keywords) changes.keywords = JSON.stringify(patch.keywords);
       if (patch.themes) changes.themes = JSON.stringify(patch.themes);
       if (patch.license) changes.license = patch.license;
-      if (patch.contactPoint) Object.assign(changes, { contactName: patch.contactPoint.name ?? null, contactEmail: patch.contactPoint.email ?? null });
-      if (patch.temporal) Object.assign(changes, { temporalStart: patch.temporal.start ?? null, temporalEnd: patch.temporal.end ?? null });
+      if (patch.contactPoint)
+        Object.assign(changes, {
+          contactName: patch.contactPoint.name ?? null,
+          contactEmail: patch.contactPoint.email ?? null,
+        });
+      if (patch.temporal)
+        Object.assign(changes, {
+          temporalStart: patch.temporal.start ?? null,
+          temporalEnd: patch.temporal.end ?? null,
+        });
       if (patch.spatial !== undefined) changes.spatial = patch.spatial;
       if (patch.frequency) changes.frequency = patch.frequency;
       if (patch.status && patch.status !== row.status) {
@@ -204,7 +286,12 @@ export function createDatasetService(deps: DatasetServiceDeps) {
       const next = { ...row, ...changes };
       const [org] = row.organizationId ? await access.byIds([row.organizationId]) : [];
       changes.searchText = searchTextOf(next, org?.name);
-      const type = changes.status === 'published' ? 'dataset.published' : changes.status === 'archived' ? 'dataset.archived' : 'dataset.updated';
+      const type =
+        changes.status === 'published'
+          ? 'dataset.published'
+          : changes.status === 'archived'
+            ? 'dataset.archived'
+            : 'dataset.updated';
       await commit(async (trx) => {
         await store.updateDataset(trx, row.id, changes);
         await events.record(trx, {
@@ -227,7 +314,8 @@ export function createDatasetService(deps: DatasetServiceDeps) {
         organizationId = (await access.bySlug(query.organization))?.id;
         if (!organizationId) return { items: [], total: 0, facets: {}, nextCursor: null };
       }
-      const editorOf = actor.kind === 'user' ? await access.organizationIdsOf(actor.userId, ['owner', 'admin', 'editor']) : [];
+      const editorOf =
+        actor.kind === 'user' ? await access.organizationIdsOf(actor.userId, ['owner', 'admin', 'editor']) : [];
       const search: DatasetSearch = {
         terms: query._q ? queryTerms(query._q) : [],
         organizationId,
@@ -244,11 +332,22 @@ export function createDatasetService(deps: DatasetServiceDeps) {
       };
       const { rows, total } = await store.searchDatasets(db, search);
       const facetNames = ['organization', 'theme', 'keyword', 'license', 'format'] as const;
-      const facetEntries = await Promise.all(facetNames.map(async (f) => [f, await store.facetCounts(db, search, f)] as const));
-      const orgIds = [...new Set([...rows.flatMap((r) => (r.organizationId ? [r.organizationId] : [])), ...(facetEntries.find(([f]) => f === 'organization')?.[1].map((x) => x.value) ?? [])])];
+      const facetEntries = await Promise.all(
+        facetNames.map(async (f) => [f, await store.facetCounts(db, search, f)] as const),
+      );
+      const orgIds = [
+        ...new Set([
+          ...rows.flatMap((r) => (r.organizationId ? [r.organizationId] : [])),
+          ...(facetEntries.find(([f]) => f === 'organization')?.[1].map((x) => x.value) ?? []),
+        ]),
+      ];
       const orgs = new Map((await access.byIds(orgIds)).map((o) => [o.id, o]));
       const formats = new Map<string, Set<string>>();
-      for (const r of await store.resourcesOf(db, rows.map((x) => x.id))) if (r.format) (formats.get(r.datasetId) ?? formats.set(r.datasetId, new Set()).get(r.datasetId)!).add(r.format);
+      for (const r of await store.resourcesOf(
+        db,
+        rows.map((x) => x.id),
+      ))
+        if (r.format) (formats.get(r.datasetId) ?? formats.set(r.datasetId, new Set()).get(r.datasetId)!).add(r.format);
       const items: DatasetSummary[] = rows.map((r) => {
         const org = r.organizationId ? orgs.get(r.organizationId) : undefined;
         const text = markdownToText(r.description);
@@ -270,7 +369,16 @@ export function createDatasetService(deps: DatasetServiceDeps) {
       const facets = Object.fromEntries(
         facetEntries.map(([name, values]) => [
           name,
-          values.map((v) => ({ value: name === 'organization' ? (orgs.get(v.value)?.slug ?? v.value) : v.value, label: name === 'organization' ? (orgs.get(v.value)?.name ?? v.value) : name === 'license' ? (licenses[v.value as LicenseId]?.title ?? v.value) : v.value, count: v.count })),
+          values.map((v) => ({
+            value: name === 'organization' ? (orgs.get(v.value)?.slug ?? v.value) : v.value,
+            label:
+              name === 'organization'
+                ? (orgs.get(v.value)?.name ?? v.value)
+                : name === 'license'
+                  ? (licenses[v.value as LicenseId]?.title ?? v.value)
+                  : v.value,
+            count: v.count,
+          })),
         ]),
       );
       return { items, total, facets, nextCursor: offset + limit < total ? encodeCursor({ o: offset + limit }) : null };

@@ -56,7 +56,12 @@ export interface ImportRunnerDeps {
 /** `_id` is the row id of every table; a source column of that name is published as `_id_source`. */
 function reserveRowId(schema: TableSchema): TableSchema {
   if (!schema.fields.some((f) => f.name.toLowerCase() === '_id')) return schema;
-  return { ...schema, fields: schema.fields.map((f) => (f.name.toLowerCase() === '_id' ? { ...f, name: '_id_source', title: f.title ?? f.name } : f)) };
+  return {
+    ...schema,
+    fields: schema.fields.map((f) =>
+      f.name.toLowerCase() === '_id' ? { ...f, name: '_id_source', title: f.title ?? f.name } : f,
+    ),
+  };
 }
 
 export const tableNameOf = (versionId: string) => `rows_${versionId.replace(/^ver_/, '')}`;
@@ -86,7 +91,12 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     const started = Date.now();
     const input = readJson<ImportInput>(job.input);
     const version = await store.findVersion(db, input.versionId);
-    if (!version) return void (await store.updateJob(db, job.id, { status: 'failed', error: 'The version no longer exists', finishedAt: now() }));
+    if (!version)
+      return void (await store.updateJob(db, job.id, {
+        status: 'failed',
+        error: 'The version no longer exists',
+        finishedAt: now(),
+      }));
     const resource = (await store.findResourceById(db, version.resourceId))!;
     const dataset = (await store.findDatasetById(db, resource.datasetId))!;
     const table = tableNameOf(version.id);
@@ -95,13 +105,25 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     try {
       const sha256 = await download(job, input);
       const path = deps.blobs.path(sha256);
-      const inspection = await inspect(path, { fileName: input.fileName ?? version.fileName ?? undefined, mediaType: input.mediaType, dialect: input.dialect });
+      const inspection = await inspect(path, {
+        fileName: input.fileName ?? version.fileName ?? undefined,
+        mediaType: input.mediaType,
+        dialect: input.dialect,
+      });
       // A new upload with the same columns keeps the schema the publisher reviewed (types, primary key).
-      const previousLive = resource.currentVersionId ? await store.findVersion(db, resource.currentVersionId) : undefined;
+      const previousLive = resource.currentVersionId
+        ? await store.findVersion(db, resource.currentVersionId)
+        : undefined;
       const reviewed = previousLive?.tableSchema ? readJson<TableSchema>(previousLive.tableSchema) : undefined;
-      const sameColumns = reviewed && reviewed.fields.map((f) => f.name).join('\u0000') === reserveRowId(inspection.schema).fields.map((f) => f.name).join('\u0000');
+      const sameColumns =
+        reviewed &&
+        reviewed.fields.map((f) => f.name).join('\u0000') ===
+          reserveRowId(inspection.schema)
+            .fields.map((f) => f.name)
+            .join('\u0000');
       const schema = reserveRowId(input.schema ?? (sameColumns ? reviewed! : inspection.schema));
-      if (!input.schema && sameColumns) report.warnings.push('The columns are the same as in the previous version: its reviewed schema was kept.');
+      if (!input.schema && sameColumns)
+        report.warnings.push('The columns are the same as in the previous version: its reviewed schema was kept.');
       report.dialect = inspection.dialect;
       report.warnings = inspection.warnings;
       report.fields = schema.fields.length;
@@ -119,11 +141,15 @@ export function createImportRunner(deps: ImportRunnerDeps) {
         batch = [];
         rejected = [];
       };
-      for await (const result of readRows(path, inspection.dialect, schema, { onProgress: (p) => (progress = p), onWarning: (w) => void (report.warnings.length < 50 && report.warnings.push(w)) })) {
+      for await (const result of readRows(path, inspection.dialect, schema, {
+        onProgress: (p) => (progress = p),
+        onWarning: (w) => void (report.warnings.length < 50 && report.warnings.push(w)),
+      })) {
         if ('error' in result) {
           report.rowsRejected++;
           rejected.push({ line: result.line, reason: result.error });
-          if (report.rejectedSample.length < SAMPLE_REJECTIONS) report.rejectedSample.push({ line: result.line, reason: result.error });
+          if (report.rejectedSample.length < SAMPLE_REJECTIONS)
+            report.rejectedSample.push({ line: result.line, reason: result.error });
         } else {
           report.rowsImported++;
           batch.push(result.values);
@@ -132,7 +158,12 @@ export function createImportRunner(deps: ImportRunnerDeps) {
           await flush();
           if (Date.now() - lastProgress > PROGRESS_EVERY_MS) {
             lastProgress = Date.now();
-            await store.updateJob(db, job.id, { rowsRead: report.rowsImported + report.rowsRejected, rowsRejected: report.rowsRejected, bytesRead: progress.bytesRead, totalBytes: progress.totalBytes || null });
+            await store.updateJob(db, job.id, {
+              rowsRead: report.rowsImported + report.rowsRejected,
+              rowsRejected: report.rowsRejected,
+              bytesRead: progress.bytesRead,
+              totalBytes: progress.totalBytes || null,
+            });
           }
         }
         if (stopped) throw new Error('The server stopped during the import; it will run again at the next start');
@@ -145,36 +176,89 @@ export function createImportRunner(deps: ImportRunnerDeps) {
       report.durationMs = Date.now() - started;
       const previous = resource.currentVersionId ? await store.findVersion(db, resource.currentVersionId) : undefined;
       // What changed since the live version, while its table still exists.
-      const diff = previous?.tableName && previous.tableSchema && previous.status === 'live' ? await diffTables(db, { table: previous.tableName, schema: readJson<TableSchema>(previous.tableSchema) }, { table, schema }).catch(() => null) : null;
+      const diff =
+        previous?.tableName && previous.tableSchema && previous.status === 'live'
+          ? await diffTables(
+              db,
+              { table: previous.tableName, schema: readJson<TableSchema>(previous.tableSchema) },
+              { table, schema },
+            ).catch(() => null)
+          : null;
       await db.transaction().execute(async (trx) => {
         const at = now();
-        await store.updateVersion(trx, version.id, { status: 'live', tableName: table, tableSchema: JSON.stringify(schema), dialect: JSON.stringify(inspection.dialect), rowCount: report.rowsImported, rejectedCount: report.rowsRejected, report: JSON.stringify(report), diff: diff && JSON.stringify(diff), completedAt: at });
+        await store.updateVersion(trx, version.id, {
+          status: 'live',
+          tableName: table,
+          tableSchema: JSON.stringify(schema),
+          dialect: JSON.stringify(inspection.dialect),
+          rowCount: report.rowsImported,
+          rejectedCount: report.rowsRejected,
+          report: JSON.stringify(report),
+          diff: diff && JSON.stringify(diff),
+          completedAt: at,
+        });
         if (previous) await store.updateVersion(trx, previous.id, { status: 'superseded' });
         await store.updateResource(trx, resource.id, { currentVersionId: version.id, updatedAt: at });
         await store.updateDataset(trx, dataset.id, { updatedAt: at });
-        await store.updateJob(trx, job.id, { status: 'succeeded', rowsRead: report.rowsImported + report.rowsRejected, rowsRejected: report.rowsRejected, bytesRead: progress.totalBytes || progress.bytesRead, totalBytes: progress.totalBytes || null, report: JSON.stringify(report), finishedAt: at });
+        await store.updateJob(trx, job.id, {
+          status: 'succeeded',
+          rowsRead: report.rowsImported + report.rowsRejected,
+          rowsRejected: report.rowsRejected,
+          bytesRead: progress.totalBytes || progress.bytesRead,
+          totalBytes: progress.totalBytes || null,
+          report: JSON.stringify(report),
+          finishedAt: at,
+        });
         await deps.events.record(trx, {
           type: 'resource.imported',
           actorId: job.createdBy,
           subjectId: resource.id,
           organizationId: dataset.organizationId,
           visibility: dataset.status === 'draft' ? 'organization' : 'public',
-          payload: { dataset: dataset.slug, resource: resource.id, version: Number(version.number), rows: report.rowsImported, rejected: report.rowsRejected },
+          payload: {
+            dataset: dataset.slug,
+            resource: resource.id,
+            version: Number(version.number),
+            rows: report.rowsImported,
+            rejected: report.rowsRejected,
+          },
         });
       });
       deps.events.notify();
       // The superseded table is no longer served; its original file stays downloadable.
       if (previous?.tableName) await tabular.dropTable(db, previous.tableName).catch(() => undefined);
     } catch (error) {
-      const message = error instanceof ImportError || (error instanceof Error && 'status' in error) ? error.message : error instanceof Error ? `The import failed: ${error.message}` : String(error);
+      const message =
+        error instanceof ImportError || (error instanceof Error && 'status' in error)
+          ? error.message
+          : error instanceof Error
+            ? `The import failed: ${error.message}`
+            : String(error);
       report.error = message;
       report.durationMs = Date.now() - started;
       if (tableCreated) await tabular.dropTable(db, table).catch(() => undefined);
       await db.transaction().execute(async (trx) => {
         const at = now();
-        await store.updateVersion(trx, version.id, { status: 'failed', report: JSON.stringify(report), rowCount: null, completedAt: at });
-        await store.updateJob(trx, job.id, { status: 'failed', error: message, report: JSON.stringify(report), finishedAt: at });
-        await deps.events.record(trx, { type: 'resource.import_failed', actorId: job.createdBy, subjectId: resource.id, organizationId: dataset.organizationId, visibility: 'organization', payload: { dataset: dataset.slug, resource: resource.id, error: message } });
+        await store.updateVersion(trx, version.id, {
+          status: 'failed',
+          report: JSON.stringify(report),
+          rowCount: null,
+          completedAt: at,
+        });
+        await store.updateJob(trx, job.id, {
+          status: 'failed',
+          error: message,
+          report: JSON.stringify(report),
+          finishedAt: at,
+        });
+        await deps.events.record(trx, {
+          type: 'resource.import_failed',
+          actorId: job.createdBy,
+          subjectId: resource.id,
+          organizationId: dataset.organizationId,
+          visibility: 'organization',
+          payload: { dataset: dataset.slug, resource: resource.id, error: message },
+        });
       });
       deps.events.notify();
       if (!(error instanceof ImportError)) deps.logger?.warn({ job: job.id, err: message }, 'import failed');
@@ -218,5 +302,3 @@ export function createImportRunner(deps: ImportRunnerDeps) {
   };
 }
 export type ImportRunner = ReturnType<typeof createImportRunner>;
-
-

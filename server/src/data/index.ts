@@ -41,11 +41,47 @@ export function createData(deps: DataDeps) {
   const store = createDataStore();
   const blobs = createDiskBlobStore(join(deps.dataDir, 'files'));
   const outbound = { allowPrivate: deps.allowPrivateUrls };
-  const runner = createImportRunner({ db, dialect: deps.db.dialect, store, blobs, events: deps.events, clock: deps.clock, maxUploadBytes: deps.maxUploadBytes, fetchRemote: (url) => fetchPublic(url, outbound), logger: deps.logger });
-  const datasets = createDatasetService({ db, store, events: deps.events, clock: deps.clock, access: deps.access, directory: deps.directory });
-  const resources = createResourceService({ db, store, datasets, blobs, events: deps.events, clock: deps.clock, runner, maxUploadBytes: deps.maxUploadBytes, assertPublicUrl: (url) => assertPublicUrl(url, outbound), directory: deps.directory });
+  const runner = createImportRunner({
+    db,
+    dialect: deps.db.dialect,
+    store,
+    blobs,
+    events: deps.events,
+    clock: deps.clock,
+    maxUploadBytes: deps.maxUploadBytes,
+    fetchRemote: (url) => fetchPublic(url, outbound),
+    logger: deps.logger,
+  });
+  const datasets = createDatasetService({
+    db,
+    store,
+    events: deps.events,
+    clock: deps.clock,
+    access: deps.access,
+    directory: deps.directory,
+  });
+  const resources = createResourceService({
+    db,
+    store,
+    datasets,
+    blobs,
+    events: deps.events,
+    clock: deps.clock,
+    runner,
+    maxUploadBytes: deps.maxUploadBytes,
+    assertPublicUrl: (url) => assertPublicUrl(url, outbound),
+    directory: deps.directory,
+  });
   const rows = createRowsService({ db, dialect: deps.db.dialect, resources });
-  const catalog = createCatalogService({ db, store, datasets, access: deps.access, directory: deps.directory, baseUrl: deps.baseUrl, name: deps.name });
+  const catalog = createCatalogService({
+    db,
+    store,
+    datasets,
+    access: deps.access,
+    directory: deps.directory,
+    baseUrl: deps.baseUrl,
+    name: deps.name,
+  });
   return {
     catalog,
     datasets,
@@ -56,7 +92,13 @@ export function createData(deps: DataDeps) {
     consumers: [createFootprintConsumer(store)],
     /** Routes under /api/v1. */
     routes: async (app: FastifyInstance) => {
-      await app.register(dataRoutes, { datasets, resources, rows, baseUrl: deps.baseUrl, maxUploadBytes: deps.maxUploadBytes });
+      await app.register(dataRoutes, {
+        datasets,
+        resources,
+        rows,
+        baseUrl: deps.baseUrl,
+        maxUploadBytes: deps.maxUploadBytes,
+      });
     },
     /** Routes at the root: /catalog, /sitemap.xml. */
     rootRoutes: async (app: FastifyInstance) => {

@@ -78,7 +78,8 @@ export function createResourceService(deps: ResourceServiceDeps) {
   /** A community resource is changed by its owner only; any other resource by the dataset's editors only. */
   async function assertMayChange(actor: UserActor, slug: string, resource: ResourceRow) {
     if (resource.community) {
-      if (resource.ownerId !== actor.userId) throw forbidden('Only the member who shared this community resource may change it');
+      if (resource.ownerId !== actor.userId)
+        throw forbidden('Only the member who shared this community resource may change it');
       return;
     }
     await deps.datasets.loadEditable(actor, slug);
@@ -92,25 +93,87 @@ export function createResourceService(deps: ResourceServiceDeps) {
     return row;
   }
 
-  function newResource(dataset: DatasetRow, actor: UserActor, origin: Origin, fields: Pick<ResourceRow, 'title' | 'description' | 'kind' | 'url' | 'format' | 'mediaType'>): ResourceRow {
+  function newResource(
+    dataset: DatasetRow,
+    actor: UserActor,
+    origin: Origin,
+    fields: Pick<ResourceRow, 'title' | 'description' | 'kind' | 'url' | 'format' | 'mediaType'>,
+  ): ResourceRow {
     const at = now();
-    return { id: newId('res'), datasetId: dataset.id, ...fields, currentVersionId: null, latestJobId: null, views: 0, downloads: 0, createdBy: actor.userId, createdAt: at, updatedAt: at, community: origin.community ? 1 : 0, ownerId: origin.community ? origin.ownerId : null, deletedAt: null };
+    return {
+      id: newId('res'),
+      datasetId: dataset.id,
+      ...fields,
+      currentVersionId: null,
+      latestJobId: null,
+      views: 0,
+      downloads: 0,
+      createdBy: actor.userId,
+      createdAt: at,
+      updatedAt: at,
+      community: origin.community ? 1 : 0,
+      ownerId: origin.community ? origin.ownerId : null,
+      deletedAt: null,
+    };
   }
 
   /** resource.created for the publisher's resources; community_resource.created (always public) for the community's. */
-  function createdEvent(actor: UserActor, dataset: DatasetRow, resource: ResourceRow, payload: Record<string, unknown>) {
+  function createdEvent(
+    actor: UserActor,
+    dataset: DatasetRow,
+    resource: ResourceRow,
+    payload: Record<string, unknown>,
+  ) {
     return resource.community
-      ? { type: 'community_resource.created', actorId: actor.userId, subjectId: resource.id, organizationId: dataset.organizationId, visibility: 'public' as const, payload: { dataset: dataset.slug, resource: resource.id, ...payload } }
-      : { type: 'resource.created', actorId: actor.userId, subjectId: resource.id, organizationId: dataset.organizationId, visibility: dataset.status === 'draft' ? ('organization' as const) : ('public' as const), payload: { dataset: dataset.slug, ...payload } };
+      ? {
+          type: 'community_resource.created',
+          actorId: actor.userId,
+          subjectId: resource.id,
+          organizationId: dataset.organizationId,
+          visibility: 'public' as const,
+          payload: { dataset: dataset.slug, resource: resource.id, ...payload },
+        }
+      : {
+          type: 'resource.created',
+          actorId: actor.userId,
+          subjectId: resource.id,
+          organizationId: dataset.organizationId,
+          visibility: dataset.status === 'draft' ? ('organization' as const) : ('public' as const),
+          payload: { dataset: dataset.slug, ...payload },
+        };
   }
 
-  async function createFile(actor: UserActor, dataset: DatasetRow, origin: Origin, file: UploadedFile, meta: { title?: string; description?: string }) {
+  async function createFile(
+    actor: UserActor,
+    dataset: DatasetRow,
+    origin: Origin,
+    file: UploadedFile,
+    meta: { title?: string; description?: string },
+  ) {
     const blob = await storeUpload(file);
     const format = detectFormat(file.fileName, file.mediaType);
-    const resource = newResource(dataset, actor, origin, { title: meta.title?.trim() || file.fileName, description: meta.description ?? '', kind: 'file', url: null, format, mediaType: file.mediaType && file.mediaType !== 'application/octet-stream' ? file.mediaType : format ? (mediaTypes[format] ?? null) : null });
+    const resource = newResource(dataset, actor, origin, {
+      title: meta.title?.trim() || file.fileName,
+      description: meta.description ?? '',
+      kind: 'file',
+      url: null,
+      format,
+      mediaType:
+        file.mediaType && file.mediaType !== 'application/octet-stream'
+          ? file.mediaType
+          : format
+            ? (mediaTypes[format] ?? null)
+            : null,
+    });
     const { job } = await db.transaction().execute(async (trx) => {
       await store.insertResource(trx, resource);
-      const added = await addVersion(trx, actor, resource, { sha256: blob.sha256, size: blob.size, fileName: file.fileName, mediaType: resource.mediaType ?? undefined, format });
+      const added = await addVersion(trx, actor, resource, {
+        sha256: blob.sha256,
+        size: blob.size,
+        fileName: file.fileName,
+        mediaType: resource.mediaType ?? undefined,
+        format,
+      });
       await events.record(trx, createdEvent(actor, dataset, resource, { title: resource.title, format }));
       return added;
     });
@@ -120,19 +183,49 @@ export function createResourceService(deps: ResourceServiceDeps) {
   async function createUrl(actor: UserActor, dataset: DatasetRow, origin: Origin, body: CreateUrlResourceBody) {
     await deps.assertPublicUrl(body.url);
     const format = body.format?.toUpperCase() ?? detectFormat(new URL(body.url).pathname);
-    const resource = newResource(dataset, actor, origin, { title: body.title.trim(), description: body.description ?? '', kind: 'url', url: body.url, format, mediaType: format ? (mediaTypes[format] ?? null) : null });
+    const resource = newResource(dataset, actor, origin, {
+      title: body.title.trim(),
+      description: body.description ?? '',
+      kind: 'url',
+      url: body.url,
+      format,
+      mediaType: format ? (mediaTypes[format] ?? null) : null,
+    });
     const { job } = await db.transaction().execute(async (trx) => {
       await store.insertResource(trx, resource);
       // A remote table is fetched and imported; any other link is published as a link.
-      const added = format && TABULAR.has(format) ? await addVersion(trx, actor, resource, { url: body.url, format, fileName: new URL(body.url).pathname.split('/').pop() || undefined }) : {};
-      await events.record(trx, createdEvent(actor, dataset, resource, { title: resource.title, format, url: body.url }));
+      const added =
+        format && TABULAR.has(format)
+          ? await addVersion(trx, actor, resource, {
+              url: body.url,
+              format,
+              fileName: new URL(body.url).pathname.split('/').pop() || undefined,
+            })
+          : {};
+      await events.record(
+        trx,
+        createdEvent(actor, dataset, resource, { title: resource.title, format, url: body.url }),
+      );
       return added as { job?: JobRow };
     });
     return finish(resource, job);
   }
 
   /** A new version of a resource from a stored file; tabular formats get an import job. */
-  async function addVersion(trx: Kysely<Database>, actor: UserActor, resource: ResourceRow, file: { sha256?: string; size?: number; fileName?: string; mediaType?: string; url?: string; format: string | null }, schema?: TableSchema): Promise<{ version: VersionRow; job?: JobRow }> {
+  async function addVersion(
+    trx: Kysely<Database>,
+    actor: UserActor,
+    resource: ResourceRow,
+    file: {
+      sha256?: string;
+      size?: number;
+      fileName?: string;
+      mediaType?: string;
+      url?: string;
+      format: string | null;
+    },
+    schema?: TableSchema,
+  ): Promise<{ version: VersionRow; job?: JobRow }> {
     const at = now();
     const tabular = file.format !== null && TABULAR.has(file.format);
     const version: VersionRow = {
@@ -162,8 +255,32 @@ export function createResourceService(deps: ResourceServiceDeps) {
       if (file.sha256) await store.updateResource(trx, resource.id, { currentVersionId: version.id, updatedAt: at });
       return { version };
     }
-    const input: ImportInput = { versionId: version.id, sha256: file.sha256, url: file.sha256 ? undefined : file.url, fileName: file.fileName, mediaType: file.mediaType, schema };
-    const job: JobRow = { id: newId('job'), kind: 'import', status: 'queued', resourceId: resource.id, versionId: version.id, input: JSON.stringify(input), rowsRead: 0, rowsRejected: 0, bytesRead: 0, totalBytes: file.size ?? null, error: null, report: null, createdBy: actor.userId, createdAt: at, startedAt: null, finishedAt: null };
+    const input: ImportInput = {
+      versionId: version.id,
+      sha256: file.sha256,
+      url: file.sha256 ? undefined : file.url,
+      fileName: file.fileName,
+      mediaType: file.mediaType,
+      schema,
+    };
+    const job: JobRow = {
+      id: newId('job'),
+      kind: 'import',
+      status: 'queued',
+      resourceId: resource.id,
+      versionId: version.id,
+      input: JSON.stringify(input),
+      rowsRead: 0,
+      rowsRejected: 0,
+      bytesRead: 0,
+      totalBytes: file.size ?? null,
+      error: null,
+      report: null,
+      createdBy: actor.userId,
+      createdAt: at,
+      startedAt: null,
+      finishedAt: null,
+    };
     await store.insertJob(trx, job);
     await store.updateResource(trx, resource.id, { latestJobId: job.id, updatedAt: at });
     return { version, job };
@@ -192,8 +309,19 @@ export function createResourceService(deps: ResourceServiceDeps) {
     },
 
     /** A file shared by a member of the community on a published dataset they do not edit. */
-    async addCommunityFile(actor: UserActor, slug: string, file: UploadedFile, meta: { title?: string; description?: string }) {
-      return createFile(actor, await loadForCommunity(actor, slug), { community: true, ownerId: actor.userId }, file, meta);
+    async addCommunityFile(
+      actor: UserActor,
+      slug: string,
+      file: UploadedFile,
+      meta: { title?: string; description?: string },
+    ) {
+      return createFile(
+        actor,
+        await loadForCommunity(actor, slug),
+        { community: true, ownerId: actor.userId },
+        file,
+        meta,
+      );
     },
 
     /** A link shared by a member of the community (same SSRF guard and remote import as the publisher's). */
@@ -206,7 +334,8 @@ export function createResourceService(deps: ResourceServiceDeps) {
       const { dataset, resource, editable } = await loadResource(actor, slug, id);
       if (!resource.community) throw notFound('Community resource');
       const byOwner = resource.ownerId === actor.userId;
-      if (!byOwner && !editable) throw forbidden('Only the member who shared this resource and the editors of the dataset may remove it');
+      if (!byOwner && !editable)
+        throw forbidden('Only the member who shared this resource and the editors of the dataset may remove it');
       await db.transaction().execute(async (trx) => {
         const at = now();
         await store.updateResource(trx, resource.id, { deletedAt: at, updatedAt: at });
@@ -235,7 +364,15 @@ export function createResourceService(deps: ResourceServiceDeps) {
       await assertMayChange(actor, slug, resource);
       const blob = await storeUpload(file);
       const format = detectFormat(file.fileName, file.mediaType) ?? resource.format;
-      const { job } = await db.transaction().execute((trx) => addVersion(trx, actor, resource, { sha256: blob.sha256, size: blob.size, fileName: file.fileName, mediaType: file.mediaType, format }));
+      const { job } = await db.transaction().execute((trx) =>
+        addVersion(trx, actor, resource, {
+          sha256: blob.sha256,
+          size: blob.size,
+          fileName: file.fileName,
+          mediaType: file.mediaType,
+          format,
+        }),
+      );
       if (format !== resource.format) await store.updateResource(db, resource.id, { format });
       return finish(resource, job);
     },
@@ -245,9 +382,11 @@ export function createResourceService(deps: ResourceServiceDeps) {
       const { resource } = await loadResource(actor, slug, id);
       await assertMayChange(actor, slug, resource);
       const current = resource.currentVersionId ? await store.findVersion(db, resource.currentVersionId) : undefined;
-      if (!current?.tableSchema || !current.sha256) throw new AppError('conflict', 'Only a tabular resource that has been imported can be re-typed');
+      if (!current?.tableSchema || !current.sha256)
+        throw new AppError('conflict', 'Only a tabular resource that has been imported can be re-typed');
       const before = readJson<TableSchema>(current.tableSchema);
-      if (schema.fields.length !== before.fields.length) throw invalid('fields', `The schema must keep the ${before.fields.length} columns of the file, in order`);
+      if (schema.fields.length !== before.fields.length)
+        throw invalid('fields', `The schema must keep the ${before.fields.length} columns of the file, in order`);
       schema.fields.forEach((f, i) => {
         if (!fieldTypes.includes(f.type)) throw invalid(`fields.${i}.type`, `Unknown type "${f.type}"`);
       });
@@ -255,7 +394,21 @@ export function createResourceService(deps: ResourceServiceDeps) {
       if (names.size !== schema.fields.length) throw invalid('fields', 'Column names must be unique');
       const unknownKey = schema.primaryKey?.find((k) => !names.has(k));
       if (unknownKey) throw invalid('primaryKey', `The primary key names "${unknownKey}", which is not a column`);
-      const { job } = await db.transaction().execute((trx) => addVersion(trx, actor, resource, { sha256: current.sha256!, size: current.byteSize ?? undefined, fileName: current.fileName ?? undefined, mediaType: current.mediaType ?? undefined, format: current.format }, { ...schema, missingValues: schema.missingValues ?? before.missingValues }));
+      const { job } = await db.transaction().execute((trx) =>
+        addVersion(
+          trx,
+          actor,
+          resource,
+          {
+            sha256: current.sha256!,
+            size: current.byteSize ?? undefined,
+            fileName: current.fileName ?? undefined,
+            mediaType: current.mediaType ?? undefined,
+            format: current.format,
+          },
+          { ...schema, missingValues: schema.missingValues ?? before.missingValues },
+        ),
+      );
       return finish(resource, job);
     },
 
@@ -287,12 +440,27 @@ export function createResourceService(deps: ResourceServiceDeps) {
     /** The original file of the current (or a given) version, to stream to the client. */
     async original(actor: Actor, slug: string, id: string, number?: number): Promise<OriginalFile> {
       const { dataset, resource } = await loadResource(actor, slug, id);
-      const version = number !== undefined ? await store.findVersionByNumber(db, resource.id, number) : resource.currentVersionId ? await store.findVersion(db, resource.currentVersionId) : undefined;
+      const version =
+        number !== undefined
+          ? await store.findVersionByNumber(db, resource.id, number)
+          : resource.currentVersionId
+            ? await store.findVersion(db, resource.currentVersionId)
+            : undefined;
       if (!version?.sha256 || !deps.blobs.exists(version.sha256)) {
-        if (resource.kind === 'url' && resource.url && number === undefined) return { kind: 'redirect', url: resource.url, dataset, resource };
+        if (resource.kind === 'url' && resource.url && number === undefined)
+          return { kind: 'redirect', url: resource.url, dataset, resource };
         throw notFound('File');
       }
-      return { kind: 'file', stream: deps.blobs.open(version.sha256), size: Number(version.byteSize ?? 0), fileName: version.fileName ?? `${resource.id}`, mediaType: version.mediaType ?? 'application/octet-stream', sha256: version.sha256, dataset, resource };
+      return {
+        kind: 'file',
+        stream: deps.blobs.open(version.sha256),
+        size: Number(version.byteSize ?? 0),
+        fileName: version.fileName ?? `${resource.id}`,
+        mediaType: version.mediaType ?? 'application/octet-stream',
+        sha256: version.sha256,
+        dataset,
+        resource,
+      };
     },
 
     /** The live table of a tabular resource, for the query API (one query; schemas parsed once per version). */
@@ -305,7 +473,12 @@ export function createResourceService(deps: ResourceServiceDeps) {
       // Drafts are visible to their editors only; the check costs a query, so only drafts pay it.
       if (target.datasetStatus === 'draft') await deps.datasets.load(actor, slug);
       if (!target.versionId || target.versionStatus !== 'live' || !target.tableName || !target.tableSchema) {
-        throw new AppError('not_found', target.latestJobId ? 'This resource has no queryable rows yet (its import is in progress or failed; see its job)' : 'This resource is not tabular');
+        throw new AppError(
+          'not_found',
+          target.latestJobId
+            ? 'This resource has no queryable rows yet (its import is in progress or failed; see its job)'
+            : 'This resource is not tabular',
+        );
       }
       let schema = schemas.get(target.versionId);
       if (!schema) {
@@ -313,12 +486,34 @@ export function createResourceService(deps: ResourceServiceDeps) {
         if (schemas.size >= 1000) schemas.delete(schemas.keys().next().value!);
         schemas.set(target.versionId, schema);
       }
-      return { datasetId: target.datasetId, organizationId: target.organizationId, resourceId: target.resourceId, versionId: target.versionId, table: target.tableName, schema };
+      return {
+        datasetId: target.datasetId,
+        organizationId: target.organizationId,
+        resourceId: target.resourceId,
+        versionId: target.versionId,
+        table: target.tableName,
+        schema,
+      };
     },
 
     /** The footprint: a download is an event; the footprint consumer counts it. */
-    async recordDownload(actor: Actor, datasetId: string, organizationId: string | null, resourceId: string, format: string) {
-      await db.transaction().execute((trx) => events.record(trx, { type: 'resource.downloaded', actorId: actor.kind === 'user' ? actor.userId : null, subjectId: resourceId, organizationId, visibility: 'private', payload: { dataset: datasetId, format } }));
+    async recordDownload(
+      actor: Actor,
+      datasetId: string,
+      organizationId: string | null,
+      resourceId: string,
+      format: string,
+    ) {
+      await db.transaction().execute((trx) =>
+        events.record(trx, {
+          type: 'resource.downloaded',
+          actorId: actor.kind === 'user' ? actor.userId : null,
+          subjectId: resourceId,
+          organizationId,
+          visibility: 'private',
+          payload: { dataset: datasetId, format },
+        }),
+      );
       events.notify();
     },
   };

@@ -50,7 +50,8 @@ export function createRowsService(deps: { db: Kysely<Database>; dialect: Dialect
       async function* body(): AsyncGenerator<string> {
         if (format === 'csv') {
           yield `\uFEFF${['_id', ...fields].map(csvCell).join(',')}\r\n`;
-          for await (const row of rows) yield `${[row._id, ...fields.map((f) => row[f])].map((v) => csvCell(v as Cell)).join(',')}\r\n`;
+          for await (const row of rows)
+            yield `${[row._id, ...fields.map((f) => row[f])].map((v) => csvCell(v as Cell)).join(',')}\r\n`;
         } else if (format === 'ndjson') {
           for await (const row of rows) yield `${JSON.stringify(row)}\n`;
         } else {
@@ -65,7 +66,11 @@ export function createRowsService(deps: { db: Kysely<Database>; dialect: Dialect
       }
       return {
         stream: Readable.from(body()),
-        contentType: { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8', ndjson: 'application/x-ndjson; charset=utf-8' }[format],
+        contentType: {
+          csv: 'text/csv; charset=utf-8',
+          json: 'application/json; charset=utf-8',
+          ndjson: 'application/x-ndjson; charset=utf-8',
+        }[format],
         fileName: `${slug}-${id}.${format}`,
       };
     },

@@ -3,11 +3,24 @@ import { licenseIds } from './licenses.js';
 
 export const datasetStatuses = ['draft', 'published', 'archived'] as const;
 export type DatasetStatus = (typeof datasetStatuses)[number];
-export const frequencies = ['continuous', 'daily', 'weekly', 'monthly', 'quarterly', 'biannual', 'annual', 'irregular', 'unknown'] as const;
+export const frequencies = [
+  'continuous',
+  'daily',
+  'weekly',
+  'monthly',
+  'quarterly',
+  'biannual',
+  'annual',
+  'irregular',
+  'unknown',
+] as const;
 
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'yyyy-mm-dd' });
 const Keyword = Type.String({ minLength: 1, maxLength: 60 });
-const Theme = Type.String({ pattern: '^[A-Z]{4}$', description: 'EU data theme code, e.g. GOVE, ENVI, TRAN, ECON, SOCI, EDUC, HEAL, AGRI, ENER, REGI, JUST, INTR, TECH' });
+const Theme = Type.String({
+  pattern: '^[A-Z]{4}$',
+  description: 'EU data theme code, e.g. GOVE, ENVI, TRAN, ECON, SOCI, EDUC, HEAL, AGRI, ENER, REGI, JUST, INTR, TECH',
+});
 
 const DatasetFields = {
   title: Type.String({ minLength: 3, maxLength: 200 }),
@@ -15,8 +28,17 @@ const DatasetFields = {
   keywords: Type.Array(Keyword, { maxItems: 30, uniqueItems: true }),
   themes: Type.Array(Theme, { maxItems: 10, uniqueItems: true }),
   license: Type.Union(licenseIds.map((id) => Type.Literal(id))),
-  contactPoint: Type.Object({ name: Type.Optional(Type.String({ maxLength: 120 })), email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })) }, { additionalProperties: false }),
-  temporal: Type.Object({ start: Type.Optional(IsoDate), end: Type.Optional(IsoDate) }, { additionalProperties: false }),
+  contactPoint: Type.Object(
+    {
+      name: Type.Optional(Type.String({ maxLength: 120 })),
+      email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+    },
+    { additionalProperties: false },
+  ),
+  temporal: Type.Object(
+    { start: Type.Optional(IsoDate), end: Type.Optional(IsoDate) },
+    { additionalProperties: false },
+  ),
   spatial: Type.String({ maxLength: 200, description: 'Area covered, e.g. "France" or "Département du Doubs"' }),
   frequency: Type.Union(frequencies.map((f) => Type.Literal(f))),
 };
@@ -25,7 +47,9 @@ export const CreateDatasetBody = Type.Object(
   {
     title: DatasetFields.title,
     slug: Type.Optional(Type.String({ pattern: '^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$', maxLength: 100 })),
-    organization: Type.Optional(Type.String({ maxLength: 64, description: 'Slug of the owning organization; omit for a personal dataset' })),
+    organization: Type.Optional(
+      Type.String({ maxLength: 64, description: 'Slug of the owning organization; omit for a personal dataset' }),
+    ),
     description: Type.Optional(DatasetFields.description),
     keywords: Type.Optional(DatasetFields.keywords),
     themes: Type.Optional(DatasetFields.themes),
@@ -79,7 +103,12 @@ export type VersionView = Static<typeof VersionView>;
 export const JobView = Type.Object({
   id: Type.String(),
   kind: Type.String(),
-  status: Type.Union([Type.Literal('queued'), Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed')]),
+  status: Type.Union([
+    Type.Literal('queued'),
+    Type.Literal('running'),
+    Type.Literal('succeeded'),
+    Type.Literal('failed'),
+  ]),
   resourceId: Nullable(Type.String()),
   versionId: Nullable(Type.String()),
   progress: Type.Object({
@@ -111,7 +140,9 @@ export const ResourceView = Type.Object({
   latestJob: Type.Union([JobView, Type.Null()]),
   metrics: Type.Object({ views: Type.Integer(), downloads: Type.Integer() }),
   community: Type.Boolean({ description: 'Shared by a member of the community, not by the publisher' }),
-  owner: Type.Union([Type.Object({ handle: Type.String(), name: Type.String() }), Type.Null()], { description: 'Who shared a community resource (null for the publisher’s own)' }),
+  owner: Type.Union([Type.Object({ handle: Type.String(), name: Type.String() }), Type.Null()], {
+    description: 'Who shared a community resource (null for the publisher’s own)',
+  }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });
@@ -168,7 +199,14 @@ export const DatasetSearchQuery = Type.Object(
     license: Type.Optional(Type.String({ maxLength: 40 })),
     format: Type.Optional(Type.String({ maxLength: 20 })),
     status: Type.Optional(Type.Union(datasetStatuses.map((s) => Type.Literal(s)))),
-    _sort: Type.Optional(Type.Union([Type.Literal('relevance'), Type.Literal('-updated'), Type.Literal('-popularity'), Type.Literal('title')])),
+    _sort: Type.Optional(
+      Type.Union([
+        Type.Literal('relevance'),
+        Type.Literal('-updated'),
+        Type.Literal('-popularity'),
+        Type.Literal('title'),
+      ]),
+    ),
     _cursor: Type.Optional(Type.String({ maxLength: 400 })),
     _limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
   },

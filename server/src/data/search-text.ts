@@ -3,10 +3,17 @@ import snowball from 'snowball-stemmers';
 const french = snowball.newStemmer('french');
 const english = snowball.newStemmer('english');
 
-const fold = (text: string) => text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+const fold = (text: string) =>
+  text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 
 /** Words of a text, lowercased and without accents. */
-export const words = (text: string) => fold(text).split(/[^a-z0-9]+/).filter((w) => w.length > 1);
+export const words = (text: string) =>
+  fold(text)
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 1);
 
 /**
  * Stems of a word in French and in English (both, since a catalog mixes languages):

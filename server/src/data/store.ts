@@ -45,10 +45,21 @@ export function createDataStore() {
     if (s.license) q = q.where('license', '=', s.license);
     // JSON arrays (TEXT on SQLite, JSONB on PostgreSQL) compared through their text form.
     if (s.theme) q = q.where(sql`cast(themes as text)`, 'like', `%"${s.theme.replace(/["%_\\]/g, '')}"%`);
-    if (s.keyword) q = q.where(sql`cast(keywords as text)`, 'like', `%${JSON.stringify(s.keyword).replace(/[%_]/g, '')}%`);
+    if (s.keyword)
+      q = q.where(sql`cast(keywords as text)`, 'like', `%${JSON.stringify(s.keyword).replace(/[%_]/g, '')}%`);
     if (s.format) {
       const format = s.format.toUpperCase();
-      q = q.where((eb) => eb.exists(eb.selectFrom('resources').select('resources.id').whereRef('resources.datasetId', '=', 'datasets.id').where('resources.format', '=', format).where('resources.community', '=', 0 as never).where('resources.deletedAt', 'is', null)));
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('resources')
+            .select('resources.id')
+            .whereRef('resources.datasetId', '=', 'datasets.id')
+            .where('resources.format', '=', format)
+            .where('resources.community', '=', 0 as never)
+            .where('resources.deletedAt', 'is', null),
+        ),
+      );
     }
     return q;
   }
@@ -79,16 +90,30 @@ export function createDataStore() {
       else if (s.sort === '-popularity') q = q.orderBy(sql`views + 10 * downloads`, 'desc').orderBy('id', 'desc');
       else if (s.sort === 'relevance' && s.terms.length) {
         // Matches in the title count more than matches elsewhere.
-        const titleHits = s.terms.flat().map((stem) => sql`case when lower(title) like ${`%${stem}%`} then 1 else 0 end`);
-        q = q.orderBy(sql`${sql.join(titleHits, sql` + `)}`, 'desc').orderBy(sql`views + 10 * downloads`, 'desc').orderBy('id', 'desc');
+        const titleHits = s.terms
+          .flat()
+          .map((stem) => sql`case when lower(title) like ${`%${stem}%`} then 1 else 0 end`);
+        q = q
+          .orderBy(sql`${sql.join(titleHits, sql` + `)}`, 'desc')
+          .orderBy(sql`views + 10 * downloads`, 'desc')
+          .orderBy('id', 'desc');
       } else q = q.orderBy('updatedAt', 'desc').orderBy('id', 'desc');
       const rows = await q.offset(s.offset).limit(s.limit).execute();
-      const total = await searchBase(db, s).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const total = await searchBase(db, s)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       return { rows, total: Number(total.n) };
     },
     /** Counts per value of a facet under the search filters (the facet's own filter removed). */
-    async facetCounts(db: Kysely<Database>, s: DatasetSearch, facet: 'organization' | 'license' | 'theme' | 'keyword' | 'format'): Promise<Array<{ value: string; count: number }>> {
-      const without: DatasetSearch = { ...s, ...(facet === 'organization' ? { organizationId: undefined } : { [facet]: undefined }) };
+    async facetCounts(
+      db: Kysely<Database>,
+      s: DatasetSearch,
+      facet: 'organization' | 'license' | 'theme' | 'keyword' | 'format',
+    ): Promise<Array<{ value: string; count: number }>> {
+      const without: DatasetSearch = {
+        ...s,
+        ...(facet === 'organization' ? { organizationId: undefined } : { [facet]: undefined }),
+      };
       if (facet === 'organization' || facet === 'license') {
         const column = facet === 'organization' ? 'organizationId' : 'license';
         const rows = await searchBase(db, without)
@@ -98,7 +123,10 @@ export function createDataStore() {
           .orderBy('n', 'desc')
           .limit(20)
           .execute();
-        return rows.map((r) => ({ value: String((r as Record<string, unknown>)[column] ?? (r as Record<string, unknown>).license), count: Number(r.n) }));
+        return rows.map((r) => ({
+          value: String((r as Record<string, unknown>)[column] ?? (r as Record<string, unknown>).license),
+          count: Number(r.n),
+        }));
       }
       if (facet === 'format') {
         const rows = await searchBase(db, without)
@@ -114,20 +142,36 @@ export function createDataStore() {
         return rows.map((r) => ({ value: String(r.format), count: Number(r.n) }));
       }
       // JSON arrays: counted in the service from a bounded scan (catalogs hold thousands, not millions).
-      const rows = await searchBase(db, without).select(facet === 'theme' ? 'themes' : 'keywords').limit(5000).execute();
+      const rows = await searchBase(db, without)
+        .select(facet === 'theme' ? 'themes' : 'keywords')
+        .limit(5000)
+        .execute();
       const counts = new Map<string, number>();
       for (const r of rows) {
         const raw = (r as { themes?: unknown; keywords?: unknown })[facet === 'theme' ? 'themes' : 'keywords'];
         const values = (typeof raw === 'string' ? JSON.parse(raw) : raw) as string[];
         for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
       }
-      return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)).slice(0, 20);
+      return [...counts]
+        .map(([value, count]) => ({ value, count }))
+        .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
+        .slice(0, 20);
     },
     async publishedDatasets(db: Kysely<Database>, limit: number): Promise<DatasetRow[]> {
-      return db.selectFrom('datasets').selectAll().where('status', '=', 'published').orderBy('updatedAt', 'desc').limit(limit).execute();
+      return db
+        .selectFrom('datasets')
+        .selectAll()
+        .where('status', '=', 'published')
+        .orderBy('updatedAt', 'desc')
+        .limit(limit)
+        .execute();
     },
     async incrementDatasetCounter(db: Kysely<Database>, id: string, counter: 'views' | 'downloads', by = 1) {
-      await db.updateTable('datasets').set((eb) => ({ [counter]: eb(counter, '+', by) })).where('id', '=', id).execute();
+      await db
+        .updateTable('datasets')
+        .set((eb) => ({ [counter]: eb(counter, '+', by) }))
+        .where('id', '=', id)
+        .execute();
     },
 
     async insertResource(db: Kysely<Database>, row: ResourceRow) {
@@ -137,7 +181,13 @@ export function createDataStore() {
       await db.updateTable('resources').set(patch).where('id', '=', id).execute();
     },
     async findResource(db: Kysely<Database>, datasetId: string, id: string): Promise<ResourceRow | undefined> {
-      return db.selectFrom('resources').selectAll().where('id', '=', id).where('datasetId', '=', datasetId).where('deletedAt', 'is', null).executeTakeFirst();
+      return db
+        .selectFrom('resources')
+        .selectAll()
+        .where('id', '=', id)
+        .where('datasetId', '=', datasetId)
+        .where('deletedAt', 'is', null)
+        .executeTakeFirst();
     },
     /** Dataset, resource and current version in one query: the query API's hot path. */
     async findLiveTarget(db: Kysely<Database>, slug: string, resourceId: string) {
@@ -146,9 +196,17 @@ export function createDataStore() {
         .innerJoin('datasets', 'datasets.id', 'resources.datasetId')
         .leftJoin('resourceVersions', 'resourceVersions.id', 'resources.currentVersionId')
         .select([
-          'datasets.id as datasetId', 'datasets.status as datasetStatus', 'datasets.organizationId', 'datasets.ownerId', 'datasets.slug',
-          'resources.id as resourceId', 'resources.latestJobId',
-          'resourceVersions.id as versionId', 'resourceVersions.status as versionStatus', 'resourceVersions.tableName', 'resourceVersions.tableSchema',
+          'datasets.id as datasetId',
+          'datasets.status as datasetStatus',
+          'datasets.organizationId',
+          'datasets.ownerId',
+          'datasets.slug',
+          'resources.id as resourceId',
+          'resources.latestJobId',
+          'resourceVersions.id as versionId',
+          'resourceVersions.status as versionStatus',
+          'resourceVersions.tableName',
+          'resourceVersions.tableSchema',
         ])
         .where('datasets.slug', '=', slug)
         .where('resources.id', '=', resourceId)
@@ -159,14 +217,26 @@ export function createDataStore() {
       return db.selectFrom('resources').selectAll().where('id', '=', id).executeTakeFirst();
     },
     /** Live resources of datasets: the publisher's own (by default), the community's, or both. */
-    async resourcesOf(db: Kysely<Database>, datasetIds: string[], which: 'publisher' | 'community' | 'all' = 'publisher'): Promise<ResourceRow[]> {
+    async resourcesOf(
+      db: Kysely<Database>,
+      datasetIds: string[],
+      which: 'publisher' | 'community' | 'all' = 'publisher',
+    ): Promise<ResourceRow[]> {
       if (datasetIds.length === 0) return [];
-      let q = db.selectFrom('resources').selectAll().where('datasetId', 'in', datasetIds).where('deletedAt', 'is', null);
+      let q = db
+        .selectFrom('resources')
+        .selectAll()
+        .where('datasetId', 'in', datasetIds)
+        .where('deletedAt', 'is', null);
       if (which !== 'all') q = q.where('community', '=', (which === 'community' ? 1 : 0) as never);
       return q.orderBy('createdAt').orderBy('id').execute();
     },
     async incrementResourceCounter(db: Kysely<Database>, id: string, counter: 'views' | 'downloads', by = 1) {
-      await db.updateTable('resources').set((eb) => ({ [counter]: eb(counter, '+', by) })).where('id', '=', id).execute();
+      await db
+        .updateTable('resources')
+        .set((eb) => ({ [counter]: eb(counter, '+', by) }))
+        .where('id', '=', id)
+        .execute();
     },
 
     async insertVersion(db: Kysely<Database>, row: VersionRow) {
@@ -178,18 +248,36 @@ export function createDataStore() {
     async findVersion(db: Kysely<Database>, id: string): Promise<VersionRow | undefined> {
       return db.selectFrom('resourceVersions').selectAll().where('id', '=', id).executeTakeFirst();
     },
-    async findVersionByNumber(db: Kysely<Database>, resourceId: string, number: number): Promise<VersionRow | undefined> {
-      return db.selectFrom('resourceVersions').selectAll().where('resourceId', '=', resourceId).where('number', '=', number).executeTakeFirst();
+    async findVersionByNumber(
+      db: Kysely<Database>,
+      resourceId: string,
+      number: number,
+    ): Promise<VersionRow | undefined> {
+      return db
+        .selectFrom('resourceVersions')
+        .selectAll()
+        .where('resourceId', '=', resourceId)
+        .where('number', '=', number)
+        .executeTakeFirst();
     },
     async versionsOf(db: Kysely<Database>, resourceId: string): Promise<VersionRow[]> {
-      return db.selectFrom('resourceVersions').selectAll().where('resourceId', '=', resourceId).orderBy('number', 'desc').execute();
+      return db
+        .selectFrom('resourceVersions')
+        .selectAll()
+        .where('resourceId', '=', resourceId)
+        .orderBy('number', 'desc')
+        .execute();
     },
     async versionsByIds(db: Kysely<Database>, ids: string[]): Promise<VersionRow[]> {
       if (ids.length === 0) return [];
       return db.selectFrom('resourceVersions').selectAll().where('id', 'in', ids).execute();
     },
     async nextVersionNumber(db: Kysely<Database>, resourceId: string): Promise<number> {
-      const r = await db.selectFrom('resourceVersions').select((eb) => eb.fn.max('number').as('n')).where('resourceId', '=', resourceId).executeTakeFirst();
+      const r = await db
+        .selectFrom('resourceVersions')
+        .select((eb) => eb.fn.max('number').as('n'))
+        .where('resourceId', '=', resourceId)
+        .executeTakeFirst();
       return Number(r?.n ?? 0) + 1;
     },
 
@@ -208,9 +296,20 @@ export function createDataStore() {
     },
     /** Claims the oldest queued job (one worker at a time per job). */
     async claimNextJob(db: Kysely<Database>, startedAt: string): Promise<JobRow | undefined> {
-      const next = await db.selectFrom('jobs').select('id').where('status', '=', 'queued').orderBy('createdAt').limit(1).executeTakeFirst();
+      const next = await db
+        .selectFrom('jobs')
+        .select('id')
+        .where('status', '=', 'queued')
+        .orderBy('createdAt')
+        .limit(1)
+        .executeTakeFirst();
       if (!next) return undefined;
-      const claimed = await db.updateTable('jobs').set({ status: 'running', startedAt }).where('id', '=', next.id).where('status', '=', 'queued').executeTakeFirst();
+      const claimed = await db
+        .updateTable('jobs')
+        .set({ status: 'running', startedAt })
+        .where('id', '=', next.id)
+        .where('status', '=', 'queued')
+        .executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) return undefined;
       return db.selectFrom('jobs').selectAll().where('id', '=', next.id).executeTakeFirst();
     },
@@ -221,10 +320,21 @@ export function createDataStore() {
 
     async insertRejections(db: Kysely<Database>, versionId: string, rows: Array<{ line: number; reason: string }>) {
       if (rows.length === 0) return;
-      await db.insertInto('importRejections').values(rows.map((r) => ({ versionId, line: r.line, reason: r.reason.slice(0, 500) }))).onConflict((oc) => oc.doNothing()).execute();
+      await db
+        .insertInto('importRejections')
+        .values(rows.map((r) => ({ versionId, line: r.line, reason: r.reason.slice(0, 500) })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     },
     async rejections(db: Kysely<Database>, versionId: string, afterLine: number, limit: number) {
-      return db.selectFrom('importRejections').select(['line', 'reason']).where('versionId', '=', versionId).where('line', '>', afterLine).orderBy('line').limit(limit).execute();
+      return db
+        .selectFrom('importRejections')
+        .select(['line', 'reason'])
+        .where('versionId', '=', versionId)
+        .where('line', '>', afterLine)
+        .orderBy('line')
+        .limit(limit)
+        .execute();
     },
   };
 }

@@ -24,7 +24,12 @@ export function jobView(j: JobRow, now: Date): JobView {
   const rowsRead = Number(j.rowsRead);
   const bytesRead = Number(j.bytesRead);
   const totalBytes = j.totalBytes === null ? null : Number(j.totalBytes);
-  const percent = j.status === 'succeeded' ? 100 : totalBytes ? Math.min(99.9, Math.round((bytesRead / totalBytes) * 1000) / 10) : null;
+  const percent =
+    j.status === 'succeeded'
+      ? 100
+      : totalBytes
+        ? Math.min(99.9, Math.round((bytesRead / totalBytes) * 1000) / 10)
+        : null;
   let etaSeconds: number | null = null;
   if (j.status === 'running' && j.startedAt && totalBytes && bytesRead > 0) {
     const elapsed = (now.getTime() - new Date(j.startedAt).getTime()) / 1000;
@@ -48,7 +53,13 @@ export function jobView(j: JobRow, now: Date): JobView {
 export type ResourceOwner = { handle: string; name: string } | null;
 
 /** `owner`: who shared a community resource (looked up in the directory by the caller). */
-export function resourceView(r: ResourceRow, version: VersionRow | undefined, job: JobRow | undefined, now: Date, owner: ResourceOwner = null): ResourceView {
+export function resourceView(
+  r: ResourceRow,
+  version: VersionRow | undefined,
+  job: JobRow | undefined,
+  now: Date,
+  owner: ResourceOwner = null,
+): ResourceView {
   return {
     id: r.id,
     title: r.title,

@@ -17,7 +17,15 @@ import { reuses } from './migrations/012_reuses.js';
 import type { Migration } from './migrations/types.js';
 
 /** Every migration, in order. Append only. */
-export const migrations: Migration[] = [foundation, data, community, recognition, notifications, discussions, communityResources, apps,
+export const migrations: Migration[] = [
+  foundation,
+  data,
+  community,
+  recognition,
+  notifications,
+  discussions,
+  communityResources,
+  apps,
   // ---- developer platform migrations (append in number order) ----
   oauth,
   usage,
@@ -28,13 +36,21 @@ export const migrations: Migration[] = [foundation, data, community, recognition
 
 export async function migrateToLatest(db: Db): Promise<string[]> {
   const provider: MigrationProvider = {
-    getMigrations: async () =>
-      Object.fromEntries(migrations.map((m) => [m.name, { up: (k) => m.up(k, db.dialect) }])),
+    getMigrations: async () => Object.fromEntries(migrations.map((m) => [m.name, { up: (k) => m.up(k, db.dialect) }])),
   };
   // On PostgreSQL, Kysely looks for its tables in every schema unless told which one: with several
   // databases in one cluster (tests use a schema each) it would find another's and skip creating its own.
-  const migrationTableSchema = db.dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db.kysely)).rows[0]?.schema : undefined;
-  const migrator = new Migrator({ db: db.kysely, provider, migrationTableName: 'kysely_migration', migrationLockTableName: 'kysely_migration_lock', ...(migrationTableSchema ? { migrationTableSchema } : {}) });
+  const migrationTableSchema =
+    db.dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db.kysely)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({
+    db: db.kysely,
+    provider,
+    migrationTableName: 'kysely_migration',
+    migrationLockTableName: 'kysely_migration_lock',
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -9,10 +9,25 @@ beforeAll(async () => {
   alice = await register(t.app, 'alice');
   bob = await register(t.app, 'bob');
   for (const name of ['Alpha', 'Beta', 'Gamma']) {
-    await t.app.inject({ method: 'POST', url: '/api/v1/organizations', headers: asSession(alice), payload: { name: `${name} ${process.pid}` } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/organizations',
+      headers: asSession(alice),
+      payload: { name: `${name} ${process.pid}` },
+    });
   }
-  await t.app.inject({ method: 'POST', url: '/api/v1/organizations', headers: asSession(bob), payload: { name: `Delta ${process.pid}` } });
-  await t.app.inject({ method: 'POST', url: '/api/v1/me/tokens', headers: asSession(bob), payload: { name: 'private', scopes: ['profile:read'] } });
+  await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/organizations',
+    headers: asSession(bob),
+    payload: { name: `Delta ${process.pid}` },
+  });
+  await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/me/tokens',
+    headers: asSession(bob),
+    payload: { name: 'private', scopes: ['profile:read'] },
+  });
 });
 afterAll(async () => t.cleanup());
 
@@ -52,9 +67,12 @@ describe('GET /api/v1/activity', () => {
     expect(seen).toEqual(all);
   });
 
-  it.each(['?_cursor=%%%', '?_cursor=eyJ4IjoxfQ', '?_limit=0', '?_limit=1e9', '?type=DROP%20TABLE', '?unknown=1'])('answers 400 problem+json to %s', async (query) => {
-    const res = await get(query);
-    expect(res.statusCode).toBe(400);
-    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-  });
+  it.each(['?_cursor=%%%', '?_cursor=eyJ4IjoxfQ', '?_limit=0', '?_limit=1e9', '?type=DROP%20TABLE', '?unknown=1'])(
+    'answers 400 problem+json to %s',
+    async (query) => {
+      const res = await get(query);
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    },
+  );
 });

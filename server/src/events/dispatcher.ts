@@ -71,7 +71,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         const done = await db.transaction().execute(async (trx) => {
           const locked = await store.lockCursor(trx, consumer.name);
           // Another instance holds the cursor, or has already moved it past this event.
-          if (!locked || locked.txId > event.txId || (locked.txId === event.txId && locked.position >= event.position)) {
+          if (
+            !locked ||
+            locked.txId > event.txId ||
+            (locked.txId === event.txId && locked.position >= event.position)
+          ) {
             return false;
           }
           if (!consumer.types || consumer.types.includes(event.type)) await consumer.handle(event, trx);
@@ -85,7 +89,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         const next = new Date(clock.now().getTime() + backoff(attempts));
         const message = error instanceof Error ? error.message : String(error);
         await store.recordFailure(db, consumer.name, attempts, next.toISOString(), message, clock.now().toISOString());
-        options.logger?.warn({ consumer: consumer.name, event: event.id, attempts, err: message }, 'event consumer failed; will retry');
+        options.logger?.warn(
+          { consumer: consumer.name, event: event.id, attempts, err: message },
+          'event consumer failed; will retry',
+        );
         break;
       }
     }

@@ -18,7 +18,9 @@ beforeAll(async () => {
   await migrateToLatest(t.db);
   db = t.db.kysely;
   // A table that a test consumer writes to, to count what it applied.
-  await sql`create table applied (event_id text not null, consumer text not null, primary key (event_id, consumer))`.execute(db);
+  await sql`create table applied (event_id text not null, consumer text not null, primary key (event_id, consumer))`.execute(
+    db,
+  );
 });
 afterAll(async () => t.cleanup());
 beforeEach(async () => {
@@ -32,7 +34,9 @@ const recorder = () => createEventRecorder({ store: store(), clock: systemClock 
 async function emit(n: number, type = 'test.happened') {
   const r = recorder();
   for (let i = 0; i < n; i++) {
-    await db.transaction().execute((trx) => r.record(trx, { type, actorId: null, visibility: 'public', payload: { i } }));
+    await db
+      .transaction()
+      .execute((trx) => r.record(trx, { type, actorId: null, visibility: 'public', payload: { i } }));
   }
 }
 
@@ -48,7 +52,9 @@ function applying(name: string, seen: StoredEvent[] = []): Consumer {
 }
 
 const appliedCount = async (consumer: string) =>
-  Number((await sql<{ n: number }>`select count(*) as n from applied where consumer = ${consumer}`.execute(db)).rows[0]!.n);
+  Number(
+    (await sql<{ n: number }>`select count(*) as n from applied where consumer = ${consumer}`.execute(db)).rows[0]!.n,
+  );
 
 describe('the event outbox', () => {
   it('writes an event with its change, and a rolled-back transaction leaves no event', async () => {
@@ -60,7 +66,9 @@ describe('the event outbox', () => {
       }),
     ).rejects.toThrow('the change failed');
     expect(await db.selectFrom('events').selectAll().where('type', '=', 'test.rolled_back').execute()).toHaveLength(0);
-    await db.transaction().execute((trx) => r.record(trx, { type: 'test.committed', actorId: null, visibility: 'public' }));
+    await db
+      .transaction()
+      .execute((trx) => r.record(trx, { type: 'test.committed', actorId: null, visibility: 'public' }));
     expect(await db.selectFrom('events').selectAll().where('type', '=', 'test.committed').execute()).toHaveLength(1);
   });
 
@@ -76,7 +84,13 @@ describe('the dispatcher', () => {
   it('delivers every event in order to each consumer', async () => {
     await emit(25);
     const seen: StoredEvent[] = [];
-    const d = createDispatcher({ db, store: store(), clock: systemClock, consumers: [applying('ordered', seen)], batchSize: 7 });
+    const d = createDispatcher({
+      db,
+      store: store(),
+      clock: systemClock,
+      consumers: [applying('ordered', seen)],
+      batchSize: 7,
+    });
     await d.drain();
     expect(seen.map((e) => e.payload.i)).toEqual([...Array(25).keys()]);
   });
@@ -92,12 +106,25 @@ describe('the dispatcher', () => {
         await sql`insert into applied (event_id, consumer) values (${event.id}, 'restart')`.execute(trx);
       },
     };
-    const first = createDispatcher({ db, store: store(), clock: systemClock, consumers: [crashing], batchSize: 10, backoffMs: () => 0 });
+    const first = createDispatcher({
+      db,
+      store: store(),
+      clock: systemClock,
+      consumers: [crashing],
+      batchSize: 10,
+      backoffMs: () => 0,
+    });
     await first.runOnce();
     await first.runOnce();
     expect(await appliedCount('restart')).toBe(12);
     // A new dispatcher (as after a restart) resumes from the durable cursor.
-    const second = createDispatcher({ db, store: store(), clock: systemClock, consumers: [applying('restart')], batchSize: 10 });
+    const second = createDispatcher({
+      db,
+      store: store(),
+      clock: systemClock,
+      consumers: [applying('restart')],
+      batchSize: 10,
+    });
     await second.drain();
     expect(await appliedCount('restart')).toBe(30);
     await emit(5);
@@ -120,11 +147,21 @@ describe('the dispatcher', () => {
         await sql`insert into applied (event_id, consumer) values (${event.id}, 'flaky')`.execute(trx);
       },
     };
-    const d = createDispatcher({ db, store: store(), clock, consumers: [flaky, applying('healthy')], backoffMs: (a) => 1000 * a });
+    const d = createDispatcher({
+      db,
+      store: store(),
+      clock,
+      consumers: [flaky, applying('healthy')],
+      backoffMs: (a) => 1000 * a,
+    });
     await d.runOnce();
     expect(await appliedCount('healthy')).toBe(5);
     expect(await appliedCount('flaky')).toBe(0);
-    const cursor = await db.selectFrom('eventCursors').selectAll().where('consumer', '=', 'flaky').executeTakeFirstOrThrow();
+    const cursor = await db
+      .selectFrom('eventCursors')
+      .selectAll()
+      .where('consumer', '=', 'flaky')
+      .executeTakeFirstOrThrow();
     expect(cursor.attempts).toBe(1);
     expect(cursor.lastError).toContain('temporary failure 1');
     // Within the backoff window nothing is tried.
@@ -142,41 +179,61 @@ describe('the dispatcher', () => {
     await emit(2, 'test.wanted');
     await emit(3, 'test.other');
     const seen: StoredEvent[] = [];
-    const d = createDispatcher({ db, store: store(), clock: systemClock, consumers: [{ ...applying('picky', seen), types: ['test.wanted'] }] });
+    const d = createDispatcher({
+      db,
+      store: store(),
+      clock: systemClock,
+      consumers: [{ ...applying('picky', seen), types: ['test.wanted'] }],
+    });
     await d.drain();
     expect(seen.map((e) => e.type)).toEqual(['test.wanted', 'test.wanted']);
-    const cursor = await db.selectFrom('eventCursors').select('position').where('consumer', '=', 'picky').executeTakeFirstOrThrow();
+    const cursor = await db
+      .selectFrom('eventCursors')
+      .select('position')
+      .where('consumer', '=', 'picky')
+      .executeTakeFirstOrThrow();
     const last = await db.selectFrom('events').select('position').orderBy('position', 'desc').executeTakeFirstOrThrow();
     expect(Number(cursor.position)).toBe(Number(last.position));
   });
 
-  it.runIf(testDialect === 'postgres')('never skips an event whose transaction commits after a later one (PostgreSQL)', async () => {
-    const r = recorder();
-    let releaseSlow!: () => void;
-    const slowMayCommit = new Promise<void>((resolve) => (releaseSlow = resolve));
-    let slowWrote!: () => void;
-    const slowHasWritten = new Promise<void>((resolve) => (slowWrote = resolve));
-    // The slow transaction takes an earlier position, then waits before committing.
-    const slow = db.transaction().execute(async (trx) => {
-      await r.record(trx, { type: 'test.slow', actorId: null, visibility: 'public' });
-      slowWrote();
-      await slowMayCommit;
-    });
-    await slowHasWritten;
-    await db.transaction().execute((trx) => r.record(trx, { type: 'test.fast', actorId: null, visibility: 'public' }));
-    const seen: StoredEvent[] = [];
-    const d = createDispatcher({ db, store: store(), clock: systemClock, consumers: [applying('gapless', seen)] });
-    await d.drain();
-    // The fast event waits behind the slow transaction instead of moving the cursor past it.
-    expect(seen.map((e) => e.type)).toEqual([]);
-    releaseSlow();
-    await slow;
-    await d.drain();
-    expect(seen.map((e) => e.type).sort()).toEqual(['test.fast', 'test.slow']);
-  });
+  it.runIf(testDialect === 'postgres')(
+    'never skips an event whose transaction commits after a later one (PostgreSQL)',
+    async () => {
+      const r = recorder();
+      let releaseSlow!: () => void;
+      const slowMayCommit = new Promise<void>((resolve) => (releaseSlow = resolve));
+      let slowWrote!: () => void;
+      const slowHasWritten = new Promise<void>((resolve) => (slowWrote = resolve));
+      // The slow transaction takes an earlier position, then waits before committing.
+      const slow = db.transaction().execute(async (trx) => {
+        await r.record(trx, { type: 'test.slow', actorId: null, visibility: 'public' });
+        slowWrote();
+        await slowMayCommit;
+      });
+      await slowHasWritten;
+      await db
+        .transaction()
+        .execute((trx) => r.record(trx, { type: 'test.fast', actorId: null, visibility: 'public' }));
+      const seen: StoredEvent[] = [];
+      const d = createDispatcher({ db, store: store(), clock: systemClock, consumers: [applying('gapless', seen)] });
+      await d.drain();
+      // The fast event waits behind the slow transaction instead of moving the cursor past it.
+      expect(seen.map((e) => e.type)).toEqual([]);
+      releaseSlow();
+      await slow;
+      await d.drain();
+      expect(seen.map((e) => e.type).sort()).toEqual(['test.fast', 'test.slow']);
+    },
+  );
 
   it('runs on its own after start() and stops cleanly', async () => {
-    const d = createDispatcher({ db, store: store(), clock: systemClock, consumers: [applying('live')], pollIntervalMs: 20 });
+    const d = createDispatcher({
+      db,
+      store: store(),
+      clock: systemClock,
+      consumers: [applying('live')],
+      pollIntervalMs: 20,
+    });
     d.start();
     await emit(3);
     d.notify();

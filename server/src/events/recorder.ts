@@ -20,7 +20,11 @@ export interface WiredEventRecorder extends EventRecorder {
   setListener(listener: () => void): void;
 }
 
-export function createEventRecorder(deps: { store: EventStore; clock: Clock; onNotify?: () => void }): WiredEventRecorder {
+export function createEventRecorder(deps: {
+  store: EventStore;
+  clock: Clock;
+  onNotify?: () => void;
+}): WiredEventRecorder {
   let listener = deps.onNotify;
   const recorder: WiredEventRecorder = {
     async record(trx, e) {

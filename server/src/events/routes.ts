@@ -7,15 +7,22 @@ import type { ActivityService } from './service.js';
 
 export async function activityRoutes(base: FastifyInstance, opts: { activity: ActivityService; baseUrl: string }) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
-  app.get('/activity', {
-    schema: {
-      tags: ['Activity'],
-      summary: 'Public activity of the platform, newest first',
-      querystring: ActivityQuery,
-      response: { 200: Type.Object({ items: Type.Array(ActivityItem), next: Type.Union([Type.String(), Type.Null()]) }), ...problems(400) },
+  app.get(
+    '/activity',
+    {
+      schema: {
+        tags: ['Activity'],
+        summary: 'Public activity of the platform, newest first',
+        querystring: ActivityQuery,
+        response: {
+          200: Type.Object({ items: Type.Array(ActivityItem), next: Type.Union([Type.String(), Type.Null()]) }),
+          ...problems(400),
+        },
+      },
     },
-  }, async (request, reply) => {
-    const page = await opts.activity.list(request.query);
-    return { items: page.items, next: nextLink(request, reply, opts.baseUrl, page.nextCursor) };
-  });
+    async (request, reply) => {
+      const page = await opts.activity.list(request.query);
+      return { items: page.items, next: nextLink(request, reply, opts.baseUrl, page.nextCursor) };
+    },
+  );
 }

@@ -7,9 +7,15 @@ import type { EventStore } from './store.js';
 /** What the activity feed needs to know of people and organizations (implemented by platform). */
 /** Names of people and organizations. Event consumers pass their transaction as `executor`. */
 export interface Directory {
-  usersByIds(ids: string[], executor?: Kysely<Database>): Promise<Array<{ id: string; handle: string; name: string; createdAt: string }>>;
+  usersByIds(
+    ids: string[],
+    executor?: Kysely<Database>,
+  ): Promise<Array<{ id: string; handle: string; name: string; createdAt: string }>>;
   userIdByHandle(handle: string): Promise<string | undefined>;
-  organizationsByIds(ids: string[], executor?: Kysely<Database>): Promise<Array<{ id: string; slug: string; name: string }>>;
+  organizationsByIds(
+    ids: string[],
+    executor?: Kysely<Database>,
+  ): Promise<Array<{ id: string; slug: string; name: string }>>;
   organizationIdBySlug(slug: string): Promise<string | undefined>;
 }
 
@@ -20,11 +26,29 @@ export function createActivityService(deps: { db: Kysely<Database>; store: Event
       const limit = query._limit ?? 20;
       const before = query._cursor ? decodeCursor(query._cursor, isPositionCursor).p : undefined;
       const actorId = query.actor ? await deps.directory.userIdByHandle(query.actor) : undefined;
-      const organizationId = query.organization ? await deps.directory.organizationIdBySlug(query.organization) : undefined;
+      const organizationId = query.organization
+        ? await deps.directory.organizationIdBySlug(query.organization)
+        : undefined;
       if ((query.actor && !actorId) || (query.organization && !organizationId)) return { items: [], nextCursor: null };
-      const events = await deps.store.listPublic(deps.db, { type: query.type, actorId, organizationId, beforePosition: before, limit: limit + 1 });
-      const users = new Map((await deps.directory.usersByIds([...new Set(events.flatMap((e) => (e.actorId ? [e.actorId] : [])))])).map((u) => [u.id, u]));
-      const orgs = new Map((await deps.directory.organizationsByIds([...new Set(events.flatMap((e) => (e.organizationId ? [e.organizationId] : [])))])).map((o) => [o.id, o]));
+      const events = await deps.store.listPublic(deps.db, {
+        type: query.type,
+        actorId,
+        organizationId,
+        beforePosition: before,
+        limit: limit + 1,
+      });
+      const users = new Map(
+        (await deps.directory.usersByIds([...new Set(events.flatMap((e) => (e.actorId ? [e.actorId] : [])))])).map(
+          (u) => [u.id, u],
+        ),
+      );
+      const orgs = new Map(
+        (
+          await deps.directory.organizationsByIds([
+            ...new Set(events.flatMap((e) => (e.organizationId ? [e.organizationId] : []))),
+          ])
+        ).map((o) => [o.id, o]),
+      );
       const page = toPage(events, limit, (last) => encodeCursor({ p: last.position }));
       return {
         nextCursor: page.nextCursor,

@@ -49,7 +49,11 @@ export function createEventStore(dialect: Dialect) {
      * transactions older than every in-flight one are returned, so a slow transaction that
      * took an earlier position is never skipped.
      */
-    async readAfter(db: Kysely<Database>, cursor: { txId: number; position: number }, limit: number): Promise<StoredEvent[]> {
+    async readAfter(
+      db: Kysely<Database>,
+      cursor: { txId: number; position: number },
+      limit: number,
+    ): Promise<StoredEvent[]> {
       let q = db
         .selectFrom('events')
         .selectAll()
@@ -113,12 +117,26 @@ export function createEventStore(dialect: Dialect) {
     async advanceCursor(trx: Kysely<Database>, consumer: string, to: { txId: number; position: number }, now: string) {
       await trx
         .updateTable('eventCursors')
-        .set({ txId: to.txId, position: to.position, attempts: 0, nextAttemptAt: null, lastError: null, updatedAt: now })
+        .set({
+          txId: to.txId,
+          position: to.position,
+          attempts: 0,
+          nextAttemptAt: null,
+          lastError: null,
+          updatedAt: now,
+        })
         .where('consumer', '=', consumer)
         .execute();
     },
 
-    async recordFailure(db: Kysely<Database>, consumer: string, attempts: number, nextAttemptAt: string, error: string, now: string) {
+    async recordFailure(
+      db: Kysely<Database>,
+      consumer: string,
+      attempts: number,
+      nextAttemptAt: string,
+      error: string,
+      now: string,
+    ) {
       await db
         .updateTable('eventCursors')
         .set({ attempts, nextAttemptAt, lastError: error.slice(0, 2000), updatedAt: now })
@@ -127,7 +145,13 @@ export function createEventStore(dialect: Dialect) {
     },
 
     async lastPosition(db: Kysely<Database>): Promise<{ txId: number; position: number } | undefined> {
-      const row = await db.selectFrom('events').select(['txId', 'position']).orderBy('txId', 'desc').orderBy('position', 'desc').limit(1).executeTakeFirst();
+      const row = await db
+        .selectFrom('events')
+        .select(['txId', 'position'])
+        .orderBy('txId', 'desc')
+        .orderBy('position', 'desc')
+        .limit(1)
+        .executeTakeFirst();
       return row && { txId: Number(row.txId), position: Number(row.position) };
     },
   };

@@ -48,5 +48,4 @@ export const conflict = (detail: string, field?: string) =>
   new AppError('conflict', detail, field ? { errors: [{ field, message: detail }] } : {});
 export const invalid = (field: string, message: string) =>
   new AppError('validation_failed', message, { errors: [{ field, message }] });
-export const unauthenticated = (detail = 'Sign in or send a bearer token') =>
-  new AppError('unauthenticated', detail);
+export const unauthenticated = (detail = 'Sign in or send a bearer token') => new AppError('unauthenticated', detail);

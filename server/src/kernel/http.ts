@@ -69,17 +69,29 @@ function fastifyCode(error: FastifyError): ErrorCode | undefined {
 export const problemPlugin = fp(async (app: FastifyInstance) => {
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     if (error instanceof AppError) {
-      if (error.extra.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.extra.retryAfterSeconds));
+      if (error.extra.retryAfterSeconds !== undefined)
+        reply.header('retry-after', String(error.extra.retryAfterSeconds));
       return sendProblem(reply, request, error.code, error.message, error.extra.errors, error.status);
     }
     const fe = error as FastifyError;
     if (fe.validation) {
       const errors = fe.validation.map((v) => ({
         field: fieldOf(v as never, fe.validationContext),
-        message: v.keyword === 'additionalProperties' ? 'Unknown field' : v.keyword === 'required' ? 'Required' : (v.message ?? 'Invalid value'),
+        message:
+          v.keyword === 'additionalProperties'
+            ? 'Unknown field'
+            : v.keyword === 'required'
+              ? 'Required'
+              : (v.message ?? 'Invalid value'),
       }));
       const where = fe.validationContext ?? 'request';
-      return sendProblem(reply, request, 'validation_failed', `Invalid ${where}: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, errors);
+      return sendProblem(
+        reply,
+        request,
+        'validation_failed',
+        `Invalid ${where}: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`,
+        errors,
+      );
     }
     const mapped = fastifyCode(fe);
     if (mapped) return sendProblem(reply, request, mapped, fe.message);
@@ -97,7 +109,12 @@ export function problems(...statuses: number[]): Record<number, TSchema> {
 }
 
 /** Sets the `Link: <…>; rel="next"` header and returns the absolute `next` URL (or null). */
-export function nextLink(request: FastifyRequest, reply: FastifyReply, baseUrl: string, nextCursor: string | null): string | null {
+export function nextLink(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  baseUrl: string,
+  nextCursor: string | null,
+): string | null {
   if (!nextCursor) return null;
   const url = new URL(request.url, baseUrl);
   url.searchParams.set('_cursor', nextCursor);

@@ -52,9 +52,29 @@ export function ulid(now = Date.now()): string {
   return encodeTime(now) + encode(lastRandom, 16);
 }
 
-export type IdPrefix = 'usr' | 'org' | 'evt' | 'tok' | 'inv' | 'mail' | 'mem' | 'idn' | 'ds' | 'res' | 'ver' | 'job' | 'rep'
+export type IdPrefix =
+  | 'usr'
+  | 'org'
+  | 'evt'
+  | 'tok'
+  | 'inv'
+  | 'mail'
+  | 'mem'
+  | 'idn'
+  | 'ds'
+  | 'res'
+  | 'ver'
+  | 'job'
+  | 'rep'
   // developer platform: apps, API keys, accreditations, sensitive calls, webhooks, webhook messages (Standard Webhooks' msg_), attempts, reuses
-  | 'app' | 'key' | 'acc' | 'call' | 'whk' | 'msg' | 'att' | 'reu';
+  | 'app'
+  | 'key'
+  | 'acc'
+  | 'call'
+  | 'whk'
+  | 'msg'
+  | 'att'
+  | 'reu';
 
 /** Opaque, prefixed, time-ordered id such as `usr_01J…`. */
 export const newId = (prefix: IdPrefix) => `${prefix}_${ulid().toLowerCase()}`;

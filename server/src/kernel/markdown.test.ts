@@ -3,7 +3,9 @@ import { markdownToText, renderMarkdown } from './markdown.js';
 
 describe('Markdown rendering', () => {
   it('renders formatting, lists, tables and links', () => {
-    const html = renderMarkdown('# Title\n\n**bold** and [a link](https://example.org)\n\n- one\n- two\n\n| a | b |\n|---|---|\n| 1 | 2 |');
+    const html = renderMarkdown(
+      '# Title\n\n**bold** and [a link](https://example.org)\n\n- one\n- two\n\n| a | b |\n|---|---|\n| 1 | 2 |',
+    );
     expect(html).toContain('<strong>bold</strong>');
     expect(html).toContain('<a href="https://example.org" rel="nofollow ugc noopener">a link</a>');
     expect(html).toContain('<li>one</li>');

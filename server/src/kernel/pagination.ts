@@ -22,7 +22,9 @@ export function decodeCursor<T>(cursor: string, check: (value: unknown) => value
     value = undefined;
   }
   if (!check(value)) {
-    throw new AppError('validation_failed', 'Malformed cursor', { errors: [{ field: '_cursor', message: 'Malformed cursor' }] });
+    throw new AppError('validation_failed', 'Malformed cursor', {
+      errors: [{ field: '_cursor', message: 'Malformed cursor' }],
+    });
   }
   return value;
 }

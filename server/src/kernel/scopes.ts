@@ -29,5 +29,9 @@ export const isScope = (value: string): value is Scope => value in scopes;
  * access to personal data, and writes on behalf of an organization. A personal access token is the
  * user's own and is not concerned.
  */
-export const sensitiveScopes: ReadonlySet<Scope> = new Set<Scope>(['personal-data:read', 'data:write', 'organizations:write']);
+export const sensitiveScopes: ReadonlySet<Scope> = new Set<Scope>([
+  'personal-data:read',
+  'data:write',
+  'organizations:write',
+]);
 export const isSensitiveScope = (scope: string): boolean => sensitiveScopes.has(scope as Scope);

@@ -25,11 +25,19 @@ export interface NotificationsCapabilityDeps {
  * notification center and mails them (at once, through the outbox, or in a daily digest).
  */
 export function createNotifications(deps: NotificationsCapabilityDeps) {
-  const service = createNotificationService({ db: deps.db, clock: deps.clock, mail: deps.mail, baseUrl: deps.baseUrl, accounts: deps.accounts });
+  const service = createNotificationService({
+    db: deps.db,
+    clock: deps.clock,
+    mail: deps.mail,
+    baseUrl: deps.baseUrl,
+    accounts: deps.accounts,
+  });
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<unknown> = Promise.resolve();
   const check = () => {
-    current = service.sendDailyDigests(deps.clock.now()).catch((e: unknown) => deps.logger?.warn({ err: String(e) }, 'daily notification digest failed'));
+    current = service
+      .sendDailyDigests(deps.clock.now())
+      .catch((e: unknown) => deps.logger?.warn({ err: String(e) }, 'daily notification digest failed'));
   };
   return {
     service,

@@ -8,12 +8,19 @@ export const localeOf = (value: string | null | undefined): Locale => (value ===
 
 export type Params = Record<string, unknown>;
 
-const str = (v: unknown, fallback = '?') => (typeof v === 'string' && v.length > 0 ? v : typeof v === 'number' ? String(v) : fallback);
+const str = (v: unknown, fallback = '?') =>
+  typeof v === 'string' && v.length > 0 ? v : typeof v === 'number' ? String(v) : fallback;
 
 const templates: Record<string, Record<Locale, (p: Params) => string>> = {
   'contribution.accepted': {
-    en: (p) => (p.partial ? `Your contribution to ${str(p.dataset)} was partially accepted` : `Your contribution to ${str(p.dataset)} was accepted`),
-    fr: (p) => (p.partial ? `Votre contribution à ${str(p.dataset)} a été acceptée en partie` : `Votre contribution à ${str(p.dataset)} a été acceptée`),
+    en: (p) =>
+      p.partial
+        ? `Your contribution to ${str(p.dataset)} was partially accepted`
+        : `Your contribution to ${str(p.dataset)} was accepted`,
+    fr: (p) =>
+      p.partial
+        ? `Votre contribution à ${str(p.dataset)} a été acceptée en partie`
+        : `Votre contribution à ${str(p.dataset)} a été acceptée`,
   },
   'contribution.rejected': {
     en: (p) => `Your contribution to ${str(p.dataset)} was not accepted`,
@@ -28,8 +35,12 @@ const templates: Record<string, Record<Locale, (p: Params) => string>> = {
     fr: (p) => `Vous avez obtenu le badge « ${str(p.name, str(p.badge))} »`,
   },
   'trust_level.changed': {
-    en: (p) => (Number(p.to) >= Number(p.from) ? `Your trust level rose to ${str(p.to)}` : `Your trust level is now ${str(p.to)}`),
-    fr: (p) => (Number(p.to) >= Number(p.from) ? `Votre niveau de confiance est passé à ${str(p.to)}` : `Votre niveau de confiance est désormais ${str(p.to)}`),
+    en: (p) =>
+      Number(p.to) >= Number(p.from) ? `Your trust level rose to ${str(p.to)}` : `Your trust level is now ${str(p.to)}`,
+    fr: (p) =>
+      Number(p.to) >= Number(p.from)
+        ? `Votre niveau de confiance est passé à ${str(p.to)}`
+        : `Votre niveau de confiance est désormais ${str(p.to)}`,
   },
   'discussion.replied': {
     en: (p) => `${str(p.author, 'Someone')} replied in a discussion you follow`,
@@ -50,14 +61,16 @@ const ui = {
   en: {
     open: 'Open',
     manage: 'Change which notifications you receive by email',
-    digestSubject: (n: number) => (n === 1 ? 'Your daily summary: 1 notification' : `Your daily summary: ${n} notifications`),
+    digestSubject: (n: number) =>
+      n === 1 ? 'Your daily summary: 1 notification' : `Your daily summary: ${n} notifications`,
     digestIntro: 'Here is what happened since your last summary:',
     more: (n: number) => `… and ${n} more in your notification center.`,
   },
   fr: {
     open: 'Ouvrir',
     manage: 'Choisir les notifications que vous recevez par courriel',
-    digestSubject: (n: number) => (n === 1 ? 'Votre résumé du jour : 1 notification' : `Votre résumé du jour : ${n} notifications`),
+    digestSubject: (n: number) =>
+      n === 1 ? 'Votre résumé du jour : 1 notification' : `Votre résumé du jour : ${n} notifications`,
     digestIntro: 'Voici ce qui s’est passé depuis votre dernier résumé :',
     more: (n: number) => `… et ${n} autres dans votre centre de notifications.`,
   },

@@ -16,10 +16,24 @@ interface Person extends Session {
 /** A registered user; verified (so mail can reach them) unless told otherwise, in the given language. */
 async function person(options: { locale?: 'en' | 'fr'; verified?: boolean } = {}): Promise<Person> {
   const s = await register(t.app, 'ntf');
-  const row = await t.db.kysely.selectFrom('users').select('id').where('handle', '=', s.handle).executeTakeFirstOrThrow();
-  if (options.verified !== false) await t.db.kysely.updateTable('users').set({ emailVerifiedAt: new Date().toISOString() }).where('id', '=', row.id).execute();
+  const row = await t.db.kysely
+    .selectFrom('users')
+    .select('id')
+    .where('handle', '=', s.handle)
+    .executeTakeFirstOrThrow();
+  if (options.verified !== false)
+    await t.db.kysely
+      .updateTable('users')
+      .set({ emailVerifiedAt: new Date().toISOString() })
+      .where('id', '=', row.id)
+      .execute();
   if (options.locale) {
-    const res = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: asSession(s), payload: { locale: options.locale } });
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/me',
+      headers: asSession(s),
+      payload: { locale: options.locale },
+    });
     expect(res.statusCode).toBe(200);
   }
   return { ...s, id: row.id };
@@ -28,23 +42,50 @@ async function person(options: { locale?: 'en' | 'fr'; verified?: boolean } = {}
 /** Records a synthetic event as a service would, then lets the dispatcher deliver it. */
 async function emit(type: string, actorId: string | null, payload: Record<string, unknown>): Promise<string> {
   const recorder = createEventRecorder({ store: createEventStore(t.db.dialect), clock: systemClock });
-  const id = await t.db.kysely.transaction().execute((trx) => recorder.record(trx, { type, actorId, visibility: 'private', payload }));
+  const id = await t.db.kysely
+    .transaction()
+    .execute((trx) => recorder.record(trx, { type, actorId, visibility: 'private', payload }));
   await t.dispatcher.drain();
   return id;
 }
 
-const list = (p: Session, query = '') => t.app.inject({ method: 'GET', url: `/api/v1/me/notifications${query}`, headers: { cookie: p.cookie } });
+const list = (p: Session, query = '') =>
+  t.app.inject({ method: 'GET', url: `/api/v1/me/notifications${query}`, headers: { cookie: p.cookie } });
 const items = async (p: Session, query = '') => {
   const res = await list(p, query);
   expect(res.statusCode).toBe(200);
-  return res.json() as { items: Array<{ id: string; type: string; text: string; link: string; read: boolean; createdAt: string }>; unreadCount: number; next: string | null };
+  return res.json() as {
+    items: Array<{ id: string; type: string; text: string; link: string; read: boolean; createdAt: string }>;
+    unreadCount: number;
+    next: string | null;
+  };
 };
 /** Only the given types: other capabilities (recognition) react to the same events and notify too. */
-const ofTypes = async (p: Session, types: string[], query = '') => (await items(p, query)).items.filter((i) => types.includes(i.type));
+const ofTypes = async (p: Session, types: string[], query = '') =>
+  (await items(p, query)).items.filter((i) => types.includes(i.type));
 const changesRequested = (author: Person, reviewer: Person) =>
-  emit('contribution.changes_requested', reviewer.id, { contributionId: 'ctb_2', dataset: 'trees-of-paris', authorId: author.id, reviewerId: reviewer.id, comment: 'please add sources' });
-const mailsTo = (p: Session) => t.db.kysely.selectFrom('mailOutbox').selectAll().where('to', '=', p.email).where('subject', 'not like', 'Confirm your email%').orderBy('id').execute();
-const setPrefs = (p: Session, body: unknown) => t.app.inject({ method: 'PUT', url: '/api/v1/me/notification-preferences', headers: asSession(p), payload: body as object });
+  emit('contribution.changes_requested', reviewer.id, {
+    contributionId: 'ctb_2',
+    dataset: 'trees-of-paris',
+    authorId: author.id,
+    reviewerId: reviewer.id,
+    comment: 'please add sources',
+  });
+const mailsTo = (p: Session) =>
+  t.db.kysely
+    .selectFrom('mailOutbox')
+    .selectAll()
+    .where('to', '=', p.email)
+    .where('subject', 'not like', 'Confirm your email%')
+    .orderBy('id')
+    .execute();
+const setPrefs = (p: Session, body: unknown) =>
+  t.app.inject({
+    method: 'PUT',
+    url: '/api/v1/me/notification-preferences',
+    headers: asSession(p),
+    payload: body as object,
+  });
 
 const accepted = (author: Person, reviewer: Person, extra: Record<string, unknown> = {}) =>
   emit('contribution.accepted', reviewer.id, {
@@ -68,40 +109,88 @@ describe('notifications from events', () => {
     const page = await items(author);
     const mine = page.items.filter((i) => i.type === 'contribution.accepted');
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ type: 'contribution.accepted', text: 'Your contribution to trees-of-paris was accepted', link: '/contributions/ctb_1', read: false });
+    expect(mine[0]).toMatchObject({
+      type: 'contribution.accepted',
+      text: 'Your contribution to trees-of-paris was accepted',
+      link: '/contributions/ctb_1',
+      read: false,
+    });
     expect(page.unreadCount).toBe(page.items.length);
     const mails = await mailsTo(author);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toBe('Your contribution to trees-of-paris was accepted');
     expect(mails[0]!.text).toContain('/contributions/ctb_1');
     // The reviewer (the actor) hears nothing.
-    expect(await ofTypes(reviewer, ['contribution.accepted', 'contribution.rejected', 'contribution.changes_requested'])).toHaveLength(0);
+    expect(
+      await ofTypes(reviewer, ['contribution.accepted', 'contribution.rejected', 'contribution.changes_requested']),
+    ).toHaveLength(0);
   });
 
   it('renders each type in the reader’s language (EN and FR), at read time', async () => {
     const cases: Array<[string, Record<string, unknown>, string, string, string?]> = [
-      ['contribution.accepted', { contributionId: 'c1', dataset: 'arbres', partial: true, rowsApplied: 2 }, 'Your contribution to arbres was partially accepted', 'Votre contribution à arbres a été acceptée en partie'],
-      ['contribution.rejected', { contributionId: 'c2', dataset: 'arbres', spam: false, reason: 'secret reason' }, 'Your contribution to arbres was not accepted', 'Votre contribution à arbres n’a pas été acceptée'],
-      ['contribution.changes_requested', { contributionId: 'c3', dataset: 'arbres', comment: 'please fix' }, 'Changes were requested on your contribution to arbres', 'Des modifications sont demandées sur votre contribution à arbres'],
-      ['badge.awarded', { badge: 'first-contribution', name: 'First contribution' }, 'You earned the badge “First contribution”', 'Vous avez obtenu le badge « First contribution »', 'self'],
-      ['trust_level.changed', { from: 1, to: 2 }, 'Your trust level rose to 2', 'Votre niveau de confiance est passé à 2', 'self'],
-      ['discussion.replied', { threadId: 'thr_1' }, 'replied in a discussion you follow', 'a répondu dans une discussion que vous suivez'],
-      ['user.mentioned', { threadId: 'thr_2' }, 'mentioned you in a discussion', 'vous a mentionné dans une discussion'],
+      [
+        'contribution.accepted',
+        { contributionId: 'c1', dataset: 'arbres', partial: true, rowsApplied: 2 },
+        'Your contribution to arbres was partially accepted',
+        'Votre contribution à arbres a été acceptée en partie',
+      ],
+      [
+        'contribution.rejected',
+        { contributionId: 'c2', dataset: 'arbres', spam: false, reason: 'secret reason' },
+        'Your contribution to arbres was not accepted',
+        'Votre contribution à arbres n’a pas été acceptée',
+      ],
+      [
+        'contribution.changes_requested',
+        { contributionId: 'c3', dataset: 'arbres', comment: 'please fix' },
+        'Changes were requested on your contribution to arbres',
+        'Des modifications sont demandées sur votre contribution à arbres',
+      ],
+      [
+        'badge.awarded',
+        { badge: 'first-contribution', name: 'First contribution' },
+        'You earned the badge “First contribution”',
+        'Vous avez obtenu le badge « First contribution »',
+        'self',
+      ],
+      [
+        'trust_level.changed',
+        { from: 1, to: 2 },
+        'Your trust level rose to 2',
+        'Votre niveau de confiance est passé à 2',
+        'self',
+      ],
+      [
+        'discussion.replied',
+        { threadId: 'thr_1' },
+        'replied in a discussion you follow',
+        'a répondu dans une discussion que vous suivez',
+      ],
+      [
+        'user.mentioned',
+        { threadId: 'thr_2' },
+        'mentioned you in a discussion',
+        'vous a mentionné dans une discussion',
+      ],
     ];
     for (const [type, payload, en, fr, who] of cases) {
       const user = await person();
       const other = await person();
       const actor = who === 'self' ? user.id : other.id;
-      const full = type === 'discussion.replied'
-        ? { ...payload, subscriberIds: [user.id, other.id], authorId: other.id }
-        : type === 'user.mentioned'
-          ? { ...payload, userId: user.id, authorId: other.id }
-          : who === 'self' ? payload : { ...payload, authorId: user.id, reviewerId: other.id };
+      const full =
+        type === 'discussion.replied'
+          ? { ...payload, subscriberIds: [user.id, other.id], authorId: other.id }
+          : type === 'user.mentioned'
+            ? { ...payload, userId: user.id, authorId: other.id }
+            : who === 'self'
+              ? payload
+              : { ...payload, authorId: user.id, reviewerId: other.id };
       await emit(type, actor, full);
       const [item] = await ofTypes(user, [type]);
       expect(item?.type).toBe(type);
       expect(item?.text).toContain(en);
-      if (type.startsWith('discussion') || type.startsWith('user.')) expect(item?.text.startsWith('Test ntf')).toBe(true); // the author's name
+      if (type.startsWith('discussion') || type.startsWith('user.'))
+        expect(item?.text.startsWith('Test ntf')).toBe(true); // the author's name
       // The same stored notification reads in French once the user's language is French.
       await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: asSession(user), payload: { locale: 'fr' } });
       expect((await ofTypes(user, [type]))[0]?.text).toContain(fr);
@@ -112,7 +201,13 @@ describe('notifications from events', () => {
 
   it('mails a French user in French', async () => {
     const [author, reviewer] = [await person({ locale: 'fr' }), await person()];
-    await emit('contribution.rejected', reviewer.id, { contributionId: 'c9', dataset: 'arbres', authorId: author.id, reviewerId: reviewer.id, spam: false });
+    await emit('contribution.rejected', reviewer.id, {
+      contributionId: 'c9',
+      dataset: 'arbres',
+      authorId: author.id,
+      reviewerId: reviewer.id,
+      spam: false,
+    });
     const [mail] = await mailsTo(author);
     expect(mail?.subject).toBe('Votre contribution à arbres n’a pas été acceptée');
     expect(mail?.text).toContain('Ouvrir');
@@ -135,7 +230,11 @@ describe('notifications from events', () => {
     await emit('contribution.accepted', null, { contributionId: 'x', dataset: 'd', authorId: 'usr_nobody' });
     await emit('user.mentioned', null, { userId: 42 });
     await emit('badge.awarded', user.id, { name: 'no code' });
-    const cursor = await t.db.kysely.selectFrom('eventCursors').selectAll().where('consumer', '=', 'notifications').executeTakeFirstOrThrow();
+    const cursor = await t.db.kysely
+      .selectFrom('eventCursors')
+      .selectAll()
+      .where('consumer', '=', 'notifications')
+      .executeTakeFirstOrThrow();
     expect(cursor.lastError).toBeNull();
     expect(cursor.attempts).toBe(0);
     expect((await items(user)).items).toHaveLength(0);
@@ -163,9 +262,15 @@ describe('notifications from events', () => {
 describe('preferences', () => {
   it('lists the defaults: in-app on; contribution results mailed at once, the rest daily', async () => {
     const user = await person();
-    const res = await t.app.inject({ method: 'GET', url: '/api/v1/me/notification-preferences', headers: { cookie: user.cookie } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/me/notification-preferences',
+      headers: { cookie: user.cookie },
+    });
     expect(res.statusCode).toBe(200);
-    const byType = Object.fromEntries(res.json().items.map((p: { type: string; inApp: boolean; email: string }) => [p.type, p]));
+    const byType = Object.fromEntries(
+      res.json().items.map((p: { type: string; inApp: boolean; email: string }) => [p.type, p]),
+    );
     expect(byType['contribution.accepted']).toEqual({ type: 'contribution.accepted', inApp: true, email: 'immediate' });
     expect(byType['contribution.rejected'].email).toBe('immediate');
     expect(byType['contribution.changes_requested'].email).toBe('immediate');
@@ -176,17 +281,44 @@ describe('preferences', () => {
 
   it('email off: notified in-app, no mail; in-app off and email off: nothing', async () => {
     const [author, reviewer] = [await person(), await person()];
-    const res = await setPrefs(author, { items: [{ type: 'contribution.accepted', email: 'off' }, { type: 'contribution.rejected', inApp: false, email: 'off' }] });
+    const res = await setPrefs(author, {
+      items: [
+        { type: 'contribution.accepted', email: 'off' },
+        { type: 'contribution.rejected', inApp: false, email: 'off' },
+      ],
+    });
     expect(res.statusCode).toBe(200);
-    expect(res.json().items.find((p: { type: string }) => p.type === 'contribution.accepted')).toEqual({ type: 'contribution.accepted', inApp: true, email: 'off' });
+    expect(res.json().items.find((p: { type: string }) => p.type === 'contribution.accepted')).toEqual({
+      type: 'contribution.accepted',
+      inApp: true,
+      email: 'off',
+    });
     await accepted(author, reviewer);
-    await emit('contribution.rejected', reviewer.id, { contributionId: 'c', dataset: 'd', authorId: author.id, reviewerId: reviewer.id, spam: false });
-    expect((await ofTypes(author, ['contribution.accepted', 'contribution.rejected'])).map((i) => i.type)).toEqual(['contribution.accepted']);
+    await emit('contribution.rejected', reviewer.id, {
+      contributionId: 'c',
+      dataset: 'd',
+      authorId: author.id,
+      reviewerId: reviewer.id,
+      spam: false,
+    });
+    expect((await ofTypes(author, ['contribution.accepted', 'contribution.rejected'])).map((i) => i.type)).toEqual([
+      'contribution.accepted',
+    ]);
     expect(await mailsTo(author)).toHaveLength(0);
     // A later PUT changes only what it names.
     await setPrefs(author, { items: [{ type: 'contribution.accepted', inApp: false }] });
-    const after = (await t.app.inject({ method: 'GET', url: '/api/v1/me/notification-preferences', headers: { cookie: author.cookie } })).json();
-    expect(after.items.find((p: { type: string }) => p.type === 'contribution.accepted')).toEqual({ type: 'contribution.accepted', inApp: false, email: 'off' });
+    const after = (
+      await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/me/notification-preferences',
+        headers: { cookie: author.cookie },
+      })
+    ).json();
+    expect(after.items.find((p: { type: string }) => p.type === 'contribution.accepted')).toEqual({
+      type: 'contribution.accepted',
+      inApp: false,
+      email: 'off',
+    });
   });
 
   it('refuses unknown types, unknown values and unknown fields with 400', async () => {
@@ -208,7 +340,9 @@ describe('the daily digest', () => {
     await emit('badge.awarded', user.id, { badge: 'early', name: 'Early bird' });
     await emit('trust_level.changed', user.id, { from: 0, to: 1 });
     await changesRequested(user, other); // immediate: mailed on its own
-    expect((await mailsTo(user)).map((m) => m.subject)).toEqual(['Changes were requested on your contribution to trees-of-paris']);
+    expect((await mailsTo(user)).map((m) => m.subject)).toEqual([
+      'Changes were requested on your contribution to trees-of-paris',
+    ]);
 
     const day1 = new Date('2031-03-01T08:00:00Z');
     await t.notifications.sendDailyDigests(day1);
@@ -219,7 +353,12 @@ describe('the daily digest', () => {
     expect(digest.text).toContain('You earned the badge “Early bird”');
     expect(digest.text).toContain('Your trust level rose to 1');
     expect(digest.text).not.toContain('trees-of-paris');
-    const marked = await t.db.kysely.selectFrom('notifications').select(['type', 'emailedAt']).where('userId', '=', user.id).where('email', '=', 'daily').execute();
+    const marked = await t.db.kysely
+      .selectFrom('notifications')
+      .select(['type', 'emailedAt'])
+      .where('userId', '=', user.id)
+      .where('email', '=', 'daily')
+      .execute();
     expect(marked.every((n) => n.emailedAt !== null)).toBe(true);
 
     // Once per day: a new notification the same day waits for the next day.
@@ -262,7 +401,8 @@ describe('the daily digest', () => {
 describe('the notification center', () => {
   async function withNotifications(n: number) {
     const [user, other] = [await person(), await person()];
-    for (let i = 0; i < n; i++) await emit('user.mentioned', other.id, { userId: user.id, threadId: `thr_${i}`, authorId: other.id });
+    for (let i = 0; i < n; i++)
+      await emit('user.mentioned', other.id, { userId: user.id, threadId: `thr_${i}`, authorId: other.id });
     return { user, other };
   }
 
@@ -284,7 +424,11 @@ describe('the notification center', () => {
   it('marks one read, then all read; the unread filter follows', async () => {
     const { user } = await withNotifications(3);
     const [newest] = (await items(user)).items;
-    const res = await t.app.inject({ method: 'POST', url: `/api/v1/me/notifications/${newest!.id}/read`, headers: asSession(user) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/me/notifications/${newest!.id}/read`,
+      headers: asSession(user),
+    });
     expect(res.statusCode).toBe(204);
     const after = await items(user);
     expect(after.unreadCount).toBe(2);
@@ -292,8 +436,19 @@ describe('the notification center', () => {
     expect((await items(user, '?unread=true')).items.map((i) => i.id)).not.toContain(newest!.id);
     expect((await items(user, '?unread=true')).items).toHaveLength(2);
     // Marking read again is harmless.
-    expect((await t.app.inject({ method: 'POST', url: `/api/v1/me/notifications/${newest!.id}/read`, headers: asSession(user) })).statusCode).toBe(204);
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/me/notifications/read-all', headers: asSession(user) })).statusCode).toBe(204);
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: `/api/v1/me/notifications/${newest!.id}/read`,
+          headers: asSession(user),
+        })
+      ).statusCode,
+    ).toBe(204);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/v1/me/notifications/read-all', headers: asSession(user) }))
+        .statusCode,
+    ).toBe(204);
     const done = await items(user);
     expect(done.unreadCount).toBe(0);
     expect(done.items.every((i) => i.read)).toBe(true);
@@ -304,9 +459,21 @@ describe('the notification center', () => {
     const { user } = await withNotifications(1);
     const stranger = await person();
     const [item] = (await items(user)).items;
-    const res = await t.app.inject({ method: 'POST', url: `/api/v1/me/notifications/${item!.id}/read`, headers: asSession(stranger) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/me/notifications/${item!.id}/read`,
+      headers: asSession(stranger),
+    });
     expect(res.statusCode).toBe(404);
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/me/notifications/ntf_nope/read', headers: asSession(stranger) })).statusCode).toBe(404);
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/me/notifications/ntf_nope/read',
+          headers: asSession(stranger),
+        })
+      ).statusCode,
+    ).toBe(404);
     expect((await items(user)).unreadCount).toBe(1);
     // read-all marks only one's own.
     await t.app.inject({ method: 'POST', url: '/api/v1/me/notifications/read-all', headers: asSession(stranger) });
@@ -315,22 +482,60 @@ describe('the notification center', () => {
 
   it('needs a user (401) and the profile scopes for tokens (403)', async () => {
     const user = await person();
-    for (const [method, url] of [['GET', '/api/v1/me/notifications'], ['POST', '/api/v1/me/notifications/read-all'], ['POST', '/api/v1/me/notifications/x/read'], ['GET', '/api/v1/me/notification-preferences'], ['PUT', '/api/v1/me/notification-preferences']] as const) {
-      const res = await t.app.inject({ method, url, ...(method === 'PUT' ? { payload: { items: [{ type: 'badge.awarded', email: 'off' }] } } : {}) });
+    for (const [method, url] of [
+      ['GET', '/api/v1/me/notifications'],
+      ['POST', '/api/v1/me/notifications/read-all'],
+      ['POST', '/api/v1/me/notifications/x/read'],
+      ['GET', '/api/v1/me/notification-preferences'],
+      ['PUT', '/api/v1/me/notification-preferences'],
+    ] as const) {
+      const res = await t.app.inject({
+        method,
+        url,
+        ...(method === 'PUT' ? { payload: { items: [{ type: 'badge.awarded', email: 'off' }] } } : {}),
+      });
       expect(res.statusCode, `${method} ${url}`).toBe(401);
     }
-    const mint = async (scopes: string[]) => (await t.app.inject({ method: 'POST', url: '/api/v1/me/tokens', headers: asSession(user), payload: { name: scopes.join(' ') || 'x', scopes } })).json().token as string;
+    const mint = async (scopes: string[]) =>
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/me/tokens',
+          headers: asSession(user),
+          payload: { name: scopes.join(' ') || 'x', scopes },
+        })
+      ).json().token as string;
     const orgOnly = await mint(['organizations:read']);
     const readOnly = await mint(['profile:read']);
     const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me/notifications', headers: bearer(orgOnly) })).statusCode).toBe(403);
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me/notification-preferences', headers: bearer(orgOnly) })).statusCode).toBe(403);
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me/notifications', headers: bearer(readOnly) })).statusCode).toBe(200);
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/me/notifications/read-all', headers: bearer(readOnly) })).statusCode).toBe(403);
-    const put = await t.app.inject({ method: 'PUT', url: '/api/v1/me/notification-preferences', headers: bearer(readOnly), payload: { items: [{ type: 'badge.awarded', email: 'off' }] } });
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/me/notifications', headers: bearer(orgOnly) })).statusCode,
+    ).toBe(403);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/me/notification-preferences', headers: bearer(orgOnly) }))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/me/notifications', headers: bearer(readOnly) })).statusCode,
+    ).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/v1/me/notifications/read-all', headers: bearer(readOnly) }))
+        .statusCode,
+    ).toBe(403);
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/notification-preferences',
+      headers: bearer(readOnly),
+      payload: { items: [{ type: 'badge.awarded', email: 'off' }] },
+    });
     expect(put.statusCode).toBe(403);
     const writer = await mint(['profile:read', 'profile:write']);
-    const ok = await t.app.inject({ method: 'PUT', url: '/api/v1/me/notification-preferences', headers: bearer(writer), payload: { items: [{ type: 'badge.awarded', email: 'off' }] } });
+    const ok = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/me/notification-preferences',
+      headers: bearer(writer),
+      payload: { items: [{ type: 'badge.awarded', email: 'off' }] },
+    });
     expect(ok.statusCode).toBe(200);
   });
 });

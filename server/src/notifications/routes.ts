@@ -21,7 +21,10 @@ const Preferences = Type.Object({ items: Type.Array(Preference) });
 const PreferencesBody = Type.Object(
   {
     items: Type.Array(
-      Type.Object({ type: TypeName, inApp: Type.Optional(Type.Boolean()), email: Type.Optional(EmailMode) }, { additionalProperties: false }),
+      Type.Object(
+        { type: TypeName, inApp: Type.Optional(Type.Boolean()), email: Type.Optional(EmailMode) },
+        { additionalProperties: false },
+      ),
       { minItems: 1, maxItems: notificationTypes.length * 2 },
     ),
   },
@@ -37,53 +40,100 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export async function notificationRoutes(base: FastifyInstance, opts: { notifications: NotificationService; baseUrl: string }) {
+export async function notificationRoutes(
+  base: FastifyInstance,
+  opts: { notifications: NotificationService; baseUrl: string },
+) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['Notifications'];
   const read = { require: 'user' as const, scope: 'profile:read' as const };
   const write = { require: 'user' as const, scope: 'profile:write' as const };
 
-  app.get('/me/notifications', {
-    config: { auth: read },
-    schema: {
-      tags,
-      summary: 'Your notifications, newest first',
-      querystring: ListQuery,
-      response: { 200: Type.Object({ items: Type.Array(NotificationItem), unreadCount: Type.Integer(), next: Type.Union([Type.String(), Type.Null()]) }), ...problems(400, 401, 403) },
+  app.get(
+    '/me/notifications',
+    {
+      config: { auth: read },
+      schema: {
+        tags,
+        summary: 'Your notifications, newest first',
+        querystring: ListQuery,
+        response: {
+          200: Type.Object({
+            items: Type.Array(NotificationItem),
+            unreadCount: Type.Integer(),
+            next: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...problems(400, 401, 403),
+        },
+      },
     },
-  }, async (request, reply) => {
-    const page = await opts.notifications.list(userOf(request), request.query);
-    return { items: page.items, unreadCount: page.unreadCount, next: nextLink(request, reply, opts.baseUrl, page.nextCursor) };
-  });
-
-  app.post('/me/notifications/read-all', {
-    config: { auth: write },
-    schema: { tags, summary: 'Mark all your notifications read', response: { 204: Type.Null(), ...problems(401, 403) } },
-  }, async (request, reply) => {
-    await opts.notifications.markAllRead(userOf(request));
-    return reply.status(204).send(null);
-  });
-
-  app.post('/me/notifications/:id/read', {
-    config: { auth: write },
-    schema: { tags, summary: 'Mark a notification read', params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { 204: Type.Null(), ...problems(401, 403, 404) } },
-  }, async (request, reply) => {
-    await opts.notifications.markRead(userOf(request), request.params.id);
-    return reply.status(204).send(null);
-  });
-
-  app.get('/me/notification-preferences', {
-    config: { auth: read },
-    schema: { tags, summary: 'How you are notified, per notification type', response: { 200: Preferences, ...problems(401, 403) } },
-  }, async (request) => ({ items: await opts.notifications.preferences(userOf(request)) }));
-
-  app.put('/me/notification-preferences', {
-    config: { auth: write },
-    schema: {
-      tags,
-      summary: 'Change how you are notified; types not listed keep their setting',
-      body: PreferencesBody,
-      response: { 200: Preferences, ...problems(400, 401, 403) },
+    async (request, reply) => {
+      const page = await opts.notifications.list(userOf(request), request.query);
+      return {
+        items: page.items,
+        unreadCount: page.unreadCount,
+        next: nextLink(request, reply, opts.baseUrl, page.nextCursor),
+      };
     },
-  }, async (request) => ({ items: await opts.notifications.setPreferences(userOf(request), request.body.items) }));
+  );
+
+  app.post(
+    '/me/notifications/read-all',
+    {
+      config: { auth: write },
+      schema: {
+        tags,
+        summary: 'Mark all your notifications read',
+        response: { 204: Type.Null(), ...problems(401, 403) },
+      },
+    },
+    async (request, reply) => {
+      await opts.notifications.markAllRead(userOf(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/me/notifications/:id/read',
+    {
+      config: { auth: write },
+      schema: {
+        tags,
+        summary: 'Mark a notification read',
+        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        response: { 204: Type.Null(), ...problems(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await opts.notifications.markRead(userOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/me/notification-preferences',
+    {
+      config: { auth: read },
+      schema: {
+        tags,
+        summary: 'How you are notified, per notification type',
+        response: { 200: Preferences, ...problems(401, 403) },
+      },
+    },
+    async (request) => ({ items: await opts.notifications.preferences(userOf(request)) }),
+  );
+
+  app.put(
+    '/me/notification-preferences',
+    {
+      config: { auth: write },
+      schema: {
+        tags,
+        summary: 'Change how you are notified; types not listed keep their setting',
+        body: PreferencesBody,
+        response: { 200: Preferences, ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => ({ items: await opts.notifications.setPreferences(userOf(request), request.body.items) }),
+  );
 }

@@ -45,7 +45,19 @@ export interface NotificationItem {
 
 /** What the notifications need of the accounts store: who people are, their address and language. */
 export interface Recipients {
-  findManyByIds(db: Kysely<Database>, ids: string[]): Promise<Array<{ id: string; email: string; name: string; handle: string; emailVerifiedAt: string | null; locale: string | null }>>;
+  findManyByIds(
+    db: Kysely<Database>,
+    ids: string[],
+  ): Promise<
+    Array<{
+      id: string;
+      email: string;
+      name: string;
+      handle: string;
+      emailVerifiedAt: string | null;
+      locale: string | null;
+    }>
+  >;
 }
 
 export interface NotificationsDeps {
@@ -87,7 +99,11 @@ function plan(event: StoredEvent): Planned | undefined {
       const user = asString(p.userId) ?? event.actorId ?? undefined;
       const badge = asString(p.badge);
       if (!user || !badge) return undefined;
-      return { userIds: [user], params: { badge, ...(asString(p.name) ? { name: asString(p.name) } : {}) }, link: '/account' };
+      return {
+        userIds: [user],
+        params: { badge, ...(asString(p.name) ? { name: asString(p.name) } : {}) },
+        link: '/account',
+      };
     }
     case 'trust_level.changed': {
       const user = asString(p.userId) ?? event.actorId ?? undefined;
@@ -121,10 +137,17 @@ const isType = (t: string): t is NotificationType => (notificationTypes as reado
 export function createNotificationService(deps: NotificationsDeps) {
   const { db, clock } = deps;
 
-  async function preferencesOf(executor: Kysely<Database>, userIds: string[]): Promise<Map<string, Map<string, Preference>>> {
+  async function preferencesOf(
+    executor: Kysely<Database>,
+    userIds: string[],
+  ): Promise<Map<string, Map<string, Preference>>> {
     const out = new Map<string, Map<string, Preference>>();
     if (userIds.length === 0) return out;
-    const rows = await executor.selectFrom('notificationPreferences').selectAll().where('userId', 'in', userIds).execute();
+    const rows = await executor
+      .selectFrom('notificationPreferences')
+      .selectAll()
+      .where('userId', 'in', userIds)
+      .execute();
     for (const r of rows) {
       if (!isType(r.type)) continue;
       const byType = out.get(r.userId) ?? new Map<string, Preference>();
@@ -144,7 +167,9 @@ export function createNotificationService(deps: NotificationsDeps) {
     const planned = plan(event);
     if (!planned || !isType(event.type)) return;
     const type = event.type;
-    const wanted = [...new Set(planned.userIds)].filter((id) => id !== event.actorId || type === 'badge.awarded' || type === 'trust_level.changed');
+    const wanted = [...new Set(planned.userIds)].filter(
+      (id) => id !== event.actorId || type === 'badge.awarded' || type === 'trust_level.changed',
+    );
     if (wanted.length === 0) return;
     // Unknown ids (a deleted user, a bad payload) are skipped rather than blocking the spine.
     const lookup = planned.authorId ? [...wanted, planned.authorId] : wanted;
@@ -221,16 +246,33 @@ export function createNotificationService(deps: NotificationsDeps) {
         const [user] = await deps.accounts.findManyByIds(trx, [userId]);
         const prefs = (await preferencesOf(trx, [userId])).get(userId);
         // A type switched to 'off' since is not mailed any more.
-        const included = rows.filter((r) => isType(r.type) && (prefs?.get(r.type) ?? defaultPreference(r.type)).email !== 'off');
+        const included = rows.filter(
+          (r) => isType(r.type) && (prefs?.get(r.type) ?? defaultPreference(r.type)).email !== 'off',
+        );
         if (rows.length > 0) {
-          await trx.updateTable('notifications').set({ emailedAt: now.toISOString() }).where('id', 'in', rows.map((r) => r.id)).execute();
+          await trx
+            .updateTable('notifications')
+            .set({ emailedAt: now.toISOString() })
+            .where(
+              'id',
+              'in',
+              rows.map((r) => r.id),
+            )
+            .execute();
         }
         if (!user?.emailVerifiedAt || included.length === 0) return false;
-        await trx.updateTable('notificationDigests').set({ count: included.length }).where('userId', '=', userId).where('day', '=', day).execute();
+        await trx
+          .updateTable('notificationDigests')
+          .set({ count: included.length })
+          .where('userId', '=', userId)
+          .where('day', '=', day)
+          .execute();
         const locale = localeOf(user.locale);
         const m = mailText(locale);
         const shown = included.slice(0, 50);
-        const lines = shown.map((r) => `- ${renderText(r.type, readJson<Params>(r.params), locale)}\n  ${deps.baseUrl}${r.link}`);
+        const lines = shown.map(
+          (r) => `- ${renderText(r.type, readJson<Params>(r.params), locale)}\n  ${deps.baseUrl}${r.link}`,
+        );
         if (included.length > shown.length) lines.push(m.more(included.length - shown.length));
         await deps.mail.enqueue(trx, {
           to: user.email,
@@ -257,7 +299,10 @@ export function createNotificationService(deps: NotificationsDeps) {
     } satisfies Consumer,
     sendDailyDigests,
 
-    async list(actor: UserActor, query: { unread?: boolean; _cursor?: string; _limit?: number }): Promise<Page<NotificationItem> & { unreadCount: number }> {
+    async list(
+      actor: UserActor,
+      query: { unread?: boolean; _cursor?: string; _limit?: number },
+    ): Promise<Page<NotificationItem> & { unreadCount: number }> {
       const limit = query._limit ?? 20;
       let q = db
         .selectFrom('notifications')
@@ -266,7 +311,10 @@ export function createNotificationService(deps: NotificationsDeps) {
         .where('inApp', '=', trueValue as never);
       if (query.unread) q = q.where('readAt', 'is', null);
       if (query._cursor) q = q.where('id', '<', decodeCursor(query._cursor, isKeyCursor).k);
-      const rows = await q.orderBy('id', 'desc').limit(limit + 1).execute();
+      const rows = await q
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute();
       const locale = await localeFor(actor);
       const items = rows.slice(0, limit).map((r) => ({
         id: r.id,
@@ -277,26 +325,45 @@ export function createNotificationService(deps: NotificationsDeps) {
         createdAt: r.createdAt,
       }));
       const last = items[items.length - 1];
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor({ k: last.id }) : null, unreadCount: await unreadCount(actor) };
+      return {
+        items,
+        nextCursor: rows.length > limit && last ? encodeCursor({ k: last.id }) : null,
+        unreadCount: await unreadCount(actor),
+      };
     },
 
     unreadCount,
 
     async markRead(actor: UserActor, id: string): Promise<void> {
-      const found = await db.selectFrom('notifications').select(['id', 'readAt']).where('id', '=', id).where('userId', '=', actor.userId).where('inApp', '=', trueValue as never).executeTakeFirst();
+      const found = await db
+        .selectFrom('notifications')
+        .select(['id', 'readAt'])
+        .where('id', '=', id)
+        .where('userId', '=', actor.userId)
+        .where('inApp', '=', trueValue as never)
+        .executeTakeFirst();
       // Another user's notification is as absent as one that does not exist.
       if (!found) throw notFound('Notification');
-      if (found.readAt === null) await db.updateTable('notifications').set({ readAt: clock.now().toISOString() }).where('id', '=', id).execute();
+      if (found.readAt === null)
+        await db.updateTable('notifications').set({ readAt: clock.now().toISOString() }).where('id', '=', id).execute();
     },
 
     async markAllRead(actor: UserActor): Promise<number> {
-      const r = await db.updateTable('notifications').set({ readAt: clock.now().toISOString() }).where('userId', '=', actor.userId).where('readAt', 'is', null).executeTakeFirst();
+      const r = await db
+        .updateTable('notifications')
+        .set({ readAt: clock.now().toISOString() })
+        .where('userId', '=', actor.userId)
+        .where('readAt', 'is', null)
+        .executeTakeFirst();
       return Number(r.numUpdatedRows);
     },
 
     preferences,
 
-    async setPreferences(actor: UserActor, changes: Array<{ type: NotificationType; inApp?: boolean; email?: EmailMode }>): Promise<Preference[]> {
+    async setPreferences(
+      actor: UserActor,
+      changes: Array<{ type: NotificationType; inApp?: boolean; email?: EmailMode }>,
+    ): Promise<Preference[]> {
       await db.transaction().execute(async (trx) => {
         const mine = (await preferencesOf(trx, [actor.userId])).get(actor.userId);
         for (const change of changes) {
@@ -304,8 +371,15 @@ export function createNotificationService(deps: NotificationsDeps) {
           const next = { inApp: change.inApp ?? current.inApp, email: change.email ?? current.email };
           await trx
             .insertInto('notificationPreferences')
-            .values({ userId: actor.userId, type: change.type, inApp: (next.inApp ? 1 : 0) as never, email: next.email })
-            .onConflict((oc) => oc.columns(['userId', 'type']).doUpdateSet({ inApp: (next.inApp ? 1 : 0) as never, email: next.email }))
+            .values({
+              userId: actor.userId,
+              type: change.type,
+              inApp: (next.inApp ? 1 : 0) as never,
+              email: next.email,
+            })
+            .onConflict((oc) =>
+              oc.columns(['userId', 'type']).doUpdateSet({ inApp: (next.inApp ? 1 : 0) as never, email: next.email }),
+            )
             .execute();
         }
       });

@@ -36,6 +36,8 @@ export function createOrganizationAccess(db: Kysely<Database>, store: Organizati
     },
     membersAmong: (organizationId, userIds, executor = db) => store.membersAmong(executor, organizationId, userIds),
     organizationIdsOf: async (userId, roles) =>
-      (await store.organizationsOf(db, userId)).filter((o) => !roles || (isRole(o.role) && roles.includes(o.role))).map((o) => o.id),
+      (await store.organizationsOf(db, userId))
+        .filter((o) => !roles || (isRole(o.role) && roles.includes(o.role)))
+        .map((o) => o.id),
   };
 }

@@ -78,7 +78,11 @@ export interface AuthPluginOptions {
 
 export const authPlugin = fp(async (app: FastifyInstance, opts: AuthPluginOptions) => {
   app.decorateRequest('actor', null as never);
-  const personal: BearerResolver = { name: 'personal-token', matches: (c) => c.startsWith(PERSONAL_TOKEN_PREFIX), resolve: (c) => opts.tokens.actorFromToken(c) };
+  const personal: BearerResolver = {
+    name: 'personal-token',
+    matches: (c) => c.startsWith(PERSONAL_TOKEN_PREFIX),
+    resolve: (c) => opts.tokens.actorFromToken(c),
+  };
   const bearers = [personal, ...(opts.bearers ?? [])];
 
   app.addHook('preHandler', async (request) => {
@@ -97,9 +101,15 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthPluginOption
       if (sessionId) {
         const actor = await opts.accounts.actorFromSession(sessionId);
         if (actor) {
-          const csrfOk = SAFE_METHODS.has(request.method) || safeEqual(String(request.headers[CSRF_HEADER] ?? ''), opts.accounts.csrfFor(sessionId));
+          const csrfOk =
+            SAFE_METHODS.has(request.method) ||
+            safeEqual(String(request.headers[CSRF_HEADER] ?? ''), opts.accounts.csrfFor(sessionId));
           if (csrfOk) request.actor = actor;
-          else if (requirement?.require) throw new AppError('csrf_failed', `Send the ${CSRF_HEADER} header with the value of the ${CSRF_COOKIE} cookie`);
+          else if (requirement?.require)
+            throw new AppError(
+              'csrf_failed',
+              `Send the ${CSRF_HEADER} header with the value of the ${CSRF_COOKIE} cookie`,
+            );
         }
       }
     }
@@ -112,6 +122,7 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthPluginOption
     if (requirement.scope && actor.scopes !== 'all' && !actor.scopes.has(requirement.scope)) {
       throw new AppError('insufficient_scope', `This token lacks the ${requirement.scope} scope`);
     }
-    if (requirement.scope && actor.client && opts.clientScopeCheck) await opts.clientScopeCheck(request, actor, requirement.scope);
+    if (requirement.scope && actor.client && opts.clientScopeCheck)
+      await opts.clientScopeCheck(request, actor, requirement.scope);
   });
 });

@@ -11,7 +11,11 @@ describe('demo content', () => {
   it('seeds a demo organization and a demo user whose printed credentials sign in', async () => {
     const demo = await t.platform.seedDemo();
     expect(demo).toBeDefined();
-    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: demo!.email, password: demo!.password } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: demo!.email, password: demo!.password },
+    });
     expect(login.statusCode).toBe(200);
     const org = await t.app.inject({ method: 'GET', url: `/api/v1/organizations/${demo!.organization}` });
     expect(org.json()).toMatchObject({ slug: 'demo', membersCount: 1 });

@@ -5,11 +5,22 @@ import type { AccountStore } from './accounts/store.js';
 import type { OrganizationStore } from './organizations/store.js';
 
 /** The narrow read model other capabilities use to name people and organizations. */
-export function createDirectory(db: Kysely<Database>, accounts: AccountStore, organizations: OrganizationStore): Directory {
+export function createDirectory(
+  db: Kysely<Database>,
+  accounts: AccountStore,
+  organizations: OrganizationStore,
+): Directory {
   return {
-    usersByIds: async (ids, executor = db) => (await accounts.findManyByIds(executor, ids)).map(({ id, handle, name, createdAt }) => ({ id, handle, name, createdAt })),
+    usersByIds: async (ids, executor = db) =>
+      (await accounts.findManyByIds(executor, ids)).map(({ id, handle, name, createdAt }) => ({
+        id,
+        handle,
+        name,
+        createdAt,
+      })),
     userIdByHandle: async (handle) => (await accounts.findByHandle(db, handle))?.id,
-    organizationsByIds: async (ids, executor = db) => (await organizations.findManyByIds(executor, ids)).map(({ id, slug, name }) => ({ id, slug, name })),
+    organizationsByIds: async (ids, executor = db) =>
+      (await organizations.findManyByIds(executor, ids)).map(({ id, slug, name }) => ({ id, slug, name })),
     organizationIdBySlug: async (slug) => (await organizations.findBySlug(db, slug))?.id,
   };
 }

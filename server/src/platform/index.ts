@@ -45,14 +45,38 @@ export function createPlatform(deps: PlatformDeps) {
   const { db, events, clock } = deps;
   const accountStore = createAccountStore();
   const organizationStore = createOrganizationStore();
-  const mail = createMailService({ db, store: createMailStore(), clock, smtpUrl: deps.smtpUrl, from: deps.mailFrom, logger: deps.logger });
+  const mail = createMailService({
+    db,
+    store: createMailStore(),
+    clock,
+    smtpUrl: deps.smtpUrl,
+    from: deps.mailFrom,
+    logger: deps.logger,
+  });
   const now = () => clock.now().getTime();
   const throttle = deps.redis
     ? createRedisLoginThrottle({ client: deps.redis, prefix: deps.loginThrottlePrefix, now, logger: deps.logger })
     : createLoginThrottle({ now });
-  const accounts = createAccountService({ db, store: accountStore, events, mail, clock, throttle, secretKey: deps.secretKey, baseUrl: deps.baseUrl });
+  const accounts = createAccountService({
+    db,
+    store: accountStore,
+    events,
+    mail,
+    clock,
+    throttle,
+    secretKey: deps.secretKey,
+    baseUrl: deps.baseUrl,
+  });
   const tokens = createTokenService({ db, store: createTokenStore(), events, clock });
-  const organizations = createOrganizationService({ db, store: organizationStore, accounts: accountStore, events, mail, clock, baseUrl: deps.baseUrl });
+  const organizations = createOrganizationService({
+    db,
+    store: organizationStore,
+    accounts: accountStore,
+    events,
+    mail,
+    clock,
+    baseUrl: deps.baseUrl,
+  });
   const directory = createDirectory(db, accountStore, organizationStore);
   const access = createOrganizationAccess(db, organizationStore);
 

@@ -2,23 +2,30 @@ import { describe, expect, it } from 'vitest';
 import type { Actor } from '../kernel/actor.js';
 import { can, canAssignRole, organizationPermissions, roles, type Action, type Role } from './policy.js';
 
-const user = (isAdmin = false): Actor => ({ kind: 'user', userId: 'usr_1', handle: 'someone', isAdmin, via: 'session', scopes: 'all' });
+const user = (isAdmin = false): Actor => ({
+  kind: 'user',
+  userId: 'usr_1',
+  handle: 'someone',
+  isAdmin,
+  via: 'session',
+  scopes: 'all',
+});
 const org = (viewerRole: Role | null) => ({ kind: 'organization' as const, id: 'org_1', viewerRole });
 
 /** The expected decision for every role and every organization action: Y allowed, '.' denied. */
 const expected: Record<keyof typeof organizationPermissions, string> = {
   //                                   owner admin editor reviewer member none
-  'organization.update':              'Y Y . . . .',
-  'organization.delete':              'Y . . . . .',
-  'organization.invite':              'Y Y . . . .',
-  'organization.read_invitations':    'Y Y . . . .',
-  'organization.change_role':         'Y Y . . . .',
-  'organization.remove_member':       'Y Y . . . .',
-  'organization.transfer_ownership':  'Y . . . . .',
-  'organization.leave':               '. Y Y Y Y .',
-  'dataset.create':                   'Y Y Y . . .',
-  'dataset.update':                   'Y Y Y . . .',
-  'contribution.review':              'Y Y Y Y . .',
+  'organization.update': 'Y Y . . . .',
+  'organization.delete': 'Y . . . . .',
+  'organization.invite': 'Y Y . . . .',
+  'organization.read_invitations': 'Y Y . . . .',
+  'organization.change_role': 'Y Y . . . .',
+  'organization.remove_member': 'Y Y . . . .',
+  'organization.transfer_ownership': 'Y . . . . .',
+  'organization.leave': '. Y Y Y Y .',
+  'dataset.create': 'Y Y Y . . .',
+  'dataset.update': 'Y Y Y . . .',
+  'contribution.review': 'Y Y Y Y . .',
 };
 
 const columns: Array<Role | null> = [...roles, null];
@@ -53,8 +60,14 @@ describe('policy: can(actor, action, resource)', () => {
   });
 
   it.each([
-    ['owner', 'admin', true], ['owner', 'owner', false], ['admin', 'editor', true], ['admin', 'admin', false],
-    ['admin', 'owner', false], ['editor', 'member', false], ['reviewer', 'member', false], ['member', 'member', false],
+    ['owner', 'admin', true],
+    ['owner', 'owner', false],
+    ['admin', 'editor', true],
+    ['admin', 'admin', false],
+    ['admin', 'owner', false],
+    ['editor', 'member', false],
+    ['reviewer', 'member', false],
+    ['member', 'member', false],
   ] as Array<[Role, Role, boolean]>)('a %s assigning the %s role: allowed = %s', (actorRole, target, allowed) => {
     expect(canAssignRole(actorRole, false, target)).toBe(allowed);
   });

@@ -5,13 +5,24 @@ import type { EventRecorder } from '../events/recorder.js';
 import type { StoredEvent } from '../events/schema.js';
 import type { RecognitionStore } from './store.js';
 import {
-  CARETAKER_DAYS, DAY_MS, STREAK_DAYS, acceptedPoints, addDays, badgeByCode, changeThresholds, thresholdLevel, utcDay,
-  type ReputationReason, type ReputationRules,
+  CARETAKER_DAYS,
+  DAY_MS,
+  STREAK_DAYS,
+  acceptedPoints,
+  addDays,
+  badgeByCode,
+  changeThresholds,
+  thresholdLevel,
+  utcDay,
+  type ReputationReason,
+  type ReputationRules,
 } from './rules.js';
 
 // Payloads come from other capabilities: read them defensively, never trust their shape.
-const str = (p: Record<string, unknown>, k: string): string | null => (typeof p[k] === 'string' && p[k] ? (p[k] as string) : null);
-const num = (p: Record<string, unknown>, k: string): number => (typeof p[k] === 'number' && Number.isFinite(p[k]) ? Math.max(0, Math.floor(p[k] as number)) : 0);
+const str = (p: Record<string, unknown>, k: string): string | null =>
+  typeof p[k] === 'string' && p[k] ? (p[k] as string) : null;
+const num = (p: Record<string, unknown>, k: string): number =>
+  typeof p[k] === 'number' && Number.isFinite(p[k]) ? Math.max(0, Math.floor(p[k] as number)) : 0;
 const bool = (p: Record<string, unknown>, k: string): boolean => p[k] === true;
 
 interface ContributionFacts {
@@ -41,7 +52,12 @@ function facts(event: StoredEvent): ContributionFacts {
 }
 
 /** Runs `handle` once per event and consumer, even if the event is delivered again. */
-function once(store: RecognitionStore, name: string, types: string[], handle: (event: StoredEvent, trx: Kysely<Database>) => Promise<void>): Consumer {
+function once(
+  store: RecognitionStore,
+  name: string,
+  types: string[],
+  handle: (event: StoredEvent, trx: Kysely<Database>) => Promise<void>,
+): Consumer {
   return {
     name,
     types,
@@ -53,35 +69,67 @@ function once(store: RecognitionStore, name: string, types: string[], handle: (e
 
 /** `recognition.reputation`: the ledger. Every entry carries the id of the event it comes from. */
 export function createReputationConsumer(store: RecognitionStore, rules: ReputationRules): Consumer {
-  return once(store, 'recognition.reputation', ['contribution.accepted', 'contribution.rejected', 'discussion.answer_marked_helpful', 'content.hidden'], async (event, trx) => {
-    const entry = async (userId: string | null, reason: ReputationReason, points: number, datasetId: string | null, organizationId: string | null) => {
-      if (!userId || points === 0) return;
-      await store.addEntry(trx, { userId, reason, points, eventId: event.id, datasetId, organizationId, createdAt: event.occurredAt });
-    };
-    const p = event.payload;
-    switch (event.type) {
-      case 'contribution.accepted': {
-        const f = facts(event);
-        await entry(f.authorId, 'contribution_accepted', acceptedPoints(rules, f.rowsApplied), f.datasetId, f.organizationId);
-        await entry(f.reviewerId, 'review', rules.review, f.datasetId, f.organizationId);
-        break;
+  return once(
+    store,
+    'recognition.reputation',
+    ['contribution.accepted', 'contribution.rejected', 'discussion.answer_marked_helpful', 'content.hidden'],
+    async (event, trx) => {
+      const entry = async (
+        userId: string | null,
+        reason: ReputationReason,
+        points: number,
+        datasetId: string | null,
+        organizationId: string | null,
+      ) => {
+        if (!userId || points === 0) return;
+        await store.addEntry(trx, {
+          userId,
+          reason,
+          points,
+          eventId: event.id,
+          datasetId,
+          organizationId,
+          createdAt: event.occurredAt,
+        });
+      };
+      const p = event.payload;
+      switch (event.type) {
+        case 'contribution.accepted': {
+          const f = facts(event);
+          await entry(
+            f.authorId,
+            'contribution_accepted',
+            acceptedPoints(rules, f.rowsApplied),
+            f.datasetId,
+            f.organizationId,
+          );
+          await entry(f.reviewerId, 'review', rules.review, f.datasetId, f.organizationId);
+          break;
+        }
+        case 'contribution.rejected': {
+          const f = facts(event);
+          if (f.spam) await entry(f.authorId, 'contribution_spam', rules.spamRejection, f.datasetId, f.organizationId);
+          else await entry(f.reviewerId, 'review', rules.review, f.datasetId, f.organizationId);
+          break;
+        }
+        case 'discussion.answer_marked_helpful': {
+          const authorId = str(p, 'authorId');
+          if (authorId && authorId !== str(p, 'markedBy'))
+            await entry(authorId, 'answer_helpful', rules.helpfulAnswer, str(p, 'datasetId'), event.organizationId);
+          break;
+        }
+        case 'content.hidden':
+          await entry(
+            str(p, 'authorId'),
+            'content_hidden',
+            rules.contentHidden,
+            str(p, 'datasetId'),
+            event.organizationId,
+          );
+          break;
       }
-      case 'contribution.rejected': {
-        const f = facts(event);
-        if (f.spam) await entry(f.authorId, 'contribution_spam', rules.spamRejection, f.datasetId, f.organizationId);
-        else await entry(f.reviewerId, 'review', rules.review, f.datasetId, f.organizationId);
-        break;
-      }
-      case 'discussion.answer_marked_helpful': {
-        const authorId = str(p, 'authorId');
-        if (authorId && authorId !== str(p, 'markedBy')) await entry(authorId, 'answer_helpful', rules.helpfulAnswer, str(p, 'datasetId'), event.organizationId);
-        break;
-      }
-      case 'content.hidden':
-        await entry(str(p, 'authorId'), 'content_hidden', rules.contentHidden, str(p, 'datasetId'), event.organizationId);
-        break;
-    }
-  });
+    },
+  );
 }
 
 /**
@@ -95,15 +143,28 @@ export function createBadgesConsumer(store: RecognitionStore, events: EventRecor
     const award = async (userId: string, code: string) => {
       if (!(await store.award(trx, userId, code, event.occurredAt, event.id))) return;
       const def = badgeByCode.get(code);
-      await events.record(trx, { type: 'badge.awarded', actorId: userId, subjectId: userId, visibility: 'public', payload: { badge: code, name: def?.name.en ?? code, sourceEventId: event.id } });
+      await events.record(trx, {
+        type: 'badge.awarded',
+        actorId: userId,
+        subjectId: userId,
+        visibility: 'public',
+        payload: { badge: code, name: def?.name.en ?? code, sourceEventId: event.id },
+      });
     };
 
     if (f.submittedAt && !Number.isNaN(Date.parse(f.submittedAt))) {
       const outcome = event.type === 'contribution.accepted' ? 'accepted' : f.spam ? 'spam' : 'rejected';
       const seconds = Math.max(0, Math.round((Date.parse(event.occurredAt) - Date.parse(f.submittedAt)) / 1000));
       await store.addReviewDuration(trx, {
-        eventId: event.id, contributionId: str(event.payload, 'contributionId') ?? event.subjectId ?? event.id, organizationId: f.organizationId, datasetId: f.datasetId,
-        reviewerId: f.reviewerId, outcome, submittedAt: new Date(f.submittedAt).toISOString(), reviewedAt: event.occurredAt, seconds,
+        eventId: event.id,
+        contributionId: str(event.payload, 'contributionId') ?? event.subjectId ?? event.id,
+        organizationId: f.organizationId,
+        datasetId: f.datasetId,
+        reviewerId: f.reviewerId,
+        outcome,
+        submittedAt: new Date(f.submittedAt).toISOString(),
+        reviewedAt: event.occurredAt,
+        seconds,
       });
     }
 
@@ -120,14 +181,21 @@ export function createBadgesConsumer(store: RecognitionStore, events: EventRecor
       firstOnDataset = await store.addDatasetContribution(trx, f.datasetId, author, f.rowsApplied, event.occurredAt);
       await store.addContributionDay(trx, author, f.datasetId, day);
     }
-    await store.bumpStats(trx, author, { acceptedContributions: 1, rowsChanged: f.rowsApplied, datasetsImproved: firstOnDataset ? 1 : 0 });
+    await store.bumpStats(trx, author, {
+      acceptedContributions: 1,
+      rowsChanged: f.rowsApplied,
+      datasetsImproved: firstOnDataset ? 1 : 0,
+    });
     const stats = await store.stats(trx, author);
 
     await award(author, 'first-contribution');
     for (const [threshold, code] of changeThresholds) if (stats.rowsChanged >= threshold) await award(author, code);
-    if (f.datasetId && (await store.datasetDayCount(trx, author, f.datasetId)) >= CARETAKER_DAYS) await award(author, 'dataset-caretaker');
+    if (f.datasetId && (await store.datasetDayCount(trx, author, f.datasetId)) >= CARETAKER_DAYS)
+      await award(author, 'dataset-caretaker');
     // A run of 7 consecutive days through this day (events may arrive a little out of day order).
-    const days = new Set(await store.daysBetween(trx, author, addDays(day, -(STREAK_DAYS - 1)), addDays(day, STREAK_DAYS - 1)));
+    const days = new Set(
+      await store.daysBetween(trx, author, addDays(day, -(STREAK_DAYS - 1)), addDays(day, STREAK_DAYS - 1)),
+    );
     let run = 0;
     for (let i = -(STREAK_DAYS - 1); i <= STREAK_DAYS - 1; i++) {
       run = days.has(addDays(day, i)) ? run + 1 : 0;
@@ -146,46 +214,77 @@ export function createBadgesConsumer(store: RecognitionStore, events: EventRecor
  * levels). Each change records a private `trust_level.changed`.
  */
 export function createTrustConsumer(store: RecognitionStore, events: EventRecorder): Consumer {
-  return once(store, 'recognition.trust', ['user.registered', 'contribution.accepted', 'contribution.rejected'], async (event, trx) => {
-    if (event.type === 'user.registered') {
-      const userId = event.subjectId ?? event.actorId;
-      if (!userId) return;
-      const row = await store.trust(trx, userId, true);
-      await store.saveTrust(trx, row ? { ...row, signedUpAt: row.signedUpAt ?? event.occurredAt } : fresh(userId, event.occurredAt, event.occurredAt));
-      return;
-    }
-    const f = facts(event);
-    if (!f.authorId) return;
-    const row = (await store.trust(trx, f.authorId, true)) ?? fresh(f.authorId, null, event.occurredAt);
-    const from = row.level;
-    let reason = row.reason;
-    if (event.type === 'contribution.accepted') {
-      row.acceptedCount += 1;
-      if (row.level < 4) {
-        const days = row.signedUpAt ? Math.floor((Date.parse(event.occurredAt) - Date.parse(row.signedUpAt)) / DAY_MS) : 0;
-        const level = thresholdLevel({ acceptedSinceChange: row.acceptedCount - row.acceptedBase, spamRejections: row.spamCount, daysSinceSignUp: days });
-        if (level > row.level) {
-          row.level = level;
-          reason = 'promoted';
+  return once(
+    store,
+    'recognition.trust',
+    ['user.registered', 'contribution.accepted', 'contribution.rejected'],
+    async (event, trx) => {
+      if (event.type === 'user.registered') {
+        const userId = event.subjectId ?? event.actorId;
+        if (!userId) return;
+        const row = await store.trust(trx, userId, true);
+        await store.saveTrust(
+          trx,
+          row
+            ? { ...row, signedUpAt: row.signedUpAt ?? event.occurredAt }
+            : fresh(userId, event.occurredAt, event.occurredAt),
+        );
+        return;
+      }
+      const f = facts(event);
+      if (!f.authorId) return;
+      const row = (await store.trust(trx, f.authorId, true)) ?? fresh(f.authorId, null, event.occurredAt);
+      const from = row.level;
+      let reason = row.reason;
+      if (event.type === 'contribution.accepted') {
+        row.acceptedCount += 1;
+        if (row.level < 4) {
+          const days = row.signedUpAt
+            ? Math.floor((Date.parse(event.occurredAt) - Date.parse(row.signedUpAt)) / DAY_MS)
+            : 0;
+          const level = thresholdLevel({
+            acceptedSinceChange: row.acceptedCount - row.acceptedBase,
+            spamRejections: row.spamCount,
+            daysSinceSignUp: days,
+          });
+          if (level > row.level) {
+            row.level = level;
+            reason = 'promoted';
+          }
+        }
+      } else if (f.spam) {
+        row.spamCount += 1;
+        if (row.level >= 1 && row.level <= 3) {
+          row.level -= 1;
+          row.acceptedBase = row.acceptedCount;
+          reason = 'demoted: contribution rejected as spam';
         }
       }
-    } else if (f.spam) {
-      row.spamCount += 1;
-      if (row.level >= 1 && row.level <= 3) {
-        row.level -= 1;
-        row.acceptedBase = row.acceptedCount;
-        reason = 'demoted: contribution rejected as spam';
+      if (row.level !== from) {
+        row.reason = reason;
+        row.updatedAt = event.occurredAt;
+        await events.record(trx, {
+          type: 'trust_level.changed',
+          actorId: f.authorId,
+          subjectId: f.authorId,
+          visibility: 'private',
+          payload: { from, to: row.level, reason, sourceEventId: event.id },
+        });
       }
-    }
-    if (row.level !== from) {
-      row.reason = reason;
-      row.updatedAt = event.occurredAt;
-      await events.record(trx, { type: 'trust_level.changed', actorId: f.authorId, subjectId: f.authorId, visibility: 'private', payload: { from, to: row.level, reason, sourceEventId: event.id } });
-    }
-    await store.saveTrust(trx, row);
-  });
+      await store.saveTrust(trx, row);
+    },
+  );
 }
 
 function fresh(userId: string, signedUpAt: string | null, now: string): TrustLevelsTable {
-  return { userId, level: 0, updatedAt: now, reason: 'new', signedUpAt, acceptedCount: 0, acceptedBase: 0, spamCount: 0 };
+  return {
+    userId,
+    level: 0,
+    updatedAt: now,
+    reason: 'new',
+    signedUpAt,
+    acceptedCount: 0,
+    acceptedBase: 0,
+    spamCount: 0,
+  };
 }

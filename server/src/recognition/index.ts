@@ -36,12 +36,24 @@ export interface RecognitionDeps {
 export function createRecognition(deps: RecognitionDeps) {
   const rules: ReputationRules = { ...defaultReputationRules, ...deps.rules };
   const store = createRecognitionStore(deps.db.dialect);
-  const service = createRecognitionService({ db: deps.db.kysely, store, events: deps.events, clock: deps.clock, directory: deps.directory, datasets: deps.datasets, rules });
+  const service = createRecognitionService({
+    db: deps.db.kysely,
+    store,
+    events: deps.events,
+    clock: deps.clock,
+    directory: deps.directory,
+    datasets: deps.datasets,
+    rules,
+  });
   const reader: TrustLevelReader = { trustLevelOf: (userId) => service.trustLevelOf(userId) };
   return {
     service,
     trustLevelOf: reader.trustLevelOf,
-    consumers: [createReputationConsumer(store, rules), createBadgesConsumer(store, deps.events), createTrustConsumer(store, deps.events)],
+    consumers: [
+      createReputationConsumer(store, rules),
+      createBadgesConsumer(store, deps.events),
+      createTrustConsumer(store, deps.events),
+    ],
     /** Routes under /api/v1. */
     routes: async (app: FastifyInstance) => {
       await app.register(recognitionRoutes, { recognition: service, baseUrl: deps.baseUrl });

@@ -17,10 +17,20 @@ beforeAll(async () => {
   t = await createTestApp();
   admin = await register(t.app, 'admin');
   await t.platform.accounts.createAdmin({ email: admin.email });
-  const org = await t.app.inject({ method: 'POST', url: '/api/v1/organizations', headers: asSession(admin), payload: { name: `Recognition ${process.pid}` } });
+  const org = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/organizations',
+    headers: asSession(admin),
+    payload: { name: `Recognition ${process.pid}` },
+  });
   orgSlug = org.json().slug;
   orgId = (await t.platform.directory.organizationIdBySlug(orgSlug))!;
-  const ds = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: asSession(admin), payload: { title: 'Arbres remarquables', organization: orgSlug, license: 'etalab-2.0', status: 'published' } });
+  const ds = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/datasets',
+    headers: asSession(admin),
+    payload: { title: 'Arbres remarquables', organization: orgSlug, license: 'etalab-2.0', status: 'published' },
+  });
   expect(ds.statusCode).toBe(201);
   datasetSlug = ds.json().slug;
   datasetId = (await t.data.store.findDatasetBySlug(t.db.kysely, datasetSlug))!.id;
@@ -32,35 +42,90 @@ const idOf = async (s: Session) => (await t.platform.directory.userIdByHandle(s.
 const get = (url: string) => t.app.inject({ method: 'GET', url: `/api/v1${url}` });
 
 /** Records an event as the community capability would, at a chosen time. */
-async function emit(type: string, payload: Record<string, unknown>, opts: { at?: Date; actorId?: string | null; organizationId?: string | null; subjectId?: string } = {}) {
+async function emit(
+  type: string,
+  payload: Record<string, unknown>,
+  opts: { at?: Date; actorId?: string | null; organizationId?: string | null; subjectId?: string } = {},
+) {
   const at = opts.at ?? new Date();
   const recorder = createEventRecorder({ store: createEventStore(t.db.dialect), clock: { now: () => at } });
-  return db().transaction().execute((trx) =>
-    recorder.record(trx, { type, actorId: opts.actorId ?? null, subjectId: opts.subjectId ?? (payload.contributionId as string | undefined) ?? null, organizationId: opts.organizationId === undefined ? orgId : opts.organizationId, visibility: 'public', payload }),
-  );
+  return db()
+    .transaction()
+    .execute((trx) =>
+      recorder.record(trx, {
+        type,
+        actorId: opts.actorId ?? null,
+        subjectId: opts.subjectId ?? (payload.contributionId as string | undefined) ?? null,
+        organizationId: opts.organizationId === undefined ? orgId : opts.organizationId,
+        visibility: 'public',
+        payload,
+      }),
+    );
 }
 
 let n = 0;
-async function accepted(authorId: string, reviewerId: string, opts: { rows?: number; at?: Date; dataset?: string; submittedAt?: Date; organizationId?: string } = {}) {
+async function accepted(
+  authorId: string,
+  reviewerId: string,
+  opts: { rows?: number; at?: Date; dataset?: string; submittedAt?: Date; organizationId?: string } = {},
+) {
   n += 1;
   const at = opts.at ?? new Date();
-  return emit('contribution.accepted', {
-    contributionId: `ctb_${n}`, dataset: datasetSlug, datasetId: opts.dataset ?? datasetId, resourceId: 'res_1', organizationId: opts.organizationId ?? orgId,
-    authorId, reviewerId, rowsApplied: opts.rows ?? 1, partial: false, submittedAt: (opts.submittedAt ?? new Date(at.getTime() - 3600_000)).toISOString(),
-  }, { at, actorId: reviewerId, organizationId: opts.organizationId ?? orgId });
+  return emit(
+    'contribution.accepted',
+    {
+      contributionId: `ctb_${n}`,
+      dataset: datasetSlug,
+      datasetId: opts.dataset ?? datasetId,
+      resourceId: 'res_1',
+      organizationId: opts.organizationId ?? orgId,
+      authorId,
+      reviewerId,
+      rowsApplied: opts.rows ?? 1,
+      partial: false,
+      submittedAt: (opts.submittedAt ?? new Date(at.getTime() - 3600_000)).toISOString(),
+    },
+    { at, actorId: reviewerId, organizationId: opts.organizationId ?? orgId },
+  );
 }
-async function rejected(authorId: string, reviewerId: string, opts: { spam?: boolean; at?: Date; submittedAt?: Date } = {}) {
+async function rejected(
+  authorId: string,
+  reviewerId: string,
+  opts: { spam?: boolean; at?: Date; submittedAt?: Date } = {},
+) {
   n += 1;
   const at = opts.at ?? new Date();
-  return emit('contribution.rejected', {
-    contributionId: `ctb_${n}`, dataset: datasetSlug, datasetId, resourceId: 'res_1', organizationId: orgId, authorId, reviewerId, spam: opts.spam ?? false,
-    submittedAt: (opts.submittedAt ?? new Date(at.getTime() - 3600_000)).toISOString(),
-  }, { at, actorId: reviewerId });
+  return emit(
+    'contribution.rejected',
+    {
+      contributionId: `ctb_${n}`,
+      dataset: datasetSlug,
+      datasetId,
+      resourceId: 'res_1',
+      organizationId: orgId,
+      authorId,
+      reviewerId,
+      spam: opts.spam ?? false,
+      submittedAt: (opts.submittedAt ?? new Date(at.getTime() - 3600_000)).toISOString(),
+    },
+    { at, actorId: reviewerId },
+  );
 }
 const drain = () => t.dispatcher.drain();
-const badgesOf = async (userId: string) => (await db().selectFrom('userBadges').select('badge').where('userId', '=', userId).execute()).map((b) => b.badge).sort();
+const badgesOf = async (userId: string) =>
+  (await db().selectFrom('userBadges').select('badge').where('userId', '=', userId).execute())
+    .map((b) => b.badge)
+    .sort();
 const reputationOf = async (userId: string) =>
-  Number((await db().selectFrom('reputationEntries').select((eb) => eb.fn.sum<number>('points').as('p')).where('userId', '=', userId).executeTakeFirst())?.p ?? 0);
+  Number(
+    (
+      await db()
+        .selectFrom('reputationEntries')
+        .select((eb) => eb.fn.sum<number>('points').as('p'))
+        .where('userId', '=', userId)
+        .executeTakeFirst()
+    )?.p ?? 0,
+  );
 const trustOf = (userId: string) => t.recognition.trustLevelOf(userId);
 
 describe('reputation', () => {
@@ -78,8 +143,22 @@ describe('reputation', () => {
     await drain();
     expect(await reputationOf(author)).toBe(15 + 50 - 25 + 15 - 10 + 11);
     expect(await reputationOf(reviewer)).toBe(2 + 2 + 2);
-    const reasons = (await db().selectFrom('reputationEntries').select(['reason', 'points']).where('userId', '=', author).orderBy('id').execute()).map((r) => `${r.reason}:${r.points}`);
-    expect(reasons).toEqual(['contribution_accepted:15', 'contribution_accepted:50', 'contribution_spam:-25', 'answer_helpful:15', 'content_hidden:-10', 'contribution_accepted:11']);
+    const reasons = (
+      await db()
+        .selectFrom('reputationEntries')
+        .select(['reason', 'points'])
+        .where('userId', '=', author)
+        .orderBy('id')
+        .execute()
+    ).map((r) => `${r.reason}:${r.points}`);
+    expect(reasons).toEqual([
+      'contribution_accepted:15',
+      'contribution_accepted:50',
+      'contribution_spam:-25',
+      'answer_helpful:15',
+      'content_hidden:-10',
+      'contribution_accepted:11',
+    ]);
   });
 
   it('counts an event once even when it is delivered again, and across a restart mid-stream', async () => {
@@ -87,14 +166,31 @@ describe('reputation', () => {
     const reviewer = await idOf(await register(t.app, 'redeliver-rev'));
     for (let i = 0; i < 5; i++) await accepted(author, reviewer, { rows: 2 });
     // A dispatcher holding only the reputation consumer handles some events, then "dies".
-    const recognition = createRecognition({ db: t.db, events: createEventRecorder({ store: createEventStore(t.db.dialect), clock: systemClock }), clock: systemClock, directory: t.platform.directory, datasets: { idBySlug: async () => undefined, slugsByIds: async () => new Map() }, baseUrl: 'http://x' });
-    const partial = createDispatcher({ db: db(), store: createEventStore(t.db.dialect), clock: systemClock, consumers: recognition.consumers, batchSize: 3 });
+    const recognition = createRecognition({
+      db: t.db,
+      events: createEventRecorder({ store: createEventStore(t.db.dialect), clock: systemClock }),
+      clock: systemClock,
+      directory: t.platform.directory,
+      datasets: { idBySlug: async () => undefined, slugsByIds: async () => new Map() },
+      baseUrl: 'http://x',
+    });
+    const partial = createDispatcher({
+      db: db(),
+      store: createEventStore(t.db.dialect),
+      clock: systemClock,
+      consumers: recognition.consumers,
+      batchSize: 3,
+    });
     await partial.runOnce();
     // The app's dispatcher (another process) resumes from the durable cursors.
     await drain();
     expect(await reputationOf(author)).toBe(5 * 12);
     // Redelivery: the cursors are moved back to the start, every event comes again.
-    await db().updateTable('eventCursors').set({ txId: -1, position: 0 }).where('consumer', 'like', 'recognition.%').execute();
+    await db()
+      .updateTable('eventCursors')
+      .set({ txId: -1, position: 0 })
+      .where('consumer', 'like', 'recognition.%')
+      .execute();
     await drain();
     expect(await reputationOf(author)).toBe(5 * 12);
     expect(await reputationOf(reviewer)).toBe(5 * 2);
@@ -105,9 +201,15 @@ describe('reputation', () => {
   });
 
   it('traces every point to an event that exists', async () => {
-    const orphans = await sql<{ n: number }>`select count(*) as n from reputation_entries r where not exists (select 1 from events e where e.id = r.event_id)`.execute(db());
+    const orphans = await sql<{
+      n: number;
+    }>`select count(*) as n from reputation_entries r where not exists (select 1 from events e where e.id = r.event_id)`.execute(
+      db(),
+    );
     expect(Number(orphans.rows[0]!.n)).toBe(0);
-    expect(Number((await sql<{ n: number }>`select count(*) as n from reputation_entries`.execute(db())).rows[0]!.n)).toBeGreaterThan(10);
+    expect(
+      Number((await sql<{ n: number }>`select count(*) as n from reputation_entries`.execute(db())).rows[0]!.n),
+    ).toBeGreaterThan(10);
   });
 
   it('lists a user’s entries with their event, reason, points and dataset, page by page', async () => {
@@ -153,7 +255,12 @@ describe('badges', () => {
     const crossing = await accepted(author, reviewer, { rows: 1 }); // 10
     await drain();
     expect(await badgesOf(author)).toEqual(['changes-10', 'first-contribution']);
-    const row = await db().selectFrom('userBadges').selectAll().where('userId', '=', author).where('badge', '=', 'changes-10').executeTakeFirstOrThrow();
+    const row = await db()
+      .selectFrom('userBadges')
+      .selectAll()
+      .where('userId', '=', author)
+      .where('badge', '=', 'changes-10')
+      .executeTakeFirstOrThrow();
     expect(row.eventId).toBe(crossing);
     await accepted(author, reviewer, { rows: 89 }); // 99
     await drain();
@@ -161,7 +268,12 @@ describe('badges', () => {
     await accepted(author, reviewer, { rows: 901 }); // 1000: both at once
     await drain();
     expect(await badgesOf(author)).toEqual(['changes-10', 'changes-100', 'changes-1000', 'first-contribution']);
-    const awarded = await db().selectFrom('events').selectAll().where('type', '=', 'badge.awarded').where('actorId', '=', author).execute();
+    const awarded = await db()
+      .selectFrom('events')
+      .selectAll()
+      .where('type', '=', 'badge.awarded')
+      .where('actorId', '=', author)
+      .execute();
     expect(awarded.map((e) => e.visibility)).toEqual(['public', 'public', 'public', 'public']);
     // Held once, whatever comes after.
     await accepted(author, reviewer, { rows: 1000 });
@@ -202,7 +314,15 @@ describe('badges', () => {
     const res = await get('/badges');
     expect(res.statusCode).toBe(200);
     const items = res.json().items as Array<{ code: string; criterion: { en: string; fr: string }; holders: number }>;
-    expect(items.map((b) => b.code)).toEqual(['first-contribution', 'changes-10', 'changes-100', 'changes-1000', 'first-review', 'streak-7', 'dataset-caretaker']);
+    expect(items.map((b) => b.code)).toEqual([
+      'first-contribution',
+      'changes-10',
+      'changes-100',
+      'changes-1000',
+      'first-review',
+      'streak-7',
+      'dataset-caretaker',
+    ]);
     expect(items.every((b) => b.criterion.en && b.criterion.fr)).toBe(true);
     expect(items.find((b) => b.code === 'changes-1000')!.holders).toBe(1);
     expect(items.find((b) => b.code === 'first-contribution')!.holders).toBeGreaterThanOrEqual(5);
@@ -241,10 +361,23 @@ describe('trust levels', () => {
     for (let i = 0; i < 40; i++) await accepted(author, reviewer, { at: month });
     await drain();
     expect(await trustOf(author)).toBe(3);
-    const changes = await db().selectFrom('events').selectAll().where('type', '=', 'trust_level.changed').where('actorId', '=', author).orderBy('position').execute();
+    const changes = await db()
+      .selectFrom('events')
+      .selectAll()
+      .where('type', '=', 'trust_level.changed')
+      .where('actorId', '=', author)
+      .orderBy('position')
+      .execute();
     expect(changes.map((e) => e.visibility)).toEqual(['private', 'private', 'private', 'private', 'private']);
-    expect(changes.map((e) => { const p = JSON.parse(typeof e.payload === 'string' ? e.payload : JSON.stringify(e.payload)); return `${p.from}>${p.to}`; })).toEqual(['0>1', '1>2', '2>1', '1>2', '2>3']);
-    expect((await get(`/users/${(await t.platform.directory.usersByIds([author]))[0]!.handle}`)).json().trustLevel).toBe(3);
+    expect(
+      changes.map((e) => {
+        const p = JSON.parse(typeof e.payload === 'string' ? e.payload : JSON.stringify(e.payload));
+        return `${p.from}>${p.to}`;
+      }),
+    ).toEqual(['0>1', '1>2', '2>1', '1>2', '2>3']);
+    expect(
+      (await get(`/users/${(await t.platform.directory.usersByIds([author]))[0]!.handle}`)).json().trustLevel,
+    ).toBe(3);
   });
 
   it('never promotes to regular with 3 spam rejections, and never below 0', async () => {
@@ -263,7 +396,12 @@ describe('trust levels', () => {
     const someone = await register(t.app, 'leader');
     const other = await register(t.app, 'not-admin');
     const put = (as: Session | null, level: number) =>
-      t.app.inject({ method: 'PUT', url: `/api/v1/users/${someone.handle}/trust-level`, headers: as ? asSession(as) : {}, payload: { level, reason: 'long-standing steward' } });
+      t.app.inject({
+        method: 'PUT',
+        url: `/api/v1/users/${someone.handle}/trust-level`,
+        headers: as ? asSession(as) : {},
+        payload: { level, reason: 'long-standing steward' },
+      });
     expect((await put(other, 4)).statusCode).toBe(403);
     expect((await put(null, 4)).statusCode).toBe(401);
     expect((await put(admin, 5)).statusCode).toBe(400);
@@ -276,16 +414,40 @@ describe('trust levels', () => {
     await rejected(id, await idOf(other), { spam: true });
     await drain();
     expect(await trustOf(id)).toBe(4);
-    const change = await db().selectFrom('events').selectAll().where('type', '=', 'trust_level.changed').where('actorId', '=', id).executeTakeFirstOrThrow();
+    const change = await db()
+      .selectFrom('events')
+      .selectAll()
+      .where('type', '=', 'trust_level.changed')
+      .where('actorId', '=', id)
+      .executeTakeFirstOrThrow();
     expect(change.visibility).toBe('private');
-    expect((await t.app.inject({ method: 'PUT', url: '/api/v1/users/nobody-at-all/trust-level', headers: asSession(admin), payload: { level: 1 } })).statusCode).toBe(404);
+    expect(
+      (
+        await t.app.inject({
+          method: 'PUT',
+          url: '/api/v1/users/nobody-at-all/trust-level',
+          headers: asSession(admin),
+          payload: { level: 1 },
+        })
+      ).statusCode,
+    ).toBe(404);
   });
 
   it('publishes the thresholds and privileges in EN and FR', async () => {
     const body = (await get('/trust-levels')).json();
     expect(body.levels.map((l: { level: number }) => l.level)).toEqual([0, 1, 2, 3, 4]);
-    expect(body.levels.map((l: { proposalsPerDay: number | null }) => l.proposalsPerDay)).toEqual([20, 50, 200, 1000, null]);
-    expect(body.levels[2].requirements).toEqual({ acceptedContributions: 10, daysSinceSignUp: 7, maxSpamRejections: null });
+    expect(body.levels.map((l: { proposalsPerDay: number | null }) => l.proposalsPerDay)).toEqual([
+      20,
+      50,
+      200,
+      1000,
+      null,
+    ]);
+    expect(body.levels[2].requirements).toEqual({
+      acceptedContributions: 10,
+      daysSinceSignUp: 7,
+      maxSpamRejections: null,
+    });
     expect(body.levels[4].requirements).toBeNull();
     expect(body.levels[4].privileges.map((p: { fr: string }) => p.fr)).toContain('Modération');
     expect(body.reputation.acceptedBase).toBe(10);
@@ -306,20 +468,43 @@ describe('profiles, leaderboards, credits, review statistics', () => {
     const res = await get(`/users/${s.handle}`);
     expect(res.statusCode).toBe(200);
     const p = res.json();
-    expect(p).toMatchObject({ handle: s.handle, name: s.handle ? expect.any(String) : '', reputation: 13 + 12 + 11 + 11, trustLevel: 1 });
+    expect(p).toMatchObject({
+      handle: s.handle,
+      name: s.handle ? expect.any(String) : '',
+      reputation: 13 + 12 + 11 + 11,
+      trustLevel: 1,
+    });
     expect(p.createdAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(p.stats).toEqual({ acceptedContributions: 4, rowsChanged: 7, reviews: 0, datasetsImproved: 2 });
     expect(p.badges.map((b: { code: string }) => b.code)).toEqual(['first-contribution']);
     expect(p.badges[0].name).toEqual({ en: 'First contribution', fr: 'Première contribution' });
     const day = (d: Date) => d.toISOString().slice(0, 10);
-    expect(p.calendar).toEqual([{ date: day(new Date(today.getTime() - 2 * DAY)), count: 2 }, { date: day(today), count: 1 }]);
+    expect(p.calendar).toEqual([
+      { date: day(new Date(today.getTime() - 2 * DAY)), count: 2 },
+      { date: day(today), count: 1 },
+    ]);
     expect((await get('/users/no-such-user')).statusCode).toBe(404);
   });
 
   it('ranks by reputation earned in the period, and within a dataset or organization', async () => {
-    const other = await t.app.inject({ method: 'POST', url: '/api/v1/organizations', headers: asSession(admin), payload: { name: `Board ${process.pid}` } });
+    const other = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/organizations',
+      headers: asSession(admin),
+      payload: { name: `Board ${process.pid}` },
+    });
     const boardOrg = (await t.platform.directory.organizationIdBySlug(other.json().slug))!;
-    const ds = await t.app.inject({ method: 'POST', url: '/api/v1/datasets', headers: asSession(admin), payload: { title: 'Leaderboard data', organization: other.json().slug, license: 'etalab-2.0', status: 'published' } });
+    const ds = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/datasets',
+      headers: asSession(admin),
+      payload: {
+        title: 'Leaderboard data',
+        organization: other.json().slug,
+        license: 'etalab-2.0',
+        status: 'published',
+      },
+    });
     const boardDs = (await t.data.store.findDatasetBySlug(db(), ds.json().slug))!.id;
     const [a, b, c] = await Promise.all(['lb-a', 'lb-b', 'lb-c'].map(async (p) => register(t.app, p)));
     const [ia, ib, ic] = await Promise.all([a!, b!, c!].map(idOf));
@@ -333,11 +518,21 @@ describe('profiles, leaderboards, credits, review statistics', () => {
     await drain();
     // The reviewer earns review points too; left out here.
     const board = async (q: string) =>
-      (await get(`/leaderboards?${q}`)).json().items.filter((i: { handle: string }) => i.handle !== admin.handle).map((i: { handle: string; points: number }) => `${i.handle}:${i.points}`);
-    expect(await board(`dataset=${ds.json().slug}&period=all`)).toEqual([`${a!.handle}:50`, `${b!.handle}:30`, `${c!.handle}:15`]);
+      (await get(`/leaderboards?${q}`))
+        .json()
+        .items.filter((i: { handle: string }) => i.handle !== admin.handle)
+        .map((i: { handle: string; points: number }) => `${i.handle}:${i.points}`);
+    expect(await board(`dataset=${ds.json().slug}&period=all`)).toEqual([
+      `${a!.handle}:50`,
+      `${b!.handle}:30`,
+      `${c!.handle}:15`,
+    ]);
     expect(await board(`dataset=${ds.json().slug}&period=month`)).toEqual([`${b!.handle}:30`, `${c!.handle}:15`]);
     expect(await board(`dataset=${ds.json().slug}&period=week`)).toEqual([`${c!.handle}:15`]);
-    expect(await board(`organization=${other.json().slug}&period=all&_limit=2`)).toEqual([`${a!.handle}:50`, `${b!.handle}:30`]);
+    expect(await board(`organization=${other.json().slug}&period=all&_limit=2`)).toEqual([
+      `${a!.handle}:50`,
+      `${b!.handle}:30`,
+    ]);
     const week = (await get('/leaderboards?period=week&_limit=100')).json();
     expect(week.period).toBe('week');
     expect(week.items.find((i: { handle: string }) => i.handle === c!.handle).points).toBe(65);
@@ -348,10 +543,14 @@ describe('profiles, leaderboards, credits, review statistics', () => {
     expect((await get('/leaderboards?period=year')).statusCode).toBe(400);
 
     const credits = (await get(`/datasets/${ds.json().slug}/contributors?_limit=2`)).json();
-    expect(credits.items.map((i: { handle: string; acceptedContributions: number }) => i.acceptedContributions)).toEqual([1, 1]);
+    expect(
+      credits.items.map((i: { handle: string; acceptedContributions: number }) => i.acceptedContributions),
+    ).toEqual([1, 1]);
     expect(credits.next).toBeTruthy();
     const rest = (await get(`/datasets/${ds.json().slug}/contributors${new URL(credits.next).search}`)).json();
-    expect([...credits.items, ...rest.items].map((i: { handle: string }) => i.handle).sort()).toEqual([a!.handle, b!.handle, c!.handle].sort());
+    expect([...credits.items, ...rest.items].map((i: { handle: string }) => i.handle).sort()).toEqual(
+      [a!.handle, b!.handle, c!.handle].sort(),
+    );
     expect((await get('/datasets/no-such-dataset/contributors')).statusCode).toBe(404);
   });
 
@@ -365,29 +564,74 @@ describe('profiles, leaderboards, credits, review statistics', () => {
   });
 
   it('gives the median time to review over the last 90 days', async () => {
-    const org = await t.app.inject({ method: 'POST', url: '/api/v1/organizations', headers: asSession(admin), payload: { name: `Reviews ${process.pid}` } });
+    const org = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/organizations',
+      headers: asSession(admin),
+      payload: { name: `Reviews ${process.pid}` },
+    });
     const slug = org.json().slug;
     const id = (await t.platform.directory.organizationIdBySlug(slug))!;
     const author = await idOf(await register(t.app, 'timed'));
     const rev = await idOf(admin);
     const now = Date.now();
     const hours = [1, 2, 10, 30];
-    for (const h of hours) await accepted(author, rev, { organizationId: id, at: new Date(now - DAY), submittedAt: new Date(now - DAY - h * 3600_000) });
-    await emit('contribution.rejected', { contributionId: 'ctb_r', datasetId, organizationId: id, authorId: author, reviewerId: rev, spam: true, submittedAt: new Date(now - DAY - 5 * 3600_000).toISOString() }, { at: new Date(now - DAY), organizationId: id });
-    await accepted(author, rev, { organizationId: id, at: new Date(now - 100 * DAY), submittedAt: new Date(now - 101 * DAY) }); // outside the window
+    for (const h of hours)
+      await accepted(author, rev, {
+        organizationId: id,
+        at: new Date(now - DAY),
+        submittedAt: new Date(now - DAY - h * 3600_000),
+      });
+    await emit(
+      'contribution.rejected',
+      {
+        contributionId: 'ctb_r',
+        datasetId,
+        organizationId: id,
+        authorId: author,
+        reviewerId: rev,
+        spam: true,
+        submittedAt: new Date(now - DAY - 5 * 3600_000).toISOString(),
+      },
+      { at: new Date(now - DAY), organizationId: id },
+    );
+    await accepted(author, rev, {
+      organizationId: id,
+      at: new Date(now - 100 * DAY),
+      submittedAt: new Date(now - 101 * DAY),
+    }); // outside the window
     await drain();
     const res = await get(`/organizations/${slug}/review-stats`);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ organization: slug, windowDays: 90, reviewed: 5, accepted: 4, rejected: 0, rejectedAsSpam: 1, medianSecondsToReview: 5 * 3600 });
-    const empty = await t.app.inject({ method: 'POST', url: '/api/v1/organizations', headers: asSession(admin), payload: { name: `Quiet ${process.pid}` } });
-    expect((await get(`/organizations/${empty.json().slug}/review-stats`)).json()).toMatchObject({ reviewed: 0, medianSecondsToReview: null });
+    expect(res.json()).toEqual({
+      organization: slug,
+      windowDays: 90,
+      reviewed: 5,
+      accepted: 4,
+      rejected: 0,
+      rejectedAsSpam: 1,
+      medianSecondsToReview: 5 * 3600,
+    });
+    const empty = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/organizations',
+      headers: asSession(admin),
+      payload: { name: `Quiet ${process.pid}` },
+    });
+    expect((await get(`/organizations/${empty.json().slug}/review-stats`)).json()).toMatchObject({
+      reviewed: 0,
+      medianSecondsToReview: null,
+    });
     expect((await get('/organizations/no-such-org/review-stats')).statusCode).toBe(404);
   });
 });
 
 describe('the consumers', () => {
   it('never failed (a failure would delay them by their backoff)', () => {
-    const failures = t.logs().split('\n').filter((l) => l.includes('event consumer failed') && l.includes('"consumer":"recognition.'));
+    const failures = t
+      .logs()
+      .split('\n')
+      .filter((l) => l.includes('event consumer failed') && l.includes('"consumer":"recognition.'));
     expect(failures).toEqual([]);
   });
 });

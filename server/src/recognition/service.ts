@@ -7,7 +7,15 @@ import type { Actor, UserActor } from '../kernel/actor.js';
 import { forbidden, notFound } from '../kernel/errors.js';
 import { DEFAULT_LIMIT, decodeCursor, encodeCursor, isKeyCursor, toPage, type Page } from '../kernel/pagination.js';
 import type { RecognitionStore } from './store.js';
-import { DAY_MS, badgeByCode, badgeDefinitions, demotionText, trustLevels, utcDay, type ReputationRules } from './rules.js';
+import {
+  DAY_MS,
+  badgeByCode,
+  badgeDefinitions,
+  demotionText,
+  trustLevels,
+  utcDay,
+  type ReputationRules,
+} from './rules.js';
 
 /** What recognition needs to know of datasets (implemented by the data capability, wired in app.ts). */
 export interface DatasetLookup {
@@ -28,7 +36,10 @@ export interface RecognitionServiceDeps {
 }
 
 const isContributorCursor = (v: unknown): v is { a: number; u: string } =>
-  typeof v === 'object' && v !== null && Number.isSafeInteger((v as { a: unknown }).a) && typeof (v as { u: unknown }).u === 'string';
+  typeof v === 'object' &&
+  v !== null &&
+  Number.isSafeInteger((v as { a: unknown }).a) &&
+  typeof (v as { u: unknown }).u === 'string';
 
 export type Period = 'week' | 'month' | 'all';
 const periodDays: Record<Period, number | null> = { week: 7, month: 30, all: null };
@@ -54,7 +65,12 @@ export function createRecognitionService(deps: RecognitionServiceDeps) {
       const userId = await userIdOf(handle);
       const [user] = await directory.usersByIds([userId]);
       if (!user) throw notFound('User');
-      const [stats, reputation, level, badges] = await Promise.all([store.stats(db, userId), store.reputation(db, userId), trustLevelOf(userId), store.badgesOf(db, userId)]);
+      const [stats, reputation, level, badges] = await Promise.all([
+        store.stats(db, userId),
+        store.reputation(db, userId),
+        trustLevelOf(userId),
+        store.badgesOf(db, userId),
+      ]);
       const from = utcDay(new Date(deps.clock.now().getTime() - 364 * DAY_MS).toISOString());
       return {
         handle: user.handle,
@@ -62,8 +78,17 @@ export function createRecognitionService(deps: RecognitionServiceDeps) {
         createdAt: user.createdAt,
         reputation,
         trustLevel: level,
-        badges: badges.map((b) => ({ code: b.badge, name: badgeByCode.get(b.badge)?.name ?? { en: b.badge, fr: b.badge }, awardedAt: b.awardedAt })),
-        stats: { acceptedContributions: stats.acceptedContributions, rowsChanged: stats.rowsChanged, reviews: stats.reviews, datasetsImproved: stats.datasetsImproved },
+        badges: badges.map((b) => ({
+          code: b.badge,
+          name: badgeByCode.get(b.badge)?.name ?? { en: b.badge, fr: b.badge },
+          awardedAt: b.awardedAt,
+        })),
+        stats: {
+          acceptedContributions: stats.acceptedContributions,
+          rowsChanged: stats.rowsChanged,
+          reviews: stats.reviews,
+          datasetsImproved: stats.datasetsImproved,
+        },
         calendar: await store.calendar(db, userId, from),
       };
     },
@@ -71,14 +96,22 @@ export function createRecognitionService(deps: RecognitionServiceDeps) {
     async reputation(handle: string, cursor: string | undefined, limit = DEFAULT_LIMIT) {
       const userId = await userIdOf(handle);
       const before = cursor ? decodeCursor(cursor, isKeyCursor).k : undefined;
-      const [rows, total] = await Promise.all([store.entriesOf(db, userId, before, limit + 1), store.reputation(db, userId)]);
+      const [rows, total] = await Promise.all([
+        store.entriesOf(db, userId, before, limit + 1),
+        store.reputation(db, userId),
+      ]);
       const page = toPage(rows, limit, (last) => encodeCursor({ k: last.id }));
-      const slugs = await deps.datasets.slugsByIds([...new Set(page.items.flatMap((e) => (e.datasetId ? [e.datasetId] : [])))]);
+      const slugs = await deps.datasets.slugsByIds([
+        ...new Set(page.items.flatMap((e) => (e.datasetId ? [e.datasetId] : []))),
+      ]);
       return {
         total,
         nextCursor: page.nextCursor,
         items: page.items.map((e) => ({
-          id: e.id, eventId: e.eventId, reason: e.reason, points: e.points,
+          id: e.id,
+          eventId: e.eventId,
+          reason: e.reason,
+          points: e.points,
           dataset: e.datasetId ? (slugs.get(e.datasetId) ?? null) : null,
           createdAt: e.createdAt,
         })),
@@ -87,12 +120,26 @@ export function createRecognitionService(deps: RecognitionServiceDeps) {
 
     async badges() {
       const counts = await store.badgeCounts(db);
-      return badgeDefinitions.map((b) => ({ code: b.code, name: b.name, criterion: b.criterion, repeatable: b.repeatable, holders: counts.get(b.code) ?? 0 }));
+      return badgeDefinitions.map((b) => ({
+        code: b.code,
+        name: b.name,
+        criterion: b.criterion,
+        repeatable: b.repeatable,
+        holders: counts.get(b.code) ?? 0,
+      }));
     },
 
     trustLevelRules() {
       return {
-        levels: trustLevels.map((l) => ({ level: l.level, code: l.code, name: l.name, requirements: l.requirements, requirementText: l.requirementText, proposalsPerDay: l.proposalsPerDay, privileges: l.privileges })),
+        levels: trustLevels.map((l) => ({
+          level: l.level,
+          code: l.code,
+          name: l.name,
+          requirements: l.requirements,
+          requirementText: l.requirementText,
+          proposalsPerDay: l.proposalsPerDay,
+          privileges: l.privileges,
+        })),
         demotion: demotionText,
         reputation: { ...deps.rules } as Record<string, number>,
       };
@@ -105,12 +152,33 @@ export function createRecognitionService(deps: RecognitionServiceDeps) {
       const now = deps.clock.now().toISOString();
       const why = reason?.trim() || (level === 4 ? 'granted by an administrator' : 'set by an administrator');
       const row = await db.transaction().execute(async (trx) => {
-        const current = (await store.trust(trx, userId, true)) ?? { userId, level: 0, updatedAt: now, reason: 'new', signedUpAt: null, acceptedCount: 0, acceptedBase: 0, spamCount: 0 };
+        const current = (await store.trust(trx, userId, true)) ?? {
+          userId,
+          level: 0,
+          updatedAt: now,
+          reason: 'new',
+          signedUpAt: null,
+          acceptedCount: 0,
+          acceptedBase: 0,
+          spamCount: 0,
+        };
         const from = current.level;
-        const next = { ...current, level, reason: why, updatedAt: now, acceptedBase: level < from ? current.acceptedCount : current.acceptedBase };
+        const next = {
+          ...current,
+          level,
+          reason: why,
+          updatedAt: now,
+          acceptedBase: level < from ? current.acceptedCount : current.acceptedBase,
+        };
         await store.saveTrust(trx, next);
         if (from !== level) {
-          await deps.events.record(trx, { type: 'trust_level.changed', actorId: userId, subjectId: userId, visibility: 'private', payload: { from, to: level, reason: why, grantedBy: actor.userId } });
+          await deps.events.record(trx, {
+            type: 'trust_level.changed',
+            actorId: userId,
+            subjectId: userId,
+            visibility: 'private',
+            payload: { from, to: level, reason: why, grantedBy: actor.userId },
+          });
         }
         return next;
       });
@@ -137,7 +205,20 @@ export function createRecognitionService(deps: RecognitionServiceDeps) {
       };
     },
 
-    async contributors(slug: string, cursor: string | undefined, limit = DEFAULT_LIMIT): Promise<Page<{ handle: string; name: string; acceptedContributions: number; rowsChanged: number; firstContributionAt: string; lastContributionAt: string }>> {
+    async contributors(
+      slug: string,
+      cursor: string | undefined,
+      limit = DEFAULT_LIMIT,
+    ): Promise<
+      Page<{
+        handle: string;
+        name: string;
+        acceptedContributions: number;
+        rowsChanged: number;
+        firstContributionAt: string;
+        lastContributionAt: string;
+      }>
+    > {
       const datasetId = await deps.datasets.idBySlug(slug);
       if (!datasetId) throw notFound('Dataset');
       const after = cursor ? decodeCursor(cursor, isContributorCursor) : undefined;
@@ -148,7 +229,18 @@ export function createRecognitionService(deps: RecognitionServiceDeps) {
         nextCursor: page.nextCursor,
         items: page.items.flatMap((r) => {
           const u = users.get(r.userId);
-          return u ? [{ handle: u.handle, name: u.name, acceptedContributions: r.accepted, rowsChanged: r.rowsChanged, firstContributionAt: r.firstAt, lastContributionAt: r.lastAt }] : [];
+          return u
+            ? [
+                {
+                  handle: u.handle,
+                  name: u.name,
+                  acceptedContributions: r.accepted,
+                  rowsChanged: r.rowsChanged,
+                  firstContributionAt: r.firstAt,
+                  lastContributionAt: r.lastAt,
+                },
+              ]
+            : [];
         }),
       };
     },
@@ -158,7 +250,15 @@ export function createRecognitionService(deps: RecognitionServiceDeps) {
       if (!organizationId) throw notFound('Organization');
       const since = new Date(deps.clock.now().getTime() - REVIEW_WINDOW_DAYS * DAY_MS).toISOString();
       const s = await store.reviewStats(db, organizationId, since);
-      return { organization: slug, windowDays: REVIEW_WINDOW_DAYS, reviewed: s.total, accepted: s.accepted, rejected: s.rejected, rejectedAsSpam: s.spam, medianSecondsToReview: s.medianSeconds };
+      return {
+        organization: slug,
+        windowDays: REVIEW_WINDOW_DAYS,
+        reviewed: s.total,
+        accepted: s.accepted,
+        rejected: s.rejected,
+        rejectedAsSpam: s.spam,
+        medianSecondsToReview: s.medianSeconds,
+      };
     },
   };
 }

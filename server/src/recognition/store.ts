@@ -25,7 +25,11 @@ export function createRecognitionStore(dialect: Dialect) {
   return {
     /** Marks an event handled by a consumer; false if it was already (a redelivery). */
     async markProcessed(db: Kysely<Database>, consumer: string, eventId: string): Promise<boolean> {
-      const r = await db.insertInto('recognitionProcessed').values({ consumer, eventId }).onConflict((oc) => oc.columns(['consumer', 'eventId']).doNothing()).executeTakeFirst();
+      const r = await db
+        .insertInto('recognitionProcessed')
+        .values({ consumer, eventId })
+        .onConflict((oc) => oc.columns(['consumer', 'eventId']).doNothing())
+        .executeTakeFirst();
       return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
     },
 
@@ -48,13 +52,21 @@ export function createRecognitionStore(dialect: Dialect) {
       return added;
     },
 
-    async entriesOf(db: Kysely<Database>, userId: string, before: string | undefined, limit: number): Promise<ReputationEntry[]> {
+    async entriesOf(
+      db: Kysely<Database>,
+      userId: string,
+      before: string | undefined,
+      limit: number,
+    ): Promise<ReputationEntry[]> {
       let q = db.selectFrom('reputationEntries').selectAll().where('userId', '=', userId);
       if (before) q = q.where('id', '<', before);
       return (await q.orderBy('id', 'desc').limit(limit).execute()).map((r) => ({ ...r, points: n(r.points) }));
     },
 
-    async leaderboard(db: Kysely<Database>, f: { since?: string; datasetId?: string; organizationId?: string; limit: number }): Promise<LeaderboardRow[]> {
+    async leaderboard(
+      db: Kysely<Database>,
+      f: { since?: string; datasetId?: string; organizationId?: string; limit: number },
+    ): Promise<LeaderboardRow[]> {
       let q = db.selectFrom('reputationEntries').select(['userId', (eb) => eb.fn.sum<number>('points').as('points')]);
       if (f.since) q = q.where('createdAt', '>=', f.since);
       if (f.datasetId) q = q.where('datasetId', '=', f.datasetId);
@@ -71,16 +83,33 @@ export function createRecognitionStore(dialect: Dialect) {
 
     // ---- stats, days, contributors, review durations (the badges consumer) ----
     async reputation(db: Kysely<Database>, userId: string): Promise<number> {
-      return n((await db.selectFrom('reputationTotals').select('points').where('userId', '=', userId).executeTakeFirst())?.points);
+      return n(
+        (await db.selectFrom('reputationTotals').select('points').where('userId', '=', userId).executeTakeFirst())
+          ?.points,
+      );
     },
 
     async stats(db: Kysely<Database>, userId: string): Promise<UserStats> {
       const r = await db.selectFrom('userStats').selectAll().where('userId', '=', userId).executeTakeFirst();
-      return { acceptedContributions: n(r?.acceptedContributions), rowsChanged: n(r?.rowsChanged), reviews: n(r?.reviews), datasetsImproved: n(r?.datasetsImproved) };
+      return {
+        acceptedContributions: n(r?.acceptedContributions),
+        rowsChanged: n(r?.rowsChanged),
+        reviews: n(r?.reviews),
+        datasetsImproved: n(r?.datasetsImproved),
+      };
     },
 
-    async bumpStats(db: Kysely<Database>, userId: string, d: { acceptedContributions?: number; rowsChanged?: number; reviews?: number; datasetsImproved?: number }) {
-      const values = { acceptedContributions: d.acceptedContributions ?? 0, rowsChanged: d.rowsChanged ?? 0, reviews: d.reviews ?? 0, datasetsImproved: d.datasetsImproved ?? 0 };
+    async bumpStats(
+      db: Kysely<Database>,
+      userId: string,
+      d: { acceptedContributions?: number; rowsChanged?: number; reviews?: number; datasetsImproved?: number },
+    ) {
+      const values = {
+        acceptedContributions: d.acceptedContributions ?? 0,
+        rowsChanged: d.rowsChanged ?? 0,
+        reviews: d.reviews ?? 0,
+        datasetsImproved: d.datasetsImproved ?? 0,
+      };
       await db
         .insertInto('userStats')
         .values({ userId, ...values })
@@ -99,22 +128,41 @@ export function createRecognitionStore(dialect: Dialect) {
       await db
         .insertInto('contributionDays')
         .values({ userId, datasetId, day, accepted: 1 })
-        .onConflict((oc) => oc.columns(['userId', 'datasetId', 'day']).doUpdateSet({ accepted: sql`contribution_days.accepted + 1` }))
+        .onConflict((oc) =>
+          oc.columns(['userId', 'datasetId', 'day']).doUpdateSet({ accepted: sql`contribution_days.accepted + 1` }),
+        )
         .execute();
     },
 
     /** Distinct days with an accepted contribution, between two days inclusive. */
     async daysBetween(db: Kysely<Database>, userId: string, from: string, to: string): Promise<string[]> {
-      const rows = await db.selectFrom('contributionDays').select('day').distinct().where('userId', '=', userId).where('day', '>=', from).where('day', '<=', to).orderBy('day').execute();
+      const rows = await db
+        .selectFrom('contributionDays')
+        .select('day')
+        .distinct()
+        .where('userId', '=', userId)
+        .where('day', '>=', from)
+        .where('day', '<=', to)
+        .orderBy('day')
+        .execute();
       return rows.map((r) => r.day);
     },
 
     async datasetDayCount(db: Kysely<Database>, userId: string, datasetId: string): Promise<number> {
-      const r = await db.selectFrom('contributionDays').select((eb) => eb.fn.countAll<number>().as('n')).where('userId', '=', userId).where('datasetId', '=', datasetId).executeTakeFirstOrThrow();
+      const r = await db
+        .selectFrom('contributionDays')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('userId', '=', userId)
+        .where('datasetId', '=', datasetId)
+        .executeTakeFirstOrThrow();
       return n(r.n);
     },
 
-    async calendar(db: Kysely<Database>, userId: string, from: string): Promise<Array<{ date: string; count: number }>> {
+    async calendar(
+      db: Kysely<Database>,
+      userId: string,
+      from: string,
+    ): Promise<Array<{ date: string; count: number }>> {
       const rows = await db
         .selectFrom('contributionDays')
         .select(['day', (eb) => eb.fn.sum<number>('accepted').as('count')])
@@ -127,8 +175,19 @@ export function createRecognitionStore(dialect: Dialect) {
     },
 
     /** Counts an accepted contribution on a dataset; true if it is the user's first on that dataset. */
-    async addDatasetContribution(db: Kysely<Database>, datasetId: string, userId: string, rows: number, at: string): Promise<boolean> {
-      const existing = await db.selectFrom('datasetContributors').select('userId').where('datasetId', '=', datasetId).where('userId', '=', userId).executeTakeFirst();
+    async addDatasetContribution(
+      db: Kysely<Database>,
+      datasetId: string,
+      userId: string,
+      rows: number,
+      at: string,
+    ): Promise<boolean> {
+      const existing = await db
+        .selectFrom('datasetContributors')
+        .select('userId')
+        .where('datasetId', '=', datasetId)
+        .where('userId', '=', userId)
+        .executeTakeFirst();
       if (existing) {
         await db
           .updateTable('datasetContributors')
@@ -138,38 +197,76 @@ export function createRecognitionStore(dialect: Dialect) {
           .execute();
         return false;
       }
-      await db.insertInto('datasetContributors').values({ datasetId, userId, accepted: 1, rowsChanged: rows, firstAt: at, lastAt: at }).execute();
+      await db
+        .insertInto('datasetContributors')
+        .values({ datasetId, userId, accepted: 1, rowsChanged: rows, firstAt: at, lastAt: at })
+        .execute();
       return true;
     },
 
-    async contributors(db: Kysely<Database>, datasetId: string, after: { a: number; u: string } | undefined, limit: number) {
+    async contributors(
+      db: Kysely<Database>,
+      datasetId: string,
+      after: { a: number; u: string } | undefined,
+      limit: number,
+    ) {
       let q = db.selectFrom('datasetContributors').selectAll().where('datasetId', '=', datasetId);
-      if (after) q = q.where((eb) => eb.or([eb('accepted', '<', after.a), eb.and([eb('accepted', '=', after.a), eb('userId', '>', after.u)])]));
+      if (after)
+        q = q.where((eb) =>
+          eb.or([eb('accepted', '<', after.a), eb.and([eb('accepted', '=', after.a), eb('userId', '>', after.u)])]),
+        );
       const rows = await q.orderBy('accepted', 'desc').orderBy('userId').limit(limit).execute();
       return rows.map((r) => ({ ...r, accepted: n(r.accepted), rowsChanged: n(r.rowsChanged) }));
     },
 
     async addReviewDuration(db: Kysely<Database>, r: Database['reviewDurations']) {
-      await db.insertInto('reviewDurations').values(r).onConflict((oc) => oc.column('eventId').doNothing()).execute();
+      await db
+        .insertInto('reviewDurations')
+        .values(r)
+        .onConflict((oc) => oc.column('eventId').doNothing())
+        .execute();
     },
 
     async reviewStats(db: Kysely<Database>, organizationId: string, since: string) {
-      const base = db.selectFrom('reviewDurations').where('organizationId', '=', organizationId).where('reviewedAt', '>=', since);
-      const counts = await base.select(['outcome', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('outcome').execute();
+      const base = db
+        .selectFrom('reviewDurations')
+        .where('organizationId', '=', organizationId)
+        .where('reviewedAt', '>=', since);
+      const counts = await base
+        .select(['outcome', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('outcome')
+        .execute();
       const by = Object.fromEntries(counts.map((c) => [c.outcome, n(c.n)])) as Record<string, number>;
       const total = (by.accepted ?? 0) + (by.rejected ?? 0) + (by.spam ?? 0);
       let median: number | null = null;
       if (total > 0) {
         // The middle one or two values, without reading them all.
-        const middle = await base.select('seconds').orderBy('seconds').limit(total % 2 === 0 ? 2 : 1).offset(Math.floor((total - 1) / 2)).execute();
+        const middle = await base
+          .select('seconds')
+          .orderBy('seconds')
+          .limit(total % 2 === 0 ? 2 : 1)
+          .offset(Math.floor((total - 1) / 2))
+          .execute();
         median = middle.reduce((s, r) => s + n(r.seconds), 0) / middle.length;
       }
-      return { accepted: by.accepted ?? 0, rejected: by.rejected ?? 0, spam: by.spam ?? 0, total, medianSeconds: median };
+      return {
+        accepted: by.accepted ?? 0,
+        rejected: by.rejected ?? 0,
+        spam: by.spam ?? 0,
+        total,
+        medianSeconds: median,
+      };
     },
 
     // ---- badges ----
     /** Awards a non-repeatable badge; false if the user holds it already. */
-    async award(db: Kysely<Database>, userId: string, badge: string, awardedAt: string, eventId: string): Promise<boolean> {
+    async award(
+      db: Kysely<Database>,
+      userId: string,
+      badge: string,
+      awardedAt: string,
+      eventId: string,
+    ): Promise<boolean> {
       const r = await db
         .insertInto('userBadges')
         .values({ userId, badge, occurrence: 0, awardedAt, eventId })
@@ -179,11 +276,21 @@ export function createRecognitionStore(dialect: Dialect) {
     },
 
     async badgesOf(db: Kysely<Database>, userId: string) {
-      return db.selectFrom('userBadges').select(['badge', 'awardedAt', 'eventId']).where('userId', '=', userId).orderBy('awardedAt').orderBy('badge').execute();
+      return db
+        .selectFrom('userBadges')
+        .select(['badge', 'awardedAt', 'eventId'])
+        .where('userId', '=', userId)
+        .orderBy('awardedAt')
+        .orderBy('badge')
+        .execute();
     },
 
     async badgeCounts(db: Kysely<Database>): Promise<Map<string, number>> {
-      const rows = await db.selectFrom('userBadges').select(['badge', (eb) => eb.fn.count<number>('userId').distinct().as('n')]).groupBy('badge').execute();
+      const rows = await db
+        .selectFrom('userBadges')
+        .select(['badge', (eb) => eb.fn.count<number>('userId').distinct().as('n')])
+        .groupBy('badge')
+        .execute();
       return new Map(rows.map((r) => [r.badge, n(r.n)]));
     },
 
@@ -193,12 +300,24 @@ export function createRecognitionStore(dialect: Dialect) {
       let q = db.selectFrom('trustLevels').selectAll().where('userId', '=', userId);
       if (lock && dialect === 'postgres') q = q.forUpdate();
       const r = await q.executeTakeFirst();
-      return r && { ...r, level: n(r.level), acceptedCount: n(r.acceptedCount), acceptedBase: n(r.acceptedBase), spamCount: n(r.spamCount) };
+      return (
+        r && {
+          ...r,
+          level: n(r.level),
+          acceptedCount: n(r.acceptedCount),
+          acceptedBase: n(r.acceptedBase),
+          spamCount: n(r.spamCount),
+        }
+      );
     },
 
     async saveTrust(db: Kysely<Database>, row: TrustLevelsTable) {
       const { userId: _userId, ...rest } = row;
-      await db.insertInto('trustLevels').values(row).onConflict((oc) => oc.column('userId').doUpdateSet(rest)).execute();
+      await db
+        .insertInto('trustLevels')
+        .values(row)
+        .onConflict((oc) => oc.column('userId').doUpdateSet(rest))
+        .execute();
     },
   };
 }

@@ -64,7 +64,9 @@ export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Co
   return { ...loadConfig({ MULTITUDE_DATA_DIR: dataDir, MULTITUDE_DEMO: '0', LOG_LEVEL: 'info' }), ...overrides };
 }
 
-export async function createTestApp(options: Partial<Omit<BuildOptions, 'config' | 'db'>> & { config?: Partial<Config> } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: Partial<Omit<BuildOptions, 'config' | 'db'>> & { config?: Partial<Config> } = {},
+): Promise<TestApp> {
   const testDb = await createTestDb();
   let logText = '';
   const logStream = new Writable({
@@ -74,7 +76,12 @@ export async function createTestApp(options: Partial<Omit<BuildOptions, 'config'
     },
   });
   const { config: overrides, ...rest } = options;
-  const multitude = await buildApp({ ...rest, config: testConfig(testDb.dataDir, overrides), db: testDb.db, logStream });
+  const multitude = await buildApp({
+    ...rest,
+    config: testConfig(testDb.dataDir, overrides),
+    db: testDb.db,
+    logStream,
+  });
   return {
     ...multitude,
     logs: () => logText,
@@ -98,10 +105,18 @@ let counter = 0;
 export function uniqueUser(prefix = 'user') {
   counter += 1;
   const handle = `${prefix}-${process.pid}-${counter}`.slice(0, 39);
-  return { email: `${handle}@example.org`, password: 'correct horse battery', handle, name: `Test ${prefix} ${counter}` };
+  return {
+    email: `${handle}@example.org`,
+    password: 'correct horse battery',
+    handle,
+    name: `Test ${prefix} ${counter}`,
+  };
 }
 
-export function sessionFrom(response: LightMyRequestResponse, user: { handle: string; email: string; password: string }): Session {
+export function sessionFrom(
+  response: LightMyRequestResponse,
+  user: { handle: string; email: string; password: string },
+): Session {
   const cookies = response.cookies as Array<{ name: string; value: string }>;
   const session = cookies.find((c) => c.name === 'mt_session');
   const csrf = cookies.find((c) => c.name === 'mt_csrf');

@@ -36,7 +36,10 @@ export async function listenTestApp(options: Parameters<typeof createTestApp>[0]
 export class CookieBrowser {
   readonly cookies = new Map<string, string>();
   /** `origin` may be a function, for browsers made before the server listens. */
-  constructor(private readonly origin: string | (() => string), session?: Session) {
+  constructor(
+    private readonly origin: string | (() => string),
+    session?: Session,
+  ) {
     if (session) this.signIn(session);
   }
   get baseUrl(): string {
@@ -56,13 +59,22 @@ export class CookieBrowser {
       const eq = pair!.indexOf('=');
       const name = pair!.slice(0, eq).trim();
       const value = pair!.slice(eq + 1).trim();
-      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]!) < Date.now()));
+      const expired = attributes.some(
+        (a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]!) < Date.now()),
+      );
       if (expired || value === '') this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
   }
-  async fetch(url: string, init: { method?: string; body?: string | FormData; headers?: Record<string, string> } = {}): Promise<Response> {
-    const response = await fetch(url, { ...init, redirect: 'manual', headers: { cookie: this.header(), ...(init.headers ?? {}) } });
+  async fetch(
+    url: string,
+    init: { method?: string; body?: string | FormData; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
+    const response = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { cookie: this.header(), ...(init.headers ?? {}) },
+    });
     this.store(response);
     return response;
   }
@@ -72,7 +84,10 @@ export class CookieBrowser {
     return this.fetch(`${this.baseUrl}/api/v1${path}`, {
       method,
       ...(body !== undefined ? { body: json ? JSON.stringify(body) : (body as FormData) } : {}),
-      headers: { 'x-csrf-token': this.cookies.get('mt_csrf') ?? '', ...(json ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        'x-csrf-token': this.cookies.get('mt_csrf') ?? '',
+        ...(json ? { 'content-type': 'application/json' } : {}),
+      },
     });
   }
 }

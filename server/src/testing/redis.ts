@@ -9,7 +9,11 @@ export const testRedisUrl = process.env.MULTITUDE_TEST_REDIS_URL ?? '';
 /** A clock the test moves by hand: no sleeps. */
 export function manualClock(iso: string) {
   let t = Date.parse(iso);
-  return { now: () => new Date(t), advance: (ms: number) => void (t += ms), set: (i: string) => void (t = Date.parse(i)) };
+  return {
+    now: () => new Date(t),
+    advance: (ms: number) => void (t += ms),
+    set: (i: string) => void (t = Date.parse(i)),
+  };
 }
 
 /**

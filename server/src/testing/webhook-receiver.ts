@@ -18,7 +18,10 @@ export async function startReceiver() {
   const received: Received[] = [];
   const behaviours = new Map<string, Behaviour>([
     ['/ok', (res) => res.writeHead(204).end()],
-    ['/fail', (res) => res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal trouble on the receiver side')],
+    [
+      '/fail',
+      (res) => res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal trouble on the receiver side'),
+    ],
     ['/hang', () => undefined],
     ['/slow', (res) => void setTimeout(() => res.writeHead(200).end('ok, eventually'), 150)],
     ['/busy', (res) => res.writeHead(503, { 'retry-after': '120' }).end()],
@@ -55,7 +58,18 @@ export async function startReceiver() {
 export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
 /** Verifies a received delivery with the standardwebhooks library; returns the parsed payload or throws. */
-export function verify(secret: string, r: Received): { type: string; timestamp: string; data: Record<string, unknown> } {
-  const headers = { 'webhook-id': String(r.headers['webhook-id']), 'webhook-timestamp': String(r.headers['webhook-timestamp']), 'webhook-signature': String(r.headers['webhook-signature']) };
-  return new Webhook(secret).verify(r.body, headers) as { type: string; timestamp: string; data: Record<string, unknown> };
+export function verify(
+  secret: string,
+  r: Received,
+): { type: string; timestamp: string; data: Record<string, unknown> } {
+  const headers = {
+    'webhook-id': String(r.headers['webhook-id']),
+    'webhook-timestamp': String(r.headers['webhook-timestamp']),
+    'webhook-signature': String(r.headers['webhook-signature']),
+  };
+  return new Webhook(secret).verify(r.body, headers) as {
+    type: string;
+    timestamp: string;
+    data: Record<string, unknown>;
+  };
 }

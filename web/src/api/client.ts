@@ -82,9 +82,7 @@ function toProblem(body: unknown, res: Response): Problem {
   const fallback: Problem = { title: res.statusText || `HTTP ${res.status}`, status: res.status };
   if (!isRecord(body)) return fallback;
   const errors = Array.isArray(body.errors)
-    ? body.errors
-        .filter(isRecord)
-        .map((e) => ({ field: String(e.field ?? ''), message: String(e.message ?? '') }))
+    ? body.errors.filter(isRecord).map((e) => ({ field: String(e.field ?? ''), message: String(e.message ?? '') }))
     : undefined;
   return {
     type: typeof body.type === 'string' ? body.type : undefined,
@@ -164,7 +162,11 @@ export function toApiError(err: unknown): ApiError {
 export function fieldErrors(error: ApiError | null | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const { field, message } of error?.problem.errors ?? []) {
-    const name = field.replace(/^\//, '').replace(/^body[./]/, '').split(/[./[]/)[0] ?? '';
+    const name =
+      field
+        .replace(/^\//, '')
+        .replace(/^body[./]/, '')
+        .split(/[./[]/)[0] ?? '';
     if (name && !(name in out)) out[name] = message;
   }
   return out;

@@ -40,8 +40,7 @@ export function useApiGet<T>(path: string | null): Resource<T> {
 
   const reload = useCallback(() => setNonce((n) => n + 1), []);
   const setData = useCallback(
-    (update: (current: T | undefined) => T | undefined) =>
-      setResult((prev) => ({ ...prev, data: update(prev.data) })),
+    (update: (current: T | undefined) => T | undefined) => setResult((prev) => ({ ...prev, data: update(prev.data) })),
     [],
   );
 
@@ -71,7 +70,7 @@ export function useAction(): Action {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
 
-  const run = useCallback(async <T,>(fn: () => Promise<T>): Promise<Outcome<T>> => {
+  const run = useCallback(async <T>(fn: () => Promise<T>): Promise<Outcome<T>> => {
     setPending(true);
     setError(null);
     try {

@@ -446,7 +446,14 @@ export function cursorOf(next: string | null | undefined): string | null {
 
 /* ===== Contributions (web/src/community/contributions) — begin ===== */
 
-export const CONTRIBUTION_STATUSES = ['pending', 'accepted', 'partially_accepted', 'rejected', 'changes_requested', 'withdrawn'] as const;
+export const CONTRIBUTION_STATUSES = [
+  'pending',
+  'accepted',
+  'partially_accepted',
+  'rejected',
+  'changes_requested',
+  'withdrawn',
+] as const;
 export type ContributionStatus = (typeof CONTRIBUTION_STATUSES)[number];
 export type ChangeOp = 'insert' | 'update' | 'delete';
 export type PersonRef = { handle: string; name: string } | null;
@@ -647,7 +654,13 @@ export interface CreatedApiKey extends ApiKey {
   key: string;
 }
 export type AccreditationStatus = 'submitted' | 'changes_requested' | 'approved' | 'refused' | 'revoked';
-export const ACCREDITATION_STATUSES: readonly AccreditationStatus[] = ['submitted', 'changes_requested', 'approved', 'refused', 'revoked'];
+export const ACCREDITATION_STATUSES: readonly AccreditationStatus[] = [
+  'submitted',
+  'changes_requested',
+  'approved',
+  'refused',
+  'revoked',
+];
 /** Scopes that need an approved accreditation for an app (server: kernel/scopes.ts sensitiveScopes). */
 export const SENSITIVE_SCOPES: readonly string[] = ['personal-data:read', 'data:write', 'organizations:write'];
 export interface Accreditation {
@@ -712,14 +725,33 @@ export interface AuthorizedApp {
 }
 // ---- OAuth — end ----
 // ---- Usage and limits (helper: limits) — begin ----
-export interface LatencyPercentiles { p50: number | null; p95: number | null; p99: number | null }
+export interface LatencyPercentiles {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
 export interface AppUsage {
   app: { id: string; name: string; plan: string };
   from: string;
   to: string;
-  totals: { calls: number; clientErrors: number; serverErrors: number; errorRate: number; latencyMs: LatencyPercentiles };
+  totals: {
+    calls: number;
+    clientErrors: number;
+    serverErrors: number;
+    errorRate: number;
+    latencyMs: LatencyPercentiles;
+  };
   days: Array<{ day: string; calls: number; clientErrors: number; serverErrors: number }>;
-  endpoints: Array<{ endpoint: string; method: string; route: string; calls: number; clientErrors: number; serverErrors: number; errorRate: number; latencyMs: LatencyPercentiles & { mean: number | null } }>;
+  endpoints: Array<{
+    endpoint: string;
+    method: string;
+    route: string;
+    calls: number;
+    clientErrors: number;
+    serverErrors: number;
+    errorRate: number;
+    latencyMs: LatencyPercentiles & { mean: number | null };
+  }>;
   datasets: Array<{ slug: string; calls: number }>;
 }
 // ---- Usage and limits — end ----

@@ -2,9 +2,32 @@ import type { MessageKey } from '../i18n/en';
 import type { Translate } from '../i18n/I18nProvider';
 
 /** EU data themes (publications office "data-theme" codes). */
-export const THEMES = ['AGRI', 'ECON', 'EDUC', 'ENER', 'ENVI', 'GOVE', 'HEAL', 'INTR', 'JUST', 'REGI', 'SOCI', 'TECH', 'TRAN'] as const;
+export const THEMES = [
+  'AGRI',
+  'ECON',
+  'EDUC',
+  'ENER',
+  'ENVI',
+  'GOVE',
+  'HEAL',
+  'INTR',
+  'JUST',
+  'REGI',
+  'SOCI',
+  'TECH',
+  'TRAN',
+] as const;
 
-export const LICENSES = ['etalab-2.0', 'ODbL-1.0', 'CC-BY-4.0', 'CC-BY-SA-4.0', 'CC0-1.0', 'ODC-By-1.0', 'PDDL-1.0', 'other-open'] as const;
+export const LICENSES = [
+  'etalab-2.0',
+  'ODbL-1.0',
+  'CC-BY-4.0',
+  'CC-BY-SA-4.0',
+  'CC0-1.0',
+  'ODC-By-1.0',
+  'PDDL-1.0',
+  'other-open',
+] as const;
 
 export const LICENSE_NAMES: Record<string, string> = {
   'etalab-2.0': 'Licence Ouverte / Open Licence 2.0 (Etalab)',
@@ -16,7 +39,17 @@ export const LICENSE_NAMES: Record<string, string> = {
   'PDDL-1.0': 'Open Data Commons Public Domain Dedication 1.0',
 };
 
-export const FREQUENCIES = ['continuous', 'daily', 'weekly', 'monthly', 'quarterly', 'biannual', 'annual', 'irregular', 'unknown'] as const;
+export const FREQUENCIES = [
+  'continuous',
+  'daily',
+  'weekly',
+  'monthly',
+  'quarterly',
+  'biannual',
+  'annual',
+  'irregular',
+  'unknown',
+] as const;
 
 function known<T extends string>(list: readonly T[], value: string): value is T {
   return (list as readonly string[]).includes(value);
@@ -40,7 +73,9 @@ export function statusLabel(t: Translate, status: string): string {
 }
 
 export function jobStatusLabel(t: Translate, status: string): string {
-  return known(['queued', 'running', 'succeeded', 'failed'] as const, status) ? t(`data.job.${status}` as MessageKey) : status;
+  return known(['queued', 'running', 'succeeded', 'failed'] as const, status)
+    ? t(`data.job.${status}` as MessageKey)
+    : status;
 }
 
 export function versionStatusLabel(t: Translate, status: string): string {

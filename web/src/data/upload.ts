@@ -19,7 +19,10 @@ function problemFrom(status: number, statusText: string, text: string): Problem 
       status: typeof b.status === 'number' ? b.status : status,
       detail: typeof b.detail === 'string' ? b.detail : undefined,
       errors: Array.isArray(b.errors)
-        ? b.errors.map((e: { field?: unknown; message?: unknown }) => ({ field: String(e?.field ?? ''), message: String(e?.message ?? '') }))
+        ? b.errors.map((e: { field?: unknown; message?: unknown }) => ({
+            field: String(e?.field ?? ''),
+            message: String(e?.message ?? ''),
+          }))
         : undefined,
     };
   } catch {
@@ -41,7 +44,11 @@ export function uploadForm<T>(path: string, form: FormData, options: UploadOptio
     const csrf = readCookie('mt_csrf');
     if (csrf) xhr.setRequestHeader('x-csrf-token', csrf);
     xhr.upload.onprogress = (e) => {
-      options.onProgress?.(e.lengthComputable && e.total > 0 ? e.loaded / e.total : null, e.loaded, e.lengthComputable ? e.total : null);
+      options.onProgress?.(
+        e.lengthComputable && e.total > 0 ? e.loaded / e.total : null,
+        e.loaded,
+        e.lengthComputable ? e.total : null,
+      );
     };
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) {

@@ -41,7 +41,8 @@ export const en = {
   'validation.required': 'This field is required.',
   'validation.email': 'Enter a valid email address, like name@example.org.',
   'validation.passwordLength': 'Password must be at least 10 characters long.',
-  'validation.handle': 'Handle must be 2 to 39 characters: lowercase letters, digits and hyphens, not starting with a hyphen.',
+  'validation.handle':
+    'Handle must be 2 to 39 characters: lowercase letters, digits and hyphens, not starting with a hyphen.',
   'validation.url': 'Enter a full web address starting with https:// or http://.',
 
   'field.email': 'Email',
@@ -58,7 +59,8 @@ export const en = {
   'role.member': 'Member',
 
   'home.title': 'Home',
-  'home.intro1': 'Multitude is an open platform engine for publishing open data, collecting contributions and building on public APIs.',
+  'home.intro1':
+    'Multitude is an open platform engine for publishing open data, collecting contributions and building on public APIs.',
   'home.intro2': 'Organizations use it to work in the open and stay accountable to the people they serve.',
   'home.ctaSignUp': 'Create an account',
   'home.ctaSignIn': 'Sign in to your account',
@@ -110,7 +112,8 @@ export const en = {
   'account.profile.saved': 'Your name has been updated.',
 
   'tokens.heading': 'Personal access tokens',
-  'tokens.intro': 'Tokens let scripts and applications use the API on your behalf. Give each token only the scopes it needs.',
+  'tokens.intro':
+    'Tokens let scripts and applications use the API on your behalf. Give each token only the scopes it needs.',
   'tokens.empty': 'You have no personal access tokens.',
   'tokens.col.name': 'Name',
   'tokens.col.prefix': 'Prefix',
@@ -241,7 +244,8 @@ export const en = {
   /* ===== People & notifications (web/src/community/people, notifications) — begin ===== */
   'people.profile.loading': 'Profile',
   'people.profile.notFound': 'Person not found',
-  'people.profile.notFoundBody': 'There is no one with the handle @{handle}. Check the address, or browse the leaderboards.',
+  'people.profile.notFoundBody':
+    'There is no one with the handle @{handle}. Check the address, or browse the leaderboards.',
   'people.profile.memberSince': 'Member since',
   'people.profile.reputation': 'Reputation',
   'people.profile.trustLevel': 'Trust level',
@@ -296,7 +300,8 @@ export const en = {
   'people.rule.spamRejection': 'Contribution rejected as spam',
   'people.rule.contentHidden': 'Content hidden by moderation',
   'people.trust.pageHeading': 'Trust levels',
-  'people.trust.intro': 'Trust levels grow with accepted contributions and unlock privileges. These are the rules this platform applies.',
+  'people.trust.intro':
+    'Trust levels grow with accepted contributions and unlock privileges. These are the rules this platform applies.',
   'people.trust.level': 'Level {level}',
   'people.trust.levelName': 'Level {level} — {name}',
   'people.trust.perDay': 'Up to {count} proposals a day.',
@@ -331,7 +336,8 @@ export const en = {
   'people.credits.noReviews': '{org} has reviewed no contribution in the last {days} days.',
   'people.credits.orgBoard': 'Leaderboard of {org}',
   'people.credits.count': '{count} accepted contributions',
-  'people.credits.empty': 'No contribution has been accepted yet. Propose a change to a table of this dataset to be the first credited here.',
+  'people.credits.empty':
+    'No contribution has been accepted yet. Propose a change to a table of this dataset to be the first credited here.',
   'people.credits.loadFailed': 'The contributors could not be loaded.',
   'people.credits.thanks': 'Thank you',
   'people.credits.thanksItem': 'Thank you, {name}!',
@@ -350,7 +356,8 @@ export const en = {
   'notif.allRead': 'All notifications are marked as read.',
   'notif.unreadOnly': 'Unread only',
   'notif.settingsLink': 'Choose how you are notified',
-  'notif.empty': 'Nothing yet. You will be told here when your contributions are reviewed, when you earn a badge or when someone replies to you.',
+  'notif.empty':
+    'Nothing yet. You will be told here when your contributions are reviewed, when you earn a badge or when someone replies to you.',
   'notif.emptyUnread': 'You are all caught up: nothing unread.',
   'notif.more': 'Show older',
   'notif.type.contributionAccepted': 'Your contribution is accepted',
@@ -361,7 +368,8 @@ export const en = {
   'notif.type.discussionReplied': 'Someone replies in a discussion',
   'notif.type.mentioned': 'Someone mentions you',
   'notif.prefs.heading': 'Notification preferences',
-  'notif.prefs.intro': 'For each kind of notification, choose whether it appears here on the site, and whether it is emailed at once, in a daily digest or not at all.',
+  'notif.prefs.intro':
+    'For each kind of notification, choose whether it appears here on the site, and whether it is emailed at once, in a daily digest or not at all.',
   'notif.prefs.colType': 'When',
   'notif.prefs.colInApp': 'On the site',
   'notif.prefs.colEmail': 'By email',
@@ -376,7 +384,8 @@ export const en = {
   /* ===== People & notifications — end ===== */
   /* ===== Datasets (web/src/data) — begin ===== */
   'account.appsHeading': 'Apps',
-  'account.appsLead': 'Apps you have authorized through OAuth act on your behalf with the permissions you granted; you can revoke them at any time. Apps you build yourself are managed in the developer portal.',
+  'account.appsLead':
+    'Apps you have authorized through OAuth act on your behalf with the permissions you granted; you can revoke them at any time. Apps you build yourself are managed in the developer portal.',
   'account.appsLink': 'Authorized apps',
   'account.myAppsLink': 'Your apps (developer portal)',
   'nav.reuses': 'Reuses',
@@ -465,13 +474,16 @@ export const en = {
   'data.form.title': 'Title',
   'data.form.titleLength': 'The title must be at least 3 characters long.',
   'data.form.slug': 'Address',
-  'data.form.slugHint': 'Used in the address, like /datasets/air-quality: lowercase letters, digits and hyphens. Leave empty to derive it from the title.',
+  'data.form.slugHint':
+    'Used in the address, like /datasets/air-quality: lowercase letters, digits and hyphens. Leave empty to derive it from the title.',
   'data.form.slugInvalid': 'Use only lowercase letters, digits and hyphens, not at the start or end.',
   'data.form.organization': 'Publisher',
-  'data.form.organizationHint': 'Publish on behalf of an organization where you are owner, admin or editor, or in your own name.',
+  'data.form.organizationHint':
+    'Publish on behalf of an organization where you are owner, admin or editor, or in your own name.',
   'data.form.personal': 'Personal (in my own name)',
   'data.form.description': 'Description',
-  'data.form.descriptionHint': 'Markdown is supported: **bold**, lists, links… Say what the data is, where it comes from and its limits.',
+  'data.form.descriptionHint':
+    'Markdown is supported: **bold**, lists, links… Say what the data is, where it comes from and its limits.',
   'data.form.keywords': 'Keywords',
   'data.form.keywordsHint': 'Separate keywords with commas, like “air, pollution, Paris”.',
   'data.form.keywordLength': 'Each keyword must be 60 characters or fewer.',
@@ -490,7 +502,8 @@ export const en = {
   'data.form.frequency': 'Update frequency',
   'data.form.frequencyNone': 'Not specified',
   'data.form.status': 'Status',
-  'data.form.statusHint': 'A draft is visible only to its publishers. Archived datasets stay online but are marked as no longer maintained.',
+  'data.form.statusHint':
+    'A draft is visible only to its publishers. Archived datasets stay online but are marked as no longer maintained.',
   'data.form.create': 'Create dataset',
   'data.form.save': 'Save changes',
   'data.form.cancel': 'Cancel',
@@ -504,7 +517,8 @@ export const en = {
   'data.dataset.noDescription': 'No description yet.',
   'data.dataset.resources': 'Resources',
   'data.dataset.noResources': 'This dataset has no files or links yet.',
-  'data.dataset.noResourcesEditor': 'No files or links yet. Add a first resource: upload a CSV, JSON or Excel file to make its rows explorable, or link a web address.',
+  'data.dataset.noResourcesEditor':
+    'No files or links yet. Add a first resource: upload a CSV, JSON or Excel file to make its rows explorable, or link a web address.',
   'data.resource.rows': '{count} rows',
   'data.resource.version': 'version {number}',
   'data.resource.download': 'Download',
@@ -518,7 +532,8 @@ export const en = {
   'data.upload.titleHint': 'Leave empty to use the file name.',
   'data.upload.description': 'Description',
   'data.upload.file': 'File',
-  'data.upload.fileHint': 'CSV, TSV, JSON, NDJSON and Excel files are imported so their rows can be explored; other files are stored as they are.',
+  'data.upload.fileHint':
+    'CSV, TSV, JSON, NDJSON and Excel files are imported so their rows can be explored; other files are stored as they are.',
   'data.upload.versionHint': 'The current version stays online until the new one is imported.',
   'data.upload.fileRequired': 'Choose a file to upload.',
   'data.upload.url': 'Web address',
@@ -560,7 +575,8 @@ export const en = {
   'data.report.loadAll': 'Load the full list of rejected rows',
   'data.report.loadMore': 'Load more rejected rows',
   'data.schema.heading': 'Review the column types',
-  'data.schema.intro': 'Types were guessed from the file. Change a type if it is wrong, then apply: the file is imported again with these types.',
+  'data.schema.intro':
+    'Types were guessed from the file. Change a type if it is wrong, then apply: the file is imported again with these types.',
   'data.schema.caption': 'Columns of {title}',
   'data.schema.column': 'Column',
   'data.schema.type': 'Type',
@@ -594,7 +610,8 @@ export const en = {
   'data.explorer.loadingTitle': 'Data explorer',
   'data.explorer.notFound': 'Resource not found',
   'data.explorer.notFoundBody': 'This dataset has no such resource.',
-  'data.explorer.notTabular': 'The rows of this resource cannot be explored: it is not a table, or its import has not finished.',
+  'data.explorer.notTabular':
+    'The rows of this resource cannot be explored: it is not a table, or its import has not finished.',
   'data.explorer.backTo': 'Back to {title}',
   'data.explorer.searchLabel': 'Search in the rows',
   'data.explorer.searchButton': 'Search',
@@ -676,7 +693,8 @@ export const en = {
   'data.map.label': 'Map of the rows',
   'data.map.summary': '{count} points on the map (at most {max}, under the current filters).',
   'data.map.alternative': 'The same rows are available in the Table tab and as downloads.',
-  'data.api.intro': 'Query the current view (filters, search, sort, columns and page) from your own code. The API is open and needs no key to read.',
+  'data.api.intro':
+    'Query the current view (filters, search, sort, columns and page) from your own code. The API is open and needs no key to read.',
   'data.api.url': 'API address of this view',
   'data.api.tabs': 'Code examples',
   'data.api.copy': 'Copy the code',
@@ -686,9 +704,11 @@ export const en = {
   'data.community.heading': 'Resources shared by the community',
   'data.community.badge': 'Community',
   'data.community.sharedBy': 'Shared by',
-  'data.community.empty': 'Nobody has shared a resource on this dataset yet. Have you cleaned, enriched or visualized these data? Share your file or link so that others can use it.',
+  'data.community.empty':
+    'Nobody has shared a resource on this dataset yet. Have you cleaned, enriched or visualized these data? Share your file or link so that others can use it.',
   'data.community.add': 'Add a community resource',
-  'data.community.addHint': 'Share a file or a link built on these data (a corrected version, an enriched table, a map…). It is listed apart from the publisher’s resources, under your name.',
+  'data.community.addHint':
+    'Share a file or a link built on these data (a corrected version, an enriched table, a map…). It is listed apart from the publisher’s resources, under your name.',
   'data.community.signInToShare': 'Sign in to share a resource built on these data',
   'data.community.remove': 'Remove',
   'data.community.removeConfirm': 'Remove the community resource “{title}” from this dataset?',
@@ -711,7 +731,8 @@ export const en = {
   'contrib.status.withdrawn': 'Withdrawn',
   'contrib.edit.toggle': 'Suggest an edit',
   'contrib.edit.signIn': 'Sign in to suggest an edit',
-  'contrib.edit.help': 'Edit rows, add or delete rows: your changes are collected in “Your proposal” below and reviewed before they are published.',
+  'contrib.edit.help':
+    'Edit rows, add or delete rows: your changes are collected in “Your proposal” below and reviewed before they are published.',
   'contrib.edit.addRow': 'Add a row',
   'contrib.edit.editRow': 'Edit row {id}',
   'contrib.edit.legend': 'Row {id}',
@@ -887,8 +908,10 @@ export const en = {
   'flag.reason.personal_data': 'Personal data',
   'flag.reason.wrong_data': 'Wrong data',
   'mod.title': 'Moderation',
-  'mod.intro': 'Reports from the community. Hiding content replaces it everywhere with “Hidden by moderation” and the public reason you give.',
-  'mod.forbidden': 'Only moderators — platform administrators and trust level 4 members — can see the moderation queue.',
+  'mod.intro':
+    'Reports from the community. Hiding content replaces it everywhere with “Hidden by moderation” and the public reason you give.',
+  'mod.forbidden':
+    'Only moderators — platform administrators and trust level 4 members — can see the moderation queue.',
   'mod.status': 'Show',
   'mod.status.open': 'Open reports',
   'mod.status.resolved': 'Resolved',
@@ -933,7 +956,8 @@ export const en = {
   'dev.examples.copyFailed': 'Automatic copy failed: select the code and copy it by hand.',
   'dev.portal.title': 'Developers',
   'dev.portal.heading': 'Developers',
-  'dev.portal.lead': 'Build on the open data of this platform: register an app, get an API key, call the API within generous limits, and get notified by webhooks.',
+  'dev.portal.lead':
+    'Build on the open data of this platform: register an app, get an API key, call the API within generous limits, and get notified by webhooks.',
   'dev.portal.quickLinks': 'Developer resources',
   'dev.portal.yourApps': 'Your apps and keys',
   'dev.portal.reference': 'API reference',
@@ -941,46 +965,61 @@ export const en = {
   'dev.portal.registry': 'Accreditation registry',
   'dev.portal.start.heading': 'Getting started in three steps',
   'dev.portal.step1.title': 'Register an app',
-  'dev.portal.step1.body': 'An app stands for your project: it owns the API keys, its calls are counted in its usage statistics, and it is the OAuth client when people sign in to your app with their account. You receive a client id and a client secret (shown once).',
+  'dev.portal.step1.body':
+    'An app stands for your project: it owns the API keys, its calls are counted in its usage statistics, and it is the OAuth client when people sign in to your app with their account. You receive a client id and a client secret (shown once).',
   'dev.portal.step1.link': 'Register an app',
   'dev.portal.step2.title': 'Create an API key',
-  'dev.portal.step2.body': 'On the app’s page, create a key with the scopes it needs (data:read to read datasets). The key starts with mtk_ and is shown once: keep it in a secret store, never in front-end code. Rotate it with an overlap window, revoke it at any time.',
+  'dev.portal.step2.body':
+    'On the app’s page, create a key with the scopes it needs (data:read to read datasets). The key starts with mtk_ and is shown once: keep it in a secret store, never in front-end code. Rotate it with an overlap window, revoke it at any time.',
   'dev.portal.step3.title': 'Call the API',
-  'dev.portal.step3.body': 'Send the key in the Authorization header. Lists are paginated: follow the next link (also in the Link header). Errors are problem+json documents with a stable code.',
+  'dev.portal.step3.body':
+    'Send the key in the Authorization header. Lists are paginated: follow the next link (also in the Link header). Errors are problem+json documents with a stable code.',
   'dev.portal.ref.heading': 'API reference',
-  'dev.portal.ref.body': 'Every endpoint is described in an OpenAPI 3 document, generated from the server’s own schemas.',
+  'dev.portal.ref.body':
+    'Every endpoint is described in an OpenAPI 3 document, generated from the server’s own schemas.',
   'dev.portal.ref.tryIt': 'Interactive reference, with “Try it out”',
   'dev.portal.ref.json': 'The OpenAPI document (JSON)',
-  'dev.portal.ref.errors': 'Status codes: 400 invalid request, 401 missing or invalid credential, 403 scope or accreditation missing, 404 not found (also for what you may not see), 429 too many requests.',
+  'dev.portal.ref.errors':
+    'Status codes: 400 invalid request, 401 missing or invalid credential, 403 scope or accreditation missing, 404 not found (also for what you may not see), 429 too many requests.',
   'dev.portal.limits.heading': 'Rate limits and quotas',
-  'dev.portal.limits.body': 'Each key and app has a plan: a token bucket absorbs bursts (for example 100 requests per 10 seconds on the free plan) and a daily quota caps the total (10,000 requests a day on the free plan). Ask the operator for a partner plan if you need more.',
-  'dev.portal.limits.headers': 'Every answer carries the RateLimit-Policy and RateLimit headers. Beyond the limit the API answers 429 with a Retry-After header: wait that many seconds (the SDK does it for you).',
-  'dev.portal.limits.usage': 'Each app’s page links to its usage: calls per endpoint and day, error rates and latencies.',
+  'dev.portal.limits.body':
+    'Each key and app has a plan: a token bucket absorbs bursts (for example 100 requests per 10 seconds on the free plan) and a daily quota caps the total (10,000 requests a day on the free plan). Ask the operator for a partner plan if you need more.',
+  'dev.portal.limits.headers':
+    'Every answer carries the RateLimit-Policy and RateLimit headers. Beyond the limit the API answers 429 with a Retry-After header: wait that many seconds (the SDK does it for you).',
+  'dev.portal.limits.usage':
+    'Each app’s page links to its usage: calls per endpoint and day, error rates and latencies.',
   'dev.portal.sensitive.heading': 'Sensitive scopes and accreditation',
-  'dev.portal.sensitive.body': 'Access to personal data and writes on behalf of an organization (personal-data:read, data:write, organizations:write) need an accreditation approved by the organization concerned: purpose, legal basis, retention and the contact of your data protection officer. Each call with such a scope must state its purpose in the X-Purpose header (or the _purpose query parameter); it is recorded.',
+  'dev.portal.sensitive.body':
+    'Access to personal data and writes on behalf of an organization (personal-data:read, data:write, organizations:write) need an accreditation approved by the organization concerned: purpose, legal basis, retention and the contact of your data protection officer. Each call with such a scope must state its purpose in the X-Purpose header (or the _purpose query parameter); it is recorded.',
   'dev.portal.sensitive.registry': 'See the public registry of approved accreditations',
   'dev.portal.more.heading': 'Webhooks and OAuth',
-  'dev.portal.webhooks.body': 'Webhooks push signed events (Standard Webhooks) to your server when datasets change, instead of polling.',
+  'dev.portal.webhooks.body':
+    'Webhooks push signed events (Standard Webhooks) to your server when datasets change, instead of polling.',
   'dev.portal.webhooks.link': 'Manage your webhooks',
-  'dev.portal.oauth.body': 'OAuth 2.1 (authorization code with PKCE) lets people use your app with their own account, within the scopes they consent to.',
+  'dev.portal.oauth.body':
+    'OAuth 2.1 (authorization code with PKCE) lets people use your app with their own account, within the scopes they consent to.',
   'dev.portal.oauth.link': 'Authorization server metadata',
   'dev.registry.title': 'Accreditation registry',
   'dev.registry.heading': 'Accreditation registry',
-  'dev.registry.lead': 'Apps that an organization allowed to use sensitive scopes, with the purpose, the legal basis, the retention period and the contact of their data protection officer.',
+  'dev.registry.lead':
+    'Apps that an organization allowed to use sensitive scopes, with the purpose, the legal basis, the retention period and the contact of their data protection officer.',
   'dev.registry.empty': 'No accreditation has been approved yet.',
   'dev.registry.emptyLink': 'How accreditations work',
   'dev.registry.by': 'Approved by',
   'dev.registry.approvedOn': 'on {date}',
   'dev.apps.title': 'Your apps',
   'dev.apps.heading': 'Your apps',
-  'dev.apps.lead': 'Apps hold your API keys and OAuth credentials. You see your own apps and those of the organizations you own or administer.',
+  'dev.apps.lead':
+    'Apps hold your API keys and OAuth credentials. You see your own apps and those of the organizations you own or administer.',
   'dev.apps.listHeading': 'Registered apps',
   'dev.apps.empty': 'You have no app yet.',
-  'dev.apps.emptyHint': 'Register one with the form below: it takes a name and a description; redirect URIs are only needed for OAuth sign-in.',
+  'dev.apps.emptyHint':
+    'Register one with the form below: it takes a name and a description; redirect URIs are only needed for OAuth sign-in.',
   'dev.apps.ofOrganization': 'App of {name}',
   'dev.apps.personal': 'Personal app',
   'dev.apps.reviewHeading': 'Accreditation requests to review',
-  'dev.apps.reviewIntro': 'As an owner or admin, you review the requests of apps that want sensitive scopes on behalf of your organizations.',
+  'dev.apps.reviewIntro':
+    'As an owner or admin, you review the requests of apps that want sensitive scopes on behalf of your organizations.',
   'dev.apps.reviewLink': 'Requests to {name}',
   'dev.app.title': 'App {name}',
   'dev.app.registerHeading': 'Register an app',
@@ -991,7 +1030,8 @@ export const en = {
   'dev.app.homepage': 'Homepage',
   'dev.app.homepageHint': 'Optional. https://…',
   'dev.app.redirectUris': 'Redirect URIs',
-  'dev.app.redirectUrisHint': 'For OAuth sign-in, one per line, matched exactly. https only, except http://localhost and http://127.0.0.1 for native and development apps; no #fragment.',
+  'dev.app.redirectUrisHint':
+    'For OAuth sign-in, one per line, matched exactly. https only, except http://localhost and http://127.0.0.1 for native and development apps; no #fragment.',
   'dev.app.redirectFragment': 'A redirect URI cannot contain a #fragment.',
   'dev.app.redirectInvalid': 'Each line must be an absolute URI, such as https://example.org/callback.',
   'dev.app.redirectHttps': 'Use https (http is allowed only on localhost and 127.0.0.1).',
@@ -1018,12 +1058,14 @@ export const en = {
   'dev.app.docs': 'Developer documentation',
   'dev.app.edit': 'Edit name, description, homepage and redirect URIs',
   'dev.app.deleteHeading': 'Delete the app',
-  'dev.app.deleteIntro': 'Its API keys and OAuth tokens stop working at once. Its history (usage, sensitive calls) is kept.',
+  'dev.app.deleteIntro':
+    'Its API keys and OAuth tokens stop working at once. Its history (usage, sensitive calls) is kept.',
   'dev.app.delete': 'Delete the app',
   'dev.app.deleteQuestion': 'Delete {name} and cut off all its credentials?',
   'dev.app.deleteConfirm': 'Yes, delete',
   'dev.key.heading': 'API keys',
-  'dev.key.intro': 'A key acts for you, through this app, within its scopes. Only its first characters are kept visible.',
+  'dev.key.intro':
+    'A key acts for you, through this app, within its scopes. Only its first characters are kept visible.',
   'dev.key.empty': 'No key yet: create one below to call the API.',
   'dev.key.col.name': 'Name',
   'dev.key.col.prefix': 'Key',
@@ -1052,7 +1094,8 @@ export const en = {
   'dev.key.secretLabel': 'API key',
   'dev.key.rotate': 'Rotate',
   'dev.key.rotateHeading': 'Rotate the key “{name}”',
-  'dev.key.rotateIntro': 'A new key with the same scopes replaces it. The old key keeps working during the overlap, so you can deploy the new one without downtime.',
+  'dev.key.rotateIntro':
+    'A new key with the same scopes replaces it. The old key keeps working during the overlap, so you can deploy the new one without downtime.',
   'dev.key.overlap': 'The old key keeps working for',
   'dev.key.overlap.hour': '1 hour',
   'dev.key.overlap.day': '24 hours (recommended)',
@@ -1063,20 +1106,24 @@ export const en = {
   'dev.key.revokeQuestion': 'Revoke “{name}”? Calls with it fail at once.',
   'dev.key.revokeConfirm': 'Yes, revoke',
   'dev.acc.heading': 'Accreditations',
-  'dev.acc.intro': 'Sensitive scopes (personal data, writes on behalf of an organization) need the approval of the organization concerned. Approved accreditations are published in the public registry.',
+  'dev.acc.intro':
+    'Sensitive scopes (personal data, writes on behalf of an organization) need the approval of the organization concerned. Approved accreditations are published in the public registry.',
   'dev.acc.empty': 'No accreditation request yet.',
   'dev.acc.newHeading': 'Request an accreditation',
-  'dev.acc.newIntro': 'Tell the organization why the app needs the access, on what legal basis, how long the data is kept, and who your data protection officer is.',
+  'dev.acc.newIntro':
+    'Tell the organization why the app needs the access, on what legal basis, how long the data is kept, and who your data protection officer is.',
   'dev.acc.editHeading': 'Edit and resubmit the request',
   'dev.acc.organization': 'Organization (its identifier)',
-  'dev.acc.organizationHint': 'The identifier in the organization’s address, e.g. city-of-lyon in /organizations/city-of-lyon.',
+  'dev.acc.organizationHint':
+    'The identifier in the organization’s address, e.g. city-of-lyon in /organizations/city-of-lyon.',
   'dev.acc.scopes': 'Scopes',
   'dev.acc.purpose': 'Purpose',
   'dev.acc.purposeHint': 'What the app does with the access, and why it needs it (at least 10 characters).',
   'dev.acc.purposeShort': 'Describe the purpose in at least 10 characters.',
   'dev.acc.tooShort': 'This answer is too short.',
   'dev.acc.legalBasis': 'Legal basis',
-  'dev.acc.legalBasisHint': 'The GDPR article 6 basis (consent, contract, public task…) or the text that allows the processing.',
+  'dev.acc.legalBasisHint':
+    'The GDPR article 6 basis (consent, contract, public task…) or the text that allows the processing.',
   'dev.acc.retention': 'Data retention',
   'dev.acc.retentionHint': 'How long the data is kept, e.g. “12 months”.',
   'dev.acc.dpo': 'Data protection officer',
@@ -1107,7 +1154,8 @@ export const en = {
   'dev.calls.col.purpose': 'Purpose',
   'dev.review.title': 'Accreditation requests',
   'dev.review.heading': 'Accreditation requests',
-  'dev.review.lead': 'Apps asking this organization for sensitive scopes. Approve, refuse or send back for changes; you can revoke an approval later. Nobody reviews the request of an app they manage.',
+  'dev.review.lead':
+    'Apps asking this organization for sensitive scopes. Approve, refuse or send back for changes; you can revoke an approval later. Nobody reviews the request of an app they manage.',
   'dev.review.filter': 'Show',
   'dev.review.all': 'All requests',
   'dev.review.emptyQueue': 'No request is waiting for review.',
@@ -1127,7 +1175,8 @@ export const en = {
   'dev.review.submit.revoke': 'Revoke',
   'dev.review.done': '{name}: {status}.',
   'dev.plan.heading': 'Rate-limit plan (administrators)',
-  'dev.plan.lead': 'The plan sets the key bursts and the daily quota shared by all the app’s keys and tokens. It applies at once.',
+  'dev.plan.lead':
+    'The plan sets the key bursts and the daily quota shared by all the app’s keys and tokens. It applies at once.',
   'dev.plan.label': 'Plan',
   'dev.plan.save': 'Change the plan',
   'dev.plan.saved': 'The app is now on the {plan} plan.',
@@ -1139,7 +1188,8 @@ export const en = {
   /* ===== OAuth (helper: oauth) — begin ===== */
   'oauth.consent.title': 'Authorize an app',
   'oauth.consent.heading': '{app} wants to use your account',
-  'oauth.consent.lead': 'If you allow it, {app} can do the following on your behalf. You can revoke this access at any time from your account.',
+  'oauth.consent.lead':
+    'If you allow it, {app} can do the following on your behalf. You can revoke this access at any time from your account.',
   'oauth.consent.by': 'Published by {owner}',
   'oauth.consent.byOrganization': 'Published by {owner} for {organization}',
   'oauth.consent.homepage': 'Website of the app',
@@ -1150,7 +1200,8 @@ export const en = {
   'oauth.consent.allow': 'Allow',
   'oauth.consent.deny': 'Deny',
   'oauth.consent.continuing': 'Returning to the app…',
-  'oauth.consent.expired': 'This authorization request has expired or was started in another browser. Go back to the app and start again.',
+  'oauth.consent.expired':
+    'This authorization request has expired or was started in another browser. Go back to the app and start again.',
   'oauth.consent.signedInAs': 'You are signed in as {handle}. Not you? Sign out, then start again from the app.',
   'oauth.scope.openid': 'Know who you are on this platform (your account identifier)',
   'oauth.scope.offline_access': 'Keep access when you are not using the app',
@@ -1161,7 +1212,8 @@ export const en = {
   'oauth.scope.data:read': 'Read datasets, including private ones you can see',
   'oauth.scope.data:write': 'Publish and change datasets on your behalf',
   'oauth.scope.contributions:write': 'Propose and review contributions on your behalf',
-  'oauth.scope.personal-data:read': 'Read personal data: contributors’ e-mail addresses and account details you can see',
+  'oauth.scope.personal-data:read':
+    'Read personal data: contributors’ e-mail addresses and account details you can see',
   'oauth.scope.apps:read': 'See your apps, their keys (not the secrets) and their usage',
   'oauth.scope.apps:write': 'Register and change your apps and their keys',
   'oauth.scope.webhooks:read': 'See your webhook subscriptions and their delivery logs',
@@ -1169,10 +1221,12 @@ export const en = {
   'oauth.scope.reuses:write': 'Publish and change your reuses',
   'oauth.apps.title': 'Authorized apps',
   'oauth.apps.heading': 'Authorized apps',
-  'oauth.apps.lead': 'Apps you allowed to use your account. Revoking an app stops all its access at once; it will have to ask you again.',
+  'oauth.apps.lead':
+    'Apps you allowed to use your account. Revoking an app stops all its access at once; it will have to ask you again.',
   'oauth.apps.back': 'My account',
   'oauth.apps.empty': 'You have not authorized any app.',
-  'oauth.apps.emptyHint': 'When you allow an app to use your account, it appears here, with what it may do, and you can revoke it at any time.',
+  'oauth.apps.emptyHint':
+    'When you allow an app to use your account, it appears here, with what it may do, and you can revoke it at any time.',
   'oauth.apps.scopes': 'May',
   'oauth.apps.first': 'First authorized',
   'oauth.apps.last': 'Last authorized',
@@ -1185,7 +1239,8 @@ export const en = {
   'usage.heading': 'Usage',
   'usage.title': 'Usage of {name}',
   'usage.back': '← Back to {name}',
-  'usage.lead': 'Calls made with this app’s keys and OAuth tokens, per day and per endpoint (UTC days; figures are written every few seconds). Plan: {plan}.',
+  'usage.lead':
+    'Calls made with this app’s keys and OAuth tokens, per day and per endpoint (UTC days; figures are written every few seconds). Plan: {plan}.',
   'usage.range': 'Period',
   'usage.range.days': 'Last {days} days',
   'usage.summary': 'Summary',
@@ -1197,10 +1252,12 @@ export const en = {
   'usage.perDay': 'Calls per day',
   'usage.day': 'Day',
   'usage.asTable': 'Show the figures as a table',
-  'usage.chartDescription': 'Bar chart of calls per day over {days} days: {calls} calls in all, the most on {busiest} ({most}). The same figures are in the table below.',
+  'usage.chartDescription':
+    'Bar chart of calls per day over {days} days: {calls} calls in all, the most on {busiest} ({most}). The same figures are in the table below.',
   'usage.endpoints': 'Per endpoint',
   'usage.endpoint': 'Endpoint',
-  'usage.latencyNote': 'Latencies are measured on the server and read from a histogram: each percentile is rounded up to its bucket (buckets are √2 apart).',
+  'usage.latencyNote':
+    'Latencies are measured on the server and read from a histogram: each percentile is rounded up to its bucket (buckets are √2 apart).',
   'usage.datasets': 'Datasets consumed',
   'usage.datasets.empty': 'No dataset read yet in this period.',
   'usage.datasets.calls': '{calls} calls',
@@ -1215,14 +1272,18 @@ export const en = {
   /* ===== Webhooks (helper: webhooks) — begin ===== */
   'wh.title': 'Webhooks',
   'wh.heading': 'Webhooks',
-  'wh.lead': 'Get an HTTP POST on your server when something happens here — a dataset published, rows changed, a contribution accepted — instead of polling the API.',
+  'wh.lead':
+    'Get an HTTP POST on your server when something happens here — a dataset published, rows changed, a contribution accepted — instead of polling the API.',
   'wh.listHeading': 'Your subscriptions',
   'wh.empty': 'You have no webhook subscription yet.',
   'wh.what.heading': 'What is a webhook?',
-  'wh.what.body': 'A webhook is a URL on your server that we call with a small JSON message ({type, timestamp, data}) each time an event you subscribed to happens. You only receive events you are allowed to see: public ones, and those of organizations you belong to.',
+  'wh.what.body':
+    'A webhook is a URL on your server that we call with a small JSON message ({type, timestamp, data}) each time an event you subscribed to happens. You only receive events you are allowed to see: public ones, and those of organizations you belong to.',
   'wh.verify.heading': 'Verify the signatures',
-  'wh.verify.body': 'Every delivery is signed per the Standard Webhooks specification: the webhook-id, webhook-timestamp and webhook-signature headers. Verify them with your secret before trusting the message, for example with the standardwebhooks library:',
-  'wh.verify.retries': 'Answer with a 2xx status within 15 seconds. Otherwise we retry with growing delays for about three days (honouring Retry-After); answer 410 Gone to unsubscribe. The webhook-id stays the same across retries and replays: use it to ignore duplicates.',
+  'wh.verify.body':
+    'Every delivery is signed per the Standard Webhooks specification: the webhook-id, webhook-timestamp and webhook-signature headers. Verify them with your secret before trusting the message, for example with the standardwebhooks library:',
+  'wh.verify.retries':
+    'Answer with a 2xx status within 15 seconds. Otherwise we retry with growing delays for about three days (honouring Retry-After); answer 410 Gone to unsubscribe. The webhook-id stays the same across retries and replays: use it to ignore duplicates.',
   'wh.createHeading': 'New subscription',
   'wh.url': 'Endpoint URL',
   'wh.urlHint': 'An http(s) URL on a public address, which receives the POST requests.',
@@ -1237,7 +1298,8 @@ export const en = {
   'wh.filterOrganizationHint': 'An organization slug. Empty: every organization.',
   'wh.create': 'Create the subscription',
   'wh.secretHeading': 'Your signing secret',
-  'wh.secretWarning': 'Copy it now: it is shown this once. It is stored encrypted, only to sign the deliveries, and cannot be displayed again.',
+  'wh.secretWarning':
+    'Copy it now: it is shown this once. It is stored encrypted, only to sign the deliveries, and cannot be displayed again.',
   'wh.secretLabel': 'Signing secret',
   'wh.status.active': 'Active',
   'wh.status.disabled': 'Disabled',
@@ -1318,7 +1380,8 @@ export const en = {
   'reuses.unknownAuthor': 'Unknown author',
   'reuses.usedBy.heading': 'Used by',
   'reuses.usedBy.add': 'Showcase a reuse',
-  'reuses.usedBy.empty': 'No reuse of this dataset yet. Built an application, a map or an article with it? Showcase it.',
+  'reuses.usedBy.empty':
+    'No reuse of this dataset yet. Built an application, a map or an article with it? Showcase it.',
   'reuses.usedBy.all': 'See all reuses of this dataset',
   'reuses.gallery.title': 'Reuses',
   'reuses.gallery.heading': 'Reuses',
@@ -1369,7 +1432,8 @@ export const en = {
   'reuses.picker.alreadyAdded': 'added',
   'reuses.picker.add': 'Add',
   'reuses.form.newTitle': 'Showcase a reuse',
-  'reuses.form.newIntro': 'An application, a visualization, an article or an API built with the data: tell people about it.',
+  'reuses.form.newIntro':
+    'An application, a visualization, an article or an API built with the data: tell people about it.',
   'reuses.form.editTitle': 'Edit the reuse',
   'reuses.form.editTitleOf': 'Edit “{title}”',
   'reuses.form.back': 'Back to the reuse',

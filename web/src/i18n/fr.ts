@@ -39,7 +39,8 @@ export const fr: Messages = {
   'validation.required': 'Ce champ est obligatoire.',
   'validation.email': 'Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.',
   'validation.passwordLength': 'Le mot de passe doit comporter au moins 10 caractères.',
-  'validation.handle': 'L’identifiant doit comporter de 2 à 39 caractères : lettres minuscules, chiffres et tirets, sans commencer par un tiret.',
+  'validation.handle':
+    'L’identifiant doit comporter de 2 à 39 caractères : lettres minuscules, chiffres et tirets, sans commencer par un tiret.',
   'validation.url': 'Saisissez une adresse web complète commençant par https:// ou http://.',
 
   'field.email': 'Adresse e-mail',
@@ -56,8 +57,10 @@ export const fr: Messages = {
   'role.member': 'Membre',
 
   'home.title': 'Accueil',
-  'home.intro1': 'Multitude est un moteur de plateforme ouverte pour publier des données ouvertes, recueillir des contributions et bâtir sur des API publiques.',
-  'home.intro2': 'Les organisations l’utilisent pour travailler en transparence et rendre des comptes aux personnes qu’elles servent.',
+  'home.intro1':
+    'Multitude est un moteur de plateforme ouverte pour publier des données ouvertes, recueillir des contributions et bâtir sur des API publiques.',
+  'home.intro2':
+    'Les organisations l’utilisent pour travailler en transparence et rendre des comptes aux personnes qu’elles servent.',
   'home.ctaSignUp': 'Créer un compte',
   'home.ctaSignIn': 'Se connecter à son compte',
   'home.welcome': 'Bon retour, {name}.',
@@ -108,7 +111,8 @@ export const fr: Messages = {
   'account.profile.saved': 'Votre nom a été mis à jour.',
 
   'tokens.heading': 'Jetons d’accès personnels',
-  'tokens.intro': 'Les jetons permettent à des scripts et applications d’utiliser l’API en votre nom. N’accordez à chaque jeton que les portées nécessaires.',
+  'tokens.intro':
+    'Les jetons permettent à des scripts et applications d’utiliser l’API en votre nom. N’accordez à chaque jeton que les portées nécessaires.',
   'tokens.empty': 'Vous n’avez aucun jeton d’accès personnel.',
   'tokens.col.name': 'Nom',
   'tokens.col.prefix': 'Préfixe',
@@ -138,7 +142,8 @@ export const fr: Messages = {
   'orgCreate.heading': 'Nouvelle organisation',
   'orgCreate.name': 'Nom de l’organisation',
   'orgCreate.slug': 'Identifiant d’adresse (facultatif)',
-  'orgCreate.slugHint': 'Utilisé dans l’adresse, par exemple /organizations/mon-orga. Laissez vide pour le déduire du nom.',
+  'orgCreate.slugHint':
+    'Utilisé dans l’adresse, par exemple /organizations/mon-orga. Laissez vide pour le déduire du nom.',
   'orgCreate.description': 'Description (facultatif)',
   'orgCreate.submit': 'Créer l’organisation',
 
@@ -183,7 +188,8 @@ export const fr: Messages = {
   'members.leave.submit': 'Quitter l’organisation',
   'members.left': 'Vous avez quitté {name}.',
   'members.transfer.heading': 'Transférer la propriété',
-  'members.transfer.body': 'Le nouveau propriétaire aura le contrôle total de l’organisation, y compris le droit de vous retirer.',
+  'members.transfer.body':
+    'Le nouveau propriétaire aura le contrôle total de l’organisation, y compris le droit de vous retirer.',
   'members.transfer.to': 'Nouveau propriétaire',
   'members.transfer.submit': 'Transférer la propriété',
   'members.transfer.none': 'Invitez un autre membre avant de transférer la propriété.',
@@ -199,7 +205,8 @@ export const fr: Messages = {
   'inv.withdrawTarget': 'l’invitation de {email}',
   'inv.withdrawn': 'L’invitation de {email} a été annulée.',
   'inv.new.heading': 'Inviter quelqu’un',
-  'inv.new.body': 'Nous lui enverrons par e-mail un lien pour rejoindre l’organisation. Les invitations expirent au bout de quelques jours.',
+  'inv.new.body':
+    'Nous lui enverrons par e-mail un lien pour rejoindre l’organisation. Les invitations expirent au bout de quelques jours.',
   'inv.email': 'Adresse e-mail',
   'inv.role': 'Rôle',
   'inv.submit': 'Inviter',
@@ -207,7 +214,8 @@ export const fr: Messages = {
 
   'accept.title': 'Accepter l’invitation',
   'accept.heading': 'Rejoindre une organisation',
-  'accept.missingToken': 'Ce lien d’invitation est incomplet. Vérifiez que vous avez ouvert le lien entier reçu par e-mail.',
+  'accept.missingToken':
+    'Ce lien d’invitation est incomplet. Vérifiez que vous avez ouvert le lien entier reçu par e-mail.',
   'accept.signInFirst': 'Vous devez être connecté pour accepter cette invitation.',
   'accept.signIn': 'Se connecter pour accepter',
   'accept.signUp': 'Créer d’abord un compte',
@@ -218,16 +226,19 @@ export const fr: Messages = {
 
   'verify.title': 'Vérifier l’adresse e-mail',
   'verify.heading': 'Vérification de l’adresse e-mail',
-  'verify.missingToken': 'Ce lien de vérification est incomplet. Vérifiez que vous avez ouvert le lien entier reçu par e-mail.',
+  'verify.missingToken':
+    'Ce lien de vérification est incomplet. Vérifiez que vous avez ouvert le lien entier reçu par e-mail.',
   'verify.pending': 'Vérification de votre adresse e-mail…',
   'verify.done': 'Merci : votre adresse e-mail est vérifiée.',
   'verify.continue': 'Continuer vers mon compte',
 
   'reset.title': 'Réinitialiser le mot de passe',
   'reset.heading': 'Réinitialiser votre mot de passe',
-  'reset.requestBody': 'Saisissez l’adresse e-mail de votre compte. Nous vous enverrons un lien pour choisir un nouveau mot de passe.',
+  'reset.requestBody':
+    'Saisissez l’adresse e-mail de votre compte. Nous vous enverrons un lien pour choisir un nouveau mot de passe.',
   'reset.requestSubmit': 'Envoyer le lien',
-  'reset.requestSent': 'Si un compte existe pour {email}, un lien de réinitialisation est en route. Consultez votre boîte de réception.',
+  'reset.requestSent':
+    'Si un compte existe pour {email}, un lien de réinitialisation est en route. Consultez votre boîte de réception.',
   'reset.newPassword': 'Nouveau mot de passe',
   'reset.confirmSubmit': 'Enregistrer le mot de passe',
   'reset.done': 'Votre mot de passe a été modifié. Vous pouvez maintenant vous connecter.',
@@ -239,12 +250,14 @@ export const fr: Messages = {
   /* ===== People & notifications (web/src/community/people, notifications) — begin ===== */
   'people.profile.loading': 'Profil',
   'people.profile.notFound': 'Personne introuvable',
-  'people.profile.notFoundBody': 'Personne n’a l’identifiant @{handle}. Vérifiez l’adresse ou consultez les classements.',
+  'people.profile.notFoundBody':
+    'Personne n’a l’identifiant @{handle}. Vérifiez l’adresse ou consultez les classements.',
   'people.profile.memberSince': 'Membre depuis',
   'people.profile.reputation': 'Réputation',
   'people.profile.trustLevel': 'Niveau de confiance',
   'people.profile.trustRules': 'Comment fonctionnent les niveaux de confiance',
-  'people.profile.noBadges': 'Aucun badge pour l’instant : les badges viennent avec les contributions acceptées et les relectures.',
+  'people.profile.noBadges':
+    'Aucun badge pour l’instant : les badges viennent avec les contributions acceptées et les relectures.',
   'people.profile.howBadges': 'Voir comment obtenir des badges',
   'people.profile.allBadges': 'Tous les badges et leurs critères',
   'people.stats.accepted': 'Contributions acceptées',
@@ -253,7 +266,8 @@ export const fr: Messages = {
   'people.stats.datasets': 'Jeux de données améliorés',
   'people.badges.heading': 'Badges',
   'people.badges.pageHeading': 'Badges',
-  'people.badges.intro': 'Les badges reconnaissent les contributions. Chacun est attribué automatiquement dès que son critère est rempli.',
+  'people.badges.intro':
+    'Les badges reconnaissent les contributions. Chacun est attribué automatiquement dès que son critère est rempli.',
   'people.badges.awarded': 'Obtenu le {date}',
   'people.badges.holders': 'Détenu par {count} personnes',
   'people.badges.none': 'Cette plateforme n’attribue aucun badge.',
@@ -273,8 +287,10 @@ export const fr: Messages = {
   'people.datasets.empty': 'Aucun jeu de données amélioré pour l’instant.',
   'people.datasets.browse': 'Parcourir les jeux de données',
   'people.ledger.heading': 'Historique de réputation',
-  'people.ledger.intro': 'Chaque point renvoie à l’événement qui l’a produit. Total : {total} points ; les plus récents d’abord.',
-  'people.ledger.empty': 'Pas encore de réputation. Les points viennent avec les contributions acceptées et les relectures.',
+  'people.ledger.intro':
+    'Chaque point renvoie à l’événement qui l’a produit. Total : {total} points ; les plus récents d’abord.',
+  'people.ledger.empty':
+    'Pas encore de réputation. Les points viennent avec les contributions acceptées et les relectures.',
   'people.ledger.more': 'Afficher les entrées plus anciennes',
   'people.ledger.colDate': 'Date',
   'people.ledger.colPoints': 'Points',
@@ -294,7 +310,8 @@ export const fr: Messages = {
   'people.rule.spamRejection': 'Contribution rejetée comme spam',
   'people.rule.contentHidden': 'Contenu masqué par la modération',
   'people.trust.pageHeading': 'Niveaux de confiance',
-  'people.trust.intro': 'Les niveaux de confiance progressent avec les contributions acceptées et débloquent des droits. Voici les règles que cette plateforme applique.',
+  'people.trust.intro':
+    'Les niveaux de confiance progressent avec les contributions acceptées et débloquent des droits. Voici les règles que cette plateforme applique.',
   'people.trust.level': 'Niveau {level}',
   'people.trust.levelName': 'Niveau {level} — {name}',
   'people.trust.perDay': 'Jusqu’à {count} propositions par jour.',
@@ -329,7 +346,8 @@ export const fr: Messages = {
   'people.credits.noReviews': '{org} n’a relu aucune contribution au cours des {days} derniers jours.',
   'people.credits.orgBoard': 'Classement de {org}',
   'people.credits.count': '{count} contributions acceptées',
-  'people.credits.empty': 'Aucune contribution n’a encore été acceptée. Proposez une modification d’un tableau de ce jeu de données pour être crédité ici en premier.',
+  'people.credits.empty':
+    'Aucune contribution n’a encore été acceptée. Proposez une modification d’un tableau de ce jeu de données pour être crédité ici en premier.',
   'people.credits.loadFailed': 'Impossible de charger les contributeurs et contributrices.',
   'people.credits.thanks': 'Merci',
   'people.credits.thanksItem': 'Merci, {name} !',
@@ -348,7 +366,8 @@ export const fr: Messages = {
   'notif.allRead': 'Toutes les notifications sont marquées comme lues.',
   'notif.unreadOnly': 'Non lues seulement',
   'notif.settingsLink': 'Choisir comment être prévenu',
-  'notif.empty': 'Rien pour l’instant. Vous serez prévenu ici quand vos contributions seront relues, quand vous obtiendrez un badge ou quand quelqu’un vous répondra.',
+  'notif.empty':
+    'Rien pour l’instant. Vous serez prévenu ici quand vos contributions seront relues, quand vous obtiendrez un badge ou quand quelqu’un vous répondra.',
   'notif.emptyUnread': 'Vous êtes à jour : rien de non lu.',
   'notif.more': 'Afficher les plus anciennes',
   'notif.type.contributionAccepted': 'Votre contribution est acceptée',
@@ -359,7 +378,8 @@ export const fr: Messages = {
   'notif.type.discussionReplied': 'Quelqu’un répond dans une discussion',
   'notif.type.mentioned': 'Quelqu’un vous mentionne',
   'notif.prefs.heading': 'Préférences de notification',
-  'notif.prefs.intro': 'Pour chaque type de notification, choisissez s’il apparaît ici sur le site, et s’il est envoyé par courriel immédiatement, dans un récapitulatif quotidien ou jamais.',
+  'notif.prefs.intro':
+    'Pour chaque type de notification, choisissez s’il apparaît ici sur le site, et s’il est envoyé par courriel immédiatement, dans un récapitulatif quotidien ou jamais.',
   'notif.prefs.colType': 'Quand',
   'notif.prefs.colInApp': 'Sur le site',
   'notif.prefs.colEmail': 'Par courriel',
@@ -374,7 +394,8 @@ export const fr: Messages = {
   /* ===== People & notifications — end ===== */
   /* ===== Datasets (web/src/data) — begin ===== */
   'account.appsHeading': 'Applications',
-  'account.appsLead': 'Les applications que vous avez autorisées via OAuth agissent en votre nom avec les permissions accordées ; vous pouvez les révoquer à tout moment. Les applications que vous développez se gèrent dans l’espace développeurs.',
+  'account.appsLead':
+    'Les applications que vous avez autorisées via OAuth agissent en votre nom avec les permissions accordées ; vous pouvez les révoquer à tout moment. Les applications que vous développez se gèrent dans l’espace développeurs.',
   'account.appsLink': 'Applications autorisées',
   'account.myAppsLink': 'Vos applications (espace développeurs)',
   'nav.reuses': 'Réutilisations',
@@ -396,7 +417,8 @@ export const fr: Messages = {
   'data.catalog.countOne': '1 jeu de données',
   'data.catalog.sort': 'Trier par',
   'data.catalog.loadMore': 'Charger plus de jeux de données',
-  'data.catalog.noMatch': 'Aucun jeu de données ne correspond à votre recherche ou à vos filtres. Essayez d’autres mots ou retirez un filtre.',
+  'data.catalog.noMatch':
+    'Aucun jeu de données ne correspond à votre recherche ou à vos filtres. Essayez d’autres mots ou retirez un filtre.',
   'data.catalog.empty': 'Aucun jeu de données n’a encore été publié.',
   'data.catalog.publishFirst': 'Publier le premier jeu de données',
   'data.catalog.signInToPublish': 'Connectez-vous pour publier le premier jeu de données',
@@ -455,7 +477,8 @@ export const fr: Messages = {
   'data.frequency.irregular': 'Irrégulière',
   'data.frequency.unknown': 'Inconnue',
   'data.form.newTitle': 'Publier un jeu de données',
-  'data.form.newIntro': 'Décrivez d’abord le jeu de données ; vous ajouterez les fichiers et les liens à la page suivante.',
+  'data.form.newIntro':
+    'Décrivez d’abord le jeu de données ; vous ajouterez les fichiers et les liens à la page suivante.',
   'data.form.editTitle': 'Modifier le jeu de données',
   'data.form.editTitleOf': 'Modifier « {title} »',
   'data.form.backToDataset': 'Retour au jeu de données',
@@ -463,13 +486,16 @@ export const fr: Messages = {
   'data.form.title': 'Titre',
   'data.form.titleLength': 'Le titre doit compter au moins 3 caractères.',
   'data.form.slug': 'Adresse',
-  'data.form.slugHint': 'Utilisée dans l’adresse, comme /datasets/qualite-air : minuscules, chiffres et tirets. Laissez vide pour la déduire du titre.',
+  'data.form.slugHint':
+    'Utilisée dans l’adresse, comme /datasets/qualite-air : minuscules, chiffres et tirets. Laissez vide pour la déduire du titre.',
   'data.form.slugInvalid': 'Utilisez uniquement des minuscules, des chiffres et des tirets, pas au début ni à la fin.',
   'data.form.organization': 'Producteur',
-  'data.form.organizationHint': 'Publiez au nom d’une organisation dont vous êtes propriétaire, administrateur ou éditeur, ou en votre nom.',
+  'data.form.organizationHint':
+    'Publiez au nom d’une organisation dont vous êtes propriétaire, administrateur ou éditeur, ou en votre nom.',
   'data.form.personal': 'Personnel (en mon nom)',
   'data.form.description': 'Description',
-  'data.form.descriptionHint': 'Le Markdown est pris en charge : **gras**, listes, liens… Dites ce que sont les données, d’où elles viennent et leurs limites.',
+  'data.form.descriptionHint':
+    'Le Markdown est pris en charge : **gras**, listes, liens… Dites ce que sont les données, d’où elles viennent et leurs limites.',
   'data.form.keywords': 'Mots-clés',
   'data.form.keywordsHint': 'Séparez les mots-clés par des virgules, comme « air, pollution, Paris ».',
   'data.form.keywordLength': 'Chaque mot-clé doit compter 60 caractères au plus.',
@@ -488,7 +514,8 @@ export const fr: Messages = {
   'data.form.frequency': 'Fréquence de mise à jour',
   'data.form.frequencyNone': 'Non précisée',
   'data.form.status': 'Statut',
-  'data.form.statusHint': 'Un brouillon n’est visible que par ses producteurs. Un jeu archivé reste en ligne mais est signalé comme n’étant plus maintenu.',
+  'data.form.statusHint':
+    'Un brouillon n’est visible que par ses producteurs. Un jeu archivé reste en ligne mais est signalé comme n’étant plus maintenu.',
   'data.form.create': 'Créer le jeu de données',
   'data.form.save': 'Enregistrer les modifications',
   'data.form.cancel': 'Annuler',
@@ -502,7 +529,8 @@ export const fr: Messages = {
   'data.dataset.noDescription': 'Pas encore de description.',
   'data.dataset.resources': 'Ressources',
   'data.dataset.noResources': 'Ce jeu de données n’a encore aucun fichier ni lien.',
-  'data.dataset.noResourcesEditor': 'Aucun fichier ni lien pour l’instant. Ajoutez une première ressource : déposez un fichier CSV, JSON ou Excel pour rendre ses lignes explorables, ou indiquez une adresse web.',
+  'data.dataset.noResourcesEditor':
+    'Aucun fichier ni lien pour l’instant. Ajoutez une première ressource : déposez un fichier CSV, JSON ou Excel pour rendre ses lignes explorables, ou indiquez une adresse web.',
   'data.resource.rows': '{count} lignes',
   'data.resource.version': 'version {number}',
   'data.resource.download': 'Télécharger',
@@ -516,7 +544,8 @@ export const fr: Messages = {
   'data.upload.titleHint': 'Laissez vide pour utiliser le nom du fichier.',
   'data.upload.description': 'Description',
   'data.upload.file': 'Fichier',
-  'data.upload.fileHint': 'Les fichiers CSV, TSV, JSON, NDJSON et Excel sont importés pour que leurs lignes soient explorables ; les autres sont conservés tels quels.',
+  'data.upload.fileHint':
+    'Les fichiers CSV, TSV, JSON, NDJSON et Excel sont importés pour que leurs lignes soient explorables ; les autres sont conservés tels quels.',
   'data.upload.versionHint': 'La version actuelle reste en ligne jusqu’à l’import de la nouvelle.',
   'data.upload.fileRequired': 'Choisissez un fichier à déposer.',
   'data.upload.url': 'Adresse web',
@@ -558,7 +587,8 @@ export const fr: Messages = {
   'data.report.loadAll': 'Charger la liste complète des lignes rejetées',
   'data.report.loadMore': 'Charger plus de lignes rejetées',
   'data.schema.heading': 'Vérifier les types de colonnes',
-  'data.schema.intro': 'Les types ont été devinés à partir du fichier. Corrigez un type erroné puis appliquez : le fichier est réimporté avec ces types.',
+  'data.schema.intro':
+    'Les types ont été devinés à partir du fichier. Corrigez un type erroné puis appliquez : le fichier est réimporté avec ces types.',
   'data.schema.caption': 'Colonnes de {title}',
   'data.schema.column': 'Colonne',
   'data.schema.type': 'Type',
@@ -592,7 +622,8 @@ export const fr: Messages = {
   'data.explorer.loadingTitle': 'Explorateur de données',
   'data.explorer.notFound': 'Ressource introuvable',
   'data.explorer.notFoundBody': 'Ce jeu de données n’a pas cette ressource.',
-  'data.explorer.notTabular': 'Les lignes de cette ressource ne sont pas explorables : ce n’est pas un tableau, ou son import n’est pas terminé.',
+  'data.explorer.notTabular':
+    'Les lignes de cette ressource ne sont pas explorables : ce n’est pas un tableau, ou son import n’est pas terminé.',
   'data.explorer.backTo': 'Retour à {title}',
   'data.explorer.searchLabel': 'Rechercher dans les lignes',
   'data.explorer.searchButton': 'Rechercher',
@@ -669,12 +700,14 @@ export const fr: Messages = {
   'data.chart.aggCount': 'Nombre de lignes',
   'data.chart.description': '{type} : {y} selon {x} ({count} valeurs, avec les filtres actuels).',
   'data.chart.dataTable': 'Données du graphique sous forme de tableau',
-  'data.chart.needNumeric': 'Ce graphique demande une colonne numérique. Choisissez les barres avec « Nombre de lignes ».',
+  'data.chart.needNumeric':
+    'Ce graphique demande une colonne numérique. Choisissez les barres avec « Nombre de lignes ».',
   'data.chart.noData': 'Aucune valeur à représenter avec les filtres actuels.',
   'data.map.label': 'Carte des lignes',
   'data.map.summary': '{count} points sur la carte ({max} au plus, avec les filtres actuels).',
   'data.map.alternative': 'Les mêmes lignes sont disponibles dans l’onglet Tableau et en téléchargement.',
-  'data.api.intro': 'Interrogez la vue actuelle (filtres, recherche, tri, colonnes et page) depuis votre code. L’API est ouverte et ne demande pas de clé en lecture.',
+  'data.api.intro':
+    'Interrogez la vue actuelle (filtres, recherche, tri, colonnes et page) depuis votre code. L’API est ouverte et ne demande pas de clé en lecture.',
   'data.api.url': 'Adresse API de cette vue',
   'data.api.tabs': 'Exemples de code',
   'data.api.copy': 'Copier le code',
@@ -684,9 +717,11 @@ export const fr: Messages = {
   'data.community.heading': 'Ressources partagées par la communauté',
   'data.community.badge': 'Communauté',
   'data.community.sharedBy': 'Partagé par',
-  'data.community.empty': 'Personne n’a encore partagé de ressource sur ce jeu de données. Vous avez nettoyé, enrichi ou visualisé ces données ? Partagez votre fichier ou votre lien pour que d’autres en profitent.',
+  'data.community.empty':
+    'Personne n’a encore partagé de ressource sur ce jeu de données. Vous avez nettoyé, enrichi ou visualisé ces données ? Partagez votre fichier ou votre lien pour que d’autres en profitent.',
   'data.community.add': 'Ajouter une ressource communautaire',
-  'data.community.addHint': 'Partagez un fichier ou un lien construit à partir de ces données (version corrigée, table enrichie, carte…). Il est présenté à part des ressources du producteur, sous votre nom.',
+  'data.community.addHint':
+    'Partagez un fichier ou un lien construit à partir de ces données (version corrigée, table enrichie, carte…). Il est présenté à part des ressources du producteur, sous votre nom.',
   'data.community.signInToShare': 'Connectez-vous pour partager une ressource construite à partir de ces données',
   'data.community.remove': 'Retirer',
   'data.community.removeConfirm': 'Retirer la ressource communautaire « {title} » de ce jeu de données ?',
@@ -709,7 +744,8 @@ export const fr: Messages = {
   'contrib.status.withdrawn': 'Retirée',
   'contrib.edit.toggle': 'Proposer une modification',
   'contrib.edit.signIn': 'Connectez-vous pour proposer une modification',
-  'contrib.edit.help': 'Modifiez, ajoutez ou supprimez des lignes : vos changements sont réunis dans « Votre proposition » ci-dessous et relus avant publication.',
+  'contrib.edit.help':
+    'Modifiez, ajoutez ou supprimez des lignes : vos changements sont réunis dans « Votre proposition » ci-dessous et relus avant publication.',
   'contrib.edit.addRow': 'Ajouter une ligne',
   'contrib.edit.editRow': 'Modifier la ligne {id}',
   'contrib.edit.legend': 'Ligne {id}',
@@ -728,7 +764,8 @@ export const fr: Messages = {
   'contrib.edit.false': 'faux',
   'contrib.proposal.heading': 'Votre proposition',
   'contrib.proposal.count': '{count} changement(s) dans votre proposition.',
-  'contrib.proposal.emptyList': 'Aucun changement pour l’instant : utilisez « Modifier la ligne », « Ajouter une ligne » ou « Supprimer cette ligne ».',
+  'contrib.proposal.emptyList':
+    'Aucun changement pour l’instant : utilisez « Modifier la ligne », « Ajouter une ligne » ou « Supprimer cette ligne ».',
   'contrib.proposal.updated': 'Ligne {id} : {columns}',
   'contrib.proposal.deleted': 'Ligne {id} : supprimée',
   'contrib.proposal.reopen': 'Rouvrir la ligne {id}',
@@ -756,7 +793,8 @@ export const fr: Messages = {
   'contrib.diff.heading': 'Changements',
   'contrib.diff.change': 'Changement {n} : {op}',
   'contrib.diff.rowRef': 'ligne {id}',
-  'contrib.diff.conflict': 'Conflit : cette ligne a changé depuis la proposition. Vérifiez la colonne « Actuel » avant d’accepter.',
+  'contrib.diff.conflict':
+    'Conflit : cette ligne a changé depuis la proposition. Vérifiez la colonne « Actuel » avant d’accepter.',
   'contrib.diff.acceptedYes': 'Appliqué',
   'contrib.diff.acceptedNo': 'Non appliqué',
   'contrib.diff.select': 'Accepter le changement {n}',
@@ -795,7 +833,8 @@ export const fr: Messages = {
   'contrib.review.withdrawn': 'Votre proposition a été retirée.',
   'contrib.review.withdrawConfirm': 'Retirer cette proposition ? Les relecteurs ne la verront plus.',
   'contrib.queue.title': 'File de relecture',
-  'contrib.queue.intro': 'Les propositions qui vous attendent, les plus anciennes d’abord. Appuyez sur ? pour les raccourcis clavier.',
+  'contrib.queue.intro':
+    'Les propositions qui vous attendent, les plus anciennes d’abord. Appuyez sur ? pour les raccourcis clavier.',
   'contrib.queue.dataset': 'Jeu de données (identifiant)',
   'contrib.queue.filter': 'Filtrer',
   'contrib.queue.clear': 'Tous les jeux de données',
@@ -825,11 +864,13 @@ export const fr: Messages = {
   'disc.start': 'Lancer une discussion',
   'disc.title': 'Titre',
   'disc.message': 'Message',
-  'disc.markdownHint': 'Markdown : **gras**, *italique*, [lien](https://…), listes. Mentionnez quelqu’un avec @identifiant.',
+  'disc.markdownHint':
+    'Markdown : **gras**, *italique*, [lien](https://…), listes. Mentionnez quelqu’un avec @identifiant.',
   'disc.post': 'Publier',
   'disc.posting': 'Publication…',
   'disc.cancel': 'Annuler',
-  'disc.empty': 'Aucune discussion pour l’instant. Posez une question, signalez une erreur ou proposez une amélioration.',
+  'disc.empty':
+    'Aucune discussion pour l’instant. Posez une question, signalez une erreur ou proposez une amélioration.',
   'disc.emptySignedOut': 'Aucune discussion pour l’instant.',
   'disc.signInToStart': 'Connectez-vous pour lancer une discussion',
   'disc.signInToReply': 'Connectez-vous pour répondre',
@@ -885,8 +926,10 @@ export const fr: Messages = {
   'flag.reason.personal_data': 'Données personnelles',
   'flag.reason.wrong_data': 'Données erronées',
   'mod.title': 'Modération',
-  'mod.intro': 'Signalements de la communauté. Masquer un contenu le remplace partout par « Masqué par la modération » et le motif public que vous indiquez.',
-  'mod.forbidden': 'Seuls les modérateurs — administrateurs de la plateforme et membres de niveau de confiance 4 — peuvent voir la file de modération.',
+  'mod.intro':
+    'Signalements de la communauté. Masquer un contenu le remplace partout par « Masqué par la modération » et le motif public que vous indiquez.',
+  'mod.forbidden':
+    'Seuls les modérateurs — administrateurs de la plateforme et membres de niveau de confiance 4 — peuvent voir la file de modération.',
   'mod.status': 'Afficher',
   'mod.status.open': 'Signalements ouverts',
   'mod.status.resolved': 'Traités',
@@ -923,7 +966,8 @@ export const fr: Messages = {
   'dev.common.breadcrumb': 'Fil d’Ariane',
   'dev.common.cancel': 'Annuler',
   'dev.common.loadMore': 'Afficher plus',
-  'dev.secret.warning': 'Copiez-le maintenant : il n’est affiché qu’une fois et ne pourra plus être retrouvé (seule son empreinte est conservée).',
+  'dev.secret.warning':
+    'Copiez-le maintenant : il n’est affiché qu’une fois et ne pourra plus être retrouvé (seule son empreinte est conservée).',
   'dev.secret.dismiss': 'Je l’ai copié',
   'dev.examples.tabs': 'Langage de l’exemple',
   'dev.examples.codeLabel': 'Code d’exemple',
@@ -931,7 +975,8 @@ export const fr: Messages = {
   'dev.examples.copyFailed': 'La copie automatique a échoué : sélectionnez le code et copiez-le à la main.',
   'dev.portal.title': 'Développeurs',
   'dev.portal.heading': 'Développeurs',
-  'dev.portal.lead': 'Construisez sur les données ouvertes de la plateforme : enregistrez une application, obtenez une clé d’API, appelez l’API dans des limites généreuses et soyez prévenu par webhooks.',
+  'dev.portal.lead':
+    'Construisez sur les données ouvertes de la plateforme : enregistrez une application, obtenez une clé d’API, appelez l’API dans des limites généreuses et soyez prévenu par webhooks.',
   'dev.portal.quickLinks': 'Ressources pour les développeurs',
   'dev.portal.yourApps': 'Vos applications et clés',
   'dev.portal.reference': 'Référence de l’API',
@@ -939,62 +984,80 @@ export const fr: Messages = {
   'dev.portal.registry': 'Registre des habilitations',
   'dev.portal.start.heading': 'Démarrer en trois étapes',
   'dev.portal.step1.title': 'Enregistrer une application',
-  'dev.portal.step1.body': 'Une application représente votre projet : elle détient les clés d’API, ses appels sont comptés dans ses statistiques d’usage, et elle est le client OAuth quand des personnes se connectent à votre application avec leur compte. Vous recevez un identifiant client et un secret client (affiché une seule fois).',
+  'dev.portal.step1.body':
+    'Une application représente votre projet : elle détient les clés d’API, ses appels sont comptés dans ses statistiques d’usage, et elle est le client OAuth quand des personnes se connectent à votre application avec leur compte. Vous recevez un identifiant client et un secret client (affiché une seule fois).',
   'dev.portal.step1.link': 'Enregistrer une application',
   'dev.portal.step2.title': 'Créer une clé d’API',
-  'dev.portal.step2.body': 'Sur la page de l’application, créez une clé avec les portées nécessaires (data:read pour lire les jeux de données). La clé commence par mtk_ et n’est affichée qu’une fois : gardez-la dans un coffre à secrets, jamais dans du code côté navigateur. Renouvelez-la avec une période de recouvrement, révoquez-la à tout moment.',
+  'dev.portal.step2.body':
+    'Sur la page de l’application, créez une clé avec les portées nécessaires (data:read pour lire les jeux de données). La clé commence par mtk_ et n’est affichée qu’une fois : gardez-la dans un coffre à secrets, jamais dans du code côté navigateur. Renouvelez-la avec une période de recouvrement, révoquez-la à tout moment.',
   'dev.portal.step3.title': 'Appeler l’API',
-  'dev.portal.step3.body': 'Envoyez la clé dans l’en-tête Authorization. Les listes sont paginées : suivez le lien next (aussi dans l’en-tête Link). Les erreurs sont des documents problem+json avec un code stable.',
+  'dev.portal.step3.body':
+    'Envoyez la clé dans l’en-tête Authorization. Les listes sont paginées : suivez le lien next (aussi dans l’en-tête Link). Les erreurs sont des documents problem+json avec un code stable.',
   'dev.portal.ref.heading': 'Référence de l’API',
-  'dev.portal.ref.body': 'Chaque point d’accès est décrit dans un document OpenAPI 3, généré à partir des schémas du serveur.',
+  'dev.portal.ref.body':
+    'Chaque point d’accès est décrit dans un document OpenAPI 3, généré à partir des schémas du serveur.',
   'dev.portal.ref.tryIt': 'Référence interactive, avec « Try it out »',
   'dev.portal.ref.json': 'Le document OpenAPI (JSON)',
-  'dev.portal.ref.errors': 'Codes de statut : 400 requête invalide, 401 identifiant absent ou invalide, 403 portée ou habilitation manquante, 404 introuvable (y compris ce que vous n’avez pas le droit de voir), 429 trop de requêtes.',
+  'dev.portal.ref.errors':
+    'Codes de statut : 400 requête invalide, 401 identifiant absent ou invalide, 403 portée ou habilitation manquante, 404 introuvable (y compris ce que vous n’avez pas le droit de voir), 429 trop de requêtes.',
   'dev.portal.limits.heading': 'Limites de débit et quotas',
-  'dev.portal.limits.body': 'Chaque clé et chaque application a un forfait : un seau à jetons absorbe les rafales (par exemple 100 requêtes par 10 secondes avec le forfait gratuit) et un quota quotidien plafonne le total (10 000 requêtes par jour avec le forfait gratuit). Demandez un forfait partenaire à l’opérateur si vous avez besoin de plus.',
-  'dev.portal.limits.headers': 'Chaque réponse porte les en-têtes RateLimit-Policy et RateLimit. Au-delà de la limite, l’API répond 429 avec un en-tête Retry-After : attendez ce nombre de secondes (le SDK le fait pour vous).',
-  'dev.portal.limits.usage': 'La page de chaque application donne accès à son usage : appels par point d’accès et par jour, taux d’erreur et latences.',
+  'dev.portal.limits.body':
+    'Chaque clé et chaque application a un forfait : un seau à jetons absorbe les rafales (par exemple 100 requêtes par 10 secondes avec le forfait gratuit) et un quota quotidien plafonne le total (10 000 requêtes par jour avec le forfait gratuit). Demandez un forfait partenaire à l’opérateur si vous avez besoin de plus.',
+  'dev.portal.limits.headers':
+    'Chaque réponse porte les en-têtes RateLimit-Policy et RateLimit. Au-delà de la limite, l’API répond 429 avec un en-tête Retry-After : attendez ce nombre de secondes (le SDK le fait pour vous).',
+  'dev.portal.limits.usage':
+    'La page de chaque application donne accès à son usage : appels par point d’accès et par jour, taux d’erreur et latences.',
   'dev.portal.sensitive.heading': 'Portées sensibles et habilitation',
-  'dev.portal.sensitive.body': 'L’accès aux données personnelles et les écritures au nom d’une organisation (personal-data:read, data:write, organizations:write) demandent une habilitation approuvée par l’organisation concernée : finalité, base légale, durée de conservation et contact de votre délégué à la protection des données. Chaque appel avec une telle portée doit indiquer sa finalité dans l’en-tête X-Purpose (ou le paramètre _purpose) ; il est enregistré.',
+  'dev.portal.sensitive.body':
+    'L’accès aux données personnelles et les écritures au nom d’une organisation (personal-data:read, data:write, organizations:write) demandent une habilitation approuvée par l’organisation concernée : finalité, base légale, durée de conservation et contact de votre délégué à la protection des données. Chaque appel avec une telle portée doit indiquer sa finalité dans l’en-tête X-Purpose (ou le paramètre _purpose) ; il est enregistré.',
   'dev.portal.sensitive.registry': 'Voir le registre public des habilitations approuvées',
   'dev.portal.more.heading': 'Webhooks et OAuth',
-  'dev.portal.webhooks.body': 'Les webhooks envoient des événements signés (Standard Webhooks) à votre serveur quand les jeux de données changent, au lieu de les interroger sans cesse.',
+  'dev.portal.webhooks.body':
+    'Les webhooks envoient des événements signés (Standard Webhooks) à votre serveur quand les jeux de données changent, au lieu de les interroger sans cesse.',
   'dev.portal.webhooks.link': 'Gérer vos webhooks',
-  'dev.portal.oauth.body': 'OAuth 2.1 (code d’autorisation avec PKCE) permet aux personnes d’utiliser votre application avec leur propre compte, dans les portées qu’elles acceptent.',
+  'dev.portal.oauth.body':
+    'OAuth 2.1 (code d’autorisation avec PKCE) permet aux personnes d’utiliser votre application avec leur propre compte, dans les portées qu’elles acceptent.',
   'dev.portal.oauth.link': 'Métadonnées du serveur d’autorisation',
   'dev.registry.title': 'Registre des habilitations',
   'dev.registry.heading': 'Registre des habilitations',
-  'dev.registry.lead': 'Les applications qu’une organisation a autorisées à utiliser des portées sensibles, avec la finalité, la base légale, la durée de conservation et le contact de leur délégué à la protection des données.',
+  'dev.registry.lead':
+    'Les applications qu’une organisation a autorisées à utiliser des portées sensibles, avec la finalité, la base légale, la durée de conservation et le contact de leur délégué à la protection des données.',
   'dev.registry.empty': 'Aucune habilitation n’a encore été approuvée.',
   'dev.registry.emptyLink': 'Comment fonctionnent les habilitations',
   'dev.registry.by': 'Approuvée par',
   'dev.registry.approvedOn': 'le {date}',
   'dev.apps.title': 'Vos applications',
   'dev.apps.heading': 'Vos applications',
-  'dev.apps.lead': 'Les applications détiennent vos clés d’API et vos identifiants OAuth. Vous voyez vos applications et celles des organisations dont vous êtes propriétaire ou administrateur.',
+  'dev.apps.lead':
+    'Les applications détiennent vos clés d’API et vos identifiants OAuth. Vous voyez vos applications et celles des organisations dont vous êtes propriétaire ou administrateur.',
   'dev.apps.listHeading': 'Applications enregistrées',
   'dev.apps.empty': 'Vous n’avez pas encore d’application.',
-  'dev.apps.emptyHint': 'Enregistrez-en une avec le formulaire ci-dessous : il suffit d’un nom et d’une description ; les URI de redirection ne servent qu’à la connexion OAuth.',
+  'dev.apps.emptyHint':
+    'Enregistrez-en une avec le formulaire ci-dessous : il suffit d’un nom et d’une description ; les URI de redirection ne servent qu’à la connexion OAuth.',
   'dev.apps.ofOrganization': 'Application de {name}',
   'dev.apps.personal': 'Application personnelle',
   'dev.apps.reviewHeading': 'Demandes d’habilitation à examiner',
-  'dev.apps.reviewIntro': 'En tant que propriétaire ou administrateur, vous examinez les demandes des applications qui veulent des portées sensibles au nom de vos organisations.',
+  'dev.apps.reviewIntro':
+    'En tant que propriétaire ou administrateur, vous examinez les demandes des applications qui veulent des portées sensibles au nom de vos organisations.',
   'dev.apps.reviewLink': 'Demandes à {name}',
   'dev.app.title': 'Application {name}',
   'dev.app.registerHeading': 'Enregistrer une application',
   'dev.app.editHeading': 'Modifier l’application',
   'dev.app.name': 'Nom',
   'dev.app.description': 'Description',
-  'dev.app.descriptionHint': 'Ce que fait l’application, en une ou deux phrases. Affiché sur l’écran de consentement OAuth.',
+  'dev.app.descriptionHint':
+    'Ce que fait l’application, en une ou deux phrases. Affiché sur l’écran de consentement OAuth.',
   'dev.app.homepage': 'Page d’accueil',
   'dev.app.homepageHint': 'Facultatif. https://…',
   'dev.app.redirectUris': 'URI de redirection',
-  'dev.app.redirectUrisHint': 'Pour la connexion OAuth, une par ligne, comparées à l’identique. https uniquement, sauf http://localhost et http://127.0.0.1 pour les applications natives et de développement ; pas de #fragment.',
+  'dev.app.redirectUrisHint':
+    'Pour la connexion OAuth, une par ligne, comparées à l’identique. https uniquement, sauf http://localhost et http://127.0.0.1 pour les applications natives et de développement ; pas de #fragment.',
   'dev.app.redirectFragment': 'Une URI de redirection ne peut pas contenir de #fragment.',
   'dev.app.redirectInvalid': 'Chaque ligne doit être une URI absolue, par exemple https://example.org/callback.',
   'dev.app.redirectHttps': 'Utilisez https (http n’est permis que sur localhost et 127.0.0.1).',
   'dev.app.organization': 'Organisation',
-  'dev.app.organizationHint': 'Facultatif. L’application d’une organisation est gérée par tous ses propriétaires et administrateurs.',
+  'dev.app.organizationHint':
+    'Facultatif. L’application d’une organisation est gérée par tous ses propriétaires et administrateurs.',
   'dev.app.personal': 'Aucune (application personnelle)',
   'dev.app.register': 'Enregistrer l’application',
   'dev.app.saved': 'L’application est enregistrée.',
@@ -1006,7 +1069,8 @@ export const fr: Messages = {
   'dev.app.plan': 'Forfait',
   'dev.app.created': 'Enregistrée le',
   'dev.app.noRedirectUris': 'Aucune (pas de connexion OAuth)',
-  'dev.app.resetIntro': 'Secret client perdu, ou peut-être divulgué ? Réinitialisez-le : l’ancien cesse aussitôt de fonctionner.',
+  'dev.app.resetIntro':
+    'Secret client perdu, ou peut-être divulgué ? Réinitialisez-le : l’ancien cesse aussitôt de fonctionner.',
   'dev.app.reset': 'Réinitialiser le secret client',
   'dev.app.resetQuestion': 'Le secret actuel cessera de fonctionner. Le réinitialiser ?',
   'dev.app.resetConfirm': 'Oui, réinitialiser',
@@ -1016,12 +1080,14 @@ export const fr: Messages = {
   'dev.app.docs': 'Documentation pour les développeurs',
   'dev.app.edit': 'Modifier le nom, la description, la page d’accueil et les URI de redirection',
   'dev.app.deleteHeading': 'Supprimer l’application',
-  'dev.app.deleteIntro': 'Ses clés d’API et jetons OAuth cessent aussitôt de fonctionner. Son historique (usage, appels sensibles) est conservé.',
+  'dev.app.deleteIntro':
+    'Ses clés d’API et jetons OAuth cessent aussitôt de fonctionner. Son historique (usage, appels sensibles) est conservé.',
   'dev.app.delete': 'Supprimer l’application',
   'dev.app.deleteQuestion': 'Supprimer {name} et couper tous ses identifiants ?',
   'dev.app.deleteConfirm': 'Oui, supprimer',
   'dev.key.heading': 'Clés d’API',
-  'dev.key.intro': 'Une clé agit pour vous, à travers cette application, dans ses portées. Seuls ses premiers caractères restent visibles.',
+  'dev.key.intro':
+    'Une clé agit pour vous, à travers cette application, dans ses portées. Seuls ses premiers caractères restent visibles.',
   'dev.key.empty': 'Aucune clé pour l’instant : créez-en une ci-dessous pour appeler l’API.',
   'dev.key.col.name': 'Nom',
   'dev.key.col.prefix': 'Clé',
@@ -1037,7 +1103,8 @@ export const fr: Messages = {
   'dev.key.name': 'Nom',
   'dev.key.nameHint': 'Où la clé est utilisée, par exemple « serveur de production ».',
   'dev.key.scopes': 'Portées',
-  'dev.key.scopesHint': 'N’accordez que le nécessaire. Les portées sensibles demandent une habilitation approuvée (voir plus bas).',
+  'dev.key.scopesHint':
+    'N’accordez que le nécessaire. Les portées sensibles demandent une habilitation approuvée (voir plus bas).',
   'dev.key.scopesRequired': 'Choisissez au moins une portée.',
   'dev.key.sensitive': 'sensible',
   'dev.key.expiresAt': 'Expire le',
@@ -1050,7 +1117,8 @@ export const fr: Messages = {
   'dev.key.secretLabel': 'Clé d’API',
   'dev.key.rotate': 'Renouveler',
   'dev.key.rotateHeading': 'Renouveler la clé « {name} »',
-  'dev.key.rotateIntro': 'Une nouvelle clé avec les mêmes portées la remplace. L’ancienne clé continue de fonctionner pendant le recouvrement, pour déployer la nouvelle sans interruption.',
+  'dev.key.rotateIntro':
+    'Une nouvelle clé avec les mêmes portées la remplace. L’ancienne clé continue de fonctionner pendant le recouvrement, pour déployer la nouvelle sans interruption.',
   'dev.key.overlap': 'L’ancienne clé reste valable pendant',
   'dev.key.overlap.hour': '1 heure',
   'dev.key.overlap.day': '24 heures (recommandé)',
@@ -1061,20 +1129,25 @@ export const fr: Messages = {
   'dev.key.revokeQuestion': 'Révoquer « {name} » ? Les appels qui l’utilisent échouent aussitôt.',
   'dev.key.revokeConfirm': 'Oui, révoquer',
   'dev.acc.heading': 'Habilitations',
-  'dev.acc.intro': 'Les portées sensibles (données personnelles, écritures au nom d’une organisation) demandent l’accord de l’organisation concernée. Les habilitations approuvées sont publiées dans le registre public.',
+  'dev.acc.intro':
+    'Les portées sensibles (données personnelles, écritures au nom d’une organisation) demandent l’accord de l’organisation concernée. Les habilitations approuvées sont publiées dans le registre public.',
   'dev.acc.empty': 'Aucune demande d’habilitation pour l’instant.',
   'dev.acc.newHeading': 'Demander une habilitation',
-  'dev.acc.newIntro': 'Expliquez à l’organisation pourquoi l’application a besoin de cet accès, sur quelle base légale, combien de temps les données sont conservées et qui est votre délégué à la protection des données.',
+  'dev.acc.newIntro':
+    'Expliquez à l’organisation pourquoi l’application a besoin de cet accès, sur quelle base légale, combien de temps les données sont conservées et qui est votre délégué à la protection des données.',
   'dev.acc.editHeading': 'Modifier et soumettre à nouveau la demande',
   'dev.acc.organization': 'Organisation (son identifiant)',
-  'dev.acc.organizationHint': 'L’identifiant dans l’adresse de l’organisation, par exemple ville-de-lyon dans /organizations/ville-de-lyon.',
+  'dev.acc.organizationHint':
+    'L’identifiant dans l’adresse de l’organisation, par exemple ville-de-lyon dans /organizations/ville-de-lyon.',
   'dev.acc.scopes': 'Portées',
   'dev.acc.purpose': 'Finalité',
-  'dev.acc.purposeHint': 'Ce que l’application fait de cet accès, et pourquoi elle en a besoin (au moins 10 caractères).',
+  'dev.acc.purposeHint':
+    'Ce que l’application fait de cet accès, et pourquoi elle en a besoin (au moins 10 caractères).',
   'dev.acc.purposeShort': 'Décrivez la finalité en au moins 10 caractères.',
   'dev.acc.tooShort': 'Cette réponse est trop courte.',
   'dev.acc.legalBasis': 'Base légale',
-  'dev.acc.legalBasisHint': 'La base de l’article 6 du RGPD (consentement, contrat, mission d’intérêt public…) ou le texte qui autorise le traitement.',
+  'dev.acc.legalBasisHint':
+    'La base de l’article 6 du RGPD (consentement, contrat, mission d’intérêt public…) ou le texte qui autorise le traitement.',
   'dev.acc.retention': 'Durée de conservation',
   'dev.acc.retentionHint': 'Combien de temps les données sont conservées, par exemple « 12 mois ».',
   'dev.acc.dpo': 'Délégué à la protection des données',
@@ -1105,7 +1178,8 @@ export const fr: Messages = {
   'dev.calls.col.purpose': 'Finalité',
   'dev.review.title': 'Demandes d’habilitation',
   'dev.review.heading': 'Demandes d’habilitation',
-  'dev.review.lead': 'Les applications qui demandent des portées sensibles à cette organisation. Approuvez, refusez ou renvoyez pour modification ; vous pourrez révoquer une approbation plus tard. Personne n’examine la demande d’une application qu’il gère.',
+  'dev.review.lead':
+    'Les applications qui demandent des portées sensibles à cette organisation. Approuvez, refusez ou renvoyez pour modification ; vous pourrez révoquer une approbation plus tard. Personne n’examine la demande d’une application qu’il gère.',
   'dev.review.filter': 'Afficher',
   'dev.review.all': 'Toutes les demandes',
   'dev.review.emptyQueue': 'Aucune demande n’attend d’examen.',
@@ -1125,7 +1199,8 @@ export const fr: Messages = {
   'dev.review.submit.revoke': 'Révoquer',
   'dev.review.done': '{name} : {status}.',
   'dev.plan.heading': 'Forfait de limitation (administrateurs)',
-  'dev.plan.lead': 'Le forfait fixe les rafales par clé et le quota quotidien partagé par toutes les clés et jetons de l’application. Il s’applique immédiatement.',
+  'dev.plan.lead':
+    'Le forfait fixe les rafales par clé et le quota quotidien partagé par toutes les clés et jetons de l’application. Il s’applique immédiatement.',
   'dev.plan.label': 'Forfait',
   'dev.plan.save': 'Changer de forfait',
   'dev.plan.saved': 'L’application est maintenant au forfait {plan}.',
@@ -1137,7 +1212,8 @@ export const fr: Messages = {
   /* ===== OAuth (helper: oauth) — begin ===== */
   'oauth.consent.title': 'Autoriser une application',
   'oauth.consent.heading': '{app} souhaite utiliser votre compte',
-  'oauth.consent.lead': 'Si vous l’autorisez, {app} pourra faire ce qui suit en votre nom. Vous pourrez retirer cet accès à tout moment depuis votre compte.',
+  'oauth.consent.lead':
+    'Si vous l’autorisez, {app} pourra faire ce qui suit en votre nom. Vous pourrez retirer cet accès à tout moment depuis votre compte.',
   'oauth.consent.by': 'Publiée par {owner}',
   'oauth.consent.byOrganization': 'Publiée par {owner} pour {organization}',
   'oauth.consent.homepage': 'Site de l’application',
@@ -1148,8 +1224,10 @@ export const fr: Messages = {
   'oauth.consent.allow': 'Autoriser',
   'oauth.consent.deny': 'Refuser',
   'oauth.consent.continuing': 'Retour vers l’application…',
-  'oauth.consent.expired': 'Cette demande d’autorisation a expiré ou a été commencée dans un autre navigateur. Revenez à l’application et recommencez.',
-  'oauth.consent.signedInAs': 'Vous êtes connecté en tant que {handle}. Ce n’est pas vous ? Déconnectez-vous, puis recommencez depuis l’application.',
+  'oauth.consent.expired':
+    'Cette demande d’autorisation a expiré ou a été commencée dans un autre navigateur. Revenez à l’application et recommencez.',
+  'oauth.consent.signedInAs':
+    'Vous êtes connecté en tant que {handle}. Ce n’est pas vous ? Déconnectez-vous, puis recommencez depuis l’application.',
   'oauth.scope.openid': 'Savoir qui vous êtes sur cette plateforme (l’identifiant de votre compte)',
   'oauth.scope.offline_access': 'Garder l’accès quand vous n’utilisez pas l’application',
   'oauth.scope.profile:read': 'Lire votre profil',
@@ -1159,7 +1237,8 @@ export const fr: Messages = {
   'oauth.scope.data:read': 'Lire les jeux de données, y compris les jeux privés que vous pouvez voir',
   'oauth.scope.data:write': 'Publier et modifier des jeux de données en votre nom',
   'oauth.scope.contributions:write': 'Proposer et relire des contributions en votre nom',
-  'oauth.scope.personal-data:read': 'Lire des données personnelles : adresses électroniques des contributeurs et informations de compte que vous pouvez voir',
+  'oauth.scope.personal-data:read':
+    'Lire des données personnelles : adresses électroniques des contributeurs et informations de compte que vous pouvez voir',
   'oauth.scope.apps:read': 'Voir vos applications, leurs clés (pas les secrets) et leur usage',
   'oauth.scope.apps:write': 'Enregistrer et modifier vos applications et leurs clés',
   'oauth.scope.webhooks:read': 'Voir vos abonnements webhooks et leurs journaux de livraison',
@@ -1167,10 +1246,12 @@ export const fr: Messages = {
   'oauth.scope.reuses:write': 'Publier et modifier vos réutilisations',
   'oauth.apps.title': 'Applications autorisées',
   'oauth.apps.heading': 'Applications autorisées',
-  'oauth.apps.lead': 'Les applications que vous avez autorisées à utiliser votre compte. Retirer l’accès d’une application l’arrête immédiatement ; elle devra vous redemander.',
+  'oauth.apps.lead':
+    'Les applications que vous avez autorisées à utiliser votre compte. Retirer l’accès d’une application l’arrête immédiatement ; elle devra vous redemander.',
   'oauth.apps.back': 'Mon compte',
   'oauth.apps.empty': 'Vous n’avez autorisé aucune application.',
-  'oauth.apps.emptyHint': 'Quand vous autorisez une application à utiliser votre compte, elle apparaît ici, avec ce qu’elle peut faire, et vous pouvez retirer son accès à tout moment.',
+  'oauth.apps.emptyHint':
+    'Quand vous autorisez une application à utiliser votre compte, elle apparaît ici, avec ce qu’elle peut faire, et vous pouvez retirer son accès à tout moment.',
   'oauth.apps.scopes': 'Peut',
   'oauth.apps.first': 'Première autorisation',
   'oauth.apps.last': 'Dernière autorisation',
@@ -1183,7 +1264,8 @@ export const fr: Messages = {
   'usage.heading': 'Usage',
   'usage.title': 'Usage de {name}',
   'usage.back': '← Retour à {name}',
-  'usage.lead': 'Appels faits avec les clés et jetons OAuth de cette application, par jour et par point d’accès (jours UTC ; chiffres enregistrés toutes les quelques secondes). Forfait : {plan}.',
+  'usage.lead':
+    'Appels faits avec les clés et jetons OAuth de cette application, par jour et par point d’accès (jours UTC ; chiffres enregistrés toutes les quelques secondes). Forfait : {plan}.',
   'usage.range': 'Période',
   'usage.range.days': '{days} derniers jours',
   'usage.summary': 'Résumé',
@@ -1195,16 +1277,19 @@ export const fr: Messages = {
   'usage.perDay': 'Appels par jour',
   'usage.day': 'Jour',
   'usage.asTable': 'Afficher les chiffres en tableau',
-  'usage.chartDescription': 'Histogramme des appels par jour sur {days} jours : {calls} appels au total, le plus le {busiest} ({most}). Les mêmes chiffres sont dans le tableau ci-dessous.',
+  'usage.chartDescription':
+    'Histogramme des appels par jour sur {days} jours : {calls} appels au total, le plus le {busiest} ({most}). Les mêmes chiffres sont dans le tableau ci-dessous.',
   'usage.endpoints': 'Par point d’accès',
   'usage.endpoint': 'Point d’accès',
-  'usage.latencyNote': 'Les latences sont mesurées sur le serveur et lues dans un histogramme : chaque centile est arrondi à la borne de sa classe (classes espacées d’un facteur √2).',
+  'usage.latencyNote':
+    'Les latences sont mesurées sur le serveur et lues dans un histogramme : chaque centile est arrondi à la borne de sa classe (classes espacées d’un facteur √2).',
   'usage.datasets': 'Jeux de données consommés',
   'usage.datasets.empty': 'Aucun jeu de données lu sur cette période.',
   'usage.datasets.calls': '{calls} appels',
   'usage.empty.heading': 'Aucun appel pour l’instant',
   'usage.empty.body': 'Cette application n’a fait aucun appel sur cette période. Voici comment faire le premier :',
-  'usage.empty.step1': 'Créez une clé d’API sur la page de l’application (elle n’est montrée qu’une fois : conservez-la).',
+  'usage.empty.step1':
+    'Créez une clé d’API sur la page de l’application (elle n’est montrée qu’une fois : conservez-la).',
   'usage.empty.step2': 'Appelez l’API avec, par exemple pour lister les jeux de données :',
   'usage.empty.step3': 'Revenez ici : l’appel apparaît en quelques secondes, avec son point d’accès et sa latence.',
   'usage.empty.portal': 'Plus d’exemples dans le portail développeurs',
@@ -1213,14 +1298,18 @@ export const fr: Messages = {
   /* ===== Webhooks (helper: webhooks) — begin ===== */
   'wh.title': 'Webhooks',
   'wh.heading': 'Webhooks',
-  'wh.lead': 'Recevez une requête HTTP POST sur votre serveur quand quelque chose se passe ici — un jeu de données publié, des lignes modifiées, une contribution acceptée — au lieu d’interroger l’API sans cesse.',
+  'wh.lead':
+    'Recevez une requête HTTP POST sur votre serveur quand quelque chose se passe ici — un jeu de données publié, des lignes modifiées, une contribution acceptée — au lieu d’interroger l’API sans cesse.',
   'wh.listHeading': 'Vos abonnements',
   'wh.empty': 'Vous n’avez encore aucun abonnement webhook.',
   'wh.what.heading': 'Qu’est-ce qu’un webhook ?',
-  'wh.what.body': 'Un webhook est une URL de votre serveur que nous appelons avec un petit message JSON ({type, timestamp, data}) chaque fois qu’un événement auquel vous êtes abonné se produit. Vous ne recevez que les événements que vous avez le droit de voir : les publics, et ceux des organisations dont vous êtes membre.',
+  'wh.what.body':
+    'Un webhook est une URL de votre serveur que nous appelons avec un petit message JSON ({type, timestamp, data}) chaque fois qu’un événement auquel vous êtes abonné se produit. Vous ne recevez que les événements que vous avez le droit de voir : les publics, et ceux des organisations dont vous êtes membre.',
   'wh.verify.heading': 'Vérifier les signatures',
-  'wh.verify.body': 'Chaque envoi est signé selon la spécification Standard Webhooks : en-têtes webhook-id, webhook-timestamp et webhook-signature. Vérifiez-les avec votre secret avant de faire confiance au message, par exemple avec la bibliothèque standardwebhooks :',
-  'wh.verify.retries': 'Répondez par un statut 2xx en moins de 15 secondes. Sinon nous réessayons avec des délais croissants pendant environ trois jours (en respectant Retry-After) ; répondez 410 Gone pour vous désabonner. Le webhook-id reste le même d’un essai ou d’un renvoi à l’autre : servez-vous-en pour ignorer les doublons.',
+  'wh.verify.body':
+    'Chaque envoi est signé selon la spécification Standard Webhooks : en-têtes webhook-id, webhook-timestamp et webhook-signature. Vérifiez-les avec votre secret avant de faire confiance au message, par exemple avec la bibliothèque standardwebhooks :',
+  'wh.verify.retries':
+    'Répondez par un statut 2xx en moins de 15 secondes. Sinon nous réessayons avec des délais croissants pendant environ trois jours (en respectant Retry-After) ; répondez 410 Gone pour vous désabonner. Le webhook-id reste le même d’un essai ou d’un renvoi à l’autre : servez-vous-en pour ignorer les doublons.',
   'wh.createHeading': 'Nouvel abonnement',
   'wh.url': 'URL de réception',
   'wh.urlHint': 'Une URL http(s) à une adresse publique, qui reçoit les requêtes POST.',
@@ -1230,12 +1319,14 @@ export const fr: Messages = {
   'wh.eventsRequired': 'Choisissez au moins un type d’événement.',
   'wh.filters': 'Filtres (facultatifs)',
   'wh.filterDatasets': 'Seulement ces jeux de données',
-  'wh.filterDatasetsHint': 'Identifiants (slugs) des jeux de données, séparés par des virgules ou des espaces. Vide : tous.',
+  'wh.filterDatasetsHint':
+    'Identifiants (slugs) des jeux de données, séparés par des virgules ou des espaces. Vide : tous.',
   'wh.filterOrganization': 'Seulement cette organisation',
   'wh.filterOrganizationHint': 'L’identifiant (slug) d’une organisation. Vide : toutes.',
   'wh.create': 'Créer l’abonnement',
   'wh.secretHeading': 'Votre secret de signature',
-  'wh.secretWarning': 'Copiez-le maintenant : il n’est affiché qu’une fois. Il est conservé chiffré, uniquement pour signer les envois, et ne peut plus être affiché.',
+  'wh.secretWarning':
+    'Copiez-le maintenant : il n’est affiché qu’une fois. Il est conservé chiffré, uniquement pour signer les envois, et ne peut plus être affiché.',
   'wh.secretLabel': 'Secret de signature',
   'wh.status.active': 'Actif',
   'wh.status.disabled': 'Désactivé',
@@ -1316,11 +1407,13 @@ export const fr: Messages = {
   'reuses.unknownAuthor': 'Auteur inconnu',
   'reuses.usedBy.heading': 'Réutilisations',
   'reuses.usedBy.add': 'Présenter une réutilisation',
-  'reuses.usedBy.empty': 'Aucune réutilisation de ce jeu de données pour l’instant. Vous en avez fait une application, une carte ou un article ? Présentez-le.',
+  'reuses.usedBy.empty':
+    'Aucune réutilisation de ce jeu de données pour l’instant. Vous en avez fait une application, une carte ou un article ? Présentez-le.',
   'reuses.usedBy.all': 'Voir toutes les réutilisations de ce jeu de données',
   'reuses.gallery.title': 'Réutilisations',
   'reuses.gallery.heading': 'Réutilisations',
-  'reuses.gallery.intro': 'Applications, visualisations, articles et API construits avec les données ouvertes publiées ici.',
+  'reuses.gallery.intro':
+    'Applications, visualisations, articles et API construits avec les données ouvertes publiées ici.',
   'reuses.gallery.add': 'Présenter une réutilisation',
   'reuses.gallery.results': 'Réutilisations trouvées',
   'reuses.gallery.noMatch': 'Aucune réutilisation ne correspond à ces filtres.',
@@ -1367,11 +1460,13 @@ export const fr: Messages = {
   'reuses.picker.alreadyAdded': 'ajouté',
   'reuses.picker.add': 'Ajouter',
   'reuses.form.newTitle': 'Présenter une réutilisation',
-  'reuses.form.newIntro': 'Une application, une visualisation, un article ou une API construits avec les données : faites-les connaître.',
+  'reuses.form.newIntro':
+    'Une application, une visualisation, un article ou une API construits avec les données : faites-les connaître.',
   'reuses.form.editTitle': 'Modifier la réutilisation',
   'reuses.form.editTitleOf': 'Modifier « {title} »',
   'reuses.form.back': 'Retour à la réutilisation',
-  'reuses.form.forbidden': 'Seuls son auteur et les administrateurs de son organisation peuvent modifier cette réutilisation.',
+  'reuses.form.forbidden':
+    'Seuls son auteur et les administrateurs de son organisation peuvent modifier cette réutilisation.',
   'reuses.form.save': 'Enregistrer',
   'reuses.form.publish': 'Publier la réutilisation',
   'reuses.validation.url': 'Saisissez une adresse commençant par https:// ou http://',
@@ -1395,15 +1490,18 @@ export const fr: Messages = {
   'reuses.page.manage': 'Gérer',
   'reuses.page.edit': 'Modifier',
   'reuses.page.delete': 'Supprimer',
-  'reuses.feature.hint': 'Les données de votre organisation sont utilisées ici : mettez cette réutilisation en avant sur les pages de vos jeux de données.',
+  'reuses.feature.hint':
+    'Les données de votre organisation sont utilisées ici : mettez cette réutilisation en avant sur les pages de vos jeux de données.',
   'reuses.feature.toggle': 'Mise en avant par {organization}',
   'reuses.feature.added': 'Mise en avant par {organization}.',
   'reuses.feature.removed': 'N’est plus mise en avant par {organization}.',
   'reuses.stats.heading': 'Réutilisations les plus utilisées',
-  'reuses.stats.lead': 'Vues de la page et appels d’API de l’application sur laquelle chaque réutilisation repose, sur les {days} derniers jours.',
+  'reuses.stats.lead':
+    'Vues de la page et appels d’API de l’application sur laquelle chaque réutilisation repose, sur les {days} derniers jours.',
   'reuses.stats.row': '{title} : {views} vues, {calls} appels d’API',
   'reuses.stats.views': 'vues',
   'reuses.stats.calls': 'appels d’API',
-  'reuses.stats.empty': 'Aucune réutilisation n’a encore été vue ni utilisée : le classement apparaît avec les premières visites.',
+  'reuses.stats.empty':
+    'Aucune réutilisation n’a encore été vue ni utilisée : le classement apparaît avec les premières visites.',
   /* ===== Reuses — end ===== */
 };

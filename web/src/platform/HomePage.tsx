@@ -40,7 +40,13 @@ function OrganizationList() {
   );
 }
 
-const describedTypes = ['user.registered', 'organization.created', 'organization.updated', 'organization.member_joined', 'organization.ownership_transferred'] as const;
+const describedTypes = [
+  'user.registered',
+  'organization.created',
+  'organization.updated',
+  'organization.member_joined',
+  'organization.ownership_transferred',
+] as const;
 
 /** One sentence per event type, in the reader's language; unknown types fall back to their name. */
 function describeActivity(item: ActivityItem, t: ReturnType<typeof useI18n>['t']): string {
@@ -67,7 +73,9 @@ function ActivityFeed() {
             {item.organization && (
               <>
                 {' — '}
-                <Link to={`/organizations/${encodeURIComponent(item.organization.slug)}`}>{item.organization.name}</Link>
+                <Link to={`/organizations/${encodeURIComponent(item.organization.slug)}`}>
+                  {item.organization.name}
+                </Link>
               </>
             )}
           </p>
@@ -93,8 +101,7 @@ export function HomePage() {
         <p className="lead">{t('home.intro2')}</p>
         {user ? (
           <p>
-            {t('home.welcome', { name: user.name || user.handle })}{' '}
-            <Link to="/account">{t('home.goToAccount')}</Link>
+            {t('home.welcome', { name: user.name || user.handle })} <Link to="/account">{t('home.goToAccount')}</Link>
           </p>
         ) : (
           <p className="actions">

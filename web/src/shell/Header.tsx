@@ -43,45 +43,49 @@ export function Header() {
             </li>
             {!loading &&
               (user ? (
-                  <>
-                    <li className="site-nav__user">
-                      <span className="visually-hidden">{t('nav.signedInAs')} </span>@{user.handle}
-                    </li>
-                    {/* People & notifications — begin */}
+                <>
+                  <li className="site-nav__user">
+                    <span className="visually-hidden">{t('nav.signedInAs')} </span>@{user.handle}
+                  </li>
+                  {/* People & notifications — begin */}
+                  <li>
+                    <NotificationBell />
+                  </li>
+                  {/* People & notifications — end */}
+                  {/* Contributions — begin */}
+                  <li>
+                    <NavLink to="/review">{t('nav.review')}</NavLink>
+                  </li>
+                  {/* Contributions — end */}
+                  {/* Discussions & moderation — begin */}
+                  {user.isAdmin && (
                     <li>
-                      <NotificationBell />
+                      <NavLink to="/moderation">{t('nav.moderation')}</NavLink>
                     </li>
-                    {/* People & notifications — end */}
-                    {/* Contributions — begin */}
-                    <li>
-                      <NavLink to="/review">{t('nav.review')}</NavLink>
-                    </li>
-                    {/* Contributions — end */}
-                    {/* Discussions & moderation — begin */}
-                    {user.isAdmin && (
-                      <li>
-                        <NavLink to="/moderation">{t('nav.moderation')}</NavLink>
-                      </li>
-                    )}
-                    {/* Discussions & moderation — end */}
-                    <li>
-                      <NavLink to="/account">{t('nav.account')}</NavLink>
-                    </li>
-                    <li>
-                      <button type="button" className="button button--small button--secondary" onClick={() => void onSignOut()}>
-                        {t('nav.signOut')}
-                      </button>
-                    </li>
-                  </>
-                ) : (
-                  <>
-                    <li>
-                      <NavLink to="/signin">{t('nav.signIn')}</NavLink>
-                    </li>
-                    <li>
-                      <NavLink to="/signup">{t('nav.signUp')}</NavLink>
-                    </li>
-                  </>
+                  )}
+                  {/* Discussions & moderation — end */}
+                  <li>
+                    <NavLink to="/account">{t('nav.account')}</NavLink>
+                  </li>
+                  <li>
+                    <button
+                      type="button"
+                      className="button button--small button--secondary"
+                      onClick={() => void onSignOut()}
+                    >
+                      {t('nav.signOut')}
+                    </button>
+                  </li>
+                </>
+              ) : (
+                <>
+                  <li>
+                    <NavLink to="/signin">{t('nav.signIn')}</NavLink>
+                  </li>
+                  <li>
+                    <NavLink to="/signup">{t('nav.signUp')}</NavLink>
+                  </li>
+                </>
               ))}
           </ul>
         </nav>

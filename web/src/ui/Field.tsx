@@ -1,4 +1,10 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import {
+  useId,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from 'react';
 import { useT } from '../i18n/I18nProvider';
 
 interface ControlProps {
@@ -47,7 +53,13 @@ export function FieldShell({ label, hint, error, className, children }: ShellPro
 type Base = { label: string; hint?: string; error?: string; value: string; onValueChange: (value: string) => void };
 
 export function TextField({
-  label, hint, error, value, onValueChange, className, ...rest
+  label,
+  hint,
+  error,
+  value,
+  onValueChange,
+  className,
+  ...rest
 }: Base & Omit<InputHTMLAttributes<HTMLInputElement>, 'value' | 'onChange' | 'id'>) {
   return (
     <FieldShell label={label} hint={hint} error={error} className={className}>
@@ -57,18 +69,36 @@ export function TextField({
 }
 
 export function TextAreaField({
-  label, hint, error, value, onValueChange, className, ...rest
+  label,
+  hint,
+  error,
+  value,
+  onValueChange,
+  className,
+  ...rest
 }: Base & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'value' | 'onChange' | 'id'>) {
   return (
     <FieldShell label={label} hint={hint} error={error} className={className}>
-      {(control) => <textarea rows={4} {...rest} {...control} value={value} onChange={(e) => onValueChange(e.target.value)} />}
+      {(control) => (
+        <textarea rows={4} {...rest} {...control} value={value} onChange={(e) => onValueChange(e.target.value)} />
+      )}
     </FieldShell>
   );
 }
 
 export function SelectField({
-  label, hint, error, value, onValueChange, className, options, ...rest
-}: Base & { options: { value: string; label: string }[] } & Omit<SelectHTMLAttributes<HTMLSelectElement>, 'value' | 'onChange' | 'id'>) {
+  label,
+  hint,
+  error,
+  value,
+  onValueChange,
+  className,
+  options,
+  ...rest
+}: Base & { options: { value: string; label: string }[] } & Omit<
+    SelectHTMLAttributes<HTMLSelectElement>,
+    'value' | 'onChange' | 'id'
+  >) {
   return (
     <FieldShell label={label} hint={hint} error={error} className={className}>
       {(control) => (

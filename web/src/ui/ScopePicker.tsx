@@ -6,7 +6,16 @@ import { Loading } from './Messages';
  * The scopes a credential (personal token, app key) may carry, as checkboxes with their plain-words
  * descriptions; `badgeFor` may flag some (sensitive scopes for apps).
  */
-export function ScopePicker({ idPrefix, legend, hint, error, emptyText, selected, onChange, badgeFor }: {
+export function ScopePicker({
+  idPrefix,
+  legend,
+  hint,
+  error,
+  emptyText,
+  selected,
+  onChange,
+  badgeFor,
+}: {
   idPrefix: string;
   legend: string;
   hint?: string;
@@ -23,8 +32,16 @@ export function ScopePicker({ idPrefix, legend, hint, error, emptyText, selected
   return (
     <fieldset className="field" aria-describedby={describedBy}>
       <legend>{legend}</legend>
-      {hint && <p id={`${idPrefix}-scopes-hint`} className="field__hint">{hint}</p>}
-      {error && <p id={`${idPrefix}-scopes-error`} className="field__error">{error}</p>}
+      {hint && (
+        <p id={`${idPrefix}-scopes-hint`} className="field__hint">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${idPrefix}-scopes-error`} className="field__error">
+          {error}
+        </p>
+      )}
       {scopes.loading && !scopes.data ? (
         <Loading />
       ) : list.length === 0 && emptyText ? (
@@ -35,7 +52,12 @@ export function ScopePicker({ idPrefix, legend, hint, error, emptyText, selected
             const badge = badgeFor?.(scope.id);
             return (
               <li key={scope.id}>
-                <input type="checkbox" id={`${idPrefix}-scope-${scope.id}`} checked={selected.includes(scope.id)} onChange={(e) => toggle(scope.id, e.target.checked)} />
+                <input
+                  type="checkbox"
+                  id={`${idPrefix}-scope-${scope.id}`}
+                  checked={selected.includes(scope.id)}
+                  onChange={(e) => toggle(scope.id, e.target.checked)}
+                />
                 <label htmlFor={`${idPrefix}-scope-${scope.id}`}>
                   <code>{scope.id}</code> <span className="muted">— {scope.description}</span>
                   {badge && <span className="badge badge--draft">{badge}</span>}

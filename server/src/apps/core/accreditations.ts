@@ -12,7 +12,13 @@ import type { OrganizationAccess } from '../../platform/access.js';
 import type { ClientScopeCheck } from '../../platform/auth-plugin.js';
 import type { AccreditationRecord, AppsCoreStore } from './store.js';
 import type {
-  AccreditationStatus, AccreditationView, CreateAccreditationBody, PublicAccreditation, ReviewBody, SensitiveCallView, UpdateAccreditationBody,
+  AccreditationStatus,
+  AccreditationView,
+  CreateAccreditationBody,
+  PublicAccreditation,
+  ReviewBody,
+  SensitiveCallView,
+  UpdateAccreditationBody,
 } from './schema.js';
 import { accreditationRequired } from './keys.js';
 import type { AppService } from './service.js';
@@ -50,19 +56,34 @@ const toView = (a: AccreditationRecord): AccreditationView => ({
   reviewedAt: a.reviewedAt,
 });
 
-const toPublic = (a: AccreditationRecord): PublicAccreditation => ({ ...requestOf(a), approvedAt: a.reviewedAt ?? a.updatedAt });
+const toPublic = (a: AccreditationRecord): PublicAccreditation => ({
+  ...requestOf(a),
+  approvedAt: a.reviewedAt ?? a.updatedAt,
+});
 
 /** Where each decision may be taken from, and what it leads to. */
-const transitions: Record<ReviewBody['decision'], { from: AccreditationStatus; to: AccreditationStatus; event: string; verb: string }> = {
+const transitions: Record<
+  ReviewBody['decision'],
+  { from: AccreditationStatus; to: AccreditationStatus; event: string; verb: string }
+> = {
   approve: { from: 'submitted', to: 'approved', event: 'accreditation.approved', verb: 'approved' },
   refuse: { from: 'submitted', to: 'refused', event: 'accreditation.refused', verb: 'refused' },
-  request_changes: { from: 'submitted', to: 'changes_requested', event: 'accreditation.changes_requested', verb: 'sent back for changes' },
+  request_changes: {
+    from: 'submitted',
+    to: 'changes_requested',
+    event: 'accreditation.changes_requested',
+    verb: 'sent back for changes',
+  },
   revoke: { from: 'approved', to: 'revoked', event: 'accreditation.revoked', verb: 'revoked' },
 };
 
 function checkSensitive(scopes: string[]) {
   const plain = scopes.filter((s) => !isSensitiveScope(s));
-  if (plain.length) throw invalid('scopes', `Only sensitive scopes need an accreditation; ${plain.join(', ')} ${plain.length > 1 ? 'are' : 'is'} not sensitive`);
+  if (plain.length)
+    throw invalid(
+      'scopes',
+      `Only sensitive scopes need an accreditation; ${plain.join(', ')} ${plain.length > 1 ? 'are' : 'is'} not sensitive`,
+    );
 }
 
 /** The purpose a request stated: `_purpose` (read and removed from the query before validation), else X-Purpose. */
@@ -120,7 +141,13 @@ export function createAccreditationService(deps: {
   }
 
   /** Tells the organization's owners and admins (but the applicant) that a request waits for them. */
-  async function mailReviewers(trx: Kysely<Database>, actor: UserActor, org: { id: string; slug: string; name: string }, appName: string, resubmitted: boolean) {
+  async function mailReviewers(
+    trx: Kysely<Database>,
+    actor: UserActor,
+    org: { id: string; slug: string; name: string },
+    appName: string,
+    resubmitted: boolean,
+  ) {
     for (const reviewer of await store.reviewersOf(trx, org.id)) {
       if (reviewer.id === actor.userId) continue;
       await mail.enqueue(trx, {
@@ -141,11 +168,31 @@ export function createAccreditationService(deps: {
       const id = newId('acc');
       await db.transaction().execute(async (trx) => {
         await store.insertAccreditation(trx, {
-          id, appId: app.id, organizationId: org.id, scopes: input.scopes, purpose: input.purpose.trim(), legalBasis: input.legalBasis.trim(),
-          retention: input.retention.trim(), dpoName: input.dpo.name.trim(), dpoEmail: input.dpo.email.trim(), status: 'submitted', reviewComment: null,
-          requestedBy: actor.userId, reviewedBy: null, createdAt: at, updatedAt: at, reviewedAt: null,
+          id,
+          appId: app.id,
+          organizationId: org.id,
+          scopes: input.scopes,
+          purpose: input.purpose.trim(),
+          legalBasis: input.legalBasis.trim(),
+          retention: input.retention.trim(),
+          dpoName: input.dpo.name.trim(),
+          dpoEmail: input.dpo.email.trim(),
+          status: 'submitted',
+          reviewComment: null,
+          requestedBy: actor.userId,
+          reviewedBy: null,
+          createdAt: at,
+          updatedAt: at,
+          reviewedAt: null,
         });
-        await events.record(trx, { type: 'accreditation.submitted', actorId: actor.userId, subjectId: id, organizationId: org.id, visibility: 'organization', payload: { appId: app.id, scopes: input.scopes } });
+        await events.record(trx, {
+          type: 'accreditation.submitted',
+          actorId: actor.userId,
+          subjectId: id,
+          organizationId: org.id,
+          visibility: 'organization',
+          payload: { appId: app.id, scopes: input.scopes },
+        });
         await mailReviewers(trx, actor, org, app.name, false);
       });
       events.notify();
@@ -161,10 +208,17 @@ export function createAccreditationService(deps: {
       return (await store.listAccreditationsOfApp(db, app.id)).map(toView);
     },
 
-    async listForOrganization(actor: UserActor, slug: string, status: AccreditationStatus | undefined, cursor: string | undefined, limit: number): Promise<Page<AccreditationView>> {
+    async listForOrganization(
+      actor: UserActor,
+      slug: string,
+      status: AccreditationStatus | undefined,
+      cursor: string | undefined,
+      limit: number,
+    ): Promise<Page<AccreditationView>> {
       const org = await access.bySlug(slug);
       if (!org) throw notFound('Organization');
-      if (!(await isReviewer(actor, org.id))) throw forbidden('Only owners and admins of the organization review its accreditation requests');
+      if (!(await isReviewer(actor, org.id)))
+        throw forbidden('Only owners and admins of the organization review its accreditation requests');
       const after = cursor ? decodeCursor(cursor, isKeyCursor).k : undefined;
       const rows = await store.listAccreditationsOfOrganization(db, org.id, status, after, limit + 1);
       const page = toPage(rows, limit, (last) => encodeCursor({ k: last.id }));
@@ -175,7 +229,8 @@ export function createAccreditationService(deps: {
     async update(actor: UserActor, id: string, input: UpdateAccreditationBody): Promise<AccreditationView> {
       const { acc, manager } = await visible(actor, id);
       if (!manager) throw forbidden('Only the managers of the app change its request');
-      if (acc.status !== 'changes_requested' && acc.status !== 'submitted') throw conflict(`This request is ${acc.status}; submit a new one instead`);
+      if (acc.status !== 'changes_requested' && acc.status !== 'submitted')
+        throw conflict(`This request is ${acc.status}; submit a new one instead`);
       if (input.scopes) checkSensitive(input.scopes);
       await db.transaction().execute(async (trx) => {
         await store.updateAccreditation(trx, id, {
@@ -187,8 +242,21 @@ export function createAccreditationService(deps: {
           status: 'submitted',
           updatedAt: now(),
         });
-        await events.record(trx, { type: 'accreditation.resubmitted', actorId: actor.userId, subjectId: id, organizationId: acc.organizationId, visibility: 'organization', payload: { appId: acc.appId } });
-        await mailReviewers(trx, actor, { id: acc.organizationId, slug: acc.organizationSlug, name: acc.organizationName }, acc.appName, true);
+        await events.record(trx, {
+          type: 'accreditation.resubmitted',
+          actorId: actor.userId,
+          subjectId: id,
+          organizationId: acc.organizationId,
+          visibility: 'organization',
+          payload: { appId: acc.appId },
+        });
+        await mailReviewers(
+          trx,
+          actor,
+          { id: acc.organizationId, slug: acc.organizationSlug, name: acc.organizationName },
+          acc.appName,
+          true,
+        );
       });
       events.notify();
       return toView((await store.findAccreditation(db, id))!);
@@ -204,8 +272,21 @@ export function createAccreditationService(deps: {
       if (acc.status !== step.from) throw conflict(`This request is ${acc.status}; it cannot be ${step.verb}`);
       const at = now();
       await db.transaction().execute(async (trx) => {
-        await store.updateAccreditation(trx, id, { status: step.to, reviewComment: comment || null, reviewedBy: actor.userId, reviewedAt: at, updatedAt: at });
-        await events.record(trx, { type: step.event, actorId: actor.userId, subjectId: id, organizationId: acc.organizationId, visibility: 'organization', payload: { appId: acc.appId, scopes: acc.scopes } });
+        await store.updateAccreditation(trx, id, {
+          status: step.to,
+          reviewComment: comment || null,
+          reviewedBy: actor.userId,
+          reviewedAt: at,
+          updatedAt: at,
+        });
+        await events.record(trx, {
+          type: step.event,
+          actorId: actor.userId,
+          subjectId: id,
+          organizationId: acc.organizationId,
+          visibility: 'organization',
+          payload: { appId: acc.appId, scopes: acc.scopes },
+        });
         await mail.enqueue(trx, {
           to: acc.requestedByEmail,
           subject: `Your accreditation request for ${acc.appName} was ${step.verb}`,
@@ -224,7 +305,12 @@ export function createAccreditationService(deps: {
       return { items: page.items.map(toPublic), nextCursor: page.nextCursor };
     },
 
-    async sensitiveCalls(actor: UserActor, appId: string, cursor: string | undefined, limit: number): Promise<Page<SensitiveCallView>> {
+    async sensitiveCalls(
+      actor: UserActor,
+      appId: string,
+      cursor: string | undefined,
+      limit: number,
+    ): Promise<Page<SensitiveCallView>> {
       const app = await apps.manageable(actor, appId);
       const after = cursor ? decodeCursor(cursor, isKeyCursor).k : undefined;
       const rows = await store.listSensitiveCalls(db, app.id, after, limit + 1);
@@ -244,7 +330,9 @@ export function createAccreditationService(deps: {
       // An accreditation is given by one organization: it covers requests on that organization's data and
       // name. A request whose target organization cannot be told (none in the path or body) needs any.
       const target = deps.organizationOf ? await deps.organizationOf(request) : undefined;
-      const accreditation = (await store.approvedOfApp(db, actor.client.appId)).find((a) => a.scopes.includes(scope) && (!target || a.organizationId === target));
+      const accreditation = (await store.approvedOfApp(db, actor.client.appId)).find(
+        (a) => a.scopes.includes(scope) && (!target || a.organizationId === target),
+      );
       if (!accreditation) throw accreditationRequired([scope]);
       const header = request.headers[PURPOSE_HEADER];
       const purpose = (statedPurposes.get(request) ?? (Array.isArray(header) ? header[0] : header) ?? '').trim();
@@ -252,7 +340,14 @@ export function createAccreditationService(deps: {
         throw new AppError(
           'purpose_required',
           `The scope ${scope} is sensitive: state the purpose of this call (${PURPOSE_MIN} to ${PURPOSE_MAX} characters) in the X-Purpose header or the _purpose query parameter`,
-          { errors: [{ field: PURPOSE_HEADER, message: purpose ? `Must be ${PURPOSE_MIN} to ${PURPOSE_MAX} characters` : 'Required' }] },
+          {
+            errors: [
+              {
+                field: PURPOSE_HEADER,
+                message: purpose ? `Must be ${PURPOSE_MIN} to ${PURPOSE_MAX} characters` : 'Required',
+              },
+            ],
+          },
         );
       }
       await store.insertSensitiveCall(db, {

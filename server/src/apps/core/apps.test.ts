@@ -13,15 +13,32 @@ afterAll(async () => t.cleanup());
 const api = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, session: Session, payload?: object) =>
   t.app.inject({ method, url: `/api/v1${url}`, headers: asSession(session), ...(payload ? { payload } : {}) });
 const newApp = (body: object = {}, session = s) =>
-  api('POST', '/apps', session, { name: 'Explorer', description: 'Maps datasets', redirectUris: ['https://explorer.example/callback'], ...body });
+  api('POST', '/apps', session, {
+    name: 'Explorer',
+    description: 'Maps datasets',
+    redirectUris: ['https://explorer.example/callback'],
+    ...body,
+  });
 
 describe('apps (OAuth clients)', () => {
   it('registers an app, shows the client secret once and stores only its SHA-256', async () => {
-    const res = await newApp({ homepage: 'https://explorer.example', redirectUris: ['https://explorer.example/cb?x=1', 'http://127.0.0.1:8765/cb', 'http://localhost/cb'] });
+    const res = await newApp({
+      homepage: 'https://explorer.example',
+      redirectUris: ['https://explorer.example/cb?x=1', 'http://127.0.0.1:8765/cb', 'http://localhost/cb'],
+    });
     expect(res.statusCode).toBe(201);
     const body = res.json();
-    expect(body).toMatchObject({ name: 'Explorer', homepage: 'https://explorer.example', organization: null, owner: { handle: s.handle } });
-    expect(body.redirectUris).toEqual(['https://explorer.example/cb?x=1', 'http://127.0.0.1:8765/cb', 'http://localhost/cb']);
+    expect(body).toMatchObject({
+      name: 'Explorer',
+      homepage: 'https://explorer.example',
+      organization: null,
+      owner: { handle: s.handle },
+    });
+    expect(body.redirectUris).toEqual([
+      'https://explorer.example/cb?x=1',
+      'http://127.0.0.1:8765/cb',
+      'http://localhost/cb',
+    ]);
     expect(body.clientId).toMatch(/^mtc_/);
     expect(body.clientSecret).toMatch(/^mts_[\w-]{43}$/);
 
@@ -38,7 +55,17 @@ describe('apps (OAuth clients)', () => {
   });
 
   it('refuses invalid redirect URIs with 400 and the offending field', async () => {
-    for (const uri of ['http://example.org/cb', 'https://example.org/cb#frag', '/relative/cb', 'ftp://example.org/cb', 'javascript:alert(1)', 'https://user:pw@example.org/cb', 'not a uri', 'https:example.org/cb', 'com.example.app:/cb']) {
+    for (const uri of [
+      'http://example.org/cb',
+      'https://example.org/cb#frag',
+      '/relative/cb',
+      'ftp://example.org/cb',
+      'javascript:alert(1)',
+      'https://user:pw@example.org/cb',
+      'not a uri',
+      'https:example.org/cb',
+      'com.example.app:/cb',
+    ]) {
       const res = await newApp({ redirectUris: ['https://ok.example/cb', uri] });
       expect(res.statusCode, uri).toBe(400);
       expect(res.headers['content-type']).toContain('application/problem+json');
@@ -62,10 +89,15 @@ describe('apps (OAuth clients)', () => {
 
   it('updates, resets the client secret (shown once) and soft-deletes', async () => {
     const created = (await newApp()).json();
-    const patched = await api('PATCH', `/apps/${created.id}`, s, { name: 'Renamed', redirectUris: ['https://renamed.example/cb'] });
+    const patched = await api('PATCH', `/apps/${created.id}`, s, {
+      name: 'Renamed',
+      redirectUris: ['https://renamed.example/cb'],
+    });
     expect(patched.statusCode).toBe(200);
     expect(patched.json()).toMatchObject({ name: 'Renamed', redirectUris: ['https://renamed.example/cb'] });
-    expect((await api('PATCH', `/apps/${created.id}`, s, { redirectUris: ['http://evil.example/cb'] })).statusCode).toBe(400);
+    expect(
+      (await api('PATCH', `/apps/${created.id}`, s, { redirectUris: ['http://evil.example/cb'] })).statusCode,
+    ).toBe(400);
 
     const reset = await api('POST', `/apps/${created.id}/client-secret`, s);
     expect(reset.statusCode).toBe(200);
@@ -80,10 +112,15 @@ describe('apps (OAuth clients)', () => {
     expect((await api('GET', `/apps/${created.id}`, s)).statusCode).toBe(404);
     expect(await t.apps.clientRegistry.findByClientId(created.clientId)).toBeUndefined();
     const events = await t.db.kysely.selectFrom('events').select('type').where('subjectId', '=', created.id).execute();
-    expect(events.map((e) => e.type).sort()).toEqual(['app.client_secret_reset', 'app.deleted', 'app.registered', 'app.updated']);
+    expect(events.map((e) => e.type).sort()).toEqual([
+      'app.client_secret_reset',
+      'app.deleted',
+      'app.registered',
+      'app.updated',
+    ]);
   });
 
-  it("registers apps for an organization only as its owner or admin; its admins then see them", async () => {
+  it('registers apps for an organization only as its owner or admin; its admins then see them', async () => {
     const org = await api('POST', '/organizations', s, { name: 'Apps Org', slug: `apps-org-${process.pid}` });
     expect(org.statusCode).toBe(201);
     const slug = org.json().slug;

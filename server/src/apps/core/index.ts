@@ -25,10 +25,25 @@ export function createAppsCore(deps: AppsCoreDeps) {
   const db = deps.db.kysely;
   const store = createAppsCoreStore();
   const keyCache = createTtlCache<KeyForAuth | null>({ ttlMs: KEY_CACHE_TTL_MS, max: 10_000 });
-  const apps = createAppService({ db, store, events: deps.events, clock: deps.clock, access: deps.platform.access, onCredentialsChanged: () => keyCache.clear() });
+  const apps = createAppService({
+    db,
+    store,
+    events: deps.events,
+    clock: deps.clock,
+    access: deps.platform.access,
+    onCredentialsChanged: () => keyCache.clear(),
+  });
   const keys = createKeyService({ db, store, events: deps.events, clock: deps.clock, apps, cache: keyCache });
   const accreditations = createAccreditationService({
-    db, store, events: deps.events, clock: deps.clock, access: deps.platform.access, apps, mail: deps.platform.mail, baseUrl: deps.baseUrl, organizationOf: deps.organizationOf,
+    db,
+    store,
+    events: deps.events,
+    clock: deps.clock,
+    access: deps.platform.access,
+    apps,
+    mail: deps.platform.mail,
+    baseUrl: deps.baseUrl,
+    organizationOf: deps.organizationOf,
   });
   const clientRegistry = createClientRegistry({ db, store });
   return {

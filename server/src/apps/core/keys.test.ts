@@ -20,11 +20,19 @@ function api(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, session: 
 const withKey = (key: string, method: 'GET' | 'POST' | 'PATCH' = 'GET', url = '/api/v1/datasets', payload?: object) =>
   t.app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload } : {}) });
 const createKey = async (body: object = {}, id = appId) => {
-  const res = await api('POST', `/apps/${id}/keys`, s, { name: 'server', scopes: ['data:read', 'profile:read'], ...body });
+  const res = await api('POST', `/apps/${id}/keys`, s, {
+    name: 'server',
+    scopes: ['data:read', 'profile:read'],
+    ...body,
+  });
   expect(res.statusCode, res.body).toBe(201);
   return res.json() as { id: string; key: string; prefix: string; scopes: string[] };
 };
-function expectProblem(res: { statusCode: number; headers: Record<string, unknown>; json(): { code: string } }, status: number, code: string) {
+function expectProblem(
+  res: { statusCode: number; headers: Record<string, unknown>; json(): { code: string } },
+  status: number,
+  code: string,
+) {
   expect(res.statusCode).toBe(status);
   expect(String(res.headers['content-type'])).toContain('application/problem+json');
   expect(res.json().code).toBe(code);
@@ -37,9 +45,18 @@ describe('API keys', () => {
     expect(created.prefix).toBe(created.key.slice(0, 12));
     const list = await api('GET', `/apps/${appId}/keys`, s);
     expect(list.statusCode).toBe(200);
-    expect(list.json().items.find((k: { id: string }) => k.id === created.id)).toMatchObject({ prefix: created.prefix, status: 'active', scopes: ['data:read', 'profile:read'], lastUsedAt: null });
+    expect(list.json().items.find((k: { id: string }) => k.id === created.id)).toMatchObject({
+      prefix: created.prefix,
+      status: 'active',
+      scopes: ['data:read', 'profile:read'],
+      lastUsedAt: null,
+    });
     expect(list.body).not.toContain(created.key);
-    const row = await t.db.kysely.selectFrom('appKeys').selectAll().where('id', '=', created.id).executeTakeFirstOrThrow();
+    const row = await t.db.kysely
+      .selectFrom('appKeys')
+      .selectAll()
+      .where('id', '=', created.id)
+      .executeTakeFirstOrThrow();
     expect(row.secretHash).toBe(sha256(created.key));
     expect(JSON.stringify(row)).not.toContain(created.key);
   });
@@ -64,7 +81,10 @@ describe('API keys', () => {
     expect((await withKey(expiring.key)).statusCode).toBe(200);
     clock.offsetMs = 3601_000;
     expectProblem(await withKey(expiring.key), 401, 'unauthenticated');
-    expect((await api('GET', `/apps/${appId}/keys`, s)).json().items.find((k: { id: string }) => k.id === expiring.id).status).toBe('expired');
+    expect(
+      (await api('GET', `/apps/${appId}/keys`, s)).json().items.find((k: { id: string }) => k.id === expiring.id)
+        .status,
+    ).toBe('expired');
     clock.offsetMs = 0;
 
     const revoked = await createKey();
@@ -103,13 +123,21 @@ describe('API keys', () => {
 
     // No body: the default overlap of 24 hours; overlap 0 ends the old key at once.
     const other = await createKey();
-    const byDefault = await t.app.inject({ method: 'POST', url: `/api/v1/apps/${appId}/keys/${other.id}/rotate`, headers: asSession(s) });
+    const byDefault = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/apps/${appId}/keys/${other.id}/rotate`,
+      headers: asSession(s),
+    });
     expect(byDefault.statusCode, byDefault.body).toBe(200);
     expect(new Date(byDefault.json().previous.expiresAt).getTime()).toBeGreaterThan(Date.now() + 23 * 3600_000);
     const third = await createKey();
-    expect((await api('POST', `/apps/${appId}/keys/${third.id}/rotate`, s, { overlapSeconds: 0 })).statusCode).toBe(200);
+    expect((await api('POST', `/apps/${appId}/keys/${third.id}/rotate`, s, { overlapSeconds: 0 })).statusCode).toBe(
+      200,
+    );
     expectProblem(await withKey(third.key), 401, 'unauthenticated');
-    expect((await api('POST', `/apps/${appId}/keys/${third.id}/rotate`, s, { overlapSeconds: 31 * 24 * 3600 })).statusCode).toBe(400);
+    expect(
+      (await api('POST', `/apps/${appId}/keys/${third.id}/rotate`, s, { overlapSeconds: 31 * 24 * 3600 })).statusCode,
+    ).toBe(400);
   });
 
   it('refuses calls outside the key scopes with 403 insufficient_scope', async () => {
@@ -119,7 +147,10 @@ describe('API keys', () => {
   });
 
   it('refuses sensitive scopes without an approved accreditation (403 accreditation_required)', async () => {
-    const res = await api('POST', `/apps/${appId}/keys`, s, { name: 'too much', scopes: ['data:read', 'personal-data:read'] });
+    const res = await api('POST', `/apps/${appId}/keys`, s, {
+      name: 'too much',
+      scopes: ['data:read', 'personal-data:read'],
+    });
     expectProblem(res, 403, 'accreditation_required');
     expect(res.json().detail).toContain('personal-data:read');
   });
@@ -127,14 +158,20 @@ describe('API keys', () => {
   it("validates input and hides someone else's app and keys (404)", async () => {
     expect((await api('POST', `/apps/${appId}/keys`, s, { name: 'x', scopes: ['root'] })).statusCode).toBe(400);
     expect((await api('POST', `/apps/${appId}/keys`, s, { name: 'x', scopes: [] })).statusCode).toBe(400);
-    const past = await api('POST', `/apps/${appId}/keys`, s, { name: 'x', scopes: ['data:read'], expiresAt: '2001-01-01T00:00:00Z' });
+    const past = await api('POST', `/apps/${appId}/keys`, s, {
+      name: 'x',
+      scopes: ['data:read'],
+      expiresAt: '2001-01-01T00:00:00Z',
+    });
     expectProblem(past, 400, 'validation_failed');
     expect(past.json().errors[0].field).toBe('expiresAt');
 
     const { id } = await createKey();
     const other = await register(t.app, 'keys-other');
     expect((await api('GET', `/apps/${appId}/keys`, other)).statusCode).toBe(404);
-    expect((await api('POST', `/apps/${appId}/keys`, other, { name: 'x', scopes: ['data:read'] })).statusCode).toBe(404);
+    expect((await api('POST', `/apps/${appId}/keys`, other, { name: 'x', scopes: ['data:read'] })).statusCode).toBe(
+      404,
+    );
     expect((await api('POST', `/apps/${appId}/keys/${id}/rotate`, other, {})).statusCode).toBe(404);
     expect((await api('DELETE', `/apps/${appId}/keys/${id}`, other)).statusCode).toBe(404);
     expect((await api('DELETE', `/apps/${appId}/keys/key_nope`, s)).statusCode).toBe(404);
@@ -143,7 +180,11 @@ describe('API keys', () => {
   it("cannot mint keys or reset secrets with an app's own key, even with apps:write", async () => {
     const { key } = await createKey({ scopes: ['apps:read', 'apps:write'] });
     expect((await withKey(key, 'GET', `/api/v1/apps/${appId}/keys`)).statusCode).toBe(200);
-    expectProblem(await withKey(key, 'POST', `/api/v1/apps/${appId}/keys`, { name: 'child', scopes: ['data:read'] }), 403, 'forbidden');
+    expectProblem(
+      await withKey(key, 'POST', `/api/v1/apps/${appId}/keys`, { name: 'child', scopes: ['data:read'] }),
+      403,
+      'forbidden',
+    );
     expectProblem(await withKey(key, 'POST', `/api/v1/apps/${appId}/client-secret`), 403, 'forbidden');
   });
 });

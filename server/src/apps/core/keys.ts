@@ -9,7 +9,13 @@ import { isSensitiveScope } from '../../kernel/scopes.js';
 import type { EventRecorder } from '../../events/recorder.js';
 import type { BearerResolver } from '../../platform/auth-plugin.js';
 import type { AppsCoreStore, KeyRecord } from './store.js';
-import { DEFAULT_OVERLAP_SECONDS, type CreateKeyBody, type CreatedKey, type KeyView, type RotateKeyBody } from './schema.js';
+import {
+  DEFAULT_OVERLAP_SECONDS,
+  type CreateKeyBody,
+  type CreatedKey,
+  type KeyView,
+  type RotateKeyBody,
+} from './schema.js';
 import { appEventScope, refuseAppCredential, type AppService } from './service.js';
 import type { TtlCache } from '../../kernel/ttl-cache.js';
 
@@ -19,7 +25,10 @@ const VISIBLE_CHARS = 12;
 // last_used_at is written at most once a minute per key, so reads stay reads.
 const TOUCH_INTERVAL_MS = 60_000;
 
-export const keyStatus = (k: Pick<KeyRecord, 'revokedAt' | 'expiresAt' | 'replacedBy'>, now: Date): KeyView['status'] => {
+export const keyStatus = (
+  k: Pick<KeyRecord, 'revokedAt' | 'expiresAt' | 'replacedBy'>,
+  now: Date,
+): KeyView['status'] => {
   if (k.revokedAt) return 'revoked';
   if (k.expiresAt && new Date(k.expiresAt) <= now) return 'expired';
   return k.replacedBy ? 'rotating' : 'active';
@@ -38,7 +47,14 @@ export type KeyForAuth = NonNullable<Awaited<ReturnType<AppsCoreStore['findKeyFo
 /** How long an instance trusts a resolved key without asking the database again (revocations elsewhere take at most this long). */
 export const KEY_CACHE_TTL_MS = 5_000;
 
-export function createKeyService(deps: { db: Kysely<Database>; store: AppsCoreStore; events: EventRecorder; clock: Clock; apps: AppService; cache: TtlCache<KeyForAuth | null> }) {
+export function createKeyService(deps: {
+  db: Kysely<Database>;
+  store: AppsCoreStore;
+  events: EventRecorder;
+  clock: Clock;
+  apps: AppService;
+  cache: TtlCache<KeyForAuth | null>;
+}) {
   const { db, store, events, clock, apps, cache } = deps;
   const toView = (k: KeyRecord): KeyView => ({
     id: k.id,
@@ -63,12 +79,29 @@ export function createKeyService(deps: { db: Kysely<Database>; store: AppsCoreSt
     if (missing.length) throw accreditationRequired(missing);
   }
 
-  async function mint(trx: Kysely<Database>, actor: UserActor, appId: string, name: string, scopes: string[], expiresAt: string | null) {
+  async function mint(
+    trx: Kysely<Database>,
+    actor: UserActor,
+    appId: string,
+    name: string,
+    scopes: string[],
+    expiresAt: string | null,
+  ) {
     const secret = randomToken(KEY_PREFIX);
     const id = newId('key');
     await store.insertKey(trx, {
-      id, appId, name, prefix: secret.slice(0, VISIBLE_CHARS), secretHash: sha256(secret), scopes, createdBy: actor.userId,
-      createdAt: clock.now().toISOString(), expiresAt, lastUsedAt: null, revokedAt: null, replacedBy: null,
+      id,
+      appId,
+      name,
+      prefix: secret.slice(0, VISIBLE_CHARS),
+      secretHash: sha256(secret),
+      scopes,
+      createdBy: actor.userId,
+      createdAt: clock.now().toISOString(),
+      expiresAt,
+      lastUsedAt: null,
+      revokedAt: null,
+      replacedBy: null,
     });
     return { id, secret };
   }
@@ -88,7 +121,13 @@ export function createKeyService(deps: { db: Kysely<Database>; store: AppsCoreSt
       await checkScopes(app.id, input.scopes);
       const minted = await db.transaction().execute(async (trx) => {
         const m = await mint(trx, actor, app.id, input.name.trim(), input.scopes, expiresAt?.toISOString() ?? null);
-        await events.record(trx, { type: 'app.key_created', actorId: actor.userId, subjectId: app.id, ...appEventScope(app), payload: { keyId: m.id, scopes: input.scopes } });
+        await events.record(trx, {
+          type: 'app.key_created',
+          actorId: actor.userId,
+          subjectId: app.id,
+          ...appEventScope(app),
+          payload: { keyId: m.id, scopes: input.scopes },
+        });
         return m;
       });
       events.notify();
@@ -104,24 +143,40 @@ export function createKeyService(deps: { db: Kysely<Database>; store: AppsCoreSt
      * A new key with the same name, scopes and expiry; the old one keeps working for `overlapSeconds`
      * (default 24 hours), then answers 401.
      */
-    async rotate(actor: UserActor, appId: string, keyId: string, input: RotateKeyBody): Promise<{ key: CreatedKey; previous: KeyView }> {
+    async rotate(
+      actor: UserActor,
+      appId: string,
+      keyId: string,
+      input: RotateKeyBody,
+    ): Promise<{ key: CreatedKey; previous: KeyView }> {
       refuseAppCredential(actor);
       const app = await apps.manageable(actor, appId);
       const old = await found(app.id, keyId);
       const status = keyStatus(old, clock.now());
-      if (status !== 'active') throw conflict(`This key is ${status === 'rotating' ? 'already rotated' : status}; create a new key instead`);
+      if (status !== 'active')
+        throw conflict(`This key is ${status === 'rotating' ? 'already rotated' : status}; create a new key instead`);
       await checkScopes(app.id, old.scopes);
       const overlapEnd = new Date(clock.now().getTime() + (input.overlapSeconds ?? DEFAULT_OVERLAP_SECONDS) * 1000);
-      const oldExpiry = old.expiresAt && new Date(old.expiresAt) < overlapEnd ? old.expiresAt : overlapEnd.toISOString();
+      const oldExpiry =
+        old.expiresAt && new Date(old.expiresAt) < overlapEnd ? old.expiresAt : overlapEnd.toISOString();
       const minted = await db.transaction().execute(async (trx) => {
         const m = await mint(trx, actor, app.id, old.name, old.scopes, old.expiresAt);
         await store.markRotated(trx, old.id, m.id, oldExpiry);
         cache.clear();
-        await events.record(trx, { type: 'app.key_rotated', actorId: actor.userId, subjectId: app.id, ...appEventScope(app), payload: { keyId: old.id, replacedBy: m.id, overlapEndsAt: oldExpiry } });
+        await events.record(trx, {
+          type: 'app.key_rotated',
+          actorId: actor.userId,
+          subjectId: app.id,
+          ...appEventScope(app),
+          payload: { keyId: old.id, replacedBy: m.id, overlapEndsAt: oldExpiry },
+        });
         return m;
       });
       events.notify();
-      return { key: { ...toView(await found(app.id, minted.id)), key: minted.secret }, previous: toView(await found(app.id, old.id)) };
+      return {
+        key: { ...toView(await found(app.id, minted.id)), key: minted.secret },
+        previous: toView(await found(app.id, old.id)),
+      };
     },
 
     /** Revocation takes effect at once. */
@@ -132,7 +187,13 @@ export function createKeyService(deps: { db: Kysely<Database>; store: AppsCoreSt
       await db.transaction().execute(async (trx) => {
         await store.revokeKey(trx, key.id, clock.now().toISOString());
         cache.clear();
-        await events.record(trx, { type: 'app.key_revoked', actorId: actor.userId, subjectId: app.id, ...appEventScope(app), payload: { keyId: key.id } });
+        await events.record(trx, {
+          type: 'app.key_revoked',
+          actorId: actor.userId,
+          subjectId: app.id,
+          ...appEventScope(app),
+          payload: { keyId: key.id },
+        });
       });
       events.notify();
     },
@@ -160,7 +221,15 @@ export function createKeyService(deps: { db: Kysely<Database>; store: AppsCoreSt
           await store.touchKey(db, row.id, now.toISOString());
           row.lastUsedAt = now.toISOString();
         }
-        return { kind: 'user', userId: row.userId, handle: row.handle, isAdmin: false, via: 'key', scopes: new Set(row.scopes), client: { appId: row.appId, keyId: row.id } };
+        return {
+          kind: 'user',
+          userId: row.userId,
+          handle: row.handle,
+          isAdmin: false,
+          via: 'key',
+          scopes: new Set(row.scopes),
+          client: { appId: row.appId, keyId: row.id },
+        };
       },
     } satisfies BearerResolver,
   };

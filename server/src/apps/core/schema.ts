@@ -25,7 +25,8 @@ export const OrganizationRef = Type.Object({ id: Type.String(), slug: Type.Strin
 const RedirectUris = Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), {
   maxItems: 20,
   uniqueItems: true,
-  description: 'Absolute URIs, matched exactly: https, or http on localhost / 127.0.0.1 / [::1] (native and development apps); no fragment',
+  description:
+    'Absolute URIs, matched exactly: https, or http on localhost / 127.0.0.1 / [::1] (native and development apps); no fragment',
 });
 
 export const CreateAppBody = Type.Object(
@@ -34,7 +35,11 @@ export const CreateAppBody = Type.Object(
     description: Type.String({ maxLength: 2000 }),
     homepage: Type.Optional(Type.Union([HttpUrl, Type.Null()])),
     redirectUris: RedirectUris,
-    organization: Type.Optional(Type.Union([Slug, Type.Null()], { description: 'Slug of an organization you own or administer: the app belongs to it' })),
+    organization: Type.Optional(
+      Type.Union([Slug, Type.Null()], {
+        description: 'Slug of an organization you own or administer: the app belongs to it',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -66,8 +71,14 @@ export const AppView = Type.Object({
 });
 export type AppView = Static<typeof AppView>;
 
-export const CreatedApp = Type.Intersect([AppView, Type.Object({ clientSecret: Type.String({ description: 'The OAuth client secret, shown this once' }) })]);
-export const ClientSecret = Type.Object({ clientId: Type.String(), clientSecret: Type.String({ description: 'The new client secret, shown this once; the old one stops working now' }) });
+export const CreatedApp = Type.Intersect([
+  AppView,
+  Type.Object({ clientSecret: Type.String({ description: 'The OAuth client secret, shown this once' }) }),
+]);
+export const ClientSecret = Type.Object({
+  clientId: Type.String(),
+  clientSecret: Type.String({ description: 'The new client secret, shown this once; the old one stops working now' }),
+});
 
 // ---- API keys -----------------------------------------------------------------------------------
 
@@ -82,14 +93,22 @@ export const KeyView = Type.Object({
   expiresAt: NullableDateTime,
   lastUsedAt: NullableDateTime,
   revokedAt: NullableDateTime,
-  replacedBy: Type.Union([Type.String(), Type.Null()], { description: 'Set on a rotated key: the key that replaces it' }),
-  status: Type.Union([Type.Literal('active'), Type.Literal('rotating'), Type.Literal('expired'), Type.Literal('revoked')], {
-    description: 'rotating: replaced, still accepted until expiresAt (the end of the overlap)',
+  replacedBy: Type.Union([Type.String(), Type.Null()], {
+    description: 'Set on a rotated key: the key that replaces it',
   }),
+  status: Type.Union(
+    [Type.Literal('active'), Type.Literal('rotating'), Type.Literal('expired'), Type.Literal('revoked')],
+    {
+      description: 'rotating: replaced, still accepted until expiresAt (the end of the overlap)',
+    },
+  ),
 });
 export type KeyView = Static<typeof KeyView>;
 
-export const CreatedKey = Type.Intersect([KeyView, Type.Object({ key: Type.String({ description: 'The key, shown this once: mtk_ followed by 43 characters' }) })]);
+export const CreatedKey = Type.Intersect([
+  KeyView,
+  Type.Object({ key: Type.String({ description: 'The key, shown this once: mtk_ followed by 43 characters' }) }),
+]);
 export type CreatedKey = Static<typeof CreatedKey>;
 
 export const CreateKeyBody = Type.Object(
@@ -106,7 +125,13 @@ export const MAX_OVERLAP_SECONDS = 30 * 24 * 3600;
 export const DEFAULT_OVERLAP_SECONDS = 24 * 3600;
 export const RotateKeyBody = Type.Object(
   {
-    overlapSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OVERLAP_SECONDS, description: 'How long the old key keeps working (default 24 hours, at most 30 days)' })),
+    overlapSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: MAX_OVERLAP_SECONDS,
+        description: 'How long the old key keeps working (default 24 hours, at most 30 days)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -120,14 +145,30 @@ export const accreditationStatuses = ['submitted', 'changes_requested', 'approve
 export const AccreditationStatus = Type.Union(accreditationStatuses.map((s) => Type.Literal(s)));
 export type AccreditationStatus = (typeof accreditationStatuses)[number];
 
-const Dpo = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), email: Type.String({ format: 'email', maxLength: 254 }) }, { additionalProperties: false });
+const Dpo = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 200 }), email: Type.String({ format: 'email', maxLength: 254 }) },
+  { additionalProperties: false },
+);
 
 export const CreateAccreditationBody = Type.Object(
   {
     organization: Slug,
-    scopes: Type.Array(ScopeId, { minItems: 1, maxItems: scopeIds.length, uniqueItems: true, description: 'Sensitive scopes only' }),
-    purpose: Type.String({ minLength: 10, maxLength: 5000, description: 'What the app does with the access, and why it needs it' }),
-    legalBasis: Type.String({ minLength: 3, maxLength: 2000, description: 'GDPR article 6 basis, or the text that allows the processing' }),
+    scopes: Type.Array(ScopeId, {
+      minItems: 1,
+      maxItems: scopeIds.length,
+      uniqueItems: true,
+      description: 'Sensitive scopes only',
+    }),
+    purpose: Type.String({
+      minLength: 10,
+      maxLength: 5000,
+      description: 'What the app does with the access, and why it needs it',
+    }),
+    legalBasis: Type.String({
+      minLength: 3,
+      maxLength: 2000,
+      description: 'GDPR article 6 basis, or the text that allows the processing',
+    }),
     retention: Type.String({ minLength: 2, maxLength: 1000, description: 'How long the data is kept' }),
     dpo: Dpo,
   },
@@ -149,7 +190,12 @@ export type UpdateAccreditationBody = Static<typeof UpdateAccreditationBody>;
 
 export const ReviewBody = Type.Object(
   {
-    decision: Type.Union([Type.Literal('approve'), Type.Literal('refuse'), Type.Literal('request_changes'), Type.Literal('revoke')]),
+    decision: Type.Union([
+      Type.Literal('approve'),
+      Type.Literal('refuse'),
+      Type.Literal('request_changes'),
+      Type.Literal('revoke'),
+    ]),
     comment: Type.Optional(Type.String({ maxLength: 5000, description: 'Required unless approving' })),
   },
   { additionalProperties: false },

@@ -44,7 +44,10 @@ export function redirectUriProblem(uri: string): string | undefined {
   }
   if (url.username || url.password) return 'must not contain credentials';
   if (url.protocol === 'https:') return url.hostname ? undefined : 'must name a host';
-  if (url.protocol === 'http:') return LOOPBACK_HOSTS.has(url.hostname) ? undefined : 'must use https (http is allowed only on localhost, 127.0.0.1 and [::1])';
+  if (url.protocol === 'http:')
+    return LOOPBACK_HOSTS.has(url.hostname)
+      ? undefined
+      : 'must use https (http is allowed only on localhost, 127.0.0.1 and [::1])';
   return 'must use https (or http on localhost)';
 }
 
@@ -53,7 +56,10 @@ function checkRedirectUris(uris: string[]) {
     const problem = redirectUriProblem(uri);
     return problem ? [{ field: `redirectUris.${i}`, message: `${uri.slice(0, 100)} ${problem}` }] : [];
   });
-  if (errors.length) throw new AppError('validation_failed', `Invalid redirect URI: ${errors.map((e) => e.message).join('; ')}`, { errors });
+  if (errors.length)
+    throw new AppError('validation_failed', `Invalid redirect URI: ${errors.map((e) => e.message).join('; ')}`, {
+      errors,
+    });
 }
 
 export const toAppView = (a: AppRecord): AppView => ({
@@ -64,7 +70,9 @@ export const toAppView = (a: AppRecord): AppView => ({
   homepage: a.homepage,
   redirectUris: a.redirectUris,
   owner: { id: a.ownerId, handle: a.ownerHandle },
-  organization: a.organizationId ? { id: a.organizationId, slug: a.organizationSlug ?? '', name: a.organizationName ?? '' } : null,
+  organization: a.organizationId
+    ? { id: a.organizationId, slug: a.organizationSlug ?? '', name: a.organizationName ?? '' }
+    : null,
   plan: a.plan,
   createdAt: a.createdAt,
   updatedAt: a.updatedAt,
@@ -72,11 +80,16 @@ export const toAppView = (a: AppRecord): AppView => ({
 
 /** Event visibility and organization of an app's events. */
 export const appEventScope = (a: { organizationId: string | null }) =>
-  a.organizationId ? { visibility: 'organization' as const, organizationId: a.organizationId } : { visibility: 'private' as const };
+  a.organizationId
+    ? { visibility: 'organization' as const, organizationId: a.organizationId }
+    : { visibility: 'private' as const };
 
 /** Refuses third-party app credentials where a credential could mint other credentials. */
 export function refuseAppCredential(actor: UserActor) {
-  if (actor.client) throw forbidden("An app's own credentials cannot manage app secrets or keys; use a session or a personal access token");
+  if (actor.client)
+    throw forbidden(
+      "An app's own credentials cannot manage app secrets or keys; use a session or a personal access token",
+    );
 }
 
 export function createAppService(deps: AppsCoreDeps) {
@@ -128,7 +141,13 @@ export function createAppService(deps: AppsCoreDeps) {
           createdAt: at,
           updatedAt: at,
         });
-        await events.record(trx, { type: 'app.registered', actorId: actor.userId, subjectId: id, ...appEventScope({ organizationId }), payload: { name: input.name.trim() } });
+        await events.record(trx, {
+          type: 'app.registered',
+          actorId: actor.userId,
+          subjectId: id,
+          ...appEventScope({ organizationId }),
+          payload: { name: input.name.trim() },
+        });
       });
       events.notify();
       const app = await store.findApp(db, id);
@@ -159,7 +178,13 @@ export function createAppService(deps: AppsCoreDeps) {
           ...(input.redirectUris ? { redirectUris: input.redirectUris } : {}),
           updatedAt: now(),
         });
-        await events.record(trx, { type: 'app.updated', actorId: actor.userId, subjectId: id, ...appEventScope(app), payload: { fields: Object.keys(input) } });
+        await events.record(trx, {
+          type: 'app.updated',
+          actorId: actor.userId,
+          subjectId: id,
+          ...appEventScope(app),
+          payload: { fields: Object.keys(input) },
+        });
       });
       events.notify();
       return toAppView((await store.findApp(db, id))!);
@@ -171,7 +196,13 @@ export function createAppService(deps: AppsCoreDeps) {
       await db.transaction().execute(async (trx) => {
         await store.deleteApp(trx, id, now());
         deps.onCredentialsChanged?.();
-        await events.record(trx, { type: 'app.deleted', actorId: actor.userId, subjectId: id, ...appEventScope(app), payload: { clientId: app.clientId } });
+        await events.record(trx, {
+          type: 'app.deleted',
+          actorId: actor.userId,
+          subjectId: id,
+          ...appEventScope(app),
+          payload: { clientId: app.clientId },
+        });
       });
       events.notify();
     },
@@ -183,7 +214,12 @@ export function createAppService(deps: AppsCoreDeps) {
       const clientSecret = randomToken(CLIENT_SECRET_PREFIX);
       await db.transaction().execute(async (trx) => {
         await store.updateApp(trx, id, { clientSecretHash: sha256(clientSecret), updatedAt: now() });
-        await events.record(trx, { type: 'app.client_secret_reset', actorId: actor.userId, subjectId: id, ...appEventScope(app) });
+        await events.record(trx, {
+          type: 'app.client_secret_reset',
+          actorId: actor.userId,
+          subjectId: id,
+          ...appEventScope(app),
+        });
       });
       events.notify();
       return { clientId: app.clientId, clientSecret };

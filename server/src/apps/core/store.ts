@@ -66,9 +66,21 @@ export interface AccreditationRecord {
 }
 
 const appColumns = [
-  'apps.id', 'apps.clientId', 'apps.clientSecretHash', 'apps.name', 'apps.description', 'apps.homepage', 'apps.redirectUris',
-  'apps.ownerId', 'owner.handle as ownerHandle', 'apps.organizationId', 'org.slug as organizationSlug', 'org.name as organizationName',
-  'apps.plan', 'apps.createdAt', 'apps.updatedAt',
+  'apps.id',
+  'apps.clientId',
+  'apps.clientSecretHash',
+  'apps.name',
+  'apps.description',
+  'apps.homepage',
+  'apps.redirectUris',
+  'apps.ownerId',
+  'owner.handle as ownerHandle',
+  'apps.organizationId',
+  'org.slug as organizationSlug',
+  'org.name as organizationName',
+  'apps.plan',
+  'apps.createdAt',
+  'apps.updatedAt',
 ] as const;
 
 const selectApps = (db: Db) =>
@@ -79,18 +91,34 @@ const selectApps = (db: Db) =>
     .select(appColumns)
     .where('apps.deletedAt', 'is', null);
 
-const toApp = (r: Omit<AppRecord, 'redirectUris'> & { redirectUris: unknown }): AppRecord => ({ ...r, redirectUris: readJson<string[]>(r.redirectUris) });
+const toApp = (r: Omit<AppRecord, 'redirectUris'> & { redirectUris: unknown }): AppRecord => ({
+  ...r,
+  redirectUris: readJson<string[]>(r.redirectUris),
+});
 
 const selectKeys = (db: Db) =>
   db
     .selectFrom('appKeys')
     .innerJoin('users as creator', 'creator.id', 'appKeys.createdBy')
     .select([
-      'appKeys.id', 'appKeys.appId', 'appKeys.name', 'appKeys.prefix', 'appKeys.scopes', 'appKeys.createdBy', 'creator.handle as createdByHandle',
-      'appKeys.createdAt', 'appKeys.expiresAt', 'appKeys.lastUsedAt', 'appKeys.revokedAt', 'appKeys.replacedBy',
+      'appKeys.id',
+      'appKeys.appId',
+      'appKeys.name',
+      'appKeys.prefix',
+      'appKeys.scopes',
+      'appKeys.createdBy',
+      'creator.handle as createdByHandle',
+      'appKeys.createdAt',
+      'appKeys.expiresAt',
+      'appKeys.lastUsedAt',
+      'appKeys.revokedAt',
+      'appKeys.replacedBy',
     ]);
 
-const toKey = (r: Omit<KeyRecord, 'scopes'> & { scopes: unknown }): KeyRecord => ({ ...r, scopes: readJson<string[]>(r.scopes) });
+const toKey = (r: Omit<KeyRecord, 'scopes'> & { scopes: unknown }): KeyRecord => ({
+  ...r,
+  scopes: readJson<string[]>(r.scopes),
+});
 
 const selectAccreditations = (db: Db) =>
   db
@@ -100,21 +128,48 @@ const selectAccreditations = (db: Db) =>
     .innerJoin('users as requester', 'requester.id', 'a.requestedBy')
     .leftJoin('users as reviewer', 'reviewer.id', 'a.reviewedBy')
     .select([
-      'a.id', 'a.appId', 'apps.name as appName', 'apps.homepage as appHomepage', 'apps.ownerId as appOwnerId', 'apps.organizationId as appOrganizationId',
-      'a.organizationId', 'org.slug as organizationSlug', 'org.name as organizationName', 'a.scopes', 'a.purpose', 'a.legalBasis', 'a.retention',
-      'a.dpoName', 'a.dpoEmail', 'a.status', 'a.reviewComment', 'a.requestedBy', 'requester.handle as requestedByHandle', 'requester.email as requestedByEmail',
-      'a.reviewedBy', 'reviewer.handle as reviewedByHandle', 'a.createdAt', 'a.updatedAt', 'a.reviewedAt',
+      'a.id',
+      'a.appId',
+      'apps.name as appName',
+      'apps.homepage as appHomepage',
+      'apps.ownerId as appOwnerId',
+      'apps.organizationId as appOrganizationId',
+      'a.organizationId',
+      'org.slug as organizationSlug',
+      'org.name as organizationName',
+      'a.scopes',
+      'a.purpose',
+      'a.legalBasis',
+      'a.retention',
+      'a.dpoName',
+      'a.dpoEmail',
+      'a.status',
+      'a.reviewComment',
+      'a.requestedBy',
+      'requester.handle as requestedByHandle',
+      'requester.email as requestedByEmail',
+      'a.reviewedBy',
+      'reviewer.handle as reviewedByHandle',
+      'a.createdAt',
+      'a.updatedAt',
+      'a.reviewedAt',
     ])
     .where('apps.deletedAt', 'is', null);
 
-const toAccreditation = (r: Omit<AccreditationRecord, 'scopes'> & { scopes: unknown }): AccreditationRecord => ({ ...r, scopes: readJson<string[]>(r.scopes) });
+const toAccreditation = (r: Omit<AccreditationRecord, 'scopes'> & { scopes: unknown }): AccreditationRecord => ({
+  ...r,
+  scopes: readJson<string[]>(r.scopes),
+});
 
 /** All the SQL of the apps core: apps, API keys, accreditations, sensitive calls. */
 export function createAppsCoreStore() {
   return {
     // ---- apps ----
     async insertApp(db: Db, row: Omit<AppsTable, 'plan' | 'redirectUris' | 'deletedAt'> & { redirectUris: string[] }) {
-      await db.insertInto('apps').values({ ...row, redirectUris: JSON.stringify(row.redirectUris), deletedAt: null }).execute();
+      await db
+        .insertInto('apps')
+        .values({ ...row, redirectUris: JSON.stringify(row.redirectUris), deletedAt: null })
+        .execute();
     },
     async findApp(db: Db, id: string): Promise<AppRecord | undefined> {
       const r = await selectApps(db).where('apps.id', '=', id).executeTakeFirst();
@@ -125,12 +180,29 @@ export function createAppsCoreStore() {
       return r && toApp(r);
     },
     /** Apps owned by the user or belonging to one of `organizationIds`, newest first. */
-    async listApps(db: Db, userId: string, organizationIds: string[], after: string | undefined, limit: number): Promise<AppRecord[]> {
-      let q = selectApps(db).where((eb) => (organizationIds.length ? eb.or([eb('apps.ownerId', '=', userId), eb('apps.organizationId', 'in', organizationIds)]) : eb('apps.ownerId', '=', userId)));
+    async listApps(
+      db: Db,
+      userId: string,
+      organizationIds: string[],
+      after: string | undefined,
+      limit: number,
+    ): Promise<AppRecord[]> {
+      let q = selectApps(db).where((eb) =>
+        organizationIds.length
+          ? eb.or([eb('apps.ownerId', '=', userId), eb('apps.organizationId', 'in', organizationIds)])
+          : eb('apps.ownerId', '=', userId),
+      );
       if (after) q = q.where('apps.id', '<', after);
       return (await q.orderBy('apps.id', 'desc').limit(limit).execute()).map(toApp);
     },
-    async updateApp(db: Db, id: string, patch: Partial<Pick<AppsTable, 'name' | 'description' | 'homepage' | 'clientSecretHash'>> & { redirectUris?: string[]; updatedAt: string }) {
+    async updateApp(
+      db: Db,
+      id: string,
+      patch: Partial<Pick<AppsTable, 'name' | 'description' | 'homepage' | 'clientSecretHash'>> & {
+        redirectUris?: string[];
+        updatedAt: string;
+      },
+    ) {
       const { redirectUris, ...rest } = patch;
       await db
         .updateTable('apps')
@@ -143,23 +215,41 @@ export function createAppsCoreStore() {
     },
     /** Scope lists of the app's approved accreditations. */
     async approvedScopes(db: Db, appId: string): Promise<string[][]> {
-      const rows = await db.selectFrom('accreditations').select('scopes').where('appId', '=', appId).where('status', '=', 'approved').execute();
+      const rows = await db
+        .selectFrom('accreditations')
+        .select('scopes')
+        .where('appId', '=', appId)
+        .where('status', '=', 'approved')
+        .execute();
       return rows.map((r) => readJson<string[]>(r.scopes));
     },
 
     // ---- keys ----
     async insertKey(db: Db, row: Omit<AppKeysTable, 'scopes'> & { scopes: string[] }) {
-      await db.insertInto('appKeys').values({ ...row, scopes: JSON.stringify(row.scopes) }).execute();
+      await db
+        .insertInto('appKeys')
+        .values({ ...row, scopes: JSON.stringify(row.scopes) })
+        .execute();
     },
     async listKeys(db: Db, appId: string): Promise<KeyRecord[]> {
-      return (await selectKeys(db).where('appKeys.appId', '=', appId).orderBy('appKeys.id', 'desc').execute()).map(toKey);
+      return (await selectKeys(db).where('appKeys.appId', '=', appId).orderBy('appKeys.id', 'desc').execute()).map(
+        toKey,
+      );
     },
     async findKey(db: Db, appId: string, keyId: string): Promise<KeyRecord | undefined> {
-      const r = await selectKeys(db).where('appKeys.appId', '=', appId).where('appKeys.id', '=', keyId).executeTakeFirst();
+      const r = await selectKeys(db)
+        .where('appKeys.appId', '=', appId)
+        .where('appKeys.id', '=', keyId)
+        .executeTakeFirst();
       return r && toKey(r);
     },
     async revokeKey(db: Db, keyId: string, at: string) {
-      await db.updateTable('appKeys').set({ revokedAt: at }).where('id', '=', keyId).where('revokedAt', 'is', null).execute();
+      await db
+        .updateTable('appKeys')
+        .set({ revokedAt: at })
+        .where('id', '=', keyId)
+        .where('revokedAt', 'is', null)
+        .execute();
     },
     async markRotated(db: Db, keyId: string, replacedBy: string, expiresAt: string | null) {
       await db.updateTable('appKeys').set({ replacedBy, expiresAt }).where('id', '=', keyId).execute();
@@ -173,7 +263,17 @@ export function createAppsCoreStore() {
         .selectFrom('appKeys')
         .innerJoin('apps', 'apps.id', 'appKeys.appId')
         .innerJoin('users', 'users.id', 'appKeys.createdBy')
-        .select(['appKeys.id', 'appKeys.appId', 'appKeys.scopes', 'appKeys.expiresAt', 'appKeys.revokedAt', 'appKeys.lastUsedAt', 'users.id as userId', 'users.handle', 'users.isAdmin'])
+        .select([
+          'appKeys.id',
+          'appKeys.appId',
+          'appKeys.scopes',
+          'appKeys.expiresAt',
+          'appKeys.revokedAt',
+          'appKeys.lastUsedAt',
+          'users.id as userId',
+          'users.handle',
+          'users.isAdmin',
+        ])
         .where('appKeys.secretHash', '=', secretHash)
         .where('apps.deletedAt', 'is', null)
         .executeTakeFirst();
@@ -185,16 +285,27 @@ export function createAppsCoreStore() {
 
     // ---- accreditations ----
     async insertAccreditation(db: Db, row: Omit<AccreditationsTable, 'scopes'> & { scopes: string[] }) {
-      await db.insertInto('accreditations').values({ ...row, scopes: JSON.stringify(row.scopes) }).execute();
+      await db
+        .insertInto('accreditations')
+        .values({ ...row, scopes: JSON.stringify(row.scopes) })
+        .execute();
     },
     async findAccreditation(db: Db, id: string): Promise<AccreditationRecord | undefined> {
       const r = await selectAccreditations(db).where('a.id', '=', id).executeTakeFirst();
       return r && toAccreditation(r);
     },
     async listAccreditationsOfApp(db: Db, appId: string): Promise<AccreditationRecord[]> {
-      return (await selectAccreditations(db).where('a.appId', '=', appId).orderBy('a.id', 'desc').execute()).map(toAccreditation);
+      return (await selectAccreditations(db).where('a.appId', '=', appId).orderBy('a.id', 'desc').execute()).map(
+        toAccreditation,
+      );
     },
-    async listAccreditationsOfOrganization(db: Db, organizationId: string, status: AccreditationsTable['status'] | undefined, after: string | undefined, limit: number) {
+    async listAccreditationsOfOrganization(
+      db: Db,
+      organizationId: string,
+      status: AccreditationsTable['status'] | undefined,
+      after: string | undefined,
+      limit: number,
+    ) {
       let q = selectAccreditations(db).where('a.organizationId', '=', organizationId);
       if (status) q = q.where('a.status', '=', status);
       if (after) q = q.where('a.id', '<', after);
@@ -207,10 +318,20 @@ export function createAppsCoreStore() {
     },
     /** Approved accreditations of an app (the scope check reads them on each sensitive call). */
     async approvedOfApp(db: Db, appId: string) {
-      const rows = await db.selectFrom('accreditations').select(['id', 'organizationId', 'scopes']).where('appId', '=', appId).where('status', '=', 'approved').orderBy('id').execute();
+      const rows = await db
+        .selectFrom('accreditations')
+        .select(['id', 'organizationId', 'scopes'])
+        .where('appId', '=', appId)
+        .where('status', '=', 'approved')
+        .orderBy('id')
+        .execute();
       return rows.map((r) => ({ id: r.id, organizationId: r.organizationId, scopes: readJson<string[]>(r.scopes) }));
     },
-    async updateAccreditation(db: Db, id: string, patch: Partial<Omit<AccreditationsTable, 'id' | 'scopes'>> & { scopes?: string[] }) {
+    async updateAccreditation(
+      db: Db,
+      id: string,
+      patch: Partial<Omit<AccreditationsTable, 'id' | 'scopes'>> & { scopes?: string[] },
+    ) {
       const { scopes, ...rest } = patch;
       await db
         .updateTable('accreditations')

@@ -28,7 +28,14 @@ export interface LimitsDeps {
 export function createLimits(deps: LimitsDeps) {
   const plans = resolvePlans(deps.rateLimits);
   const store = deps.redis ? createRedisStore(deps.redis, deps.rateLimitPrefix ?? 'mt:rl:') : createMemoryStore();
-  const service = createLimitsService({ db: deps.db, clock: deps.clock, plans, planStore: createPlanStore(), store, logger: deps.logger });
+  const service = createLimitsService({
+    db: deps.db,
+    clock: deps.clock,
+    plans,
+    planStore: createPlanStore(),
+    store,
+    logger: deps.logger,
+  });
   return {
     service,
     register: (app: FastifyInstance) => limitsHook(service)(app),

@@ -57,7 +57,12 @@ export function decide(c: LimitCheck, raw: RawOutcome): Decision {
     const interval = intervalMs(plan.burst);
     const tolerance = plan.burst.windowSeconds * 1000;
     const remaining = raw.status === 1 ? 0 : Math.max(0, Math.floor((tolerance - raw.aheadMs) / interval + 1e-9));
-    decision.burst = { limit: plan.burst.limit, windowSeconds: plan.burst.windowSeconds, remaining, resetSeconds: Math.ceil(raw.aheadMs / 1000) };
+    decision.burst = {
+      limit: plan.burst.limit,
+      windowSeconds: plan.burst.windowSeconds,
+      remaining,
+      resetSeconds: Math.ceil(raw.aheadMs / 1000),
+    };
     if (raw.status === 1) {
       decision.exceeded = 'burst';
       decision.retryAfterSeconds = Math.max(1, Math.ceil((raw.aheadMs + interval - tolerance) / 1000));
@@ -65,7 +70,11 @@ export function decide(c: LimitCheck, raw: RawOutcome): Decision {
   }
   if (plan.daily !== null) {
     const count = Math.max(0, raw.count);
-    decision.daily = { limit: plan.daily, remaining: Math.max(0, plan.daily - count), resetSeconds: Math.ceil(untilMidnight / 1000) };
+    decision.daily = {
+      limit: plan.daily,
+      remaining: Math.max(0, plan.daily - count),
+      resetSeconds: Math.ceil(untilMidnight / 1000),
+    };
     if (raw.status === 2) {
       decision.exceeded = 'daily';
       decision.retryAfterSeconds = Math.max(1, Math.ceil(untilMidnight / 1000));
@@ -98,7 +107,8 @@ export function createMemoryStore(): LimitStore {
       if (plan.burst) {
         tat = Math.max(tats.get(burstKey) ?? nowMs, nowMs);
         newTat = tat + intervalMs(plan.burst);
-        if (newTat - plan.burst.windowSeconds * 1000 > nowMs) return { status: 1, aheadMs: tat - nowMs, count: plan.daily === null ? -1 : (counts.get(dailyKey) ?? 0) };
+        if (newTat - plan.burst.windowSeconds * 1000 > nowMs)
+          return { status: 1, aheadMs: tat - nowMs, count: plan.daily === null ? -1 : (counts.get(dailyKey) ?? 0) };
       }
       let count = -1;
       if (plan.daily !== null) {

@@ -6,7 +6,6 @@ import { resolvePlans } from './plans.js';
 
 const REDIS_URL = testRedisUrl;
 
-
 type Res = { statusCode: number; headers: Record<string, unknown>; json(): { code: string; detail: string } };
 function expectProblem(res: Res, status: number, code: string) {
   expect(res.statusCode).toBe(status);
@@ -29,7 +28,12 @@ describe('GCRA token bucket (in memory)', () => {
     expect(first).toMatchObject({ allowed: true, burst: { remaining: 9, resetSeconds: 1 } });
     for (let i = 0; i < 9; i++) expect(check().allowed).toBe(true);
     const refused = check();
-    expect(refused).toMatchObject({ allowed: false, exceeded: 'burst', retryAfterSeconds: 1, burst: { remaining: 0, resetSeconds: 10 } });
+    expect(refused).toMatchObject({
+      allowed: false,
+      exceeded: 'burst',
+      retryAfterSeconds: 1,
+      burst: { remaining: 0, resetSeconds: 10 },
+    });
     now += 999;
     expect(check().allowed).toBe(false);
     now += 1;
@@ -92,7 +96,12 @@ describe('limits per IP and per user, over HTTP', () => {
   beforeAll(async () => {
     t = await createTestApp({
       clock,
-      config: { rateLimits: JSON.stringify({ anonymous: { burst: { limit: 3, windowSeconds: 6 }, daily: 5 }, user: { burst: { limit: 2, windowSeconds: 10 }, daily: null } }) },
+      config: {
+        rateLimits: JSON.stringify({
+          anonymous: { burst: { limit: 3, windowSeconds: 6 }, daily: 5 },
+          user: { burst: { limit: 2, windowSeconds: 10 }, daily: null },
+        }),
+      },
     });
     // Registration goes through the IP limit too: use an address of its own.
     alice = await registerFrom(t, '198.51.100.1', 'alice');
@@ -155,7 +164,13 @@ describe('limits per IP and per user, over HTTP', () => {
 
   it('limits the OAuth token endpoint too (per IP: the client is not yet authenticated)', async () => {
     const ip = '203.0.113.30';
-    const token = () => t.app.inject({ method: 'POST', url: '/oauth/token', headers: { 'x-forwarded-for': ip, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=client_credentials&client_id=nobody&client_secret=nothing' });
+    const token = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        headers: { 'x-forwarded-for': ip, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'grant_type=client_credentials&client_id=nobody&client_secret=nothing',
+      });
     for (let i = 0; i < 3; i++) {
       const res = await token();
       expect(res.statusCode).not.toBe(429);
@@ -176,7 +191,10 @@ describe('limits per IP and per user, over HTTP', () => {
 async function registerFrom(t: TestApp, ip: string, prefix: string): Promise<Session> {
   const original = t.app.inject.bind(t.app);
   // register() posts without headers: route it through this IP.
-  const app = { inject: (o: { headers?: Record<string, string> }) => original({ ...o, headers: { ...o.headers, 'x-forwarded-for': ip } } as never) } as unknown as TestApp['app'];
+  const app = {
+    inject: (o: { headers?: Record<string, string> }) =>
+      original({ ...o, headers: { ...o.headers, 'x-forwarded-for': ip } } as never),
+  } as unknown as TestApp['app'];
   return register(app, prefix);
 }
 
@@ -185,7 +203,12 @@ describe('limits per key and per app', () => {
   const clock = manualClock('2026-03-10T12:00:00Z');
   let owner: Session;
   const api = (method: 'GET' | 'POST', url: string, payload?: object) =>
-    t.app.inject({ method, url: `/api/v1${url}`, headers: { ...asSession(owner), 'x-forwarded-for': '198.51.100.50' }, ...(payload ? { payload } : {}) });
+    t.app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: { ...asSession(owner), 'x-forwarded-for': '198.51.100.50' },
+      ...(payload ? { payload } : {}),
+    });
   async function newApp(name: string) {
     const res = await api('POST', '/apps', { name, description: '', redirectUris: [] });
     expect(res.statusCode, res.body).toBe(201);
@@ -199,7 +222,15 @@ describe('limits per key and per app', () => {
   const withKey = (key: string, ip = '203.0.113.77') => get(t, ip, { authorization: `Bearer ${key}` });
 
   beforeAll(async () => {
-    t = await createTestApp({ clock, config: { rateLimits: JSON.stringify({ free: { burst: { limit: 3, windowSeconds: 3 }, daily: 5 }, partner: { burst: { limit: 50, windowSeconds: 1 }, daily: 100 } }) } });
+    t = await createTestApp({
+      clock,
+      config: {
+        rateLimits: JSON.stringify({
+          free: { burst: { limit: 3, windowSeconds: 3 }, daily: 5 },
+          partner: { burst: { limit: 50, windowSeconds: 1 }, daily: 100 },
+        }),
+      },
+    });
     owner = await register(t.app, 'limits-apps');
   });
   afterAll(async () => t.cleanup());
@@ -235,8 +266,13 @@ describe('limits per key and per app', () => {
     const key = await newKey(appId);
     expect((await withKey(key)).headers['ratelimit-policy']).toBe('"burst";q=3;w=3, "daily";q=5;w=86400');
     const admin = await register(t.app, 'limits-admin');
-    await t.db.kysely.updateTable('users').set({ isAdmin: t.db.dialect === 'postgres' ? true : 1 } as never).where('handle', '=', admin.handle).execute();
-    const setPlan = (session: Session, id: string, plan: string) => t.app.inject({ method: 'PUT', url: `/api/v1/apps/${id}/plan`, headers: asSession(session), payload: { plan } });
+    await t.db.kysely
+      .updateTable('users')
+      .set({ isAdmin: t.db.dialect === 'postgres' ? true : 1 } as never)
+      .where('handle', '=', admin.handle)
+      .execute();
+    const setPlan = (session: Session, id: string, plan: string) =>
+      t.app.inject({ method: 'PUT', url: `/api/v1/apps/${id}/plan`, headers: asSession(session), payload: { plan } });
     expectProblem(await setPlan(owner, appId, 'partner'), 403, 'forbidden');
     const unknown = await setPlan(admin, appId, 'gold');
     expectProblem(unknown, 400, 'validation_failed');
@@ -277,12 +313,21 @@ describe.skipIf(!REDIS_URL)('across instances with Redis', () => {
     const rateLimits = JSON.stringify({ anonymous: { burst: { limit: 10, windowSeconds: 3600 }, daily: null } });
     const [a, b] = [await instance({ rateLimits }, clock), await instance({ rateLimits }, clock)];
     const ip = '203.0.113.100';
-    const answers = await Promise.all([...Array.from({ length: 6 }, () => get(a, ip)), ...Array.from({ length: 6 }, () => get(b, ip))]);
-    expect(answers.filter((r) => r.statusCode === 200), a.logs() + b.logs()).toHaveLength(10);
+    const answers = await Promise.all([
+      ...Array.from({ length: 6 }, () => get(a, ip)),
+      ...Array.from({ length: 6 }, () => get(b, ip)),
+    ]);
+    expect(
+      answers.filter((r) => r.statusCode === 200),
+      a.logs() + b.logs(),
+    ).toHaveLength(10);
     expect(answers.filter((r) => r.statusCode === 429)).toHaveLength(2);
     for (const r of answers.filter((x) => x.statusCode === 429)) expectProblem(r, 429, 'rate_limited');
     // A's and B's answers together count down one bucket: every remaining value appears once.
-    const remaining = answers.filter((r) => r.statusCode === 200).map((r) => Number(/r=(\d+)/.exec(String(r.headers.ratelimit))![1])).sort((x, y) => x - y);
+    const remaining = answers
+      .filter((r) => r.statusCode === 200)
+      .map((r) => Number(/r=(\d+)/.exec(String(r.headers.ratelimit))![1]))
+      .sort((x, y) => x - y);
     expect(remaining).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     // The bucket's key expires when it would be full again (10 × 6 min = 1 hour from now).
     await redis.connect().catch(() => undefined);
@@ -313,7 +358,9 @@ describe.skipIf(!REDIS_URL)('across instances with Redis', () => {
 
   it('fails open when Redis does not answer: the API stays up, counted per instance, with a warning', async () => {
     const rateLimits = JSON.stringify({ anonymous: { burst: { limit: 2, windowSeconds: 3600 }, daily: null } });
-    const t = await shared.instance({ config: { redisUrl: 'redis://127.0.0.1:1', rateLimitPrefix: prefix, rateLimits } });
+    const t = await shared.instance({
+      config: { redisUrl: 'redis://127.0.0.1:1', rateLimitPrefix: prefix, rateLimits },
+    });
     const ip = '203.0.113.102';
     expect((await get(t, ip)).statusCode).toBe(200);
     expect((await get(t, ip)).statusCode).toBe(200);

@@ -37,7 +37,9 @@ const positive = (v: unknown): v is number => typeof v === 'number' && Number.is
 
 /** The built-in plans with the overrides applied; throws on a malformed setting (at start-up). */
 export function resolvePlans(raw: string | undefined): Record<string, PlanLimits> {
-  const plans: Record<string, PlanLimits> = Object.fromEntries(Object.entries(defaultPlans).map(([k, v]) => [k, { ...v }]));
+  const plans: Record<string, PlanLimits> = Object.fromEntries(
+    Object.entries(defaultPlans).map(([k, v]) => [k, { ...v }]),
+  );
   if (!raw) return plans;
   let parsed: unknown;
   try {
@@ -45,25 +47,32 @@ export function resolvePlans(raw: string | undefined): Record<string, PlanLimits
   } catch {
     throw new Error('MULTITUDE_RATE_LIMITS must be a JSON object of plans');
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('MULTITUDE_RATE_LIMITS must be a JSON object of plans');
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error('MULTITUDE_RATE_LIMITS must be a JSON object of plans');
   for (const [name, value] of Object.entries(parsed as Record<string, unknown>)) {
     if (!/^[a-z0-9_-]{1,40}$/.test(name)) throw new Error(`MULTITUDE_RATE_LIMITS: invalid plan name "${name}"`);
-    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`MULTITUDE_RATE_LIMITS: plan "${name}" must be an object`);
+    if (!value || typeof value !== 'object' || Array.isArray(value))
+      throw new Error(`MULTITUDE_RATE_LIMITS: plan "${name}" must be an object`);
     const v = value as { burst?: unknown; daily?: unknown };
-    for (const field of Object.keys(v)) if (field !== 'burst' && field !== 'daily') throw new Error(`MULTITUDE_RATE_LIMITS: unknown field "${field}" in plan "${name}"`);
+    for (const field of Object.keys(v))
+      if (field !== 'burst' && field !== 'daily')
+        throw new Error(`MULTITUDE_RATE_LIMITS: unknown field "${field}" in plan "${name}"`);
     const plan: PlanLimits = { ...(plans[name] ?? { burst: null, daily: null }) };
     if ('burst' in v) {
       if (v.burst === null) plan.burst = null;
       else {
         const b = v.burst as Partial<BurstLimit>;
         if (!b || !positive(b.limit) || !Number.isInteger(b.limit) || !positive(b.windowSeconds)) {
-          throw new Error(`MULTITUDE_RATE_LIMITS: plan "${name}" burst needs a positive integer limit and positive windowSeconds`);
+          throw new Error(
+            `MULTITUDE_RATE_LIMITS: plan "${name}" burst needs a positive integer limit and positive windowSeconds`,
+          );
         }
         plan.burst = { limit: b.limit, windowSeconds: b.windowSeconds };
       }
     }
     if ('daily' in v) {
-      if (v.daily !== null && !(Number.isInteger(v.daily) && (v.daily as number) >= 0)) throw new Error(`MULTITUDE_RATE_LIMITS: plan "${name}" daily must be a non-negative integer or null`);
+      if (v.daily !== null && !(Number.isInteger(v.daily) && (v.daily as number) >= 0))
+        throw new Error(`MULTITUDE_RATE_LIMITS: plan "${name}" daily must be a non-negative integer or null`);
       plan.daily = v.daily as number | null;
     }
     plans[name] = plan;

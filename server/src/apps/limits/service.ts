@@ -2,7 +2,14 @@ import type { Db } from '../../db/database.js';
 import { forbidden, invalid, notFound } from '../../kernel/errors.js';
 import type { Actor } from '../../kernel/actor.js';
 import type { Clock } from '../../kernel/clock.js';
-import { createMemoryStore, decide, type Decision, type LimitCheck, type LimitStore, type RawOutcome } from './limiter.js';
+import {
+  createMemoryStore,
+  decide,
+  type Decision,
+  type LimitCheck,
+  type LimitStore,
+  type RawOutcome,
+} from './limiter.js';
 import { APP_DEFAULT_PLAN, type PlanLimits } from './plans.js';
 import type { PlanStore } from './store.js';
 
@@ -57,7 +64,10 @@ export function createLimitsService(deps: LimitsServiceDeps) {
   function subjectOf(actor: Actor, ip: string): Omit<Subject, 'planName'> {
     if (actor.kind === 'user' && actor.client) {
       const { appId, keyId, grantId } = actor.client;
-      return { burstKey: keyId ? `key:${keyId}` : grantId ? `grant:${grantId}` : `client:${appId}`, dailyKey: `app:${appId}` };
+      return {
+        burstKey: keyId ? `key:${keyId}` : grantId ? `grant:${grantId}` : `client:${appId}`,
+        dailyKey: `app:${appId}`,
+      };
     }
     if (actor.kind === 'user') return { burstKey: `user:${actor.userId}`, dailyKey: `user:${actor.userId}` };
     return { burstKey: `ip:${ip}`, dailyKey: `ip:${ip}` };
@@ -67,12 +77,18 @@ export function createLimitsService(deps: LimitsServiceDeps) {
     // Fail open: the API stays up; limits hold per instance until the shared store answers again.
     if (nowMs - lastWarning > 10_000) {
       lastWarning = nowMs;
-      deps.logger.warn({ err: String(err) }, 'rate limits: the shared store (Redis) does not answer; counting in this instance only');
+      deps.logger.warn(
+        { err: String(err) },
+        'rate limits: the shared store (Redis) does not answer; counting in this instance only',
+      );
     }
   };
 
   /** Counts the request and decides; undefined when the plan sets no limit. Never throws. */
-  async function check(actor: Actor, ip: string): Promise<(Decision & { plan: PlanLimits; planName: string }) | undefined> {
+  async function check(
+    actor: Actor,
+    ip: string,
+  ): Promise<(Decision & { plan: PlanLimits; planName: string }) | undefined> {
     const nowMs = clock.now().getTime();
     const pending = planNameOf(actor, nowMs);
     const planName = typeof pending === 'string' ? pending : await pending;
@@ -95,8 +111,10 @@ export function createLimitsService(deps: LimitsServiceDeps) {
 
   /** A platform administrator moves an app to another plan; it applies at once in this instance (30 s elsewhere). */
   async function setPlan(actor: Actor, appId: string, plan: string): Promise<void> {
-    if (actor.kind !== 'user' || !actor.isAdmin || actor.client) throw forbidden('Only platform administrators change an app\'s plan');
-    if (!plans[plan] || plan === 'anonymous' || plan === 'user') throw invalid('plan', `Unknown app plan; one of: ${appPlanNames().join(', ')}`);
+    if (actor.kind !== 'user' || !actor.isAdmin || actor.client)
+      throw forbidden("Only platform administrators change an app's plan");
+    if (!plans[plan] || plan === 'anonymous' || plan === 'user')
+      throw invalid('plan', `Unknown app plan; one of: ${appPlanNames().join(', ')}`);
     if (!(await deps.planStore.setPlan(deps.db.kysely, appId, plan))) throw notFound('App');
     appPlans.delete(appId);
   }

@@ -10,7 +10,12 @@ export function createPlanStore() {
     },
     /** Sets an app's plan; false when there is no such (undeleted) app. */
     async setPlan(db: Kysely<Database>, appId: string, plan: string): Promise<boolean> {
-      const result = await db.updateTable('apps').set({ plan }).where('id', '=', appId).where('deletedAt', 'is', null).executeTakeFirst();
+      const result = await db
+        .updateTable('apps')
+        .set({ plan })
+        .where('id', '=', appId)
+        .where('deletedAt', 'is', null)
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
   };

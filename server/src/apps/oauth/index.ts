@@ -77,7 +77,13 @@ export function createOAuth(deps: OAuthDeps) {
     },
     rootRoutes: (app: FastifyInstance) => oauthRootRoutes(app, { provider, oauth: service, baseUrl: deps.baseUrl }),
     start() {
-      timer = setInterval(() => void service.deleteExpired().catch((e: unknown) => deps.logger.warn({ err: String(e) }, 'oauth cleanup failed')), CLEANUP_INTERVAL_MS);
+      timer = setInterval(
+        () =>
+          void service
+            .deleteExpired()
+            .catch((e: unknown) => deps.logger.warn({ err: String(e) }, 'oauth cleanup failed')),
+        CLEANUP_INTERVAL_MS,
+      );
       timer.unref();
     },
     stop() {

@@ -40,14 +40,27 @@ interface RegisteredApp {
 }
 
 async function registerApp(owner = developer, redirectUris = [REDIRECT]): Promise<RegisteredApp> {
-  const res = await t.app.inject({ method: 'POST', url: '/api/v1/apps', headers: asSession(owner), payload: { name: 'Dataviz', description: 'Charts of your datasets', homepage: 'https://dataviz.example', redirectUris } });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/apps',
+    headers: asSession(owner),
+    payload: {
+      name: 'Dataviz',
+      description: 'Charts of your datasets',
+      homepage: 'https://dataviz.example',
+      redirectUris,
+    },
+  });
   if (res.statusCode !== 201) throw new Error(`app registration failed: ${res.statusCode} ${res.body}`);
   return res.json();
 }
 
 /** The app's view of our server (RFC 8414 discovery), authenticating with its secret. */
 async function clientOf(app: RegisteredApp, secret = app.clientSecret): Promise<oidc.Configuration> {
-  return oidc.discovery(new URL(baseUrl), app.clientId, secret, oidc.ClientSecretBasic(secret), { execute: [oidc.allowInsecureRequests], algorithm: 'oauth2' });
+  return oidc.discovery(new URL(baseUrl), app.clientId, secret, oidc.ClientSecretBasic(secret), {
+    execute: [oidc.allowInsecureRequests],
+    algorithm: 'oauth2',
+  });
 }
 
 interface Started {
@@ -58,7 +71,14 @@ interface Started {
 async function start(config: oidc.Configuration, scope: string, extra: Record<string, string> = {}): Promise<Started> {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
-  const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope, state, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra });
+  const url = oidc.buildAuthorizationUrl(config, {
+    redirect_uri: REDIRECT,
+    scope,
+    state,
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    ...extra,
+  });
   return { url, verifier, state };
 }
 
@@ -78,7 +98,12 @@ async function follow(browser: Browser, url: string): Promise<{ url: string; res
 const uidOf = (consentUrl: string) => /\/oauth\/consent\/([\w-]+)$/.exec(new URL(consentUrl).pathname)![1]!;
 
 /** The whole dance up to the app's callback: authorize, consent page, decision, back to the app. */
-async function authorize(browser: Browser, config: oidc.Configuration, scope: string, decision: 'allow' | 'deny' = 'allow') {
+async function authorize(
+  browser: Browser,
+  config: oidc.Configuration,
+  scope: string,
+  decision: 'allow' | 'deny' = 'allow',
+) {
   const started = await start(config, scope);
   let { url } = await follow(browser, started.url.href);
   let consent: Record<string, unknown> | undefined;
@@ -131,17 +156,28 @@ describe('OAuth 2.1 authorization server', () => {
     expect(meta.jwks_uri).toBe(`${baseUrl}/oauth/jwks`);
     expect(meta.code_challenge_methods_supported).toEqual(['S256']);
     expect(meta.response_types_supported).toEqual(['code']);
-    expect(new Set(meta.grant_types_supported as string[])).toEqual(new Set(['authorization_code', 'refresh_token', 'client_credentials']));
-    expect(new Set(meta.token_endpoint_auth_methods_supported as string[])).toEqual(new Set(['client_secret_basic', 'client_secret_post']));
-    expect(meta.scopes_supported).toEqual(expect.arrayContaining(['openid', 'offline_access', 'profile:read', 'data:read', 'personal-data:read']));
+    expect(new Set(meta.grant_types_supported as string[])).toEqual(
+      new Set(['authorization_code', 'refresh_token', 'client_credentials']),
+    );
+    expect(new Set(meta.token_endpoint_auth_methods_supported as string[])).toEqual(
+      new Set(['client_secret_basic', 'client_secret_post']),
+    );
+    expect(meta.scopes_supported).toEqual(
+      expect.arrayContaining(['openid', 'offline_access', 'profile:read', 'data:read', 'personal-data:read']),
+    );
     expect(meta.registration_endpoint).toBeUndefined();
     expect(meta.device_authorization_endpoint).toBeUndefined();
     expect(meta.userinfo_endpoint).toBeUndefined();
     // The OpenID Connect discovery document is the same.
-    const openid = (await (await fetch(`${baseUrl}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    const openid = (await (await fetch(`${baseUrl}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(openid.token_endpoint).toBe(meta.token_endpoint);
     // Signing keys are asymmetric only, and the same after a restart (kept in the database).
-    const jwks = (await (await fetch(`${baseUrl}/oauth/jwks`)).json()) as { keys: Array<{ kty: string; d?: string; kid: string }> };
+    const jwks = (await (await fetch(`${baseUrl}/oauth/jwks`)).json()) as {
+      keys: Array<{ kty: string; d?: string; kid: string }>;
+    };
     expect(jwks.keys.map((k) => k.kty).sort()).toEqual(['EC', 'RSA']);
     expect(jwks.keys.every((k) => k.d === undefined)).toBe(true);
     const stored = await t.db.kysely.selectFrom('oauthSigningKeys').select(['id', 'sealedJwk']).execute();
@@ -155,12 +191,18 @@ describe('OAuth 2.1 authorization server', () => {
     const user = await register(t.app, 'oauth-user');
     const browser = new Browser(user);
     const { callback, verifier, state, consent } = await authorize(browser, config, 'openid profile:read data:read');
-    expect(consent).toMatchObject({ app: { id: app.id, name: 'Dataviz', homepage: 'https://dataviz.example', owner: { handle: developer.handle } }, consentRequired: true });
+    expect(consent).toMatchObject({
+      app: { id: app.id, name: 'Dataviz', homepage: 'https://dataviz.example', owner: { handle: developer.handle } },
+      consentRequired: true,
+    });
     const scopes = (consent!.scopes as Array<{ id: string; description: string; sensitive: boolean }>).map((s) => s.id);
     expect(scopes).toEqual(['openid', 'profile:read', 'data:read']);
     expect((consent!.scopes as Array<{ description: string }>)[1]!.description).toBe('Read your profile');
 
-    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+    const tokens = await oidc.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
     expect(tokens.token_type.toLowerCase()).toBe('bearer');
     expect(tokens.expires_in).toBe(3600);
     expect(tokens.refresh_token).toBeTruthy();
@@ -176,11 +218,17 @@ describe('OAuth 2.1 authorization server', () => {
 
     // The user sees the app among the apps they authorized.
     const list = await browser.api('GET', '/me/authorized-apps');
-    const items = ((await list.json()) as { items: Array<{ app: { id: string }; scopes: Array<{ id: string }> }> }).items;
+    const items = ((await list.json()) as { items: Array<{ app: { id: string }; scopes: Array<{ id: string }> }> })
+      .items;
     expect(items).toHaveLength(1);
     expect(items[0]!.app.id).toBe(app.id);
     expect(items[0]!.scopes.map((s) => s.id)).toEqual(['openid', 'profile:read', 'data:read']);
-    const event = await t.db.kysely.selectFrom('events').select(['type', 'visibility']).where('type', '=', 'oauth.authorized').where('subjectId', '=', app.id).executeTakeFirst();
+    const event = await t.db.kysely
+      .selectFrom('events')
+      .select(['type', 'visibility'])
+      .where('type', '=', 'oauth.authorized')
+      .where('subjectId', '=', app.id)
+      .executeTakeFirst();
     expect(event).toEqual({ type: 'oauth.authorized', visibility: 'private' });
   });
 
@@ -195,17 +243,32 @@ describe('OAuth 2.1 authorization server', () => {
     // Another browser where the user is signed in: the consent page lets them through at once.
     const other = await authorize(new Browser(user), config, 'profile:read');
     expect(other.consent).toBeUndefined();
-    const tokens = await oidc.authorizationCodeGrant(config, other.callback, { pkceCodeVerifier: other.verifier, expectedState: other.state });
+    const tokens = await oidc.authorizationCodeGrant(config, other.callback, {
+      pkceCodeVerifier: other.verifier,
+      expectedState: other.state,
+    });
     expect((await me(tokens.access_token)).status).toBe(200);
     // The app may insist on the screen (prompt=consent), which also keeps offline_access.
     const insisted = await start(config, 'profile:read offline_access', { prompt: 'consent' });
     const { url: consentUrl } = await follow(browser, insisted.url.href);
     expect(new URL(consentUrl).pathname).toMatch(/^\/oauth\/consent\//);
     const screen = await browser.api('GET', `/oauth/interactions/${uidOf(consentUrl)}`);
-    expect(await screen.json()).toMatchObject({ consentRequired: true, scopes: [{ id: 'offline_access', alreadyGranted: false }, { id: 'profile:read', alreadyGranted: true }] });
+    expect(await screen.json()).toMatchObject({
+      consentRequired: true,
+      scopes: [
+        { id: 'offline_access', alreadyGranted: false },
+        { id: 'profile:read', alreadyGranted: true },
+      ],
+    });
     // Asking for more asks again, for the new scope.
     const more = await authorize(browser, config, 'profile:read data:read');
-    expect(more.consent).toMatchObject({ consentRequired: true, scopes: [{ id: 'profile:read', alreadyGranted: true }, { id: 'data:read', alreadyGranted: false }] });
+    expect(more.consent).toMatchObject({
+      consentRequired: true,
+      scopes: [
+        { id: 'profile:read', alreadyGranted: true },
+        { id: 'data:read', alreadyGranted: false },
+      ],
+    });
   });
 
   it('does not reuse a consent for someone else signing in on the same browser', async () => {
@@ -217,7 +280,10 @@ describe('OAuth 2.1 authorization server', () => {
     browser.signIn(second);
     const { consent, callback, verifier, state } = await authorize(browser, config, 'profile:read');
     expect(consent).toMatchObject({ consentRequired: true });
-    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+    const tokens = await oidc.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
     expect(((await (await me(tokens.access_token)).json()) as { handle: string }).handle).toBe(second.handle);
   });
 
@@ -242,7 +308,9 @@ describe('OAuth 2.1 authorization server', () => {
     const res = await me(tokens.access_token);
     expect(res.status).toBe(200);
     expect(((await res.json()) as { handle: string }).handle).toBe(developer.handle);
-    const orgs = await fetch(`${baseUrl}/api/v1/me/organizations`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const orgs = await fetch(`${baseUrl}/api/v1/me/organizations`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
     expect(orgs.status).toBe(403);
     // A deleted app's tokens die with it.
     const del = await t.app.inject({ method: 'DELETE', url: `/api/v1/apps/${app.id}`, headers: asSession(developer) });
@@ -280,16 +348,26 @@ describe('OAuth 2.1 authorization server', () => {
     // Someone else cannot revoke it for them; an OAuth token cannot either.
     const other = new Browser(await register(t.app, 'oauth-other'));
     expect((await other.api('DELETE', `/me/authorized-apps/${app.id}`)).status).toBe(404);
-    const withToken = await fetch(`${baseUrl}/api/v1/me/authorized-apps/${app.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const withToken = await fetch(`${baseUrl}/api/v1/me/authorized-apps/${app.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
     expect(withToken.status).toBe(403);
 
     expect((await browser.api('DELETE', `/me/authorized-apps/${app.id}`)).status).toBe(204);
     expect((await me(tokens.access_token)).status).toBe(401);
     expect(await oauthError(oidc.refreshTokenGrant(config, tokens.refresh_token!))).toBe('invalid_grant');
-    expect(((await (await browser.api('GET', '/me/authorized-apps')).json()) as { items: unknown[] }).items).toEqual([]);
+    expect(((await (await browser.api('GET', '/me/authorized-apps')).json()) as { items: unknown[] }).items).toEqual(
+      [],
+    );
     expect((await browser.api('DELETE', `/me/authorized-apps/${app.id}`)).status).toBe(404);
     expect((await authorize(browser, config, 'profile:read')).consent).toMatchObject({ consentRequired: true });
-    const event = await t.db.kysely.selectFrom('events').select('type').where('type', '=', 'oauth.revoked').where('subjectId', '=', app.id).executeTakeFirst();
+    const event = await t.db.kysely
+      .selectFrom('events')
+      .select('type')
+      .where('type', '=', 'oauth.revoked')
+      .where('subjectId', '=', app.id)
+      .executeTakeFirst();
     expect(event?.type).toBe('oauth.revoked');
   });
 });
@@ -334,11 +412,24 @@ describe('OAuth: hostile requests', () => {
 
   it('refuses a code exchanged with the wrong PKCE verifier', async () => {
     const { callback, state } = await authorize(browser, config, 'profile:read');
-    expect(await oauthError(oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: oidc.randomPKCECodeVerifier(), expectedState: state }))).toBe('invalid_grant');
+    expect(
+      await oauthError(
+        oidc.authorizationCodeGrant(config, callback, {
+          pkceCodeVerifier: oidc.randomPKCECodeVerifier(),
+          expectedState: state,
+        }),
+      ),
+    ).toBe('invalid_grant');
   });
 
   it('never redirects to an unregistered or near-miss redirect URI', async () => {
-    for (const redirect of ['https://evil.example/callback', 'http://localhost:8765/callback/', 'http://localhost:8765/callback?x=1', 'http://localhost:8766/callback', 'http://LOCALHOST:8765/Callback']) {
+    for (const redirect of [
+      'https://evil.example/callback',
+      'http://localhost:8765/callback/',
+      'http://localhost:8765/callback?x=1',
+      'http://localhost:8766/callback',
+      'http://LOCALHOST:8765/Callback',
+    ]) {
       const { url } = await start(config, 'profile:read');
       url.searchParams.set('redirect_uri', redirect);
       const response = await browser.fetch(url.href);
@@ -356,21 +447,34 @@ describe('OAuth: hostile requests', () => {
 
   it('refuses a replayed authorization code, and revokes the tokens the first use gave', async () => {
     const { callback, verifier, state } = await authorize(browser, config, 'profile:read');
-    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state });
+    const tokens = await oidc.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
     expect((await me(tokens.access_token)).status).toBe(200);
-    expect(await oauthError(oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state }))).toBe('invalid_grant');
+    expect(
+      await oauthError(
+        oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state }),
+      ),
+    ).toBe('invalid_grant');
     expect((await me(tokens.access_token)).status).toBe(401);
   });
 
   it('of two concurrent redemptions of one code, one gets tokens, the other invalid_grant, and the grant is revoked', async () => {
     const { callback, verifier, state } = await authorize(browser, config, 'profile:read');
-    const results = await Promise.allSettled([0, 1].map(() => oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state })));
+    const results = await Promise.allSettled(
+      [0, 1].map(() =>
+        oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state }),
+      ),
+    );
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r) => r.status === 'rejected');
     expect(won).toHaveLength(1);
     expect(lost).toHaveLength(1);
     expect(await oauthError(Promise.reject((lost[0] as PromiseRejectedResult).reason))).toBe('invalid_grant');
-    expect((await me((won[0] as PromiseFulfilledResult<oidc.TokenEndpointResponse>).value.access_token)).status).toBe(401);
+    expect((await me((won[0] as PromiseFulfilledResult<oidc.TokenEndpointResponse>).value.access_token)).status).toBe(
+      401,
+    );
   });
 
   it('refuses a wrong client secret (and the secret is not the stored hash either)', async () => {
@@ -379,7 +483,13 @@ describe('OAuth: hostile requests', () => {
     const hashed = await clientOf(app, sha256(app.clientSecret));
     expect(await oauthError(oidc.clientCredentialsGrant(hashed, { scope: 'profile:read' }))).toBe('invalid_client');
     // client_secret_post works too, with the right secret.
-    const post = await oidc.discovery(new URL(baseUrl), app.clientId, app.clientSecret, oidc.ClientSecretPost(app.clientSecret), { execute: [oidc.allowInsecureRequests] });
+    const post = await oidc.discovery(
+      new URL(baseUrl),
+      app.clientId,
+      app.clientSecret,
+      oidc.ClientSecretPost(app.clientSecret),
+      { execute: [oidc.allowInsecureRequests] },
+    );
     expect((await oidc.clientCredentialsGrant(post, { scope: 'profile:read' })).access_token).toBeTruthy();
   });
 
@@ -388,20 +498,41 @@ describe('OAuth: hostile requests', () => {
     const params = new URL((await follow(browser, url.href)).url).searchParams;
     expect(params.get('error')).toBe('invalid_scope');
     expect(params.get('code')).toBeNull();
-    expect(await oauthError(oidc.clientCredentialsGrant(config, { scope: 'personal-data:read' }))).toBe('invalid_scope');
+    expect(await oauthError(oidc.clientCredentialsGrant(config, { scope: 'personal-data:read' }))).toBe(
+      'invalid_scope',
+    );
   });
 
   it('a sensitive scope with an approved accreditation: flagged on the consent screen, and each call must state its purpose', async () => {
     const reviewer = await register(t.app, 'oauth-org');
-    const org = await t.app.inject({ method: 'POST', url: '/api/v1/organizations', headers: asSession(reviewer), payload: { name: 'Transit', slug: `transit-oauth-${process.pid}` } });
+    const org = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/organizations',
+      headers: asSession(reviewer),
+      payload: { name: 'Transit', slug: `transit-oauth-${process.pid}` },
+    });
     expect(org.statusCode).toBe(201);
     const accredited = await registerApp();
     const requested = await t.app.inject({
-      method: 'POST', url: `/api/v1/apps/${accredited.id}/accreditations`, headers: asSession(developer),
-      payload: { organization: org.json().slug, scopes: ['data:write'], purpose: 'Publish timetables for the user', legalBasis: 'Consent', retention: 'None', dpo: { name: 'Dana', email: 'dpo@example.org' } },
+      method: 'POST',
+      url: `/api/v1/apps/${accredited.id}/accreditations`,
+      headers: asSession(developer),
+      payload: {
+        organization: org.json().slug,
+        scopes: ['data:write'],
+        purpose: 'Publish timetables for the user',
+        legalBasis: 'Consent',
+        retention: 'None',
+        dpo: { name: 'Dana', email: 'dpo@example.org' },
+      },
     });
     expect(requested.statusCode, requested.body).toBe(201);
-    const approved = await t.app.inject({ method: 'POST', url: `/api/v1/accreditations/${requested.json().id}/review`, headers: asSession(reviewer), payload: { decision: 'approve' } });
+    const approved = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/accreditations/${requested.json().id}/review`,
+      headers: asSession(reviewer),
+      payload: { decision: 'approve' },
+    });
     expect(approved.statusCode, approved.body).toBe(200);
 
     const accreditedConfig = await clientOf(accredited);
@@ -411,10 +542,17 @@ describe('OAuth: hostile requests', () => {
       expect.objectContaining({ id: 'data:read', sensitive: false }),
       expect.objectContaining({ id: 'data:write', sensitive: true }),
     ]);
-    const tokens = await oidc.authorizationCodeGrant(accreditedConfig, callback, { pkceCodeVerifier: verifier, expectedState: state });
+    const tokens = await oidc.authorizationCodeGrant(accreditedConfig, callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+    });
     expect(tokens.scope!.split(' ').sort()).toEqual(['data:read', 'data:write']);
     const create = (headers: Record<string, string>) =>
-      fetch(`${baseUrl}/api/v1/datasets`, { method: 'POST', headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify({ title: 'Bus stops', license: 'CC0-1.0' }) });
+      fetch(`${baseUrl}/api/v1/datasets`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ title: 'Bus stops', license: 'CC0-1.0' }),
+      });
     const withoutPurpose = await create({});
     expect(withoutPurpose.status).toBe(400);
     expect(((await withoutPurpose.json()) as { code: string }).code).toBe('purpose_required');
@@ -430,11 +568,18 @@ describe('OAuth: hostile requests', () => {
 
   it('a token used outside its scopes gets 403; an unknown token 401', async () => {
     const tokens = await tokensFor(browser, config, 'profile:read');
-    const orgs = await fetch(`${baseUrl}/api/v1/me/organizations`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const orgs = await fetch(`${baseUrl}/api/v1/me/organizations`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
     expect(orgs.status).toBe(403);
     expect(orgs.headers.get('content-type')).toContain('application/problem+json');
     // Expired: refused even if the row is still there.
-    await t.db.kysely.updateTable('oauthRecords').set({ expiresAt: new Date(Date.now() - 1000).toISOString() }).where('kind', '=', 'AccessToken').where('id', '=', tokens.access_token).execute();
+    await t.db.kysely
+      .updateTable('oauthRecords')
+      .set({ expiresAt: new Date(Date.now() - 1000).toISOString() })
+      .where('kind', '=', 'AccessToken')
+      .where('id', '=', tokens.access_token)
+      .execute();
     expect((await me(tokens.access_token)).status).toBe(401);
     const unknown = await me('not-a-token-we-issued');
     expect(unknown.status).toBe(401);
@@ -451,7 +596,11 @@ describe('OAuth: hostile requests', () => {
     expect((await attacker.api('GET', `/oauth/interactions/${uid}`)).status).toBe(403);
     expect((await attacker.api('POST', `/oauth/interactions/${uid}`, { decision: 'allow' })).status).toBe(403);
     // No CSRF header: refused.
-    const noCsrf = await fresh.fetch(`${baseUrl}/api/v1/oauth/interactions/${uid}`, { method: 'POST', body: JSON.stringify({ decision: 'allow' }), headers: { 'content-type': 'application/json' } });
+    const noCsrf = await fresh.fetch(`${baseUrl}/api/v1/oauth/interactions/${uid}`, {
+      method: 'POST',
+      body: JSON.stringify({ decision: 'allow' }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(noCsrf.status).toBe(403);
     // A bad decision: 400. An unknown interaction: 403 (not bound) .
     expect((await fresh.api('POST', `/oauth/interactions/${uid}`, { decision: 'maybe' })).status).toBe(400);

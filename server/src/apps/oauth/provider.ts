@@ -26,7 +26,11 @@ export interface OidcInteraction {
   uid: string;
   exp: number;
   returnTo: string;
-  prompt: { name: string; reasons: string[]; details: { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> } };
+  prompt: {
+    name: string;
+    reasons: string[];
+    details: { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> };
+  };
   params: Record<string, string | undefined> & { client_id: string };
   /** The provider's browser session when the interaction started (`cookie` is its id). */
   session?: { accountId?: string; uid?: string; cookie?: string };
@@ -55,7 +59,10 @@ export interface OidcProvider {
   callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<OidcInteraction>;
   Interaction: { find(uid: string): Promise<OidcInteraction | undefined> };
-  Grant: { new (init: { accountId: string; clientId: string }): OidcGrant; find(id: string): Promise<OidcGrant | undefined> };
+  Grant: {
+    new (init: { accountId: string; clientId: string }): OidcGrant;
+    find(id: string): Promise<OidcGrant | undefined>;
+  };
   AccessToken: { find(value: string): Promise<OidcToken | undefined> };
   ClientCredentials: { find(value: string): Promise<OidcToken | undefined> };
   on(event: string, listener: (...args: unknown[]) => void): void;
@@ -67,13 +74,32 @@ interface OidcClient {
 }
 interface KoaContext {
   cookies: { get(name: string, options?: { signed: boolean }): string | undefined };
-  oidc: { session: { accountId?: string }; client: OidcClient; result?: { consent?: { grantId?: string } }; provider: OidcProvider };
+  oidc: {
+    session: { accountId?: string };
+    client: OidcClient;
+    result?: { consent?: { grantId?: string } };
+    provider: OidcProvider;
+  };
 }
 
-const Provider = ProviderModule as new (issuer: string, configuration: object) => OidcProvider & { Client: { prototype: { compareClientSecret(this: OidcClient, actual: string): boolean } } };
+const Provider = ProviderModule as new (
+  issuer: string,
+  configuration: object,
+) => OidcProvider & { Client: { prototype: { compareClientSecret(this: OidcClient, actual: string): boolean } } };
 const { Check, base: basePolicy } = oidcPolicy as {
-  Check: { new (reason: string, description: string, error: string, check: (ctx: KoaContext) => Promise<boolean> | boolean): unknown; REQUEST_PROMPT: boolean; NO_NEED_TO_PROMPT: boolean };
-  base(): Array<{ name: string; checks: { add(check: unknown, index?: number): void } }> & { get(name: string): { checks: unknown[] } };
+  Check: {
+    new (
+      reason: string,
+      description: string,
+      error: string,
+      check: (ctx: KoaContext) => Promise<boolean> | boolean,
+    ): unknown;
+    REQUEST_PROMPT: boolean;
+    NO_NEED_TO_PROMPT: boolean;
+  };
+  base(): Array<{ name: string; checks: { add(check: unknown, index?: number): void } }> & {
+    get(name: string): { checks: unknown[] };
+  };
 };
 const { InvalidGrant } = oidcErrors as { InvalidGrant: new (description: string) => Error };
 
@@ -123,7 +149,11 @@ export async function loadSigningKeys(store: OAuthStore, secretKey: string): Pro
   if (missing.length) {
     for (const w of missing) {
       const jwk = { ...w.make().privateKey.export({ format: 'jwk' }), kid: w.id, alg: w.alg, use: 'sig' };
-      await store.insertSigningKeyIfAbsent({ id: w.id, alg: w.alg, sealedJwk: signingKeyBox(secretKey).seal(JSON.stringify(jwk)) });
+      await store.insertSigningKeyIfAbsent({
+        id: w.id,
+        alg: w.alg,
+        sealedJwk: signingKeyBox(secretKey).seal(JSON.stringify(jwk)),
+      });
     }
     // Another instance may have won the race: use what the database holds.
     rows = await store.signingKeys();
@@ -202,7 +232,9 @@ export function createOAuthProvider(deps: ProviderDeps): OidcProvider {
     new Check('multitude_session', 'The Multitude session does not match', 'login_required', async (ctx) => {
       const sessionId = ctx.cookies.get(SESSION_COOKIE_NAME, { signed: false });
       const userId = sessionId ? await deps.sessionUser(sessionId) : undefined;
-      return userId !== undefined && userId === ctx.oidc.session.accountId ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+      return userId !== undefined && userId === ctx.oidc.session.accountId
+        ? Check.NO_NEED_TO_PROMPT
+        : Check.REQUEST_PROMPT;
     }),
   );
 
@@ -230,7 +262,10 @@ export function createOAuthProvider(deps: ProviderDeps): OidcProvider {
     enabledJWA: { idTokenSigningAlgValues: ['ES256', 'RS256'] },
     allowOmittingSingleRegisteredRedirectUri: false,
     conformIdTokenClaims: true,
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${CONSENT_PATH}/${interaction.uid}`, policy },
+    interactions: {
+      url: (_ctx: unknown, interaction: { uid: string }) => `${CONSENT_PATH}/${interaction.uid}`,
+      policy,
+    },
     features: {
       devInteractions: { enabled: false },
       rpInitiatedLogout: { enabled: false },
@@ -239,16 +274,32 @@ export function createOAuthProvider(deps: ProviderDeps): OidcProvider {
       registration: { enabled: false },
       deviceFlow: { enabled: false },
       clientCredentials: { enabled: true },
-      revocation: { enabled: true, allowedPolicy: async (_ctx: unknown, client: OidcClient, token: { clientId: string }) => token.clientId === client.clientId },
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx: unknown, client: OidcClient, token: { clientId: string }) =>
+          token.clientId === client.clientId,
+      },
       // An app learns about its own tokens only.
-      introspection: { enabled: true, allowedPolicy: async (_ctx: unknown, client: OidcClient, token: { clientId: string }) => token.clientId === client.clientId },
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx: unknown, client: OidcClient, token: { clientId: string }) =>
+          token.clientId === client.clientId,
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: async () => apiResource,
         useGrantedResource: async () => true,
         getResourceServerInfo: async (_ctx: unknown, resource: string, client: OidcClient) => {
-          if (resource !== apiResource) throw new (oidcErrors as { InvalidTarget: new (d: string) => Error }).InvalidTarget('unknown resource: tokens are for this API only');
-          return { scope: resourceScopesFor(client), audience: apiResource, accessTokenTTL: TTL.AccessToken, accessTokenFormat: 'opaque' };
+          if (resource !== apiResource)
+            throw new (oidcErrors as { InvalidTarget: new (d: string) => Error }).InvalidTarget(
+              'unknown resource: tokens are for this API only',
+            );
+          return {
+            scope: resourceScopesFor(client),
+            audience: apiResource,
+            accessTokenTTL: TTL.AccessToken,
+            accessTokenFormat: 'opaque',
+          };
         },
       },
     },
@@ -263,7 +314,8 @@ export function createOAuthProvider(deps: ProviderDeps): OidcProvider {
       Grant: TTL.Grant,
     },
     // Every authorization gets a refresh token, rotated on every use; they do not end with the browser session.
-    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(t: string): boolean }) => client.grantTypeAllowed('refresh_token'),
+    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(t: string): boolean }) =>
+      client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: () => true,
     expiresWithSession: async () => false,
     // Consent is remembered per user and app, whichever browser session asks.
@@ -275,8 +327,12 @@ export function createOAuthProvider(deps: ProviderDeps): OidcProvider {
       const [latest] = await store.grantsOf(accountId, ctx.oidc.client.clientId);
       return latest ? ctx.oidc.provider.Grant.find(latest.id) : undefined;
     },
-    findAccount: async (_ctx: unknown, sub: string) => ((await deps.accountExists(sub)) ? { accountId: sub, claims: async () => ({ sub }) } : undefined),
-    renderError: async (ctx: { type: string; body: string; status: number }, out: { error: string; error_description?: string }) => {
+    findAccount: async (_ctx: unknown, sub: string) =>
+      (await deps.accountExists(sub)) ? { accountId: sub, claims: async () => ({ sub }) } : undefined,
+    renderError: async (
+      ctx: { type: string; body: string; status: number },
+      out: { error: string; error_description?: string },
+    ) => {
       ctx.type = 'html';
       const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
       ctx.body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Authorization error</title></head><body><main><h1>The authorization request cannot be completed</h1><p><strong>${escape(out.error)}</strong>${out.error_description ? `: ${escape(out.error_description)}` : ''}</p><p><a href="/">Back to the home page</a></p></main></body></html>`;

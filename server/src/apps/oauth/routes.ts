@@ -6,7 +6,14 @@ import { AppError } from '../../kernel/errors.js';
 import { userOf } from '../../platform/auth-plugin.js';
 import { CONSENT_PATH, OAUTH_ROUTES, TTL, type OidcInteraction, type OidcProvider } from './provider.js';
 import type { OAuthService } from './service.js';
-import { AuthorizedApp, AuthorizedAppParams, DecisionBody, DecisionResult, InteractionParams, InteractionView } from './schema.js';
+import {
+  AuthorizedApp,
+  AuthorizedAppParams,
+  DecisionBody,
+  DecisionResult,
+  InteractionParams,
+  InteractionView,
+} from './schema.js';
 
 /** Ties the consent API to the browser that opened the consent page (which oidc-provider bound to the one that started). */
 export const CONSENT_BINDING_COOKIE = 'mt_oauth_consent';
@@ -16,7 +23,10 @@ function assertBoundToThisBrowser(request: FastifyRequest, uid: string) {
   const raw = request.cookies[CONSENT_BINDING_COOKIE];
   const unsigned = raw ? request.unsignCookie(raw) : undefined;
   if (!unsigned?.valid || unsigned.value !== uid) {
-    throw new AppError('forbidden', 'This authorization request was not started in this browser; start again from the app');
+    throw new AppError(
+      'forbidden',
+      'This authorization request was not started in this browser; start again from the app',
+    );
   }
 }
 
@@ -28,34 +38,70 @@ export async function oauthApiRoutes(base: FastifyInstance, opts: { oauth: OAuth
   // A signed-in browser session only: an app's token can neither consent for its user nor revoke apps.
   const auth = { require: 'session' as const };
 
-  app.get('/oauth/interactions/:uid', {
-    config: { auth },
-    schema: { tags, summary: 'What an app asks for, to show on the consent screen', params: InteractionParams, response: { 200: InteractionView, ...problems(401, 403, 404) } },
-  }, async (request) => {
-    assertBoundToThisBrowser(request, request.params.uid);
-    return oauth.interaction(userOf(request), request.params.uid);
-  });
+  app.get(
+    '/oauth/interactions/:uid',
+    {
+      config: { auth },
+      schema: {
+        tags,
+        summary: 'What an app asks for, to show on the consent screen',
+        params: InteractionParams,
+        response: { 200: InteractionView, ...problems(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      assertBoundToThisBrowser(request, request.params.uid);
+      return oauth.interaction(userOf(request), request.params.uid);
+    },
+  );
 
-  app.post('/oauth/interactions/:uid', {
-    config: { auth },
-    schema: { tags, summary: 'Allow or deny an app; answers where the browser goes next', params: InteractionParams, body: DecisionBody, response: { 200: DecisionResult, ...problems(400, 401, 403, 404) } },
-  }, async (request) => {
-    assertBoundToThisBrowser(request, request.params.uid);
-    return oauth.decide(userOf(request), request.params.uid, request.body.decision);
-  });
+  app.post(
+    '/oauth/interactions/:uid',
+    {
+      config: { auth },
+      schema: {
+        tags,
+        summary: 'Allow or deny an app; answers where the browser goes next',
+        params: InteractionParams,
+        body: DecisionBody,
+        response: { 200: DecisionResult, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      assertBoundToThisBrowser(request, request.params.uid);
+      return oauth.decide(userOf(request), request.params.uid, request.body.decision);
+    },
+  );
 
-  app.get('/me/authorized-apps', {
-    config: { auth },
-    schema: { tags, summary: 'The apps you authorized through OAuth, with what they may do', response: { 200: Type.Object({ items: Type.Array(AuthorizedApp) }), ...problems(401, 403) } },
-  }, async (request) => ({ items: await oauth.authorizedApps(userOf(request)) }));
+  app.get(
+    '/me/authorized-apps',
+    {
+      config: { auth },
+      schema: {
+        tags,
+        summary: 'The apps you authorized through OAuth, with what they may do',
+        response: { 200: Type.Object({ items: Type.Array(AuthorizedApp) }), ...problems(401, 403) },
+      },
+    },
+    async (request) => ({ items: await oauth.authorizedApps(userOf(request)) }),
+  );
 
-  app.delete('/me/authorized-apps/:appId', {
-    config: { auth },
-    schema: { tags, summary: 'Revoke an app: its access and refresh tokens stop working at once', params: AuthorizedAppParams, response: { 204: Type.Null(), ...problems(401, 403, 404) } },
-  }, async (request, reply) => {
-    await oauth.revokeApp(userOf(request), request.params.appId);
-    return reply.status(204).send(null);
-  });
+  app.delete(
+    '/me/authorized-apps/:appId',
+    {
+      config: { auth },
+      schema: {
+        tags,
+        summary: 'Revoke an app: its access and refresh tokens stop working at once',
+        params: AuthorizedAppParams,
+        response: { 204: Type.Null(), ...problems(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await oauth.revokeApp(userOf(request), request.params.appId);
+      return reply.status(204).send(null);
+    },
+  );
 }
 
 /**
@@ -63,12 +109,16 @@ export async function oauthApiRoutes(base: FastifyInstance, opts: { oauth: OAuth
  * hijacked in onRequest, before Fastify reads the body or the bearer-token check looks at the
  * Authorization header (which carries the client's Basic credentials here).
  */
-export async function oauthRootRoutes(app: FastifyInstance, opts: { provider: () => Promise<OidcProvider>; oauth: OAuthService; baseUrl: string }) {
+export async function oauthRootRoutes(
+  app: FastifyInstance,
+  opts: { provider: () => Promise<OidcProvider>; oauth: OAuthService; baseUrl: string },
+) {
   const { provider, oauth } = opts;
   const issuer = new URL(opts.baseUrl);
   const secure = issuer.protocol === 'https:';
   let handler: ReturnType<OidcProvider['callback']> | undefined;
-  const handle = async (req: FastifyRequest['raw'], res: FastifyReply['raw']) => (handler ??= (await provider()).callback())(req, res);
+  const handle = async (req: FastifyRequest['raw'], res: FastifyReply['raw']) =>
+    (handler ??= (await provider()).callback())(req, res);
 
   const forward = async (request: FastifyRequest, reply: FastifyReply) => {
     reply.hijack();
@@ -78,12 +128,19 @@ export async function oauthRootRoutes(app: FastifyInstance, opts: { provider: ()
     req.headers['x-forwarded-host'] = issuer.host;
     const [path, query] = (req.url ?? '/').split(/\?(.*)/s, 2);
     // RFC 8414 metadata: the same document as OpenID Connect discovery.
-    if (path === '/.well-known/oauth-authorization-server') req.url = `/.well-known/openid-configuration${query ? `?${query}` : ''}`;
+    if (path === '/.well-known/oauth-authorization-server')
+      req.url = `/.well-known/openid-configuration${query ? `?${query}` : ''}`;
     reply.raw.setHeader('x-request-id', request.id);
     await handle(req, reply.raw);
   };
   const protocol = (url: string) =>
-    app.route({ method: ['GET', 'POST', 'OPTIONS'], url, onRequest: forward, schema: { hide: true }, handler: async () => undefined });
+    app.route({
+      method: ['GET', 'POST', 'OPTIONS'],
+      url,
+      onRequest: forward,
+      schema: { hide: true },
+      handler: async () => undefined,
+    });
 
   for (const path of Object.values(OAUTH_ROUTES)) protocol(path);
   protocol(`${OAUTH_ROUTES.authorization}/:uid`);
@@ -102,7 +159,14 @@ export async function oauthRootRoutes(app: FastifyInstance, opts: { provider: ()
     }
     if (interaction?.uid === uid) {
       const maxAge = Math.max(1, Math.min(TTL.Interaction, interaction.exp - Math.floor(Date.now() / 1000)));
-      reply.setCookie(CONSENT_BINDING_COOKIE, uid, { path: `${INTERACTIONS_API}/${uid}`, httpOnly: true, sameSite: 'lax', secure, signed: true, maxAge });
+      reply.setCookie(CONSENT_BINDING_COOKIE, uid, {
+        path: `${INTERACTIONS_API}/${uid}`,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure,
+        signed: true,
+        maxAge,
+      });
       const actor = request.actor;
       if (actor.kind === 'user' && actor.via === 'session') {
         const redirectTo = await oauth.finishIfNothingToAsk(actor, interaction);

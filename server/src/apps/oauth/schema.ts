@@ -15,7 +15,9 @@ export type OAuthAppSummary = Static<typeof OAuthAppSummary>;
 export const ScopeView = Type.Object({
   id: Type.String(),
   description: Type.String({ description: 'What the scope lets the app do, in plain words' }),
-  sensitive: Type.Boolean({ description: 'Personal data or writes on behalf of an organization (needs an approved accreditation)' }),
+  sensitive: Type.Boolean({
+    description: 'Personal data or writes on behalf of an organization (needs an approved accreditation)',
+  }),
 });
 export type ScopeView = Static<typeof ScopeView>;
 
@@ -29,12 +31,21 @@ export const InteractionView = Type.Object({
 });
 export type InteractionView = Static<typeof InteractionView>;
 
-export const InteractionParams = Type.Object({ uid: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
+export const InteractionParams = Type.Object({
+  uid: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+});
 
-export const DecisionBody = Type.Object({ decision: Type.Union([Type.Literal('allow'), Type.Literal('deny')]) }, { additionalProperties: false });
+export const DecisionBody = Type.Object(
+  { decision: Type.Union([Type.Literal('allow'), Type.Literal('deny')]) },
+  { additionalProperties: false },
+);
 export type DecisionBody = Static<typeof DecisionBody>;
 
-export const DecisionResult = Type.Object({ redirectTo: Type.String({ description: 'Where the browser goes next (back to the authorization endpoint, then the app)' }) });
+export const DecisionResult = Type.Object({
+  redirectTo: Type.String({
+    description: 'Where the browser goes next (back to the authorization endpoint, then the app)',
+  }),
+});
 
 export const AuthorizedApp = Type.Object({
   app: OAuthAppSummary,

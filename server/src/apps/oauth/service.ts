@@ -16,7 +16,11 @@ const OIDC_SCOPES: Record<string, string> = {
   offline_access: 'Keep access when you are not using the app',
 };
 
-const describe = (id: string): ScopeView => ({ id, description: (scopeDescriptions as Record<string, string>)[id] ?? OIDC_SCOPES[id] ?? id, sensitive: isSensitiveScope(id) });
+const describe = (id: string): ScopeView => ({
+  id,
+  description: (scopeDescriptions as Record<string, string>)[id] ?? OIDC_SCOPES[id] ?? id,
+  sensitive: isSensitiveScope(id),
+});
 const words = (s: string | undefined) => (s ?? '').split(' ').filter(Boolean);
 
 export interface OAuthServiceDeps {
@@ -71,10 +75,23 @@ export function createOAuthService(deps: OAuthServiceDeps) {
     const all = [...oidcScopes, ...resourceScopes];
     // prompt=consent (or login) asks for the screen even when everything was allowed before.
     const prompted = words(interaction.params.prompt).some((p) => p === 'consent' || p === 'login');
-    return { client, grant, resourceScopes, oidcScopes, all, missing: all.filter((s) => !granted(s)), granted, prompted };
+    return {
+      client,
+      grant,
+      resourceScopes,
+      oidcScopes,
+      all,
+      missing: all.filter((s) => !granted(s)),
+      granted,
+      prompted,
+    };
   }
 
-  async function finish(interaction: OidcInteraction, result: Record<string, unknown>, userId?: string): Promise<string> {
+  async function finish(
+    interaction: OidcInteraction,
+    result: Record<string, unknown>,
+    userId?: string,
+  ): Promise<string> {
     // The provider's browser session belongs to someone else (who signed out of Multitude since): end it
     // here, rather than through oidc-provider's logout confirmation page.
     if (userId && interaction.session?.accountId && interaction.session.accountId !== userId) {
@@ -88,7 +105,8 @@ export function createOAuthService(deps: OAuthServiceDeps) {
 
   async function findInteraction(uid: string): Promise<OidcInteraction> {
     const interaction = await (await provider()).Interaction.find(uid);
-    if (!interaction) throw new AppError('not_found', 'This authorization request expired or does not exist; start again from the app');
+    if (!interaction)
+      throw new AppError('not_found', 'This authorization request expired or does not exist; start again from the app');
     return interaction;
   }
 
@@ -98,10 +116,20 @@ export function createOAuthService(deps: OAuthServiceDeps) {
     if (oidcScopes.length || resourceScopes.length) grant.addOIDCScope([...oidcScopes, ...resourceScopes].join(' '));
     if (resourceScopes.length) grant.addResourceScope(apiResource, resourceScopes.join(' '));
     const grantId = await grant.save();
-    const redirectTo = await finish(interaction, { login: { accountId: actor.userId }, consent: { grantId } }, actor.userId);
+    const redirectTo = await finish(
+      interaction,
+      { login: { accountId: actor.userId }, consent: { grantId } },
+      actor.userId,
+    );
     if (missing.length || !existing) {
       await db.transaction().execute((trx) =>
-        events.record(trx, { type: 'oauth.authorized', actorId: actor.userId, subjectId: client.appId, visibility: 'private', payload: { appId: client.appId, grantId, scopes: [...oidcScopes, ...resourceScopes] } }),
+        events.record(trx, {
+          type: 'oauth.authorized',
+          actorId: actor.userId,
+          subjectId: client.appId,
+          visibility: 'private',
+          payload: { appId: client.appId, grantId, scopes: [...oidcScopes, ...resourceScopes] },
+        }),
       );
       events.notify();
     }
@@ -127,7 +155,12 @@ export function createOAuthService(deps: OAuthServiceDeps) {
     async decide(actor: UserActor, uid: string, decision: 'allow' | 'deny'): Promise<{ redirectTo: string }> {
       const interaction = await findInteraction(uid);
       if (decision === 'deny') {
-        return { redirectTo: await finish(interaction, { error: 'access_denied', error_description: 'The user refused to authorize the app' }) };
+        return {
+          redirectTo: await finish(interaction, {
+            error: 'access_denied',
+            error_description: 'The user refused to authorize the app',
+          }),
+        };
       }
       return { redirectTo: await allow(actor, interaction) };
     },
@@ -146,7 +179,8 @@ export function createOAuthService(deps: OAuthServiceDeps) {
     async actorFromToken(value: string): Promise<UserActor | undefined> {
       if (value.length > 256 || !/^[\w-]+$/.test(value)) return undefined;
       const engine = await provider();
-      const token: OidcToken | undefined = (await engine.AccessToken.find(value)) ?? (await engine.ClientCredentials.find(value));
+      const token: OidcToken | undefined =
+        (await engine.AccessToken.find(value)) ?? (await engine.ClientCredentials.find(value));
       if (!token || token.isExpired) return undefined;
       // Only tokens for this API (not an OpenID-only token, not another resource's).
       const audiences = Array.isArray(token.aud) ? token.aud : [token.aud];
@@ -175,7 +209,8 @@ export function createOAuthService(deps: OAuthServiceDeps) {
         isAdmin: false,
         via: 'oauth',
         scopes: new Set(tokenScopes),
-        client: token.kind === 'AccessToken' ? { appId: client.appId, grantId: token.grantId } : { appId: client.appId },
+        client:
+          token.kind === 'AccessToken' ? { appId: client.appId, grantId: token.grantId } : { appId: client.appId },
       };
     },
 
@@ -199,7 +234,10 @@ export function createOAuthService(deps: OAuthServiceDeps) {
           app: await appSummary(client),
           scopes: ordered.map(describe),
           firstAuthorizedAt: rows.map((r) => r.createdAt).sort()[0]!,
-          lastAuthorizedAt: rows.map((r) => r.updatedAt).sort().at(-1)!,
+          lastAuthorizedAt: rows
+            .map((r) => r.updatedAt)
+            .sort()
+            .at(-1)!,
         });
       }
       return items.sort((a, b) => b.lastAuthorizedAt.localeCompare(a.lastAuthorizedAt));
@@ -218,7 +256,13 @@ export function createOAuthService(deps: OAuthServiceDeps) {
       }
       if (!revoked) throw notFound('Authorized app');
       await db.transaction().execute((trx) =>
-        events.record(trx, { type: 'oauth.revoked', actorId: actor.userId, subjectId: appId, visibility: 'private', payload: { appId } }),
+        events.record(trx, {
+          type: 'oauth.revoked',
+          actorId: actor.userId,
+          subjectId: appId,
+          visibility: 'private',
+          payload: { appId },
+        }),
       );
       events.notify();
     },

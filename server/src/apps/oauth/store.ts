@@ -3,10 +3,24 @@ import type { Database } from '../../db/schema.js';
 import { readJson } from '../../db/database.js';
 
 /** What oidc-provider stores: a model instance's payload (snake and camel keys as the library writes them). */
-export type OAuthPayload = Record<string, unknown> & { grantId?: string; uid?: string; userCode?: string; accountId?: string; clientId?: string; consumed?: number };
+export type OAuthPayload = Record<string, unknown> & {
+  grantId?: string;
+  uid?: string;
+  userCode?: string;
+  accountId?: string;
+  clientId?: string;
+  consumed?: number;
+};
 
 /** Models whose rows carry a grantId (revoked together with their grant). */
-const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode']);
+const GRANTABLE = new Set([
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+  'PreAuthorizedCode',
+]);
 
 const toEpoch = (iso: string) => Math.floor(new Date(iso).getTime() / 1000);
 
@@ -32,7 +46,8 @@ export class AlreadyConsumed extends Error {}
  * the grants of a user (authorized apps) and the shared signing keys.
  */
 export function createOAuthStore(db: Kysely<Database>) {
-  const live = (now: string) => (eb: ExpressionBuilder<Database, 'oauthRecords'>) => eb.or([eb('expiresAt', 'is', null), eb('expiresAt', '>', now)]);
+  const live = (now: string) => (eb: ExpressionBuilder<Database, 'oauthRecords'>) =>
+    eb.or([eb('expiresAt', 'is', null), eb('expiresAt', '>', now)]);
   const select = () => db.selectFrom('oauthRecords');
 
   const toPayload = (row: { payload: unknown; consumedAt: string | null }): OAuthPayload => {
@@ -65,17 +80,32 @@ export function createOAuthStore(db: Kysely<Database>) {
     }
 
     async find(id: string): Promise<OAuthPayload | undefined> {
-      const row = await select().select(['payload', 'consumedAt']).where('kind', '=', this.kind).where('id', '=', id).where(live(new Date().toISOString())).executeTakeFirst();
+      const row = await select()
+        .select(['payload', 'consumedAt'])
+        .where('kind', '=', this.kind)
+        .where('id', '=', id)
+        .where(live(new Date().toISOString()))
+        .executeTakeFirst();
       return row && toPayload(row);
     }
 
     async findByUid(uid: string): Promise<OAuthPayload | undefined> {
-      const row = await select().select(['payload', 'consumedAt']).where('kind', '=', this.kind).where('uid', '=', uid).where(live(new Date().toISOString())).executeTakeFirst();
+      const row = await select()
+        .select(['payload', 'consumedAt'])
+        .where('kind', '=', this.kind)
+        .where('uid', '=', uid)
+        .where(live(new Date().toISOString()))
+        .executeTakeFirst();
       return row && toPayload(row);
     }
 
     async findByUserCode(userCode: string): Promise<OAuthPayload | undefined> {
-      const row = await select().select(['payload', 'consumedAt']).where('kind', '=', this.kind).where('userCode', '=', userCode).where(live(new Date().toISOString())).executeTakeFirst();
+      const row = await select()
+        .select(['payload', 'consumedAt'])
+        .where('kind', '=', this.kind)
+        .where('userCode', '=', userCode)
+        .where(live(new Date().toISOString()))
+        .executeTakeFirst();
       return row && toPayload(row);
     }
 
@@ -113,7 +143,13 @@ export function createOAuthStore(db: Kysely<Database>) {
         .where(live(new Date().toISOString()));
       if (clientId !== undefined) q = q.where('clientId', '=', clientId);
       const rows = await q.orderBy('updatedAt', 'desc').execute();
-      return rows.map((r) => ({ id: r.id, clientId: r.clientId ?? '', payload: toPayload(r), createdAt: r.createdAt, updatedAt: r.updatedAt ?? r.createdAt }));
+      return rows.map((r) => ({
+        id: r.id,
+        clientId: r.clientId ?? '',
+        payload: toPayload(r),
+        createdAt: r.createdAt,
+        updatedAt: r.updatedAt ?? r.createdAt,
+      }));
     },
 
     /** Removes a grant and every artifact issued under it (codes, access and refresh tokens). */
@@ -126,7 +162,10 @@ export function createOAuthStore(db: Kysely<Database>) {
 
     /** Drops expired artifacts (the adapter already ignores them). */
     async deleteExpired(): Promise<number> {
-      const result = await db.deleteFrom('oauthRecords').where('expiresAt', '<', new Date().toISOString()).executeTakeFirst();
+      const result = await db
+        .deleteFrom('oauthRecords')
+        .where('expiresAt', '<', new Date().toISOString())
+        .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
 

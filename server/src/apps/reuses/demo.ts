@@ -13,27 +13,34 @@ export async function seedDemoReuses(reuses: ReuseService, actor: UserActor, org
       title: 'Carte des communes de France',
       type: 'visualization' as const,
       url: 'https://example.org/carte-des-communes',
-      description: 'Une carte interactive des **communes**, colorée par population municipale.\n\nAn interactive map of French communes, coloured by population.',
+      description:
+        'Une carte interactive des **communes**, colorée par population municipale.\n\nAn interactive map of French communes, coloured by population.',
       topics: ['cartographie', 'communes', 'population'],
     },
     {
       title: 'Annuaire des départements',
       type: 'application' as const,
       url: 'https://example.org/annuaire-departements',
-      description: 'Retrouvez chaque département, sa région et son chef-lieu.\n\nFind each department, its region and prefecture.',
+      description:
+        'Retrouvez chaque département, sa région et son chef-lieu.\n\nFind each department, its region and prefecture.',
       topics: ['départements', 'annuaire'],
     },
     {
       title: 'Comprendre le code officiel géographique',
       type: 'article' as const,
       url: 'https://example.org/articles/cog',
-      description: 'Un article qui explique les codes INSEE des communes et leurs changements.\n\nAn article on the official geographic codes.',
+      description:
+        'Un article qui explique les codes INSEE des communes et leurs changements.\n\nAn article on the official geographic codes.',
       topics: ['cog', 'communes'],
     },
   ];
   const slugs: string[] = [];
   for (const s of samples) {
-    const created = await reuses.create(actor, { ...s, datasets: [DEMO_DATASET], ...(organization ? { organization } : {}) });
+    const created = await reuses.create(actor, {
+      ...s,
+      datasets: [DEMO_DATASET],
+      ...(organization ? { organization } : {}),
+    });
     slugs.push(created.slug);
   }
   return slugs;

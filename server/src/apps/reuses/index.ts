@@ -14,10 +14,25 @@ import { seedDemoReuses } from './demo.js';
 export type { CallsByApp } from './service.js';
 
 /** Reuses: the gallery, "used by" on datasets, featuring by organizations, views and the "most used" ranking. */
-export function createReuses(deps: { db: Db; events: EventRecorder; clock: Clock; platform: Platform; data: Data; baseUrl: string; callsByApp?: CallsByApp }) {
+export function createReuses(deps: {
+  db: Db;
+  events: EventRecorder;
+  clock: Clock;
+  platform: Platform;
+  data: Data;
+  baseUrl: string;
+  callsByApp?: CallsByApp;
+}) {
   const service = createReuseService({
-    db: deps.db.kysely, store: createReuseStore(), events: deps.events, clock: deps.clock, access: deps.platform.access, directory: deps.platform.directory,
-    datasets: deps.data.datasets, dataStore: deps.data.store, ...(deps.callsByApp ? { callsByApp: deps.callsByApp } : {}),
+    db: deps.db.kysely,
+    store: createReuseStore(),
+    events: deps.events,
+    clock: deps.clock,
+    access: deps.platform.access,
+    directory: deps.platform.directory,
+    datasets: deps.data.datasets,
+    dataStore: deps.data.store,
+    ...(deps.callsByApp ? { callsByApp: deps.callsByApp } : {}),
   });
   return {
     service,

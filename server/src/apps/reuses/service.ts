@@ -14,7 +14,18 @@ import type { OrganizationAccess } from '../../platform/index.js';
 import type { DatasetService } from '../../data/datasets-service.js';
 import type { DataStore } from '../../data/store.js';
 import type { ReuseFilters, ReuseKey, ReuseRow, ReuseStore } from './store.js';
-import type { CreateReuseBody, PageQuery, ReuseQuery, ReuseSummary, ReuseType, ReuseView, StatsItem, StatsQuery, UpdateReuseBody, UsedByItem } from './schema.js';
+import type {
+  CreateReuseBody,
+  PageQuery,
+  ReuseQuery,
+  ReuseSummary,
+  ReuseType,
+  ReuseView,
+  StatsItem,
+  StatsQuery,
+  UpdateReuseBody,
+  UsedByItem,
+} from './schema.js';
 
 /** API calls per app since a day (YYYY-MM-DD), from usage analytics. */
 export type CallsByApp = (appIds: string[], sinceDay: string) => Promise<Map<string, number>>;
@@ -47,15 +58,22 @@ function checkUrl(field: string, value: string, schemes: string[]) {
   } catch {
     throw invalid(field, 'Not a valid absolute address');
   }
-  if (!schemes.includes(url.protocol)) throw invalid(field, `The address must start with ${schemes.map((s) => `${s}//`).join(' or ')}`);
+  if (!schemes.includes(url.protocol))
+    throw invalid(field, `The address must start with ${schemes.map((s) => `${s}//`).join(' or ')}`);
   if (!url.hostname) throw invalid(field, 'The address needs a host');
   return url.toString();
 }
 
 const isReuseKey = (v: unknown): v is ReuseKey =>
-  typeof v === 'object' && v !== null && typeof (v as ReuseKey).k === 'string' && ((v as ReuseKey).v === undefined || Number.isSafeInteger((v as ReuseKey).v));
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as ReuseKey).k === 'string' &&
+  ((v as ReuseKey).v === undefined || Number.isSafeInteger((v as ReuseKey).v));
 const isUsedByKey = (v: unknown): v is { f: number; k: string } =>
-  typeof v === 'object' && v !== null && typeof (v as { k: unknown }).k === 'string' && ((v as { f: unknown }).f === 0 || (v as { f: unknown }).f === 1);
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as { k: unknown }).k === 'string' &&
+  ((v as { f: unknown }).f === 0 || (v as { f: unknown }).f === 1);
 
 export function createReuseService(deps: ReuseServiceDeps) {
   const { db, store, events, clock, access } = deps;
@@ -88,7 +106,8 @@ export function createReuseService(deps: ReuseServiceDeps) {
 
   async function loadEditable(actor: UserActor, slug: string): Promise<ReuseRow> {
     const row = await load(slug);
-    if (!(await canEdit(actor, row))) throw forbidden('Only the author of this reuse or the admins of its organization may change it');
+    if (!(await canEdit(actor, row)))
+      throw forbidden('Only the author of this reuse or the admins of its organization may change it');
     return row;
   }
 
@@ -98,7 +117,8 @@ export function createReuseService(deps: ReuseServiceDeps) {
     for (const [i, slug] of slugs.entries()) {
       const row = await deps.dataStore.findDatasetBySlug(db, slug);
       if (!row || row.status === 'draft') throw invalid(`datasets.${i}`, `No published dataset "${slug}"`);
-      if (row.status !== 'published') throw invalid(`datasets.${i}`, `The dataset "${slug}" is ${row.status}: a reuse links published datasets`);
+      if (row.status !== 'published')
+        throw invalid(`datasets.${i}`, `The dataset "${slug}" is ${row.status}: a reuse links published datasets`);
       if (!ids.includes(row.id)) ids.push(row.id);
     }
     return ids;
@@ -117,7 +137,8 @@ export function createReuseService(deps: ReuseServiceDeps) {
   async function organizationOf(actor: UserActor, slug: string | null | undefined): Promise<string | null> {
     if (!slug) return null;
     const org = await access.bySlug(slug);
-    if (!org || !(await access.roleOf(actor, org.id))) throw invalid('organization', 'You may only publish for an organization you are a member of');
+    if (!org || !(await access.roleOf(actor, org.id)))
+      throw invalid('organization', 'You may only publish for an organization you are a member of');
     return org.id;
   }
 
@@ -127,7 +148,8 @@ export function createReuseService(deps: ReuseServiceDeps) {
     return appId;
   }
 
-  const searchText = (title: string, description: string, topics: string[]) => ` ${[...new Set(words(`${title} ${description} ${topics.join(' ')}`))].join(' ')} `;
+  const searchText = (title: string, description: string, topics: string[]) =>
+    ` ${[...new Set(words(`${title} ${description} ${topics.join(' ')}`))].join(' ')} `;
 
   async function uniqueSlug(base: string): Promise<string> {
     const root = base || 'reuse';
@@ -140,9 +162,24 @@ export function createReuseService(deps: ReuseServiceDeps) {
 
   async function summaries(rows: ReuseRow[]): Promise<ReuseSummary[]> {
     const ids = rows.map((r) => r.id);
-    const [datasets, topics, featuring] = await Promise.all([store.datasetsOf(db, ids), store.topicsOf(db, ids), store.featuringOf(db, ids)]);
-    const orgIds = [...new Set([...rows.map((r) => r.organizationId), ...datasets.map((d) => d.organizationId), ...featuring.map((f) => f.organizationId)].filter((x): x is string => !!x))];
-    const [people, orgs] = await Promise.all([deps.directory.usersByIds([...new Set(rows.map((r) => r.ownerId))]), deps.directory.organizationsByIds(orgIds)]);
+    const [datasets, topics, featuring] = await Promise.all([
+      store.datasetsOf(db, ids),
+      store.topicsOf(db, ids),
+      store.featuringOf(db, ids),
+    ]);
+    const orgIds = [
+      ...new Set(
+        [
+          ...rows.map((r) => r.organizationId),
+          ...datasets.map((d) => d.organizationId),
+          ...featuring.map((f) => f.organizationId),
+        ].filter((x): x is string => !!x),
+      ),
+    ];
+    const [people, orgs] = await Promise.all([
+      deps.directory.usersByIds([...new Set(rows.map((r) => r.ownerId))]),
+      deps.directory.organizationsByIds(orgIds),
+    ]);
     const who = new Map(people.map((u) => [u.id, { handle: u.handle, name: u.name }]));
     const org = new Map(orgs.map((o) => [o.id, { slug: o.slug, name: o.name }]));
     return rows.map((r) => ({
@@ -153,10 +190,18 @@ export function createReuseService(deps: ReuseServiceDeps) {
       url: r.url,
       image: r.imageUrl,
       topics: topics.filter((t) => t.reuseId === r.id).map((t) => t.topic),
-      datasets: datasets.filter((d) => d.reuseId === r.id && d.status !== 'draft').map((d) => ({ slug: d.slug, title: d.title, organization: d.organizationId ? (org.get(d.organizationId)?.slug ?? null) : null })),
+      datasets: datasets
+        .filter((d) => d.reuseId === r.id && d.status !== 'draft')
+        .map((d) => ({
+          slug: d.slug,
+          title: d.title,
+          organization: d.organizationId ? (org.get(d.organizationId)?.slug ?? null) : null,
+        })),
       owner: who.get(r.ownerId) ?? null,
       organization: r.organizationId ? (org.get(r.organizationId) ?? null) : null,
-      featuredBy: featuring.filter((f) => f.reuseId === r.id).flatMap((f) => (org.has(f.organizationId) ? [org.get(f.organizationId)!] : [])),
+      featuredBy: featuring
+        .filter((f) => f.reuseId === r.id)
+        .flatMap((f) => (org.has(f.organizationId) ? [org.get(f.organizationId)!] : [])),
       views: r.views,
       createdAt: r.createdAt,
       updatedAt: r.updatedAt,
@@ -167,16 +212,31 @@ export function createReuseService(deps: ReuseServiceDeps) {
     const [summary] = await summaries([row]);
     const viewerCanFeature: ReuseView['viewerCanFeature'] = [];
     if (actor.kind === 'user') {
-      const datasetOrgs = [...new Set((await store.datasetsOf(db, [row.id])).map((d) => d.organizationId).filter((x): x is string => !!x))];
+      const datasetOrgs = [
+        ...new Set((await store.datasetsOf(db, [row.id])).map((d) => d.organizationId).filter((x): x is string => !!x)),
+      ];
       const featured = new Set((await store.featuringOf(db, [row.id])).map((f) => f.organizationId));
       const mine = new Set(await access.organizationIdsOf(actor.userId, ADMIN_ROLES));
       const refs = await access.byIds(datasetOrgs.filter((id) => mine.has(id) || actor.isAdmin));
       for (const o of refs) viewerCanFeature.push({ slug: o.slug, name: o.name, featured: featured.has(o.id) });
     }
-    return { ...summary!, description: row.description, descriptionHtml: renderMarkdown(row.description), app: row.appId, viewerCanEdit: await canEdit(actor, row), viewerCanFeature };
+    return {
+      ...summary!,
+      description: row.description,
+      descriptionHtml: renderMarkdown(row.description),
+      app: row.appId,
+      viewerCanEdit: await canEdit(actor, row),
+      viewerCanFeature,
+    };
   }
 
-  const payload = (row: ReuseRow, extra: Record<string, unknown> = {}) => ({ reuse: row.slug, reuseId: row.id, title: row.title, type: row.type, ...extra });
+  const payload = (row: ReuseRow, extra: Record<string, unknown> = {}) => ({
+    reuse: row.slug,
+    reuseId: row.id,
+    title: row.title,
+    type: row.type,
+    ...extra,
+  });
 
   return {
     canEdit,
@@ -195,15 +255,36 @@ export function createReuseService(deps: ReuseServiceDeps) {
       } else slug = await uniqueSlug(slugify(body.title, 100));
       const at = now();
       const row: ReuseRow = {
-        id: newId('reu'), slug, title: body.title, description: body.description, url, imageUrl, type: body.type, ownerId: actor.userId, organizationId, appId,
-        searchText: searchText(body.title, body.description, topics), views: 0, featuredCount: 0, createdAt: at, updatedAt: at, deletedAt: null,
+        id: newId('reu'),
+        slug,
+        title: body.title,
+        description: body.description,
+        url,
+        imageUrl,
+        type: body.type,
+        ownerId: actor.userId,
+        organizationId,
+        appId,
+        searchText: searchText(body.title, body.description, topics),
+        views: 0,
+        featuredCount: 0,
+        createdAt: at,
+        updatedAt: at,
+        deletedAt: null,
       };
       await commit(async (trx) => {
         const { views: _v, featuredCount: _f, ...insertable } = row;
         await store.insert(trx, insertable);
         await store.setDatasets(trx, row.id, ids);
         await store.setTopics(trx, row.id, topics);
-        await events.record(trx, { type: 'reuse.published', actorId: actor.userId, subjectId: row.id, organizationId, visibility: 'public', payload: payload(row, { datasets: body.datasets }) });
+        await events.record(trx, {
+          type: 'reuse.published',
+          actorId: actor.userId,
+          subjectId: row.id,
+          organizationId,
+          visibility: 'public',
+          payload: payload(row, { datasets: body.datasets }),
+        });
       });
       return view(actor, row);
     },
@@ -211,7 +292,15 @@ export function createReuseService(deps: ReuseServiceDeps) {
     async get(actor: Actor, slug: string): Promise<ReuseView> {
       const row = await load(slug);
       // Views become a counter through the spine (the reuses footprint consumer), like dataset views.
-      await commit((trx) => events.record(trx, { type: 'reuse.viewed', actorId: actor.kind === 'user' ? actor.userId : null, subjectId: row.id, organizationId: row.organizationId, visibility: 'private' }));
+      await commit((trx) =>
+        events.record(trx, {
+          type: 'reuse.viewed',
+          actorId: actor.kind === 'user' ? actor.userId : null,
+          subjectId: row.id,
+          organizationId: row.organizationId,
+          visibility: 'private',
+        }),
+      );
       return view(actor, row);
     },
 
@@ -237,7 +326,14 @@ export function createReuseService(deps: ReuseServiceDeps) {
           await store.dropStaleFeaturing(trx, row.id);
         }
         if (topics) await store.setTopics(trx, row.id, topics);
-        await events.record(trx, { type: 'reuse.updated', actorId: actor.userId, subjectId: row.id, organizationId: updated.organizationId, visibility: 'public', payload: payload(updated, { fields: Object.keys(patch) }) });
+        await events.record(trx, {
+          type: 'reuse.updated',
+          actorId: actor.userId,
+          subjectId: row.id,
+          organizationId: updated.organizationId,
+          visibility: 'public',
+          payload: payload(updated, { fields: Object.keys(patch) }),
+        });
       });
       return view(actor, (await store.findById(db, row.id))!);
     },
@@ -247,11 +343,22 @@ export function createReuseService(deps: ReuseServiceDeps) {
       const row = await loadEditable(actor, slug);
       await commit(async (trx) => {
         await store.update(trx, row.id, { deletedAt: now() });
-        await events.record(trx, { type: 'reuse.deleted', actorId: actor.userId, subjectId: row.id, organizationId: row.organizationId, visibility: 'public', payload: payload(row) });
+        await events.record(trx, {
+          type: 'reuse.deleted',
+          actorId: actor.userId,
+          subjectId: row.id,
+          organizationId: row.organizationId,
+          visibility: 'public',
+          payload: payload(row),
+        });
       });
     },
 
-    async list(query: ReuseQuery): Promise<Page<ReuseSummary> & { facets: { types: Array<{ value: string; count: number }>; topics: Array<{ value: string; count: number }> } }> {
+    async list(query: ReuseQuery): Promise<
+      Page<ReuseSummary> & {
+        facets: { types: Array<{ value: string; count: number }>; topics: Array<{ value: string; count: number }> };
+      }
+    > {
       const limit = query._limit ?? 20;
       const sort = query.sort ?? 'recent';
       const empty = { items: [], nextCursor: null, facets: { types: [], topics: [] } };
@@ -273,7 +380,14 @@ export function createReuseService(deps: ReuseServiceDeps) {
       const rows = await store.list(db, filters, sort, after, limit + 1);
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
-      const nextCursor = rows.length > limit && last ? encodeCursor(sort === 'recent' ? { k: last.id } : { v: sort === 'popular' ? last.views : last.featuredCount, k: last.id }) : null;
+      const nextCursor =
+        rows.length > limit && last
+          ? encodeCursor(
+              sort === 'recent'
+                ? { k: last.id }
+                : { v: sort === 'popular' ? last.views : last.featuredCount, k: last.id },
+            )
+          : null;
       const { type: _t, ...noType } = filters;
       const { topic: _p, ...noTopic } = filters;
       const [types, topics] = await Promise.all([store.facet(db, noType, 'type'), store.facet(db, noTopic, 'topic')]);
@@ -289,7 +403,10 @@ export function createReuseService(deps: ReuseServiceDeps) {
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       const items = await summaries(page);
-      return { items: items.map((s, i) => ({ ...s, featured: page[i]!.featured === 1 })), nextCursor: rows.length > limit && last ? encodeCursor({ f: last.featured, k: last.id }) : null };
+      return {
+        items: items.map((s, i) => ({ ...s, featured: page[i]!.featured === 1 })),
+        nextCursor: rows.length > limit && last ? encodeCursor({ f: last.featured, k: last.id }) : null,
+      };
     },
 
     /** An organization's owners and admins feature a reuse that uses one of its datasets. */
@@ -297,12 +414,21 @@ export function createReuseService(deps: ReuseServiceDeps) {
       const org = await access.bySlug(orgSlug);
       if (!org) throw notFound('Organization');
       const row = await load(reuseSlug);
-      if (!actor.isAdmin && !(await isOrgAdmin(actor, org.id))) throw forbidden('Only the owners and admins of this organization may feature reuses');
-      if (on && !(await store.usesDatasetOf(db, row.id, org.id))) throw invalid('reuse', 'An organization features only reuses of its own datasets');
+      if (!actor.isAdmin && !(await isOrgAdmin(actor, org.id)))
+        throw forbidden('Only the owners and admins of this organization may feature reuses');
+      if (on && !(await store.usesDatasetOf(db, row.id, org.id)))
+        throw invalid('reuse', 'An organization features only reuses of its own datasets');
       await commit(async (trx) => {
         if (on) {
           if (await store.feature(trx, org.id, row.id, actor.userId, now())) {
-            await events.record(trx, { type: 'reuse.featured', actorId: actor.userId, subjectId: row.id, organizationId: org.id, visibility: 'public', payload: payload(row, { organization: org.slug }) });
+            await events.record(trx, {
+              type: 'reuse.featured',
+              actorId: actor.userId,
+              subjectId: row.id,
+              organizationId: org.id,
+              visibility: 'public',
+              payload: payload(row, { organization: org.slug }),
+            });
           }
         } else await store.unfeature(trx, org.id, row.id);
       });
@@ -324,7 +450,11 @@ export function createReuseService(deps: ReuseServiceDeps) {
         .sort((a, b) => b.score - a.score || (a.row.id < b.row.id ? 1 : -1))
         .slice(0, limit);
       const sums = await summaries(scored.map((x) => x.row));
-      return { items: scored.map((x, i) => ({ reuse: sums[i]!, views: x.row.views, apiCalls: x.apiCalls, score: x.score })), days, apiCallsCounted: withCalls };
+      return {
+        items: scored.map((x, i) => ({ reuse: sums[i]!, views: x.row.views, apiCalls: x.apiCalls, score: x.score })),
+        days,
+        apiCallsCounted: withCalls,
+      };
     },
 
     /** For the discussions: the dataset (slug) a live reuse's discussions hang on — its first dataset. */

@@ -19,7 +19,13 @@ export interface UsageDeps {
 
 /** Usage analytics of apps: captured in memory on every app call, flushed every few seconds with upserts. */
 export function createUsage(deps: UsageDeps) {
-  const service = createUsageService({ db: deps.db, clock: deps.clock, store: createUsageStore(), access: deps.access, logger: deps.logger });
+  const service = createUsageService({
+    db: deps.db,
+    clock: deps.clock,
+    store: createUsageStore(),
+    access: deps.access,
+    logger: deps.logger,
+  });
   let timer: NodeJS.Timeout | undefined;
   return {
     service,
@@ -30,7 +36,10 @@ export function createUsage(deps: UsageDeps) {
         if (!actor || actor.kind !== 'user' || !actor.client) return;
         const route = request.routeOptions.url;
         // A dataset is consumed by a successful call on one of its routes (not by a 404 on a made-up slug).
-        const slug = reply.statusCode < 400 && route !== undefined && route.startsWith('/api/v1/datasets/:slug') ? (request.params as { slug?: unknown } | undefined)?.slug : undefined;
+        const slug =
+          reply.statusCode < 400 && route !== undefined && route.startsWith('/api/v1/datasets/:slug')
+            ? (request.params as { slug?: unknown } | undefined)?.slug
+            : undefined;
         service.record({
           appId: actor.client.appId,
           method: request.method,

@@ -22,7 +22,13 @@ export interface Call {
   datasetSlug?: string;
 }
 
-interface Aggregate { calls: number; clientErrors: number; serverErrors: number; latencyTotalMs: number; histogram: Uint32Array }
+interface Aggregate {
+  calls: number;
+  clientErrors: number;
+  serverErrors: number;
+  latencyTotalMs: number;
+  histogram: Uint32Array;
+}
 
 export interface UsageServiceDeps {
   db: Db;
@@ -59,7 +65,11 @@ export function createUsageService(deps: UsageServiceDeps) {
     const endpoint = `${call.method} ${call.route ?? '(no route)'}`;
     const key = `${call.appId}\0${day}\0${endpoint}`;
     let agg = endpoints.get(key);
-    if (!agg) endpoints.set(key, (agg = { calls: 0, clientErrors: 0, serverErrors: 0, latencyTotalMs: 0, histogram: new Uint32Array(BUCKETS) }));
+    if (!agg)
+      endpoints.set(
+        key,
+        (agg = { calls: 0, clientErrors: 0, serverErrors: 0, latencyTotalMs: 0, histogram: new Uint32Array(BUCKETS) }),
+      );
     agg.calls += 1;
     if (call.status >= 500) agg.serverErrors += 1;
     else if (call.status >= 400) agg.clientErrors += 1;
@@ -81,7 +91,15 @@ export function createUsageService(deps: UsageServiceDeps) {
     const latency: LatencyRow[] = [];
     for (const [key, a] of taken) {
       const [appId, day, endpoint] = key.split('\0') as [string, string, string];
-      daily.push({ appId, day, endpoint, calls: a.calls, clientErrors: a.clientErrors, serverErrors: a.serverErrors, latencyTotalMs: a.latencyTotalMs });
+      daily.push({
+        appId,
+        day,
+        endpoint,
+        calls: a.calls,
+        clientErrors: a.clientErrors,
+        serverErrors: a.serverErrors,
+        latencyTotalMs: a.latencyTotalMs,
+      });
       a.histogram.forEach((count, bucket) => {
         if (count > 0) latency.push({ appId, day, endpoint, bucket, count });
       });
@@ -98,7 +116,10 @@ export function createUsageService(deps: UsageServiceDeps) {
         const b = endpoints.get(key);
         if (!b) endpoints.set(key, a);
         else {
-          b.calls += a.calls; b.clientErrors += a.clientErrors; b.serverErrors += a.serverErrors; b.latencyTotalMs += a.latencyTotalMs;
+          b.calls += a.calls;
+          b.clientErrors += a.clientErrors;
+          b.serverErrors += a.serverErrors;
+          b.latencyTotalMs += a.latencyTotalMs;
           a.histogram.forEach((c, i) => (b.histogram[i]! += c));
         }
       }
@@ -117,7 +138,11 @@ export function createUsageService(deps: UsageServiceDeps) {
   function range(query: { from?: string; to?: string }) {
     for (const field of ['from', 'to'] as const) {
       const v = query[field];
-      if (v !== undefined && (!DATE.test(v) || Number.isNaN(Date.parse(v + 'T00:00:00Z')) || dayString(Date.parse(v + 'T00:00:00Z')) !== v)) throw invalid(field, 'Expected a date YYYY-MM-DD');
+      if (
+        v !== undefined &&
+        (!DATE.test(v) || Number.isNaN(Date.parse(v + 'T00:00:00Z')) || dayString(Date.parse(v + 'T00:00:00Z')) !== v)
+      )
+        throw invalid(field, 'Expected a date YYYY-MM-DD');
     }
     const to = query.to ?? dayString(clock.now().getTime());
     const from = query.from ?? dayString(Date.parse(to + 'T00:00:00Z') - (DEFAULT_RANGE_DAYS - 1) * DAY_MS);
@@ -147,21 +172,53 @@ export function createUsageService(deps: UsageServiceDeps) {
       store.datasetsOfApps(deps.db.kysely, [appId], r.from, r.to, 20),
     ]);
     const byDay = new Map(r.days.map((day) => [day, { day, calls: 0, clientErrors: 0, serverErrors: 0 }]));
-    const byEndpoint = new Map<string, { endpoint: string; calls: number; clientErrors: number; serverErrors: number; latencyTotalMs: number; histogram: number[] }>();
+    const byEndpoint = new Map<
+      string,
+      {
+        endpoint: string;
+        calls: number;
+        clientErrors: number;
+        serverErrors: number;
+        latencyTotalMs: number;
+        histogram: number[];
+      }
+    >();
     const total = new Array<number>(BUCKETS).fill(0);
     for (const row of daily) {
       const d = byDay.get(row.day);
-      if (d) { d.calls += row.calls; d.clientErrors += row.clientErrors; d.serverErrors += row.serverErrors; }
+      if (d) {
+        d.calls += row.calls;
+        d.clientErrors += row.clientErrors;
+        d.serverErrors += row.serverErrors;
+      }
       let e = byEndpoint.get(row.endpoint);
-      if (!e) byEndpoint.set(row.endpoint, (e = { endpoint: row.endpoint, calls: 0, clientErrors: 0, serverErrors: 0, latencyTotalMs: 0, histogram: new Array<number>(BUCKETS).fill(0) }));
-      e.calls += row.calls; e.clientErrors += row.clientErrors; e.serverErrors += row.serverErrors; e.latencyTotalMs += row.latencyTotalMs;
+      if (!e)
+        byEndpoint.set(
+          row.endpoint,
+          (e = {
+            endpoint: row.endpoint,
+            calls: 0,
+            clientErrors: 0,
+            serverErrors: 0,
+            latencyTotalMs: 0,
+            histogram: new Array<number>(BUCKETS).fill(0),
+          }),
+        );
+      e.calls += row.calls;
+      e.clientErrors += row.clientErrors;
+      e.serverErrors += row.serverErrors;
+      e.latencyTotalMs += row.latencyTotalMs;
     }
     for (const l of latency) {
       const e = byEndpoint.get(l.endpoint);
       if (e && l.bucket >= 0 && l.bucket < BUCKETS) e.histogram[l.bucket]! += l.count;
       if (l.bucket >= 0 && l.bucket < BUCKETS) total[l.bucket]! += l.count;
     }
-    const percentiles = (h: number[]) => ({ p50: percentile(h, 0.5), p95: percentile(h, 0.95), p99: percentile(h, 0.99) });
+    const percentiles = (h: number[]) => ({
+      p50: percentile(h, 0.5),
+      p95: percentile(h, 0.95),
+      p99: percentile(h, 0.99),
+    });
     const calls = daily.reduce((s, d) => s + d.calls, 0);
     const clientErrors = daily.reduce((s, d) => s + d.clientErrors, 0);
     const serverErrors = daily.reduce((s, d) => s + d.serverErrors, 0);
@@ -169,16 +226,30 @@ export function createUsageService(deps: UsageServiceDeps) {
       app: { id: app.id, name: app.name, plan: app.plan },
       from: r.from,
       to: r.to,
-      totals: { calls, clientErrors, serverErrors, errorRate: rate(clientErrors + serverErrors, calls), latencyMs: percentiles(total) },
+      totals: {
+        calls,
+        clientErrors,
+        serverErrors,
+        errorRate: rate(clientErrors + serverErrors, calls),
+        latencyMs: percentiles(total),
+      },
       days: [...byDay.values()],
       endpoints: [...byEndpoint.values()]
         .sort((a, b) => b.calls - a.calls || a.endpoint.localeCompare(b.endpoint))
         .map((e) => {
           const space = e.endpoint.indexOf(' ');
           return {
-            endpoint: e.endpoint, method: e.endpoint.slice(0, space), route: e.endpoint.slice(space + 1),
-            calls: e.calls, clientErrors: e.clientErrors, serverErrors: e.serverErrors, errorRate: rate(e.clientErrors + e.serverErrors, e.calls),
-            latencyMs: { ...percentiles(e.histogram), mean: e.calls ? Math.round((e.latencyTotalMs / e.calls) * 100) / 100 : null },
+            endpoint: e.endpoint,
+            method: e.endpoint.slice(0, space),
+            route: e.endpoint.slice(space + 1),
+            calls: e.calls,
+            clientErrors: e.clientErrors,
+            serverErrors: e.serverErrors,
+            errorRate: rate(e.clientErrors + e.serverErrors, e.calls),
+            latencyMs: {
+              ...percentiles(e.histogram),
+              mean: e.calls ? Math.round((e.latencyTotalMs / e.calls) * 100) / 100 : null,
+            },
           };
         }),
       datasets: top.map((t) => ({ slug: t.datasetSlug, calls: t.calls })),
@@ -190,14 +261,22 @@ export function createUsageService(deps: UsageServiceDeps) {
     const org = await deps.access.bySlug(slug);
     if (!org) throw notFound('Organization');
     const role = await deps.access.roleOf(actor, org.id);
-    if (!actor.isAdmin && role !== 'owner' && role !== 'admin') throw forbidden('Only the organization’s owners and admins see its usage');
+    if (!actor.isAdmin && role !== 'owner' && role !== 'admin')
+      throw forbidden('Only the organization’s owners and admins see its usage');
     const r = range(query);
     const apps = await store.appsOfOrganization(deps.db.kysely, org.id);
-    const daily = await store.daily(deps.db.kysely, apps.map((a) => a.id), r.from, r.to);
+    const daily = await store.daily(
+      deps.db.kysely,
+      apps.map((a) => a.id),
+      r.from,
+      r.to,
+    );
     const totals = new Map(apps.map((a) => [a.id, { calls: 0, clientErrors: 0, serverErrors: 0 }]));
     for (const row of daily) {
       const t = totals.get(row.appId)!;
-      t.calls += row.calls; t.clientErrors += row.clientErrors; t.serverErrors += row.serverErrors;
+      t.calls += row.calls;
+      t.clientErrors += row.clientErrors;
+      t.serverErrors += row.serverErrors;
     }
     const consumers = await store.consumersOfOrganization(deps.db.kysely, org.id, r.from, r.to, 200);
     return {
@@ -207,7 +286,13 @@ export function createUsageService(deps: UsageServiceDeps) {
       apps: apps
         .map((a) => {
           const t = totals.get(a.id)!;
-          return { id: a.id, name: a.name, plan: a.plan, ...t, errorRate: rate(t.clientErrors + t.serverErrors, t.calls) };
+          return {
+            id: a.id,
+            name: a.name,
+            plan: a.plan,
+            ...t,
+            errorRate: rate(t.clientErrors + t.serverErrors, t.calls),
+          };
         })
         .sort((a, b) => b.calls - a.calls || a.id.localeCompare(b.id)),
       consumers,

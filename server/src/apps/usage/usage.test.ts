@@ -45,9 +45,15 @@ describe('usage analytics of apps', () => {
 
   const as = (s: Session | undefined, method: 'GET' | 'POST', url: string, payload?: object) =>
     t.app.inject({ method, url: `/api/v1${url}`, headers: s ? asSession(s) : {}, ...(payload ? { payload } : {}) });
-  const withKey = (key: string, url: string) => t.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: { authorization: `Bearer ${key}` } });
+  const withKey = (key: string, url: string) =>
+    t.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: { authorization: `Bearer ${key}` } });
   async function appWithKey(s: Session, name: string, organization?: string) {
-    const created = await as(s, 'POST', '/apps', { name, description: '', redirectUris: [], ...(organization ? { organization } : {}) });
+    const created = await as(s, 'POST', '/apps', {
+      name,
+      description: '',
+      redirectUris: [],
+      ...(organization ? { organization } : {}),
+    });
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().id as string;
     const key = await as(s, 'POST', `/apps/${id}/keys`, { name: 'k', scopes: ['data:read'] });
@@ -55,18 +61,40 @@ describe('usage analytics of apps', () => {
     return { id, key: key.json().key as string };
   }
   async function join(s: Session, role: string) {
-    const user = await t.db.kysely.selectFrom('users').select('id').where('handle', '=', s.handle).executeTakeFirstOrThrow();
-    const o = await t.db.kysely.selectFrom('organizations').select('id').where('slug', '=', org).executeTakeFirstOrThrow();
-    await t.db.kysely.insertInto('memberships').values({ organizationId: o.id, userId: user.id, role, createdAt: new Date(t0).toISOString() }).execute();
+    const user = await t.db.kysely
+      .selectFrom('users')
+      .select('id')
+      .where('handle', '=', s.handle)
+      .executeTakeFirstOrThrow();
+    const o = await t.db.kysely
+      .selectFrom('organizations')
+      .select('id')
+      .where('slug', '=', org)
+      .executeTakeFirstOrThrow();
+    await t.db.kysely
+      .insertInto('memberships')
+      .values({ organizationId: o.id, userId: user.id, role, createdAt: new Date(t0).toISOString() })
+      .execute();
   }
 
   beforeAll(async () => {
     t = await createTestApp({ clock });
-    [owner, dev, admin, member] = [await register(t.app, 'u-owner'), await register(t.app, 'u-dev'), await register(t.app, 'u-admin'), await register(t.app, 'u-member')];
+    [owner, dev, admin, member] = [
+      await register(t.app, 'u-owner'),
+      await register(t.app, 'u-dev'),
+      await register(t.app, 'u-admin'),
+      await register(t.app, 'u-member'),
+    ];
     org = (await as(owner, 'POST', '/organizations', { name: `Usage ${process.pid}` })).json().slug;
     await join(admin, 'admin');
     await join(member, 'member');
-    const ds = await as(owner, 'POST', '/datasets', { title: 'Usage data', slug: 'usage-ds', organization: org, license: 'CC0-1.0', status: 'published' });
+    const ds = await as(owner, 'POST', '/datasets', {
+      title: 'Usage data',
+      slug: 'usage-ds',
+      organization: org,
+      license: 'CC0-1.0',
+      status: 'published',
+    });
     expect(ds.statusCode, ds.body).toBe(201);
     ({ id: orgApp, key: orgKey } = await appWithKey(owner, 'Org app', org));
     ({ id: devApp, key: devKey } = await appWithKey(dev, 'Dev app'));
@@ -103,8 +131,20 @@ describe('usage analytics of apps', () => {
       { day: '2026-03-11', calls: 2, clientErrors: 0, serverErrors: 0 },
     ]);
     expect(body.endpoints).toHaveLength(2);
-    expect(body.endpoints[0]).toMatchObject({ endpoint: 'GET /api/v1/datasets', method: 'GET', route: '/api/v1/datasets', calls: 4, clientErrors: 0, errorRate: 0 });
-    expect(body.endpoints[1]).toMatchObject({ endpoint: 'GET /api/v1/datasets/:slug', calls: 4, clientErrors: 1, errorRate: 0.25 });
+    expect(body.endpoints[0]).toMatchObject({
+      endpoint: 'GET /api/v1/datasets',
+      method: 'GET',
+      route: '/api/v1/datasets',
+      calls: 4,
+      clientErrors: 0,
+      errorRate: 0,
+    });
+    expect(body.endpoints[1]).toMatchObject({
+      endpoint: 'GET /api/v1/datasets/:slug',
+      calls: 4,
+      clientErrors: 1,
+      errorRate: 0.25,
+    });
     for (const e of body.endpoints) {
       expect(e.latencyMs.p50).toBeGreaterThan(0);
       expect(e.latencyMs.p99).toBeGreaterThanOrEqual(e.latencyMs.p50);
@@ -119,7 +159,13 @@ describe('usage analytics of apps', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ from: '2026-02-10', to: '2026-03-11' });
     expect(res.json().days).toHaveLength(30);
-    for (const q of ['from=2026-03-12&to=2026-03-11', 'from=2024-01-01&to=2026-03-11', 'from=2026-02-30', 'to=yesterday', 'days=3']) {
+    for (const q of [
+      'from=2026-03-12&to=2026-03-11',
+      'from=2024-01-01&to=2026-03-11',
+      'from=2026-02-30',
+      'to=yesterday',
+      'days=3',
+    ]) {
       const bad = await as(owner, 'GET', `/apps/${orgApp}/usage?${q}`);
       expect(bad.statusCode, q).toBe(400);
       expect(bad.json().code).toBe('validation_failed');
@@ -129,7 +175,12 @@ describe('usage analytics of apps', () => {
   it('is for the app’s owner and its organization’s owners and admins only', async () => {
     expect((await as(admin, 'GET', `/apps/${orgApp}/usage`)).statusCode).toBe(200);
     expect((await as(dev, 'GET', `/apps/${devApp}/usage`)).json().totals.calls).toBe(1);
-    for (const [who, id] of [[member, orgApp], [dev, orgApp], [owner, devApp], [admin, devApp]] as const) {
+    for (const [who, id] of [
+      [member, orgApp],
+      [dev, orgApp],
+      [owner, devApp],
+      [admin, devApp],
+    ] as const) {
       const res = await as(who, 'GET', `/apps/${id}/usage`);
       expect(res.statusCode).toBe(404);
       expect(res.json().code).toBe('not_found');
@@ -143,7 +194,9 @@ describe('usage analytics of apps', () => {
     const res = await as(admin, 'GET', `/organizations/${org}/usage?from=2026-03-10&to=2026-03-11`);
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
-    expect(body.apps).toEqual([{ id: orgApp, name: 'Org app', plan: 'free', calls: 8, clientErrors: 1, serverErrors: 0, errorRate: 0.125 }]);
+    expect(body.apps).toEqual([
+      { id: orgApp, name: 'Org app', plan: 'free', calls: 8, clientErrors: 1, serverErrors: 0, errorRate: 0.125 },
+    ]);
     expect(body.consumers).toEqual([
       { appId: orgApp, appName: 'Org app', datasetSlug: 'usage-ds', calls: 3 },
       { appId: devApp, appName: 'Dev app', datasetSlug: 'usage-ds', calls: 1 },

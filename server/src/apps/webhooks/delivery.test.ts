@@ -36,11 +36,32 @@ async function ping(id: string): Promise<string> {
   return res.json().id as string;
 }
 
-interface AttemptView { number: number; at: string; statusCode: number | null; durationMs: number; error: string | null; response: string | null; nextAttemptAt: string | null }
-interface DeliveryView { status: string; attempts: number; nextAttemptAt: string | null; lastStatusCode: number | null; lastError: string | null; attemptLog: AttemptView[] }
+interface AttemptView {
+  number: number;
+  at: string;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  response: string | null;
+  nextAttemptAt: string | null;
+}
+interface DeliveryView {
+  status: string;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  attemptLog: AttemptView[];
+}
 
-const delivery = async (id: string, msg: string) => (await api('GET', `/webhooks/${id}/deliveries/${msg}`)).json() as DeliveryView;
-const subscription = async (id: string) => (await api('GET', `/webhooks/${id}`)).json() as { status: string; disabledReason: string | null; consecutiveFailures: number };
+const delivery = async (id: string, msg: string) =>
+  (await api('GET', `/webhooks/${id}/deliveries/${msg}`)).json() as DeliveryView;
+const subscription = async (id: string) =>
+  (await api('GET', `/webhooks/${id}`)).json() as {
+    status: string;
+    disabledReason: string | null;
+    consecutiveFailures: number;
+  };
 
 /** Moves the clock to the message's next attempt and runs the worker. */
 async function nextAttempt(id: string, msg: string) {
@@ -72,9 +93,13 @@ describe('delivery failures', () => {
     expect(rx.at('/fail')).toHaveLength(10);
     // Every attempt is in the log, with the status and the first bytes of the answer.
     expect(d.attemptLog.map((a) => a.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(d.attemptLog.every((a) => a.statusCode === 500 && a.response === 'Internal trouble on the receiver side')).toBe(true);
+    expect(
+      d.attemptLog.every((a) => a.statusCode === 500 && a.response === 'Internal trouble on the receiver side'),
+    ).toBe(true);
     // Each retry waited its step of the schedule, ± 10 % jitter; the last attempt schedules nothing.
-    const delays = d.attemptLog.slice(0, -1).map((a) => (new Date(a.nextAttemptAt!).getTime() - new Date(a.at).getTime()) / 1000);
+    const delays = d.attemptLog
+      .slice(0, -1)
+      .map((a) => (new Date(a.nextAttemptAt!).getTime() - new Date(a.at).getTime()) / 1000);
     delays.forEach((delay, i) => {
       expect(delay).toBeGreaterThanOrEqual(SCHEDULE_S[i]! * 0.9 - 0.001);
       expect(delay).toBeLessThanOrEqual(SCHEDULE_S[i]! * 1.1 + 0.001);
@@ -87,7 +112,9 @@ describe('delivery failures', () => {
     expect(s.status).toBe('disabled');
     expect(s.disabledReason).toMatch(/Every attempt failed/);
     expect(s.consecutiveFailures).toBe(10);
-    const mail = (await t.platform.mail.recent(20)).find((m) => m.to === dana.email && /webhook was disabled/.test(m.subject));
+    const mail = (await t.platform.mail.recent(20)).find(
+      (m) => m.to === dana.email && /webhook was disabled/.test(m.subject),
+    );
     expect(mail).toBeDefined();
     expect(mail!.text).toContain(sub.id);
     expect(mail!.text).toContain(`/developers/webhooks/${sub.id}`);
@@ -146,7 +173,11 @@ describe('delivery failures', () => {
   });
 
   it('honours Retry-After in seconds and as an HTTP date, capped at a day', async () => {
-    for (const [path, expectedS] of [['/busy', 120], ['/busy-date', 600], ['/busy-forever', 86_400]] as const) {
+    for (const [path, expectedS] of [
+      ['/busy', 120],
+      ['/busy-date', 600],
+      ['/busy-forever', 86_400],
+    ] as const) {
       const sub = await subscribe(path);
       const msg = await ping(sub.id);
       await t.apps.webhooks.worker.drain();
@@ -163,7 +194,7 @@ describe('delivery failures', () => {
     const before = rx.at('/ok').length;
     const msg = await ping(sub.id);
     await t.apps.webhooks.worker.drain();
-    expect((await delivery(sub.id, msg))).toMatchObject({ status: 'pending', lastStatusCode: 302 });
+    expect(await delivery(sub.id, msg)).toMatchObject({ status: 'pending', lastStatusCode: 302 });
     expect(rx.at('/ok')).toHaveLength(before);
     await api('PATCH', `/webhooks/${sub.id}`, { enabled: false });
   });
@@ -177,7 +208,9 @@ describe('delivery failures', () => {
     const s = await subscription(sub.id);
     expect(s.status).toBe('disabled');
     expect(s.disabledReason).toMatch(/410 Gone/);
-    expect((await t.platform.mail.recent(50)).filter((m) => m.to === dana.email && m.text.includes(sub.id))).toHaveLength(1);
+    expect(
+      (await t.platform.mail.recent(50)).filter((m) => m.to === dana.email && m.text.includes(sub.id)),
+    ).toHaveLength(1);
     // Nothing more is sent to it.
     await ping(sub.id).catch(() => undefined);
     await t.apps.webhooks.worker.drain();
@@ -203,7 +236,9 @@ describe('the delivery log', () => {
     offset = 31 * 86_400_000;
     expect(await t.apps.webhooks.worker.purge()).toBeGreaterThanOrEqual(1);
     expect((await api('GET', `/webhooks/${ok.id}/deliveries/${delivered}`)).statusCode).toBe(404);
-    expect(await t.db.kysely.selectFrom('webhookAttempts').select('id').where('messageId', '=', delivered).execute()).toEqual([]);
+    expect(
+      await t.db.kysely.selectFrom('webhookAttempts').select('id').where('messageId', '=', delivered).execute(),
+    ).toEqual([]);
     expect((await delivery(failing.id, pending)).status).toBe('pending');
     await api('PATCH', `/webhooks/${failing.id}`, { enabled: false });
     offset = 0;
@@ -215,7 +250,15 @@ describe('several workers', () => {
     const { createWebhooks } = await import('./index.js');
     const { loadSecretKey } = await import('../../config.js');
     // A second instance of the worker on the same database, as another server process would have.
-    const other = createWebhooks({ db: t.db, clock, platform: t.platform, secretKey: loadSecretKey(t.config.dataDir), baseUrl: t.config.baseUrl, allowPrivateUrls: true, logger: { info: () => undefined, warn: () => undefined } });
+    const other = createWebhooks({
+      db: t.db,
+      clock,
+      platform: t.platform,
+      secretKey: loadSecretKey(t.config.dataDir),
+      baseUrl: t.config.baseUrl,
+      allowPrivateUrls: true,
+      logger: { info: () => undefined, warn: () => undefined },
+    });
     other.settings.batchSize = 7;
     t.apps.webhooks.settings.batchSize = 5;
     try {

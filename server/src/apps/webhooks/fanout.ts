@@ -26,11 +26,17 @@ function linksOf(event: StoredEvent, baseUrl: string): Record<string, string> {
     links.dataset = `${baseUrl}/datasets/${slug}`;
     links.datasetApi = `${baseUrl}/api/v1/datasets/${slug}`;
   }
-  const resource = str(event.payload.resource) ?? str(event.payload.resourceId) ?? (event.type.startsWith('resource.') || event.type === 'community_resource.created' ? event.subjectId ?? undefined : undefined);
+  const resource =
+    str(event.payload.resource) ??
+    str(event.payload.resourceId) ??
+    (event.type.startsWith('resource.') || event.type === 'community_resource.created'
+      ? (event.subjectId ?? undefined)
+      : undefined);
   if (slug && resource) {
     links.resource = `${baseUrl}/datasets/${slug}/resources/${resource}`;
     links.resourceApi = `${baseUrl}/api/v1/datasets/${slug}/resources/${resource}`;
-    if (event.type === 'rows.changed' || event.type === 'resource.imported') links.rowsApi = `${baseUrl}/api/v1/datasets/${slug}/resources/${resource}/rows`;
+    if (event.type === 'rows.changed' || event.type === 'resource.imported')
+      links.rowsApi = `${baseUrl}/api/v1/datasets/${slug}/resources/${resource}/rows`;
   }
   const contribution = str(event.payload.contributionId);
   if (contribution) {
@@ -50,7 +56,14 @@ function linksOf(event: StoredEvent, baseUrl: string): Record<string, string> {
  * matching subscription, inserted in the dispatcher's transaction (so exactly once). The body is
  * built once per event: `{type, timestamp, data}` as Standard Webhooks suggests.
  */
-export function createFanout(deps: { store: WebhookStore; directory: Directory; access: OrganizationAccess; clock: Clock; baseUrl: string; onMessages?: () => void }): Consumer {
+export function createFanout(deps: {
+  store: WebhookStore;
+  directory: Directory;
+  access: OrganizationAccess;
+  clock: Clock;
+  baseUrl: string;
+  onMessages?: () => void;
+}): Consumer {
   const { store } = deps;
 
   async function recipients(trx: Kysely<Database>, event: StoredEvent, type: string) {
@@ -71,7 +84,11 @@ export function createFanout(deps: { store: WebhookStore; directory: Directory; 
     if (event.visibility !== 'organization') return [];
     // Organization events: only for members of that organization; without one (a personal draft), only for its author.
     if (!event.organizationId) return matching.filter((s) => s.ownerId === event.actorId);
-    const members = await deps.access.membersAmong(event.organizationId, [...new Set(matching.map((s) => s.ownerId))], trx);
+    const members = await deps.access.membersAmong(
+      event.organizationId,
+      [...new Set(matching.map((s) => s.ownerId))],
+      trx,
+    );
     return matching.filter((s) => members.has(s.ownerId));
   }
 

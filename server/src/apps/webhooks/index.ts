@@ -29,7 +29,18 @@ export function createWebhooks(deps: WebhooksDeps) {
   const box = createWebhookSecretBox(deps.secretKey);
   // Mutable on purpose: tests shorten the timeout, the benchmark widens batches.
   const settings = defaultSettings();
-  const worker = createDeliveryWorker({ db: deps.db.kysely, store, clock: deps.clock, box, mail: deps.platform.mail, accounts: deps.platform.accountStore, settings, allowPrivateUrls: deps.allowPrivateUrls, baseUrl: deps.baseUrl, logger: deps.logger });
+  const worker = createDeliveryWorker({
+    db: deps.db.kysely,
+    store,
+    clock: deps.clock,
+    box,
+    mail: deps.platform.mail,
+    accounts: deps.platform.accountStore,
+    settings,
+    allowPrivateUrls: deps.allowPrivateUrls,
+    baseUrl: deps.baseUrl,
+    logger: deps.logger,
+  });
   // Messages are inserted in the dispatcher's transaction: wake the worker just after it commits.
   const wakeSoon = () => void setTimeout(() => worker.wake(), 5).unref();
   const service = createWebhookService({
@@ -44,13 +55,21 @@ export function createWebhooks(deps: WebhooksDeps) {
     },
     wake: () => worker.wake(),
   });
-  const consumer: Consumer = createFanout({ store, directory: deps.platform.directory, access: deps.platform.access, clock: deps.clock, baseUrl: deps.baseUrl, onMessages: wakeSoon });
+  const consumer: Consumer = createFanout({
+    store,
+    directory: deps.platform.directory,
+    access: deps.platform.access,
+    clock: deps.clock,
+    baseUrl: deps.baseUrl,
+    onMessages: wakeSoon,
+  });
   return {
     service,
     worker,
     settings,
     consumer,
-    routes: (api: Parameters<typeof webhookRoutes>[0]) => api.register(webhookRoutes, { webhooks: service, baseUrl: deps.baseUrl }),
+    routes: (api: Parameters<typeof webhookRoutes>[0]) =>
+      api.register(webhookRoutes, { webhooks: service, baseUrl: deps.baseUrl }),
     start: () => worker.start(),
     async stop() {
       await worker.stop();

@@ -7,8 +7,17 @@ const slug = Type.String({ minLength: 1, maxLength: 100, pattern: '^[a-z0-9][a-z
 
 export const WebhookFilters = Type.Object(
   {
-    datasets: Type.Optional(Type.Array(slug, { minItems: 1, maxItems: 50, uniqueItems: true, description: 'Only events about these datasets (slugs)' })),
-    organization: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Only events of this organization (slug)' })),
+    datasets: Type.Optional(
+      Type.Array(slug, {
+        minItems: 1,
+        maxItems: 50,
+        uniqueItems: true,
+        description: 'Only events about these datasets (slugs)',
+      }),
+    ),
+    organization: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: 'Only events of this organization (slug)' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -18,7 +27,12 @@ export type WebhookFilters = Static<typeof WebhookFilters>;
  * Event types are checked by the service against the catalog (400 with the unknown type named),
  * rather than by a union of literals here: the message is clearer and the OpenAPI document lists them.
  */
-const EventTypes = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: subscribableTypes.length, uniqueItems: true, description: `Event types, from GET /webhooks/event-types: ${subscribableTypes.join(', ')}` });
+const EventTypes = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), {
+  minItems: 1,
+  maxItems: subscribableTypes.length,
+  uniqueItems: true,
+  description: `Event types, from GET /webhooks/event-types: ${subscribableTypes.join(', ')}`,
+});
 const Url = Type.String({ minLength: 1, maxLength: 2000, description: 'An http(s) URL on a public address' });
 
 export const CreateWebhookBody = Type.Object(
@@ -27,7 +41,9 @@ export const CreateWebhookBody = Type.Object(
     events: EventTypes,
     filters: Type.Optional(WebhookFilters),
     description: Type.Optional(Type.String({ maxLength: 500 })),
-    app: Type.Optional(Type.String({ maxLength: 64, description: 'One of your apps, to group the subscription under it' })),
+    app: Type.Optional(
+      Type.String({ maxLength: 64, description: 'One of your apps, to group the subscription under it' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -39,7 +55,11 @@ export const UpdateWebhookBody = Type.Object(
     events: Type.Optional(EventTypes),
     filters: Type.Optional(WebhookFilters),
     description: Type.Optional(Type.String({ maxLength: 500 })),
-    enabled: Type.Optional(Type.Boolean({ description: 'true re-enables a disabled subscription (its pending messages resume); false disables it' })),
+    enabled: Type.Optional(
+      Type.Boolean({
+        description: 'true re-enables a disabled subscription (its pending messages resume); false disables it',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -55,7 +75,12 @@ export const Webhook = Type.Object({
   status: Type.Union([Type.Literal('active'), Type.Literal('disabled')]),
   disabledReason: Nullable(Type.String()),
   disabledAt: Nullable(Timestamp),
-  previousSecretExpiresAt: Nullable(Type.String({ format: 'date-time', description: 'Until then, deliveries are also signed with the secret before the last rotation' })),
+  previousSecretExpiresAt: Nullable(
+    Type.String({
+      format: 'date-time',
+      description: 'Until then, deliveries are also signed with the secret before the last rotation',
+    }),
+  ),
   lastSuccessAt: Nullable(Timestamp),
   lastFailureAt: Nullable(Timestamp),
   consecutiveFailures: Type.Integer(),
@@ -64,7 +89,10 @@ export const Webhook = Type.Object({
 });
 export type Webhook = Static<typeof Webhook>;
 
-export const WebhookWithSecret = Type.Intersect([Webhook, Type.Object({ secret: Type.String({ description: 'The signing secret (whsec_…), shown this once' }) })]);
+export const WebhookWithSecret = Type.Intersect([
+  Webhook,
+  Type.Object({ secret: Type.String({ description: 'The signing secret (whsec_…), shown this once' }) }),
+]);
 export type WebhookWithSecret = Static<typeof WebhookWithSecret>;
 
 export const WebhookList = Type.Object({ items: Type.Array(Webhook), next: Type.Union([Type.String(), Type.Null()]) });
@@ -102,10 +130,19 @@ export const Attempt = Type.Object({
 });
 export type Attempt = Static<typeof Attempt>;
 
-export const DeliveryDetail = Type.Intersect([Delivery, Type.Object({ payload: Type.Unknown({ description: 'The body sent: {type, timestamp, data}' }), attemptLog: Type.Array(Attempt) })]);
+export const DeliveryDetail = Type.Intersect([
+  Delivery,
+  Type.Object({
+    payload: Type.Unknown({ description: 'The body sent: {type, timestamp, data}' }),
+    attemptLog: Type.Array(Attempt),
+  }),
+]);
 export type DeliveryDetail = Static<typeof DeliveryDetail>;
 
-export const DeliveryList = Type.Object({ items: Type.Array(Delivery), next: Type.Union([Type.String(), Type.Null()]) });
+export const DeliveryList = Type.Object({
+  items: Type.Array(Delivery),
+  next: Type.Union([Type.String(), Type.Null()]),
+});
 
 export const DeliveryQuery = Type.Object(
   {

@@ -9,7 +9,18 @@ import { readJson } from '../../db/database.js';
 import type { OrganizationAccess } from '../../platform/access.js';
 import { eventCatalog, subscribableTypes } from './catalog.js';
 import { newSigningSecret, type SecretBox } from './secrets.js';
-import type { Attempt, CreateWebhookBody, Delivery, DeliveryDetail, DeliveryQuery, ListQuery, UpdateWebhookBody, Webhook, WebhookFilters, WebhookWithSecret } from './schema.js';
+import type {
+  Attempt,
+  CreateWebhookBody,
+  Delivery,
+  DeliveryDetail,
+  DeliveryQuery,
+  ListQuery,
+  UpdateWebhookBody,
+  Webhook,
+  WebhookFilters,
+  WebhookWithSecret,
+} from './schema.js';
 import type { AttemptRow, MessageRow, SubscriptionRow, WebhookStore } from './store.js';
 import type { WebhookSettings } from './worker.js';
 
@@ -87,13 +98,19 @@ export function createWebhookService(deps: WebhookServiceDeps) {
   function checkEvents(events: string[]) {
     const unknown = events.filter((e) => !subscribableTypes.includes(e));
     if (unknown.length) {
-      throw new AppError('validation_failed', `Unknown event type${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (see GET /api/v1/webhooks/event-types)`, {
-        errors: unknown.map((e) => ({ field: `events.${events.indexOf(e)}`, message: `Unknown event type ${e}` })),
-      });
+      throw new AppError(
+        'validation_failed',
+        `Unknown event type${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')} (see GET /api/v1/webhooks/event-types)`,
+        {
+          errors: unknown.map((e) => ({ field: `events.${events.indexOf(e)}`, message: `Unknown event type ${e}` })),
+        },
+      );
     }
   }
 
-  async function resolveFilters(filters: WebhookFilters | undefined): Promise<{ filters: WebhookFilters; organizationId: string | null }> {
+  async function resolveFilters(
+    filters: WebhookFilters | undefined,
+  ): Promise<{ filters: WebhookFilters; organizationId: string | null }> {
     const clean: WebhookFilters = {};
     if (filters?.datasets) clean.datasets = filters.datasets;
     let organizationId: string | null = null;
@@ -127,10 +144,12 @@ export function createWebhookService(deps: WebhookServiceDeps) {
       if (body.app) {
         const app = await store.appById(db, body.app);
         if (!app || app.deletedAt || app.ownerId !== actor.userId) throw invalid('app', 'No such app among yours');
-        if (actor.client && actor.client.appId !== body.app) throw invalid('app', 'An app’s credentials can only subscribe for that app');
+        if (actor.client && actor.client.appId !== body.app)
+          throw invalid('app', 'An app’s credentials can only subscribe for that app');
       }
       const existing = await store.listSubscriptions(db, actor.userId, MAX_SUBSCRIPTIONS);
-      if (existing.length >= MAX_SUBSCRIPTIONS) throw conflict(`You have ${MAX_SUBSCRIPTIONS} subscriptions, the most one account may hold: delete one first`);
+      if (existing.length >= MAX_SUBSCRIPTIONS)
+        throw conflict(`You have ${MAX_SUBSCRIPTIONS} subscriptions, the most one account may hold: delete one first`);
       const secret = newSigningSecret();
       const at = now().toISOString();
       const row: SubscriptionRow = {
@@ -224,8 +243,30 @@ export function createWebhookService(deps: WebhookServiceDeps) {
       if (row.status !== 'active') throw conflict('This subscription is disabled: re-enable it first');
       const at = now().toISOString();
       const msgId = newId('msg');
-      const payload = JSON.stringify({ type: 'webhook.test', timestamp: at, data: { subscriptionId: row.id, message: 'A test message from Multitude: your endpoint receives and can verify our webhooks.' } });
-      const msg: MessageRow = { id: msgId, subscriptionId: row.id, eventId: null, eventType: 'webhook.test', payload, status: 'pending', tries: 0, attempts: 0, nextAttemptAt: at, lastStatusCode: null, lastError: null, createdAt: at, updatedAt: at, deliveredAt: null };
+      const payload = JSON.stringify({
+        type: 'webhook.test',
+        timestamp: at,
+        data: {
+          subscriptionId: row.id,
+          message: 'A test message from Multitude: your endpoint receives and can verify our webhooks.',
+        },
+      });
+      const msg: MessageRow = {
+        id: msgId,
+        subscriptionId: row.id,
+        eventId: null,
+        eventType: 'webhook.test',
+        payload,
+        status: 'pending',
+        tries: 0,
+        attempts: 0,
+        nextAttemptAt: at,
+        lastStatusCode: null,
+        lastError: null,
+        createdAt: at,
+        updatedAt: at,
+        deliveredAt: null,
+      };
       await store.insertMessages(db, [msg]);
       deps.wake();
       return toDelivery(msg);

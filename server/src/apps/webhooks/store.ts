@@ -7,7 +7,10 @@ export type MessageRow = Database['webhookMessages'];
 export type AttemptRow = Database['webhookAttempts'];
 
 /** A message claimed by a worker, with what it needs to send it. */
-export type ClaimedMessage = Pick<MessageRow, 'id' | 'subscriptionId' | 'eventType' | 'payload' | 'tries' | 'attempts' | 'createdAt'>;
+export type ClaimedMessage = Pick<
+  MessageRow,
+  'id' | 'subscriptionId' | 'eventType' | 'payload' | 'tries' | 'attempts' | 'createdAt'
+>;
 
 /** What one delivery attempt changes, written with the others of its batch in one transaction. */
 export interface MessageUpdate {
@@ -35,11 +38,15 @@ export function createWebhookStore(dialect: Dialect) {
     async insertSubscription(db: Kysely<Database>, row: SubscriptionRow) {
       await db.insertInto('webhookSubscriptions').values(row).execute();
     },
-    findSubscription: (db: Kysely<Database>, id: string) => db.selectFrom('webhookSubscriptions').selectAll().where('id', '=', id).executeTakeFirst(),
+    findSubscription: (db: Kysely<Database>, id: string) =>
+      db.selectFrom('webhookSubscriptions').selectAll().where('id', '=', id).executeTakeFirst(),
     listSubscriptions(db: Kysely<Database>, ownerId: string, limit: number, before?: string) {
       let q = db.selectFrom('webhookSubscriptions').selectAll().where('ownerId', '=', ownerId);
       if (before) q = q.where('id', '<', before);
-      return q.orderBy('id', 'desc').limit(limit + 1).execute();
+      return q
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute();
     },
     async updateSubscription(db: Kysely<Database>, id: string, changes: Partial<SubscriptionRow>) {
       await db.updateTable('webhookSubscriptions').set(changes).where('id', '=', id).execute();
@@ -63,33 +70,70 @@ export function createWebhookStore(dialect: Dialect) {
     },
     /** Disables a subscription if it is active; true when this call did it. */
     async disable(db: Kysely<Database>, id: string, reason: string, at: string): Promise<boolean> {
-      const result = await db.updateTable('webhookSubscriptions').set({ status: 'disabled', disabledReason: reason, disabledAt: at, updatedAt: at }).where('id', '=', id).where('status', '=', 'active').executeTakeFirst();
+      const result = await db
+        .updateTable('webhookSubscriptions')
+        .set({ status: 'disabled', disabledReason: reason, disabledAt: at, updatedAt: at })
+        .where('id', '=', id)
+        .where('status', '=', 'active')
+        .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
 
     // ---- things other parts own, read inside our transactions ----
-    appById: (db: Kysely<Database>, id: string) => db.selectFrom('apps').select(['id', 'ownerId', 'organizationId', 'deletedAt']).where('id', '=', id).executeTakeFirst(),
+    appById: (db: Kysely<Database>, id: string) =>
+      db
+        .selectFrom('apps')
+        .select(['id', 'ownerId', 'organizationId', 'deletedAt'])
+        .where('id', '=', id)
+        .executeTakeFirst(),
 
     // ---- messages ----
     async insertMessages(db: Kysely<Database>, rows: MessageRow[]) {
       for (const part of chunks(rows, 100)) {
-        await db.insertInto('webhookMessages').values(part).onConflict((oc) => oc.columns(['subscriptionId', 'eventId']).doNothing()).execute();
+        await db
+          .insertInto('webhookMessages')
+          .values(part)
+          .onConflict((oc) => oc.columns(['subscriptionId', 'eventId']).doNothing())
+          .execute();
       }
     },
-    listMessages(db: Kysely<Database>, subscriptionId: string, limit: number, options: { before?: string; status?: MessageRow['status'] }) {
+    listMessages(
+      db: Kysely<Database>,
+      subscriptionId: string,
+      limit: number,
+      options: { before?: string; status?: MessageRow['status'] },
+    ) {
       let q = db.selectFrom('webhookMessages').selectAll().where('subscriptionId', '=', subscriptionId);
       if (options.before) q = q.where('id', '<', options.before);
       if (options.status) q = q.where('status', '=', options.status);
-      return q.orderBy('id', 'desc').limit(limit + 1).execute();
+      return q
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute();
     },
     findMessage: (db: Kysely<Database>, subscriptionId: string, id: string) =>
-      db.selectFrom('webhookMessages').selectAll().where('id', '=', id).where('subscriptionId', '=', subscriptionId).executeTakeFirst(),
-    attemptsOf: (db: Kysely<Database>, messageId: string) => db.selectFrom('webhookAttempts').selectAll().where('messageId', '=', messageId).orderBy('number', 'asc').execute(),
+      db
+        .selectFrom('webhookMessages')
+        .selectAll()
+        .where('id', '=', id)
+        .where('subscriptionId', '=', subscriptionId)
+        .executeTakeFirst(),
+    attemptsOf: (db: Kysely<Database>, messageId: string) =>
+      db
+        .selectFrom('webhookAttempts')
+        .selectAll()
+        .where('messageId', '=', messageId)
+        .orderBy('number', 'asc')
+        .execute(),
     async updateMessage(db: Kysely<Database>, id: string, changes: Partial<MessageRow>) {
       await db.updateTable('webhookMessages').set(changes).where('id', '=', id).execute();
     },
     async countPending(db: Kysely<Database>): Promise<number> {
-      const row = await db.selectFrom('webhookMessages').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirst();
+      const row = await db
+        .selectFrom('webhookMessages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
       return Number(row?.n ?? 0);
     },
 
@@ -114,7 +158,10 @@ export function createWebhookStore(dialect: Dialect) {
         returning id, subscription_id, event_type, payload, tries, attempts, created_at`.execute(db);
       return result.rows.map((r) => ({ ...r, tries: Number(r.tries), attempts: Number(r.attempts) }));
     },
-    subscriptionsByIds: (db: Kysely<Database>, ids: string[]) => (ids.length ? db.selectFrom('webhookSubscriptions').selectAll().where('id', 'in', ids).execute() : Promise.resolve([])),
+    subscriptionsByIds: (db: Kysely<Database>, ids: string[]) =>
+      ids.length
+        ? db.selectFrom('webhookSubscriptions').selectAll().where('id', 'in', ids).execute()
+        : Promise.resolve([]),
 
     /** One transaction's worth of results: the attempts, the messages' new states. */
     async writeResults(db: Kysely<Database>, allAttempts: AttemptRow[], allUpdates: MessageUpdate[], now: string) {
@@ -122,7 +169,8 @@ export function createWebhookStore(dialect: Dialect) {
       const ids = allUpdates.map((u) => u.id);
       const existing = new Set<string>();
       for (const part of chunks(ids, 500)) {
-        for (const r of await db.selectFrom('webhookMessages').select('id').where('id', 'in', part).execute()) existing.add(r.id);
+        for (const r of await db.selectFrom('webhookMessages').select('id').where('id', 'in', part).execute())
+          existing.add(r.id);
       }
       const attempts = allAttempts.filter((a) => existing.has(a.messageId));
       const updates = allUpdates.filter((u) => existing.has(u.id));
@@ -131,7 +179,12 @@ export function createWebhookStore(dialect: Dialect) {
       // (PostgreSQL, and SQLite ≥ 3.33).
       const ts = (v: string | null) => (dialect === 'postgres' ? sql`cast(${v} as timestamptz)` : sql`${v}`);
       for (const part of chunks(updates, 100)) {
-        const values = sql.join(part.map((u) => sql`(${u.id}, ${u.status}, cast(${u.tries} as integer), cast(${u.attempts} as integer), ${ts(u.nextAttemptAt)}, cast(${u.lastStatusCode} as integer), ${u.lastError}, ${ts(u.deliveredAt)})`));
+        const values = sql.join(
+          part.map(
+            (u) =>
+              sql`(${u.id}, ${u.status}, cast(${u.tries} as integer), cast(${u.attempts} as integer), ${ts(u.nextAttemptAt)}, cast(${u.lastStatusCode} as integer), ${u.lastError}, ${ts(u.deliveredAt)})`,
+          ),
+        );
         await sql`with v(id, status, tries, attempts, next_attempt_at, last_status_code, last_error, delivered_at) as (values ${values})
           update webhook_messages set status = v.status, tries = v.tries, attempts = v.attempts, next_attempt_at = v.next_attempt_at,
             last_status_code = v.last_status_code, last_error = v.last_error, delivered_at = coalesce(v.delivered_at, webhook_messages.delivered_at), updated_at = ${ts(now)}
@@ -144,11 +197,19 @@ export function createWebhookStore(dialect: Dialect) {
      */
     async recordOutcomes(db: Kysely<Database>, succeeded: string[], failedBy: Map<number, string[]>, at: string) {
       for (const part of chunks(succeeded, 500)) {
-        await db.updateTable('webhookSubscriptions').set({ lastSuccessAt: at, consecutiveFailures: 0 }).where('id', 'in', part).execute();
+        await db
+          .updateTable('webhookSubscriptions')
+          .set({ lastSuccessAt: at, consecutiveFailures: 0 })
+          .where('id', 'in', part)
+          .execute();
       }
       for (const [count, ids] of failedBy) {
         for (const part of chunks(ids, 500)) {
-          await db.updateTable('webhookSubscriptions').set((eb) => ({ lastFailureAt: at, consecutiveFailures: eb('consecutiveFailures', '+', count) })).where('id', 'in', part).execute();
+          await db
+            .updateTable('webhookSubscriptions')
+            .set((eb) => ({ lastFailureAt: at, consecutiveFailures: eb('consecutiveFailures', '+', count) }))
+            .where('id', 'in', part)
+            .execute();
         }
       }
     },
@@ -158,7 +219,16 @@ export function createWebhookStore(dialect: Dialect) {
      * attempts (cascade); returns how many went. Pending ones are never touched.
      */
     async purgeSettled(db: Kysely<Database>, before: string, limit: number): Promise<number> {
-      const ids = (await db.selectFrom('webhookMessages').select('id').where('status', 'in', ['delivered', 'failed']).where('updatedAt', '<', before).orderBy('updatedAt').limit(limit).execute()).map((r) => r.id);
+      const ids = (
+        await db
+          .selectFrom('webhookMessages')
+          .select('id')
+          .where('status', 'in', ['delivered', 'failed'])
+          .where('updatedAt', '<', before)
+          .orderBy('updatedAt')
+          .limit(limit)
+          .execute()
+      ).map((r) => r.id);
       if (ids.length === 0) return 0;
       await db.deleteFrom('webhookAttempts').where('messageId', 'in', ids).execute();
       await db.deleteFrom('webhookMessages').where('id', 'in', ids).execute();

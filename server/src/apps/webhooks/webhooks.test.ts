@@ -23,8 +23,19 @@ afterAll(async () => {
   await rx?.close();
 });
 
-function api(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, session?: Session, payload?: object, headers: Record<string, string> = {}) {
-  return t.app.inject({ method, url: `/api/v1${url}`, headers: { ...(session ? asSession(session) : {}), ...headers }, ...(payload ? { payload } : {}) });
+function api(
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  url: string,
+  session?: Session,
+  payload?: object,
+  headers: Record<string, string> = {},
+) {
+  return t.app.inject({
+    method,
+    url: `/api/v1${url}`,
+    headers: { ...(session ? asSession(session) : {}), ...headers },
+    ...(payload ? { payload } : {}),
+  });
 }
 
 async function subscribe(session: Session, body: object) {
@@ -34,9 +45,18 @@ async function subscribe(session: Session, body: object) {
 }
 
 let n = 0;
-async function dataset(session: Session, organization: string | undefined, status: 'draft' | 'published' = 'published') {
+async function dataset(
+  session: Session,
+  organization: string | undefined,
+  status: 'draft' | 'published' = 'published',
+) {
   n += 1;
-  const res = await api('POST', '/datasets', session, { title: `Webhook dataset ${n}`, ...(organization ? { organization } : {}), license: 'etalab-2.0', status });
+  const res = await api('POST', '/datasets', session, {
+    title: `Webhook dataset ${n}`,
+    ...(organization ? { organization } : {}),
+    license: 'etalab-2.0',
+    status,
+  });
   expect(res.statusCode, res.body).toBe(201);
   return res.json().slug as string;
 }
@@ -47,7 +67,10 @@ async function flush() {
   await t.apps.webhooks.worker.drain();
 }
 
-const expectProblem = (res: { statusCode: number; headers: Record<string, unknown>; json(): { status: number } }, status: number) => {
+const expectProblem = (
+  res: { statusCode: number; headers: Record<string, unknown>; json(): { status: number } },
+  status: number,
+) => {
   expect(res.statusCode).toBe(status);
   expect(String(res.headers['content-type'])).toMatch(/application\/problem\+json/);
   expect(res.json().status).toBe(status);
@@ -55,7 +78,11 @@ const expectProblem = (res: { statusCode: number; headers: Record<string, unknow
 
 describe('webhook subscriptions', () => {
   it('creates a subscription with a whsec_ secret shown once, stored encrypted, never listed', async () => {
-    const created = await subscribe(alice, { url: rx.url('/ok?token=abc'), events: ['dataset.published'], description: 'My endpoint' });
+    const created = await subscribe(alice, {
+      url: rx.url('/ok?token=abc'),
+      events: ['dataset.published'],
+      description: 'My endpoint',
+    });
     expect(created.id).toMatch(/^whk_/);
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
     expect(Buffer.from(created.secret.slice(6), 'base64').length).toBeGreaterThanOrEqual(24);
@@ -67,7 +94,11 @@ describe('webhook subscriptions', () => {
     expect(list.items.map((w: { id: string }) => w.id)).toContain(created.id);
     expect(JSON.stringify(list)).not.toContain(created.secret);
     // At rest: not in clear.
-    const row = await t.db.kysely.selectFrom('webhookSubscriptions').selectAll().where('id', '=', created.id).executeTakeFirstOrThrow();
+    const row = await t.db.kysely
+      .selectFrom('webhookSubscriptions')
+      .selectAll()
+      .where('id', '=', created.id)
+      .executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain(created.secret.slice(6));
     await api('DELETE', `/webhooks/${created.id}`, alice);
   });
@@ -76,13 +107,37 @@ describe('webhook subscriptions', () => {
     const res = await api('GET', '/webhooks/event-types');
     expect(res.statusCode).toBe(200);
     const types = res.json().items.map((e: { type: string }) => e.type);
-    for (const type of ['dataset.published', 'dataset.updated', 'dataset.archived', 'resource.created', 'resource.updated', 'rows.changed', 'contribution.submitted', 'contribution.accepted', 'contribution.rejected', 'discussion.created', 'webhook.test']) expect(types).toContain(type);
+    for (const type of [
+      'dataset.published',
+      'dataset.updated',
+      'dataset.archived',
+      'resource.created',
+      'resource.updated',
+      'rows.changed',
+      'contribution.submitted',
+      'contribution.accepted',
+      'contribution.rejected',
+      'discussion.created',
+      'webhook.test',
+    ])
+      expect(types).toContain(type);
     expect(res.json().items.every((e: { description: string }) => e.description.length > 10)).toBe(true);
   });
 
   it('documents every route in the OpenAPI document', async () => {
-    const doc = (await api('GET', '/openapi.json')).json() as { paths: Record<string, Record<string, { tags?: string[] }>> };
-    for (const path of ['/api/v1/webhooks', '/api/v1/webhooks/{id}', '/api/v1/webhooks/{id}/rotate-secret', '/api/v1/webhooks/{id}/test', '/api/v1/webhooks/event-types', '/api/v1/webhooks/{id}/deliveries', '/api/v1/webhooks/{id}/deliveries/{msgId}', '/api/v1/webhooks/{id}/deliveries/{msgId}/replay']) {
+    const doc = (await api('GET', '/openapi.json')).json() as {
+      paths: Record<string, Record<string, { tags?: string[] }>>;
+    };
+    for (const path of [
+      '/api/v1/webhooks',
+      '/api/v1/webhooks/{id}',
+      '/api/v1/webhooks/{id}/rotate-secret',
+      '/api/v1/webhooks/{id}/test',
+      '/api/v1/webhooks/event-types',
+      '/api/v1/webhooks/{id}/deliveries',
+      '/api/v1/webhooks/{id}/deliveries/{msgId}',
+      '/api/v1/webhooks/{id}/deliveries/{msgId}/replay',
+    ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
     expect(doc.paths['/api/v1/webhooks']!.post!.tags).toEqual(['Webhooks']);
@@ -108,7 +163,13 @@ describe('webhook subscriptions', () => {
     // The log has the message and its attempt.
     const log = (await api('GET', `/webhooks/${sub.id}/deliveries`, alice)).json();
     expect(log.items).toHaveLength(1);
-    expect(log.items[0]).toMatchObject({ id: r.headers['webhook-id'], eventType: 'dataset.published', status: 'delivered', attempts: 1, lastStatusCode: 204 });
+    expect(log.items[0]).toMatchObject({
+      id: r.headers['webhook-id'],
+      eventType: 'dataset.published',
+      status: 'delivered',
+      attempts: 1,
+      lastStatusCode: 204,
+    });
     const detail = (await api('GET', `/webhooks/${sub.id}/deliveries/${log.items[0].id}`, alice)).json();
     expect(detail.attemptLog).toHaveLength(1);
     expect(detail.attemptLog[0]).toMatchObject({ number: 1, statusCode: 204, error: null });
@@ -117,7 +178,10 @@ describe('webhook subscriptions', () => {
     await api('PATCH', `/datasets/${slug}`, alice, { description: 'Now with a description' });
     await flush();
     await flush();
-    const all = rx.at('/ok').slice(before).map((x) => verify(sub.secret, x).type);
+    const all = rx
+      .at('/ok')
+      .slice(before)
+      .map((x) => verify(sub.secret, x).type);
     expect(all.sort()).toEqual(['dataset.published', 'dataset.updated']);
     expect(t.logs()).not.toContain(sub.secret);
     expect(t.logs()).not.toContain(sub.secret.slice(6));
@@ -126,23 +190,61 @@ describe('webhook subscriptions', () => {
 
   it('follows the contribution loop: resource.created, resource.updated, contribution.submitted, contribution.accepted, rows.changed', async () => {
     const slug = await dataset(alice, org);
-    const sub = await subscribe(bob, { url: rx.url('/loop'), events: ['resource.created', 'resource.updated', 'contribution.submitted', 'contribution.accepted', 'rows.changed'], filters: { datasets: [slug] } });
+    const sub = await subscribe(bob, {
+      url: rx.url('/loop'),
+      events: [
+        'resource.created',
+        'resource.updated',
+        'contribution.submitted',
+        'contribution.accepted',
+        'rows.changed',
+      ],
+      filters: { datasets: [slug] },
+    });
     rx.on('/loop', (res) => res.writeHead(200).end());
-    const body = multipartBody({ fileName: 'c.csv', content: 'code,nom\n1,Alpha\n2,Beta\n', contentType: 'text/csv' }, { title: 'c.csv' });
-    const upload = await t.app.inject({ method: 'POST', url: `/api/v1/datasets/${slug}/resources`, headers: { ...asSession(alice), ...body.headers }, payload: body.payload });
+    const body = multipartBody(
+      { fileName: 'c.csv', content: 'code,nom\n1,Alpha\n2,Beta\n', contentType: 'text/csv' },
+      { title: 'c.csv' },
+    );
+    const upload = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/datasets/${slug}/resources`,
+      headers: { ...asSession(alice), ...body.headers },
+      payload: body.payload,
+    });
     expect(upload.statusCode, upload.body).toBe(201);
     const rid = upload.json().resource.id as string;
     await t.data.runner.drain();
-    const proposal = await api('POST', `/datasets/${slug}/resources/${rid}/contributions`, bob, { changes: [{ op: 'update', rowId: 1, values: { nom: 'Alfa' } }], comment: 'Spelling' });
+    const proposal = await api('POST', `/datasets/${slug}/resources/${rid}/contributions`, bob, {
+      changes: [{ op: 'update', rowId: 1, values: { nom: 'Alfa' } }],
+      comment: 'Spelling',
+    });
     expect(proposal.statusCode, proposal.body).toBe(201);
     expect((await api('POST', `/contributions/${proposal.json().id}/accept`, alice, {})).statusCode).toBe(200);
     await flush();
     const got = rx.at('/loop').map((r) => verify(sub.secret, r));
-    expect(got.map((p) => p.type).sort()).toEqual(['contribution.accepted', 'contribution.submitted', 'resource.created', 'resource.updated', 'rows.changed']);
+    expect(got.map((p) => p.type).sort()).toEqual([
+      'contribution.accepted',
+      'contribution.submitted',
+      'resource.created',
+      'resource.updated',
+      'rows.changed',
+    ]);
     const rows = got.find((p) => p.type === 'rows.changed')!;
-    expect(rows.data).toMatchObject({ dataset: slug, resourceId: rid, rowIds: [1], contributionId: proposal.json().id, actor: { handle: alice.handle } });
-    expect((rows.data.links as Record<string, string>).rowsApi).toMatch(new RegExp(`/api/v1/datasets/${slug}/resources/${rid}/rows$`));
-    expect(got.find((p) => p.type === 'resource.updated')!.data).toMatchObject({ sourceType: 'resource.imported', rows: 2 });
+    expect(rows.data).toMatchObject({
+      dataset: slug,
+      resourceId: rid,
+      rowIds: [1],
+      contributionId: proposal.json().id,
+      actor: { handle: alice.handle },
+    });
+    expect((rows.data.links as Record<string, string>).rowsApi).toMatch(
+      new RegExp(`/api/v1/datasets/${slug}/resources/${rid}/rows$`),
+    );
+    expect(got.find((p) => p.type === 'resource.updated')!.data).toMatchObject({
+      sourceType: 'resource.imported',
+      rows: 2,
+    });
     await api('DELETE', `/webhooks/${sub.id}`, bob);
   });
 
@@ -150,8 +252,16 @@ describe('webhook subscriptions', () => {
     const wanted = await dataset(alice, org);
     // Published before the subscription, fanned out after it (the dispatcher runs behind): not delivered.
     await dataset(bob, otherOrg);
-    const byDataset = await subscribe(alice, { url: rx.url('/by-dataset'), events: ['dataset.updated'], filters: { datasets: [wanted] } });
-    const byOrg = await subscribe(bob, { url: rx.url('/by-org'), events: ['dataset.published'], filters: { organization: otherOrg } });
+    const byDataset = await subscribe(alice, {
+      url: rx.url('/by-dataset'),
+      events: ['dataset.updated'],
+      filters: { datasets: [wanted] },
+    });
+    const byOrg = await subscribe(bob, {
+      url: rx.url('/by-org'),
+      events: ['dataset.published'],
+      filters: { organization: otherOrg },
+    });
     rx.on('/by-dataset', (res) => res.writeHead(200).end());
     rx.on('/by-org', (res) => res.writeHead(200).end());
     const other = await dataset(alice, org);
@@ -167,7 +277,10 @@ describe('webhook subscriptions', () => {
 
   it('delivers organization events to members only, and never private events', async () => {
     const member = await subscribe(alice, { url: rx.url('/member'), events: ['dataset.created', 'dataset.published'] });
-    const outsider = await subscribe(bob, { url: rx.url('/outsider'), events: ['dataset.created', 'dataset.published'] });
+    const outsider = await subscribe(bob, {
+      url: rx.url('/outsider'),
+      events: ['dataset.created', 'dataset.published'],
+    });
     rx.on('/member', (res) => res.writeHead(200).end());
     rx.on('/outsider', (res) => res.writeHead(200).end());
     const draft = await dataset(alice, org, 'draft');
@@ -177,7 +290,11 @@ describe('webhook subscriptions', () => {
     await api('PATCH', `/datasets/${draft}`, alice, { status: 'published' });
     await flush();
     // Deliveries are concurrent: no order is promised (receivers order by the payload's timestamp).
-    const seen = (path: string, secret: string) => rx.at(path).map((r) => `${verify(secret, r).type} ${String(verify(secret, r).data.slug)}`).sort();
+    const seen = (path: string, secret: string) =>
+      rx
+        .at(path)
+        .map((r) => `${verify(secret, r).type} ${String(verify(secret, r).data.slug)}`)
+        .sort();
     expect(seen('/member', member.secret)).toEqual([`dataset.created ${draft}`, `dataset.published ${draft}`]);
     expect(seen('/outsider', outsider.secret)).toEqual([`dataset.created ${personal}`, `dataset.published ${draft}`]);
     await api('DELETE', `/webhooks/${member.id}`, alice);
@@ -192,7 +309,10 @@ describe('webhook subscriptions', () => {
     expect(res.json()).toMatchObject({ eventType: 'webhook.test', status: 'pending' });
     await t.apps.webhooks.worker.drain();
     expect(rx.at('/ping')).toHaveLength(1);
-    expect(verify(sub.secret, rx.at('/ping')[0]!)).toMatchObject({ type: 'webhook.test', data: { subscriptionId: sub.id } });
+    expect(verify(sub.secret, rx.at('/ping')[0]!)).toMatchObject({
+      type: 'webhook.test',
+      data: { subscriptionId: sub.id },
+    });
     const detail = (await api('GET', `/webhooks/${sub.id}/deliveries/${res.json().id}`, bob)).json();
     expect(detail).toMatchObject({ status: 'delivered', lastStatusCode: 202 });
     expect(detail.attemptLog[0].response).toBe('thanks');
@@ -235,7 +355,11 @@ describe('webhook subscriptions', () => {
     expect(verify(fresh, during).type).toBe('webhook.test');
     expect(verify(sub.secret, during).type).toBe('webhook.test');
     // The overlap is over.
-    await t.db.kysely.updateTable('webhookSubscriptions').set({ previousExpiresAt: new Date(Date.now() - 1000).toISOString() }).where('id', '=', sub.id).execute();
+    await t.db.kysely
+      .updateTable('webhookSubscriptions')
+      .set({ previousExpiresAt: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', sub.id)
+      .execute();
     await api('POST', `/webhooks/${sub.id}/test`, bob);
     await t.apps.webhooks.worker.drain();
     const after = rx.at('/rotate')[1]!;
@@ -246,12 +370,28 @@ describe('webhook subscriptions', () => {
 
   it('changes url, events and filters, disables and re-enables', async () => {
     const sub = await subscribe(bob, { url: rx.url('/a'), events: ['dataset.published'] });
-    const patched = await api('PATCH', `/webhooks/${sub.id}`, bob, { url: rx.url('/b'), events: ['dataset.updated', 'rows.changed'], filters: { organization: otherOrg }, description: 'moved' });
+    const patched = await api('PATCH', `/webhooks/${sub.id}`, bob, {
+      url: rx.url('/b'),
+      events: ['dataset.updated', 'rows.changed'],
+      filters: { organization: otherOrg },
+      description: 'moved',
+    });
     expect(patched.statusCode, patched.body).toBe(200);
-    expect(patched.json()).toMatchObject({ url: rx.url('/b'), events: ['dataset.updated', 'rows.changed'], filters: { organization: otherOrg }, description: 'moved' });
-    expect((await api('PATCH', `/webhooks/${sub.id}`, bob, { enabled: false })).json()).toMatchObject({ status: 'disabled', disabledReason: 'Disabled by its owner' });
+    expect(patched.json()).toMatchObject({
+      url: rx.url('/b'),
+      events: ['dataset.updated', 'rows.changed'],
+      filters: { organization: otherOrg },
+      description: 'moved',
+    });
+    expect((await api('PATCH', `/webhooks/${sub.id}`, bob, { enabled: false })).json()).toMatchObject({
+      status: 'disabled',
+      disabledReason: 'Disabled by its owner',
+    });
     expectProblem(await api('POST', `/webhooks/${sub.id}/test`, bob), 409);
-    expect((await api('PATCH', `/webhooks/${sub.id}`, bob, { enabled: true })).json()).toMatchObject({ status: 'active', disabledReason: null });
+    expect((await api('PATCH', `/webhooks/${sub.id}`, bob, { enabled: true })).json()).toMatchObject({
+      status: 'active',
+      disabledReason: null,
+    });
     expect((await api('DELETE', `/webhooks/${sub.id}`, bob)).statusCode).toBe(204);
     expectProblem(await api('GET', `/webhooks/${sub.id}`, bob), 404);
   });
@@ -264,27 +404,72 @@ describe('bad input and other people', () => {
       expectProblem(res, 400);
       expect(res.json().errors[0].field).toBe('url');
     }
-    const unknown = await api('POST', '/webhooks', alice, { url: rx.url('/ok'), events: ['dataset.published', 'dataset.exploded'] });
+    const unknown = await api('POST', '/webhooks', alice, {
+      url: rx.url('/ok'),
+      events: ['dataset.published', 'dataset.exploded'],
+    });
     expectProblem(unknown, 400);
     expect(unknown.json().errors).toEqual([{ field: 'events.1', message: 'Unknown event type dataset.exploded' }]);
     expectProblem(await api('POST', '/webhooks', alice, { url: rx.url('/ok'), events: ['webhook.test'] }), 400);
     expectProblem(await api('POST', '/webhooks', alice, { url: rx.url('/ok'), events: [] }), 400);
-    expectProblem(await api('POST', '/webhooks', alice, { url: rx.url('/ok'), events: ['dataset.published'], secret: 'mine' }), 400);
-    expectProblem(await api('POST', '/webhooks', alice, { url: rx.url('/ok'), events: ['dataset.published'], filters: { organization: 'no-such-org' } }), 400);
-    expectProblem(await api('POST', '/webhooks', alice, { url: rx.url('/ok'), events: ['dataset.published'], filters: { datasets: ['Not A Slug!'] } }), 400);
-    expectProblem(await api('POST', '/webhooks', alice, { url: rx.url('/ok'), events: ['dataset.published'], app: 'app_nope' }), 400);
+    expectProblem(
+      await api('POST', '/webhooks', alice, { url: rx.url('/ok'), events: ['dataset.published'], secret: 'mine' }),
+      400,
+    );
+    expectProblem(
+      await api('POST', '/webhooks', alice, {
+        url: rx.url('/ok'),
+        events: ['dataset.published'],
+        filters: { organization: 'no-such-org' },
+      }),
+      400,
+    );
+    expectProblem(
+      await api('POST', '/webhooks', alice, {
+        url: rx.url('/ok'),
+        events: ['dataset.published'],
+        filters: { datasets: ['Not A Slug!'] },
+      }),
+      400,
+    );
+    expectProblem(
+      await api('POST', '/webhooks', alice, { url: rx.url('/ok'), events: ['dataset.published'], app: 'app_nope' }),
+      400,
+    );
     expectProblem(await api('GET', '/webhooks/whk_x/deliveries?_cursor=%%%', alice), 404);
   });
 
   it('answers 401 without credentials and 403 without the scope', async () => {
     expectProblem(await api('GET', '/webhooks'), 401);
-    expectProblem(await t.app.inject({ method: 'POST', url: '/api/v1/webhooks', payload: { url: rx.url('/ok'), events: ['dataset.published'] } }), 401);
-    const token = (await api('POST', '/me/tokens', alice, { name: 'read only', scopes: ['webhooks:read'] })).json().token as string;
+    expectProblem(
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/webhooks',
+        payload: { url: rx.url('/ok'), events: ['dataset.published'] },
+      }),
+      401,
+    );
+    const token = (await api('POST', '/me/tokens', alice, { name: 'read only', scopes: ['webhooks:read'] })).json()
+      .token as string;
     const bearer = { authorization: `Bearer ${token}` };
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/webhooks', headers: bearer })).statusCode).toBe(200);
-    expectProblem(await t.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: bearer, payload: { url: rx.url('/ok'), events: ['dataset.published'] } }), 403);
-    const writer = (await api('POST', '/me/tokens', alice, { name: 'writer', scopes: ['webhooks:write'] })).json().token as string;
-    const made = await t.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: { authorization: `Bearer ${writer}` }, payload: { url: rx.url('/ok'), events: ['dataset.published'] } });
+    expectProblem(
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/webhooks',
+        headers: bearer,
+        payload: { url: rx.url('/ok'), events: ['dataset.published'] },
+      }),
+      403,
+    );
+    const writer = (await api('POST', '/me/tokens', alice, { name: 'writer', scopes: ['webhooks:write'] })).json()
+      .token as string;
+    const made = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      headers: { authorization: `Bearer ${writer}` },
+      payload: { url: rx.url('/ok'), events: ['dataset.published'] },
+    });
     expect(made.statusCode, made.body).toBe(201);
     await api('DELETE', `/webhooks/${made.json().id}`, alice);
   });
@@ -320,26 +505,67 @@ describe('SSRF guard', () => {
   afterAll(async () => strict?.cleanup());
 
   it('refuses private and loopback URLs at creation and on change', async () => {
-    for (const url of [rx.url('/ok'), 'http://localhost:9/hook', 'http://[::1]:9/hook', 'http://10.1.2.3/hook', 'http://192.168.0.10/hook', 'http://169.254.169.254/latest/meta-data']) {
-      const res = await strict.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: asSession(carol), payload: { url, events: ['dataset.published'] } });
+    for (const url of [
+      rx.url('/ok'),
+      'http://localhost:9/hook',
+      'http://[::1]:9/hook',
+      'http://10.1.2.3/hook',
+      'http://192.168.0.10/hook',
+      'http://169.254.169.254/latest/meta-data',
+    ]) {
+      const res = await strict.app.inject({
+        method: 'POST',
+        url: '/api/v1/webhooks',
+        headers: asSession(carol),
+        payload: { url, events: ['dataset.published'] },
+      });
       expect(res.statusCode, url).toBe(400);
       expect(res.json().errors[0].field).toBe('url');
     }
     // A public address (a documentation range: nothing is ever sent there in this test) is accepted.
-    const ok = await strict.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: asSession(carol), payload: { url: 'http://203.0.113.10/hook', events: ['dataset.published'] } });
+    const ok = await strict.app.inject({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      headers: asSession(carol),
+      payload: { url: 'http://203.0.113.10/hook', events: ['dataset.published'] },
+    });
     expect(ok.statusCode, ok.body).toBe(201);
-    const changed = await strict.app.inject({ method: 'PATCH', url: `/api/v1/webhooks/${ok.json().id}`, headers: asSession(carol), payload: { url: rx.url('/ok') } });
+    const changed = await strict.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/webhooks/${ok.json().id}`,
+      headers: asSession(carol),
+      payload: { url: rx.url('/ok') },
+    });
     expectProblem(changed, 400);
   });
 
   it('checks again at delivery: a URL that now points at a private address is refused and logged', async () => {
-    const ok = (await strict.app.inject({ method: 'POST', url: '/api/v1/webhooks', headers: asSession(carol), payload: { url: 'http://203.0.113.11/hook', events: ['dataset.published'] } })).json();
+    const ok = (
+      await strict.app.inject({
+        method: 'POST',
+        url: '/api/v1/webhooks',
+        headers: asSession(carol),
+        payload: { url: 'http://203.0.113.11/hook', events: ['dataset.published'] },
+      })
+    ).json();
     // As if its DNS had changed since: the stored URL now reaches the loopback receiver.
-    await strict.db.kysely.updateTable('webhookSubscriptions').set({ url: rx.url('/ssrf') }).where('id', '=', ok.id).execute();
-    const ping = (await strict.app.inject({ method: 'POST', url: `/api/v1/webhooks/${ok.id}/test`, headers: asSession(carol) })).json();
+    await strict.db.kysely
+      .updateTable('webhookSubscriptions')
+      .set({ url: rx.url('/ssrf') })
+      .where('id', '=', ok.id)
+      .execute();
+    const ping = (
+      await strict.app.inject({ method: 'POST', url: `/api/v1/webhooks/${ok.id}/test`, headers: asSession(carol) })
+    ).json();
     await strict.apps.webhooks.worker.drain();
     expect(rx.at('/ssrf')).toHaveLength(0);
-    const detail = (await strict.app.inject({ method: 'GET', url: `/api/v1/webhooks/${ok.id}/deliveries/${ping.id}`, headers: asSession(carol) })).json();
+    const detail = (
+      await strict.app.inject({
+        method: 'GET',
+        url: `/api/v1/webhooks/${ok.id}/deliveries/${ping.id}`,
+        headers: asSession(carol),
+      })
+    ).json();
     expect(detail.status).toBe('pending');
     expect(detail.attemptLog).toHaveLength(1);
     expect(detail.attemptLog[0]).toMatchObject({ statusCode: null });

@@ -103,7 +103,9 @@ function guardedLookup(hostname: string, options: { all?: boolean }, callback: L
     if (err) return callback(err, '');
     const list = addresses as LookupAddress[];
     if (list.length === 0 || list.some((a) => isPrivateAddress(a.address))) {
-      const refused = Object.assign(new Error(`${hostname} resolves to a private or loopback address`), { code: 'EPRIVATEADDRESS' });
+      const refused = Object.assign(new Error(`${hostname} resolves to a private or loopback address`), {
+        code: 'EPRIVATEADDRESS',
+      });
       return callback(refused, '');
     }
     if (options.all) return callback(null, list);
@@ -141,7 +143,10 @@ export function createDeliveryWorker(deps: WorkerDeps) {
   // Decrypted signers, kept between batches (bounded): keyed by the sealed secrets, so a rotation misses the cache.
   const signerCache = new Map<string, Webhook[]>();
   function signersOf(subscription: SubscriptionRow, now: Date): Webhook[] {
-    const overlap = !!subscription.previousSecretEnc && !!subscription.previousExpiresAt && new Date(subscription.previousExpiresAt) > now;
+    const overlap =
+      !!subscription.previousSecretEnc &&
+      !!subscription.previousExpiresAt &&
+      new Date(subscription.previousExpiresAt) > now;
     const key = `${subscription.id} ${subscription.secretEnc} ${overlap ? subscription.previousSecretEnc : ''}`;
     let signers = signerCache.get(key);
     if (!signers) {
@@ -153,7 +158,12 @@ export function createDeliveryWorker(deps: WorkerDeps) {
     return signers;
   }
 
-  async function send(message: ClaimedMessage, subscription: SubscriptionRow, signers: Webhook[], guard: Promise<string | null>): Promise<Outcome> {
+  async function send(
+    message: ClaimedMessage,
+    subscription: SubscriptionRow,
+    signers: Webhook[],
+    guard: Promise<string | null>,
+  ): Promise<Outcome> {
     const at = clock.now();
     const started = performance.now();
     const base = { message, subscription, url: subscription.url, at };
@@ -202,9 +212,21 @@ export function createDeliveryWorker(deps: WorkerDeps) {
       };
     } catch (error) {
       const e = error as Error & { code?: string };
-      const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT';
-      const reason = timedOut ? `No answer within ${settings.timeoutMs} ms` : `${e.code ? `${e.code}: ` : ''}${e.message}`;
-      return { ...base, durationMs: Math.round(performance.now() - started), statusCode: null, error: reason.slice(0, 500), response: null };
+      const timedOut =
+        e.name === 'TimeoutError' ||
+        e.name === 'AbortError' ||
+        e.code === 'UND_ERR_HEADERS_TIMEOUT' ||
+        e.code === 'UND_ERR_BODY_TIMEOUT';
+      const reason = timedOut
+        ? `No answer within ${settings.timeoutMs} ms`
+        : `${e.code ? `${e.code}: ` : ''}${e.message}`;
+      return {
+        ...base,
+        durationMs: Math.round(performance.now() - started),
+        statusCode: null,
+        error: reason.slice(0, 500),
+        response: null,
+      };
     }
   }
 
@@ -227,11 +249,33 @@ export function createDeliveryWorker(deps: WorkerDeps) {
       const ok = o.statusCode !== null && o.statusCode >= 200 && o.statusCode < 300;
       const gone = o.statusCode === 410;
       const exhausted = !ok && !gone && tries > settings.retrySchedule.length;
-      const nextAttemptAt = ok || gone || exhausted ? null : new Date(o.at.getTime() + retryDelay(tries, o.retryAfterMs)).toISOString();
+      const nextAttemptAt =
+        ok || gone || exhausted ? null : new Date(o.at.getTime() + retryDelay(tries, o.retryAfterMs)).toISOString();
       const at = o.at.toISOString();
       const error = o.error ?? (ok ? null : `HTTP ${o.statusCode}`);
-      attempts.push({ id: newId('att'), messageId: o.message.id, subscriptionId: o.subscription.id, number, url: o.url, at, statusCode: o.statusCode, durationMs: o.durationMs, error: o.error, response: o.response, nextAttemptAt });
-      updates.push({ id: o.message.id, status: ok ? 'delivered' : nextAttemptAt ? 'pending' : 'failed', tries, attempts: number, nextAttemptAt, lastStatusCode: o.statusCode, lastError: error, deliveredAt: ok ? at : null });
+      attempts.push({
+        id: newId('att'),
+        messageId: o.message.id,
+        subscriptionId: o.subscription.id,
+        number,
+        url: o.url,
+        at,
+        statusCode: o.statusCode,
+        durationMs: o.durationMs,
+        error: o.error,
+        response: o.response,
+        nextAttemptAt,
+      });
+      updates.push({
+        id: o.message.id,
+        status: ok ? 'delivered' : nextAttemptAt ? 'pending' : 'failed',
+        tries,
+        attempts: number,
+        nextAttemptAt,
+        lastStatusCode: o.statusCode,
+        lastError: error,
+        deliveredAt: ok ? at : null,
+      });
       const h = health.get(o.subscription.id) ?? { failures: 0 };
       if (ok) h.successAt = h.successAt && h.successAt > at ? h.successAt : at;
       else h.failures++;
@@ -241,7 +285,11 @@ export function createDeliveryWorker(deps: WorkerDeps) {
         // Persistent failure: this message failed every attempt for about three days, and nothing
         // reached the endpoint since it was created. (One message refused while others pass is not that.)
         const lastSuccess = [o.subscription.lastSuccessAt, h.successAt].filter(Boolean).sort().pop();
-        if (!lastSuccess || lastSuccess < o.message.createdAt) disables.set(o.subscription.id, `Every attempt failed since ${o.message.createdAt} (${settings.retrySchedule.length + 1} attempts; last: ${error})`);
+        if (!lastSuccess || lastSuccess < o.message.createdAt)
+          disables.set(
+            o.subscription.id,
+            `Every attempt failed since ${o.message.createdAt} (${settings.retrySchedule.length + 1} attempts; last: ${error})`,
+          );
       }
     }
     const disabled: Array<{ subscription: SubscriptionRow; reason: string }> = [];
@@ -275,17 +323,22 @@ export function createDeliveryWorker(deps: WorkerDeps) {
         }
       }
     });
-    for (const d of disabled) deps.logger.warn({ subscription: d.subscription.id, reason: d.reason }, 'webhook subscription disabled');
+    for (const d of disabled)
+      deps.logger.warn({ subscription: d.subscription.id, reason: d.reason }, 'webhook subscription disabled');
   }
 
   /** Claims one batch of due messages, sends them and records the results; returns how many were claimed. */
   async function runOnce(): Promise<number> {
     const now = clock.now();
     // The lease covers a whole batch of slow receivers; a message comes back by itself if this process dies.
-    const lease = new Date(now.getTime() + settings.timeoutMs * Math.ceil(settings.batchSize / settings.concurrency) + MINUTE);
+    const lease = new Date(
+      now.getTime() + settings.timeoutMs * Math.ceil(settings.batchSize / settings.concurrency) + MINUTE,
+    );
     const claimed = await store.claimDue(db, now.toISOString(), lease.toISOString(), settings.batchSize);
     if (claimed.length === 0) return 0;
-    const subscriptions = new Map((await store.subscriptionsByIds(db, [...new Set(claimed.map((m) => m.subscriptionId))])).map((s) => [s.id, s]));
+    const subscriptions = new Map(
+      (await store.subscriptionsByIds(db, [...new Set(claimed.map((m) => m.subscriptionId))])).map((s) => [s.id, s]),
+    );
     const signers = new Map<string, Webhook[]>();
     // The SSRF guard runs at every delivery (DNS may have changed since the subscription was made), once per URL and batch.
     const guards = new Map<string, Promise<string | null>>();
@@ -295,11 +348,19 @@ export function createDeliveryWorker(deps: WorkerDeps) {
       if (!subscription || subscription.status !== 'active') continue;
       if (!signers.has(subscription.id)) signers.set(subscription.id, signersOf(subscription, now));
       if (!guards.has(subscription.url)) {
-        guards.set(subscription.url, assertPublicUrl(subscription.url, { allowPrivate: deps.allowPrivateUrls }).then(() => null, (e: unknown) => `Refused: ${e instanceof Error ? e.message : String(e)}`));
+        guards.set(
+          subscription.url,
+          assertPublicUrl(subscription.url, { allowPrivate: deps.allowPrivateUrls }).then(
+            () => null,
+            (e: unknown) => `Refused: ${e instanceof Error ? e.message : String(e)}`,
+          ),
+        );
       }
       work.push({ message, subscription });
     }
-    const outcomes = await mapLimit(work, settings.concurrency, ({ message, subscription }) => send(message, subscription, signers.get(subscription.id)!, guards.get(subscription.url)!));
+    const outcomes = await mapLimit(work, settings.concurrency, ({ message, subscription }) =>
+      send(message, subscription, signers.get(subscription.id)!, guards.get(subscription.url)!),
+    );
     await persist(outcomes);
     return claimed.length;
   }
@@ -308,7 +369,8 @@ export function createDeliveryWorker(deps: WorkerDeps) {
   async function purge(): Promise<number> {
     const before = new Date(clock.now().getTime() - settings.retentionMs).toISOString();
     let total = 0;
-    for (let n = await store.purgeSettled(db, before, 1000); n > 0; n = await store.purgeSettled(db, before, 1000)) total += n;
+    for (let n = await store.purgeSettled(db, before, 1000); n > 0; n = await store.purgeSettled(db, before, 1000))
+      total += n;
     return total;
   }
   let lastPurgeAt = 0;
@@ -333,13 +395,21 @@ export function createDeliveryWorker(deps: WorkerDeps) {
       try {
         claimed = await runOnce();
       } catch (error) {
-        deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'webhook delivery pass failed');
+        deps.logger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'webhook delivery pass failed',
+        );
       }
       if (running && claimed === 0) {
         // Idle: once an hour, the log's old settled messages go.
         if (clock.now().getTime() - lastPurgeAt > HOUR) {
           lastPurgeAt = clock.now().getTime();
-          await purge().catch((error: unknown) => deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'webhook log purge failed'));
+          await purge().catch((error: unknown) =>
+            deps.logger.warn(
+              { err: error instanceof Error ? error.message : String(error) },
+              'webhook log purge failed',
+            ),
+          );
         }
         await sleep(settings.pollMs);
       }

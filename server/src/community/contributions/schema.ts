@@ -10,7 +10,12 @@ export const Change = Type.Object(
   {
     op: Type.Union([Type.Literal('insert'), Type.Literal('update'), Type.Literal('delete')]),
     rowId: Type.Optional(Type.Integer({ minimum: 1, description: 'The row `_id` (update, delete)' })),
-    values: Type.Optional(Type.Record(Type.String({ maxLength: 200 }), CellValue, { maxProperties: 1500, description: 'Column values by name (insert: the row; update: the columns to change)' })),
+    values: Type.Optional(
+      Type.Record(Type.String({ maxLength: 200 }), CellValue, {
+        maxProperties: 1500,
+        description: 'Column values by name (insert: the row; update: the columns to change)',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -20,20 +25,46 @@ export const ProposalBody = Type.Object(
   {
     changes: Type.Array(Change, { minItems: 1, maxItems: MAX_CHANGES }),
     comment: Type.String({ minLength: 1, maxLength: 2000, description: 'Why (Markdown)' }),
-    source: Type.Optional(Type.String({ maxLength: 2000, pattern: '^https?://[^\\s]+$', description: 'An http(s) URL backing the change' })),
+    source: Type.Optional(
+      Type.String({ maxLength: 2000, pattern: '^https?://[^\\s]+$', description: 'An http(s) URL backing the change' }),
+    ),
   },
   { additionalProperties: false },
 );
 export type ProposalBody = Static<typeof ProposalBody>;
 
-export const AcceptBody = Type.Object({ changes: Type.Optional(Type.Array(Type.Integer({ minimum: 0, maximum: MAX_CHANGES - 1 }), { minItems: 1, maxItems: MAX_CHANGES, description: 'Indexes of the changes to accept (default: all)' })) }, { additionalProperties: false });
+export const AcceptBody = Type.Object(
+  {
+    changes: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 0, maximum: MAX_CHANGES - 1 }), {
+        minItems: 1,
+        maxItems: MAX_CHANGES,
+        description: 'Indexes of the changes to accept (default: all)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 export type AcceptBody = Static<typeof AcceptBody>;
-export const RejectBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }), spam: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+export const RejectBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 2000 }), spam: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
 export type RejectBody = Static<typeof RejectBody>;
-export const RequestChangesBody = Type.Object({ comment: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
+export const RequestChangesBody = Type.Object(
+  { comment: Type.String({ minLength: 1, maxLength: 2000 }) },
+  { additionalProperties: false },
+);
 export type RequestChangesBody = Static<typeof RequestChangesBody>;
 
-export const statuses = ['pending', 'accepted', 'partially_accepted', 'rejected', 'changes_requested', 'withdrawn'] as const;
+export const statuses = [
+  'pending',
+  'accepted',
+  'partially_accepted',
+  'rejected',
+  'changes_requested',
+  'withdrawn',
+] as const;
 export type ContributionStatus = (typeof statuses)[number];
 
 export const ContributionQuery = Type.Object(
@@ -42,7 +73,11 @@ export const ContributionQuery = Type.Object(
     organization: Type.Optional(Type.String({ maxLength: 100 })),
     dataset: Type.Optional(Type.String({ maxLength: 100 })),
     author: Type.Optional(Type.String({ maxLength: 40, description: 'Author handle' })),
-    _sort: Type.Optional(Type.Union([Type.Literal('created'), Type.Literal('-created')], { description: 'created (oldest first, the default: a review queue) or -created' })),
+    _sort: Type.Optional(
+      Type.Union([Type.Literal('created'), Type.Literal('-created')], {
+        description: 'created (oldest first, the default: a review queue) or -created',
+      }),
+    ),
     _cursor: Type.Optional(Type.String({ maxLength: 200 })),
     _limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
   },
@@ -81,14 +116,18 @@ export const DiffEntry = Type.Object({
   changedColumns: Type.Array(Type.String()),
   conflict: Type.Boolean({ description: 'The row changed since the proposal (pending proposals only)' }),
   current: RowObject,
-  accepted: Type.Union([Type.Boolean(), Type.Null()], { description: 'Whether this change was applied (null while undecided)' }),
+  accepted: Type.Union([Type.Boolean(), Type.Null()], {
+    description: 'Whether this change was applied (null while undecided)',
+  }),
 });
 export type DiffEntry = Static<typeof DiffEntry>;
 
 export const ContributionView = Type.Composite([
   ContributionSummary,
   Type.Object({
-    reviewNote: Type.Union([Type.String(), Type.Null()], { description: 'Rejection reason or requested changes: shown to the author and reviewers only' }),
+    reviewNote: Type.Union([Type.String(), Type.Null()], {
+      description: 'Rejection reason or requested changes: shown to the author and reviewers only',
+    }),
     viewerCanReview: Type.Boolean(),
     conflicts: Type.Array(Type.Integer()),
     diff: Type.Array(DiffEntry),

@@ -17,7 +17,17 @@ import type { Privileges } from '../moderation/privileges.js';
 import type { HistoryStore } from '../history/store.js';
 import { sameRow, writeRevision } from '../history/revisions.js';
 import type { ContributionRow, ContributionStore } from './store.js';
-import type { AcceptBody, Change, ContributionQuery, ContributionSummary, ContributionView, DiffEntry, ProposalBody, RejectBody, RequestChangesBody } from './schema.js';
+import type {
+  AcceptBody,
+  Change,
+  ContributionQuery,
+  ContributionSummary,
+  ContributionView,
+  DiffEntry,
+  ProposalBody,
+  RejectBody,
+  RequestChangesBody,
+} from './schema.js';
 
 /** A change as stored: `snapshot` is the row when proposed (update, delete). */
 interface StoredChange {
@@ -47,7 +57,8 @@ export interface ContributionServiceDeps {
 const DAY_MS = 24 * 3600 * 1000;
 export const SUSPICIOUS_ACCEPTS_PER_DAY = 5;
 const MAX_ROW_IDS_IN_EVENT = 500;
-const escapeHtml = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (v: string) =>
+  v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function createContributionService(deps: ContributionServiceDeps) {
   const { db, store, events, clock, access } = deps;
@@ -60,12 +71,16 @@ export function createContributionService(deps: ContributionServiceDeps) {
     const seen = new Set<number>();
     changes.forEach((c, i) => {
       const at = `changes.${i}`;
-      if (c.op === 'insert' && c.rowId !== undefined) errors.push({ field: `${at}.rowId`, message: 'An insert takes no rowId' });
+      if (c.op === 'insert' && c.rowId !== undefined)
+        errors.push({ field: `${at}.rowId`, message: 'An insert takes no rowId' });
       if (c.op !== 'insert' && c.rowId === undefined) errors.push({ field: `${at}.rowId`, message: 'Required' });
-      if (c.op === 'delete' && c.values !== undefined) errors.push({ field: `${at}.values`, message: 'A delete takes no values' });
-      if (c.op !== 'delete' && (!c.values || Object.keys(c.values).length === 0)) errors.push({ field: `${at}.values`, message: 'Required' });
+      if (c.op === 'delete' && c.values !== undefined)
+        errors.push({ field: `${at}.values`, message: 'A delete takes no values' });
+      if (c.op !== 'delete' && (!c.values || Object.keys(c.values).length === 0))
+        errors.push({ field: `${at}.values`, message: 'Required' });
       if (c.rowId !== undefined) {
-        if (seen.has(c.rowId)) errors.push({ field: `${at}.rowId`, message: `Row ${c.rowId} is changed twice in this proposal` });
+        if (seen.has(c.rowId))
+          errors.push({ field: `${at}.rowId`, message: `Row ${c.rowId} is changed twice in this proposal` });
         seen.add(c.rowId);
       }
       let values: RowValues | null = null;
@@ -84,7 +99,15 @@ export function createContributionService(deps: ContributionServiceDeps) {
       if (!row) errors.push({ field: `changes.${i}.rowId`, message: `No row with _id ${c.rowId}` });
       else c.snapshot = row;
     });
-    if (errors.length) throw new AppError('validation_failed', `Invalid changes: ${errors.slice(0, 5).map((e) => `${e.field} ${e.message}`).join('; ')}`, { errors: errors.slice(0, 100) });
+    if (errors.length)
+      throw new AppError(
+        'validation_failed',
+        `Invalid changes: ${errors
+          .slice(0, 5)
+          .map((e) => `${e.field} ${e.message}`)
+          .join('; ')}`,
+        { errors: errors.slice(0, 100) },
+      );
     return out;
   }
 
@@ -96,11 +119,14 @@ export function createContributionService(deps: ContributionServiceDeps) {
     const { count, oldest } = await store.countByAuthorSince(db, actor.userId, new Date(t - DAY_MS).toISOString());
     if (count >= limit) {
       const retryAfter = Math.max(1, Math.ceil(((oldest ? new Date(oldest).getTime() : t) + DAY_MS - t) / 1000));
-      throw new AppError('rate_limited', `Trust level ${level} allows ${limit} proposals a day`, { retryAfterSeconds: retryAfter });
+      throw new AppError('rate_limited', `Trust level ${level} allows ${limit} proposals a day`, {
+        retryAfterSeconds: retryAfter,
+      });
     }
   }
 
-  const visibilityOf = (status: string) => (status === 'draft' ? 'organization' : 'public') as 'organization' | 'public';
+  const visibilityOf = (status: string) =>
+    (status === 'draft' ? 'organization' : 'public') as 'organization' | 'public';
 
   /** Loads a contribution the actor may see (its dataset must be visible to them). */
   async function load(actor: Actor, id: string) {
@@ -116,13 +142,23 @@ export function createContributionService(deps: ContributionServiceDeps) {
     await deps.privileges.assertActive(actor);
     const loaded = await load(actor, id);
     if (loaded.row.authorId === actor.userId) throw forbidden('Nobody reviews their own proposal');
-    if (!(await deps.privileges.mayReview(actor, loaded.dataset))) throw forbidden('Only reviewers of this dataset may review its contributions');
+    if (!(await deps.privileges.mayReview(actor, loaded.dataset)))
+      throw forbidden('Only reviewers of this dataset may review its contributions');
     return loaded;
   }
 
   async function summaries(rows: ContributionRow[]): Promise<ContributionSummary[]> {
-    const people = new Map((await deps.directory.usersByIds([...new Set(rows.flatMap((r) => [r.authorId, ...(r.reviewerId ? [r.reviewerId] : [])]))])).map((u) => [u.id, { handle: u.handle, name: u.name }]));
-    const hidden = await deps.hiddenOf('contribution', rows.map((r) => r.id));
+    const people = new Map(
+      (
+        await deps.directory.usersByIds([
+          ...new Set(rows.flatMap((r) => [r.authorId, ...(r.reviewerId ? [r.reviewerId] : [])])),
+        ])
+      ).map((u) => [u.id, { handle: u.handle, name: u.name }]),
+    );
+    const hidden = await deps.hiddenOf(
+      'contribution',
+      rows.map((r) => r.id),
+    );
     return rows.map((r) => ({
       id: r.id,
       status: r.status,
@@ -132,7 +168,9 @@ export function createContributionService(deps: ContributionServiceDeps) {
       reviewer: r.reviewerId ? (people.get(r.reviewerId) ?? null) : null,
       // Hidden by moderation: the comment gives way to the public reason.
       comment: hidden.has(r.id) ? `hidden by moderation: ${hidden.get(r.id)!}` : r.comment,
-      commentHtml: hidden.has(r.id) ? `<p><em>${escapeHtml(`hidden by moderation: ${hidden.get(r.id)!}`)}</em></p>` : renderMarkdown(r.comment),
+      commentHtml: hidden.has(r.id)
+        ? `<p><em>${escapeHtml(`hidden by moderation: ${hidden.get(r.id)!}`)}</em></p>`
+        : renderMarkdown(r.comment),
       source: r.source,
       changeCount: Number(r.changeCount),
       suspicious: readBool(r.suspicious),
@@ -152,7 +190,13 @@ export function createContributionService(deps: ContributionServiceDeps) {
   }
 
   /** Indexes of update/delete changes whose row changed since the proposal (or whose table was replaced). */
-  function conflictsOf(changes: StoredChange[], indexes: number[], row: ContributionRow, live: LiveTable | null, current: Map<number, RowValues>): number[] {
+  function conflictsOf(
+    changes: StoredChange[],
+    indexes: number[],
+    row: ContributionRow,
+    live: LiveTable | null,
+    current: Map<number, RowValues>,
+  ): number[] {
     return indexes.filter((i) => {
       const c = changes[i]!;
       if (c.op === 'insert') return false;
@@ -161,27 +205,65 @@ export function createContributionService(deps: ContributionServiceDeps) {
     });
   }
 
-  async function view(actor: Actor, row: ContributionRow, dataset: { id: string; organizationId: string | null; ownerId: string | null }): Promise<ContributionView> {
+  async function view(
+    actor: Actor,
+    row: ContributionRow,
+    dataset: { id: string; organizationId: string | null; ownerId: string | null },
+  ): Promise<ContributionView> {
     const [summary] = await summaries([row]);
     const changes = readJson<StoredChange[]>(row.changes);
     const applied = row.appliedRowIds ? readJson<Record<string, number>>(row.appliedRowIds) : {};
     const accepted = row.acceptedIndexes ? new Set(readJson<number[]>(row.acceptedIndexes)) : null;
     const live = await liveOrNull(actor, row);
-    const ids = changes.flatMap((c, i) => (c.rowId !== null ? [c.rowId] : applied[i] !== undefined ? [applied[i]!] : []));
-    const current = live && live.versionId === row.versionId ? await deps.writer.getRows(db, live.table, live.schema, ids) : new Map<number, RowValues>();
+    const ids = changes.flatMap((c, i) =>
+      c.rowId !== null ? [c.rowId] : applied[i] !== undefined ? [applied[i]!] : [],
+    );
+    const current =
+      live && live.versionId === row.versionId
+        ? await deps.writer.getRows(db, live.table, live.schema, ids)
+        : new Map<number, RowValues>();
     const open = row.status === 'pending' || row.status === 'changes_requested';
-    const conflicts = open ? conflictsOf(changes, changes.map((_, i) => i), row, live, current) : [];
+    const conflicts = open
+      ? conflictsOf(
+          changes,
+          changes.map((_, i) => i),
+          row,
+          live,
+          current,
+        )
+      : [];
     const diff: DiffEntry[] = changes.map((c, i) => {
       const rowId = c.rowId ?? applied[i] ?? null;
       const before = c.op === 'insert' ? null : c.snapshot;
       const after = c.op === 'delete' ? null : c.op === 'insert' ? c.values : { ...c.snapshot, ...c.values };
       const columns = Object.keys({ ...(before ?? {}), ...(after ?? {}) });
-      const changedColumns = c.op === 'update' ? Object.keys(c.values ?? {}).filter((k) => (c.snapshot?.[k] ?? null) !== (c.values?.[k] ?? null)) : c.op === 'insert' ? columns.filter((k) => (after?.[k] ?? null) !== null) : columns;
-      return { index: i, op: c.op, rowId, before, after, changedColumns, conflict: conflicts.includes(i), current: rowId !== null ? (current.get(rowId) ?? null) : null, accepted: accepted ? accepted.has(i) : open ? null : false };
+      const changedColumns =
+        c.op === 'update'
+          ? Object.keys(c.values ?? {}).filter((k) => (c.snapshot?.[k] ?? null) !== (c.values?.[k] ?? null))
+          : c.op === 'insert'
+            ? columns.filter((k) => (after?.[k] ?? null) !== null)
+            : columns;
+      return {
+        index: i,
+        op: c.op,
+        rowId,
+        before,
+        after,
+        changedColumns,
+        conflict: conflicts.includes(i),
+        current: rowId !== null ? (current.get(rowId) ?? null) : null,
+        accepted: accepted ? accepted.has(i) : open ? null : false,
+      };
     });
     const isAuthor = actor.kind === 'user' && actor.userId === row.authorId;
     const reviewer = actor.kind === 'user' && !isAuthor ? await deps.privileges.mayReview(actor, dataset) : false;
-    return { ...summary!, reviewNote: isAuthor || reviewer ? row.reviewNote : null, viewerCanReview: reviewer && open, conflicts, diff };
+    return {
+      ...summary!,
+      reviewNote: isAuthor || reviewer ? row.reviewNote : null,
+      viewerCanReview: reviewer && open,
+      conflicts,
+      diff,
+    };
   }
 
   async function commit<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
@@ -190,18 +272,34 @@ export function createContributionService(deps: ContributionServiceDeps) {
     return result;
   }
 
-  const eventBase = (row: ContributionRow) => ({ contributionId: row.id, dataset: row.datasetSlug, datasetId: row.datasetId, resourceId: row.resourceId, organizationId: row.organizationId, authorId: row.authorId });
+  const eventBase = (row: ContributionRow) => ({
+    contributionId: row.id,
+    dataset: row.datasetSlug,
+    datasetId: row.datasetId,
+    resourceId: row.resourceId,
+    organizationId: row.organizationId,
+    authorId: row.authorId,
+  });
 
   /**
    * Applies the selected changes of a pending proposal: rows, revisions, changelog, events — in one
    * transaction. The one path for a review's accept and for a trusted user's direct edit (`direct`).
    */
-  async function applyAccept(actor: UserActor, row: ContributionRow, dataset: { status: string }, body: AcceptBody, direct: boolean): Promise<void> {
+  async function applyAccept(
+    actor: UserActor,
+    row: ContributionRow,
+    dataset: { status: string },
+    body: AcceptBody,
+    direct: boolean,
+  ): Promise<void> {
     const id = row.id;
     const changes = readJson<StoredChange[]>(row.changes);
     const selected = [...new Set(body.changes ?? changes.map((_, i) => i))].sort((a, b) => a - b);
     const outOfRange = selected.find((i) => i >= changes.length);
-    if (outOfRange !== undefined) throw new AppError('validation_failed', `There is no change ${outOfRange}`, { errors: [{ field: 'changes', message: `There is no change ${outOfRange}` }] });
+    if (outOfRange !== undefined)
+      throw new AppError('validation_failed', `There is no change ${outOfRange}`, {
+        errors: [{ field: 'changes', message: `There is no change ${outOfRange}` }],
+      });
     const live = await deps.resources.liveTable(actor, row.datasetSlug, row.resourceId);
     const at = now();
     const partial = selected.length < changes.length;
@@ -210,14 +308,30 @@ export function createContributionService(deps: ContributionServiceDeps) {
     try {
       await commit(async (trx) => {
         await deps.writer.lockTable(trx, live.table);
-        const current = await deps.writer.getRows(trx, live.table, live.schema, selected.flatMap((i) => (changes[i]!.rowId !== null ? [changes[i]!.rowId!] : [])));
+        const current = await deps.writer.getRows(
+          trx,
+          live.table,
+          live.schema,
+          selected.flatMap((i) => (changes[i]!.rowId !== null ? [changes[i]!.rowId!] : [])),
+        );
         const conflicts = conflictsOf(changes, selected, row, live, current);
         if (conflicts.length) {
-          throw new AppError('conflict', `Rows changed since the proposal: changes ${conflicts.join(', ')} conflict; exclude them or ask the author to update the proposal`, { errors: conflicts.map((i) => ({ field: `changes.${i}`, message: 'The row changed since the proposal' })) });
+          throw new AppError(
+            'conflict',
+            `Rows changed since the proposal: changes ${conflicts.join(', ')} conflict; exclude them or ask the author to update the proposal`,
+            {
+              errors: conflicts.map((i) => ({ field: `changes.${i}`, message: 'The row changed since the proposal' })),
+            },
+          );
         }
         const applied: Record<number, number> = {};
         const inserts = selected.filter((i) => changes[i]!.op === 'insert');
-        const newIds = await deps.writer.insertRows(trx, live.table, live.schema, inserts.map((i) => ({ values: changes[i]!.values! })));
+        const newIds = await deps.writer.insertRows(
+          trx,
+          live.table,
+          live.schema,
+          inserts.map((i) => ({ values: changes[i]!.values! })),
+        );
         inserts.forEach((i, k) => (applied[i] = newIds[k]!));
         for (const i of selected) {
           const c = changes[i]!;
@@ -234,18 +348,96 @@ export function createContributionService(deps: ContributionServiceDeps) {
             await deps.writer.deleteRow(trx, live.table, c.rowId!);
             applied[i] = c.rowId!;
           }
-          await writeRevision(trx, deps.history, { datasetId: row.datasetId, resourceId: row.resourceId, versionId: live.versionId, rowId: applied[i]!, op: c.op, before, after, actorId: actor.userId, contributionId: row.id, at });
+          await writeRevision(trx, deps.history, {
+            datasetId: row.datasetId,
+            resourceId: row.resourceId,
+            versionId: live.versionId,
+            rowId: applied[i]!,
+            op: c.op,
+            before,
+            after,
+            actorId: actor.userId,
+            contributionId: row.id,
+            at,
+          });
         }
         // A direct edit is its author's own accept: never "suspicious" self-review.
-        const suspicious = !direct && (await store.acceptsBetween(trx, actor.userId, row.authorId, new Date(clock.now().getTime() - DAY_MS).toISOString())) >= SUSPICIOUS_ACCEPTS_PER_DAY;
-        const moved = await store.transition(trx, id, ['pending'], { status, reviewerId: actor.userId, reviewedAt: at, updatedAt: at, acceptedIndexes: JSON.stringify(selected), appliedRowIds: JSON.stringify(applied), ...(suspicious ? { suspicious: 1 as never } : {}) });
+        const suspicious =
+          !direct &&
+          (await store.acceptsBetween(
+            trx,
+            actor.userId,
+            row.authorId,
+            new Date(clock.now().getTime() - DAY_MS).toISOString(),
+          )) >= SUSPICIOUS_ACCEPTS_PER_DAY;
+        const moved = await store.transition(trx, id, ['pending'], {
+          status,
+          reviewerId: actor.userId,
+          reviewedAt: at,
+          updatedAt: at,
+          acceptedIndexes: JSON.stringify(selected),
+          appliedRowIds: JSON.stringify(applied),
+          ...(suspicious ? { suspicious: 1 as never } : {}),
+        });
         if (!moved) throw conflict('This proposal was reviewed meanwhile');
         const rowIds = [...new Set(Object.values(applied))];
-        await deps.history.insertChangelog(trx, { id: communityId('chg'), datasetId: row.datasetId, resourceId: row.resourceId, kind: 'contribution', contributionId: row.id, revisionId: null, rowIds: JSON.stringify(rowIds), actorId: actor.userId, authorId: row.authorId, createdAt: at });
-        await events.record(trx, { type: 'contribution.accepted', actorId: actor.userId, subjectId: row.id, organizationId: row.organizationId, visibility, payload: { ...eventBase(row), reviewerId: actor.userId, rowsApplied: selected.length, partial, submittedAt: row.createdAt, ...(direct ? { direct: true } : {}) } });
-        await events.record(trx, { type: 'rows.changed', actorId: actor.userId, subjectId: row.id, organizationId: row.organizationId, visibility, payload: { dataset: row.datasetSlug, datasetId: row.datasetId, resourceId: row.resourceId, rowIds: rowIds.slice(0, MAX_ROW_IDS_IN_EVENT), contributionId: row.id } });
+        await deps.history.insertChangelog(trx, {
+          id: communityId('chg'),
+          datasetId: row.datasetId,
+          resourceId: row.resourceId,
+          kind: 'contribution',
+          contributionId: row.id,
+          revisionId: null,
+          rowIds: JSON.stringify(rowIds),
+          actorId: actor.userId,
+          authorId: row.authorId,
+          createdAt: at,
+        });
+        await events.record(trx, {
+          type: 'contribution.accepted',
+          actorId: actor.userId,
+          subjectId: row.id,
+          organizationId: row.organizationId,
+          visibility,
+          payload: {
+            ...eventBase(row),
+            reviewerId: actor.userId,
+            rowsApplied: selected.length,
+            partial,
+            submittedAt: row.createdAt,
+            ...(direct ? { direct: true } : {}),
+          },
+        });
+        await events.record(trx, {
+          type: 'rows.changed',
+          actorId: actor.userId,
+          subjectId: row.id,
+          organizationId: row.organizationId,
+          visibility,
+          payload: {
+            dataset: row.datasetSlug,
+            datasetId: row.datasetId,
+            resourceId: row.resourceId,
+            rowIds: rowIds.slice(0, MAX_ROW_IDS_IN_EVENT),
+            contributionId: row.id,
+          },
+        });
         if (suspicious) {
-          await events.record(trx, { type: 'review.suspicious', actorId: actor.userId, subjectId: row.id, organizationId: row.organizationId, visibility: 'organization', payload: { contributionId: row.id, dataset: row.datasetSlug, datasetId: row.datasetId, reviewerId: actor.userId, authorId: row.authorId, reason: `more than ${SUSPICIOUS_ACCEPTS_PER_DAY} accepts of the same author by the same reviewer within 24 h` } });
+          await events.record(trx, {
+            type: 'review.suspicious',
+            actorId: actor.userId,
+            subjectId: row.id,
+            organizationId: row.organizationId,
+            visibility: 'organization',
+            payload: {
+              contributionId: row.id,
+              dataset: row.datasetSlug,
+              datasetId: row.datasetId,
+              reviewerId: actor.userId,
+              authorId: row.authorId,
+              reason: `more than ${SUSPICIOUS_ACCEPTS_PER_DAY} accepts of the same author by the same reviewer within 24 h`,
+            },
+          });
         }
       });
     } finally {
@@ -263,14 +455,39 @@ export function createContributionService(deps: ContributionServiceDeps) {
       const changes = await prepare(body.changes, live);
       const at = now();
       const row: ContributionRow = {
-        id: communityId('ctb'), datasetId: dataset.id, datasetSlug: dataset.slug, resourceId: live.resourceId, versionId: live.versionId, organizationId: dataset.organizationId,
-        authorId: actor.userId, status: 'pending', comment: body.comment, source: body.source ?? null, changes: JSON.stringify(changes), changeCount: changes.length,
-        acceptedIndexes: null, appliedRowIds: null, reviewerId: null, reviewNote: null, spam: 0, suspicious: 0, createdAt: at, updatedAt: at, reviewedAt: null,
+        id: communityId('ctb'),
+        datasetId: dataset.id,
+        datasetSlug: dataset.slug,
+        resourceId: live.resourceId,
+        versionId: live.versionId,
+        organizationId: dataset.organizationId,
+        authorId: actor.userId,
+        status: 'pending',
+        comment: body.comment,
+        source: body.source ?? null,
+        changes: JSON.stringify(changes),
+        changeCount: changes.length,
+        acceptedIndexes: null,
+        appliedRowIds: null,
+        reviewerId: null,
+        reviewNote: null,
+        spam: 0,
+        suspicious: 0,
+        createdAt: at,
+        updatedAt: at,
+        reviewedAt: null,
       };
       await commit(async (trx) => {
         // Booleans bound as 0/1: SQLite has no booleans and PostgreSQL reads '0'/'1' as boolean input.
         await store.insert(trx, { ...row, spam: 0, suspicious: 0 });
-        await events.record(trx, { type: 'contribution.submitted', actorId: actor.userId, subjectId: row.id, organizationId: row.organizationId, visibility: visibilityOf(dataset.status), payload: { ...eventBase(row), changes: changes.length } });
+        await events.record(trx, {
+          type: 'contribution.submitted',
+          actorId: actor.userId,
+          subjectId: row.id,
+          organizationId: row.organizationId,
+          visibility: visibilityOf(dataset.status),
+          payload: { ...eventBase(row), changes: changes.length },
+        });
       });
       // Trust level ≥ 3 on a dataset that allows it: accepted at once, by the review's own code path
       // (the author is the reviewer; still revisions, revertible, in the changelog, `direct: true`).
@@ -287,13 +504,29 @@ export function createContributionService(deps: ContributionServiceDeps) {
       await deps.privileges.assertActive(actor);
       const { row, dataset } = await load(actor, id);
       if (row.authorId !== actor.userId) throw forbidden('Only the author may change a proposal');
-      if (row.status !== 'pending' && row.status !== 'changes_requested') throw conflict(`This proposal is ${row.status}: it can no longer be changed`);
+      if (row.status !== 'pending' && row.status !== 'changes_requested')
+        throw conflict(`This proposal is ${row.status}: it can no longer be changed`);
       const live = await deps.resources.liveTable(actor, row.datasetSlug, row.resourceId);
       const changes = await prepare(body.changes, live);
       await commit(async (trx) => {
-        const ok = await store.transition(trx, id, ['pending', 'changes_requested'], { status: 'pending', changes: JSON.stringify(changes), changeCount: changes.length, versionId: live.versionId, comment: body.comment, source: body.source ?? null, updatedAt: now() });
+        const ok = await store.transition(trx, id, ['pending', 'changes_requested'], {
+          status: 'pending',
+          changes: JSON.stringify(changes),
+          changeCount: changes.length,
+          versionId: live.versionId,
+          comment: body.comment,
+          source: body.source ?? null,
+          updatedAt: now(),
+        });
         if (!ok) throw conflict('This proposal changed meanwhile');
-        await events.record(trx, { type: 'contribution.updated', actorId: actor.userId, subjectId: id, organizationId: row.organizationId, visibility: visibilityOf(dataset.status), payload: { ...eventBase(row), changes: changes.length } });
+        await events.record(trx, {
+          type: 'contribution.updated',
+          actorId: actor.userId,
+          subjectId: id,
+          organizationId: row.organizationId,
+          visibility: visibilityOf(dataset.status),
+          payload: { ...eventBase(row), changes: changes.length },
+        });
       });
       return view(actor, (await store.find(db, id))!, dataset);
     },
@@ -303,8 +536,21 @@ export function createContributionService(deps: ContributionServiceDeps) {
       const { row, dataset } = await load(actor, id);
       if (row.authorId !== actor.userId) throw forbidden('Only the author may withdraw a proposal');
       await commit(async (trx) => {
-        if (!(await store.transition(trx, id, ['pending', 'changes_requested'], { status: 'withdrawn', updatedAt: now() }))) throw conflict(`This proposal is ${row.status}: it can no longer be withdrawn`);
-        await events.record(trx, { type: 'contribution.withdrawn', actorId: actor.userId, subjectId: id, organizationId: row.organizationId, visibility: visibilityOf(dataset.status), payload: eventBase(row) });
+        if (
+          !(await store.transition(trx, id, ['pending', 'changes_requested'], {
+            status: 'withdrawn',
+            updatedAt: now(),
+          }))
+        )
+          throw conflict(`This proposal is ${row.status}: it can no longer be withdrawn`);
+        await events.record(trx, {
+          type: 'contribution.withdrawn',
+          actorId: actor.userId,
+          subjectId: id,
+          organizationId: row.organizationId,
+          visibility: visibilityOf(dataset.status),
+          payload: eventBase(row),
+        });
       });
       return view(actor, (await store.find(db, id))!, dataset);
     },
@@ -322,19 +568,42 @@ export function createContributionService(deps: ContributionServiceDeps) {
       const authorId = query.author ? await deps.directory.userIdByHandle(query.author) : undefined;
       let datasetId: string | undefined;
       if (query.dataset) datasetId = (await deps.datasets.load(actor, query.dataset).catch(() => undefined))?.row.id;
-      if ((query.organization && !organizationId) || (query.author && !authorId) || (query.dataset && !datasetId)) return { items: [], nextCursor: null };
-      const raw = await store.list(db, { status: query.status, organizationId, datasetId, authorId, descending: query._sort === '-created', afterId: after, limit: limit + 1 });
+      if ((query.organization && !organizationId) || (query.author && !authorId) || (query.dataset && !datasetId))
+        return { items: [], nextCursor: null };
+      const raw = await store.list(db, {
+        status: query.status,
+        organizationId,
+        datasetId,
+        authorId,
+        descending: query._sort === '-created',
+        afterId: after,
+        limit: limit + 1,
+      });
       const page = raw.slice(0, limit);
       const visible = new Map<string, boolean>();
       for (const slug of new Set(page.map((r) => r.datasetSlug))) {
-        visible.set(slug, await deps.datasets.load(actor, slug).then(() => true, () => false));
+        visible.set(
+          slug,
+          await deps.datasets.load(actor, slug).then(
+            () => true,
+            () => false,
+          ),
+        );
       }
-      return { items: await summaries(page.filter((r) => visible.get(r.datasetSlug))), nextCursor: raw.length > limit ? encodeCursor({ k: page[page.length - 1]!.id }) : null };
+      return {
+        items: await summaries(page.filter((r) => visible.get(r.datasetSlug))),
+        nextCursor: raw.length > limit ? encodeCursor({ k: page[page.length - 1]!.id }) : null,
+      };
     },
 
     async accept(actor: UserActor, id: string, body: AcceptBody): Promise<ContributionView> {
       const { row, dataset } = await loadForReview(actor, id);
-      if (row.status !== 'pending') throw conflict(row.status === 'accepted' || row.status === 'partially_accepted' ? 'This proposal was already accepted' : `This proposal is ${row.status}`);
+      if (row.status !== 'pending')
+        throw conflict(
+          row.status === 'accepted' || row.status === 'partially_accepted'
+            ? 'This proposal was already accepted'
+            : `This proposal is ${row.status}`,
+        );
       await applyAccept(actor, row, dataset, body, false);
       return view(actor, (await store.find(db, id))!, dataset);
     },
@@ -343,11 +612,33 @@ export function createContributionService(deps: ContributionServiceDeps) {
       const { row, dataset } = await loadForReview(actor, id);
       const at = now();
       await commit(async (trx) => {
-        if (!(await store.transition(trx, id, ['pending', 'changes_requested'], { status: 'rejected', reviewerId: actor.userId, reviewNote: body.reason, spam: body.spam ? 1 : 0, reviewedAt: at, updatedAt: at }))) {
+        if (
+          !(await store.transition(trx, id, ['pending', 'changes_requested'], {
+            status: 'rejected',
+            reviewerId: actor.userId,
+            reviewNote: body.reason,
+            spam: body.spam ? 1 : 0,
+            reviewedAt: at,
+            updatedAt: at,
+          }))
+        ) {
           throw conflict(`This proposal is ${row.status}: it can no longer be rejected`);
         }
         // The reason is for the author (GET /contributions/{id}); the public feed only says it was rejected.
-        await events.record(trx, { type: 'contribution.rejected', actorId: actor.userId, subjectId: id, organizationId: row.organizationId, visibility: visibilityOf(dataset.status), payload: { ...eventBase(row), reviewerId: actor.userId, reason: null, spam: body.spam ?? false, submittedAt: row.createdAt } });
+        await events.record(trx, {
+          type: 'contribution.rejected',
+          actorId: actor.userId,
+          subjectId: id,
+          organizationId: row.organizationId,
+          visibility: visibilityOf(dataset.status),
+          payload: {
+            ...eventBase(row),
+            reviewerId: actor.userId,
+            reason: null,
+            spam: body.spam ?? false,
+            submittedAt: row.createdAt,
+          },
+        });
       });
       return view(actor, (await store.find(db, id))!, dataset);
     },
@@ -356,10 +647,31 @@ export function createContributionService(deps: ContributionServiceDeps) {
       const { row, dataset } = await loadForReview(actor, id);
       const at = now();
       await commit(async (trx) => {
-        if (!(await store.transition(trx, id, ['pending'], { status: 'changes_requested', reviewerId: actor.userId, reviewNote: body.comment, updatedAt: at }))) {
+        if (
+          !(await store.transition(trx, id, ['pending'], {
+            status: 'changes_requested',
+            reviewerId: actor.userId,
+            reviewNote: body.comment,
+            updatedAt: at,
+          }))
+        ) {
           throw conflict(`This proposal is ${row.status}: changes can only be requested on a pending proposal`);
         }
-        await events.record(trx, { type: 'contribution.changes_requested', actorId: actor.userId, subjectId: id, organizationId: row.organizationId, visibility: visibilityOf(dataset.status), payload: { contributionId: id, dataset: row.datasetSlug, datasetId: row.datasetId, authorId: row.authorId, reviewerId: actor.userId, comment: null } });
+        await events.record(trx, {
+          type: 'contribution.changes_requested',
+          actorId: actor.userId,
+          subjectId: id,
+          organizationId: row.organizationId,
+          visibility: visibilityOf(dataset.status),
+          payload: {
+            contributionId: id,
+            dataset: row.datasetSlug,
+            datasetId: row.datasetId,
+            authorId: row.authorId,
+            reviewerId: actor.userId,
+            comment: null,
+          },
+        });
       });
       return view(actor, (await store.find(db, id))!, dataset);
     },

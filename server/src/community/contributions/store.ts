@@ -22,8 +22,18 @@ export function createContributionStore() {
       await db.updateTable('contributions').set(patch).where('id', '=', id).execute();
     },
     /** Moves a contribution out of one of `from` statuses; false when another request changed it first. */
-    async transition(db: Kysely<Database>, id: string, from: ReadonlyArray<ContributionRow['status']>, patch: Partial<ContributionRow>): Promise<boolean> {
-      const r = await db.updateTable('contributions').set(patch).where('id', '=', id).where('status', 'in', [...from]).executeTakeFirst();
+    async transition(
+      db: Kysely<Database>,
+      id: string,
+      from: ReadonlyArray<ContributionRow['status']>,
+      patch: Partial<ContributionRow>,
+    ): Promise<boolean> {
+      const r = await db
+        .updateTable('contributions')
+        .set(patch)
+        .where('id', '=', id)
+        .where('status', 'in', [...from])
+        .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
     async find(db: Kysely<Database>, id: string): Promise<ContributionRow | undefined> {
@@ -36,10 +46,17 @@ export function createContributionStore() {
       if (f.datasetId) q = q.where('datasetId', '=', f.datasetId);
       if (f.authorId) q = q.where('authorId', '=', f.authorId);
       if (f.afterId) q = q.where('id', f.descending ? '<' : '>', f.afterId);
-      return q.orderBy('id', f.descending ? 'desc' : 'asc').limit(f.limit).execute();
+      return q
+        .orderBy('id', f.descending ? 'desc' : 'asc')
+        .limit(f.limit)
+        .execute();
     },
     /** Proposals by an author since a time: count and the oldest (for Retry-After). */
-    async countByAuthorSince(db: Kysely<Database>, authorId: string, since: string): Promise<{ count: number; oldest: string | null }> {
+    async countByAuthorSince(
+      db: Kysely<Database>,
+      authorId: string,
+      since: string,
+    ): Promise<{ count: number; oldest: string | null }> {
       const r = await db
         .selectFrom('contributions')
         .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('createdAt').as('oldest')])

@@ -17,44 +17,87 @@ beforeAll(async () => {
   alice = await register(t.app, 'alice');
   bob = await register(t.app, 'bob');
   outsider = await register(t.app, 'doutsider');
-  org = (await t.app.inject({ method: 'POST', url: '/api/v1/organizations', headers: asSession(owner), payload: { name: `Forum ${process.pid}` } })).json().slug;
+  org = (
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/organizations',
+      headers: asSession(owner),
+      payload: { name: `Forum ${process.pid}` },
+    })
+  ).json().slug;
 });
 afterAll(async () => t.cleanup());
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 const api = (method: Method, url: string, session?: Session, payload?: object) =>
-  t.app.inject({ method, url: `/api/v1${url}`, headers: session ? asSession(session) : {}, ...(payload ? { payload } : {}) });
-const eventsOf = async (type: string) => (await t.db.kysely.selectFrom('events').selectAll().where('type', '=', type).orderBy('position').execute()).map((e) => ({ ...e, payload: readJson<Record<string, unknown>>(e.payload) }));
-const idOf = async (s: Session) => (await t.db.kysely.selectFrom('users').select('id').where('handle', '=', s.handle).executeTakeFirstOrThrow()).id;
+  t.app.inject({
+    method,
+    url: `/api/v1${url}`,
+    headers: session ? asSession(session) : {},
+    ...(payload ? { payload } : {}),
+  });
+const eventsOf = async (type: string) =>
+  (await t.db.kysely.selectFrom('events').selectAll().where('type', '=', type).orderBy('position').execute()).map(
+    (e) => ({ ...e, payload: readJson<Record<string, unknown>>(e.payload) }),
+  );
+const idOf = async (s: Session) =>
+  (await t.db.kysely.selectFrom('users').select('id').where('handle', '=', s.handle).executeTakeFirstOrThrow()).id;
 
 let n = 0;
 async function dataset(status: 'published' | 'draft' = 'published') {
   n += 1;
-  const ds = await api('POST', '/datasets', owner, { title: `Forum data ${n}`, organization: org, license: 'etalab-2.0', status });
+  const ds = await api('POST', '/datasets', owner, {
+    title: `Forum data ${n}`,
+    organization: org,
+    license: 'etalab-2.0',
+    status,
+  });
   expect(ds.statusCode, ds.body).toBe(201);
   return ds.json() as { id: string; slug: string };
 }
 async function withResource() {
   const ds = await dataset();
-  const body = multipartBody({ fileName: 'c.csv', content: 'code,nom\n1,Alpha\n2,Beta\n', contentType: 'text/csv' }, { title: 'c.csv' });
-  const res = await t.app.inject({ method: 'POST', url: `/api/v1/datasets/${ds.slug}/resources`, headers: { ...asSession(owner), ...body.headers }, payload: body.payload });
+  const body = multipartBody(
+    { fileName: 'c.csv', content: 'code,nom\n1,Alpha\n2,Beta\n', contentType: 'text/csv' },
+    { title: 'c.csv' },
+  );
+  const res = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/datasets/${ds.slug}/resources`,
+    headers: { ...asSession(owner), ...body.headers },
+    payload: body.payload,
+  });
   expect(res.statusCode, res.body).toBe(201);
   await t.data.runner.drain();
   return { ...ds, rid: res.json().resource.id as string };
 }
-const open = (who: Session, subject: object, extra: object = {}) => api('POST', '/discussions', who, { subject, title: 'A question', body: 'Is this right?', ...extra });
+const open = (who: Session, subject: object, extra: object = {}) =>
+  api('POST', '/discussions', who, { subject, title: 'A question', body: 'Is this right?', ...extra });
 
 describe('discussions', () => {
   it('opens threads on datasets (by id or slug), resources and contributions; lists and reads them', async () => {
     const ds = await withResource();
     const onDataset = await open(alice, { kind: 'dataset', id: ds.id });
     expect(onDataset.statusCode, onDataset.body).toBe(201);
-    expect(onDataset.json()).toMatchObject({ subject: { kind: 'dataset', id: ds.id }, dataset: ds.slug, title: 'A question', status: 'open', messageCount: 1, author: { handle: alice.handle }, viewerSubscribed: true, viewerCanClose: false, viewerCanMarkHelpful: true });
+    expect(onDataset.json()).toMatchObject({
+      subject: { kind: 'dataset', id: ds.id },
+      dataset: ds.slug,
+      title: 'A question',
+      status: 'open',
+      messageCount: 1,
+      author: { handle: alice.handle },
+      viewerSubscribed: true,
+      viewerCanClose: false,
+      viewerCanMarkHelpful: true,
+    });
     const bySlug = await open(bob, { kind: 'dataset', id: ds.slug }, { title: 'Second' });
     expect(bySlug.json().subject).toEqual({ kind: 'dataset', id: ds.id });
     const onResource = await open(alice, { kind: 'resource', id: ds.rid });
     expect(onResource.statusCode, onResource.body).toBe(201);
-    const proposal = await api('POST', `/datasets/${ds.slug}/resources/${ds.rid}/contributions`, bob, { changes: [{ op: 'update', rowId: 1, values: { nom: 'A' } }], comment: 'Fix' });
+    const proposal = await api('POST', `/datasets/${ds.slug}/resources/${ds.rid}/contributions`, bob, {
+      changes: [{ op: 'update', rowId: 1, values: { nom: 'A' } }],
+      comment: 'Fix',
+    });
     const onContribution = await open(alice, { kind: 'contribution', id: proposal.json().id });
     expect(onContribution.statusCode, onContribution.body).toBe(201);
 
@@ -63,7 +106,11 @@ describe('discussions', () => {
     expect(list.json().items.map((i: { title: string }) => i.title)).toEqual(['Second', 'A question']);
     const paged = await api('GET', `/discussions?subject=dataset:${ds.slug}&_limit=1`);
     expect(paged.json().items).toHaveLength(1);
-    expect((await api('GET', new URL(paged.json().next).pathname.replace('/api/v1', '') + new URL(paged.json().next).search)).json().items[0].title).toBe('A question');
+    expect(
+      (
+        await api('GET', new URL(paged.json().next).pathname.replace('/api/v1', '') + new URL(paged.json().next).search)
+      ).json().items[0].title,
+    ).toBe('A question');
     expect((await api('GET', `/discussions?subject=resource:${ds.rid}`)).json().items).toHaveLength(1);
     expect((await api('GET', `/discussions?subject=contribution:${proposal.json().id}`)).json().items).toHaveLength(1);
     expect((await api('GET', `/discussions?subject=dataset:nope`)).statusCode).toBe(404);
@@ -73,19 +120,26 @@ describe('discussions', () => {
     expect((await open(undefined as never, { kind: 'dataset', id: ds.id })).statusCode).toBe(401);
 
     const created = (await eventsOf('discussion.created')).find((e) => e.subjectId === onDataset.json().id)!;
-    expect(created).toMatchObject({ visibility: 'public', payload: { threadId: onDataset.json().id, subject: { kind: 'dataset', id: ds.id }, dataset: ds.slug } });
+    expect(created).toMatchObject({
+      visibility: 'public',
+      payload: { threadId: onDataset.json().id, subject: { kind: 'dataset', id: ds.id }, dataset: ds.slug },
+    });
   });
 
   it('renders bodies sanitized (XSS)', async () => {
     const ds = await dataset();
-    const hostile = 'Hello **you** <script>alert(1)</script><img src=x onerror=alert(2)> [click](javascript:alert(3)) <a href="https://ok.example" onclick="x()">ok</a> <iframe src="https://evil"></iframe>';
+    const hostile =
+      'Hello **you** <script>alert(1)</script><img src=x onerror=alert(2)> [click](javascript:alert(3)) <a href="https://ok.example" onclick="x()">ok</a> <iframe src="https://evil"></iframe>';
     const res = await open(alice, { kind: 'dataset', id: ds.id }, { body: hostile, title: '<b>title</b>' });
     const html = res.json().messages[0].bodyHtml as string;
     expect(html).toContain('<strong>you</strong>');
-    for (const bad of ['<script', 'onerror', 'javascript:', 'onclick', '<iframe', '<img']) expect(html).not.toContain(bad);
+    for (const bad of ['<script', 'onerror', 'javascript:', 'onclick', '<iframe', '<img'])
+      expect(html).not.toContain(bad);
     expect(html).toContain('rel="nofollow ugc noopener"');
     expect(res.json().messages[0].body).toBe(hostile);
-    const reply = await api('POST', `/discussions/${res.json().id}/messages`, bob, { body: '<svg onload=alert(1)>x</svg>' });
+    const reply = await api('POST', `/discussions/${res.json().id}/messages`, bob, {
+      body: '<svg onload=alert(1)>x</svg>',
+    });
     expect(reply.json().messages[1].bodyHtml).not.toMatch(/svg|onload/);
   });
 
@@ -96,7 +150,8 @@ describe('discussions', () => {
     const r1 = await api('POST', `/discussions/${thread.id}/messages`, bob, { body: 'An answer' });
     expect(r1.statusCode, r1.body).toBe(201);
     expect(r1.json()).toMatchObject({ messageCount: 2, viewerSubscribed: true });
-    const replied = () => eventsOf('discussion.replied').then((es) => es.filter((e) => e.subjectId === thread.id).map((e) => e.payload));
+    const replied = () =>
+      eventsOf('discussion.replied').then((es) => es.filter((e) => e.subjectId === thread.id).map((e) => e.payload));
     expect(await replied()).toEqual([{ threadId: thread.id, subscriberIds: [aliceId], authorId: bobId }]);
     expect((await api('POST', `/discussions/${thread.id}/subscription`, owner)).json().viewerSubscribed).toBe(true);
     await api('POST', `/discussions/${thread.id}/messages`, alice, { body: 'Thanks' });
@@ -137,7 +192,12 @@ describe('discussions', () => {
     expect((await api('POST', `/discussions/${thread.id}/close`, outsider)).statusCode).toBe(403);
     const closed = await api('POST', `/discussions/${thread.id}/close`, owner, { resolution: 'Fixed in **v2**' });
     expect(closed.statusCode, closed.body).toBe(200);
-    expect(closed.json()).toMatchObject({ status: 'closed', resolution: 'Fixed in **v2**', closedBy: { handle: owner.handle }, viewerCanClose: true });
+    expect(closed.json()).toMatchObject({
+      status: 'closed',
+      resolution: 'Fixed in **v2**',
+      closedBy: { handle: owner.handle },
+      viewerCanClose: true,
+    });
     expect(closed.json().resolutionHtml).toContain('<strong>v2</strong>');
     expect((await api('POST', `/discussions/${thread.id}/close`, owner)).statusCode).toBe(409);
     expect((await api('POST', `/discussions/${thread.id}/messages`, bob, { body: 'late' })).statusCode).toBe(409);
@@ -152,9 +212,12 @@ describe('discussions', () => {
   it('marks a message helpful (thread author or reviewer) and recognition rewards it', async () => {
     const ds = await dataset();
     const thread = (await open(alice, { kind: 'dataset', id: ds.id })).json();
-    const answer = (await api('POST', `/discussions/${thread.id}/messages`, bob, { body: 'Look at column 3' })).json().messages[1];
+    const answer = (await api('POST', `/discussions/${thread.id}/messages`, bob, { body: 'Look at column 3' })).json()
+      .messages[1];
     const own = thread.messages[0];
-    expect((await api('POST', `/discussions/${thread.id}/messages/${answer.id}/helpful`, outsider)).statusCode).toBe(403);
+    expect((await api('POST', `/discussions/${thread.id}/messages/${answer.id}/helpful`, outsider)).statusCode).toBe(
+      403,
+    );
     expect((await api('POST', `/discussions/${thread.id}/messages/${answer.id}/helpful`, bob)).statusCode).toBe(403);
     expect((await api('POST', `/discussions/${thread.id}/messages/${own.id}/helpful`, alice)).statusCode).toBe(400);
     expect((await api('POST', `/discussions/${thread.id}/messages/msg_nope/helpful`, alice)).statusCode).toBe(404);
@@ -163,7 +226,11 @@ describe('discussions', () => {
     expect(marked.json().messages[1]).toMatchObject({ helpful: true, markedHelpfulBy: { handle: alice.handle } });
     expect((await api('POST', `/discussions/${thread.id}/messages/${answer.id}/helpful`, owner)).statusCode).toBe(409);
     const event = (await eventsOf('discussion.answer_marked_helpful')).find((e) => e.payload.answerId === answer.id)!;
-    expect(event.payload).toMatchObject({ answerId: answer.id, authorId: await idOf(bob), markedBy: await idOf(alice) });
+    expect(event.payload).toMatchObject({
+      answerId: answer.id,
+      authorId: await idOf(bob),
+      markedBy: await idOf(alice),
+    });
     await t.dispatcher.drain();
     const reputation = (await api('GET', `/users/${bob.handle}`)).json().reputation;
     expect(reputation).toBe(15);
@@ -177,10 +244,17 @@ describe('discussions', () => {
     expect((await api('GET', `/discussions/${thread.json().id}`, outsider)).statusCode).toBe(404);
     expect((await api('GET', `/discussions/${thread.json().id}`)).statusCode).toBe(404);
     expect((await api('GET', `/discussions?subject=dataset:${ds.id}`, outsider)).statusCode).toBe(404);
-    expect((await api('POST', `/discussions/${thread.json().id}/messages`, outsider, { body: 'hi' })).statusCode).toBe(404);
+    expect((await api('POST', `/discussions/${thread.json().id}/messages`, outsider, { body: 'hi' })).statusCode).toBe(
+      404,
+    );
     expect((await api('GET', `/discussions/${thread.json().id}`, owner)).statusCode).toBe(200);
-    expect((await eventsOf('discussion.created')).find((e) => e.subjectId === thread.json().id)!.visibility).toBe('organization');
-    const feed = (await api('GET', '/activity?type=discussion.created')).json().items as Array<{ subjectId?: string; payload?: { threadId?: string } }>;
+    expect((await eventsOf('discussion.created')).find((e) => e.subjectId === thread.json().id)!.visibility).toBe(
+      'organization',
+    );
+    const feed = (await api('GET', '/activity?type=discussion.created')).json().items as Array<{
+      subjectId?: string;
+      payload?: { threadId?: string };
+    }>;
     expect(JSON.stringify(feed)).not.toContain(thread.json().id);
   });
 
@@ -188,7 +262,10 @@ describe('discussions', () => {
     const ds = await dataset();
     const newcomer = await register(t.app, 'chatty');
     const thread = (await open(newcomer, { kind: 'dataset', id: ds.id })).json();
-    for (let i = 0; i < 9; i++) expect((await api('POST', `/discussions/${thread.id}/messages`, newcomer, { body: `m${i}` })).statusCode).toBe(201);
+    for (let i = 0; i < 9; i++)
+      expect((await api('POST', `/discussions/${thread.id}/messages`, newcomer, { body: `m${i}` })).statusCode).toBe(
+        201,
+      );
     const refused = await api('POST', `/discussions/${thread.id}/messages`, newcomer, { body: 'one more' });
     expect(refused.statusCode).toBe(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(3000);

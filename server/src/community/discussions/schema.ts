@@ -5,19 +5,43 @@ export const subjectKinds = ['dataset', 'resource', 'contribution', 'reuse'] as 
 export type SubjectKind = (typeof subjectKinds)[number];
 export const MAX_BODY = 10_000;
 
-const Body = Type.String({ minLength: 1, maxLength: MAX_BODY, description: 'Markdown; `@handle` mentions notify existing users (at most 20)' });
-const Subject = Type.Object({ kind: Type.Union(subjectKinds.map((k) => Type.Literal(k))), id: Type.String({ minLength: 1, maxLength: 100, description: 'The id of the dataset (or its slug), resource, contribution or reuse' }) }, { additionalProperties: false });
+const Body = Type.String({
+  minLength: 1,
+  maxLength: MAX_BODY,
+  description: 'Markdown; `@handle` mentions notify existing users (at most 20)',
+});
+const Subject = Type.Object(
+  {
+    kind: Type.Union(subjectKinds.map((k) => Type.Literal(k))),
+    id: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      description: 'The id of the dataset (or its slug), resource, contribution or reuse',
+    }),
+  },
+  { additionalProperties: false },
+);
 
-export const CreateThreadBody = Type.Object({ subject: Subject, title: Type.String({ minLength: 1, maxLength: 200 }), body: Body }, { additionalProperties: false });
+export const CreateThreadBody = Type.Object(
+  { subject: Subject, title: Type.String({ minLength: 1, maxLength: 200 }), body: Body },
+  { additionalProperties: false },
+);
 export type CreateThreadBody = Static<typeof CreateThreadBody>;
 export const MessageBody = Type.Object({ body: Body }, { additionalProperties: false });
 export type MessageBody = Static<typeof MessageBody>;
-export const CloseBody = Type.Object({ resolution: Type.Optional(Type.String({ maxLength: 2000, description: 'How it was resolved (Markdown)' })) }, { additionalProperties: false });
+export const CloseBody = Type.Object(
+  { resolution: Type.Optional(Type.String({ maxLength: 2000, description: 'How it was resolved (Markdown)' })) },
+  { additionalProperties: false },
+);
 export type CloseBody = Static<typeof CloseBody>;
 
 export const ThreadQuery = Type.Object(
   {
-    subject: Type.String({ maxLength: 120, pattern: '^(dataset|resource|contribution|reuse):.+$', description: 'kind:id, e.g. dataset:ds_…, resource:res_… or reuse:reu_…' }),
+    subject: Type.String({
+      maxLength: 120,
+      pattern: '^(dataset|resource|contribution|reuse):.+$',
+      description: 'kind:id, e.g. dataset:ds_…, resource:res_… or reuse:reu_…',
+    }),
     _cursor: Type.Optional(Type.String({ maxLength: 200 })),
     _limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
   },

@@ -15,7 +15,16 @@ import type { Privileges } from '../moderation/privileges.js';
 import type { HideKind } from '../moderation/schema.js';
 import { MAX_MENTIONS, mentionedHandles } from './mentions.js';
 import type { DiscussionStore, MessageRow, ThreadRow } from './store.js';
-import type { CloseBody, CreateThreadBody, MessageBody, MessageView, SubjectKind, ThreadQuery, ThreadSummary, ThreadView } from './schema.js';
+import type {
+  CloseBody,
+  CreateThreadBody,
+  MessageBody,
+  MessageView,
+  SubjectKind,
+  ThreadQuery,
+  ThreadSummary,
+  ThreadView,
+} from './schema.js';
 
 /** Finds the dataset (slug) a subject belongs to; undefined when there is no such subject. */
 export interface SubjectResolver {
@@ -47,12 +56,14 @@ const MAX_MESSAGES_SHOWN = 1000;
 type DatasetRow = DatasetsTable;
 
 export const hiddenText = (reason: string) => `hidden by moderation: ${reason}`;
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function createDiscussionService(deps: DiscussionServiceDeps) {
   const { db, store, events, clock, access, privileges } = deps;
   const now = () => clock.now().toISOString();
-  const visibilityOf = (dataset: DatasetRow) => (dataset.status === 'draft' ? 'organization' : 'public') as 'organization' | 'public';
+  const visibilityOf = (dataset: DatasetRow) =>
+    (dataset.status === 'draft' ? 'organization' : 'public') as 'organization' | 'public';
 
   async function commit<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
     const result = await db.transaction().execute(work);
@@ -61,9 +72,16 @@ export function createDiscussionService(deps: DiscussionServiceDeps) {
   }
 
   /** The dataset behind a subject, if the actor may see it (drafts: their editors only). */
-  async function subjectDataset(actor: Actor, kind: SubjectKind, id: string): Promise<{ dataset: DatasetRow; subjectId: string }> {
+  async function subjectDataset(
+    actor: Actor,
+    kind: SubjectKind,
+    id: string,
+  ): Promise<{ dataset: DatasetRow; subjectId: string }> {
     const slug = await deps.subjects.datasetSlugOf(kind, id);
-    if (!slug) throw notFound(kind === 'dataset' ? 'Dataset' : kind === 'resource' ? 'Resource' : kind === 'reuse' ? 'Reuse' : 'Contribution');
+    if (!slug)
+      throw notFound(
+        kind === 'dataset' ? 'Dataset' : kind === 'resource' ? 'Resource' : kind === 'reuse' ? 'Reuse' : 'Contribution',
+      );
     const { row } = await deps.datasets.load(actor, slug);
     // A dataset is addressed by id or slug; threads always keep its id.
     return { dataset: row, subjectId: kind === 'dataset' ? row.id : id };
@@ -81,7 +99,9 @@ export function createDiscussionService(deps: DiscussionServiceDeps) {
   /** The dataset's reviewers, or the subject's steward (a reuse's author), may close and reopen a thread. */
   async function canModerateThread(user: UserActor, thread: ThreadRow, dataset: DatasetRow): Promise<boolean> {
     if (await canReview(access, user, dataset)) return true;
-    const steward = deps.subjects.stewardOf ? await deps.subjects.stewardOf(thread.subjectKind, thread.subjectId) : undefined;
+    const steward = deps.subjects.stewardOf
+      ? await deps.subjects.stewardOf(thread.subjectKind, thread.subjectId)
+      : undefined;
     return !!steward && steward === user.userId;
   }
 
@@ -93,7 +113,11 @@ export function createDiscussionService(deps: DiscussionServiceDeps) {
     const { count, oldest } = await store.countMessagesSince(db, actor.userId, new Date(t - HOUR_MS).toISOString());
     if (count >= NEW_ACCOUNT_MESSAGES_PER_HOUR) {
       const retryAfter = Math.max(1, Math.ceil(((oldest ? new Date(oldest).getTime() : t) + HOUR_MS - t) / 1000));
-      throw new AppError('rate_limited', `New accounts may post ${NEW_ACCOUNT_MESSAGES_PER_HOUR} discussion messages an hour`, { retryAfterSeconds: retryAfter });
+      throw new AppError(
+        'rate_limited',
+        `New accounts may post ${NEW_ACCOUNT_MESSAGES_PER_HOUR} discussion messages an hour`,
+        { retryAfterSeconds: retryAfter },
+      );
     }
   }
 
@@ -114,7 +138,13 @@ export function createDiscussionService(deps: DiscussionServiceDeps) {
   }
 
   async function summaries(threads: ThreadRow[], slugOf: (t: ThreadRow) => string): Promise<ThreadSummary[]> {
-    const [who, hidden] = await Promise.all([people(threads.flatMap((t) => [t.authorId, t.closedBy])), deps.hiddenOf('discussion', threads.map((t) => t.id))]);
+    const [who, hidden] = await Promise.all([
+      people(threads.flatMap((t) => [t.authorId, t.closedBy])),
+      deps.hiddenOf(
+        'discussion',
+        threads.map((t) => t.id),
+      ),
+    ]);
     return threads.map((t) => {
       const reason = hidden.get(t.id) ?? null;
       return {
@@ -139,7 +169,13 @@ export function createDiscussionService(deps: DiscussionServiceDeps) {
   async function view(actor: Actor, thread: ThreadRow, dataset: DatasetRow): Promise<ThreadView> {
     const [summary] = await summaries([thread], () => dataset.slug);
     const rows = await store.messages(db, thread.id, MAX_MESSAGES_SHOWN);
-    const [who, hidden] = await Promise.all([people(rows.flatMap((m) => [m.authorId, m.helpfulBy])), deps.hiddenOf('message', rows.map((m) => m.id))]);
+    const [who, hidden] = await Promise.all([
+      people(rows.flatMap((m) => [m.authorId, m.helpfulBy])),
+      deps.hiddenOf(
+        'message',
+        rows.map((m) => m.id),
+      ),
+    ]);
     const threadHidden = summary!.hidden;
     const messages: MessageView[] = rows.map((m) => {
       // A hidden thread hides every message in it.
@@ -167,12 +203,27 @@ export function createDiscussionService(deps: DiscussionServiceDeps) {
   }
 
   function newMessage(threadId: string, authorId: string, body: string, at: string): MessageRow {
-    return { id: `msg_${ulid().toLowerCase()}`, threadId, authorId, body, helpfulBy: null, helpfulAt: null, createdAt: at };
+    return {
+      id: `msg_${ulid().toLowerCase()}`,
+      threadId,
+      authorId,
+      body,
+      helpfulBy: null,
+      helpfulAt: null,
+      createdAt: at,
+    };
   }
 
   async function recordMentions(trx: Kysely<Database>, actor: UserActor, thread: ThreadRow, mentioned: string[]) {
     for (const userId of mentioned) {
-      await events.record(trx, { type: 'user.mentioned', actorId: actor.userId, subjectId: thread.id, organizationId: thread.organizationId, visibility: 'private', payload: { userId, threadId: thread.id, authorId: actor.userId } });
+      await events.record(trx, {
+        type: 'user.mentioned',
+        actorId: actor.userId,
+        subjectId: thread.id,
+        organizationId: thread.organizationId,
+        visibility: 'private',
+        payload: { userId, threadId: thread.id, authorId: actor.userId },
+      });
     }
   }
 
@@ -183,8 +234,21 @@ export function createDiscussionService(deps: DiscussionServiceDeps) {
       await checkRateLimit(actor);
       const at = now();
       const thread: ThreadRow = {
-        id: `thr_${ulid().toLowerCase()}`, subjectKind: body.subject.kind, subjectId, datasetId: dataset.id, organizationId: dataset.organizationId, authorId: actor.userId,
-        title: body.title, status: 'open', resolution: null, closedBy: null, closedAt: null, messageCount: 1, lastMessageAt: at, createdAt: at, updatedAt: at,
+        id: `thr_${ulid().toLowerCase()}`,
+        subjectKind: body.subject.kind,
+        subjectId,
+        datasetId: dataset.id,
+        organizationId: dataset.organizationId,
+        authorId: actor.userId,
+        title: body.title,
+        status: 'open',
+        resolution: null,
+        closedBy: null,
+        closedAt: null,
+        messageCount: 1,
+        lastMessageAt: at,
+        createdAt: at,
+        updatedAt: at,
       };
       const message = newMessage(thread.id, actor.userId, body.body, at);
       const mentioned = await mentionedUsers(body.body, actor.userId);
@@ -192,7 +256,20 @@ export function createDiscussionService(deps: DiscussionServiceDeps) {
         await store.insertThread(trx, thread);
         await store.insertMessage(trx, message);
         await store.subscribe(trx, thread.id, actor.userId, at);
-        await events.record(trx, { type: 'discussion.created', actorId: actor.userId, subjectId: thread.id, organizationId: thread.organizationId, visibility: visibilityOf(dataset), payload: { threadId: thread.id, messageId: message.id, subject: { kind: thread.subjectKind, id: thread.subjectId }, dataset: dataset.slug, datasetId: dataset.id } });
+        await events.record(trx, {
+          type: 'discussion.created',
+          actorId: actor.userId,
+          subjectId: thread.id,
+          organizationId: thread.organizationId,
+          visibility: visibilityOf(dataset),
+          payload: {
+            threadId: thread.id,
+            messageId: message.id,
+            subject: { kind: thread.subjectKind, id: thread.subjectId },
+            dataset: dataset.slug,
+            datasetId: dataset.id,
+          },
+        });
         await recordMentions(trx, actor, thread, mentioned);
       });
       return view(actor, thread, dataset);
@@ -207,7 +284,10 @@ export function createDiscussionService(deps: DiscussionServiceDeps) {
       const before = query._cursor ? decodeCursor(query._cursor, isKeyCursor).k : undefined;
       const raw = await store.listThreads(db, { subjectKind: kind, subjectId, beforeId: before, limit: limit + 1 });
       const page = raw.slice(0, limit);
-      return { items: await summaries(page, () => dataset.slug), nextCursor: raw.length > limit ? encodeCursor({ k: page[page.length - 1]!.id }) : null };
+      return {
+        items: await summaries(page, () => dataset.slug),
+        nextCursor: raw.length > limit ? encodeCursor({ k: page[page.length - 1]!.id }) : null,
+      };
     },
 
     async get(actor: Actor, id: string): Promise<ThreadView> {
@@ -228,9 +308,23 @@ export function createDiscussionService(deps: DiscussionServiceDeps) {
         await store.insertMessage(trx, message);
         const subscriberIds = (await store.subscribers(trx, thread.id)).filter((u) => u !== actor.userId);
         await store.subscribe(trx, thread.id, actor.userId, at);
-        await events.record(trx, { type: 'discussion.message_posted', actorId: actor.userId, subjectId: thread.id, organizationId: thread.organizationId, visibility: visibilityOf(dataset), payload: { threadId: thread.id, messageId: message.id, dataset: dataset.slug, datasetId: dataset.id } });
+        await events.record(trx, {
+          type: 'discussion.message_posted',
+          actorId: actor.userId,
+          subjectId: thread.id,
+          organizationId: thread.organizationId,
+          visibility: visibilityOf(dataset),
+          payload: { threadId: thread.id, messageId: message.id, dataset: dataset.slug, datasetId: dataset.id },
+        });
         if (subscriberIds.length) {
-          await events.record(trx, { type: 'discussion.replied', actorId: actor.userId, subjectId: thread.id, organizationId: thread.organizationId, visibility: 'private', payload: { threadId: thread.id, subscriberIds, authorId: actor.userId } });
+          await events.record(trx, {
+            type: 'discussion.replied',
+            actorId: actor.userId,
+            subjectId: thread.id,
+            organizationId: thread.organizationId,
+            visibility: 'private',
+            payload: { threadId: thread.id, subscriberIds, authorId: actor.userId },
+          });
         }
         await recordMentions(trx, actor, thread, mentioned);
       });
@@ -248,11 +342,33 @@ export function createDiscussionService(deps: DiscussionServiceDeps) {
     async close(actor: UserActor, id: string, body: CloseBody): Promise<ThreadView> {
       await privileges.assertActive(actor);
       const { thread, dataset } = await loadThread(actor, id);
-      if (!(await canModerateThread(actor, thread, dataset))) throw forbidden('Only the reviewers of this dataset may close its discussions');
+      if (!(await canModerateThread(actor, thread, dataset)))
+        throw forbidden('Only the reviewers of this dataset may close its discussions');
       const at = now();
       await commit(async (trx) => {
-        if (!(await store.updateThread(trx, id, { status: 'closed', resolution: body.resolution ?? null, closedBy: actor.userId, closedAt: at, updatedAt: at }, 'open'))) throw conflict('This discussion is already closed');
-        await events.record(trx, { type: 'discussion.closed', actorId: actor.userId, subjectId: id, organizationId: thread.organizationId, visibility: visibilityOf(dataset), payload: { threadId: id, dataset: dataset.slug, datasetId: dataset.id, authorId: thread.authorId } });
+        if (
+          !(await store.updateThread(
+            trx,
+            id,
+            {
+              status: 'closed',
+              resolution: body.resolution ?? null,
+              closedBy: actor.userId,
+              closedAt: at,
+              updatedAt: at,
+            },
+            'open',
+          ))
+        )
+          throw conflict('This discussion is already closed');
+        await events.record(trx, {
+          type: 'discussion.closed',
+          actorId: actor.userId,
+          subjectId: id,
+          organizationId: thread.organizationId,
+          visibility: visibilityOf(dataset),
+          payload: { threadId: id, dataset: dataset.slug, datasetId: dataset.id, authorId: thread.authorId },
+        });
       });
       return view(actor, (await store.findThread(db, id))!, dataset);
     },
@@ -260,11 +376,27 @@ export function createDiscussionService(deps: DiscussionServiceDeps) {
     async reopen(actor: UserActor, id: string): Promise<ThreadView> {
       await privileges.assertActive(actor);
       const { thread, dataset } = await loadThread(actor, id);
-      if (!(await canModerateThread(actor, thread, dataset))) throw forbidden('Only the reviewers of this dataset may reopen its discussions');
+      if (!(await canModerateThread(actor, thread, dataset)))
+        throw forbidden('Only the reviewers of this dataset may reopen its discussions');
       const at = now();
       await commit(async (trx) => {
-        if (!(await store.updateThread(trx, id, { status: 'open', resolution: null, closedBy: null, closedAt: null, updatedAt: at }, 'closed'))) throw conflict('This discussion is open');
-        await events.record(trx, { type: 'discussion.reopened', actorId: actor.userId, subjectId: id, organizationId: thread.organizationId, visibility: visibilityOf(dataset), payload: { threadId: id, dataset: dataset.slug, datasetId: dataset.id } });
+        if (
+          !(await store.updateThread(
+            trx,
+            id,
+            { status: 'open', resolution: null, closedBy: null, closedAt: null, updatedAt: at },
+            'closed',
+          ))
+        )
+          throw conflict('This discussion is open');
+        await events.record(trx, {
+          type: 'discussion.reopened',
+          actorId: actor.userId,
+          subjectId: id,
+          organizationId: thread.organizationId,
+          visibility: visibilityOf(dataset),
+          payload: { threadId: id, dataset: dataset.slug, datasetId: dataset.id },
+        });
       });
       return view(actor, (await store.findThread(db, id))!, dataset);
     },
@@ -275,18 +407,39 @@ export function createDiscussionService(deps: DiscussionServiceDeps) {
       const { thread, dataset } = await loadThread(actor, threadId);
       const message = await store.findMessage(db, messageId);
       if (!message || message.threadId !== thread.id) throw notFound('Message');
-      if (actor.userId !== thread.authorId && !(await canModerateThread(actor, thread, dataset))) throw forbidden('Only the author of the discussion or the reviewers of this dataset may mark a message helpful');
+      if (actor.userId !== thread.authorId && !(await canModerateThread(actor, thread, dataset)))
+        throw forbidden(
+          'Only the author of the discussion or the reviewers of this dataset may mark a message helpful',
+        );
       if (message.authorId === actor.userId) throw invalid('messageId', 'You cannot mark your own message helpful');
       const at = now();
       await commit(async (trx) => {
-        if (!(await store.markHelpful(trx, messageId, actor.userId, at))) throw conflict('This message is already marked helpful');
-        await events.record(trx, { type: 'discussion.answer_marked_helpful', actorId: actor.userId, subjectId: thread.id, organizationId: thread.organizationId, visibility: visibilityOf(dataset), payload: { answerId: messageId, authorId: message.authorId, markedBy: actor.userId, threadId: thread.id, datasetId: dataset.id } });
+        if (!(await store.markHelpful(trx, messageId, actor.userId, at)))
+          throw conflict('This message is already marked helpful');
+        await events.record(trx, {
+          type: 'discussion.answer_marked_helpful',
+          actorId: actor.userId,
+          subjectId: thread.id,
+          organizationId: thread.organizationId,
+          visibility: visibilityOf(dataset),
+          payload: {
+            answerId: messageId,
+            authorId: message.authorId,
+            markedBy: actor.userId,
+            threadId: thread.id,
+            datasetId: dataset.id,
+          },
+        });
       });
       return view(actor, (await store.findThread(db, threadId))!, dataset);
     },
 
     /** For moderation: a thread or message the actor may see, with its author. */
-    async target(actor: Actor, kind: 'discussion' | 'message', id: string): Promise<{ authorId: string; organizationId: string | null }> {
+    async target(
+      actor: Actor,
+      kind: 'discussion' | 'message',
+      id: string,
+    ): Promise<{ authorId: string; organizationId: string | null }> {
       if (kind === 'discussion') {
         const { thread } = await loadThread(actor, id);
         return { authorId: thread.authorId, organizationId: thread.organizationId };

@@ -12,23 +12,43 @@ export function createDiscussionStore() {
     async findThread(db: Kysely<Database>, id: string): Promise<ThreadRow | undefined> {
       return db.selectFrom('discussionThreads').selectAll().where('id', '=', id).executeTakeFirst();
     },
-    async updateThread(db: Kysely<Database>, id: string, patch: Partial<ThreadRow>, fromStatus?: ThreadRow['status']): Promise<boolean> {
+    async updateThread(
+      db: Kysely<Database>,
+      id: string,
+      patch: Partial<ThreadRow>,
+      fromStatus?: ThreadRow['status'],
+    ): Promise<boolean> {
       let q = db.updateTable('discussionThreads').set(patch).where('id', '=', id);
       if (fromStatus) q = q.where('status', '=', fromStatus);
       return Number((await q.executeTakeFirst()).numUpdatedRows) === 1;
     },
     /** Counts a new message; false when the thread is not open (closed meanwhile). */
     async bumpThread(db: Kysely<Database>, id: string, at: string): Promise<boolean> {
-      const r = await db.updateTable('discussionThreads').set((eb) => ({ messageCount: eb('messageCount', '+', 1), lastMessageAt: at, updatedAt: at })).where('id', '=', id).where('status', '=', 'open').executeTakeFirst();
+      const r = await db
+        .updateTable('discussionThreads')
+        .set((eb) => ({ messageCount: eb('messageCount', '+', 1), lastMessageAt: at, updatedAt: at }))
+        .where('id', '=', id)
+        .where('status', '=', 'open')
+        .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
-    async listThreads(db: Kysely<Database>, f: { subjectKind: ThreadRow['subjectKind']; subjectId: string; beforeId?: string; limit: number }): Promise<ThreadRow[]> {
-      let q = db.selectFrom('discussionThreads').selectAll().where('subjectKind', '=', f.subjectKind).where('subjectId', '=', f.subjectId);
+    async listThreads(
+      db: Kysely<Database>,
+      f: { subjectKind: ThreadRow['subjectKind']; subjectId: string; beforeId?: string; limit: number },
+    ): Promise<ThreadRow[]> {
+      let q = db
+        .selectFrom('discussionThreads')
+        .selectAll()
+        .where('subjectKind', '=', f.subjectKind)
+        .where('subjectId', '=', f.subjectId);
       if (f.beforeId) q = q.where('id', '<', f.beforeId);
       return q.orderBy('id', 'desc').limit(f.limit).execute();
     },
     /** A live reuse (apps/reuses) as a discussion subject: the slug of its first dataset, and its author. */
-    async reuseSubject(db: Kysely<Database>, reuseId: string): Promise<{ datasetSlug: string; ownerId: string } | undefined> {
+    async reuseSubject(
+      db: Kysely<Database>,
+      reuseId: string,
+    ): Promise<{ datasetSlug: string; ownerId: string } | undefined> {
       return db
         .selectFrom('reuses')
         .innerJoin('reuseDatasets', 'reuseDatasets.reuseId', 'reuses.id')
@@ -47,14 +67,29 @@ export function createDiscussionStore() {
       return db.selectFrom('discussionMessages').selectAll().where('id', '=', id).executeTakeFirst();
     },
     async messages(db: Kysely<Database>, threadId: string, limit: number): Promise<MessageRow[]> {
-      return db.selectFrom('discussionMessages').selectAll().where('threadId', '=', threadId).orderBy('id', 'asc').limit(limit).execute();
+      return db
+        .selectFrom('discussionMessages')
+        .selectAll()
+        .where('threadId', '=', threadId)
+        .orderBy('id', 'asc')
+        .limit(limit)
+        .execute();
     },
     async markHelpful(db: Kysely<Database>, id: string, by: string, at: string): Promise<boolean> {
-      const r = await db.updateTable('discussionMessages').set({ helpfulBy: by, helpfulAt: at }).where('id', '=', id).where('helpfulBy', 'is', null).executeTakeFirst();
+      const r = await db
+        .updateTable('discussionMessages')
+        .set({ helpfulBy: by, helpfulAt: at })
+        .where('id', '=', id)
+        .where('helpfulBy', 'is', null)
+        .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
     /** Messages by an author since a time: count and the oldest (for Retry-After). */
-    async countMessagesSince(db: Kysely<Database>, authorId: string, since: string): Promise<{ count: number; oldest: string | null }> {
+    async countMessagesSince(
+      db: Kysely<Database>,
+      authorId: string,
+      since: string,
+    ): Promise<{ count: number; oldest: string | null }> {
       const r = await db
         .selectFrom('discussionMessages')
         .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('createdAt').as('oldest')])
@@ -64,16 +99,36 @@ export function createDiscussionStore() {
       return { count: Number(r?.n ?? 0), oldest: (r?.oldest as string | null | undefined) ?? null };
     },
     async subscribe(db: Kysely<Database>, threadId: string, userId: string, at: string) {
-      await db.insertInto('discussionSubscriptions').values({ threadId, userId, createdAt: at }).onConflict((oc) => oc.columns(['threadId', 'userId']).doNothing()).execute();
+      await db
+        .insertInto('discussionSubscriptions')
+        .values({ threadId, userId, createdAt: at })
+        .onConflict((oc) => oc.columns(['threadId', 'userId']).doNothing())
+        .execute();
     },
     async unsubscribe(db: Kysely<Database>, threadId: string, userId: string) {
-      await db.deleteFrom('discussionSubscriptions').where('threadId', '=', threadId).where('userId', '=', userId).execute();
+      await db
+        .deleteFrom('discussionSubscriptions')
+        .where('threadId', '=', threadId)
+        .where('userId', '=', userId)
+        .execute();
     },
     async isSubscribed(db: Kysely<Database>, threadId: string, userId: string): Promise<boolean> {
-      return !!(await db.selectFrom('discussionSubscriptions').select('userId').where('threadId', '=', threadId).where('userId', '=', userId).executeTakeFirst());
+      return !!(await db
+        .selectFrom('discussionSubscriptions')
+        .select('userId')
+        .where('threadId', '=', threadId)
+        .where('userId', '=', userId)
+        .executeTakeFirst());
     },
     async subscribers(db: Kysely<Database>, threadId: string): Promise<string[]> {
-      return (await db.selectFrom('discussionSubscriptions').select('userId').where('threadId', '=', threadId).orderBy('createdAt').execute()).map((r) => r.userId);
+      return (
+        await db
+          .selectFrom('discussionSubscriptions')
+          .select('userId')
+          .where('threadId', '=', threadId)
+          .orderBy('createdAt')
+          .execute()
+      ).map((r) => r.userId);
     },
   };
 }

@@ -8,7 +8,19 @@ import type { HistoryStore, RevisionRow } from './store.js';
 export async function writeRevision(
   trx: Kysely<Database>,
   store: HistoryStore,
-  r: { datasetId: string; resourceId: string; versionId: string; rowId: number; op: RevisionRow['op']; before: RowValues | null; after: RowValues | null; actorId: string; contributionId: string | null; revertsRevisionId?: string; at: string },
+  r: {
+    datasetId: string;
+    resourceId: string;
+    versionId: string;
+    rowId: number;
+    op: RevisionRow['op'];
+    before: RowValues | null;
+    after: RowValues | null;
+    actorId: string;
+    contributionId: string | null;
+    revertsRevisionId?: string;
+    at: string;
+  },
 ): Promise<RevisionRow> {
   const row: RevisionRow = {
     id: communityId('rev'),

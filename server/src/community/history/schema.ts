@@ -30,4 +30,10 @@ export const ChangelogEntry = Type.Object({
 });
 export type ChangelogEntry = Static<typeof ChangelogEntry>;
 
-export const PageQuery = Type.Object({ _cursor: Type.Optional(Type.String({ maxLength: 200 })), _limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })) }, { additionalProperties: false });
+export const PageQuery = Type.Object(
+  {
+    _cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    _limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  },
+  { additionalProperties: false },
+);

@@ -70,31 +70,58 @@ export function createHistoryService(deps: HistoryServiceDeps) {
 
   return {
     /** A row's revisions in the live version, newest first. */
-    async revisions(actor: Actor, slug: string, resourceId: string, rowId: number, cursor: string | undefined, limit: number): Promise<Page<RevisionView>> {
+    async revisions(
+      actor: Actor,
+      slug: string,
+      resourceId: string,
+      rowId: number,
+      cursor: string | undefined,
+      limit: number,
+    ): Promise<Page<RevisionView>> {
       const live = await deps.resources.liveTable(actor, slug, resourceId);
       const before = cursor ? decodeCursor(cursor, isPositionCursor).p : undefined;
       const rows = await store.revisionsOf(db, live.resourceId, live.versionId, rowId, before, limit + 1);
       const page = rows.slice(0, limit);
-      return { items: await revisionViews(page), nextCursor: rows.length > limit ? encodeCursor({ p: Number(page[page.length - 1]!.revision) }) : null };
+      return {
+        items: await revisionViews(page),
+        nextCursor: rows.length > limit ? encodeCursor({ p: Number(page[page.length - 1]!.revision) }) : null,
+      };
     },
 
     /** Accepted contributions and reverts of a dataset, newest first. */
-    async changelog(actor: Actor, slug: string, cursor: string | undefined, limit: number): Promise<Page<ChangelogEntry>> {
+    async changelog(
+      actor: Actor,
+      slug: string,
+      cursor: string | undefined,
+      limit: number,
+    ): Promise<Page<ChangelogEntry>> {
       const { row: dataset } = await deps.datasets.load(actor, slug);
       const before = cursor ? decodeCursor(cursor, isKeyCursor).k : undefined;
       const rows = await store.changelog(db, dataset.id, before, limit + 1);
       const page = rows.slice(0, limit);
-      return { items: await changelogViews(page), nextCursor: rows.length > limit ? encodeCursor({ k: page[page.length - 1]!.id }) : null };
+      return {
+        items: await changelogViews(page),
+        nextCursor: rows.length > limit ? encodeCursor({ k: page[page.length - 1]!.id }) : null,
+      };
     },
 
     /** Restores a row to its state before a revision; the restoration is itself a revision. */
-    async revert(actor: UserActor, slug: string, resourceId: string, rowId: number, revisionId: string): Promise<RevisionView> {
+    async revert(
+      actor: UserActor,
+      slug: string,
+      resourceId: string,
+      rowId: number,
+      revisionId: string,
+    ): Promise<RevisionView> {
       const { row: dataset } = await deps.datasets.load(actor, slug);
-      if (!(await canReview(deps.access, actor, dataset))) throw forbidden('Only reviewers of this dataset may revert its rows');
+      if (!(await canReview(deps.access, actor, dataset)))
+        throw forbidden('Only reviewers of this dataset may revert its rows');
       const live = await deps.resources.liveTable(actor, slug, resourceId);
       const target = await store.findRevision(db, revisionId);
-      if (!target || target.resourceId !== live.resourceId || Number(target.rowId) !== rowId) throw notFound('Revision');
-      if (target.versionId !== live.versionId) throw conflict('This revision belongs to an earlier version of the resource, which is no longer live');
+      if (!target || target.resourceId !== live.resourceId || Number(target.rowId) !== rowId)
+        throw notFound('Revision');
+      if (target.versionId !== live.versionId)
+        throw conflict('This revision belongs to an earlier version of the resource, which is no longer live');
       const restored = target.before ? readJson<RowValues>(target.before) : null;
       const at = clock.now().toISOString();
       const visibility = dataset.status === 'draft' ? 'organization' : 'public';
@@ -108,10 +135,61 @@ export function createHistoryService(deps: HistoryServiceDeps) {
           else if (current) await deps.writer.updateRow(trx, live.table, live.schema, rowId, restored);
           else await deps.writer.insertRow(trx, live.table, live.schema, restored, rowId);
           const after = restored ? ((await deps.writer.getRow(trx, live.table, live.schema, rowId)) ?? null) : null;
-          const revision = await writeRevision(trx, store, { datasetId: dataset.id, resourceId: live.resourceId, versionId: live.versionId, rowId, op: 'revert', before: current, after, actorId: actor.userId, contributionId: null, revertsRevisionId: target.id, at });
-          await store.insertChangelog(trx, { id: communityId('chg'), datasetId: dataset.id, resourceId: live.resourceId, kind: 'revert', contributionId: target.contributionId, revisionId: revision.id, rowIds: JSON.stringify([rowId]), actorId: actor.userId, authorId: null, createdAt: at });
-          await events.record(trx, { type: 'row.reverted', actorId: actor.userId, subjectId: revision.id, organizationId: dataset.organizationId, visibility, payload: { dataset: dataset.slug, resourceId: live.resourceId, rowId, revisionId: target.id, newRevisionId: revision.id, contributionId: target.contributionId, actorId: actor.userId } });
-          await events.record(trx, { type: 'rows.changed', actorId: actor.userId, subjectId: revision.id, organizationId: dataset.organizationId, visibility, payload: { dataset: dataset.slug, datasetId: dataset.id, resourceId: live.resourceId, rowIds: [rowId], contributionId: null } });
+          const revision = await writeRevision(trx, store, {
+            datasetId: dataset.id,
+            resourceId: live.resourceId,
+            versionId: live.versionId,
+            rowId,
+            op: 'revert',
+            before: current,
+            after,
+            actorId: actor.userId,
+            contributionId: null,
+            revertsRevisionId: target.id,
+            at,
+          });
+          await store.insertChangelog(trx, {
+            id: communityId('chg'),
+            datasetId: dataset.id,
+            resourceId: live.resourceId,
+            kind: 'revert',
+            contributionId: target.contributionId,
+            revisionId: revision.id,
+            rowIds: JSON.stringify([rowId]),
+            actorId: actor.userId,
+            authorId: null,
+            createdAt: at,
+          });
+          await events.record(trx, {
+            type: 'row.reverted',
+            actorId: actor.userId,
+            subjectId: revision.id,
+            organizationId: dataset.organizationId,
+            visibility,
+            payload: {
+              dataset: dataset.slug,
+              resourceId: live.resourceId,
+              rowId,
+              revisionId: target.id,
+              newRevisionId: revision.id,
+              contributionId: target.contributionId,
+              actorId: actor.userId,
+            },
+          });
+          await events.record(trx, {
+            type: 'rows.changed',
+            actorId: actor.userId,
+            subjectId: revision.id,
+            organizationId: dataset.organizationId,
+            visibility,
+            payload: {
+              dataset: dataset.slug,
+              datasetId: dataset.id,
+              resourceId: live.resourceId,
+              rowIds: [rowId],
+              contributionId: null,
+            },
+          });
           return revision;
         });
       } finally {

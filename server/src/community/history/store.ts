@@ -7,7 +7,12 @@ export type ChangelogRow = DatasetChangelogTable;
 export function createHistoryStore() {
   return {
     async nextRevision(db: Kysely<Database>, versionId: string, rowId: number): Promise<number> {
-      const r = await db.selectFrom('rowRevisions').select((eb) => eb.fn.max('revision').as('n')).where('versionId', '=', versionId).where('rowId', '=', rowId).executeTakeFirst();
+      const r = await db
+        .selectFrom('rowRevisions')
+        .select((eb) => eb.fn.max('revision').as('n'))
+        .where('versionId', '=', versionId)
+        .where('rowId', '=', rowId)
+        .executeTakeFirst();
       return Number(r?.n ?? 0) + 1;
     },
     async insertRevision(db: Kysely<Database>, row: RevisionRow) {
@@ -17,15 +22,32 @@ export function createHistoryStore() {
       return db.selectFrom('rowRevisions').selectAll().where('id', '=', id).executeTakeFirst();
     },
     /** A row's revisions in a resource, newest first (revision numbers below `beforeRevision`). */
-    async revisionsOf(db: Kysely<Database>, resourceId: string, versionId: string, rowId: number, beforeRevision: number | undefined, limit: number): Promise<RevisionRow[]> {
-      let q = db.selectFrom('rowRevisions').selectAll().where('resourceId', '=', resourceId).where('versionId', '=', versionId).where('rowId', '=', rowId);
+    async revisionsOf(
+      db: Kysely<Database>,
+      resourceId: string,
+      versionId: string,
+      rowId: number,
+      beforeRevision: number | undefined,
+      limit: number,
+    ): Promise<RevisionRow[]> {
+      let q = db
+        .selectFrom('rowRevisions')
+        .selectAll()
+        .where('resourceId', '=', resourceId)
+        .where('versionId', '=', versionId)
+        .where('rowId', '=', rowId);
       if (beforeRevision !== undefined) q = q.where('revision', '<', beforeRevision);
       return q.orderBy('revision', 'desc').limit(limit).execute();
     },
     async insertChangelog(db: Kysely<Database>, row: ChangelogRow) {
       await db.insertInto('datasetChangelog').values(row).execute();
     },
-    async changelog(db: Kysely<Database>, datasetId: string, beforeId: string | undefined, limit: number): Promise<ChangelogRow[]> {
+    async changelog(
+      db: Kysely<Database>,
+      datasetId: string,
+      beforeId: string | undefined,
+      limit: number,
+    ): Promise<ChangelogRow[]> {
       let q = db.selectFrom('datasetChangelog').selectAll().where('datasetId', '=', datasetId);
       if (beforeId) q = q.where('id', '<', beforeId);
       return q.orderBy('id', 'desc').limit(limit).execute();

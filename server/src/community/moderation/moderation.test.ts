@@ -13,10 +13,20 @@ let org: string;
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 const api = (method: Method, url: string, session?: Session, payload?: object) =>
-  t.app.inject({ method, url: `/api/v1${url}`, headers: session ? asSession(session) : {}, ...(payload ? { payload } : {}) });
-const eventsOf = async (type: string) => (await t.db.kysely.selectFrom('events').selectAll().where('type', '=', type).orderBy('position').execute()).map((e) => ({ ...e, payload: readJson<Record<string, unknown>>(e.payload) }));
-const idOf = async (s: Session) => (await t.db.kysely.selectFrom('users').select('id').where('handle', '=', s.handle).executeTakeFirstOrThrow()).id;
-const setTrust = async (s: Session, level: number) => expect((await api('PUT', `/users/${s.handle}/trust-level`, admin, { level })).statusCode).toBe(200);
+  t.app.inject({
+    method,
+    url: `/api/v1${url}`,
+    headers: session ? asSession(session) : {},
+    ...(payload ? { payload } : {}),
+  });
+const eventsOf = async (type: string) =>
+  (await t.db.kysely.selectFrom('events').selectAll().where('type', '=', type).orderBy('position').execute()).map(
+    (e) => ({ ...e, payload: readJson<Record<string, unknown>>(e.payload) }),
+  );
+const idOf = async (s: Session) =>
+  (await t.db.kysely.selectFrom('users').select('id').where('handle', '=', s.handle).executeTakeFirstOrThrow()).id;
+const setTrust = async (s: Session, level: number) =>
+  expect((await api('PUT', `/users/${s.handle}/trust-level`, admin, { level })).statusCode).toBe(200);
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -34,40 +44,90 @@ afterAll(async () => t.cleanup());
 let n = 0;
 async function table() {
   n += 1;
-  const ds = await api('POST', '/datasets', owner, { title: `Moderated ${n}`, organization: org, license: 'etalab-2.0', status: 'published' });
+  const ds = await api('POST', '/datasets', owner, {
+    title: `Moderated ${n}`,
+    organization: org,
+    license: 'etalab-2.0',
+    status: 'published',
+  });
   expect(ds.statusCode, ds.body).toBe(201);
   const slug = ds.json().slug as string;
-  const body = multipartBody({ fileName: 'c.csv', content: 'code,nom\n1,Alpha\n2,Beta\n3,Gamma\n', contentType: 'text/csv' }, { title: 'c.csv' });
-  const res = await t.app.inject({ method: 'POST', url: `/api/v1/datasets/${slug}/resources`, headers: { ...asSession(owner), ...body.headers }, payload: body.payload });
+  const body = multipartBody(
+    { fileName: 'c.csv', content: 'code,nom\n1,Alpha\n2,Beta\n3,Gamma\n', contentType: 'text/csv' },
+    { title: 'c.csv' },
+  );
+  const res = await t.app.inject({
+    method: 'POST',
+    url: `/api/v1/datasets/${slug}/resources`,
+    headers: { ...asSession(owner), ...body.headers },
+    payload: body.payload,
+  });
   expect(res.statusCode, res.body).toBe(201);
   await t.data.runner.drain();
   const rid = res.json().resource.id as string;
   return { id: ds.json().id as string, slug, rid, base: `/datasets/${slug}/resources/${rid}` };
 }
-const propose = (base: string, who: Session, changes: object[] = [{ op: 'update', rowId: 1, values: { nom: `N${Math.random()}` } }]) => api('POST', `${base}/contributions`, who, { changes, comment: 'Fix' });
-const thread = async (who: Session, datasetId: string, body = 'Buy cheap pills') => (await api('POST', '/discussions', who, { subject: { kind: 'dataset', id: datasetId }, title: 'Spam?', body })).json();
+const propose = (
+  base: string,
+  who: Session,
+  changes: object[] = [{ op: 'update', rowId: 1, values: { nom: `N${Math.random()}` } }],
+) => api('POST', `${base}/contributions`, who, { changes, comment: 'Fix' });
+const thread = async (who: Session, datasetId: string, body = 'Buy cheap pills') =>
+  (
+    await api('POST', '/discussions', who, { subject: { kind: 'dataset', id: datasetId }, title: 'Spam?', body })
+  ).json();
 
 describe('flags', () => {
   it('takes one open flag per user and target; user flags emit user.flagged', async () => {
     const ds = await table();
     const th = await thread(alice, ds.id);
     const msg = th.messages[0].id;
-    const flag = await api('POST', '/flags', bob, { target: { kind: 'message', id: msg }, reason: 'spam', note: 'pills again' });
+    const flag = await api('POST', '/flags', bob, {
+      target: { kind: 'message', id: msg },
+      reason: 'spam',
+      note: 'pills again',
+    });
     expect(flag.statusCode, flag.body).toBe(201);
-    expect(flag.json()).toMatchObject({ target: { kind: 'message', id: msg }, targetAuthor: { handle: alice.handle }, reporter: { handle: bob.handle }, reason: 'spam', status: 'open' });
-    expect((await api('POST', '/flags', bob, { target: { kind: 'message', id: msg }, reason: 'abuse' })).statusCode).toBe(409);
-    expect((await api('POST', '/flags', owner, { target: { kind: 'message', id: msg }, reason: 'abuse' })).statusCode).toBe(201);
-    expect((await api('POST', '/flags', bob, { target: { kind: 'discussion', id: th.id }, reason: 'spam' })).statusCode).toBe(201);
-    expect((await api('POST', '/flags', bob, { target: { kind: 'message', id: msg }, reason: 'boring' })).statusCode).toBe(400);
-    expect((await api('POST', '/flags', bob, { target: { kind: 'message', id: 'msg_nope' }, reason: 'spam' })).statusCode).toBe(404);
-    expect((await api('POST', '/flags', undefined as never, { target: { kind: 'message', id: msg }, reason: 'spam' })).statusCode).toBe(401);
+    expect(flag.json()).toMatchObject({
+      target: { kind: 'message', id: msg },
+      targetAuthor: { handle: alice.handle },
+      reporter: { handle: bob.handle },
+      reason: 'spam',
+      status: 'open',
+    });
+    expect(
+      (await api('POST', '/flags', bob, { target: { kind: 'message', id: msg }, reason: 'abuse' })).statusCode,
+    ).toBe(409);
+    expect(
+      (await api('POST', '/flags', owner, { target: { kind: 'message', id: msg }, reason: 'abuse' })).statusCode,
+    ).toBe(201);
+    expect(
+      (await api('POST', '/flags', bob, { target: { kind: 'discussion', id: th.id }, reason: 'spam' })).statusCode,
+    ).toBe(201);
+    expect(
+      (await api('POST', '/flags', bob, { target: { kind: 'message', id: msg }, reason: 'boring' })).statusCode,
+    ).toBe(400);
+    expect(
+      (await api('POST', '/flags', bob, { target: { kind: 'message', id: 'msg_nope' }, reason: 'spam' })).statusCode,
+    ).toBe(404);
+    expect(
+      (await api('POST', '/flags', undefined as never, { target: { kind: 'message', id: msg }, reason: 'spam' }))
+        .statusCode,
+    ).toBe(401);
     const c = (await propose(ds.base, alice)).json();
-    expect((await api('POST', '/flags', bob, { target: { kind: 'contribution', id: c.id }, reason: 'wrong_data' })).statusCode).toBe(201);
+    expect(
+      (await api('POST', '/flags', bob, { target: { kind: 'contribution', id: c.id }, reason: 'wrong_data' }))
+        .statusCode,
+    ).toBe(201);
 
     const onUser = await api('POST', '/flags', bob, { target: { kind: 'user', id: alice.handle }, reason: 'abuse' });
     expect(onUser.statusCode, onUser.body).toBe(201);
-    expect((await api('POST', '/flags', bob, { target: { kind: 'user', id: alice.handle }, reason: 'spam' })).statusCode).toBe(409);
-    expect((await api('POST', '/flags', bob, { target: { kind: 'user', id: bob.handle }, reason: 'spam' })).statusCode).toBe(400);
+    expect(
+      (await api('POST', '/flags', bob, { target: { kind: 'user', id: alice.handle }, reason: 'spam' })).statusCode,
+    ).toBe(409);
+    expect(
+      (await api('POST', '/flags', bob, { target: { kind: 'user', id: bob.handle }, reason: 'spam' })).statusCode,
+    ).toBe(400);
     const flagged = (await eventsOf('user.flagged')).at(-1)!;
     expect(flagged).toMatchObject({ visibility: 'private', payload: { userId: await idOf(alice) } });
 
@@ -82,13 +142,22 @@ describe('flags', () => {
     expect(dismissed.json().status).toBe('dismissed');
     expect((await api('POST', `/moderation/flags/${onUser.json().id}/dismiss`, leader)).statusCode).toBe(409);
     // Once handled, the same user may flag the same target again.
-    expect((await api('POST', '/flags', bob, { target: { kind: 'user', id: alice.handle }, reason: 'spam' })).statusCode).toBe(201);
+    expect(
+      (await api('POST', '/flags', bob, { target: { kind: 'user', id: alice.handle }, reason: 'spam' })).statusCode,
+    ).toBe(201);
   });
 
   it('does not let outsiders flag what they cannot see (drafts)', async () => {
-    const ds = await api('POST', '/datasets', owner, { title: 'Secret draft', organization: org, license: 'etalab-2.0', status: 'draft' });
+    const ds = await api('POST', '/datasets', owner, {
+      title: 'Secret draft',
+      organization: org,
+      license: 'etalab-2.0',
+      status: 'draft',
+    });
     const th = await thread(owner, ds.json().id, 'internal');
-    expect((await api('POST', '/flags', bob, { target: { kind: 'discussion', id: th.id }, reason: 'spam' })).statusCode).toBe(404);
+    expect(
+      (await api('POST', '/flags', bob, { target: { kind: 'discussion', id: th.id }, reason: 'spam' })).statusCode,
+    ).toBe(404);
   });
 });
 
@@ -96,7 +165,8 @@ describe('hiding', () => {
   it('hides and restores messages, threads and contributions; only moderators; content.hidden costs reputation', async () => {
     const ds = await table();
     const th = await thread(alice, ds.id, 'Buy **cheap** pills at spam.example');
-    const reply = (await api('POST', `/discussions/${th.id}/messages`, bob, { body: 'Legit answer' })).json().messages[1];
+    const reply = (await api('POST', `/discussions/${th.id}/messages`, bob, { body: 'Legit answer' })).json()
+      .messages[1];
     const msg = th.messages[0].id;
     await api('POST', '/flags', bob, { target: { kind: 'message', id: msg }, reason: 'spam' });
     const hide = { target: { kind: 'message', id: msg }, reason: 'spam <b>advert</b>' };
@@ -107,14 +177,19 @@ describe('hiding', () => {
     expect((await api('POST', '/moderation/hide', admin, hide)).statusCode).toBe(409);
 
     const view = (await api('GET', `/discussions/${th.id}`)).json();
-    expect(view.messages[0]).toMatchObject({ body: 'hidden by moderation: spam <b>advert</b>', hidden: 'spam <b>advert</b>' });
+    expect(view.messages[0]).toMatchObject({
+      body: 'hidden by moderation: spam <b>advert</b>',
+      hidden: 'spam <b>advert</b>',
+    });
     expect(view.messages[0].bodyHtml).toBe('<p><em>hidden by moderation: spam &lt;b&gt;advert&lt;/b&gt;</em></p>');
     expect(JSON.stringify(view)).not.toContain('pills');
     expect(view.messages[1].body).toBe('Legit answer');
     const event = (await eventsOf('content.hidden')).at(-1)!;
     expect(event.payload).toMatchObject({ authorId: await idOf(alice), reason: 'spam <b>advert</b>' });
     // Open flags on the hidden message are resolved.
-    const open = (await api('GET', '/moderation/flags?status=open&_limit=100', admin)).json().items as Array<{ target: { id: string } }>;
+    const open = (await api('GET', '/moderation/flags?status=open&_limit=100', admin)).json().items as Array<{
+      target: { id: string };
+    }>;
     expect(open.some((f) => f.target.id === msg)).toBe(false);
     await t.dispatcher.drain();
     expect((await api('GET', `/users/${alice.handle}`)).json().reputation).toBe(-10);
@@ -125,33 +200,66 @@ describe('hiding', () => {
     expect((await api('GET', `/discussions/${th.id}`)).json().messages[0].body).toContain('pills');
 
     // A hidden thread hides its title and every message.
-    expect((await api('POST', '/moderation/hide', admin, { target: { kind: 'discussion', id: th.id }, reason: 'off-topic' })).statusCode).toBe(200);
+    expect(
+      (await api('POST', '/moderation/hide', admin, { target: { kind: 'discussion', id: th.id }, reason: 'off-topic' }))
+        .statusCode,
+    ).toBe(200);
     const hiddenThread = (await api('GET', `/discussions/${th.id}`)).json();
     expect(hiddenThread).toMatchObject({ title: 'hidden by moderation: off-topic', hidden: 'off-topic' });
-    expect(hiddenThread.messages.map((m: { body: string }) => m.body)).toEqual(['hidden by moderation: off-topic', 'hidden by moderation: off-topic']);
-    expect((await api('GET', `/discussions?subject=dataset:${ds.id}`)).json().items[0].title).toBe('hidden by moderation: off-topic');
+    expect(hiddenThread.messages.map((m: { body: string }) => m.body)).toEqual([
+      'hidden by moderation: off-topic',
+      'hidden by moderation: off-topic',
+    ]);
+    expect((await api('GET', `/discussions?subject=dataset:${ds.id}`)).json().items[0].title).toBe(
+      'hidden by moderation: off-topic',
+    );
     expect(reply.body).toBe('Legit answer');
 
     // Contributions: the comment gives way to the reason.
-    const c = (await api('POST', `${ds.base}/contributions`, alice, { changes: [{ op: 'delete', rowId: 2 }], comment: 'visit spam.example' })).json();
-    expect((await api('POST', '/moderation/hide', leader, { target: { kind: 'contribution', id: c.id }, reason: 'advert' })).statusCode).toBe(200);
+    const c = (
+      await api('POST', `${ds.base}/contributions`, alice, {
+        changes: [{ op: 'delete', rowId: 2 }],
+        comment: 'visit spam.example',
+      })
+    ).json();
+    expect(
+      (await api('POST', '/moderation/hide', leader, { target: { kind: 'contribution', id: c.id }, reason: 'advert' }))
+        .statusCode,
+    ).toBe(200);
     const cv = (await api('GET', `/contributions/${c.id}`)).json();
     expect(cv.comment).toBe('hidden by moderation: advert');
     expect(cv.commentHtml).not.toContain('spam.example');
-    expect((await api('POST', '/moderation/hide', leader, { target: { kind: 'contribution', id: 'ctb_nope' }, reason: 'x' })).statusCode).toBe(404);
+    expect(
+      (await api('POST', '/moderation/hide', leader, { target: { kind: 'contribution', id: 'ctb_nope' }, reason: 'x' }))
+        .statusCode,
+    ).toBe(404);
   });
 });
 
 describe('suspension', () => {
-  it('answers a suspended user\'s mutations with 403 and the reason, everywhere, until lifted', async () => {
+  it("answers a suspended user's mutations with 403 and the reason, everywhere, until lifted", async () => {
     const ds = await table();
     const troll = await register(t.app, 'troll');
     const th = await thread(troll, ds.id, 'first');
     expect((await api('POST', `/moderation/users/${troll.handle}/suspend`, bob, { reason: 'x' })).statusCode).toBe(403);
-    expect((await api('POST', `/moderation/users/${troll.handle}/suspend`, leader, { reason: 'x', until: '2001-01-01T00:00:00Z' })).statusCode).toBe(400);
-    expect((await api('POST', `/moderation/users/${leader.handle}/suspend`, leader, { reason: 'x' })).statusCode).toBe(400);
-    expect((await api('POST', `/moderation/users/${admin.handle}/suspend`, leader, { reason: 'x' })).statusCode).toBe(403);
-    const s = await api('POST', `/moderation/users/${troll.handle}/suspend`, leader, { reason: 'Repeated insults', until: '2999-01-01T00:00:00Z' });
+    expect(
+      (
+        await api('POST', `/moderation/users/${troll.handle}/suspend`, leader, {
+          reason: 'x',
+          until: '2001-01-01T00:00:00Z',
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect((await api('POST', `/moderation/users/${leader.handle}/suspend`, leader, { reason: 'x' })).statusCode).toBe(
+      400,
+    );
+    expect((await api('POST', `/moderation/users/${admin.handle}/suspend`, leader, { reason: 'x' })).statusCode).toBe(
+      403,
+    );
+    const s = await api('POST', `/moderation/users/${troll.handle}/suspend`, leader, {
+      reason: 'Repeated insults',
+      until: '2999-01-01T00:00:00Z',
+    });
     expect(s.statusCode, s.body).toBe(200);
     expect(s.json()).toMatchObject({ suspended: true, reason: 'Repeated insults', until: '2999-01-01T00:00:00.000Z' });
 
@@ -168,7 +276,14 @@ describe('suspension', () => {
     expect((await api('GET', `/discussions/${th.id}`, troll)).statusCode).toBe(200);
     expect(await t.community.isSuspended(await idOf(troll))).toMatchObject({ reason: 'Repeated insults' });
     // The service check holds without the HTTP hook too.
-    const actor = { kind: 'user' as const, userId: await idOf(troll), handle: troll.handle, isAdmin: false, via: 'session' as const, scopes: 'all' as const };
+    const actor = {
+      kind: 'user' as const,
+      userId: await idOf(troll),
+      handle: troll.handle,
+      isAdmin: false,
+      via: 'session' as const,
+      scopes: 'all' as const,
+    };
     await expect(t.community.discussions.reply(actor, th.id, { body: 'x' })).rejects.toMatchObject({ status: 403 });
 
     expect((await api('POST', `/moderation/users/${troll.handle}/unsuspend`, bob)).statusCode).toBe(403);
@@ -177,7 +292,16 @@ describe('suspension', () => {
     expect((await api('POST', `/discussions/${th.id}/messages`, troll, { body: 'sorry' })).statusCode).toBe(201);
 
     // An expired suspension no longer applies.
-    await t.db.kysely.insertInto('userSuspensions').values({ userId: await idOf(troll), reason: 'old', until: '2001-01-01T00:00:00.000Z', suspendedBy: await idOf(leader), createdAt: '2000-12-01T00:00:00.000Z' }).execute();
+    await t.db.kysely
+      .insertInto('userSuspensions')
+      .values({
+        userId: await idOf(troll),
+        reason: 'old',
+        until: '2001-01-01T00:00:00.000Z',
+        suspendedBy: await idOf(leader),
+        createdAt: '2000-12-01T00:00:00.000Z',
+      })
+      .execute();
     expect(await t.community.isSuspended(await idOf(troll))).toBeUndefined();
     expect((await api('POST', `/discussions/${th.id}/messages`, troll, { body: 'ok' })).statusCode).toBe(201);
     expect((await eventsOf('user.suspended')).length).toBe(1);
@@ -200,28 +324,62 @@ describe('trust privileges', () => {
 
   it('applies direct edits by trust level ≥ 3 on datasets that allow them; others go to review', async () => {
     const ds = await table();
-    expect((await api('GET', `/datasets/${ds.slug}/community-settings`)).json()).toEqual({ allowDirectEdits: false, reviewersOptIn: false });
-    expect((await api('PUT', `/datasets/${ds.slug}/community-settings`, alice, { allowDirectEdits: true, reviewersOptIn: false })).statusCode).toBe(403);
+    expect((await api('GET', `/datasets/${ds.slug}/community-settings`)).json()).toEqual({
+      allowDirectEdits: false,
+      reviewersOptIn: false,
+    });
+    expect(
+      (
+        await api('PUT', `/datasets/${ds.slug}/community-settings`, alice, {
+          allowDirectEdits: true,
+          reviewersOptIn: false,
+        })
+      ).statusCode,
+    ).toBe(403);
     const regular = await register(t.app, 'regular');
     const member = await register(t.app, 'member');
     await setTrust(regular, 3);
     await setTrust(member, 2);
     // Not allowed yet: even level 3 goes to review.
-    expect((await propose(ds.base, regular, [{ op: 'update', rowId: 1, values: { nom: 'X' } }])).json().status).toBe('pending');
-    const put = await api('PUT', `/datasets/${ds.slug}/community-settings`, owner, { allowDirectEdits: true, reviewersOptIn: false });
+    expect((await propose(ds.base, regular, [{ op: 'update', rowId: 1, values: { nom: 'X' } }])).json().status).toBe(
+      'pending',
+    );
+    const put = await api('PUT', `/datasets/${ds.slug}/community-settings`, owner, {
+      allowDirectEdits: true,
+      reviewersOptIn: false,
+    });
     expect(put.statusCode, put.body).toBe(200);
     expect(put.json()).toEqual({ allowDirectEdits: true, reviewersOptIn: false });
 
-    const direct = await propose(ds.base, regular, [{ op: 'update', rowId: 2, values: { nom: 'Bêta' } }, { op: 'insert', values: { code: 4, nom: 'Delta' } }]);
+    const direct = await propose(ds.base, regular, [
+      { op: 'update', rowId: 2, values: { nom: 'Bêta' } },
+      { op: 'insert', values: { code: 4, nom: 'Delta' } },
+    ]);
     expect(direct.statusCode, direct.body).toBe(201);
-    expect(direct.json()).toMatchObject({ status: 'accepted', reviewer: { handle: regular.handle }, suspicious: false });
+    expect(direct.json()).toMatchObject({
+      status: 'accepted',
+      reviewer: { handle: regular.handle },
+      suspicious: false,
+    });
     const rows = (await api('GET', `${ds.base}/rows?_sort=_id`)).json().rows as Array<{ nom: string }>;
     expect(rows.map((r) => r.nom)).toEqual(['Alpha', 'Bêta', 'Gamma', 'Delta']);
     const accepted = (await eventsOf('contribution.accepted')).find((e) => e.subjectId === direct.json().id)!;
-    expect(accepted.payload).toMatchObject({ direct: true, reviewerId: await idOf(regular), authorId: await idOf(regular), rowsApplied: 2 });
+    expect(accepted.payload).toMatchObject({
+      direct: true,
+      reviewerId: await idOf(regular),
+      authorId: await idOf(regular),
+      rowsApplied: 2,
+    });
     const revs = (await api('GET', `${ds.base}/rows/2/revisions`)).json().items;
-    expect(revs[0]).toMatchObject({ op: 'update', contributionId: direct.json().id, actor: { handle: regular.handle } });
-    expect((await api('GET', `/datasets/${ds.slug}/changelog`)).json().items[0]).toMatchObject({ kind: 'contribution', contributionId: direct.json().id });
+    expect(revs[0]).toMatchObject({
+      op: 'update',
+      contributionId: direct.json().id,
+      actor: { handle: regular.handle },
+    });
+    expect((await api('GET', `/datasets/${ds.slug}/changelog`)).json().items[0]).toMatchObject({
+      kind: 'contribution',
+      contributionId: direct.json().id,
+    });
     // Revertible by the dataset's reviewers.
     expect((await api('POST', `${ds.base}/rows/2/revisions/${revs[0].id}/revert`, owner)).statusCode).toBe(201);
 
@@ -238,7 +396,10 @@ describe('trust privileges', () => {
     await setTrust(member, 2);
     const c1 = (await propose(ds.base, alice)).json();
     expect((await api('POST', `/contributions/${c1.id}/accept`, regular, {})).statusCode).toBe(403);
-    await api('PUT', `/datasets/${ds.slug}/community-settings`, owner, { allowDirectEdits: false, reviewersOptIn: true });
+    await api('PUT', `/datasets/${ds.slug}/community-settings`, owner, {
+      allowDirectEdits: false,
+      reviewersOptIn: true,
+    });
     expect((await api('POST', `/contributions/${c1.id}/accept`, member, {})).statusCode).toBe(403);
     expect((await api('GET', `/contributions/${c1.id}`, regular)).json().viewerCanReview).toBe(true);
     const ok = await api('POST', `/contributions/${c1.id}/accept`, regular, {});
@@ -248,6 +409,8 @@ describe('trust privileges', () => {
     expect(own.status).toBe('pending');
     expect((await api('POST', `/contributions/${own.id}/accept`, regular, {})).statusCode).toBe(403);
     const c2 = (await propose(ds.base, bob)).json();
-    expect((await api('POST', `/contributions/${c2.id}/reject`, regular, { reason: 'No source' })).statusCode).toBe(200);
+    expect((await api('POST', `/contributions/${c2.id}/reject`, regular, { reason: 'No source' })).statusCode).toBe(
+      200,
+    );
   });
 });

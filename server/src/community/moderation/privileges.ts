@@ -41,7 +41,10 @@ export function createPrivileges(deps: PrivilegesDeps) {
 
   async function settingsOf(datasetId: string): Promise<CommunitySettings> {
     const row = await store.settings(db, datasetId);
-    return { allowDirectEdits: row ? readBool(row.allowDirectEdits) : false, reviewersOptIn: row ? readBool(row.reviewersOptIn) : false };
+    return {
+      allowDirectEdits: row ? readBool(row.allowDirectEdits) : false,
+      reviewersOptIn: row ? readBool(row.reviewersOptIn) : false,
+    };
   }
 
   /** The suspension in force for a user, if any (an expired one is ignored). */
@@ -59,7 +62,8 @@ export function createPrivileges(deps: PrivilegesDeps) {
     /** 403 with the reason when the user is suspended. */
     async assertActive(actor: UserActor) {
       const s = await isSuspended(actor.userId);
-      if (s) throw new AppError('forbidden', `Your account is suspended${s.until ? ` until ${s.until}` : ''}: ${s.reason}`);
+      if (s)
+        throw new AppError('forbidden', `Your account is suspended${s.until ? ` until ${s.until}` : ''}: ${s.reason}`);
     },
 
     /** Proposals a user may make per 24 h, by trust level (null: unlimited). */
@@ -70,7 +74,10 @@ export function createPrivileges(deps: PrivilegesDeps) {
     },
 
     /** Organization reviewers (or the owner); on datasets that opt in, trust-level ≥ 3 users too. */
-    async mayReview(actor: Actor, dataset: { id: string; organizationId: string | null; ownerId: string | null }): Promise<boolean> {
+    async mayReview(
+      actor: Actor,
+      dataset: { id: string; organizationId: string | null; ownerId: string | null },
+    ): Promise<boolean> {
       if (actor.kind !== 'user') return false;
       if (await canReview(deps.access, actor, dataset)) return true;
       if (!(await settingsOf(dataset.id)).reviewersOptIn) return false;
@@ -102,7 +109,13 @@ export function createPrivileges(deps: PrivilegesDeps) {
     /** The dataset's editors only. */
     async putSettings(actor: UserActor, slug: string, body: CommunitySettings): Promise<CommunitySettings> {
       const row = await deps.datasets.loadEditable(actor, slug);
-      await store.saveSettings(db, { datasetId: row.id, allowDirectEdits: body.allowDirectEdits ? 1 : 0, reviewersOptIn: body.reviewersOptIn ? 1 : 0, updatedBy: actor.userId, updatedAt: clock.now().toISOString() });
+      await store.saveSettings(db, {
+        datasetId: row.id,
+        allowDirectEdits: body.allowDirectEdits ? 1 : 0,
+        reviewersOptIn: body.reviewersOptIn ? 1 : 0,
+        updatedBy: actor.userId,
+        updatedAt: clock.now().toISOString(),
+      });
       return settingsOf(row.id);
     },
   };

@@ -10,7 +10,13 @@ const Id = Type.String({ minLength: 1, maxLength: 64 });
 
 export const FlagBody = Type.Object(
   {
-    target: Type.Object({ kind: Type.Union(flagKinds.map((k) => Type.Literal(k))), id: Type.String({ minLength: 1, maxLength: 64, description: 'The object id (a user: handle or id)' }) }, { additionalProperties: false }),
+    target: Type.Object(
+      {
+        kind: Type.Union(flagKinds.map((k) => Type.Literal(k))),
+        id: Type.String({ minLength: 1, maxLength: 64, description: 'The object id (a user: handle or id)' }),
+      },
+      { additionalProperties: false },
+    ),
     reason: Type.Union(flagReasons.map((r) => Type.Literal(r))),
     note: Type.Optional(Type.String({ maxLength: 2000, description: 'For moderators only' })),
   },
@@ -20,7 +26,10 @@ export type FlagBody = Static<typeof FlagBody>;
 
 export const HideBody = Type.Object(
   {
-    target: Type.Object({ kind: Type.Union(hideKinds.map((k) => Type.Literal(k))), id: Id }, { additionalProperties: false }),
+    target: Type.Object(
+      { kind: Type.Union(hideKinds.map((k) => Type.Literal(k))), id: Id },
+      { additionalProperties: false },
+    ),
     reason: Type.String({ minLength: 1, maxLength: 300, description: 'Shown publicly in place of the content' }),
   },
   { additionalProperties: false },
@@ -32,7 +41,9 @@ export type RestoreBody = Static<typeof RestoreBody>;
 export const SuspendBody = Type.Object(
   {
     reason: Type.String({ minLength: 1, maxLength: 500, description: 'Shown to the user in every refused request' }),
-    until: Type.Optional(Type.String({ format: 'date-time', description: 'End of the suspension (default: until lifted)' })),
+    until: Type.Optional(
+      Type.String({ format: 'date-time', description: 'End of the suspension (default: until lifted)' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -40,7 +51,9 @@ export type SuspendBody = Static<typeof SuspendBody>;
 
 export const FlagQuery = Type.Object(
   {
-    status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('dismissed')], { default: 'open' })),
+    status: Type.Optional(
+      Type.Union([Type.Literal('open'), Type.Literal('resolved'), Type.Literal('dismissed')], { default: 'open' }),
+    ),
     _cursor: Type.Optional(Type.String({ maxLength: 200 })),
     _limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
   },
@@ -63,16 +76,29 @@ export const FlagView = Type.Object({
 });
 export type FlagView = Static<typeof FlagView>;
 
-export const HiddenView = Type.Object({ target: HideBody.properties.target, hidden: Type.Boolean(), reason: Type.Union([Type.String(), Type.Null()]) });
+export const HiddenView = Type.Object({
+  target: HideBody.properties.target,
+  hidden: Type.Boolean(),
+  reason: Type.Union([Type.String(), Type.Null()]),
+});
 export type HiddenView = Static<typeof HiddenView>;
 
-export const SuspensionView = Type.Object({ handle: Type.String(), suspended: Type.Boolean(), reason: Type.Union([Type.String(), Type.Null()]), until: Type.Union([Type.String(), Type.Null()]) });
+export const SuspensionView = Type.Object({
+  handle: Type.String(),
+  suspended: Type.Boolean(),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  until: Type.Union([Type.String(), Type.Null()]),
+});
 export type SuspensionView = Static<typeof SuspensionView>;
 
 export const CommunitySettingsBody = Type.Object(
   {
-    allowDirectEdits: Type.Boolean({ description: 'Proposals by trust-level ≥ 3 users are applied at once (still revisions, revertible, logged)' }),
-    reviewersOptIn: Type.Boolean({ description: 'Trust-level ≥ 3 users may review contributions to this dataset (not their own)' }),
+    allowDirectEdits: Type.Boolean({
+      description: 'Proposals by trust-level ≥ 3 users are applied at once (still revisions, revertible, logged)',
+    }),
+    reviewersOptIn: Type.Boolean({
+      description: 'Trust-level ≥ 3 users may review contributions to this dataset (not their own)',
+    }),
   },
   { additionalProperties: false },
 );

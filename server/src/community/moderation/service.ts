@@ -9,7 +9,17 @@ import type { EventRecorder } from '../../events/recorder.js';
 import type { Directory } from '../../events/service.js';
 import type { Privileges } from './privileges.js';
 import type { FlagRow, ModerationStore } from './store.js';
-import type { FlagBody, FlagQuery, FlagView, HiddenView, HideBody, HideKind, RestoreBody, SuspendBody, SuspensionView } from './schema.js';
+import type {
+  FlagBody,
+  FlagQuery,
+  FlagView,
+  HiddenView,
+  HideBody,
+  HideKind,
+  RestoreBody,
+  SuspendBody,
+  SuspensionView,
+} from './schema.js';
 
 /** What moderation needs to know of a target: it exists, the actor may see it, who wrote it. */
 export interface ModerationTarget {
@@ -42,7 +52,8 @@ export function createModerationService(deps: ModerationServiceDeps) {
   }
 
   async function requireModerator(actor: UserActor) {
-    if (!(await privileges.isModerator(actor))) throw forbidden('Only moderators (platform administrators and trust level 4) may do this');
+    if (!(await privileges.isModerator(actor)))
+      throw forbidden('Only moderators (platform administrators and trust level 4) may do this');
   }
 
   async function userByHandleOrId(value: string) {
@@ -53,7 +64,13 @@ export function createModerationService(deps: ModerationServiceDeps) {
   }
 
   async function views(rows: FlagRow[]): Promise<FlagView[]> {
-    const people = new Map((await directory.usersByIds([...new Set(rows.flatMap((r) => [r.reporterId, ...(r.targetAuthorId ? [r.targetAuthorId] : [])]))])).map((u) => [u.id, { handle: u.handle, name: u.name }]));
+    const people = new Map(
+      (
+        await directory.usersByIds([
+          ...new Set(rows.flatMap((r) => [r.reporterId, ...(r.targetAuthorId ? [r.targetAuthorId] : [])])),
+        ])
+      ).map((u) => [u.id, { handle: u.handle, name: u.name }]),
+    );
     return rows.map((r) => ({
       id: r.id,
       target: { kind: r.targetKind, id: r.targetId },
@@ -84,16 +101,42 @@ export function createModerationService(deps: ModerationServiceDeps) {
       }
       const openKey = `${actor.userId}:${body.target.kind}:${targetId}`;
       const at = now();
-      const row: FlagRow = { id: `flg_${ulid().toLowerCase()}`, targetKind: body.target.kind, targetId, targetAuthorId: authorId, reporterId: actor.userId, reason: body.reason, note: body.note ?? null, status: 'open', openKey, handledBy: null, handledAt: null, createdAt: at };
+      const row: FlagRow = {
+        id: `flg_${ulid().toLowerCase()}`,
+        targetKind: body.target.kind,
+        targetId,
+        targetAuthorId: authorId,
+        reporterId: actor.userId,
+        reason: body.reason,
+        note: body.note ?? null,
+        status: 'open',
+        openKey,
+        handledBy: null,
+        handledAt: null,
+        createdAt: at,
+      };
       const duplicate = () => conflict('You already flagged this; a moderator will look at it', 'target');
       if (await store.findOpenFlag(db, openKey)) throw duplicate();
       try {
         await commit(async (trx) => {
           await store.insertFlag(trx, row);
           if (body.target.kind === 'user') {
-            await events.record(trx, { type: 'user.flagged', actorId: actor.userId, subjectId: targetId, visibility: 'private', payload: { userId: targetId, flagId: row.id, reason: body.reason } });
+            await events.record(trx, {
+              type: 'user.flagged',
+              actorId: actor.userId,
+              subjectId: targetId,
+              visibility: 'private',
+              payload: { userId: targetId, flagId: row.id, reason: body.reason },
+            });
           } else {
-            await events.record(trx, { type: 'content.flagged', actorId: actor.userId, subjectId: targetId, organizationId, visibility: 'private', payload: { flagId: row.id, kind: body.target.kind, id: targetId, authorId, reason: body.reason } });
+            await events.record(trx, {
+              type: 'content.flagged',
+              actorId: actor.userId,
+              subjectId: targetId,
+              organizationId,
+              visibility: 'private',
+              payload: { flagId: row.id, kind: body.target.kind, id: targetId, authorId, reason: body.reason },
+            });
           }
         });
       } catch (error) {
@@ -110,13 +153,17 @@ export function createModerationService(deps: ModerationServiceDeps) {
       const after = query._cursor ? decodeCursor(query._cursor, isKeyCursor).k : undefined;
       const raw = await store.listFlags(db, { status: query.status ?? 'open', afterId: after, limit: limit + 1 });
       const page = raw.slice(0, limit);
-      return { items: await views(page), nextCursor: raw.length > limit ? encodeCursor({ k: page[page.length - 1]!.id }) : null };
+      return {
+        items: await views(page),
+        nextCursor: raw.length > limit ? encodeCursor({ k: page[page.length - 1]!.id }) : null,
+      };
     },
 
     async dismiss(actor: UserActor, id: string): Promise<FlagView> {
       await requireModerator(actor);
       if (!(await store.findFlag(db, id))) throw notFound('Flag');
-      if (!(await store.handleFlags(db, { id }, 'dismissed', actor.userId, now()))) throw conflict('This flag was already handled');
+      if (!(await store.handleFlags(db, { id }, 'dismissed', actor.userId, now())))
+        throw conflict('This flag was already handled');
       return (await views([(await store.findFlag(db, id))!]))[0]!;
     },
 
@@ -128,10 +175,27 @@ export function createModerationService(deps: ModerationServiceDeps) {
       const target = await deps.targets.resolve(actor, kind, id);
       const at = now();
       await commit(async (trx) => {
-        if (!(await store.hide(trx, { targetKind: kind, targetId: id, authorId: target.authorId, reason: body.reason, hiddenBy: actor.userId, hiddenAt: at }))) throw conflict('This is already hidden');
+        if (
+          !(await store.hide(trx, {
+            targetKind: kind,
+            targetId: id,
+            authorId: target.authorId,
+            reason: body.reason,
+            hiddenBy: actor.userId,
+            hiddenAt: at,
+          }))
+        )
+          throw conflict('This is already hidden');
         await store.handleFlags(trx, { targetKind: kind, targetId: id }, 'resolved', actor.userId, at);
         // Recognition takes 10 points from the author. Private: the reason shows where the content was.
-        await events.record(trx, { type: 'content.hidden', actorId: actor.userId, subjectId: id, organizationId: target.organizationId, visibility: 'private', payload: { authorId: target.authorId, reason: body.reason, kind, id } });
+        await events.record(trx, {
+          type: 'content.hidden',
+          actorId: actor.userId,
+          subjectId: id,
+          organizationId: target.organizationId,
+          visibility: 'private',
+          payload: { authorId: target.authorId, reason: body.reason, kind, id },
+        });
       });
       return { target: body.target, hidden: true, reason: body.reason };
     },
@@ -143,7 +207,14 @@ export function createModerationService(deps: ModerationServiceDeps) {
       await commit(async (trx) => {
         const removed = await store.restore(trx, kind, id);
         if (!removed) throw conflict('This is not hidden');
-        await events.record(trx, { type: 'content.restored', actorId: actor.userId, subjectId: id, organizationId: target.organizationId, visibility: 'private', payload: { authorId: target.authorId, kind, id } });
+        await events.record(trx, {
+          type: 'content.restored',
+          actorId: actor.userId,
+          subjectId: id,
+          organizationId: target.organizationId,
+          visibility: 'private',
+          payload: { authorId: target.authorId, kind, id },
+        });
       });
       return { target: body.target, hidden: false, reason: null };
     },
@@ -153,13 +224,27 @@ export function createModerationService(deps: ModerationServiceDeps) {
       const userId = await directory.userIdByHandle(handle);
       if (!userId) throw notFound('User');
       if (userId === actor.userId) throw invalid('handle', 'You cannot suspend yourself');
-      if (body.until && new Date(body.until).getTime() <= clock.now().getTime()) throw invalid('until', 'The end of a suspension must be in the future');
+      if (body.until && new Date(body.until).getTime() <= clock.now().getTime())
+        throw invalid('until', 'The end of a suspension must be in the future');
       // Moderators are not suspended by their peers: only an administrator may suspend a moderator.
-      if (!actor.isAdmin && (await privileges.isModeratorId(userId))) throw forbidden('Only a platform administrator may suspend a moderator');
+      if (!actor.isAdmin && (await privileges.isModeratorId(userId)))
+        throw forbidden('Only a platform administrator may suspend a moderator');
       const at = now();
       await commit(async (trx) => {
-        await store.suspend(trx, { userId, reason: body.reason, until: body.until ? new Date(body.until).toISOString() : null, suspendedBy: actor.userId, createdAt: at });
-        await events.record(trx, { type: 'user.suspended', actorId: actor.userId, subjectId: userId, visibility: 'private', payload: { userId, reason: body.reason, until: body.until ?? null } });
+        await store.suspend(trx, {
+          userId,
+          reason: body.reason,
+          until: body.until ? new Date(body.until).toISOString() : null,
+          suspendedBy: actor.userId,
+          createdAt: at,
+        });
+        await events.record(trx, {
+          type: 'user.suspended',
+          actorId: actor.userId,
+          subjectId: userId,
+          visibility: 'private',
+          payload: { userId, reason: body.reason, until: body.until ?? null },
+        });
       });
       const s = await privileges.isSuspended(userId);
       return { handle, suspended: !!s, reason: s?.reason ?? null, until: s?.until ?? null };
@@ -171,7 +256,13 @@ export function createModerationService(deps: ModerationServiceDeps) {
       if (!userId) throw notFound('User');
       await commit(async (trx) => {
         if (!(await store.unsuspend(trx, userId))) throw new AppError('conflict', 'This account is not suspended');
-        await events.record(trx, { type: 'user.unsuspended', actorId: actor.userId, subjectId: userId, visibility: 'private', payload: { userId } });
+        await events.record(trx, {
+          type: 'user.unsuspended',
+          actorId: actor.userId,
+          subjectId: userId,
+          visibility: 'private',
+          payload: { userId },
+        });
       });
       return { handle, suspended: false, reason: null, until: null };
     },

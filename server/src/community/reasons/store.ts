@@ -7,7 +7,13 @@ export function createReasonStore() {
       await db.insertInto('reasonTemplates').values(row).execute();
     },
     async list(db: Kysely<Database>, organizationId: string): Promise<ReasonTemplatesTable[]> {
-      return db.selectFrom('reasonTemplates').selectAll().where('organizationId', '=', organizationId).orderBy('id').limit(200).execute();
+      return db
+        .selectFrom('reasonTemplates')
+        .selectAll()
+        .where('organizationId', '=', organizationId)
+        .orderBy('id')
+        .limit(200)
+        .execute();
     },
   };
 }

@@ -18,7 +18,8 @@ import type { CatalogDataset, CatalogInfo } from './types.js';
 const catalog: CatalogInfo = {
   baseUrl: 'https://data.rives-collines.fr/',
   title: 'Données ouvertes de la Métropole « Rives & Collines »',
-  description: 'Le portail **open data** de la Métropole : budgets, [environnement](https://data.rives-collines.fr/themes/envi), transports.',
+  description:
+    'Le portail **open data** de la Métropole : budgets, [environnement](https://data.rives-collines.fr/themes/envi), transports.',
   publisherName: 'Métropole Rives & Collines',
   publisherUrl: 'https://data.rives-collines.fr/organisations/metropole',
   language: 'fr',
@@ -42,9 +43,17 @@ const full: CatalogDataset = {
     'Voir `station_id` et <em>la notice</em> &amp; le guide.',
   ].join('\n'),
   keywords: ['air', 'pollution', 'santé', 'PM2.5 <&>', 'air'],
-  themes: ['ENVI', 'heal', 'http://publications.europa.eu/resource/authority/data-theme/REGI', 'https://vocab.example.org/themes/qualite-air'],
+  themes: [
+    'ENVI',
+    'heal',
+    'http://publications.europa.eu/resource/authority/data-theme/REGI',
+    'https://vocab.example.org/themes/qualite-air',
+  ],
   license: 'etalab-2.0',
-  publisher: { name: 'Observatoire régional de l’air « Atmo RC »', url: 'https://data.rives-collines.fr/organisations/atmo-rc' },
+  publisher: {
+    name: 'Observatoire régional de l’air « Atmo RC »',
+    url: 'https://data.rives-collines.fr/organisations/atmo-rc',
+  },
   contactPoint: { name: 'Service données « Air & Climat »', email: 'donnees-air@rives-collines.fr' },
   temporal: { start: '2024-01-01', end: '2024-12-31' },
   spatial: 'http://id.insee.fr/geo/commune/42218',
@@ -101,8 +110,20 @@ const ordinary: CatalogDataset = {
   modified: '2025-02-01T10:00:00Z',
   landingPage: 'https://data.rives-collines.fr/datasets/budget-primitif-2025',
   distributions: [
-    { id: 'xlsx', title: 'Budget (Excel)', format: 'XLSX', accessUrl: 'https://data.rives-collines.fr/files/budget-2025.xlsx', modified: '2025-02-01T10:00:00Z' },
-    { id: 'api', title: 'API JSON', format: 'JSON', accessUrl: 'https://data.rives-collines.fr/api/datasets/budget-primitif-2025', modified: '2025-02-01T10:00:00Z' },
+    {
+      id: 'xlsx',
+      title: 'Budget (Excel)',
+      format: 'XLSX',
+      accessUrl: 'https://data.rives-collines.fr/files/budget-2025.xlsx',
+      modified: '2025-02-01T10:00:00Z',
+    },
+    {
+      id: 'api',
+      title: 'API JSON',
+      format: 'JSON',
+      accessUrl: 'https://data.rives-collines.fr/api/datasets/budget-primitif-2025',
+      modified: '2025-02-01T10:00:00Z',
+    },
   ],
 };
 
@@ -134,7 +155,8 @@ const NS = {
   sh: 'http://www.w3.org/ns/shacl#',
 };
 
-const objects = (quads: Quad[], s: string, p: string) => quads.filter((q) => q.subject.value === s && q.predicate.value === p).map((q) => q.object);
+const objects = (quads: Quad[], s: string, p: string) =>
+  quads.filter((q) => q.subject.value === s && q.predicate.value === p).map((q) => q.object);
 const one = (quads: Quad[], s: string, p: string) => {
   const os = objects(quads, s, p);
   expect(os, `${s} ${p}`).toHaveLength(1);
@@ -161,7 +183,10 @@ function shaclValidator(): SHACLValidator {
 
 async function validate(quads: Quad[]) {
   const report = await shaclValidator().validate(rdf.dataset(quads) as DatasetCore);
-  const results = report.results.map((r) => `${r.focusNode?.value} ${r.path?.value ?? ''}: ${r.message.map((m) => m.value).join(' ')} [${r.sourceConstraintComponent?.value}]`);
+  const results = report.results.map(
+    (r) =>
+      `${r.focusNode?.value} ${r.path?.value ?? ''}: ${r.message.map((m) => m.value).join(' ')} [${r.sourceConstraintComponent?.value}]`,
+  );
   return { conforms: report.conforms, results, report };
 }
 
@@ -177,7 +202,9 @@ function checkWellFormedXml(xml: string): { elements: string[] } {
     expect(text, 'no stray < in text').not.toMatch(/</);
     expect(text.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, ''), 'no bare & in text').not.toMatch(/&/);
     for (const [, value] of m[3]!.matchAll(/="([^"]*)"/g)) {
-      expect(value!.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, ''), 'no bare & in attributes').not.toMatch(/&/);
+      expect(value!.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, ''), 'no bare & in attributes').not.toMatch(
+        /&/,
+      );
     }
     const [, closing, name, , selfClosing] = m;
     if (closing) expect(stack.pop(), `closing </${name}>`).toBe(name);
@@ -213,14 +240,22 @@ describe('DCAT-AP 3.0.1 graph', () => {
     const { conforms, report } = await validate(broken);
     expect(conforms).toBe(false);
     const failures = report.results.map((r) => [r.focusNode?.value, r.path?.value, r.sourceConstraintComponent?.value]);
-    expect(failures).toContainEqual([datasetIri(catalog.baseUrl, ordinary.slug), `${NS.dct}title`, `${NS.sh}MinCountConstraintComponent`]);
+    expect(failures).toContainEqual([
+      datasetIri(catalog.baseUrl, ordinary.slug),
+      `${NS.dct}title`,
+      `${NS.sh}MinCountConstraintComponent`,
+    ]);
   });
 
   it('the validation also catches a missing accessURL and a mistyped byteSize', async () => {
     const dist = `${datasetIri(catalog.baseUrl, full.slug)}#distribution-mesures-csv`;
     const tampered = graph
       .filter((q) => !(q.subject.value === dist && q.predicate.value === `${NS.dcat}accessURL`))
-      .map((q) => (q.subject.value === dist && q.predicate.value === `${NS.dcat}byteSize` ? new Parser().parse(`<${dist}> <${NS.dcat}byteSize> "-3"^^<${NS.xsd}integer> .`)[0]! : q));
+      .map((q) =>
+        q.subject.value === dist && q.predicate.value === `${NS.dcat}byteSize`
+          ? new Parser().parse(`<${dist}> <${NS.dcat}byteSize> "-3"^^<${NS.xsd}integer> .`)[0]!
+          : q,
+      );
     const { conforms, report } = await validate(tampered);
     expect(conforms).toBe(false);
     const paths = report.results.map((r) => r.path?.value);
@@ -234,29 +269,54 @@ describe('DCAT-AP 3.0.1 graph', () => {
     const csv = `${ds}#distribution-mesures-csv`;
     const eu = 'http://publications.europa.eu/resource/authority/';
 
-    expect(objects(graph, cat, `${NS.dcat}dataset`).map((o) => o.value)).toEqual(datasets.map((d) => `https://data.rives-collines.fr/datasets/${d.slug}`));
+    expect(objects(graph, cat, `${NS.dcat}dataset`).map((o) => o.value)).toEqual(
+      datasets.map((d) => `https://data.rives-collines.fr/datasets/${d.slug}`),
+    );
     expect(one(graph, cat, `${NS.dct}language`).value).toBe(`${eu}language/FRA`);
     expect(one(graph, cat, `${NS.dct}title`)).toMatchObject({ value: catalog.title, language: 'fr' });
-    expect(one(graph, cat, `${NS.dct}description`).value).toBe('Le portail open data de la Métropole : budgets, environnement, transports.');
+    expect(one(graph, cat, `${NS.dct}description`).value).toBe(
+      'Le portail open data de la Métropole : budgets, environnement, transports.',
+    );
 
     expect(one(graph, ds, `${NS.dct}identifier`).value).toBe(ds);
     expect(objects(graph, ds, `${NS.dcat}theme`).map((o) => o.value)).toEqual([
-      `${eu}data-theme/ENVI`, `${eu}data-theme/HEAL`, `${eu}data-theme/REGI`, 'https://vocab.example.org/themes/qualite-air',
+      `${eu}data-theme/ENVI`,
+      `${eu}data-theme/HEAL`,
+      `${eu}data-theme/REGI`,
+      'https://vocab.example.org/themes/qualite-air',
     ]);
-    expect(objects(graph, ds, `${NS.dcat}keyword`).map((o) => o.value)).toEqual(['air', 'pollution', 'santé', 'PM2.5 <&>']);
+    expect(objects(graph, ds, `${NS.dcat}keyword`).map((o) => o.value)).toEqual([
+      'air',
+      'pollution',
+      'santé',
+      'PM2.5 <&>',
+    ]);
     expect(one(graph, ds, `${NS.dct}accrualPeriodicity`).value).toBe(`${eu}frequency/HOURLY`);
     expect(one(graph, ds, `${NS.dct}spatial`).value).toBe('http://id.insee.fr/geo/commune/42218');
-    expect(one(graph, ds, `${NS.dct}issued`)).toMatchObject({ value: '2024-01-15T07:00:00Z', datatype: { value: `${NS.xsd}dateTime` } });
-    expect(one(graph, ds, `${NS.dct}modified`)).toMatchObject({ value: '2025-03-14T09:30:00Z', datatype: { value: `${NS.xsd}dateTime` } });
+    expect(one(graph, ds, `${NS.dct}issued`)).toMatchObject({
+      value: '2024-01-15T07:00:00Z',
+      datatype: { value: `${NS.xsd}dateTime` },
+    });
+    expect(one(graph, ds, `${NS.dct}modified`)).toMatchObject({
+      value: '2025-03-14T09:30:00Z',
+      datatype: { value: `${NS.xsd}dateTime` },
+    });
     expect(one(graph, ds, `${NS.dcat}landingPage`).value).toBe(full.landingPage);
 
     const period = one(graph, ds, `${NS.dct}temporal`);
-    expect(one(graph, period.value, `${NS.dcat}startDate`)).toMatchObject({ value: '2024-01-01', datatype: { value: `${NS.xsd}date` } });
+    expect(one(graph, period.value, `${NS.dcat}startDate`)).toMatchObject({
+      value: '2024-01-01',
+      datatype: { value: `${NS.xsd}date` },
+    });
     expect(one(graph, period.value, `${NS.dcat}endDate`).value).toBe('2024-12-31');
 
     const contact = one(graph, ds, `${NS.dcat}contactPoint`);
-    expect(one(graph, contact.value, 'http://www.w3.org/2006/vcard/ns#fn').value).toBe('Service données « Air & Climat »');
-    expect(one(graph, contact.value, 'http://www.w3.org/2006/vcard/ns#hasEmail').value).toBe('mailto:donnees-air@rives-collines.fr');
+    expect(one(graph, contact.value, 'http://www.w3.org/2006/vcard/ns#fn').value).toBe(
+      'Service données « Air & Climat »',
+    );
+    expect(one(graph, contact.value, 'http://www.w3.org/2006/vcard/ns#hasEmail').value).toBe(
+      'mailto:donnees-air@rives-collines.fr',
+    );
 
     const description = one(graph, ds, `${NS.dct}description`).value;
     expect(description).not.toMatch(/[*#`]|<em>|\]\(/);
@@ -267,21 +327,40 @@ describe('DCAT-AP 3.0.1 graph', () => {
     expect(one(graph, csv, `${NS.dct}format`).value).toBe(`${eu}file-type/CSV`);
     expect(one(graph, csv, `${NS.dcat}mediaType`).value).toBe('https://www.iana.org/assignments/media-types/text/csv');
     expect(one(graph, csv, `${NS.dct}license`).value).toBe('https://opendatacommons.org/licenses/odbl/1-0/');
-    expect(one(graph, csv, `${NS.dcat}byteSize`)).toMatchObject({ value: '48213555', datatype: { value: `${NS.xsd}nonNegativeInteger` } });
+    expect(one(graph, csv, `${NS.dcat}byteSize`)).toMatchObject({
+      value: '48213555',
+      datatype: { value: `${NS.xsd}nonNegativeInteger` },
+    });
     expect(one(graph, csv, `${NS.dcat}downloadURL`).value).toBe(full.distributions[0]!.downloadUrl);
     const checksum = one(graph, csv, 'http://spdx.org/rdf/terms#checksum');
-    expect(one(graph, checksum.value, 'http://spdx.org/rdf/terms#checksumValue')).toMatchObject({ value: SHA.toLowerCase(), datatype: { value: `${NS.xsd}hexBinary` } });
-    expect(one(graph, checksum.value, 'http://spdx.org/rdf/terms#algorithm').value).toBe('http://spdx.org/rdf/terms#checksumAlgorithm_sha256');
+    expect(one(graph, checksum.value, 'http://spdx.org/rdf/terms#checksumValue')).toMatchObject({
+      value: SHA.toLowerCase(),
+      datatype: { value: `${NS.xsd}hexBinary` },
+    });
+    expect(one(graph, checksum.value, 'http://spdx.org/rdf/terms#algorithm').value).toBe(
+      'http://spdx.org/rdf/terms#checksumAlgorithm_sha256',
+    );
 
     const parquet = `${ds}#distribution-mesures-parquet`;
-    expect(one(graph, parquet, `${NS.dct}license`).value).toBe('https://www.etalab.gouv.fr/licence-ouverte-open-licence/');
-    expect(one(graph, parquet, `${NS.dcat}accessURL`).value).toBe('https://data.rives-collines.fr/api/datasets/qualite-air-2024/tables/mesures');
-    expect(one(graph, parquet, `${NS.dcat}mediaType`).value).toBe('https://www.iana.org/assignments/media-types/application/vnd.apache.parquet');
-    expect(one(graph, parquet, `${NS.dct}modified`)).toMatchObject({ value: '2025-03-14', datatype: { value: `${NS.xsd}date` } });
+    expect(one(graph, parquet, `${NS.dct}license`).value).toBe(
+      'https://www.etalab.gouv.fr/licence-ouverte-open-licence/',
+    );
+    expect(one(graph, parquet, `${NS.dcat}accessURL`).value).toBe(
+      'https://data.rives-collines.fr/api/datasets/qualite-air-2024/tables/mesures',
+    );
+    expect(one(graph, parquet, `${NS.dcat}mediaType`).value).toBe(
+      'https://www.iana.org/assignments/media-types/application/vnd.apache.parquet',
+    );
+    expect(one(graph, parquet, `${NS.dct}modified`)).toMatchObject({
+      value: '2025-03-14',
+      datatype: { value: `${NS.xsd}date` },
+    });
     expect(one(graph, `${ds}#distribution-stations`, `${NS.dct}format`).termType).toBe('BlankNode');
 
     const budget = 'https://data.rives-collines.fr/datasets/budget-primitif-2025';
-    expect(one(graph, `${budget}#distribution-xlsx`, `${NS.dct}license`).value).toBe('https://spdx.org/licenses/CC-BY-4.0');
+    expect(one(graph, `${budget}#distribution-xlsx`, `${NS.dct}license`).value).toBe(
+      'https://spdx.org/licenses/CC-BY-4.0',
+    );
     expect(objects(graph, budget, `${NS.dcat}theme`)).toHaveLength(2); // the unknown code is dropped
     expect(one(graph, budget, `${NS.dct}accrualPeriodicity`).value).toBe(`${eu}frequency/ANNUAL`);
     expect(one(graph, budget, `${NS.dct}spatial`).termType).toBe('BlankNode');
@@ -320,7 +399,9 @@ describe('serializations', () => {
     expect(elements.filter((e) => e === 'rdf:Description')).toHaveLength(subjects.size);
     expect(xml.match(/<rdf:Description rdf:about="/g)).toHaveLength(iriSubjects.length);
     expect(xml.match(/<rdf:Description rdf:nodeID="/g)).toHaveLength(subjects.size - iriSubjects.length);
-    expect(xml).toContain('<dct:title xml:lang="fr">Qualité de l’air — mesures "PM2.5" &lt;&amp;&gt; horaires</dct:title>');
+    expect(xml).toContain(
+      '<dct:title xml:lang="fr">Qualité de l’air — mesures "PM2.5" &lt;&amp;&gt; horaires</dct:title>',
+    );
     expect(xml).toContain('export.csv?sep=;&amp;bom=1"/>');
     expect(xml).toContain(`<dcat:byteSize rdf:datatype="${NS.xsd}nonNegativeInteger">48213555</dcat:byteSize>`);
 
@@ -339,7 +420,9 @@ describe('serializations', () => {
     // The dataset IRI is also its page, hence dcat:landingPage to itself and the foaf:Document type.
     expect(ds['@type']).toEqual(['dcat:Dataset', 'foaf:Document']);
     expect(ds['dct:title']).toEqual({ '@value': full.title, '@language': 'fr' });
-    expect(ds['dcat:theme']).toContainEqual({ '@id': 'http://publications.europa.eu/resource/authority/data-theme/ENVI' });
+    expect(ds['dcat:theme']).toContainEqual({
+      '@id': 'http://publications.europa.eu/resource/authority/data-theme/ENVI',
+    });
     expect(ds['dct:modified']).toEqual({ '@value': '2025-03-14T09:30:00Z', '@type': 'xsd:dateTime' });
     expect(toJsonLd(graph)).toEqual(doc);
 
@@ -349,7 +432,9 @@ describe('serializations', () => {
   });
 
   it('escapes what XML cannot carry', async () => {
-    const nasty = buildCatalogGraph(catalog, [{ ...minimal, title: 'Bad \u0001 char\r\nand "quotes" \'apostrophes\' ]]> <![CDATA[' }]);
+    const nasty = buildCatalogGraph(catalog, [
+      { ...minimal, title: 'Bad \u0001 char\r\nand "quotes" \'apostrophes\' ]]> <![CDATA[' },
+    ]);
     const xml = await serializeCatalog(nasty, 'rdfxml');
     checkWellFormedXml(xml);
     expect(xml).toContain('Bad  char&#13;\nand "quotes" \'apostrophes\' ]]&gt; &lt;![CDATA[');
@@ -401,7 +486,12 @@ describe('schema.org Dataset JSON-LD', () => {
       keywords: ['air', 'pollution', 'santé', 'PM2.5 <&>'],
       license: 'https://www.etalab.gouv.fr/licence-ouverte-open-licence/',
       isAccessibleForFree: true,
-      creator: { '@type': 'Organization', name: full.publisher.name, url: full.publisher.url, contactPoint: { '@type': 'ContactPoint', email: 'donnees-air@rives-collines.fr' } },
+      creator: {
+        '@type': 'Organization',
+        name: full.publisher.name,
+        url: full.publisher.url,
+        contactPoint: { '@type': 'ContactPoint', email: 'donnees-air@rives-collines.fr' },
+      },
       publisher: { '@type': 'Organization', name: full.publisher.name },
       temporalCoverage: '2024-01-01/2024-12-31',
       spatialCoverage: { '@type': 'Place', sameAs: 'http://id.insee.fr/geo/commune/42218' },
@@ -414,9 +504,20 @@ describe('schema.org Dataset JSON-LD', () => {
     expect(description).not.toContain('**');
     const distribution = doc.distribution as Array<Record<string, unknown>>;
     expect(distribution).toHaveLength(3);
-    expect(distribution[0]).toMatchObject({ '@type': 'DataDownload', encodingFormat: 'text/csv', contentUrl: full.distributions[0]!.downloadUrl, sha256: SHA.toLowerCase() });
-    expect(distribution[1]).toMatchObject({ encodingFormat: 'application/vnd.apache.parquet', contentUrl: 'https://data.rives-collines.fr/api/datasets/qualite-air-2024/tables/mesures/export.parquet' });
-    expect(distribution[2]).toMatchObject({ encodingFormat: 'MapInfo TAB', contentUrl: 'https://data.rives-collines.fr/files/stations.zip' });
+    expect(distribution[0]).toMatchObject({
+      '@type': 'DataDownload',
+      encodingFormat: 'text/csv',
+      contentUrl: full.distributions[0]!.downloadUrl,
+      sha256: SHA.toLowerCase(),
+    });
+    expect(distribution[1]).toMatchObject({
+      encodingFormat: 'application/vnd.apache.parquet',
+      contentUrl: 'https://data.rives-collines.fr/api/datasets/qualite-air-2024/tables/mesures/export.parquet',
+    });
+    expect(distribution[2]).toMatchObject({
+      encodingFormat: 'MapInfo TAB',
+      contentUrl: 'https://data.rives-collines.fr/files/stations.zip',
+    });
   });
 
   it('handles open periods, free-text places and minimal datasets', () => {
@@ -424,7 +525,11 @@ describe('schema.org Dataset JSON-LD', () => {
     expect(budget.temporalCoverage).toBe('2025/..');
     expect(budget.spatialCoverage).toEqual({ '@type': 'Place', name: 'Métropole Rives & Collines (« RC »)' });
     const bare = datasetJsonLd(minimal, catalog);
-    expect(bare).toMatchObject({ name: minimal.title, description: minimal.title, license: 'https://opendatacommons.org/licenses/odbl/1-0/' });
+    expect(bare).toMatchObject({
+      name: minimal.title,
+      description: minimal.title,
+      license: 'https://opendatacommons.org/licenses/odbl/1-0/',
+    });
     expect(bare).not.toHaveProperty('distribution');
     expect(bare).not.toHaveProperty('temporalCoverage');
     expect(bare.creator).toEqual({ '@type': 'Organization', name: minimal.publisher.name });
@@ -441,7 +546,10 @@ describe('sitemap.xml', () => {
   it('escapes URLs and normalises lastmod', () => {
     const xml = sitemapXml([
       { loc: 'https://data.rives-collines.fr/', lastmod: '2025-03-14' },
-      { loc: 'https://data.rives-collines.fr/datasets/qualité-air?tab=api&lang="fr"\'', lastmod: '2025-03-14T10:30:00.123+01:00' },
+      {
+        loc: 'https://data.rives-collines.fr/datasets/qualité-air?tab=api&lang="fr"\'',
+        lastmod: '2025-03-14T10:30:00.123+01:00',
+      },
       { loc: 'not a url' },
       { loc: 'https://data.rives-collines.fr/datasets/budget-primitif-2025', lastmod: 'garbage' },
     ]);
@@ -449,21 +557,28 @@ describe('sitemap.xml', () => {
     expect(elements[0]).toBe('urlset');
     expect(xml).toContain('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">');
     expect(elements.filter((e) => e === 'url')).toHaveLength(3);
-    expect(xml).toContain('<loc>https://data.rives-collines.fr/datasets/qualit%C3%A9-air?tab=api&amp;lang=%22fr%22%27</loc>');
+    expect(xml).toContain(
+      '<loc>https://data.rives-collines.fr/datasets/qualit%C3%A9-air?tab=api&amp;lang=%22fr%22%27</loc>',
+    );
     expect(xml).toContain('<lastmod>2025-03-14T09:30:00Z</lastmod>');
     expect(xml).toContain('<lastmod>2025-03-14</lastmod>');
     expect(xml.match(/<lastmod>/g)).toHaveLength(2);
   });
 
   it('refuses more than 50,000 URLs', () => {
-    expect(() => sitemapXml(Array.from({ length: 50_001 }, (_, i) => ({ loc: `https://x.fr/${i}` })))).toThrow(RangeError);
+    expect(() => sitemapXml(Array.from({ length: 50_001 }, (_, i) => ({ loc: `https://x.fr/${i}` })))).toThrow(
+      RangeError,
+    );
   });
 });
 
 describe('markdownToPlainText', () => {
   it('strips markup and keeps the text', () => {
-    expect(markdownToPlainText('## Titre\n\nUn *peu* de **gras**, un [lien](https://x.fr) et ![une image](i.png).\n\n1. un\n2. deux\n\n> cité\n\n```\ncode <&>\n```'))
-      .toBe('Titre\n\nUn peu de gras, un lien et une image.\n\n1. un\n2. deux\n\ncité\n\ncode <&>');
+    expect(
+      markdownToPlainText(
+        '## Titre\n\nUn *peu* de **gras**, un [lien](https://x.fr) et ![une image](i.png).\n\n1. un\n2. deux\n\n> cité\n\n```\ncode <&>\n```',
+      ),
+    ).toBe('Titre\n\nUn peu de gras, un lien et une image.\n\n1. un\n2. deux\n\ncité\n\ncode <&>');
     expect(markdownToPlainText('')).toBe('');
     expect(markdownToPlainText('a < b & c > d "q" \'s\'')).toBe('a < b & c > d "q" \'s\'');
   });

@@ -3,11 +3,28 @@
  * Mandatory and recommended properties of dcat:Catalog, dcat:Dataset and dcat:Distribution; the nodes in
  * the range of a property that the SHACL shapes constrain with sh:class carry the matching rdf:type.
  */
-import { DataFactory, type BlankNode, type Literal, type NamedNode, type Quad, type Quad_Object, type Quad_Subject } from 'n3';
+import {
+  DataFactory,
+  type BlankNode,
+  type Literal,
+  type NamedNode,
+  type Quad,
+  type Quad_Object,
+  type Quad_Subject,
+} from 'n3';
 import { markdownToPlainText } from './markdown.js';
 import type { CatalogDataset, CatalogDistribution, CatalogInfo } from './types.js';
 import {
-  DATA_THEME_SCHEME, NS, fileTypeIri, frequencyIri, isAbsoluteIri, languageIri, languageTag, licenseIri, mediaTypeIri, themeConcept,
+  DATA_THEME_SCHEME,
+  NS,
+  fileTypeIri,
+  frequencyIri,
+  isAbsoluteIri,
+  languageIri,
+  languageTag,
+  licenseIri,
+  mediaTypeIri,
+  themeConcept,
 } from './vocabularies.js';
 
 const { namedNode, literal, blankNode, quad } = DataFactory;
@@ -26,8 +43,10 @@ const TYPE = rdf('type');
 
 const trimSlash = (s: string) => s.replace(/\/+$/, '');
 export const catalogIri = (baseUrl: string): string => `${trimSlash(baseUrl)}/catalog`;
-export const datasetIri = (baseUrl: string, slug: string): string => `${trimSlash(baseUrl)}/datasets/${encodeURIComponent(slug)}`;
-export const distributionIri = (baseUrl: string, slug: string, id: string): string => `${datasetIri(baseUrl, slug)}#distribution-${encodeURIComponent(id)}`;
+export const datasetIri = (baseUrl: string, slug: string): string =>
+  `${trimSlash(baseUrl)}/datasets/${encodeURIComponent(slug)}`;
+export const distributionIri = (baseUrl: string, slug: string, id: string): string =>
+  `${datasetIri(baseUrl, slug)}#distribution-${encodeURIComponent(id)}`;
 
 /**
  * An RDF literal for a date or date-time: 'YYYY' → xsd:gYear, 'YYYY-MM' → xsd:gYearMonth, 'YYYY-MM-DD' → xsd:date,
@@ -197,7 +216,11 @@ function addDistribution(b: GraphBuilder, d: CatalogDataset, dist: CatalogDistri
   b.text(node, dct('title'), dist.title);
   if (dist.description) b.text(node, dct('description'), markdownToPlainText(dist.description));
   // dcat:accessURL is mandatory: fall back on the download URL, then the dataset page.
-  const access = b.iri(dist.accessUrl) ?? b.iri(dist.downloadUrl) ?? b.iri(d.landingPage) ?? namedNode(datasetIri(b.catalog.baseUrl, d.slug));
+  const access =
+    b.iri(dist.accessUrl) ??
+    b.iri(dist.downloadUrl) ??
+    b.iri(d.landingPage) ??
+    namedNode(datasetIri(b.catalog.baseUrl, d.slug));
   b.add(node, dcat('accessURL'), access);
   b.add(node, dcat('downloadURL'), b.iri(dist.downloadUrl));
 

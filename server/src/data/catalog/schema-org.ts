@@ -77,7 +77,10 @@ export function datasetJsonLd(d: CatalogDataset, catalog: CatalogInfo): Record<s
   if (start || end) doc.temporalCoverage = `${start ?? '..'}/${end ?? '..'}`;
 
   const spatial = d.spatial?.trim();
-  if (spatial) doc.spatialCoverage = isAbsoluteIri(spatial) ? { '@type': 'Place', sameAs: spatial } : { '@type': 'Place', name: spatial };
+  if (spatial)
+    doc.spatialCoverage = isAbsoluteIri(spatial)
+      ? { '@type': 'Place', sameAs: spatial }
+      : { '@type': 'Place', name: spatial };
 
   const created = isoDate(d.created);
   const modified = isoDate(d.modified);
@@ -95,7 +98,8 @@ export function datasetJsonLd(d: CatalogDataset, catalog: CatalogInfo): Record<s
         contentUrl,
       };
       if (dist.description) out.description = markdownToPlainText(dist.description);
-      if (typeof dist.byteSize === 'number' && Number.isSafeInteger(dist.byteSize) && dist.byteSize >= 0) out.contentSize = `${dist.byteSize} B`;
+      if (typeof dist.byteSize === 'number' && Number.isSafeInteger(dist.byteSize) && dist.byteSize >= 0)
+        out.contentSize = `${dist.byteSize} B`;
       const sha = dist.checksumSha256?.trim().toLowerCase();
       if (sha && /^[0-9a-f]{64}$/.test(sha)) out.sha256 = sha;
       const distModified = isoDate(dist.modified);
@@ -107,7 +111,11 @@ export function datasetJsonLd(d: CatalogDataset, catalog: CatalogInfo): Record<s
     .filter((x): x is Record<string, unknown> => x !== null);
   if (distribution.length) doc.distribution = distribution;
 
-  doc.includedInDataCatalog = { '@type': 'DataCatalog', name: catalog.title, url: absolute(catalog.homepage, catalog.baseUrl) ?? catalog.baseUrl };
+  doc.includedInDataCatalog = {
+    '@type': 'DataCatalog',
+    name: catalog.title,
+    url: absolute(catalog.homepage, catalog.baseUrl) ?? catalog.baseUrl,
+  };
   return doc;
 }
 

@@ -18,7 +18,12 @@ export const CATALOG_CONTENT_TYPES: Record<SerializationFormat, string> = {
   ntriples: 'application/n-triples; charset=utf-8',
 };
 /** File extensions, for Content-Disposition or `?format=`. */
-export const CATALOG_EXTENSIONS: Record<SerializationFormat, string> = { turtle: 'ttl', jsonld: 'jsonld', rdfxml: 'rdf', ntriples: 'nt' };
+export const CATALOG_EXTENSIONS: Record<SerializationFormat, string> = {
+  turtle: 'ttl',
+  jsonld: 'jsonld',
+  rdfxml: 'rdf',
+  ntriples: 'nt',
+};
 
 const PREFIXES: Record<string, string> = { ...NS };
 const XSD_STRING = `${NS.xsd}string`;
@@ -35,7 +40,8 @@ function bySubject(quads: Iterable<RDF.Quad>): Array<{ subject: RDF.Quad['subjec
     g.quads.push(q);
   }
   // rdf:type first within each subject (readability; the order of triples carries no meaning).
-  for (const g of groups.values()) g.quads.sort((a, b) => Number(b.predicate.value === RDF_TYPE) - Number(a.predicate.value === RDF_TYPE));
+  for (const g of groups.values())
+    g.quads.sort((a, b) => Number(b.predicate.value === RDF_TYPE) - Number(a.predicate.value === RDF_TYPE));
   return [...groups.values()];
 }
 
@@ -56,7 +62,9 @@ function writeWithN3(quads: Iterable<RDF.Quad>, format: 'turtle' | 'ntriples'): 
   for (const g of bySubject(quads)) {
     for (const q of g.quads) writer.addQuad(q.subject, q.predicate, q.object);
   }
-  return new Promise((resolve, reject) => writer.end((err: Error | null, result: string) => (err ? reject(err) : resolve(result))));
+  return new Promise((resolve, reject) =>
+    writer.end((err: Error | null, result: string) => (err ? reject(err) : resolve(result))),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -74,7 +82,8 @@ function compactIri(iri: string): string {
 
 const nodeId = (t: RDF.Term): string => (t.termType === 'BlankNode' ? `_:${t.value}` : compactIri(t.value));
 
-type JsonLdValue = string | { '@id': string } | { '@value': string; '@language': string } | { '@value': string; '@type': string };
+type JsonLdValue =
+  string | { '@id': string } | { '@value': string; '@language': string } | { '@value': string; '@type': string };
 
 function jsonLdValue(o: RDF.Term): JsonLdValue {
   if (o.termType !== 'Literal') return { '@id': nodeId(o) };
@@ -85,7 +94,10 @@ function jsonLdValue(o: RDF.Term): JsonLdValue {
 }
 
 /** A flattened JSON-LD document: { @context: prefixes, @graph: [one node object per subject] }. */
-export function toJsonLd(quads: Iterable<RDF.Quad>): { '@context': Record<string, string>; '@graph': Array<Record<string, unknown>> } {
+export function toJsonLd(quads: Iterable<RDF.Quad>): {
+  '@context': Record<string, string>;
+  '@graph': Array<Record<string, unknown>>;
+} {
   const graph = bySubject(quads).map(({ subject, quads: qs }) => {
     const node: Record<string, unknown> = { '@id': nodeId(subject) };
     const types: string[] = [];
@@ -111,12 +123,18 @@ export function toJsonLd(quads: Iterable<RDF.Quad>): { '@context': Record<string
 // RDF/XML
 
 // Characters XML 1.0 cannot carry at all, not even as character references.
-// eslint-disable-next-line no-control-regex
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const XML_INVALID =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Escapes text content (`&`, `<`, `>`; CR kept as a reference so it survives end-of-line normalisation). */
 export function escapeXmlText(s: string): string {
-  return s.replace(XML_INVALID, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
+  return s
+    .replace(XML_INVALID, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r/g, '&#13;');
 }
 
 /** Escapes an attribute value delimited by double quotes (whitespace kept as references so it survives normalisation). */
@@ -148,7 +166,8 @@ export function toRdfXml(quads: Iterable<RDF.Quad>): string {
       }
       if (ns === undefined) {
         const m = NCNAME_TAIL.exec(p);
-        if (!m || m.index === 0) throw new Error(`RDF/XML cannot express the predicate <${p}> (no XML name at its end)`);
+        if (!m || m.index === 0)
+          throw new Error(`RDF/XML cannot express the predicate <${p}> (no XML name at its end)`);
         ns = p.slice(0, m.index);
         local = m[0];
       }
@@ -166,10 +185,13 @@ export function toRdfXml(quads: Iterable<RDF.Quad>): string {
     if (!id) blankIds.set(t.value, (id = `b${blankIds.size}`));
     return id;
   };
-  const subjectAttr = (t: RDF.Term) => (t.termType === 'BlankNode' ? `rdf:nodeID="${blankId(t)}"` : `rdf:about="${escapeXmlAttr(t.value)}"`);
+  const subjectAttr = (t: RDF.Term) =>
+    t.termType === 'BlankNode' ? `rdf:nodeID="${blankId(t)}"` : `rdf:about="${escapeXmlAttr(t.value)}"`;
 
   const lines: string[] = ['<?xml version="1.0" encoding="utf-8"?>'];
-  const xmlns = [...namespaces].sort(([, a], [, b]) => a.localeCompare(b)).map(([iri, prefix]) => `xmlns:${prefix}="${escapeXmlAttr(iri)}"`);
+  const xmlns = [...namespaces]
+    .sort(([, a], [, b]) => a.localeCompare(b))
+    .map(([iri, prefix]) => `xmlns:${prefix}="${escapeXmlAttr(iri)}"`);
   lines.push(`<rdf:RDF\n  ${xmlns.join('\n  ')}>`);
   for (const g of groups) {
     lines.push(`  <rdf:Description ${subjectAttr(g.subject)}>`);
@@ -206,7 +228,15 @@ const MEDIA_TYPES: Record<string, CatalogFormat> = {
   // Not application/xml nor text/xml: browsers send `application/xml;q=0.9` and should get the default.
 };
 const FORMAT_PARAMS: Record<string, CatalogFormat> = {
-  ttl: 'turtle', turtle: 'turtle', jsonld: 'jsonld', 'json-ld': 'jsonld', json: 'jsonld', rdf: 'rdfxml', xml: 'rdfxml', rdfxml: 'rdfxml', 'rdf+xml': 'rdfxml',
+  ttl: 'turtle',
+  turtle: 'turtle',
+  jsonld: 'jsonld',
+  'json-ld': 'jsonld',
+  json: 'jsonld',
+  rdf: 'rdfxml',
+  xml: 'rdfxml',
+  rdfxml: 'rdfxml',
+  'rdf+xml': 'rdfxml',
 };
 /** The format served when the client expresses no preference (no Accept, `*\/*`, or ties). */
 export const DEFAULT_CATALOG_FORMAT: CatalogFormat = 'jsonld';
@@ -233,14 +263,23 @@ export function negotiate(acceptHeader: string | undefined, formatParam?: string
       if (f !== format) continue;
       const [type, subtype] = mediaType.split('/') as [string, string];
       for (const r of ranges) {
-        const specificity = r.type === type && r.subtype === subtype ? 2 : r.type === type && r.subtype === '*' ? 1 : r.type === '*' && r.subtype === '*' ? 0 : -1;
+        const specificity =
+          r.type === type && r.subtype === subtype
+            ? 2
+            : r.type === type && r.subtype === '*'
+              ? 1
+              : r.type === '*' && r.subtype === '*'
+                ? 0
+                : -1;
         if (specificity < 0) continue;
-        if (!match || specificity > match.specificity || (specificity === match.specificity && r.q > match.q)) match = { q: r.q, specificity };
+        if (!match || specificity > match.specificity || (specificity === match.specificity && r.q > match.q))
+          match = { q: r.q, specificity };
       }
     }
     if (!match || match.q <= 0) continue;
     // Higher q wins; then the more specific range (text/turtle beats */*); then PREFERENCE order.
-    if (!best || match.q > best.q || (match.q === best.q && match.specificity > best.specificity)) best = { format, q: match.q, specificity: match.specificity };
+    if (!best || match.q > best.q || (match.q === best.q && match.specificity > best.specificity))
+      best = { format, q: match.q, specificity: match.specificity };
   }
   return best?.format ?? null;
 }

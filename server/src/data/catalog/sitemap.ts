@@ -4,14 +4,16 @@
 export const SITEMAP_MAX_URLS = 50_000;
 
 function escapeXml(s: string): string {
-  return s
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return (
+    s
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+  );
 }
 
 /** An absolute http(s) URL, percent-encoded as the protocol requires; null if the value is not one. */
@@ -48,7 +50,10 @@ function entries(tag: 'url' | 'sitemap', items: Array<{ loc: string; lastmod?: s
 
 /** A <urlset>. Invalid URLs are skipped; more than SITEMAP_MAX_URLS throws (use sitemapIndexXml and pages). */
 export function sitemapXml(urls: Array<{ loc: string; lastmod?: string }>): string {
-  if (urls.length > SITEMAP_MAX_URLS) throw new RangeError(`A sitemap holds at most ${SITEMAP_MAX_URLS} URLs (got ${urls.length}); split it and serve a sitemap index`);
+  if (urls.length > SITEMAP_MAX_URLS)
+    throw new RangeError(
+      `A sitemap holds at most ${SITEMAP_MAX_URLS} URLs (got ${urls.length}); split it and serve a sitemap index`,
+    );
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
@@ -60,7 +65,8 @@ export function sitemapXml(urls: Array<{ loc: string; lastmod?: string }>): stri
 
 /** A <sitemapindex> pointing at sitemap files. */
 export function sitemapIndexXml(sitemaps: Array<{ loc: string; lastmod?: string }>): string {
-  if (sitemaps.length > SITEMAP_MAX_URLS) throw new RangeError(`A sitemap index holds at most ${SITEMAP_MAX_URLS} sitemaps`);
+  if (sitemaps.length > SITEMAP_MAX_URLS)
+    throw new RangeError(`A sitemap index holds at most ${SITEMAP_MAX_URLS} sitemaps`);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',

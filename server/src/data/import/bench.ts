@@ -38,14 +38,18 @@ try {
   let ok = 0;
   let rejected = 0;
   let peakRss = 0;
-  for await (const r of readRows(path, dialect, schema, { onProgress: () => (peakRss = Math.max(peakRss, process.memoryUsage().rss)) })) {
+  for await (const r of readRows(path, dialect, schema, {
+    onProgress: () => (peakRss = Math.max(peakRss, process.memoryUsage().rss)),
+  })) {
     if ('values' in r) ok++;
     else rejected++;
   }
   const t2 = performance.now();
   console.log(`types: ${schema.fields.map((f) => `${f.name}:${f.type}`).join(' ')}`);
   console.log(`inspect: ${(t1 - t0).toFixed(0)} ms`);
-  console.log(`readRows: ${ok.toLocaleString('en')} rows (+${rejected} rejected) in ${(t2 - t1).toFixed(0)} ms = ${Math.round((ok + rejected) / ((t2 - t1) / 1000)).toLocaleString('en')} rows/s; peak RSS ${(peakRss / 1048576).toFixed(0)} MB`);
+  console.log(
+    `readRows: ${ok.toLocaleString('en')} rows (+${rejected} rejected) in ${(t2 - t1).toFixed(0)} ms = ${Math.round((ok + rejected) / ((t2 - t1) / 1000)).toLocaleString('en')} rows/s; peak RSS ${(peakRss / 1048576).toFixed(0)} MB`,
+  );
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

@@ -42,7 +42,9 @@ export function compileCoercer(field: Field, missingValues: string[]): Coercer {
     case 'string':
       return (v) => (typeof v === 'string' ? (isMissing(v) ? null : v) : v == null ? null : cellText(v));
     case 'integer': {
-      const parse = field.groupChar ? numberParser(field.decimalChar ?? (field.groupChar === '.' ? ',' : '.'), field.groupChar) : null;
+      const parse = field.groupChar
+        ? numberParser(field.decimalChar ?? (field.groupChar === '.' ? ',' : '.'), field.groupChar)
+        : null;
       return (v) => {
         if (typeof v === 'string') {
           if (isMissing(v)) return null;
@@ -75,8 +77,10 @@ export function compileCoercer(field: Field, missingValues: string[]): Coercer {
       const t = new Set((field.trueValues ?? defaultTrueValues).map((s) => s.toLowerCase()));
       const f = new Set((field.falseValues ?? defaultFalseValues).map((s) => s.toLowerCase()));
       const exact = new Map<string, boolean>();
-      for (const x of t) for (const y of [x, x.toUpperCase(), x[0] ? x[0].toUpperCase() + x.slice(1) : x]) exact.set(y, true);
-      for (const x of f) for (const y of [x, x.toUpperCase(), x[0] ? x[0].toUpperCase() + x.slice(1) : x]) exact.set(y, false);
+      for (const x of t)
+        for (const y of [x, x.toUpperCase(), x[0] ? x[0].toUpperCase() + x.slice(1) : x]) exact.set(y, true);
+      for (const x of f)
+        for (const y of [x, x.toUpperCase(), x[0] ? x[0].toUpperCase() + x.slice(1) : x]) exact.set(y, false);
       return (v) => {
         if (typeof v === 'string') {
           const b = exact.get(v);
@@ -106,7 +110,11 @@ export function compileCoercer(field: Field, missingValues: string[]): Coercer {
  * Dates and datetimes: text through `parse` (remembering the last value — sorted files repeat it),
  * spreadsheet dates through `fromDate`.
  */
-function temporalCoercer(isMissing: (text: string) => boolean, parse: (text: string) => Cell | undefined | null, fromDate: (d: Date) => Cell | undefined): Coercer {
+function temporalCoercer(
+  isMissing: (text: string) => boolean,
+  parse: (text: string) => Cell | undefined | null,
+  fromDate: (d: Date) => Cell | undefined,
+): Coercer {
   let lastIn: string | null = null;
   let lastOut: Cell | typeof INVALID = INVALID;
   return (v) => {
@@ -121,7 +129,13 @@ function temporalCoercer(isMissing: (text: string) => boolean, parse: (text: str
 }
 
 function humanPattern(format: string): string {
-  return format.replace(/%Y/g, 'yyyy').replace(/%m/g, 'mm').replace(/%d/g, 'dd').replace(/%H/g, 'hh').replace(/%M/g, 'mm').replace(/%S/g, 'ss');
+  return format
+    .replace(/%Y/g, 'yyyy')
+    .replace(/%m/g, 'mm')
+    .replace(/%d/g, 'dd')
+    .replace(/%H/g, 'hh')
+    .replace(/%M/g, 'mm')
+    .replace(/%S/g, 'ss');
 }
 
 export function describeType(field: Field): string {
@@ -164,14 +178,24 @@ export function compileRowCoercer(schema: TableSchema, options: { padMissingCell
       const c = coercers[i]!(raw);
       if (c === INVALID) {
         const f = fields[i]!;
-        const extra = f.type === 'integer' && typeof raw === 'string' && INTEGER_RE.test(trimmed(raw)) ? ' (too large to be stored exactly)' : '';
-        return { line, error: `line ${line}: value '${truncate(cellText(raw))}' in column '${truncate(f.name, 80)}' is not ${describeType(f)}${extra}` };
+        const extra =
+          f.type === 'integer' && typeof raw === 'string' && INTEGER_RE.test(trimmed(raw))
+            ? ' (too large to be stored exactly)'
+            : '';
+        return {
+          line,
+          error: `line ${line}: value '${truncate(cellText(raw))}' in column '${truncate(f.name, 80)}' is not ${describeType(f)}${extra}`,
+        };
       }
       values[i] = c;
     }
     if (anyRequired) {
       for (let i = 0; i < n; i++) {
-        if (required[i] && values[i] === null) return { line, error: `line ${line}: column '${truncate(fields[i]!.name, 80)}' is required but the value is missing` };
+        if (required[i] && values[i] === null)
+          return {
+            line,
+            error: `line ${line}: column '${truncate(fields[i]!.name, 80)}' is required but the value is missing`,
+          };
       }
     }
     return { line, values };

@@ -58,7 +58,14 @@ export class CsvTokenizer {
 
   push(chunk: string, out: CsvRecord[]): void {
     const pending = this.buf.length - this.pos + this.partsLength;
-    if (this.retryAt === 0 && !this.skipping && pending > 0 && this.noNewlineBefore >= this.buf.length && pending + chunk.length <= this.maxRecordChars && chunk.indexOf('\n') < 0) {
+    if (
+      this.retryAt === 0 &&
+      !this.skipping &&
+      pending > 0 &&
+      this.noNewlineBefore >= this.buf.length &&
+      pending + chunk.length <= this.maxRecordChars &&
+      chunk.indexOf('\n') < 0
+    ) {
       this.parts.push(chunk);
       this.partsLength += chunk.length;
       return;
@@ -111,7 +118,10 @@ export class CsvTokenizer {
         if (!final) {
           this.noNewlineBefore = len;
           if (len - pos > this.maxRecordChars) {
-            out.push({ line, error: `line ${line} is longer than ${Math.round(this.maxRecordChars / 1048576)} MB; is this really a CSV file?` });
+            out.push({
+              line,
+              error: `line ${line} is longer than ${Math.round(this.maxRecordChars / 1048576)} MB; is this really a CSV file?`,
+            });
             this.skipping = true;
             pos = len;
           }
@@ -140,7 +150,10 @@ export class CsvTokenizer {
         }
         out.push({
           line,
-          error: r === BROKEN ? `line ${line}: a quoted value starting on this line has unbalanced quotes` : `line ${line}: a quoted value starting on this line is never closed`,
+          error:
+            r === BROKEN
+              ? `line ${line}: a quoted value starting on this line has unbalanced quotes`
+              : `line ${line}: a quoted value starting on this line is never closed`,
         });
         // Resume on the next physical line.
         const nextLine = buf.indexOf('\n', pos);

@@ -1,4 +1,5 @@
-export type ImportErrorCode = 'empty_file' | 'binary_file' | 'unsupported_format' | 'too_many_columns' | 'unreadable' | 'no_rows';
+export type ImportErrorCode =
+  'empty_file' | 'binary_file' | 'unsupported_format' | 'too_many_columns' | 'unreadable' | 'no_rows';
 
 /** A file that cannot be imported at all (as opposed to a row that is rejected). The message is for the publisher. */
 export class ImportError extends Error {

@@ -22,7 +22,12 @@ async function file(content: string | Buffer, name = `f${++n}.csv`): Promise<str
   return path;
 }
 
-async function rows(path: string, dialect: SourceDialect, schema: TableSchema, options?: ReadOptions): Promise<RowResult[]> {
+async function rows(
+  path: string,
+  dialect: SourceDialect,
+  schema: TableSchema,
+  options?: ReadOptions,
+): Promise<RowResult[]> {
   const out: RowResult[] = [];
   for await (const r of readRows(path, dialect, schema, options)) out.push(r);
   return out;
@@ -33,7 +38,13 @@ async function load(content: string | Buffer, name?: string) {
   const path = await file(content, name);
   const inspection = await inspect(path, { fileName: name });
   const result = await rows(path, inspection.dialect, inspection.schema);
-  return { path, ...inspection, rows: result, values: result.flatMap((r) => ('values' in r ? [r.values] : [])), errors: result.flatMap((r) => ('error' in r ? [r] : [])) };
+  return {
+    path,
+    ...inspection,
+    rows: result,
+    values: result.flatMap((r) => ('values' in r ? [r.values] : [])),
+    errors: result.flatMap((r) => ('error' in r ? [r] : [])),
+  };
 }
 
 const types = (schema: TableSchema) => Object.fromEntries(schema.fields.map((f) => [f.name, f.type]));
@@ -57,7 +68,15 @@ describe('CSV', () => {
         '3,"Eau, plate",0.25,TRUE,2023-12-01,2023-12-01T00:00:00,75001\n',
     );
     expect(r.dialect).toEqual({ format: 'csv', encoding: 'utf-8', delimiter: ',', header: true });
-    expect(types(r.schema)).toEqual({ id: 'integer', name: 'string', price: 'number', active: 'boolean', day: 'date', at: 'datetime', code: 'string' });
+    expect(types(r.schema)).toEqual({
+      id: 'integer',
+      name: 'string',
+      price: 'number',
+      active: 'boolean',
+      day: 'date',
+      at: 'datetime',
+      code: 'string',
+    });
     expect(r.schema.fields.find((f) => f.name === 'day')?.format).toBe('default');
     expect(r.rows).toEqual([
       { line: 2, values: [1, 'Café', 3.5, true, '2024-01-31', '2024-01-31T10:00:00', '01000'] },
@@ -95,7 +114,9 @@ describe('CSV', () => {
   });
 
   it('infers French formats: decimal comma, grouped thousands, dd/mm/yyyy, oui/non', async () => {
-    const r = await load('montant;total;jour;ouvert;horodatage\n3,14;1 234,5;25/12/2024;oui;25/12/2024 10:30\n-0,5;12 345 678,25;01/02/2024;non;01/02/2024 08:05\n');
+    const r = await load(
+      'montant;total;jour;ouvert;horodatage\n3,14;1 234,5;25/12/2024;oui;25/12/2024 10:30\n-0,5;12 345 678,25;01/02/2024;non;01/02/2024 08:05\n',
+    );
     expect(r.dialect.delimiter).toBe(';');
     const f = Object.fromEntries(r.schema.fields.map((x) => [x.name, x]));
     expect(f.montant).toMatchObject({ type: 'number', decimalChar: ',' });
@@ -110,7 +131,9 @@ describe('CSV', () => {
   });
 
   it('reads comma-grouped thousands and other date formats', async () => {
-    const r = await load('amount,us,dash,ymd,vrai\n"1,234.5",12/31/2024,31-12-2024,2024/12/31,vrai\n"12,000",01/15/2024,15-01-2024,2024/01/15,faux\n');
+    const r = await load(
+      'amount,us,dash,ymd,vrai\n"1,234.5",12/31/2024,31-12-2024,2024/12/31,vrai\n"12,000",01/15/2024,15-01-2024,2024/01/15,faux\n',
+    );
     const f = Object.fromEntries(r.schema.fields.map((x) => [x.name, x]));
     expect(f.amount).toMatchObject({ type: 'number', groupChar: ',' });
     expect(f.amount!.decimalChar).toBeUndefined();
@@ -154,7 +177,11 @@ describe('CSV', () => {
 
   it('converts zoned ISO datetimes to UTC and keeps naive ones as written', async () => {
     const r = await load('at\n2024-03-01T10:00:00+02:00\n2024-03-01T10:00:00Z\n2024-03-01T23:30:00.5-01:00\n');
-    expect(r.values.map((v) => v[0])).toEqual(['2024-03-01T08:00:00Z', '2024-03-01T10:00:00Z', '2024-03-02T00:30:00.500Z']);
+    expect(r.values.map((v) => v[0])).toEqual([
+      '2024-03-01T08:00:00Z',
+      '2024-03-01T10:00:00Z',
+      '2024-03-02T00:30:00.500Z',
+    ]);
   });
 
   it('names empty and duplicate columns', async () => {
@@ -177,8 +204,17 @@ describe('CSV', () => {
   });
 
   it('recovers from broken quotes without dropping rows silently', async () => {
-    const r = await load('id,text,n\n1,"unclosed,2\n2,ok,3\n3,ab"c,4\n4,"He said "hi" there",5\n5,"multi\nline ""quoted""",6\n6,last,7\n');
-    expect(r.errors).toEqual([{ line: 2, error: expect.stringMatching(/^line 2: a quoted value starting on this line (is never closed|has unbalanced quotes)$/) }]);
+    const r = await load(
+      'id,text,n\n1,"unclosed,2\n2,ok,3\n3,ab"c,4\n4,"He said "hi" there",5\n5,"multi\nline ""quoted""",6\n6,last,7\n',
+    );
+    expect(r.errors).toEqual([
+      {
+        line: 2,
+        error: expect.stringMatching(
+          /^line 2: a quoted value starting on this line (is never closed|has unbalanced quotes)$/,
+        ),
+      },
+    ]);
     expect(r.rows.filter((x) => 'values' in x)).toEqual([
       { line: 3, values: [2, 'ok', 3] },
       { line: 4, values: [3, 'ab"c', 4] },
@@ -191,7 +227,10 @@ describe('CSV', () => {
   it('rejects a stray quote that would swallow the following lines', async () => {
     const r = await load('id,text\n1,"a"b\n2,c"\n3,d\n');
     expect(r.errors).toHaveLength(1);
-    expect(r.errors[0]).toMatchObject({ line: 2, error: 'line 2: a quoted value starting on this line has unbalanced quotes' });
+    expect(r.errors[0]).toMatchObject({
+      line: 2,
+      error: 'line 2: a quoted value starting on this line has unbalanced quotes',
+    });
     expect(r.values).toEqual([
       [2, 'c"'],
       [3, 'd'],
@@ -225,7 +264,11 @@ describe('encodings', () => {
   });
 
   it('reads stray Latin-1 bytes in a UTF-8 file as Windows-1252, with a warning', async () => {
-    const content = Buffer.concat([Buffer.from('ville,n\nLyon é,1\n'), Buffer.from([0x50, 0x61, 0x72, 0x69, 0x73, 0x20, 0xe9]), Buffer.from(',2\n')]);
+    const content = Buffer.concat([
+      Buffer.from('ville,n\nLyon é,1\n'),
+      Buffer.from([0x50, 0x61, 0x72, 0x69, 0x73, 0x20, 0xe9]),
+      Buffer.from(',2\n'),
+    ]);
     const r = await load(content);
     expect(r.dialect.encoding).toBe('utf-8');
     expect(r.values).toEqual([
@@ -237,7 +280,11 @@ describe('encodings', () => {
 
   it('imports a row with an invalid byte after the sample and reports it', async () => {
     const filler = `${'x'.repeat(40)},1\n`.repeat(30_000); // 1.3 MB, beyond the inspection sample
-    const content = Buffer.concat([Buffer.from('a,b\n' + filler), Buffer.from([0x63, 0x61, 0x66, 0xe9]), Buffer.from(',2\n')]);
+    const content = Buffer.concat([
+      Buffer.from('a,b\n' + filler),
+      Buffer.from([0x63, 0x61, 0x66, 0xe9]),
+      Buffer.from(',2\n'),
+    ]);
     const path = await file(content);
     const { dialect, schema } = await inspect(path);
     expect(dialect.encoding).toBe('utf-8');
@@ -282,7 +329,11 @@ describe('hostile files', () => {
     expect(e).toBeInstanceOf(ImportError);
     expect((e as ImportError).code).toBe('unreadable');
     const before = process.memoryUsage().rss;
-    const result = await rows(path, { format: 'csv', encoding: 'utf-8', delimiter: ',', header: false }, { fields: [{ name: 'a', type: 'string' }], missingValues: [''] });
+    const result = await rows(
+      path,
+      { format: 'csv', encoding: 'utf-8', delimiter: ',', header: false },
+      { fields: [{ name: 'a', type: 'string' }], missingValues: [''] },
+    );
     expect(result).toHaveLength(1);
     expect(result[0]).toMatchObject({ line: 1, error: expect.stringMatching(/longer than 16 MB/) });
     expect(process.memoryUsage().rss - before).toBeLessThan(200 * 1024 * 1024);
@@ -293,7 +344,9 @@ describe('coercion', () => {
   const dialect: SourceDialect = { format: 'csv', encoding: 'utf-8', delimiter: ',', header: true };
 
   it('rejects values that do not fit, naming line, column and value', async () => {
-    const path = await file(`id,n,d,b,s\n1,2.5,2024-01-01,yes,x\nabc,2,2024-13-01,maybe,y\n9007199254740993,1,2024-01-01,no,z\n4,${'9'.repeat(200)}x,2024-01-01,no,w\n5,1,2024-01-01,oui,\n`);
+    const path = await file(
+      `id,n,d,b,s\n1,2.5,2024-01-01,yes,x\nabc,2,2024-13-01,maybe,y\n9007199254740993,1,2024-01-01,no,z\n4,${'9'.repeat(200)}x,2024-01-01,no,w\n5,1,2024-01-01,oui,\n`,
+    );
     const schema: TableSchema = {
       missingValues: [''],
       fields: [
@@ -307,8 +360,14 @@ describe('coercion', () => {
     const result = await rows(path, dialect, schema);
     expect(result[0]).toEqual({ line: 2, values: [1, 2.5, '2024-01-01', true, 'x'] });
     expect(result[1]).toEqual({ line: 3, error: "line 3: value 'abc' in column 'id' is not an integer" });
-    expect(result[2]).toMatchObject({ line: 4, error: expect.stringContaining("value '9007199254740993' in column 'id' is not an integer") });
-    expect(result[3]).toMatchObject({ line: 5, error: expect.stringMatching(/^line 5: value '9{60}…' in column 'n' is not a number$/) });
+    expect(result[2]).toMatchObject({
+      line: 4,
+      error: expect.stringContaining("value '9007199254740993' in column 'id' is not an integer"),
+    });
+    expect(result[3]).toMatchObject({
+      line: 5,
+      error: expect.stringMatching(/^line 5: value '9{60}…' in column 'n' is not a number$/),
+    });
     expect(result[4]).toEqual({ line: 6, error: "line 6: column 's' is required but the value is missing" });
   });
 
@@ -325,7 +384,14 @@ describe('coercion', () => {
 
 describe('JSON and NDJSON', () => {
   it('reads an array of objects, item index as line', async () => {
-    const r = await load(JSON.stringify([{ id: 1, name: 'a', price: 1.5, ok: true, tags: ['x'] }, { id: 2, name: 'b', ok: false, tags: null, price: '2' }, 3]), 'data.json');
+    const r = await load(
+      JSON.stringify([
+        { id: 1, name: 'a', price: 1.5, ok: true, tags: ['x'] },
+        { id: 2, name: 'b', ok: false, tags: null, price: '2' },
+        3,
+      ]),
+      'data.json',
+    );
     expect(r.dialect).toMatchObject({ format: 'json', encoding: 'utf-8' });
     expect(types(r.schema)).toEqual({ id: 'integer', name: 'string', price: 'number', ok: 'boolean', tags: 'string' });
     expect(r.rows).toEqual([
@@ -382,7 +448,14 @@ describe('XLSX', () => {
     });
     const { dialect, schema, sample } = await inspect(path, { fileName: 'data.xlsx' });
     expect(dialect).toMatchObject({ format: 'xlsx', header: true, sheet: 1 });
-    expect(types(schema)).toEqual({ id: 'integer', name: 'string', price: 'string', day: 'date', ok: 'boolean', code: 'string' });
+    expect(types(schema)).toEqual({
+      id: 'integer',
+      name: 'string',
+      price: 'string',
+      day: 'date',
+      ok: 'boolean',
+      code: 'string',
+    });
     expect(sample[0]).toEqual([1, 'a', '1.5', '2024-01-31', true, '01000']);
     schema.fields[2] = { name: 'price', type: 'number' };
     expect(await rows(path, dialect, schema)).toEqual([
@@ -426,7 +499,10 @@ describe('XLSX', () => {
     const path = await xlsx((wb) => wb.addWorksheet('A').addRow(['a']));
     const { readFile } = await import('node:fs/promises');
     const bytes = await readFile(path);
-    const broken = await file(Buffer.concat([bytes.subarray(0, 200), Buffer.alloc(100, 7), bytes.subarray(bytes.length - 2000)]), 'broken.xlsx');
+    const broken = await file(
+      Buffer.concat([bytes.subarray(0, 200), Buffer.alloc(100, 7), bytes.subarray(bytes.length - 2000)]),
+      'broken.xlsx',
+    );
     const e = await inspect(broken).catch((err: unknown) => err);
     expect(e).toBeInstanceOf(ImportError);
   });
@@ -437,7 +513,8 @@ describe('streaming', () => {
 
   async function openFds(path: string): Promise<number> {
     let count = 0;
-    for (const fd of await readdir('/proc/self/fd')) if ((await readlink(`/proc/self/fd/${fd}`).catch(() => '')) === path) count++;
+    for (const fd of await readdir('/proc/self/fd'))
+      if ((await readlink(`/proc/self/fd/${fd}`).catch(() => '')) === path) count++;
     return count;
   }
 
@@ -462,7 +539,8 @@ describe('streaming', () => {
     const controller = new AbortController();
     let seen = 0;
     const run = async () => {
-      for await (const _ of readRows(path, dialect, schema, { signal: controller.signal })) if (++seen === 10) controller.abort(new Error('stop'));
+      for await (const _ of readRows(path, dialect, schema, { signal: controller.signal }))
+        if (++seen === 10) controller.abort(new Error('stop'));
     };
     await expect(run()).rejects.toThrow('stop');
     expect(seen).toBe(10);
@@ -477,7 +555,11 @@ describe('streaming', () => {
     const started = Date.now();
     const result = await rows(path, dialect, schema, { onProgress: (p) => progress.push(p) });
     expect(result).toHaveLength(100_000);
-    expect(progress.at(-1)).toEqual({ bytesRead: progress.at(-1)!.totalBytes, totalBytes: progress.at(-1)!.totalBytes, rowsRead: 100_000 });
+    expect(progress.at(-1)).toEqual({
+      bytesRead: progress.at(-1)!.totalBytes,
+      totalBytes: progress.at(-1)!.totalBytes,
+      rowsRead: 100_000,
+    });
     expect(progress.length).toBeLessThanOrEqual((Date.now() - started) / 100 + 2);
   });
 });
@@ -485,7 +567,10 @@ describe('streaming', () => {
 describe('long lines', () => {
   it('reads a long NDJSON line and rejects an over-long one, in bounded time', async () => {
     const long = JSON.stringify({ a: 1, b: 'x'.repeat(3 * 1024 * 1024) });
-    const path = await file(`{"a":0,"b":"y"}\n${long}\n{"a":2,"b":"${'z'.repeat(17 * 1024 * 1024)}"}\n{"a":3,"b":"w"}\n`, 'long.ndjson');
+    const path = await file(
+      `{"a":0,"b":"y"}\n${long}\n{"a":2,"b":"${'z'.repeat(17 * 1024 * 1024)}"}\n{"a":3,"b":"w"}\n`,
+      'long.ndjson',
+    );
     const { dialect, schema } = await inspect(path);
     const started = Date.now();
     const result = await rows(path, dialect, schema);

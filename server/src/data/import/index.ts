@@ -55,7 +55,10 @@ export const MAX_COLUMNS = 1_000;
 const SAMPLE_SIZE = 20;
 
 function tooManyColumns(n: number): ImportError {
-  return new ImportError('too_many_columns', `The table has ${n.toLocaleString('en')} columns; at most ${MAX_COLUMNS.toLocaleString('en')} are supported.`);
+  return new ImportError(
+    'too_many_columns',
+    `The table has ${n.toLocaleString('en')} columns; at most ${MAX_COLUMNS.toLocaleString('en')} are supported.`,
+  );
 }
 
 function hintedDelimiter(hints: InspectHints): Delimiter | undefined {
@@ -81,14 +84,16 @@ export async function inspect(path: string, hints: InspectHints = {}): Promise<I
     const guess = sniffEncoding(head, complete);
     encoding = guess.encoding;
     if (guess.warning) warnings.push(guess.warning);
-    else if (encoding === 'windows-1252') warnings.push('The file is not UTF-8: it was read as Windows-1252 (Latin-1).');
+    else if (encoding === 'windows-1252')
+      warnings.push('The file is not UTF-8: it was read as Windows-1252 (Latin-1).');
   }
   const text = decodeAll(head, encoding, !complete).text;
   const start = text.search(/\S/);
   if (start < 0) throw new ImportError('empty_file', 'The file contains only blank space.');
   const format = forced.format ?? detectTextFormat(text, start);
   const lowerName = hints.fileName?.toLowerCase() ?? '';
-  if (/\.xlsx?$/.test(lowerName)) warnings.push(`The file is named ${hints.fileName} but contains text; it was read as ${format.toUpperCase()}.`);
+  if (/\.xlsx?$/.test(lowerName))
+    warnings.push(`The file is named ${hints.fileName} but contains text; it was read as ${format.toUpperCase()}.`);
   if (format === 'csv') return inspectCsv(text, complete, encoding, forced, hints, warnings);
   return inspectJson(text, complete, encoding, format, warnings);
 }
@@ -98,7 +103,11 @@ function detectTextFormat(text: string, start: number): 'csv' | 'json' | 'ndjson
   if (c === '[') return 'json';
   if (c !== '{') return 'csv';
   // One object per line, or one (pretty-printed) object?
-  const lines = text.slice(start).split('\n', 6).map((l) => l.trim()).filter((l) => l !== '');
+  const lines = text
+    .slice(start)
+    .split('\n', 6)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const objects = lines.filter((l) => {
     try {
       const v = JSON.parse(l) as unknown;
@@ -108,11 +117,17 @@ function detectTextFormat(text: string, start: number): 'csv' | 'json' | 'ndjson
     }
   }).length;
   if (objects > 0 && objects >= lines.length / 2) return 'ndjson';
-  throw new ImportError('unsupported_format', 'This JSON file is a single object: a table must be a JSON array of objects ([{…}, {…}]) or NDJSON (one object per line).');
+  throw new ImportError(
+    'unsupported_format',
+    'This JSON file is a single object: a table must be a JSON array of objects ([{…}, {…}]) or NDJSON (one object per line).',
+  );
 }
 
 function samplingWarning(rows: number, truncated: boolean, warnings: string[]): void {
-  if (truncated) warnings.push(`Types were inferred from the first ${rows.toLocaleString('en')} rows; rows further down that do not fit a column's type will be rejected and listed in the import report.`);
+  if (truncated)
+    warnings.push(
+      `Types were inferred from the first ${rows.toLocaleString('en')} rows; rows further down that do not fit a column's type will be rejected and listed in the import report.`,
+    );
 }
 
 function typedSample(coerce: (r: SourceRecord) => RowResult | null, records: SourceRecord[]): Cell[][] {
@@ -125,14 +140,24 @@ function typedSample(coerce: (r: SourceRecord) => RowResult | null, records: Sou
   return sample;
 }
 
-function inspectCsv(text: string, complete: boolean, encoding: SourceDialect['encoding'], forced: Partial<SourceDialect>, hints: InspectHints, warnings: string[]): Inspection {
+function inspectCsv(
+  text: string,
+  complete: boolean,
+  encoding: SourceDialect['encoding'],
+  forced: Partial<SourceDialect>,
+  hints: InspectHints,
+  warnings: string[],
+): Inspection {
   const delimiter = forced.delimiter ?? detectDelimiter(text, complete, hintedDelimiter(hints));
   const records = tokenizeSample(text, delimiter, complete, MAX_SAMPLE_ROWS + 1);
   if (records.length === 0) {
     // The first line does not end within the sample.
     const most = Math.max(...delimiters.map((d) => text.split(d, MAX_COLUMNS + 2).length));
     if (most > MAX_COLUMNS) throw tooManyColumns(most);
-    throw new ImportError('unreadable', `The first line is longer than ${SAMPLE_BYTES / 1048576} MB: this does not look like a CSV file.`);
+    throw new ImportError(
+      'unreadable',
+      `The first line is longer than ${SAMPLE_BYTES / 1048576} MB: this does not look like a CSV file.`,
+    );
   }
   const firstOk = records.find((r): r is { line: number; cells: string[] } => 'cells' in r);
   if (!firstOk) throw new ImportError('unreadable', 'No row of this file could be read (malformed quotes?).');
@@ -141,11 +166,18 @@ function inspectCsv(text: string, complete: boolean, encoding: SourceDialect['en
   const width = firstOk.cells.length;
   if (width > MAX_COLUMNS) throw tooManyColumns(width);
   const rest = records.slice(records.indexOf(firstOk) + 1);
-  const body = rest.filter((r): r is { line: number; cells: string[] } => 'cells' in r && r.cells.length === width).map((r) => r.cells);
+  const body = rest
+    .filter((r): r is { line: number; cells: string[] } => 'cells' in r && r.cells.length === width)
+    .map((r) => r.cells);
   const missingValues = [...defaultMissingValues];
   const commaIsDelimiter = delimiter === ',';
-  const header = forced.header ?? detectHeader(firstOk.cells, body.slice(0, MAX_SAMPLE_ROWS), commaIsDelimiter, missingValues);
-  if (header && rest.length === 0) throw new ImportError('no_rows', `The file has a header (${width} column${width > 1 ? 's' : ''}) but no data rows.`);
+  const header =
+    forced.header ?? detectHeader(firstOk.cells, body.slice(0, MAX_SAMPLE_ROWS), commaIsDelimiter, missingValues);
+  if (header && rest.length === 0)
+    throw new ImportError(
+      'no_rows',
+      `The file has a header (${width} column${width > 1 ? 's' : ''}) but no data rows.`,
+    );
   const dataRows = header ? body : [firstOk.cells, ...body];
   const names = makeNames(header ? firstOk.cells : null, width, warnings);
   const guesses = inferColumns(dataRows, width, commaIsDelimiter, missingValues);
@@ -153,8 +185,14 @@ function inspectCsv(text: string, complete: boolean, encoding: SourceDialect['en
   const dataRecords = header ? rest : records.slice(records.indexOf(firstOk));
   const ragged = dataRecords.filter((r) => 'cells' in r && r.cells.length !== width).length;
   const broken = dataRecords.filter((r) => 'error' in r).length;
-  if (ragged) warnings.push(`${ragged} of the first ${dataRecords.length.toLocaleString('en')} rows do not have ${width} values; such rows will be rejected.`);
-  if (broken) warnings.push(`${broken} of the first ${dataRecords.length.toLocaleString('en')} rows have malformed quotes; such rows will be rejected.`);
+  if (ragged)
+    warnings.push(
+      `${ragged} of the first ${dataRecords.length.toLocaleString('en')} rows do not have ${width} values; such rows will be rejected.`,
+    );
+  if (broken)
+    warnings.push(
+      `${broken} of the first ${dataRecords.length.toLocaleString('en')} rows have malformed quotes; such rows will be rejected.`,
+    );
   if (!header) warnings.push('The first row does not look like a header: columns were named column_1, column_2…');
   samplingWarning(dataRecords.length, !complete || records.length > MAX_SAMPLE_ROWS, warnings);
   const coerce = compileRowCoercer(schema);
@@ -167,7 +205,8 @@ function jsonSample(text: string, complete: boolean, format: 'json' | 'ndjson'):
   const t = format === 'json' ? new JsonArrayScanner() : new NdjsonSplitter();
   t.push(text, out);
   if (complete) t.end(out);
-  if (t instanceof JsonArrayScanner && t.notAnArray) throw new ImportError('unsupported_format', 'A JSON table must be an array of objects.');
+  if (t instanceof JsonArrayScanner && t.notAnArray)
+    throw new ImportError('unsupported_format', 'A JSON table must be an array of objects.');
   return out.length > MAX_SAMPLE_ROWS ? out.slice(0, MAX_SAMPLE_ROWS) : out;
 }
 
@@ -178,12 +217,25 @@ function jsonKeys(records: JsonRecord[]): string[] {
   return [...keys];
 }
 
-function inspectJson(text: string, complete: boolean, encoding: SourceDialect['encoding'], format: 'json' | 'ndjson' | 'xlsx', warnings: string[]): Inspection {
+function inspectJson(
+  text: string,
+  complete: boolean,
+  encoding: SourceDialect['encoding'],
+  format: 'json' | 'ndjson' | 'xlsx',
+  warnings: string[],
+): Inspection {
   if (format === 'xlsx') throw new ImportError('unsupported_format', 'This file is not an XLSX spreadsheet.');
   const records = jsonSample(text, complete, format);
   const objects = records.filter((r) => 'object' in r).length;
-  if (records.length === 0) throw new ImportError('no_rows', format === 'json' ? 'The JSON array is empty.' : 'The file has no rows.');
-  if (objects === 0) throw new ImportError('unsupported_format', format === 'json' ? 'A JSON table must be an array of objects; the items of this array are not objects.' : 'No line of this NDJSON file is a JSON object.');
+  if (records.length === 0)
+    throw new ImportError('no_rows', format === 'json' ? 'The JSON array is empty.' : 'The file has no rows.');
+  if (objects === 0)
+    throw new ImportError(
+      'unsupported_format',
+      format === 'json'
+        ? 'A JSON table must be an array of objects; the items of this array are not objects.'
+        : 'No line of this NDJSON file is a JSON object.',
+    );
   const keys = jsonKeys(records);
   if (keys.length > MAX_COLUMNS) throw tooManyColumns(keys.length);
   if (keys.length === 0) throw new ImportError('no_rows', 'The objects of this file have no properties.');
@@ -193,7 +245,10 @@ function inspectJson(text: string, complete: boolean, encoding: SourceDialect['e
   const guesses = inferColumns(rows, keys.length, true, missingValues);
   const schema: TableSchema = { fields: names.map((name, i) => ({ name, ...guesses[i]! })), missingValues };
   const errors = records.length - objects;
-  if (errors) warnings.push(`${errors} of the first ${records.length.toLocaleString('en')} ${format === 'json' ? 'items' : 'lines'} are not valid JSON objects; they will be rejected.`);
+  if (errors)
+    warnings.push(
+      `${errors} of the first ${records.length.toLocaleString('en')} ${format === 'json' ? 'items' : 'lines'} are not valid JSON objects; they will be rejected.`,
+    );
   samplingWarning(records.length, !complete || records.length >= MAX_SAMPLE_ROWS, warnings);
   const toRow = jsonRowMapper(keys, schema);
   const sample = typedSample((r) => toRow(r as JsonRecord), records);
@@ -207,14 +262,19 @@ function jsonRowMapper(keys: string[], schema: TableSchema): (r: JsonRecord) => 
   let order: string[];
   if (names.every((n) => keySet.has(n))) order = names;
   else if (names.length === keys.length) order = keys;
-  else throw new RangeError(`The schema has ${names.length} fields but the file has ${keys.length} keys (${keys.slice(0, 5).join(', ')}…)`);
+  else
+    throw new RangeError(
+      `The schema has ${names.length} fields but the file has ${keys.length} keys (${keys.slice(0, 5).join(', ')}…)`,
+    );
   const known = new Set(order);
   const coerce: RowCoercer = compileRowCoercer(schema);
   const n = order.length;
   return (r) => {
     if ('error' in r) return r;
     const o = r.object;
-    for (const k in o) if (!known.has(k)) return { line: r.line, error: `line ${r.line}: unexpected key '${k.slice(0, 80)}' (not in the schema)` };
+    for (const k in o)
+      if (!known.has(k))
+        return { line: r.line, error: `line ${r.line}: unexpected key '${k.slice(0, 80)}' (not in the schema)` };
     const cells = new Array<RawCell>(n);
     for (let i = 0; i < n; i++) cells[i] = o[order[i]!] as RawCell;
     return coerce(r.line, cells);
@@ -228,17 +288,35 @@ async function inspectXlsx(path: string, forced: Partial<SourceDialect>, warning
     for (const r of batch) if ('cells' in r) records.push(r);
   }
   const first = records[0];
-  if (!first) throw new ImportError('empty_file', sheet === 1 ? 'The first sheet of this spreadsheet is empty.' : `Sheet ${sheet} of this spreadsheet is empty.`);
+  if (!first)
+    throw new ImportError(
+      'empty_file',
+      sheet === 1 ? 'The first sheet of this spreadsheet is empty.' : `Sheet ${sheet} of this spreadsheet is empty.`,
+    );
   const width = records.reduce((w, r) => Math.max(w, r.cells.length), 0);
   if (width > MAX_COLUMNS) throw tooManyColumns(width);
-  const pad = (cells: RawCell[]) => (cells.length < width ? [...cells, ...new Array<RawCell>(width - cells.length).fill(null)] : cells);
+  const pad = (cells: RawCell[]) =>
+    cells.length < width ? [...cells, ...new Array<RawCell>(width - cells.length).fill(null)] : cells;
   const rest = records.slice(1);
   const missingValues = [...defaultMissingValues];
-  const header = forced.header ?? detectHeader(pad(first.cells), rest.map((r) => pad(r.cells)), true, missingValues);
-  if (header && rest.length === 0) throw new ImportError('no_rows', `The sheet has a header (${width} columns) but no data rows.`);
+  const header =
+    forced.header ??
+    detectHeader(
+      pad(first.cells),
+      rest.map((r) => pad(r.cells)),
+      true,
+      missingValues,
+    );
+  if (header && rest.length === 0)
+    throw new ImportError('no_rows', `The sheet has a header (${width} columns) but no data rows.`);
   const data = header ? rest : records;
   const names = makeNames(header ? first.cells : null, width, warnings);
-  const guesses = inferColumns(data.map((r) => pad(r.cells)), width, true, missingValues);
+  const guesses = inferColumns(
+    data.map((r) => pad(r.cells)),
+    width,
+    true,
+    missingValues,
+  );
   const fields: Field[] = names.map((name, i) => ({ name, ...guesses[i]! }));
   const schema: TableSchema = { fields, missingValues };
   if (!header) warnings.push('The first row does not look like a header: columns were named column_1, column_2…');
@@ -257,7 +335,12 @@ async function inspectXlsx(path: string, forced: Partial<SourceDialect>, warning
  * Not an `async function*`: rows are produced in batches (one per 64 KB chunk) and handed out by a small
  * iterator, which costs a third of an async generator's per-row overhead.
  */
-export function readRows(path: string, dialect: SourceDialect, schema: TableSchema, options: ReadOptions = {}): AsyncGenerator<RowResult> {
+export function readRows(
+  path: string,
+  dialect: SourceDialect,
+  schema: TableSchema,
+  options: ReadOptions = {},
+): AsyncGenerator<RowResult> {
   return new BatchFlattener(rowBatches(path, dialect, schema, options), options.signal);
 }
 
@@ -265,7 +348,12 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('The import was aborted', 'AbortError');
 }
 
-async function* rowBatches(path: string, dialect: SourceDialect, schema: TableSchema, options: ReadOptions): AsyncGenerator<RowResult[], void> {
+async function* rowBatches(
+  path: string,
+  dialect: SourceDialect,
+  schema: TableSchema,
+  options: ReadOptions,
+): AsyncGenerator<RowResult[], void> {
   const { onProgress, signal, onWarning } = options;
   if (signal?.aborted) throw abortReason(signal);
   const totalBytes = (await stat(path)).size;
@@ -297,7 +385,9 @@ async function* rowBatches(path: string, dialect: SourceDialect, schema: TableSc
       if (skipHeader) {
         skipHeader = false;
         if ('cells' in r && dialect.format === 'csv' && r.cells.length !== schema.fields.length)
-          throw new RangeError(`The schema has ${schema.fields.length} fields but the header of the file has ${r.cells.length} columns`);
+          throw new RangeError(
+            `The schema has ${schema.fields.length} fields but the header of the file has ${r.cells.length} columns`,
+          );
         continue;
       }
       rows.push(toRow(r));

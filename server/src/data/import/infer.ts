@@ -88,7 +88,8 @@ export class ColumnInference {
       if (leadingZero || (INTEGER_RE.test(t) && !Number.isSafeInteger(Number(t)))) this.styles = [];
       else {
         this.styles = this.styles.filter((s) => s.re.test(t));
-        for (const s of this.styles) if (t.includes(s.decimalChar) || (s.id === 'dot' && /[eE]/.test(t))) this.fraction.add(s.id);
+        for (const s of this.styles)
+          if (t.includes(s.decimalChar) || (s.id === 'dot' && /[eE]/.test(t))) this.fraction.add(s.id);
       }
     }
     if (this.boolean) this.boolean = booleanWords.has(t.toLowerCase());
@@ -114,7 +115,11 @@ export class ColumnInference {
     const date = this.dates[0];
     if (date) return { type: 'date', format: date.format };
     const dt = this.datetimes[0];
-    if (dt) return { type: 'datetime', format: dt.format === 'default' || this.seconds ? dt.format : dt.format.replace(/:%S$/, '') };
+    if (dt)
+      return {
+        type: 'datetime',
+        format: dt.format === 'default' || this.seconds ? dt.format : dt.format.replace(/:%S$/, ''),
+      };
     return { type: 'string' };
   }
 }
@@ -124,7 +129,12 @@ export function missingTester(missingValues: string[]): (s: string) => boolean {
   return (s) => set.has(s);
 }
 
-export function inferColumns(rows: RawCell[][], width: number, commaIsDelimiter: boolean, missingValues: string[]): FieldGuess[] {
+export function inferColumns(
+  rows: RawCell[][],
+  width: number,
+  commaIsDelimiter: boolean,
+  missingValues: string[],
+): FieldGuess[] {
   const isMissing = missingTester(missingValues);
   const cols = Array.from({ length: width }, () => new ColumnInference(commaIsDelimiter, isMissing));
   for (const row of rows) for (let i = 0; i < width; i++) cols[i]!.add(row[i]);
@@ -137,7 +147,12 @@ export function inferColumns(rows: RawCell[][], width: number, commaIsDelimiter:
  * typed column's first cell does not fit (`age` above integers). When every column is text, a first row of
  * non-empty strings is taken as a header (the usual case; the publisher can override it).
  */
-export function detectHeader(first: RawCell[], body: RawCell[][], commaIsDelimiter: boolean, missingValues: string[]): boolean {
+export function detectHeader(
+  first: RawCell[],
+  body: RawCell[][],
+  commaIsDelimiter: boolean,
+  missingValues: string[],
+): boolean {
   if (first.some((v) => v != null && typeof v !== 'string')) return false;
   const texts = first.map((v) => (typeof v === 'string' ? v.trim() : ''));
   if (texts.every((t) => t === '')) return false;
@@ -169,7 +184,12 @@ export function makeNames(header: RawCell[] | null, width: number, warnings: str
   const renamed: string[] = [];
   for (let i = 0; i < width; i++) {
     const raw = header ? header[i] : undefined;
-    let base = raw == null ? '' : (typeof raw === 'string' ? raw : String(raw instanceof Date ? (excelDate(raw)?.date ?? '') : raw)).replace(/\s+/g, ' ').trim();
+    let base =
+      raw == null
+        ? ''
+        : (typeof raw === 'string' ? raw : String(raw instanceof Date ? (excelDate(raw)?.date ?? '') : raw))
+            .replace(/\s+/g, ' ')
+            .trim();
     if (base.length > MAX_NAME_LENGTH) base = base.slice(0, MAX_NAME_LENGTH);
     if (base === '') {
       base = `column_${i + 1}`;
@@ -181,8 +201,13 @@ export function makeNames(header: RawCell[] | null, width: number, warnings: str
     used.add(name.toLowerCase());
     names.push(name);
   }
-  if (empty.length) warnings.push(`${empty.length} column${empty.length > 1 ? 's have' : ' has'} no name in the header (column${empty.length > 1 ? 's' : ''} ${empty.slice(0, 10).join(', ')}${empty.length > 10 ? '…' : ''}); named column_N.`);
-  if (renamed.length) warnings.push(`Duplicate column names were renamed: ${renamed.slice(0, 10).join(', ')}${renamed.length > 10 ? '…' : ''}.`);
+  if (empty.length)
+    warnings.push(
+      `${empty.length} column${empty.length > 1 ? 's have' : ' has'} no name in the header (column${empty.length > 1 ? 's' : ''} ${empty.slice(0, 10).join(', ')}${empty.length > 10 ? '…' : ''}); named column_N.`,
+    );
+  if (renamed.length)
+    warnings.push(
+      `Duplicate column names were renamed: ${renamed.slice(0, 10).join(', ')}${renamed.length > 10 ? '…' : ''}.`,
+    );
   return names;
 }
-

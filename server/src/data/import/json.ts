@@ -14,7 +14,8 @@ function parseItem(text: string, line: number, what: string): JsonRecord {
   } catch (e) {
     return { line, error: `${what} ${line}: invalid JSON (${(e as Error).message.slice(0, 120)})` };
   }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return { line, error: `${what} ${line} is not a JSON object` };
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    return { line, error: `${what} ${line} is not a JSON object` };
   return { line, object: v as Record<string, unknown> };
 }
 
@@ -127,8 +128,10 @@ export class JsonArrayScanner {
 
   /** `complete`: the whole file was read (not just a sample). */
   end(out: JsonRecord[]): void {
-    if (this.state === S.Item) out.push({ line: this.index, error: `item ${this.index}: the file ends inside this item` });
-    else if (this.state !== S.Done && this.state !== S.Start) out.push({ line: this.index + 1, error: 'the JSON array is not closed (truncated file?)' });
+    if (this.state === S.Item)
+      out.push({ line: this.index, error: `item ${this.index}: the file ends inside this item` });
+    else if (this.state !== S.Done && this.state !== S.Start)
+      out.push({ line: this.index + 1, error: 'the JSON array is not closed (truncated file?)' });
   }
 
   private emit(text: string, from: number, to: number, out: JsonRecord[]): void {
@@ -154,7 +157,13 @@ export class NdjsonSplitter {
   private partsLength = 0;
 
   push(text: string, out: JsonRecord[]): void {
-    if (this.buf.length > 0 && this.scanned >= this.buf.length && !this.skipping && text.indexOf('\n') < 0 && this.buf.length + this.partsLength + text.length <= MAX_ITEM_CHARS) {
+    if (
+      this.buf.length > 0 &&
+      this.scanned >= this.buf.length &&
+      !this.skipping &&
+      text.indexOf('\n') < 0 &&
+      this.buf.length + this.partsLength + text.length <= MAX_ITEM_CHARS
+    ) {
       this.partsLength += text.length;
       this.parts.push(text); // a long line: joined when its end arrives
       return;

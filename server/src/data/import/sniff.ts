@@ -34,13 +34,26 @@ export function sniffBinary(head: Buffer, tail: Buffer): 'xlsx' | 'text' {
   if (startsWith(head, [0x50, 0x4b, 0x03, 0x04]) || startsWith(head, [0x50, 0x4b, 0x05, 0x06])) {
     const has = (s: string) => head.includes(s, 0, 'latin1') || tail.includes(s, 0, 'latin1');
     if (has('xl/workbook.xml') || has('xl/worksheets/')) return 'xlsx';
-    if (has('application/vnd.oasis.opendocument.spreadsheet')) throw new ImportError('unsupported_format', 'OpenDocument spreadsheets (.ods) are not supported yet: please save the file as XLSX or CSV.');
-    throw new ImportError('binary_file', 'This file is a ZIP archive, not a table: please upload the CSV, JSON or XLSX file it contains.');
+    if (has('application/vnd.oasis.opendocument.spreadsheet'))
+      throw new ImportError(
+        'unsupported_format',
+        'OpenDocument spreadsheets (.ods) are not supported yet: please save the file as XLSX or CSV.',
+      );
+    throw new ImportError(
+      'binary_file',
+      'This file is a ZIP archive, not a table: please upload the CSV, JSON or XLSX file it contains.',
+    );
   }
   if (startsWith(head, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))
-    throw new ImportError('unsupported_format', 'Legacy Excel files (.xls) are not supported: please save the file as XLSX or CSV.');
+    throw new ImportError(
+      'unsupported_format',
+      'Legacy Excel files (.xls) are not supported: please save the file as XLSX or CSV.',
+    );
   if (startsWith(head, [0xff, 0xfe]) || startsWith(head, [0xfe, 0xff]))
-    throw new ImportError('unsupported_format', 'This file is encoded in UTF-16 (“Unicode text”): please save it as CSV UTF-8.');
+    throw new ImportError(
+      'unsupported_format',
+      'This file is encoded in UTF-16 (“Unicode text”): please save it as CSV UTF-8.',
+    );
   const magic: [number[], string][] = [
     [[0x89, 0x50, 0x4e, 0x47], 'a PNG image'],
     [[0xff, 0xd8, 0xff], 'a JPEG image'],
@@ -53,15 +66,21 @@ export function sniffBinary(head: Buffer, tail: Buffer): 'xlsx' | 'text' {
     [[0x53, 0x51, 0x4c, 0x69, 0x74, 0x65], 'an SQLite database'],
     [[0x50, 0x41, 0x52, 0x31], 'a Parquet file'],
   ];
-  for (const [sig, what] of magic) if (startsWith(head, sig)) throw new ImportError('binary_file', `This file is ${what}, not a table.`);
+  for (const [sig, what] of magic)
+    if (startsWith(head, sig)) throw new ImportError('binary_file', `This file is ${what}, not a table.`);
   // Text has no NUL bytes and few control characters.
   let controls = 0;
   for (let i = 0; i < head.length; i++) {
     const b = head[i]!;
-    if (b === 0) throw new ImportError('binary_file', 'This file is binary, not a text table (CSV, JSON) or a spreadsheet (XLSX).');
+    if (b === 0)
+      throw new ImportError(
+        'binary_file',
+        'This file is binary, not a text table (CSV, JSON) or a spreadsheet (XLSX).',
+      );
     if (b < 9 || (b > 13 && b < 32 && b !== 26)) controls++;
   }
-  if (controls > 8 && controls > head.length / 100) throw new ImportError('binary_file', 'This file is binary, not a text table (CSV, JSON) or a spreadsheet (XLSX).');
+  if (controls > 8 && controls > head.length / 100)
+    throw new ImportError('binary_file', 'This file is binary, not a text table (CSV, JSON) or a spreadsheet (XLSX).');
   return 'text';
 }
 

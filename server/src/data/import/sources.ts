@@ -37,10 +37,18 @@ interface Tokenizer {
   end(out: SourceRecord[]): void;
 }
 
-export async function* textRecords(path: string, dialect: SourceDialect, size: number, options: SourceOptions = {}): AsyncGenerator<SourceRecord[]> {
+export async function* textRecords(
+  path: string,
+  dialect: SourceDialect,
+  size: number,
+  options: SourceOptions = {},
+): AsyncGenerator<SourceRecord[]> {
   const { maxBytes, signal, onBytes, onWarning } = options;
   const complete = maxBytes === undefined || size <= maxBytes;
-  const stream = createReadStream(path, { highWaterMark: maxBytes ? Math.min(CHUNK_BYTES, maxBytes) : CHUNK_BYTES, end: complete ? undefined : maxBytes - 1 });
+  const stream = createReadStream(path, {
+    highWaterMark: maxBytes ? Math.min(CHUNK_BYTES, maxBytes) : CHUNK_BYTES,
+    end: complete ? undefined : maxBytes - 1,
+  });
   const decoder = createDecoder(dialect.encoding);
   let tokenizer: Tokenizer;
   let lineHint = () => 0;
@@ -60,7 +68,9 @@ export async function* textRecords(path: string, dialect: SourceDialect, size: n
       const text = decoder.write(chunk);
       if (!warned && decoder.invalidBytes > 0) {
         warned = true;
-        onWarning?.(`Bytes that are not valid UTF-8 were found from about line ${lineHint()}; they were read as Windows-1252 (Latin-1).`);
+        onWarning?.(
+          `Bytes that are not valid UTF-8 were found from about line ${lineHint()}; they were read as Windows-1252 (Latin-1).`,
+        );
       }
       const out: SourceRecord[] = [];
       tokenizer.push(text, out);
@@ -92,7 +102,11 @@ function xlsxCell(v: unknown): RawCell {
 }
 
 /** The rows of one sheet (1-based `sheet`, in workbook file order) with ExcelJS's streaming reader. */
-export async function* xlsxRecords(path: string, sheet: number, options: SourceOptions = {}): AsyncGenerator<SourceRecord[]> {
+export async function* xlsxRecords(
+  path: string,
+  sheet: number,
+  options: SourceOptions = {},
+): AsyncGenerator<SourceRecord[]> {
   const { signal, onBytes, maxRecords = Infinity } = options;
   const file = createReadStream(path, { highWaterMark: CHUNK_BYTES });
   const counter = new PassThrough();
@@ -100,7 +114,13 @@ export async function* xlsxRecords(path: string, sheet: number, options: SourceO
   counter.on('data', (c: Buffer) => (bytesRead += c.length));
   file.on('error', (e) => counter.destroy(e));
   file.pipe(counter);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(counter, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(counter, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
   let n = 0;
   let count = 0;
   let found = false;
@@ -141,5 +161,9 @@ export async function* xlsxRecords(path: string, sheet: number, options: SourceO
     file.destroy();
     counter.destroy();
   }
-  if (!found) throw new ImportError('unreadable', n === 0 ? 'This spreadsheet has no sheet.' : `This spreadsheet has no sheet ${sheet} (it has ${n}).`);
+  if (!found)
+    throw new ImportError(
+      'unreadable',
+      n === 0 ? 'This spreadsheet has no sheet.' : `This spreadsheet has no sheet ${sheet} (it has ${n}).`,
+    );
 }

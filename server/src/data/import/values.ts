@@ -27,9 +27,19 @@ const SP = '[ \\u00a0\\u202f]';
 export const numberStyles: Record<string, NumberStyle> = {
   dot: { id: 'dot', decimalChar: '.', re: /^[+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?$/ },
   dotComma: { id: 'dotComma', decimalChar: '.', groupChar: ',', re: /^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/ },
-  dotSpace: { id: 'dotSpace', decimalChar: '.', groupChar: ' ', re: new RegExp(`^[+-]?(?:\\d{1,3}(?:${SP}\\d{3})+|\\d+)(?:\\.\\d+)?$`) },
+  dotSpace: {
+    id: 'dotSpace',
+    decimalChar: '.',
+    groupChar: ' ',
+    re: new RegExp(`^[+-]?(?:\\d{1,3}(?:${SP}\\d{3})+|\\d+)(?:\\.\\d+)?$`),
+  },
   comma: { id: 'comma', decimalChar: ',', re: /^[+-]?(?:\d+(?:,\d+)?|,\d+)$/ },
-  commaSpace: { id: 'commaSpace', decimalChar: ',', groupChar: ' ', re: new RegExp(`^[+-]?(?:\\d{1,3}(?:${SP}\\d{3})+|\\d+)(?:,\\d+)?$`) },
+  commaSpace: {
+    id: 'commaSpace',
+    decimalChar: ',',
+    groupChar: ' ',
+    re: new RegExp(`^[+-]?(?:\\d{1,3}(?:${SP}\\d{3})+|\\d+)(?:,\\d+)?$`),
+  },
   commaDot: { id: 'commaDot', decimalChar: ',', groupChar: '.', re: /^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$/ },
 };
 
@@ -41,7 +51,6 @@ export function numberStyleOrder(commaIsDelimiter: boolean): NumberStyle[] {
     : [s.dot!, s.comma!, s.commaSpace!, s.commaDot!, s.dotSpace!, s.dotComma!];
 }
 
-
 /** Compiles a number parser for a field's decimalChar/groupChar; returns NaN when the value is not a number. */
 export function numberParser(decimalChar = '.', groupChar?: string): (s: string) => number {
   const dot = numberStyles.dot!.re;
@@ -50,7 +59,9 @@ export function numberParser(decimalChar = '.', groupChar?: string): (s: string)
   const spaceGroup = groupChar === ' ' || groupChar === '\u00a0' || groupChar === '\u202f';
   const g = groupChar ? (spaceGroup ? SP : esc(groupChar)) : null;
   const d = esc(decimalChar);
-  const re = g ? new RegExp(`^[+-]?(?:\\d{1,3}(?:${g}\\d{3})+|\\d+)(?:${d}\\d+)?$`) : new RegExp(`^[+-]?(?:\\d+(?:${d}\\d+)?|${d}\\d+)$`);
+  const re = g
+    ? new RegExp(`^[+-]?(?:\\d{1,3}(?:${g}\\d{3})+|\\d+)(?:${d}\\d+)?$`)
+    : new RegExp(`^[+-]?(?:\\d+(?:${d}\\d+)?|${d}\\d+)$`);
   const group = g ? new RegExp(g, 'g') : null;
   return (s) => {
     if (!re.test(s)) return decimalChar === '.' && dot.test(s) ? Number(s) : NaN;
@@ -71,7 +82,13 @@ export const INTEGER_RE = /^[+-]?\d+$/;
 // ---- dates and datetimes ----------------------------------------------------------------------------
 
 function daysInMonth(y: number, m: number): number {
-  return m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+  return m === 2
+    ? y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)
+      ? 29
+      : 28
+    : m === 4 || m === 6 || m === 9 || m === 11
+      ? 30
+      : 31;
 }
 
 const p2 = (n: number) => (n < 10 ? '0' : '') + n;
@@ -117,16 +134,33 @@ export function compileDatePattern(pattern: string): ((s: string) => string | nu
   return (s) => {
     const m = re.exec(s);
     if (!m) return null;
-    let y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0;
+    let y = 0,
+      mo = 0,
+      d = 0,
+      h = 0,
+      mi = 0,
+      se = 0;
     for (let k = 0; k < order.length; k++) {
       const v = m[k + 1] === undefined ? 0 : +m[k + 1]!;
       switch (order[k]) {
-        case 'Y': y = v; break;
-        case 'm': mo = v; break;
-        case 'd': d = v; break;
-        case 'H': h = v; break;
-        case 'M': mi = v; break;
-        case 'S': se = v; break;
+        case 'Y':
+          y = v;
+          break;
+        case 'm':
+          mo = v;
+          break;
+        case 'd':
+          d = v;
+          break;
+        case 'H':
+          h = v;
+          break;
+        case 'M':
+          mi = v;
+          break;
+        case 'S':
+          se = v;
+          break;
       }
     }
     const date = isoDate(y, mo, d);
@@ -160,7 +194,8 @@ export function parseIsoDate(s: string): string | null {
   return s.length === 10 && isIsoDateAt(s, 0) ? s : null;
 }
 
-const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+const ISO_DATETIME =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 /**
  * ISO 8601 datetime. Without a zone: returned as `yyyy-mm-ddThh:mm:ss[.fff]` (local time as written). With
  * a zone: converted to UTC, `yyyy-mm-ddThh:mm:ss[.fff]Z`, so that values sort and compare correctly.
@@ -168,7 +203,12 @@ const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[
 export function parseIsoDatetime(s: string): string | null {
   // Fast path for the canonical forms `yyyy-mm-ddThh:mm:ss` and `yyyy-mm-ddThh:mm:ssZ`: returned as they are.
   const len = s.length;
-  if ((len === 19 || (len === 20 && s.charCodeAt(19) === 90)) && s.charCodeAt(10) === 84 && s.charCodeAt(13) === 58 && s.charCodeAt(16) === 58) {
+  if (
+    (len === 19 || (len === 20 && s.charCodeAt(19) === 90)) &&
+    s.charCodeAt(10) === 84 &&
+    s.charCodeAt(13) === 58 &&
+    s.charCodeAt(16) === 58
+  ) {
     if (!isIsoDateAt(s, 0)) return null;
     const h = digits(s, 11, 13);
     const mi = digits(s, 14, 16);
@@ -230,7 +270,8 @@ export function dateParser(format: string | undefined): (s: string) => string | 
 }
 
 export function datetimeParser(format: string | undefined): (s: string) => string | null {
-  if (!format || format === 'default' || format === 'any') return format === 'any' ? anyOf(datetimeFormats) : parseIsoDatetime;
+  if (!format || format === 'default' || format === 'any')
+    return format === 'any' ? anyOf(datetimeFormats) : parseIsoDatetime;
   return compileDatePattern(format) ?? parseIsoDatetime;
 }
 

@@ -37,7 +37,12 @@ export class QueryCache {
     return this.#entries.size;
   }
 
-  async get<T>(table: string, key: string, compute: () => Promise<T>, weigh: (value: T) => number = () => 1): Promise<T> {
+  async get<T>(
+    table: string,
+    key: string,
+    compute: () => Promise<T>,
+    weigh: (value: T) => number = () => 1,
+  ): Promise<T> {
     const full = `${table}\u0000${key}`;
     const hit = this.#entries.get(full);
     if (hit) {

@@ -10,8 +10,27 @@
  */
 import type { Cell, FieldType, TableSchema } from '../table-schema.js';
 import { sharedQueryCache, type QueryCache } from './cache.js';
-import { type AnyDb, checkTableName, col, decodeCell, foldText, ftsTable, Params, q as quote, readExpr, run, type TableDialect } from './physical.js';
-import { type AggregateQuery, type ColumnRef, encodeRowCursor, type Filter, type RowQuery, type SortKey } from './query.js';
+import {
+  type AnyDb,
+  checkTableName,
+  col,
+  decodeCell,
+  foldText,
+  ftsTable,
+  Params,
+  q as quote,
+  readExpr,
+  run,
+  type TableDialect,
+} from './physical.js';
+import {
+  type AggregateQuery,
+  type ColumnRef,
+  encodeRowCursor,
+  type Filter,
+  type RowQuery,
+  type SortKey,
+} from './query.js';
 
 export interface FacetValue {
   value: Cell;
@@ -31,11 +50,21 @@ export type AggregateRow = Record<string, Cell>;
 
 export interface QueryEngine {
   /** One page: rows keyed by field name plus `_id`; `nextCursor` null at the end. Cached (frozen result). */
-  selectRows(db: AnyDb, table: string, schema: TableSchema, query: RowQuery): Promise<{ rows: Row[]; nextCursor: string | null }>;
+  selectRows(
+    db: AnyDb,
+    table: string,
+    schema: TableSchema,
+    query: RowQuery,
+  ): Promise<{ rows: Row[]; nextCursor: string | null }>;
   /** Every matching row in order, read in keyset batches (never the whole result in memory). Ignores `limit`; starts after the cursor if any. */
   streamRows(db: AnyDb, table: string, schema: TableSchema, query: RowQuery, batchSize?: number): AsyncGenerator<Row>;
   /** Per `_facet` column: top 20 values by count (ties by value), then `{ value: null }` if there are nulls. Cached. */
-  facets(db: AnyDb, table: string, schema: TableSchema, query: Pick<RowQuery, 'filters' | 'q' | 'facets'>): Promise<Record<string, FacetValue[]>>;
+  facets(
+    db: AnyDb,
+    table: string,
+    schema: TableSchema,
+    query: Pick<RowQuery, 'filters' | 'q' | 'facets'>,
+  ): Promise<Record<string, FacetValue[]>>;
   /** Matching rows under the filters and `_q`. Cached. */
   count(db: AnyDb, table: string, schema: TableSchema, query: Pick<RowQuery, 'filters' | 'q'>): Promise<number>;
   /** Group-by with aggregates. Cached. */
@@ -106,14 +135,19 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
           break;
         }
         case 'contains':
-          out.push(dialect === 'sqlite' ? `instr(${c}, ${v(f.value as Cell)}) > 0` : `strpos(${c}, ${v(f.value as Cell)}) > 0`);
+          out.push(
+            dialect === 'sqlite' ? `instr(${c}, ${v(f.value as Cell)}) > 0` : `strpos(${c}, ${v(f.value as Cell)}) > 0`,
+          );
           break;
         case 'startswith': {
           // A range (index-friendly; byte order = code point order on both dialects) plus an exact check.
           const prefix = f.value as string;
           const lo = v(prefix);
           const hi = v(`${prefix}\u{10FFFF}`);
-          const exact = dialect === 'sqlite' ? `substr(${c}, 1, ${p.add([...prefix].length)}) = ${v(prefix)}` : `starts_with(${c}, ${v(prefix)})`;
+          const exact =
+            dialect === 'sqlite'
+              ? `substr(${c}, 1, ${p.add([...prefix].length)}) = ${v(prefix)}`
+              : `starts_with(${c}, ${v(prefix)})`;
           out.push(`(${c} >= ${lo} AND ${c} < ${hi} AND ${exact})`);
           break;
         }
@@ -126,7 +160,10 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
       if (dialect === 'sqlite') {
         const match = ftsMatchQuery(q);
         if (match === null) out.push('1 = 0');
-        else out.push(`"t"."_id" IN (SELECT rowid FROM ${quote(ftsTable(table))} WHERE ${quote(ftsTable(table))} MATCH ${p.add(match)})`);
+        else
+          out.push(
+            `"t"."_id" IN (SELECT rowid FROM ${quote(ftsTable(table))} WHERE ${quote(ftsTable(table))} MATCH ${p.add(match)})`,
+          );
       } else {
         out.push(`"t"."_fts" @@ plainto_tsquery('simple', ${p.add(foldText(q), 'string')})`);
       }
@@ -164,11 +201,19 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
       parts.push(canBeNull ? `(${phys(k)} ${op} ${value} OR ${phys(k)} IS NULL)` : `${phys(k)} ${op} ${value}`);
       branches.push(parts.length === 1 ? (parts[0] as string) : `(${parts.join(' AND ')})`);
     }
-    return branches.length === 0 ? '1 = 0' : branches.length === 1 ? (branches[0] as string) : `(${branches.join(' OR ')})`;
+    return branches.length === 0
+      ? '1 = 0'
+      : branches.length === 1
+        ? (branches[0] as string)
+        : `(${branches.join(' OR ')})`;
   }
 
   function orderBy(keys: readonly SortKey[], firstNotNull: boolean): string {
-    return keys.map((k, j) => `${phys(k)} ${k.desc ? 'DESC' : 'ASC'}${k.index >= 0 && !(j === 0 && firstNotNull) ? nullsLast : ''}`).join(', ');
+    return keys
+      .map(
+        (k, j) => `${phys(k)} ${k.desc ? 'DESC' : 'ASC'}${k.index >= 0 && !(j === 0 && firstNotNull) ? nullsLast : ''}`,
+      )
+      .join(', ');
   }
 
   interface Shape {
@@ -180,7 +225,9 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
   }
 
   function shape(schema: TableSchema, query: RowQuery): Shape {
-    const wanted = query.fields ? query.fields.map((name) => schema.fields.findIndex((f) => f.name === name)) : schema.fields.map((_, i) => i);
+    const wanted = query.fields
+      ? query.fields.map((name) => schema.fields.findIndex((f) => f.name === name))
+      : schema.fields.map((_, i) => i);
     const indexes = new Set(wanted);
     for (const k of query.sort) if (k.index >= 0) indexes.add(k.index);
     const select = ['"t"."_id" AS "id"'];
@@ -224,7 +271,14 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
   }
 
   /** Reads up to `limit` rows after `after`; `next` is the cursor position of the last row if more exist. */
-  async function fetchPage(db: AnyDb, table: string, schema: TableSchema, query: RowQuery, limit: number, after: readonly Cell[] | null) {
+  async function fetchPage(
+    db: AnyDb,
+    table: string,
+    schema: TableSchema,
+    query: RowQuery,
+    limit: number,
+    after: readonly Cell[] | null,
+  ) {
     checkTableName(table);
     const s = shape(schema, query);
     const keys = query.sort;
@@ -239,7 +293,10 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
         raw = await segment(db, table, query, s, rest, `${c} IS NULL`, false, after.slice(1), limit + 1);
       } else {
         raw = await segment(db, table, query, s, keys, `${c} IS NOT NULL`, true, after, limit + 1);
-        if (raw.length < limit + 1) raw = raw.concat(await segment(db, table, query, s, rest, `${c} IS NULL`, false, null, limit + 1 - raw.length));
+        if (raw.length < limit + 1)
+          raw = raw.concat(
+            await segment(db, table, query, s, rest, `${c} IS NULL`, false, null, limit + 1 - raw.length),
+          );
       }
     }
     const more = raw.length > limit;
@@ -252,7 +309,10 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
       rows[r] = row;
     }
     const last = raw[raw.length - 1];
-    const next = more && last ? s.sortAlias.map(([alias, type]) => (type === 'id' ? Number(last[alias]) : decodeCell(type, last[alias]))) : null;
+    const next =
+      more && last
+        ? s.sortAlias.map(([alias, type]) => (type === 'id' ? Number(last[alias]) : decodeCell(type, last[alias])))
+        : null;
     return { rows, next };
   }
 
@@ -261,12 +321,25 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
     return JSON.stringify([parts, q]);
   }
 
-  function whereOf(p: Params, table: string, filters: readonly Filter[], q: string | null, extra: string[] = []): string {
+  function whereOf(
+    p: Params,
+    table: string,
+    filters: readonly Filter[],
+    q: string | null,
+    extra: string[] = [],
+  ): string {
     const where = [...conditions(p, table, filters, q), ...extra];
     return where.length ? ` WHERE ${where.join(' AND ')}` : '';
   }
 
-  async function facetOf(db: AnyDb, table: string, schema: TableSchema, index: number, filters: readonly Filter[], q: string | null): Promise<FacetValue[]> {
+  async function facetOf(
+    db: AnyDb,
+    table: string,
+    schema: TableSchema,
+    index: number,
+    filters: readonly Filter[],
+    q: string | null,
+  ): Promise<FacetValue[]> {
     const field = schema.fields[index]!;
     return cache.get(
       table,
@@ -280,7 +353,11 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
           p.values,
         );
         const p2 = new Params(dialect);
-        const [nulls] = await run<{ n: number | string }>(db, `SELECT count(*) AS "n" FROM ${from(table)}${whereOf(p2, table, filters, q, [`${c} IS NULL`])}`, p2.values);
+        const [nulls] = await run<{ n: number | string }>(
+          db,
+          `SELECT count(*) AS "n" FROM ${from(table)}${whereOf(p2, table, filters, q, [`${c} IS NULL`])}`,
+          p2.values,
+        );
         const values: FacetValue[] = top.map((r) => ({ value: decodeCell(field.type, r.v), count: Number(r.n) }));
         if (nulls && Number(nulls.n) > 0) values.push({ value: null, count: Number(nulls.n) });
         return values;
@@ -300,7 +377,12 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
       if (!cacheRows) return compute();
       checkTableName(table);
       const key = `rows\u0000${JSON.stringify([query.fields, query.sort.map((k) => [k.index, k.desc]), query.limit, query.after])}\u0000${filterKey(query.filters, query.q)}`;
-      return cache.get(table, key, compute, (v) => v.rows.length * ((query.fields?.length ?? schema.fields.length) + 1));
+      return cache.get(
+        table,
+        key,
+        compute,
+        (v) => v.rows.length * ((query.fields?.length ?? schema.fields.length) + 1),
+      );
     },
 
     async *streamRows(db, table, schema, query, batchSize = 1000) {
@@ -328,7 +410,11 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
       checkTableName(table);
       return cache.get(table, `count\u0000${filterKey(query.filters, query.q)}`, async () => {
         const p = new Params(dialect);
-        const [row] = await run<{ n: number | string }>(db, `SELECT count(*) AS "n" FROM ${from(table)}${whereOf(p, table, query.filters, query.q)}`, p.values);
+        const [row] = await run<{ n: number | string }>(
+          db,
+          `SELECT count(*) AS "n" FROM ${from(table)}${whereOf(p, table, query.filters, query.q)}`,
+          p.values,
+        );
         return Number(row?.n ?? 0);
       });
     },
@@ -354,7 +440,11 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
           // Unfiltered group-by reading other columns: one sequential scan + sorter beats walking the
           // group column's index with a random row lookup per row (≈2× faster on 1M rows).
           const scan =
-            dialect === 'sqlite' && query.group.length > 0 && query.filters.length === 0 && query.q === null && query.aggs.some((a) => a.column && !query.group.some((g) => g.index === a.column?.index));
+            dialect === 'sqlite' &&
+            query.group.length > 0 &&
+            query.filters.length === 0 &&
+            query.q === null &&
+            query.aggs.some((a) => a.column && !query.group.some((g) => g.index === a.column?.index));
           let text = `SELECT ${select.join(', ')} FROM ${from(table)}${scan ? ' NOT INDEXED' : ''}${whereOf(p, table, query.filters, query.q)}`;
           if (query.group.length > 0) {
             text += ` GROUP BY ${query.group.map(phys).join(', ')}`;
@@ -389,8 +479,12 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
             const f = schema.fields[i]!;
             const c = col(i);
             const one = async (text: string) => ((await run<{ v: unknown }>(db, text))[0] ?? { v: null }).v;
-            const min = await one(`SELECT ${aggregateExpr('min', { field: f.name, index: i, type: f.type })} AS "v" FROM ${t}`);
-            const max = await one(`SELECT ${aggregateExpr('max', { field: f.name, index: i, type: f.type })} AS "v" FROM ${t}`);
+            const min = await one(
+              `SELECT ${aggregateExpr('min', { field: f.name, index: i, type: f.type })} AS "v" FROM ${t}`,
+            );
+            const max = await one(
+              `SELECT ${aggregateExpr('max', { field: f.name, index: i, type: f.type })} AS "v" FROM ${t}`,
+            );
             const nulls = await one(`SELECT count(*) AS "v" FROM ${t} WHERE ${c} IS NULL`);
             const distinct = await one(`SELECT count(DISTINCT ${c}) AS "v" FROM ${t}`);
             const top = await run<{ v: unknown; n: number | string }>(
@@ -427,7 +521,8 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
         return dialect === 'postgres' ? `avg(${c})::float8` : `avg(${c})`;
       case 'min':
       case 'max':
-        if (dialect === 'postgres' && column.type === 'boolean') return `${fn === 'min' ? 'bool_and' : 'bool_or'}(${c})`;
+        if (dialect === 'postgres' && column.type === 'boolean')
+          return `${fn === 'min' ? 'bool_and' : 'bool_or'}(${c})`;
         return readExpr(column.type as FieldType, `${fn}(${c})`, dialect);
       default:
         throw new Error(`Unknown aggregate ${fn}`);

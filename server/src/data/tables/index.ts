@@ -15,7 +15,16 @@
  *   Downloads: engine.streamRows. Facets: engine.facets(query) when query.facets is not empty.
  */
 export { createTabularStore, type TabularStore, type TabularStoreOptions } from './store.js';
-export { createQueryEngine, ftsMatchQuery, type ColumnStats, type FacetValue, type QueryEngine, type QueryEngineOptions, type Row, type AggregateRow } from './engine.js';
+export {
+  createQueryEngine,
+  ftsMatchQuery,
+  type ColumnStats,
+  type FacetValue,
+  type QueryEngine,
+  type QueryEngineOptions,
+  type Row,
+  type AggregateRow,
+} from './engine.js';
 export {
   parseRowQuery,
   parseAggregateQuery,

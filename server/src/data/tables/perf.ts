@@ -43,8 +43,44 @@ const rand = () => {
   seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
   return seed / 2 ** 32;
 };
-const vocabulary = ['école', 'château', 'forêt', 'rivière', 'marché', 'église', 'musée', 'plage', 'gare', 'boulangerie', 'hôpital', 'théâtre', 'mairie', 'pont', 'port', 'jardin', 'stade', 'piscine', 'collège', 'lycée'];
-const syllables = ['ba', 'ri', 'mon', 'ville', 'sur', 'lès', 'saint', 'é', 'tienne', 'gny', 'court', 'ac', 'anges', 'bourg'];
+const vocabulary = [
+  'école',
+  'château',
+  'forêt',
+  'rivière',
+  'marché',
+  'église',
+  'musée',
+  'plage',
+  'gare',
+  'boulangerie',
+  'hôpital',
+  'théâtre',
+  'mairie',
+  'pont',
+  'port',
+  'jardin',
+  'stade',
+  'piscine',
+  'collège',
+  'lycée',
+];
+const syllables = [
+  'ba',
+  'ri',
+  'mon',
+  'ville',
+  'sur',
+  'lès',
+  'saint',
+  'é',
+  'tienne',
+  'gny',
+  'court',
+  'ac',
+  'anges',
+  'bourg',
+];
 const depts = Array.from({ length: 101 }, (_, i) => String(i + 1).padStart(2, '0'));
 
 function row(i: number): Cell[] {
@@ -53,7 +89,11 @@ function row(i: number): Cell[] {
   const d = String(1 + Math.floor(rand() * 28)).padStart(2, '0');
   return [
     `C${String(i).padStart(7, '0')}`,
-    rand() < 0.02 ? null : Array.from({ length: 2 + Math.floor(rand() * 3) }, () => syllables[Math.floor(rand() * syllables.length)]).join(''),
+    rand() < 0.02
+      ? null
+      : Array.from({ length: 2 + Math.floor(rand() * 3) }, () => syllables[Math.floor(rand() * syllables.length)]).join(
+          '',
+        ),
     depts[Math.floor(rand() * depts.length)] as string,
     rand() < 0.05 ? null : Math.floor(rand() * rand() * 500_000),
     Math.round(rand() * 50_000) / 100,
@@ -61,7 +101,9 @@ function row(i: number): Cell[] {
     `${y}-${m}-${d}`,
     `${y}-${m}-${d}T${String(Math.floor(rand() * 24)).padStart(2, '0')}:00:00.000Z`,
     i % 1000,
-    Array.from({ length: 3 + Math.floor(rand() * 6) }, () => vocabulary[Math.floor(rand() * vocabulary.length)]).join(' '),
+    Array.from({ length: 3 + Math.floor(rand() * 6) }, () => vocabulary[Math.floor(rand() * vocabulary.length)]).join(
+      ' ',
+    ),
   ];
 }
 
@@ -77,7 +119,9 @@ async function rate(label: string, iterations: number, fn: (i: number) => Promis
   const t = process.hrtime.bigint();
   for (let i = 0; i < iterations; i++) await fn(i);
   const elapsed = ms(t);
-  console.log(`${label.padEnd(52)} ${(iterations / (elapsed / 1000)).toFixed(0).padStart(9)} req/s  (${(elapsed / iterations).toFixed(3)} ms each)`);
+  console.log(
+    `${label.padEnd(52)} ${(iterations / (elapsed / 1000)).toFixed(0).padStart(9)} req/s  (${(elapsed / iterations).toFixed(3)} ms each)`,
+  );
 }
 
 const table = 'rows_perf';
@@ -93,13 +137,17 @@ await kysely.transaction().execute(async (trx) => {
   }
 });
 const loadMs = ms(tLoad);
-console.log(`${'insert (incl. generating rows)'.padEnd(52)} ${loadMs.toFixed(0).padStart(9)} ms  ${(N / (loadMs / 1000)).toFixed(0)} rows/s`);
+console.log(
+  `${'insert (incl. generating rows)'.padEnd(52)} ${loadMs.toFixed(0).padStart(9)} ms  ${(N / (loadMs / 1000)).toFixed(0)} rows/s`,
+);
 // Generation alone, to separate it from the insert cost.
 seed = 7;
 const tGen = process.hrtime.bigint();
 for (let i = 0; i < N; i++) row(i);
 const genMs = ms(tGen);
-console.log(`${'  of which generating rows'.padEnd(52)} ${genMs.toFixed(0).padStart(9)} ms  → insert alone ${(N / ((loadMs - genMs) / 1000)).toFixed(0)} rows/s`);
+console.log(
+  `${'  of which generating rows'.padEnd(52)} ${genMs.toFixed(0).padStart(9)} ms  → insert alone ${(N / ((loadMs - genMs) / 1000)).toFixed(0)} rows/s`,
+);
 await time('finalize (10 indexes + FTS5 + ANALYZE)', () => store.finalize(kysely, table, schema));
 console.log(`database file ${(statSync(file).size / 1e6).toFixed(0)} MB`);
 
@@ -110,31 +158,55 @@ await rate('first page, cached', 20000, () => cachedEngine.selectRows(kysely, ta
 const cursors: string[] = [];
 let c: string | null = null;
 for (let i = 0; i < 200; i++) {
-  const page: { nextCursor: string | null } = await engine.selectRows(kysely, table, schema, q({ _sort: '-population', ...(c ? { _cursor: c } : {}) }));
+  const page: { nextCursor: string | null } = await engine.selectRows(
+    kysely,
+    table,
+    schema,
+    q({ _sort: '-population', ...(c ? { _cursor: c } : {}) }),
+  );
   c = page.nextCursor;
   if (c) cursors.push(c);
 }
 const keysetQueries = cursors.map((cursor) => q({ _sort: '-population', _cursor: cursor }));
-await rate('keyset page (100 rows, _sort=-population, deep)', 3000, (i) => engine.selectRows(kysely, table, schema, keysetQueries[i % keysetQueries.length]!));
+await rate('keyset page (100 rows, _sort=-population, deep)', 3000, (i) =>
+  engine.selectRows(kysely, table, schema, keysetQueries[i % keysetQueries.length]!),
+);
 const idCursors: string[] = [];
 c = null;
 for (let i = 0; i < 200; i++) {
-  const page: { nextCursor: string | null } = await engine.selectRows(kysely, table, schema, q(c ? { _cursor: c } : {}));
+  const page: { nextCursor: string | null } = await engine.selectRows(
+    kysely,
+    table,
+    schema,
+    q(c ? { _cursor: c } : {}),
+  );
   c = page.nextCursor;
   if (c) idCursors.push(c);
 }
 const idQueries = idCursors.map((cursor) => q({ _cursor: cursor }));
-await rate('keyset page (100 rows, _id)', 3000, (i) => engine.selectRows(kysely, table, schema, idQueries[i % idQueries.length]!));
-const eqSort = depts.map((d) => q({ 'département': d, _sort: '-population' }));
-await rate('eq filter + sort (département=…, -population)', 2000, (i) => engine.selectRows(kysely, table, schema, eqSort[i % eqSort.length]!));
-const eqOnly = depts.map((d) => q({ 'département': d }));
-await rate('eq filter + sort, cached (101 distinct queries)', 20000, (i) => cachedEngine.selectRows(kysely, table, schema, eqSort[i % eqSort.length]!));
-await rate('eq filter (département=…, _id order)', 2000, (i) => engine.selectRows(kysely, table, schema, eqOnly[i % eqOnly.length]!));
+await rate('keyset page (100 rows, _id)', 3000, (i) =>
+  engine.selectRows(kysely, table, schema, idQueries[i % idQueries.length]!),
+);
+const eqSort = depts.map((d) => q({ département: d, _sort: '-population' }));
+await rate('eq filter + sort (département=…, -population)', 2000, (i) =>
+  engine.selectRows(kysely, table, schema, eqSort[i % eqSort.length]!),
+);
+const eqOnly = depts.map((d) => q({ département: d }));
+await rate('eq filter + sort, cached (101 distinct queries)', 20000, (i) =>
+  cachedEngine.selectRows(kysely, table, schema, eqSort[i % eqSort.length]!),
+);
+await rate('eq filter (département=…, _id order)', 2000, (i) =>
+  engine.selectRows(kysely, table, schema, eqOnly[i % eqOnly.length]!),
+);
 const range = q({ population__gte: '100000', population__lt: '100500', _sort: 'population' });
 await rate('range filter + sort (population)', 2000, () => engine.selectRows(kysely, table, schema, range));
 const fts = vocabulary.map((w) => q({ _q: w }));
-await rate('FTS _q=<common word> (≈30% of rows)', 500, (i) => engine.selectRows(kysely, table, schema, fts[i % fts.length]!));
-await rate('FTS _q=<common word>, cached', 20000, (i) => cachedEngine.selectRows(kysely, table, schema, fts[i % fts.length]!));
+await rate('FTS _q=<common word> (≈30% of rows)', 500, (i) =>
+  engine.selectRows(kysely, table, schema, fts[i % fts.length]!),
+);
+await rate('FTS _q=<common word>, cached', 20000, (i) =>
+  cachedEngine.selectRows(kysely, table, schema, fts[i % fts.length]!),
+);
 const ftsTwo = vocabulary.map((w, i) => q({ _q: `${w} ${vocabulary[(i + 3) % vocabulary.length]}` }));
 await rate('FTS _q=<two words>', 500, (i) => engine.selectRows(kysely, table, schema, ftsTwo[i % ftsTwo.length]!));
 const ftsRare = q({ _q: 'saintsaintsaint' });
@@ -145,16 +217,22 @@ await rate('FTS + _sort=-population', 200, () => engine.selectRows(kysely, table
 const agg = parseAggregateQuery({ _group: 'département', _agg: 'count,sum:population,avg:surface' }, schema);
 await time('group-by département (cold)', () => cachedEngine.aggregate(kysely, table, schema, agg));
 await time('group-by département (warm)', () => cachedEngine.aggregate(kysely, table, schema, agg));
-const agg2 = parseAggregateQuery({ _group: 'département,côtière', _agg: 'count,max:population', 'création__gte': '2000-01-01' }, schema);
+const agg2 = parseAggregateQuery(
+  { _group: 'département,côtière', _agg: 'count,max:population', création__gte: '2000-01-01' },
+  schema,
+);
 await time('group-by 2 columns + filter (cold)', () => cachedEngine.aggregate(kysely, table, schema, agg2));
-const agg3 = parseAggregateQuery({ _group: 'rang', _agg: 'count,avg:population', _sort: '-avg:population', _limit: '10' }, schema);
+const agg3 = parseAggregateQuery(
+  { _group: 'rang', _agg: 'count,avg:population', _sort: '-avg:population', _limit: '10' },
+  schema,
+);
 await time('group-by rang, sort by avg (cold)', () => cachedEngine.aggregate(kysely, table, schema, agg3));
 const facetQ = q({ _facet: ['département', 'côtière'] });
 await time('facets département + côtière (cold)', () => cachedEngine.facets(kysely, table, schema, facetQ));
 await time('facets département + côtière (warm)', () => cachedEngine.facets(kysely, table, schema, facetQ));
 const facetHigh = q({ _facet: 'commune' });
 await time('facet commune, high cardinality (cold)', () => cachedEngine.facets(kysely, table, schema, facetHigh));
-const facetFiltered = q({ _facet: ['côtière', 'rang'], 'département': '42' });
+const facetFiltered = q({ _facet: ['côtière', 'rang'], département: '42' });
 await time('facets under eq filter (cold)', () => cachedEngine.facets(kysely, table, schema, facetFiltered));
 const facetFts = q({ _facet: 'département', _q: 'plage' });
 await time('facet under _q (cold)', () => cachedEngine.facets(kysely, table, schema, facetFts));

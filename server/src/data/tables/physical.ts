@@ -33,14 +33,31 @@ export const isText = (f: Field) => f.type === 'string';
 
 export function sqlType(type: FieldType, dialect: TableDialect): string {
   if (dialect === 'sqlite') {
-    return { integer: 'INTEGER', number: 'REAL', boolean: 'INTEGER', date: 'TEXT', datetime: 'TEXT', string: 'TEXT' }[type];
+    return { integer: 'INTEGER', number: 'REAL', boolean: 'INTEGER', date: 'TEXT', datetime: 'TEXT', string: 'TEXT' }[
+      type
+    ];
   }
-  return { integer: 'bigint', number: 'double precision', boolean: 'boolean', date: 'date', datetime: 'timestamptz', string: 'text COLLATE "C"' }[type];
+  return {
+    integer: 'bigint',
+    number: 'double precision',
+    boolean: 'boolean',
+    date: 'date',
+    datetime: 'timestamptz',
+    string: 'text COLLATE "C"',
+  }[type];
 }
 
 /** PostgreSQL cast for a bound parameter of this type (explicit so inference never guesses). */
 export function pgCast(type: FieldType | 'id'): string {
-  return { id: 'bigint', integer: 'bigint', number: 'float8', boolean: 'boolean', date: 'date', datetime: 'timestamptz', string: 'text' }[type];
+  return {
+    id: 'bigint',
+    integer: 'bigint',
+    number: 'float8',
+    boolean: 'boolean',
+    date: 'date',
+    datetime: 'timestamptz',
+    string: 'text',
+  }[type];
 }
 
 /**
@@ -72,7 +89,8 @@ export function isValidDate(s: string): boolean {
   return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
 }
 
-const DATETIME = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+const DATETIME =
+  /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 /**
  * Normalizes a datetime to `YYYY-MM-DDTHH:MM:SS.sssZ` (UTC, milliseconds), the one stored form on
  * both dialects. Without an offset the value is taken as UTC; a bare date means midnight UTC.
@@ -165,7 +183,11 @@ export function plain(db: AnyDb): AnyDb {
   return p;
 }
 
-export async function run<R = Record<string, unknown>>(db: AnyDb, text: string, params: readonly unknown[] = []): Promise<R[]> {
+export async function run<R = Record<string, unknown>>(
+  db: AnyDb,
+  text: string,
+  params: readonly unknown[] = [],
+): Promise<R[]> {
   const result = await plain(db).executeQuery<R>(CompiledQuery.raw(text, params as unknown[]));
   return result.rows;
 }
@@ -175,7 +197,8 @@ export function checkSchema(schema: TableSchema): void {
   if (schema.fields.length > 1500) throw new Error('Too many fields');
   const seen = new Set<string>();
   for (const f of schema.fields) {
-    if (f.name === '_id') throw new Error('A field cannot be named "_id" (reserved for the row id): rename it on import');
+    if (f.name === '_id')
+      throw new Error('A field cannot be named "_id" (reserved for the row id): rename it on import');
     if (seen.has(f.name)) throw new Error(`Duplicate field name ${JSON.stringify(f.name)}`);
     seen.add(f.name);
   }
@@ -216,7 +239,9 @@ export function foldText(s: string): string {
 
 /** The tsvector expression of the PostgreSQL generated column (over the string columns). */
 export function pgTsvectorExpr(schema: TableSchema): string | null {
-  const cols = schema.fields.map((f, i) => (isText(f) ? `coalesce(${col(i)}, '')` : null)).filter((c): c is string => c !== null);
+  const cols = schema.fields
+    .map((f, i) => (isText(f) ? `coalesce(${col(i)}, '')` : null))
+    .filter((c): c is string => c !== null);
   if (cols.length === 0) return null;
   return `to_tsvector('simple'::regconfig, translate(${cols.join(` || ' ' || `)}, '${fold.from}', '${fold.to}'))`;
 }

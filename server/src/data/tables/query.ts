@@ -95,7 +95,9 @@ class Errors {
   throwIfAny() {
     if (this.list.length === 0) return;
     const first = this.list[0] as FieldError;
-    throw new AppError('validation_failed', this.list.length === 1 ? first.message : 'Invalid query', { errors: this.list });
+    throw new AppError('validation_failed', this.list.length === 1 ? first.message : 'Invalid query', {
+      errors: this.list,
+    });
   }
 }
 
@@ -141,12 +143,16 @@ export function coerce(type: ColumnType, raw: string): { value: Cell } | string 
     case 'integer': {
       const s = raw.trim();
       const n = Number(s);
-      return INTEGER.test(s) && Number.isSafeInteger(n) ? { value: n } : `Expected an integer, got ${JSON.stringify(raw.slice(0, 50))}`;
+      return INTEGER.test(s) && Number.isSafeInteger(n)
+        ? { value: n }
+        : `Expected an integer, got ${JSON.stringify(raw.slice(0, 50))}`;
     }
     case 'number': {
       const s = raw.trim();
       const n = Number(s);
-      return NUMBER.test(s) && Number.isFinite(n) ? { value: n } : `Expected a number, got ${JSON.stringify(raw.slice(0, 50))}`;
+      return NUMBER.test(s) && Number.isFinite(n)
+        ? { value: n }
+        : `Expected a number, got ${JSON.stringify(raw.slice(0, 50))}`;
     }
     case 'boolean': {
       const s = raw.trim().toLowerCase();
@@ -155,7 +161,9 @@ export function coerce(type: ColumnType, raw: string): { value: Cell } | string 
       return `Expected true or false, got ${JSON.stringify(raw.slice(0, 50))}`;
     }
     case 'date':
-      return isValidDate(raw.trim()) ? { value: raw.trim() } : `Expected an ISO date (YYYY-MM-DD), got ${JSON.stringify(raw.slice(0, 50))}`;
+      return isValidDate(raw.trim())
+        ? { value: raw.trim() }
+        : `Expected an ISO date (YYYY-MM-DD), got ${JSON.stringify(raw.slice(0, 50))}`;
     case 'datetime': {
       const d = normalizeDatetime(raw);
       return d ? { value: d } : `Expected an ISO datetime, got ${JSON.stringify(raw.slice(0, 50))}`;
@@ -234,7 +242,11 @@ function parseInValues(raw: string): string[] {
   if (t.startsWith('[')) {
     try {
       const arr: unknown = JSON.parse(t);
-      if (Array.isArray(arr) && arr.every((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean')) return arr.map(String);
+      if (
+        Array.isArray(arr) &&
+        arr.every((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean')
+      )
+        return arr.map(String);
     } catch {
       // not JSON: a plain comma list
     }
@@ -300,9 +312,25 @@ function parseFilter(errors: Errors, schema: TableSchema, key: string, values: s
 
 const ROW_RESERVED = ['_sort', '_limit', '_cursor', '_fields', '_q', '_facet'] as const;
 const AGG_RESERVED = ['_group', '_agg', '_sort', '_limit', '_q'] as const;
-const ALL_RESERVED = new Set<string>([...ROW_RESERVED, ...AGG_RESERVED, '_offset', '_size', '_shape', '_format', '_search', '_where', '_next']);
+const ALL_RESERVED = new Set<string>([
+  ...ROW_RESERVED,
+  ...AGG_RESERVED,
+  '_offset',
+  '_size',
+  '_shape',
+  '_format',
+  '_search',
+  '_where',
+  '_next',
+]);
 
-function parseCommon(errors: Errors, params: Params, schema: TableSchema, reserved: readonly string[], options: ParseOptions) {
+function parseCommon(
+  errors: Errors,
+  params: Params,
+  schema: TableSchema,
+  reserved: readonly string[],
+  options: ParseOptions,
+) {
   const filters: Filter[] = [];
   const ignore = new Set(options.ignore ?? []);
   for (const [key, value] of Object.entries(params)) {
@@ -314,7 +342,10 @@ function parseCommon(errors: Errors, params: Params, schema: TableSchema, reserv
       continue;
     }
     if (!parseFilter(errors, schema, key, values, filters)) {
-      errors.add(key, key.startsWith('_') ? `Unknown parameter ${JSON.stringify(key)}` : `Unknown column ${JSON.stringify(key)}`);
+      errors.add(
+        key,
+        key.startsWith('_') ? `Unknown parameter ${JSON.stringify(key)}` : `Unknown column ${JSON.stringify(key)}`,
+      );
     }
   }
   if (filters.length > MAX_FILTERS) errors.add('_filters', `At most ${MAX_FILTERS} filters`);
@@ -333,7 +364,8 @@ function parseCommon(errors: Errors, params: Params, schema: TableSchema, reserv
   const rawLimit = single(errors, '_limit', params._limit);
   if (rawLimit !== undefined) {
     const n = Number(rawLimit);
-    if (!/^\d{1,7}$/.test(rawLimit) || n < 1 || n > MAX_ROW_LIMIT) errors.add('_limit', `_limit must be an integer from 1 to ${MAX_ROW_LIMIT}`);
+    if (!/^\d{1,7}$/.test(rawLimit) || n < 1 || n > MAX_ROW_LIMIT)
+      errors.add('_limit', `_limit must be an integer from 1 to ${MAX_ROW_LIMIT}`);
     else limit = n;
   }
   return { filters, q, limit };
@@ -456,7 +488,8 @@ export function parseAggregateQuery(params: Params, schema: TableSchema, options
     for (const item of splitRaw(rawSort)) {
       const desc = item.startsWith('-');
       const key = unescape(desc ? item.slice(1) : item);
-      if (!outputs.has(key)) errors.add('_sort', `Unknown output column ${JSON.stringify(key)} (sort by a _group column or an _agg output)`);
+      if (!outputs.has(key))
+        errors.add('_sort', `Unknown output column ${JSON.stringify(key)} (sort by a _group column or an _agg output)`);
       else if (!sort.some((s) => s.key === key)) sort.push({ key, desc });
     }
   }
@@ -476,7 +509,8 @@ export function rowQueryParams(query: RowQuery): URLSearchParams {
   if (query.q) out.set('_q', query.q);
   const esc = (s: string) => s.replace(/[\\,]/g, '\\$&').replace(/^-/, '\\-');
   const sort = query.sort.slice(0, -1);
-  if (sort.length > 0 || query.sort[0]?.desc) out.set('_sort', query.sort.map((k) => (k.desc ? '-' : '') + esc(k.field)).join(','));
+  if (sort.length > 0 || query.sort[0]?.desc)
+    out.set('_sort', query.sort.map((k) => (k.desc ? '-' : '') + esc(k.field)).join(','));
   if (query.limit !== DEFAULT_ROW_LIMIT) out.set('_limit', String(query.limit));
   if (query.fields) out.set('_fields', query.fields.map(esc).join(','));
   for (const f of query.facets) out.append('_facet', f);

@@ -9,7 +9,20 @@
  */
 import type { Cell, TableSchema } from '../table-schema.js';
 import { sharedQueryCache, type QueryCache } from './cache.js';
-import { type AnyDb, cellEncoder, checkTableName, col, decodeCell, isValidDate, normalizeDatetime, Params, q, readExpr, run, type TableDialect } from './physical.js';
+import {
+  type AnyDb,
+  cellEncoder,
+  checkTableName,
+  col,
+  decodeCell,
+  isValidDate,
+  normalizeDatetime,
+  Params,
+  q,
+  readExpr,
+  run,
+  type TableDialect,
+} from './physical.js';
 
 /** A row by public field name (without `_id`). */
 export type RowValues = Record<string, Cell>;
@@ -18,7 +31,12 @@ export interface RowsWriter {
   getRow(db: AnyDb, table: string, schema: TableSchema, rowId: number): Promise<RowValues | undefined>;
   getRows(db: AnyDb, table: string, schema: TableSchema, rowIds: readonly number[]): Promise<Map<number, RowValues>>;
   /** Inserts rows with new ids (max + 1, …), returned in order. `id` forces the row id (re-creating a deleted row). */
-  insertRows(db: AnyDb, table: string, schema: TableSchema, rows: ReadonlyArray<{ values: RowValues; id?: number }>): Promise<number[]>;
+  insertRows(
+    db: AnyDb,
+    table: string,
+    schema: TableSchema,
+    rows: ReadonlyArray<{ values: RowValues; id?: number }>,
+  ): Promise<number[]>;
   insertRow(db: AnyDb, table: string, schema: TableSchema, values: RowValues, id?: number): Promise<number>;
   /** Partial update; false when the row does not exist. */
   updateRow(db: AnyDb, table: string, schema: TableSchema, rowId: number, values: RowValues): Promise<boolean>;
@@ -33,7 +51,8 @@ const GET_ROWS_BATCH = 500;
 
 export function createRowsWriter(dialect: TableDialect, options: { cache?: QueryCache } = {}): RowsWriter {
   const cache = options.cache ?? sharedQueryCache;
-  const selectList = (schema: TableSchema) => ['"_id"', ...schema.fields.map((f, i) => `${readExpr(f.type, col(i), dialect)} AS ${col(i)}`)].join(', ');
+  const selectList = (schema: TableSchema) =>
+    ['"_id"', ...schema.fields.map((f, i) => `${readExpr(f.type, col(i), dialect)} AS ${col(i)}`)].join(', ');
   const decode = (schema: TableSchema, raw: Record<string, unknown>): RowValues => {
     const out: RowValues = {};
     schema.fields.forEach((f, i) => (out[f.name] = decodeCell(f.type, raw[`c${i}`])));
@@ -57,7 +76,11 @@ export function createRowsWriter(dialect: TableDialect, options: { cache?: Query
       for (let start = 0; start < ids.length; start += GET_ROWS_BATCH) {
         const p = new Params(dialect);
         const list = ids.slice(start, start + GET_ROWS_BATCH).map((id) => p.add(id, 'id'));
-        const rows = await run<Record<string, unknown>>(db, `SELECT ${selectList(schema)} FROM ${q(table)} WHERE "_id" IN (${list.join(', ')})`, p.values);
+        const rows = await run<Record<string, unknown>>(
+          db,
+          `SELECT ${selectList(schema)} FROM ${q(table)} WHERE "_id" IN (${list.join(', ')})`,
+          p.values,
+        );
         for (const r of rows) out.set(Number(r._id), decode(schema, r));
       }
       return out;
@@ -75,8 +98,15 @@ export function createRowsWriter(dialect: TableDialect, options: { cache?: Query
         const id = row.id ?? next++;
         if (row.id !== undefined && row.id >= next) next = row.id + 1;
         const p = new Params(dialect);
-        const values = [p.add(id, 'id'), ...schema.fields.map((f, i) => p.add(encoders[i]!(row.values[f.name] ?? null), f.type))];
-        await run(db, `INSERT INTO ${q(table)} ("_id", ${schema.fields.map((_, i) => col(i)).join(', ')}) VALUES (${values.join(', ')})`, p.values);
+        const values = [
+          p.add(id, 'id'),
+          ...schema.fields.map((f, i) => p.add(encoders[i]!(row.values[f.name] ?? null), f.type)),
+        ];
+        await run(
+          db,
+          `INSERT INTO ${q(table)} ("_id", ${schema.fields.map((_, i) => col(i)).join(', ')}) VALUES (${values.join(', ')})`,
+          p.values,
+        );
         ids.push(id);
       }
       cache.invalidate(table);
@@ -100,7 +130,11 @@ export function createRowsWriter(dialect: TableDialect, options: { cache?: Query
         return `${col(i)} = ${p.add(cellEncoder(f.type, dialect)(values[name] ?? null), f.type)}`;
       });
       const where = p.add(rowId, 'id');
-      const changed = await run(db, `UPDATE ${q(table)} SET ${sets.join(', ')} WHERE "_id" = ${where} RETURNING "_id"`, p.values);
+      const changed = await run(
+        db,
+        `UPDATE ${q(table)} SET ${sets.join(', ')} WHERE "_id" = ${where} RETURNING "_id"`,
+        p.values,
+      );
       cache.invalidate(table);
       return changed.length > 0;
     },
@@ -109,7 +143,11 @@ export function createRowsWriter(dialect: TableDialect, options: { cache?: Query
       checkTableName(table);
       cache.invalidate(table);
       const p = new Params(dialect);
-      const deleted = await run(db, `DELETE FROM ${q(table)} WHERE "_id" = ${p.add(rowId, 'id')} RETURNING "_id"`, p.values);
+      const deleted = await run(
+        db,
+        `DELETE FROM ${q(table)} WHERE "_id" = ${p.add(rowId, 'id')} RETURNING "_id"`,
+        p.values,
+      );
       cache.invalidate(table);
       return deleted.length > 0;
     },
@@ -128,7 +166,12 @@ export function createRowsWriter(dialect: TableDialect, options: { cache?: Query
  * Checks and normalizes proposed values against a Table Schema: unknown columns, wrong JSON types,
  * invalid dates, required fields. Errors name the column (`{prefix}.{column}`).
  */
-export function checkRowValues(schema: TableSchema, values: Record<string, unknown>, prefix: string, options: { complete?: boolean } = {}): { values: RowValues; errors: Array<{ field: string; message: string }> } {
+export function checkRowValues(
+  schema: TableSchema,
+  values: Record<string, unknown>,
+  prefix: string,
+  options: { complete?: boolean } = {},
+): { values: RowValues; errors: Array<{ field: string; message: string }> } {
   const errors: Array<{ field: string; message: string }> = [];
   const out: RowValues = {};
   const byName = new Map(schema.fields.map((f) => [f.name, f]));
@@ -146,11 +189,13 @@ export function checkRowValues(schema: TableSchema, values: Record<string, unkno
     }
     switch (field.type) {
       case 'integer':
-        if (typeof value !== 'number' || !Number.isSafeInteger(value)) errors.push({ field: at, message: 'Expected an integer' });
+        if (typeof value !== 'number' || !Number.isSafeInteger(value))
+          errors.push({ field: at, message: 'Expected an integer' });
         else out[name] = value;
         break;
       case 'number':
-        if (typeof value !== 'number' || !Number.isFinite(value)) errors.push({ field: at, message: 'Expected a number' });
+        if (typeof value !== 'number' || !Number.isFinite(value))
+          errors.push({ field: at, message: 'Expected a number' });
         else out[name] = value;
         break;
       case 'boolean':
@@ -158,7 +203,8 @@ export function checkRowValues(schema: TableSchema, values: Record<string, unkno
         else out[name] = value;
         break;
       case 'date':
-        if (typeof value !== 'string' || !isValidDate(value)) errors.push({ field: at, message: 'Expected a date (YYYY-MM-DD)' });
+        if (typeof value !== 'string' || !isValidDate(value))
+          errors.push({ field: at, message: 'Expected a date (YYYY-MM-DD)' });
         else out[name] = value;
         break;
       case 'datetime': {

@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../kernel/errors.js';
 import { createTestDb, testDialect, type TestDb } from '../../testing/harness.js';
 import type { Cell, TableSchema } from '../table-schema.js';
-import { QueryCache, createQueryEngine, createTabularStore, parseAggregateQuery, parseRowQuery, rowQueryParams, type AnyDb, type Row } from './index.js';
+import {
+  QueryCache,
+  createQueryEngine,
+  createTabularStore,
+  parseAggregateQuery,
+  parseRowQuery,
+  rowQueryParams,
+  type AnyDb,
+  type Row,
+} from './index.js';
 
 // ---- fixture ---------------------------------------------------------------------------------
 
@@ -36,11 +45,43 @@ const rand = () => {
   seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
   return seed / 2 ** 32;
 };
-const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
-const maybe = <T,>(v: T, p = 0.12): T | null => (rand() < p ? null : v);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+const maybe = <T>(v: T, p = 0.12): T | null => (rand() < p ? null : v);
 
-const communes = ['Paris', 'Marseille', 'Lyon', 'Besançon', 'Évry', 'Orléans', 'Saint-Étienne', 'Nîmes', 'Aÿ-Champagne', 'Zürich', "L'Haÿ-les-Roses", 'Montréal', 'Ajaccio', 'Île-d’Yeu', 'a', 'Œuf', 'Lille'];
-const words = ['école', 'château', 'forêt', 'rivière', 'pâtisserie', 'marché', 'église', 'musée', 'plage', 'gare', 'boulangerie', 'hôpital', 'théâtre'];
+const communes = [
+  'Paris',
+  'Marseille',
+  'Lyon',
+  'Besançon',
+  'Évry',
+  'Orléans',
+  'Saint-Étienne',
+  'Nîmes',
+  'Aÿ-Champagne',
+  'Zürich',
+  "L'Haÿ-les-Roses",
+  'Montréal',
+  'Ajaccio',
+  'Île-d’Yeu',
+  'a',
+  'Œuf',
+  'Lille',
+];
+const words = [
+  'école',
+  'château',
+  'forêt',
+  'rivière',
+  'pâtisserie',
+  'marché',
+  'église',
+  'musée',
+  'plage',
+  'gare',
+  'boulangerie',
+  'hôpital',
+  'théâtre',
+];
 const depts = ['75', '13', '69', '2A', '2B', '971', '01'];
 
 function makeRow(i: number): Cell[] {
@@ -64,7 +105,17 @@ function makeRow(i: number): Cell[] {
 const ROWS = 300;
 const data: Cell[][] = Array.from({ length: ROWS }, (_, i) => makeRow(i));
 // A few exact values the tests rely on.
-data[0] = ['Besançon', 120, 65.05, false, '2000-02-29', '2000-02-29T12:00:00.000Z', '2A', HOSTILE, "L'école du château"];
+data[0] = [
+  'Besançon',
+  120,
+  65.05,
+  false,
+  '2000-02-29',
+  '2000-02-29T12:00:00.000Z',
+  '2A',
+  HOSTILE,
+  "L'école du château",
+];
 data[1] = ['Évry', 120, null, true, null, null, '75', null, 'Forêt de Sénart, ECOLE'];
 
 type Full = Row;
@@ -106,7 +157,9 @@ function refSort(rows: Full[], spec: Array<[string, boolean]>): Full[] {
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 const wordsOf = (s: string) => fold(s).match(/[\p{L}\p{N}]+/gu) ?? [];
 function refSearch(row: Full, q: string): boolean {
-  const docWords = new Set(schema.fields.filter((f) => f.type === 'string').flatMap((f) => wordsOf(String(row[f.name] ?? ''))));
+  const docWords = new Set(
+    schema.fields.filter((f) => f.type === 'string').flatMap((f) => wordsOf(String(row[f.name] ?? ''))),
+  );
   return wordsOf(q).every((w) => docWords.has(w));
 }
 
@@ -132,7 +185,10 @@ async function all(params: Record<string, string | string[]>, table = TABLE, pag
   const out: Full[] = [];
   let cursor: string | null = null;
   for (let guard = 0; guard < 10_000; guard++) {
-    const page: { rows: Row[]; nextCursor: string | null } = await select({ ...params, _limit: String(pageSize), ...(cursor ? { _cursor: cursor } : {}) }, table);
+    const page: { rows: Row[]; nextCursor: string | null } = await select(
+      { ...params, _limit: String(pageSize), ...(cursor ? { _cursor: cursor } : {}) },
+      table,
+    );
     out.push(...page.rows);
     cursor = page.nextCursor;
     if (!cursor) return out;
@@ -207,16 +263,36 @@ describe(`tabular store (${testDialect})`, () => {
     ['lte', { [`${POP}__lte`]: '120' }, cmp(POP, (v) => v !== null && num(v) <= 120)],
     ['gt', { [`${AREA}__gt`]: '500.5' }, cmp(AREA, (v) => v !== null && num(v) > 500.5)],
     ['gte negative', { [`${POP}__gte`]: '-50' }, cmp(POP, (v) => v !== null && num(v) >= -50)],
-    ['range', { [`${POP}__gte`]: '100', [`${POP}__lt`]: '900' }, cmp(POP, (v) => v !== null && num(v) >= 100 && num(v) < 900)],
+    [
+      'range',
+      { [`${POP}__gte`]: '100', [`${POP}__lt`]: '900' },
+      cmp(POP, (v) => v !== null && num(v) >= 100 && num(v) < 900),
+    ],
     ['in comma list', { [`${DEPT}__in`]: '75,2A' }, cmp(DEPT, (v) => v === '75' || v === '2A')],
     ['in repeated', { [`${DEPT}__in`]: ['75', '13,69'] }, cmp(DEPT, (v) => v === '75' || v === '13' || v === '69')],
     ['in JSON', { [`${NAME}__in`]: '["Besançon","Évry"]' }, cmp(NAME, (v) => v === 'Besançon' || v === 'Évry')],
-    ['in escaped comma', { [`${HOSTILE}__in`]: `x"y 1,x"y 2\\,z` }, cmp(HOSTILE, (v) => v === 'x"y 1' || v === 'x"y 2,z')],
+    [
+      'in escaped comma',
+      { [`${HOSTILE}__in`]: `x"y 1,x"y 2\\,z` },
+      cmp(HOSTILE, (v) => v === 'x"y 1' || v === 'x"y 2,z'),
+    ],
     ['in integers', { [`${POP}__in`]: '120,7' }, cmp(POP, (v) => v === 120 || v === 7)],
-    ['contains (case-sensitive)', { [`${DESC}__contains`]: 'château' }, cmp(DESC, (v) => typeof v === 'string' && v.includes('château'))],
-    ['contains quote', { [`${HOSTILE}__contains`]: `'; DROP` }, cmp(HOSTILE, (v) => typeof v === 'string' && v.includes(`'; DROP`))],
+    [
+      'contains (case-sensitive)',
+      { [`${DESC}__contains`]: 'château' },
+      cmp(DESC, (v) => typeof v === 'string' && v.includes('château')),
+    ],
+    [
+      'contains quote',
+      { [`${HOSTILE}__contains`]: `'; DROP` },
+      cmp(HOSTILE, (v) => typeof v === 'string' && v.includes(`'; DROP`)),
+    ],
     ['contains %', { [`${DESC}__contains`]: '%' }, []],
-    ['startswith', { [`${NAME}__startswith`]: 'Saint-É' }, cmp(NAME, (v) => typeof v === 'string' && v.startsWith('Saint-É'))],
+    [
+      'startswith',
+      { [`${NAME}__startswith`]: 'Saint-É' },
+      cmp(NAME, (v) => typeof v === 'string' && v.startsWith('Saint-É')),
+    ],
     ['startswith _', { [`${NAME}__startswith`]: '_' }, []],
     ['isnull 1', { [`${POP}__isnull`]: '1' }, cmp(POP, (v) => v === null)],
     ['isnull false', { [`${CREATED}__isnull`]: 'false' }, cmp(CREATED, (v) => v !== null)],
@@ -224,8 +300,16 @@ describe(`tabular store (${testDialect})`, () => {
     ['bool eq 0', { [COAST]: '0' }, cmp(COAST, (v) => v === false)],
     ['date gte', { [`${CREATED}__gte`]: '2000-01-01' }, cmp(CREATED, (v) => v !== null && String(v) >= '2000-01-01')],
     ['date eq', { [CREATED]: '2000-02-29' }, cmp(CREATED, (v) => v === '2000-02-29')],
-    ['datetime lt, offset normalized', { [`${UPDATED}__lt`]: '1950-01-01T01:00:00+01:00' }, cmp(UPDATED, (v) => v !== null && String(v) < '1950-01-01T00:00:00.000Z')],
-    ['datetime eq, no zone = UTC', { [UPDATED]: '2000-02-29 12:00' }, cmp(UPDATED, (v) => v === '2000-02-29T12:00:00.000Z')],
+    [
+      'datetime lt, offset normalized',
+      { [`${UPDATED}__lt`]: '1950-01-01T01:00:00+01:00' },
+      cmp(UPDATED, (v) => v !== null && String(v) < '1950-01-01T00:00:00.000Z'),
+    ],
+    [
+      'datetime eq, no zone = UTC',
+      { [UPDATED]: '2000-02-29 12:00' },
+      cmp(UPDATED, (v) => v === '2000-02-29T12:00:00.000Z'),
+    ],
     ['string eq accents', { [NAME]: 'Évry' }, cmp(NAME, (v) => v === 'Évry')],
     ['hostile column and value', { [HOSTILE]: HOSTILE }, cmp(HOSTILE, (v) => v === HOSTILE)],
     ['_id filters', { _id__gt: '290', _id__ne: '295' }, full.filter((r) => r._id > 290 && r._id !== 295)],
@@ -246,11 +330,36 @@ describe(`tabular store (${testDialect})`, () => {
     [`-${POP}`, [[POP, true]]],
     [NAME, [[NAME, false]]],
     [`-${NAME}`, [[NAME, true]]],
-    [`${COAST},-${AREA}`, [[COAST, false], [AREA, true]]],
-    [`-${COAST},${CREATED}`, [[COAST, true], [CREATED, false]]],
-    [`${DEPT.replace(/[\\,]/g, '\\$&')},-${UPDATED},${POP}`, [[DEPT, false], [UPDATED, true], [POP, false]]],
+    [
+      `${COAST},-${AREA}`,
+      [
+        [COAST, false],
+        [AREA, true],
+      ],
+    ],
+    [
+      `-${COAST},${CREATED}`,
+      [
+        [COAST, true],
+        [CREATED, false],
+      ],
+    ],
+    [
+      `${DEPT.replace(/[\\,]/g, '\\$&')},-${UPDATED},${POP}`,
+      [
+        [DEPT, false],
+        [UPDATED, true],
+        [POP, false],
+      ],
+    ],
     [`-_id`, [['_id', true]]],
-    [`${POP},_id,${NAME}`, [[POP, false], ['_id', false]]],
+    [
+      `${POP},_id,${NAME}`,
+      [
+        [POP, false],
+        ['_id', false],
+      ],
+    ],
     [UPDATED, [[UPDATED, false]]],
     [`-${AREA}`, [[AREA, true]]],
   ];
@@ -262,7 +371,9 @@ describe(`tabular store (${testDialect})`, () => {
       expect(new Set(paged.map((r) => r._id)).size).toBe(ROWS);
       // With a filter too.
       const filtered = await all({ _sort: spec, [`${POP}__gt`]: '300' }, TABLE, 11);
-      expect(filtered.map((r) => r._id)).toEqual(expected.filter((r) => r[POP] !== null && (r[POP] as number) > 300).map((r) => r._id));
+      expect(filtered.map((r) => r._id)).toEqual(
+        expected.filter((r) => r[POP] !== null && (r[POP] as number) > 300).map((r) => r._id),
+      );
     });
   }
 
@@ -270,7 +381,14 @@ describe(`tabular store (${testDialect})`, () => {
     const table = 'rows_concurrent';
     const original = data.slice(0, 120);
     await load(table, original);
-    for (const spec of [[[POP, false]], [[NAME, true]], [[AREA, false], [COAST, true]]] as Array<Array<[string, boolean]>>) {
+    for (const spec of [
+      [[POP, false]],
+      [[NAME, true]],
+      [
+        [AREA, false],
+        [COAST, true],
+      ],
+    ] as Array<Array<[string, boolean]>>) {
       const sortParam = spec.map(([f, d]) => `${d ? '-' : ''}${f.replace(/[\\,]/g, '\\$&')}`).join(',');
       const before = await store.countRows(db, table);
       const expected = refSort(
@@ -280,10 +398,19 @@ describe(`tabular store (${testDialect})`, () => {
       const seen: number[] = [];
       let cursor: string | null = null;
       do {
-        const page: { rows: Row[]; nextCursor: string | null } = await engine.selectRows(db, table, schema, parseRowQuery({ _sort: sortParam, _limit: '9', ...(cursor ? { _cursor: cursor } : {}) }, schema));
+        const page: { rows: Row[]; nextCursor: string | null } = await engine.selectRows(
+          db,
+          table,
+          schema,
+          parseRowQuery({ _sort: sortParam, _limit: '9', ...(cursor ? { _cursor: cursor } : {}) }, schema),
+        );
         seen.push(...page.rows.map((r) => r._id));
         cursor = page.nextCursor;
-        await store.insertRows(db, table, schema, [makeRow(1), makeRow(2), [null, null, null, null, null, null, null, null, null]]);
+        await store.insertRows(db, table, schema, [
+          makeRow(1),
+          makeRow(2),
+          [null, null, null, null, null, null, null, null, null],
+        ]);
       } while (cursor);
       expect(new Set(seen).size).toBe(seen.length);
       expect(seen.filter((id) => id <= before)).toEqual(expected);
@@ -305,26 +432,58 @@ describe(`tabular store (${testDialect})`, () => {
     const q = parseRowQuery({ _sort: `-${POP}`, [`${AREA}__isnull`]: '0' }, schema);
     const rows: Row[] = [];
     for await (const r of engine.streamRows(db, TABLE, schema, q, 17)) rows.push(r);
-    expect(rows.map((r) => r._id)).toEqual(refSort(full.filter((r) => r[AREA] !== null), [[POP, true]]).map((r) => r._id));
+    expect(rows.map((r) => r._id)).toEqual(
+      refSort(
+        full.filter((r) => r[AREA] !== null),
+        [[POP, true]],
+      ).map((r) => r._id),
+    );
   });
 
   it('_q full-text: French words, accent- and case-insensitive, ANDed, combined with filters', async () => {
     for (const q of ['école', 'ECOLE', 'ecole chateau', 'forêt', 'Sénart', 'besancon', "l'école", 'évry']) {
       const got = await all({ _q: q });
       const expected = full.filter((r) => refSearch(r, q));
-      expect(got.map((r) => r._id), q).toEqual(expected.map((r) => r._id));
+      expect(
+        got.map((r) => r._id),
+        q,
+      ).toEqual(expected.map((r) => r._id));
       expect(expected.length, q).toBeGreaterThan(0);
     }
     const filtered = await all({ _q: 'musée', [`${POP}__gt`]: '500', _sort: `-${POP}` }, TABLE, 5);
-    expect(filtered.map((r) => r._id)).toEqual(refSort(full.filter((r) => refSearch(r, 'musée') && r[POP] !== null && (r[POP] as number) > 500), [[POP, true]]).map((r) => r._id));
-    expect(await engine.count(db, TABLE, schema, parseRowQuery({ _q: 'plage' }, schema))).toBe(full.filter((r) => refSearch(r, 'plage')).length);
+    expect(filtered.map((r) => r._id)).toEqual(
+      refSort(
+        full.filter((r) => refSearch(r, 'musée') && r[POP] !== null && (r[POP] as number) > 500),
+        [[POP, true]],
+      ).map((r) => r._id),
+    );
+    expect(await engine.count(db, TABLE, schema, parseRowQuery({ _q: 'plage' }, schema))).toBe(
+      full.filter((r) => refSearch(r, 'plage')).length,
+    );
   });
 
   it('_q never turns hostile FTS syntax into a 500', async () => {
-    for (const q of ['"unbalanced', 'AND OR NOT', 'NEAR(a b)', 'a*', '^école', 'col:école', '(((', "'; drop table x;--", 'école -château', 'NOT', '+', '"', '*']) {
+    for (const q of [
+      '"unbalanced',
+      'AND OR NOT',
+      'NEAR(a b)',
+      'a*',
+      '^école',
+      'col:école',
+      '(((',
+      "'; drop table x;--",
+      'école -château',
+      'NOT',
+      '+',
+      '"',
+      '*',
+    ]) {
       try {
         const got = await all({ _q: q });
-        expect(got.map((r) => r._id), q).toEqual(full.filter((r) => refSearch(r, q)).map((r) => r._id));
+        expect(
+          got.map((r) => r._id),
+          q,
+        ).toEqual(full.filter((r) => refSearch(r, q)).map((r) => r._id));
       } catch (e) {
         expect(e, q).toBeInstanceOf(AppError);
         expect((e as AppError).status).toBe(400);
@@ -354,7 +513,14 @@ describe(`tabular store (${testDialect})`, () => {
   });
 
   it('aggregates: sum/avg/count/min/max/distinct, multi-column group, sort and limit', async () => {
-    const q = parseAggregateQuery({ _group: `${DEPT},${COAST}`, _agg: `count,sum:${POP},avg:${AREA},min:${CREATED},max:${UPDATED},count:${POP},distinct:${NAME},min:${COAST}`, [`${AREA}__lt`]: '900' }, schema);
+    const q = parseAggregateQuery(
+      {
+        _group: `${DEPT},${COAST}`,
+        _agg: `count,sum:${POP},avg:${AREA},min:${CREATED},max:${UPDATED},count:${POP},distinct:${NAME},min:${COAST}`,
+        [`${AREA}__lt`]: '900',
+      },
+      schema,
+    );
     const { rows } = await engine.aggregate(db, TABLE, schema, q);
     const subset = full.filter((r) => r[AREA] !== null && (r[AREA] as number) < 900);
     const groups = new Map<string, Full[]>();
@@ -362,7 +528,8 @@ describe(`tabular store (${testDialect})`, () => {
       const k = JSON.stringify([r[DEPT], r[COAST]]);
       groups.set(k, [...(groups.get(k) ?? []), r]);
     }
-    const vals = (rs: Full[], f: string) => rs.map((r) => r[f] ?? null).filter((v): v is Exclude<Cell, null> => v !== null);
+    const vals = (rs: Full[], f: string) =>
+      rs.map((r) => r[f] ?? null).filter((v): v is Exclude<Cell, null> => v !== null);
     const expected = [...groups].map(([k, rs]) => {
       const [d, c] = JSON.parse(k) as [Cell, Cell];
       const pops = vals(rs, POP) as number[];
@@ -383,7 +550,10 @@ describe(`tabular store (${testDialect})`, () => {
         [`min:${COAST}`]: coast.length ? coast.every(Boolean) : null,
       };
     });
-    const sorted = refSort(expected.map((e, i) => ({ ...e, _id: i })) as Full[], [[DEPT, false], [COAST, false]]).map(({ _id, ...rest }) => rest);
+    const sorted = refSort(expected.map((e, i) => ({ ...e, _id: i })) as Full[], [
+      [DEPT, false],
+      [COAST, false],
+    ]).map(({ _id, ...rest }) => rest);
     expect(rows.length).toBe(sorted.length);
     rows.forEach((row, i) => {
       const exp = sorted[i] as Record<string, Cell>;
@@ -393,13 +563,29 @@ describe(`tabular store (${testDialect})`, () => {
       }
     });
 
-    const top = await engine.aggregate(db, TABLE, schema, parseAggregateQuery({ _group: DEPT, _agg: `count,sum:${POP}`, _sort: `-sum:${POP}`, _limit: '3' }, schema));
+    const top = await engine.aggregate(
+      db,
+      TABLE,
+      schema,
+      parseAggregateQuery({ _group: DEPT, _agg: `count,sum:${POP}`, _sort: `-sum:${POP}`, _limit: '3' }, schema),
+    );
     expect(top.rows).toHaveLength(3);
     const sums = top.rows.map((r) => r[`sum:${POP}`] as number);
     expect([...sums].sort((a, b) => b - a)).toEqual(sums);
 
-    const total = await engine.aggregate(db, TABLE, schema, parseAggregateQuery({ _agg: `count,max:${POP},min:${NAME}` }, schema));
-    expect(total.rows).toEqual([{ count: ROWS, [`max:${POP}`]: Math.max(...(vals(full, POP) as number[])), [`min:${NAME}`]: (vals(full, NAME) as string[]).sort(cmpValues)[0] }]);
+    const total = await engine.aggregate(
+      db,
+      TABLE,
+      schema,
+      parseAggregateQuery({ _agg: `count,max:${POP},min:${NAME}` }, schema),
+    );
+    expect(total.rows).toEqual([
+      {
+        count: ROWS,
+        [`max:${POP}`]: Math.max(...(vals(full, POP) as number[])),
+        [`min:${NAME}`]: (vals(full, NAME) as string[]).sort(cmpValues)[0],
+      },
+    ]);
 
     const search = await engine.aggregate(db, TABLE, schema, parseAggregateQuery({ _q: 'école' }, schema));
     expect(search.rows).toEqual([{ count: full.filter((r) => refSearch(r, 'école')).length }]);
@@ -475,7 +661,11 @@ describe(`tabular store (${testDialect})`, () => {
       await new Promise((r) => setTimeout(r, 20));
       return 7;
     };
-    const results = await Promise.all([cache.get('t', 'k', slow), cache.get('t', 'k', slow), cache.get('t', 'k', slow)]);
+    const results = await Promise.all([
+      cache.get('t', 'k', slow),
+      cache.get('t', 'k', slow),
+      cache.get('t', 'k', slow),
+    ]);
     expect(results).toEqual([7, 7, 7]);
     expect(calls).toBe(1);
     // A write during the computation: its result is returned but not kept.
@@ -488,7 +678,7 @@ describe(`tabular store (${testDialect})`, () => {
 
   it('rejects hostile or malformed input with a 400 naming the parameter, and the table survives', () => {
     badRequest(() => parseRowQuery({ nope: '1' }, schema), 'nope');
-    badRequest(() => parseRowQuery({ 'nope__gt': '1' }, schema), 'nope__gt');
+    badRequest(() => parseRowQuery({ nope__gt: '1' }, schema), 'nope__gt');
     badRequest(() => parseRowQuery({ [`${POP}__like`]: '1' }, schema), `${POP}__like`);
     badRequest(() => parseRowQuery({ [`${POP}__gt`]: 'abc' }, schema), `${POP}__gt`);
     badRequest(() => parseRowQuery({ [POP]: '1.5' }, schema), POP);
@@ -530,30 +720,57 @@ describe(`tabular store (${testDialect})`, () => {
   it('cursor of one sort is refused by another; a cursor with wrong value types is refused', async () => {
     const page = await select({ _sort: POP, _limit: '5' });
     badRequest(() => parseRowQuery({ _sort: `-${POP}`, _cursor: page.nextCursor as string }, schema), '_cursor');
-    const forged = JSON.parse(Buffer.from(page.nextCursor as string, 'base64url').toString()) as { s: string; v: unknown[] };
-    forged.v[0] = "1; drop table x";
-    badRequest(() => parseRowQuery({ _sort: POP, _cursor: Buffer.from(JSON.stringify(forged)).toString('base64url') }, schema), '_cursor');
+    const forged = JSON.parse(Buffer.from(page.nextCursor as string, 'base64url').toString()) as {
+      s: string;
+      v: unknown[];
+    };
+    forged.v[0] = '1; drop table x';
+    badRequest(
+      () => parseRowQuery({ _sort: POP, _cursor: Buffer.from(JSON.stringify(forged)).toString('base64url') }, schema),
+      '_cursor',
+    );
     expect((await select({ _sort: POP, _cursor: page.nextCursor as string, _limit: '1' })).rows).toHaveLength(1);
   });
 
   it('rowQueryParams re-serializes a parsed query to the same query', async () => {
-    const params = { [`${DEPT}__in`]: `75,2A`, [`${POP}__gt`]: '3', _q: 'école', _sort: `-${AREA},${NAME}`, _fields: `${NAME},${AREA}`, _limit: '7', [`${CREATED}__isnull`]: '0' };
+    const params = {
+      [`${DEPT}__in`]: `75,2A`,
+      [`${POP}__gt`]: '3',
+      _q: 'école',
+      _sort: `-${AREA},${NAME}`,
+      _fields: `${NAME},${AREA}`,
+      _limit: '7',
+      [`${CREATED}__isnull`]: '0',
+    };
     const q1 = parseRowQuery(params, schema);
     const q2 = parseRowQuery(Object.fromEntries(groupParams(rowQueryParams(q1))), schema);
     expect(q2).toEqual(q1);
   });
 
   it('field named _id is refused; bad table names are refused', async () => {
-    await expect(store.createTable(db, 'rows_bad', { missingValues: [], fields: [{ name: '_id', type: 'integer' }] })).rejects.toThrow(/_id/);
+    await expect(
+      store.createTable(db, 'rows_bad', { missingValues: [], fields: [{ name: '_id', type: 'integer' }] }),
+    ).rejects.toThrow(/_id/);
     await expect(store.createTable(db, 'x; drop table y', schema)).rejects.toThrow(/table name/);
     await expect(store.createTable(db, 'a"b', schema)).rejects.toThrow(/table name/);
   });
 
   it('a table without text columns refuses _q; large batches load', async () => {
-    const s: TableSchema = { missingValues: [], fields: [{ name: 'n', type: 'integer' }, { name: 'ok', type: 'boolean' }] };
+    const s: TableSchema = {
+      missingValues: [],
+      fields: [
+        { name: 'n', type: 'integer' },
+        { name: 'ok', type: 'boolean' },
+      ],
+    };
     badRequest(() => parseRowQuery({ _q: 'x' }, s), '_q');
     await store.createTable(db, 'rows_numbers', s);
-    await store.insertRows(db, 'rows_numbers', s, Array.from({ length: 12_345 }, (_, i) => [i % 13 === 0 ? null : i, i % 2 === 0]));
+    await store.insertRows(
+      db,
+      'rows_numbers',
+      s,
+      Array.from({ length: 12_345 }, (_, i) => [i % 13 === 0 ? null : i, i % 2 === 0]),
+    );
     await store.finalize(db, 'rows_numbers', s);
     await store.finalize(db, 'rows_numbers', s); // idempotent
     expect(await store.countRows(db, 'rows_numbers')).toBe(12_345);
@@ -566,7 +783,10 @@ describe(`tabular store (${testDialect})`, () => {
   });
 
   it('SQL in values and names is harmless', async () => {
-    await rejects(Promise.resolve().then(() => select({ [`${POP}__gt`]: `1; DROP TABLE ${TABLE};--` })), `${POP}__gt`);
+    await rejects(
+      Promise.resolve().then(() => select({ [`${POP}__gt`]: `1; DROP TABLE ${TABLE};--` })),
+      `${POP}__gt`,
+    );
     expect(await all({ [NAME]: `x'; DROP TABLE ${TABLE};--` })).toEqual([]);
     expect(await all({ _q: `x'; DROP TABLE ${TABLE};--` })).toEqual([]);
     await engine.aggregate(db, TABLE, schema, parseAggregateQuery({ _group: HOSTILE, _agg: `max:${HOSTILE}` }, schema));

@@ -31,9 +31,21 @@ export const community: Migration = {
       .addColumn('reviewed_at', t.timestamp)
       .execute();
     await db.schema.createIndex('contributions_status_idx').on('contributions').columns(['status', 'id']).execute();
-    await db.schema.createIndex('contributions_author_idx').on('contributions').columns(['author_id', 'created_at']).execute();
-    await db.schema.createIndex('contributions_dataset_idx').on('contributions').columns(['dataset_id', 'id']).execute();
-    await db.schema.createIndex('contributions_review_pair_idx').on('contributions').columns(['reviewer_id', 'author_id', 'reviewed_at']).execute();
+    await db.schema
+      .createIndex('contributions_author_idx')
+      .on('contributions')
+      .columns(['author_id', 'created_at'])
+      .execute();
+    await db.schema
+      .createIndex('contributions_dataset_idx')
+      .on('contributions')
+      .columns(['dataset_id', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('contributions_review_pair_idx')
+      .on('contributions')
+      .columns(['reviewer_id', 'author_id', 'reviewed_at'])
+      .execute();
 
     await db.schema
       .createTable('row_revisions')
@@ -52,7 +64,11 @@ export const community: Migration = {
       .addColumn('created_at', t.timestamp, (c) => c.notNull())
       .addUniqueConstraint('row_revisions_number_uq', ['version_id', 'row_id', 'revision'])
       .execute();
-    await db.schema.createIndex('row_revisions_resource_idx').on('row_revisions').columns(['resource_id', 'row_id', 'revision']).execute();
+    await db.schema
+      .createIndex('row_revisions_resource_idx')
+      .on('row_revisions')
+      .columns(['resource_id', 'row_id', 'revision'])
+      .execute();
 
     await db.schema
       .createTable('dataset_changelog')
@@ -67,7 +83,11 @@ export const community: Migration = {
       .addColumn('author_id', 'text', (c) => c.references('users.id'))
       .addColumn('created_at', t.timestamp, (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('dataset_changelog_idx').on('dataset_changelog').columns(['dataset_id', 'id']).execute();
+    await db.schema
+      .createIndex('dataset_changelog_idx')
+      .on('dataset_changelog')
+      .columns(['dataset_id', 'id'])
+      .execute();
 
     await db.schema
       .createTable('reason_templates')
@@ -78,6 +98,10 @@ export const community: Migration = {
       .addColumn('created_by', 'text', (c) => c.references('users.id'))
       .addColumn('created_at', t.timestamp, (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('reason_templates_org_idx').on('reason_templates').columns(['organization_id', 'id']).execute();
+    await db.schema
+      .createIndex('reason_templates_org_idx')
+      .on('reason_templates')
+      .columns(['organization_id', 'id'])
+      .execute();
   },
 };

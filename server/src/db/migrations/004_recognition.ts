@@ -21,10 +21,26 @@ export const recognition: Migration = {
       .addColumn('created_at', t.timestamp, (c) => c.notNull())
       .addUniqueConstraint('reputation_entries_event_uq', ['event_id', 'user_id', 'reason'])
       .execute();
-    await db.schema.createIndex('reputation_entries_user_idx').on('reputation_entries').columns(['user_id', 'id']).execute();
-    await db.schema.createIndex('reputation_entries_time_idx').on('reputation_entries').columns(['created_at']).execute();
-    await db.schema.createIndex('reputation_entries_dataset_idx').on('reputation_entries').columns(['dataset_id', 'created_at']).execute();
-    await db.schema.createIndex('reputation_entries_org_idx').on('reputation_entries').columns(['organization_id', 'created_at']).execute();
+    await db.schema
+      .createIndex('reputation_entries_user_idx')
+      .on('reputation_entries')
+      .columns(['user_id', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('reputation_entries_time_idx')
+      .on('reputation_entries')
+      .columns(['created_at'])
+      .execute();
+    await db.schema
+      .createIndex('reputation_entries_dataset_idx')
+      .on('reputation_entries')
+      .columns(['dataset_id', 'created_at'])
+      .execute();
+    await db.schema
+      .createIndex('reputation_entries_org_idx')
+      .on('reputation_entries')
+      .columns(['organization_id', 'created_at'])
+      .execute();
 
     await db.schema
       .createTable('user_badges')
@@ -75,7 +91,11 @@ export const recognition: Migration = {
       .addColumn('accepted', 'integer', (c) => c.notNull())
       .addPrimaryKeyConstraint('contribution_days_pk', ['user_id', 'dataset_id', 'day'])
       .execute();
-    await db.schema.createIndex('contribution_days_user_day_idx').on('contribution_days').columns(['user_id', 'day']).execute();
+    await db.schema
+      .createIndex('contribution_days_user_day_idx')
+      .on('contribution_days')
+      .columns(['user_id', 'day'])
+      .execute();
 
     await db.schema
       .createTable('dataset_contributors')
@@ -87,7 +107,11 @@ export const recognition: Migration = {
       .addColumn('last_at', t.timestamp, (c) => c.notNull())
       .addPrimaryKeyConstraint('dataset_contributors_pk', ['dataset_id', 'user_id'])
       .execute();
-    await db.schema.createIndex('dataset_contributors_rank_idx').on('dataset_contributors').columns(['dataset_id', 'accepted']).execute();
+    await db.schema
+      .createIndex('dataset_contributors_rank_idx')
+      .on('dataset_contributors')
+      .columns(['dataset_id', 'accepted'])
+      .execute();
 
     await db.schema
       .createTable('review_durations')
@@ -101,7 +125,11 @@ export const recognition: Migration = {
       .addColumn('reviewed_at', t.timestamp, (c) => c.notNull())
       .addColumn('seconds', 'bigint', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('review_durations_org_idx').on('review_durations').columns(['organization_id', 'reviewed_at']).execute();
+    await db.schema
+      .createIndex('review_durations_org_idx')
+      .on('review_durations')
+      .columns(['organization_id', 'reviewed_at'])
+      .execute();
 
     // Belt and braces over the dispatcher's cursor: an event handled once by a consumer is never
     // applied again, even if it is delivered again (cursor reset, replay).

@@ -24,7 +24,11 @@ export const notifications: Migration = {
       .addUniqueConstraint('notifications_user_event_uq', ['user_id', 'event_id'])
       .execute();
     await db.schema.createIndex('notifications_user_idx').on('notifications').columns(['user_id', 'id']).execute();
-    await db.schema.createIndex('notifications_digest_idx').on('notifications').columns(['email', 'emailed_at']).execute();
+    await db.schema
+      .createIndex('notifications_digest_idx')
+      .on('notifications')
+      .columns(['email', 'emailed_at'])
+      .execute();
 
     await db.schema
       .createTable('notification_preferences')

@@ -26,8 +26,16 @@ export const discussions: Migration = {
       .addColumn('created_at', t.timestamp, (c) => c.notNull())
       .addColumn('updated_at', t.timestamp, (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('discussion_threads_subject_idx').on('discussion_threads').columns(['subject_kind', 'subject_id', 'id']).execute();
-    await db.schema.createIndex('discussion_threads_dataset_idx').on('discussion_threads').columns(['dataset_id', 'id']).execute();
+    await db.schema
+      .createIndex('discussion_threads_subject_idx')
+      .on('discussion_threads')
+      .columns(['subject_kind', 'subject_id', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('discussion_threads_dataset_idx')
+      .on('discussion_threads')
+      .columns(['dataset_id', 'id'])
+      .execute();
 
     await db.schema
       .createTable('discussion_messages')
@@ -39,8 +47,16 @@ export const discussions: Migration = {
       .addColumn('helpful_at', t.timestamp)
       .addColumn('created_at', t.timestamp, (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('discussion_messages_thread_idx').on('discussion_messages').columns(['thread_id', 'id']).execute();
-    await db.schema.createIndex('discussion_messages_author_idx').on('discussion_messages').columns(['author_id', 'created_at']).execute();
+    await db.schema
+      .createIndex('discussion_messages_thread_idx')
+      .on('discussion_messages')
+      .columns(['thread_id', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('discussion_messages_author_idx')
+      .on('discussion_messages')
+      .columns(['author_id', 'created_at'])
+      .execute();
 
     await db.schema
       .createTable('discussion_subscriptions')
@@ -67,8 +83,16 @@ export const discussions: Migration = {
       .addColumn('handled_at', t.timestamp)
       .addColumn('created_at', t.timestamp, (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('moderation_flags_status_idx').on('moderation_flags').columns(['status', 'id']).execute();
-    await db.schema.createIndex('moderation_flags_target_idx').on('moderation_flags').columns(['target_kind', 'target_id']).execute();
+    await db.schema
+      .createIndex('moderation_flags_status_idx')
+      .on('moderation_flags')
+      .columns(['status', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('moderation_flags_target_idx')
+      .on('moderation_flags')
+      .columns(['target_kind', 'target_id'])
+      .execute();
 
     await db.schema
       .createTable('moderation_hidden')

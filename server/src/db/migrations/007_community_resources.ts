@@ -10,9 +10,19 @@ export const communityResources: Migration = {
   async up(db, dialect) {
     const t = columnTypes(dialect);
     // One statement per column: SQLite's ALTER TABLE adds a single column at a time.
-    await db.schema.alterTable('resources').addColumn('community', t.bool, (c) => c.notNull().defaultTo(t.falseValue)).execute();
-    await db.schema.alterTable('resources').addColumn('owner_id', 'text', (c) => c.references('users.id')).execute();
+    await db.schema
+      .alterTable('resources')
+      .addColumn('community', t.bool, (c) => c.notNull().defaultTo(t.falseValue))
+      .execute();
+    await db.schema
+      .alterTable('resources')
+      .addColumn('owner_id', 'text', (c) => c.references('users.id'))
+      .execute();
     await db.schema.alterTable('resources').addColumn('deleted_at', t.timestamp).execute();
-    await db.schema.createIndex('resources_community_idx').on('resources').columns(['dataset_id', 'community']).execute();
+    await db.schema
+      .createIndex('resources_community_idx')
+      .on('resources')
+      .columns(['dataset_id', 'community'])
+      .execute();
   },
 };

@@ -71,7 +71,11 @@ export const apps: Migration = {
       .addColumn('reviewed_at', t.timestamp)
       .execute();
     await db.schema.createIndex('accreditations_app_idx').on('accreditations').columns(['app_id', 'status']).execute();
-    await db.schema.createIndex('accreditations_organization_idx').on('accreditations').columns(['organization_id', 'status', 'id']).execute();
+    await db.schema
+      .createIndex('accreditations_organization_idx')
+      .on('accreditations')
+      .columns(['organization_id', 'status', 'id'])
+      .execute();
 
     // Every call made by an app with a sensitive scope, with the purpose it stated.
     await db.schema

@@ -32,7 +32,11 @@ export const oauth: Migration = {
       .execute();
     await db.schema.createIndex('oauth_records_grant_idx').on('oauth_records').columns(['grant_id']).execute();
     await db.schema.createIndex('oauth_records_uid_idx').on('oauth_records').columns(['uid']).execute();
-    await db.schema.createIndex('oauth_records_account_idx').on('oauth_records').columns(['account_id', 'client_id']).execute();
+    await db.schema
+      .createIndex('oauth_records_account_idx')
+      .on('oauth_records')
+      .columns(['account_id', 'client_id'])
+      .execute();
     await db.schema.createIndex('oauth_records_expiry_idx').on('oauth_records').columns(['expires_at']).execute();
 
     await db.schema

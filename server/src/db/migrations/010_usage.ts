@@ -40,6 +40,10 @@ export const usage: Migration = {
       .addColumn('calls', 'integer', (c) => c.notNull())
       .addPrimaryKeyConstraint('app_usage_datasets_pk', ['app_id', 'day', 'dataset_slug'])
       .execute();
-    await db.schema.createIndex('app_usage_datasets_slug_idx').on('app_usage_datasets').columns(['dataset_slug', 'day']).execute();
+    await db.schema
+      .createIndex('app_usage_datasets_slug_idx')
+      .on('app_usage_datasets')
+      .columns(['dataset_slug', 'day'])
+      .execute();
   },
 };

@@ -35,13 +35,23 @@ export const webhooks: Migration = {
       .addColumn('created_at', t.timestamp, (c) => c.notNull())
       .addColumn('updated_at', t.timestamp, (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('webhook_subscriptions_owner_idx').on('webhook_subscriptions').columns(['owner_id', 'id']).execute();
-    await db.schema.createIndex('webhook_subscriptions_status_idx').on('webhook_subscriptions').columns(['status']).execute();
+    await db.schema
+      .createIndex('webhook_subscriptions_owner_idx')
+      .on('webhook_subscriptions')
+      .columns(['owner_id', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('webhook_subscriptions_status_idx')
+      .on('webhook_subscriptions')
+      .columns(['status'])
+      .execute();
 
     await db.schema
       .createTable('webhook_messages')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('subscription_id', 'text', (c) => c.notNull().references('webhook_subscriptions.id').onDelete('cascade'))
+      .addColumn('subscription_id', 'text', (c) =>
+        c.notNull().references('webhook_subscriptions.id').onDelete('cascade'),
+      )
       .addColumn('event_id', 'text')
       .addColumn('event_type', 'text', (c) => c.notNull())
       // The body exactly as signed and sent (text, not jsonb: a replay sends the same bytes).
@@ -60,9 +70,22 @@ export const webhooks: Migration = {
       .addColumn('delivered_at', t.timestamp)
       .execute();
     // One message per event and subscription, whatever happens to the dispatcher.
-    await db.schema.createIndex('webhook_messages_event_uq').on('webhook_messages').columns(['subscription_id', 'event_id']).unique().execute();
-    await db.schema.createIndex('webhook_messages_log_idx').on('webhook_messages').columns(['subscription_id', 'id']).execute();
-    await db.schema.createIndex('webhook_messages_due_idx').on('webhook_messages').columns(['status', 'next_attempt_at']).execute();
+    await db.schema
+      .createIndex('webhook_messages_event_uq')
+      .on('webhook_messages')
+      .columns(['subscription_id', 'event_id'])
+      .unique()
+      .execute();
+    await db.schema
+      .createIndex('webhook_messages_log_idx')
+      .on('webhook_messages')
+      .columns(['subscription_id', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('webhook_messages_due_idx')
+      .on('webhook_messages')
+      .columns(['status', 'next_attempt_at'])
+      .execute();
 
     await db.schema
       .createTable('webhook_attempts')
@@ -79,6 +102,10 @@ export const webhooks: Migration = {
       .addColumn('response', 'text')
       .addColumn('next_attempt_at', t.timestamp)
       .execute();
-    await db.schema.createIndex('webhook_attempts_message_idx').on('webhook_attempts').columns(['message_id', 'number']).execute();
+    await db.schema
+      .createIndex('webhook_attempts_message_idx')
+      .on('webhook_attempts')
+      .columns(['message_id', 'number'])
+      .execute();
   },
 };

@@ -46,7 +46,11 @@ export const reuses: Migration = {
       .addColumn('position', 'integer', (c) => c.notNull())
       .addPrimaryKeyConstraint('reuse_datasets_pk', ['reuse_id', 'dataset_id'])
       .execute();
-    await db.schema.createIndex('reuse_datasets_dataset_idx').on('reuse_datasets').columns(['dataset_id', 'reuse_id']).execute();
+    await db.schema
+      .createIndex('reuse_datasets_dataset_idx')
+      .on('reuse_datasets')
+      .columns(['dataset_id', 'reuse_id'])
+      .execute();
 
     await db.schema
       .createTable('reuse_topics')

@@ -32,10 +32,18 @@ describe('registration', () => {
   it('answers 409 for a duplicate email (any case) or handle', async () => {
     const user = uniqueUser('dup');
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: user })).statusCode).toBe(201);
-    const sameEmail = await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { ...user, email: user.email.toUpperCase(), handle: `${user.handle}-x` } });
+    const sameEmail = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      payload: { ...user, email: user.email.toUpperCase(), handle: `${user.handle}-x` },
+    });
     expect(sameEmail.statusCode).toBe(409);
     expect(sameEmail.json().errors[0].field).toBe('email');
-    const sameHandle = await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { ...user, email: `other-${user.email}` } });
+    const sameHandle = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      payload: { ...user, email: `other-${user.email}` },
+    });
     expect(sameHandle.statusCode).toBe(409);
     expect(sameHandle.headers['content-type']).toMatch(/application\/problem\+json/);
   });
@@ -47,17 +55,35 @@ describe('registration', () => {
     ['an unknown field', { admin: true }, 'admin'],
     ['an over-long name', { name: 'x'.repeat(500) }, 'name'],
   ])('rejects %s with a 400 problem naming the field', async (_label, patch, field) => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { ...uniqueUser('bad'), ...patch } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      payload: { ...uniqueUser('bad'), ...patch },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().errors.map((e: { field: string }) => e.field)).toContain(field);
   });
 
   it('rejects a body over the limit (413), a non-JSON body (415) and broken JSON (400)', async () => {
-    const big = await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { ...uniqueUser('big'), name: 'x'.repeat(2 * 1024 * 1024) } });
+    const big = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      payload: { ...uniqueUser('big'), name: 'x'.repeat(2 * 1024 * 1024) },
+    });
     expect(big.statusCode).toBe(413);
-    const xml = await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', headers: { 'content-type': 'application/xml' }, payload: '<a/>' });
+    const xml = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<a/>',
+    });
     expect(xml.statusCode).toBe(415);
-    const broken = await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', headers: { 'content-type': 'application/json' }, payload: '{"email":' });
+    const broken = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"email":',
+    });
     expect(broken.statusCode).toBe(400);
     expect(broken.headers['content-type']).toMatch(/problem\+json/);
   });
@@ -66,15 +92,27 @@ describe('registration', () => {
 describe('sign-in and sessions', () => {
   it('signs in with the right password, rejects a wrong one with 401, and signs out', async () => {
     const s = await register(t.app, 'login');
-    const bad = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: s.email, password: 'wrong password!' } });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: s.email, password: 'wrong password!' },
+    });
     expect(bad.statusCode).toBe(401);
-    const good = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: s.email.toUpperCase(), password: s.password } });
+    const good = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: s.email.toUpperCase(), password: s.password },
+    });
     expect(good.statusCode).toBe(200);
     const session = sessionFrom(good, s);
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: session.cookie } })).json().handle).toBe(s.handle);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: session.cookie } })).json().handle,
+    ).toBe(s.handle);
     const out = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: asSession(session) });
     expect(out.statusCode).toBe(204);
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: session.cookie } })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: session.cookie } })).statusCode,
+    ).toBe(401);
   });
 
   it('stores sessions hashed: the cookie value is not in the database', async () => {
@@ -87,28 +125,53 @@ describe('sign-in and sessions', () => {
 
   it('refuses a cookie-authenticated mutation without the CSRF header (403) and accepts it with', async () => {
     const s = await register(t.app, 'csrf');
-    const without = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: { cookie: s.cookie }, payload: { name: 'New name' } });
+    const without = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/me',
+      headers: { cookie: s.cookie },
+      payload: { name: 'New name' },
+    });
     expect(without.statusCode).toBe(403);
     expect(without.json().code).toBe('csrf_failed');
-    const forged = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: { cookie: s.cookie, 'x-csrf-token': 'forged' }, payload: { name: 'New name' } });
+    const forged = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/me',
+      headers: { cookie: s.cookie, 'x-csrf-token': 'forged' },
+      payload: { name: 'New name' },
+    });
     expect(forged.statusCode).toBe(403);
-    const ok = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: asSession(s), payload: { name: 'New name' } });
+    const ok = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/me',
+      headers: asSession(s),
+      payload: { name: 'New name' },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().name).toBe('New name');
   });
 
   it('answers 401 to /me without credentials and with a garbage session cookie', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/me' })).statusCode).toBe(401);
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: 'mt_session=garbage' } })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: 'mt_session=garbage' } })).statusCode,
+    ).toBe(401);
   });
 
   it('locks out brute force: after 5 failures the account answers 429 with Retry-After, even for the right password', async () => {
     const s = await register(t.app, 'brute');
     for (let i = 0; i < 5; i++) {
-      const r = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: s.email, password: `guess-number-${i}` } });
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: s.email, password: `guess-number-${i}` },
+      });
       expect(r.statusCode).toBe(401);
     }
-    const locked = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: s.email, password: s.password } });
+    const locked = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: s.email, password: s.password },
+    });
     expect(locked.statusCode).toBe(429);
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
   });
@@ -118,28 +181,64 @@ describe('email verification and password reset', () => {
   it('verifies the email with the mailed token, once', async () => {
     const s = await register(t.app, 'verify');
     const token = tokenIn((await mailTo(s.email))[0]!.text)!;
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/verify-email', payload: { token } })).statusCode).toBe(204);
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: s.cookie } })).json().emailVerified).toBe(true);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/v1/auth/verify-email', payload: { token } })).statusCode,
+    ).toBe(204);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: s.cookie } })).json().emailVerified,
+    ).toBe(true);
     const replay = await t.app.inject({ method: 'POST', url: '/api/v1/auth/verify-email', payload: { token } });
     expect(replay.statusCode).toBe(400);
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/verify-email', payload: { token: 'made-up' } })).statusCode).toBe(400);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/v1/auth/verify-email', payload: { token: 'made-up' } }))
+        .statusCode,
+    ).toBe(400);
   });
 
   it('resets the password with the mailed link, signs out other sessions, and refuses a replay', async () => {
     const s = await register(t.app, 'reset');
-    const unknown = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/request', payload: { email: 'nobody@example.org' } });
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password-reset/request',
+      payload: { email: 'nobody@example.org' },
+    });
     expect(unknown.statusCode).toBe(202);
     expect(await mailTo('nobody@example.org')).toHaveLength(0);
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/request', payload: { email: s.email } })).statusCode).toBe(202);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/request', payload: { email: s.email } }))
+        .statusCode,
+    ).toBe(202);
     const mail = (await mailTo(s.email)).find((m) => m.subject.includes('Reset'))!;
     const token = tokenIn(mail.text)!;
-    const weak = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/confirm', payload: { token, password: 'short' } });
+    const weak = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password-reset/confirm',
+      payload: { token, password: 'short' },
+    });
     expect(weak.statusCode).toBe(400);
-    const ok = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/confirm', payload: { token, password: 'a brand new passphrase' } });
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password-reset/confirm',
+      payload: { token, password: 'a brand new passphrase' },
+    });
     expect(ok.statusCode).toBe(204);
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: s.cookie } })).statusCode).toBe(401);
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: s.email, password: 'a brand new passphrase' } })).statusCode).toBe(200);
-    const replay = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/confirm', payload: { token, password: 'yet another passphrase' } });
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: s.cookie } })).statusCode).toBe(
+      401,
+    );
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email: s.email, password: 'a brand new passphrase' },
+        })
+      ).statusCode,
+    ).toBe(200);
+    const replay = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password-reset/confirm',
+      payload: { token, password: 'yet another passphrase' },
+    });
     expect(replay.statusCode).toBe(400);
   });
 
@@ -155,16 +254,40 @@ describe('secrets stay out of the log', () => {
     const user = uniqueUser('logs');
     const reg = await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: user });
     const s = sessionFrom(reg, user);
-    await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: user.email, password: user.password } });
-    await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: user.email, password: 'wrong-password-123' } });
-    const created = await t.app.inject({ method: 'POST', url: '/api/v1/me/tokens', headers: asSession(s), payload: { name: 'log test', scopes: ['profile:read'] } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: user.email, password: user.password },
+    });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: user.email, password: 'wrong-password-123' },
+    });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/me/tokens',
+      headers: asSession(s),
+      payload: { name: 'log test', scopes: ['profile:read'] },
+    });
     const token = created.json().token as string;
     await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token}` } });
-    await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: 'Bearer mtp_not-a-real-token-value' } });
+    await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { authorization: 'Bearer mtp_not-a-real-token-value' },
+    });
     await t.app.inject({ method: 'GET', url: `/dev/mail?token=${token}` });
     const logs = t.logs();
     expect(logs.length).toBeGreaterThan(100);
-    for (const secret of [user.password, 'wrong-password-123', token, 'mtp_not-a-real-token-value', s.cookie.split('=')[1]!, s.csrf]) {
+    for (const secret of [
+      user.password,
+      'wrong-password-123',
+      token,
+      'mtp_not-a-real-token-value',
+      s.cookie.split('=')[1]!,
+      s.csrf,
+    ]) {
       expect(logs).not.toContain(secret);
     }
     expect(logs).toContain('"reqId"');

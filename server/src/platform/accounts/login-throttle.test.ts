@@ -7,7 +7,6 @@ import { createLoginThrottle, createRedisLoginThrottle, type LoginThrottle } fro
 
 const REDIS_URL = testRedisUrl;
 
-
 type Res = { statusCode: number; headers: Record<string, unknown>; json(): { code: string; detail: string } };
 function expectProblem(res: Res, status: number, code: string) {
   expect(res.statusCode).toBe(status);
@@ -16,7 +15,12 @@ function expectProblem(res: Res, status: number, code: string) {
 }
 
 const login = (t: TestApp, ip: string, email: string, password: string) =>
-  t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'x-forwarded-for': ip }, payload: { email, password } });
+  t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    headers: { 'x-forwarded-for': ip },
+    payload: { email, password },
+  });
 
 /** One person registered, with the same email and password, on each instance (each has its own database). */
 async function registerOn(instances: TestApp[], prefix: string) {
@@ -60,14 +64,21 @@ async function drive(throttle: LoginThrottle, clock: { advance(ms: number): void
 describe('sign-in throttle (in memory)', () => {
   it('counts per account and per address in a sliding window, on the given clock', async () => {
     const clock = manualClock('2026-03-10T12:00:00Z');
-    const throttle = createLoginThrottle({ perAccount: 2, perAddress: 3, windowMs: 60_000, now: () => clock.now().getTime() });
+    const throttle = createLoginThrottle({
+      perAccount: 2,
+      perAddress: 3,
+      windowMs: 60_000,
+      now: () => clock.now().getTime(),
+    });
     expect(await drive(throttle, clock)).toEqual([0, 50, 0, 59, 0, 0, 10, 0]);
   });
 });
 
 describe('sign-in throttle when Redis does not answer', () => {
   it('fails open: a correct password still signs in, failures count in this instance, with a warning', async () => {
-    const t = await createTestApp({ config: { redisUrl: 'redis://127.0.0.1:1', loginThrottlePrefix: 'mt:test:unused:' } });
+    const t = await createTestApp({
+      config: { redisUrl: 'redis://127.0.0.1:1', loginThrottlePrefix: 'mt:test:unused:' },
+    });
     try {
       const user = await registerOn([t], 'open');
       const ip = '198.51.100.10';
@@ -90,7 +101,14 @@ describe.skipIf(!REDIS_URL)('sign-in throttle across instances with Redis', () =
     const clock = manualClock('2026-03-10T12:00:00Z');
     const client = openRedis(REDIS_URL, () => undefined);
     try {
-      const throttle = createRedisLoginThrottle({ client, prefix: `${prefix}unit:`, perAccount: 2, perAddress: 3, windowMs: 60_000, now: () => clock.now().getTime() });
+      const throttle = createRedisLoginThrottle({
+        client,
+        prefix: `${prefix}unit:`,
+        perAccount: 2,
+        perAddress: 3,
+        windowMs: 60_000,
+        now: () => clock.now().getTime(),
+      });
       expect(await drive(throttle, clock)).toEqual([0, 50, 0, 59, 0, 0, 10, 0]);
     } finally {
       await closeRedis(client);
@@ -124,15 +142,17 @@ describe.skipIf(!REDIS_URL)('sign-in throttle across instances with Redis', () =
     expect(a.logs() + b.logs()).not.toContain('does not answer');
   });
 
-  it('a success on one instance clears the account\'s count on both', async () => {
+  it("a success on one instance clears the account's count on both", async () => {
     const clock = manualClock('2026-03-10T12:00:00Z');
     const [a, b] = [await instance(clock), await instance(clock)];
     const user = await registerOn([a, b], 'clear');
     const ip = '198.51.100.30';
-    for (const [i, t] of [a, b, a, b].entries()) expect((await login(t, ip, user.email, `guess-${i}`)).statusCode).toBe(401);
+    for (const [i, t] of [a, b, a, b].entries())
+      expect((await login(t, ip, user.email, `guess-${i}`)).statusCode).toBe(401);
     expect((await login(b, ip, user.email, user.password)).statusCode).toBe(200);
     // Four more failures: without the reset, the account would be locked at the fifth.
-    for (const [i, t] of [a, b, a, b].entries()) expect((await login(t, ip, user.email, `again-${i}`)).statusCode).toBe(401);
+    for (const [i, t] of [a, b, a, b].entries())
+      expect((await login(t, ip, user.email, `again-${i}`)).statusCode).toBe(401);
     expect((await login(a, ip, user.email, user.password)).statusCode).toBe(200);
     // The address keeps its count (8 failures), shared as well.
     expect(await redis.zcard(`${prefix}ip:${ip}`)).toBe(8);

@@ -55,11 +55,15 @@ export function createLoginThrottle(options: LoginThrottleOptions = {}): LoginTh
 
   return {
     async retryAfter(account, address) {
-      const checks: Array<[string, number]> = [[`a:${account}`, perAccount], [`ip:${address}`, perAddress]];
+      const checks: Array<[string, number]> = [
+        [`a:${account}`, perAccount],
+        [`ip:${address}`, perAddress],
+      ];
       let wait = 0;
       for (const [key, limit] of checks) {
         const list = recent(key);
-        if (list.length >= limit) wait = Math.max(wait, Math.ceil((list[list.length - limit]! + windowMs - now()) / 1000));
+        if (list.length >= limit)
+          wait = Math.max(wait, Math.ceil((list[list.length - limit]! + windowMs - now()) / 1000));
       }
       return wait;
     },
@@ -140,7 +144,10 @@ export function createRedisLoginThrottle(options: RedisLoginThrottleOptions): Lo
       const at = now();
       if (at - lastWarning > 10_000) {
         lastWarning = at;
-        options.logger?.warn({ err: String(err) }, 'sign-in throttle: the shared store (Redis) does not answer; counting in this instance only');
+        options.logger?.warn(
+          { err: String(err) },
+          'sign-in throttle: the shared store (Redis) does not answer; counting in this instance only',
+        );
       }
       return local();
     }
@@ -149,13 +156,31 @@ export function createRedisLoginThrottle(options: RedisLoginThrottleOptions): Lo
   return {
     retryAfter: (account, address) =>
       shared(
-        async () => Number(await scripts.multitudeLoginRetryAfter.call(client, accountKey(account), addressKey(address), String(now()), String(windowMs), String(perAccount), String(perAddress))),
+        async () =>
+          Number(
+            await scripts.multitudeLoginRetryAfter.call(
+              client,
+              accountKey(account),
+              addressKey(address),
+              String(now()),
+              String(windowMs),
+              String(perAccount),
+              String(perAddress),
+            ),
+          ),
         () => memory.retryAfter(account, address),
       ),
     fail: (account, address) =>
       shared(
         async () => {
-          await scripts.multitudeLoginFail.call(client, accountKey(account), addressKey(address), String(now()), String(windowMs), randomBytes(8).toString('hex'));
+          await scripts.multitudeLoginFail.call(
+            client,
+            accountKey(account),
+            addressKey(address),
+            String(now()),
+            String(windowMs),
+            randomBytes(8).toString('hex'),
+          );
         },
         () => memory.fail(account, address),
       ),

@@ -2,13 +2,22 @@ import { Type, type Static } from '@sinclair/typebox';
 
 export const Email = Type.String({ format: 'email', maxLength: 254 });
 export const Password = Type.String({ minLength: 10, maxLength: 200, description: 'At least 10 characters' });
-export const Handle = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,38}$', description: '2–39 lowercase letters, digits or dashes' });
+export const Handle = Type.String({
+  pattern: '^[a-z0-9][a-z0-9-]{1,38}$',
+  description: '2–39 lowercase letters, digits or dashes',
+});
 export const PersonName = Type.String({ minLength: 1, maxLength: 120 });
 
-export const RegisterBody = Type.Object({ email: Email, password: Password, handle: Handle, name: PersonName }, { additionalProperties: false });
+export const RegisterBody = Type.Object(
+  { email: Email, password: Password, handle: Handle, name: PersonName },
+  { additionalProperties: false },
+);
 export type RegisterBody = Static<typeof RegisterBody>;
 
-export const LoginBody = Type.Object({ email: Type.String({ maxLength: 254 }), password: Type.String({ maxLength: 200 }) }, { additionalProperties: false });
+export const LoginBody = Type.Object(
+  { email: Type.String({ maxLength: 254 }), password: Type.String({ maxLength: 200 }) },
+  { additionalProperties: false },
+);
 export type LoginBody = Static<typeof LoginBody>;
 
 export const UpdateMeBody = Type.Object(
@@ -17,9 +26,15 @@ export const UpdateMeBody = Type.Object(
 );
 export type UpdateMeBody = Static<typeof UpdateMeBody>;
 
-export const TokenBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+export const TokenBody = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
 export const EmailBody = Type.Object({ email: Type.String({ maxLength: 254 }) }, { additionalProperties: false });
-export const ResetBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 200 }), password: Password }, { additionalProperties: false });
+export const ResetBody = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 200 }), password: Password },
+  { additionalProperties: false },
+);
 
 export const Me = Type.Object({
   id: Type.String(),
@@ -30,7 +45,10 @@ export const Me = Type.Object({
   isAdmin: Type.Boolean(),
   locale: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
-  authenticatedBy: Type.Union([Type.Literal('session'), Type.Literal('token'), Type.Literal('key'), Type.Literal('oauth')], { description: 'session, personal token, app API key or OAuth token' }),
+  authenticatedBy: Type.Union(
+    [Type.Literal('session'), Type.Literal('token'), Type.Literal('key'), Type.Literal('oauth')],
+    { description: 'session, personal token, app API key or OAuth token' },
+  ),
 });
 export type Me = Static<typeof Me>;
 

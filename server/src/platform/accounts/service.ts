@@ -69,7 +69,15 @@ export function createAccountService(deps: AccountServiceDeps) {
 
   async function sendVerification(trx: Kysely<Database>, user: Pick<User, 'id' | 'email' | 'name'>) {
     const token = randomToken();
-    await store.insertEmailToken(trx, { tokenHash: sha256(token), userId: user.id, purpose: 'verify', email: user.email, createdAt: now(), expiresAt: later(VERIFY_TTL_MS), usedAt: null });
+    await store.insertEmailToken(trx, {
+      tokenHash: sha256(token),
+      userId: user.id,
+      purpose: 'verify',
+      email: user.email,
+      createdAt: now(),
+      expiresAt: later(VERIFY_TTL_MS),
+      usedAt: null,
+    });
     await mail.enqueue(trx, {
       to: user.email,
       subject: 'Confirm your email address — Multitude',
@@ -80,7 +88,14 @@ export function createAccountService(deps: AccountServiceDeps) {
   /** Creates a user (and its events) inside `trx`. Shared by sign-up, OIDC and the CLI. */
   async function insertUser(
     trx: Kysely<Database>,
-    input: { email: string; handle: string; name: string; password?: string; emailVerified?: boolean; isAdmin?: boolean },
+    input: {
+      email: string;
+      handle: string;
+      name: string;
+      password?: string;
+      emailVerified?: boolean;
+      isAdmin?: boolean;
+    },
   ): Promise<User> {
     const email = normalizeEmail(input.email);
     const taken = await store.emailOrHandleTaken(trx, email, input.handle);
@@ -100,7 +115,13 @@ export function createAccountService(deps: AccountServiceDeps) {
       updatedAt: at,
     };
     await store.insertUser(trx, user);
-    await events.record(trx, { type: 'user.registered', actorId: user.id, subjectId: user.id, visibility: 'public', payload: { handle: user.handle } });
+    await events.record(trx, {
+      type: 'user.registered',
+      actorId: user.id,
+      subjectId: user.id,
+      visibility: 'public',
+      payload: { handle: user.handle },
+    });
     return user;
   }
 
@@ -138,7 +159,9 @@ export function createAccountService(deps: AccountServiceDeps) {
       const email = normalizeEmail(emailInput);
       const wait = await deps.throttle.retryAfter(email, address);
       if (wait > 0) {
-        throw new AppError('rate_limited', `Too many failed sign-in attempts; try again in ${wait} seconds`, { retryAfterSeconds: wait });
+        throw new AppError('rate_limited', `Too many failed sign-in attempts; try again in ${wait} seconds`, {
+          retryAfterSeconds: wait,
+        });
       }
       const user = await store.findByEmail(db, email);
       const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
@@ -149,7 +172,13 @@ export function createAccountService(deps: AccountServiceDeps) {
       await deps.throttle.succeed(email);
       const session = await db.transaction().execute(async (trx) => {
         const s = await createSession(trx, user.id);
-        await events.record(trx, { type: 'user.signed_in', actorId: user.id, subjectId: user.id, visibility: 'private', payload: { method: 'password' } });
+        await events.record(trx, {
+          type: 'user.signed_in',
+          actorId: user.id,
+          subjectId: user.id,
+          visibility: 'private',
+          payload: { method: 'password' },
+        });
         return s;
       });
       events.notify();
@@ -173,7 +202,15 @@ export function createAccountService(deps: AccountServiceDeps) {
       if (nowMs - new Date(row.lastSeenAt).getTime() > SESSION_TOUCH_MS) {
         await store.touchSession(db, idHash, now(), later(SESSION_TTL_MS));
       }
-      return { kind: 'user', userId: row.userId, handle: row.handle, isAdmin: readBool(row.isAdmin), via: 'session', scopes: 'all', sessionIdHash: idHash };
+      return {
+        kind: 'user',
+        userId: row.userId,
+        handle: row.handle,
+        isAdmin: readBool(row.isAdmin),
+        via: 'session',
+        scopes: 'all',
+        sessionIdHash: idHash,
+      };
     },
 
     async me(actor: UserActor): Promise<Me> {
@@ -184,8 +221,18 @@ export function createAccountService(deps: AccountServiceDeps) {
 
     async updateMe(actor: UserActor, patch: UpdateMeBody): Promise<Me> {
       await db.transaction().execute(async (trx) => {
-        await store.updateUser(trx, actor.userId, { ...patch, ...(patch.name ? { name: patch.name.trim() } : {}), updatedAt: now() });
-        await events.record(trx, { type: 'user.updated', actorId: actor.userId, subjectId: actor.userId, visibility: 'private', payload: { fields: Object.keys(patch) } });
+        await store.updateUser(trx, actor.userId, {
+          ...patch,
+          ...(patch.name ? { name: patch.name.trim() } : {}),
+          updatedAt: now(),
+        });
+        await events.record(trx, {
+          type: 'user.updated',
+          actorId: actor.userId,
+          subjectId: actor.userId,
+          visibility: 'private',
+          payload: { fields: Object.keys(patch) },
+        });
       });
       events.notify();
       return this.me(actor);
@@ -201,11 +248,18 @@ export function createAccountService(deps: AccountServiceDeps) {
     async verifyEmail(token: string): Promise<void> {
       const hash = sha256(token);
       const row = await store.findEmailToken(db, hash);
-      if (!row || row.purpose !== 'verify' || new Date(row.expiresAt) < clock.now()) throw invalid('token', 'This link is invalid or has expired');
+      if (!row || row.purpose !== 'verify' || new Date(row.expiresAt) < clock.now())
+        throw invalid('token', 'This link is invalid or has expired');
       await db.transaction().execute(async (trx) => {
-        if (!(await store.consumeEmailToken(trx, hash, now()))) throw invalid('token', 'This link has already been used');
+        if (!(await store.consumeEmailToken(trx, hash, now())))
+          throw invalid('token', 'This link has already been used');
         await store.updateUser(trx, row.userId, { emailVerifiedAt: now(), updatedAt: now() });
-        await events.record(trx, { type: 'user.email_verified', actorId: row.userId, subjectId: row.userId, visibility: 'private' });
+        await events.record(trx, {
+          type: 'user.email_verified',
+          actorId: row.userId,
+          subjectId: row.userId,
+          visibility: 'private',
+        });
       });
       events.notify();
     },
@@ -216,7 +270,15 @@ export function createAccountService(deps: AccountServiceDeps) {
       if (!user) return;
       const token = randomToken();
       await db.transaction().execute(async (trx) => {
-        await store.insertEmailToken(trx, { tokenHash: sha256(token), userId: user.id, purpose: 'reset', email: user.email, createdAt: now(), expiresAt: later(RESET_TTL_MS), usedAt: null });
+        await store.insertEmailToken(trx, {
+          tokenHash: sha256(token),
+          userId: user.id,
+          purpose: 'reset',
+          email: user.email,
+          createdAt: now(),
+          expiresAt: later(RESET_TTL_MS),
+          usedAt: null,
+        });
         await mail.enqueue(trx, {
           to: user.email,
           subject: 'Reset your password — Multitude',
@@ -228,33 +290,68 @@ export function createAccountService(deps: AccountServiceDeps) {
     async resetPassword(token: string, password: string): Promise<void> {
       const hash = sha256(token);
       const row = await store.findEmailToken(db, hash);
-      if (!row || row.purpose !== 'reset' || new Date(row.expiresAt) < clock.now()) throw invalid('token', 'This link is invalid or has expired');
+      if (!row || row.purpose !== 'reset' || new Date(row.expiresAt) < clock.now())
+        throw invalid('token', 'This link is invalid or has expired');
       const passwordHash = await hashPassword(password);
       await db.transaction().execute(async (trx) => {
-        if (!(await store.consumeEmailToken(trx, hash, now()))) throw invalid('token', 'This link has already been used');
+        if (!(await store.consumeEmailToken(trx, hash, now())))
+          throw invalid('token', 'This link has already been used');
         await store.updateUser(trx, row.userId, { passwordHash, updatedAt: now() });
         // A reset signs out every session: whoever knew the old password is out.
         await store.deleteUserSessions(trx, row.userId);
-        await events.record(trx, { type: 'user.password_reset', actorId: row.userId, subjectId: row.userId, visibility: 'private' });
+        await events.record(trx, {
+          type: 'user.password_reset',
+          actorId: row.userId,
+          subjectId: row.userId,
+          visibility: 'private',
+        });
       });
       events.notify();
     },
 
     /** `multitude admin create`: creates the account or promotes an existing one. */
-    async createAdmin(input: { email: string; handle?: string; name?: string; password?: string }): Promise<{ user: User; created: boolean; password?: string }> {
+    async createAdmin(input: {
+      email: string;
+      handle?: string;
+      name?: string;
+      password?: string;
+    }): Promise<{ user: User; created: boolean; password?: string }> {
       const email = normalizeEmail(input.email);
       const existing = await store.findByEmail(db, email);
       if (existing) {
         await db.transaction().execute(async (trx) => {
           await store.updateUser(trx, existing.id, { isAdmin: true, updatedAt: now() });
-          await events.record(trx, { type: 'user.promoted_admin', actorId: null, subjectId: existing.id, visibility: 'private' });
+          await events.record(trx, {
+            type: 'user.promoted_admin',
+            actorId: null,
+            subjectId: existing.id,
+            visibility: 'private',
+          });
         });
         return { user: { ...existing, isAdmin: true }, created: false };
       }
       const password = input.password ?? randomToken().slice(0, 20);
-      const handle = input.handle ?? (email.split('@')[0]!.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+/, '').slice(0, 39) || 'admin').padEnd(2, '0');
+      const handle =
+        input.handle ??
+        (
+          email
+            .split('@')[0]!
+            .toLowerCase()
+            .replace(/[^a-z0-9-]/g, '-')
+            .replace(/^-+/, '')
+            .slice(0, 39) || 'admin'
+        ).padEnd(2, '0');
       const user = await withUniqueGuard(() =>
-        db.transaction().execute((trx) => insertUser(trx, { email, handle, name: input.name ?? handle, password, emailVerified: true, isAdmin: true })),
+        db.transaction().execute((trx) =>
+          insertUser(trx, {
+            email,
+            handle,
+            name: input.name ?? handle,
+            password,
+            emailVerified: true,
+            isAdmin: true,
+          }),
+        ),
       );
       return { user, created: true, ...(input.password ? {} : { password }) };
     },

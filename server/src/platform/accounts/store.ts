@@ -20,7 +20,10 @@ const toUser = (r: UsersTable): User => ({ ...r, isAdmin: readBool(r.isAdmin) })
 export function createAccountStore() {
   return {
     async insertUser(db: Kysely<Database>, user: User): Promise<void> {
-      await db.insertInto('users').values({ ...user, isAdmin: user.isAdmin ? 1 : 0 } as never).execute();
+      await db
+        .insertInto('users')
+        .values({ ...user, isAdmin: user.isAdmin ? 1 : 0 } as never)
+        .execute();
     },
     async findById(db: Kysely<Database>, id: string): Promise<User | undefined> {
       const r = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
@@ -47,13 +50,24 @@ export function createAccountStore() {
         .execute();
       return { email: rows.some((r) => r.email === email), handle: rows.some((r) => r.handle === handle) };
     },
-    async updateUser(db: Kysely<Database>, id: string, patch: Partial<Pick<User, 'name' | 'passwordHash' | 'emailVerifiedAt' | 'isAdmin' | 'locale' | 'updatedAt'>>) {
+    async updateUser(
+      db: Kysely<Database>,
+      id: string,
+      patch: Partial<Pick<User, 'name' | 'passwordHash' | 'emailVerifiedAt' | 'isAdmin' | 'locale' | 'updatedAt'>>,
+    ) {
       const values: Record<string, unknown> = { ...patch };
       if (patch.isAdmin !== undefined) values.isAdmin = patch.isAdmin ? 1 : 0;
-      await db.updateTable('users').set(values as never).where('id', '=', id).execute();
+      await db
+        .updateTable('users')
+        .set(values as never)
+        .where('id', '=', id)
+        .execute();
     },
     async countUsers(db: Kysely<Database>): Promise<number> {
-      const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const r = await db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(r.n);
     },
 
@@ -65,7 +79,14 @@ export function createAccountStore() {
       return db
         .selectFrom('sessions')
         .innerJoin('users', 'users.id', 'sessions.userId')
-        .select(['sessions.idHash', 'sessions.expiresAt', 'sessions.lastSeenAt', 'users.id as userId', 'users.handle', 'users.isAdmin'])
+        .select([
+          'sessions.idHash',
+          'sessions.expiresAt',
+          'sessions.lastSeenAt',
+          'users.id as userId',
+          'users.handle',
+          'users.isAdmin',
+        ])
         .where('sessions.idHash', '=', idHash)
         .executeTakeFirst();
     },
@@ -88,13 +109,23 @@ export function createAccountStore() {
     },
     /** Marks the token used; false when it was already used (a replay). */
     async consumeEmailToken(db: Kysely<Database>, tokenHash: string, usedAt: string): Promise<boolean> {
-      const r = await db.updateTable('emailTokens').set({ usedAt }).where('tokenHash', '=', tokenHash).where('usedAt', 'is', null).executeTakeFirst();
+      const r = await db
+        .updateTable('emailTokens')
+        .set({ usedAt })
+        .where('tokenHash', '=', tokenHash)
+        .where('usedAt', 'is', null)
+        .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
 
     // External identities (OIDC).
     async findIdentity(db: Kysely<Database>, provider: string, subject: string) {
-      return db.selectFrom('identities').selectAll().where('provider', '=', provider).where('subject', '=', subject).executeTakeFirst();
+      return db
+        .selectFrom('identities')
+        .selectAll()
+        .where('provider', '=', provider)
+        .where('subject', '=', subject)
+        .executeTakeFirst();
     },
     async insertIdentity(db: Kysely<Database>, i: Database['identities']) {
       await db.insertInto('identities').values(i).execute();

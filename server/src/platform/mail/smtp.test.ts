@@ -27,7 +27,11 @@ beforeAll(async () => {
           failNext--;
           return callback(new Error('451 try again later'));
         }
-        received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), data });
+        received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          data,
+        });
         callback();
       });
     },
@@ -44,7 +48,9 @@ describe('mail through SMTP', () => {
   afterAll(async () => t?.cleanup());
 
   it('sends the outbox through the configured SMTP server, retrying a temporary failure', async () => {
-    t = await createTestApp({ config: { smtpUrl: `smtp://127.0.0.1:${port}?ignoreTLS=true`, mailFrom: 'Ville de Démo <opendata@example.org>' } });
+    t = await createTestApp({
+      config: { smtpUrl: `smtp://127.0.0.1:${port}?ignoreTLS=true`, mailFrom: 'Ville de Démo <opendata@example.org>' },
+    });
     const user = uniqueUser('smtp');
     failNext = 1;
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: user })).statusCode).toBe(201);

@@ -16,7 +16,14 @@ import { hmac } from '../../kernel/crypto.js';
 
 interface Interaction {
   uid: string;
-  prompt: { name: string; details: { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> } };
+  prompt: {
+    name: string;
+    details: {
+      missingOIDCScope?: string[];
+      missingOIDCClaims?: string[];
+      missingResourceScopes?: Record<string, string[]>;
+    };
+  };
   params: { client_id: string };
   session?: { accountId?: string };
   grantId?: string;
@@ -30,7 +37,12 @@ interface Grant {
 interface OidcProvider {
   callback(): (req: IncomingMessage, res: ServerResponse) => void;
   interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<Interaction>;
-  interactionFinished(req: IncomingMessage, res: ServerResponse, result: object, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;
+  interactionFinished(
+    req: IncomingMessage,
+    res: ServerResponse,
+    result: object,
+    options?: { mergeWithLastSubmission?: boolean },
+  ): Promise<void>;
   Grant: { new (init: { accountId: string; clientId: string }): Grant; find(id: string): Promise<Grant | undefined> };
 }
 const Provider = ProviderModule as new (issuer: string, configuration: object) => OidcProvider;
@@ -71,7 +83,9 @@ async function freePort(): Promise<number> {
 class CookieJar {
   private readonly byOrigin = new Map<string, Map<string, string>>();
   header(url: string): string {
-    return [...(this.byOrigin.get(new URL(url).origin) ?? new Map<string, string>())].map(([k, v]) => `${k}=${v}`).join('; ');
+    return [...(this.byOrigin.get(new URL(url).origin) ?? new Map<string, string>())]
+      .map(([k, v]) => `${k}=${v}`)
+      .join('; ');
   }
   store(url: string, response: Response) {
     const origin = new URL(url).origin;
@@ -82,7 +96,9 @@ class CookieJar {
       const eq = pair!.indexOf('=');
       const name = pair!.slice(0, eq).trim();
       const value = pair!.slice(eq + 1).trim();
-      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]!) < Date.now()));
+      const expired = attributes.some(
+        (a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]!) < Date.now()),
+      );
       if (expired || value === '') jar.delete(name);
       else jar.set(name, value);
     }
@@ -138,7 +154,12 @@ async function interaction(provider: OidcProvider, req: IncomingMessage, res: Se
   if (details.prompt.name === 'login') {
     if (!signingIn) throw new Error('No one is signing in');
     people.set(signingIn.sub, signingIn);
-    return provider.interactionFinished(req, res, { login: { accountId: signingIn.sub } }, { mergeWithLastSubmission: false });
+    return provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: signingIn.sub } },
+      { mergeWithLastSubmission: false },
+    );
   }
   if (details.prompt.name === 'consent') {
     const grant = details.grantId
@@ -147,18 +168,28 @@ async function interaction(provider: OidcProvider, req: IncomingMessage, res: Se
     const missing = details.prompt.details;
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
-    for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(resource, scopes.join(' '));
-    return provider.interactionFinished(req, res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
+    for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {}))
+      grant.addResourceScope(resource, scopes.join(' '));
+    return provider.interactionFinished(
+      req,
+      res,
+      { consent: { grantId: await grant.save() } },
+      { mergeWithLastSubmission: true },
+    );
   }
   throw new Error(`Unexpected prompt ${details.prompt.name}`);
 }
 
 /** Multitude, listening for real on 127.0.0.1 with baseUrl = its own address. */
-async function startMultitude(providers: Array<{ id: string; name: string; issuer: string; clientId: string; clientSecret?: string }>): Promise<TestApp> {
+async function startMultitude(
+  providers: Array<{ id: string; name: string; issuer: string; clientId: string; clientSecret?: string }>,
+): Promise<TestApp> {
   for (let attempt = 0; ; attempt++) {
     // buildApp() needs its public address up front (redirect_uri), so the port is reserved first.
     const port = await freePort();
-    const app = await createTestApp({ config: { baseUrl: `http://127.0.0.1:${port}`, oidcProviders: providers, oidcAllowInsecure: true } });
+    const app = await createTestApp({
+      config: { baseUrl: `http://127.0.0.1:${port}`, oidcProviders: providers, oidcAllowInsecure: true },
+    });
     try {
       await app.app.listen({ host: '127.0.0.1', port });
       return app;
@@ -223,14 +254,19 @@ afterAll(async () => {
  * Start → provider authorization → login/consent → the redirect back to Multitude's callback,
  * which is returned (not followed) so a test can tamper with it.
  */
-async function toCallback(person: Person, jar = new CookieJar(), next = '/welcome'): Promise<{ callbackUrl: string; jar: CookieJar }> {
+async function toCallback(
+  person: Person,
+  jar = new CookieJar(),
+  next = '/welcome',
+): Promise<{ callbackUrl: string; jar: CookieJar }> {
   signingIn = person;
   let url = `${baseUrl}/api/v1/auth/oidc/test/start?next=${encodeURIComponent(next)}`;
   for (let hop = 0; hop < 12; hop++) {
     const response = await get(url, jar);
     await response.arrayBuffer();
     const location = response.headers.get('location');
-    if (response.status < 300 || response.status >= 400 || !location) throw new Error(`Expected a redirect from ${url}, got ${response.status}`);
+    if (response.status < 300 || response.status >= 400 || !location)
+      throw new Error(`Expected a redirect from ${url}, got ${response.status}`);
     url = new URL(location, url).href;
     if (url.startsWith(`${baseUrl}/api/v1/auth/oidc/test/callback`)) return { callbackUrl: url, jar };
   }
@@ -246,20 +282,40 @@ async function signIn(person: Person): Promise<{ callback: Response; cookie: str
 
 async function me(cookie: string) {
   const response = await fetch(`${baseUrl}/api/v1/me`, { headers: { cookie } });
-  return { status: response.status, body: (await response.json()) as { id: string; email: string; name: string; handle: string; emailVerified: boolean } };
+  return {
+    status: response.status,
+    body: (await response.json()) as {
+      id: string;
+      email: string;
+      name: string;
+      handle: string;
+      emailVerified: boolean;
+    },
+  };
 }
 
 let seq = 0;
 const person = (over: Partial<Person> = {}): Person => {
   seq += 1;
-  return { sub: `sub-${process.pid}-${seq}`, email: `oidc-${process.pid}-${seq}@example.org`, email_verified: true, name: `Ada Lovelace ${seq}`, ...over };
+  return {
+    sub: `sub-${process.pid}-${seq}`,
+    email: `oidc-${process.pid}-${seq}@example.org`,
+    email_verified: true,
+    name: `Ada Lovelace ${seq}`,
+    ...over,
+  };
 };
 
 describe('OIDC sign-in against a real provider', () => {
   it('lists the configured providers', async () => {
     const response = await fetch(`${baseUrl}/api/v1/auth/providers`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ providers: [{ id: 'test', name: 'Test IdP' }, { id: 'down', name: 'Down IdP' }] });
+    expect(await response.json()).toEqual({
+      providers: [
+        { id: 'test', name: 'Test IdP' },
+        { id: 'down', name: 'Down IdP' },
+      ],
+    });
   });
 
   it('start redirects to the provider with PKCE, state and nonce, and sets the pending cookie', async () => {
@@ -316,7 +372,11 @@ describe('OIDC sign-in against a real provider', () => {
     const after = await me(cookie);
     expect(after.body.id).toBe(before.body.id);
     expect(after.body.handle).toBe(existing.handle);
-    const count = await mt.db.kysely.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('n')).where('email', '=', existing.email).executeTakeFirstOrThrow();
+    const count = await mt.db.kysely
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('email', '=', existing.email)
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(1);
   });
 
@@ -328,7 +388,11 @@ describe('OIDC sign-in against a real provider', () => {
     expect(owner.body.emailVerified).toBe(true);
     // The squatter's session and password no longer open the account.
     expect((await me(squatter.cookie)).status).toBe(401);
-    const login = await mt.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: squatter.email, password: squatter.password } });
+    const login = await mt.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: squatter.email, password: squatter.password },
+    });
     expect(login.statusCode).toBe(401);
   });
 

@@ -87,7 +87,16 @@ export function createOidcService(deps: {
 
   // Queried inside the sign-in transaction: on SQLite (one connection) a query outside it would wait forever.
   async function uniqueHandle(trx: Kysely<Database>, seed: string): Promise<string> {
-    const base = (seed.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'user').slice(0, 30).padEnd(2, '0');
+    const base = (
+      seed
+        .toLowerCase()
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .replace(/[^a-z0-9-]+/g, '-')
+        .replace(/^-+|-+$/g, '') || 'user'
+    )
+      .slice(0, 30)
+      .padEnd(2, '0');
     for (let i = 0; i < 50; i++) {
       const handle = i === 0 ? base : `${base}-${i + 1}`;
       if (!(await store.findByHandle(trx, handle))) return handle;
@@ -126,10 +135,15 @@ export function createOidcService(deps: {
      * Completes the flow: finds, links or creates the account, and opens a session.
      * `query` is the callback's query string (code, state, iss… or error) as the provider sent it.
      */
-    async callback(id: string, query: string | URLSearchParams, sealed: string | undefined): Promise<{ session: NewSession; next: string }> {
+    async callback(
+      id: string,
+      query: string | URLSearchParams,
+      sealed: string | undefined,
+    ): Promise<{ session: NewSession; next: string }> {
       const p = provider(id);
       const pending = unseal(sealed);
-      if (!pending || pending.provider !== id) throw new AppError('bad_request', 'The sign-in attempt expired or was started elsewhere; try again');
+      if (!pending || pending.provider !== id)
+        throw new AppError('bad_request', 'The sign-in attempt expired or was started elsewhere; try again');
       const config = await discoverOrUnavailable(p);
       // The URL the provider redirected to is exactly the redirect_uri sent at start (openid-client derives the
       // token request's redirect_uri from it), whatever path prefix a proxy stripped on the way here.
@@ -138,18 +152,32 @@ export function createOidcService(deps: {
       let claims: client.IDToken | undefined;
       let userInfo: client.UserInfoResponse | undefined;
       try {
-        const tokens = await client.authorizationCodeGrant(config, currentUrl, { pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true });
+        const tokens = await client.authorizationCodeGrant(config, currentUrl, {
+          pkceCodeVerifier: pending.verifier,
+          expectedState: pending.state,
+          expectedNonce: pending.nonce,
+          idTokenExpected: true,
+        });
         claims = tokens.claims();
         // Many providers (and OIDC's default) put scope claims in the userinfo response only.
-        if (claims && (!claims.email || claims.email_verified === undefined || !claims.name) && tokens.access_token) userInfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+        if (claims && (!claims.email || claims.email_verified === undefined || !claims.name) && tokens.access_token)
+          userInfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
       } catch (error) {
-        throw new AppError('invalid_credentials', `The sign-in provider refused the sign-in: ${error instanceof Error ? error.message : String(error)}`);
+        throw new AppError(
+          'invalid_credentials',
+          `The sign-in provider refused the sign-in: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
       if (!claims) throw new AppError('invalid_credentials', 'The provider sent no identity');
       const subject = claims.sub;
       const email = (claims.email ?? userInfo?.email) as string | undefined;
       const emailVerified = (claims.email_verified ?? userInfo?.email_verified) === true;
-      const name = String(claims.name ?? userInfo?.name ?? [claims.given_name, claims.family_name].filter(Boolean).join(' ') ?? '') || email?.split('@')[0] || 'New user';
+      const name =
+        String(
+          claims.name ?? userInfo?.name ?? [claims.given_name, claims.family_name].filter(Boolean).join(' ') ?? '',
+        ) ||
+        email?.split('@')[0] ||
+        'New user';
 
       const session = await deps.db.transaction().execute(async (trx) => {
         const identity = await store.findIdentity(trx, id, subject);
@@ -167,12 +195,24 @@ export function createOidcService(deps: {
               await store.deleteUserSessions(trx, existing.id);
             }
           } else {
-            if (!email) throw new AppError('bad_request', 'The provider did not share an email address, which Multitude needs');
-            if (await store.findByEmail(trx, normalizeEmail(email))) throw new AppError('conflict', 'An account already uses this email; sign in with your password, or ask the provider to verify the email');
+            if (!email)
+              throw new AppError('bad_request', 'The provider did not share an email address, which Multitude needs');
+            if (await store.findByEmail(trx, normalizeEmail(email)))
+              throw new AppError(
+                'conflict',
+                'An account already uses this email; sign in with your password, or ask the provider to verify the email',
+              );
             const handle = await uniqueHandle(trx, String(claims!.preferred_username ?? email.split('@')[0]));
             userId = (await deps.accounts.insertUser(trx, { email, handle, name, emailVerified })).id;
           }
-          await store.insertIdentity(trx, { id: newId('idn'), provider: id, subject, userId, email: email ?? null, createdAt: new Date().toISOString() });
+          await store.insertIdentity(trx, {
+            id: newId('idn'),
+            provider: id,
+            subject,
+            userId,
+            email: email ?? null,
+            createdAt: new Date().toISOString(),
+          });
         }
         return deps.accounts.createSession(trx, userId);
       });

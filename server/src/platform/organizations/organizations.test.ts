@@ -10,7 +10,12 @@ beforeAll(async () => {
 afterAll(async () => t.cleanup());
 
 const api = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, session?: Session, payload?: object) =>
-  t.app.inject({ method, url: `/api/v1${url}`, headers: session ? asSession(session) : {}, ...(payload ? { payload } : {}) });
+  t.app.inject({
+    method,
+    url: `/api/v1${url}`,
+    headers: session ? asSession(session) : {},
+    ...(payload ? { payload } : {}),
+  });
 
 let slugCounter = 0;
 async function newOrg(session = owner) {
@@ -37,7 +42,10 @@ async function join(slug: string, role: string, prefix = 'member') {
 
 describe('organizations', () => {
   it('creates an organization with a slug from its name; the creator is owner', async () => {
-    const res = await api('POST', '/organizations', owner, { name: 'Ville de Besançon', description: 'Open data of the city' });
+    const res = await api('POST', '/organizations', owner, {
+      name: 'Ville de Besançon',
+      description: 'Open data of the city',
+    });
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ slug: 'ville-de-besancon', viewerRole: 'owner', membersCount: 1 });
     const got = await api('GET', '/organizations/ville-de-besancon');
@@ -47,9 +55,13 @@ describe('organizations', () => {
   });
 
   it('answers 409 for a taken slug, 400 for a bad one, 401 anonymously, 404 for an unknown one', async () => {
-    expect((await api('POST', '/organizations', owner, { name: 'Another', slug: 'ville-de-besancon' })).statusCode).toBe(409);
+    expect(
+      (await api('POST', '/organizations', owner, { name: 'Another', slug: 'ville-de-besancon' })).statusCode,
+    ).toBe(409);
     expect((await api('POST', '/organizations', owner, { name: 'Bad', slug: 'Bad Slug!' })).statusCode).toBe(400);
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/organizations', payload: { name: 'Anon' } })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/v1/organizations', payload: { name: 'Anon' } })).statusCode,
+    ).toBe(401);
     expect((await api('GET', '/organizations/no-such-org')).statusCode).toBe(404);
   });
 
@@ -70,7 +82,9 @@ describe('organizations', () => {
     const slug = await newOrg();
     const editor = await join(slug, 'editor');
     const outsider = await register(t.app, 'outsider');
-    expect((await api('PATCH', `/organizations/${slug}`, owner, { description: 'Updated' })).json().description).toBe('Updated');
+    expect((await api('PATCH', `/organizations/${slug}`, owner, { description: 'Updated' })).json().description).toBe(
+      'Updated',
+    );
     expect((await api('PATCH', `/organizations/${slug}`, editor, { description: 'Nope' })).statusCode).toBe(403);
     expect((await api('PATCH', `/organizations/${slug}`, outsider, { description: 'Nope' })).statusCode).toBe(403);
     expect((await api('PATCH', `/organizations/${slug}`, owner, {})).statusCode).toBe(400);
@@ -88,7 +102,9 @@ describe('invitations', () => {
     expect(accepted.json()).toMatchObject({ slug, viewerRole: 'reviewer' });
     expect((await api('POST', '/invitations/accept', invitee, { token })).statusCode).toBe(400);
     expect((await api('GET', `/organizations/${slug}/invitations`, owner)).json().items).toHaveLength(0);
-    expect((await api('GET', '/me/organizations', invitee)).json().items).toEqual([expect.objectContaining({ slug, role: 'reviewer' })]);
+    expect((await api('GET', '/me/organizations', invitee)).json().items).toEqual([
+      expect.objectContaining({ slug, role: 'reviewer' }),
+    ]);
   });
 
   it('refuses an invitation accepted by another account (403), a revoked one, and duplicates (409)', async () => {
@@ -97,21 +113,39 @@ describe('invitations', () => {
     const thief = await register(t.app, 'thief');
     const token = await inviteToken(slug, intended.email, 'member');
     expect((await api('POST', '/invitations/accept', thief, { token })).statusCode).toBe(403);
-    expect((await api('POST', `/organizations/${slug}/invitations`, owner, { email: intended.email, role: 'member' })).statusCode).toBe(409);
+    expect(
+      (await api('POST', `/organizations/${slug}/invitations`, owner, { email: intended.email, role: 'member' }))
+        .statusCode,
+    ).toBe(409);
     const id = (await api('GET', `/organizations/${slug}/invitations`, owner)).json().items[0].id;
     expect((await api('DELETE', `/organizations/${slug}/invitations/${id}`, owner)).statusCode).toBe(204);
     expect((await api('POST', '/invitations/accept', intended, { token })).statusCode).toBe(400);
-    expect((await api('POST', `/organizations/${slug}/invitations`, owner, { email: owner.email, role: 'member' })).statusCode).toBe(409);
+    expect(
+      (await api('POST', `/organizations/${slug}/invitations`, owner, { email: owner.email, role: 'member' }))
+        .statusCode,
+    ).toBe(409);
   });
 
   it('stops members, editors and reviewers from inviting, and admins from inviting admins', async () => {
     const slug = await newOrg();
     const member = await join(slug, 'member');
     const admin = await join(slug, 'admin', 'admin');
-    expect((await api('POST', `/organizations/${slug}/invitations`, member, { email: 'x@example.org', role: 'member' })).statusCode).toBe(403);
-    expect((await api('POST', `/organizations/${slug}/invitations`, admin, { email: 'y@example.org', role: 'admin' })).statusCode).toBe(403);
-    expect((await api('POST', `/organizations/${slug}/invitations`, admin, { email: 'y@example.org', role: 'editor' })).statusCode).toBe(201);
-    expect((await api('POST', `/organizations/${slug}/invitations`, owner, { email: 'z@example.org', role: 'owner' })).statusCode).toBe(400);
+    expect(
+      (await api('POST', `/organizations/${slug}/invitations`, member, { email: 'x@example.org', role: 'member' }))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (await api('POST', `/organizations/${slug}/invitations`, admin, { email: 'y@example.org', role: 'admin' }))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (await api('POST', `/organizations/${slug}/invitations`, admin, { email: 'y@example.org', role: 'editor' }))
+        .statusCode,
+    ).toBe(201);
+    expect(
+      (await api('POST', `/organizations/${slug}/invitations`, owner, { email: 'z@example.org', role: 'owner' }))
+        .statusCode,
+    ).toBe(400);
     expect((await api('GET', `/organizations/${slug}/invitations`, member)).statusCode).toBe(403);
   });
 });
@@ -121,12 +155,24 @@ describe('members, leaving and ownership', () => {
     const slug = await newOrg();
     const admin = await join(slug, 'admin', 'admin');
     const member = await join(slug, 'member');
-    expect((await api('PATCH', `/organizations/${slug}/members/${member.handle}`, admin, { role: 'editor' })).json().role).toBe('editor');
-    expect((await api('PATCH', `/organizations/${slug}/members/${member.handle}`, admin, { role: 'admin' })).statusCode).toBe(403);
-    expect((await api('PATCH', `/organizations/${slug}/members/${owner.handle}`, admin, { role: 'member' })).statusCode).toBe(409);
-    expect((await api('PATCH', `/organizations/${slug}/members/${member.handle}`, owner, { role: 'owner' })).statusCode).toBe(409);
-    expect((await api('PATCH', `/organizations/${slug}/members/${member.handle}`, member, { role: 'admin' })).statusCode).toBe(403);
-    expect((await api('PATCH', `/organizations/${slug}/members/nobody-here`, owner, { role: 'member' })).statusCode).toBe(404);
+    expect(
+      (await api('PATCH', `/organizations/${slug}/members/${member.handle}`, admin, { role: 'editor' })).json().role,
+    ).toBe('editor');
+    expect(
+      (await api('PATCH', `/organizations/${slug}/members/${member.handle}`, admin, { role: 'admin' })).statusCode,
+    ).toBe(403);
+    expect(
+      (await api('PATCH', `/organizations/${slug}/members/${owner.handle}`, admin, { role: 'member' })).statusCode,
+    ).toBe(409);
+    expect(
+      (await api('PATCH', `/organizations/${slug}/members/${member.handle}`, owner, { role: 'owner' })).statusCode,
+    ).toBe(409);
+    expect(
+      (await api('PATCH', `/organizations/${slug}/members/${member.handle}`, member, { role: 'admin' })).statusCode,
+    ).toBe(403);
+    expect(
+      (await api('PATCH', `/organizations/${slug}/members/nobody-here`, owner, { role: 'member' })).statusCode,
+    ).toBe(404);
   });
 
   it('lets members leave, but not the owner before a transfer', async () => {
@@ -140,8 +186,12 @@ describe('members, leaving and ownership', () => {
   it('transfers ownership: the new owner can, the former owner becomes admin', async () => {
     const slug = await newOrg();
     const next = await join(slug, 'editor', 'heir');
-    expect((await api('POST', `/organizations/${slug}/transfer-ownership`, next, { handle: next.handle })).statusCode).toBe(403);
-    expect((await api('POST', `/organizations/${slug}/transfer-ownership`, owner, { handle: next.handle })).statusCode).toBe(204);
+    expect(
+      (await api('POST', `/organizations/${slug}/transfer-ownership`, next, { handle: next.handle })).statusCode,
+    ).toBe(403);
+    expect(
+      (await api('POST', `/organizations/${slug}/transfer-ownership`, owner, { handle: next.handle })).statusCode,
+    ).toBe(204);
     const members = (await api('GET', `/organizations/${slug}/members`)).json().items;
     expect(members.find((m: { handle: string }) => m.handle === next.handle).role).toBe('owner');
     expect(members.find((m: { handle: string }) => m.handle === owner.handle).role).toBe('admin');

@@ -1,7 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { roles } from '../policy.js';
 
-export const Slug = Type.String({ pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$', maxLength: 64, description: 'Lowercase letters, digits and dashes' });
+export const Slug = Type.String({
+  pattern: '^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$',
+  maxLength: 64,
+  description: 'Lowercase letters, digits and dashes',
+});
 export const RoleSchema = Type.Union(roles.map((r) => Type.Literal(r)));
 const HttpUrl = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 500 });
 
@@ -47,7 +51,12 @@ export const OrganizationSummary = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 
-export const MemberView = Type.Object({ handle: Type.String(), name: Type.String(), role: RoleSchema, joinedAt: Type.String({ format: 'date-time' }) });
+export const MemberView = Type.Object({
+  handle: Type.String(),
+  name: Type.String(),
+  role: RoleSchema,
+  joinedAt: Type.String({ format: 'date-time' }),
+});
 export type MemberView = Static<typeof MemberView>;
 
 export const InvitationView = Type.Object({
@@ -60,7 +69,10 @@ export const InvitationView = Type.Object({
 export type InvitationView = Static<typeof InvitationView>;
 
 export const InviteBody = Type.Object(
-  { email: Type.String({ format: 'email', maxLength: 254 }), role: Type.Union(roles.filter((r) => r !== 'owner').map((r) => Type.Literal(r))) },
+  {
+    email: Type.String({ format: 'email', maxLength: 254 }),
+    role: Type.Union(roles.filter((r) => r !== 'owner').map((r) => Type.Literal(r))),
+  },
   { additionalProperties: false },
 );
 export type InviteBody = Static<typeof InviteBody>;

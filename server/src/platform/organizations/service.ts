@@ -12,7 +12,14 @@ import type { MailService } from '../mail/service.js';
 import type { AccountStore } from '../accounts/store.js';
 import { can, canAssignRole, isRole, type OrganizationAction, type Role } from '../policy.js';
 import type { Organization, OrganizationStore } from './store.js';
-import type { CreateOrganizationBody, InvitationView, InviteBody, MemberView, OrganizationView, UpdateOrganizationBody } from './schema.js';
+import type {
+  CreateOrganizationBody,
+  InvitationView,
+  InviteBody,
+  MemberView,
+  OrganizationView,
+  UpdateOrganizationBody,
+} from './schema.js';
 
 const INVITATION_TTL_MS = 14 * 24 * 3600_000;
 
@@ -58,7 +65,16 @@ export function createOrganizationService(deps: OrganizationServiceDeps) {
   }
 
   function view(org: Organization, membersCount: number, viewerRole: Role | null): OrganizationView {
-    return { id: org.id, slug: org.slug, name: org.name, description: org.description, url: org.url, createdAt: org.createdAt, membersCount, viewerRole };
+    return {
+      id: org.id,
+      slug: org.slug,
+      name: org.name,
+      description: org.description,
+      url: org.url,
+      createdAt: org.createdAt,
+      membersCount,
+      viewerRole,
+    };
   }
 
   async function commit<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
@@ -75,16 +91,32 @@ export function createOrganizationService(deps: OrganizationServiceDeps) {
       const slug = input.slug ?? slugify(input.name);
       if (slug.length < 1) throw invalid('slug', 'Choose a slug made of letters or digits');
       const at = now();
-      const org: Organization = { id: newId('org'), slug, name: input.name.trim(), description: input.description ?? '', url: input.url ?? null, createdAt: at, updatedAt: at };
+      const org: Organization = {
+        id: newId('org'),
+        slug,
+        name: input.name.trim(),
+        description: input.description ?? '',
+        url: input.url ?? null,
+        createdAt: at,
+        updatedAt: at,
+      };
       try {
         await commit(async (trx) => {
           if (await store.slugTaken(trx, slug)) throw conflict(`The slug "${slug}" is taken`, 'slug');
           await store.insert(trx, org);
           await store.addMember(trx, { organizationId: org.id, userId: actor.userId, role: 'owner', createdAt: at });
-          await events.record(trx, { type: 'organization.created', actorId: actor.userId, subjectId: org.id, organizationId: org.id, visibility: 'public', payload: { slug, name: org.name } });
+          await events.record(trx, {
+            type: 'organization.created',
+            actorId: actor.userId,
+            subjectId: org.id,
+            organizationId: org.id,
+            visibility: 'public',
+            payload: { slug, name: org.name },
+          });
         });
       } catch (error) {
-        if (!(error instanceof AppError) && /unique|duplicate key/i.test(String(error))) throw conflict(`The slug "${slug}" is taken`, 'slug');
+        if (!(error instanceof AppError) && /unique|duplicate key/i.test(String(error)))
+          throw conflict(`The slug "${slug}" is taken`, 'slug');
         throw error;
       }
       return view(org, 1, 'owner');
@@ -106,7 +138,14 @@ export function createOrganizationService(deps: OrganizationServiceDeps) {
       const changes = { ...patch, ...(patch.name ? { name: patch.name.trim() } : {}), updatedAt: now() };
       await commit(async (trx) => {
         await store.update(trx, org.id, changes);
-        await events.record(trx, { type: 'organization.updated', actorId: actor.kind === 'user' ? actor.userId : null, subjectId: org.id, organizationId: org.id, visibility: 'public', payload: { fields: Object.keys(patch) } });
+        await events.record(trx, {
+          type: 'organization.updated',
+          actorId: actor.kind === 'user' ? actor.userId : null,
+          subjectId: org.id,
+          organizationId: org.id,
+          visibility: 'public',
+          payload: { fields: Object.keys(patch) },
+        });
       });
       return view({ ...org, ...changes }, await store.countMembers(db, org.id), viewerRole);
     },
@@ -114,17 +153,28 @@ export function createOrganizationService(deps: OrganizationServiceDeps) {
     async members(slug: string): Promise<MemberView[]> {
       const org = await load(slug);
       const rows = await store.members(db, org.id);
-      return rows.filter((r) => isRole(r.role)).map((r) => ({ handle: r.handle, name: r.name, role: r.role as Role, joinedAt: r.joinedAt }));
+      return rows
+        .filter((r) => isRole(r.role))
+        .map((r) => ({ handle: r.handle, name: r.name, role: r.role as Role, joinedAt: r.joinedAt }));
     },
 
     async changeRole(actor: UserActor, slug: string, handle: string, role: Role): Promise<MemberView> {
       const { org, viewerRole } = await authorize(actor, slug, 'organization.change_role');
       const member = await memberByHandle(org, handle);
-      if (member.role === 'owner' || role === 'owner') throw new AppError('conflict', 'Ownership changes hands through transfer-ownership');
-      if (!canAssignRole(viewerRole, actor.isAdmin, member.role) || !canAssignRole(viewerRole, actor.isAdmin, role)) throw forbidden('Your role cannot grant or change this role');
+      if (member.role === 'owner' || role === 'owner')
+        throw new AppError('conflict', 'Ownership changes hands through transfer-ownership');
+      if (!canAssignRole(viewerRole, actor.isAdmin, member.role) || !canAssignRole(viewerRole, actor.isAdmin, role))
+        throw forbidden('Your role cannot grant or change this role');
       await commit(async (trx) => {
         await store.setRole(trx, org.id, member.user.id, role);
-        await events.record(trx, { type: 'organization.member_role_changed', actorId: actor.userId, subjectId: member.user.id, organizationId: org.id, visibility: 'organization', payload: { handle, from: member.role, to: role } });
+        await events.record(trx, {
+          type: 'organization.member_role_changed',
+          actorId: actor.userId,
+          subjectId: member.user.id,
+          organizationId: org.id,
+          visibility: 'organization',
+          payload: { handle, from: member.role, to: role },
+        });
       });
       const joinedAt = (await store.members(db, org.id)).find((m) => m.userId === member.user.id)?.joinedAt ?? now();
       return { handle, name: member.user.name, role, joinedAt };
@@ -134,11 +184,20 @@ export function createOrganizationService(deps: OrganizationServiceDeps) {
       if (handle === actor.handle) return this.leave(actor, slug);
       const { org, viewerRole } = await authorize(actor, slug, 'organization.remove_member');
       const member = await memberByHandle(org, handle);
-      if (member.role === 'owner') throw new AppError('conflict', 'The owner cannot be removed; transfer ownership first');
-      if (!canAssignRole(viewerRole, actor.isAdmin, member.role)) throw forbidden('Your role cannot remove this member');
+      if (member.role === 'owner')
+        throw new AppError('conflict', 'The owner cannot be removed; transfer ownership first');
+      if (!canAssignRole(viewerRole, actor.isAdmin, member.role))
+        throw forbidden('Your role cannot remove this member');
       await commit(async (trx) => {
         await store.removeMember(trx, org.id, member.user.id);
-        await events.record(trx, { type: 'organization.member_removed', actorId: actor.userId, subjectId: member.user.id, organizationId: org.id, visibility: 'organization', payload: { handle } });
+        await events.record(trx, {
+          type: 'organization.member_removed',
+          actorId: actor.userId,
+          subjectId: member.user.id,
+          organizationId: org.id,
+          visibility: 'organization',
+          payload: { handle },
+        });
       });
     },
 
@@ -149,7 +208,14 @@ export function createOrganizationService(deps: OrganizationServiceDeps) {
       if (role === 'owner') throw new AppError('conflict', 'Transfer ownership to another member before leaving');
       await commit(async (trx) => {
         await store.removeMember(trx, org.id, actor.userId);
-        await events.record(trx, { type: 'organization.member_left', actorId: actor.userId, subjectId: actor.userId, organizationId: org.id, visibility: 'organization', payload: { handle: actor.handle } });
+        await events.record(trx, {
+          type: 'organization.member_left',
+          actorId: actor.userId,
+          subjectId: actor.userId,
+          organizationId: org.id,
+          visibility: 'organization',
+          payload: { handle: actor.handle },
+        });
       });
     },
 
@@ -161,20 +227,41 @@ export function createOrganizationService(deps: OrganizationServiceDeps) {
       await commit(async (trx) => {
         for (const owner of owners) await store.setRole(trx, org.id, owner.userId, 'admin');
         await store.setRole(trx, org.id, target.user.id, 'owner');
-        await events.record(trx, { type: 'organization.ownership_transferred', actorId: actor.userId, subjectId: target.user.id, organizationId: org.id, visibility: 'public', payload: { to: handle } });
+        await events.record(trx, {
+          type: 'organization.ownership_transferred',
+          actorId: actor.userId,
+          subjectId: target.user.id,
+          organizationId: org.id,
+          visibility: 'public',
+          payload: { to: handle },
+        });
       });
     },
 
     async invite(actor: UserActor, slug: string, input: InviteBody): Promise<InvitationView> {
       const { org, viewerRole } = await authorize(actor, slug, 'organization.invite');
-      if (!canAssignRole(viewerRole, actor.isAdmin, input.role)) throw forbidden('Your role cannot invite with this role');
+      if (!canAssignRole(viewerRole, actor.isAdmin, input.role))
+        throw forbidden('Your role cannot invite with this role');
       const email = input.email.trim().toLowerCase();
       const existing = await deps.accounts.findByEmail(db, email);
-      if (existing && (await store.roleOf(db, org.id, existing.id))) throw conflict('This person is already a member', 'email');
-      if ((await store.pendingInvitations(db, org.id, now())).some((i) => i.email === email)) throw conflict('An invitation is already pending for this email', 'email');
+      if (existing && (await store.roleOf(db, org.id, existing.id)))
+        throw conflict('This person is already a member', 'email');
+      if ((await store.pendingInvitations(db, org.id, now())).some((i) => i.email === email))
+        throw conflict('An invitation is already pending for this email', 'email');
       const token = randomToken();
       const at = now();
-      const invitation = { id: newId('inv'), organizationId: org.id, email, role: input.role, tokenHash: sha256(token), invitedBy: actor.userId, createdAt: at, expiresAt: new Date(clock.now().getTime() + INVITATION_TTL_MS).toISOString(), acceptedAt: null, revokedAt: null };
+      const invitation = {
+        id: newId('inv'),
+        organizationId: org.id,
+        email,
+        role: input.role,
+        tokenHash: sha256(token),
+        invitedBy: actor.userId,
+        createdAt: at,
+        expiresAt: new Date(clock.now().getTime() + INVITATION_TTL_MS).toISOString(),
+        acceptedAt: null,
+        revokedAt: null,
+      };
       await commit(async (trx) => {
         await store.insertInvitation(trx, invitation);
         await deps.mail.enqueue(trx, {
@@ -182,7 +269,14 @@ export function createOrganizationService(deps: OrganizationServiceDeps) {
           subject: `You are invited to join ${org.name} on Multitude`,
           text: `Hello,\n\n@${actor.handle} invites you to join ${org.name} as ${input.role} on Multitude.\n\nAccept the invitation (sign up first with this email address if you have no account):\n${deps.baseUrl}/invitations/accept?token=${token}\n\nThe invitation expires in 14 days.\n\n— Multitude`,
         });
-        await events.record(trx, { type: 'organization.member_invited', actorId: actor.userId, subjectId: invitation.id, organizationId: org.id, visibility: 'organization', payload: { role: input.role } });
+        await events.record(trx, {
+          type: 'organization.member_invited',
+          actorId: actor.userId,
+          subjectId: invitation.id,
+          organizationId: org.id,
+          visibility: 'organization',
+          payload: { role: input.role },
+        });
       });
       return { id: invitation.id, email, role: input.role, createdAt: at, expiresAt: invitation.expiresAt };
     },
@@ -190,39 +284,75 @@ export function createOrganizationService(deps: OrganizationServiceDeps) {
     async invitations(actor: UserActor, slug: string): Promise<InvitationView[]> {
       const { org } = await authorize(actor, slug, 'organization.read_invitations');
       const rows = await store.pendingInvitations(db, org.id, now());
-      return rows.map((i) => ({ id: i.id, email: i.email, role: i.role as Role, createdAt: i.createdAt, expiresAt: i.expiresAt }));
+      return rows.map((i) => ({
+        id: i.id,
+        email: i.email,
+        role: i.role as Role,
+        createdAt: i.createdAt,
+        expiresAt: i.expiresAt,
+      }));
     },
 
     async revokeInvitation(actor: UserActor, slug: string, id: string): Promise<void> {
       const { org } = await authorize(actor, slug, 'organization.invite');
       const invitation = await store.findInvitation(db, id);
-      if (!invitation || invitation.organizationId !== org.id || invitation.acceptedAt || invitation.revokedAt) throw notFound('Invitation');
+      if (!invitation || invitation.organizationId !== org.id || invitation.acceptedAt || invitation.revokedAt)
+        throw notFound('Invitation');
       await commit(async (trx) => {
         await store.revokeInvitation(trx, id, now());
-        await events.record(trx, { type: 'organization.invitation_revoked', actorId: actor.userId, subjectId: id, organizationId: org.id, visibility: 'organization' });
+        await events.record(trx, {
+          type: 'organization.invitation_revoked',
+          actorId: actor.userId,
+          subjectId: id,
+          organizationId: org.id,
+          visibility: 'organization',
+        });
       });
     },
 
     async acceptInvitation(actor: UserActor, token: string): Promise<OrganizationView> {
       const invitation = await store.findInvitationByHash(db, sha256(token));
-      if (!invitation || invitation.revokedAt || invitation.acceptedAt || new Date(invitation.expiresAt) <= clock.now()) {
+      if (
+        !invitation ||
+        invitation.revokedAt ||
+        invitation.acceptedAt ||
+        new Date(invitation.expiresAt) <= clock.now()
+      ) {
         throw invalid('token', 'This invitation is invalid, expired or already used');
       }
       const user = await deps.accounts.findById(db, actor.userId);
-      if (!user || user.email !== invitation.email) throw forbidden(`This invitation was sent to another email address; sign in as ${invitation.email}`);
+      if (!user || user.email !== invitation.email)
+        throw forbidden(`This invitation was sent to another email address; sign in as ${invitation.email}`);
       const [org] = await store.findManyByIds(db, [invitation.organizationId]);
       if (!org) throw notFound('Organization');
       if (await store.roleOf(db, org.id, actor.userId)) throw conflict('You are already a member of this organization');
       await commit(async (trx) => {
-        if (!(await store.acceptInvitation(trx, invitation.id, now()))) throw invalid('token', 'This invitation has already been used');
-        await store.addMember(trx, { organizationId: org.id, userId: actor.userId, role: invitation.role, createdAt: now() });
-        await events.record(trx, { type: 'organization.member_joined', actorId: actor.userId, subjectId: actor.userId, organizationId: org.id, visibility: 'public', payload: { handle: actor.handle, role: invitation.role } });
+        if (!(await store.acceptInvitation(trx, invitation.id, now())))
+          throw invalid('token', 'This invitation has already been used');
+        await store.addMember(trx, {
+          organizationId: org.id,
+          userId: actor.userId,
+          role: invitation.role,
+          createdAt: now(),
+        });
+        await events.record(trx, {
+          type: 'organization.member_joined',
+          actorId: actor.userId,
+          subjectId: actor.userId,
+          organizationId: org.id,
+          visibility: 'public',
+          payload: { handle: actor.handle, role: invitation.role },
+        });
       });
       return view(org, await store.countMembers(db, org.id), invitation.role as Role);
     },
 
     async mine(actor: UserActor) {
-      return (await store.organizationsOf(db, actor.userId)).map((o) => ({ slug: o.slug, name: o.name, role: o.role as Role }));
+      return (await store.organizationsOf(db, actor.userId)).map((o) => ({
+        slug: o.slug,
+        name: o.name,
+        role: o.role as Role,
+      }));
     },
   };
 }

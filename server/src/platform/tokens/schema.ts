@@ -12,12 +12,19 @@ export const TokenItem = Type.Object({
 });
 export type TokenItem = Static<typeof TokenItem>;
 
-export const CreatedToken = Type.Intersect([TokenItem, Type.Object({ token: Type.String({ description: 'The secret, shown this once' }) })]);
+export const CreatedToken = Type.Intersect([
+  TokenItem,
+  Type.Object({ token: Type.String({ description: 'The secret, shown this once' }) }),
+]);
 
 export const CreateTokenBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
-    scopes: Type.Array(Type.Union(scopeIds.map((s) => Type.Literal(s))), { minItems: 1, maxItems: scopeIds.length, uniqueItems: true }),
+    scopes: Type.Array(Type.Union(scopeIds.map((s) => Type.Literal(s))), {
+      minItems: 1,
+      maxItems: scopeIds.length,
+      uniqueItems: true,
+    }),
     expiresAt: Type.Optional(Type.String({ format: 'date-time' })),
   },
   { additionalProperties: false },

@@ -15,19 +15,33 @@ export const PERSONAL_TOKEN_PREFIX = 'mtp_';
 // last_used_at is written at most once a minute per token, so reads stay reads.
 const TOUCH_INTERVAL_MS = 60_000;
 
-const toItem = ({ id, name, prefix, scopes, createdAt, expiresAt, lastUsedAt }: PersonalToken): TokenItem => ({ id, name, prefix, scopes, createdAt, expiresAt, lastUsedAt });
+const toItem = ({ id, name, prefix, scopes, createdAt, expiresAt, lastUsedAt }: PersonalToken): TokenItem => ({
+  id,
+  name,
+  prefix,
+  scopes,
+  createdAt,
+  expiresAt,
+  lastUsedAt,
+});
 
 type TokenForAuth = NonNullable<Awaited<ReturnType<TokenStore['findByHash']>>>;
 /** How long an instance trusts a resolved token without asking the database again (a revocation elsewhere takes at most this long). */
 export const TOKEN_CACHE_TTL_MS = 5_000;
 
-export function createTokenService(deps: { db: Kysely<Database>; store: TokenStore; events: EventRecorder; clock: Clock }) {
+export function createTokenService(deps: {
+  db: Kysely<Database>;
+  store: TokenStore;
+  events: EventRecorder;
+  clock: Clock;
+}) {
   const { db, store, events, clock } = deps;
   // A token is read on every call it makes: resolved rows (and unknown hashes) are kept a few seconds.
   const cache = createTtlCache<TokenForAuth | null>({ ttlMs: TOKEN_CACHE_TTL_MS, max: 10_000 });
   return {
     async create(actor: UserActor, input: CreateTokenBody): Promise<TokenItem & { token: string }> {
-      if (input.expiresAt && new Date(input.expiresAt) <= clock.now()) throw invalid('expiresAt', 'The expiry date must be in the future');
+      if (input.expiresAt && new Date(input.expiresAt) <= clock.now())
+        throw invalid('expiresAt', 'The expiry date must be in the future');
       const secret = randomToken(PERSONAL_TOKEN_PREFIX);
       const token: PersonalToken = {
         id: newId('tok'),
@@ -42,7 +56,13 @@ export function createTokenService(deps: { db: Kysely<Database>; store: TokenSto
       };
       await db.transaction().execute(async (trx) => {
         await store.insert(trx, token, sha256(secret));
-        await events.record(trx, { type: 'token.created', actorId: actor.userId, subjectId: token.id, visibility: 'private', payload: { scopes: token.scopes } });
+        await events.record(trx, {
+          type: 'token.created',
+          actorId: actor.userId,
+          subjectId: token.id,
+          visibility: 'private',
+          payload: { scopes: token.scopes },
+        });
       });
       events.notify();
       return { ...toItem(token), token: secret };
@@ -59,7 +79,12 @@ export function createTokenService(deps: { db: Kysely<Database>; store: TokenSto
       await db.transaction().execute(async (trx) => {
         await store.revoke(trx, id, clock.now().toISOString());
         cache.clear();
-        await events.record(trx, { type: 'token.revoked', actorId: actor.userId, subjectId: id, visibility: 'private' });
+        await events.record(trx, {
+          type: 'token.revoked',
+          actorId: actor.userId,
+          subjectId: id,
+          visibility: 'private',
+        });
       });
       events.notify();
     },
@@ -79,8 +104,16 @@ export function createTokenService(deps: { db: Kysely<Database>; store: TokenSto
         await store.touch(db, row.id, now.toISOString());
         row.lastUsedAt = now.toISOString();
       }
-      const scopes = typeof row.scopes === 'string' ? (JSON.parse(row.scopes) as string[]) : (row.scopes as unknown as string[]);
-      return { kind: 'user', userId: row.userId, handle: row.handle, isAdmin: readBool(row.isAdmin), via: 'token', scopes: new Set(scopes) };
+      const scopes =
+        typeof row.scopes === 'string' ? (JSON.parse(row.scopes) as string[]) : (row.scopes as unknown as string[]);
+      return {
+        kind: 'user',
+        userId: row.userId,
+        handle: row.handle,
+        isAdmin: readBool(row.isAdmin),
+        via: 'token',
+        scopes: new Set(scopes),
+      };
     },
   };
 }

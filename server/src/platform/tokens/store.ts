@@ -20,17 +20,35 @@ const toToken = ({ tokenHash: _hash, ...r }: Row): PersonalToken => ({ ...r, sco
 export function createTokenStore() {
   return {
     async insert(db: Kysely<Database>, token: PersonalToken, tokenHash: string) {
-      await db.insertInto('personalTokens').values({ ...token, scopes: JSON.stringify(token.scopes), tokenHash }).execute();
+      await db
+        .insertInto('personalTokens')
+        .values({ ...token, scopes: JSON.stringify(token.scopes), tokenHash })
+        .execute();
     },
     async listForUser(db: Kysely<Database>, userId: string): Promise<PersonalToken[]> {
-      const rows = await db.selectFrom('personalTokens').selectAll().where('userId', '=', userId).where('revokedAt', 'is', null).orderBy('id', 'desc').execute();
+      const rows = await db
+        .selectFrom('personalTokens')
+        .selectAll()
+        .where('userId', '=', userId)
+        .where('revokedAt', 'is', null)
+        .orderBy('id', 'desc')
+        .execute();
       return rows.map(toToken);
     },
     async findByHash(db: Kysely<Database>, tokenHash: string) {
       return db
         .selectFrom('personalTokens')
         .innerJoin('users', 'users.id', 'personalTokens.userId')
-        .select(['personalTokens.id', 'personalTokens.scopes', 'personalTokens.expiresAt', 'personalTokens.revokedAt', 'personalTokens.lastUsedAt', 'users.id as userId', 'users.handle', 'users.isAdmin'])
+        .select([
+          'personalTokens.id',
+          'personalTokens.scopes',
+          'personalTokens.expiresAt',
+          'personalTokens.revokedAt',
+          'personalTokens.lastUsedAt',
+          'users.id as userId',
+          'users.handle',
+          'users.isAdmin',
+        ])
         .where('personalTokens.tokenHash', '=', tokenHash)
         .executeTakeFirst();
     },

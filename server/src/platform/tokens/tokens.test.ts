@@ -9,7 +9,8 @@ beforeAll(async () => {
 });
 afterAll(async () => t.cleanup());
 
-const create = (body: object, session = s) => t.app.inject({ method: 'POST', url: '/api/v1/me/tokens', headers: asSession(session), payload: body });
+const create = (body: object, session = s) =>
+  t.app.inject({ method: 'POST', url: '/api/v1/me/tokens', headers: asSession(session), payload: body });
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('personal access tokens', () => {
@@ -21,9 +22,18 @@ describe('personal access tokens', () => {
     expect(token.startsWith(prefix)).toBe(true);
     const list = await t.app.inject({ method: 'GET', url: '/api/v1/me/tokens', headers: { cookie: s.cookie } });
     const item = list.json().items.find((i: { id: string }) => i.id === id);
-    expect(item).toMatchObject({ name: 'laptop', prefix, scopes: ['profile:read', 'organizations:read'], lastUsedAt: null });
+    expect(item).toMatchObject({
+      name: 'laptop',
+      prefix,
+      scopes: ['profile:read', 'organizations:read'],
+      lastUsedAt: null,
+    });
     expect(JSON.stringify(list.json())).not.toContain(token);
-    const stored = await t.db.kysely.selectFrom('personalTokens').select('tokenHash').where('id', '=', id).executeTakeFirstOrThrow();
+    const stored = await t.db.kysely
+      .selectFrom('personalTokens')
+      .select('tokenHash')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(stored.tokenHash).toMatch(/^[0-9a-f]{64}$/);
     expect(stored.tokenHash).not.toContain(token);
   });
@@ -39,46 +49,84 @@ describe('personal access tokens', () => {
 
   it('needs no CSRF header for token-authenticated mutations', async () => {
     const { token } = (await create({ name: 'writer', scopes: ['profile:read', 'profile:write'] })).json();
-    const res = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: bearer(token), payload: { name: 'Via token' } });
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/me',
+      headers: bearer(token),
+      payload: { name: 'Via token' },
+    });
     expect(res.statusCode).toBe(200);
   });
 
   it('refuses calls outside the token scopes with 403 insufficient_scope', async () => {
     const { token } = (await create({ name: 'narrow', scopes: ['profile:read'] })).json();
-    const res = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: bearer(token), payload: { name: 'Nope' } });
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/me',
+      headers: bearer(token),
+      payload: { name: 'Nope' },
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json().code).toBe('insufficient_scope');
-    const org = await t.app.inject({ method: 'POST', url: '/api/v1/organizations', headers: bearer(token), payload: { name: 'Scoped out' } });
+    const org = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/organizations',
+      headers: bearer(token),
+      payload: { name: 'Scoped out' },
+    });
     expect(org.statusCode).toBe(403);
   });
 
   it('cannot mint or list tokens with a token (session only)', async () => {
-    const { token } = (await create({ name: 'all', scopes: ['profile:read', 'profile:write', 'organizations:write'] })).json();
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/me/tokens', headers: bearer(token), payload: { name: 'child', scopes: ['profile:read'] } });
+    const { token } = (
+      await create({ name: 'all', scopes: ['profile:read', 'profile:write', 'organizations:write'] })
+    ).json();
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/me/tokens',
+      headers: bearer(token),
+      payload: { name: 'child', scopes: ['profile:read'] },
+    });
     expect(res.statusCode).toBe(403);
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me/tokens', headers: bearer(token) })).statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me/tokens', headers: bearer(token) })).statusCode).toBe(
+      403,
+    );
   });
 
   it('rejects revoked, expired, unknown and malformed tokens with 401', async () => {
     const { token, id } = (await create({ name: 'revoke me', scopes: ['profile:read'] })).json();
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/me/tokens/${id}`, headers: asSession(s) })).statusCode).toBe(204);
+    expect(
+      (await t.app.inject({ method: 'DELETE', url: `/api/v1/me/tokens/${id}`, headers: asSession(s) })).statusCode,
+    ).toBe(204);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(token) })).statusCode).toBe(401);
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/me/tokens/${id}`, headers: asSession(s) })).statusCode).toBe(404);
+    expect(
+      (await t.app.inject({ method: 'DELETE', url: `/api/v1/me/tokens/${id}`, headers: asSession(s) })).statusCode,
+    ).toBe(404);
 
     const soon = new Date(Date.now() + 1500).toISOString();
     const expiring = (await create({ name: 'short-lived', scopes: ['profile:read'], expiresAt: soon })).json();
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(expiring.token) })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(expiring.token) })).statusCode).toBe(
+      200,
+    );
     await new Promise((r) => setTimeout(r, 1600));
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(expiring.token) })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(expiring.token) })).statusCode).toBe(
+      401,
+    );
 
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer('mtp_unknown') })).statusCode).toBe(401);
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: 'Basic abc' } })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer('mtp_unknown') })).statusCode).toBe(
+      401,
+    );
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: 'Basic abc' } })).statusCode,
+    ).toBe(401);
   });
 
   it("cannot revoke someone else's token (404, not 403)", async () => {
     const other = await register(t.app, 'tok-other');
     const { id } = (await create({ name: 'mine', scopes: ['profile:read'] })).json();
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/me/tokens/${id}`, headers: asSession(other) })).statusCode).toBe(404);
+    expect(
+      (await t.app.inject({ method: 'DELETE', url: `/api/v1/me/tokens/${id}`, headers: asSession(other) })).statusCode,
+    ).toBe(404);
   });
 
   it('validates the request: unknown scope, past expiry, empty name, no scopes', async () => {

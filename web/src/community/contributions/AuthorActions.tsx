@@ -7,7 +7,13 @@ import { ErrorAlert } from '../../ui/Messages';
 import { contributionApi } from './paths';
 
 /** "Withdraw" for the author of a proposal still open. */
-export function AuthorActions({ contribution, onDone }: { contribution: ContributionView; onDone: (c: ContributionView, message: string) => void }) {
+export function AuthorActions({
+  contribution,
+  onDone,
+}: {
+  contribution: ContributionView;
+  onDone: (c: ContributionView, message: string) => void;
+}) {
   const t = useT();
   const { user } = useSession();
   const action = useAction();
@@ -21,7 +27,9 @@ export function AuthorActions({ contribution, onDone }: { contribution: Contribu
   return (
     <div className="author-actions">
       <ErrorAlert error={action.error} />
-      <button type="button" className="button button--danger" disabled={action.pending} onClick={() => void withdraw()}>{t('contrib.review.withdraw')}</button>
+      <button type="button" className="button button--danger" disabled={action.pending} onClick={() => void withdraw()}>
+        {t('contrib.review.withdraw')}
+      </button>
     </div>
   );
 }

@@ -19,7 +19,10 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
 /** Side by side, one line per column: column | before | after (| now, on conflict). */
 export function CellDiffTable({ caption, before, after, fields, current, all }: Props) {
   const t = useT();
-  const columns = all || !before || !after ? fields.filter((c) => (before && c in before) || (after && c in after)) : fields.filter((c) => !same(before[c], after[c]));
+  const columns =
+    all || !before || !after
+      ? fields.filter((c) => (before && c in before) || (after && c in after))
+      : fields.filter((c) => !same(before[c], after[c]));
   if (!columns.length) return null;
   return (
     <TableWrap label={caption}>
@@ -39,8 +42,24 @@ export function CellDiffTable({ caption, before, after, fields, current, all }: 
             return (
               <tr key={c}>
                 <th scope="row">{c}</th>
-                <td className="diff-before">{before ? <del><ValueText value={before[c]} /></del> : '—'}</td>
-                <td className="diff-after">{after ? <ins><ValueText value={after[c]} /></ins> : '—'}</td>
+                <td className="diff-before">
+                  {before ? (
+                    <del>
+                      <ValueText value={before[c]} />
+                    </del>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td className="diff-after">
+                  {after ? (
+                    <ins>
+                      <ValueText value={after[c]} />
+                    </ins>
+                  ) : (
+                    '—'
+                  )}
+                </td>
                 {current !== undefined && (
                   <td className={drifted ? 'diff-conflict' : undefined}>
                     {current ? <ValueText value={current[c]} /> : t('contrib.diff.rowGone')}

@@ -15,7 +15,9 @@ interface Props {
 export function CellInput({ field, value, original, error, onChange }: Props) {
   const t = useT();
   const changed = original !== undefined && value !== original;
-  const hint = changed ? t('contrib.edit.was', { value: original === '' ? t('contrib.diff.empty') : original }) : undefined;
+  const hint = changed
+    ? t('contrib.edit.was', { value: original === '' ? t('contrib.diff.empty') : original })
+    : undefined;
   const className = ['cell-input', changed ? 'cell-input--changed' : ''].filter(Boolean).join(' ');
   return (
     <FieldShell label={field.name} hint={hint} error={error} className={className}>

@@ -30,18 +30,27 @@ export function ContributionPage() {
     const entries = [...document.querySelectorAll<HTMLElement>('[data-diff-index]')];
     if (!entries.length) return;
     const at = entries.findIndex((el) => el.contains(document.activeElement));
-    const target = entries[Math.min(entries.length - 1, Math.max(0, at === -1 ? (delta > 0 ? 0 : entries.length - 1) : at + delta))];
+    const target =
+      entries[Math.min(entries.length - 1, Math.max(0, at === -1 ? (delta > 0 ? 0 : entries.length - 1) : at + delta))];
     target?.focus();
     target?.scrollIntoView({ block: 'nearest' });
   };
   const { help, setHelp } = useReviewShortcuts(review, move);
 
-  if (contribution.loading && !c) return <><h1>{t('contrib.page.title')}</h1><Loading /></>;
+  if (contribution.loading && !c)
+    return (
+      <>
+        <h1>{t('contrib.page.title')}</h1>
+        <Loading />
+      </>
+    );
   if (!c) {
     return (
       <>
         <h1>{t('contrib.page.notFound')}</h1>
-        <p className="notice notice--error">{contribution.error ? errorMessage(contribution.error) : t('error.loadFailed')}</p>
+        <p className="notice notice--error">
+          {contribution.error ? errorMessage(contribution.error) : t('error.loadFailed')}
+        </p>
       </>
     );
   }
@@ -63,13 +72,24 @@ export function ContributionPage() {
       <StatusMessage>{announce}</StatusMessage>
       <ContributionDetails contribution={c} />
       <section aria-labelledby="contrib-diff">
-        <h2 id="contrib-diff">{t('contrib.diff.heading')} ({c.diff.length})</h2>
-        <DiffList diff={c.diff} selectable={reviewable && c.diff.length > 1} selected={selected} onSelect={setSelected} />
+        <h2 id="contrib-diff">
+          {t('contrib.diff.heading')} ({c.diff.length})
+        </h2>
+        <DiffList
+          diff={c.diff}
+          selectable={reviewable && c.diff.length > 1}
+          selected={selected}
+          onSelect={setSelected}
+        />
       </section>
       {reviewable && (
         <>
           <ReviewActions ref={review} contribution={c} selected={selected} onDone={onDone} />
-          <p className="small"><button type="button" className="link-button" onClick={() => setHelp(true)}>{t('contrib.shortcuts.show')}</button></p>
+          <p className="small">
+            <button type="button" className="link-button" onClick={() => setHelp(true)}>
+              {t('contrib.shortcuts.show')}
+            </button>
+          </p>
           <ShortcutsDialog open={help} onClose={() => setHelp(false)} />
         </>
       )}

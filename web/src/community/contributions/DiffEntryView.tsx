@@ -19,11 +19,20 @@ export function DiffEntryView({ entry, columns, selectable, selected, onSelect }
   const title = t('contrib.diff.change', { n, op: t(`contrib.op.${entry.op}` as MessageKey) });
   const cols = entry.op === 'update' ? entry.changedColumns : columns;
   return (
-    <li className={`diff-entry diff-entry--${entry.op}${entry.conflict ? ' diff-entry--conflict' : ''}`} tabIndex={-1} data-diff-index={entry.index}>
+    <li
+      className={`diff-entry diff-entry--${entry.op}${entry.conflict ? ' diff-entry--conflict' : ''}`}
+      tabIndex={-1}
+      data-diff-index={entry.index}
+    >
       <div className="diff-entry__head">
         {selectable && (
           <span className="diff-entry__select">
-            <input type="checkbox" id={`accept-${entry.index}`} checked={selected} onChange={(e) => onSelect?.(e.target.checked)} />
+            <input
+              type="checkbox"
+              id={`accept-${entry.index}`}
+              checked={selected}
+              onChange={(e) => onSelect?.(e.target.checked)}
+            />
             <label htmlFor={`accept-${entry.index}`}>{t('contrib.diff.select', { n })}</label>
           </span>
         )}
@@ -32,12 +41,25 @@ export function DiffEntryView({ entry, columns, selectable, selected, onSelect }
           {entry.rowId !== null && <span className="muted"> · {t('contrib.diff.rowRef', { id: entry.rowId })}</span>}
         </h3>
         {entry.accepted !== null && (
-          <span className={`badge${entry.accepted ? ' badge--success' : ''}`}>{entry.accepted ? t('contrib.diff.acceptedYes') : t('contrib.diff.acceptedNo')}</span>
+          <span className={`badge${entry.accepted ? ' badge--success' : ''}`}>
+            {entry.accepted ? t('contrib.diff.acceptedYes') : t('contrib.diff.acceptedNo')}
+          </span>
         )}
       </div>
-      {entry.conflict && <p className="notice notice--warning"><strong>⚠ </strong>{t('contrib.diff.conflict')}</p>}
-      <CellDiffTable caption={title} before={entry.before} after={entry.after} fields={cols} current={entry.conflict ? entry.current : undefined}
-        all={entry.op !== 'update'} />
+      {entry.conflict && (
+        <p className="notice notice--warning">
+          <strong>⚠ </strong>
+          {t('contrib.diff.conflict')}
+        </p>
+      )}
+      <CellDiffTable
+        caption={title}
+        before={entry.before}
+        after={entry.after}
+        fields={cols}
+        current={entry.conflict ? entry.current : undefined}
+        all={entry.op !== 'update'}
+      />
     </li>
   );
 }

@@ -13,7 +13,8 @@ interface Props {
 /** Column order: as the rows list them. */
 const columnsOf = (diff: DiffEntry[]) => {
   const out = new Set<string>();
-  for (const d of diff) for (const row of [d.before, d.after]) if (row) for (const c of Object.keys(row)) if (c !== '_id') out.add(c);
+  for (const d of diff)
+    for (const row of [d.before, d.after]) if (row) for (const c of Object.keys(row)) if (c !== '_id') out.add(c);
   return [...out];
 };
 
@@ -22,8 +23,18 @@ export function DiffList({ diff, selectable, selected, onSelect, limit }: Props)
   return (
     <ol className="diff-list">
       {diff.slice(0, limit).map((entry) => (
-        <DiffEntryView key={entry.index} entry={entry} columns={columns} selectable={selectable} selected={selected.includes(entry.index)}
-          onSelect={(checked) => onSelect(checked ? [...selected, entry.index].sort((a, b) => a - b) : selected.filter((i) => i !== entry.index))} />
+        <DiffEntryView
+          key={entry.index}
+          entry={entry}
+          columns={columns}
+          selectable={selectable}
+          selected={selected.includes(entry.index)}
+          onSelect={(checked) =>
+            onSelect(
+              checked ? [...selected, entry.index].sort((a, b) => a - b) : selected.filter((i) => i !== entry.index),
+            )
+          }
+        />
       ))}
     </ol>
   );

@@ -6,7 +6,15 @@ import { RowEditor } from './RowEditor';
 import type { ProposalDraft } from './useProposalDraft';
 
 /** Editor of a new row; focuses its first cell when it opens. */
-export function InsertEditor({ insert, fields, draft }: { insert: DraftInsert; fields: TableField[]; draft: ProposalDraft }) {
+export function InsertEditor({
+  insert,
+  fields,
+  draft,
+}: {
+  insert: DraftInsert;
+  fields: TableField[];
+  draft: ProposalDraft;
+}) {
   const t = useT();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -15,9 +23,18 @@ export function InsertEditor({ insert, fields, draft }: { insert: DraftInsert; f
   const n = draft.draft.inserts.indexOf(insert) + 1;
   return (
     <div ref={ref} className="row-detail">
-      <RowEditor legend={t('contrib.edit.newRow', { n })} fields={fields} values={insert.values} errors={draft.errors[`insert:${insert.key}`]}
-        onChange={(column, text) => draft.setInsertCell(insert.key, column, text)}>
-        <button type="button" className="button button--small button--danger" onClick={() => draft.removeInsert(insert.key)}>
+      <RowEditor
+        legend={t('contrib.edit.newRow', { n })}
+        fields={fields}
+        values={insert.values}
+        errors={draft.errors[`insert:${insert.key}`]}
+        onChange={(column, text) => draft.setInsertCell(insert.key, column, text)}
+      >
+        <button
+          type="button"
+          className="button button--small button--danger"
+          onClick={() => draft.removeInsert(insert.key)}
+        >
           {t('contrib.edit.removeNew')}
         </button>
         <button type="button" className="button button--small" onClick={() => draft.setOpen(null)}>

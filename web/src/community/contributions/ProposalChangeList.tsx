@@ -8,30 +8,50 @@ export function ProposalChangeList({ draft, fields }: { draft: ProposalDraft; fi
   const t = useT();
   const { updates, deletes, inserts } = draft.draft;
   const known = new Set(fields.map((f) => f.name));
-  const errorsOf = (key: string) => Object.entries(draft.errors[key] ?? {}).map(([column, message]) => (
-    <li key={column} className="field__error">{column && known.has(column) ? `${column} : ` : ''}{message}</li>
-  ));
+  const errorsOf = (key: string) =>
+    Object.entries(draft.errors[key] ?? {}).map(([column, message]) => (
+      <li key={column} className="field__error">
+        {column && known.has(column) ? `${column} : ` : ''}
+        {message}
+      </li>
+    ));
   const items = [
     ...Object.entries(updates)
       .filter(([id, u]) => !(id in deletes) && changedColumns(u).length > 0)
       .map(([id, u]) => (
         <li key={`u${id}`} className="proposal-change">
           <span>{t('contrib.proposal.updated', { id, columns: changedColumns(u).join(', ') })}</span>
-          <button type="button" className="button button--small button--secondary" onClick={() => draft.editRow(u.original)}>{t('contrib.proposal.reopen', { id })}</button>
+          <button
+            type="button"
+            className="button button--small button--secondary"
+            onClick={() => draft.editRow(u.original)}
+          >
+            {t('contrib.proposal.reopen', { id })}
+          </button>
           {errorsOf(`update:${id}`).length > 0 && <ul>{errorsOf(`update:${id}`)}</ul>}
         </li>
       )),
     ...Object.entries(deletes).map(([id, row]) => (
       <li key={`d${id}`} className="proposal-change">
         <span>{t('contrib.proposal.deleted', { id })}</span>
-        <button type="button" className="button button--small button--secondary" onClick={() => draft.toggleDelete(row)}>{t('contrib.edit.undoDeleteRow', { id })}</button>
+        <button
+          type="button"
+          className="button button--small button--secondary"
+          onClick={() => draft.toggleDelete(row)}
+        >
+          {t('contrib.edit.undoDeleteRow', { id })}
+        </button>
         {errorsOf(`delete:${id}`).length > 0 && <ul>{errorsOf(`delete:${id}`)}</ul>}
       </li>
     )),
     ...inserts.map((ins, i) => (
       <li key={`i${ins.key}`} className="proposal-change">
         <span>{t('contrib.edit.newRow', { n: i + 1 })}</span>
-        <button type="button" className="button button--small button--secondary" onClick={() => draft.setOpen({ kind: 'insert', key: ins.key })}>
+        <button
+          type="button"
+          className="button button--small button--secondary"
+          onClick={() => draft.setOpen({ kind: 'insert', key: ins.key })}
+        >
           {t('contrib.edit.editNew', { n: i + 1 })}
         </button>
         {errorsOf(`insert:${ins.key}`).length > 0 && <ul>{errorsOf(`insert:${ins.key}`)}</ul>}

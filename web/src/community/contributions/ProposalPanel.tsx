@@ -39,21 +39,43 @@ export function ProposalPanel({ draft, fields }: { draft: ProposalDraft; fields:
       <StatusMessage>
         {draft.submitted && (
           <>
-            {t('contrib.proposal.sent')} <Link to={contributionPath(draft.submitted.id)}>{t('contrib.proposal.view')}</Link>
+            {t('contrib.proposal.sent')}{' '}
+            <Link to={contributionPath(draft.submitted.id)}>{t('contrib.proposal.view')}</Link>
           </>
         )}
       </StatusMessage>
       {draft.editing && (
         <>
-          <p className="muted" aria-live="polite">{count ? t('contrib.proposal.count', { count }) : t('contrib.proposal.emptyList')}</p>
+          <p className="muted" aria-live="polite">
+            {count ? t('contrib.proposal.count', { count }) : t('contrib.proposal.emptyList')}
+          </p>
           <ProposalChangeList draft={draft} fields={fields} />
           <form className="form" noValidate onSubmit={(e) => void onSubmit(e)}>
             <ErrorAlert error={draft.action.error} shownFields={['changes', 'comment', 'source']} />
-            {noChanges && <p className="notice notice--error" role="alert">{t('contrib.proposal.needChanges')}</p>}
-            <TextAreaField label={t('contrib.proposal.comment')} hint={t('contrib.proposal.commentHint')} value={comment}
-              onValueChange={setComment} error={form.errorFor('comment')} required maxLength={2000} rows={3} />
-            <TextField label={t('contrib.proposal.source')} type="url" inputMode="url" value={source} onValueChange={setSource}
-              error={form.errorFor('source')} placeholder="https://" />
+            {noChanges && (
+              <p className="notice notice--error" role="alert">
+                {t('contrib.proposal.needChanges')}
+              </p>
+            )}
+            <TextAreaField
+              label={t('contrib.proposal.comment')}
+              hint={t('contrib.proposal.commentHint')}
+              value={comment}
+              onValueChange={setComment}
+              error={form.errorFor('comment')}
+              required
+              maxLength={2000}
+              rows={3}
+            />
+            <TextField
+              label={t('contrib.proposal.source')}
+              type="url"
+              inputMode="url"
+              value={source}
+              onValueChange={setSource}
+              error={form.errorFor('source')}
+              placeholder="https://"
+            />
             <button type="submit" className="button" disabled={draft.action.pending}>
               {draft.action.pending ? t('common.saving') : t('contrib.proposal.submit')}
             </button>

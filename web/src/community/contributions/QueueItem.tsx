@@ -23,23 +23,41 @@ export function QueueItem({ contribution: c, current, position, onSelect, onDone
   const { t, formatDateTime } = useI18n();
   const author = c.author ? `@${c.author.handle}` : t('contrib.byUnknown');
   return (
-    <li className={`queue-item card${current ? ' queue-item--current' : ''}`} aria-current={current ? 'true' : undefined}
-      tabIndex={-1} data-queue-id={c.id} onFocus={(e) => { if (e.target === e.currentTarget) onSelect(); }}>
+    <li
+      className={`queue-item card${current ? ' queue-item--current' : ''}`}
+      aria-current={current ? 'true' : undefined}
+      tabIndex={-1}
+      data-queue-id={c.id}
+      onFocus={(e) => {
+        if (e.target === e.currentTarget) onSelect();
+      }}
+    >
       <p className="visually-hidden">{t('contrib.queue.position', position)}</p>
       <h2 className="card__title h3">
-        <Link to={contributionPath(c.id)} onFocus={onSelect}>{t('contrib.queue.item', { dataset: c.dataset, count: c.changeCount, author })}</Link>
+        <Link to={contributionPath(c.id)} onFocus={onSelect}>
+          {t('contrib.queue.item', { dataset: c.dataset, count: c.changeCount, author })}
+        </Link>
       </h2>
       <p className="small muted">
         <StatusBadge status={c.status} /> <time dateTime={c.createdAt}>{formatDateTime(c.createdAt)}</time>
-        {c.conflicts.length > 0 && <> · <strong>⚠ {t('contrib.diff.conflict')}</strong></>}
+        {c.conflicts.length > 0 && (
+          <>
+            {' '}
+            · <strong>⚠ {t('contrib.diff.conflict')}</strong>
+          </>
+        )}
       </p>
       <div className="prose small" dangerouslySetInnerHTML={{ __html: c.commentHtml }} />
       <DiffList diff={c.diff} selectable={false} selected={[]} onSelect={() => undefined} limit={PREVIEW} />
-      {c.diff.length > PREVIEW && <p className="small muted">{t('contrib.diff.more', { count: c.diff.length - PREVIEW })}</p>}
+      {c.diff.length > PREVIEW && (
+        <p className="small muted">{t('contrib.diff.more', { count: c.diff.length - PREVIEW })}</p>
+      )}
       {current ? (
         <ReviewActions ref={review} contribution={c} selected={[]} onDone={onDone} />
       ) : (
-        <button type="button" className="button button--small button--secondary" onClick={onSelect}>{t('contrib.queue.current')}</button>
+        <button type="button" className="button button--small button--secondary" onClick={onSelect}>
+          {t('contrib.queue.current')}
+        </button>
       )}
     </li>
   );

@@ -18,7 +18,14 @@ export function ReasonTemplates({ dataset, onPick }: { dataset: string; onPick: 
       <ul className="tag-buttons">
         {items.map((tpl) => (
           <li key={tpl.id}>
-            <button type="button" className="button button--small button--secondary" title={tpl.body} onClick={() => onPick(tpl.body)}>{tpl.title}</button>
+            <button
+              type="button"
+              className="button button--small button--secondary"
+              title={tpl.body}
+              onClick={() => onPick(tpl.body)}
+            >
+              {tpl.title}
+            </button>
           </li>
         ))}
       </ul>

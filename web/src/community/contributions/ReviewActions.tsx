@@ -43,7 +43,13 @@ export function ReviewActions({ contribution, selected, onDone, ref }: Props) {
     if (outcome.ok) onDone(outcome.value, t(done));
   };
   const accept = (onlySelected: boolean) =>
-    void run('accept', onlySelected && selected.length ? { changes: selected } : {}, onlySelected && selected.length && selected.length < contribution.diff.length ? 'contrib.review.partiallyAccepted' : 'contrib.review.accepted');
+    void run(
+      'accept',
+      onlySelected && selected.length ? { changes: selected } : {},
+      onlySelected && selected.length && selected.length < contribution.diff.length
+        ? 'contrib.review.partiallyAccepted'
+        : 'contrib.review.accepted',
+    );
   const focusIn = (el: HTMLDivElement | null) => el?.querySelector<HTMLElement>('textarea')?.focus();
   const reject = () => {
     if (!reason.trim()) {
@@ -72,34 +78,68 @@ export function ReviewActions({ contribution, selected, onDone, ref }: Props) {
 
   return (
     <section className="review-actions panel" aria-labelledby={`${idPrefix}-heading`}>
-      <h2 id={`${idPrefix}-heading`} className="h3">{t('contrib.review.heading')}</h2>
+      <h2 id={`${idPrefix}-heading`} className="h3">
+        {t('contrib.review.heading')}
+      </h2>
       <ErrorAlert error={action.error} shownFields={['reason', 'comment']} />
       <div className="actions">
-        <button type="button" className="button" disabled={action.pending} onClick={() => accept(false)}>{t('contrib.review.accept')}</button>
+        <button type="button" className="button" disabled={action.pending} onClick={() => accept(false)}>
+          {t('contrib.review.accept')}
+        </button>
         {contribution.diff.length > 1 && (
-          <button type="button" className="button button--secondary" disabled={action.pending || !selected.length} onClick={() => accept(true)}>
+          <button
+            type="button"
+            className="button button--secondary"
+            disabled={action.pending || !selected.length}
+            onClick={() => accept(true)}
+          >
             {t('contrib.review.acceptSelected')}
           </button>
         )}
       </div>
       {contribution.diff.length > 1 && (
-        <p className="small muted" aria-live="polite">{t('contrib.review.selectedCount', { count: selected.length, total: contribution.diff.length })}</p>
+        <p className="small muted" aria-live="polite">
+          {t('contrib.review.selectedCount', { count: selected.length, total: contribution.diff.length })}
+        </p>
       )}
       <div className="review-actions__forms">
         <div ref={rejectRef} className="review-form">
-          <ReasonTemplates dataset={contribution.dataset} onPick={(body) => { setReason(body); focusIn(rejectRef.current); }} />
-          <TextAreaField label={t('contrib.review.reason')} hint={t('contrib.review.reasonHint')} value={reason} onValueChange={setReason} rows={3}
-            maxLength={2000} error={missing === 'reason' ? t('validation.required') : action.fieldErrors.reason} />
+          <ReasonTemplates
+            dataset={contribution.dataset}
+            onPick={(body) => {
+              setReason(body);
+              focusIn(rejectRef.current);
+            }}
+          />
+          <TextAreaField
+            label={t('contrib.review.reason')}
+            hint={t('contrib.review.reasonHint')}
+            value={reason}
+            onValueChange={setReason}
+            rows={3}
+            maxLength={2000}
+            error={missing === 'reason' ? t('validation.required') : action.fieldErrors.reason}
+          />
           <p className="checkbox-line">
             <input type="checkbox" id={`${idPrefix}-spam`} checked={spam} onChange={(e) => setSpam(e.target.checked)} />
             <label htmlFor={`${idPrefix}-spam`}>{t('contrib.review.spam')}</label>
           </p>
-          <button type="button" className="button button--danger" disabled={action.pending} onClick={reject}>{t('contrib.review.reject')}</button>
+          <button type="button" className="button button--danger" disabled={action.pending} onClick={reject}>
+            {t('contrib.review.reject')}
+          </button>
         </div>
         <div ref={requestRef} className="review-form">
-          <TextAreaField label={t('contrib.review.requestComment')} value={request} onValueChange={setRequest} rows={3} maxLength={2000}
-            error={missing === 'request' ? t('validation.required') : action.fieldErrors.comment} />
-          <button type="button" className="button button--secondary" disabled={action.pending} onClick={requestChanges}>{t('contrib.review.requestChanges')}</button>
+          <TextAreaField
+            label={t('contrib.review.requestComment')}
+            value={request}
+            onValueChange={setRequest}
+            rows={3}
+            maxLength={2000}
+            error={missing === 'request' ? t('validation.required') : action.fieldErrors.comment}
+          />
+          <button type="button" className="button button--secondary" disabled={action.pending} onClick={requestChanges}>
+            {t('contrib.review.requestChanges')}
+          </button>
         </div>
       </div>
     </section>

@@ -28,7 +28,10 @@ function ReviewQueue() {
   const [announce, setAnnounce] = useState('');
   const [filter, setFilter] = useState(dataset);
   const review = useRef<ReviewHandle>(null);
-  const index = Math.max(0, queue.items.findIndex((c) => c.id === currentId));
+  const index = Math.max(
+    0,
+    queue.items.findIndex((c) => c.id === currentId),
+  );
   const current = queue.items[index];
 
   const focusItem = (id: string | undefined) => {
@@ -71,31 +74,71 @@ function ReviewQueue() {
             <label htmlFor="queue-dataset">{t('contrib.queue.dataset')}</label>
             <input id="queue-dataset" value={filter} onChange={(e) => setFilter(e.target.value)} />
           </div>
-          <button type="submit" className="button button--small">{t('contrib.queue.filter')}</button>
-          {dataset && <button type="button" className="button button--small button--secondary" onClick={() => { setFilter(''); setParam('dataset', ''); }}>{t('contrib.queue.clear')}</button>}
+          <button type="submit" className="button button--small">
+            {t('contrib.queue.filter')}
+          </button>
+          {dataset && (
+            <button
+              type="button"
+              className="button button--small button--secondary"
+              onClick={() => {
+                setFilter('');
+                setParam('dataset', '');
+              }}
+            >
+              {t('contrib.queue.clear')}
+            </button>
+          )}
         </form>
         <div className="actions" role="group" aria-label={t('contrib.queue.order')}>
-          <button type="button" className="button button--small button--secondary" aria-pressed={!newest} onClick={() => setParam('order', '')}>{t('contrib.queue.oldest')}</button>
-          <button type="button" className="button button--small button--secondary" aria-pressed={newest} onClick={() => setParam('order', 'newest')}>{t('contrib.queue.newest')}</button>
+          <button
+            type="button"
+            className="button button--small button--secondary"
+            aria-pressed={!newest}
+            onClick={() => setParam('order', '')}
+          >
+            {t('contrib.queue.oldest')}
+          </button>
+          <button
+            type="button"
+            className="button button--small button--secondary"
+            aria-pressed={newest}
+            onClick={() => setParam('order', 'newest')}
+          >
+            {t('contrib.queue.newest')}
+          </button>
         </div>
-        <button type="button" className="link-button small" onClick={() => setHelp(true)}>{t('contrib.shortcuts.show')}</button>
+        <button type="button" className="link-button small" onClick={() => setHelp(true)}>
+          {t('contrib.shortcuts.show')}
+        </button>
       </div>
       <StatusMessage>{announce}</StatusMessage>
       <ErrorAlert error={queue.error} />
       {queue.loading && !queue.items.length ? (
         <Loading />
       ) : !queue.items.length ? (
-        <div className="empty-state"><p>{t('contrib.queue.empty')}</p></div>
+        <div className="empty-state">
+          <p>{t('contrib.queue.empty')}</p>
+        </div>
       ) : (
         <ol className="card-list queue-list">
           {queue.items.map((c, i) => (
-            <QueueItem key={c.id} contribution={c} current={c.id === current?.id} position={{ n: i + 1, total: queue.items.length }}
-              onSelect={() => setCurrentId(c.id)} onDone={onDone} review={c.id === current?.id ? review : undefined} />
+            <QueueItem
+              key={c.id}
+              contribution={c}
+              current={c.id === current?.id}
+              position={{ n: i + 1, total: queue.items.length }}
+              onSelect={() => setCurrentId(c.id)}
+              onDone={onDone}
+              review={c.id === current?.id ? review : undefined}
+            />
           ))}
         </ol>
       )}
       {queue.hasMore && (
-        <button type="button" className="button button--secondary" disabled={queue.loading} onClick={queue.more}>{t('contrib.queue.more')}</button>
+        <button type="button" className="button button--secondary" disabled={queue.loading} onClick={queue.more}>
+          {t('contrib.queue.more')}
+        </button>
       )}
       <ShortcutsDialog open={help} onClose={() => setHelp(false)} />
     </div>

@@ -11,12 +11,22 @@ export function RowActions({ row, draft }: { row: DataRow; draft: ProposalDraft 
   return (
     <div className="row-actions">
       {draft.editing && (
-        <button type="button" className="button button--small" aria-expanded={editOpen} onClick={() => draft.editRow(row)}>
+        <button
+          type="button"
+          className="button button--small"
+          aria-expanded={editOpen}
+          onClick={() => draft.editRow(row)}
+        >
           {t('contrib.edit.editRow', { id })}
         </button>
       )}
-      <button type="button" className="button button--small button--secondary" aria-expanded={historyOpen}
-        aria-label={t('contrib.history.rowButton', { id })} onClick={() => draft.setHistoryRow(historyOpen ? null : id)}>
+      <button
+        type="button"
+        className="button button--small button--secondary"
+        aria-expanded={historyOpen}
+        aria-label={t('contrib.history.rowButton', { id })}
+        onClick={() => draft.setHistoryRow(historyOpen ? null : id)}
+      >
         {t('contrib.history.button')}
       </button>
     </div>

@@ -20,7 +20,15 @@ export function RowDetail({ row, fields, draft, slug, resourceId }: Props) {
   return (
     <div className="row-detail">
       {editing && <ExistingRowEditor row={row} fields={fields} draft={draft} />}
-      {history && <RowHistory slug={slug} resourceId={resourceId} rowId={id} fields={fields} onClose={() => draft.setHistoryRow(null)} />}
+      {history && (
+        <RowHistory
+          slug={slug}
+          resourceId={resourceId}
+          rowId={id}
+          fields={fields}
+          onClose={() => draft.setHistoryRow(null)}
+        />
+      )}
     </div>
   );
 }

@@ -21,8 +21,14 @@ export function RowEditor({ legend, fields, values, originals, errors = {}, onCh
       {errors[''] && <p className="field__error">{errors['']}</p>}
       <div className="row-editor__cells">
         {fields.map((f) => (
-          <CellInput key={f.name} field={f} value={values[f.name] ?? ''} original={originals?.[f.name]} error={errors[f.name]}
-            onChange={(text) => onChange(f.name, text)} />
+          <CellInput
+            key={f.name}
+            field={f}
+            value={values[f.name] ?? ''}
+            original={originals?.[f.name]}
+            error={errors[f.name]}
+            onChange={(text) => onChange(f.name, text)}
+          />
         ))}
       </div>
       <div className="actions">{children}</div>

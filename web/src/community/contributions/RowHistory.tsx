@@ -19,11 +19,15 @@ interface Props {
 export function RowHistory({ slug, resourceId, rowId, fields, onClose }: Props) {
   const { t, formatDateTime } = useI18n();
   const errorMessage = useErrorMessage();
-  const revisions = useApiGet<{ items: RowRevision[]; next: string | null }>(`${rowRevisionsApi(slug, resourceId, rowId)}?_limit=50`);
+  const revisions = useApiGet<{ items: RowRevision[]; next: string | null }>(
+    `${rowRevisionsApi(slug, resourceId, rowId)}?_limit=50`,
+  );
   const headingId = `row-history-${rowId}`;
   return (
     <section className="row-history" aria-labelledby={headingId}>
-      <h3 id={headingId} className="h3">{t('contrib.history.heading', { id: rowId })}</h3>
+      <h3 id={headingId} className="h3">
+        {t('contrib.history.heading', { id: rowId })}
+      </h3>
       {revisions.loading && !revisions.data ? (
         <Loading />
       ) : revisions.error ? (
@@ -35,9 +39,12 @@ export function RowHistory({ slug, resourceId, rowId, fields, onClose }: Props) 
           {revisions.data.items.map((r) => (
             <li key={r.id} className="revision">
               <p>
-                <strong>{t('contrib.history.revision', { n: r.revision })}</strong>{' · '}
-                {t(`contrib.op.${r.op}` as MessageKey)}{' · '}
-                {r.actor ? t('contrib.by', { name: r.actor.name || `@${r.actor.handle}` }) : t('contrib.byUnknown')}{' · '}
+                <strong>{t('contrib.history.revision', { n: r.revision })}</strong>
+                {' · '}
+                {t(`contrib.op.${r.op}` as MessageKey)}
+                {' · '}
+                {r.actor ? t('contrib.by', { name: r.actor.name || `@${r.actor.handle}` }) : t('contrib.byUnknown')}
+                {' · '}
                 <time dateTime={r.createdAt}>{formatDateTime(r.createdAt)}</time>
                 {r.contributionId && (
                   <>
@@ -46,12 +53,19 @@ export function RowHistory({ slug, resourceId, rowId, fields, onClose }: Props) 
                   </>
                 )}
               </p>
-              <CellDiffTable before={r.before} after={r.after} fields={fields.map((f) => f.name)} caption={t('contrib.history.revision', { n: r.revision })} />
+              <CellDiffTable
+                before={r.before}
+                after={r.after}
+                fields={fields.map((f) => f.name)}
+                caption={t('contrib.history.revision', { n: r.revision })}
+              />
             </li>
           ))}
         </ol>
       )}
-      <button type="button" className="button button--small button--secondary" onClick={onClose}>{t('contrib.history.close')}</button>
+      <button type="button" className="button button--small button--secondary" onClick={onClose}>
+        {t('contrib.history.close')}
+      </button>
     </section>
   );
 }

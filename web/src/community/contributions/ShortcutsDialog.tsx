@@ -27,13 +27,17 @@ export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () 
       <dl className="shortcuts">
         {SHORTCUTS.map(([keys, label]) => (
           <div key={keys}>
-            <dt><kbd>{keys}</kbd></dt>
+            <dt>
+              <kbd>{keys}</kbd>
+            </dt>
             <dd>{t(label)}</dd>
           </div>
         ))}
       </dl>
       <p className="small muted">{t('contrib.shortcuts.note')}</p>
-      <button type="button" className="button" onClick={onClose}>{t('contrib.shortcuts.close')}</button>
+      <button type="button" className="button" onClick={onClose}>
+        {t('contrib.shortcuts.close')}
+      </button>
     </dialog>
   );
 }

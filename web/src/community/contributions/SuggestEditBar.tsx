@@ -19,12 +19,19 @@ export function SuggestEditBar({ draft, fields }: { draft: ProposalDraft; fields
       </p>
     );
   }
-  const open = draft.open?.kind === 'insert' ? draft.draft.inserts.find((i) => draft.open?.kind === 'insert' && i.key === draft.open.key) : undefined;
+  const open =
+    draft.open?.kind === 'insert'
+      ? draft.draft.inserts.find((i) => draft.open?.kind === 'insert' && i.key === draft.open.key)
+      : undefined;
   return (
     <div className="suggest-bar">
       <div className="actions">
-        <button type="button" className={`button button--small${draft.editing ? '' : ' button--secondary'}`} aria-pressed={draft.editing}
-          onClick={() => draft.setEditing(!draft.editing)}>
+        <button
+          type="button"
+          className={`button button--small${draft.editing ? '' : ' button--secondary'}`}
+          aria-pressed={draft.editing}
+          onClick={() => draft.setEditing(!draft.editing)}
+        >
           {t('contrib.edit.toggle')}
         </button>
         {draft.editing && (

@@ -58,7 +58,9 @@ export function changedColumns(update: DraftUpdate): string[] {
 }
 
 export function changeCount(draft: Draft): number {
-  const updates = Object.entries(draft.updates).filter(([id, u]) => !(id in draft.deletes) && changedColumns(u).length > 0).length;
+  const updates = Object.entries(draft.updates).filter(
+    ([id, u]) => !(id in draft.deletes) && changedColumns(u).length > 0,
+  ).length;
   return updates + Object.keys(draft.deletes).length + draft.inserts.length;
 }
 
@@ -98,7 +100,10 @@ export function buildChanges(draft: Draft, fields: TableField[]): { changes: Cha
  * Server errors (`changes.3.values.population`) keyed by change ("update:12")
  * then column ("" for the change as a whole). Other errors go under "form".
  */
-export function placeErrors(errors: { field: string; message: string }[], refs: ChangeRef[]): Record<string, Record<string, string>> {
+export function placeErrors(
+  errors: { field: string; message: string }[],
+  refs: ChangeRef[],
+): Record<string, Record<string, string>> {
   const out: Record<string, Record<string, string>> = {};
   for (const { field, message } of errors) {
     const m = /^\/?(?:body[./])?changes[./](\d+)(?:[./]values[./](.+))?/.exec(field);

@@ -20,14 +20,27 @@ export function useProposalDraft(slug: string, resourceId: string, fields: Table
   const [submitted, setSubmitted] = useState<ContributionView | null>(null);
   const action = useAction();
 
-  const editRow = useCallback((row: DataRow) => {
-    const rowId = String(row._id);
-    setDraft((d) => (d.updates[rowId] ? d : {
-      ...d,
-      updates: { ...d.updates, [rowId]: { original: row, values: Object.fromEntries(fields.map((f) => [f.name, inputText(row[f.name])])) } },
-    }));
-    setOpen((o) => (o?.kind === 'row' && o.rowId === rowId ? null : { kind: 'row', rowId }));
-  }, [fields]);
+  const editRow = useCallback(
+    (row: DataRow) => {
+      const rowId = String(row._id);
+      setDraft((d) =>
+        d.updates[rowId]
+          ? d
+          : {
+              ...d,
+              updates: {
+                ...d.updates,
+                [rowId]: {
+                  original: row,
+                  values: Object.fromEntries(fields.map((f) => [f.name, inputText(row[f.name])])),
+                },
+              },
+            },
+      );
+      setOpen((o) => (o?.kind === 'row' && o.rowId === rowId ? null : { kind: 'row', rowId }));
+    },
+    [fields],
+  );
 
   const setCell = useCallback((rowId: string, column: string, text: string) => {
     setDraft((d) => {
@@ -59,13 +72,19 @@ export function useProposalDraft(slug: string, resourceId: string, fields: Table
   const addRow = useCallback(() => {
     const key = nextKey;
     setNextKey(key + 1);
-    setDraft((d) => ({ ...d, inserts: [...d.inserts, { key, values: Object.fromEntries(fields.map((f) => [f.name, ''])) }] }));
+    setDraft((d) => ({
+      ...d,
+      inserts: [...d.inserts, { key, values: Object.fromEntries(fields.map((f) => [f.name, ''])) }],
+    }));
     setOpen({ kind: 'insert', key });
     return key;
   }, [fields, nextKey]);
 
   const setInsertCell = useCallback((key: number, column: string, text: string) => {
-    setDraft((d) => ({ ...d, inserts: d.inserts.map((i) => (i.key === key ? { ...i, values: { ...i.values, [column]: text } } : i)) }));
+    setDraft((d) => ({
+      ...d,
+      inserts: d.inserts.map((i) => (i.key === key ? { ...i, values: { ...i.values, [column]: text } } : i)),
+    }));
   }, []);
 
   const removeInsert = useCallback((key: number) => {
@@ -73,26 +92,48 @@ export function useProposalDraft(slug: string, resourceId: string, fields: Table
     setOpen((o) => (o?.kind === 'insert' && o.key === key ? null : o));
   }, []);
 
-  const submit = useCallback(async (comment: string, source: string) => {
-    const { changes, refs: nextRefs } = buildChanges(draft, fields);
-    setRefs(nextRefs);
-    const body = { changes, comment: comment.trim(), ...(source.trim() ? { source: source.trim() } : {}) };
-    const outcome = await action.run(() => api.post<ContributionView>(`${resourceApi(slug, resourceId)}/contributions`, body));
-    if (outcome.ok) {
-      setSubmitted(outcome.value);
-      setDraft(emptyDraft);
-      setOpen(null);
-      return true;
-    }
-    return false;
-  }, [action, draft, fields, slug, resourceId]);
+  const submit = useCallback(
+    async (comment: string, source: string) => {
+      const { changes, refs: nextRefs } = buildChanges(draft, fields);
+      setRefs(nextRefs);
+      const body = { changes, comment: comment.trim(), ...(source.trim() ? { source: source.trim() } : {}) };
+      const outcome = await action.run(() =>
+        api.post<ContributionView>(`${resourceApi(slug, resourceId)}/contributions`, body),
+      );
+      if (outcome.ok) {
+        setSubmitted(outcome.value);
+        setDraft(emptyDraft);
+        setOpen(null);
+        return true;
+      }
+      return false;
+    },
+    [action, draft, fields, slug, resourceId],
+  );
 
   // Field errors of the last failed submission, placed on the changes they belong to.
   const errors = placeErrors(action.error?.problem.errors ?? [], refs);
 
   return {
-    editing, setEditing, draft, open, setOpen, editRow, setCell, resetRow, toggleDelete, addRow, setInsertCell, removeInsert,
-    submit, action, errors, historyRow, setHistoryRow, submitted, clearSubmitted: () => setSubmitted(null),
+    editing,
+    setEditing,
+    draft,
+    open,
+    setOpen,
+    editRow,
+    setCell,
+    resetRow,
+    toggleDelete,
+    addRow,
+    setInsertCell,
+    removeInsert,
+    submit,
+    action,
+    errors,
+    historyRow,
+    setHistoryRow,
+    submitted,
+    clearSubmitted: () => setSubmitted(null),
   };
 }
 

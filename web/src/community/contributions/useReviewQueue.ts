@@ -13,25 +13,34 @@ export function useReviewQueue(dataset: string, newest: boolean) {
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<ApiError | null>(null);
 
-  const load = useCallback(async (after: string | null, signal?: AbortSignal) => {
-    const q = new URLSearchParams({ status: 'pending', _sort: newest ? '-created' : 'created', _limit: String(PAGE) });
-    if (dataset) q.set('dataset', dataset);
-    if (after) q.set('_cursor', after);
-    setLoading(true);
-    try {
-      const page = await api.get<ContributionPage>(`/contributions?${q.toString()}`, { signal });
-      const views = await Promise.all(page.items.map((s) => api.get<ContributionView>(contributionApi(s.id), { signal })));
-      const mine = views.filter((v) => v.viewerCanReview);
-      setItems((prev) => (after ? [...prev, ...mine] : mine));
-      setCursor(cursorFromNext(page.next));
-      setError(null);
-    } catch (err) {
-      if (signal?.aborted) return;
-      setError(toApiError(err));
-    } finally {
-      if (!signal?.aborted) setLoading(false);
-    }
-  }, [dataset, newest]);
+  const load = useCallback(
+    async (after: string | null, signal?: AbortSignal) => {
+      const q = new URLSearchParams({
+        status: 'pending',
+        _sort: newest ? '-created' : 'created',
+        _limit: String(PAGE),
+      });
+      if (dataset) q.set('dataset', dataset);
+      if (after) q.set('_cursor', after);
+      setLoading(true);
+      try {
+        const page = await api.get<ContributionPage>(`/contributions?${q.toString()}`, { signal });
+        const views = await Promise.all(
+          page.items.map((s) => api.get<ContributionView>(contributionApi(s.id), { signal })),
+        );
+        const mine = views.filter((v) => v.viewerCanReview);
+        setItems((prev) => (after ? [...prev, ...mine] : mine));
+        setCursor(cursorFromNext(page.next));
+        setError(null);
+      } catch (err) {
+        if (signal?.aborted) return;
+        setError(toApiError(err));
+      } finally {
+        if (!signal?.aborted) setLoading(false);
+      }
+    },
+    [dataset, newest],
+  );
 
   useEffect(() => {
     const controller = new AbortController();
@@ -40,7 +49,9 @@ export function useReviewQueue(dataset: string, newest: boolean) {
   }, [load]);
 
   const remove = useCallback((id: string) => setItems((prev) => prev.filter((c) => c.id !== id)), []);
-  const more = useCallback(() => { if (cursor) void load(cursor); }, [cursor, load]);
+  const more = useCallback(() => {
+    if (cursor) void load(cursor);
+  }, [cursor, load]);
 
   return { items, loading, error, hasMore: Boolean(cursor), more, remove };
 }

@@ -8,7 +8,10 @@ export function useReviewShortcuts(review: RefObject<ReviewHandle | null>, move:
   const next = () => move(1);
   const prev = () => move(-1);
   useShortcuts({
-    j: next, n: next, k: prev, p: prev,
+    j: next,
+    n: next,
+    k: prev,
+    p: prev,
     a: () => review.current?.accept(),
     r: () => review.current?.focusReject(),
     c: () => review.current?.focusRequest(),

@@ -11,7 +11,8 @@ export function useShortcuts(handlers: Record<string, () => void>, enabled = tru
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
       const target = e.target as HTMLElement | null;
-      if (target?.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"], dialog[open]')) return;
+      if (target?.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"], dialog[open]'))
+        return;
       const run = ref.current[e.key];
       if (!run) return;
       e.preventDefault();

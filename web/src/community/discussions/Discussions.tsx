@@ -2,7 +2,13 @@ import { useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'react-router-dom';
 import { api, toApiError, type ApiError } from '../../api/client';
 import { useAction, useApiGet } from '../../api/hooks';
-import { cursorOf, type DiscussionSubjectKind, type ThreadPage, type ThreadSummary, type ThreadView } from '../../api/types';
+import {
+  cursorOf,
+  type DiscussionSubjectKind,
+  type ThreadPage,
+  type ThreadSummary,
+  type ThreadView,
+} from '../../api/types';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useSession } from '../../session/SessionProvider';
 import { TextAreaField, TextField } from '../../ui/Field';
@@ -29,7 +35,12 @@ export function Discussions({ kind, id, headingLevel = 2 }: Props) {
   const location = useLocation();
   const errorMessage = useErrorMessage();
   const first = useApiGet<ThreadPage>(threadsApi(kind, id));
-  const [more, setMore] = useState<{ items: ThreadSummary[]; next: string | null; error: ApiError | null; loading: boolean } | null>(null);
+  const [more, setMore] = useState<{
+    items: ThreadSummary[];
+    next: string | null;
+    error: ApiError | null;
+    loading: boolean;
+  } | null>(null);
   const [added, setAdded] = useState<ThreadSummary[]>([]);
   const [open, setOpen] = useState(false);
   const [status, setStatus] = useState('');
@@ -37,7 +48,9 @@ export function Discussions({ kind, id, headingLevel = 2 }: Props) {
   const Heading = `h${headingLevel}` as const;
 
   const seen = new Set<string>();
-  const items = [...added, ...(first.data?.items ?? []), ...(more?.items ?? [])].filter((th) => !seen.has(th.id) && !!seen.add(th.id));
+  const items = [...added, ...(first.data?.items ?? []), ...(more?.items ?? [])].filter(
+    (th) => !seen.has(th.id) && !!seen.add(th.id),
+  );
   const next = more ? more.next : (first.data?.next ?? null);
 
   const loadMore = async () => {
@@ -64,16 +77,37 @@ export function Discussions({ kind, id, headingLevel = 2 }: Props) {
       <div className="discussions__head">
         <Heading id={headingId}>{t('disc.heading')}</Heading>
         {user ? (
-          <button type="button" className="button button--small" aria-expanded={open} aria-controls={open ? `${headingId}-form` : undefined}
-            onClick={() => { setStatus(''); setOpen((o) => !o); }}>
+          <button
+            type="button"
+            className="button button--small"
+            aria-expanded={open}
+            aria-controls={open ? `${headingId}-form` : undefined}
+            onClick={() => {
+              setStatus('');
+              setOpen((o) => !o);
+            }}
+          >
             {t('disc.start')}
           </button>
         ) : (
-          <Link className="button button--small button--secondary" to={signInPath(`${location.pathname}${location.search}`)}>{t('disc.signInToStart')}</Link>
+          <Link
+            className="button button--small button--secondary"
+            to={signInPath(`${location.pathname}${location.search}`)}
+          >
+            {t('disc.signInToStart')}
+          </Link>
         )}
       </div>
       <StatusMessage>{status}</StatusMessage>
-      {open && user && <NewThreadForm formId={`${headingId}-form`} kind={kind} id={id} onCreated={onCreated} onCancel={() => setOpen(false)} />}
+      {open && user && (
+        <NewThreadForm
+          formId={`${headingId}-form`}
+          kind={kind}
+          id={id}
+          onCreated={onCreated}
+          onCancel={() => setOpen(false)}
+        />
+      )}
 
       {first.loading && !first.data ? (
         <Loading />
@@ -87,13 +121,24 @@ export function Discussions({ kind, id, headingLevel = 2 }: Props) {
         )
       ) : (
         <ul className="thread-list">
-          {items.map((th) => <ThreadItem key={th.id} thread={th} />)}
+          {items.map((th) => (
+            <ThreadItem key={th.id} thread={th} />
+          ))}
         </ul>
       )}
-      {more?.error && <p className="notice notice--error" role="alert">{errorMessage(more.error)}</p>}
+      {more?.error && (
+        <p className="notice notice--error" role="alert">
+          {errorMessage(more.error)}
+        </p>
+      )}
       {cursorOf(next) && (
         <p className="load-more">
-          <button type="button" className="button button--secondary button--small" disabled={more?.loading} onClick={() => void loadMore()}>
+          <button
+            type="button"
+            className="button button--secondary button--small"
+            disabled={more?.loading}
+            onClick={() => void loadMore()}
+          >
             {t('disc.more')}
           </button>
         </p>
@@ -111,7 +156,12 @@ function ThreadItem({ thread }: { thread: ThreadSummary }) {
         <Link id={`thread-link-${thread.id}`} to={threadPath(thread.id)}>
           {thread.hidden !== null ? t('disc.hidden', { reason: thread.hidden }) : thread.title}
         </Link>
-        {thread.status === 'closed' && <> <ResolvedBadge /></>}
+        {thread.status === 'closed' && (
+          <>
+            {' '}
+            <ResolvedBadge />
+          </>
+        )}
       </p>
       <p className="thread-item__meta small muted">
         {t('disc.by', { author: '' }).trim()} <PersonName person={thread.author} /> · <RepliesCount count={replies} /> ·{' '}
@@ -121,8 +171,18 @@ function ThreadItem({ thread }: { thread: ThreadSummary }) {
   );
 }
 
-function NewThreadForm({ formId, kind, id, onCreated, onCancel }: {
-  formId: string; kind: DiscussionSubjectKind; id: string; onCreated: (thread: ThreadView) => void; onCancel: () => void;
+function NewThreadForm({
+  formId,
+  kind,
+  id,
+  onCreated,
+  onCancel,
+}: {
+  formId: string;
+  kind: DiscussionSubjectKind;
+  id: string;
+  onCreated: (thread: ThreadView) => void;
+  onCancel: () => void;
 }) {
   const { t } = useI18n();
   const action = useAction();
@@ -133,18 +193,49 @@ function NewThreadForm({ formId, kind, id, onCreated, onCancel }: {
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     if (!accept(validate({ title, body }, { title: required, body: required }))) return;
-    const result = await action.run(() => api.post<ThreadView>('/discussions', { subject: { kind, id }, title: title.trim(), body }));
+    const result = await action.run(() =>
+      api.post<ThreadView>('/discussions', { subject: { kind, id }, title: title.trim(), body }),
+    );
     if (result.ok) onCreated(result.value);
   };
 
   return (
-    <form id={formId} className="form discussion-form" aria-label={t('disc.start')} onSubmit={(e) => void onSubmit(e)} noValidate>
+    <form
+      id={formId}
+      className="form discussion-form"
+      aria-label={t('disc.start')}
+      onSubmit={(e) => void onSubmit(e)}
+      noValidate
+    >
       <ErrorAlert error={action.error} shownFields={['title', 'body']} />
-      <TextField label={t('disc.title')} value={title} onValueChange={setTitle} error={errorFor('title')} maxLength={200} required autoFocus className="field--wide" />
-      <TextAreaField label={t('disc.message')} hint={t('disc.markdownHint')} value={body} onValueChange={setBody} error={errorFor('body')} maxLength={10000} rows={6} required className="field--wide" />
+      <TextField
+        label={t('disc.title')}
+        value={title}
+        onValueChange={setTitle}
+        error={errorFor('title')}
+        maxLength={200}
+        required
+        autoFocus
+        className="field--wide"
+      />
+      <TextAreaField
+        label={t('disc.message')}
+        hint={t('disc.markdownHint')}
+        value={body}
+        onValueChange={setBody}
+        error={errorFor('body')}
+        maxLength={10000}
+        rows={6}
+        required
+        className="field--wide"
+      />
       <div className="actions">
-        <button type="submit" className="button" disabled={action.pending}>{action.pending ? t('disc.posting') : t('disc.post')}</button>
-        <button type="button" className="button button--secondary" onClick={onCancel}>{t('disc.cancel')}</button>
+        <button type="submit" className="button" disabled={action.pending}>
+          {action.pending ? t('disc.posting') : t('disc.post')}
+        </button>
+        <button type="button" className="button button--secondary" onClick={onCancel}>
+          {t('disc.cancel')}
+        </button>
       </div>
     </form>
   );

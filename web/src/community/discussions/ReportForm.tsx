@@ -39,21 +39,52 @@ export function ReportForm({ kind, id, context }: { kind: FlagKind; id: string; 
 
   return (
     <div className="report">
-      <button ref={toggle} type="button" className="link-button small" aria-expanded={open} aria-controls={open ? formId : undefined}
-        aria-describedby={`${formId}-context`} onClick={() => { setSent(false); if (open) close(); else setOpen(true); }}>
+      <button
+        ref={toggle}
+        type="button"
+        className="link-button small"
+        aria-expanded={open}
+        aria-controls={open ? formId : undefined}
+        aria-describedby={`${formId}-context`}
+        onClick={() => {
+          setSent(false);
+          if (open) close();
+          else setOpen(true);
+        }}
+      >
         {t('flag.report')}
       </button>
-      <span id={`${formId}-context`} className="visually-hidden">{context}</span>
+      <span id={`${formId}-context`} className="visually-hidden">
+        {context}
+      </span>
       <StatusMessage>{sent ? t('flag.sent') : null}</StatusMessage>
       {open && (
         <form id={formId} className="form report__form" onSubmit={(e) => void onSubmit(e)} noValidate>
           <ErrorAlert error={action.error} shownFields={['reason', 'note', 'target']} />
-          <SelectField label={t('flag.reason')} value={reason} onValueChange={(v) => setReason(v as FlagReason)} error={action.fieldErrors.reason}
-            options={FLAG_REASONS.map((r) => ({ value: r, label: t(`flag.reason.${r}`) }))} autoFocus />
-          <TextAreaField label={t('flag.note')} hint={t('flag.noteHint')} value={note} onValueChange={setNote} maxLength={2000} rows={3} error={action.fieldErrors.note} />
+          <SelectField
+            label={t('flag.reason')}
+            value={reason}
+            onValueChange={(v) => setReason(v as FlagReason)}
+            error={action.fieldErrors.reason}
+            options={FLAG_REASONS.map((r) => ({ value: r, label: t(`flag.reason.${r}`) }))}
+            autoFocus
+          />
+          <TextAreaField
+            label={t('flag.note')}
+            hint={t('flag.noteHint')}
+            value={note}
+            onValueChange={setNote}
+            maxLength={2000}
+            rows={3}
+            error={action.fieldErrors.note}
+          />
           <div className="actions">
-            <button type="submit" className="button button--small" disabled={action.pending}>{t('flag.send')}</button>
-            <button type="button" className="button button--small button--secondary" onClick={close}>{t('disc.cancel')}</button>
+            <button type="submit" className="button button--small" disabled={action.pending}>
+              {t('flag.send')}
+            </button>
+            <button type="button" className="button button--small button--secondary" onClick={close}>
+              {t('disc.cancel')}
+            </button>
           </div>
         </form>
       )}

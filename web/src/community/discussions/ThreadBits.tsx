@@ -7,5 +7,7 @@ export function ResolvedBadge() {
 
 export function RepliesCount({ count }: { count: number }) {
   const t = useT();
-  return <span>{count === 0 ? t('disc.replies0') : count === 1 ? t('disc.reply1') : t('disc.replies', { count })}</span>;
+  return (
+    <span>{count === 0 ? t('disc.replies0') : count === 1 ? t('disc.reply1') : t('disc.replies', { count })}</span>
+  );
 }

@@ -23,10 +23,14 @@ import { ResolvedBadge } from './ThreadBits';
 function subjectLink(thread: ThreadView): string {
   const slug = seg(thread.dataset);
   switch (thread.subject.kind) {
-    case 'contribution': return contributionPath(thread.subject.id);
-    case 'resource': return `/datasets/${slug}/resources/${seg(thread.subject.id)}`;
-    case 'reuse': return `/reuses/${seg(thread.subject.id)}`;
-    default: return `/datasets/${slug}`;
+    case 'contribution':
+      return contributionPath(thread.subject.id);
+    case 'resource':
+      return `/datasets/${slug}/resources/${seg(thread.subject.id)}`;
+    case 'reuse':
+      return `/reuses/${seg(thread.subject.id)}`;
+    default:
+      return `/datasets/${slug}`;
   }
 }
 
@@ -49,7 +53,11 @@ export function ThreadPage() {
     return (
       <>
         <h1>{notFound ? t('disc.thread.notFound') : t('disc.thread.title')}</h1>
-        {thread.loading ? <Loading /> : <p className="notice notice--error">{thread.error ? errorMessage(thread.error) : t('error.loadFailed')}</p>}
+        {thread.loading ? (
+          <Loading />
+        ) : (
+          <p className="notice notice--error">{thread.error ? errorMessage(thread.error) : t('error.loadFailed')}</p>
+        )}
       </>
     );
   }
@@ -69,18 +77,30 @@ export function ThreadPage() {
   return (
     <article className="thread" aria-labelledby="thread-title">
       <nav aria-label={t('data.breadcrumb')} className="breadcrumb small">
-        <Link to={subjectLink(th)}>{t('disc.thread.about')} {t(subjectKey, { dataset: th.dataset })}</Link>
+        <Link to={subjectLink(th)}>
+          {t('disc.thread.about')} {t(subjectKey, { dataset: th.dataset })}
+        </Link>
       </nav>
       <div className="page-heading">
-        <h1 id="thread-title">{title} {th.status === 'closed' && <ResolvedBadge />}</h1>
+        <h1 id="thread-title">
+          {title} {th.status === 'closed' && <ResolvedBadge />}
+        </h1>
         <p className="muted small">
-          {t('disc.by', { author: '' }).trim()} <PersonName person={th.author} /> · {t('disc.thread.postedOn', { date: formatDateTime(th.createdAt) })}
+          {t('disc.by', { author: '' }).trim()} <PersonName person={th.author} /> ·{' '}
+          {t('disc.thread.postedOn', { date: formatDateTime(th.createdAt) })}
         </p>
       </div>
-      {th.hidden !== null && <p className="notice notice--warning moderated">{t('disc.hidden', { reason: th.hidden })}</p>}
+      {th.hidden !== null && (
+        <p className="notice notice--warning moderated">{t('disc.hidden', { reason: th.hidden })}</p>
+      )}
       {th.status === 'closed' && (
         <div className="notice notice--success">
-          <p className="notice__title">{t('disc.thread.resolvedBy', { who: th.closedBy?.name ?? t('disc.unknownAuthor'), date: formatDateTime(th.closedAt) })}</p>
+          <p className="notice__title">
+            {t('disc.thread.resolvedBy', {
+              who: th.closedBy?.name ?? t('disc.unknownAuthor'),
+              date: formatDateTime(th.closedAt),
+            })}
+          </p>
           {th.resolutionHtml && <MessageBody html={th.resolutionHtml} hidden={null} />}
         </div>
       )}
@@ -89,18 +109,42 @@ export function ThreadPage() {
         <div role="group" aria-label={t('disc.actions')} className="thread__actions">
           <div className="actions">
             {th.viewerSubscribed ? (
-              <button type="button" className="button button--small button--secondary" disabled={action.pending}
-                onClick={() => void act(() => api.delete<ThreadView>(`${path}/subscription`), 'disc.unsubscribed')}>{t('disc.unsubscribe')}</button>
+              <button
+                type="button"
+                className="button button--small button--secondary"
+                disabled={action.pending}
+                onClick={() => void act(() => api.delete<ThreadView>(`${path}/subscription`), 'disc.unsubscribed')}
+              >
+                {t('disc.unsubscribe')}
+              </button>
             ) : (
-              <button type="button" className="button button--small button--secondary" disabled={action.pending}
-                onClick={() => void act(() => api.post<ThreadView>(`${path}/subscription`), 'disc.subscribed')}>{t('disc.subscribe')}</button>
+              <button
+                type="button"
+                className="button button--small button--secondary"
+                disabled={action.pending}
+                onClick={() => void act(() => api.post<ThreadView>(`${path}/subscription`), 'disc.subscribed')}
+              >
+                {t('disc.subscribe')}
+              </button>
             )}
             {th.status === 'open' ? (
-              <button type="button" className="button button--small" disabled={action.pending}
-                onClick={() => void act(() => api.post<ThreadView>(`${path}/close`, {}), 'disc.resolvedDone')}>{t('disc.resolve')}</button>
+              <button
+                type="button"
+                className="button button--small"
+                disabled={action.pending}
+                onClick={() => void act(() => api.post<ThreadView>(`${path}/close`, {}), 'disc.resolvedDone')}
+              >
+                {t('disc.resolve')}
+              </button>
             ) : (
-              <button type="button" className="button button--small button--secondary" disabled={action.pending}
-                onClick={() => void act(() => api.post<ThreadView>(`${path}/reopen`), 'disc.reopened')}>{t('disc.reopen')}</button>
+              <button
+                type="button"
+                className="button button--small button--secondary"
+                disabled={action.pending}
+                onClick={() => void act(() => api.post<ThreadView>(`${path}/reopen`), 'disc.reopened')}
+              >
+                {t('disc.reopen')}
+              </button>
             )}
           </div>
           {th.hidden === null && <ReportForm kind="discussion" id={th.id} context={t('flag.reportThread')} />}
@@ -110,26 +154,49 @@ export function ThreadPage() {
       <StatusMessage>{status}</StatusMessage>
 
       <section>
-        <h2 id="thread-messages" className="visually-hidden">{t('disc.thread.messages')}</h2>
+        <h2 id="thread-messages" className="visually-hidden">
+          {t('disc.thread.messages')}
+        </h2>
         <ol className="message-list">
           {th.messages.map((m) => (
-            <MessageItem key={m.id} message={m} threadId={th.id} signedIn={!!user}
-              canMarkHelpful={th.viewerCanMarkHelpful && !!user && m.author?.handle !== user.handle} onUpdated={(v) => thread.setData(() => v)} />
+            <MessageItem
+              key={m.id}
+              message={m}
+              threadId={th.id}
+              signedIn={!!user}
+              canMarkHelpful={th.viewerCanMarkHelpful && !!user && m.author?.handle !== user.handle}
+              onUpdated={(v) => thread.setData(() => v)}
+            />
           ))}
         </ol>
       </section>
 
-      {th.hidden === null && (user ? (
-        <ReplyForm threadId={th.id} closed={th.status === 'closed'} onReplied={(v) => thread.setData(() => v)} />
-      ) : (
-        <p><Link className="button button--secondary" to={signInPath(`${location.pathname}${location.search}`)}>{t('disc.signInToReply')}</Link></p>
-      ))}
+      {th.hidden === null &&
+        (user ? (
+          <ReplyForm threadId={th.id} closed={th.status === 'closed'} onReplied={(v) => thread.setData(() => v)} />
+        ) : (
+          <p>
+            <Link className="button button--secondary" to={signInPath(`${location.pathname}${location.search}`)}>
+              {t('disc.signInToReply')}
+            </Link>
+          </p>
+        ))}
     </article>
   );
 }
 
-function MessageItem({ message: m, threadId, signedIn, canMarkHelpful, onUpdated }: {
-  message: DiscussionMessage; threadId: string; signedIn: boolean; canMarkHelpful: boolean; onUpdated: (thread: ThreadView) => void;
+function MessageItem({
+  message: m,
+  threadId,
+  signedIn,
+  canMarkHelpful,
+  onUpdated,
+}: {
+  message: DiscussionMessage;
+  threadId: string;
+  signedIn: boolean;
+  canMarkHelpful: boolean;
+  onUpdated: (thread: ThreadView) => void;
 }) {
   const { t, formatDateTime } = useI18n();
   const action = useAction();
@@ -148,10 +215,17 @@ function MessageItem({ message: m, threadId, signedIn, canMarkHelpful, onUpdated
   return (
     <li className={`message${m.helpful ? ' message--helpful' : ''}`} aria-labelledby={headId}>
       <p id={headId} className="message__head small">
-        <strong><PersonName person={m.author} /></strong>{' '}
-        <span className="muted">· <time dateTime={m.createdAt}>{formatDateTime(m.createdAt)}</time></span>
+        <strong>
+          <PersonName person={m.author} />
+        </strong>{' '}
+        <span className="muted">
+          · <time dateTime={m.createdAt}>{formatDateTime(m.createdAt)}</time>
+        </span>
         {m.helpful && (
-          <span className="badge badge--success" title={m.markedHelpfulBy ? t('disc.markedHelpfulBy', { who: m.markedHelpfulBy.name }) : undefined}>
+          <span
+            className="badge badge--success"
+            title={m.markedHelpfulBy ? t('disc.markedHelpfulBy', { who: m.markedHelpfulBy.name }) : undefined}
+          >
             {t('disc.markedHelpful')}
           </span>
         )}
@@ -160,10 +234,21 @@ function MessageItem({ message: m, threadId, signedIn, canMarkHelpful, onUpdated
       {signedIn && m.hidden === null && (
         <div className="message__actions">
           {!m.helpful && canMarkHelpful && (
-            <button type="button" className="button button--small button--secondary" disabled={action.pending}
-              aria-describedby={`${headId}-helpful`} onClick={() => void markHelpful()}>{t('disc.helpful')}</button>
+            <button
+              type="button"
+              className="button button--small button--secondary"
+              disabled={action.pending}
+              aria-describedby={`${headId}-helpful`}
+              onClick={() => void markHelpful()}
+            >
+              {t('disc.helpful')}
+            </button>
           )}
-          {!m.helpful && canMarkHelpful && <span id={`${headId}-helpful`} className="visually-hidden">{t('disc.helpfulLabel', { author })}</span>}
+          {!m.helpful && canMarkHelpful && (
+            <span id={`${headId}-helpful`} className="visually-hidden">
+              {t('disc.helpfulLabel', { author })}
+            </span>
+          )}
           <ReportForm kind="message" id={m.id} context={t('flag.reportMessage', { author })} />
         </div>
       )}
@@ -173,7 +258,15 @@ function MessageItem({ message: m, threadId, signedIn, canMarkHelpful, onUpdated
   );
 }
 
-function ReplyForm({ threadId, closed, onReplied }: { threadId: string; closed: boolean; onReplied: (thread: ThreadView) => void }) {
+function ReplyForm({
+  threadId,
+  closed,
+  onReplied,
+}: {
+  threadId: string;
+  closed: boolean;
+  onReplied: (thread: ThreadView) => void;
+}) {
   const { t } = useI18n();
   const action = useAction();
   const { errorFor, accept } = useFormErrors<'body'>(action);
@@ -199,8 +292,20 @@ function ReplyForm({ threadId, closed, onReplied }: { threadId: string; closed: 
       <StatusMessage>{status}</StatusMessage>
       <form className="form discussion-form" onSubmit={(e) => void onSubmit(e)} noValidate>
         <ErrorAlert error={action.error} shownFields={['body']} />
-        <TextAreaField label={t('disc.message')} hint={t('disc.markdownHint')} value={body} onValueChange={setBody} error={errorFor('body')} maxLength={10000} rows={5} required className="field--wide" />
-        <button type="submit" className="button" disabled={action.pending}>{t('disc.reply')}</button>
+        <TextAreaField
+          label={t('disc.message')}
+          hint={t('disc.markdownHint')}
+          value={body}
+          onValueChange={setBody}
+          error={errorFor('body')}
+          maxLength={10000}
+          rows={5}
+          required
+          className="field--wide"
+        />
+        <button type="submit" className="button" disabled={action.pending}>
+          {t('disc.reply')}
+        </button>
       </form>
     </section>
   );

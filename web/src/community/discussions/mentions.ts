@@ -15,7 +15,11 @@ export function linkMentions(html: string): string {
   const texts: Text[] = [];
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     let skip = false;
-    for (let p = node.parentElement; p; p = p.parentElement) if (SKIP.has(p.tagName)) { skip = true; break; }
+    for (let p = node.parentElement; p; p = p.parentElement)
+      if (SKIP.has(p.tagName)) {
+        skip = true;
+        break;
+      }
     if (!skip && node.nodeValue?.includes('@')) texts.push(node as Text);
   }
   for (const text of texts) {
@@ -38,4 +42,3 @@ export function linkMentions(html: string): string {
   }
   return template.innerHTML;
 }
-

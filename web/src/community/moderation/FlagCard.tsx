@@ -12,7 +12,13 @@ import { PersonName } from '../discussions/PersonName';
 import { suspendApi, targetPath } from './paths';
 
 /** One flag of the queue, with the moderation actions when it is open. */
-export function FlagCard({ flag, onHandled }: { flag: Flag; onHandled: (flag: Flag, message: string, sameTarget: boolean) => void }) {
+export function FlagCard({
+  flag,
+  onHandled,
+}: {
+  flag: Flag;
+  onHandled: (flag: Flag, message: string, sameTarget: boolean) => void;
+}) {
   const { t, formatDateTime } = useI18n();
   const action = useAction();
   const { errorFor, accept } = useFormErrors<'reason'>(action);
@@ -42,25 +48,68 @@ export function FlagCard({ flag, onHandled }: { flag: Flag; onHandled: (flag: Fl
         {kind} {link ? <Link to={link}>{targetName}</Link> : <code>{targetName}</code>}
       </h3>
       <dl className="details flag-card__details">
-        <div><dt>{t('mod.reason')}</dt><dd><span className="badge">{t(`flag.reason.${flag.reason}`)}</span></dd></div>
-        <div><dt>{t('mod.targetAuthor')}</dt><dd><PersonName person={flag.targetAuthor} /></dd></div>
-        <div><dt>{t('mod.reporter')}</dt><dd><PersonName person={flag.reporter} /></dd></div>
-        <div><dt>{t('mod.date')}</dt><dd><time dateTime={flag.createdAt}>{formatDateTime(flag.createdAt)}</time>
-          {flag.handledAt && <span className="muted small"> · {t('mod.handled', { date: formatDateTime(flag.handledAt) })}</span>}</dd></div>
-        {flag.note && <div className="flag-card__note"><dt>{t('mod.note')}</dt><dd className="prewrap">{flag.note}</dd></div>}
+        <div>
+          <dt>{t('mod.reason')}</dt>
+          <dd>
+            <span className="badge">{t(`flag.reason.${flag.reason}`)}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>{t('mod.targetAuthor')}</dt>
+          <dd>
+            <PersonName person={flag.targetAuthor} />
+          </dd>
+        </div>
+        <div>
+          <dt>{t('mod.reporter')}</dt>
+          <dd>
+            <PersonName person={flag.reporter} />
+          </dd>
+        </div>
+        <div>
+          <dt>{t('mod.date')}</dt>
+          <dd>
+            <time dateTime={flag.createdAt}>{formatDateTime(flag.createdAt)}</time>
+            {flag.handledAt && (
+              <span className="muted small"> · {t('mod.handled', { date: formatDateTime(flag.handledAt) })}</span>
+            )}
+          </dd>
+        </div>
+        {flag.note && (
+          <div className="flag-card__note">
+            <dt>{t('mod.note')}</dt>
+            <dd className="prewrap">{flag.note}</dd>
+          </div>
+        )}
       </dl>
       {open && (
         <div className="flag-card__actions">
           <ErrorAlert error={action.error} shownFields={['reason', 'target']} />
           {hideable && (
             <form className="inline-form" onSubmit={(e) => void hide(e)} noValidate>
-              <TextField label={t('mod.publicReason')} hint={t('mod.publicReasonHint')} value={reason} onValueChange={setReason} error={errorFor('reason')} maxLength={300} />
-              <button type="submit" className="button button--small button--danger" disabled={action.pending}>{t('mod.hide')}</button>
+              <TextField
+                label={t('mod.publicReason')}
+                hint={t('mod.publicReasonHint')}
+                value={reason}
+                onValueChange={setReason}
+                error={errorFor('reason')}
+                maxLength={300}
+              />
+              <button type="submit" className="button button--small button--danger" disabled={action.pending}>
+                {t('mod.hide')}
+              </button>
             </form>
           )}
           {flag.target.kind === 'user' && flag.targetAuthor && <SuspendForm handle={flag.targetAuthor.handle} />}
           <p>
-            <button type="button" className="button button--small button--secondary" disabled={action.pending} onClick={() => void dismiss()}>{t('mod.dismiss')}</button>
+            <button
+              type="button"
+              className="button button--small button--secondary"
+              disabled={action.pending}
+              onClick={() => void dismiss()}
+            >
+              {t('mod.dismiss')}
+            </button>
           </p>
         </div>
       )}
@@ -96,12 +145,35 @@ function SuspendForm({ handle }: { handle: string }) {
       <ErrorAlert error={action.error} shownFields={['reason', 'until']} />
       <StatusMessage>{status}</StatusMessage>
       <form className="inline-form" onSubmit={(e) => void suspend(e)} noValidate>
-        <TextField label={t('mod.suspendReason')} hint={t('mod.suspendReasonHint')} value={reason} onValueChange={setReason} error={errorFor('reason')} maxLength={500} />
-        <TextField type="date" label={`${t('mod.until')} ${t('common.optional')}`} hint={t('mod.untilHint')} value={until} onValueChange={setUntil} error={errorFor('until')} />
-        <button type="submit" className="button button--small button--danger" disabled={action.pending}>{t('mod.suspend')}</button>
+        <TextField
+          label={t('mod.suspendReason')}
+          hint={t('mod.suspendReasonHint')}
+          value={reason}
+          onValueChange={setReason}
+          error={errorFor('reason')}
+          maxLength={500}
+        />
+        <TextField
+          type="date"
+          label={`${t('mod.until')} ${t('common.optional')}`}
+          hint={t('mod.untilHint')}
+          value={until}
+          onValueChange={setUntil}
+          error={errorFor('until')}
+        />
+        <button type="submit" className="button button--small button--danger" disabled={action.pending}>
+          {t('mod.suspend')}
+        </button>
       </form>
       <p>
-        <button type="button" className="button button--small button--secondary" disabled={action.pending} onClick={() => void unsuspend()}>{t('mod.unsuspend')}</button>
+        <button
+          type="button"
+          className="button button--small button--secondary"
+          disabled={action.pending}
+          onClick={() => void unsuspend()}
+        >
+          {t('mod.unsuspend')}
+        </button>
       </p>
     </div>
   );

@@ -32,7 +32,13 @@ function Queue() {
   const errorMessage = useErrorMessage();
   const [status, setStatus] = useState<FlagStatus>('open');
   const first = useApiGet<FlagPage>(flagsApi(status));
-  const [more, setMore] = useState<{ status: FlagStatus; items: Flag[]; next: string | null; error: ApiError | null; loading: boolean } | null>(null);
+  const [more, setMore] = useState<{
+    status: FlagStatus;
+    items: Flag[];
+    next: string | null;
+    error: ApiError | null;
+    loading: boolean;
+  } | null>(null);
   const [handled, setHandled] = useState<Set<string>>(new Set());
   const [announce, setAnnounce] = useState('');
 
@@ -55,7 +61,13 @@ function Queue() {
     setMore({ status, items: extra?.items ?? [], next, error: null, loading: true });
     try {
       const page = await api.get<FlagPage>(flagsApi(status, cursor));
-      setMore({ status, items: [...(extra?.items ?? []), ...page.items], next: page.next, error: null, loading: false });
+      setMore({
+        status,
+        items: [...(extra?.items ?? []), ...page.items],
+        next: page.next,
+        error: null,
+        loading: false,
+      });
     } catch (err) {
       setMore({ status, items: extra?.items ?? [], next, error: toApiError(err), loading: false });
     }
@@ -63,7 +75,9 @@ function Queue() {
 
   /** A flag (or, after hiding, every open flag on the same target) left the open queue. */
   const onHandled = (flag: Flag, message: string, sameTarget: boolean) => {
-    const ids = sameTarget ? items.filter((f) => f.target.kind === flag.target.kind && f.target.id === flag.target.id).map((f) => f.id) : [flag.id];
+    const ids = sameTarget
+      ? items.filter((f) => f.target.kind === flag.target.kind && f.target.id === flag.target.id).map((f) => f.id)
+      : [flag.id];
     setHandled((prev) => new Set([...prev, ...ids]));
     setAnnounce(message);
     requestAnimationFrame(() => document.getElementById('moderation-queue')?.focus());
@@ -72,27 +86,51 @@ function Queue() {
   return (
     <>
       <div className="moderation__toolbar">
-        <SelectField label={t('mod.status')} value={status} className="field--inline"
-          onValueChange={(v) => { setStatus(v as FlagStatus); setAnnounce(''); }}
-          options={STATUSES.map((s) => ({ value: s, label: t(`mod.status.${s}`) }))} />
+        <SelectField
+          label={t('mod.status')}
+          value={status}
+          className="field--inline"
+          onValueChange={(v) => {
+            setStatus(v as FlagStatus);
+            setAnnounce('');
+          }}
+          options={STATUSES.map((s) => ({ value: s, label: t(`mod.status.${s}`) }))}
+        />
       </div>
       <StatusMessage>{announce}</StatusMessage>
-      <h2 id="moderation-queue" tabIndex={-1} className="visually-hidden">{t(`mod.status.${status}`)}</h2>
+      <h2 id="moderation-queue" tabIndex={-1} className="visually-hidden">
+        {t(`mod.status.${status}`)}
+      </h2>
       {first.loading && !first.data ? (
         <Loading />
       ) : first.error && !first.data ? (
         <p className="notice notice--error">{errorMessage(first.error)}</p>
       ) : items.length === 0 ? (
-        <div className="empty-state"><p>{status === 'open' ? t('mod.empty') : t('mod.emptyOther')}</p></div>
+        <div className="empty-state">
+          <p>{status === 'open' ? t('mod.empty') : t('mod.emptyOther')}</p>
+        </div>
       ) : (
         <ul className="card-list flag-list">
-          {items.map((f) => <FlagCard key={f.id} flag={f} onHandled={onHandled} />)}
+          {items.map((f) => (
+            <FlagCard key={f.id} flag={f} onHandled={onHandled} />
+          ))}
         </ul>
       )}
-      {extra?.error && <p className="notice notice--error" role="alert">{errorMessage(extra.error)}</p>}
+      {extra?.error && (
+        <p className="notice notice--error" role="alert">
+          {errorMessage(extra.error)}
+        </p>
+      )}
       {cursorOf(next) && (
         <p className="load-more">
-          <button type="button" className="button button--secondary button--small" disabled={extra?.loading} onClick={() => void loadMore()}>{t('mod.more')}</button>
+          <button
+            type="button"
+            className="button button--secondary button--small"
+            disabled={extra?.loading}
+            onClick={() => void loadMore()}
+          >
+            {t('mod.more')}
+          </button>
         </p>
       )}
     </>

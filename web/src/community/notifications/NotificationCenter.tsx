@@ -22,23 +22,26 @@ export function NotificationCenter() {
   const [status, setStatus] = useState<string | null>(null);
   const markAll = useAction();
 
-  const load = useCallback(async (cursor: string | null, signal?: AbortSignal) => {
-    setLoading(true);
-    setError(null);
-    const q = new URLSearchParams({ _limit: String(PAGE) });
-    if (unreadOnly) q.set('unread', 'true');
-    if (cursor) q.set('_cursor', cursor);
-    try {
-      const page = await api.get<NotificationPage>(`/me/notifications?${q.toString()}`, { signal });
-      setItems((prev) => (cursor ? [...prev, ...page.items] : page.items));
-      setUnread(page.unreadCount);
-      setNext(cursorOf(page.next));
-    } catch (err) {
-      if (signal?.aborted) return;
-      setError(toApiError(err));
-    }
-    setLoading(false);
-  }, [unreadOnly]);
+  const load = useCallback(
+    async (cursor: string | null, signal?: AbortSignal) => {
+      setLoading(true);
+      setError(null);
+      const q = new URLSearchParams({ _limit: String(PAGE) });
+      if (unreadOnly) q.set('unread', 'true');
+      if (cursor) q.set('_cursor', cursor);
+      try {
+        const page = await api.get<NotificationPage>(`/me/notifications?${q.toString()}`, { signal });
+        setItems((prev) => (cursor ? [...prev, ...page.items] : page.items));
+        setUnread(page.unreadCount);
+        setNext(cursorOf(page.next));
+      } catch (err) {
+        if (signal?.aborted) return;
+        setError(toApiError(err));
+      }
+      setLoading(false);
+    },
+    [unreadOnly],
+  );
 
   useEffect(() => {
     const controller = new AbortController();
@@ -67,29 +70,52 @@ export function NotificationCenter() {
     <div className="notifications">
       <p className="muted">{t('notif.unreadCount', { count: unread })}</p>
       <div className="actions notifications__actions">
-        <button type="button" className="button button--secondary button--small" onClick={() => void onMarkAll()} disabled={markAll.pending}>
+        <button
+          type="button"
+          className="button button--secondary button--small"
+          onClick={() => void onMarkAll()}
+          disabled={markAll.pending}
+        >
           {t('notif.markAll')}
         </button>
-        <button type="button" className="button button--secondary button--small" aria-pressed={unreadOnly} onClick={() => setUnreadOnly((v) => !v)}>
+        <button
+          type="button"
+          className="button button--secondary button--small"
+          aria-pressed={unreadOnly}
+          onClick={() => setUnreadOnly((v) => !v)}
+        >
           {t('notif.unreadOnly')}
         </button>
-        <Link to="/account#notification-preferences" className="small">{t('notif.settingsLink')}</Link>
+        <Link to="/account#notification-preferences" className="small">
+          {t('notif.settingsLink')}
+        </Link>
       </div>
       <StatusMessage>{status}</StatusMessage>
       <ErrorAlert error={error ?? markAll.error} />
       {items.length === 0 ? (
-        loading ? <Loading /> : !error && (
-          <div className="empty-state">
-            <p>{unreadOnly ? t('notif.emptyUnread') : t('notif.empty')}</p>
-          </div>
+        loading ? (
+          <Loading />
+        ) : (
+          !error && (
+            <div className="empty-state">
+              <p>{unreadOnly ? t('notif.emptyUnread') : t('notif.empty')}</p>
+            </div>
+          )
         )
       ) : (
         <ul className="notification-list">
-          {items.map((n) => <NotificationItem key={n.id} item={n} onOpen={onOpen} />)}
+          {items.map((n) => (
+            <NotificationItem key={n.id} item={n} onOpen={onOpen} />
+          ))}
         </ul>
       )}
       {next && (
-        <button type="button" className="button button--secondary button--small" disabled={loading} onClick={() => void load(next)}>
+        <button
+          type="button"
+          className="button button--secondary button--small"
+          disabled={loading}
+          onClick={() => void load(next)}
+        >
           {loading ? t('common.loading') : t('notif.more')}
         </button>
       )}

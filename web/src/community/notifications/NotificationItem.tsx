@@ -14,7 +14,11 @@ export function NotificationItem({ item, onOpen }: { item: AppNotification; onOp
       </Link>
       <p className="small muted notification__meta">
         <time dateTime={item.createdAt}>{formatDateTime(item.createdAt)}</time>
-        {!item.read && <span className="badge" aria-hidden="true">{t('notif.new')}</span>}
+        {!item.read && (
+          <span className="badge" aria-hidden="true">
+            {t('notif.new')}
+          </span>
+        )}
       </p>
     </li>
   );

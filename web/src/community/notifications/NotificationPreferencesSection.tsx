@@ -24,7 +24,8 @@ export function NotificationPreferencesSection() {
   const loaded = prefs.data !== undefined;
   // Arriving from the notification center ("/account#notification-preferences").
   useEffect(() => {
-    if (loaded && hash === '#notification-preferences') document.getElementById('notification-preferences')?.scrollIntoView();
+    if (loaded && hash === '#notification-preferences')
+      document.getElementById('notification-preferences')?.scrollIntoView();
   }, [loaded, hash]);
 
   const change = (type: string, patch: Partial<NotificationPreference>) => {
@@ -79,13 +80,25 @@ export function NotificationPreferencesSection() {
                     <tr key={p.type}>
                       <th scope="row">{label}</th>
                       <td>
-                        <input type="checkbox" checked={p.inApp} onChange={(e) => change(p.type, { inApp: e.target.checked })}
-                          aria-label={t('notif.prefs.inAppFor', { type: label })} />
+                        <input
+                          type="checkbox"
+                          checked={p.inApp}
+                          onChange={(e) => change(p.type, { inApp: e.target.checked })}
+                          aria-label={t('notif.prefs.inAppFor', { type: label })}
+                        />
                       </td>
                       <td>
-                        <select value={p.email} onChange={(e) => change(p.type, { email: e.target.value as EmailMode })}
-                          aria-label={t('notif.prefs.emailFor', { type: label })} className="notif-prefs__select">
-                          {MODES.map((m) => <option key={m} value={m}>{modeLabel[m]}</option>)}
+                        <select
+                          value={p.email}
+                          onChange={(e) => change(p.type, { email: e.target.value as EmailMode })}
+                          aria-label={t('notif.prefs.emailFor', { type: label })}
+                          className="notif-prefs__select"
+                        >
+                          {MODES.map((m) => (
+                            <option key={m} value={m}>
+                              {modeLabel[m]}
+                            </option>
+                          ))}
                         </select>
                       </td>
                     </tr>

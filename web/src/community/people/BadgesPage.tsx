@@ -17,7 +17,10 @@ export function BadgesPage() {
       <div className="page-heading">
         <h1>{t('people.badges.pageHeading')}</h1>
         <p className="lead">{t('people.badges.intro')}</p>
-        <p className="small"><Link to="/trust-levels">{t('people.leaderboard.rulesLink')}</Link> · <Link to="/leaderboards">{t('people.leaderboard.heading')}</Link></p>
+        <p className="small">
+          <Link to="/trust-levels">{t('people.leaderboard.rulesLink')}</Link> ·{' '}
+          <Link to="/leaderboards">{t('people.leaderboard.heading')}</Link>
+        </p>
       </div>
       <ErrorAlert error={badges.error} />
       {badges.loading && !badges.data ? (

@@ -32,7 +32,9 @@ export function DatasetCredits({ slug, organization }: { slug: string; organizat
             {items.map((c) => (
               <li key={c.handle}>
                 <Link to={profilePath(c.handle)}>{c.name}</Link>{' '}
-                <span className="muted small">{t('people.credits.count', { count: formatNumber(lang, c.acceptedContributions) })}</span>
+                <span className="muted small">
+                  {t('people.credits.count', { count: formatNumber(lang, c.acceptedContributions) })}
+                </span>
               </li>
             ))}
           </ul>
@@ -42,12 +44,15 @@ export function DatasetCredits({ slug, organization }: { slug: string; organizat
               <li key={c.handle}>
                 {t('people.credits.thanksItem', { name: c.name })}{' '}
                 <span className="muted small">
-                  (<Link to={profilePath(c.handle)}>@{c.handle}</Link>, {t('people.credits.lastOn', { date: formatDate(c.lastContributionAt) })})
+                  (<Link to={profilePath(c.handle)}>@{c.handle}</Link>,{' '}
+                  {t('people.credits.lastOn', { date: formatDate(c.lastContributionAt) })})
                 </span>
               </li>
             ))}
           </ul>
-          <p className="small"><Link to={`/leaderboards?dataset=${encodeURIComponent(slug)}`}>{t('people.credits.board')}</Link></p>
+          <p className="small">
+            <Link to={`/leaderboards?dataset=${encodeURIComponent(slug)}`}>{t('people.credits.board')}</Link>
+          </p>
         </>
       )}
     </section>

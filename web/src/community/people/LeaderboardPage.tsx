@@ -18,7 +18,11 @@ export function LeaderboardPage() {
   const period: LeaderboardPeriod = PERIODS.includes(raw as LeaderboardPeriod) ? (raw as LeaderboardPeriod) : 'week';
   const dataset = params.get('dataset') ?? '';
   const organization = params.get('organization') ?? '';
-  const scope: Scope = dataset ? { kind: 'dataset', slug: dataset } : organization ? { kind: 'organization', slug: organization } : { kind: 'all', slug: '' };
+  const scope: Scope = dataset
+    ? { kind: 'dataset', slug: dataset }
+    : organization
+      ? { kind: 'organization', slug: organization }
+      : { kind: 'all', slug: '' };
   useDocumentTitle(t('people.leaderboard.heading'));
 
   const query = new URLSearchParams({ period, _limit: '50' });
@@ -38,11 +42,12 @@ export function LeaderboardPage() {
     month: t('people.leaderboard.month'),
     all: t('people.leaderboard.all'),
   };
-  const scopeText = scope.kind === 'dataset'
-    ? t('people.leaderboard.scopedDataset', { slug: scope.slug })
-    : scope.kind === 'organization'
-      ? t('people.leaderboard.scopedOrganization', { slug: scope.slug })
-      : t('people.leaderboard.scopedAll');
+  const scopeText =
+    scope.kind === 'dataset'
+      ? t('people.leaderboard.scopedDataset', { slug: scope.slug })
+      : scope.kind === 'organization'
+        ? t('people.leaderboard.scopedOrganization', { slug: scope.slug })
+        : t('people.leaderboard.scopedAll');
   const items = board.data?.items ?? [];
 
   return (
@@ -50,19 +55,28 @@ export function LeaderboardPage() {
       <div className="page-heading">
         <h1>{t('people.leaderboard.heading')}</h1>
         <p className="lead">{t('people.leaderboard.intro')}</p>
-        <p className="small"><Link to="/trust-levels">{t('people.leaderboard.rulesLink')}</Link> · <Link to="/badges">{t('people.badges.pageHeading')}</Link></p>
+        <p className="small">
+          <Link to="/trust-levels">{t('people.leaderboard.rulesLink')}</Link> ·{' '}
+          <Link to="/badges">{t('people.badges.pageHeading')}</Link>
+        </p>
       </div>
       <LeaderboardScope key={`${scope.kind}:${scope.slug}`} scope={scope} onApply={(s) => update({ scope: s })} />
       <p className="muted">{scopeText}</p>
-      <Tabs label={t('people.leaderboard.periods')} tabs={PERIODS.map((id) => ({ id, label: labels[id] }))} active={period}
-        onChange={(id) => update({ period: id })}>
+      <Tabs
+        label={t('people.leaderboard.periods')}
+        tabs={PERIODS.map((id) => ({ id, label: labels[id] }))}
+        active={period}
+        onChange={(id) => update({ period: id })}
+      >
         <ErrorAlert error={board.error} />
         {board.loading && !board.data ? (
           <Loading />
         ) : items.length === 0 ? (
           !board.error && (
             <div className="empty-state">
-              <p>{t('people.leaderboard.empty')} <Link to="/datasets">{t('people.leaderboard.emptyCta')}</Link></p>
+              <p>
+                {t('people.leaderboard.empty')} <Link to="/datasets">{t('people.leaderboard.emptyCta')}</Link>
+              </p>
             </div>
           )
         ) : (

@@ -28,10 +28,18 @@ export function LeaderboardScope({ scope, onApply }: { scope: Scope; onApply: (s
       {kind !== 'all' && (
         <div className="field field--compact">
           <label htmlFor="lb-slug">{t('people.leaderboard.slug')}</label>
-          <input id="lb-slug" value={slug} onChange={(e) => setSlug(e.target.value)} autoComplete="off" spellCheck={false} />
+          <input
+            id="lb-slug"
+            value={slug}
+            onChange={(e) => setSlug(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+          />
         </div>
       )}
-      <button type="submit" className="button button--small button--secondary">{t('people.leaderboard.apply')}</button>
+      <button type="submit" className="button button--small button--secondary">
+        {t('people.leaderboard.apply')}
+      </button>
     </form>
   );
 }

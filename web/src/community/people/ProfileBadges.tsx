@@ -4,7 +4,13 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { pick } from './localized';
 
 /** The badges a person holds, each with the criterion that earned it. */
-export function ProfileBadges({ badges, definitions }: { badges: UserProfile['badges']; definitions: BadgeDefinition[] }) {
+export function ProfileBadges({
+  badges,
+  definitions,
+}: {
+  badges: UserProfile['badges'];
+  definitions: BadgeDefinition[];
+}) {
   const { t, lang, formatDate } = useI18n();
   const byCode = new Map(definitions.map((d) => [d.code, d]));
   return (
@@ -12,7 +18,9 @@ export function ProfileBadges({ badges, definitions }: { badges: UserProfile['ba
       <h2 id="profile-badges">{t('people.badges.heading')}</h2>
       {badges.length === 0 ? (
         <div className="empty-state">
-          <p>{t('people.profile.noBadges')} <Link to="/badges">{t('people.profile.howBadges')}</Link></p>
+          <p>
+            {t('people.profile.noBadges')} <Link to="/badges">{t('people.profile.howBadges')}</Link>
+          </p>
         </div>
       ) : (
         <>
@@ -25,7 +33,9 @@ export function ProfileBadges({ badges, definitions }: { badges: UserProfile['ba
               </li>
             ))}
           </ul>
-          <p className="small"><Link to="/badges">{t('people.profile.allBadges')}</Link></p>
+          <p className="small">
+            <Link to="/badges">{t('people.profile.allBadges')}</Link>
+          </p>
         </>
       )}
     </section>

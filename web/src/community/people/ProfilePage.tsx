@@ -34,10 +34,16 @@ export function ProfilePage() {
           <Loading />
         ) : (
           <p className="notice notice--error">
-            {notFound ? t('people.profile.notFoundBody', { handle }) : profile.error ? errorMessage(profile.error) : t('error.loadFailed')}
+            {notFound
+              ? t('people.profile.notFoundBody', { handle })
+              : profile.error
+                ? errorMessage(profile.error)
+                : t('error.loadFailed')}
           </p>
         )}
-        <p><Link to="/leaderboards">{t('people.leaderboard.heading')}</Link></p>
+        <p>
+          <Link to="/leaderboards">{t('people.leaderboard.heading')}</Link>
+        </p>
       </>
     );
   }

@@ -13,7 +13,9 @@ export function ProfileSummary({ profile, rules }: { profile: UserProfile; rules
     <dl className="details profile-summary">
       <div>
         <dt>{t('people.profile.memberSince')}</dt>
-        <dd><time dateTime={profile.createdAt}>{formatDate(profile.createdAt)}</time></dd>
+        <dd>
+          <time dateTime={profile.createdAt}>{formatDate(profile.createdAt)}</time>
+        </dd>
       </div>
       <div>
         <dt>{t('people.profile.reputation')}</dt>
@@ -26,7 +28,9 @@ export function ProfileSummary({ profile, rules }: { profile: UserProfile; rules
             ? t('people.trust.levelName', { level: profile.trustLevel, name: pick(lang, level.name) })
             : t('people.trust.level', { level: profile.trustLevel })}
           <br />
-          <Link to="/trust-levels" className="small">{t('people.profile.trustRules')}</Link>
+          <Link to="/trust-levels" className="small">
+            {t('people.profile.trustRules')}
+          </Link>
         </dd>
       </div>
       <div>

@@ -10,7 +10,13 @@ import { reasonLabel, signedPoints } from './localized';
 const PAGE = 50;
 
 /** Every reputation point, with the event it comes from; newest first, paged by cursor. */
-export function ReputationLedger({ handle, onLoaded }: { handle: string; onLoaded?: (items: ReputationEntry[]) => void }) {
+export function ReputationLedger({
+  handle,
+  onLoaded,
+}: {
+  handle: string;
+  onLoaded?: (items: ReputationEntry[]) => void;
+}) {
   const { t, formatDateTime } = useI18n();
   const [items, setItems] = useState<ReputationEntry[]>([]);
   const [total, setTotal] = useState(0);
@@ -18,21 +24,24 @@ export function ReputationLedger({ handle, onLoaded }: { handle: string; onLoade
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<ApiError | null>(null);
 
-  const load = useCallback(async (cursor: string | null, signal?: AbortSignal) => {
-    setLoading(true);
-    setError(null);
-    const q = `_limit=${PAGE}${cursor ? `&_cursor=${encodeURIComponent(cursor)}` : ''}`;
-    try {
-      const page = await api.get<ReputationPage>(`/users/${seg(handle)}/reputation?${q}`, { signal });
-      setItems((prev) => (cursor ? [...prev, ...page.items] : page.items));
-      setTotal(page.total);
-      setNext(cursorOf(page.next));
-    } catch (err) {
-      if (signal?.aborted) return;
-      setError(toApiError(err));
-    }
-    setLoading(false);
-  }, [handle]);
+  const load = useCallback(
+    async (cursor: string | null, signal?: AbortSignal) => {
+      setLoading(true);
+      setError(null);
+      const q = `_limit=${PAGE}${cursor ? `&_cursor=${encodeURIComponent(cursor)}` : ''}`;
+      try {
+        const page = await api.get<ReputationPage>(`/users/${seg(handle)}/reputation?${q}`, { signal });
+        setItems((prev) => (cursor ? [...prev, ...page.items] : page.items));
+        setTotal(page.total);
+        setNext(cursorOf(page.next));
+      } catch (err) {
+        if (signal?.aborted) return;
+        setError(toApiError(err));
+      }
+      setLoading(false);
+    },
+    [handle],
+  );
 
   useEffect(() => {
     onLoaded?.(items);
@@ -50,7 +59,11 @@ export function ReputationLedger({ handle, onLoaded }: { handle: string; onLoade
       <p className="muted">{t('people.ledger.intro', { total })}</p>
       <ErrorAlert error={error} />
       {items.length === 0 ? (
-        loading ? <Loading /> : !error && <p className="empty-state">{t('people.ledger.empty')}</p>
+        loading ? (
+          <Loading />
+        ) : (
+          !error && <p className="empty-state">{t('people.ledger.empty')}</p>
+        )
       ) : (
         <TableWrap label={t('people.ledger.heading')}>
           <table>
@@ -70,8 +83,12 @@ export function ReputationLedger({ handle, onLoaded }: { handle: string; onLoade
                   <td className={e.points < 0 ? 'points points--negative' : 'points'}>{signedPoints(e.points)}</td>
                   <th scope="row">{reasonLabel(t, e.reason)}</th>
                   <td>{e.dataset ? <Link to={`/datasets/${seg(e.dataset)}`}>{e.dataset}</Link> : '—'}</td>
-                  <td><time dateTime={e.createdAt}>{formatDateTime(e.createdAt)}</time></td>
-                  <td><code className="small">{e.eventId}</code></td>
+                  <td>
+                    <time dateTime={e.createdAt}>{formatDateTime(e.createdAt)}</time>
+                  </td>
+                  <td>
+                    <code className="small">{e.eventId}</code>
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -79,7 +96,12 @@ export function ReputationLedger({ handle, onLoaded }: { handle: string; onLoade
         </TableWrap>
       )}
       {next && (
-        <button type="button" className="button button--secondary button--small" disabled={loading} onClick={() => void load(next)}>
+        <button
+          type="button"
+          className="button button--secondary button--small"
+          disabled={loading}
+          onClick={() => void load(next)}
+        >
           {loading ? t('common.loading') : t('people.ledger.more')}
         </button>
       )}

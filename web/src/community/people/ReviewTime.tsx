@@ -15,8 +15,11 @@ export function ReviewTime({ organization }: { organization: OrgRef }) {
     <p className="review-time">
       {s.medianSecondsToReview === null
         ? t('people.credits.noReviews', { org: organization.name, days: s.windowDays })
-        : t('people.credits.median', { duration: humanDuration(t, s.medianSecondsToReview), days: s.windowDays, count: s.reviewed })}
-      {' '}
+        : t('people.credits.median', {
+            duration: humanDuration(t, s.medianSecondsToReview),
+            days: s.windowDays,
+            count: s.reviewed,
+          })}{' '}
       <Link to={`/leaderboards?organization=${encodeURIComponent(organization.slug)}`} className="small">
         {t('people.credits.orgBoard', { org: organization.name })}
       </Link>

@@ -17,7 +17,10 @@ export function TrustLevelsPage() {
       <div className="page-heading">
         <h1>{t('people.trust.pageHeading')}</h1>
         <p className="lead">{t('people.trust.intro')}</p>
-        <p className="small"><Link to="/badges">{t('people.badges.pageHeading')}</Link> · <Link to="/leaderboards">{t('people.leaderboard.heading')}</Link></p>
+        <p className="small">
+          <Link to="/badges">{t('people.badges.pageHeading')}</Link> ·{' '}
+          <Link to="/leaderboards">{t('people.leaderboard.heading')}</Link>
+        </p>
       </div>
       <ErrorAlert error={rules.error} />
       {!data ? (
@@ -27,16 +30,22 @@ export function TrustLevelsPage() {
           <ol className="card-list trust-levels">
             {data.levels.map((l) => (
               <li key={l.level} className="card">
-                <h2 className="card__title">{t('people.trust.levelName', { level: l.level, name: pick(lang, l.name) })}</h2>
+                <h2 className="card__title">
+                  {t('people.trust.levelName', { level: l.level, name: pick(lang, l.name) })}
+                </h2>
                 <p className="card__body">{pick(lang, l.requirementText)}</p>
                 <p className="small">
-                  {l.proposalsPerDay === null ? t('people.trust.unlimited') : t('people.trust.perDay', { count: l.proposalsPerDay })}
+                  {l.proposalsPerDay === null
+                    ? t('people.trust.unlimited')
+                    : t('people.trust.perDay', { count: l.proposalsPerDay })}
                 </p>
                 {l.privileges.length > 0 && (
                   <>
                     <h3 className="small">{t('people.trust.privileges')}</h3>
                     <ul>
-                      {l.privileges.map((p) => <li key={p.en}>{pick(lang, p)}</li>)}
+                      {l.privileges.map((p) => (
+                        <li key={p.en}>{pick(lang, p)}</li>
+                      ))}
                     </ul>
                   </>
                 )}

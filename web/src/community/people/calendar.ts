@@ -19,7 +19,16 @@ export function levelOf(count: number, max: number): number {
 }
 
 /** The last 365 days up to `today`, laid out in Monday-first week columns. */
-export function buildCalendar(entries: Array<{ date: string; count: number }>, today = new Date()): { days: CalendarDay[]; weeks: number; total: number; activeDays: number; best: { date: string; count: number } | null } {
+export function buildCalendar(
+  entries: Array<{ date: string; count: number }>,
+  today = new Date(),
+): {
+  days: CalendarDay[];
+  weeks: number;
+  total: number;
+  activeDays: number;
+  best: { date: string; count: number } | null;
+} {
   const counts = new Map(entries.map((e) => [e.date, e.count]));
   const end = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
   const start = end - 364 * DAY;

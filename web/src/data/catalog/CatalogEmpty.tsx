@@ -22,7 +22,9 @@ export function CatalogEmpty({ filtered }: { filtered: boolean }) {
       <p>{t('data.catalog.empty')}</p>
       <p>
         {user ? (
-          <Link to="/datasets/new" className="button">{t('data.catalog.publishFirst')}</Link>
+          <Link to="/datasets/new" className="button">
+            {t('data.catalog.publishFirst')}
+          </Link>
         ) : (
           <Link to={signInPath('/datasets/new')}>{t('data.catalog.signInToPublish')}</Link>
         )}

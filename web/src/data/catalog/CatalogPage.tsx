@@ -69,7 +69,9 @@ export function CatalogPage() {
           <p className="muted">{t('data.catalog.intro')}</p>
         </div>
         {user && (
-          <Link to="/datasets/new" className="button">{t('data.catalog.publish')}</Link>
+          <Link to="/datasets/new" className="button">
+            {t('data.catalog.publish')}
+          </Link>
         )}
       </div>
 
@@ -89,17 +91,25 @@ export function CatalogPage() {
         </aside>
 
         <section className="catalog__results" aria-labelledby="catalog-results-heading">
-          <h2 id="catalog-results-heading" className="visually-hidden">{t('data.catalog.results')}</h2>
+          <h2 id="catalog-results-heading" className="visually-hidden">
+            {t('data.catalog.results')}
+          </h2>
           <div className="catalog__toolbar">
             <p role="status" className="catalog__count">
-              {first.data ? t(first.data.total === 1 ? 'data.catalog.countOne' : 'data.catalog.count', { count: formatNumber(lang, first.data.total) }) : ''}
+              {first.data
+                ? t(first.data.total === 1 ? 'data.catalog.countOne' : 'data.catalog.count', {
+                    count: formatNumber(lang, first.data.total),
+                  })
+                : ''}
             </p>
             <div className="field field--inline">
               <label htmlFor={sortId}>{t('data.catalog.sort')}</label>
               <select id={sortId} value={sort} onChange={(e) => update('sort', e.target.value || null)}>
                 <option value="">{t('data.sort.default')}</option>
                 {SORTS.map((s) => (
-                  <option key={s} value={s}>{t(`data.sort.${s}` as MessageKey)}</option>
+                  <option key={s} value={s}>
+                    {t(`data.sort.${s}` as MessageKey)}
+                  </option>
                 ))}
               </select>
             </div>
@@ -121,7 +131,12 @@ export function CatalogPage() {
               <ErrorAlert error={loadMore.error} />
               {next && (
                 <p className="load-more">
-                  <button type="button" className="button button--secondary" disabled={loadMore.pending} onClick={() => void onLoadMore()}>
+                  <button
+                    type="button"
+                    className="button button--secondary"
+                    disabled={loadMore.pending}
+                    onClick={() => void onLoadMore()}
+                  >
                     {loadMore.pending ? t('common.loading') : t('data.catalog.loadMore')}
                   </button>
                 </p>

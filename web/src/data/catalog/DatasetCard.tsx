@@ -24,7 +24,9 @@ export function DatasetCard({ dataset }: { dataset: DatasetSummary }) {
         <p className="small">
           <span className="visually-hidden">{t('data.meta.themes')}: </span>
           {dataset.themes.map((code) => (
-            <span key={code} className="tag">{themeLabel(t, code)}</span>
+            <span key={code} className="tag">
+              {themeLabel(t, code)}
+            </span>
           ))}
         </p>
       )}
@@ -33,7 +35,9 @@ export function DatasetCard({ dataset }: { dataset: DatasetSummary }) {
           <li>
             <span className="visually-hidden">{t('data.meta.formats')}: </span>
             {dataset.formats.map((f) => (
-              <span key={f} className="format-badge">{f.toUpperCase()}</span>
+              <span key={f} className="format-badge">
+                {f.toUpperCase()}
+              </span>
             ))}
           </li>
         )}

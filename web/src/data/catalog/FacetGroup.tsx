@@ -21,15 +21,22 @@ export function FacetGroup({ facet, values, params }: Props) {
   const headingId = useId();
   const selected = params.get(facet);
   const label = (v: FacetValue) =>
-    facet === 'theme' ? themeLabel(t, v.value) : facet === 'license' ? v.label || licenseLabel(t, v.value) : v.label || v.value;
+    facet === 'theme'
+      ? themeLabel(t, v.value)
+      : facet === 'license'
+        ? v.label || licenseLabel(t, v.value)
+        : v.label || v.value;
   // Keep the selected value visible even when the server no longer lists it.
   const shown = values.slice(0, MAX_SHOWN);
-  if (selected && !shown.some((v) => v.value === selected)) shown.unshift({ value: selected, label: selected, count: 0 });
+  if (selected && !shown.some((v) => v.value === selected))
+    shown.unshift({ value: selected, label: selected, count: 0 });
   if (shown.length === 0) return null;
 
   return (
     <section className="facet" aria-labelledby={headingId}>
-      <h3 id={headingId} className="facet__title">{t(`data.facet.${facet}` as MessageKey)}</h3>
+      <h3 id={headingId} className="facet__title">
+        {t(`data.facet.${facet}` as MessageKey)}
+      </h3>
       <ul className="facet__list">
         {shown.map((v) => {
           const active = v.value === selected;
@@ -37,7 +44,11 @@ export function FacetGroup({ facet, values, params }: Props) {
           const to = withParam(params, facet, active ? null : v.value) || '?';
           return (
             <li key={v.value}>
-              <Link to={to} aria-current={active ? 'true' : undefined} className={active ? 'facet__link facet__link--active' : 'facet__link'}>
+              <Link
+                to={to}
+                aria-current={active ? 'true' : undefined}
+                className={active ? 'facet__link facet__link--active' : 'facet__link'}
+              >
                 <span className="facet__label">{label(v)}</span>
                 <span className="facet__count">
                   {active ? (

@@ -13,7 +13,15 @@ import { useUpload } from './useUpload';
 type Mode = 'file' | 'url';
 
 /** Upload a file (with an upload progress bar) or link a URL: a resource of the dataset, or (`community`) a community resource. */
-export function AddResourceForm({ slug, onAdded, community = false }: { slug: string; onAdded: (created: ResourceCreated) => void; community?: boolean }) {
+export function AddResourceForm({
+  slug,
+  onAdded,
+  community = false,
+}: {
+  slug: string;
+  onAdded: (created: ResourceCreated) => void;
+  community?: boolean;
+}) {
   const t = useT();
   const modeName = useId();
   const [mode, setMode] = useState<Mode>('file');
@@ -27,7 +35,8 @@ export function AddResourceForm({ slug, onAdded, community = false }: { slug: st
   const link = useAction();
   const path = community ? communityResourcesApi(slug) : `${datasetApi(slug)}/resources`;
 
-  const focusInvalid = () => requestAnimationFrame(() => document.querySelector<HTMLElement>('.add-resource [aria-invalid="true"]')?.focus());
+  const focusInvalid = () =>
+    requestAnimationFrame(() => document.querySelector<HTMLElement>('.add-resource [aria-invalid="true"]')?.focus());
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
@@ -51,7 +60,12 @@ export function AddResourceForm({ slug, onAdded, community = false }: { slug: st
       form.append('file', file);
       created = await upload.run<ResourceCreated>(path, form);
     } else {
-      const body = { title: title.trim(), url: url.trim(), ...(description.trim() ? { description: description.trim() } : {}), ...(format.trim() ? { format: format.trim() } : {}) };
+      const body = {
+        title: title.trim(),
+        url: url.trim(),
+        ...(description.trim() ? { description: description.trim() } : {}),
+        ...(format.trim() ? { format: format.trim() } : {}),
+      };
       const result = await link.run(() => api.post<ResourceCreated>(path, body));
       if (result.ok) created = result.value;
     }
@@ -63,8 +77,16 @@ export function AddResourceForm({ slug, onAdded, community = false }: { slug: st
   const pending = upload.pending || link.pending;
 
   return (
-    <form className="form add-resource" aria-label={community ? t('data.community.add') : undefined} onSubmit={(e) => void onSubmit(e)} noValidate>
-      <ErrorAlert error={mode === 'file' ? upload.error : link.error} shownFields={['title', 'url', 'description', 'format']} />
+    <form
+      className="form add-resource"
+      aria-label={community ? t('data.community.add') : undefined}
+      onSubmit={(e) => void onSubmit(e)}
+      noValidate
+    >
+      <ErrorAlert
+        error={mode === 'file' ? upload.error : link.error}
+        shownFields={['title', 'url', 'description', 'format']}
+      />
       <fieldset className="field">
         <legend>{t('data.upload.mode')}</legend>
         <div className="radio-row">
@@ -76,17 +98,43 @@ export function AddResourceForm({ slug, onAdded, community = false }: { slug: st
           ))}
         </div>
       </fieldset>
-      <TextField label={mode === 'file' ? `${t('data.upload.title')} ${t('common.optional')}` : t('data.upload.title')}
-        hint={mode === 'file' ? t('data.upload.titleHint') : undefined} maxLength={200} value={title} onValueChange={setTitle} error={errorFor('title')} />
-      <TextAreaField label={`${t('data.upload.description')} ${t('common.optional')}`} rows={3} maxLength={5000}
-        value={description} onValueChange={setDescription} error={errorFor('description')} />
+      <TextField
+        label={mode === 'file' ? `${t('data.upload.title')} ${t('common.optional')}` : t('data.upload.title')}
+        hint={mode === 'file' ? t('data.upload.titleHint') : undefined}
+        maxLength={200}
+        value={title}
+        onValueChange={setTitle}
+        error={errorFor('title')}
+      />
+      <TextAreaField
+        label={`${t('data.upload.description')} ${t('common.optional')}`}
+        rows={3}
+        maxLength={5000}
+        value={description}
+        onValueChange={setDescription}
+        error={errorFor('description')}
+      />
       {mode === 'file' ? (
         <FileInput onFile={setFile} hint={t('data.upload.fileHint')} error={clientErrors.file} />
       ) : (
         <>
-          <TextField label={t('data.upload.url')} type="url" inputMode="url" placeholder="https://" value={url} onValueChange={setUrl} error={errorFor('url')} />
-          <TextField label={`${t('data.upload.format')} ${t('common.optional')}`} hint={t('data.upload.formatHint')} maxLength={20}
-            value={format} onValueChange={setFormat} error={errorFor('format')} />
+          <TextField
+            label={t('data.upload.url')}
+            type="url"
+            inputMode="url"
+            placeholder="https://"
+            value={url}
+            onValueChange={setUrl}
+            error={errorFor('url')}
+          />
+          <TextField
+            label={`${t('data.upload.format')} ${t('common.optional')}`}
+            hint={t('data.upload.formatHint')}
+            maxLength={20}
+            value={format}
+            onValueChange={setFormat}
+            error={errorFor('format')}
+          />
         </>
       )}
       {upload.pending && <ProgressBar label={t('data.upload.progress')} percent={upload.percent} />}
@@ -94,7 +142,11 @@ export function AddResourceForm({ slug, onAdded, community = false }: { slug: st
         <button type="submit" className="button" disabled={pending}>
           {mode === 'file' ? t('data.upload.submit') : t('data.upload.link')}
         </button>
-        {upload.pending && <button type="button" className="button button--secondary" onClick={upload.cancel}>{t('data.upload.cancel')}</button>}
+        {upload.pending && (
+          <button type="button" className="button button--secondary" onClick={upload.cancel}>
+            {t('data.upload.cancel')}
+          </button>
+        )}
       </div>
     </form>
   );

@@ -8,9 +8,10 @@ import { frequencyLabel, licenseLabel, themeLabel } from '../labels';
 /** The dataset's metadata as a description list. */
 export function DatasetMetadata({ dataset: d }: { dataset: DatasetView }) {
   const { t, lang, formatDate } = useI18n();
-  const temporal = d.temporal?.start || d.temporal?.end
-    ? `${d.temporal.start ? formatDate(d.temporal.start) : '…'} – ${d.temporal.end ? formatDate(d.temporal.end) : '…'}`
-    : null;
+  const temporal =
+    d.temporal?.start || d.temporal?.end
+      ? `${d.temporal.start ? formatDate(d.temporal.start) : '…'} – ${d.temporal.end ? formatDate(d.temporal.end) : '…'}`
+      : null;
   const contact = d.contactPoint ?? {};
   return (
     <dl className="details dataset-meta">
@@ -21,14 +22,18 @@ export function DatasetMetadata({ dataset: d }: { dataset: DatasetView }) {
             <Link to={`/organizations/${seg(d.organization.slug)}`}>{d.organization.name}</Link>
           ) : d.owner ? (
             `${d.owner.name || d.owner.handle} (@${d.owner.handle})`
-          ) : '—'}
+          ) : (
+            '—'
+          )}
         </dd>
       </div>
       <div>
         <dt>{t('data.meta.license')}</dt>
         <dd>
           {d.license.url ? (
-            <a href={d.license.url} rel="license noopener noreferrer">{d.license.title || licenseLabel(t, d.license.id)}</a>
+            <a href={d.license.url} rel="license noopener noreferrer">
+              {d.license.title || licenseLabel(t, d.license.id)}
+            </a>
           ) : (
             d.license.title || licenseLabel(t, d.license.id)
           )}
@@ -67,7 +72,9 @@ export function DatasetMetadata({ dataset: d }: { dataset: DatasetView }) {
           <dt>{t('data.meta.themes')}</dt>
           <dd>
             {d.themes.map((code) => (
-              <Link key={code} className="tag" to={`/datasets?theme=${encodeURIComponent(code)}`}>{themeLabel(t, code)}</Link>
+              <Link key={code} className="tag" to={`/datasets?theme=${encodeURIComponent(code)}`}>
+                {themeLabel(t, code)}
+              </Link>
             ))}
           </dd>
         </div>
@@ -77,23 +84,31 @@ export function DatasetMetadata({ dataset: d }: { dataset: DatasetView }) {
           <dt>{t('data.meta.keywords')}</dt>
           <dd>
             {d.keywords.map((k) => (
-              <Link key={k} className="tag" to={`/datasets?keyword=${encodeURIComponent(k)}`}>{k}</Link>
+              <Link key={k} className="tag" to={`/datasets?keyword=${encodeURIComponent(k)}`}>
+                {k}
+              </Link>
             ))}
           </dd>
         </div>
       )}
       <div>
         <dt>{t('data.meta.created')}</dt>
-        <dd><time dateTime={d.createdAt}>{formatDate(d.createdAt)}</time></dd>
+        <dd>
+          <time dateTime={d.createdAt}>{formatDate(d.createdAt)}</time>
+        </dd>
       </div>
       <div>
         <dt>{t('data.meta.updated')}</dt>
-        <dd><time dateTime={d.updatedAt}>{formatDate(d.updatedAt)}</time></dd>
+        <dd>
+          <time dateTime={d.updatedAt}>{formatDate(d.updatedAt)}</time>
+        </dd>
       </div>
       {d.publishedAt && (
         <div>
           <dt>{t('data.meta.published')}</dt>
-          <dd><time dateTime={d.publishedAt}>{formatDate(d.publishedAt)}</time></dd>
+          <dd>
+            <time dateTime={d.publishedAt}>{formatDate(d.publishedAt)}</time>
+          </dd>
         </div>
       )}
       <div>

@@ -25,7 +25,9 @@ export function DatasetPage() {
   const errorMessage = useErrorMessage();
   const dataset = useApiGet<DatasetView>(datasetApi(slug));
   // Kept as a message key so it follows a language switch.
-  const [status, setStatus] = useState<{ key: MessageKey; vars?: Vars } | null>((location.state as { saved?: boolean } | null)?.saved ? { key: 'data.dataset.saved' } : null);
+  const [status, setStatus] = useState<{ key: MessageKey; vars?: Vars } | null>(
+    (location.state as { saved?: boolean } | null)?.saved ? { key: 'data.dataset.saved' } : null,
+  );
   const [started, setStarted] = useState<Record<string, JobView>>({});
   const [addKey, setAddKey] = useState(0);
   const { user } = useSession();
@@ -41,10 +43,16 @@ export function DatasetPage() {
           <Loading />
         ) : (
           <p className="notice notice--error">
-            {notFound ? t('data.dataset.notFoundBody', { slug }) : dataset.error ? errorMessage(dataset.error) : t('error.loadFailed')}
+            {notFound
+              ? t('data.dataset.notFoundBody', { slug })
+              : dataset.error
+                ? errorMessage(dataset.error)
+                : t('error.loadFailed')}
           </p>
         )}
-        <p><Link to="/datasets">{t('data.dataset.backToCatalog')}</Link></p>
+        <p>
+          <Link to="/datasets">{t('data.dataset.backToCatalog')}</Link>
+        </p>
       </>
     );
   }
@@ -54,7 +62,10 @@ export function DatasetPage() {
     const list = resource.community ? 'communityResources' : 'resources';
     if (created.job) setStarted((prev) => ({ ...prev, [resource.id]: created.job! }));
     dataset.setData((cur) => cur && { ...cur, [list]: [...cur[list].filter((r) => r.id !== resource.id), resource] });
-    setStatus({ key: created.job ? 'data.upload.uploadedImporting' : 'data.upload.added', vars: { title: resource.title } });
+    setStatus({
+      key: created.job ? 'data.upload.uploadedImporting' : 'data.upload.added',
+      vars: { title: resource.title },
+    });
     setAddKey((k) => k + 1);
     requestAnimationFrame(() => document.getElementById(`resource-${resource.id}`)?.focus());
   };
@@ -67,7 +78,9 @@ export function DatasetPage() {
 
   const tabularCount = data.resources.filter((r) => r.tabular).length;
   const onRemoved = (removed: ResourceView) => {
-    dataset.setData((cur) => cur && { ...cur, communityResources: cur.communityResources.filter((r) => r.id !== removed.id) });
+    dataset.setData(
+      (cur) => cur && { ...cur, communityResources: cur.communityResources.filter((r) => r.id !== removed.id) },
+    );
     setStatus({ key: 'data.community.removed', vars: { title: removed.title } });
   };
   const isOwner = (r: ResourceView) => !!user && r.owner?.handle === user.handle;
@@ -96,7 +109,9 @@ export function DatasetPage() {
       <StatusMessage>{status ? t(status.key, status.vars) : null}</StatusMessage>
 
       <section aria-labelledby="dataset-about">
-        <h2 id="dataset-about" className="visually-hidden">{t('data.dataset.about')}</h2>
+        <h2 id="dataset-about" className="visually-hidden">
+          {t('data.dataset.about')}
+        </h2>
         <DatasetMetadata dataset={data} />
         {data.descriptionHtml ? (
           <div className="prose" dangerouslySetInnerHTML={{ __html: data.descriptionHtml }} />
@@ -114,13 +129,25 @@ export function DatasetPage() {
         ) : (
           <ul className="card-list">
             {data.resources.map((r) => (
-              <ResourceCard key={r.id} slug={data.slug} resource={r} canEdit={data.viewerCanEdit}
-                expandTools={tabularCount <= 2} onChanged={onChanged} startedJob={started[r.id] ?? null} />
+              <ResourceCard
+                key={r.id}
+                slug={data.slug}
+                resource={r}
+                canEdit={data.viewerCanEdit}
+                expandTools={tabularCount <= 2}
+                onChanged={onChanged}
+                startedJob={started[r.id] ?? null}
+              />
             ))}
           </ul>
         )}
         {data.viewerCanEdit && (
-          <Disclosure key={addKey} label={t('data.upload.add')} defaultOpen={data.resources.length === 0} className="add-resource-box">
+          <Disclosure
+            key={addKey}
+            label={t('data.upload.add')}
+            defaultOpen={data.resources.length === 0}
+            className="add-resource-box"
+          >
             <AddResourceForm key={addKey} slug={data.slug} onAdded={onAdded} />
           </Disclosure>
         )}
@@ -135,8 +162,16 @@ export function DatasetPage() {
         ) : (
           <ul className="card-list">
             {data.communityResources.map((r) => (
-              <ResourceCard key={r.id} slug={data.slug} resource={r} canEdit={isOwner(r)} expandTools={false} onChanged={onChanged}
-                startedJob={started[r.id] ?? null} onRemoved={isOwner(r) || data.viewerCanEdit ? onRemoved : undefined} />
+              <ResourceCard
+                key={r.id}
+                slug={data.slug}
+                resource={r}
+                canEdit={isOwner(r)}
+                expandTools={false}
+                onChanged={onChanged}
+                startedJob={started[r.id] ?? null}
+                onRemoved={isOwner(r) || data.viewerCanEdit ? onRemoved : undefined}
+              />
             ))}
           </ul>
         )}
@@ -147,7 +182,9 @@ export function DatasetPage() {
           </Disclosure>
         )}
         {!user && data.status === 'published' && (
-          <p className="small"><Link to="/signin">{t('data.community.signInToShare')}</Link></p>
+          <p className="small">
+            <Link to="/signin">{t('data.community.signInToShare')}</Link>
+          </p>
         )}
       </section>
 

@@ -22,13 +22,18 @@ export function ImportReport({ report, jobId, title }: Props) {
   const [full, setFull] = useState<{ items: Rejection[]; next: string | null } | null>(null);
   const sample = report.rejectedSample ?? [];
   const rows = full ? full.items : sample;
-  const canLoadMore = jobId && report.rowsRejected > 0 && (full ? Boolean(full.next) : report.rowsRejected > sample.length || sample.length === 0);
+  const canLoadMore =
+    jobId &&
+    report.rowsRejected > 0 &&
+    (full ? Boolean(full.next) : report.rowsRejected > sample.length || sample.length === 0);
 
   const load = async () => {
     if (!jobId) return;
     const cursor = full ? cursorFromNext(full.next) : null;
     const query = `_limit=500${cursor ? `&_cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const result = await action.run(() => api.get<{ items: Rejection[]; next: string | null }>(`/jobs/${seg(jobId)}/rejections?${query}`));
+    const result = await action.run(() =>
+      api.get<{ items: Rejection[]; next: string | null }>(`/jobs/${seg(jobId)}/rejections?${query}`),
+    );
     if (result.ok) setFull({ items: [...(full?.items ?? []), ...result.value.items], next: result.value.next });
   };
 
@@ -38,7 +43,11 @@ export function ImportReport({ report, jobId, title }: Props) {
       <ul className="inline-list small">
         <li>{t('data.report.imported', { count: formatNumber(lang, report.rowsImported) })}</li>
         <li>{t('data.report.rejected', { count: formatNumber(lang, report.rowsRejected) })}</li>
-        {typeof report.durationMs === 'number' && <li>{t('data.report.duration', { seconds: formatNumber(lang, Math.round(report.durationMs / 100) / 10) })}</li>}
+        {typeof report.durationMs === 'number' && (
+          <li>
+            {t('data.report.duration', { seconds: formatNumber(lang, Math.round(report.durationMs / 100) / 10) })}
+          </li>
+        )}
       </ul>
       {report.error && <p className="notice notice--error">{report.error}</p>}
       {report.warnings?.length > 0 && (
@@ -54,14 +63,21 @@ export function ImportReport({ report, jobId, title }: Props) {
       {rows.length > 0 && (
         <>
           <p className="small muted">
-            {full ? t('data.report.fullShown', { count: formatNumber(lang, rows.length) }) : t('data.report.sampleShown', { count: formatNumber(lang, rows.length) })}
+            {full
+              ? t('data.report.fullShown', { count: formatNumber(lang, rows.length) })
+              : t('data.report.sampleShown', { count: formatNumber(lang, rows.length) })}
           </p>
           <RejectionsTable items={rows} caption={t('data.report.rejectedCaption', { title })} />
         </>
       )}
       <ErrorAlert error={action.error} />
       {canLoadMore && (
-        <button type="button" className="button button--small button--secondary" disabled={action.pending} onClick={() => void load()}>
+        <button
+          type="button"
+          className="button button--small button--secondary"
+          disabled={action.pending}
+          onClick={() => void load()}
+        >
           {full ? t('data.report.loadMore') : t('data.report.loadAll')}
         </button>
       )}

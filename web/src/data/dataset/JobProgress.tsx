@@ -23,12 +23,17 @@ export function JobProgress({ job: initial, onDone, announce }: Props) {
   const active = isJobActive(job);
   const parts = [t('data.job.rowsRead', { count: formatNumber(lang, p.rowsRead) })];
   if (p.rowsRejected) parts.push(t('data.job.rowsRejected', { count: formatNumber(lang, p.rowsRejected) }));
-  if (active && p.etaSeconds !== null && p.etaSeconds > 0) parts.push(t('data.job.eta', { time: formatSeconds(p.etaSeconds) }));
+  if (active && p.etaSeconds !== null && p.etaSeconds > 0)
+    parts.push(t('data.job.eta', { time: formatSeconds(p.etaSeconds) }));
 
   return (
     <div className="job">
       {active ? (
-        <ProgressBar label={job.status === 'queued' ? t('data.job.queuedLabel') : t('data.job.importLabel')} percent={job.status === 'queued' ? null : p.percent} detail={parts.join(' · ')} />
+        <ProgressBar
+          label={job.status === 'queued' ? t('data.job.queuedLabel') : t('data.job.importLabel')}
+          percent={job.status === 'queued' ? null : p.percent}
+          detail={parts.join(' · ')}
+        />
       ) : (
         <p className={job.status === 'failed' ? 'notice notice--error' : 'small'}>
           <span className={`status-pill status-pill--${job.status}`}>{jobStatusLabel(t, job.status)}</span>{' '}

@@ -8,7 +8,17 @@ import { ProgressBar } from './ProgressBar';
 import { useUpload } from './useUpload';
 
 /** Upload a new version of a file resource (`community`: of one's own community resource); the current one stays live until imported. */
-export function NewVersionForm({ slug, resourceId, onUploaded, community = false }: { slug: string; resourceId: string; onUploaded: (created: ResourceCreated) => void; community?: boolean }) {
+export function NewVersionForm({
+  slug,
+  resourceId,
+  onUploaded,
+  community = false,
+}: {
+  slug: string;
+  resourceId: string;
+  onUploaded: (created: ResourceCreated) => void;
+  community?: boolean;
+}) {
   const { t } = useI18n();
   const upload = useUpload();
   const [file, setFile] = useState<File | null>(null);
@@ -23,18 +33,31 @@ export function NewVersionForm({ slug, resourceId, onUploaded, community = false
     setMissing(false);
     const form = new FormData();
     form.append('file', file);
-    const created = await upload.run<ResourceCreated>(`${community ? communityResourceApi(slug, resourceId) : resourceApi(slug, resourceId)}/versions`, form);
+    const created = await upload.run<ResourceCreated>(
+      `${community ? communityResourceApi(slug, resourceId) : resourceApi(slug, resourceId)}/versions`,
+      form,
+    );
     if (created) onUploaded(created);
   };
 
   return (
     <form className="form" onSubmit={(e) => void onSubmit(e)} noValidate>
       <ErrorAlert error={upload.error} shownFields={['file']} />
-      <FileInput onFile={setFile} hint={t('data.upload.versionHint')} error={missing ? t('data.upload.fileRequired') : undefined} />
+      <FileInput
+        onFile={setFile}
+        hint={t('data.upload.versionHint')}
+        error={missing ? t('data.upload.fileRequired') : undefined}
+      />
       {upload.pending && <ProgressBar label={t('data.upload.progress')} percent={upload.percent} />}
       <div className="actions">
-        <button type="submit" className="button" disabled={upload.pending}>{t('data.upload.submit')}</button>
-        {upload.pending && <button type="button" className="button button--secondary" onClick={upload.cancel}>{t('data.upload.cancel')}</button>}
+        <button type="submit" className="button" disabled={upload.pending}>
+          {t('data.upload.submit')}
+        </button>
+        {upload.pending && (
+          <button type="button" className="button button--secondary" onClick={upload.cancel}>
+            {t('data.upload.cancel')}
+          </button>
+        )}
       </div>
     </form>
   );

@@ -10,7 +10,12 @@ export function ProgressBar({ label, percent, detail }: { label: string; percent
         <span id={id}>{label}</span>
         {value !== undefined && <span aria-hidden="true">{Math.round(value)} %</span>}
       </div>
-      <progress aria-labelledby={id} max={100} value={value} aria-valuetext={value === undefined ? detail : `${Math.round(value)} %${detail ? ` — ${detail}` : ''}`} />
+      <progress
+        aria-labelledby={id}
+        max={100}
+        value={value}
+        aria-valuetext={value === undefined ? detail : `${Math.round(value)} %${detail ? ` — ${detail}` : ''}`}
+      />
       {detail && <p className="progress__detail small muted">{detail}</p>}
     </div>
   );

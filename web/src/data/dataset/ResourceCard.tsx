@@ -50,13 +50,15 @@ export function ResourceCard({ slug, resource, canEdit, expandTools, onChanged, 
     if (!created.job) onChanged();
   };
 
-  const report = job && job.status === 'failed' && job.report ? job.report : version?.report ?? null;
+  const report = job && job.status === 'failed' && job.report ? job.report : (version?.report ?? null);
   const reportJobId = job && (job.status === 'failed' ? job.id : job.versionId === version?.id ? job.id : null);
 
   return (
     <li className="card resource-card" aria-labelledby={headingId}>
       <div className="resource-card__head">
-        <h3 id={headingId} className="card__title" tabIndex={-1}>{resource.title}</h3>
+        <h3 id={headingId} className="card__title" tabIndex={-1}>
+          {resource.title}
+        </h3>
         {resource.format && <span className="format-badge">{resource.format.toUpperCase()}</span>}
         {resource.community && <span className="badge badge--community">{t('data.community.badge')}</span>}
       </div>
@@ -69,7 +71,9 @@ export function ResourceCard({ slug, resource, canEdit, expandTools, onChanged, 
       <ul className="inline-list small muted">
         {resource.kind === 'url' && resource.url && <li className="resource-card__url">{resource.url}</li>}
         {version?.byteSize != null && <li>{formatBytes(lang, version.byteSize)}</li>}
-        {version?.rowCount != null && <li>{t('data.resource.rows', { count: formatNumber(lang, version.rowCount) })}</li>}
+        {version?.rowCount != null && (
+          <li>{t('data.resource.rows', { count: formatNumber(lang, version.rowCount) })}</li>
+        )}
         {version && <li>{t('data.resource.version', { number: version.number })}</li>}
         <li>{t('data.metrics.downloads', { count: formatNumber(lang, resource.metrics.downloads) })}</li>
       </ul>
@@ -78,8 +82,11 @@ export function ResourceCard({ slug, resource, canEdit, expandTools, onChanged, 
 
       <div className="actions">
         {(resource.kind === 'url' || version) && (
-          <a className="button button--small" href={resource.kind === 'url' && resource.url ? resource.url : downloadUrl(slug, resource.id)}
-            {...(resource.kind === 'url' ? { rel: 'noopener noreferrer nofollow' } : { download: '' })}>
+          <a
+            className="button button--small"
+            href={resource.kind === 'url' && resource.url ? resource.url : downloadUrl(slug, resource.id)}
+            {...(resource.kind === 'url' ? { rel: 'noopener noreferrer nofollow' } : { download: '' })}
+          >
             {resource.kind === 'url' ? t('data.resource.open') : t('data.resource.download')}
             <span className="visually-hidden"> {resource.title}</span>
           </a>
@@ -91,7 +98,12 @@ export function ResourceCard({ slug, resource, canEdit, expandTools, onChanged, 
           </Link>
         )}
         {onRemoved && (
-          <button type="button" className="button button--small button--danger" disabled={removal.pending} onClick={() => void remove()}>
+          <button
+            type="button"
+            className="button button--small button--danger"
+            disabled={removal.pending}
+            onClick={() => void remove()}
+          >
             {t('data.community.remove')}
             <span className="visually-hidden"> {resource.title}</span>
           </button>
@@ -103,12 +115,24 @@ export function ResourceCard({ slug, resource, canEdit, expandTools, onChanged, 
 
       {canEdit && resource.tabular && (
         <Disclosure label={t('data.schema.heading')} defaultOpen={expandTools}>
-          <SchemaReview key={version?.id} slug={slug} resourceId={resource.id} title={resource.title} onApplied={started} />
+          <SchemaReview
+            key={version?.id}
+            slug={slug}
+            resourceId={resource.id}
+            title={resource.title}
+            onApplied={started}
+          />
         </Disclosure>
       )}
       {canEdit && resource.kind === 'file' && (
         <Disclosure label={t('data.upload.newVersion')}>
-          <NewVersionForm key={formKey} slug={slug} resourceId={resource.id} onUploaded={started} community={resource.community} />
+          <NewVersionForm
+            key={formKey}
+            slug={slug}
+            resourceId={resource.id}
+            onUploaded={started}
+            community={resource.community}
+          />
         </Disclosure>
       )}
       {resource.kind === 'file' && version && (

@@ -26,7 +26,8 @@ export function SchemaReview({ slug, resourceId, title, onApplied }: Props) {
   const [done, setDone] = useState(false);
 
   if (schema.loading && !schema.data) return <Loading />;
-  if (!schema.data) return <p className="notice notice--error">{schema.error ? errorMessage(schema.error) : t('error.loadFailed')}</p>;
+  if (!schema.data)
+    return <p className="notice notice--error">{schema.error ? errorMessage(schema.error) : t('error.loadFailed')}</p>;
   const fields = schema.data.fields;
   const typeOf = (f: TableField) => types[f.name] ?? f.type;
   const changed = fields.filter((f) => typeOf(f) !== f.type);
@@ -74,12 +75,18 @@ export function SchemaReview({ slug, resourceId, title, onApplied }: Props) {
                     <span className="mono">{f.name}</span>
                   </th>
                   <td>
-                    <select id={id} className="select--compact" value={typeOf(f)}
+                    <select
+                      id={id}
+                      className="select--compact"
+                      value={typeOf(f)}
                       aria-label={t('data.schema.typeOf', { name: f.name })}
-                      onChange={(e) => setTypes((prev) => ({ ...prev, [f.name]: e.target.value }))}>
+                      onChange={(e) => setTypes((prev) => ({ ...prev, [f.name]: e.target.value }))}
+                    >
                       {!(FIELD_TYPES as readonly string[]).includes(f.type) && <option value={f.type}>{f.type}</option>}
                       {FIELD_TYPES.map((type) => (
-                        <option key={type} value={type}>{t(`data.type.${type}` as MessageKey)}</option>
+                        <option key={type} value={type}>
+                          {t(`data.type.${type}` as MessageKey)}
+                        </option>
                       ))}
                     </select>
                     {typeOf(f) !== f.type && <span className="badge">{t('data.schema.changed')}</span>}

@@ -13,17 +13,33 @@ export function VersionsList({ slug, resourceId, title }: { slug: string; resour
   const errorMessage = useErrorMessage();
   const versions = useApiGet<{ items: VersionView[] }>(`${resourceApi(slug, resourceId)}/versions`);
   if (versions.loading && !versions.data) return <Loading />;
-  if (!versions.data) return <p className="notice notice--error">{versions.error ? errorMessage(versions.error) : t('error.loadFailed')}</p>;
+  if (!versions.data)
+    return (
+      <p className="notice notice--error">{versions.error ? errorMessage(versions.error) : t('error.loadFailed')}</p>
+    );
   const items = versions.data.items;
   if (items.length === 0) return <p className="empty-state">{t('data.versions.empty')}</p>;
 
   const diffText = (v: VersionView) => {
     if (!v.diff) return t('data.versions.noDiff');
-    const parts = [t('data.versions.rows', { before: formatNumber(lang, v.diff.rowsBefore), after: formatNumber(lang, v.diff.rowsAfter) })];
-    if (v.diff.rowsAdded !== undefined) parts.push(t('data.versions.rowChanges', { added: formatNumber(lang, v.diff.rowsAdded), removed: formatNumber(lang, v.diff.rowsRemoved ?? 0) }));
-    if (typeof v.diff.rowsChanged === 'number') parts.push(t('data.versions.rowsChanged', { changed: formatNumber(lang, v.diff.rowsChanged) }));
+    const parts = [
+      t('data.versions.rows', {
+        before: formatNumber(lang, v.diff.rowsBefore),
+        after: formatNumber(lang, v.diff.rowsAfter),
+      }),
+    ];
+    if (v.diff.rowsAdded !== undefined)
+      parts.push(
+        t('data.versions.rowChanges', {
+          added: formatNumber(lang, v.diff.rowsAdded),
+          removed: formatNumber(lang, v.diff.rowsRemoved ?? 0),
+        }),
+      );
+    if (typeof v.diff.rowsChanged === 'number')
+      parts.push(t('data.versions.rowsChanged', { changed: formatNumber(lang, v.diff.rowsChanged) }));
     if (v.diff.fieldsAdded.length) parts.push(t('data.versions.added', { fields: v.diff.fieldsAdded.join(', ') }));
-    if (v.diff.fieldsRemoved.length) parts.push(t('data.versions.removed', { fields: v.diff.fieldsRemoved.join(', ') }));
+    if (v.diff.fieldsRemoved.length)
+      parts.push(t('data.versions.removed', { fields: v.diff.fieldsRemoved.join(', ') }));
     return parts.join(' · ');
   };
 
@@ -45,19 +61,32 @@ export function VersionsList({ slug, resourceId, title }: { slug: string; resour
           {items.map((v) => (
             <tr key={v.id}>
               <th scope="row">v{v.number}</th>
-              <td><span className={`status-pill status-pill--${v.status}`}>{versionStatusLabel(t, v.status)}</span></td>
-              <td><time dateTime={v.createdAt}>{formatDateTime(v.createdAt)}</time></td>
+              <td>
+                <span className={`status-pill status-pill--${v.status}`}>{versionStatusLabel(t, v.status)}</span>
+              </td>
+              <td>
+                <time dateTime={v.createdAt}>{formatDateTime(v.createdAt)}</time>
+              </td>
               <td>
                 {v.fileName ?? '—'}
                 {v.byteSize !== null && <span className="muted"> ({formatBytes(lang, v.byteSize)})</span>}
-                {v.rowCount !== null && <span className="muted"> · {t('data.resource.rows', { count: formatNumber(lang, v.rowCount) })}</span>}
+                {v.rowCount !== null && (
+                  <span className="muted"> · {t('data.resource.rows', { count: formatNumber(lang, v.rowCount) })}</span>
+                )}
               </td>
               <td className="cell--wrap">{diffText(v)}</td>
               <td>
                 {v.fileName && (
-                  <a className="button button--small button--secondary" href={versionDownloadUrl(slug, resourceId, v.number)} download>
+                  <a
+                    className="button button--small button--secondary"
+                    href={versionDownloadUrl(slug, resourceId, v.number)}
+                    download
+                  >
                     {t('data.versions.download')}
-                    <span className="visually-hidden"> {t('data.versions.downloadTarget', { number: v.number, title })}</span>
+                    <span className="visually-hidden">
+                      {' '}
+                      {t('data.versions.downloadTarget', { number: v.number, title })}
+                    </span>
                   </a>
                 )}
               </td>

@@ -12,7 +12,7 @@ export function useUpload() {
   const controller = useRef<AbortController | null>(null);
 
   const run = useCallback(
-    async <T,>(path: string, form: FormData): Promise<T | null> => {
+    async <T>(path: string, form: FormData): Promise<T | null> => {
       controller.current = new AbortController();
       setPending(true);
       setError(null);

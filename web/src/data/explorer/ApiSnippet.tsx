@@ -49,9 +49,22 @@ export function ApiSnippet({ rowsPath, params }: { rowsPath: string; params: URL
     <div className="api-snippet">
       <p className="small muted">{t('data.api.intro')}</p>
       <CopyField label={t('data.api.url')} value={s.url} />
-      <Tabs label={t('data.api.tabs')} active={tab} onChange={(id) => { setTab(id); resetCopy(); }}
-        tabs={[{ id: 'curl', label: 'curl' }, { id: 'js', label: 'JavaScript' }, { id: 'python', label: 'Python' }]}>
-        <pre className="code" tabIndex={0} aria-label={t('data.api.codeLabel')}><code>{code}</code></pre>
+      <Tabs
+        label={t('data.api.tabs')}
+        active={tab}
+        onChange={(id) => {
+          setTab(id);
+          resetCopy();
+        }}
+        tabs={[
+          { id: 'curl', label: 'curl' },
+          { id: 'js', label: 'JavaScript' },
+          { id: 'python', label: 'Python' },
+        ]}
+      >
+        <pre className="code" tabIndex={0} aria-label={t('data.api.codeLabel')}>
+          <code>{code}</code>
+        </pre>
         <button type="button" className="button button--small button--secondary" onClick={() => void copy()}>
           {t('data.api.copy')}
         </button>

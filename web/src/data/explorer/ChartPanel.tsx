@@ -29,10 +29,16 @@ export function ChartPanel({ resourcePath, fields, view, onChange }: Props) {
   const settings = view.chart;
   const type = settings.type;
   const xChoices = type === 'scatter' ? numeric : fields;
-  const x = xChoices.find((f) => f.name === settings.x)?.name ?? (type === 'bar' ? (fields.find((f) => !isNumeric(f)) ?? fields[0])?.name : xChoices[0]?.name) ?? '';
+  const x =
+    xChoices.find((f) => f.name === settings.x)?.name ??
+    (type === 'bar' ? (fields.find((f) => !isNumeric(f)) ?? fields[0])?.name : xChoices[0]?.name) ??
+    '';
   const needsY = type !== 'bar' || settings.agg !== 'count';
-  const y = numeric.find((f) => f.name === settings.y && f.name !== (type === 'bar' ? '' : x))?.name
-    ?? numeric.find((f) => f.name !== x)?.name ?? numeric[0]?.name ?? '';
+  const y =
+    numeric.find((f) => f.name === settings.y && f.name !== (type === 'bar' ? '' : x))?.name ??
+    numeric.find((f) => f.name !== x)?.name ??
+    numeric[0]?.name ??
+    '';
   const agg = settings.agg;
   const set = (patch: Partial<ChartSettings>) => onChange({ type, x, y, agg, ...patch });
 
@@ -45,11 +51,22 @@ export function ChartPanel({ resourcePath, fields, view, onChange }: Props) {
       params.set('_group', x);
       params.set('_agg', aggKey);
       const xField = fields.find((f) => f.name === x);
-      params.set('_sort', xField && (isNumeric(xField) || xField.type === 'date' || xField.type === 'datetime') ? formatSort([{ column: x, desc: false }]) : `-${aggKey}`);
+      params.set(
+        '_sort',
+        xField && (isNumeric(xField) || xField.type === 'date' || xField.type === 'datetime')
+          ? formatSort([{ column: x, desc: false }])
+          : `-${aggKey}`,
+      );
       params.set('_limit', String(MAX_BARS));
       path = `${resourcePath}/aggregate?${params.toString()}`;
     } else {
-      params.set('_fields', [x, y].filter((v, i, a) => a.indexOf(v) === i).map((n) => n.replace(/[\\,]/g, (c) => `\\${c}`)).join(','));
+      params.set(
+        '_fields',
+        [x, y]
+          .filter((v, i, a) => a.indexOf(v) === i)
+          .map((n) => n.replace(/[\\,]/g, (c) => `\\${c}`))
+          .join(','),
+      );
       if (type === 'line') params.set('_sort', formatSort([{ column: x, desc: false }]));
       params.set('_limit', String(MAX_POINTS));
       path = `${resourcePath}/rows?${params.toString()}`;
@@ -78,17 +95,33 @@ export function ChartPanel({ resourcePath, fields, view, onChange }: Props) {
     }
   }
 
-  const yTitle = type === 'bar' ? (agg === 'count' ? t('data.chart.aggCount') : `${t(`data.chart.agg.${agg}` as MessageKey)} (${y})`) : y;
-  const description = t('data.chart.description', { type: t(`data.chart.type.${type}` as MessageKey), x, y: yTitle, count: table.length });
+  const yTitle =
+    type === 'bar'
+      ? agg === 'count'
+        ? t('data.chart.aggCount')
+        : `${t(`data.chart.agg.${agg}` as MessageKey)} (${y})`
+      : y;
+  const description = t('data.chart.description', {
+    type: t(`data.chart.type.${type}` as MessageKey),
+    x,
+    y: yTitle,
+    count: table.length,
+  });
 
   return (
     <div className="chart-panel">
       <form className="chart-controls" onSubmit={(e) => e.preventDefault()} aria-label={t('data.chart.settings')}>
         <div className="field">
           <label htmlFor={`${id}-type`}>{t('data.chart.typeLabel')}</label>
-          <select id={`${id}-type`} value={type} onChange={(e) => set({ type: e.target.value as ChartSettings['type'] })}>
+          <select
+            id={`${id}-type`}
+            value={type}
+            onChange={(e) => set({ type: e.target.value as ChartSettings['type'] })}
+          >
             {CHART_TYPES.map((c) => (
-              <option key={c} value={c}>{t(`data.chart.type.${c}` as MessageKey)}</option>
+              <option key={c} value={c}>
+                {t(`data.chart.type.${c}` as MessageKey)}
+              </option>
             ))}
           </select>
         </div>
@@ -96,7 +129,9 @@ export function ChartPanel({ resourcePath, fields, view, onChange }: Props) {
           <label htmlFor={`${id}-x`}>{t('data.chart.x')}</label>
           <select id={`${id}-x`} value={x} onChange={(e) => set({ x: e.target.value })}>
             {xChoices.map((f) => (
-              <option key={f.name} value={f.name}>{f.name}</option>
+              <option key={f.name} value={f.name}>
+                {f.name}
+              </option>
             ))}
           </select>
         </div>
@@ -105,7 +140,9 @@ export function ChartPanel({ resourcePath, fields, view, onChange }: Props) {
             <label htmlFor={`${id}-agg`}>{t('data.chart.aggregation')}</label>
             <select id={`${id}-agg`} value={agg} onChange={(e) => set({ agg: e.target.value as ChartSettings['agg'] })}>
               {AGGS.filter((a) => a === 'count' || numeric.length > 0).map((a) => (
-                <option key={a} value={a}>{t(`data.chart.agg.${a}` as MessageKey)}</option>
+                <option key={a} value={a}>
+                  {t(`data.chart.agg.${a}` as MessageKey)}
+                </option>
               ))}
             </select>
           </div>
@@ -115,7 +152,9 @@ export function ChartPanel({ resourcePath, fields, view, onChange }: Props) {
             <label htmlFor={`${id}-y`}>{t('data.chart.y')}</label>
             <select id={`${id}-y`} value={y} onChange={(e) => set({ y: e.target.value })}>
               {numeric.map((f) => (
-                <option key={f.name} value={f.name}>{f.name}</option>
+                <option key={f.name} value={f.name}>
+                  {f.name}
+                </option>
               ))}
             </select>
           </div>

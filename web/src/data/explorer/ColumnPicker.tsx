@@ -3,7 +3,15 @@ import type { TableField } from '../../api/types';
 import { useT } from '../../i18n/I18nProvider';
 
 /** Checkboxes choosing the visible columns (`_fields`); null means all. */
-export function ColumnPicker({ fields, visible, onChange }: { fields: TableField[]; visible: string[] | null; onChange: (fields: string[] | null) => void }) {
+export function ColumnPicker({
+  fields,
+  visible,
+  onChange,
+}: {
+  fields: TableField[];
+  visible: string[] | null;
+  onChange: (fields: string[] | null) => void;
+}) {
   const t = useT();
   const id = useId();
   const shown = visible ?? fields.map((f) => f.name);
@@ -20,14 +28,23 @@ export function ColumnPicker({ fields, visible, onChange }: { fields: TableField
         <ul className="checkbox-list column-picker__list">
           {fields.map((f) => (
             <li key={f.name}>
-              <input type="checkbox" id={`${id}-${f.name}`} checked={shown.includes(f.name)}
-                disabled={shown.length === 1 && shown.includes(f.name)} onChange={(e) => toggle(f.name, e.target.checked)} />
-              <label htmlFor={`${id}-${f.name}`} className="mono">{f.name}</label>
+              <input
+                type="checkbox"
+                id={`${id}-${f.name}`}
+                checked={shown.includes(f.name)}
+                disabled={shown.length === 1 && shown.includes(f.name)}
+                onChange={(e) => toggle(f.name, e.target.checked)}
+              />
+              <label htmlFor={`${id}-${f.name}`} className="mono">
+                {f.name}
+              </label>
             </li>
           ))}
         </ul>
         {visible && (
-          <button type="button" className="button button--small button--secondary" onClick={() => onChange(null)}>{t('data.explorer.allColumns')}</button>
+          <button type="button" className="button button--small button--secondary" onClick={() => onChange(null)}>
+            {t('data.explorer.allColumns')}
+          </button>
         )}
       </fieldset>
     </details>

@@ -40,12 +40,20 @@ export function DataTable({ caption, fields, rows, sort, onSort, rowActions, row
                 <th key={f.name} scope="col" aria-sort={dir ?? 'none'} className={isNumeric(f) ? 'num' : undefined}>
                   <button type="button" className="sort-button" onClick={() => onSort(f.name)}>
                     <span>{f.name}</span>
-                    <span aria-hidden="true" className="sort-button__icon">{dir === 'ascending' ? '▲' : dir === 'descending' ? '▼' : secondary > 0 ? '·' : '↕'}</span>
+                    <span aria-hidden="true" className="sort-button__icon">
+                      {dir === 'ascending' ? '▲' : dir === 'descending' ? '▼' : secondary > 0 ? '·' : '↕'}
+                    </span>
                     <span className="visually-hidden">
-                      {dir === 'ascending' ? t('data.explorer.sortedAsc') : dir === 'descending' ? t('data.explorer.sortedDesc') : t('data.explorer.sortable')}
+                      {dir === 'ascending'
+                        ? t('data.explorer.sortedAsc')
+                        : dir === 'descending'
+                          ? t('data.explorer.sortedDesc')
+                          : t('data.explorer.sortable')}
                     </span>
                   </button>
-                  <span className="col-type">{t(`data.type.${KNOWN_TYPES.includes(f.type) ? f.type : 'string'}` as MessageKey)}</span>
+                  <span className="col-type">
+                    {t(`data.type.${KNOWN_TYPES.includes(f.type) ? f.type : 'string'}` as MessageKey)}
+                  </span>
                 </th>
               );
             })}
@@ -55,24 +63,36 @@ export function DataTable({ caption, fields, rows, sort, onSort, rowActions, row
           {rows.map((row) => {
             const detail = rowDetail?.(row);
             return (
-            <Fragment key={String(row._id)}>
-            <tr className={rowClass?.(row)}>
-              {rowActions && <td>{rowActions(row)}</td>}
-              {fields.map((f) => {
-                const v = row[f.name];
-                return (
-                  <td key={f.name} className={[isNumeric(f) ? 'num' : '', cellClass?.(row, f.name) ?? ''].filter(Boolean).join(' ') || undefined}>
-                    {v === null || v === undefined ? <span className="null-cell" aria-label={t('data.explorer.empty')}>—</span> : cellText(v)}
-                  </td>
-                );
-              })}
-            </tr>
-            {detail && (
-              <tr className="row-detail-line">
-                <td colSpan={fields.length + (rowActions ? 1 : 0)}>{detail}</td>
-              </tr>
-            )}
-            </Fragment>
+              <Fragment key={String(row._id)}>
+                <tr className={rowClass?.(row)}>
+                  {rowActions && <td>{rowActions(row)}</td>}
+                  {fields.map((f) => {
+                    const v = row[f.name];
+                    return (
+                      <td
+                        key={f.name}
+                        className={
+                          [isNumeric(f) ? 'num' : '', cellClass?.(row, f.name) ?? ''].filter(Boolean).join(' ') ||
+                          undefined
+                        }
+                      >
+                        {v === null || v === undefined ? (
+                          <span className="null-cell" aria-label={t('data.explorer.empty')}>
+                            —
+                          </span>
+                        ) : (
+                          cellText(v)
+                        )}
+                      </td>
+                    );
+                  })}
+                </tr>
+                {detail && (
+                  <tr className="row-detail-line">
+                    <td colSpan={fields.length + (rowActions ? 1 : 0)}>{detail}</td>
+                  </tr>
+                )}
+              </Fragment>
             );
           })}
         </tbody>

@@ -8,8 +8,12 @@ export function DownloadLinks({ rowsPath, query }: { rowsPath: string; query: st
   return (
     <div className="actions downloads" role="group" aria-label={t('data.explorer.downloads')}>
       {(['csv', 'json', 'ndjson'] as const).map((format) => (
-        <a key={format} className="button button--small button--secondary" download
-          href={apiUrl(`${rowsPath}.${format}${query ? `?${query}` : ''}`)}>
+        <a
+          key={format}
+          className="button button--small button--secondary"
+          download
+          href={apiUrl(`${rowsPath}.${format}${query ? `?${query}` : ''}`)}
+        >
           {t(`data.explorer.download.${format}` as MessageKey)}
         </a>
       ))}

@@ -77,10 +77,13 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
       <div className="explorer__tools">
         <RowSearch key={view.q} initial={view.q} onSearch={(q) => change({ q })} />
         <FilterBuilder fields={fields} onAdd={(f) => change({ filters: [...view.filters, f] })} />
-        <FilterChips filters={view.filters} q={view.q}
+        <FilterChips
+          filters={view.filters}
+          q={view.q}
           onRemove={(i) => change({ filters: view.filters.filter((_, j) => j !== i) })}
           onClearSearch={() => change({ q: '' })}
-          onClearAll={() => change({ filters: [], q: '' })} />
+          onClearAll={() => change({ filters: [], q: '' })}
+        />
         <div className="explorer__bar">
           <ColumnPicker fields={fields} visible={view.fields} onChange={(f) => change({ fields: f })} />
           <DownloadLinks rowsPath={rowsPath} query={downloadQuery} />
@@ -92,7 +95,9 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
           <section aria-label={t('data.explorer.tab.table')}>
             <SuggestEditBar draft={draft} fields={fields} />
             {rows.error ? (
-              <p className="notice notice--error" role="alert">{errorMessage(rows.error)}</p>
+              <p className="notice notice--error" role="alert">
+                {errorMessage(rows.error)}
+              </p>
             ) : rows.loading && !rows.data ? (
               <Loading />
             ) : rows.data && rows.data.rows.length === 0 ? (
@@ -103,17 +108,32 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
               <>
                 <p className="small muted" role="status">
                   {t('data.explorer.showing', { count: formatNumber(lang, rows.data.rows.length), page })}
-                  {resource.currentVersion?.rowCount != null && ` · ${t('data.explorer.totalRows', { count: formatNumber(lang, resource.currentVersion.rowCount) })}`}
+                  {resource.currentVersion?.rowCount != null &&
+                    ` · ${t('data.explorer.totalRows', { count: formatNumber(lang, resource.currentVersion.rowCount) })}`}
                 </p>
                 <div aria-busy={rows.loading}>
-                  <DataTable caption={t('data.explorer.tableCaption', { title: resource.title, page })} fields={visible} rows={rows.data.rows} sort={view.sort} onSort={onSort}
+                  <DataTable
+                    caption={t('data.explorer.tableCaption', { title: resource.title, page })}
+                    fields={visible}
+                    rows={rows.data.rows}
+                    sort={view.sort}
+                    onSort={onSort}
                     rowActions={(row) => <RowActions row={row} draft={draft} />}
-                    rowDetail={(row) => rowDetailOpen(draft, row) && <RowDetail row={row} fields={fields} draft={draft} slug={slug} resourceId={resource.id} />}
-                    {...explorerHighlights(draft)} />
+                    rowDetail={(row) =>
+                      rowDetailOpen(draft, row) && (
+                        <RowDetail row={row} fields={fields} draft={draft} slug={slug} resourceId={resource.id} />
+                      )
+                    }
+                    {...explorerHighlights(draft)}
+                  />
                 </div>
               </>
             ) : null}
-            <Pager page={page} busy={rows.loading} hasPrev={Boolean(view.cursor)} hasNext={Boolean(nextCursor)}
+            <Pager
+              page={page}
+              busy={rows.loading}
+              hasPrev={Boolean(view.cursor)}
+              hasNext={Boolean(nextCursor)}
               onPrev={() => {
                 const prev = [...view.prev];
                 const cursor = prev.pop() ?? null;
@@ -122,13 +142,19 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
               onNext={() => {
                 if (!nextCursor) return;
                 go({ ...view, cursor: nextCursor, prev: view.cursor ? [...view.prev, view.cursor] : view.prev });
-              }} />
+              }}
+            />
             <ProposalPanel draft={draft} fields={fields} />
           </section>
         )}
         {active === 'chart' && (
           <Suspense fallback={<Loading />}>
-            <ChartPanel resourcePath={base} fields={fields} view={view} onChange={(chart) => go({ ...view, chart }, true)} />
+            <ChartPanel
+              resourcePath={base}
+              fields={fields}
+              view={view}
+              onChange={(chart) => go({ ...view, chart }, true)}
+            />
           </Suspense>
         )}
         {active === 'map' && geo && (

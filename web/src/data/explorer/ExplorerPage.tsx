@@ -17,7 +17,11 @@ export function ExplorerPage() {
   const schema = useApiGet<TableSchema>(resource?.tabular ? `${resourceApi(slug, id)}/schema` : null);
   useDocumentTitle(resource ? `${resource.title} — ${dataset.data?.title ?? ''}` : t('data.explorer.loadingTitle'));
 
-  const back = <Link to={`/datasets/${encodeURIComponent(slug)}`}>{dataset.data ? t('data.explorer.backTo', { title: dataset.data.title }) : t('data.dataset.backToCatalog')}</Link>;
+  const back = (
+    <Link to={`/datasets/${encodeURIComponent(slug)}`}>
+      {dataset.data ? t('data.explorer.backTo', { title: dataset.data.title }) : t('data.dataset.backToCatalog')}
+    </Link>
+  );
 
   if (dataset.loading && !dataset.data) {
     return (
@@ -31,7 +35,9 @@ export function ExplorerPage() {
     return (
       <>
         <h1>{t('data.explorer.notFound')}</h1>
-        <p className="notice notice--error">{dataset.error ? errorMessage(dataset.error) : t('data.explorer.notFoundBody')}</p>
+        <p className="notice notice--error">
+          {dataset.error ? errorMessage(dataset.error) : t('data.explorer.notFoundBody')}
+        </p>
         <p>{back}</p>
       </>
     );

@@ -23,7 +23,8 @@ export function FilterBuilder({ fields, onAdd }: { fields: TableField[]; onAdd: 
     return true;
   });
   const currentOp = ops.includes(op) ? op : 'eq';
-  const inputType = field?.type === 'integer' || field?.type === 'number' ? 'number' : field?.type === 'date' ? 'date' : 'text';
+  const inputType =
+    field?.type === 'integer' || field?.type === 'number' ? 'number' : field?.type === 'date' ? 'date' : 'text';
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -44,7 +45,9 @@ export function FilterBuilder({ fields, onAdd }: { fields: TableField[]; onAdd: 
         <label htmlFor={`${id}-col`}>{t('data.explorer.filterColumn')}</label>
         <select id={`${id}-col`} value={column} onChange={(e) => setColumn(e.target.value)}>
           {fields.map((f) => (
-            <option key={f.name} value={f.name}>{f.name}</option>
+            <option key={f.name} value={f.name}>
+              {f.name}
+            </option>
           ))}
         </select>
       </div>
@@ -52,7 +55,9 @@ export function FilterBuilder({ fields, onAdd }: { fields: TableField[]; onAdd: 
         <label htmlFor={`${id}-op`}>{t('data.explorer.operator')}</label>
         <select id={`${id}-op`} value={currentOp} onChange={(e) => setOp(e.target.value as Op)}>
           {ops.map((o) => (
-            <option key={o} value={o}>{opLabel(t, o)}</option>
+            <option key={o} value={o}>
+              {opLabel(t, o)}
+            </option>
           ))}
         </select>
       </div>
@@ -64,20 +69,41 @@ export function FilterBuilder({ fields, onAdd }: { fields: TableField[]; onAdd: 
             <option value="false">{t('data.op.isNotEmpty')}</option>
           </select>
         ) : field?.type === 'boolean' ? (
-          <select id={`${id}-value`} value={value} onChange={(e) => setValue(e.target.value)} aria-invalid={error || undefined}>
+          <select
+            id={`${id}-value`}
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            aria-invalid={error || undefined}
+          >
             <option value="">—</option>
             <option value="true">true</option>
             <option value="false">false</option>
           </select>
         ) : (
-          <input id={`${id}-value`} type={currentOp === 'in' ? 'text' : inputType} step="any" value={value}
-            onChange={(e) => setValue(e.target.value)} aria-invalid={error || undefined}
-            aria-describedby={error ? `${id}-error` : currentOp === 'in' ? `${id}-hint` : undefined} />
+          <input
+            id={`${id}-value`}
+            type={currentOp === 'in' ? 'text' : inputType}
+            step="any"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            aria-invalid={error || undefined}
+            aria-describedby={error ? `${id}-error` : currentOp === 'in' ? `${id}-hint` : undefined}
+          />
         )}
-        {currentOp === 'in' && <p id={`${id}-hint`} className="field__hint small">{t('data.explorer.inHint')}</p>}
-        {error && <p id={`${id}-error`} className="field__error">{t('data.explorer.valueRequired')}</p>}
+        {currentOp === 'in' && (
+          <p id={`${id}-hint`} className="field__hint small">
+            {t('data.explorer.inHint')}
+          </p>
+        )}
+        {error && (
+          <p id={`${id}-error`} className="field__error">
+            {t('data.explorer.valueRequired')}
+          </p>
+        )}
       </div>
-      <button type="submit" className="button button--secondary">{t('data.explorer.addFilter')}</button>
+      <button type="submit" className="button button--secondary">
+        {t('data.explorer.addFilter')}
+      </button>
     </form>
   );
 }

@@ -3,7 +3,13 @@ import { filterText } from './opLabel';
 import type { Filter } from './viewState';
 
 /** Active filters (and the search), each with a remove button. */
-export function FilterChips({ filters, q, onRemove, onClearSearch, onClearAll }: {
+export function FilterChips({
+  filters,
+  q,
+  onRemove,
+  onClearSearch,
+  onClearAll,
+}: {
   filters: Filter[];
   q: string;
   onRemove: (index: number) => void;
@@ -18,7 +24,14 @@ export function FilterChips({ filters, q, onRemove, onClearSearch, onClearAll }:
         {q && (
           <li className="chip">
             <span>{t('data.explorer.searchChip', { q })}</span>
-            <button type="button" className="chip__remove" onClick={onClearSearch} aria-label={t('data.explorer.removeSearch', { q })}>×</button>
+            <button
+              type="button"
+              className="chip__remove"
+              onClick={onClearSearch}
+              aria-label={t('data.explorer.removeSearch', { q })}
+            >
+              ×
+            </button>
           </li>
         )}
         {filters.map((f, i) => {
@@ -26,12 +39,21 @@ export function FilterChips({ filters, q, onRemove, onClearSearch, onClearAll }:
           return (
             <li key={`${f.column}-${f.op}-${f.value}-${i}`} className="chip">
               <span>{text}</span>
-              <button type="button" className="chip__remove" onClick={() => onRemove(i)} aria-label={t('data.explorer.removeFilter', { filter: text })}>×</button>
+              <button
+                type="button"
+                className="chip__remove"
+                onClick={() => onRemove(i)}
+                aria-label={t('data.explorer.removeFilter', { filter: text })}
+              >
+                ×
+              </button>
             </li>
           );
         })}
       </ul>
-      <button type="button" className="button button--small button--secondary" onClick={onClearAll}>{t('data.explorer.clearFilters')}</button>
+      <button type="button" className="button button--small button--secondary" onClick={onClearAll}>
+        {t('data.explorer.clearFilters')}
+      </button>
     </div>
   );
 }

@@ -12,7 +12,17 @@ import { apiParams, type ViewState } from './viewState';
 const MAX_POINTS = 1000;
 
 /** Up to 1000 matching rows on an OpenStreetMap map (circle markers, popups with the row). */
-export function MapPanel({ resourcePath, fields, geo, view }: { resourcePath: string; fields: TableField[]; geo: Geo; view: ViewState }) {
+export function MapPanel({
+  resourcePath,
+  fields,
+  geo,
+  view,
+}: {
+  resourcePath: string;
+  fields: TableField[];
+  geo: Geo;
+  view: ViewState;
+}) {
   const { t, lang } = useI18n();
   const errorMessage = useErrorMessage();
   const container = useRef<HTMLDivElement>(null);
@@ -23,7 +33,10 @@ export function MapPanel({ resourcePath, fields, geo, view }: { resourcePath: st
   const coords = geoFields(geo);
   const labelField = fields.find((f) => f.type === 'string' && !coords.includes(f.name))?.name;
   const params = apiParams(view, { fields: false, sort: false });
-  params.set('_fields', [...coords, ...(labelField ? [labelField] : [])].map((n) => n.replace(/[\\,]/g, (c) => `\\${c}`)).join(','));
+  params.set(
+    '_fields',
+    [...coords, ...(labelField ? [labelField] : [])].map((n) => n.replace(/[\\,]/g, (c) => `\\${c}`)).join(','),
+  );
   params.set('_limit', String(MAX_POINTS));
   const rows = useApiGet<RowsPage>(`${resourcePath}/rows?${params.toString()}`);
 
@@ -55,7 +68,13 @@ export function MapPanel({ resourcePath, fields, geo, view }: { resourcePath: st
     if (!m || !group) return;
     group.clearLayers();
     for (const { p, label } of points) {
-      const marker = L.circleMarker(p, { radius: 5, color: '#163a9c', weight: 1, fillColor: '#1f4fd1', fillOpacity: 0.7 });
+      const marker = L.circleMarker(p, {
+        radius: 5,
+        color: '#163a9c',
+        weight: 1,
+        fillColor: '#1f4fd1',
+        fillOpacity: 0.7,
+      });
       const popup = document.createElement('div');
       popup.textContent = `${label} (${p[0]}, ${p[1]})`;
       marker.bindPopup(popup);
@@ -67,7 +86,11 @@ export function MapPanel({ resourcePath, fields, geo, view }: { resourcePath: st
   return (
     <div className="map-panel">
       <p role="status" className="small muted">
-        {rows.loading && !rows.data ? t('common.loading') : rows.data ? t('data.map.summary', { count: formatNumber(lang, points.length), max: formatNumber(lang, MAX_POINTS) }) : ''}
+        {rows.loading && !rows.data
+          ? t('common.loading')
+          : rows.data
+            ? t('data.map.summary', { count: formatNumber(lang, points.length), max: formatNumber(lang, MAX_POINTS) })
+            : ''}
       </p>
       {rows.error && <p className="notice notice--error">{errorMessage(rows.error)}</p>}
       <div ref={container} className="map" role="region" aria-label={t('data.map.label')} />

@@ -10,7 +10,8 @@ export function StatsPanel({ statsPath, fields }: { statsPath: string; fields: T
   const errorMessage = useErrorMessage();
   const stats = useApiGet<StatsResult>(statsPath);
   if (stats.loading && !stats.data) return <Loading />;
-  if (!stats.data) return <p className="notice notice--error">{stats.error ? errorMessage(stats.error) : t('error.loadFailed')}</p>;
+  if (!stats.data)
+    return <p className="notice notice--error">{stats.error ? errorMessage(stats.error) : t('error.loadFailed')}</p>;
   const columns = stats.data.columns;
   return (
     <div>
@@ -31,12 +32,26 @@ function ColumnCard({ name, type, stats }: { name: string; type: string; stats: 
   const headingId = `stats-${name}`;
   return (
     <li className="card stats-card" aria-labelledby={headingId}>
-      <h3 id={headingId} className="card__title mono">{name} <span className="muted small">({type})</span></h3>
+      <h3 id={headingId} className="card__title mono">
+        {name} <span className="muted small">({type})</span>
+      </h3>
       <dl className="stats-card__facts small">
-        <div><dt>{t('data.stats.min')}</dt><dd>{cellText(stats.min) || '—'}</dd></div>
-        <div><dt>{t('data.stats.max')}</dt><dd>{cellText(stats.max) || '—'}</dd></div>
-        <div><dt>{t('data.stats.nulls')}</dt><dd>{formatNumber(lang, stats.nulls)}</dd></div>
-        <div><dt>{t('data.stats.distinct')}</dt><dd>{formatNumber(lang, stats.distinct)}</dd></div>
+        <div>
+          <dt>{t('data.stats.min')}</dt>
+          <dd>{cellText(stats.min) || '—'}</dd>
+        </div>
+        <div>
+          <dt>{t('data.stats.max')}</dt>
+          <dd>{cellText(stats.max) || '—'}</dd>
+        </div>
+        <div>
+          <dt>{t('data.stats.nulls')}</dt>
+          <dd>{formatNumber(lang, stats.nulls)}</dd>
+        </div>
+        <div>
+          <dt>{t('data.stats.distinct')}</dt>
+          <dd>{formatNumber(lang, stats.distinct)}</dd>
+        </div>
       </dl>
       {stats.top.length > 0 && (
         <>
@@ -44,7 +59,9 @@ function ColumnCard({ name, type, stats }: { name: string; type: string; stats: 
           <ul className="bars" aria-label={t('data.stats.topOf', { name })}>
             {stats.top.map((v, i) => (
               <li key={i} className="bars__row">
-                <span className="bars__label" title={cellText(v.value)}>{cellText(v.value) || '—'}</span>
+                <span className="bars__label" title={cellText(v.value)}>
+                  {cellText(v.value) || '—'}
+                </span>
                 <span className="bars__track" aria-hidden="true">
                   <span className="bars__bar" style={{ width: `${(v.count / max) * 100}%` }} />
                 </span>

@@ -1,8 +1,6 @@
 import type { TableField } from '../../api/types';
 
-export type Geo =
-  | { kind: 'pair'; lat: string; lon: string }
-  | { kind: 'point'; field: string };
+export type Geo = { kind: 'pair'; lat: string; lon: string } | { kind: 'point'; field: string };
 
 const word = (re: string) => new RegExp(`(^|[^a-z])(${re})([^a-z]|$)`);
 const LAT = word('lat|latitude|y_lat');
@@ -32,7 +30,10 @@ export function rowPoint(geo: Geo, row: Record<string, unknown>): [number, numbe
   } else {
     const text = row[geo.field];
     if (typeof text !== 'string') return null;
-    const parts = text.replace(/^\s*\[|\]\s*$/g, '').split(/[,;\s]+/).filter(Boolean);
+    const parts = text
+      .replace(/^\s*\[|\]\s*$/g, '')
+      .split(/[,;\s]+/)
+      .filter(Boolean);
     if (parts.length < 2) return null;
     lat = Number(parts[0]);
     lon = Number(parts[1]);

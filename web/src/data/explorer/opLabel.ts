@@ -5,6 +5,7 @@ import type { Filter, Op } from './viewState';
 export const opLabel = (t: Translate, op: Op) => t(`data.op.${op}` as MessageKey);
 
 export function filterText(t: Translate, f: Filter): string {
-  if (f.op === 'isnull') return `${f.column} ${['1', 'true'].includes(f.value) ? t('data.op.isEmpty') : t('data.op.isNotEmpty')}`;
+  if (f.op === 'isnull')
+    return `${f.column} ${['1', 'true'].includes(f.value) ? t('data.op.isEmpty') : t('data.op.isNotEmpty')}`;
   return `${f.column} ${opLabel(t, f.op)} ${f.value}`;
 }

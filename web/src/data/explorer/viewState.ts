@@ -53,7 +53,8 @@ export interface ViewState {
 const API_KEYS = new Set(['_q', '_sort', '_fields', '_cursor']);
 const UI_KEYS = new Set(['_prev', '_tab', '_chart', '_x', '_y', '_agg']);
 
-const isOne = <T extends string>(list: readonly T[], v: string | null): v is T => v !== null && (list as readonly string[]).includes(v);
+const isOne = <T extends string>(list: readonly T[], v: string | null): v is T =>
+  v !== null && (list as readonly string[]).includes(v);
 
 /** Comma-separated list with the API's escapes (`\,` and `\\`). */
 export function splitList(text: string): string[] {
@@ -79,10 +80,15 @@ const escapeSortItem = (s: string) => escapeItem(s).replace(/^-/, '\\-');
 
 export function parseSort(text: string | null): SortKey[] {
   if (!text) return [];
-  return splitList(text).map((item) => (item.startsWith('-') ? { column: unescapeItem(item.slice(1)), desc: true } : { column: unescapeItem(item), desc: false }));
+  return splitList(text).map((item) =>
+    item.startsWith('-')
+      ? { column: unescapeItem(item.slice(1)), desc: true }
+      : { column: unescapeItem(item), desc: false },
+  );
 }
 
-export const formatSort = (sort: SortKey[]) => sort.map((s) => `${s.desc ? '-' : ''}${escapeSortItem(s.column)}`).join(',');
+export const formatSort = (sort: SortKey[]) =>
+  sort.map((s) => `${s.desc ? '-' : ''}${escapeSortItem(s.column)}`).join(',');
 
 export function parseFilterKey(key: string): { column: string; op: Op } {
   const at = key.lastIndexOf('__');
@@ -123,7 +129,10 @@ export function parseView(params: URLSearchParams): ViewState {
 }
 
 /** The query parameters of the current view for the API (filters, search, sort, fields, optionally the page). */
-export function apiParams(view: ViewState, options: { page?: boolean; fields?: boolean; sort?: boolean } = {}): URLSearchParams {
+export function apiParams(
+  view: ViewState,
+  options: { page?: boolean; fields?: boolean; sort?: boolean } = {},
+): URLSearchParams {
   const out = new URLSearchParams();
   for (const f of view.filters) out.append(filterKey(f), f.value);
   if (view.q.trim()) out.set('_q', view.q.trim());

@@ -42,7 +42,11 @@ function EditDataset({ slug }: { slug: string }) {
     return (
       <>
         <h1>{t('data.form.editTitle')}</h1>
-        {dataset.loading ? <Loading /> : <p className="notice notice--error">{dataset.error ? errorMessage(dataset.error) : t('error.loadFailed')}</p>}
+        {dataset.loading ? (
+          <Loading />
+        ) : (
+          <p className="notice notice--error">{dataset.error ? errorMessage(dataset.error) : t('error.loadFailed')}</p>
+        )}
       </>
     );
   }
@@ -52,7 +56,11 @@ function EditDataset({ slug }: { slug: string }) {
       <p>
         <Link to={`/datasets/${seg(data.slug)}`}>{t('data.form.backToDataset')}</Link>
       </p>
-      {data.viewerCanEdit ? <DatasetForm dataset={data} /> : <p className="notice notice--error">{t('data.form.forbidden')}</p>}
+      {data.viewerCanEdit ? (
+        <DatasetForm dataset={data} />
+      ) : (
+        <p className="notice notice--error">{t('data.form.forbidden')}</p>
+      )}
     </>
   );
 }

@@ -2,8 +2,19 @@ import type { DatasetInput, DatasetStatus, DatasetView } from '../../api/types';
 import type { MessageKey } from '../../i18n/en';
 
 export type FieldName =
-  | 'title' | 'slug' | 'organization' | 'description' | 'keywords' | 'license'
-  | 'contactName' | 'contactEmail' | 'start' | 'end' | 'spatial' | 'frequency' | 'status';
+  | 'title'
+  | 'slug'
+  | 'organization'
+  | 'description'
+  | 'keywords'
+  | 'license'
+  | 'contactName'
+  | 'contactEmail'
+  | 'start'
+  | 'end'
+  | 'spatial'
+  | 'frequency'
+  | 'status';
 
 export type Values = Record<FieldName, string> & { themes: string[] };
 
@@ -14,8 +25,20 @@ export const SLUG_PATTERN = '^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$';
 
 export function emptyValues(organization = PERSONAL): Values {
   return {
-    title: '', slug: '', organization, description: '', keywords: '', license: 'etalab-2.0',
-    contactName: '', contactEmail: '', start: '', end: '', spatial: '', frequency: '', status: 'draft', themes: [],
+    title: '',
+    slug: '',
+    organization,
+    description: '',
+    keywords: '',
+    license: 'etalab-2.0',
+    contactName: '',
+    contactEmail: '',
+    start: '',
+    end: '',
+    spatial: '',
+    frequency: '',
+    status: 'draft',
+    themes: [],
   };
 }
 
@@ -61,7 +84,8 @@ export function validateValues(v: Values, creating: boolean): Partial<Record<Fie
   if (!title) errors.title = 'validation.required';
   else if (title.length < 3) errors.title = 'data.form.titleLength';
   if (creating && v.slug.trim() && !new RegExp(SLUG_PATTERN).test(v.slug.trim())) errors.slug = 'data.form.slugInvalid';
-  if (v.contactEmail.trim() && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.contactEmail.trim())) errors.contactEmail = 'validation.email';
+  if (v.contactEmail.trim() && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.contactEmail.trim()))
+    errors.contactEmail = 'validation.email';
   if (v.start && v.end && v.end < v.start) errors.end = 'data.form.endBeforeStart';
   if (parseKeywords(v.keywords).some((k) => k.length > 60)) errors.keywords = 'data.form.keywordLength';
   return errors;

@@ -11,10 +11,18 @@ import * as v from '../../ui/validate';
 
 type F = 'organization' | 'scopes' | 'purpose' | 'legalBasis' | 'retention' | 'dpo';
 
-const minLength = (n: number, key: MessageKey): v.Check => (value) => (!value.trim() ? 'validation.required' : value.trim().length < n ? key : null);
+const minLength =
+  (n: number, key: MessageKey): v.Check =>
+  (value) =>
+    !value.trim() ? 'validation.required' : value.trim().length < n ? key : null;
 
 /** Requests an accreditation (no `existing`) or edits one sent back for changes, which resubmits it. */
-export function AccreditationForm({ appId, existing, onSaved, onCancel }: {
+export function AccreditationForm({
+  appId,
+  existing,
+  onSaved,
+  onCancel,
+}: {
   appId: string;
   existing?: Accreditation;
   onSaved: (a: Accreditation) => void;
@@ -36,20 +44,29 @@ export function AccreditationForm({ appId, existing, onSaved, onCancel }: {
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     const values = { organization, scopes: scopes.join(','), purpose, legalBasis, retention, dpo: dpoEmail };
-    const ok = errors.accept(v.validate<F>(values, {
-      organization: existing ? undefined : v.required,
-      scopes: (s) => (s ? null : 'dev.key.scopesRequired'),
-      purpose: minLength(10, 'dev.acc.purposeShort'),
-      legalBasis: minLength(3, 'dev.acc.tooShort'),
-      retention: minLength(2, 'dev.acc.tooShort'),
-      dpo: (email) => (!dpoName.trim() ? 'validation.required' : v.email(email)),
-    }));
+    const ok = errors.accept(
+      v.validate<F>(values, {
+        organization: existing ? undefined : v.required,
+        scopes: (s) => (s ? null : 'dev.key.scopesRequired'),
+        purpose: minLength(10, 'dev.acc.purposeShort'),
+        legalBasis: minLength(3, 'dev.acc.tooShort'),
+        retention: minLength(2, 'dev.acc.tooShort'),
+        dpo: (email) => (!dpoName.trim() ? 'validation.required' : v.email(email)),
+      }),
+    );
     if (!ok) return;
-    const body = { scopes, purpose: purpose.trim(), legalBasis: legalBasis.trim(), retention: retention.trim(), dpo: { name: dpoName.trim(), email: dpoEmail.trim() } };
+    const body = {
+      scopes,
+      purpose: purpose.trim(),
+      legalBasis: legalBasis.trim(),
+      retention: retention.trim(),
+      dpo: { name: dpoName.trim(), email: dpoEmail.trim() },
+    };
     const result = await action.run(() =>
       existing
         ? api.patch<Accreditation>(`/accreditations/${seg(existing.id)}`, body)
-        : api.post<Accreditation>(`/apps/${seg(appId)}/accreditations`, { ...body, organization: organization.trim() }));
+        : api.post<Accreditation>(`/apps/${seg(appId)}/accreditations`, { ...body, organization: organization.trim() }),
+    );
     if (result.ok) onSaved(result.value);
   };
   const scopeError = errors.errorFor('scopes');
@@ -58,34 +75,102 @@ export function AccreditationForm({ appId, existing, onSaved, onCancel }: {
     <form onSubmit={(e) => void onSubmit(e)} noValidate className="form subpanel" aria-labelledby={`${prefix}-heading`}>
       <h3 id={`${prefix}-heading`}>{existing ? t('dev.acc.editHeading') : t('dev.acc.newHeading')}</h3>
       {!existing && <p className="muted">{t('dev.acc.newIntro')}</p>}
-      <ErrorAlert error={action.error} shownFields={['organization', 'scopes', 'purpose', 'legalBasis', 'retention', 'dpo']} />
+      <ErrorAlert
+        error={action.error}
+        shownFields={['organization', 'scopes', 'purpose', 'legalBasis', 'retention', 'dpo']}
+      />
       {!existing && (
-        <TextField label={t('dev.acc.organization')} hint={t('dev.acc.organizationHint')} required maxLength={64} value={organization}
-          onValueChange={setOrganization} error={errors.errorFor('organization')} />
+        <TextField
+          label={t('dev.acc.organization')}
+          hint={t('dev.acc.organizationHint')}
+          required
+          maxLength={64}
+          value={organization}
+          onValueChange={setOrganization}
+          error={errors.errorFor('organization')}
+        />
       )}
       <fieldset className="field" aria-describedby={scopeError ? `${prefix}-scopes-error` : undefined}>
         <legend>{t('dev.acc.scopes')}</legend>
-        {scopeError && <p id={`${prefix}-scopes-error`} className="field__error">{scopeError}</p>}
+        {scopeError && (
+          <p id={`${prefix}-scopes-error`} className="field__error">
+            {scopeError}
+          </p>
+        )}
         <ul className="checkbox-list">
           {SENSITIVE_SCOPES.map((s) => (
             <li key={s}>
-              <input type="checkbox" id={`${prefix}-scope-${s}`} checked={scopes.includes(s)} onChange={(e) => toggle(s, e.target.checked)} />
-              <label htmlFor={`${prefix}-scope-${s}`}><code>{s}</code></label>
+              <input
+                type="checkbox"
+                id={`${prefix}-scope-${s}`}
+                checked={scopes.includes(s)}
+                onChange={(e) => toggle(s, e.target.checked)}
+              />
+              <label htmlFor={`${prefix}-scope-${s}`}>
+                <code>{s}</code>
+              </label>
             </li>
           ))}
         </ul>
       </fieldset>
-      <TextAreaField label={t('dev.acc.purpose')} hint={t('dev.acc.purposeHint')} required maxLength={5000} value={purpose} onValueChange={setPurpose} error={errors.errorFor('purpose')} />
-      <TextAreaField label={t('dev.acc.legalBasis')} hint={t('dev.acc.legalBasisHint')} required rows={2} maxLength={2000} value={legalBasis} onValueChange={setLegalBasis} error={errors.errorFor('legalBasis')} />
-      <TextField label={t('dev.acc.retention')} hint={t('dev.acc.retentionHint')} required maxLength={1000} value={retention} onValueChange={setRetention} error={errors.errorFor('retention')} />
+      <TextAreaField
+        label={t('dev.acc.purpose')}
+        hint={t('dev.acc.purposeHint')}
+        required
+        maxLength={5000}
+        value={purpose}
+        onValueChange={setPurpose}
+        error={errors.errorFor('purpose')}
+      />
+      <TextAreaField
+        label={t('dev.acc.legalBasis')}
+        hint={t('dev.acc.legalBasisHint')}
+        required
+        rows={2}
+        maxLength={2000}
+        value={legalBasis}
+        onValueChange={setLegalBasis}
+        error={errors.errorFor('legalBasis')}
+      />
+      <TextField
+        label={t('dev.acc.retention')}
+        hint={t('dev.acc.retentionHint')}
+        required
+        maxLength={1000}
+        value={retention}
+        onValueChange={setRetention}
+        error={errors.errorFor('retention')}
+      />
       <fieldset className="fieldset-group">
         <legend>{t('dev.acc.dpo')}</legend>
-        <TextField label={t('dev.acc.dpoName')} required maxLength={200} autoComplete="off" value={dpoName} onValueChange={setDpoName} />
-        <TextField label={t('dev.acc.dpoEmail')} type="email" required maxLength={254} autoComplete="off" value={dpoEmail} onValueChange={setDpoEmail} error={errors.errorFor('dpo')} />
+        <TextField
+          label={t('dev.acc.dpoName')}
+          required
+          maxLength={200}
+          autoComplete="off"
+          value={dpoName}
+          onValueChange={setDpoName}
+        />
+        <TextField
+          label={t('dev.acc.dpoEmail')}
+          type="email"
+          required
+          maxLength={254}
+          autoComplete="off"
+          value={dpoEmail}
+          onValueChange={setDpoEmail}
+          error={errors.errorFor('dpo')}
+        />
       </fieldset>
       <div className="inline-list">
-        <button type="submit" className="button" disabled={action.pending}>{existing ? t('dev.acc.resubmit') : t('dev.acc.submit')}</button>
-        {onCancel && <button type="button" className="button button--secondary" onClick={onCancel}>{t('dev.common.cancel')}</button>}
+        <button type="submit" className="button" disabled={action.pending}>
+          {existing ? t('dev.acc.resubmit') : t('dev.acc.submit')}
+        </button>
+        {onCancel && (
+          <button type="button" className="button button--secondary" onClick={onCancel}>
+            {t('dev.common.cancel')}
+          </button>
+        )}
       </div>
     </form>
   );

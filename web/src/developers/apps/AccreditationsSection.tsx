@@ -16,7 +16,9 @@ export function AccreditationsSection({ appId }: { appId: string }) {
   const [status, setStatus] = useState<string | null>(null);
   const items = list.data?.items ?? [];
   const upsert = (a: Accreditation) =>
-    list.setData((current) => ({ items: [a, ...(current?.items ?? []).filter((x) => x.id !== a.id)].sort((x, y) => (x.id < y.id ? 1 : -1)) }));
+    list.setData((current) => ({
+      items: [a, ...(current?.items ?? []).filter((x) => x.id !== a.id)].sort((x, y) => (x.id < y.id ? 1 : -1)),
+    }));
 
   return (
     <section aria-labelledby="acc-heading" className="panel">
@@ -35,20 +37,39 @@ export function AccreditationsSection({ appId }: { appId: string }) {
             <li key={a.id}>
               <AccreditationCard accreditation={a}>
                 {(a.status === 'changes_requested' || a.status === 'submitted') && editing !== a.id && (
-                  <button type="button" className="button button--secondary button--small" onClick={() => setEditing(a.id)}>
+                  <button
+                    type="button"
+                    className="button button--secondary button--small"
+                    onClick={() => setEditing(a.id)}
+                  >
                     {a.status === 'changes_requested' ? t('dev.acc.editResubmit') : t('dev.acc.edit')}
                   </button>
                 )}
                 {editing === a.id && (
-                  <AccreditationForm appId={appId} existing={a} onCancel={() => setEditing(null)}
-                    onSaved={(saved) => { upsert(saved); setEditing(null); setStatus(t('dev.acc.resubmitted')); }} />
+                  <AccreditationForm
+                    appId={appId}
+                    existing={a}
+                    onCancel={() => setEditing(null)}
+                    onSaved={(saved) => {
+                      upsert(saved);
+                      setEditing(null);
+                      setStatus(t('dev.acc.resubmitted'));
+                    }}
+                  />
                 )}
               </AccreditationCard>
             </li>
           ))}
         </ul>
       )}
-      <AccreditationForm key={items.length} appId={appId} onSaved={(a) => { upsert(a); setStatus(t('dev.acc.submitted')); }} />
+      <AccreditationForm
+        key={items.length}
+        appId={appId}
+        onSaved={(a) => {
+          upsert(a);
+          setStatus(t('dev.acc.submitted'));
+        }}
+      />
     </section>
   );
 }

@@ -30,7 +30,11 @@ export function redirectUrisCheck(text: string): MessageKey | null {
   return null;
 }
 
-export const splitLines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
+export const splitLines = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 /** Registers an app (no `app`) or edits one. */
 export function AppForm({ app, onSaved }: { app?: DevApp; onSaved: (app: DevApp | CreatedDevApp) => void }) {
@@ -51,7 +55,12 @@ export function AppForm({ app, onSaved }: { app?: DevApp; onSaved: (app: DevApp 
     e.preventDefault();
     setSaved(false);
     const values = { name, description, homepage, redirectUris, organization };
-    if (!errors.accept(v.validate<F>(values, { name: v.required, homepage: v.optionalUrl, redirectUris: redirectUrisCheck }))) return;
+    if (
+      !errors.accept(
+        v.validate<F>(values, { name: v.required, homepage: v.optionalUrl, redirectUris: redirectUrisCheck }),
+      )
+    )
+      return;
     const body = {
       name: name.trim(),
       description: description.trim(),
@@ -59,7 +68,9 @@ export function AppForm({ app, onSaved }: { app?: DevApp; onSaved: (app: DevApp 
       redirectUris: splitLines(redirectUris),
       ...(!app && organization ? { organization } : {}),
     };
-    const result = await action.run(() => (app ? api.patch<DevApp>(`/apps/${seg(app.id)}`, body) : api.post<CreatedDevApp>('/apps', body)));
+    const result = await action.run(() =>
+      app ? api.patch<DevApp>(`/apps/${seg(app.id)}`, body) : api.post<CreatedDevApp>('/apps', body),
+    );
     if (result.ok) {
       setSaved(true);
       onSaved(result.value);
@@ -69,20 +80,63 @@ export function AppForm({ app, onSaved }: { app?: DevApp; onSaved: (app: DevApp 
   return (
     <form onSubmit={(e) => void onSubmit(e)} noValidate className="form subpanel" aria-labelledby={`${prefix}-heading`}>
       <h2 id={`${prefix}-heading`}>{app ? t('dev.app.editHeading') : t('dev.app.registerHeading')}</h2>
-      <ErrorAlert error={action.error} shownFields={['name', 'description', 'homepage', 'redirectUris', 'organization']} />
-      <TextField label={t('dev.app.name')} required maxLength={100} value={name} onValueChange={setName} error={errors.errorFor('name')} />
-      <TextAreaField label={t('dev.app.description')} hint={t('dev.app.descriptionHint')} maxLength={2000} rows={3}
-        value={description} onValueChange={setDescription} error={errors.errorFor('description')} />
-      <TextField label={t('dev.app.homepage')} hint={t('dev.app.homepageHint')} type="url" inputMode="url" maxLength={500}
-        value={homepage} onValueChange={setHomepage} error={errors.errorFor('homepage')} />
-      <TextAreaField label={t('dev.app.redirectUris')} hint={t('dev.app.redirectUrisHint')} rows={3} className="mono-field" spellCheck={false}
-        value={redirectUris} onValueChange={setRedirectUris} error={errors.errorFor('redirectUris')} />
+      <ErrorAlert
+        error={action.error}
+        shownFields={['name', 'description', 'homepage', 'redirectUris', 'organization']}
+      />
+      <TextField
+        label={t('dev.app.name')}
+        required
+        maxLength={100}
+        value={name}
+        onValueChange={setName}
+        error={errors.errorFor('name')}
+      />
+      <TextAreaField
+        label={t('dev.app.description')}
+        hint={t('dev.app.descriptionHint')}
+        maxLength={2000}
+        rows={3}
+        value={description}
+        onValueChange={setDescription}
+        error={errors.errorFor('description')}
+      />
+      <TextField
+        label={t('dev.app.homepage')}
+        hint={t('dev.app.homepageHint')}
+        type="url"
+        inputMode="url"
+        maxLength={500}
+        value={homepage}
+        onValueChange={setHomepage}
+        error={errors.errorFor('homepage')}
+      />
+      <TextAreaField
+        label={t('dev.app.redirectUris')}
+        hint={t('dev.app.redirectUrisHint')}
+        rows={3}
+        className="mono-field"
+        spellCheck={false}
+        value={redirectUris}
+        onValueChange={setRedirectUris}
+        error={errors.errorFor('redirectUris')}
+      />
       {!app && managed.length > 0 && (
-        <SelectField label={t('dev.app.organization')} hint={t('dev.app.organizationHint')} value={organization} onValueChange={setOrganization}
+        <SelectField
+          label={t('dev.app.organization')}
+          hint={t('dev.app.organizationHint')}
+          value={organization}
+          onValueChange={setOrganization}
           error={errors.errorFor('organization')}
-          options={[{ value: '', label: t('dev.app.personal') }, ...managed.map((o) => ({ value: o.slug, label: o.name }))]} />
+          options={[
+            { value: '', label: t('dev.app.personal') },
+            ...managed.map((o) => ({ value: o.slug, label: o.name })),
+          ]}
+        />
       )}
-      <p role="status" className="live-region">{saved && app ? t('dev.app.saved') : ''}</p>
+      <p role="status" className="live-region">
+        {saved && app ? t('dev.app.saved') : ''}
+      </p>
       <button type="submit" className="button" disabled={action.pending}>
         {action.pending ? t('common.saving') : app ? t('common.save') : t('dev.app.register')}
       </button>

@@ -37,7 +37,9 @@ function SensitiveCalls({ appId }: { appId: string }) {
     <section aria-labelledby="calls-heading" className="panel">
       <h2 id="calls-heading">{t('dev.calls.heading')}</h2>
       <p className="muted">{t('dev.calls.intro')}</p>
-      {calls.loading && !calls.data ? <Loading /> : items.length === 0 ? (
+      {calls.loading && !calls.data ? (
+        <Loading />
+      ) : items.length === 0 ? (
         <p className="empty-state">{t('dev.calls.empty')}</p>
       ) : (
         <TableWrap label={t('dev.calls.heading')}>
@@ -54,9 +56,17 @@ function SensitiveCalls({ appId }: { appId: string }) {
             <tbody>
               {items.map((c) => (
                 <tr key={c.id}>
-                  <td><time dateTime={c.at}>{formatDateTime(c.at)}</time></td>
-                  <td><code>{c.method} {c.path}</code></td>
-                  <td><code>{c.scope}</code></td>
+                  <td>
+                    <time dateTime={c.at}>{formatDateTime(c.at)}</time>
+                  </td>
+                  <td>
+                    <code>
+                      {c.method} {c.path}
+                    </code>
+                  </td>
+                  <td>
+                    <code>{c.scope}</code>
+                  </td>
                   <td className="cell--wrap">{c.purpose}</td>
                 </tr>
               ))}
@@ -77,7 +87,9 @@ function AppDetails({ id }: { id: string }) {
   const { user } = useSession();
   const reset = useAction();
   const remove = useAction();
-  const [secret, setSecret] = useState<string | null>(() => (location.state as RegisteredState | null)?.clientSecret ?? null);
+  const [secret, setSecret] = useState<string | null>(
+    () => (location.state as RegisteredState | null)?.clientSecret ?? null,
+  );
   const [status, setStatus] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
   const data = app.data;
@@ -85,15 +97,19 @@ function AppDetails({ id }: { id: string }) {
 
   // The secret lives in this page's memory only: forget it from the history entry.
   useEffect(() => {
-    if ((location.state as RegisteredState | null)?.clientSecret) navigate(location.pathname, { replace: true, state: null });
+    if ((location.state as RegisteredState | null)?.clientSecret)
+      navigate(location.pathname, { replace: true, state: null });
   }, [location, navigate]);
 
   if (app.loading && !data) return <Loading />;
-  if (app.error || !data) return <p className="notice notice--error">{app.error ? errorMessage(app.error) : t('error.generic')}</p>;
+  if (app.error || !data)
+    return <p className="notice notice--error">{app.error ? errorMessage(app.error) : t('error.generic')}</p>;
 
   const onReset = async () => {
     setStatus(null);
-    const result = await reset.run(() => api.post<{ clientId: string; clientSecret: string }>(`/apps/${seg(id)}/client-secret`));
+    const result = await reset.run(() =>
+      api.post<{ clientId: string; clientSecret: string }>(`/apps/${seg(id)}/client-secret`),
+    );
     if (result.ok) setSecret(result.value.clientSecret);
   };
   const onDelete = async () => {
@@ -111,36 +127,94 @@ function AppDetails({ id }: { id: string }) {
         <section aria-labelledby="credentials-heading" className="panel">
           <h2 id="credentials-heading">{t('dev.app.credentials')}</h2>
           {secret && (
-            <SecretNotice heading={t('dev.app.secretHeading')} onDismiss={() => setSecret(null)}
-              fields={[{ label: t('dev.app.clientSecret'), value: secret }]} />
+            <SecretNotice
+              heading={t('dev.app.secretHeading')}
+              onDismiss={() => setSecret(null)}
+              fields={[{ label: t('dev.app.clientSecret'), value: secret }]}
+            />
           )}
           <CopyField label={t('dev.app.clientId')} value={data.clientId} />
           <dl className="details">
-            <div><dt>{t('dev.app.owner')}</dt><dd><Link to={`/users/${encodeURIComponent(data.owner.handle)}`}>@{data.owner.handle}</Link></dd></div>
+            <div>
+              <dt>{t('dev.app.owner')}</dt>
+              <dd>
+                <Link to={`/users/${encodeURIComponent(data.owner.handle)}`}>@{data.owner.handle}</Link>
+              </dd>
+            </div>
             <div>
               <dt>{t('dev.app.organization')}</dt>
-              <dd>{data.organization ? <Link to={`/organizations/${encodeURIComponent(data.organization.slug)}`}>{data.organization.name}</Link> : t('dev.app.personal')}</dd>
+              <dd>
+                {data.organization ? (
+                  <Link to={`/organizations/${encodeURIComponent(data.organization.slug)}`}>
+                    {data.organization.name}
+                  </Link>
+                ) : (
+                  t('dev.app.personal')
+                )}
+              </dd>
             </div>
-            <div><dt>{t('dev.app.plan')}</dt><dd><code>{data.plan}</code></dd></div>
-            <div><dt>{t('dev.app.created')}</dt><dd><time dateTime={data.createdAt}>{formatDate(data.createdAt)}</time></dd></div>
+            <div>
+              <dt>{t('dev.app.plan')}</dt>
+              <dd>
+                <code>{data.plan}</code>
+              </dd>
+            </div>
+            <div>
+              <dt>{t('dev.app.created')}</dt>
+              <dd>
+                <time dateTime={data.createdAt}>{formatDate(data.createdAt)}</time>
+              </dd>
+            </div>
             <div>
               <dt>{t('dev.app.homepage')}</dt>
-              <dd>{data.homepage ? <a href={data.homepage} rel="noopener noreferrer">{data.homepage}</a> : '—'}</dd>
+              <dd>
+                {data.homepage ? (
+                  <a href={data.homepage} rel="noopener noreferrer">
+                    {data.homepage}
+                  </a>
+                ) : (
+                  '—'
+                )}
+              </dd>
             </div>
             <div>
               <dt>{t('dev.app.redirectUris')}</dt>
-              <dd>{data.redirectUris.length ? <ul className="link-list">{data.redirectUris.map((u) => <li key={u}><code className="break">{u}</code></li>)}</ul> : t('dev.app.noRedirectUris')}</dd>
+              <dd>
+                {data.redirectUris.length ? (
+                  <ul className="link-list">
+                    {data.redirectUris.map((u) => (
+                      <li key={u}>
+                        <code className="break">{u}</code>
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  t('dev.app.noRedirectUris')
+                )}
+              </dd>
             </div>
           </dl>
           <ErrorAlert error={reset.error} />
           <p className="muted">{t('dev.app.resetIntro')}</p>
-          <ConfirmButton small={false} disabled={reset.pending} label={t('dev.app.reset')} question={t('dev.app.resetQuestion')}
-            confirmLabel={t('dev.app.resetConfirm')} onConfirm={onReset} />
+          <ConfirmButton
+            small={false}
+            disabled={reset.pending}
+            label={t('dev.app.reset')}
+            question={t('dev.app.resetQuestion')}
+            confirmLabel={t('dev.app.resetConfirm')}
+            onConfirm={onReset}
+          />
           <nav aria-label={t('dev.app.moreLinks')}>
             <ul className="inline-list dev-app-links">
-              <li><Link to={`/developers/apps/${encodeURIComponent(id)}/usage`}>{t('dev.app.usage')}</Link></li>
-              <li><Link to="/developers/webhooks">{t('dev.app.webhooks')}</Link></li>
-              <li><Link to="/developers">{t('dev.app.docs')}</Link></li>
+              <li>
+                <Link to={`/developers/apps/${encodeURIComponent(id)}/usage`}>{t('dev.app.usage')}</Link>
+              </li>
+              <li>
+                <Link to="/developers/webhooks">{t('dev.app.webhooks')}</Link>
+              </li>
+              <li>
+                <Link to="/developers">{t('dev.app.docs')}</Link>
+              </li>
             </ul>
           </nav>
           {user?.isAdmin && <PlanControl appId={id} current={data.plan} onChanged={() => app.reload()} />}
@@ -149,11 +223,31 @@ function AppDetails({ id }: { id: string }) {
         <StatusMessage>{status}</StatusMessage>
         {editing ? (
           <div>
-            <AppForm app={data} onSaved={(saved) => { app.setData(() => saved); setEditing(false); setStatus(t('dev.app.saved')); }} />
-            <button type="button" className="button button--secondary" onClick={() => setEditing(false)}>{t('dev.common.cancel')}</button>
+            <AppForm
+              app={data}
+              onSaved={(saved) => {
+                app.setData(() => saved);
+                setEditing(false);
+                setStatus(t('dev.app.saved'));
+              }}
+            />
+            <button type="button" className="button button--secondary" onClick={() => setEditing(false)}>
+              {t('dev.common.cancel')}
+            </button>
           </div>
         ) : (
-          <p><button type="button" className="button button--secondary" onClick={() => { setStatus(null); setEditing(true); }}>{t('dev.app.edit')}</button></p>
+          <p>
+            <button
+              type="button"
+              className="button button--secondary"
+              onClick={() => {
+                setStatus(null);
+                setEditing(true);
+              }}
+            >
+              {t('dev.app.edit')}
+            </button>
+          </p>
         )}
 
         <KeysSection appId={id} />
@@ -164,8 +258,14 @@ function AppDetails({ id }: { id: string }) {
           <h2 id="danger-heading">{t('dev.app.deleteHeading')}</h2>
           <p className="muted">{t('dev.app.deleteIntro')}</p>
           <ErrorAlert error={remove.error} />
-          <ConfirmButton small={false} disabled={remove.pending} label={t('dev.app.delete')} question={t('dev.app.deleteQuestion', { name: data.name })}
-            confirmLabel={t('dev.app.deleteConfirm')} onConfirm={onDelete} />
+          <ConfirmButton
+            small={false}
+            disabled={remove.pending}
+            label={t('dev.app.delete')}
+            question={t('dev.app.deleteQuestion', { name: data.name })}
+            confirmLabel={t('dev.app.deleteConfirm')}
+            onConfirm={onDelete}
+          />
         </section>
       </div>
     </>
@@ -179,7 +279,8 @@ export function AppPage() {
   return (
     <>
       <nav aria-label={t('dev.common.breadcrumb')} className="breadcrumb">
-        <Link to="/developers">{t('dev.portal.heading')}</Link> › <Link to="/developers/apps">{t('dev.apps.heading')}</Link>
+        <Link to="/developers">{t('dev.portal.heading')}</Link> ›{' '}
+        <Link to="/developers/apps">{t('dev.apps.heading')}</Link>
       </nav>
       <RequireUser>{() => <AppDetails key={id} id={id} />}</RequireUser>
     </>

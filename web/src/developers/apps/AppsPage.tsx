@@ -1,6 +1,13 @@
 import { Link, useNavigate } from 'react-router-dom';
 import { useApiGet } from '../../api/hooks';
-import { itemsOf, type CreatedDevApp, type DevApp, type ListPage, type MyOrganization, type Page } from '../../api/types';
+import {
+  itemsOf,
+  type CreatedDevApp,
+  type DevApp,
+  type ListPage,
+  type MyOrganization,
+  type Page,
+} from '../../api/types';
 import { useT } from '../../i18n/I18nProvider';
 import { RequireUser } from '../../session/RequireUser';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
@@ -25,7 +32,9 @@ function ReviewQueues() {
       <ul className="link-list">
         {managed.map((o) => (
           <li key={o.slug}>
-            <Link to={`/organizations/${encodeURIComponent(o.slug)}/accreditations`}>{t('dev.apps.reviewLink', { name: o.name })}</Link>
+            <Link to={`/organizations/${encodeURIComponent(o.slug)}/accreditations`}>
+              {t('dev.apps.reviewLink', { name: o.name })}
+            </Link>
           </li>
         ))}
       </ul>
@@ -60,12 +69,16 @@ function AppList() {
           <ul className="card-list">
             {items.map((app) => (
               <li key={app.id} className="card">
-                <h3 className="card__title"><Link to={`/developers/apps/${encodeURIComponent(app.id)}`}>{app.name}</Link></h3>
+                <h3 className="card__title">
+                  <Link to={`/developers/apps/${encodeURIComponent(app.id)}`}>{app.name}</Link>
+                </h3>
                 {app.description && <p>{app.description}</p>}
                 <p className="small muted">
                   {t('dev.app.clientId')} <code>{app.clientId}</code>
                   {' · '}
-                  {app.organization ? t('dev.apps.ofOrganization', { name: app.organization.name }) : t('dev.apps.personal')}
+                  {app.organization
+                    ? t('dev.apps.ofOrganization', { name: app.organization.name })
+                    : t('dev.apps.personal')}
                 </p>
               </li>
             ))}

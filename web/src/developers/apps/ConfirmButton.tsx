@@ -5,7 +5,14 @@ import { useT } from '../../i18n/I18nProvider';
  * A destructive action in two steps: the button reveals "Confirm" and "Cancel" (focus moves to
  * Cancel, the safe choice); nothing happens until Confirm.
  */
-export function ConfirmButton({ label, confirmLabel, question, onConfirm, disabled, small = true }: {
+export function ConfirmButton({
+  label,
+  confirmLabel,
+  question,
+  onConfirm,
+  disabled,
+  small = true,
+}: {
   label: ReactNode;
   confirmLabel: string;
   question: string;
@@ -22,7 +29,12 @@ export function ConfirmButton({ label, confirmLabel, question, onConfirm, disabl
   }, [asking]);
   if (!asking) {
     return (
-      <button type="button" className={`button button--danger${size}`} disabled={disabled} onClick={() => setAsking(true)}>
+      <button
+        type="button"
+        className={`button button--danger${size}`}
+        disabled={disabled}
+        onClick={() => setAsking(true)}
+      >
         {label}
       </button>
     );
@@ -30,8 +42,15 @@ export function ConfirmButton({ label, confirmLabel, question, onConfirm, disabl
   return (
     <span className="confirm" role="group" aria-label={question}>
       <span className="confirm__question">{question}</span>
-      <button type="button" className={`button button--danger${size}`} disabled={disabled}
-        onClick={() => { setAsking(false); void onConfirm(); }}>
+      <button
+        type="button"
+        className={`button button--danger${size}`}
+        disabled={disabled}
+        onClick={() => {
+          setAsking(false);
+          void onConfirm();
+        }}
+      >
         {confirmLabel}
       </button>
       <button ref={cancel} type="button" className={`button button--secondary${size}`} onClick={() => setAsking(false)}>

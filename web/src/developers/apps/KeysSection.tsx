@@ -32,7 +32,7 @@ function CreateKeyForm({ appId, onCreated }: { appId: string; onCreated: (key: C
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
-    const scopesCheck = () => (selected.length ? null : 'dev.key.scopesRequired' as const);
+    const scopesCheck = () => (selected.length ? null : ('dev.key.scopesRequired' as const));
     if (!errors.accept(v.validate({ name, scopes: '', expiresAt }, { name: v.required, scopes: scopesCheck }))) return;
     const body: { name: string; scopes: string[]; expiresAt?: string } = { name: name.trim(), scopes: selected };
     if (expiresAt) body.expiresAt = new Date(`${expiresAt}T23:59:59`).toISOString();
@@ -50,16 +50,51 @@ function CreateKeyForm({ appId, onCreated }: { appId: string; onCreated: (key: C
     <form onSubmit={(e) => void onSubmit(e)} noValidate className="form subpanel" aria-labelledby="new-key-heading">
       <h3 id="new-key-heading">{t('dev.key.newHeading')}</h3>
       <ErrorAlert error={action.error} shownFields={['name', 'scopes', 'expiresAt']} />
-      <TextField label={t('dev.key.name')} hint={t('dev.key.nameHint')} required maxLength={100} value={name} onValueChange={setName} error={errors.errorFor('name')} />
-      <ScopePicker idPrefix="key" legend={t('dev.key.scopes')} hint={t('dev.key.scopesHint')} error={scopeError} selected={selected} onChange={setSelected}
-        badgeFor={(id) => (SENSITIVE_SCOPES.includes(id) ? t('dev.key.sensitive') : null)} />
-      <TextField label={t('dev.key.expiresAt')} hint={t('dev.key.expiresHint')} type="date" min={today} value={expiresAt} onValueChange={setExpiresAt} error={errors.errorFor('expiresAt')} />
-      <button type="submit" className="button" disabled={action.pending}>{t('dev.key.create')}</button>
+      <TextField
+        label={t('dev.key.name')}
+        hint={t('dev.key.nameHint')}
+        required
+        maxLength={100}
+        value={name}
+        onValueChange={setName}
+        error={errors.errorFor('name')}
+      />
+      <ScopePicker
+        idPrefix="key"
+        legend={t('dev.key.scopes')}
+        hint={t('dev.key.scopesHint')}
+        error={scopeError}
+        selected={selected}
+        onChange={setSelected}
+        badgeFor={(id) => (SENSITIVE_SCOPES.includes(id) ? t('dev.key.sensitive') : null)}
+      />
+      <TextField
+        label={t('dev.key.expiresAt')}
+        hint={t('dev.key.expiresHint')}
+        type="date"
+        min={today}
+        value={expiresAt}
+        onValueChange={setExpiresAt}
+        error={errors.errorFor('expiresAt')}
+      />
+      <button type="submit" className="button" disabled={action.pending}>
+        {t('dev.key.create')}
+      </button>
     </form>
   );
 }
 
-function RotatePanel({ appId, apiKey, onRotated, onCancel }: { appId: string; apiKey: ApiKey; onRotated: (r: { key: CreatedApiKey; previous: ApiKey }) => void; onCancel: () => void }) {
+function RotatePanel({
+  appId,
+  apiKey,
+  onRotated,
+  onCancel,
+}: {
+  appId: string;
+  apiKey: ApiKey;
+  onRotated: (r: { key: CreatedApiKey; previous: ApiKey }) => void;
+  onCancel: () => void;
+}) {
   const t = useT();
   const action = useAction();
   const [overlap, setOverlap] = useState('86400');
@@ -67,19 +102,33 @@ function RotatePanel({ appId, apiKey, onRotated, onCancel }: { appId: string; ap
   useEffect(() => heading.current?.focus(), []);
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
-    const result = await action.run(() => api.post<{ key: CreatedApiKey; previous: ApiKey }>(`/apps/${seg(appId)}/keys/${seg(apiKey.id)}/rotate`, { overlapSeconds: Number(overlap) }));
+    const result = await action.run(() =>
+      api.post<{ key: CreatedApiKey; previous: ApiKey }>(`/apps/${seg(appId)}/keys/${seg(apiKey.id)}/rotate`, {
+        overlapSeconds: Number(overlap),
+      }),
+    );
     if (result.ok) onRotated(result.value);
   };
   return (
     <form onSubmit={(e) => void onSubmit(e)} className="form subpanel" aria-labelledby="rotate-heading">
-      <h3 id="rotate-heading" ref={heading} tabIndex={-1}>{t('dev.key.rotateHeading', { name: apiKey.name })}</h3>
+      <h3 id="rotate-heading" ref={heading} tabIndex={-1}>
+        {t('dev.key.rotateHeading', { name: apiKey.name })}
+      </h3>
       <p className="muted">{t('dev.key.rotateIntro')}</p>
       <ErrorAlert error={action.error} />
-      <SelectField label={t('dev.key.overlap')} value={overlap} onValueChange={setOverlap}
-        options={OVERLAPS.map((o) => ({ value: String(o.seconds), label: t(o.label) }))} />
+      <SelectField
+        label={t('dev.key.overlap')}
+        value={overlap}
+        onValueChange={setOverlap}
+        options={OVERLAPS.map((o) => ({ value: String(o.seconds), label: t(o.label) }))}
+      />
       <div className="inline-list">
-        <button type="submit" className="button" disabled={action.pending}>{t('dev.key.rotate')}</button>
-        <button type="button" className="button button--secondary" onClick={onCancel}>{t('dev.common.cancel')}</button>
+        <button type="submit" className="button" disabled={action.pending}>
+          {t('dev.key.rotate')}
+        </button>
+        <button type="button" className="button button--secondary" onClick={onCancel}>
+          {t('dev.common.cancel')}
+        </button>
       </div>
     </form>
   );
@@ -128,8 +177,11 @@ export function KeysSection({ appId }: { appId: string }) {
       <StatusMessage>{status}</StatusMessage>
       <ErrorAlert error={revoke.error} />
       {secret && (
-        <SecretNotice heading={t('dev.key.secretHeading', { name: secret.name })} fields={[{ label: t('dev.key.secretLabel'), value: secret.key }]}
-          onDismiss={() => setSecret(null)} />
+        <SecretNotice
+          heading={t('dev.key.secretHeading', { name: secret.name })}
+          fields={[{ label: t('dev.key.secretLabel'), value: secret.key }]}
+          onDismiss={() => setSecret(null)}
+        />
       )}
       {keys.loading && !keys.data ? (
         <Loading />
@@ -156,23 +208,60 @@ export function KeysSection({ appId }: { appId: string }) {
               {items.map((key) => (
                 <tr key={key.id}>
                   <th scope="row">{key.name}</th>
-                  <td><code className="key-prefix">{key.prefix}…</code></td>
-                  <td>{key.scopes.map((s) => <code key={s} className="tag">{s}</code>)}</td>
-                  <td><span className={`status-pill key-status--${key.status}`}>{t(`dev.key.status.${key.status}`)}</span></td>
-                  <td>{key.expiresAt ? <time dateTime={key.expiresAt}>{key.status === 'rotating' ? formatDateTime(key.expiresAt) : formatDate(key.expiresAt)}</time> : t('common.never')}</td>
-                  <td>{key.lastUsedAt ? <time dateTime={key.lastUsedAt}>{formatDateTime(key.lastUsedAt)}</time> : t('common.never')}</td>
+                  <td>
+                    <code className="key-prefix">{key.prefix}…</code>
+                  </td>
+                  <td>
+                    {key.scopes.map((s) => (
+                      <code key={s} className="tag">
+                        {s}
+                      </code>
+                    ))}
+                  </td>
+                  <td>
+                    <span className={`status-pill key-status--${key.status}`}>{t(`dev.key.status.${key.status}`)}</span>
+                  </td>
+                  <td>
+                    {key.expiresAt ? (
+                      <time dateTime={key.expiresAt}>
+                        {key.status === 'rotating' ? formatDateTime(key.expiresAt) : formatDate(key.expiresAt)}
+                      </time>
+                    ) : (
+                      t('common.never')
+                    )}
+                  </td>
+                  <td>
+                    {key.lastUsedAt ? (
+                      <time dateTime={key.lastUsedAt}>{formatDateTime(key.lastUsedAt)}</time>
+                    ) : (
+                      t('common.never')
+                    )}
+                  </td>
                   <td>
                     {(key.status === 'active' || key.status === 'rotating') && (
                       <div className="row-actions">
                         {key.status === 'active' && (
-                          <button type="button" className="button button--small button--secondary" onClick={() => setRotating(key)}>
-                            {t('dev.key.rotate')}<span className="visually-hidden"> {key.name}</span>
+                          <button
+                            type="button"
+                            className="button button--small button--secondary"
+                            onClick={() => setRotating(key)}
+                          >
+                            {t('dev.key.rotate')}
+                            <span className="visually-hidden"> {key.name}</span>
                           </button>
                         )}
-                        <ConfirmButton disabled={revoke.pending}
-                          label={<>{t('dev.key.revoke')}<span className="visually-hidden"> {key.name}</span></>}
-                          question={t('dev.key.revokeQuestion', { name: key.name })} confirmLabel={t('dev.key.revokeConfirm')}
-                          onConfirm={() => onRevoke(key)} />
+                        <ConfirmButton
+                          disabled={revoke.pending}
+                          label={
+                            <>
+                              {t('dev.key.revoke')}
+                              <span className="visually-hidden"> {key.name}</span>
+                            </>
+                          }
+                          question={t('dev.key.revokeQuestion', { name: key.name })}
+                          confirmLabel={t('dev.key.revokeConfirm')}
+                          onConfirm={() => onRevoke(key)}
+                        />
                       </div>
                     )}
                   </td>
@@ -182,7 +271,15 @@ export function KeysSection({ appId }: { appId: string }) {
           </table>
         </TableWrap>
       )}
-      {rotating && <RotatePanel key={rotating.id} appId={appId} apiKey={rotating} onRotated={onRotated} onCancel={() => setRotating(null)} />}
+      {rotating && (
+        <RotatePanel
+          key={rotating.id}
+          appId={appId}
+          apiKey={rotating}
+          onRotated={onRotated}
+          onCancel={() => setRotating(null)}
+        />
+      )}
       <CreateKeyForm appId={appId} onCreated={onCreated} />
     </section>
   );

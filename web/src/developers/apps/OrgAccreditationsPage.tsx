@@ -12,10 +12,17 @@ import { AccreditationCard } from './AccreditationCard';
 
 type Decision = 'approve' | 'refuse' | 'request_changes' | 'revoke';
 
-function ReviewForm({ accreditation, onReviewed }: { accreditation: Accreditation; onReviewed: (a: Accreditation) => void }) {
+function ReviewForm({
+  accreditation,
+  onReviewed,
+}: {
+  accreditation: Accreditation;
+  onReviewed: (a: Accreditation) => void;
+}) {
   const t = useT();
   const action = useAction();
-  const choices: Decision[] = accreditation.status === 'approved' ? ['revoke'] : ['approve', 'request_changes', 'refuse'];
+  const choices: Decision[] =
+    accreditation.status === 'approved' ? ['revoke'] : ['approve', 'request_changes', 'refuse'];
   const [decision, setDecision] = useState<Decision>(choices[0]!);
   const [comment, setComment] = useState('');
   const [missing, setMissing] = useState(false);
@@ -28,25 +35,53 @@ function ReviewForm({ accreditation, onReviewed }: { accreditation: Accreditatio
       return;
     }
     setMissing(false);
-    const result = await action.run(() => api.post<Accreditation>(`/accreditations/${seg(accreditation.id)}/review`, { decision, ...(comment.trim() ? { comment: comment.trim() } : {}) }));
+    const result = await action.run(() =>
+      api.post<Accreditation>(`/accreditations/${seg(accreditation.id)}/review`, {
+        decision,
+        ...(comment.trim() ? { comment: comment.trim() } : {}),
+      }),
+    );
     if (result.ok) onReviewed(result.value);
   };
 
   return (
-    <form onSubmit={(e) => void onSubmit(e)} noValidate className="form review-form" aria-label={t('dev.review.formLabel', { name: accreditation.app.name })}>
+    <form
+      onSubmit={(e) => void onSubmit(e)}
+      noValidate
+      className="form review-form"
+      aria-label={t('dev.review.formLabel', { name: accreditation.app.name })}
+    >
       <ErrorAlert error={action.error} shownFields={['comment']} />
       <fieldset className="field">
         <legend>{t('dev.review.decision')}</legend>
         {choices.map((c) => (
           <div key={c} className="radio">
-            <input type="radio" id={`${name}-${c}`} name={name} value={c} checked={decision === c} onChange={() => setDecision(c)} />
+            <input
+              type="radio"
+              id={`${name}-${c}`}
+              name={name}
+              value={c}
+              checked={decision === c}
+              onChange={() => setDecision(c)}
+            />
             <label htmlFor={`${name}-${c}`}>{t(`dev.review.${c}`)}</label>
           </div>
         ))}
       </fieldset>
-      <TextAreaField label={t('dev.review.comment')} hint={t('dev.review.commentHint')} rows={3} maxLength={5000} value={comment} onValueChange={setComment}
-        error={missing ? t('dev.review.commentRequired') : action.fieldErrors.comment} />
-      <button type="submit" className={decision === 'approve' ? 'button' : 'button button--danger'} disabled={action.pending}>
+      <TextAreaField
+        label={t('dev.review.comment')}
+        hint={t('dev.review.commentHint')}
+        rows={3}
+        maxLength={5000}
+        value={comment}
+        onValueChange={setComment}
+        error={missing ? t('dev.review.commentRequired') : action.fieldErrors.comment}
+      />
+      <button
+        type="submit"
+        className={decision === 'approve' ? 'button' : 'button button--danger'}
+        disabled={action.pending}
+      >
         {t(`dev.review.submit.${decision}`)}
       </button>
     </form>
@@ -57,7 +92,9 @@ function Queue({ slug }: { slug: string }) {
   const t = useT();
   const errorMessage = useErrorMessage();
   const [filter, setFilter] = useState<AccreditationStatus | ''>('submitted');
-  const list = useApiGet<ListPage<Accreditation>>(`/organizations/${seg(slug)}/accreditations?_limit=100${filter ? `&status=${filter}` : ''}`);
+  const list = useApiGet<ListPage<Accreditation>>(
+    `/organizations/${seg(slug)}/accreditations?_limit=100${filter ? `&status=${filter}` : ''}`,
+  );
   const [status, setStatus] = useState<string | null>(null);
   const items = list.data?.items ?? [];
 
@@ -68,8 +105,16 @@ function Queue({ slug }: { slug: string }) {
 
   return (
     <>
-      <SelectField label={t('dev.review.filter')} value={filter} onValueChange={(value) => setFilter(value as AccreditationStatus | '')} className="field--compact"
-        options={[{ value: '', label: t('dev.review.all') }, ...ACCREDITATION_STATUSES.map((s) => ({ value: s, label: t(`dev.acc.status.${s}`) }))]} />
+      <SelectField
+        label={t('dev.review.filter')}
+        value={filter}
+        onValueChange={(value) => setFilter(value as AccreditationStatus | '')}
+        className="field--compact"
+        options={[
+          { value: '', label: t('dev.review.all') },
+          ...ACCREDITATION_STATUSES.map((s) => ({ value: s, label: t(`dev.acc.status.${s}`) })),
+        ]}
+      />
       <StatusMessage>{status}</StatusMessage>
       {list.loading && !list.data ? (
         <Loading />
@@ -82,7 +127,9 @@ function Queue({ slug }: { slug: string }) {
           {items.map((a) => (
             <li key={a.id}>
               <AccreditationCard accreditation={a} headingLevel={2} showApp>
-                {(a.status === 'submitted' || a.status === 'approved') && <ReviewForm accreditation={a} onReviewed={onReviewed} />}
+                {(a.status === 'submitted' || a.status === 'approved') && (
+                  <ReviewForm accreditation={a} onReviewed={onReviewed} />
+                )}
               </AccreditationCard>
             </li>
           ))}

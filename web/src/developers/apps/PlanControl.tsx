@@ -19,7 +19,9 @@ export function PlanControl({ appId, current, onChanged }: { appId: string; curr
   const save = useAction();
   const describe = (p: RateLimitPlan) =>
     [
-      p.burst ? t('dev.plan.burst', { limit: String(p.burst.limit), seconds: String(p.burst.windowSeconds) }) : t('dev.plan.noBurst'),
+      p.burst
+        ? t('dev.plan.burst', { limit: String(p.burst.limit), seconds: String(p.burst.windowSeconds) })
+        : t('dev.plan.noBurst'),
       p.daily !== null ? t('dev.plan.daily', { daily: p.daily.toLocaleString() }) : t('dev.plan.noDaily'),
     ].join(', ');
   const onSubmit = async (e: FormEvent) => {
@@ -41,11 +43,15 @@ export function PlanControl({ appId, current, onChanged }: { appId: string; curr
         <label htmlFor="app-plan">{t('dev.plan.label')}</label>
         <select id="app-plan" value={plan} onChange={(e) => setPlan(e.target.value)}>
           {(plans.data?.items ?? [{ name: current, burst: null, daily: null }]).map((p) => (
-            <option key={p.name} value={p.name}>{plans.data ? `${p.name} — ${describe(p)}` : p.name}</option>
+            <option key={p.name} value={p.name}>
+              {plans.data ? `${p.name} — ${describe(p)}` : p.name}
+            </option>
           ))}
         </select>
       </div>
-      <button type="submit" className="button" disabled={plan === current || save.pending}>{t('dev.plan.save')}</button>
+      <button type="submit" className="button" disabled={plan === current || save.pending}>
+        {t('dev.plan.save')}
+      </button>
     </form>
   );
 }

@@ -3,7 +3,12 @@ import { useT } from '../../i18n/I18nProvider';
 import { CopyField } from '../../ui/CopyField';
 
 /** A secret shown this once, with copy buttons; focus moves to it so it is announced. */
-export function SecretNotice({ heading, fields, onDismiss, warning }: {
+export function SecretNotice({
+  heading,
+  fields,
+  onDismiss,
+  warning,
+}: {
   heading: string;
   fields: Array<{ label: string; value: string }>;
   onDismiss: () => void;
@@ -15,9 +20,15 @@ export function SecretNotice({ heading, fields, onDismiss, warning }: {
   useEffect(() => ref.current?.focus(), []);
   return (
     <div className="notice notice--warning new-token secret-notice">
-      <h3 ref={ref} tabIndex={-1}>{heading}</h3>
-      <p><strong>{warning ?? t('dev.secret.warning')}</strong></p>
-      {fields.map((f) => <CopyField key={f.label} label={f.label} value={f.value} />)}
+      <h3 ref={ref} tabIndex={-1}>
+        {heading}
+      </h3>
+      <p>
+        <strong>{warning ?? t('dev.secret.warning')}</strong>
+      </p>
+      {fields.map((f) => (
+        <CopyField key={f.label} label={f.label} value={f.value} />
+      ))}
       <button type="button" className="button button--secondary" onClick={onDismiss}>
         {t('dev.secret.dismiss')}
       </button>

@@ -28,7 +28,9 @@ function AuthorizedAppList() {
 
   return (
     <section className="panel" aria-labelledby="authorized-apps-heading">
-      <h2 id="authorized-apps-heading" className="visually-hidden">{t('oauth.apps.heading')}</h2>
+      <h2 id="authorized-apps-heading" className="visually-hidden">
+        {t('oauth.apps.heading')}
+      </h2>
       <StatusMessage>{status}</StatusMessage>
       <ErrorAlert error={revoke.error} />
       {apps.loading && !apps.data ? (
@@ -45,21 +47,34 @@ function AuthorizedAppList() {
           {items.map((item) => (
             <li key={item.app.id} className="card oauth-authorized">
               <h3 className="card__title">
-                {item.app.homepage ? <a href={item.app.homepage} rel="noopener noreferrer">{item.app.name}</a> : item.app.name}
+                {item.app.homepage ? (
+                  <a href={item.app.homepage} rel="noopener noreferrer">
+                    {item.app.name}
+                  </a>
+                ) : (
+                  item.app.name
+                )}
               </h3>
               {item.app.description && <p>{item.app.description}</p>}
               <p className="small muted">
                 {item.app.organization
-                  ? t('oauth.consent.byOrganization', { owner: item.app.owner.name || item.app.owner.handle, organization: item.app.organization.name })
+                  ? t('oauth.consent.byOrganization', {
+                      owner: item.app.owner.name || item.app.owner.handle,
+                      organization: item.app.organization.name,
+                    })
                   : t('oauth.consent.by', { owner: item.app.owner.name || item.app.owner.handle })}
               </p>
               <p className="small">{t('oauth.apps.scopes')}</p>
               <ScopeList scopes={item.scopes} />
               <dl className="oauth-authorized__dates small">
                 <dt>{t('oauth.apps.first')}</dt>
-                <dd><time dateTime={item.firstAuthorizedAt}>{formatDateTime(item.firstAuthorizedAt)}</time></dd>
+                <dd>
+                  <time dateTime={item.firstAuthorizedAt}>{formatDateTime(item.firstAuthorizedAt)}</time>
+                </dd>
                 <dt>{t('oauth.apps.last')}</dt>
-                <dd><time dateTime={item.lastAuthorizedAt}>{formatDateTime(item.lastAuthorizedAt)}</time></dd>
+                <dd>
+                  <time dateTime={item.lastAuthorizedAt}>{formatDateTime(item.lastAuthorizedAt)}</time>
+                </dd>
               </dl>
               <ConfirmButton
                 label={t('oauth.apps.revoke')}

@@ -21,7 +21,9 @@ function Consent({ uid, handle }: { uid: string; handle: string }) {
   const heading = useRef<HTMLHeadingElement>(null);
 
   const send = async (decision: 'allow' | 'deny') => {
-    const result = await decide.run(() => api.post<{ redirectTo: string }>(`/oauth/interactions/${seg(uid)}`, { decision }));
+    const result = await decide.run(() =>
+      api.post<{ redirectTo: string }>(`/oauth/interactions/${seg(uid)}`, { decision }),
+    );
     if (result.ok) {
       setLeaving(true);
       leaveFor(result.value.redirectTo);
@@ -42,7 +44,11 @@ function Consent({ uid, handle }: { uid: string; handle: string }) {
 
   if (details.loading && !data) return <Loading />;
   if (details.error || !data) {
-    return <p className="notice notice--error" role="alert">{t('oauth.consent.expired')}</p>;
+    return (
+      <p className="notice notice--error" role="alert">
+        {t('oauth.consent.expired')}
+      </p>
+    );
   }
   if (!data.consentRequired || leaving) return <p role="status">{t('oauth.consent.continuing')}</p>;
 
@@ -50,29 +56,50 @@ function Consent({ uid, handle }: { uid: string; handle: string }) {
   const anySensitive = data.scopes.some((s) => s.sensitive);
   return (
     <section className="panel oauth-consent" aria-labelledby="oauth-consent-heading">
-      <h1 id="oauth-consent-heading" ref={heading} tabIndex={-1}>{t('oauth.consent.heading', { app: app.name })}</h1>
+      <h1 id="oauth-consent-heading" ref={heading} tabIndex={-1}>
+        {t('oauth.consent.heading', { app: app.name })}
+      </h1>
       <div className="oauth-app">
         {app.description && <p>{app.description}</p>}
         <p className="small muted">
           {app.organization
-            ? t('oauth.consent.byOrganization', { owner: app.owner.name || app.owner.handle, organization: app.organization.name })
+            ? t('oauth.consent.byOrganization', {
+                owner: app.owner.name || app.owner.handle,
+                organization: app.organization.name,
+              })
             : t('oauth.consent.by', { owner: app.owner.name || app.owner.handle })}
           {app.homepage && (
             <>
               {' · '}
-              <a href={app.homepage} rel="noopener noreferrer" target="_blank">{t('oauth.consent.homepage')}</a>
+              <a href={app.homepage} rel="noopener noreferrer" target="_blank">
+                {t('oauth.consent.homepage')}
+              </a>
             </>
           )}
         </p>
       </div>
       <p>{t('oauth.consent.lead', { app: app.name })}</p>
       <h2 className="h3">{t('oauth.consent.scopesHeading', { app: app.name })}</h2>
-      <ScopeList scopes={data.scopes} note={(s) => (data.scopes.find((x) => x.id === s.id)?.alreadyGranted ? t('oauth.consent.alreadyGranted') : null)} />
+      <ScopeList
+        scopes={data.scopes}
+        note={(s) =>
+          data.scopes.find((x) => x.id === s.id)?.alreadyGranted ? t('oauth.consent.alreadyGranted') : null
+        }
+      />
       {anySensitive && <p className="small muted">{t('oauth.consent.sensitiveHint')}</p>}
       <ErrorAlert error={decide.error} />
       <div className="actions oauth-consent__actions">
-        <button type="button" className="button" disabled={decide.pending} onClick={() => void send('allow')}>{t('oauth.consent.allow')}</button>
-        <button type="button" className="button button--secondary" disabled={decide.pending} onClick={() => void send('deny')}>{t('oauth.consent.deny')}</button>
+        <button type="button" className="button" disabled={decide.pending} onClick={() => void send('allow')}>
+          {t('oauth.consent.allow')}
+        </button>
+        <button
+          type="button"
+          className="button button--secondary"
+          disabled={decide.pending}
+          onClick={() => void send('deny')}
+        >
+          {t('oauth.consent.deny')}
+        </button>
       </div>
       <p className="small muted">{t('oauth.consent.signedInAs', { handle })}</p>
     </section>

@@ -23,7 +23,7 @@ export function AccreditationRegistryPage() {
   const [next, setNext] = useState<string | null | undefined>(undefined);
   const [moreError, setMoreError] = useState<ApiError | null>(null);
   const items = [...(first.data?.items ?? []), ...more];
-  const nextLink = next === undefined ? first.data?.next ?? null : next;
+  const nextLink = next === undefined ? (first.data?.next ?? null) : next;
 
   const loadMore = async () => {
     if (!nextLink) return;
@@ -49,26 +49,58 @@ export function AccreditationRegistryPage() {
       ) : items.length === 0 ? (
         <div className="empty-state">
           <p>{t('dev.registry.empty')}</p>
-          <p><Link to="/developers">{t('dev.registry.emptyLink')}</Link></p>
+          <p>
+            <Link to="/developers">{t('dev.registry.emptyLink')}</Link>
+          </p>
         </div>
       ) : (
         <ul className="card-list">
           {items.map((a) => (
             <li key={a.id} className="card">
               <h2 className="card__title">
-                {a.app.homepage ? <a href={a.app.homepage} rel="noopener noreferrer">{a.app.name}</a> : a.app.name}
+                {a.app.homepage ? (
+                  <a href={a.app.homepage} rel="noopener noreferrer">
+                    {a.app.name}
+                  </a>
+                ) : (
+                  a.app.name
+                )}
               </h2>
               <p className="muted">
-                {t('dev.registry.by')} <Link to={`/organizations/${encodeURIComponent(a.organization.slug)}`}>{a.organization.name}</Link>
+                {t('dev.registry.by')}{' '}
+                <Link to={`/organizations/${encodeURIComponent(a.organization.slug)}`}>{a.organization.name}</Link>
                 {' · '}
                 {t('dev.registry.approvedOn', { date: formatDate(a.approvedAt) })}
               </p>
               <dl className="details">
-                <div><dt>{t('dev.acc.scopes')}</dt><dd>{a.scopes.map((s) => <code key={s} className="tag">{s}</code>)}</dd></div>
-                <div><dt>{t('dev.acc.purpose')}</dt><dd className="prewrap">{a.purpose}</dd></div>
-                <div><dt>{t('dev.acc.legalBasis')}</dt><dd className="prewrap">{a.legalBasis}</dd></div>
-                <div><dt>{t('dev.acc.retention')}</dt><dd className="prewrap">{a.retention}</dd></div>
-                <div><dt>{t('dev.acc.dpo')}</dt><dd>{a.dpo.name} — <a href={`mailto:${a.dpo.email}`}>{a.dpo.email}</a></dd></div>
+                <div>
+                  <dt>{t('dev.acc.scopes')}</dt>
+                  <dd>
+                    {a.scopes.map((s) => (
+                      <code key={s} className="tag">
+                        {s}
+                      </code>
+                    ))}
+                  </dd>
+                </div>
+                <div>
+                  <dt>{t('dev.acc.purpose')}</dt>
+                  <dd className="prewrap">{a.purpose}</dd>
+                </div>
+                <div>
+                  <dt>{t('dev.acc.legalBasis')}</dt>
+                  <dd className="prewrap">{a.legalBasis}</dd>
+                </div>
+                <div>
+                  <dt>{t('dev.acc.retention')}</dt>
+                  <dd className="prewrap">{a.retention}</dd>
+                </div>
+                <div>
+                  <dt>{t('dev.acc.dpo')}</dt>
+                  <dd>
+                    {a.dpo.name} — <a href={`mailto:${a.dpo.email}`}>{a.dpo.email}</a>
+                  </dd>
+                </div>
               </dl>
             </li>
           ))}
@@ -77,7 +109,9 @@ export function AccreditationRegistryPage() {
       <ErrorAlert error={moreError} />
       {nextLink && (
         <p className="load-more">
-          <button type="button" className="button button--secondary" onClick={() => void loadMore()}>{t('dev.common.loadMore')}</button>
+          <button type="button" className="button button--secondary" onClick={() => void loadMore()}>
+            {t('dev.common.loadMore')}
+          </button>
         </p>
       )}
     </>

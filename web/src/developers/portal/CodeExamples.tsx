@@ -52,9 +52,23 @@ export function CodeExamples({ origin, apiKey }: { origin: string; apiKey?: stri
   const copy = () => copyText(code);
   return (
     <div className="api-snippet">
-      <Tabs label={t('dev.examples.tabs')} active={tab} onChange={(id) => { setTab(id); resetCopy(); }}
-        tabs={[{ id: 'curl', label: 'curl' }, { id: 'fetch', label: 'JavaScript (fetch)' }, { id: 'sdk', label: 'JavaScript (SDK)' }, { id: 'python', label: 'Python' }]}>
-        <pre className="code" tabIndex={0} aria-label={t('dev.examples.codeLabel')}><code>{code}</code></pre>
+      <Tabs
+        label={t('dev.examples.tabs')}
+        active={tab}
+        onChange={(id) => {
+          setTab(id);
+          resetCopy();
+        }}
+        tabs={[
+          { id: 'curl', label: 'curl' },
+          { id: 'fetch', label: 'JavaScript (fetch)' },
+          { id: 'sdk', label: 'JavaScript (SDK)' },
+          { id: 'python', label: 'Python' },
+        ]}
+      >
+        <pre className="code" tabIndex={0} aria-label={t('dev.examples.codeLabel')}>
+          <code>{code}</code>
+        </pre>
         <button type="button" className="button button--small button--secondary" onClick={() => void copy()}>
           {t('dev.examples.copy')}
         </button>

@@ -16,10 +16,26 @@ export function PortalPage() {
       </div>
       <nav aria-label={t('dev.portal.quickLinks')} className="dev-quick-links">
         <ul className="inline-list">
-          <li><Link className="button" to="/developers/apps">{t('dev.portal.yourApps')}</Link></li>
-          <li><a className="button button--secondary" href="/api/docs">{t('dev.portal.reference')}</a></li>
-          <li><Link className="button button--secondary" to="/developers/webhooks">{t('dev.portal.webhooks')}</Link></li>
-          <li><Link className="button button--secondary" to="/accreditations">{t('dev.portal.registry')}</Link></li>
+          <li>
+            <Link className="button" to="/developers/apps">
+              {t('dev.portal.yourApps')}
+            </Link>
+          </li>
+          <li>
+            <a className="button button--secondary" href="/api/docs">
+              {t('dev.portal.reference')}
+            </a>
+          </li>
+          <li>
+            <Link className="button button--secondary" to="/developers/webhooks">
+              {t('dev.portal.webhooks')}
+            </Link>
+          </li>
+          <li>
+            <Link className="button button--secondary" to="/accreditations">
+              {t('dev.portal.registry')}
+            </Link>
+          </li>
         </ul>
       </nav>
 
@@ -30,7 +46,9 @@ export function PortalPage() {
             <li>
               <h3>{t('dev.portal.step1.title')}</h3>
               <p>{t('dev.portal.step1.body')}</p>
-              <p><Link to="/developers/apps">{t('dev.portal.step1.link')}</Link></p>
+              <p>
+                <Link to="/developers/apps">{t('dev.portal.step1.link')}</Link>
+              </p>
             </li>
             <li>
               <h3>{t('dev.portal.step2.title')}</h3>
@@ -48,8 +66,12 @@ export function PortalPage() {
           <h2 id="dev-reference">{t('dev.portal.ref.heading')}</h2>
           <p>{t('dev.portal.ref.body')}</p>
           <ul>
-            <li><a href="/api/docs">{t('dev.portal.ref.tryIt')}</a></li>
-            <li><a href="/api/v1/openapi.json">{t('dev.portal.ref.json')}</a> <code>/api/v1/openapi.json</code></li>
+            <li>
+              <a href="/api/docs">{t('dev.portal.ref.tryIt')}</a>
+            </li>
+            <li>
+              <a href="/api/v1/openapi.json">{t('dev.portal.ref.json')}</a> <code>/api/v1/openapi.json</code>
+            </li>
           </ul>
           <p>{t('dev.portal.ref.errors')}</p>
         </section>
@@ -64,8 +86,12 @@ export function PortalPage() {
         <section aria-labelledby="dev-sensitive" className="panel">
           <h2 id="dev-sensitive">{t('dev.portal.sensitive.heading')}</h2>
           <p>{t('dev.portal.sensitive.body')}</p>
-          <pre className="code" tabIndex={0} aria-label={t('dev.examples.codeLabel')}><code>{`curl -X POST -H 'Authorization: Bearer mtk_…' \\\n  -H 'X-Purpose: Nightly import of the bus timetables' \\\n  -H 'Content-Type: application/json' \\\n  -d '{"title":"Bus stops","license":"CC0-1.0"}' \\\n  '${origin}/api/v1/datasets'`}</code></pre>
-          <p><Link to="/accreditations">{t('dev.portal.sensitive.registry')}</Link></p>
+          <pre className="code" tabIndex={0} aria-label={t('dev.examples.codeLabel')}>
+            <code>{`curl -X POST -H 'Authorization: Bearer mtk_…' \\\n  -H 'X-Purpose: Nightly import of the bus timetables' \\\n  -H 'Content-Type: application/json' \\\n  -d '{"title":"Bus stops","license":"CC0-1.0"}' \\\n  '${origin}/api/v1/datasets'`}</code>
+          </pre>
+          <p>
+            <Link to="/accreditations">{t('dev.portal.sensitive.registry')}</Link>
+          </p>
         </section>
 
         <section aria-labelledby="dev-more" className="panel">
@@ -74,7 +100,8 @@ export function PortalPage() {
             {t('dev.portal.webhooks.body')} <Link to="/developers/webhooks">{t('dev.portal.webhooks.link')}</Link>
           </p>
           <p>
-            {t('dev.portal.oauth.body')} <a href="/.well-known/oauth-authorization-server">{t('dev.portal.oauth.link')}</a>
+            {t('dev.portal.oauth.body')}{' '}
+            <a href="/.well-known/oauth-authorization-server">{t('dev.portal.oauth.link')}</a>
           </p>
         </section>
       </div>

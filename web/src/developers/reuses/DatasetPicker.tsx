@@ -10,7 +10,15 @@ export interface PickedDataset {
 }
 
 /** Choose the datasets a reuse uses: search the catalog (`/datasets?_q=`), add, remove. */
-export function DatasetPicker({ value, onChange, error }: { value: PickedDataset[]; onChange: (v: PickedDataset[]) => void; error?: string }) {
+export function DatasetPicker({
+  value,
+  onChange,
+  error,
+}: {
+  value: PickedDataset[];
+  onChange: (v: PickedDataset[]) => void;
+  error?: string;
+}) {
   const t = useT();
   const errorMessage = useErrorMessage();
   const id = useId();
@@ -22,7 +30,9 @@ export function DatasetPicker({ value, onChange, error }: { value: PickedDataset
     const timer = setTimeout(() => setTerm(q.trim()), 250);
     return () => clearTimeout(timer);
   }, [q]);
-  const results = useApiGet<DatasetSearchResult>(term ? `/datasets?_q=${encodeURIComponent(term)}&status=published&_limit=8` : null);
+  const results = useApiGet<DatasetSearchResult>(
+    term ? `/datasets?_q=${encodeURIComponent(term)}&status=published&_limit=8` : null,
+  );
   const picked = new Set(value.map((d) => d.slug));
   const found = (results.data?.items ?? []).filter((d) => d.status === 'published');
   const errorId = error ? `${id}-error` : undefined;
@@ -37,7 +47,10 @@ export function DatasetPicker({ value, onChange, error }: { value: PickedDataset
   };
 
   return (
-    <fieldset className={['dataset-picker', error ? 'field--invalid' : ''].filter(Boolean).join(' ')} aria-describedby={errorId}>
+    <fieldset
+      className={['dataset-picker', error ? 'field--invalid' : ''].filter(Boolean).join(' ')}
+      aria-describedby={errorId}
+    >
       <legend>{t('reuses.field.datasets')}</legend>
       <p className="field__hint">{t('reuses.field.datasetsHint')}</p>
       {error && (
@@ -54,7 +67,8 @@ export function DatasetPicker({ value, onChange, error }: { value: PickedDataset
             <li key={d.slug}>
               <span>{d.title}</span>{' '}
               <button type="button" className="button button--small button--secondary" onClick={() => remove(d)}>
-                {t('reuses.picker.remove')}<span className="visually-hidden"> {d.title}</span>
+                {t('reuses.picker.remove')}
+                <span className="visually-hidden"> {d.title}</span>
               </button>
             </li>
           ))}
@@ -62,10 +76,17 @@ export function DatasetPicker({ value, onChange, error }: { value: PickedDataset
       )}
       <div className="field">
         <label htmlFor={id}>{t('reuses.picker.search')}</label>
-        <input id={id} type="search" value={q} onChange={(e) => setQ(e.target.value)} autoComplete="off" aria-invalid={error ? true : undefined} />
+        <input
+          id={id}
+          type="search"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          autoComplete="off"
+          aria-invalid={error ? true : undefined}
+        />
       </div>
-      {term && (
-        results.loading && !results.data ? (
+      {term &&
+        (results.loading && !results.data ? (
           <p className="small muted">{t('common.loading')}</p>
         ) : results.error && !results.data ? (
           <p className="notice notice--error">{errorMessage(results.error)}</p>
@@ -75,19 +96,24 @@ export function DatasetPicker({ value, onChange, error }: { value: PickedDataset
           <ul className="dataset-picker__results" aria-label={t('reuses.picker.results')}>
             {found.map((d) => (
               <li key={d.slug}>
-                <span>{d.title}</span>{d.organization ? <span className="small muted"> · {d.organization.name}</span> : null}{' '}
+                <span>{d.title}</span>
+                {d.organization ? <span className="small muted"> · {d.organization.name}</span> : null}{' '}
                 {picked.has(d.slug) ? (
                   <span className="small muted">{t('reuses.picker.alreadyAdded')}</span>
                 ) : (
-                  <button type="button" className="button button--small" onClick={() => add({ slug: d.slug, title: d.title })}>
-                    {t('reuses.picker.add')}<span className="visually-hidden"> {d.title}</span>
+                  <button
+                    type="button"
+                    className="button button--small"
+                    onClick={() => add({ slug: d.slug, title: d.title })}
+                  >
+                    {t('reuses.picker.add')}
+                    <span className="visually-hidden"> {d.title}</span>
                   </button>
                 )}
               </li>
             ))}
           </ul>
-        )
-      )}
+        ))}
       <StatusMessage tone="info">{status}</StatusMessage>
     </fieldset>
   );

@@ -23,8 +23,12 @@ export function MostUsedReuses({ days = 30, limit = 5 }: { days?: number; limit?
               <li key={reuse.id}>
                 <div className="usage-ranking__label">
                   <Link to={`/reuses/${encodeURIComponent(reuse.slug)}`}>{reuse.title}</Link>
-                  <span className="visually-hidden">{t('reuses.stats.row', { title: reuse.title, views: String(views), calls: String(apiCalls) })}</span>
-                  <span aria-hidden="true" className="muted">{score.toLocaleString()}</span>
+                  <span className="visually-hidden">
+                    {t('reuses.stats.row', { title: reuse.title, views: String(views), calls: String(apiCalls) })}
+                  </span>
+                  <span aria-hidden="true" className="muted">
+                    {score.toLocaleString()}
+                  </span>
                 </div>
                 <div className="usage-ranking__bar" aria-hidden="true">
                   <span className="usage-ranking__views" style={{ width: `${(views / top) * 100}%` }} />
@@ -34,8 +38,14 @@ export function MostUsedReuses({ days = 30, limit = 5 }: { days?: number; limit?
             ))}
           </ol>
           <p className="usage-ranking__legend" aria-hidden="true">
-            <span><span className="usage-ranking__swatch usage-ranking__views" />{t('reuses.stats.views')}</span>
-            <span><span className="usage-ranking__swatch usage-ranking__calls" />{t('reuses.stats.calls')}</span>
+            <span>
+              <span className="usage-ranking__swatch usage-ranking__views" />
+              {t('reuses.stats.views')}
+            </span>
+            <span>
+              <span className="usage-ranking__swatch usage-ranking__calls" />
+              {t('reuses.stats.calls')}
+            </span>
           </p>
         </>
       )}

@@ -7,13 +7,23 @@ import { reusePath } from './paths';
 export const typeKey = (type: string) => `reuses.type.${type}` as MessageKey;
 
 /** A reuse in a list: image, title, type, featured badge, datasets used, author. */
-export function ReuseCard({ reuse, featured, headingLevel = 2 }: { reuse: ReuseSummary; featured?: boolean; headingLevel?: 2 | 3 }) {
+export function ReuseCard({
+  reuse,
+  featured,
+  headingLevel = 2,
+}: {
+  reuse: ReuseSummary;
+  featured?: boolean;
+  headingLevel?: 2 | 3;
+}) {
   const { t } = useI18n();
   const Heading = `h${headingLevel}` as const;
   const isFeatured = featured ?? reuse.featuredBy.length > 0;
   return (
     <li className="card reuse-card">
-      {reuse.image && <img className="reuse-card__image" src={reuse.image} alt="" loading="lazy" referrerPolicy="no-referrer" />}
+      {reuse.image && (
+        <img className="reuse-card__image" src={reuse.image} alt="" loading="lazy" referrerPolicy="no-referrer" />
+      )}
       <div className="reuse-card__body">
         <Heading className="card__title">
           <Link to={reusePath(reuse.slug)}>{reuse.title}</Link>

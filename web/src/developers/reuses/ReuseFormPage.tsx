@@ -2,7 +2,15 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { api } from '../../api/client';
 import { useAction, useApiGet } from '../../api/hooks';
-import { REUSE_TYPES, type DatasetView, type MyOrganization, type Page, type ReuseInput, type ReuseType, type ReuseView } from '../../api/types';
+import {
+  REUSE_TYPES,
+  type DatasetView,
+  type MyOrganization,
+  type Page,
+  type ReuseInput,
+  type ReuseType,
+  type ReuseView,
+} from '../../api/types';
 import { useT } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/en';
 import { RequireUser } from '../../session/RequireUser';
@@ -52,7 +60,8 @@ function NewReuse() {
   const preset = params.get('dataset');
   const dataset = useApiGet<DatasetView>(preset ? `/datasets/${encodeURIComponent(preset)}` : null);
   if (preset && dataset.loading) return <Loading />;
-  const initial = dataset.data && dataset.data.status === 'published' ? [{ slug: dataset.data.slug, title: dataset.data.title }] : [];
+  const initial =
+    dataset.data && dataset.data.status === 'published' ? [{ slug: dataset.data.slug, title: dataset.data.title }] : [];
   return <ReuseForm initialDatasets={initial} />;
 }
 
@@ -76,15 +85,25 @@ function EditReuse({ slug }: { slug: string }) {
     return (
       <>
         <h1>{t('reuses.form.editTitle')}</h1>
-        {reuse.loading ? <Loading /> : <p className="notice notice--error">{reuse.error ? errorMessage(reuse.error) : t('error.loadFailed')}</p>}
+        {reuse.loading ? (
+          <Loading />
+        ) : (
+          <p className="notice notice--error">{reuse.error ? errorMessage(reuse.error) : t('error.loadFailed')}</p>
+        )}
       </>
     );
   }
   return (
     <>
       <h1>{t('reuses.form.editTitleOf', { title: data.title })}</h1>
-      <p><Link to={reusePath(data.slug)}>{t('reuses.form.back')}</Link></p>
-      {data.viewerCanEdit ? <ReuseForm reuse={data} initialDatasets={data.datasets} /> : <p className="notice notice--error">{t('reuses.form.forbidden')}</p>}
+      <p>
+        <Link to={reusePath(data.slug)}>{t('reuses.form.back')}</Link>
+      </p>
+      {data.viewerCanEdit ? (
+        <ReuseForm reuse={data} initialDatasets={data.datasets} />
+      ) : (
+        <p className="notice notice--error">{t('reuses.form.forbidden')}</p>
+      )}
     </>
   );
 }
@@ -107,7 +126,8 @@ function ReuseForm({ reuse, initialDatasets }: { reuse?: ReuseView; initialDatas
   const [datasets, setDatasets] = useState<PickedDataset[]>(initialDatasets);
   const set = (k: keyof typeof values) => (v: string) => setValues((cur) => ({ ...cur, [k]: v }));
   // Server errors on `datasets.N` show on the picker.
-  const datasetError = errorFor('datasets') ?? Object.entries(action.fieldErrors).find(([k]) => k.startsWith('datasets'))?.[1];
+  const datasetError =
+    errorFor('datasets') ?? Object.entries(action.fieldErrors).find(([k]) => k.startsWith('datasets'))?.[1];
   const [datasetsMissing, setDatasetsMissing] = useState(false);
 
   const onSubmit = async (e: FormEvent) => {
@@ -115,33 +135,121 @@ function ReuseForm({ reuse, initialDatasets }: { reuse?: ReuseView; initialDatas
     const errors = validate<Field>({ ...values, datasets: '' }, { title: required, url: httpUrl, image: httpsImage });
     setDatasetsMissing(datasets.length === 0);
     if (!accept(errors) || datasets.length === 0) {
-      if (Object.keys(errors).length === 0) requestAnimationFrame(() => document.querySelector<HTMLElement>('.dataset-picker input')?.focus());
+      if (Object.keys(errors).length === 0)
+        requestAnimationFrame(() => document.querySelector<HTMLElement>('.dataset-picker input')?.focus());
       return;
     }
     const body: ReuseInput = {
-      title: values.title.trim(), description: values.description, url: values.url.trim(), image: values.image.trim() || null, type: values.type,
-      topics: values.topics.split(',').map((s) => s.trim()).filter(Boolean), datasets: datasets.map((d) => d.slug), organization: values.organization || null,
+      title: values.title.trim(),
+      description: values.description,
+      url: values.url.trim(),
+      image: values.image.trim() || null,
+      type: values.type,
+      topics: values.topics
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      datasets: datasets.map((d) => d.slug),
+      organization: values.organization || null,
     };
-    const result = await action.run(() => (reuse ? api.patch<ReuseView>(reuseApi(reuse.slug), body) : api.post<ReuseView>('/reuses', body)));
+    const result = await action.run(() =>
+      reuse ? api.patch<ReuseView>(reuseApi(reuse.slug), body) : api.post<ReuseView>('/reuses', body),
+    );
     if (result.ok) navigate(reusePath(result.value.slug), { state: { saved: true } });
   };
 
-  const orgOptions = [{ value: '', label: t('reuses.field.noOrganization') }, ...(orgs.data?.items ?? []).map((o) => ({ value: o.slug, label: o.name }))];
-  if (values.organization && !orgOptions.some((o) => o.value === values.organization)) orgOptions.push({ value: values.organization, label: reuse?.organization?.name ?? values.organization });
+  const orgOptions = [
+    { value: '', label: t('reuses.field.noOrganization') },
+    ...(orgs.data?.items ?? []).map((o) => ({ value: o.slug, label: o.name })),
+  ];
+  if (values.organization && !orgOptions.some((o) => o.value === values.organization))
+    orgOptions.push({ value: values.organization, label: reuse?.organization?.name ?? values.organization });
 
   return (
     <form onSubmit={(e) => void onSubmit(e)} noValidate className="reuse-form">
-      <ErrorAlert error={action.error} shownFields={['title', 'description', 'url', 'image', 'type', 'topics', 'organization', ...Object.keys(action.fieldErrors).filter((k) => k.startsWith('datasets') || k.startsWith('topics'))]} />
-      <TextField label={t('reuses.field.title')} value={values.title} onValueChange={set('title')} error={errorFor('title')} required maxLength={200} />
-      <SelectField label={t('reuses.field.type')} value={values.type} onValueChange={set('type')} error={errorFor('type')} options={REUSE_TYPES.map((ty) => ({ value: ty, label: t(typeKey(ty)) }))} />
-      <TextField label={t('reuses.field.url')} hint={t('reuses.field.urlHint')} type="url" value={values.url} onValueChange={set('url')} error={errorFor('url')} required maxLength={2000} />
-      <TextAreaField label={t('reuses.field.description')} hint={t('reuses.field.descriptionHint')} value={values.description} onValueChange={set('description')} error={errorFor('description')} rows={6} maxLength={10000} />
-      <TextField label={t('reuses.field.image')} hint={t('reuses.field.imageHint')} type="url" value={values.image} onValueChange={set('image')} error={errorFor('image')} maxLength={2000} />
-      <TextField label={t('reuses.field.topics')} hint={t('reuses.field.topicsHint')} value={values.topics} onValueChange={set('topics')} error={errorFor('topics') ?? Object.entries(action.fieldErrors).find(([k]) => k.startsWith('topics.'))?.[1]} />
-      <DatasetPicker value={datasets} onChange={(v) => { setDatasets(v); if (v.length) setDatasetsMissing(false); }} error={datasetsMissing ? t('reuses.validation.datasets' as MessageKey) : datasetError} />
-      <SelectField label={t('reuses.field.organization')} hint={t('reuses.field.organizationHint')} value={values.organization} onValueChange={set('organization')} error={errorFor('organization')} options={orgOptions} />
+      <ErrorAlert
+        error={action.error}
+        shownFields={[
+          'title',
+          'description',
+          'url',
+          'image',
+          'type',
+          'topics',
+          'organization',
+          ...Object.keys(action.fieldErrors).filter((k) => k.startsWith('datasets') || k.startsWith('topics')),
+        ]}
+      />
+      <TextField
+        label={t('reuses.field.title')}
+        value={values.title}
+        onValueChange={set('title')}
+        error={errorFor('title')}
+        required
+        maxLength={200}
+      />
+      <SelectField
+        label={t('reuses.field.type')}
+        value={values.type}
+        onValueChange={set('type')}
+        error={errorFor('type')}
+        options={REUSE_TYPES.map((ty) => ({ value: ty, label: t(typeKey(ty)) }))}
+      />
+      <TextField
+        label={t('reuses.field.url')}
+        hint={t('reuses.field.urlHint')}
+        type="url"
+        value={values.url}
+        onValueChange={set('url')}
+        error={errorFor('url')}
+        required
+        maxLength={2000}
+      />
+      <TextAreaField
+        label={t('reuses.field.description')}
+        hint={t('reuses.field.descriptionHint')}
+        value={values.description}
+        onValueChange={set('description')}
+        error={errorFor('description')}
+        rows={6}
+        maxLength={10000}
+      />
+      <TextField
+        label={t('reuses.field.image')}
+        hint={t('reuses.field.imageHint')}
+        type="url"
+        value={values.image}
+        onValueChange={set('image')}
+        error={errorFor('image')}
+        maxLength={2000}
+      />
+      <TextField
+        label={t('reuses.field.topics')}
+        hint={t('reuses.field.topicsHint')}
+        value={values.topics}
+        onValueChange={set('topics')}
+        error={errorFor('topics') ?? Object.entries(action.fieldErrors).find(([k]) => k.startsWith('topics.'))?.[1]}
+      />
+      <DatasetPicker
+        value={datasets}
+        onChange={(v) => {
+          setDatasets(v);
+          if (v.length) setDatasetsMissing(false);
+        }}
+        error={datasetsMissing ? t('reuses.validation.datasets' as MessageKey) : datasetError}
+      />
+      <SelectField
+        label={t('reuses.field.organization')}
+        hint={t('reuses.field.organizationHint')}
+        value={values.organization}
+        onValueChange={set('organization')}
+        error={errorFor('organization')}
+        options={orgOptions}
+      />
       <p>
-        <button type="submit" className="button" disabled={action.pending}>{action.pending ? t('common.saving') : reuse ? t('reuses.form.save') : t('reuses.form.publish')}</button>
+        <button type="submit" className="button" disabled={action.pending}>
+          {action.pending ? t('common.saving') : reuse ? t('reuses.form.save') : t('reuses.form.publish')}
+        </button>
       </p>
     </form>
   );

@@ -21,7 +21,9 @@ export function ReusePage() {
   const errorMessage = useErrorMessage();
   const reuse = useApiGet<ReuseView>(reuseApi(slug));
   const action = useAction();
-  const [status, setStatus] = useState<{ key: MessageKey; vars?: Vars } | null>((location.state as { saved?: boolean } | null)?.saved ? { key: 'reuses.saved' } : null);
+  const [status, setStatus] = useState<{ key: MessageKey; vars?: Vars } | null>(
+    (location.state as { saved?: boolean } | null)?.saved ? { key: 'reuses.saved' } : null,
+  );
   const data = reuse.data;
   const notFound = reuse.error?.status === 404;
   useDocumentTitle(data?.title ?? (notFound ? t('reuses.page.notFound') : t('reuses.page.loading')));
@@ -30,17 +32,32 @@ export function ReusePage() {
     return (
       <>
         <h1>{notFound ? t('reuses.page.notFound') : t('reuses.page.loading')}</h1>
-        {reuse.loading ? <Loading /> : <p className="notice notice--error">{notFound ? t('reuses.page.notFoundBody') : reuse.error ? errorMessage(reuse.error) : t('error.loadFailed')}</p>}
-        <p><Link to="/reuses">{t('reuses.page.back')}</Link></p>
+        {reuse.loading ? (
+          <Loading />
+        ) : (
+          <p className="notice notice--error">
+            {notFound ? t('reuses.page.notFoundBody') : reuse.error ? errorMessage(reuse.error) : t('error.loadFailed')}
+          </p>
+        )}
+        <p>
+          <Link to="/reuses">{t('reuses.page.back')}</Link>
+        </p>
       </>
     );
   }
 
   const toggleFeature = async (org: { slug: string; name: string; featured: boolean }) => {
-    const result = await action.run(() => (org.featured ? api.delete<ReuseView>(featureApi(org.slug, data.slug)) : api.put<ReuseView>(featureApi(org.slug, data.slug))));
+    const result = await action.run(() =>
+      org.featured
+        ? api.delete<ReuseView>(featureApi(org.slug, data.slug))
+        : api.put<ReuseView>(featureApi(org.slug, data.slug)),
+    );
     if (result.ok && result.value) {
       reuse.setData(() => result.value);
-      setStatus({ key: org.featured ? 'reuses.feature.removed' : 'reuses.feature.added', vars: { organization: org.name } });
+      setStatus({
+        key: org.featured ? 'reuses.feature.removed' : 'reuses.feature.added',
+        vars: { organization: org.name },
+      });
     }
   };
 
@@ -52,13 +69,17 @@ export function ReusePage() {
 
   return (
     <article className="reuse-page">
-      <p className="small"><Link to="/reuses">{t('reuses.page.back')}</Link></p>
+      <p className="small">
+        <Link to="/reuses">{t('reuses.page.back')}</Link>
+      </p>
       <div className="page-heading">
         <h1>{data.title}</h1>
         <p className="reuse-card__badges">
           <span className="badge reuse-type">{t(typeKey(data.type))}</span>
           {data.featuredBy.map((o) => (
-            <span key={o.slug} className="badge badge--featured">{t('reuses.featuredBy', { organization: o.name })}</span>
+            <span key={o.slug} className="badge badge--featured">
+              {t('reuses.featuredBy', { organization: o.name })}
+            </span>
           ))}
         </p>
       </div>
@@ -66,32 +87,64 @@ export function ReusePage() {
       <ErrorAlert error={action.error} />
 
       <div className="reuse-page__main">
-        {data.image && <img className="reuse-page__image" src={data.image} alt={t('reuses.page.imageAlt', { title: data.title })} referrerPolicy="no-referrer" />}
+        {data.image && (
+          <img
+            className="reuse-page__image"
+            src={data.image}
+            alt={t('reuses.page.imageAlt', { title: data.title })}
+            referrerPolicy="no-referrer"
+          />
+        )}
         <div>
           <p>
             <a className="button" href={data.url} rel="noopener noreferrer nofollow ugc" target="_blank">
-              {t('reuses.page.visit')}<span className="visually-hidden"> {t('reuses.page.newTab')}</span>
+              {t('reuses.page.visit')}
+              <span className="visually-hidden"> {t('reuses.page.newTab')}</span>
             </a>
           </p>
-          {data.description ? <div className="prose" dangerouslySetInnerHTML={{ __html: data.descriptionHtml }} /> : <p className="muted">{t('reuses.page.noDescription')}</p>}
+          {data.description ? (
+            <div className="prose" dangerouslySetInnerHTML={{ __html: data.descriptionHtml }} />
+          ) : (
+            <p className="muted">{t('reuses.page.noDescription')}</p>
+          )}
         </div>
       </div>
 
       <dl className="reuse-meta">
         <dt>{t('reuses.page.author')}</dt>
-        <dd>{data.owner ? <Link to={`/users/${seg(data.owner.handle)}`}>{data.owner.name}</Link> : t('reuses.unknownAuthor')}</dd>
+        <dd>
+          {data.owner ? (
+            <Link to={`/users/${seg(data.owner.handle)}`}>{data.owner.name}</Link>
+          ) : (
+            t('reuses.unknownAuthor')
+          )}
+        </dd>
         {data.organization && (
           <>
             <dt>{t('reuses.field.organization')}</dt>
-            <dd><Link to={`/organizations/${seg(data.organization.slug)}`}>{data.organization.name}</Link></dd>
+            <dd>
+              <Link to={`/organizations/${seg(data.organization.slug)}`}>{data.organization.name}</Link>
+            </dd>
           </>
         )}
         <dt>{t('reuses.field.topics')}</dt>
-        <dd>{data.topics.length ? data.topics.map((tp) => <Link key={tp} className="tag" to={`/reuses?topic=${encodeURIComponent(tp)}`}>{tp}</Link>) : <span className="muted">{t('reuses.page.noTopics')}</span>}</dd>
+        <dd>
+          {data.topics.length ? (
+            data.topics.map((tp) => (
+              <Link key={tp} className="tag" to={`/reuses?topic=${encodeURIComponent(tp)}`}>
+                {tp}
+              </Link>
+            ))
+          ) : (
+            <span className="muted">{t('reuses.page.noTopics')}</span>
+          )}
+        </dd>
         <dt>{t('reuses.page.views')}</dt>
         <dd>{data.views}</dd>
         <dt>{t('reuses.page.published')}</dt>
-        <dd><time dateTime={data.createdAt}>{formatDate(data.createdAt)}</time></dd>
+        <dd>
+          <time dateTime={data.createdAt}>{formatDate(data.createdAt)}</time>
+        </dd>
       </dl>
 
       <section aria-labelledby="reuse-datasets" className="subpanel">
@@ -101,7 +154,9 @@ export function ReusePage() {
         ) : (
           <ul className="link-list">
             {data.datasets.map((d) => (
-              <li key={d.slug}><Link to={`/datasets/${seg(d.slug)}`}>{d.title}</Link></li>
+              <li key={d.slug}>
+                <Link to={`/datasets/${seg(d.slug)}`}>{d.title}</Link>
+              </li>
             ))}
           </ul>
         )}
@@ -116,7 +171,13 @@ export function ReusePage() {
               <ul className="button-list">
                 {data.viewerCanFeature.map((o) => (
                   <li key={o.slug}>
-                    <button type="button" className="button button--secondary" aria-pressed={o.featured} disabled={action.pending} onClick={() => void toggleFeature(o)}>
+                    <button
+                      type="button"
+                      className="button button--secondary"
+                      aria-pressed={o.featured}
+                      disabled={action.pending}
+                      onClick={() => void toggleFeature(o)}
+                    >
                       {t('reuses.feature.toggle', { organization: o.name })}
                     </button>
                   </li>
@@ -126,8 +187,17 @@ export function ReusePage() {
           )}
           {data.viewerCanEdit && (
             <p className="inline-form">
-              <Link className="button button--secondary" to={reuseEditPath(data.slug)}>{t('reuses.page.edit')}</Link>
-              <button type="button" className="button button--danger" disabled={action.pending} onClick={() => void remove()}>{t('reuses.page.delete')}</button>
+              <Link className="button button--secondary" to={reuseEditPath(data.slug)}>
+                {t('reuses.page.edit')}
+              </Link>
+              <button
+                type="button"
+                className="button button--danger"
+                disabled={action.pending}
+                onClick={() => void remove()}
+              >
+                {t('reuses.page.delete')}
+              </button>
             </p>
           )}
         </section>

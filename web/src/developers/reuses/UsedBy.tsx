@@ -20,7 +20,9 @@ export function UsedBy({ datasetSlug }: { datasetSlug: string }) {
     <section aria-labelledby="dataset-used-by" className="subpanel used-by">
       <div className="discussions__head">
         <h2 id="dataset-used-by">{t('reuses.usedBy.heading')}</h2>
-        <Link className="button button--small button--secondary" to={user ? newPath : signInPath(newPath)}>{t('reuses.usedBy.add')}</Link>
+        <Link className="button button--small button--secondary" to={user ? newPath : signInPath(newPath)}>
+          {t('reuses.usedBy.add')}
+        </Link>
       </div>
       {page.loading && !page.data ? (
         <Loading />
@@ -33,7 +35,9 @@ export function UsedBy({ datasetSlug }: { datasetSlug: string }) {
       ) : (
         <>
           <ul className="card-list reuse-grid">
-            {items.map((r) => <ReuseCard key={r.id} reuse={r} featured={r.featured} headingLevel={3} />)}
+            {items.map((r) => (
+              <ReuseCard key={r.id} reuse={r} featured={r.featured} headingLevel={3} />
+            ))}
           </ul>
           {page.data?.next && (
             <p className="load-more">

@@ -6,7 +6,8 @@ export const reuseEditPath = (slug: string) => `/reuses/${seg(slug)}/edit`;
 /** API path (relative to /api/v1) of a reuse. */
 export const reuseApi = (slug: string) => `/reuses/${seg(slug)}`;
 export const usedByApi = (datasetSlug: string, limit = 6) => `/datasets/${seg(datasetSlug)}/reuses?_limit=${limit}`;
-export const featureApi = (orgSlug: string, reuseSlug: string) => `/organizations/${seg(orgSlug)}/featured-reuses/${seg(reuseSlug)}`;
+export const featureApi = (orgSlug: string, reuseSlug: string) =>
+  `/organizations/${seg(orgSlug)}/featured-reuses/${seg(reuseSlug)}`;
 
 export const GALLERY_FILTERS = ['q', 'type', 'topic', 'dataset', 'sort'] as const;
 

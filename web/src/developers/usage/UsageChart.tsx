@@ -14,7 +14,15 @@ export interface UsageSeries {
  * Calls per day, stacked: answered, client errors (4xx), server errors (5xx). The chart.js canvas, as the
  * data explorer draws its charts; `description` is its text alternative (the table of days sits next to it).
  */
-export default function UsageChart({ series, labels, description }: { series: UsageSeries; labels: { ok: string; clientErrors: string; serverErrors: string; day: string; calls: string }; description: string }) {
+export default function UsageChart({
+  series,
+  labels,
+  description,
+}: {
+  series: UsageSeries;
+  labels: { ok: string; clientErrors: string; serverErrors: string; day: string; calls: string };
+  description: string;
+}) {
   return (
     <div className="chart-box usage-chart">
       <Bar
@@ -27,7 +35,12 @@ export default function UsageChart({ series, labels, description }: { series: Us
           plugins: { legend: { display: true, position: 'bottom' } },
           scales: {
             x: { stacked: true, title: { display: true, text: labels.day } },
-            y: { stacked: true, beginAtZero: true, title: { display: true, text: labels.calls }, ticks: { precision: 0 } },
+            y: {
+              stacked: true,
+              beginAtZero: true,
+              title: { display: true, text: labels.calls },
+              ticks: { precision: 0 },
+            },
           },
         }}
         data={{

@@ -2,7 +2,14 @@ import { useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { api, seg } from '../../api/client';
 import { useAction, useApiGet } from '../../api/hooks';
-import type { ListPage, WebhookDelivery, WebhookDeliveryDetail, WebhookDeliveryStatus, WebhookSubscription, WebhookWithSecret } from '../../api/types';
+import type {
+  ListPage,
+  WebhookDelivery,
+  WebhookDeliveryDetail,
+  WebhookDeliveryStatus,
+  WebhookSubscription,
+  WebhookWithSecret,
+} from '../../api/types';
 import { useI18n } from '../../i18n/I18nProvider';
 import { RequireUser } from '../../session/RequireUser';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
@@ -11,7 +18,8 @@ import { ErrorAlert, Loading, StatusMessage, useErrorMessage } from '../../ui/Me
 import { ConfirmButton } from '../apps/ConfirmButton';
 import { DeliveryBadge, SubscriptionStatus, useEventLabel, WebhookSecretNotice, type CreatedState } from './shared';
 
-const cursorOf = (next: string | null) => (next ? new URL(next, window.location.origin).searchParams.get('_cursor') : null);
+const cursorOf = (next: string | null) =>
+  next ? new URL(next, window.location.origin).searchParams.get('_cursor') : null;
 
 function DeliveryDetailView({ hookId, msgId }: { hookId: string; msgId: string }) {
   const { t, formatDateTime } = useI18n();
@@ -26,33 +34,51 @@ function DeliveryDetailView({ hookId, msgId }: { hookId: string; msgId: string }
         {d.attemptLog.map((a) => (
           <li key={a.id} className="wh-attempt">
             <p>
-              <strong>{t('wh.log.attempt', { number: a.number })}</strong> · <time dateTime={a.at}>{formatDateTime(a.at)}</time> ·{' '}
-              {a.statusCode !== null ? <code>HTTP {a.statusCode}</code> : <span>{t('wh.log.noAnswer')}</span>} · {t('wh.log.duration', { ms: a.durationMs })}
+              <strong>{t('wh.log.attempt', { number: a.number })}</strong> ·{' '}
+              <time dateTime={a.at}>{formatDateTime(a.at)}</time> ·{' '}
+              {a.statusCode !== null ? <code>HTTP {a.statusCode}</code> : <span>{t('wh.log.noAnswer')}</span>} ·{' '}
+              {t('wh.log.duration', { ms: a.durationMs })}
               {a.nextAttemptAt && <> · {t('wh.log.next', { date: formatDateTime(a.nextAttemptAt) })}</>}
             </p>
             {a.error && <p className="field__error">{a.error}</p>}
             {a.response && (
               <>
                 <p className="small muted">{t('wh.log.response')}</p>
-                <pre className="code wh-response" tabIndex={0}>{a.response}</pre>
+                <pre className="code wh-response" tabIndex={0}>
+                  {a.response}
+                </pre>
               </>
             )}
           </li>
         ))}
       </ol>
       <p className="small muted">{t('wh.log.body')}</p>
-      <pre className="code" tabIndex={0} aria-label={t('wh.log.body')}>{JSON.stringify(d.payload, null, 2)}</pre>
+      <pre className="code" tabIndex={0} aria-label={t('wh.log.body')}>
+        {JSON.stringify(d.payload, null, 2)}
+      </pre>
     </div>
   );
 }
 
-function DeliveryRow({ hookId, delivery, active, onReplayed }: { hookId: string; delivery: WebhookDelivery; active: boolean; onReplayed: (d: WebhookDelivery) => void }) {
+function DeliveryRow({
+  hookId,
+  delivery,
+  active,
+  onReplayed,
+}: {
+  hookId: string;
+  delivery: WebhookDelivery;
+  active: boolean;
+  onReplayed: (d: WebhookDelivery) => void;
+}) {
   const { t, formatDateTime } = useI18n();
   const label = useEventLabel();
   const [open, setOpen] = useState(false);
   const action = useAction();
   const replay = async () => {
-    const result = await action.run(() => api.post<WebhookDelivery>(`/webhooks/${seg(hookId)}/deliveries/${seg(delivery.id)}/replay`));
+    const result = await action.run(() =>
+      api.post<WebhookDelivery>(`/webhooks/${seg(hookId)}/deliveries/${seg(delivery.id)}/replay`),
+    );
     if (result.ok) onReplayed(result.value);
   };
   const detailsId = `wh-detail-${delivery.id}`;
@@ -63,23 +89,46 @@ function DeliveryRow({ hookId, delivery, active, onReplayed }: { hookId: string;
         <code title={label(delivery.eventType)}>{delivery.eventType}</code>
         {delivery.lastStatusCode !== null && <span className="small muted">HTTP {delivery.lastStatusCode}</span>}
         <span className="small muted">{t('wh.log.attemptsCount', { count: delivery.attempts })}</span>
-        <time className="small muted" dateTime={delivery.createdAt}>{formatDateTime(delivery.createdAt)}</time>
+        <time className="small muted" dateTime={delivery.createdAt}>
+          {formatDateTime(delivery.createdAt)}
+        </time>
       </div>
-      <p className="small wh-url"><span className="muted">{t('wh.log.col.message')}</span> <code>{delivery.id}</code></p>
-      {delivery.status === 'pending' && delivery.nextAttemptAt && <p className="small muted">{t('wh.log.next', { date: formatDateTime(delivery.nextAttemptAt) })}</p>}
-      {delivery.lastError && delivery.status !== 'delivered' && <p className="small field__error">{delivery.lastError}</p>}
+      <p className="small wh-url">
+        <span className="muted">{t('wh.log.col.message')}</span> <code>{delivery.id}</code>
+      </p>
+      {delivery.status === 'pending' && delivery.nextAttemptAt && (
+        <p className="small muted">{t('wh.log.next', { date: formatDateTime(delivery.nextAttemptAt) })}</p>
+      )}
+      {delivery.lastError && delivery.status !== 'delivered' && (
+        <p className="small field__error">{delivery.lastError}</p>
+      )}
       <div className="wh-row-actions">
-        <button type="button" className="button button--secondary button--small" aria-expanded={open} aria-controls={detailsId} onClick={() => setOpen((o) => !o)}>
+        <button
+          type="button"
+          className="button button--secondary button--small"
+          aria-expanded={open}
+          aria-controls={detailsId}
+          onClick={() => setOpen((o) => !o)}
+        >
           {t('wh.log.details')}
         </button>
         {delivery.status !== 'pending' && active && (
-          <button type="button" className="button button--secondary button--small" disabled={action.pending} onClick={() => void replay()}>
+          <button
+            type="button"
+            className="button button--secondary button--small"
+            disabled={action.pending}
+            onClick={() => void replay()}
+          >
             {t('wh.log.replay')}
           </button>
         )}
       </div>
       <ErrorAlert error={action.error} />
-      {open && <div id={detailsId}><DeliveryDetailView hookId={hookId} msgId={delivery.id} /></div>}
+      {open && (
+        <div id={detailsId}>
+          <DeliveryDetailView hookId={hookId} msgId={delivery.id} />
+        </div>
+      )}
     </li>
   );
 }
@@ -105,7 +154,9 @@ function DeliveryLog({ hook, reloadKey }: { hook: WebhookSubscription; reloadKey
   const items = [...(first.data?.items ?? []), ...more];
   const onMore = async () => {
     if (!next) return;
-    const result = await loadMore.run(() => api.get<ListPage<WebhookDelivery>>(`${path}&_cursor=${encodeURIComponent(next)}`));
+    const result = await loadMore.run(() =>
+      api.get<ListPage<WebhookDelivery>>(`${path}&_cursor=${encodeURIComponent(next)}`),
+    );
     if (result.ok) {
       setMore((m) => [...m, ...result.value.items]);
       setNext(cursorOf(result.value.next));
@@ -119,20 +170,46 @@ function DeliveryLog({ hook, reloadKey }: { hook: WebhookSubscription; reloadKey
   return (
     <section aria-labelledby="wh-log-heading" className="panel">
       <h2 id="wh-log-heading">{t('wh.log.heading')}</h2>
-      <SelectField label={t('wh.log.filter')} value={status} onValueChange={(value) => setStatus(value as '' | WebhookDeliveryStatus)}
-        options={[{ value: '', label: t('wh.log.all') }, { value: 'pending', label: t('wh.delivery.pending') }, { value: 'delivered', label: t('wh.delivery.delivered') }, { value: 'failed', label: t('wh.delivery.failed') }]} />
+      <SelectField
+        label={t('wh.log.filter')}
+        value={status}
+        onValueChange={(value) => setStatus(value as '' | WebhookDeliveryStatus)}
+        options={[
+          { value: '', label: t('wh.log.all') },
+          { value: 'pending', label: t('wh.delivery.pending') },
+          { value: 'delivered', label: t('wh.delivery.delivered') },
+          { value: 'failed', label: t('wh.delivery.failed') },
+        ]}
+      />
       <StatusMessage tone="info">{replayed ? t('wh.log.replayed', { id: replayed }) : null}</StatusMessage>
-      {first.loading && !first.data ? <Loading /> : first.error ? (
+      {first.loading && !first.data ? (
+        <Loading />
+      ) : first.error ? (
         <p className="notice notice--error">{errorMessage(first.error)}</p>
       ) : items.length === 0 ? (
         <p className="empty-state">{t('wh.log.empty')}</p>
       ) : (
         <>
           <ul className="card-list wh-deliveries" aria-label={t('wh.log.heading')}>
-            {items.map((d) => <DeliveryRow key={d.id} hookId={hook.id} delivery={d} active={hook.status === 'active'} onReplayed={onReplayed} />)}
+            {items.map((d) => (
+              <DeliveryRow
+                key={d.id}
+                hookId={hook.id}
+                delivery={d}
+                active={hook.status === 'active'}
+                onReplayed={onReplayed}
+              />
+            ))}
           </ul>
           {next && (
-            <button type="button" className="button button--secondary" disabled={loadMore.pending} onClick={() => void onMore()}>{t('dev.common.loadMore')}</button>
+            <button
+              type="button"
+              className="button button--secondary"
+              disabled={loadMore.pending}
+              onClick={() => void onMore()}
+            >
+              {t('dev.common.loadMore')}
+            </button>
           )}
         </>
       )}
@@ -197,7 +274,9 @@ function WebhookDetail({ id }: { id: string }) {
   return (
     <div className="stack">
       <div className="page-heading">
-        <h1 className="wh-url">{w.url} <SubscriptionStatus status={w.status} /></h1>
+        <h1 className="wh-url">
+          {w.url} <SubscriptionStatus status={w.status} />
+        </h1>
         {w.description && <p className="lead">{w.description}</p>}
       </div>
       {secret && (
@@ -205,38 +284,87 @@ function WebhookDetail({ id }: { id: string }) {
       )}
       <section aria-labelledby="wh-summary-heading" className="panel">
         <h2 id="wh-summary-heading">{t('wh.detail.status')}</h2>
-        {w.status === 'disabled' && w.disabledReason && <p className="notice notice--warning">{t('wh.detail.disabledReason', { reason: w.disabledReason })}</p>}
-        {w.previousSecretExpiresAt && <p className="notice">{t('wh.detail.overlap', { date: formatDateTime(w.previousSecretExpiresAt) })}</p>}
+        {w.status === 'disabled' && w.disabledReason && (
+          <p className="notice notice--warning">{t('wh.detail.disabledReason', { reason: w.disabledReason })}</p>
+        )}
+        {w.previousSecretExpiresAt && (
+          <p className="notice">{t('wh.detail.overlap', { date: formatDateTime(w.previousSecretExpiresAt) })}</p>
+        )}
         <dl className="wh-facts">
           <dt>{t('wh.detail.lastSuccess')}</dt>
-          <dd>{w.lastSuccessAt ? <time dateTime={w.lastSuccessAt}>{formatDateTime(w.lastSuccessAt)}</time> : t('wh.detail.never')}</dd>
+          <dd>
+            {w.lastSuccessAt ? (
+              <time dateTime={w.lastSuccessAt}>{formatDateTime(w.lastSuccessAt)}</time>
+            ) : (
+              t('wh.detail.never')
+            )}
+          </dd>
           <dt>{t('wh.detail.failures')}</dt>
           <dd>{w.consecutiveFailures}</dd>
           <dt>{t('wh.detail.created')}</dt>
-          <dd><time dateTime={w.createdAt}>{formatDateTime(w.createdAt)}</time></dd>
+          <dd>
+            <time dateTime={w.createdAt}>{formatDateTime(w.createdAt)}</time>
+          </dd>
           <dt>{t('wh.events')}</dt>
           <dd>
             <ul className="link-list">
-              {w.events.map((e) => <li key={e}><code>{e}</code> <span className="muted">— {label(e)}</span></li>)}
+              {w.events.map((e) => (
+                <li key={e}>
+                  <code>{e}</code> <span className="muted">— {label(e)}</span>
+                </li>
+              ))}
             </ul>
           </dd>
           <dt>{t('wh.detail.filters')}</dt>
-          <dd>{filters.length ? filters.map((f) => <code key={f} className="wh-event-code">{f}</code>) : t('wh.detail.noFilters')}</dd>
+          <dd>
+            {filters.length
+              ? filters.map((f) => (
+                  <code key={f} className="wh-event-code">
+                    {f}
+                  </code>
+                ))
+              : t('wh.detail.noFilters')}
+          </dd>
         </dl>
         <h3>{t('wh.detail.actions')}</h3>
         <ErrorAlert error={action.error} />
         <StatusMessage tone="info">{notice}</StatusMessage>
         <div className="button-row wh-actions">
           {w.status === 'disabled' ? (
-            <button type="button" className="button" disabled={action.pending} onClick={() => void setEnabled(true)}>{t('wh.detail.reenable')}</button>
+            <button type="button" className="button" disabled={action.pending} onClick={() => void setEnabled(true)}>
+              {t('wh.detail.reenable')}
+            </button>
           ) : (
             <>
-              <button type="button" className="button" disabled={action.pending} onClick={() => void test()}>{t('wh.detail.test')}</button>
-              <button type="button" className="button button--secondary" disabled={action.pending} onClick={() => void setEnabled(false)}>{t('wh.detail.disable')}</button>
+              <button type="button" className="button" disabled={action.pending} onClick={() => void test()}>
+                {t('wh.detail.test')}
+              </button>
+              <button
+                type="button"
+                className="button button--secondary"
+                disabled={action.pending}
+                onClick={() => void setEnabled(false)}
+              >
+                {t('wh.detail.disable')}
+              </button>
             </>
           )}
-          <ConfirmButton small={false} label={t('wh.detail.rotate')} question={t('wh.detail.rotateQuestion')} confirmLabel={t('wh.detail.rotateConfirm')} disabled={action.pending} onConfirm={rotate} />
-          <ConfirmButton small={false} label={t('wh.detail.delete')} question={t('wh.detail.deleteQuestion')} confirmLabel={t('wh.detail.deleteConfirm')} disabled={action.pending} onConfirm={remove} />
+          <ConfirmButton
+            small={false}
+            label={t('wh.detail.rotate')}
+            question={t('wh.detail.rotateQuestion')}
+            confirmLabel={t('wh.detail.rotateConfirm')}
+            disabled={action.pending}
+            onConfirm={rotate}
+          />
+          <ConfirmButton
+            small={false}
+            label={t('wh.detail.delete')}
+            question={t('wh.detail.deleteQuestion')}
+            confirmLabel={t('wh.detail.deleteConfirm')}
+            disabled={action.pending}
+            onConfirm={remove}
+          />
         </div>
       </section>
       <DeliveryLog hook={w} reloadKey={logKey} />
@@ -251,7 +379,8 @@ export function WebhookPage() {
   return (
     <>
       <nav aria-label={t('dev.common.breadcrumb')} className="breadcrumb">
-        <Link to="/developers">{t('dev.portal.heading')}</Link> › <Link to="/developers/webhooks">{t('wh.heading')}</Link>
+        <Link to="/developers">{t('dev.portal.heading')}</Link> ›{' '}
+        <Link to="/developers/webhooks">{t('wh.heading')}</Link>
       </nav>
       <RequireUser>{() => <WebhookDetail id={id} />}</RequireUser>
     </>

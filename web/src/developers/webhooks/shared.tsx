@@ -20,12 +20,20 @@ export function useEventLabel() {
 
 export function SubscriptionStatus({ status }: { status: 'active' | 'disabled' }) {
   const t = useT();
-  return <span className={`badge wh-badge wh-badge--${status}`}>{t(status === 'active' ? 'wh.status.active' : 'wh.status.disabled')}</span>;
+  return (
+    <span className={`badge wh-badge wh-badge--${status}`}>
+      {t(status === 'active' ? 'wh.status.active' : 'wh.status.disabled')}
+    </span>
+  );
 }
 
 export function DeliveryBadge({ status }: { status: WebhookDeliveryStatus }) {
   const t = useT();
-  const key: Record<WebhookDeliveryStatus, MessageKey> = { pending: 'wh.delivery.pending', delivered: 'wh.delivery.delivered', failed: 'wh.delivery.failed' };
+  const key: Record<WebhookDeliveryStatus, MessageKey> = {
+    pending: 'wh.delivery.pending',
+    delivered: 'wh.delivery.delivered',
+    failed: 'wh.delivery.failed',
+  };
   return <span className={`badge wh-badge wh-badge--${status}`}>{t(key[status])}</span>;
 }
 
@@ -54,14 +62,31 @@ export function WebhooksExplainer() {
       <p>{t('wh.what.body')}</p>
       <h3>{t('wh.verify.heading')}</h3>
       <p>{t('wh.verify.body')}</p>
-      <pre className="code" tabIndex={0} aria-label={t('wh.verify.heading')}><code>{SAMPLE}</code></pre>
+      <pre className="code" tabIndex={0} aria-label={t('wh.verify.heading')}>
+        <code>{SAMPLE}</code>
+      </pre>
       <p className="muted">{t('wh.verify.retries')}</p>
     </div>
   );
 }
 
 /** The signing secret, shown this once, with a copy button. */
-export function WebhookSecretNotice({ heading, secret, onDismiss }: { heading: string; secret: string; onDismiss: () => void }) {
+export function WebhookSecretNotice({
+  heading,
+  secret,
+  onDismiss,
+}: {
+  heading: string;
+  secret: string;
+  onDismiss: () => void;
+}) {
   const t = useT();
-  return <SecretNotice heading={heading} warning={t('wh.secretWarning')} fields={[{ label: t('wh.secretLabel'), value: secret }]} onDismiss={onDismiss} />;
+  return (
+    <SecretNotice
+      heading={heading}
+      warning={t('wh.secretWarning')}
+      fields={[{ label: t('wh.secretLabel'), value: secret }]}
+      onDismiss={onDismiss}
+    />
+  );
 }

@@ -23,7 +23,8 @@ export function AccountPage() {
               <h2 id="authorized-apps-heading">{t('account.appsHeading')}</h2>
               <p>{t('account.appsLead')}</p>
               <p>
-                <Link to="/account/apps">{t('account.appsLink')}</Link> · <Link to="/developers/apps">{t('account.myAppsLink')}</Link>
+                <Link to="/account/apps">{t('account.appsLink')}</Link> ·{' '}
+                <Link to="/developers/apps">{t('account.myAppsLink')}</Link>
               </p>
             </section>
             {/* People & notifications — begin */}

@@ -33,12 +33,31 @@ export function CreateOrganizationForm() {
     <form onSubmit={(e) => void onSubmit(e)} noValidate className="form subpanel" aria-labelledby="new-org-heading">
       <h3 id="new-org-heading">{t('orgCreate.heading')}</h3>
       <ErrorAlert error={action.error} shownFields={['name', 'slug', 'description']} />
-      <TextField label={t('orgCreate.name')} required maxLength={100}
-        value={values.name} onValueChange={set('name')} error={errors.errorFor('name')} />
-      <TextField label={t('orgCreate.slug')} hint={t('orgCreate.slugHint')} autoCapitalize="none" spellCheck={false}
-        maxLength={39} value={values.slug} onValueChange={(value) => set('slug')(value.toLowerCase())} error={errors.errorFor('slug')} />
-      <TextAreaField label={t('orgCreate.description')} rows={3}
-        value={values.description} onValueChange={set('description')} error={errors.errorFor('description')} />
+      <TextField
+        label={t('orgCreate.name')}
+        required
+        maxLength={100}
+        value={values.name}
+        onValueChange={set('name')}
+        error={errors.errorFor('name')}
+      />
+      <TextField
+        label={t('orgCreate.slug')}
+        hint={t('orgCreate.slugHint')}
+        autoCapitalize="none"
+        spellCheck={false}
+        maxLength={39}
+        value={values.slug}
+        onValueChange={(value) => set('slug')(value.toLowerCase())}
+        error={errors.errorFor('slug')}
+      />
+      <TextAreaField
+        label={t('orgCreate.description')}
+        rows={3}
+        value={values.description}
+        onValueChange={set('description')}
+        error={errors.errorFor('description')}
+      />
       <button type="submit" className="button" disabled={action.pending}>
         {t('orgCreate.submit')}
       </button>

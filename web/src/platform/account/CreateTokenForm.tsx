@@ -45,11 +45,32 @@ export function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedAcces
     <form onSubmit={(e) => void onSubmit(e)} noValidate className="form subpanel" aria-labelledby="new-token-heading">
       <h3 id="new-token-heading">{t('tokens.new.heading')}</h3>
       <ErrorAlert error={action.error} shownFields={['name', 'scopes', 'expiresAt']} />
-      <TextField label={t('tokens.name')} hint={t('tokens.nameHint')} required maxLength={100}
-        value={name} onValueChange={setName} error={errors.errorFor('name')} />
-      <ScopePicker idPrefix="token" legend={t('tokens.scopes')} error={scopeError} emptyText={t('tokens.noScopes')} selected={selected} onChange={setSelected} />
-      <TextField label={t('tokens.expiresAt')} hint={t('tokens.expiresHint')} type="date" min={today}
-        value={expiresAt} onValueChange={setExpiresAt} error={errors.errorFor('expiresAt')} />
+      <TextField
+        label={t('tokens.name')}
+        hint={t('tokens.nameHint')}
+        required
+        maxLength={100}
+        value={name}
+        onValueChange={setName}
+        error={errors.errorFor('name')}
+      />
+      <ScopePicker
+        idPrefix="token"
+        legend={t('tokens.scopes')}
+        error={scopeError}
+        emptyText={t('tokens.noScopes')}
+        selected={selected}
+        onChange={setSelected}
+      />
+      <TextField
+        label={t('tokens.expiresAt')}
+        hint={t('tokens.expiresHint')}
+        type="date"
+        min={today}
+        value={expiresAt}
+        onValueChange={setExpiresAt}
+        error={errors.errorFor('expiresAt')}
+      />
       <button type="submit" className="button" disabled={action.pending}>
         {t('tokens.create')}
       </button>

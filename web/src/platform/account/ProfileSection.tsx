@@ -23,7 +23,11 @@ export function ProfileSection({ user }: { user: User }) {
     if (!errors.accept(v.validate({ name }, { name: v.required }))) return;
     const result = await action.run(() => api.patch<User>('/me', { name: name.trim() }));
     if (result.ok) {
-      setUser(result.value && typeof result.value === 'object' ? { ...user, ...result.value } : { ...user, name: name.trim() });
+      setUser(
+        result.value && typeof result.value === 'object'
+          ? { ...user, ...result.value }
+          : { ...user, name: name.trim() },
+      );
       setSaved(true);
     }
   };
@@ -68,8 +72,17 @@ export function ProfileSection({ user }: { user: User }) {
       <ErrorAlert error={action.error} shownFields={['name']} />
       <StatusMessage>{saved && t('account.profile.saved')}</StatusMessage>
       <form onSubmit={(e) => void onSubmit(e)} noValidate className="form form--inline">
-        <TextField label={t('field.name')} autoComplete="name" required
-          value={name} onValueChange={(value) => { setName(value); setSaved(false); }} error={errors.errorFor('name')} />
+        <TextField
+          label={t('field.name')}
+          autoComplete="name"
+          required
+          value={name}
+          onValueChange={(value) => {
+            setName(value);
+            setSaved(false);
+          }}
+          error={errors.errorFor('name')}
+        />
         <button type="submit" className="button" disabled={action.pending}>
           {t('account.profile.saveName')}
         </button>

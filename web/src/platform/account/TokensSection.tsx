@@ -37,8 +37,13 @@ export function TokensSection() {
     setCreated(token);
     setStatus(t('tokens.created.status', { name: token.name }));
     const item: AccessToken = {
-      id: token.id, name: token.name, prefix: token.prefix, scopes: token.scopes ?? [],
-      createdAt: token.createdAt, expiresAt: token.expiresAt ?? null, lastUsedAt: token.lastUsedAt ?? null,
+      id: token.id,
+      name: token.name,
+      prefix: token.prefix,
+      scopes: token.scopes ?? [],
+      createdAt: token.createdAt,
+      expiresAt: token.expiresAt ?? null,
+      lastUsedAt: token.lastUsedAt ?? null,
     };
     tokens.setData((current) => ({ ...current, items: [item, ...itemsOf(current)] }));
   };
@@ -85,14 +90,42 @@ export function TokensSection() {
               {items.map((token) => (
                 <tr key={token.id}>
                   <th scope="row">{token.name}</th>
-                  <td><code>{token.prefix}…</code></td>
-                  <td>{token.scopes.length ? token.scopes.map((s) => <code key={s} className="tag">{s}</code>) : '—'}</td>
-                  <td><time dateTime={token.createdAt}>{formatDate(token.createdAt)}</time></td>
-                  <td>{token.expiresAt ? <time dateTime={token.expiresAt}>{formatDate(token.expiresAt)}</time> : t('common.never')}</td>
-                  <td>{token.lastUsedAt ? <time dateTime={token.lastUsedAt}>{formatDateTime(token.lastUsedAt)}</time> : t('common.never')}</td>
                   <td>
-                    <button type="button" className="button button--small button--danger"
-                      disabled={revoke.pending} onClick={() => void onRevoke(token)}>
+                    <code>{token.prefix}…</code>
+                  </td>
+                  <td>
+                    {token.scopes.length
+                      ? token.scopes.map((s) => (
+                          <code key={s} className="tag">
+                            {s}
+                          </code>
+                        ))
+                      : '—'}
+                  </td>
+                  <td>
+                    <time dateTime={token.createdAt}>{formatDate(token.createdAt)}</time>
+                  </td>
+                  <td>
+                    {token.expiresAt ? (
+                      <time dateTime={token.expiresAt}>{formatDate(token.expiresAt)}</time>
+                    ) : (
+                      t('common.never')
+                    )}
+                  </td>
+                  <td>
+                    {token.lastUsedAt ? (
+                      <time dateTime={token.lastUsedAt}>{formatDateTime(token.lastUsedAt)}</time>
+                    ) : (
+                      t('common.never')
+                    )}
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      className="button button--small button--danger"
+                      disabled={revoke.pending}
+                      onClick={() => void onRevoke(token)}
+                    >
                       {t('tokens.revoke')}
                       <span className="visually-hidden"> {t('tokens.revokeTarget', { name: token.name })}</span>
                     </button>

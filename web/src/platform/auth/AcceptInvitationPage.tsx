@@ -26,7 +26,11 @@ export function AcceptInvitationPage() {
   );
 
   const here = `${location.pathname}${location.search}`;
-  const org = state.status === 'done' ? (state.value?.organization ?? (state.value?.slug ? { slug: state.value.slug, name: state.value.name ?? state.value.slug } : null)) : null;
+  const org =
+    state.status === 'done'
+      ? (state.value?.organization ??
+        (state.value?.slug ? { slug: state.value.slug, name: state.value.name ?? state.value.slug } : null))
+      : null;
 
   return (
     <div className="narrow">
@@ -39,8 +43,12 @@ export function AcceptInvitationPage() {
         <>
           <p>{t('accept.signInFirst')}</p>
           <p className="actions">
-            <Link to={signInPath(here)} className="button">{t('accept.signIn')}</Link>
-            <Link to={`/signup?next=${encodeURIComponent(here)}`} className="button button--secondary">{t('accept.signUp')}</Link>
+            <Link to={signInPath(here)} className="button">
+              {t('accept.signIn')}
+            </Link>
+            <Link to={`/signup?next=${encodeURIComponent(here)}`} className="button button--secondary">
+              {t('accept.signUp')}
+            </Link>
           </p>
         </>
       ) : null}

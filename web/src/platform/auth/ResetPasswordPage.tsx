@@ -29,8 +29,15 @@ function RequestForm() {
       <ErrorAlert error={action.error} shownFields={['email']} />
       <StatusMessage>{sentTo && t('reset.requestSent', { email: sentTo })}</StatusMessage>
       <form onSubmit={(e) => void onSubmit(e)} noValidate className="form">
-        <TextField label={t('field.email')} type="email" autoComplete="email" required
-          value={email} onValueChange={setEmail} error={errors.errorFor('email')} />
+        <TextField
+          label={t('field.email')}
+          type="email"
+          autoComplete="email"
+          required
+          value={email}
+          onValueChange={setEmail}
+          error={errors.errorFor('email')}
+        />
         <button type="submit" className="button" disabled={action.pending}>
           {t('reset.requestSubmit')}
         </button>
@@ -65,9 +72,17 @@ function ConfirmForm({ token }: { token: string }) {
       </StatusMessage>
       {!done && (
         <form onSubmit={(e) => void onSubmit(e)} noValidate className="form">
-          <TextField label={t('reset.newPassword')} type="password" autoComplete="new-password" required
-            minLength={v.PASSWORD_MIN_LENGTH} hint={t('field.passwordHint')}
-            value={password} onValueChange={setPassword} error={errors.errorFor('password')} />
+          <TextField
+            label={t('reset.newPassword')}
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={v.PASSWORD_MIN_LENGTH}
+            hint={t('field.passwordHint')}
+            value={password}
+            onValueChange={setPassword}
+            error={errors.errorFor('password')}
+          />
           <button type="submit" className="button" disabled={action.pending}>
             {t('reset.confirmSubmit')}
           </button>

@@ -21,13 +21,17 @@ function ProviderButtons({ next }: { next: string }) {
   if (list.length === 0) return null; // none configured, or the list failed: password sign-in still works
   return (
     <section aria-labelledby="signin-providers" className="providers">
-      <h2 id="signin-providers" className="h3">{t('signin.providers')}</h2>
+      <h2 id="signin-providers" className="h3">
+        {t('signin.providers')}
+      </h2>
       <ul className="button-list">
         {list.map((p) => (
           <li key={p.id}>
             {/* Full-page navigation: the server redirects to the identity provider. */}
-            <a className="button button--secondary button--block"
-              href={`${apiUrl(`/auth/oidc/${encodeURIComponent(p.id)}/start`)}?next=${encodeURIComponent(next)}`}>
+            <a
+              className="button button--secondary button--block"
+              href={`${apiUrl(`/auth/oidc/${encodeURIComponent(p.id)}/start`)}?next=${encodeURIComponent(next)}`}
+            >
               {t('signin.withProvider', { name: p.name })}
             </a>
           </li>
@@ -64,14 +68,32 @@ export function SignInPage() {
       <h1>{t('signin.heading')}</h1>
       <ErrorAlert error={action.error} shownFields={['email', 'password']} />
       <form onSubmit={(e) => void onSubmit(e)} noValidate className="form">
-        <TextField label={t('field.email')} type="email" autoComplete="email" required
-          value={values.email} onValueChange={set('email')} error={errors.errorFor('email')} />
-        <TextField label={t('field.password')} type="password" autoComplete="current-password" required
-          value={values.password} onValueChange={set('password')} error={errors.errorFor('password')} />
+        <TextField
+          label={t('field.email')}
+          type="email"
+          autoComplete="email"
+          required
+          value={values.email}
+          onValueChange={set('email')}
+          error={errors.errorFor('email')}
+        />
+        <TextField
+          label={t('field.password')}
+          type="password"
+          autoComplete="current-password"
+          required
+          value={values.password}
+          onValueChange={set('password')}
+          error={errors.errorFor('password')}
+        />
         <button type="submit" className="button" disabled={action.pending}>
           {t('signin.submit')}
         </button>
-        {action.pending && <p role="status" className="muted">{t('signin.pending')}</p>}
+        {action.pending && (
+          <p role="status" className="muted">
+            {t('signin.pending')}
+          </p>
+        )}
       </form>
       <p>
         <Link to="/reset-password">{t('signin.forgot')}</Link>

@@ -49,20 +49,55 @@ export function SignUpPage() {
       <h1>{t('signup.heading')}</h1>
       <ErrorAlert error={action.error} shownFields={FIELDS} />
       <form onSubmit={(e) => void onSubmit(e)} noValidate className="form">
-        <TextField label={t('field.email')} type="email" autoComplete="email" required
-          value={values.email} onValueChange={set('email')} error={errors.errorFor('email')} />
-        <TextField label={t('field.password')} type="password" autoComplete="new-password" required
-          minLength={v.PASSWORD_MIN_LENGTH} hint={t('field.passwordHint')}
-          value={values.password} onValueChange={set('password')} error={errors.errorFor('password')} />
-        <TextField label={t('field.handle')} autoComplete="username" required autoCapitalize="none" spellCheck={false}
-          pattern={v.HANDLE_PATTERN} maxLength={39} hint={t('field.handleHint')}
-          value={values.handle} onValueChange={(value) => set('handle')(value.toLowerCase())} error={errors.errorFor('handle')} />
-        <TextField label={t('field.name')} autoComplete="name" required
-          value={values.name} onValueChange={set('name')} error={errors.errorFor('name')} />
+        <TextField
+          label={t('field.email')}
+          type="email"
+          autoComplete="email"
+          required
+          value={values.email}
+          onValueChange={set('email')}
+          error={errors.errorFor('email')}
+        />
+        <TextField
+          label={t('field.password')}
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={v.PASSWORD_MIN_LENGTH}
+          hint={t('field.passwordHint')}
+          value={values.password}
+          onValueChange={set('password')}
+          error={errors.errorFor('password')}
+        />
+        <TextField
+          label={t('field.handle')}
+          autoComplete="username"
+          required
+          autoCapitalize="none"
+          spellCheck={false}
+          pattern={v.HANDLE_PATTERN}
+          maxLength={39}
+          hint={t('field.handleHint')}
+          value={values.handle}
+          onValueChange={(value) => set('handle')(value.toLowerCase())}
+          error={errors.errorFor('handle')}
+        />
+        <TextField
+          label={t('field.name')}
+          autoComplete="name"
+          required
+          value={values.name}
+          onValueChange={set('name')}
+          error={errors.errorFor('name')}
+        />
         <button type="submit" className="button" disabled={action.pending}>
           {t('signup.submit')}
         </button>
-        {action.pending && <p role="status" className="muted">{t('signup.pending')}</p>}
+        {action.pending && (
+          <p role="status" className="muted">
+            {t('signup.pending')}
+          </p>
+        )}
       </form>
       <p>
         {t('signup.haveAccount')} <Link to={params.get('next') ? signInPath(next) : '/signin'}>{t('nav.signIn')}</Link>

@@ -2,10 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { toApiError, type ApiError } from '../../api/client';
 
 export type TokenActionState<T> =
-  | { status: 'idle' }
-  | { status: 'pending' }
-  | { status: 'done'; value: T }
-  | { status: 'failed'; error: ApiError };
+  { status: 'idle' } | { status: 'pending' } | { status: 'done'; value: T } | { status: 'failed'; error: ApiError };
 
 /**
  * Runs a one-shot POST for a link token (verification, invitation) once,

@@ -57,11 +57,22 @@ export function InvitationsPanel({ org }: { org: Organization }) {
         <p className="muted">{t('inv.new.body')}</p>
         <ErrorAlert error={invite.error} shownFields={['email', 'role']} />
         <form onSubmit={(e) => void onInvite(e)} noValidate className="form">
-          <TextField label={t('inv.email')} type="email" autoComplete="off" required
-            value={email} onValueChange={setEmail} error={errors.errorFor('email')} />
-          <SelectField label={t('inv.role')} value={role} onValueChange={(value) => setRole(value as Role)}
+          <TextField
+            label={t('inv.email')}
+            type="email"
+            autoComplete="off"
+            required
+            value={email}
+            onValueChange={setEmail}
+            error={errors.errorFor('email')}
+          />
+          <SelectField
+            label={t('inv.role')}
+            value={role}
+            onValueChange={(value) => setRole(value as Role)}
             error={errors.errorFor('role')}
-            options={ASSIGNABLE_ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
+            options={ASSIGNABLE_ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
+          />
           <button type="submit" className="button" disabled={invite.pending}>
             {t('inv.submit')}
           </button>
@@ -95,11 +106,19 @@ export function InvitationsPanel({ org }: { org: Organization }) {
                   <tr key={inv.id}>
                     <th scope="row">{inv.email}</th>
                     <td>{t(`role.${inv.role}`)}</td>
-                    <td><time dateTime={inv.createdAt}>{formatDate(inv.createdAt)}</time></td>
-                    <td><time dateTime={inv.expiresAt}>{formatDate(inv.expiresAt)}</time></td>
                     <td>
-                      <button type="button" className="button button--small button--danger"
-                        disabled={withdraw.pending} onClick={() => void onWithdraw(inv)}>
+                      <time dateTime={inv.createdAt}>{formatDate(inv.createdAt)}</time>
+                    </td>
+                    <td>
+                      <time dateTime={inv.expiresAt}>{formatDate(inv.expiresAt)}</time>
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        className="button button--small button--danger"
+                        disabled={withdraw.pending}
+                        onClick={() => void onWithdraw(inv)}
+                      >
                         {t('inv.withdraw')}
                         <span className="visually-hidden"> {t('inv.withdrawTarget', { email: inv.email })}</span>
                       </button>

@@ -1,7 +1,15 @@
 import { useState, type FormEvent } from 'react';
 import { api, seg } from '../../api/client';
 import { useAction, useApiGet } from '../../api/hooks';
-import { ASSIGNABLE_ROLES, isManager, itemsOf, type Member, type Organization, type Page, type Role } from '../../api/types';
+import {
+  ASSIGNABLE_ROLES,
+  isManager,
+  itemsOf,
+  type Member,
+  type Organization,
+  type Page,
+  type Role,
+} from '../../api/types';
 import { TableWrap } from '../../ui/TableWrap';
 import { useI18n } from '../../i18n/I18nProvider';
 import { SelectField } from '../../ui/Field';
@@ -15,15 +23,37 @@ interface Props {
   onOrgChanged: () => void;
 }
 
-function RoleForm({ member, disabled, onSubmit }: { member: Member; disabled: boolean; onSubmit: (role: Role) => void }) {
+function RoleForm({
+  member,
+  disabled,
+  onSubmit,
+}: {
+  member: Member;
+  disabled: boolean;
+  onSubmit: (role: Role) => void;
+}) {
   const { t } = useI18n();
   const [role, setRole] = useState<Role>(member.role);
   return (
-    <form className="inline-form" onSubmit={(e) => { e.preventDefault(); onSubmit(role); }}>
-      <SelectField label={t('members.roleFor', { handle: `@${member.handle}` })} className="field--compact"
-        value={role} onValueChange={(value) => setRole(value as Role)}
-        options={ASSIGNABLE_ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
-      <button type="submit" className="button button--small button--secondary" disabled={disabled || role === member.role}>
+    <form
+      className="inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSubmit(role);
+      }}
+    >
+      <SelectField
+        label={t('members.roleFor', { handle: `@${member.handle}` })}
+        className="field--compact"
+        value={role}
+        onValueChange={(value) => setRole(value as Role)}
+        options={ASSIGNABLE_ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
+      />
+      <button
+        type="submit"
+        className="button button--small button--secondary"
+        disabled={disabled || role === member.role}
+      >
         {t('members.updateRole')}
         <span className="visually-hidden"> {t('members.updateTarget', { handle: `@${member.handle}` })}</span>
       </button>
@@ -47,7 +77,10 @@ export function MembersPanel({ org, viewerHandle, onStatus, onOrgChanged }: Prop
   const changeRole = async (member: Member, role: Role) => {
     const result = await action.run(() => api.patch(`${base}/members/${seg(member.handle)}`, { role }));
     if (!result.ok) return;
-    members.setData((cur) => ({ ...cur, items: itemsOf(cur).map((m) => (m.handle === member.handle ? { ...m, role } : m)) }));
+    members.setData((cur) => ({
+      ...cur,
+      items: itemsOf(cur).map((m) => (m.handle === member.handle ? { ...m, role } : m)),
+    }));
     onStatus(t('members.roleUpdated', { handle: `@${member.handle}`, role: t(`role.${role}`) }));
   };
 
@@ -111,15 +144,35 @@ export function MembersPanel({ org, viewerHandle, onStatus, onOrgChanged }: Prop
                       <span className="muted">@{m.handle}</span>
                       {m.handle === viewerHandle && <span className="muted"> {t('members.you')}</span>}
                     </th>
-                    <td>{canManage(m) ? <RoleForm key={m.role} member={m} disabled={action.pending} onSubmit={(role) => void changeRole(m, role)} /> : t(`role.${m.role}`)}</td>
-                    <td><time dateTime={m.joinedAt}>{formatDate(m.joinedAt)}</time></td>
+                    <td>
+                      {canManage(m) ? (
+                        <RoleForm
+                          key={m.role}
+                          member={m}
+                          disabled={action.pending}
+                          onSubmit={(role) => void changeRole(m, role)}
+                        />
+                      ) : (
+                        t(`role.${m.role}`)
+                      )}
+                    </td>
+                    <td>
+                      <time dateTime={m.joinedAt}>{formatDate(m.joinedAt)}</time>
+                    </td>
                     {manager && (
                       <td>
                         {canManage(m) && (
-                          <button type="button" className="button button--small button--danger"
-                            disabled={action.pending} onClick={() => void remove(m)}>
+                          <button
+                            type="button"
+                            className="button button--small button--danger"
+                            disabled={action.pending}
+                            onClick={() => void remove(m)}
+                          >
                             {t('members.remove')}
-                            <span className="visually-hidden"> {t('members.removeTarget', { handle: `@${m.handle}` })}</span>
+                            <span className="visually-hidden">
+                              {' '}
+                              {t('members.removeTarget', { handle: `@${m.handle}` })}
+                            </span>
                           </button>
                         )}
                       </td>
@@ -140,8 +193,12 @@ export function MembersPanel({ org, viewerHandle, onStatus, onOrgChanged }: Prop
             <p className="muted">{t('members.transfer.none')}</p>
           ) : (
             <form onSubmit={(e) => void transfer(e)} className="form">
-              <SelectField label={t('members.transfer.to')} value={transferTo} onValueChange={setNewOwner}
-                options={candidates.map((m) => ({ value: m.handle, label: `${m.name || m.handle} (@${m.handle})` }))} />
+              <SelectField
+                label={t('members.transfer.to')}
+                value={transferTo}
+                onValueChange={setNewOwner}
+                options={candidates.map((m) => ({ value: m.handle, label: `${m.name || m.handle} (@${m.handle})` }))}
+              />
               <button type="submit" className="button button--danger" disabled={action.pending}>
                 {t('members.transfer.submit')}
               </button>
@@ -154,7 +211,12 @@ export function MembersPanel({ org, viewerHandle, onStatus, onOrgChanged }: Prop
         <section aria-labelledby="leave-heading" className="subpanel">
           <h2 id="leave-heading">{t('members.leave.heading')}</h2>
           <p>{isOwner ? t('members.leave.ownerBody') : t('members.leave.body')}</p>
-          <button type="button" className="button button--danger" disabled={action.pending} onClick={() => void leave()}>
+          <button
+            type="button"
+            className="button button--danger"
+            disabled={action.pending}
+            onClick={() => void leave()}
+          >
             {t('members.leave.submit')}
           </button>
         </section>

@@ -10,7 +10,13 @@ import * as v from '../../ui/validate';
 
 type F = 'name' | 'description' | 'url';
 
-function EditOrganizationForm({ org, onUpdated }: { org: Organization; onUpdated: (org: Partial<Organization>) => void }) {
+function EditOrganizationForm({
+  org,
+  onUpdated,
+}: {
+  org: Organization;
+  onUpdated: (org: Partial<Organization>) => void;
+}) {
   const { t } = useI18n();
   const action = useAction();
   const errors = useFormErrors<F>(action);
@@ -42,12 +48,30 @@ function EditOrganizationForm({ org, onUpdated }: { org: Organization; onUpdated
       <h2 id="org-edit-heading">{t('org.edit.heading')}</h2>
       <ErrorAlert error={action.error} shownFields={['name', 'description', 'url']} />
       <StatusMessage>{saved && t('org.edit.saved')}</StatusMessage>
-      <TextField label={t('org.edit.name')} required maxLength={100}
-        value={values.name} onValueChange={set('name')} error={errors.errorFor('name')} />
-      <TextAreaField label={t('org.edit.description')}
-        value={values.description} onValueChange={set('description')} error={errors.errorFor('description')} />
-      <TextField label={t('org.edit.url')} type="url" inputMode="url" autoComplete="url" placeholder="https://"
-        value={values.url} onValueChange={set('url')} error={errors.errorFor('url')} />
+      <TextField
+        label={t('org.edit.name')}
+        required
+        maxLength={100}
+        value={values.name}
+        onValueChange={set('name')}
+        error={errors.errorFor('name')}
+      />
+      <TextAreaField
+        label={t('org.edit.description')}
+        value={values.description}
+        onValueChange={set('description')}
+        error={errors.errorFor('description')}
+      />
+      <TextField
+        label={t('org.edit.url')}
+        type="url"
+        inputMode="url"
+        autoComplete="url"
+        placeholder="https://"
+        value={values.url}
+        onValueChange={set('url')}
+        error={errors.errorFor('url')}
+      />
       <button type="submit" className="button" disabled={action.pending}>
         {t('org.edit.submit')}
       </button>
@@ -55,19 +79,31 @@ function EditOrganizationForm({ org, onUpdated }: { org: Organization; onUpdated
   );
 }
 
-export function OrgProfilePanel({ org, onUpdated }: { org: Organization; onUpdated: (org: Partial<Organization>) => void }) {
+export function OrgProfilePanel({
+  org,
+  onUpdated,
+}: {
+  org: Organization;
+  onUpdated: (org: Partial<Organization>) => void;
+}) {
   const { t, formatDate } = useI18n();
   return (
     <div className="stack">
       <section aria-labelledby="org-about-heading">
         <h2 id="org-about-heading">{t('org.about')}</h2>
-        {org.description ? <p className="prewrap">{org.description}</p> : <p className="muted">{t('org.noDescription')}</p>}
+        {org.description ? (
+          <p className="prewrap">{org.description}</p>
+        ) : (
+          <p className="muted">{t('org.noDescription')}</p>
+        )}
         <dl className="details">
           {org.url && (
             <div>
               <dt>{t('org.website')}</dt>
               <dd>
-                <a href={org.url} rel="noopener noreferrer nofollow">{org.url}</a>
+                <a href={org.url} rel="noopener noreferrer nofollow">
+                  {org.url}
+                </a>
               </dd>
             </div>
           )}

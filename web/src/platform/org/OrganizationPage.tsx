@@ -76,7 +76,10 @@ export function OrganizationPage() {
       <StatusMessage>{status}</StatusMessage>
       <Tabs label={t('org.tabs')} tabs={tabs} active={active} onChange={setActive}>
         {active === 'profile' && (
-          <OrgProfilePanel org={data} onUpdated={(updated) => org.setData((current) => ({ ...data, ...current, ...updated }))} />
+          <OrgProfilePanel
+            org={data}
+            onUpdated={(updated) => org.setData((current) => ({ ...data, ...current, ...updated }))}
+          />
         )}
         {active === 'members' && (
           <MembersPanel org={data} viewerHandle={user?.handle ?? null} onStatus={setStatus} onOrgChanged={org.reload} />
