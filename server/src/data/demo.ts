@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import type { UserActor } from '../kernel/actor.js';
-import type { DatasetService } from './datasets-service.js';
-import type { ResourceService } from './resources-service.js';
+import type { DatasetService } from './datasets/service.js';
+import type { ResourceService } from './resources/service.js';
 
 const require = createRequire(import.meta.url);
 

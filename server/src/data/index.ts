@@ -6,16 +6,18 @@ import { assertPublicUrl, fetchPublic } from '../kernel/outbound.js';
 import type { EventRecorder } from '../events/recorder.js';
 import type { Directory } from '../events/service.js';
 import type { OrganizationAccess } from '../platform/index.js';
-import { createDiskBlobStore } from './blobs.js';
+import { createDiskBlobStore } from './resources/blobs.js';
 import { createDataStore } from './store.js';
-import { createDatasetService } from './datasets-service.js';
-import { createResourceService } from './resources-service.js';
-import { createRowsService } from './rows-service.js';
-import { createImportRunner } from './import-runner.js';
-import { createFootprintConsumer } from './footprint.js';
-import { dataRoutes } from './routes.js';
-import { createCatalogService } from './catalog-service.js';
-import { catalogRoutes } from './catalog-routes.js';
+import { createDatasetService } from './datasets/service.js';
+import { createResourceService } from './resources/service.js';
+import { createRowsService } from './rows/service.js';
+import { createImportRunner } from './resources/import-runner.js';
+import { createFootprintConsumer } from './datasets/footprint.js';
+import { datasetRoutes } from './datasets/routes.js';
+import { resourceRoutes } from './resources/routes.js';
+import { rowRoutes } from './rows/routes.js';
+import { createCatalogService } from './catalog/service.js';
+import { catalogRoutes } from './catalog/routes.js';
 import { jsonLdScript } from './catalog/index.js';
 import { seedDemoData } from './demo.js';
 import type { UserActor } from '../kernel/actor.js';
@@ -92,13 +94,9 @@ export function createData(deps: DataDeps) {
     consumers: [createFootprintConsumer(store)],
     /** Routes under /api/v1. */
     routes: async (app: FastifyInstance) => {
-      await app.register(dataRoutes, {
-        datasets,
-        resources,
-        rows,
-        baseUrl: deps.baseUrl,
-        maxUploadBytes: deps.maxUploadBytes,
-      });
+      await app.register(datasetRoutes, { datasets, baseUrl: deps.baseUrl });
+      await app.register(resourceRoutes, { resources, baseUrl: deps.baseUrl, maxUploadBytes: deps.maxUploadBytes });
+      await app.register(rowRoutes, { rows, baseUrl: deps.baseUrl });
     },
     /** Routes at the root: /catalog, /sitemap.xml. */
     rootRoutes: async (app: FastifyInstance) => {

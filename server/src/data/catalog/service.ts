@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
-import { readJson } from '../db/database.js';
-import type { Actor } from '../kernel/actor.js';
-import type { OrganizationAccess } from '../platform/index.js';
-import type { Directory } from '../events/service.js';
-import type { DataStore, DatasetRow } from './store.js';
-import type { DatasetService } from './datasets-service.js';
+import type { Database } from '../../db/schema.js';
+import { readJson } from '../../db/database.js';
+import type { Actor } from '../../kernel/actor.js';
+import type { OrganizationAccess } from '../../platform/index.js';
+import type { Directory } from '../../events/service.js';
+import type { DataStore, DatasetRow } from '../store.js';
+import type { DatasetService } from '../datasets/service.js';
 import {
   buildCatalogGraph,
   datasetJsonLd,
@@ -14,7 +14,7 @@ import {
   type CatalogDataset,
   type CatalogFormat,
   type CatalogInfo,
-} from './catalog/index.js';
+} from './index.js';
 
 const MAX_CATALOG_DATASETS = 10_000;
 

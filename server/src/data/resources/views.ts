@@ -1,6 +1,6 @@
-import { readJson } from '../db/database.js';
+import { readJson } from '../../db/database.js';
 import type { JobView, ResourceView, VersionView } from './schema.js';
-import type { JobRow, ResourceRow, VersionRow } from './store.js';
+import type { JobRow, ResourceRow, VersionRow } from '../store.js';
 
 export function versionView(v: VersionRow): VersionView {
   return {

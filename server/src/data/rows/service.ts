@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
-import type { Dialect } from '../db/database.js';
-import type { Actor } from '../kernel/actor.js';
-import type { Cell } from './table-schema.js';
-import type { ResourceService } from './resources-service.js';
-import { createQueryEngine, parseAggregateQuery, parseRowQuery } from './tables/index.js';
+import type { Database } from '../../db/schema.js';
+import type { Dialect } from '../../db/database.js';
+import type { Actor } from '../../kernel/actor.js';
+import type { Cell } from '../table-schema.js';
+import type { ResourceService } from '../resources/service.js';
+import { createQueryEngine, parseAggregateQuery, parseRowQuery } from '../tables/index.js';
 
 type Params = Record<string, string | string[] | undefined>;
 

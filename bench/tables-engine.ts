@@ -1,15 +1,21 @@
 /**
  * Load and query timings of the tabular engine on SQLite (not a test).
- *   node --import tsx server/src/data/tables/perf.ts [rows=1000000]
+ *   node --import tsx bench/tables-engine.ts [rows=1000000]
  * Generates rows with 10 columns, loads them as the importer would (batches of 5,000 in one
  * transaction), finalizes, then times the main query shapes in-process (no HTTP).
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../../db/database.js';
-import type { Cell, TableSchema } from '../table-schema.js';
-import { createQueryEngine, createTabularStore, parseAggregateQuery, parseRowQuery, QueryCache } from './index.js';
+import { openDatabase } from '../server/src/db/database.js';
+import type { Cell, TableSchema } from '../server/src/data/table-schema.js';
+import {
+  createQueryEngine,
+  createTabularStore,
+  parseAggregateQuery,
+  parseRowQuery,
+  QueryCache,
+} from '../server/src/data/tables/index.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const dir = mkdtempSync(join(tmpdir(), 'multitude-perf-'));

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { sendProblem } from '../kernel/http.js';
-import { CATALOG_CONTENT_TYPES, negotiate } from './catalog/index.js';
-import type { CatalogService } from './catalog-service.js';
+import { sendProblem } from '../../kernel/http.js';
+import { CATALOG_CONTENT_TYPES, negotiate } from './index.js';
+import type { CatalogService } from './service.js';
 
 /** /catalog (DCAT-AP 3 by content negotiation), /catalog.ttl|.jsonld|.rdf, /sitemap.xml. */
 export async function catalogRoutes(base: FastifyInstance, opts: { catalog: CatalogService }) {

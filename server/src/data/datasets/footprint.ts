@@ -1,5 +1,5 @@
-import type { Consumer } from '../events/dispatcher.js';
-import type { DataStore } from './store.js';
+import type { Consumer } from '../../events/dispatcher.js';
+import type { DataStore } from '../store.js';
 
 /**
  * The footprint of use: views and downloads arrive as events and become counters here, in the

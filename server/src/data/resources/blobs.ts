@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, mkdirSync, existsSync, statSync, r
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
-import { AppError } from '../kernel/errors.js';
+import { AppError } from '../../kernel/errors.js';
 
 export interface StoredBlob {
   sha256: string;

@@ -2,7 +2,7 @@
  * Throughput of the import engine: generates a 10-column CSV (1,000,000 rows, ~100 MB, a quoted field
  * on every line) and reads it with `inspect` + `readRows`, printing rows/s and the peak RSS.
  *
- *   node --import tsx server/src/data/import/bench.ts [rows] [--plain]
+ *   node --import tsx bench/import-engine.ts [rows] [--plain]
  *
  * --plain leaves out the quoted field (every line then takes the tokenizer's fast path).
  */
@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { inspect, readRows } from './index.js';
+import { inspect, readRows } from '../server/src/data/import/index.js';
 
 const rows = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 1_000_000);
 const plain = process.argv.includes('--plain');

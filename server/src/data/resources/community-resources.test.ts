@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asSession, createTestApp, register, type Session, type TestApp } from '../testing/harness.js';
-import { multipartBody } from '../testing/multipart.js';
+import { asSession, createTestApp, register, type Session, type TestApp } from '../../testing/harness.js';
+import { multipartBody } from '../../testing/multipart.js';
 
 let t: TestApp;
 let editor: Session;

@@ -1,19 +1,19 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
-import { readJson } from '../db/database.js';
-import type { Clock } from '../kernel/clock.js';
-import type { Actor, UserActor } from '../kernel/actor.js';
-import { AppError, conflict, forbidden, invalid, notFound } from '../kernel/errors.js';
-import { newId } from '../kernel/ids.js';
-import { slugify } from '../kernel/slug.js';
-import { renderMarkdown, markdownToText } from '../kernel/markdown.js';
-import { decodeCursor, encodeCursor } from '../kernel/pagination.js';
-import type { EventRecorder } from '../events/recorder.js';
-import type { Directory } from '../events/service.js';
-import { can, type OrganizationAccess } from '../platform/index.js';
+import type { Database } from '../../db/schema.js';
+import { readJson } from '../../db/database.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { Actor, UserActor } from '../../kernel/actor.js';
+import { AppError, conflict, forbidden, invalid, notFound } from '../../kernel/errors.js';
+import { newId } from '../../kernel/ids.js';
+import { slugify } from '../../kernel/slug.js';
+import { renderMarkdown, markdownToText } from '../../kernel/markdown.js';
+import { decodeCursor, encodeCursor } from '../../kernel/pagination.js';
+import type { EventRecorder } from '../../events/recorder.js';
+import type { Directory } from '../../events/service.js';
+import { can, type OrganizationAccess } from '../../platform/index.js';
 import { licenses, type LicenseId } from './licenses.js';
 import { searchDocument, queryTerms } from './search-text.js';
-import type { DataStore, DatasetRow, DatasetSearch } from './store.js';
+import type { DataStore, DatasetRow, DatasetSearch } from '../store.js';
 import type {
   CreateDatasetBody,
   DatasetSearchQuery,
@@ -21,7 +21,7 @@ import type {
   DatasetView,
   UpdateDatasetBody,
 } from './schema.js';
-import { resourceView } from './views.js';
+import { resourceView } from '../resources/views.js';
 
 export interface DatasetServiceDeps {
   db: Kysely<Database>;

@@ -1,15 +1,15 @@
 import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
-import { readJson } from '../db/database.js';
-import type { Clock } from '../kernel/clock.js';
-import type { EventRecorder } from '../events/recorder.js';
-import type { Cell, SourceDialect, TableSchema } from './table-schema.js';
+import type { Database } from '../../db/schema.js';
+import { readJson } from '../../db/database.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { EventRecorder } from '../../events/recorder.js';
+import type { Cell, SourceDialect, TableSchema } from '../table-schema.js';
 import type { BlobStore } from './blobs.js';
-import type { DataStore, JobRow } from './store.js';
-import { inspect, readRows, ImportError } from './import/index.js';
-import { createTabularStore, diffTables } from './tables/index.js';
-import type { Dialect } from '../db/database.js';
+import type { DataStore, JobRow } from '../store.js';
+import { inspect, readRows, ImportError } from '../import/index.js';
+import { createTabularStore, diffTables } from '../tables/index.js';
+import type { Dialect } from '../../db/database.js';
 
 /** What an import job needs, stored with the job so that a restarted process can run it again. */
 export interface ImportInput {

@@ -1,37 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { AppError } from '../kernel/errors.js';
-import { nextLink, problems } from '../kernel/http.js';
-import { userOf } from '../platform/auth-plugin.js';
-import type { DatasetService } from './datasets-service.js';
-import type { ResourceService, UploadedFile } from './resources-service.js';
-import type { RowsService } from './rows-service.js';
-import {
-  CreateDatasetBody,
-  CreateUrlResourceBody,
-  DatasetSearchQuery,
-  DatasetSummary,
-  DatasetView,
-  JobView,
-  ResourceView,
-  UpdateDatasetBody,
-  VersionView,
-} from './schema.js';
-import { fieldTypes } from './table-schema.js';
+import { AppError } from '../../kernel/errors.js';
+import { nextLink, problems } from '../../kernel/http.js';
+import { userOf } from '../../platform/auth-plugin.js';
+import { Next, ResourceParams, SlugParams } from '../http-params.js';
+import type { ResourceService, UploadedFile } from './service.js';
+import { CreateUrlResourceBody, JobView, ResourceView, VersionView } from './schema.js';
+import { fieldTypes } from '../table-schema.js';
 
-const SlugParams = Type.Object({ slug: Type.String({ maxLength: 100 }) });
-const ResourceParams = Type.Object({ slug: Type.String({ maxLength: 100 }), id: Type.String({ maxLength: 64 }) });
-const AnyQuery = Type.Object(
-  {},
-  {
-    additionalProperties: true,
-    description: 'Filters `column__op=value` and reserved `_` parameters; see the description',
-  },
-);
-// Rows are dynamic objects: left to JSON.stringify, which serializes them faster than a generated serializer can.
-const Row = Type.Unknown({ description: 'A row: `_id` and one property per column' });
-const Next = Type.Union([Type.String(), Type.Null()]);
 const FieldSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -61,11 +38,6 @@ const TableSchemaBody = Type.Object(
   { additionalProperties: false },
 );
 
-const QUERY_HELP = [
-  'Filters: `column=value` (equality) or `column__op=value` with op one of eq, ne, lt, lte, gt, gte, in (comma-separated), contains, startswith, isnull (1 or 0).',
-  '`_sort=col,-col2` (a leading `-` sorts descending), `_limit` (1–1000), `_cursor` (from `next`), `_fields=a,b`, `_q` full-text search over text columns, `_facet=col` (repeatable): top values with counts under the current filters.',
-].join(' ');
-
 /** The `file` part of a multipart request, with the `title` and `description` fields sent before it. */
 async function uploadedFile(
   request: FastifyRequest,
@@ -85,95 +57,14 @@ async function uploadedFile(
   };
 }
 
-export async function dataRoutes(
+/** Resources of a dataset, community resources, versions and their files, Table Schemas, import jobs. */
+export async function resourceRoutes(
   base: FastifyInstance,
-  opts: {
-    datasets: DatasetService;
-    resources: ResourceService;
-    rows: RowsService;
-    baseUrl: string;
-    maxUploadBytes: number;
-  },
+  opts: { resources: ResourceService; baseUrl: string; maxUploadBytes: number },
 ) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
-  const { datasets, resources, rows } = opts;
+  const { resources } = opts;
   const write = { require: 'user' as const, scope: 'data:write' as const };
-
-  app.get(
-    '/datasets',
-    {
-      schema: {
-        tags: ['Datasets'],
-        summary: 'Search the catalog',
-        description:
-          'Full text over titles, descriptions and keywords (French and English stemming), facets by organization, theme, keyword, licence and format.',
-        querystring: DatasetSearchQuery,
-        response: {
-          200: Type.Object({
-            items: Type.Array(DatasetSummary),
-            total: Type.Integer(),
-            facets: Type.Record(
-              Type.String(),
-              Type.Array(Type.Object({ value: Type.String(), label: Type.String(), count: Type.Integer() })),
-            ),
-            next: Next,
-          }),
-          ...problems(400),
-        },
-      },
-    },
-    async (request, reply) => {
-      const page = await datasets.search(request.actor, request.query);
-      return {
-        items: page.items,
-        total: page.total,
-        facets: page.facets,
-        next: nextLink(request, reply, opts.baseUrl, page.nextCursor),
-      };
-    },
-  );
-
-  app.post(
-    '/datasets',
-    {
-      config: { auth: write },
-      schema: {
-        tags: ['Datasets'],
-        summary: 'Create a dataset (draft unless status is published)',
-        body: CreateDatasetBody,
-        response: { 201: DatasetView, ...problems(400, 401, 403, 409) },
-      },
-    },
-    async (request, reply) => reply.status(201).send(await datasets.create(userOf(request), request.body)),
-  );
-
-  app.get(
-    '/datasets/:slug',
-    {
-      schema: {
-        tags: ['Datasets'],
-        summary: 'A dataset with its resources',
-        params: SlugParams,
-        response: { 200: DatasetView, ...problems(404) },
-      },
-    },
-    async (request) => datasets.get(request.actor, request.params.slug),
-  );
-
-  app.patch(
-    '/datasets/:slug',
-    {
-      config: { auth: write },
-      schema: {
-        tags: ['Datasets'],
-        summary: 'Change metadata or status (draft → published → archived)',
-        params: SlugParams,
-        body: UpdateDatasetBody,
-        response: { 200: DatasetView, ...problems(400, 401, 403, 404) },
-      },
-    },
-    async (request) => datasets.update(userOf(request), request.params.slug, request.body),
-  );
 
   app.post(
     '/datasets/:slug/resources',
@@ -419,107 +310,6 @@ export async function dataRoutes(
           missingValues: request.body.missingValues ?? [],
         }),
       ),
-  );
-
-  app.get(
-    '/datasets/:slug/resources/:id/rows',
-    {
-      schema: {
-        tags: ['Rows'],
-        summary: 'Query rows',
-        description: QUERY_HELP,
-        params: ResourceParams,
-        querystring: AnyQuery,
-        response: {
-          200: Type.Object({
-            rows: Type.Array(Row),
-            next: Next,
-            facets: Type.Optional(
-              Type.Record(Type.String(), Type.Array(Type.Object({ value: Type.Unknown(), count: Type.Integer() }))),
-            ),
-          }),
-          ...problems(400, 404),
-        },
-      },
-    },
-    async (request, reply) => {
-      const page = await rows.page(
-        request.actor,
-        request.params.slug,
-        request.params.id,
-        request.query as Record<string, string | string[]>,
-      );
-      const next = nextLink(request, reply, opts.baseUrl, page.nextCursor);
-      // Assembled from the page's cached JSON (the shape of the response schema above).
-      const body = `{"rows":${page.rowsJson},"next":${JSON.stringify(next)}${page.facets ? `,"facets":${JSON.stringify(page.facets)}` : ''}}`;
-      return reply.type('application/json; charset=utf-8').send(body as never);
-    },
-  );
-
-  for (const format of ['csv', 'json', 'ndjson'] as const) {
-    app.get(
-      `/datasets/:slug/resources/:id/rows.${format}`,
-      {
-        schema: {
-          tags: ['Rows'],
-          summary: `Download every matching row as ${format.toUpperCase()} (streamed)`,
-          description: `Same parameters as …/rows (without _limit/_cursor paging: the whole result).`,
-          params: ResourceParams,
-          querystring: AnyQuery,
-          response: { ...problems(400, 404) },
-        },
-      },
-      async (request, reply) => {
-        const download = await rows.download(
-          request.actor,
-          request.params.slug,
-          request.params.id,
-          request.query as Record<string, string | string[]>,
-          format,
-        );
-        return reply
-          .header('content-type', download.contentType)
-          .header('content-disposition', `attachment; filename="${download.fileName}"`)
-          .send(download.stream);
-      },
-    );
-  }
-
-  app.get(
-    '/datasets/:slug/resources/:id/aggregate',
-    {
-      schema: {
-        tags: ['Rows'],
-        summary:
-          'Group and aggregate: `_group=col[,col2]&_agg=sum:population,avg:area,count` under the same filters as …/rows',
-        params: ResourceParams,
-        querystring: AnyQuery,
-        response: {
-          200: Type.Object({ rows: Type.Array(Type.Object({}, { additionalProperties: true })) }),
-          ...problems(400, 404),
-        },
-      },
-    },
-    async (request) =>
-      rows.aggregate(
-        request.actor,
-        request.params.slug,
-        request.params.id,
-        request.query as Record<string, string | string[]>,
-      ),
-  );
-
-  app.get(
-    '/datasets/:slug/resources/:id/stats',
-    {
-      schema: {
-        tags: ['Rows'],
-        summary: 'Per column: min, max, nulls, distinct count and top values',
-        params: ResourceParams,
-        response: { 200: Type.Object({ columns: Type.Record(Type.String(), Type.Unknown()) }), ...problems(404) },
-      },
-    },
-    async (request) => ({ columns: await rows.stats(request.actor, request.params.slug, request.params.id) }),
   );
 
   app.get(

@@ -1,0 +1,175 @@
+import type { Kysely } from 'kysely';
+import type { Database, JobsTable, ResourcesTable, ResourceVersionsTable } from '../../db/schema.js';
+
+export type ResourceRow = ResourcesTable;
+export type VersionRow = ResourceVersionsTable;
+export type JobRow = JobsTable;
+
+/** SQL over resources, their versions, import jobs and rejected lines. */
+export function createResourceStore() {
+  return {
+    async insertResource(db: Kysely<Database>, row: ResourceRow) {
+      await db.insertInto('resources').values(row).execute();
+    },
+    async updateResource(db: Kysely<Database>, id: string, patch: Partial<ResourceRow>) {
+      await db.updateTable('resources').set(patch).where('id', '=', id).execute();
+    },
+    async findResource(db: Kysely<Database>, datasetId: string, id: string): Promise<ResourceRow | undefined> {
+      return db
+        .selectFrom('resources')
+        .selectAll()
+        .where('id', '=', id)
+        .where('datasetId', '=', datasetId)
+        .where('deletedAt', 'is', null)
+        .executeTakeFirst();
+    },
+    /** Dataset, resource and current version in one query: the query API's hot path. */
+    async findLiveTarget(db: Kysely<Database>, slug: string, resourceId: string) {
+      return db
+        .selectFrom('resources')
+        .innerJoin('datasets', 'datasets.id', 'resources.datasetId')
+        .leftJoin('resourceVersions', 'resourceVersions.id', 'resources.currentVersionId')
+        .select([
+          'datasets.id as datasetId',
+          'datasets.status as datasetStatus',
+          'datasets.organizationId',
+          'datasets.ownerId',
+          'datasets.slug',
+          'resources.id as resourceId',
+          'resources.latestJobId',
+          'resourceVersions.id as versionId',
+          'resourceVersions.status as versionStatus',
+          'resourceVersions.tableName',
+          'resourceVersions.tableSchema',
+        ])
+        .where('datasets.slug', '=', slug)
+        .where('resources.id', '=', resourceId)
+        .where('resources.deletedAt', 'is', null)
+        .executeTakeFirst();
+    },
+    async findResourceById(db: Kysely<Database>, id: string): Promise<ResourceRow | undefined> {
+      return db.selectFrom('resources').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    /** Live resources of datasets: the publisher's own (by default), the community's, or both. */
+    async resourcesOf(
+      db: Kysely<Database>,
+      datasetIds: string[],
+      which: 'publisher' | 'community' | 'all' = 'publisher',
+    ): Promise<ResourceRow[]> {
+      if (datasetIds.length === 0) return [];
+      let q = db
+        .selectFrom('resources')
+        .selectAll()
+        .where('datasetId', 'in', datasetIds)
+        .where('deletedAt', 'is', null);
+      if (which !== 'all') q = q.where('community', '=', (which === 'community' ? 1 : 0) as never);
+      return q.orderBy('createdAt').orderBy('id').execute();
+    },
+    async incrementResourceCounter(db: Kysely<Database>, id: string, counter: 'views' | 'downloads', by = 1) {
+      await db
+        .updateTable('resources')
+        .set((eb) => ({ [counter]: eb(counter, '+', by) }))
+        .where('id', '=', id)
+        .execute();
+    },
+
+    async insertVersion(db: Kysely<Database>, row: VersionRow) {
+      await db.insertInto('resourceVersions').values(row).execute();
+    },
+    async updateVersion(db: Kysely<Database>, id: string, patch: Partial<VersionRow>) {
+      await db.updateTable('resourceVersions').set(patch).where('id', '=', id).execute();
+    },
+    async findVersion(db: Kysely<Database>, id: string): Promise<VersionRow | undefined> {
+      return db.selectFrom('resourceVersions').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    async findVersionByNumber(
+      db: Kysely<Database>,
+      resourceId: string,
+      number: number,
+    ): Promise<VersionRow | undefined> {
+      return db
+        .selectFrom('resourceVersions')
+        .selectAll()
+        .where('resourceId', '=', resourceId)
+        .where('number', '=', number)
+        .executeTakeFirst();
+    },
+    async versionsOf(db: Kysely<Database>, resourceId: string): Promise<VersionRow[]> {
+      return db
+        .selectFrom('resourceVersions')
+        .selectAll()
+        .where('resourceId', '=', resourceId)
+        .orderBy('number', 'desc')
+        .execute();
+    },
+    async versionsByIds(db: Kysely<Database>, ids: string[]): Promise<VersionRow[]> {
+      if (ids.length === 0) return [];
+      return db.selectFrom('resourceVersions').selectAll().where('id', 'in', ids).execute();
+    },
+    async nextVersionNumber(db: Kysely<Database>, resourceId: string): Promise<number> {
+      const r = await db
+        .selectFrom('resourceVersions')
+        .select((eb) => eb.fn.max('number').as('n'))
+        .where('resourceId', '=', resourceId)
+        .executeTakeFirst();
+      return Number(r?.n ?? 0) + 1;
+    },
+
+    async insertJob(db: Kysely<Database>, row: JobRow) {
+      await db.insertInto('jobs').values(row).execute();
+    },
+    async updateJob(db: Kysely<Database>, id: string, patch: Partial<JobRow>) {
+      await db.updateTable('jobs').set(patch).where('id', '=', id).execute();
+    },
+    async findJob(db: Kysely<Database>, id: string): Promise<JobRow | undefined> {
+      return db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+    async jobsByIds(db: Kysely<Database>, ids: string[]): Promise<JobRow[]> {
+      if (ids.length === 0) return [];
+      return db.selectFrom('jobs').selectAll().where('id', 'in', ids).execute();
+    },
+    /** Claims the oldest queued job (one worker at a time per job). */
+    async claimNextJob(db: Kysely<Database>, startedAt: string): Promise<JobRow | undefined> {
+      const next = await db
+        .selectFrom('jobs')
+        .select('id')
+        .where('status', '=', 'queued')
+        .orderBy('createdAt')
+        .limit(1)
+        .executeTakeFirst();
+      if (!next) return undefined;
+      const claimed = await db
+        .updateTable('jobs')
+        .set({ status: 'running', startedAt })
+        .where('id', '=', next.id)
+        .where('status', '=', 'queued')
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) return undefined;
+      return db.selectFrom('jobs').selectAll().where('id', '=', next.id).executeTakeFirst();
+    },
+    /** Jobs left running by a process that died go back to the queue. */
+    async requeueRunningJobs(db: Kysely<Database>) {
+      await db.updateTable('jobs').set({ status: 'queued', startedAt: null }).where('status', '=', 'running').execute();
+    },
+
+    async insertRejections(db: Kysely<Database>, versionId: string, rows: Array<{ line: number; reason: string }>) {
+      if (rows.length === 0) return;
+      await db
+        .insertInto('importRejections')
+        .values(rows.map((r) => ({ versionId, line: r.line, reason: r.reason.slice(0, 500) })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    },
+    async rejections(db: Kysely<Database>, versionId: string, afterLine: number, limit: number) {
+      return db
+        .selectFrom('importRejections')
+        .select(['line', 'reason'])
+        .where('versionId', '=', versionId)
+        .where('line', '>', afterLine)
+        .orderBy('line')
+        .limit(limit)
+        .execute();
+    },
+  };
+}
+export type ResourceStore = ReturnType<typeof createResourceStore>;

@@ -1,0 +1,128 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { nextLink, problems } from '../../kernel/http.js';
+import { Next, ResourceParams } from '../http-params.js';
+import type { RowsService } from './service.js';
+
+const AnyQuery = Type.Object(
+  {},
+  {
+    additionalProperties: true,
+    description: 'Filters `column__op=value` and reserved `_` parameters; see the description',
+  },
+);
+// Rows are dynamic objects: left to JSON.stringify, which serializes them faster than a generated serializer can.
+const Row = Type.Unknown({ description: 'A row: `_id` and one property per column' });
+
+const QUERY_HELP = [
+  'Filters: `column=value` (equality) or `column__op=value` with op one of eq, ne, lt, lte, gt, gte, in (comma-separated), contains, startswith, isnull (1 or 0).',
+  '`_sort=col,-col2` (a leading `-` sorts descending), `_limit` (1–1000), `_cursor` (from `next`), `_fields=a,b`, `_q` full-text search over text columns, `_facet=col` (repeatable): top values with counts under the current filters.',
+].join(' ');
+
+/** The query API of a tabular resource: rows, downloads of the same view, aggregates, column statistics. */
+export async function rowRoutes(base: FastifyInstance, opts: { rows: RowsService; baseUrl: string }) {
+  const app = base.withTypeProvider<TypeBoxTypeProvider>();
+  const { rows } = opts;
+
+  app.get(
+    '/datasets/:slug/resources/:id/rows',
+    {
+      schema: {
+        tags: ['Rows'],
+        summary: 'Query rows',
+        description: QUERY_HELP,
+        params: ResourceParams,
+        querystring: AnyQuery,
+        response: {
+          200: Type.Object({
+            rows: Type.Array(Row),
+            next: Next,
+            facets: Type.Optional(
+              Type.Record(Type.String(), Type.Array(Type.Object({ value: Type.Unknown(), count: Type.Integer() }))),
+            ),
+          }),
+          ...problems(400, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const page = await rows.page(
+        request.actor,
+        request.params.slug,
+        request.params.id,
+        request.query as Record<string, string | string[]>,
+      );
+      const next = nextLink(request, reply, opts.baseUrl, page.nextCursor);
+      // Assembled from the page's cached JSON (the shape of the response schema above).
+      const body = `{"rows":${page.rowsJson},"next":${JSON.stringify(next)}${page.facets ? `,"facets":${JSON.stringify(page.facets)}` : ''}}`;
+      return reply.type('application/json; charset=utf-8').send(body as never);
+    },
+  );
+
+  for (const format of ['csv', 'json', 'ndjson'] as const) {
+    app.get(
+      `/datasets/:slug/resources/:id/rows.${format}`,
+      {
+        schema: {
+          tags: ['Rows'],
+          summary: `Download every matching row as ${format.toUpperCase()} (streamed)`,
+          description: `Same parameters as …/rows (without _limit/_cursor paging: the whole result).`,
+          params: ResourceParams,
+          querystring: AnyQuery,
+          response: { ...problems(400, 404) },
+        },
+      },
+      async (request, reply) => {
+        const download = await rows.download(
+          request.actor,
+          request.params.slug,
+          request.params.id,
+          request.query as Record<string, string | string[]>,
+          format,
+        );
+        return reply
+          .header('content-type', download.contentType)
+          .header('content-disposition', `attachment; filename="${download.fileName}"`)
+          .send(download.stream);
+      },
+    );
+  }
+
+  app.get(
+    '/datasets/:slug/resources/:id/aggregate',
+    {
+      schema: {
+        tags: ['Rows'],
+        summary:
+          'Group and aggregate: `_group=col[,col2]&_agg=sum:population,avg:area,count` under the same filters as …/rows',
+        params: ResourceParams,
+        querystring: AnyQuery,
+        response: {
+          200: Type.Object({ rows: Type.Array(Type.Object({}, { additionalProperties: true })) }),
+          ...problems(400, 404),
+        },
+      },
+    },
+    async (request) =>
+      rows.aggregate(
+        request.actor,
+        request.params.slug,
+        request.params.id,
+        request.query as Record<string, string | string[]>,
+      ),
+  );
+
+  app.get(
+    '/datasets/:slug/resources/:id/stats',
+    {
+      schema: {
+        tags: ['Rows'],
+        summary: 'Per column: min, max, nulls, distinct count and top values',
+        params: ResourceParams,
+        response: { 200: Type.Object({ columns: Type.Record(Type.String(), Type.Unknown()) }), ...problems(404) },
+      },
+    },
+    async (request) => ({ columns: await rows.stats(request.actor, request.params.slug, request.params.id) }),
+  );
+}
