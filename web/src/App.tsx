@@ -1,9 +1,9 @@
 // People & notifications — begin
-import { BadgesPage } from './community/people/BadgesPage';
-import { LeaderboardPage } from './community/people/LeaderboardPage';
-import { ProfilePage } from './community/people/ProfilePage';
-import { TrustLevelsPage } from './community/people/TrustLevelsPage';
-import { NotificationsPage } from './community/notifications/NotificationsPage';
+import { BadgesPage } from './recognition/BadgesPage';
+import { LeaderboardPage } from './recognition/LeaderboardPage';
+import { ProfilePage } from './recognition/ProfilePage';
+import { TrustLevelsPage } from './recognition/TrustLevelsPage';
+import { NotificationsPage } from './notifications/NotificationsPage';
 // People & notifications — end
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 // Discussions & moderation — begin
@@ -29,27 +29,27 @@ import { HomePage } from './platform/HomePage';
 import { NotFoundPage } from './platform/NotFoundPage';
 import { OrganizationPage } from './platform/org/OrganizationPage';
 // Apps, keys, accreditations, portal — begin
-import { AccreditationRegistryPage } from './developers/portal/AccreditationRegistryPage';
-import { PortalPage } from './developers/portal/PortalPage';
-import { AppPage } from './developers/apps/AppPage';
-import { AppsPage } from './developers/apps/AppsPage';
-import { OrgAccreditationsPage } from './developers/apps/OrgAccreditationsPage';
+import { AccreditationRegistryPage } from './apps/portal/AccreditationRegistryPage';
+import { PortalPage } from './apps/portal/PortalPage';
+import { AppPage } from './apps/core/AppPage';
+import { AppsPage } from './apps/core/AppsPage';
+import { OrgAccreditationsPage } from './apps/core/OrgAccreditationsPage';
 // Apps, keys, accreditations, portal — end
 // OAuth — begin
-import { AuthorizedAppsPage } from './developers/oauth/AuthorizedAppsPage';
-import { ConsentPage } from './developers/oauth/ConsentPage';
+import { AuthorizedAppsPage } from './apps/oauth/AuthorizedAppsPage';
+import { ConsentPage } from './apps/oauth/ConsentPage';
 // OAuth — end
 // Usage and limits — begin
-import { UsagePage } from './developers/usage/UsagePage';
+import { UsagePage } from './apps/usage/UsagePage';
 // Usage and limits — end
 // Webhooks — begin
-import { WebhookPage } from './developers/webhooks/WebhookPage';
-import { WebhooksPage } from './developers/webhooks/WebhooksPage';
+import { WebhookPage } from './apps/webhooks/WebhookPage';
+import { WebhooksPage } from './apps/webhooks/WebhooksPage';
 // Webhooks — end
 // Reuses — begin
-import { ReusesPage } from './developers/reuses/ReusesPage';
-import { ReusePage } from './developers/reuses/ReusePage';
-import { EditReusePage, NewReusePage } from './developers/reuses/ReuseFormPage';
+import { ReusesPage } from './apps/reuses/ReusesPage';
+import { ReusePage } from './apps/reuses/ReusePage';
+import { EditReusePage, NewReusePage } from './apps/reuses/ReuseFormPage';
 // Reuses — end
 import { SessionProvider } from './session/SessionProvider';
 import { Layout } from './shell/Layout';

@@ -324,7 +324,7 @@ export interface AggregateResult {
 
 /* ===== Datasets, resources, rows — end ===== */
 
-/* ===== People & notifications (web/src/community/people, notifications) — begin ===== */
+/* ===== People & notifications (web/src/recognition, web/src/notifications) — begin ===== */
 
 export interface Localized {
   en: string;

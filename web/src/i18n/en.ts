@@ -241,7 +241,7 @@ export const en = {
   'notFound.body': 'The page you are looking for does not exist or has moved.',
   'notFound.home': 'Go to the home page',
 
-  /* ===== People & notifications (web/src/community/people, notifications) — begin ===== */
+  /* ===== People & notifications (web/src/recognition, web/src/notifications) — begin ===== */
   'people.profile.loading': 'Profile',
   'people.profile.notFound': 'Person not found',
   'people.profile.notFoundBody':

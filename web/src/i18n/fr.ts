@@ -247,7 +247,7 @@ export const fr: Messages = {
   'notFound.body': 'La page que vous cherchez n’existe pas ou a été déplacée.',
   'notFound.home': 'Aller à l’accueil',
 
-  /* ===== People & notifications (web/src/community/people, notifications) — begin ===== */
+  /* ===== People & notifications (web/src/recognition, web/src/notifications) — begin ===== */
   'people.profile.loading': 'Profil',
   'people.profile.notFound': 'Personne introuvable',
   'people.profile.notFoundBody':

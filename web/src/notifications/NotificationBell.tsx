@@ -1,5 +1,5 @@
 import { NavLink } from 'react-router-dom';
-import { useT } from '../../i18n/I18nProvider';
+import { useT } from '../i18n/I18nProvider';
 import { useUnreadCount } from './useUnreadCount';
 
 /** Header link to the notification center, with the unread count. Signed-in users only. */

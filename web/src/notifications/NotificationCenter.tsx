@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, seg, toApiError, type ApiError } from '../../api/client';
-import { useAction } from '../../api/hooks';
-import { cursorOf, type AppNotification, type NotificationPage } from '../../api/types';
-import { useT } from '../../i18n/I18nProvider';
-import { ErrorAlert, Loading, StatusMessage } from '../../ui/Messages';
+import { api, seg, toApiError, type ApiError } from '../api/client';
+import { useAction } from '../api/hooks';
+import { cursorOf, type AppNotification, type NotificationPage } from '../api/types';
+import { useT } from '../i18n/I18nProvider';
+import { ErrorAlert, Loading, StatusMessage } from '../ui/Messages';
 import { announceNotificationsChanged } from './events';
 import { NotificationItem } from './NotificationItem';
 

@@ -1,7 +1,7 @@
 import { Link } from 'react-router-dom';
-import type { AppNotification } from '../../api/types';
-import { useI18n } from '../../i18n/I18nProvider';
-import { safeNext } from '../../ui/navigation';
+import type { AppNotification } from '../api/types';
+import { useI18n } from '../i18n/I18nProvider';
+import { safeNext } from '../ui/navigation';
 
 /** One notification: its text links to the page concerned; following it marks it read. */
 export function NotificationItem({ item, onOpen }: { item: AppNotification; onOpen: (item: AppNotification) => void }) {

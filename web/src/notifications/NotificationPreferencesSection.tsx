@@ -1,11 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useLocation } from 'react-router-dom';
-import { request } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
-import type { EmailMode, NotificationPreference } from '../../api/types';
-import { useT } from '../../i18n/I18nProvider';
-import { ErrorAlert, Loading, StatusMessage, useErrorMessage } from '../../ui/Messages';
-import { TableWrap } from '../../ui/TableWrap';
+import { request } from '../api/client';
+import { useAction, useApiGet } from '../api/hooks';
+import type { EmailMode, NotificationPreference } from '../api/types';
+import { useT } from '../i18n/I18nProvider';
+import { ErrorAlert, Loading, StatusMessage, useErrorMessage } from '../ui/Messages';
+import { TableWrap } from '../ui/TableWrap';
 import { typeLabel } from './typeLabel';
 
 type Prefs = { items: NotificationPreference[] };

@@ -1,6 +1,6 @@
-import { RequireUser } from '../../session/RequireUser';
-import { useT } from '../../i18n/I18nProvider';
-import { useDocumentTitle } from '../../shell/useDocumentTitle';
+import { RequireUser } from '../session/RequireUser';
+import { useT } from '../i18n/I18nProvider';
+import { useDocumentTitle } from '../shell/useDocumentTitle';
 import { NotificationCenter } from './NotificationCenter';
 
 /** /notifications */

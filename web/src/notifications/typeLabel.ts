@@ -1,5 +1,5 @@
-import type { MessageKey } from '../../i18n/en';
-import type { Translate } from '../../i18n/I18nProvider';
+import type { MessageKey } from '../i18n/en';
+import type { Translate } from '../i18n/I18nProvider';
 
 const TYPES: Record<string, MessageKey> = {
   'contribution.accepted': 'notif.type.contributionAccepted',

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useLocation } from 'react-router-dom';
-import { api } from '../../api/client';
-import type { NotificationPage } from '../../api/types';
+import { api } from '../api/client';
+import type { NotificationPage } from '../api/types';
 import { NOTIFICATIONS_CHANGED, POLL_MS } from './events';
 
 /** Unread notifications of the signed-in user: polled every 60 s, on navigation and on demand. */

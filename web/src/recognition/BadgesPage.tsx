@@ -1,8 +1,8 @@
 import { Link } from 'react-router-dom';
-import { formatNumber } from '../../data/format';
-import { useI18n } from '../../i18n/I18nProvider';
-import { useDocumentTitle } from '../../shell/useDocumentTitle';
-import { ErrorAlert, Loading } from '../../ui/Messages';
+import { formatNumber } from '../data/format';
+import { useI18n } from '../i18n/I18nProvider';
+import { useDocumentTitle } from '../shell/useDocumentTitle';
+import { ErrorAlert, Loading } from '../ui/Messages';
 import { pick } from './localized';
 import { useBadges } from './useRules';
 

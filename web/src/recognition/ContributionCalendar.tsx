@@ -1,7 +1,7 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { UserProfile } from '../../api/types';
-import { useI18n } from '../../i18n/I18nProvider';
-import { TableWrap } from '../../ui/TableWrap';
+import type { UserProfile } from '../api/types';
+import { useI18n } from '../i18n/I18nProvider';
+import { TableWrap } from '../ui/TableWrap';
 import { buildCalendar } from './calendar';
 
 const CELL = 11;

@@ -1,9 +1,9 @@
 import { Link } from 'react-router-dom';
-import { seg } from '../../api/client';
-import { useApiGet } from '../../api/hooks';
-import type { Contributor, OrgRef } from '../../api/types';
-import { formatNumber } from '../../data/format';
-import { useI18n } from '../../i18n/I18nProvider';
+import { seg } from '../api/client';
+import { useApiGet } from '../api/hooks';
+import type { Contributor, OrgRef } from '../api/types';
+import { formatNumber } from '../data/format';
+import { useI18n } from '../i18n/I18nProvider';
 import { profilePath } from './paths';
 import { ReviewTime } from './ReviewTime';
 

@@ -1,7 +1,7 @@
 import { Link } from 'react-router-dom';
-import { seg } from '../../api/client';
-import type { ReputationEntry } from '../../api/types';
-import { useT } from '../../i18n/I18nProvider';
+import { seg } from '../api/client';
+import type { ReputationEntry } from '../api/types';
+import { useT } from '../i18n/I18nProvider';
 
 /** Datasets this person improved, as traced by the reputation entries loaded so far. */
 export function DatasetsImproved({ count, entries }: { count: number; entries: ReputationEntry[] }) {

@@ -1,10 +1,10 @@
 import { Link, useSearchParams } from 'react-router-dom';
-import { useApiGet } from '../../api/hooks';
-import type { Leaderboard, LeaderboardPeriod } from '../../api/types';
-import { useT } from '../../i18n/I18nProvider';
-import { useDocumentTitle } from '../../shell/useDocumentTitle';
-import { ErrorAlert, Loading } from '../../ui/Messages';
-import { Tabs } from '../../ui/Tabs';
+import { useApiGet } from '../api/hooks';
+import type { Leaderboard, LeaderboardPeriod } from '../api/types';
+import { useT } from '../i18n/I18nProvider';
+import { useDocumentTitle } from '../shell/useDocumentTitle';
+import { ErrorAlert, Loading } from '../ui/Messages';
+import { Tabs } from '../ui/Tabs';
 import { LeaderboardScope, type Scope } from './LeaderboardScope';
 import { LeaderboardTable } from './LeaderboardTable';
 

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useT } from '../../i18n/I18nProvider';
+import { useT } from '../i18n/I18nProvider';
 
 export interface Scope {
   kind: 'all' | 'dataset' | 'organization';

@@ -1,8 +1,8 @@
 import { Link } from 'react-router-dom';
-import type { Leaderboard } from '../../api/types';
-import { formatNumber } from '../../data/format';
-import { useI18n } from '../../i18n/I18nProvider';
-import { TableWrap } from '../../ui/TableWrap';
+import type { Leaderboard } from '../api/types';
+import { formatNumber } from '../data/format';
+import { useI18n } from '../i18n/I18nProvider';
+import { TableWrap } from '../ui/TableWrap';
 import { profilePath } from './paths';
 
 /** Ranked people with the reputation they earned, each linking to their profile. */

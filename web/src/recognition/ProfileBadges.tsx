@@ -1,6 +1,6 @@
 import { Link } from 'react-router-dom';
-import type { BadgeDefinition, UserProfile } from '../../api/types';
-import { useI18n } from '../../i18n/I18nProvider';
+import type { BadgeDefinition, UserProfile } from '../api/types';
+import { useI18n } from '../i18n/I18nProvider';
 import { pick } from './localized';
 
 /** The badges a person holds, each with the criterion that earned it. */

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { useApiGet } from '../../api/hooks';
-import type { ReputationEntry, UserProfile } from '../../api/types';
-import { useT } from '../../i18n/I18nProvider';
-import { useDocumentTitle } from '../../shell/useDocumentTitle';
-import { Loading, useErrorMessage } from '../../ui/Messages';
+import { useApiGet } from '../api/hooks';
+import type { ReputationEntry, UserProfile } from '../api/types';
+import { useT } from '../i18n/I18nProvider';
+import { useDocumentTitle } from '../shell/useDocumentTitle';
+import { Loading, useErrorMessage } from '../ui/Messages';
 import { ContributionCalendar } from './ContributionCalendar';
 import { DatasetsImproved } from './DatasetsImproved';
 import { profileApi } from './paths';

@@ -1,7 +1,7 @@
 import { Link } from 'react-router-dom';
-import type { TrustLevelRules, UserProfile } from '../../api/types';
-import { formatNumber } from '../../data/format';
-import { useI18n } from '../../i18n/I18nProvider';
+import type { TrustLevelRules, UserProfile } from '../api/types';
+import { formatNumber } from '../data/format';
+import { useI18n } from '../i18n/I18nProvider';
 import { pick } from './localized';
 
 /** Member since, reputation, trust level and contribution statistics. */

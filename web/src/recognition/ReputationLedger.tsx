@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, seg, toApiError, type ApiError } from '../../api/client';
-import { cursorOf, type ReputationEntry, type ReputationPage } from '../../api/types';
-import { useI18n } from '../../i18n/I18nProvider';
-import { ErrorAlert, Loading } from '../../ui/Messages';
-import { TableWrap } from '../../ui/TableWrap';
+import { api, seg, toApiError, type ApiError } from '../api/client';
+import { cursorOf, type ReputationEntry, type ReputationPage } from '../api/types';
+import { useI18n } from '../i18n/I18nProvider';
+import { ErrorAlert, Loading } from '../ui/Messages';
+import { TableWrap } from '../ui/TableWrap';
 import { reasonLabel, signedPoints } from './localized';
 
 const PAGE = 50;

@@ -1,8 +1,8 @@
 import { Link } from 'react-router-dom';
-import { seg } from '../../api/client';
-import { useApiGet } from '../../api/hooks';
-import type { OrgRef, ReviewStats } from '../../api/types';
-import { useT } from '../../i18n/I18nProvider';
+import { seg } from '../api/client';
+import { useApiGet } from '../api/hooks';
+import type { OrgRef, ReviewStats } from '../api/types';
+import { useT } from '../i18n/I18nProvider';
 import { humanDuration } from './localized';
 
 /** "Median time to review: …" for the organization publishing a dataset (public review-stats). */

@@ -1,8 +1,8 @@
 import { Link } from 'react-router-dom';
-import { useI18n } from '../../i18n/I18nProvider';
-import { useDocumentTitle } from '../../shell/useDocumentTitle';
-import { ErrorAlert, Loading } from '../../ui/Messages';
-import { TableWrap } from '../../ui/TableWrap';
+import { useI18n } from '../i18n/I18nProvider';
+import { useDocumentTitle } from '../shell/useDocumentTitle';
+import { ErrorAlert, Loading } from '../ui/Messages';
+import { TableWrap } from '../ui/TableWrap';
 import { pick, reasonLabel, signedPoints } from './localized';
 import { useTrustLevels } from './useRules';
 

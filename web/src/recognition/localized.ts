@@ -1,7 +1,7 @@
-import type { Localized } from '../../api/types';
-import type { Lang } from '../../i18n/lang';
-import type { Translate } from '../../i18n/I18nProvider';
-import type { MessageKey } from '../../i18n/en';
+import type { Localized } from '../api/types';
+import type { Lang } from '../i18n/lang';
+import type { Translate } from '../i18n/I18nProvider';
+import type { MessageKey } from '../i18n/en';
 
 /** The text of a server-provided EN/FR pair in the interface language. */
 export function pick(lang: Lang, value: Localized | null | undefined): string {

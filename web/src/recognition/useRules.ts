@@ -1,5 +1,5 @@
-import { useApiGet } from '../../api/hooks';
-import type { BadgeDefinition, TrustLevelRules } from '../../api/types';
+import { useApiGet } from '../api/hooks';
+import type { BadgeDefinition, TrustLevelRules } from '../api/types';
 
 /** GET /trust-levels: the published trust-level and reputation rules. */
 export const useTrustLevels = () => useApiGet<TrustLevelRules>('/trust-levels');

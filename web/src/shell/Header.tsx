@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link, NavLink, useNavigate } from 'react-router-dom';
 import { useT } from '../i18n/I18nProvider';
 import { useSession } from '../session/SessionProvider';
-import { NotificationBell } from '../community/notifications/NotificationBell';
+import { NotificationBell } from '../notifications/NotificationBell';
 import { LanguageSwitch } from './LanguageSwitch';
 
 export function Header() {

@@ -7,11 +7,11 @@ import { newId } from '../../kernel/ids.js';
 import { renderMarkdown } from '../../kernel/markdown.js';
 import { decodeCursor, encodeCursor, type Page } from '../../kernel/pagination.js';
 import { slugify } from '../../kernel/slug.js';
-import { words } from '../../data/search-text.js';
+import { words } from '../../data/datasets/search-text.js';
 import type { EventRecorder } from '../../events/recorder.js';
 import type { Directory } from '../../events/service.js';
 import type { OrganizationAccess } from '../../platform/index.js';
-import type { DatasetService } from '../../data/datasets-service.js';
+import type { DatasetService } from '../../data/datasets/service.js';
 import type { DataStore } from '../../data/store.js';
 import type { ReuseFilters, ReuseKey, ReuseRow, ReuseStore } from './store.js';
 import type {

@@ -7,7 +7,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { RequireUser } from '../../session/RequireUser';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
 import { ErrorAlert, Loading, StatusMessage, useErrorMessage } from '../../ui/Messages';
-import { ConfirmButton } from '../apps/ConfirmButton';
+import { ConfirmButton } from '../core/ConfirmButton';
 import { ScopeList } from './scopes';
 
 function AuthorizedAppList() {

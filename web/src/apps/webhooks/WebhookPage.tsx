@@ -15,7 +15,7 @@ import { RequireUser } from '../../session/RequireUser';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
 import { SelectField } from '../../ui/Field';
 import { ErrorAlert, Loading, StatusMessage, useErrorMessage } from '../../ui/Messages';
-import { ConfirmButton } from '../apps/ConfirmButton';
+import { ConfirmButton } from '../core/ConfirmButton';
 import { DeliveryBadge, SubscriptionStatus, useEventLabel, WebhookSecretNotice, type CreatedState } from './shared';
 
 const cursorOf = (next: string | null) =>

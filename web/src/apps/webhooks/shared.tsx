@@ -1,6 +1,6 @@
 import type { WebhookDeliveryStatus } from '../../api/types';
 import type { MessageKey } from '../../i18n/en';
-import { SecretNotice } from '../apps/SecretNotice';
+import { SecretNotice } from '../core/SecretNotice';
 import { useT } from '../../i18n/I18nProvider';
 
 /** What the subscription page receives right after creation: the secret, shown this once. */

@@ -1,7 +1,7 @@
 import { Link } from 'react-router-dom';
 import type { PersonRef } from '../../api/types';
 import { useT } from '../../i18n/I18nProvider';
-import { profilePath } from '../people/paths';
+import { profilePath } from '../../recognition/paths';
 
 /** A person as a link to their profile ("deleted account" when gone). */
 export function PersonName({ person }: { person: PersonRef }) {

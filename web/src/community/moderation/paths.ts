@@ -2,7 +2,7 @@ import { seg } from '../../api/client';
 import type { Flag, FlagStatus } from '../../api/types';
 import { contributionPath } from '../contributions/paths';
 import { threadPath } from '../discussions/paths';
-import { profilePath } from '../people/paths';
+import { profilePath } from '../../recognition/paths';
 
 export const flagsApi = (status: FlagStatus, cursor?: string | null) =>
   `/moderation/flags?status=${status}${cursor ? `&_cursor=${encodeURIComponent(cursor)}` : ''}`;

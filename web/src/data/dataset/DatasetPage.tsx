@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useLocation, useParams } from 'react-router-dom';
 import { seg } from '../../api/client';
-import { DatasetCredits } from '../../community/people/DatasetCredits';
+import { DatasetCredits } from '../../recognition/DatasetCredits';
 import { Discussions } from '../../community/discussions/Discussions'; // Discussions & moderation
 import { useApiGet } from '../../api/hooks';
 import type { DatasetView, JobView, ResourceCreated, ResourceView } from '../../api/types';
@@ -16,7 +16,7 @@ import { AddResourceForm } from './AddResourceForm';
 import { DatasetMetadata } from './DatasetMetadata';
 import { Disclosure } from './Disclosure';
 import { ResourceCard } from './ResourceCard';
-import { UsedBy } from '../../developers/reuses/UsedBy'; // Reuses
+import { UsedBy } from '../../apps/reuses/UsedBy'; // Reuses
 
 export function DatasetPage() {
   const t = useT();

@@ -1,4 +1,4 @@
-import { NotificationPreferencesSection } from '../../community/notifications/NotificationPreferencesSection';
+import { NotificationPreferencesSection } from '../../notifications/NotificationPreferencesSection';
 import { useT } from '../../i18n/I18nProvider';
 import { RequireUser } from '../../session/RequireUser';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
