@@ -10,7 +10,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import type { Config } from './config.js';
-import { loadSecretKey } from './config.js';
+import { loadSecretKey, logOriginOf } from './config.js';
 import { openDatabase, readBool, type Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { systemClock, type Clock } from './kernel/clock.js';
@@ -34,6 +34,7 @@ import { createCommunity, type Community } from './community/index.js';
 import { createRecognition, type Recognition } from './recognition/index.js';
 import { createNotifications, type Notifications } from './notifications/index.js';
 import { createApps, type Apps } from './apps/index.js';
+import { createLedger, createLedgerStore, loadOrCreateLogSigner, type Ledger } from './ledger/index.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -59,6 +60,8 @@ export interface Multitude {
   recognition: Recognition;
   notifications: Notifications;
   apps: Apps;
+  /** The transparency log. */
+  ledger: Ledger;
   dispatcher: Dispatcher;
   config: Config;
   /** Stops accepting requests, finishes those in flight, stops consumers, closes the database. */
@@ -199,6 +202,16 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     if (redis) await closeRedis(redis);
     throw err;
   });
+  const logOrigin = logOriginOf(config);
+  const ledger = createLedger({
+    db: db.kysely,
+    store: createLedgerStore(),
+    clock,
+    directory: platform.directory,
+    signer: loadOrCreateLogSigner(config.dataDir, logOrigin),
+    origin: logOrigin,
+    logger: app.log,
+  });
   const dispatcher = createDispatcher({
     db: db.kysely,
     store: eventStore,
@@ -208,6 +221,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       ...recognition.consumers,
       ...notifications.consumers,
       ...apps.consumers,
+      ledger.consumer,
       ...(options.consumers ?? []),
     ],
     logger: app.log,
@@ -365,6 +379,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     notifications.start();
     await data.runner.start();
     await apps.start();
+    ledger.start();
   }
 
   app.addHook('onClose', async () => {
@@ -374,6 +389,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     await data.runner.stop();
     await notifications.stop();
     await dispatcher.stop();
+    await ledger.stop();
     await db.close();
   });
 
@@ -386,6 +402,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     recognition,
     notifications,
     apps,
+    ledger,
     dispatcher,
     config,
     close: () => app.close(),

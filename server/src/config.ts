@@ -40,6 +40,8 @@ export interface Config {
   rateLimitPrefix: string;
   /** Prefix of the sign-in throttle's keys in Redis (tests give each run its own). */
   loginThrottlePrefix: string;
+  /** Origin line of the transparency log's checkpoints; the base URL's host + "/log" when unset. */
+  logOrigin?: string;
 }
 
 /** Each setting, its environment variable and its CLI flag — the README's table is made from the same facts. */
@@ -116,6 +118,13 @@ export const settings = [
     flag: 'rate-limits',
     help: 'JSON of rate-limit plan overrides, e.g. {"anonymous":{"burst":{"limit":60,"windowSeconds":60},"daily":10000}} (see docs/developer-platform/limits-and-usage.md)',
     default: '',
+  },
+  {
+    key: 'logOrigin',
+    env: 'MULTITUDE_LOG_ORIGIN',
+    flag: 'log-origin',
+    help: "Origin (first line) of the transparency log's checkpoints and name of its key",
+    default: 'base URL host + /log',
   },
   {
     key: 'oidcProviders',
@@ -199,6 +208,7 @@ export function loadConfig(
     rateLimits: get('rateLimits') || undefined,
     rateLimitPrefix: env.MULTITUDE_RATE_LIMIT_PREFIX || 'mt:rl:',
     loginThrottlePrefix: env.MULTITUDE_LOGIN_THROTTLE_PREFIX || 'mt:login:',
+    logOrigin: get('logOrigin') || undefined,
   };
 }
 
@@ -211,4 +221,14 @@ export function loadSecretKey(dataDir: string): string {
   writeFileSync(file, key + '\n', { mode: 0o600 });
   chmodSync(file, 0o600);
   return key;
+}
+
+/** The transparency log's origin: configured, or the base URL's host followed by /log. */
+export function logOriginOf(config: Pick<Config, 'baseUrl' | 'logOrigin'>): string {
+  if (config.logOrigin) {
+    if (/[\s+]/u.test(config.logOrigin)) throw new Error('MULTITUDE_LOG_ORIGIN must have no spaces and no plus sign');
+    return config.logOrigin;
+  }
+  const url = new URL(config.baseUrl);
+  return `${url.host}${url.pathname.replace(/\/$/, '')}/log`;
 }

@@ -121,7 +121,8 @@ export interface EventCursorsTable {
   updatedAt: string;
 }
 
-export interface Database extends DataTables, CommunityTables, RecognitionTables, DiscussionTables, AppsTables {
+export interface Database
+  extends DataTables, CommunityTables, RecognitionTables, DiscussionTables, AppsTables, LedgerTables {
   users: UsersTable;
   sessions: SessionsTable;
   personalTokens: PersonalTokensTable;
@@ -762,3 +763,10 @@ export interface OAuthSigningKeysTable {
 }
 // ---- end oauth row types ----
 // ---- end developer platform ------------------------------------------------------------------------
+
+/** The transparency log (018_ledger). */
+export interface LedgerTables {
+  logEntries: { idx: number | string; eventId: string; entry: string; createdAt: string };
+  logNodes: { level: number; idx: number | string; hash: Uint8Array };
+  logCheckpoints: { size: number | string; rootHash: Uint8Array; note: string; createdAt: string };
+}

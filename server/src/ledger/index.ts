@@ -1,0 +1,3 @@
+export { createLedger, type Ledger, LEDGER_CONSUMER } from './service.js';
+export { createLedgerStore, type LedgerStore } from './store.js';
+export { loadOrCreateLogSigner } from './keys.js';

@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { createTestApp, type TestApp } from '../testing/harness.js';
+import { createEventStore } from '../events/store.js';
+import type { Visibility } from '../events/schema.js';
+import { systemClock } from '../kernel/clock.js';
+import { buildEntry, canonicalJson, EntryTooLargeError, MAX_ENTRY_BYTES } from './entry.js';
+import { leafHash, rootOfLeafHashes, verifyConsistency, verifyInclusion } from './merkle.js';
+import { openNote, parseCheckpoint } from './note.js';
+import { createLedger, type Ledger } from './service.js';
+import { createLedgerStore } from './store.js';
+import { loadOrCreateLogSigner } from './keys.js';
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await createTestApp({ config: { baseUrl: 'https://data.example.org' } });
+});
+afterAll(async () => t?.cleanup());
+
+async function emit(n: number, visibility: Visibility = 'public', payload: Record<string, unknown> = {}) {
+  const store = createEventStore(t.db.dialect);
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = randomUUID();
+    ids.push(id);
+    await store.insert(t.db.kysely, {
+      id,
+      type: 'dataset.published',
+      actorId: null,
+      subjectId: `subject-${i}`,
+      organizationId: null,
+      visibility,
+      payload: { i, ...payload },
+      occurredAt: new Date().toISOString(),
+    });
+  }
+  await t.dispatcher.drain();
+  return ids;
+}
+
+/** A second instance of the service over the same database and key: what a restart builds. */
+function restarted(): Ledger {
+  return createLedger({
+    db: t.db.kysely,
+    store: createLedgerStore(),
+    clock: systemClock,
+    directory: t.platform.directory,
+    signer: loadOrCreateLogSigner(t.config.dataDir, t.ledger.origin),
+    origin: t.ledger.origin,
+  });
+}
+
+async function allEntries() {
+  const rows = await t.db.kysely.selectFrom('logEntries').select(['idx', 'entry']).orderBy('idx').execute();
+  return rows.map((r) => r.entry);
+}
+
+async function allCheckpoints() {
+  const rows = await t.db.kysely.selectFrom('logCheckpoints').select(['size', 'note']).orderBy('size').execute();
+  return rows.map((r) => ({ size: Number(r.size), note: r.note }));
+}
+
+describe('canonical entries', () => {
+  it('sorts keys, drops white space, hashes the payload and never holds it', () => {
+    expect(canonicalJson({ b: 1, a: [true, null, 'é'], c: { z: 1, y: 'x' } })).toBe(
+      '{"a":[true,null,"é"],"b":1,"c":{"y":"x","z":1}}',
+    );
+    const fields = {
+      eventId: 'e1',
+      type: 'dataset.published',
+      occurredAt: '2026-01-01T00:00:00.000Z',
+      actor: 'alice',
+      subject: 's1',
+      organization: null,
+    };
+    const entry = buildEntry({ ...fields, payload: { email: 'alice@example.org', title: 'T' } });
+    expect(entry).not.toContain('alice@example.org');
+    expect(Object.keys(JSON.parse(entry) as object)).toEqual([
+      'actor',
+      'eventId',
+      'occurredAt',
+      'organization',
+      'payloadSha256',
+      'subject',
+      'type',
+      'v',
+    ]);
+    // Key order of the payload does not change its hash.
+    const again = buildEntry({ ...fields, payload: { title: 'T', email: 'alice@example.org' } });
+    expect(JSON.parse(again)).toMatchObject({
+      payloadSha256: (JSON.parse(entry) as { payloadSha256: string }).payloadSha256,
+    });
+  });
+
+  it('refuses an entry beyond 65,535 bytes', () => {
+    const fields = {
+      eventId: 'e',
+      occurredAt: '2026-01-01T00:00:00.000Z',
+      actor: null,
+      subject: null,
+      organization: null,
+      payload: {},
+    };
+    expect(() => buildEntry({ ...fields, type: 'x'.repeat(MAX_ENTRY_BYTES) })).toThrow(EntryTooLargeError);
+    expect(() => buildEntry({ ...fields, type: 'x'.repeat(1000) })).not.toThrow();
+  });
+});
+
+describe('the log as a consumer of the event spine', () => {
+  it('logs public events only, batches them under one signed checkpoint, and its root is the tree of its entries', async () => {
+    const before = (await t.ledger.integrate()).size;
+    const publicIds = await emit(300);
+    await emit(5, 'private');
+    await emit(3, 'organization');
+    const checkpointsBefore = (await allCheckpoints()).length;
+    const cp = await t.ledger.integrate();
+    expect(cp.size).toBe(before + 300);
+    // One checkpoint for the whole batch.
+    expect((await allCheckpoints()).length).toBe(checkpointsBefore + 1);
+
+    const opened = openNote(cp.note, [(await import('./note.js')).parseVerifierKey(t.ledger.verifierKey)]);
+    const parsed = parseCheckpoint(opened.text);
+    expect(parsed.origin).toBe('data.example.org/log');
+    expect(parsed.size).toBe(cp.size);
+    const entries = await allEntries();
+    expect(entries).toHaveLength(cp.size);
+    expect(Buffer.from(rootOfLeafHashes(entries.map((e) => leafHash(Buffer.from(e))))).equals(parsed.rootHash)).toBe(
+      true,
+    );
+    const logged = new Set(entries.map((e) => (JSON.parse(e) as { eventId: string }).eventId));
+    for (const id of publicIds) expect(logged.has(id)).toBe(true);
+
+    // Inclusion of an event, checked against the signed root.
+    const found = await t.ledger.byEventId(publicIds[7]!);
+    expect(found.proof).not.toBeNull();
+    verifyInclusion(found.index, cp.size, leafHash(Buffer.from(found.entry)), found.proof!, parsed.rootHash);
+  });
+
+  it('signs nothing new when nothing was appended', async () => {
+    const cp = await t.ledger.integrate();
+    const count = (await allCheckpoints()).length;
+    expect((await t.ledger.integrate()).size).toBe(cp.size);
+    expect((await allCheckpoints()).length).toBe(count);
+  });
+
+  it('never goes backwards nor forks across a restart and concurrent integrators', async () => {
+    const old = await t.ledger.integrate();
+    await emit(40);
+    const a = restarted();
+    const b = restarted();
+    // Two processes racing over the same entries: at most one checkpoint per size can be stored.
+    await Promise.allSettled([a.integrate(), b.integrate(), t.ledger.integrate()]);
+    await emit(17);
+    const after = await restarted().integrate();
+    expect(after.size).toBe(old.size + 57);
+
+    const checkpoints = await allCheckpoints();
+    for (let i = 1; i < checkpoints.length; i++) {
+      expect(checkpoints[i]!.size).toBeGreaterThan(checkpoints[i - 1]!.size);
+    }
+    // Every stored checkpoint is a prefix of the latest one.
+    for (const c of checkpoints) {
+      const proof = await t.ledger.consistency(c.size, after.size);
+      const root = parseCheckpoint(c.note.slice(0, c.note.indexOf('\n\n') + 1)).rootHash;
+      verifyConsistency(c.size, after.size, root, after.rootHash, proof.proof);
+    }
+  });
+
+  it('rebuilds from the events table after losing its tables, to the signed root', async () => {
+    await emit(25);
+    const signed = await t.ledger.integrate();
+    const entriesBefore = await allEntries();
+    await sql`delete from log_nodes`.execute(t.db.kysely);
+    await sql`delete from log_entries`.execute(t.db.kysely);
+
+    const rebuilt = await t.ledger.rebuild();
+    expect(rebuilt.size).toBe(signed.size);
+    expect(rebuilt.root.equals(signed.rootHash)).toBe(true);
+    expect(await allEntries()).toEqual(entriesBefore);
+    // Proofs work again on the rebuilt tree, and the consumer does not log anything twice.
+    const proof = await t.ledger.entry(signed.size - 1);
+    verifyInclusion(signed.size - 1, signed.size, leafHash(Buffer.from(proof.entry)), proof.proof, signed.rootHash);
+    await emit(2);
+    expect((await t.ledger.integrate()).size).toBe(signed.size + 2);
+  });
+
+  it('refuses a rebuild from a rewritten outbox, and changes nothing', async () => {
+    const signed = await t.ledger.integrate();
+    const entriesBefore = await allEntries();
+    const first = await t.db.kysely
+      .selectFrom('events')
+      .select(['id', 'payload'])
+      .where('visibility', '=', 'public')
+      .orderBy('txId')
+      .orderBy('position')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    await t.db.kysely
+      .updateTable('events')
+      .set({ payload: JSON.stringify({ rewritten: true }) })
+      .where('id', '=', first.id)
+      .execute();
+    await expect(t.ledger.rebuild()).rejects.toThrow(/does not match the signed checkpoint/);
+    expect(await allEntries()).toEqual(entriesBefore);
+    expect((await t.ledger.checkpoint()).size).toBe(signed.size);
+    await t.db.kysely.updateTable('events').set({ payload: first.payload }).where('id', '=', first.id).execute();
+  });
+});

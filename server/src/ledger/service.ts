@@ -1,0 +1,327 @@
+/**
+ * The transparency log: a consumer of the event spine appends one entry per public event (in the
+ * consumer's transaction, so exactly once and in spine order); `integrate()` then hashes the new
+ * entries into the tree and signs ONE checkpoint for the whole batch, in one transaction.
+ *
+ * Honesty rules: a checkpoint is only ever stored for a larger size than the last (one row per
+ * size, so no fork can be stored); nodes and checkpoint commit together, so a crash leaves either
+ * the old checkpoint or the new one; entries are append-only; `rebuild()` recomputes entries and
+ * tree from the events table and refuses the result unless its root equals the signed one.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { readJson } from '../db/database.js';
+import type { Clock } from '../kernel/clock.js';
+import { AppError, notFound } from '../kernel/errors.js';
+import type { Consumer } from '../events/dispatcher.js';
+import type { Directory } from '../events/service.js';
+import type { StoredEvent } from '../events/schema.js';
+import { buildEntry } from './entry.js';
+import {
+  consistencyRanges,
+  emptyRoot,
+  inclusionRanges,
+  leafHash,
+  nodeHash,
+  perfectSubtrees,
+  rangeHash,
+  treeHash,
+  TILE_HEIGHT,
+  TILE_WIDTH,
+  type Hash,
+} from './merkle.js';
+import { formatCheckpoint, signNote, verifierKeyString, type NoteSigner } from './note.js';
+import type { LedgerStore, StoredCheckpoint, StoredEntry } from './store.js';
+
+export const LEDGER_CONSUMER = 'ledger';
+/** Most entries hashed into one checkpoint (bounds one transaction's work). */
+const MAX_BATCH = 16_384;
+
+export interface LedgerDeps {
+  db: Kysely<Database>;
+  store: LedgerStore;
+  clock: Clock;
+  directory: Pick<Directory, 'usersByIds'>;
+  signer: NoteSigner;
+  origin: string;
+  logger?: { warn(obj: object, msg: string): void };
+  /** How often pending entries are integrated and a checkpoint signed (ms). */
+  integrateIntervalMs?: number;
+}
+
+const key = (level: number, index: number) => `${level}/${index}`;
+
+export function createLedger(deps: LedgerDeps) {
+  const { db, store, clock, signer, origin } = deps;
+  let chain: Promise<unknown> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+
+  /** Runs `fn` after every earlier integration of this process (the database arbitrates between processes). */
+  function serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = chain.then(fn, fn);
+    chain = run.catch(() => undefined);
+    return run;
+  }
+
+  async function entryFor(event: StoredEvent, executor: Kysely<Database>): Promise<string> {
+    const actor = event.actorId ? (await deps.directory.usersByIds([event.actorId], executor))[0]?.handle : undefined;
+    return buildEntry({
+      eventId: event.id,
+      type: event.type,
+      occurredAt: event.occurredAt,
+      actor: actor ?? null,
+      subject: event.subjectId,
+      organization: event.organizationId,
+      payload: event.payload,
+    });
+  }
+
+  /** Node rows for entries [n0, n0 + entries.length) on top of a tree of n0, and the new root. */
+  async function growTree(trx: Kysely<Database>, n0: number, entries: StoredEntry[]) {
+    const n = n0 + entries.length;
+    const hashes = new Map<string, Hash>();
+    // The old tree's right edge is all the new nodes can need from it.
+    if (n0 > 0) {
+      const edge = perfectSubtrees(0, n0);
+      const found = await store.nodes(trx, edge);
+      for (const c of edge) {
+        const h = found.get(key(c.level, c.index));
+        if (!h) throw new Error(`log tree is missing node ${key(c.level, c.index)}`);
+        hashes.set(key(c.level, c.index), h);
+      }
+    }
+    const rows: { level: number; index: number; hash: Hash }[] = [];
+    entries.forEach((e, i) => {
+      if (e.index !== n0 + i) throw new Error(`log entries are not contiguous at ${n0 + i}`);
+      const h = leafHash(Buffer.from(e.entry, 'utf8'));
+      hashes.set(key(0, e.index), h);
+      rows.push({ level: 0, index: e.index, hash: h });
+    });
+    for (let level = 1, width = 2; width <= n; level++, width *= 2) {
+      for (let j = Math.floor(n0 / width); j < Math.floor(n / width); j++) {
+        const h = nodeHash(hashes.get(key(level - 1, 2 * j))!, hashes.get(key(level - 1, 2 * j + 1))!);
+        hashes.set(key(level, j), h);
+        rows.push({ level, index: j, hash: h });
+      }
+    }
+    const root = n === 0 ? emptyRoot() : rangeHash(0, n, (l, i) => hashes.get(key(l, i))!);
+    return { rows, root: Buffer.from(root) };
+  }
+
+  function sign(size: number, rootHash: Buffer): StoredCheckpoint {
+    const note = signNote(formatCheckpoint({ origin, size, rootHash }), [signer]);
+    return { size, rootHash, note, createdAt: clock.now().toISOString() };
+  }
+
+  /** One batch: hash pending entries and sign one checkpoint. Returns how many entries it added. */
+  async function integrateBatch(): Promise<number> {
+    return db.transaction().execute(async (trx) => {
+      const latest = await store.latestCheckpoint(trx);
+      const n0 = latest?.size ?? 0;
+      const entries = await store.entries(trx, n0, n0 + MAX_BATCH);
+      if (latest && entries.length === 0) return 0;
+      const { rows, root } = await growTree(trx, n0, entries);
+      await store.insertNodes(trx, rows);
+      await store.insertCheckpoint(trx, sign(n0 + entries.length, root));
+      return entries.length;
+    });
+  }
+
+  /** Integrates every pending entry (one signed checkpoint per batch); returns the latest checkpoint. */
+  function integrate(): Promise<StoredCheckpoint> {
+    return serial(async () => {
+      while ((await integrateBatch()) === MAX_BATCH);
+      return (await store.latestCheckpoint(db))!;
+    });
+  }
+
+  async function checkpoint(): Promise<StoredCheckpoint> {
+    return (await store.latestCheckpoint(db)) ?? integrate();
+  }
+
+  async function readerFor(ranges: [number, number][]) {
+    const coords = ranges.flatMap(([a, b]) => perfectSubtrees(a, b));
+    const found = await store.nodes(db, coords);
+    return (level: number, index: number): Hash => {
+      const h = found.get(key(level, index));
+      if (!h) throw new Error(`log tree is missing node ${key(level, index)}`);
+      return h;
+    };
+  }
+
+  async function inclusion(index: number, size: number) {
+    const ranges = inclusionRanges(index, size);
+    const read = await readerFor(ranges);
+    return ranges.map(([a, b]) => Buffer.from(rangeHash(a, b, read)));
+  }
+
+  const consumer: Consumer = {
+    name: LEDGER_CONSUMER,
+    async handle(event, trx) {
+      if (event.visibility !== 'public') return;
+      // A rebuild may already have logged it.
+      if (await store.hasEvent(trx, event.id)) return;
+      const entry = await entryFor(event, trx);
+      await store.insertEntries(
+        trx,
+        [{ index: await store.nextIndex(trx), eventId: event.id, entry }],
+        clock.now().toISOString(),
+      );
+    },
+  };
+
+  return {
+    consumer,
+    origin,
+    verifierKey: verifierKeyString(signer.verifier),
+    integrate,
+    checkpoint,
+
+    /** Entry `index` and its inclusion proof against the latest checkpoint. */
+    async entry(index: number) {
+      const cp = await checkpoint();
+      if (!Number.isSafeInteger(index) || index < 0 || index >= cp.size) {
+        throw notFound(`Log entry ${index} (the latest checkpoint has ${cp.size})`);
+      }
+      const [stored] = await store.entries(db, index, index + 1);
+      return {
+        index,
+        entry: stored!.entry,
+        eventId: stored!.eventId,
+        checkpoint: cp,
+        proof: await inclusion(index, cp.size),
+      };
+    },
+
+    async byEventId(eventId: string) {
+      const stored = await store.entryByEventId(db, eventId);
+      if (!stored) throw notFound('Log entry of this event');
+      const cp = await checkpoint();
+      if (stored.index >= cp.size)
+        return { index: stored.index, entry: stored.entry, eventId, checkpoint: cp, proof: null };
+      return {
+        index: stored.index,
+        entry: stored.entry,
+        eventId,
+        checkpoint: cp,
+        proof: await inclusion(stored.index, cp.size),
+      };
+    },
+
+    async consistency(from: number, to: number) {
+      const cp = await checkpoint();
+      if (to > cp.size) throw notFound(`A tree of ${to} (the latest checkpoint has ${cp.size})`);
+      if (from > to) throw new AppError('validation_failed', '`from` must not exceed `to`');
+      const ranges = consistencyRanges(from, to);
+      const read = await readerFor([
+        ...ranges,
+        ...(from > 0 ? [[0, from] as [number, number]] : []),
+        ...(to > 0 ? [[0, to] as [number, number]] : []),
+      ]);
+      return {
+        from,
+        to,
+        fromRoot: Buffer.from(treeHash(from, read)),
+        toRoot: Buffer.from(treeHash(to, read)),
+        proof: ranges.map(([a, b]) => Buffer.from(rangeHash(a, b, read))),
+        checkpoint: cp,
+      };
+    },
+
+    /**
+     * Hash tile `level`/`index` of `width` hashes (256 = full), or undefined if the latest
+     * checkpoint does not cover it (C2SP tlog-tiles).
+     */
+    async tile(level: number, index: number, width: number): Promise<Buffer | undefined> {
+      const cp = await checkpoint();
+      const span = 2 ** (level * TILE_HEIGHT);
+      const available = Math.floor(cp.size / span) - index * TILE_WIDTH;
+      if (width < 1 || width > TILE_WIDTH || width > available) return undefined;
+      const start = index * TILE_WIDTH;
+      const hashes = await store.nodeRange(db, level * TILE_HEIGHT, start, start + width);
+      if (hashes.length !== width) throw new Error(`log tree is missing hashes of tile ${level}/${index}`);
+      return Buffer.concat(hashes);
+    },
+
+    /** Entry bundle `index` of `width` entries, each prefixed by its big-endian uint16 length. */
+    async entryBundle(index: number, width: number): Promise<Buffer | undefined> {
+      const cp = await checkpoint();
+      const available = cp.size - index * TILE_WIDTH;
+      if (width < 1 || width > TILE_WIDTH || width > available) return undefined;
+      const start = index * TILE_WIDTH;
+      const entries = await store.entries(db, start, start + width);
+      const parts: Buffer[] = [];
+      for (const e of entries) {
+        const bytes = Buffer.from(e.entry, 'utf8');
+        const length = Buffer.alloc(2);
+        length.writeUInt16BE(bytes.length, 0);
+        parts.push(length, bytes);
+      }
+      return Buffer.concat(parts);
+    },
+
+    /**
+     * Recomputes the log from the events table (after losing the log tables). The rebuilt root
+     * at the latest checkpoint's size must equal the signed root, or nothing is changed.
+     */
+    async rebuild(): Promise<{ size: number; root: Buffer }> {
+      return serial(() =>
+        db.transaction().execute(async (trx) => {
+          const latest = await store.latestCheckpoint(trx);
+          await store.clearTree(trx);
+          const events = await trx
+            .selectFrom('events')
+            .selectAll()
+            .where('visibility', '=', 'public')
+            .orderBy('txId')
+            .orderBy('position')
+            .execute();
+          const now = clock.now().toISOString();
+          const entries: StoredEntry[] = [];
+          for (const e of events) {
+            const event: StoredEvent = {
+              position: Number(e.position),
+              txId: Number(e.txId),
+              id: e.id,
+              type: e.type,
+              actorId: e.actorId,
+              subjectId: e.subjectId,
+              organizationId: e.organizationId,
+              visibility: 'public',
+              payload: readJson(e.payload),
+              occurredAt: e.occurredAt,
+            };
+            entries.push({ index: entries.length, eventId: e.id, entry: await entryFor(event, trx) });
+          }
+          await store.insertEntries(trx, entries, now);
+          const size = latest?.size ?? 0;
+          if (entries.length < size) {
+            throw new Error(`the events table holds ${entries.length} public events; the signed log has ${size}`);
+          }
+          const { rows, root } = await growTree(trx, 0, entries.slice(0, size));
+          if (latest && !root.equals(latest.rootHash)) {
+            throw new Error('the rebuilt log does not match the signed checkpoint; nothing was changed');
+          }
+          await store.insertNodes(trx, rows);
+          return { size, root };
+        }),
+      );
+    },
+
+    start() {
+      if (timer) return;
+      timer = setInterval(() => {
+        integrate().catch((err: unknown) => deps.logger?.warn({ err: String(err) }, 'log integration failed'));
+      }, deps.integrateIntervalMs ?? 1000);
+      timer.unref();
+    },
+
+    async stop() {
+      clearInterval(timer);
+      timer = undefined;
+      await chain;
+    },
+  };
+}
+
+export type Ledger = ReturnType<typeof createLedger>;
