@@ -12921,6 +12921,205 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/log/entries/{index}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A log entry and its inclusion proof against the latest checkpoint */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    index: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            index: number;
+                            eventId: string;
+                            /** @description The canonical JSON entry; its leaf hash is SHA-256(0x00 || UTF-8 entry) */
+                            entry: string;
+                            /** @description A SHA-256 hash, standard base64 */
+                            leafHash: string;
+                            /** @description RFC 9162 inclusion proof against the checkpoint; null while the entry awaits its first checkpoint */
+                            proof: string[] | null;
+                            checkpoint: components["schemas"]["LogCheckpoint"];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/log/events/{eventId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where an event sits in the log, with its inclusion proof */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    eventId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            index: number;
+                            eventId: string;
+                            /** @description The canonical JSON entry; its leaf hash is SHA-256(0x00 || UTF-8 entry) */
+                            entry: string;
+                            /** @description A SHA-256 hash, standard base64 */
+                            leafHash: string;
+                            /** @description RFC 9162 inclusion proof against the checkpoint; null while the entry awaits its first checkpoint */
+                            proof: string[] | null;
+                            checkpoint: components["schemas"]["LogCheckpoint"];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/log/consistency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Consistency proof between two tree sizes (the older tree is a prefix of the newer) */
+        get: {
+            parameters: {
+                query: {
+                    from: number;
+                    to: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: number;
+                            to: number;
+                            /** @description A SHA-256 hash, standard base64 */
+                            fromRoot: string;
+                            /** @description A SHA-256 hash, standard base64 */
+                            toRoot: string;
+                            /** @description RFC 9162 consistency proof */
+                            proof: string[];
+                            checkpoint: components["schemas"]["LogCheckpoint"];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/catalog": {
         parameters: {
             query?: never;
@@ -13093,6 +13292,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/log/checkpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest signed checkpoint (C2SP tlog-checkpoint, signed note) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/log/key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The verifier key of the checkpoints (C2SP signed-note: name+hash+base64 key) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/log/tile/{*}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hash tiles /log/tile/<L>/<N>[.p/<W>] and entry bundles /log/tile/entries/<N>[.p/<W>] (C2SP tlog-tiles) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -13178,6 +13481,36 @@ export interface components {
                 field: string;
                 message: string;
             }[];
+        };
+        LogCheckpoint: {
+            /** @description Tree size: number of entries */
+            size: number;
+            /** @description A SHA-256 hash, standard base64 */
+            rootHash: string;
+            /** @description The C2SP signed-note checkpoint, as served at /log/checkpoint */
+            note: string;
+        };
+        LogInclusion: {
+            index: number;
+            eventId: string;
+            /** @description The canonical JSON entry; its leaf hash is SHA-256(0x00 || UTF-8 entry) */
+            entry: string;
+            /** @description A SHA-256 hash, standard base64 */
+            leafHash: string;
+            /** @description RFC 9162 inclusion proof against the checkpoint; null while the entry awaits its first checkpoint */
+            proof: string[] | null;
+            checkpoint: components["schemas"]["LogCheckpoint"];
+        };
+        LogConsistency: {
+            from: number;
+            to: number;
+            /** @description A SHA-256 hash, standard base64 */
+            fromRoot: string;
+            /** @description A SHA-256 hash, standard base64 */
+            toRoot: string;
+            /** @description RFC 9162 consistency proof */
+            proof: string[];
+            checkpoint: components["schemas"]["LogCheckpoint"];
         };
     };
     responses: never;

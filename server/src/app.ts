@@ -34,7 +34,14 @@ import { createCommunity, type Community } from './community/index.js';
 import { createRecognition, type Recognition } from './recognition/index.js';
 import { createNotifications, type Notifications } from './notifications/index.js';
 import { createApps, type Apps } from './apps/index.js';
-import { createLedger, createLedgerStore, loadOrCreateLogSigner, type Ledger } from './ledger/index.js';
+import {
+  createLedger,
+  createLedgerStore,
+  ledgerRootRoutes,
+  ledgerRoutes,
+  loadOrCreateLogSigner,
+  type Ledger,
+} from './ledger/index.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -321,6 +328,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       await api.register(activityRoutes, { activity, baseUrl: config.baseUrl });
       await api.register(oidcRoutes, { oidc, secureCookies });
       await apps.routes(api);
+      await api.register(ledgerRoutes, { ledger });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: API_PREFIX },
@@ -328,6 +336,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
 
   await app.register(data.rootRoutes);
   await apps.rootRoutes(app);
+  await app.register(ledgerRootRoutes, { ledger });
 
   app.get('/healthz', { schema: { tags: ['Operations'], summary: 'Alive' } }, async () => ({ status: 'ok' }));
   app.get(

@@ -1,0 +1,48 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+const Base64Hash = Type.String({ description: 'A SHA-256 hash, standard base64', pattern: '^[A-Za-z0-9+/]{43}=$' });
+
+export const LogCheckpoint = Type.Object(
+  {
+    size: Type.Integer({ minimum: 0, description: 'Tree size: number of entries' }),
+    rootHash: Base64Hash,
+    note: Type.String({ description: 'The C2SP signed-note checkpoint, as served at /log/checkpoint' }),
+  },
+  { $id: 'LogCheckpoint' },
+);
+
+export const LogInclusion = Type.Object(
+  {
+    index: Type.Integer({ minimum: 0 }),
+    eventId: Type.String(),
+    entry: Type.String({ description: 'The canonical JSON entry; its leaf hash is SHA-256(0x00 || UTF-8 entry)' }),
+    leafHash: Base64Hash,
+    proof: Type.Union([Type.Array(Base64Hash), Type.Null()], {
+      description: 'RFC 9162 inclusion proof against the checkpoint; null while the entry awaits its first checkpoint',
+    }),
+    checkpoint: Type.Ref('LogCheckpoint'),
+  },
+  { $id: 'LogInclusion' },
+);
+
+export const LogConsistency = Type.Object(
+  {
+    from: Type.Integer({ minimum: 0 }),
+    to: Type.Integer({ minimum: 0 }),
+    fromRoot: Base64Hash,
+    toRoot: Base64Hash,
+    proof: Type.Array(Base64Hash, { description: 'RFC 9162 consistency proof' }),
+    checkpoint: Type.Ref('LogCheckpoint'),
+  },
+  { $id: 'LogConsistency' },
+);
+
+const Size = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+
+export const LogIndexParams = Type.Object({ index: Size }, { additionalProperties: false });
+export const LogEventParams = Type.Object(
+  { eventId: Type.String({ minLength: 1, maxLength: 100 }) },
+  { additionalProperties: false },
+);
+export const LogConsistencyQuery = Type.Object({ from: Size, to: Size }, { additionalProperties: false });
+export type LogConsistencyQuery = Static<typeof LogConsistencyQuery>;
