@@ -4,6 +4,7 @@ import { loadConfig, settings, type SettingKey } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { buildApp } from './app.js';
+import { verifyLog, VerifyError } from './ledger/verify.js';
 
 const serverFlags = Object.fromEntries(settings.map((s) => [s.flag, { type: 'string' as const }]));
 
@@ -15,6 +16,7 @@ Commands:
   migrate        Apply database migrations and exit
   admin create   Create a platform administrator (or promote an existing account)
   seed-demo      Add the demo organization and user to the database
+  log verify     Verify the transparency log of any Multitude instance
 
 Run "multitude <command> --help" for a command's options.`,
   serve: `Usage: multitude serve [options]
@@ -33,6 +35,19 @@ Apply every pending database migration, then exit. The server also migrates at s
 Create a platform administrator. If an account with this email exists, it is promoted.
 Without --password, a password is generated and printed once.
 Also accepts --database-url and --data-dir.`,
+  'log verify': `Usage: multitude log verify <base-url> [--key KEY] [--state FILE]
+
+Verify the public transparency log of a Multitude instance from its tlog-tiles endpoints only:
+check the checkpoint's signature against a pinned key, download every entry and hash tile,
+recompute the tree, and prove that the checkpoint verified last time is a prefix of the new one.
+Exits 0 when everything holds, 1 with a message on any mismatch, 2 on a usage error.
+
+Options:
+  --key KEY       The log's verifier key (name+hash+base64), from a source you trust; pinned in
+                  the state file on first use (then optional)
+  --state FILE    Where the last verified checkpoint of each log is kept
+                  [default: ./.multitude-log-state.json]
+  -h, --help      Show this help`,
   'seed-demo': `Usage: multitude seed-demo [--database-url URL] [--data-dir DIR]
 
 Add the demo organization ("demo") and the demo user, and print the demo credentials.
@@ -68,8 +83,9 @@ function printDemo(demo: { email: string; password: string; organization: string
 
 export async function main(argv = process.argv.slice(2)): Promise<number> {
   const [command, sub] = argv;
-  const commandName = command === 'admin' ? `admin ${sub ?? ''}`.trim() : command;
-  const rest = argv.slice(command === 'admin' ? 2 : 1);
+  const grouped = command === 'admin' || command === 'log';
+  const commandName = grouped ? `${command} ${sub ?? ''}`.trim() : command;
+  const rest = argv.slice(grouped ? 2 : 1);
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     console.log(help.main);
     return command ? 0 : 1;
@@ -78,6 +94,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     console.error(`Unknown command: ${argv.join(' ')}\n\n${help.main}`);
     return 2;
   }
+  if (commandName === 'log verify') return logVerify(rest);
   let values: Record<string, unknown>;
   try {
     ({ values } = parseArgs({
@@ -185,5 +202,48 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     return 1;
   } finally {
     await multitude.close();
+  }
+}
+
+async function logVerify(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { key: { type: 'string' }, state: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${help['log verify']}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    console.log(help['log verify']);
+    return 0;
+  }
+  const [baseUrl, ...extra] = parsed.positionals;
+  if (!baseUrl || extra.length > 0 || !/^https?:\/\//.test(baseUrl)) {
+    console.error(`Give one base URL (http:// or https://).\n\n${help['log verify']}`);
+    return 2;
+  }
+  try {
+    const result = await verifyLog({
+      baseUrl,
+      key: parsed.values.key,
+      stateFile: parsed.values.state ?? '.multitude-log-state.json',
+    });
+    const since =
+      result.previousSize === undefined
+        ? 'first verification, key pinned'
+        : `consistent with size ${result.previousSize}`;
+    console.log(`OK ${result.origin}: ${result.size} entries, root ${result.rootHash} (${since})`);
+    return 0;
+  } catch (error) {
+    if (error instanceof VerifyError) {
+      console.error(`Log verification FAILED: ${error.message}`);
+      return 1;
+    }
+    throw error;
   }
 }
