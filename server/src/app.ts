@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -15,8 +16,10 @@ import { openDatabase, readBool, type Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { systemClock, type Clock } from './kernel/clock.js';
 import { closeRedis, openRedis } from './kernel/redis.js';
-import { Problem, problemPlugin, sendProblem } from './kernel/http.js';
+import { clientErrorHandler, Problem, problemPlugin, sendProblem } from './kernel/http.js';
 import { loggerOptions } from './kernel/logging.js';
+import { assertCleanText } from './kernel/input.js';
+import { MULTIPART_FIELD_BYTES, MULTIPART_FIELDS_LIMIT } from './data/resources/routes.js';
 import {
   activityRoutes,
   createActivityService,
@@ -46,6 +49,8 @@ export interface BuildOptions {
   logStream?: Writable;
   /** Extra event consumers (later capabilities, tests). */
   consumers?: Consumer[];
+  /** Sign-in throttle limits: tests lower them to reach them in a few attempts. */
+  loginLimits?: { perAccount?: number; perAddress?: number };
   /** Start the event dispatcher loop (off in most tests, which call `drain()`). */
   startDispatcher?: boolean;
 }
@@ -89,7 +94,13 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     },
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the proxies named in MULTITUDE_TRUST_PROXY: otherwise any client
+    // could pick its own address and walk past the per-address limits.
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+        : config.trustProxy,
+    clientErrorHandler,
     // Unknown fields are rejected (400), never silently dropped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   });
@@ -121,6 +132,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     logger: app.log,
     redis,
     loginThrottlePrefix: config.loginThrottlePrefix,
+    loginLimits: options.loginLimits,
   });
   const data = createData({
     db,
@@ -228,6 +240,14 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
 
   await app.register(problemPlugin);
   app.addSchema(Problem);
+  // One rule for text, at the edge: no NUL and no lone surrogate in any path parameter, query or JSON body
+  // (multipart text fields are checked where they are read). See kernel/input.ts.
+  app.addHook('preValidation', async (request) => {
+    assertCleanText(request.params, 'params');
+    assertCleanText(request.query, 'querystring');
+    if (request.body !== null && typeof request.body === 'object' && !Buffer.isBuffer(request.body))
+      assertCleanText(request.body, 'body');
+  });
   await app.register(cookie, { secret: secretKey });
   // API answers are data, not documents: document headers (CSP, COOP, …) only weigh on every response
   // there (about 700 bytes). API routes get the headers that matter to them instead.
@@ -254,6 +274,37 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       },
     },
     hsts: secureCookies ? { maxAge: 31536000, includeSubDomains: true } : false,
+  });
+  // The public read API is for everyone's web apps and notebooks: GET (and HEAD) under /api/v1 and the catalog
+  // answer `Access-Control-Allow-Origin: *`, never with credentials, so a cross-site page reads what an
+  // anonymous visitor may read and nothing more; cookie-authenticated calls stay same-origin.
+  await app.register(cors, {
+    delegator: (request, callback) => {
+      const path = (request.url ?? '').split('?')[0]!;
+      const open = path.startsWith(`${API_PREFIX}/`) || /^\/catalog(\.[a-z]+)?$/.test(path) || path === '/sitemap.xml';
+      const preflight = request.method === 'OPTIONS';
+      const read = request.method === 'GET' || request.method === 'HEAD';
+      callback(
+        null,
+        open && (read || preflight)
+          ? {
+              origin: '*',
+              credentials: false,
+              methods: ['GET', 'HEAD'],
+              allowedHeaders: ['accept', 'accept-language', 'if-none-match', 'x-request-id'],
+              exposedHeaders: [
+                'link',
+                'ratelimit',
+                'ratelimit-policy',
+                'retry-after',
+                'x-request-id',
+                'content-disposition',
+              ],
+              maxAge: 86400,
+            }
+          : { origin: false },
+      );
+    },
   });
   await app.register(swagger, {
     openapi: {
@@ -294,7 +345,12 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   app.addHook('preHandler', community.suspensionCheck);
   // Uploads stream to the blob store, which enforces the size limit itself (413).
   await app.register(multipart, {
-    limits: { fileSize: config.maxUploadBytes + 1, files: 1, fields: 10, fieldSize: 10_000 },
+    limits: {
+      fileSize: config.maxUploadBytes + 1,
+      files: 1,
+      fields: MULTIPART_FIELDS_LIMIT,
+      fieldSize: MULTIPART_FIELD_BYTES,
+    },
   });
 
   await app.register(
@@ -328,7 +384,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       }
     },
   );
-  if (config.devMail) await app.register(devMailRoutes, { mail: platform.mail });
+  if (config.devMail) await app.register(devMailRoutes, { mail: platform.mail, proxied: config.trustProxy !== false });
 
   const webDist = findWebDist(config);
   if (webDist) {
