@@ -51,6 +51,11 @@ export interface BuildOptions {
   consumers?: Consumer[];
   /** Sign-in throttle limits: tests lower them to reach them in a few attempts. */
   loginLimits?: { perAccount?: number; perAddress?: number };
+  /**
+   * Exact `address:port` pairs the SSRF guard lets through although local: tests' stand-ins for public servers.
+   * A build option only — no setting reaches it.
+   */
+  outboundExempt?: string[];
   /** Start the event dispatcher loop (off in most tests, which call `drain()`). */
   startDispatcher?: boolean;
 }
@@ -119,6 +124,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       })
     : undefined;
 
+  const outbound = { allowPrivate: config.allowPrivateUrls, exempt: options.outboundExempt };
   const eventStore = createEventStore(db.dialect);
   const recorder = createEventRecorder({ store: eventStore, clock });
   const platform = createPlatform({
@@ -144,7 +150,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     baseUrl: config.baseUrl,
     name: config.name,
     maxUploadBytes: config.maxUploadBytes,
-    allowPrivateUrls: config.allowPrivateUrls,
+    outbound,
     logger: app.log,
   });
   const notifications = createNotifications({
@@ -204,7 +210,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     redis,
     rateLimits: config.rateLimits,
     rateLimitPrefix: config.rateLimitPrefix,
-    allowPrivateUrls: config.allowPrivateUrls,
+    outbound,
     logger: app.log,
   }).catch(async (err: unknown) => {
     // A configuration the apps refuse (MULTITUDE_RATE_LIMITS) stops the start-up: leave no connection behind.
@@ -428,6 +434,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     await apps.stop();
     if (redis) await closeRedis(redis);
     await data.runner.stop();
+    await data.close().catch(() => undefined);
     await notifications.stop();
     await dispatcher.stop();
     await db.close();

@@ -90,6 +90,10 @@ function isDataException(error: unknown): boolean {
 
 /** Maps every error to problem+json in one place; a client's mistake is never a 500. */
 export const problemPlugin = fp(async (app: FastifyInstance) => {
+  // Past a size limit the rest of the body is not read: the connection cannot carry another request.
+  app.addHook('onSend', async (_request, reply) => {
+    if (reply.statusCode === 413) reply.header('connection', 'close');
+  });
   app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
     // A request refused before its body was read: close the connection rather than leave the rest of
     // the body to be parsed as the next request (or wait for it forever).
