@@ -59,3 +59,9 @@ export function assertCleanText(value: unknown, part: string): void {
 export const INT32_MAX = 2_147_483_647;
 /** Row ids are 64-bit in the database and numbers in JSON: bounded by what a JSON number holds exactly. */
 export const SAFE_INTEGER_MAX = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Names shown to others (people, organizations) may not hold bidirectional controls (U+202A–U+202E, U+2066–U+2069,
+ * U+200E/U+200F, U+061C): they reorder the text around them, so a name could pass for another or hide a link.
+ */
+export const NO_BIDI_CONTROLS = '^[^\\u202A-\\u202E\\u2066-\\u2069\\u200E\\u200F\\u061C]*$';
