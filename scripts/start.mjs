@@ -32,6 +32,12 @@ if (isStale(at('web/dist/index.html'), [at('web/src'), at('web/index.html'), at(
 if (isStale(at('server/dist/cli.js'), [at('server/src'), at('server/tsconfig.json')]))
   build('the server', ['run', 'build', '-w', 'server']);
 
+// `npm start` is a newcomer's first command: without SMTP, the mail they need (sign-up confirmation, password
+// reset) is readable at /dev/mail — served to this machine (loopback, no proxy headers) and to platform
+// administrators only, so turning it on here exposes nothing to the network. MULTITUDE_DEV_MAIL=0 turns it off.
+if (process.env.MULTITUDE_DEV_MAIL === undefined && !process.env.MULTITUDE_SMTP_URL)
+  process.env.MULTITUDE_DEV_MAIL = '1';
+
 const { main } = await import(pathToFileURL(at('server/dist/cli.js')).href);
 const code = await main(['serve', ...process.argv.slice(2)]);
 if (code >= 0) process.exitCode = code;

@@ -29,6 +29,7 @@ export interface paths {
                         password: string;
                         /** @description 2–39 lowercase letters, digits or dashes */
                         handle: string;
+                        /** @description No bidirectional control characters */
                         name: string;
                     };
                 };
@@ -487,6 +488,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description No bidirectional control characters */
                         name?: string;
                         locale?: "fr" | "en";
                     };
@@ -4171,7 +4173,7 @@ export interface paths {
         };
         /**
          * Download every matching row as CSV (streamed)
-         * @description Same parameters as …/rows (without _limit/_cursor paging: the whole result).
+         * @description Same parameters as …/rows; without `_limit` the whole result (from `_cursor` when given). CSV cells starting with = + - @, a tab or a carriage return get a leading apostrophe (spreadsheet formula injection) unless `_raw=1`.
          */
         get: {
             parameters: {
@@ -4222,7 +4224,7 @@ export interface paths {
         };
         /**
          * Download every matching row as JSON (streamed)
-         * @description Same parameters as …/rows (without _limit/_cursor paging: the whole result).
+         * @description Same parameters as …/rows; without `_limit` the whole result (from `_cursor` when given). CSV cells starting with = + - @, a tab or a carriage return get a leading apostrophe (spreadsheet formula injection) unless `_raw=1`.
          */
         get: {
             parameters: {
@@ -4273,7 +4275,7 @@ export interface paths {
         };
         /**
          * Download every matching row as NDJSON (streamed)
-         * @description Same parameters as …/rows (without _limit/_cursor paging: the whole result).
+         * @description Same parameters as …/rows; without `_limit` the whole result (from `_cursor` when given). CSV cells starting with = + - @, a tab or a carriage return get a leading apostrophe (spreadsheet formula injection) unless `_raw=1`.
          */
         get: {
             parameters: {

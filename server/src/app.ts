@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -15,8 +16,10 @@ import { openDatabase, readBool, type Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { systemClock, type Clock } from './kernel/clock.js';
 import { closeRedis, openRedis } from './kernel/redis.js';
-import { Problem, problemPlugin, sendProblem } from './kernel/http.js';
+import { clientErrorHandler, Problem, problemPlugin, sendProblem } from './kernel/http.js';
 import { loggerOptions } from './kernel/logging.js';
+import { assertCleanText } from './kernel/input.js';
+import { MULTIPART_FIELD_BYTES, MULTIPART_FIELDS_LIMIT } from './data/resources/routes.js';
 import {
   activityRoutes,
   createActivityService,
@@ -54,6 +57,13 @@ export interface BuildOptions {
   logStream?: Writable;
   /** Extra event consumers (later capabilities, tests). */
   consumers?: Consumer[];
+  /** Sign-in throttle limits: tests lower them to reach them in a few attempts. */
+  loginLimits?: { perAccount?: number; perAddress?: number };
+  /**
+   * Exact `address:port` pairs the SSRF guard lets through although local: tests' stand-ins for public servers.
+   * A build option only — no setting reaches it.
+   */
+  outboundExempt?: string[];
   /** Start the event dispatcher loop (off in most tests, which call `drain()`). */
   startDispatcher?: boolean;
 }
@@ -99,7 +109,13 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     },
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the proxies named in MULTITUDE_TRUST_PROXY: otherwise any client
+    // could pick its own address and walk past the per-address limits.
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+        : config.trustProxy,
+    clientErrorHandler,
     // Unknown fields are rejected (400), never silently dropped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
   });
@@ -118,6 +134,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       })
     : undefined;
 
+  const outbound = { allowPrivate: config.allowPrivateUrls, exempt: options.outboundExempt };
   const eventStore = createEventStore(db.dialect);
   const recorder = createEventRecorder({ store: eventStore, clock });
   const platform = createPlatform({
@@ -131,6 +148,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     logger: app.log,
     redis,
     loginThrottlePrefix: config.loginThrottlePrefix,
+    loginLimits: options.loginLimits,
   });
   const data = createData({
     db,
@@ -142,7 +160,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     baseUrl: config.baseUrl,
     name: config.name,
     maxUploadBytes: config.maxUploadBytes,
-    allowPrivateUrls: config.allowPrivateUrls,
+    outbound,
     logger: app.log,
   });
   const notifications = createNotifications({
@@ -202,7 +220,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     redis,
     rateLimits: config.rateLimits,
     rateLimitPrefix: config.rateLimitPrefix,
-    allowPrivateUrls: config.allowPrivateUrls,
+    outbound,
     logger: app.log,
   }).catch(async (err: unknown) => {
     // A configuration the apps refuse (MULTITUDE_RATE_LIMITS) stops the start-up: leave no connection behind.
@@ -249,6 +267,14 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
 
   await app.register(problemPlugin);
   app.addSchema(Problem);
+  // One rule for text, at the edge: no NUL and no lone surrogate in any path parameter, query or JSON body
+  // (multipart text fields are checked where they are read). See kernel/input.ts.
+  app.addHook('preValidation', async (request) => {
+    assertCleanText(request.params, 'params');
+    assertCleanText(request.query, 'querystring');
+    if (request.body !== null && typeof request.body === 'object' && !Buffer.isBuffer(request.body))
+      assertCleanText(request.body, 'body');
+  });
   await app.register(cookie, { secret: secretKey });
   // API answers are data, not documents: document headers (CSP, COOP, …) only weigh on every response
   // there (about 700 bytes). API routes get the headers that matter to them instead.
@@ -275,6 +301,37 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       },
     },
     hsts: secureCookies ? { maxAge: 31536000, includeSubDomains: true } : false,
+  });
+  // The public read API is for everyone's web apps and notebooks: GET (and HEAD) under /api/v1 and the catalog
+  // answer `Access-Control-Allow-Origin: *`, never with credentials, so a cross-site page reads what an
+  // anonymous visitor may read and nothing more; cookie-authenticated calls stay same-origin.
+  await app.register(cors, {
+    delegator: (request, callback) => {
+      const path = (request.url ?? '').split('?')[0]!;
+      const open = path.startsWith(`${API_PREFIX}/`) || /^\/catalog(\.[a-z]+)?$/.test(path) || path === '/sitemap.xml';
+      const preflight = request.method === 'OPTIONS';
+      const read = request.method === 'GET' || request.method === 'HEAD';
+      callback(
+        null,
+        open && (read || preflight)
+          ? {
+              origin: '*',
+              credentials: false,
+              methods: ['GET', 'HEAD'],
+              allowedHeaders: ['accept', 'accept-language', 'if-none-match', 'x-request-id'],
+              exposedHeaders: [
+                'link',
+                'ratelimit',
+                'ratelimit-policy',
+                'retry-after',
+                'x-request-id',
+                'content-disposition',
+              ],
+              maxAge: 86400,
+            }
+          : { origin: false },
+      );
+    },
   });
   await app.register(swagger, {
     openapi: {
@@ -315,7 +372,12 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   app.addHook('preHandler', community.suspensionCheck);
   // Uploads stream to the blob store, which enforces the size limit itself (413).
   await app.register(multipart, {
-    limits: { fileSize: config.maxUploadBytes + 1, files: 1, fields: 10, fieldSize: 10_000 },
+    limits: {
+      fileSize: config.maxUploadBytes + 1,
+      files: 1,
+      fields: MULTIPART_FIELDS_LIMIT,
+      fieldSize: MULTIPART_FIELD_BYTES,
+    },
   });
 
   await app.register(
@@ -351,7 +413,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       }
     },
   );
-  if (config.devMail) await app.register(devMailRoutes, { mail: platform.mail });
+  if (config.devMail) await app.register(devMailRoutes, { mail: platform.mail, proxied: config.trustProxy !== false });
 
   const webDist = findWebDist(config);
   if (webDist) {
@@ -396,6 +458,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     await apps.stop();
     if (redis) await closeRedis(redis);
     await data.runner.stop();
+    await data.close().catch(() => undefined);
     await notifications.stop();
     await dispatcher.stop();
     await ledger.stop();

@@ -73,11 +73,18 @@ async function seedDemo(multitude: Awaited<ReturnType<typeof buildApp>>, options
   return demo;
 }
 
-function printDemo(demo: { email: string; password: string; organization: string } | undefined, baseUrl: string) {
+function printDemo(
+  demo: { email: string; password: string; organization: string } | undefined,
+  baseUrl: string,
+  devMail = false,
+) {
   if (!demo) return;
+  const mailbox = devMail
+    ? `  Mail (sign-up confirmations, password resets) is kept at ${baseUrl}/dev/mail, readable from this machine only.\n`
+    : '';
   // Printed to the terminal, not to the structured log: the log never holds passwords.
   process.stdout.write(
-    `\n  Demo content created: an organization, a user and the French communes, departments and regions (imported in the background), and reuses built on them.\n  Sign in at ${baseUrl}/signin with\n    email:    ${demo.email}\n    password: ${demo.password}\n  Demo organization: ${baseUrl}/organizations/${demo.organization}\n\n`,
+    `\n  Demo content created: an organization, a user and the French communes, departments and regions (imported in the background), and reuses built on them.\n  Sign in at ${baseUrl}/signin with\n    email:    ${demo.email}\n    password: ${demo.password}\n  Demo organization: ${baseUrl}/organizations/${demo.organization}\n${mailbox}\n`,
   );
 }
 
@@ -134,7 +141,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   if (commandName === 'serve') {
     const started = Date.now();
     const multitude = await buildApp({ config, startDispatcher: true });
-    if (config.demo) printDemo(await seedDemo(multitude), config.baseUrl);
+    if (config.demo) printDemo(await seedDemo(multitude), config.baseUrl, config.devMail && !config.smtpUrl);
     await multitude.app.listen({ port: config.port, host: config.host });
     multitude.app.log.info(
       { database: multitude.db.dialect, startupMs: Date.now() - started },

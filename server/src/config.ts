@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 
 export interface OidcProviderConfig {
   id: string;
@@ -21,8 +22,10 @@ export interface Config {
   demo: boolean;
   smtpUrl: string | undefined;
   mailFrom: string;
-  /** Expose the mail outbox at /dev/mail (on unless NODE_ENV=production). */
+  /** Serve the mail outbox at /dev/mail (MULTITUDE_DEV_MAIL=1), to loopback clients and administrators only. */
   devMail: boolean;
+  /** Which proxies' X-Forwarded-* headers to believe (MULTITUDE_TRUST_PROXY): none, a hop count, or addresses/CIDRs. */
+  trustProxy: false | number | string[];
   logLevel: string;
   oidcProviders: OidcProviderConfig[];
   /** Allow http issuers for OIDC (tests, local identity providers). */
@@ -97,6 +100,20 @@ export const settings = [
     help: 'Sender address of outgoing mail',
     default: 'Multitude <no-reply@localhost>',
   },
+  {
+    key: 'devMail',
+    env: 'MULTITUDE_DEV_MAIL',
+    flag: 'dev-mail',
+    help: 'Serve the mail outbox at /dev/mail (1), to this machine (loopback, no proxy) and platform administrators only',
+    default: '0',
+  },
+  {
+    key: 'trustProxy',
+    env: 'MULTITUDE_TRUST_PROXY',
+    flag: 'trust-proxy',
+    help: 'Trust X-Forwarded-For/-Proto from: a hop count (1) or proxy addresses/CIDRs (127.0.0.1,10.0.0.0/8); off by default',
+    default: '',
+  },
   { key: 'logLevel', env: 'LOG_LEVEL', flag: 'log-level', help: 'pino log level', default: 'info' },
   {
     key: 'name',
@@ -149,6 +166,30 @@ function parsePositive(value: string | undefined, fallback: number, name: string
   return n;
 }
 
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** MULTITUDE_TRUST_PROXY: off, a hop count, or a list of proxy addresses/CIDRs — never "trust everyone". */
+export function parseTrustProxy(raw: string | undefined): false | number | string[] {
+  const value = (raw ?? '').trim();
+  if (value === '' || ['0', 'false', 'no', 'off'].includes(value.toLowerCase())) return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 10) throw new Error('MULTITUDE_TRUST_PROXY: a hop count is at most 10');
+    return hops;
+  }
+  const entries = value.split(',').map((e) => e.trim());
+  for (const entry of entries) {
+    const [address, prefix, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (!(PROXY_KEYWORDS.has(entry) || (family !== 0 && prefixOk && extra === undefined)))
+      throw new Error(
+        `MULTITUDE_TRUST_PROXY: "${entry}" is not an IP address, a CIDR or one of loopback, linklocal, uniquelocal (or give a hop count)`,
+      );
+  }
+  return entries;
+}
+
 function parseProviders(raw: string | undefined): OidcProviderConfig[] {
   if (!raw) return [];
   let parsed: unknown;
@@ -197,7 +238,8 @@ export function loadConfig(
     demo: parseBool(get('demo'), true),
     smtpUrl: get('smtpUrl') || undefined,
     mailFrom: get('mailFrom') || 'Multitude <no-reply@localhost>',
-    devMail: env.NODE_ENV !== 'production',
+    devMail: parseBool(get('devMail'), false),
+    trustProxy: parseTrustProxy(get('trustProxy')),
     logLevel: get('logLevel') || 'info',
     oidcProviders: parseProviders(get('oidcProviders')),
     oidcAllowInsecure: parseBool(env.MULTITUDE_OIDC_ALLOW_INSECURE, false),

@@ -4,7 +4,7 @@ import { loadConfig } from '../src/config.js';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ config: { devMail: true } });
 });
 afterAll(async () => t.cleanup());
 

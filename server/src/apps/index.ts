@@ -1,3 +1,4 @@
+import type { OutboundOptions } from '../kernel/outbound.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/database.js';
@@ -38,7 +39,8 @@ export interface AppsDeps {
   rateLimits?: string;
   rateLimitPrefix?: string;
   /** Let webhooks and other outbound requests reach private and loopback addresses (development, tests). */
-  allowPrivateUrls: boolean;
+  /** The SSRF guard's options, for webhooks. */
+  outbound: OutboundOptions;
   logger: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void };
 }
 
@@ -131,7 +133,7 @@ export async function createApps(deps: AppsDeps) {
     platform: deps.platform,
     secretKey: deps.secretKey,
     baseUrl: deps.baseUrl,
-    allowPrivateUrls: deps.allowPrivateUrls,
+    outbound: deps.outbound,
     logger: deps.logger,
   });
   consumers.push(webhooks.consumer);

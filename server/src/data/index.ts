@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../db/database.js';
 import type { Clock } from '../kernel/clock.js';
-import { assertPublicUrl, fetchPublic } from '../kernel/outbound.js';
+import { createOutbound, type OutboundOptions } from '../kernel/outbound.js';
 import type { EventRecorder } from '../events/recorder.js';
 import type { Directory } from '../events/service.js';
 import type { OrganizationAccess } from '../platform/index.js';
@@ -33,7 +33,8 @@ export interface DataDeps {
   /** The platform's name, as publisher of the catalog. */
   name: string;
   maxUploadBytes: number;
-  allowPrivateUrls: boolean;
+  /** The SSRF guard's options (MULTITUDE_OUTBOUND_ALLOW_PRIVATE; tests' exemptions). */
+  outbound: OutboundOptions;
   logger?: { warn(o: object, m: string): void; info(o: object, m: string): void };
 }
 
@@ -42,7 +43,7 @@ export function createData(deps: DataDeps) {
   const db = deps.db.kysely;
   const store = createDataStore();
   const blobs = createDiskBlobStore(join(deps.dataDir, 'files'));
-  const outbound = { allowPrivate: deps.allowPrivateUrls };
+  const outbound = createOutbound(deps.outbound);
   const runner = createImportRunner({
     db,
     dialect: deps.db.dialect,
@@ -51,7 +52,7 @@ export function createData(deps: DataDeps) {
     events: deps.events,
     clock: deps.clock,
     maxUploadBytes: deps.maxUploadBytes,
-    fetchRemote: (url) => fetchPublic(url, outbound),
+    fetchRemote: (url) => outbound.fetchPublic(url),
     logger: deps.logger,
   });
   const datasets = createDatasetService({
@@ -71,7 +72,7 @@ export function createData(deps: DataDeps) {
     clock: deps.clock,
     runner,
     maxUploadBytes: deps.maxUploadBytes,
-    assertPublicUrl: (url) => assertPublicUrl(url, outbound),
+    assertPublicUrl: (url) => outbound.assertPublicUrl(url),
     directory: deps.directory,
   });
   const rows = createRowsService({ db, dialect: deps.db.dialect, resources });
@@ -91,6 +92,8 @@ export function createData(deps: DataDeps) {
     rows,
     runner,
     store,
+    /** Closes the outbound client's connections. */
+    close: () => outbound.close(),
     consumers: [createFootprintConsumer(store)],
     /** Routes under /api/v1. */
     routes: async (app: FastifyInstance) => {

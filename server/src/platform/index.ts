@@ -38,6 +38,8 @@ export interface PlatformDeps {
   redis?: Redis;
   /** Prefix of the sign-in throttle's keys in Redis (`mt:login:`). */
   loginThrottlePrefix?: string;
+  /** Sign-in throttle limits (tests lower them); 5 per account and 50 per address otherwise. */
+  loginLimits?: { perAccount?: number; perAddress?: number };
 }
 
 /** Builds the platform capability: accounts, sessions, tokens, organizations, mail. */
@@ -55,8 +57,14 @@ export function createPlatform(deps: PlatformDeps) {
   });
   const now = () => clock.now().getTime();
   const throttle = deps.redis
-    ? createRedisLoginThrottle({ client: deps.redis, prefix: deps.loginThrottlePrefix, now, logger: deps.logger })
-    : createLoginThrottle({ now });
+    ? createRedisLoginThrottle({
+        client: deps.redis,
+        prefix: deps.loginThrottlePrefix,
+        now,
+        logger: deps.logger,
+        ...deps.loginLimits,
+      })
+    : createLoginThrottle({ now, ...deps.loginLimits });
   const accounts = createAccountService({
     db,
     store: accountStore,

@@ -13,7 +13,7 @@ function expectProblem(res: Res, status: number, code: string) {
   expect(res.json().code).toBe(code);
 }
 const get = (t: TestApp, ip: string, headers: Record<string, string> = {}, url = '/api/v1/datasets') =>
-  t.app.inject({ method: 'GET', url, headers: { 'x-forwarded-for': ip, ...headers } });
+  t.app.inject({ method: 'GET', url, remoteAddress: ip, headers });
 
 describe('GCRA token bucket (in memory)', () => {
   it('lets `limit` through at once, then refills one per window/limit', () => {
@@ -168,7 +168,8 @@ describe('limits per IP and per user, over HTTP', () => {
       t.app.inject({
         method: 'POST',
         url: '/oauth/token',
-        headers: { 'x-forwarded-for': ip, 'content-type': 'application/x-www-form-urlencoded' },
+        remoteAddress: ip,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
         payload: 'grant_type=client_credentials&client_id=nobody&client_secret=nothing',
       });
     for (let i = 0; i < 3; i++) {
@@ -192,8 +193,7 @@ async function registerFrom(t: TestApp, ip: string, prefix: string): Promise<Ses
   const original = t.app.inject.bind(t.app);
   // register() posts without headers: route it through this IP.
   const app = {
-    inject: (o: { headers?: Record<string, string> }) =>
-      original({ ...o, headers: { ...o.headers, 'x-forwarded-for': ip } } as never),
+    inject: (o: { headers?: Record<string, string> }) => original({ ...o, remoteAddress: ip } as never),
   } as unknown as TestApp['app'];
   return register(app, prefix);
 }
@@ -206,7 +206,8 @@ describe('limits per key and per app', () => {
     t.app.inject({
       method,
       url: `/api/v1${url}`,
-      headers: { ...asSession(owner), 'x-forwarded-for': '198.51.100.50' },
+      remoteAddress: '198.51.100.50',
+      headers: asSession(owner),
       ...(payload ? { payload } : {}),
     });
   async function newApp(name: string) {

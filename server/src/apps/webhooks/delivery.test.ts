@@ -256,7 +256,7 @@ describe('several workers', () => {
       platform: t.platform,
       secretKey: loadSecretKey(t.config.dataDir),
       baseUrl: t.config.baseUrl,
-      allowPrivateUrls: true,
+      outbound: { allowPrivate: true },
       logger: { info: () => undefined, warn: () => undefined },
     });
     other.settings.batchSize = 7;

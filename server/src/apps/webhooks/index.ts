@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../kernel/clock.js';
-import { assertPublicUrl } from '../../kernel/outbound.js';
+import { assertPublicUrl, type OutboundOptions } from '../../kernel/outbound.js';
 import type { Consumer } from '../../events/dispatcher.js';
 import type { Platform } from '../../platform/index.js';
 import { createFanout } from './fanout.js';
@@ -19,7 +19,7 @@ export interface WebhooksDeps {
   platform: Platform;
   secretKey: string;
   baseUrl: string;
-  allowPrivateUrls: boolean;
+  outbound: OutboundOptions;
   logger: { info(o: object, m: string): void; warn(o: object, m: string): void };
 }
 
@@ -37,7 +37,7 @@ export function createWebhooks(deps: WebhooksDeps) {
     mail: deps.platform.mail,
     accounts: deps.platform.accountStore,
     settings,
-    allowPrivateUrls: deps.allowPrivateUrls,
+    outbound: deps.outbound,
     baseUrl: deps.baseUrl,
     logger: deps.logger,
   });
@@ -51,7 +51,7 @@ export function createWebhooks(deps: WebhooksDeps) {
     access: deps.platform.access,
     settings,
     assertUrl: async (url) => {
-      await assertPublicUrl(url, { allowPrivate: deps.allowPrivateUrls });
+      await assertPublicUrl(url, deps.outbound);
     },
     wake: () => worker.wake(),
   });

@@ -499,7 +499,8 @@ describe('SSRF guard', () => {
   let strict: TestApp;
   let carol: Session;
   beforeAll(async () => {
-    strict = await createTestApp({ config: { allowPrivateUrls: false } });
+    // 127.0.0.2:80 stands in for a public receiver (exempted by its exact address and port; nothing listens there).
+    strict = await createTestApp({ config: { allowPrivateUrls: false }, outboundExempt: ['127.0.0.2:80'] });
     carol = await register(strict.app, 'wh-carol');
   });
   afterAll(async () => strict?.cleanup());
@@ -512,6 +513,9 @@ describe('SSRF guard', () => {
       'http://10.1.2.3/hook',
       'http://192.168.0.10/hook',
       'http://169.254.169.254/latest/meta-data',
+      'http://203.0.113.10/hook',
+      'http://[::ffff:127.0.0.1]:9/hook',
+      'http://127.0.0.2:81/hook',
     ]) {
       const res = await strict.app.inject({
         method: 'POST',
@@ -522,12 +526,12 @@ describe('SSRF guard', () => {
       expect(res.statusCode, url).toBe(400);
       expect(res.json().errors[0].field).toBe('url');
     }
-    // A public address (a documentation range: nothing is ever sent there in this test) is accepted.
+    // A public address (the exempted stand-in: nothing is ever sent there in this test) is accepted.
     const ok = await strict.app.inject({
       method: 'POST',
       url: '/api/v1/webhooks',
       headers: asSession(carol),
-      payload: { url: 'http://203.0.113.10/hook', events: ['dataset.published'] },
+      payload: { url: 'http://127.0.0.2/hook', events: ['dataset.published'] },
     });
     expect(ok.statusCode, ok.body).toBe(201);
     const changed = await strict.app.inject({
@@ -545,7 +549,7 @@ describe('SSRF guard', () => {
         method: 'POST',
         url: '/api/v1/webhooks',
         headers: asSession(carol),
-        payload: { url: 'http://203.0.113.11/hook', events: ['dataset.published'] },
+        payload: { url: 'http://127.0.0.2/other-hook', events: ['dataset.published'] },
       })
     ).json();
     // As if its DNS had changed since: the stored URL now reaches the loopback receiver.

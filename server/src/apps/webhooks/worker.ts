@@ -1,4 +1,3 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { performance } from 'node:perf_hooks';
 import type { Kysely } from 'kysely';
 import { Agent, request } from 'undici';
@@ -6,7 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../kernel/clock.js';
 import { newId } from '../../kernel/ids.js';
-import { assertPublicUrl, isPrivateAddress } from '../../kernel/outbound.js';
+import { assertPublicUrl, guardedConnector, type OutboundOptions } from '../../kernel/outbound.js';
 import type { MailService } from '../../platform/mail/service.js';
 import type { SecretBox } from './secrets.js';
 import type { AccountStore } from '../../platform/accounts/store.js';
@@ -92,27 +91,6 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   return out;
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-
-/**
- * DNS lookups for outgoing connections that refuse private and loopback answers: the URL was checked
- * before the attempt, and this closes the window where DNS changes between the check and the connection.
- */
-function guardedLookup(hostname: string, options: { all?: boolean }, callback: LookupCallback) {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, '');
-    const list = addresses as LookupAddress[];
-    if (list.length === 0 || list.some((a) => isPrivateAddress(a.address))) {
-      const refused = Object.assign(new Error(`${hostname} resolves to a private or loopback address`), {
-        code: 'EPRIVATEADDRESS',
-      });
-      return callback(refused, '');
-    }
-    if (options.all) return callback(null, list);
-    return callback(null, list[0]!.address, list[0]!.family);
-  });
-}
-
 export interface WorkerDeps {
   db: Kysely<Database>;
   store: WebhookStore;
@@ -122,7 +100,8 @@ export interface WorkerDeps {
   /** The platform's account store, read in the worker's transaction for the owner's address. */
   accounts: Pick<AccountStore, 'findById'>;
   settings: WebhookSettings;
-  allowPrivateUrls: boolean;
+  /** The SSRF guard: every connection is checked at connect time, on the address it goes to. */
+  outbound: OutboundOptions;
   baseUrl: string;
   logger: { info(o: object, m: string): void; warn(o: object, m: string): void };
 }
@@ -137,7 +116,7 @@ export function createDeliveryWorker(deps: WorkerDeps) {
   const agent = new Agent({
     keepAliveTimeout: 30 * SECOND,
     connections: 128,
-    ...(deps.allowPrivateUrls ? {} : { connect: { lookup: guardedLookup as never } }),
+    connect: guardedConnector(deps.outbound, settings.timeoutMs),
   });
 
   // Decrypted signers, kept between batches (bounded): keyed by the sealed secrets, so a rotation misses the cache.
@@ -350,7 +329,7 @@ export function createDeliveryWorker(deps: WorkerDeps) {
       if (!guards.has(subscription.url)) {
         guards.set(
           subscription.url,
-          assertPublicUrl(subscription.url, { allowPrivate: deps.allowPrivateUrls }).then(
+          assertPublicUrl(subscription.url, deps.outbound).then(
             () => null,
             (e: unknown) => `Refused: ${e instanceof Error ? e.message : String(e)}`,
           ),

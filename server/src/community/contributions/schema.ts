@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { SAFE_INTEGER_MAX } from '../../kernel/input.js';
 
 export const MAX_CHANGES = 500;
 
@@ -9,7 +10,9 @@ const CellValue = Type.Unknown({ description: 'A string, number, boolean or null
 export const Change = Type.Object(
   {
     op: Type.Union([Type.Literal('insert'), Type.Literal('update'), Type.Literal('delete')]),
-    rowId: Type.Optional(Type.Integer({ minimum: 1, description: 'The row `_id` (update, delete)' })),
+    rowId: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: SAFE_INTEGER_MAX, description: 'The row `_id` (update, delete)' }),
+    ),
     values: Type.Optional(
       Type.Record(Type.String({ maxLength: 200 }), CellValue, {
         maxProperties: 1500,

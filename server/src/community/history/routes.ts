@@ -5,11 +5,12 @@ import { nextLink, problems } from '../../kernel/http.js';
 import { userOf } from '../../platform/auth-plugin.js';
 import type { HistoryService } from './service.js';
 import { ChangelogEntry, PageQuery, RevisionView } from './schema.js';
+import { SAFE_INTEGER_MAX } from '../../kernel/input.js';
 
 const RowParams = Type.Object({
   slug: Type.String({ maxLength: 100 }),
   id: Type.String({ maxLength: 64 }),
-  rowId: Type.Integer({ minimum: 1 }),
+  rowId: Type.Integer({ minimum: 1, maximum: SAFE_INTEGER_MAX }),
 });
 const Next = Type.Union([Type.String(), Type.Null()]);
 

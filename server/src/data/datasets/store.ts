@@ -27,24 +27,26 @@ export function createDatasetStore() {
     const draftScope = s.statuses.includes('draft') && (s.visibleDraftOrganizations.length > 0 || s.visibleDraftOwner);
     q = q.where((eb) => {
       const visible = [];
-      if (listed.length) visible.push(eb('status', 'in', listed));
+      // Qualified names throughout: the format facet joins `resources`, which has its own owner_id.
+      if (listed.length) visible.push(eb('datasets.status', 'in', listed));
       if (draftScope) {
         const mine = [];
-        if (s.visibleDraftOrganizations.length) mine.push(eb('organizationId', 'in', s.visibleDraftOrganizations));
-        if (s.visibleDraftOwner) mine.push(eb('ownerId', '=', s.visibleDraftOwner));
-        visible.push(eb.and([eb('status', '=', 'draft'), eb.or(mine)]));
+        if (s.visibleDraftOrganizations.length)
+          mine.push(eb('datasets.organizationId', 'in', s.visibleDraftOrganizations));
+        if (s.visibleDraftOwner) mine.push(eb('datasets.ownerId', '=', s.visibleDraftOwner));
+        visible.push(eb.and([eb('datasets.status', '=', 'draft'), eb.or(mine)]));
       }
       return visible.length ? eb.or(visible) : sql<boolean>`1 = 0`;
     });
     for (const alternatives of s.terms) {
-      q = q.where((eb) => eb.or(alternatives.map((stem) => eb('searchText', 'like', `% ${stem}%`))));
+      q = q.where((eb) => eb.or(alternatives.map((stem) => eb('datasets.searchText', 'like', `% ${stem}%`))));
     }
-    if (s.organizationId) q = q.where('organizationId', '=', s.organizationId);
-    if (s.license) q = q.where('license', '=', s.license);
+    if (s.organizationId) q = q.where('datasets.organizationId', '=', s.organizationId);
+    if (s.license) q = q.where('datasets.license', '=', s.license);
     // JSON arrays (TEXT on SQLite, JSONB on PostgreSQL) compared through their text form.
-    if (s.theme) q = q.where(sql`cast(themes as text)`, 'like', `%"${s.theme.replace(/["%_\\]/g, '')}"%`);
+    if (s.theme) q = q.where(sql`cast(datasets.themes as text)`, 'like', `%"${s.theme.replace(/["%_\\]/g, '')}"%`);
     if (s.keyword)
-      q = q.where(sql`cast(keywords as text)`, 'like', `%${JSON.stringify(s.keyword).replace(/[%_]/g, '')}%`);
+      q = q.where(sql`cast(datasets.keywords as text)`, 'like', `%${JSON.stringify(s.keyword).replace(/[%_]/g, '')}%`);
     if (s.format) {
       const format = s.format.toUpperCase();
       q = q.where((eb) =>

@@ -7,6 +7,7 @@
  * file size: files are read in 1 MB chunks and only the current record is buffered.
  */
 import { stat } from 'node:fs/promises';
+import { hostileReason } from '../../kernel/input.js';
 import type { Cell, Field, RowResult, SourceDialect, TableSchema } from '../table-schema.js';
 import { compileRowCoercer, type RowCoercer } from './coerce.js';
 import { delimiters, detectDelimiter, tokenizeSample, type Delimiter } from './csv.js';
@@ -390,7 +391,7 @@ async function* rowBatches(
           );
         continue;
       }
-      rows.push(toRow(r));
+      rows.push(screenRow(toRow(r), schema));
     }
     rowsRead += rows.length;
     if (onProgress) {
@@ -403,6 +404,30 @@ async function* rowBatches(
     if (rows.length > 0) yield rows;
   }
   onProgress?.({ bytesRead: totalBytes, totalBytes, rowsRead });
+}
+
+/** The largest text cell stored (in UTF-16 units, ~1 MB of text): beyond it the row is rejected, not truncated. */
+export const MAX_CELL_CHARS = 1_000_000;
+
+/**
+ * Rows the database could not hold faithfully become rejections with their reason: a cell over MAX_CELL_CHARS,
+ * or text with a NUL or a lone surrogate (the rule of kernel/input.ts, which PostgreSQL enforces anyway).
+ */
+function screenRow(row: RowResult, schema: TableSchema): RowResult {
+  if (!('values' in row)) return row;
+  for (let i = 0; i < row.values.length; i++) {
+    const value = row.values[i];
+    if (typeof value !== 'string') continue;
+    const name = schema.fields[i]?.name ?? `#${i + 1}`;
+    if (value.length > MAX_CELL_CHARS)
+      return {
+        line: row.line,
+        error: `line ${row.line}: the value of column '${name}' is ${value.length} characters long, more than the ${MAX_CELL_CHARS} a cell may hold`,
+      };
+    const reason = hostileReason(value);
+    if (reason) return { line: row.line, error: `line ${row.line}: the value of column '${name}' ${reason}` };
+  }
+  return row;
 }
 
 /** Hands out the rows of a batch generator one by one; closes it on return()/throw(). */

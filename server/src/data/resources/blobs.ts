@@ -46,6 +46,14 @@ export function createDiskBlobStore(root: string): BlobStore {
           done(null, chunk);
         },
       });
+      // A source that closed before its end (a multipart part cut short, a dropped connection) would leave the
+      // pipeline waiting forever for data that will not come.
+      const cutShort = () => new AppError('bad_request', 'The upload ended before the whole file arrived');
+      if (stream.destroyed && !stream.readableEnded) throw cutShort();
+      const onClose = () => {
+        if (!stream.readableEnded) meter.destroy(cutShort());
+      };
+      stream.once('close', onClose);
       try {
         await pipeline(stream, meter, createWriteStream(temporary));
         // Multipart streams signal truncation instead of failing.
@@ -54,6 +62,8 @@ export function createDiskBlobStore(root: string): BlobStore {
       } catch (error) {
         rmSync(temporary, { force: true });
         throw error;
+      } finally {
+        stream.off('close', onClose);
       }
       const sha256 = hash.digest('hex');
       const final = pathOf(sha256);

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { AppError } from '../../kernel/errors.js';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { AppError, invalid } from '../../kernel/errors.js';
+import { assertCleanText, INT32_MAX } from '../../kernel/input.js';
 import { nextLink, problems } from '../../kernel/http.js';
 import { userOf } from '../../platform/auth-plugin.js';
 import { Next, ResourceParams, SlugParams } from '../http-params.js';
@@ -38,22 +40,67 @@ const TableSchemaBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** The `file` part of a multipart request, with the `title` and `description` fields sent before it. */
+/** The text fields a multipart upload may carry before its file: the same limits as the JSON bodies. */
+const UploadFields = Type.Object(
+  {
+    title: Type.Optional(CreateUrlResourceBody.properties.title),
+    description: Type.Optional(Type.String({ maxLength: 5000 })),
+    force: Type.Optional(
+      Type.Union([Type.Literal('1'), Type.Literal('0'), Type.Literal('true'), Type.Literal('false')], {
+        description: 'Publish the version even when it has no row or more rejected rows than the threshold',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const checkUploadFields = TypeCompiler.Compile(UploadFields);
+/** Busboy stops counting at the configured `fields` limit: that many fields means some were dropped. */
+export const MULTIPART_FIELDS_LIMIT = 10;
+export const MULTIPART_FIELD_BYTES = 10_000;
+
+/** The `file` part of a multipart request, with the text fields sent before it, checked like a JSON body. */
 async function uploadedFile(
   request: FastifyRequest,
-): Promise<{ file: UploadedFile; meta: { title?: string; description?: string } }> {
+): Promise<{ file: UploadedFile; meta: { title?: string; description?: string; force: boolean } }> {
   const file = await request.file();
   if (!file)
     throw new AppError('validation_failed', 'Send the file in a part named "file"', {
       errors: [{ field: 'file', message: 'Required' }],
     });
-  const field = (name: string) => {
-    const f = file.fields[name];
-    return f && !Array.isArray(f) && 'value' in f && typeof f.value === 'string' ? f.value.slice(0, 5000) : undefined;
-  };
+  const values: Record<string, string> = {};
+  let count = 0;
+  for (const [name, entry] of Object.entries(file.fields)) {
+    if (name === file.fieldname) continue;
+    for (const part of Array.isArray(entry) ? entry : [entry]) {
+      count++;
+      if (!part || part.type !== 'field') continue;
+      if (part.valueTruncated || part.fieldnameTruncated)
+        throw new AppError(
+          'payload_too_large',
+          `The form field "${name}" is longer than ${MULTIPART_FIELD_BYTES} bytes`,
+        );
+      if (name in values) throw invalid(name, 'Given more than once');
+      values[name] = String(part.value);
+    }
+  }
+  if (count >= MULTIPART_FIELDS_LIMIT)
+    throw new AppError(
+      'payload_too_large',
+      `Too many form fields (at most ${MULTIPART_FIELDS_LIMIT - 1} before the file)`,
+    );
+  assertCleanText(values, 'body');
+  const error = checkUploadFields.Errors(values).First();
+  if (error) {
+    const field = error.path.replace(/^\//, '').replace(/\//g, '.') || 'body';
+    throw invalid(field, error.schema === UploadFields ? 'Unknown field' : error.message);
+  }
   return {
     file: { stream: file.file, fileName: file.filename || 'upload', mediaType: file.mimetype },
-    meta: { title: field('title'), description: field('description') },
+    meta: {
+      title: values.title,
+      description: values.description,
+      force: values.force === '1' || values.force === 'true',
+    },
   };
 }
 
@@ -257,7 +304,7 @@ export async function resourceRoutes(
         params: Type.Object({
           slug: Type.String({ maxLength: 100 }),
           id: Type.String({ maxLength: 64 }),
-          number: Type.Integer({ minimum: 1 }),
+          number: Type.Integer({ minimum: 1, maximum: INT32_MAX }),
         }),
         response: { ...problems(404) },
       },
@@ -334,7 +381,7 @@ export async function resourceRoutes(
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
         querystring: Type.Object(
           {
-            _cursor: Type.Optional(Type.Integer({ minimum: 0 })),
+            _cursor: Type.Optional(Type.Integer({ minimum: 0, maximum: INT32_MAX })),
             _limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
           },
           { additionalProperties: false },

@@ -67,7 +67,7 @@ export async function rowRoutes(base: FastifyInstance, opts: { rows: RowsService
         schema: {
           tags: ['Rows'],
           summary: `Download every matching row as ${format.toUpperCase()} (streamed)`,
-          description: `Same parameters as …/rows (without _limit/_cursor paging: the whole result).`,
+          description: `Same parameters as …/rows; without \`_limit\` the whole result (from \`_cursor\` when given). CSV cells starting with = + - @, a tab or a carriage return get a leading apostrophe (spreadsheet formula injection) unless \`_raw=1\`.`,
           params: ResourceParams,
           querystring: AnyQuery,
           response: { ...problems(400, 404) },

@@ -3,7 +3,7 @@ import { asSession, createTestApp, register, sessionFrom, uniqueUser, type TestA
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ config: { devMail: true } });
 });
 afterAll(async () => t.cleanup());
 
@@ -242,7 +242,7 @@ describe('email verification and password reset', () => {
     expect(replay.statusCode).toBe(400);
   });
 
-  it('shows the outbox at /dev/mail in development', async () => {
+  it('shows the outbox at /dev/mail to this machine when MULTITUDE_DEV_MAIL is on', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/dev/mail' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Confirm your email address');

@@ -18,7 +18,7 @@ const login = (t: TestApp, ip: string, email: string, password: string) =>
   t.app.inject({
     method: 'POST',
     url: '/api/v1/auth/login',
-    headers: { 'x-forwarded-for': ip },
+    remoteAddress: ip,
     payload: { email, password },
   });
 

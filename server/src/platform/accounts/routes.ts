@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { problems } from '../../kernel/http.js';
-import { clearSessionCookies, setSessionCookies, userOf } from '../auth-plugin.js';
+import { clearSessionCookies, SESSION_COOKIE, setSessionCookies, userOf } from '../auth-plugin.js';
 import { toMe, type AccountService } from './service.js';
 import { EmailBody, LoginBody, Me, RegisterBody, ResetBody, SessionResult, TokenBody, UpdateMeBody } from './schema.js';
 
@@ -51,7 +51,7 @@ export async function accountRoutes(base: FastifyInstance, opts: { accounts: Acc
       schema: { tags, summary: 'Sign out of this session', response: { 204: Type.Null() } },
     },
     async (request, reply) => {
-      await accounts.logout(request.actor);
+      await accounts.logout(request.actor, request.cookies[SESSION_COOKIE]);
       clearSessionCookies(reply);
       return reply.status(204).send(null);
     },

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { NO_BIDI_CONTROLS } from '../../kernel/input.js';
 
 export const Email = Type.String({ format: 'email', maxLength: 254 });
 export const Password = Type.String({ minLength: 10, maxLength: 200, description: 'At least 10 characters' });
@@ -6,7 +7,12 @@ export const Handle = Type.String({
   pattern: '^[a-z0-9][a-z0-9-]{1,38}$',
   description: '2–39 lowercase letters, digits or dashes',
 });
-export const PersonName = Type.String({ minLength: 1, maxLength: 120 });
+export const PersonName = Type.String({
+  minLength: 1,
+  maxLength: 120,
+  pattern: NO_BIDI_CONTROLS,
+  description: 'No bidirectional control characters',
+});
 
 export const RegisterBody = Type.Object(
   { email: Email, password: Password, handle: Handle, name: PersonName },

@@ -11,6 +11,7 @@ import type { AccountStore, User } from './store.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Me, RegisterBody, UpdateMeBody } from './schema.js';
 import { readBool } from '../../db/database.js';
+import { passwordProblem } from './passwords.js';
 
 const SESSION_TTL_MS = 30 * 24 * 3600_000;
 const SESSION_TOUCH_MS = 3600_000;
@@ -20,6 +21,69 @@ const RESET_TTL_MS = 3600_000;
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+/**
+ * Handles nobody may register: names of the platform's roles and routes, which a person could use to pass for the
+ * platform (`/users/admin`, `@support`) or that collide with pages.
+ */
+export const RESERVED_HANDLES = new Set([
+  'abuse',
+  'admin',
+  'administrator',
+  'api',
+  'apps',
+  'assets',
+  'auth',
+  'catalog',
+  'contact',
+  'dashboard',
+  'datasets',
+  'dev',
+  'developers',
+  'docs',
+  'help',
+  'hostmaster',
+  'info',
+  'login',
+  'logout',
+  'mail',
+  'me',
+  'moderator',
+  'moderators',
+  'multitude',
+  'new',
+  'noreply',
+  'no-reply',
+  'oauth',
+  'official',
+  'organizations',
+  'postmaster',
+  'privacy',
+  'register',
+  'reuses',
+  'root',
+  'security',
+  'settings',
+  'signin',
+  'signout',
+  'signup',
+  'sitemap',
+  'staff',
+  'static',
+  'status',
+  'support',
+  'system',
+  'team',
+  'terms',
+  'users',
+  'webmaster',
+  'www',
+]);
+
+function assertAcceptablePassword(password: string, account: { email?: string; handle?: string }) {
+  const problem = passwordProblem(password, account);
+  if (problem) throw invalid('password', problem);
+}
 
 export interface AccountServiceDeps {
   db: Kysely<Database>;
@@ -144,6 +208,8 @@ export function createAccountService(deps: AccountServiceDeps) {
     createSession,
 
     async register(input: RegisterBody): Promise<{ user: User; session: NewSession }> {
+      if (RESERVED_HANDLES.has(input.handle)) throw invalid('handle', 'This handle is reserved');
+      assertAcceptablePassword(input.password, input);
       const result = await withUniqueGuard(() =>
         db.transaction().execute(async (trx) => {
           const user = await insertUser(trx, input);
@@ -185,7 +251,12 @@ export function createAccountService(deps: AccountServiceDeps) {
       return { user, session };
     },
 
-    async logout(actor: Actor): Promise<void> {
+    /**
+     * Ends the session named by the cookie, with or without the CSRF header: signing out can only take power away
+     * (and SameSite=Lax keeps other sites from sending the cookie on a POST anyway).
+     */
+    async logout(actor: Actor, sessionId?: string): Promise<void> {
+      if (sessionId) await store.deleteSession(db, sha256(sessionId));
       if (actor.kind === 'user' && actor.sessionIdHash) await store.deleteSession(db, actor.sessionIdHash);
     },
 
@@ -292,6 +363,8 @@ export function createAccountService(deps: AccountServiceDeps) {
       const row = await store.findEmailToken(db, hash);
       if (!row || row.purpose !== 'reset' || new Date(row.expiresAt) < clock.now())
         throw invalid('token', 'This link is invalid or has expired');
+      const owner = await store.findById(db, row.userId);
+      assertAcceptablePassword(password, { email: owner?.email, handle: owner?.handle });
       const passwordHash = await hashPassword(password);
       await db.transaction().execute(async (trx) => {
         if (!(await store.consumeEmailToken(trx, hash, now())))

@@ -1,3 +1,4 @@
+import { NO_BIDI_CONTROLS } from '../../kernel/input.js';
 import { Type, type Static } from '@sinclair/typebox';
 import { roles } from '../policy.js';
 
@@ -11,7 +12,7 @@ const HttpUrl = Type.String({ format: 'uri', pattern: '^https?://', maxLength: 5
 
 export const CreateOrganizationBody = Type.Object(
   {
-    name: Type.String({ minLength: 2, maxLength: 120 }),
+    name: Type.String({ minLength: 2, maxLength: 120, pattern: NO_BIDI_CONTROLS }),
     slug: Type.Optional(Slug),
     description: Type.Optional(Type.String({ maxLength: 5000 })),
     url: Type.Optional(HttpUrl),
@@ -22,7 +23,7 @@ export type CreateOrganizationBody = Static<typeof CreateOrganizationBody>;
 
 export const UpdateOrganizationBody = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 2, maxLength: 120 })),
+    name: Type.Optional(Type.String({ minLength: 2, maxLength: 120, pattern: NO_BIDI_CONTROLS })),
     description: Type.Optional(Type.String({ maxLength: 5000 })),
     url: Type.Optional(Type.Union([HttpUrl, Type.Null()])),
   },
