@@ -64,7 +64,12 @@ const toPublic = (a: AccreditationRecord): PublicAccreditation => ({
 /** Where each decision may be taken from, and what it leads to. */
 const transitions: Record<
   ReviewBody['decision'],
-  { from: AccreditationStatus; to: AccreditationStatus; event: string; verb: string }
+  {
+    from: AccreditationStatus;
+    to: AccreditationStatus;
+    event: `accreditation.${'approved' | 'refused' | 'changes_requested' | 'revoked'}`;
+    verb: string;
+  }
 > = {
   approve: { from: 'submitted', to: 'approved', event: 'accreditation.approved', verb: 'approved' },
   refuse: { from: 'submitted', to: 'refused', event: 'accreditation.refused', verb: 'refused' },

@@ -230,12 +230,12 @@ export function createReuseService(deps: ReuseServiceDeps) {
     };
   }
 
-  const payload = (row: ReuseRow, extra: Record<string, unknown> = {}) => ({
+  const payload = <E extends object = object>(row: ReuseRow, extra?: E) => ({
     reuse: row.slug,
     reuseId: row.id,
     title: row.title,
     type: row.type,
-    ...extra,
+    ...(extra as E),
   });
 
   return {

@@ -173,7 +173,6 @@ export function createHistoryService(deps: HistoryServiceDeps) {
               revisionId: target.id,
               newRevisionId: revision.id,
               contributionId: target.contributionId,
-              actorId: actor.userId,
             },
           });
           await events.record(trx, {
