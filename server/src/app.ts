@@ -48,6 +48,8 @@ export interface BuildOptions {
   consumers?: Consumer[];
   /** Start the event dispatcher loop (off in most tests, which call `drain()`). */
   startDispatcher?: boolean;
+  /** Check every recorded event against the catalog (tests: a wrong payload fails the test that records it). */
+  validateEvents?: boolean;
 }
 
 export interface Multitude {
@@ -109,7 +111,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     : undefined;
 
   const eventStore = createEventStore(db.dialect);
-  const recorder = createEventRecorder({ store: eventStore, clock });
+  const recorder = createEventRecorder({ store: eventStore, clock, validate: options.validateEvents });
   const platform = createPlatform({
     db: db.kysely,
     events: recorder,
