@@ -4,7 +4,9 @@ import { eventCatalog, eventTypes, type EventType } from './catalog.js';
 import { checkEvent, InvalidEventError } from './recorder.js';
 import { describeEvent, feedLocale, placeholders } from './sentences.js';
 import type { NewEvent } from './schema.js';
+import { readFileSync } from 'node:fs';
 import { eventCatalog as webhookCatalog, publicType } from '../apps/webhooks/catalog.js';
+import { catalogMarkdown, catalogTableIn } from './catalog-doc.js';
 
 describe('the event catalog', () => {
   it('gives every event a sentence in French and English whose placeholders name the actor, organization or payload fields', () => {
@@ -90,6 +92,13 @@ describe('the event catalog', () => {
       const schema = eventCatalog[type].payload;
       expect(Value.Check(schema, Value.Create(schema)), type).toBe(true);
     }
+  });
+});
+
+describe('the catalog in docs/architecture.md', () => {
+  it('is the catalog as it is (npm run docs:events rewrites it)', () => {
+    const page = readFileSync(new URL('../../../docs/architecture.md', import.meta.url), 'utf8');
+    expect(catalogTableIn(page)).toBe(catalogMarkdown());
   });
 });
 
