@@ -8,7 +8,7 @@ import { notFound } from '../kernel/errors.js';
 import { decodeCursor, encodeCursor, isKeyCursor, type Page } from '../kernel/pagination.js';
 import type { Consumer } from '../events/dispatcher.js';
 import type { StoredEvent } from '../events/schema.js';
-import type { MailMessage } from '../platform/mail/service.js';
+import type { MailMessage } from '../platform/index.js';
 import { localeOf, mailText, renderText, type Locale, type Params } from './messages.js';
 
 export const notificationTypes = [

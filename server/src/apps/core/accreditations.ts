@@ -8,8 +8,8 @@ import { newId } from '../../kernel/ids.js';
 import { decodeCursor, encodeCursor, isKeyCursor, toPage, type Page } from '../../kernel/pagination.js';
 import { isSensitiveScope, type Scope } from '../../kernel/scopes.js';
 import type { EventRecorder } from '../../events/recorder.js';
-import type { OrganizationAccess } from '../../platform/access.js';
-import type { ClientScopeCheck } from '../../platform/auth-plugin.js';
+import type { OrganizationAccess } from '../../platform/index.js';
+import type { ClientScopeCheck } from '../../platform/index.js';
 import type { AccreditationRecord, AppsCoreStore } from './store.js';
 import type {
   AccreditationStatus,

@@ -10,7 +10,7 @@ import { publicType, sourceTypes } from './catalog.js';
 import type { MessageRow, WebhookStore } from './store.js';
 import type { WebhookFilters } from './schema.js';
 import type { Directory } from '../../events/service.js';
-import type { OrganizationAccess } from '../../platform/access.js';
+import type { OrganizationAccess } from '../../platform/index.js';
 
 /** The dataset an event is about (its slug), when there is one. */
 export function datasetSlugOf(event: StoredEvent): string | undefined {

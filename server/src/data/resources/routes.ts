@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../../kernel/errors.js';
 import { nextLink, problems } from '../../kernel/http.js';
-import { userOf } from '../../platform/auth-plugin.js';
+import { userOf } from '../../platform/index.js';
 import { Next, ResourceParams, SlugParams } from '../http-params.js';
 import type { ResourceService, UploadedFile } from './service.js';
 import { CreateUrlResourceBody, JobView, ResourceView, VersionView } from './schema.js';
