@@ -8579,6 +8579,8 @@ export interface paths {
                     organization?: string;
                     _cursor?: string;
                     _limit?: number;
+                    /** @description Language of `text` (default: from Accept-Language, else English) */
+                    lang?: "fr" | "en";
                 };
                 header?: never;
                 path?: never;
@@ -8606,9 +8608,12 @@ export interface paths {
                                     name: string;
                                 } | null;
                                 subjectId: string | null;
+                                /** @description The event’s payload, as declared for its type in the event catalog (docs/architecture.md) */
                                 payload: {
                                     [key: string]: unknown;
                                 };
+                                /** @description The event told as a sentence, in the language of `lang` or Accept-Language (French or English) */
+                                text: string;
                                 /** Format: date-time */
                                 occurredAt: string;
                             }[];

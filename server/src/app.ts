@@ -29,8 +29,14 @@ import {
   type Consumer,
   type Dispatcher,
 } from './events/index.js';
-import { authPlugin, createPlatform, devMailRoutes, type Platform } from './platform/index.js';
-import { createOidcService, oidcRoutes } from './platform/oidc/index.js';
+import {
+  authPlugin,
+  createOidcService,
+  createPlatform,
+  devMailRoutes,
+  oidcRoutes,
+  type Platform,
+} from './platform/index.js';
 import multipart from '@fastify/multipart';
 import { createData, type Data } from './data/index.js';
 import { createCommunity, type Community } from './community/index.js';
@@ -66,6 +72,8 @@ export interface BuildOptions {
   outboundExempt?: string[];
   /** Start the event dispatcher loop (off in most tests, which call `drain()`). */
   startDispatcher?: boolean;
+  /** Check every recorded event against the catalog (tests: a wrong payload fails the test that records it). */
+  validateEvents?: boolean;
 }
 
 export interface Multitude {
@@ -136,7 +144,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
 
   const outbound = { allowPrivate: config.allowPrivateUrls, exempt: options.outboundExempt };
   const eventStore = createEventStore(db.dialect);
-  const recorder = createEventRecorder({ store: eventStore, clock });
+  const recorder = createEventRecorder({ store: eventStore, clock, validate: options.validateEvents });
   const platform = createPlatform({
     db: db.kysely,
     events: recorder,
@@ -179,11 +187,11 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     baseUrl: config.baseUrl,
     datasets: {
       idBySlug: async (slug) => {
-        const row = await data.store.findDatasetBySlug(db.kysely, slug);
+        const row = await data.lookup.bySlug(slug);
         return row && row.status !== 'draft' ? row.id : undefined;
       },
       slugsByIds: async (ids) => {
-        const rows = await data.store.datasetsByIds(db.kysely, ids);
+        const rows = await data.lookup.byIds(ids);
         return new Map(rows.flatMap((r) => (r.status !== 'draft' ? [[r.id, r.slug] as [string, string]] : [])));
       },
     },
@@ -201,13 +209,8 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     accountCreatedAt: async (userId) => (await platform.accountStore.findById(db.kysely, userId))?.createdAt,
     trustLevelOf: (userId) => recognition.trustLevelOf(userId),
     isAdmin: async (userId) => readBool((await platform.accountStore.findById(db.kysely, userId))?.isAdmin),
-    datasetSlugById: async (id) =>
-      (await data.store.findDatasetById(db.kysely, id))?.slug ??
-      (await data.store.findDatasetBySlug(db.kysely, id))?.slug,
-    datasetSlugOfResource: async (resourceId) => {
-      const resource = await data.store.findResourceById(db.kysely, resourceId);
-      return resource ? (await data.store.findDatasetById(db.kysely, resource.datasetId))?.slug : undefined;
-    },
+    datasetSlugById: async (id) => (await data.lookup.byId(id))?.slug ?? (await data.lookup.bySlug(id))?.slug,
+    datasetSlugOfResource: async (resourceId) => (await data.lookup.ofResource(resourceId))?.slug,
   });
   const apps = await createApps({
     db,

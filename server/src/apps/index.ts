@@ -5,7 +5,7 @@ import type { Db } from '../db/database.js';
 import type { Clock } from '../kernel/clock.js';
 import type { EventRecorder } from '../events/recorder.js';
 import type { Consumer } from '../events/dispatcher.js';
-import type { BearerResolver, ClientScopeCheck } from '../platform/auth-plugin.js';
+import type { BearerResolver, ClientScopeCheck } from '../platform/index.js';
 import type { Platform } from '../platform/index.js';
 import type { Data } from '../data/index.js';
 // ---- imports: apps core (helper: apps-core) ----
@@ -68,7 +68,7 @@ export async function createApps(deps: AppsDeps) {
     const slug = (request.params as Record<string, string | undefined> | undefined)?.slug;
     if (slug && route.startsWith('/api/v1/organizations/:slug')) return (await deps.platform.access.bySlug(slug))?.id;
     if (slug && route.startsWith('/api/v1/datasets/:slug'))
-      return (await deps.data.store.findDatasetBySlug(deps.db.kysely, slug))?.organizationId ?? undefined;
+      return (await deps.data.lookup.bySlug(slug))?.organizationId ?? undefined;
     const named = (request.body as { organization?: unknown } | undefined)?.organization;
     return typeof named === 'string' ? (await deps.platform.access.bySlug(named))?.id : undefined;
   };

@@ -22,6 +22,14 @@ import { jsonLdScript } from './catalog/index.js';
 import { seedDemoData } from './demo.js';
 import type { UserActor } from '../kernel/actor.js';
 
+import { createDatasetLookup } from './datasets/lookup.js';
+export type { DatasetService } from './datasets/service.js';
+export type { LiveTable, ResourceService } from './resources/service.js';
+export type { DataStore } from './store.js';
+export type { DatasetLookup, DatasetRef } from './datasets/lookup.js';
+export { words } from './datasets/search-text.js';
+export { createRowsWriter, checkRowValues, type RowsWriter, type RowValues } from './tables/index.js';
+
 export interface DataDeps {
   db: Db;
   events: EventRecorder;
@@ -88,6 +96,8 @@ export function createData(deps: DataDeps) {
   return {
     catalog,
     datasets,
+    /** The read model other capabilities ask about datasets (instead of the store). */
+    lookup: createDatasetLookup(deps.db.kysely, store),
     resources,
     rows,
     runner,

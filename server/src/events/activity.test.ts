@@ -53,6 +53,22 @@ describe('GET /api/v1/activity', () => {
     expect((await get('?actor=nobody-at-all')).json().items).toEqual([]);
   });
 
+  it('tells each event as a sentence, in the language of ?lang= or Accept-Language', async () => {
+    const query = `?actor=${bob.handle}&type=organization.created`;
+    const [en] = (await get(query)).json().items as Array<{ text: string; actor: { name: string } }>;
+    expect(en!.text).toBe(`${en!.actor.name} created the organization Delta ${process.pid}`);
+    const [fr] = (await get(`${query}&lang=fr`)).json().items as Array<{ text: string }>;
+    expect(fr!.text).toBe(`${en!.actor.name} a créé l’organisation Delta ${process.pid}`);
+    const negotiated = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/activity${query}`,
+      headers: { 'accept-language': 'fr-FR,fr;q=0.9,en;q=0.5' },
+    });
+    expect(negotiated.json().items[0].text).toBe(fr!.text);
+    expect(negotiated.headers.vary).toContain('Accept-Language');
+    expect((await get(`${query}&lang=de`)).statusCode).toBe(400);
+  });
+
   it('pages with a cursor, without overlap, and a Link header', async () => {
     const all = (await get('?_limit=100')).json().items.map((e: { id: string }) => e.id);
     const seen: string[] = [];

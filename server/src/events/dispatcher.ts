@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../kernel/clock.js';
-import type { StoredEvent } from './schema.js';
+import type { EventType } from './catalog.js';
+import type { EventRecord, StoredEvent } from './schema.js';
 import type { EventStore } from './store.js';
 
 /**
@@ -10,12 +11,18 @@ import type { EventStore } from './store.js';
  * Effects outside the database (mail, HTTP) are at-least-once and must be idempotent,
  * keyed by `event.id`.
  */
-export interface Consumer {
+export interface Consumer<T extends EventType = EventType> {
   name: string;
   /** Only these event types are handed to `handle` (the cursor still moves past the others). */
-  types?: string[];
-  handle(event: StoredEvent, trx: Kysely<Database>): Promise<void>;
+  types: readonly T[];
+  handle(event: StoredEvent<T>, trx: Kysely<Database>): Promise<void>;
 }
+
+/** Whether a consumer takes an event; the one place where a stored row becomes a typed event. */
+const accepts = <T extends EventType>(
+  consumer: Consumer<T>,
+  event: EventRecord,
+): event is StoredEvent<T> & EventRecord => (consumer.types as readonly string[]).includes(event.type);
 
 export interface DispatcherLogger {
   warn(obj: object, msg: string): void;
@@ -78,7 +85,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           ) {
             return false;
           }
-          if (!consumer.types || consumer.types.includes(event.type)) await consumer.handle(event, trx);
+          if (accepts(consumer, event)) await consumer.handle(event, trx);
           await store.advanceCursor(trx, consumer.name, event, clock.now().toISOString());
           return true;
         });

@@ -6,6 +6,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { systemClock, type Clock } from '../kernel/clock.js';
 import { createDispatcher, type Consumer } from './dispatcher.js';
 import { createEventRecorder } from './recorder.js';
+import { eventTypes } from './catalog.js';
 import { createEventStore } from './store.js';
 import type { StoredEvent } from './schema.js';
 
@@ -31,12 +32,17 @@ beforeEach(async () => {
 
 const recorder = () => createEventRecorder({ store: store(), clock: systemClock });
 
-async function emit(n: number, type = 'test.happened') {
+/** `n` sign-in events numbered by their `method`, or `n` token revocations. */
+async function emit(n: number, type: 'user.signed_in' | 'token.revoked' = 'user.signed_in') {
   const r = recorder();
   for (let i = 0; i < n; i++) {
     await db
       .transaction()
-      .execute((trx) => r.record(trx, { type, actorId: null, visibility: 'public', payload: { i } }));
+      .execute((trx) =>
+        type === 'user.signed_in'
+          ? r.record(trx, { type, actorId: null, visibility: 'private', payload: { method: String(i) } })
+          : r.record(trx, { type, actorId: null, visibility: 'private' }),
+      );
   }
 }
 
@@ -44,6 +50,7 @@ async function emit(n: number, type = 'test.happened') {
 function applying(name: string, seen: StoredEvent[] = []): Consumer {
   return {
     name,
+    types: eventTypes,
     async handle(event, trx) {
       seen.push(event);
       await sql`insert into applied (event_id, consumer) values (${event.id}, ${name})`.execute(trx);
@@ -61,15 +68,19 @@ describe('the event outbox', () => {
     const r = recorder();
     await expect(
       db.transaction().execute(async (trx) => {
-        await r.record(trx, { type: 'test.rolled_back', actorId: null, visibility: 'public' });
+        await r.record(trx, { type: 'user.email_verified', actorId: null, visibility: 'private' });
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
-    expect(await db.selectFrom('events').selectAll().where('type', '=', 'test.rolled_back').execute()).toHaveLength(0);
+    expect(await db.selectFrom('events').selectAll().where('type', '=', 'user.email_verified').execute()).toHaveLength(
+      0,
+    );
     await db
       .transaction()
-      .execute((trx) => r.record(trx, { type: 'test.committed', actorId: null, visibility: 'public' }));
-    expect(await db.selectFrom('events').selectAll().where('type', '=', 'test.committed').execute()).toHaveLength(1);
+      .execute((trx) => r.record(trx, { type: 'user.password_reset', actorId: null, visibility: 'private' }));
+    expect(await db.selectFrom('events').selectAll().where('type', '=', 'user.password_reset').execute()).toHaveLength(
+      1,
+    );
   });
 
   it('gives events time-ordered, prefixed ids', async () => {
@@ -92,7 +103,9 @@ describe('the dispatcher', () => {
       batchSize: 7,
     });
     await d.drain();
-    expect(seen.map((e) => e.payload.i)).toEqual([...Array(25).keys()]);
+    expect(seen.map((e) => (e.type === 'user.signed_in' ? Number(e.payload.method) : -1))).toEqual([
+      ...Array(25).keys(),
+    ]);
   });
 
   it('a consumer restarted mid-stream neither loses nor double-applies', async () => {
@@ -100,6 +113,7 @@ describe('the dispatcher', () => {
     let handled = 0;
     const crashing: Consumer = {
       name: 'restart',
+      types: eventTypes,
       async handle(event, trx) {
         handled++;
         if (handled === 13) throw new Error('process killed');
@@ -139,6 +153,7 @@ describe('the dispatcher', () => {
     const clock: Clock = { now: () => new Date(now) };
     const flaky: Consumer = {
       name: 'flaky',
+      types: eventTypes,
       async handle(event, trx) {
         if (failures < 3) {
           failures++;
@@ -176,17 +191,17 @@ describe('the dispatcher', () => {
   });
 
   it('passes over event types a consumer did not ask for, but moves its cursor', async () => {
-    await emit(2, 'test.wanted');
-    await emit(3, 'test.other');
+    await emit(2, 'user.signed_in');
+    await emit(3, 'token.revoked');
     const seen: StoredEvent[] = [];
     const d = createDispatcher({
       db,
       store: store(),
       clock: systemClock,
-      consumers: [{ ...applying('picky', seen), types: ['test.wanted'] }],
+      consumers: [{ ...applying('picky', seen), types: ['user.signed_in'] }],
     });
     await d.drain();
-    expect(seen.map((e) => e.type)).toEqual(['test.wanted', 'test.wanted']);
+    expect(seen.map((e) => e.type)).toEqual(['user.signed_in', 'user.signed_in']);
     const cursor = await db
       .selectFrom('eventCursors')
       .select('position')
@@ -206,14 +221,14 @@ describe('the dispatcher', () => {
       const slowHasWritten = new Promise<void>((resolve) => (slowWrote = resolve));
       // The slow transaction takes an earlier position, then waits before committing.
       const slow = db.transaction().execute(async (trx) => {
-        await r.record(trx, { type: 'test.slow', actorId: null, visibility: 'public' });
+        await r.record(trx, { type: 'user.email_verified', actorId: null, visibility: 'private' });
         slowWrote();
         await slowMayCommit;
       });
       await slowHasWritten;
       await db
         .transaction()
-        .execute((trx) => r.record(trx, { type: 'test.fast', actorId: null, visibility: 'public' }));
+        .execute((trx) => r.record(trx, { type: 'user.password_reset', actorId: null, visibility: 'private' }));
       const seen: StoredEvent[] = [];
       const d = createDispatcher({ db, store: store(), clock: systemClock, consumers: [applying('gapless', seen)] });
       await d.drain();
@@ -222,7 +237,7 @@ describe('the dispatcher', () => {
       releaseSlow();
       await slow;
       await d.drain();
-      expect(seen.map((e) => e.type).sort()).toEqual(['test.fast', 'test.slow']);
+      expect(seen.map((e) => e.type).sort()).toEqual(['user.email_verified', 'user.password_reset']);
     },
   );
 

@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { nextLink, problems } from '../kernel/http.js';
 import { ActivityItem, ActivityQuery } from './schema.js';
 import type { ActivityService } from './service.js';
+import { feedLocale } from './sentences.js';
 
 export async function activityRoutes(base: FastifyInstance, opts: { activity: ActivityService; baseUrl: string }) {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
@@ -21,7 +22,9 @@ export async function activityRoutes(base: FastifyInstance, opts: { activity: Ac
       },
     },
     async (request, reply) => {
-      const page = await opts.activity.list(request.query);
+      const locale = feedLocale(request.query.lang, request.headers['accept-language']);
+      const page = await opts.activity.list(request.query, locale);
+      reply.header('vary', 'Accept-Language');
       return { items: page.items, next: nextLink(request, reply, opts.baseUrl, page.nextCursor) };
     },
   );

@@ -3,8 +3,8 @@ import type { Database } from '../db/schema.js';
 import { decodeCursor, encodeCursor, isPositionCursor, toPage, type Page } from '../kernel/pagination.js';
 import type { ActivityItem, ActivityQuery } from './schema.js';
 import type { EventStore } from './store.js';
+import { describeEvent, type FeedLocale } from './sentences.js';
 
-/** What the activity feed needs to know of people and organizations (implemented by platform). */
 /** Names of people and organizations. Event consumers pass their transaction as `executor`. */
 export interface Directory {
   usersByIds(
@@ -22,7 +22,7 @@ export interface Directory {
 export function createActivityService(deps: { db: Kysely<Database>; store: EventStore; directory: Directory }) {
   return {
     /** Public events, newest first. An unknown actor or organization gives an empty page. */
-    async list(query: ActivityQuery): Promise<Page<ActivityItem>> {
+    async list(query: ActivityQuery, locale: FeedLocale = 'en'): Promise<Page<ActivityItem>> {
       const limit = query._limit ?? 20;
       const before = query._cursor ? decodeCursor(query._cursor, isPositionCursor).p : undefined;
       const actorId = query.actor ? await deps.directory.userIdByHandle(query.actor) : undefined;
@@ -62,6 +62,7 @@ export function createActivityService(deps: { db: Kysely<Database>; store: Event
             organization: org ? { slug: org.slug, name: org.name } : null,
             subjectId: e.subjectId,
             payload: e.payload,
+            text: describeEvent(e, { actor: user?.name, organization: org?.name }, locale),
             occurredAt: e.occurredAt,
           };
         }),

@@ -2,11 +2,11 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Dialect } from '../db/database.js';
 import { readJson } from '../db/database.js';
-import type { StoredEvent, Visibility } from './schema.js';
+import type { EventRecord, Visibility } from './schema.js';
 
 type Row = Database['events'] & { position: number; txId: number };
 
-const toEvent = (r: Row): StoredEvent => ({
+const toEvent = (r: Row): EventRecord => ({
   position: Number(r.position),
   txId: Number(r.txId),
   id: r.id,
@@ -28,7 +28,7 @@ export interface EventCursor {
 
 export function createEventStore(dialect: Dialect) {
   return {
-    async insert(db: Kysely<Database>, e: Omit<StoredEvent, 'position' | 'txId'>): Promise<void> {
+    async insert(db: Kysely<Database>, e: Omit<EventRecord, 'position' | 'txId'>): Promise<void> {
       await db
         .insertInto('events')
         .values({
@@ -53,7 +53,7 @@ export function createEventStore(dialect: Dialect) {
       db: Kysely<Database>,
       cursor: { txId: number; position: number },
       limit: number,
-    ): Promise<StoredEvent[]> {
+    ): Promise<EventRecord[]> {
       let q = db
         .selectFrom('events')
         .selectAll()
@@ -73,7 +73,7 @@ export function createEventStore(dialect: Dialect) {
     async listPublic(
       db: Kysely<Database>,
       filter: { type?: string; actorId?: string; organizationId?: string; beforePosition?: number; limit: number },
-    ): Promise<StoredEvent[]> {
+    ): Promise<EventRecord[]> {
       let q = db.selectFrom('events').selectAll().where('visibility', '=', 'public');
       if (filter.type) q = q.where('type', '=', filter.type);
       if (filter.actorId) q = q.where('actorId', '=', filter.actorId);

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../kernel/clock.js';
-import type { MailMessage } from '../platform/mail/service.js';
+import type { MailMessage } from '../platform/index.js';
 import { notificationRoutes } from './routes.js';
 import { createNotificationService, type Recipients } from './service.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../kernel/clock.js';
-import { createEventRecorder, createEventStore } from '../events/index.js';
+import type { EventPayload, EventType } from '../events/catalog.js';
+import { recordSample } from '../testing/events.js';
 import { asSession, createTestApp, register, type Session, type TestApp } from '../testing/harness.js';
 
 let t: TestApp;
@@ -40,11 +40,12 @@ async function person(options: { locale?: 'en' | 'fr'; verified?: boolean } = {}
 }
 
 /** Records a synthetic event as a service would, then lets the dispatcher deliver it. */
-async function emit(type: string, actorId: string | null, payload: Record<string, unknown>): Promise<string> {
-  const recorder = createEventRecorder({ store: createEventStore(t.db.dialect), clock: systemClock });
-  const id = await t.db.kysely
-    .transaction()
-    .execute((trx) => recorder.record(trx, { type, actorId, visibility: 'private', payload }));
+async function emit<T extends EventType>(
+  type: T,
+  actorId: string | null,
+  payload: Partial<EventPayload<T>>,
+): Promise<string> {
+  const id = await recordSample(t.db.kysely, t.db.dialect, type, payload, { actorId });
   await t.dispatcher.drain();
   return id;
 }
@@ -69,7 +70,6 @@ const changesRequested = (author: Person, reviewer: Person) =>
     dataset: 'trees-of-paris',
     authorId: author.id,
     reviewerId: reviewer.id,
-    comment: 'please add sources',
   });
 const mailsTo = (p: Session) =>
   t.db.kysely
@@ -87,7 +87,7 @@ const setPrefs = (p: Session, body: unknown) =>
     payload: body as object,
   });
 
-const accepted = (author: Person, reviewer: Person, extra: Record<string, unknown> = {}) =>
+const accepted = (author: Person, reviewer: Person, extra: Partial<EventPayload<'contribution.accepted'>> = {}) =>
   emit('contribution.accepted', reviewer.id, {
     contributionId: 'ctb_1',
     dataset: 'trees-of-paris',
@@ -127,7 +127,7 @@ describe('notifications from events', () => {
   });
 
   it('renders each type in the reader’s language (EN and FR), at read time', async () => {
-    const cases: Array<[string, Record<string, unknown>, string, string, string?]> = [
+    const cases: Array<[EventType, Record<string, unknown>, string, string, string?]> = [
       [
         'contribution.accepted',
         { contributionId: 'c1', dataset: 'arbres', partial: true, rowsApplied: 2 },
@@ -136,13 +136,13 @@ describe('notifications from events', () => {
       ],
       [
         'contribution.rejected',
-        { contributionId: 'c2', dataset: 'arbres', spam: false, reason: 'secret reason' },
+        { contributionId: 'c2', dataset: 'arbres', spam: false },
         'Your contribution to arbres was not accepted',
         'Votre contribution à arbres n’a pas été acceptée',
       ],
       [
         'contribution.changes_requested',
-        { contributionId: 'c3', dataset: 'arbres', comment: 'please fix' },
+        { contributionId: 'c3', dataset: 'arbres' },
         'Changes were requested on your contribution to arbres',
         'Des modifications sont demandées sur votre contribution à arbres',
       ],
@@ -225,11 +225,10 @@ describe('notifications from events', () => {
     expect((await items(other)).items).toHaveLength(1);
   });
 
-  it('skips unknown users and malformed payloads without blocking the spine', async () => {
+  it('skips unknown users without blocking the spine; a malformed payload is refused where it is recorded', async () => {
     const user = await person();
     await emit('contribution.accepted', null, { contributionId: 'x', dataset: 'd', authorId: 'usr_nobody' });
-    await emit('user.mentioned', null, { userId: 42 });
-    await emit('badge.awarded', user.id, { name: 'no code' });
+    await emit('user.mentioned', null, { userId: 'usr_nobody', threadId: 't', authorId: user.id });
     const cursor = await t.db.kysely
       .selectFrom('eventCursors')
       .selectAll()
@@ -238,6 +237,9 @@ describe('notifications from events', () => {
     expect(cursor.lastError).toBeNull();
     expect(cursor.attempts).toBe(0);
     expect((await items(user)).items).toHaveLength(0);
+    // The catalog checks what consumers used to re-parse defensively, and a reason cannot travel in the event.
+    await expect(emit('user.mentioned', null, { userId: 42 } as never)).rejects.toThrow(/userId/);
+    await expect(emit('contribution.rejected', null, { reason: 'secret reason' } as never)).rejects.toThrow(/reason/);
   });
 
   it('is idempotent: an event delivered again makes no second notification and no second mail', async () => {

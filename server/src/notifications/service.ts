@@ -8,7 +8,7 @@ import { notFound } from '../kernel/errors.js';
 import { decodeCursor, encodeCursor, isKeyCursor, type Page } from '../kernel/pagination.js';
 import type { Consumer } from '../events/dispatcher.js';
 import type { StoredEvent } from '../events/schema.js';
-import type { MailMessage } from '../platform/mail/service.js';
+import type { MailMessage } from '../platform/index.js';
 import { localeOf, mailText, renderText, type Locale, type Params } from './messages.js';
 
 export const notificationTypes = [
@@ -76,56 +76,41 @@ interface Planned {
   authorId?: string;
 }
 
-const asString = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 const enc = encodeURIComponent;
 
 /** Who hears about an event, and what they are told. Never the person who acted. */
-function plan(event: StoredEvent): Planned | undefined {
-  const p = event.payload;
+function plan(event: StoredEvent<NotificationType>): Planned | undefined {
   switch (event.type) {
     case 'contribution.accepted':
     case 'contribution.rejected':
     case 'contribution.changes_requested': {
-      const author = asString(p.authorId);
-      const id = asString(p.contributionId);
-      if (!author || !id) return undefined;
+      const p = event.payload;
       // The reason for a rejection and the reviewer's comment stay on the contribution page.
-      const params: Params = { dataset: asString(p.dataset) ?? '' };
-      if (event.type === 'contribution.accepted') params.partial = p.partial === true;
-      return { userIds: [author], params, link: `/contributions/${enc(id)}` };
+      const params: Params = { dataset: p.dataset };
+      if (event.type === 'contribution.accepted') params.partial = event.payload.partial;
+      return { userIds: [p.authorId], params, link: `/contributions/${enc(p.contributionId)}` };
     }
     case 'badge.awarded': {
       // The awarded user is the event's actor (the system acts on their behalf): not a self-notification.
-      const user = asString(p.userId) ?? event.actorId ?? undefined;
-      const badge = asString(p.badge);
-      if (!user || !badge) return undefined;
-      return {
-        userIds: [user],
-        params: { badge, ...(asString(p.name) ? { name: asString(p.name) } : {}) },
-        link: '/account',
-      };
+      const user = event.actorId;
+      if (!user) return undefined;
+      return { userIds: [user], params: { badge: event.payload.badge, name: event.payload.name }, link: '/account' };
     }
     case 'trust_level.changed': {
-      const user = asString(p.userId) ?? event.actorId ?? undefined;
-      if (!user || p.to === undefined) return undefined;
-      return { userIds: [user], params: { from: p.from ?? null, to: p.to }, link: '/account' };
+      const user = event.actorId;
+      if (!user) return undefined;
+      return { userIds: [user], params: { from: event.payload.from, to: event.payload.to }, link: '/account' };
     }
     case 'discussion.replied': {
-      const thread = asString(p.threadId);
-      const author = asString(p.authorId) ?? event.actorId ?? undefined;
-      if (!thread || !Array.isArray(p.subscriberIds)) return undefined;
-      const ids = p.subscriberIds.filter((s): s is string => typeof s === 'string' && s !== author);
-      return { userIds: ids, params: { threadId: thread }, link: `/discussions/${enc(thread)}`, authorId: author };
+      const { threadId, authorId, subscriberIds } = event.payload;
+      const ids = subscriberIds.filter((s) => s !== authorId);
+      return { userIds: ids, params: { threadId }, link: `/discussions/${enc(threadId)}`, authorId };
     }
     case 'user.mentioned': {
-      const user = asString(p.userId);
-      const thread = asString(p.threadId);
-      const author = asString(p.authorId) ?? event.actorId ?? undefined;
-      if (!user || !thread || user === author) return undefined;
-      return { userIds: [user], params: { threadId: thread }, link: `/discussions/${enc(thread)}`, authorId: author };
+      const { userId, threadId, authorId } = event.payload;
+      if (userId === authorId) return undefined;
+      return { userIds: [userId], params: { threadId }, link: `/discussions/${enc(threadId)}`, authorId };
     }
-    default:
-      return undefined;
   }
 }
 
@@ -163,9 +148,9 @@ export function createNotificationService(deps: NotificationsDeps) {
   }
 
   /** The consumer's work, in the dispatcher's transaction: notifications and immediate mail apply once. */
-  async function handle(event: StoredEvent, trx: Kysely<Database>): Promise<void> {
+  async function handle(event: StoredEvent<NotificationType>, trx: Kysely<Database>): Promise<void> {
     const planned = plan(event);
-    if (!planned || !isType(event.type)) return;
+    if (!planned) return;
     const type = event.type;
     const wanted = [...new Set(planned.userIds)].filter(
       (id) => id !== event.actorId || type === 'badge.awarded' || type === 'trust_level.changed',
@@ -294,9 +279,9 @@ export function createNotificationService(deps: NotificationsDeps) {
   return {
     consumer: {
       name: 'notifications',
-      types: [...notificationTypes],
+      types: notificationTypes,
       handle,
-    } satisfies Consumer,
+    } satisfies Consumer<NotificationType>,
     sendDailyDigests,
 
     async list(

@@ -20,7 +20,10 @@ import { createDirectory } from './directory.js';
 import { createOrganizationAccess } from './access.js';
 import { seedDemo } from './demo.js';
 
-export { authPlugin } from './auth-plugin.js';
+export { authPlugin, userOf, type BearerResolver, type ClientScopeCheck } from './auth-plugin.js';
+export { createOidcService, oidcRoutes } from './oidc/index.js';
+export type { MailMessage, MailService } from './mail/service.js';
+export type { AccountStore } from './accounts/store.js';
 export { devMailRoutes } from './mail/routes.js';
 export { can, roles, type Role, type Action } from './policy.js';
 export type { OrganizationAccess, OrganizationRef } from './access.js';

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, TrustLevelsTable } from '../db/schema.js';
 import type { Consumer } from '../events/dispatcher.js';
 import type { EventRecorder } from '../events/recorder.js';
+import type { EventType } from '../events/catalog.js';
 import type { StoredEvent } from '../events/schema.js';
 import type { RecognitionStore } from './store.js';
 import {
@@ -18,46 +19,39 @@ import {
   type ReputationRules,
 } from './rules.js';
 
-// Payloads come from other capabilities: read them defensively, never trust their shape.
-const str = (p: Record<string, unknown>, k: string): string | null =>
-  typeof p[k] === 'string' && p[k] ? (p[k] as string) : null;
-const num = (p: Record<string, unknown>, k: string): number =>
-  typeof p[k] === 'number' && Number.isFinite(p[k]) ? Math.max(0, Math.floor(p[k] as number)) : 0;
-const bool = (p: Record<string, unknown>, k: string): boolean => p[k] === true;
-
 interface ContributionFacts {
-  authorId: string | null;
+  authorId: string;
   reviewerId: string | null;
-  datasetId: string | null;
+  datasetId: string;
   organizationId: string | null;
   rowsApplied: number;
   spam: boolean;
-  submittedAt: string | null;
+  submittedAt: string;
 }
 
-function facts(event: StoredEvent): ContributionFacts {
+type ReviewEvent = StoredEvent<'contribution.accepted' | 'contribution.rejected'>;
+
+function facts(event: ReviewEvent): ContributionFacts {
   const p = event.payload;
-  const authorId = str(p, 'authorId');
-  const reviewerId = str(p, 'reviewerId') ?? event.actorId;
   return {
-    authorId,
+    authorId: p.authorId,
     // Reviewing one's own contribution earns nothing and counts as no review.
-    reviewerId: reviewerId && reviewerId !== authorId ? reviewerId : null,
-    datasetId: str(p, 'datasetId'),
-    organizationId: event.organizationId ?? str(p, 'organizationId'),
-    rowsApplied: num(p, 'rowsApplied'),
-    spam: bool(p, 'spam'),
-    submittedAt: str(p, 'submittedAt'),
+    reviewerId: p.reviewerId !== p.authorId ? p.reviewerId : null,
+    datasetId: p.datasetId,
+    organizationId: event.organizationId ?? p.organizationId,
+    rowsApplied: event.type === 'contribution.accepted' ? Math.max(0, event.payload.rowsApplied) : 0,
+    spam: event.type === 'contribution.rejected' && event.payload.spam,
+    submittedAt: p.submittedAt,
   };
 }
 
 /** Runs `handle` once per event and consumer, even if the event is delivered again. */
-function once(
+function once<T extends EventType>(
   store: RecognitionStore,
   name: string,
-  types: string[],
-  handle: (event: StoredEvent, trx: Kysely<Database>) => Promise<void>,
-): Consumer {
+  types: readonly T[],
+  handle: (event: StoredEvent<T>, trx: Kysely<Database>) => Promise<void>,
+): Consumer<T> {
   return {
     name,
     types,
@@ -92,7 +86,6 @@ export function createReputationConsumer(store: RecognitionStore, rules: Reputat
           createdAt: event.occurredAt,
         });
       };
-      const p = event.payload;
       switch (event.type) {
         case 'contribution.accepted': {
           const f = facts(event);
@@ -113,19 +106,13 @@ export function createReputationConsumer(store: RecognitionStore, rules: Reputat
           break;
         }
         case 'discussion.answer_marked_helpful': {
-          const authorId = str(p, 'authorId');
-          if (authorId && authorId !== str(p, 'markedBy'))
-            await entry(authorId, 'answer_helpful', rules.helpfulAnswer, str(p, 'datasetId'), event.organizationId);
+          const { authorId, markedBy, datasetId } = event.payload;
+          if (authorId !== markedBy)
+            await entry(authorId, 'answer_helpful', rules.helpfulAnswer, datasetId, event.organizationId);
           break;
         }
         case 'content.hidden':
-          await entry(
-            str(p, 'authorId'),
-            'content_hidden',
-            rules.contentHidden,
-            str(p, 'datasetId'),
-            event.organizationId,
-          );
+          await entry(event.payload.authorId, 'content_hidden', rules.contentHidden, null, event.organizationId);
           break;
       }
     },
@@ -152,12 +139,12 @@ export function createBadgesConsumer(store: RecognitionStore, events: EventRecor
       });
     };
 
-    if (f.submittedAt && !Number.isNaN(Date.parse(f.submittedAt))) {
+    if (!Number.isNaN(Date.parse(f.submittedAt))) {
       const outcome = event.type === 'contribution.accepted' ? 'accepted' : f.spam ? 'spam' : 'rejected';
       const seconds = Math.max(0, Math.round((Date.parse(event.occurredAt) - Date.parse(f.submittedAt)) / 1000));
       await store.addReviewDuration(trx, {
         eventId: event.id,
-        contributionId: str(event.payload, 'contributionId') ?? event.subjectId ?? event.id,
+        contributionId: event.payload.contributionId,
         organizationId: f.organizationId,
         datasetId: f.datasetId,
         reviewerId: f.reviewerId,
@@ -173,14 +160,17 @@ export function createBadgesConsumer(store: RecognitionStore, events: EventRecor
       await award(f.reviewerId, 'first-review');
     }
 
-    if (event.type !== 'contribution.accepted' || !f.authorId) return;
+    if (event.type !== 'contribution.accepted') return;
     const author = f.authorId;
     const day = utcDay(event.occurredAt);
-    let firstOnDataset = false;
-    if (f.datasetId) {
-      firstOnDataset = await store.addDatasetContribution(trx, f.datasetId, author, f.rowsApplied, event.occurredAt);
-      await store.addContributionDay(trx, author, f.datasetId, day);
-    }
+    const firstOnDataset = await store.addDatasetContribution(
+      trx,
+      f.datasetId,
+      author,
+      f.rowsApplied,
+      event.occurredAt,
+    );
+    await store.addContributionDay(trx, author, f.datasetId, day);
     await store.bumpStats(trx, author, {
       acceptedContributions: 1,
       rowsChanged: f.rowsApplied,
@@ -190,7 +180,7 @@ export function createBadgesConsumer(store: RecognitionStore, events: EventRecor
 
     await award(author, 'first-contribution');
     for (const [threshold, code] of changeThresholds) if (stats.rowsChanged >= threshold) await award(author, code);
-    if (f.datasetId && (await store.datasetDayCount(trx, author, f.datasetId)) >= CARETAKER_DAYS)
+    if ((await store.datasetDayCount(trx, author, f.datasetId)) >= CARETAKER_DAYS)
       await award(author, 'dataset-caretaker');
     // A run of 7 consecutive days through this day (events may arrive a little out of day order).
     const days = new Set(
@@ -232,7 +222,6 @@ export function createTrustConsumer(store: RecognitionStore, events: EventRecord
         return;
       }
       const f = facts(event);
-      if (!f.authorId) return;
       const row = (await store.trust(trx, f.authorId, true)) ?? fresh(f.authorId, null, event.occurredAt);
       const from = row.level;
       let reason = row.reason;

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { asSession, createTestApp, register, type Session, type TestApp } from '../testing/harness.js';
-import { createEventRecorder, createEventStore, createDispatcher } from '../events/index.js';
+import { createDispatcher, createEventRecorder, createEventStore } from '../events/index.js';
+import type { EventPayload, EventType } from '../events/catalog.js';
+import { recordSample } from '../testing/events.js';
 import { systemClock } from '../kernel/clock.js';
 import { createRecognition } from './index.js';
 
@@ -42,25 +44,18 @@ const idOf = async (s: Session) => (await t.platform.directory.userIdByHandle(s.
 const get = (url: string) => t.app.inject({ method: 'GET', url: `/api/v1${url}` });
 
 /** Records an event as the community capability would, at a chosen time. */
-async function emit(
-  type: string,
-  payload: Record<string, unknown>,
+async function emit<T extends EventType>(
+  type: T,
+  payload: Partial<EventPayload<T>>,
   opts: { at?: Date; actorId?: string | null; organizationId?: string | null; subjectId?: string } = {},
 ) {
   const at = opts.at ?? new Date();
-  const recorder = createEventRecorder({ store: createEventStore(t.db.dialect), clock: { now: () => at } });
-  return db()
-    .transaction()
-    .execute((trx) =>
-      recorder.record(trx, {
-        type,
-        actorId: opts.actorId ?? null,
-        subjectId: opts.subjectId ?? (payload.contributionId as string | undefined) ?? null,
-        organizationId: opts.organizationId === undefined ? orgId : opts.organizationId,
-        visibility: 'public',
-        payload,
-      }),
-    );
+  return recordSample(db(), t.db.dialect, type, payload, {
+    clock: { now: () => at },
+    actorId: opts.actorId ?? null,
+    subjectId: opts.subjectId ?? ('contributionId' in payload ? (payload.contributionId as string) : null),
+    organizationId: opts.organizationId === undefined ? orgId : opts.organizationId,
+  });
 }
 
 let n = 0;

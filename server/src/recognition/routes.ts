@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { nextLink, problems } from '../kernel/http.js';
-import { userOf } from '../platform/auth-plugin.js';
+import { userOf } from '../platform/index.js';
 import type { RecognitionService } from './service.js';
 import {
   BadgeList,

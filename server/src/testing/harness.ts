@@ -77,6 +77,7 @@ export async function createTestApp(
   });
   const { config: overrides, ...rest } = options;
   const multitude = await buildApp({
+    validateEvents: true,
     ...rest,
     config: testConfig(testDb.dataDir, overrides),
     db: testDb.db,

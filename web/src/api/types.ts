@@ -92,6 +92,8 @@ export interface ActivityItem {
   actor: { handle: string; name: string } | null;
   organization: { slug: string; name: string } | null;
   payload: Record<string, unknown>;
+  /** The event told as a sentence, in the requested language. */
+  text: string;
 }
 
 /** Accepts `{items: [...]}` or a bare array. */

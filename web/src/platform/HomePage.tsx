@@ -40,25 +40,11 @@ function OrganizationList() {
   );
 }
 
-const describedTypes = [
-  'user.registered',
-  'organization.created',
-  'organization.updated',
-  'organization.member_joined',
-  'organization.ownership_transferred',
-] as const;
-
-/** One sentence per event type, in the reader's language; unknown types fall back to their name. */
-function describeActivity(item: ActivityItem, t: ReturnType<typeof useI18n>['t']): string {
-  const actor = item.actor ? `@${item.actor.handle}` : t('activity.someone');
-  const known = describedTypes.find((type) => type === item.type);
-  return known ? t(`activity.${known}`, { actor }) : t('activity.other', { actor, type: item.type });
-}
-
+/** The public activity, each event told by the server in the reader's language (a new language refetches). */
 function ActivityFeed() {
-  const { t, formatDateTime } = useI18n();
+  const { t, lang, formatDateTime } = useI18n();
   const errorMessage = useErrorMessage();
-  const activity = useApiGet<Page<ActivityItem>>('/activity');
+  const activity = useApiGet<Page<ActivityItem>>(`/activity?lang=${lang}`);
   const items = itemsOf(activity.data);
 
   if (activity.loading && !activity.data) return <Loading />;
@@ -68,19 +54,17 @@ function ActivityFeed() {
     <ol className="activity">
       {items.map((item, index) => (
         <li key={item.id ?? index} className="activity__item">
-          <p>
-            {describeActivity(item, t)}
+          <p>{item.text}</p>
+          <p className="muted small">
+            <time dateTime={item.occurredAt}>{formatDateTime(item.occurredAt)}</time>
             {item.organization && (
               <>
-                {' — '}
+                {' · '}
                 <Link to={`/organizations/${encodeURIComponent(item.organization.slug)}`}>
                   {item.organization.name}
                 </Link>
               </>
             )}
-          </p>
-          <p className="muted small">
-            <time dateTime={item.occurredAt}>{formatDateTime(item.occurredAt)}</time>
           </p>
         </li>
       ))}

@@ -8,8 +8,8 @@ import { newId } from '../../kernel/ids.js';
 import { decodeCursor, encodeCursor, isKeyCursor, toPage, type Page } from '../../kernel/pagination.js';
 import { isSensitiveScope, type Scope } from '../../kernel/scopes.js';
 import type { EventRecorder } from '../../events/recorder.js';
-import type { OrganizationAccess } from '../../platform/access.js';
-import type { ClientScopeCheck } from '../../platform/auth-plugin.js';
+import type { OrganizationAccess } from '../../platform/index.js';
+import type { ClientScopeCheck } from '../../platform/index.js';
 import type { AccreditationRecord, AppsCoreStore } from './store.js';
 import type {
   AccreditationStatus,
@@ -64,7 +64,12 @@ const toPublic = (a: AccreditationRecord): PublicAccreditation => ({
 /** Where each decision may be taken from, and what it leads to. */
 const transitions: Record<
   ReviewBody['decision'],
-  { from: AccreditationStatus; to: AccreditationStatus; event: string; verb: string }
+  {
+    from: AccreditationStatus;
+    to: AccreditationStatus;
+    event: `accreditation.${'approved' | 'refused' | 'changes_requested' | 'revoked'}`;
+    verb: string;
+  }
 > = {
   approve: { from: 'submitted', to: 'approved', event: 'accreditation.approved', verb: 'approved' },
   refuse: { from: 'submitted', to: 'refused', event: 'accreditation.refused', verb: 'refused' },

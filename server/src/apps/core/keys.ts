@@ -7,7 +7,7 @@ import { randomToken, sha256 } from '../../kernel/crypto.js';
 import { newId } from '../../kernel/ids.js';
 import { isSensitiveScope } from '../../kernel/scopes.js';
 import type { EventRecorder } from '../../events/recorder.js';
-import type { BearerResolver } from '../../platform/auth-plugin.js';
+import type { BearerResolver } from '../../platform/index.js';
 import type { AppsCoreStore, KeyRecord } from './store.js';
 import {
   DEFAULT_OVERLAP_SECONDS,

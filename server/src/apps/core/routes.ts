@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type TSchema } from '@sinclair/typebox';
 import { nextLink, problems } from '../../kernel/http.js';
 import { DEFAULT_LIMIT } from '../../kernel/pagination.js';
-import { userOf } from '../../platform/auth-plugin.js';
+import { userOf } from '../../platform/index.js';
 import type { AppService } from './service.js';
 import type { KeyService } from './keys.js';
 import type { AccreditationService } from './accreditations.js';

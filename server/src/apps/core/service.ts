@@ -8,7 +8,7 @@ import { newId } from '../../kernel/ids.js';
 import { decodeCursor, encodeCursor, isKeyCursor, toPage, type Page } from '../../kernel/pagination.js';
 import { isSensitiveScope, scopeIds } from '../../kernel/scopes.js';
 import type { EventRecorder } from '../../events/recorder.js';
-import type { OrganizationAccess } from '../../platform/access.js';
+import type { OrganizationAccess } from '../../platform/index.js';
 import type { ClientRegistry, OAuthClientRecord } from '../clients.js';
 import type { AppRecord, AppsCoreStore } from './store.js';
 import type { AppView, CreateAppBody, UpdateAppBody } from './schema.js';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { problems } from '../../kernel/http.js';
-import { userOf } from '../../platform/auth-plugin.js';
+import { userOf } from '../../platform/index.js';
 import type { LimitsService } from './service.js';
 
 const Burst = Type.Union([Type.Null(), Type.Object({ limit: Type.Integer(), windowSeconds: Type.Integer() })], {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../db/database.js';
 import type { EventRecorder } from '../../events/recorder.js';
-import type { BearerResolver } from '../../platform/auth-plugin.js';
+import type { BearerResolver } from '../../platform/index.js';
 import type { Platform } from '../../platform/index.js';
 import type { ClientRegistry } from '../clients.js';
 import { apiResourceOf, createOAuthProvider, loadSigningKeys, type OidcProvider } from './provider.js';

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { problems } from '../../kernel/http.js';
 import { AppError } from '../../kernel/errors.js';
-import { userOf } from '../../platform/auth-plugin.js';
+import { userOf } from '../../platform/index.js';
 import { CONSENT_PATH, OAUTH_ROUTES, TTL, type OidcInteraction, type OidcProvider } from './provider.js';
 import type { OAuthService } from './service.js';
 import {

@@ -2,7 +2,7 @@ import type { Consumer } from '../../events/dispatcher.js';
 import type { ReuseService } from './service.js';
 
 /** Reuse views arrive as private `reuse.viewed` events and become a counter, exactly once (in the dispatcher's transaction). */
-export function createReuseFootprintConsumer(reuses: ReuseService): Consumer {
+export function createReuseFootprintConsumer(reuses: ReuseService): Consumer<'reuse.viewed'> {
   return {
     name: 'apps.reuses.footprint',
     types: ['reuse.viewed'],

@@ -31,7 +31,7 @@ export function createReuses(deps: {
     access: deps.platform.access,
     directory: deps.platform.directory,
     datasets: deps.data.datasets,
-    dataStore: deps.data.store,
+    lookup: deps.data.lookup,
     ...(deps.callsByApp ? { callsByApp: deps.callsByApp } : {}),
   });
   return {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { nextLink, problems } from '../../kernel/http.js';
-import { userOf } from '../../platform/auth-plugin.js';
+import { userOf } from '../../platform/index.js';
 import type { ReuseService } from './service.js';
 import {
   CreateReuseBody,

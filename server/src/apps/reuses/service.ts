@@ -7,12 +7,12 @@ import { newId } from '../../kernel/ids.js';
 import { renderMarkdown } from '../../kernel/markdown.js';
 import { decodeCursor, encodeCursor, type Page } from '../../kernel/pagination.js';
 import { slugify } from '../../kernel/slug.js';
-import { words } from '../../data/datasets/search-text.js';
+import { words } from '../../data/index.js';
 import type { EventRecorder } from '../../events/recorder.js';
 import type { Directory } from '../../events/service.js';
 import type { OrganizationAccess } from '../../platform/index.js';
-import type { DatasetService } from '../../data/datasets/service.js';
-import type { DataStore } from '../../data/store.js';
+import type { DatasetLookup, DatasetService } from '../../data/index.js';
+
 import type { ReuseFilters, ReuseKey, ReuseRow, ReuseStore } from './store.js';
 import type {
   CreateReuseBody,
@@ -38,7 +38,7 @@ export interface ReuseServiceDeps {
   access: OrganizationAccess;
   directory: Directory;
   datasets: DatasetService;
-  dataStore: DataStore;
+  lookup: DatasetLookup;
   /** Usage analytics, when available: the "most used" ranking adds the linked app's calls to the views. */
   callsByApp?: CallsByApp;
 }
@@ -115,7 +115,7 @@ export function createReuseService(deps: ReuseServiceDeps) {
   async function datasetIds(slugs: string[]): Promise<string[]> {
     const ids: string[] = [];
     for (const [i, slug] of slugs.entries()) {
-      const row = await deps.dataStore.findDatasetBySlug(db, slug);
+      const row = await deps.lookup.bySlug(slug);
       if (!row || row.status === 'draft') throw invalid(`datasets.${i}`, `No published dataset "${slug}"`);
       if (row.status !== 'published')
         throw invalid(`datasets.${i}`, `The dataset "${slug}" is ${row.status}: a reuse links published datasets`);
@@ -230,12 +230,12 @@ export function createReuseService(deps: ReuseServiceDeps) {
     };
   }
 
-  const payload = (row: ReuseRow, extra: Record<string, unknown> = {}) => ({
+  const payload = <E extends object = object>(row: ReuseRow, extra?: E) => ({
     reuse: row.slug,
     reuseId: row.id,
     title: row.title,
     type: row.type,
-    ...extra,
+    ...(extra as E),
   });
 
   return {
@@ -367,7 +367,7 @@ export function createReuseService(deps: ReuseServiceDeps) {
       if (query.topic) filters.topic = normalizeTopic(query.topic);
       if (query.q) filters.terms = words(query.q).slice(0, 10);
       if (query.dataset) {
-        const ds = await deps.dataStore.findDatasetBySlug(db, query.dataset);
+        const ds = await deps.lookup.bySlug(query.dataset);
         if (!ds || ds.status === 'draft') return empty;
         filters.datasetId = ds.id;
       }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../kernel/clock.js';
-import type { OrganizationAccess } from '../../platform/access.js';
+import type { OrganizationAccess } from '../../platform/index.js';
 import { usageRoutes } from './routes.js';
 import { createUsageService } from './service.js';
 import { createUsageStore } from './store.js';

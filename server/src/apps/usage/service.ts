@@ -2,7 +2,7 @@ import type { Db } from '../../db/database.js';
 import type { UserActor } from '../../kernel/actor.js';
 import type { Clock } from '../../kernel/clock.js';
 import { AppError, forbidden, invalid, notFound } from '../../kernel/errors.js';
-import type { OrganizationAccess } from '../../platform/access.js';
+import type { OrganizationAccess } from '../../platform/index.js';
 import { BUCKETS, bucketOf, percentile } from './histogram.js';
 import type { DailyRow, DatasetRow, LatencyRow, UsageStore } from './store.js';
 

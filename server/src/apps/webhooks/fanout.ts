@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Consumer } from '../../events/dispatcher.js';
+import type { EventType } from '../../events/catalog.js';
 import type { StoredEvent } from '../../events/schema.js';
 import type { Clock } from '../../kernel/clock.js';
 import { newId } from '../../kernel/ids.js';
@@ -9,44 +10,46 @@ import { publicType, sourceTypes } from './catalog.js';
 import type { MessageRow, WebhookStore } from './store.js';
 import type { WebhookFilters } from './schema.js';
 import type { Directory } from '../../events/service.js';
-import type { OrganizationAccess } from '../../platform/access.js';
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+import type { OrganizationAccess } from '../../platform/index.js';
 
 /** The dataset an event is about (its slug), when there is one. */
-export function datasetSlugOf(event: Pick<StoredEvent, 'type' | 'payload'>): string | undefined {
-  return event.type.startsWith('dataset.') ? str(event.payload.slug) : str(event.payload.dataset);
+export function datasetSlugOf(event: StoredEvent): string | undefined {
+  const p = event.payload;
+  if ('slug' in p && event.type.startsWith('dataset.')) return p.slug;
+  return 'dataset' in p ? p.dataset : undefined;
 }
 
 /** Links that spare the receiver building URLs: the page and the API resource of what the event is about. */
 function linksOf(event: StoredEvent, baseUrl: string): Record<string, string> {
   const links: Record<string, string> = {};
+  const p = event.payload;
   const slug = datasetSlugOf(event);
   if (slug) {
     links.dataset = `${baseUrl}/datasets/${slug}`;
     links.datasetApi = `${baseUrl}/api/v1/datasets/${slug}`;
   }
   const resource =
-    str(event.payload.resource) ??
-    str(event.payload.resourceId) ??
-    (event.type.startsWith('resource.') || event.type === 'community_resource.created'
-      ? (event.subjectId ?? undefined)
-      : undefined);
+    'resource' in p
+      ? p.resource
+      : 'resourceId' in p
+        ? p.resourceId
+        : event.type === 'resource.created'
+          ? (event.subjectId ?? undefined)
+          : undefined;
   if (slug && resource) {
     links.resource = `${baseUrl}/datasets/${slug}/resources/${resource}`;
     links.resourceApi = `${baseUrl}/api/v1/datasets/${slug}/resources/${resource}`;
     if (event.type === 'rows.changed' || event.type === 'resource.imported')
       links.rowsApi = `${baseUrl}/api/v1/datasets/${slug}/resources/${resource}/rows`;
   }
-  const contribution = str(event.payload.contributionId);
+  const contribution = 'contributionId' in p ? p.contributionId : null;
   if (contribution) {
     links.contribution = `${baseUrl}/contributions/${contribution}`;
     links.contributionApi = `${baseUrl}/api/v1/contributions/${contribution}`;
   }
-  const thread = str(event.payload.threadId);
-  if (thread) {
-    links.discussion = `${baseUrl}/discussions/${thread}`;
-    links.discussionApi = `${baseUrl}/api/v1/discussions/${thread}`;
+  if ('threadId' in p) {
+    links.discussion = `${baseUrl}/discussions/${p.threadId}`;
+    links.discussionApi = `${baseUrl}/api/v1/discussions/${p.threadId}`;
   }
   return links;
 }
@@ -63,7 +66,7 @@ export function createFanout(deps: {
   clock: Clock;
   baseUrl: string;
   onMessages?: () => void;
-}): Consumer {
+}): Consumer<EventType> {
   const { store } = deps;
 
   async function recipients(trx: Kysely<Database>, event: StoredEvent, type: string) {

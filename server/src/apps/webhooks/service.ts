@@ -6,7 +6,7 @@ import { AppError, conflict, invalid, notFound } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { decodeCursor, encodeCursor, isKeyCursor, toPage } from '../../kernel/pagination.js';
 import { readJson } from '../../db/database.js';
-import type { OrganizationAccess } from '../../platform/access.js';
+import type { OrganizationAccess } from '../../platform/index.js';
 import { eventCatalog, subscribableTypes } from './catalog.js';
 import { newSigningSecret, type SecretBox } from './secrets.js';
 import type {

@@ -6,9 +6,9 @@ import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../kernel/clock.js';
 import { newId } from '../../kernel/ids.js';
 import { assertPublicUrl, guardedConnector, type OutboundOptions } from '../../kernel/outbound.js';
-import type { MailService } from '../../platform/mail/service.js';
+import type { MailService } from '../../platform/index.js';
 import type { SecretBox } from './secrets.js';
-import type { AccountStore } from '../../platform/accounts/store.js';
+import type { AccountStore } from '../../platform/index.js';
 import type { AttemptRow, ClaimedMessage, MessageUpdate, SubscriptionRow, WebhookStore } from './store.js';
 
 const SECOND = 1000;

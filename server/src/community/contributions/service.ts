@@ -9,9 +9,9 @@ import { decodeCursor, encodeCursor, isKeyCursor, type Page } from '../../kernel
 import type { EventRecorder } from '../../events/recorder.js';
 import type { Directory } from '../../events/service.js';
 import type { OrganizationAccess } from '../../platform/index.js';
-import type { DatasetService } from '../../data/datasets/service.js';
-import type { LiveTable, ResourceService } from '../../data/resources/service.js';
-import { checkRowValues, type RowsWriter, type RowValues } from '../../data/tables/index.js';
+import type { DatasetService } from '../../data/index.js';
+import type { LiveTable, ResourceService } from '../../data/index.js';
+import { checkRowValues, type RowsWriter, type RowValues } from '../../data/index.js';
 import { communityId } from '../ids.js';
 import type { Privileges } from '../moderation/privileges.js';
 import type { HistoryStore } from '../history/store.js';

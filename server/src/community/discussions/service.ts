@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor, isKeyCursor, type Page } from '../../kernel
 import type { EventRecorder } from '../../events/recorder.js';
 import type { Directory } from '../../events/service.js';
 import type { OrganizationAccess } from '../../platform/index.js';
-import type { DatasetService } from '../../data/datasets/service.js';
+import type { DatasetService } from '../../data/index.js';
 import { canReview } from '../review-access.js';
 import type { Privileges } from '../moderation/privileges.js';
 import type { HideKind } from '../moderation/schema.js';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import type { RowValues } from '../../data/tables/index.js';
+import type { RowValues } from '../../data/index.js';
 import { communityId } from '../ids.js';
 import type { HistoryStore, RevisionRow } from './store.js';
 

@@ -8,9 +8,9 @@ import { decodeCursor, encodeCursor, isKeyCursor, isPositionCursor, type Page } 
 import type { EventRecorder } from '../../events/recorder.js';
 import type { Directory } from '../../events/service.js';
 import type { OrganizationAccess } from '../../platform/index.js';
-import type { DatasetService } from '../../data/datasets/service.js';
-import type { ResourceService } from '../../data/resources/service.js';
-import type { RowsWriter, RowValues } from '../../data/tables/index.js';
+import type { DatasetService } from '../../data/index.js';
+import type { ResourceService } from '../../data/index.js';
+import type { RowsWriter, RowValues } from '../../data/index.js';
 import { communityId } from '../ids.js';
 import { canReview } from '../review-access.js';
 import { sameRow, writeRevision } from './revisions.js';
@@ -173,7 +173,6 @@ export function createHistoryService(deps: HistoryServiceDeps) {
               revisionId: target.id,
               newRevisionId: revision.id,
               contributionId: target.contributionId,
-              actorId: actor.userId,
             },
           });
           await events.record(trx, {

@@ -5,7 +5,7 @@ import type { Clock } from '../../kernel/clock.js';
 import type { Actor, UserActor } from '../../kernel/actor.js';
 import { AppError } from '../../kernel/errors.js';
 import type { OrganizationAccess } from '../../platform/index.js';
-import type { DatasetService } from '../../data/datasets/service.js';
+import type { DatasetService } from '../../data/index.js';
 import { trustLevels } from '../../recognition/index.js';
 import { canReview } from '../review-access.js';
 import type { ModerationStore } from './store.js';

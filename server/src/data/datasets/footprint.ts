@@ -5,7 +5,7 @@ import type { DataStore } from '../store.js';
  * The footprint of use: views and downloads arrive as events and become counters here, in the
  * dispatcher's transaction, so each event counts exactly once.
  */
-export function createFootprintConsumer(store: DataStore): Consumer {
+export function createFootprintConsumer(store: DataStore): Consumer<'dataset.viewed' | 'resource.downloaded'> {
   return {
     name: 'data.footprint',
     types: ['dataset.viewed', 'resource.downloaded'],
@@ -14,8 +14,7 @@ export function createFootprintConsumer(store: DataStore): Consumer {
         await store.incrementDatasetCounter(trx, event.subjectId, 'views');
       } else if (event.type === 'resource.downloaded' && event.subjectId) {
         await store.incrementResourceCounter(trx, event.subjectId, 'downloads');
-        const datasetId = event.payload.dataset;
-        if (typeof datasetId === 'string') await store.incrementDatasetCounter(trx, datasetId, 'downloads');
+        await store.incrementDatasetCounter(trx, event.payload.dataset, 'downloads');
       }
     },
   };

@@ -219,11 +219,12 @@ export function createDatasetService(deps: DatasetServiceDeps) {
           if (await store.slugTaken(trx, slug)) throw conflict(`The slug "${slug}" is taken`, 'slug');
           await store.insertDataset(trx, row);
           await events.record(trx, {
-            type: status === 'published' ? 'dataset.published' : 'dataset.created',
+            ...(status === 'published'
+              ? ({ type: 'dataset.published', visibility: 'public' } as const)
+              : ({ type: 'dataset.created', visibility: 'organization' } as const)),
             actorId: actor.userId,
             subjectId: row.id,
             organizationId,
-            visibility: status === 'published' ? 'public' : 'organization',
             payload: { slug, title: row.title },
           });
         });
@@ -295,12 +296,14 @@ export function createDatasetService(deps: DatasetServiceDeps) {
       await commit(async (trx) => {
         await store.updateDataset(trx, row.id, changes);
         await events.record(trx, {
-          type,
+          // Only an edit of a draft stays within the organization.
+          ...(type === 'dataset.updated'
+            ? { type, visibility: next.status === 'draft' ? ('organization' as const) : ('public' as const) }
+            : { type, visibility: 'public' as const }),
           actorId: actor.userId,
           subjectId: row.id,
           organizationId: row.organizationId,
-          visibility: next.status === 'draft' ? 'organization' : 'public',
-          payload: { slug, fields: Object.keys(patch) },
+          payload: { slug, title: next.title, fields: Object.keys(patch) },
         });
       });
       return view(actor, { ...next, searchText: changes.searchText }, true);

@@ -5,7 +5,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { AppError, invalid } from '../../kernel/errors.js';
 import { assertCleanText, INT32_MAX } from '../../kernel/input.js';
 import { nextLink, problems } from '../../kernel/http.js';
-import { userOf } from '../../platform/auth-plugin.js';
+import { userOf } from '../../platform/index.js';
 import { Next, ResourceParams, SlugParams } from '../http-params.js';
 import type { ResourceService, UploadedFile } from './service.js';
 import { CreateUrlResourceBody, JobView, ResourceView, VersionView } from './schema.js';

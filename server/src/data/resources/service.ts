@@ -122,11 +122,11 @@ export function createResourceService(deps: ResourceServiceDeps) {
     actor: UserActor,
     dataset: DatasetRow,
     resource: ResourceRow,
-    payload: Record<string, unknown>,
+    payload: { title: string; format: string | null; url?: string },
   ) {
     return resource.community
       ? {
-          type: 'community_resource.created',
+          type: 'community_resource.created' as const,
           actorId: actor.userId,
           subjectId: resource.id,
           organizationId: dataset.organizationId,
@@ -134,7 +134,7 @@ export function createResourceService(deps: ResourceServiceDeps) {
           payload: { dataset: dataset.slug, resource: resource.id, ...payload },
         }
       : {
-          type: 'resource.created',
+          type: 'resource.created' as const,
           actorId: actor.userId,
           subjectId: resource.id,
           organizationId: dataset.organizationId,
