@@ -17,9 +17,11 @@ export const errorCodes = {
   gone: { status: 410, title: 'Gone' },
   payload_too_large: { status: 413, title: 'Payload too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  query_too_expensive: { status: 400, title: 'Query too expensive' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal server error' },
   unavailable: { status: 503, title: 'Service unavailable' },
+  query_timeout: { status: 503, title: 'Query time limit exceeded' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
