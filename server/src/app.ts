@@ -133,6 +133,8 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     name: config.name,
     maxUploadBytes: config.maxUploadBytes,
     allowPrivateUrls: config.allowPrivateUrls,
+    queryTimeoutMs: config.queryTimeoutMs,
+    queryWorkers: config.queryWorkers,
     logger: app.log,
   });
   const notifications = createNotifications({
@@ -372,6 +374,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     await apps.stop();
     if (redis) await closeRedis(redis);
     await data.runner.stop();
+    await data.close();
     await notifications.stop();
     await dispatcher.stop();
     await db.close();

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 
 export interface OidcProviderConfig {
   id: string;
@@ -40,6 +41,10 @@ export interface Config {
   rateLimitPrefix: string;
   /** Prefix of the sign-in throttle's keys in Redis (tests give each run its own). */
   loginThrottlePrefix: string;
+  /** Time limit of every data query (rows, facets, aggregates, stats, each batch of a download), in ms. */
+  queryTimeoutMs: number;
+  /** Query worker threads (SQLite) or read-only sessions (PostgreSQL); the number of cores by default. */
+  queryWorkers: number;
 }
 
 /** Each setting, its environment variable and its CLI flag — the README's table is made from the same facts. */
@@ -115,6 +120,20 @@ export const settings = [
     env: 'MULTITUDE_RATE_LIMITS',
     flag: 'rate-limits',
     help: 'JSON of rate-limit plan overrides, e.g. {"anonymous":{"burst":{"limit":60,"windowSeconds":60},"daily":10000}} (see docs/developer-platform/limits-and-usage.md)',
+    default: '',
+  },
+  {
+    key: 'queryTimeoutMs',
+    env: 'MULTITUDE_QUERY_TIMEOUT_MS',
+    flag: 'query-timeout-ms',
+    help: 'Time limit of every data query in milliseconds (503 with Retry-After beyond)',
+    default: '5000',
+  },
+  {
+    key: 'queryWorkers',
+    env: 'MULTITUDE_QUERY_WORKERS',
+    flag: 'query-workers',
+    help: 'Query worker threads (SQLite) or read-only sessions (PostgreSQL); the number of cores by default',
     default: '',
   },
   {
@@ -199,6 +218,8 @@ export function loadConfig(
     rateLimits: get('rateLimits') || undefined,
     rateLimitPrefix: env.MULTITUDE_RATE_LIMIT_PREFIX || 'mt:rl:',
     loginThrottlePrefix: env.MULTITUDE_LOGIN_THROTTLE_PREFIX || 'mt:login:',
+    queryTimeoutMs: parsePositive(get('queryTimeoutMs'), 5000, 'MULTITUDE_QUERY_TIMEOUT_MS'),
+    queryWorkers: parsePositive(get('queryWorkers'), Math.max(2, availableParallelism()), 'MULTITUDE_QUERY_WORKERS'),
   };
 }
 
