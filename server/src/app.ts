@@ -169,6 +169,8 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     name: config.name,
     maxUploadBytes: config.maxUploadBytes,
     outbound,
+    queryTimeoutMs: config.queryTimeoutMs,
+    queryWorkers: config.queryWorkers,
     logger: app.log,
   });
   const notifications = createNotifications({

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'n
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 
 export interface OidcProviderConfig {
   id: string;
@@ -45,6 +46,10 @@ export interface Config {
   loginThrottlePrefix: string;
   /** Origin line of the transparency log's checkpoints; the base URL's host + "/log" when unset. */
   logOrigin?: string;
+  /** Time limit of every data query (rows, facets, aggregates, stats, each batch of a download), in ms. */
+  queryTimeoutMs: number;
+  /** Query worker threads (SQLite) or read-only sessions (PostgreSQL); the number of cores by default. */
+  queryWorkers: number;
 }
 
 /** Each setting, its environment variable and its CLI flag — the README's table is made from the same facts. */
@@ -142,6 +147,20 @@ export const settings = [
     flag: 'log-origin',
     help: "Origin (first line) of the transparency log's checkpoints and name of its key",
     default: 'base URL host + /log',
+  },
+  {
+    key: 'queryTimeoutMs',
+    env: 'MULTITUDE_QUERY_TIMEOUT_MS',
+    flag: 'query-timeout-ms',
+    help: 'Time limit of every data query in milliseconds (503 with Retry-After beyond)',
+    default: '5000',
+  },
+  {
+    key: 'queryWorkers',
+    env: 'MULTITUDE_QUERY_WORKERS',
+    flag: 'query-workers',
+    help: 'Query worker threads (SQLite) or read-only sessions (PostgreSQL); the number of cores by default',
+    default: '',
   },
   {
     key: 'oidcProviders',
@@ -251,6 +270,8 @@ export function loadConfig(
     rateLimitPrefix: env.MULTITUDE_RATE_LIMIT_PREFIX || 'mt:rl:',
     loginThrottlePrefix: env.MULTITUDE_LOGIN_THROTTLE_PREFIX || 'mt:login:',
     logOrigin: get('logOrigin') || undefined,
+    queryTimeoutMs: parsePositive(get('queryTimeoutMs'), 5000, 'MULTITUDE_QUERY_TIMEOUT_MS'),
+    queryWorkers: parsePositive(get('queryWorkers'), Math.max(2, availableParallelism()), 'MULTITUDE_QUERY_WORKERS'),
   };
 }
 

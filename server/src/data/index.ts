@@ -21,6 +21,7 @@ import { catalogRoutes } from './catalog/routes.js';
 import { jsonLdScript } from './catalog/index.js';
 import { seedDemoData } from './demo.js';
 import type { UserActor } from '../kernel/actor.js';
+import { createQueryReader } from './tables/workers/reader.js';
 
 import { createDatasetLookup } from './datasets/lookup.js';
 export type { DatasetService } from './datasets/service.js';
@@ -43,6 +44,9 @@ export interface DataDeps {
   maxUploadBytes: number;
   /** The SSRF guard's options (MULTITUDE_OUTBOUND_ALLOW_PRIVATE; tests' exemptions). */
   outbound: OutboundOptions;
+  /** Time limit of each data query (ms) and the number of query workers or read-only sessions. */
+  queryTimeoutMs: number;
+  queryWorkers: number;
   logger?: { warn(o: object, m: string): void; info(o: object, m: string): void };
 }
 
@@ -83,7 +87,21 @@ export function createData(deps: DataDeps) {
     assertPublicUrl: (url) => outbound.assertPublicUrl(url),
     directory: deps.directory,
   });
-  const rows = createRowsService({ db, dialect: deps.db.dialect, resources });
+  const reader = createQueryReader({
+    dialect: deps.db.dialect,
+    location: deps.db.location,
+    size: deps.queryWorkers,
+    timeoutMs: deps.queryTimeoutMs,
+    main: db,
+    logger: deps.logger,
+  });
+  const rows = createRowsService({
+    db,
+    dialect: deps.db.dialect,
+    resources,
+    reader,
+    timeoutMs: deps.queryTimeoutMs,
+  });
   const catalog = createCatalogService({
     db,
     store,
@@ -123,6 +141,8 @@ export function createData(deps: DataDeps) {
       return jsonLd ? `<script type="application/ld+json">${jsonLdScript(jsonLd)}</script>` : '';
     },
     seedDemo: (actor: UserActor, organization: string) => seedDemoData({ datasets, resources }, actor, organization),
+    /** Stops the query workers (SQLite) or closes the read-only pool (PostgreSQL). */
+    close: () => reader.close(),
   };
 }
 export type Data = ReturnType<typeof createData>;

@@ -4,12 +4,15 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.js';
+import { registerSqliteFunctions } from '../data/tables/text.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 export interface Db {
   kysely: Kysely<Database>;
   dialect: Dialect;
+  /** Where it lives, for the query readers that open their own connections (data/tables/workers). */
+  location: { sqliteFile?: string; databaseUrl?: string; pgSchema?: string };
   /** Checks the database answers (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -43,6 +46,7 @@ export function openDatabase(options: DbOptions): Db {
     return {
       kysely,
       dialect: 'postgres',
+      location: { databaseUrl: options.databaseUrl, pgSchema: options.pgSchema },
       ping: async () => void (await sql`select 1`.execute(kysely)),
       close: () => kysely.destroy(),
     };
@@ -54,6 +58,8 @@ export function openDatabase(options: DbOptions): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
+  // The query engine's own SQL functions (phrase search), as on the query workers' connections.
+  registerSqliteFunctions(sqlite);
   const kysely = new Kysely<Database>({
     dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
     plugins,
@@ -61,6 +67,7 @@ export function openDatabase(options: DbOptions): Db {
   return {
     kysely,
     dialect: 'sqlite',
+    location: { sqliteFile: file },
     ping: async () => void (await sql`select 1`.execute(kysely)),
     close: () => kysely.destroy(),
   };

@@ -234,12 +234,19 @@ export interface ImportRejectionsTable {
   reason: string;
 }
 
+/** Write generation of a resource-version table (017): see data/tables/generations.ts. */
+export interface TableGenerationsTable {
+  tableName: string;
+  generation: number;
+}
+
 export interface DataTables {
   datasets: DatasetsTable;
   resources: ResourcesTable;
   resourceVersions: ResourceVersionsTable;
   jobs: JobsTable;
   importRejections: ImportRejectionsTable;
+  tableGenerations: TableGenerationsTable;
 }
 
 export interface NotificationsTable {

@@ -19,10 +19,12 @@ export const errorCodes = {
   payload_too_large: { status: 413, title: 'Payload too large' },
   uri_too_long: { status: 414, title: 'URI too long' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  query_too_expensive: { status: 400, title: 'Query too expensive' },
   rate_limited: { status: 429, title: 'Too many requests' },
   headers_too_large: { status: 431, title: 'Request header fields too large' },
   internal: { status: 500, title: 'Internal server error' },
   unavailable: { status: 503, title: 'Service unavailable' },
+  query_timeout: { status: 503, title: 'Query time limit exceeded' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -48,6 +48,8 @@ export interface LiveTable {
   versionId: string;
   table: string;
   schema: TableSchema;
+  /** The table's write generation (data/tables/generations.ts): 0 until a row write after the import. */
+  generation: number;
 }
 
 export type OriginalFile = { dataset: DatasetRow; resource: ResourceRow } & (
@@ -493,6 +495,7 @@ export function createResourceService(deps: ResourceServiceDeps) {
         versionId: target.versionId,
         table: target.tableName,
         schema,
+        generation: Number(target.generation ?? 0),
       };
     },
 

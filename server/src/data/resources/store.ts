@@ -29,6 +29,7 @@ export function createResourceStore() {
         .selectFrom('resources')
         .innerJoin('datasets', 'datasets.id', 'resources.datasetId')
         .leftJoin('resourceVersions', 'resourceVersions.id', 'resources.currentVersionId')
+        .leftJoin('tableGenerations', 'tableGenerations.tableName', 'resourceVersions.tableName')
         .select([
           'datasets.id as datasetId',
           'datasets.status as datasetStatus',
@@ -41,6 +42,7 @@ export function createResourceStore() {
           'resourceVersions.status as versionStatus',
           'resourceVersions.tableName',
           'resourceVersions.tableSchema',
+          'tableGenerations.generation',
         ])
         .where('datasets.slug', '=', slug)
         .where('resources.id', '=', resourceId)

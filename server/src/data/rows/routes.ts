@@ -1,9 +1,18 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { nextLink, problems } from '../../kernel/http.js';
 import { Next, ResourceParams } from '../http-params.js';
-import type { RowsService } from './service.js';
+import { COUNT_BOUND, type RowsService } from './service.js';
+
+/** Aborted when the client goes away before its answer is complete: its queries stop at once. */
+function clientGone(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
 
 const AnyQuery = Type.Object(
   {},
@@ -18,6 +27,8 @@ const Row = Type.Unknown({ description: 'A row: `_id` and one property per colum
 const QUERY_HELP = [
   'Filters: `column=value` (equality) or `column__op=value` with op one of eq, ne, lt, lte, gt, gte, in (comma-separated), contains, startswith, isnull (1 or 0).',
   '`_sort=col,-col2` (a leading `-` sorts descending), `_limit` (1–1000), `_cursor` (from `next`), `_fields=a,b`, `_q` full-text search over text columns, `_facet=col` (repeatable): top values with counts under the current filters.',
+  `\`total\` counts the rows matching the filters and \`_q\`: exactly up to ${COUNT_BOUND}, beyond which it is ${COUNT_BOUND} with \`totalExact: false\`; null when counting ran past the time limit.`,
+  'Every query has a time limit (`MULTITUDE_QUERY_TIMEOUT_MS`, 5 s by default): beyond it the answer is a 503 problem with `Retry-After`.',
 ].join(' ');
 
 /** The query API of a tabular resource: rows, downloads of the same view, aggregates, column statistics. */
@@ -38,11 +49,17 @@ export async function rowRoutes(base: FastifyInstance, opts: { rows: RowsService
           200: Type.Object({
             rows: Type.Array(Row),
             next: Next,
+            total: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+              description: 'Rows matching the filters and `_q`; null when counting ran past the time limit',
+            }),
+            totalExact: Type.Boolean({
+              description: 'False when `total` is the counting bound (more rows match) or unknown',
+            }),
             facets: Type.Optional(
               Type.Record(Type.String(), Type.Array(Type.Object({ value: Type.Unknown(), count: Type.Integer() }))),
             ),
           }),
-          ...problems(400, 404),
+          ...problems(400, 404, 503),
         },
       },
     },
@@ -52,10 +69,11 @@ export async function rowRoutes(base: FastifyInstance, opts: { rows: RowsService
         request.params.slug,
         request.params.id,
         request.query as Record<string, string | string[]>,
+        clientGone(reply),
       );
       const next = nextLink(request, reply, opts.baseUrl, page.nextCursor);
       // Assembled from the page's cached JSON (the shape of the response schema above).
-      const body = `{"rows":${page.rowsJson},"next":${JSON.stringify(next)}${page.facets ? `,"facets":${JSON.stringify(page.facets)}` : ''}}`;
+      const body = `{"rows":${page.rowsJson},"next":${JSON.stringify(next)},"total":${page.total},"totalExact":${page.totalExact}${page.facets ? `,"facets":${JSON.stringify(page.facets)}` : ''}}`;
       return reply.type('application/json; charset=utf-8').send(body as never);
     },
   );
@@ -70,7 +88,7 @@ export async function rowRoutes(base: FastifyInstance, opts: { rows: RowsService
           description: `Same parameters as …/rows; without \`_limit\` the whole result (from \`_cursor\` when given). CSV cells starting with = + - @, a tab or a carriage return get a leading apostrophe (spreadsheet formula injection) unless \`_raw=1\`.`,
           params: ResourceParams,
           querystring: AnyQuery,
-          response: { ...problems(400, 404) },
+          response: { ...problems(400, 404, 503) },
         },
       },
       async (request, reply) => {
@@ -80,6 +98,7 @@ export async function rowRoutes(base: FastifyInstance, opts: { rows: RowsService
           request.params.id,
           request.query as Record<string, string | string[]>,
           format,
+          clientGone(reply),
         );
         return reply
           .header('content-type', download.contentType)
@@ -100,16 +119,17 @@ export async function rowRoutes(base: FastifyInstance, opts: { rows: RowsService
         querystring: AnyQuery,
         response: {
           200: Type.Object({ rows: Type.Array(Type.Object({}, { additionalProperties: true })) }),
-          ...problems(400, 404),
+          ...problems(400, 404, 503),
         },
       },
     },
-    async (request) =>
+    async (request, reply) =>
       rows.aggregate(
         request.actor,
         request.params.slug,
         request.params.id,
         request.query as Record<string, string | string[]>,
+        clientGone(reply),
       ),
   );
 
@@ -120,9 +140,14 @@ export async function rowRoutes(base: FastifyInstance, opts: { rows: RowsService
         tags: ['Rows'],
         summary: 'Per column: min, max, nulls, distinct count and top values',
         params: ResourceParams,
-        response: { 200: Type.Object({ columns: Type.Record(Type.String(), Type.Unknown()) }), ...problems(404) },
+        response: {
+          200: Type.Object({ columns: Type.Record(Type.String(), Type.Unknown()) }),
+          ...problems(404, 503),
+        },
       },
     },
-    async (request) => ({ columns: await rows.stats(request.actor, request.params.slug, request.params.id) }),
+    async (request, reply) => ({
+      columns: await rows.stats(request.actor, request.params.slug, request.params.id, clientGone(reply)),
+    }),
   );
 }

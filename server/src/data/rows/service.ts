@@ -3,10 +3,12 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Dialect } from '../../db/database.js';
 import type { Actor } from '../../kernel/actor.js';
-import type { Cell } from '../table-schema.js';
 import { AppError } from '../../kernel/errors.js';
+import type { Cell } from '../table-schema.js';
 import type { ResourceService } from '../resources/service.js';
-import { createQueryEngine, parseAggregateQuery, parseRowQuery } from '../tables/index.js';
+import { createQueryEngine, parseAggregateQuery, parseRowQuery, type RowQuery } from '../tables/index.js';
+import { isAbortError, type QueryLimits } from '../tables/workers/pool.js';
+import type { QueryReader } from '../tables/workers/reader.js';
 
 type Params = Record<string, string | string[] | undefined>;
 
@@ -22,10 +24,34 @@ export const csvCell = (value: Cell | undefined, raw = false): string => {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
-/** The query API over a resource's live table, and its streamed downloads. */
-export function createRowsService(deps: { db: Kysely<Database>; dialect: Dialect; resources: ResourceService }) {
+/**
+ * Matching rows are counted exactly up to this many; beyond, `total` is this bound and `totalExact` false.
+ * A count that runs past the time limit leaves `total` null.
+ */
+export const COUNT_BOUND = 100_000;
+
+export interface RowsServiceDeps {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  resources: ResourceService;
+  /** Where queries that may take a while run (worker threads on SQLite, a read-only pool on PostgreSQL). */
+  reader: QueryReader;
+  /** The time limit of each query, in ms. */
+  timeoutMs: number;
+}
+
+/**
+ * The query API over a resource's live table, and its streamed downloads.
+ *
+ * Every read that may take more than a few milliseconds runs on the query reader, under the request's time
+ * limit and cancelled when its client goes away (`signal`): filtered or searched pages, facets, counts,
+ * aggregates, statistics and each batch of a download. Only a page without filters nor search, in the
+ * order of `_id` or of one indexed column, stays on the main connection: it walks one index and stops
+ * after `_limit` rows. Cached answers never leave the event loop.
+ */
+export function createRowsService(deps: RowsServiceDeps) {
   const engine = createQueryEngine(deps.dialect);
-  const { db, resources } = deps;
+  const { db, resources, reader } = deps;
   // The engine returns the same frozen array for a cached page: its JSON is computed once.
   const serialized = new WeakMap<object, string>();
   const rowsJson = (rows: readonly object[]) => {
@@ -36,20 +62,83 @@ export function createRowsService(deps: { db: Kysely<Database>; dialect: Dialect
     }
     return json;
   };
+  // The generation each table was last seen at: a higher one means a write committed (maybe on another
+  // instance), so whatever this instance cached for the table is dropped.
+  const seen = new Map<string, number>();
+  function observe(table: string, generation: number) {
+    const last = seen.get(table);
+    if (last !== undefined && last < generation) engine.cache.invalidate(table);
+    if (last === undefined || last < generation) {
+      if (seen.size >= 10_000) seen.clear();
+      seen.set(table, generation);
+    }
+  }
+  async function live(actor: Actor, slug: string, id: string) {
+    const target = await resources.liveTable(actor, slug, id);
+    observe(target.table, target.generation);
+    return target;
+  }
+
+  const limits = (signal: AbortSignal | undefined): QueryLimits => ({
+    signal,
+    deadline: Date.now() + deps.timeoutMs,
+    timeoutMs: deps.timeoutMs,
+  });
+  /**
+   * Runs a read on the reader under the request's limits. Identical cold queries share one computation
+   * (the cache): when another request's client left and stopped it, this one runs it again.
+   */
+  async function heavy<T>(signal: AbortSignal | undefined, work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    const attempt = () => reader.within(limits(signal), () => work(reader.db as Kysely<Database>));
+    try {
+      return await attempt();
+    } catch (error) {
+      if (isAbortError(error) && !signal?.aborted) return attempt();
+      throw error;
+    }
+  }
+  /** A page walking one index with no condition: cheap, on the main connection. */
+  const isCheap = (query: RowQuery) =>
+    query.filters.length === 0 && query.q === null && (query.sort.length === 1 || query.sort.length === 2);
 
   return {
-    async page(actor: Actor, slug: string, id: string, params: Params) {
-      const live = await resources.liveTable(actor, slug, id);
-      const query = parseRowQuery(params, live.schema);
-      const [page, facets] = await Promise.all([
-        engine.selectRows(db, live.table, live.schema, query),
-        query.facets.length ? engine.facets(db, live.table, live.schema, query) : Promise.resolve(undefined),
+    async page(actor: Actor, slug: string, id: string, params: Params, signal?: AbortSignal) {
+      const target = await live(actor, slug, id);
+      const query = parseRowQuery(params, target.schema);
+      const [page, facets, total] = await Promise.all([
+        isCheap(query)
+          ? engine.selectRows(db, target.table, target.schema, query)
+          : heavy(signal, (rdb) => engine.selectRows(rdb, target.table, target.schema, query)),
+        query.facets.length
+          ? heavy(signal, (rdb) => engine.facets(rdb, target.table, target.schema, query))
+          : Promise.resolve(undefined),
+        // A page does not fail because counting took too long: its total is then unknown (null).
+        heavy(signal, (rdb) => engine.count(rdb, target.table, target.schema, query, COUNT_BOUND)).catch(
+          (error: unknown) => {
+            if (error instanceof AppError && error.code === 'query_timeout') return null;
+            throw error;
+          },
+        ),
       ]);
-      return { rows: page.rows, rowsJson: rowsJson(page.rows), nextCursor: page.nextCursor, facets };
+      return {
+        rows: page.rows,
+        rowsJson: rowsJson(page.rows),
+        nextCursor: page.nextCursor,
+        facets,
+        total: total === null ? null : Math.min(total, COUNT_BOUND),
+        totalExact: total !== null && total <= COUNT_BOUND,
+      };
     },
 
-    async download(actor: Actor, slug: string, id: string, params: Params, format: 'csv' | 'json' | 'ndjson') {
-      const live = await resources.liveTable(actor, slug, id);
+    async download(
+      actor: Actor,
+      slug: string,
+      id: string,
+      params: Params,
+      format: 'csv' | 'json' | 'ndjson',
+      signal?: AbortSignal,
+    ) {
+      const target = await live(actor, slug, id);
       // `_cursor` resumes where a page stopped (a malformed one is a 400, as on …/rows); `_limit` caps the rows,
       // and without it the whole result streams. `_raw=1` writes CSV cells as they are (see csvCell).
       const rawParam = params._raw;
@@ -58,31 +147,33 @@ export function createRowsService(deps: { db: Kysely<Database>; dialect: Dialect
           errors: [{ field: '_raw', message: 'Must be 1 or 0' }],
         });
       const raw = rawParam === '1';
-      const query = parseRowQuery(params, live.schema, { ignore: ['_raw'] });
+      const query = parseRowQuery(params, target.schema, { ignore: ['_raw'] });
       const cap = params._limit !== undefined ? query.limit : Infinity;
-      await resources.recordDownload(actor, live.datasetId, live.organizationId, live.resourceId, format);
-      const fields = query.fields ?? live.schema.fields.map((f) => f.name);
-      const all = engine.streamRows(db, live.table, live.schema, query);
-      async function* limited() {
+      await resources.recordDownload(actor, target.datasetId, target.organizationId, target.resourceId, format);
+      const fields = query.fields ?? target.schema.fields.map((f) => f.name);
+      const stream = engine.streamRows(reader.db, target.table, target.schema, query);
+      // Each batch runs under the time limit of one query (the download as a whole may take longer).
+      async function* rows() {
         let n = 0;
         if (n >= cap) return;
-        for await (const row of all) {
-          yield row;
+        for (;;) {
+          const next = await reader.within(limits(signal), () => stream.next());
+          if (next.done) return;
+          yield next.value;
           if (++n >= cap) return;
         }
       }
-      const rows = limited();
       async function* body(): AsyncGenerator<string> {
         if (format === 'csv') {
           yield `\uFEFF${['_id', ...fields].map((f) => csvCell(f, raw)).join(',')}\r\n`;
-          for await (const row of rows)
+          for await (const row of rows())
             yield `${[row._id, ...fields.map((f) => row[f])].map((v) => csvCell(v as Cell, raw)).join(',')}\r\n`;
         } else if (format === 'ndjson') {
-          for await (const row of rows) yield `${JSON.stringify(row)}\n`;
+          for await (const row of rows()) yield `${JSON.stringify(row)}\n`;
         } else {
           yield '[';
           let first = true;
-          for await (const row of rows) {
+          for await (const row of rows()) {
             yield `${first ? '' : ','}\n${JSON.stringify(row)}`;
             first = false;
           }
@@ -100,15 +191,19 @@ export function createRowsService(deps: { db: Kysely<Database>; dialect: Dialect
       };
     },
 
-    async aggregate(actor: Actor, slug: string, id: string, params: Params) {
-      const live = await resources.liveTable(actor, slug, id);
-      return engine.aggregate(db, live.table, live.schema, parseAggregateQuery(params, live.schema));
+    async aggregate(actor: Actor, slug: string, id: string, params: Params, signal?: AbortSignal) {
+      const target = await live(actor, slug, id);
+      const query = parseAggregateQuery(params, target.schema);
+      return heavy(signal, (rdb) => engine.aggregate(rdb, target.table, target.schema, query));
     },
 
-    async stats(actor: Actor, slug: string, id: string) {
-      const live = await resources.liveTable(actor, slug, id);
-      return engine.columnStats(db, live.table, live.schema);
+    async stats(actor: Actor, slug: string, id: string, signal?: AbortSignal) {
+      const target = await live(actor, slug, id);
+      return heavy(signal, (rdb) => engine.columnStats(rdb, target.table, target.schema));
     },
+
+    /** Query workers' statistics (SQLite), for tests and the benchmark. */
+    readerStats: () => reader.stats(),
   };
 }
 export type RowsService = ReturnType<typeof createRowsService>;

@@ -65,8 +65,17 @@ export interface QueryEngine {
     schema: TableSchema,
     query: Pick<RowQuery, 'filters' | 'q' | 'facets'>,
   ): Promise<Record<string, FacetValue[]>>;
-  /** Matching rows under the filters and `_q`. Cached. */
-  count(db: AnyDb, table: string, schema: TableSchema, query: Pick<RowQuery, 'filters' | 'q'>): Promise<number>;
+  /**
+   * Matching rows under the filters and `_q`. Cached. With a `bound`, counting stops past it: the answer is
+   * exact up to the bound, and `bound + 1` means "more than the bound".
+   */
+  count(
+    db: AnyDb,
+    table: string,
+    schema: TableSchema,
+    query: Pick<RowQuery, 'filters' | 'q'>,
+    bound?: number,
+  ): Promise<number>;
   /** Group-by with aggregates. Cached. */
   aggregate(db: AnyDb, table: string, schema: TableSchema, query: AggregateQuery): Promise<{ rows: AggregateRow[] }>;
   /** Per column: min, max, nulls, distinct count, top 10 values. Cached per table. */
@@ -406,13 +415,17 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
       return out;
     },
 
-    async count(db, table, _schema, query) {
+    async count(db, table, _schema, query, bound) {
       checkTableName(table);
-      return cache.get(table, `count\u0000${filterKey(query.filters, query.q)}`, async () => {
+      const limit = bound === undefined ? null : Math.max(0, Math.floor(bound)) + 1;
+      return cache.get(table, `count\u0000${limit ?? ''}\u0000${filterKey(query.filters, query.q)}`, async () => {
         const p = new Params(dialect);
+        const where = whereOf(p, table, query.filters, query.q);
         const [row] = await run<{ n: number | string }>(
           db,
-          `SELECT count(*) AS "n" FROM ${from(table)}${whereOf(p, table, query.filters, query.q)}`,
+          limit === null
+            ? `SELECT count(*) AS "n" FROM ${from(table)}${where}`
+            : `SELECT count(*) AS "n" FROM (SELECT 1 FROM ${from(table)}${where} LIMIT ${limit}) AS "m"`,
           p.values,
         );
         return Number(row?.n ?? 0);

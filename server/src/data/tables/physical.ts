@@ -5,6 +5,7 @@
  */
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Cell, Field, FieldType, TableSchema } from '../table-schema.js';
+import { fold } from './text.js';
 
 export type TableDialect = 'sqlite' | 'postgres';
 
@@ -204,38 +205,8 @@ export function checkSchema(schema: TableSchema): void {
   }
 }
 
-// ---- Accent folding for PostgreSQL full-text search -------------------------------------------
-// SQLite FTS5 folds diacritics itself (unicode61 remove_diacritics 2). PostgreSQL without the
-// unaccent extension does not, so documents are folded with translate() (IMMUTABLE, usable in a
-// generated column) and queries with the same map in JS: "ecole" finds "École" on both dialects.
-function buildFoldMap(): { from: string; to: string; map: Map<string, string> } {
-  let from = '';
-  let to = '';
-  const map = new Map<string, string>();
-  const ranges: Array<[number, number]> = [
-    [0xc0, 0x24f],
-    [0x1e00, 0x1eff],
-  ];
-  for (const [a, b] of ranges) {
-    for (let cp = a; cp <= b; cp++) {
-      const ch = String.fromCodePoint(cp);
-      const base = ch.normalize('NFD').replace(/\p{M}/gu, '');
-      if (base !== ch && [...base].length === 1 && base !== "'") {
-        from += ch;
-        to += base;
-        map.set(ch, base);
-      }
-    }
-  }
-  return { from, to, map };
-}
-export const fold = buildFoldMap();
-
-export function foldText(s: string): string {
-  let out = '';
-  for (const ch of s.normalize('NFC')) out += fold.map.get(ch) ?? ch;
-  return out;
-}
+// Accent folding lives in text.ts (shared with the query workers' SQL functions).
+export { fold, foldText } from './text.js';
 
 /** The tsvector expression of the PostgreSQL generated column (over the string columns). */
 export function pgTsvectorExpr(schema: TableSchema): string | null {

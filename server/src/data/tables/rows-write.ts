@@ -3,7 +3,9 @@
  *
  * Same physical layout and encoding as the bulk store (`c{i}` columns, `_id` row id, cellEncoder /
  * decodeCell). On SQLite the FTS5 index follows through the triggers created by `finalize`; on
- * PostgreSQL the `_fts` column is generated. Every write invalidates the table in the query cache;
+ * PostgreSQL the `_fts` column is generated. Every write bumps the table's generation in the same
+ * transaction (generations.ts: what cross-instance caches and columnar copies key on) and invalidates the
+ * table in the query cache;
  * callers writing inside a transaction must also call `invalidate(table)` after commit, so that a
  * page computed from the pre-commit state by another connection is not kept.
  */
@@ -23,6 +25,7 @@ import {
   run,
   type TableDialect,
 } from './physical.js';
+import { bumpGeneration } from './generations.js';
 
 /** A row by public field name (without `_id`). */
 export type RowValues = Record<string, Cell>;
@@ -109,6 +112,7 @@ export function createRowsWriter(dialect: TableDialect, options: { cache?: Query
         );
         ids.push(id);
       }
+      await bumpGeneration(db, dialect, table);
       cache.invalidate(table);
       return ids;
     },
@@ -135,6 +139,7 @@ export function createRowsWriter(dialect: TableDialect, options: { cache?: Query
         `UPDATE ${q(table)} SET ${sets.join(', ')} WHERE "_id" = ${where} RETURNING "_id"`,
         p.values,
       );
+      if (changed.length > 0) await bumpGeneration(db, dialect, table);
       cache.invalidate(table);
       return changed.length > 0;
     },
@@ -148,6 +153,7 @@ export function createRowsWriter(dialect: TableDialect, options: { cache?: Query
         `DELETE FROM ${q(table)} WHERE "_id" = ${p.add(rowId, 'id')} RETURNING "_id"`,
         p.values,
       );
+      if (deleted.length > 0) await bumpGeneration(db, dialect, table);
       cache.invalidate(table);
       return deleted.length > 0;
     },

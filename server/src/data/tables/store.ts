@@ -21,6 +21,7 @@ import {
   sqlType,
   type TableDialect,
 } from './physical.js';
+import { dropGeneration } from './generations.js';
 
 // SQLite's default SQLITE_MAX_VARIABLE_NUMBER is 32766; rows per statement are capped below it.
 type Encoder = ReturnType<typeof cellEncoder>;
@@ -211,6 +212,7 @@ export function createTabularStore(dialect: TableDialect, options: TabularStoreO
       cache.invalidate(table);
       if (dialect === 'sqlite') await run(db, `DROP TABLE IF EXISTS ${q(ftsTable(table))}`);
       await run(db, `DROP TABLE IF EXISTS ${q(table)}`);
+      await dropGeneration(db, dialect, table);
       cache.invalidate(table);
     },
 

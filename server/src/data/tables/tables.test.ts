@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../kernel/errors.js';
+import { migrateToLatest } from '../../db/migrate.js';
 import { createTestDb, testDialect, type TestDb } from '../../testing/harness.js';
 import type { Cell, TableSchema } from '../table-schema.js';
 import {
@@ -225,6 +226,7 @@ async function rejects(p: Promise<unknown>, field: string) {
 
 beforeAll(async () => {
   t = await createTestDb();
+  await migrateToLatest(t.db);
   db = t.db.kysely;
   await load(TABLE, data);
 });
