@@ -2,12 +2,26 @@
 // 1. generates a deterministic 1,000,000-row CSV (10 columns: integers, decimals, dates, booleans,
 //    short codes, French text) — BENCH_ROWS to change the size;
 // 2. uploads it through the HTTP API (the same code path as a publisher's upload) to a server running in
-//    its own process, and follows the import job: rows/s, load and indexing times, the server's peak RSS;
-// 3. drives the query API with autocannon (32 connections, BENCH_DURATION s each, default 10) and times
-//    the first (cold) answer of each aggregate shape;
-// 4. writes bench/results/data.json.
+//    its own process, and follows the import job: rows/s, load and indexing times, then the time until the
+//    columnar copy answers (x-multitude-engine: columnar) and the server's peak RSS through all of it;
+// 3. drives the query API with autocannon (BENCH_CONNECTIONS connections, default 32, BENCH_DURATION s each,
+//    default 10): every query repeated (the result cache answers) and "varying" (a filter value that changes
+//    on each request, so no cache helps);
+// 4. single-request latencies under a varying filter (group-by, facet, count), the stall probe (/healthz
+//    while 4 heavy queries are in flight, against its idle latency) and a Parquet download of the whole table;
+// 5. prints a before/after table against BENCH_BASELINE (default bench/results/data-before.json, when it
+//    exists) and writes bench/results/data.json (BENCH_OUT to write elsewhere).
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, openAsBlob, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  openAsBlob,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,6 +31,8 @@ import { rng } from './random.js';
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const outFile = process.env.BENCH_OUT ?? 'bench/results/data.json';
+const baselineFile = process.env.BENCH_BASELINE ?? 'bench/results/data-before.json';
 
 const words = [
   'rue',
@@ -78,6 +94,9 @@ function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024);
 }
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 const work = join(tmpdir(), `multitude-bench-data-${process.pid}`);
 mkdirSync(work, { recursive: true });
@@ -147,11 +166,27 @@ for (;;) {
     process.stdout.write(`import ${job.progress.percent}%\n`);
   }
   if (job.status === 'succeeded' || job.status === 'failed') break;
-  await new Promise((r) => setTimeout(r, 250));
+  await new Promise((r) => setTimeout(r, 100));
 }
 if (job.status !== 'succeeded') throw new Error(`import failed: ${job.error}`);
-const importMs = new Date(job.finishedAt!).getTime() - new Date(job.startedAt).getTime();
+const importEnd = new Date(job.finishedAt!).getTime();
+const importMs = importEnd - new Date(job.startedAt).getTime();
 const timings = job.report!.timings!;
+const rowsPath = `/api/v1/datasets/bench/resources/${created.resource.id}`;
+
+// The columnar copy: built in the background after the import; an analytics answer says which engine served it.
+// A server without one never says "columnar": give up after BENCH_COLUMNAR_WAIT seconds (default 60).
+let columnarReadyAfterSeconds: number | null = null;
+const columnarDeadline = Date.now() + Number(process.env.BENCH_COLUMNAR_WAIT ?? 60) * 1000;
+for (let probe = 0; Date.now() < columnarDeadline; probe++) {
+  const res = await fetch(`${base}${rowsPath}/aggregate?_agg=count&_id__gt=${probe}`, { headers: auth });
+  await res.arrayBuffer();
+  if (res.headers.get('x-multitude-engine') === 'columnar') {
+    columnarReadyAfterSeconds = round((Date.now() - importEnd) / 1000, 2);
+    break;
+  }
+  await new Promise((r) => setTimeout(r, 100));
+}
 const importResult = {
   rows: job.report!.rowsImported,
   uploadSeconds: uploadMs / 1000,
@@ -159,48 +194,106 @@ const importResult = {
   rowsPerSecondTypedAndLoaded: Math.round(job.report!.rowsImported / (timings.loadMs / 1000)),
   indexSeconds: (timings.indexMs ?? 0) / 1000,
   queryableAndIndexedSeconds: importMs / 1000,
-  serverPeakRssMb: peakRssMb(server.pid!),
+  columnarReadyAfterImportSeconds: columnarReadyAfterSeconds,
+  serverPeakRssMbImportAndColumnar: peakRssMb(server.pid!),
 };
 console.log(JSON.stringify({ import: importResult }));
 
-const rowsPath = `/api/v1/datasets/bench/resources/${created.resource.id}`;
 const firstPage = (await call(`${rowsPath}/rows?_limit=100`)) as { next: string };
 const deepCursor = new URL(
   ((await call(`${rowsPath}/rows?population__gte=150000&_sort=population&_limit=100`)) as { next: string }).next,
 ).searchParams.get('_cursor');
+// A keyset cursor is base64url JSON {s: sort signature, v: the last row's sort values}: the varying variant
+// starts each request at another _id.
+const idCursor = JSON.parse(
+  Buffer.from(new URL(firstPage.next).searchParams.get('_cursor')!, 'base64url').toString(),
+) as { s: string };
+const cursorAt = (id: number) => Buffer.from(JSON.stringify({ s: idCursor.s, v: [id] })).toString('base64url');
 
-async function cold(path: string) {
+// Answers past the time limit (503) are timed and counted, not fatal: the benchmark reports them.
+let failedAnswers = 0;
+async function timed(path: string) {
   const t0 = performance.now();
-  await call(path);
-  return Math.round(performance.now() - t0);
+  const res = await fetch(base + path, { headers: auth });
+  await res.arrayBuffer();
+  if (res.status === 503) failedAnswers += 1;
+  else if (!res.ok) throw new Error(`GET ${path}: ${res.status}`);
+  return performance.now() - t0;
 }
 const coldAnswers = {
-  groupByRegionMs: await cold(`${rowsPath}/aggregate?_group=region&_agg=count,sum:population,avg:superficie`),
-  facetCategorieMs: await cold(`${rowsPath}/rows?_facet=categorie&_limit=1`),
-  facetUnderFilterMs: await cold(`${rowsPath}/rows?_facet=region&actif=true&_limit=1`),
+  groupByRegionMs: Math.round(
+    await timed(`${rowsPath}/aggregate?_group=region&_agg=count,sum:population,avg:superficie`),
+  ),
+  facetCategorieMs: Math.round(await timed(`${rowsPath}/rows?_facet=categorie&_limit=1`)),
+  facetUnderFilterMs: Math.round(await timed(`${rowsPath}/rows?_facet=region&actif=true&_limit=1`)),
 };
 console.log(JSON.stringify({ cold: coldAnswers }));
 
-const scenarios: Array<[string, string]> = [
-  ['first page', `${rowsPath}/rows?_limit=100`],
-  ['keyset page', new URL(firstPage.next).pathname + new URL(firstPage.next).search],
-  ['equality filter + sort', `${rowsPath}/rows?region=BRE&_sort=-population&_limit=100`],
-  [
-    'range filter + keyset page',
-    `${rowsPath}/rows?population__gte=150000&_sort=population&_limit=100&_cursor=${deepCursor}`,
-  ],
-  ['full-text search', `${rowsPath}/rows?_q=ch%C3%A2teau%20moulin&_limit=100`],
-  ['group-by aggregation (repeated)', `${rowsPath}/aggregate?_group=region&_agg=count,sum:population,avg:superficie`],
-  ['facet (repeated)', `${rowsPath}/rows?_facet=categorie&_limit=1`],
+// A different value on every request: deterministic, spread over the column's range.
+let counter = 0;
+const next = () => (counter = (counter + 7919) % 180_000);
+const band = (v: number) => `population__gte=${v}&population__lt=${v + 20_000}`;
+const pair = (v: number) =>
+  encodeURIComponent(`${words[v % words.length]} ${words[Math.floor(v / words.length) % words.length]!.slice(0, 4)}`);
+
+type Scenario = { title: string; path: string } | { title: string; varying: (v: number) => string };
+const scenarios: Scenario[] = [
+  { title: 'first page', path: `${rowsPath}/rows?_limit=100` },
+  { title: 'first page (varying)', varying: (v) => `${rowsPath}/rows?_limit=100&_id__gt=${v * 5}` },
+  { title: 'keyset page', path: new URL(firstPage.next).pathname + new URL(firstPage.next).search },
+  { title: 'keyset page (varying)', varying: (v) => `${rowsPath}/rows?_limit=100&_cursor=${cursorAt(v * 5)}` },
+  { title: 'equality filter + sort', path: `${rowsPath}/rows?region=BRE&_sort=-population&_limit=100` },
+  {
+    title: 'equality filter + sort (varying)',
+    varying: (v) => `${rowsPath}/rows?region=BRE&population__lt=${v + 20_000}&_sort=-population&_limit=100`,
+  },
+  {
+    title: 'range filter + keyset page',
+    path: `${rowsPath}/rows?population__gte=150000&_sort=population&_limit=100&_cursor=${deepCursor}`,
+  },
+  {
+    title: 'range filter + sort page (varying)',
+    varying: (v) => `${rowsPath}/rows?population__gte=${v}&_sort=population&_limit=100`,
+  },
+  { title: 'full-text search', path: `${rowsPath}/rows?_q=ch%C3%A2teau%20moulin&_limit=100` },
+  {
+    title: 'full-text search, prefix of the last word, ranked (varying)',
+    varying: (v) => `${rowsPath}/rows?_q=${pair(v)}&population__gte=${v}&_limit=100`,
+  },
+  {
+    title: 'group-by aggregation (repeated)',
+    path: `${rowsPath}/aggregate?_group=region&_agg=count,sum:population,avg:superficie`,
+  },
+  {
+    title: 'group-by aggregation (varying)',
+    varying: (v) => `${rowsPath}/aggregate?_group=region&_agg=count,sum:population,avg:superficie&${band(v)}`,
+  },
+  { title: 'facet (repeated)', path: `${rowsPath}/rows?_facet=categorie&_limit=1` },
+  { title: 'facet (varying)', varying: (v) => `${rowsPath}/rows?_facet=categorie&_limit=1&${band(v)}` },
+  { title: 'count (varying)', varying: (v) => `${rowsPath}/aggregate?_agg=count&${band(v)}` },
 ];
-const queries = [];
-for (const [title, path] of scenarios) {
-  const r = await new Promise<autocannon.Result>((resolve, reject) =>
-    autocannon({ url: base + path, connections, duration }, (err, result) => (err ? reject(err) : resolve(result))),
+
+function load(scenario: Scenario, seconds: number, conns = connections) {
+  const options: autocannon.Options = { url: base, connections: conns, duration: seconds, headers: auth };
+  if ('path' in scenario) options.url = base + scenario.path;
+  else
+    options.requests = [
+      {
+        method: 'GET',
+        setupRequest: (req) => ({ ...req, path: scenario.varying(next()) }),
+      },
+    ];
+  return new Promise<autocannon.Result>((resolve, reject) =>
+    autocannon(options, (err, result) => (err ? reject(err) : resolve(result))),
   );
+}
+
+const queries = [];
+for (const scenario of scenarios) {
+  const r = await load(scenario, duration);
   const entry = {
-    title,
-    path,
+    title: scenario.title,
+    path: 'path' in scenario ? scenario.path : scenario.varying(0),
     requestsPerSecond: r.requests.average,
     latencyMs: { p50: r.latency.p50, p99: r.latency.p99 },
     non2xx: r.non2xx,
@@ -210,25 +303,184 @@ for (const [title, path] of scenarios) {
   queries.push(entry);
 }
 
+// One request at a time, a new filter value each: what one user waits for.
+async function single(make: (v: number) => string, n = Number(process.env.BENCH_SINGLE ?? 31)) {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) times.push(await timed(make(next())));
+  times.sort((a, b) => a - b);
+  return { p50: round(quantile(times, 0.5)), p90: round(quantile(times, 0.9)), n };
+}
+const singleRequest = {
+  groupByVaryingMs: await single(
+    (v) => `${rowsPath}/aggregate?_group=region&_agg=count,sum:population,avg:superficie&${band(v)}`,
+  ),
+  facetVaryingMs: await single((v) => `${rowsPath}/rows?_facet=categorie&_limit=1&${band(v)}`),
+  countVaryingMs: await single((v) => `${rowsPath}/aggregate?_agg=count&${band(v)}`),
+  rowsWithTotalVaryingMs: await single((v) => `${rowsPath}/rows?_limit=20&${band(v)}`),
+};
+console.log(JSON.stringify({ singleRequest }));
+
+// The stall probe: /healthz one request at a time, idle, then while 4 heavy uncached queries are in flight.
+async function healthz(seconds: number) {
+  const times: number[] = [];
+  const end = Date.now() + seconds * 1000;
+  while (Date.now() < end) times.push(await timed('/healthz'));
+  times.sort((a, b) => a - b);
+  return { p50: round(quantile(times, 0.5), 2), p99: round(quantile(times, 0.99), 2), n: times.length };
+}
+const stallSeconds = Number(process.env.BENCH_STALL_SECONDS ?? Math.min(duration, 5));
+const idle = await healthz(stallSeconds);
+let heavyDone = 0;
+let stop = false;
+const heavy = [
+  (v: number) => `${rowsPath}/aggregate?_group=region&_agg=count,sum:population,avg:superficie&${band(v)}`,
+  (v: number) => `${rowsPath}/rows?_facet=categorie&_facet=region&_limit=1&${band(v)}`,
+  (v: number) => `${rowsPath}/aggregate?_group=categorie,actif&_agg=count,avg:densite&${band(v)}`,
+  (v: number) => `${rowsPath}/rows?_q=${pair(v)}&region__in=BRE,IDF&_sort=-superficie&population__gte=${v}`,
+];
+const loops = heavy.map(async (make) => {
+  while (!stop) {
+    await timed(make(next()));
+    heavyDone++;
+  }
+});
+const underLoad = await healthz(stallSeconds);
+stop = true;
+await Promise.all(loops);
+const stall = {
+  idle,
+  under4HeavyQueries: underLoad,
+  heavyQueriesCompleted: heavyDone,
+  p99Ratio: round(underLoad.p99 / Math.max(idle.p99, 0.01), 2),
+};
+console.log(JSON.stringify({ stall }));
+
+// The whole table as Parquet, streamed; the server's peak RSS afterwards.
+let parquet: { seconds: number; bytes: number; serverPeakRssMbAfter: number } | null = null;
+{
+  const t0 = performance.now();
+  const res = await fetch(`${base}${rowsPath}/rows.parquet`, { headers: auth });
+  if (res.ok) {
+    let bytes = 0;
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
+    parquet = {
+      seconds: round((performance.now() - t0) / 1000, 2),
+      bytes,
+      serverPeakRssMbAfter: peakRssMb(server.pid!),
+    };
+  } else await res.arrayBuffer();
+  console.log(JSON.stringify({ parquet }));
+}
+
+const result = {
+  date: new Date().toISOString(),
+  node: process.version,
+  database: 'sqlite',
+  rows: ROWS,
+  connections,
+  durationSeconds: duration,
+  import: importResult,
+  cold: coldAnswers,
+  queries,
+  singleRequest,
+  stall,
+  parquet,
+  answers503: failedAnswers,
+  serverPeakRssMb: peakRssMb(server.pid!),
+};
 mkdirSync('bench/results', { recursive: true });
-writeFileSync(
-  'bench/results/data.json',
-  JSON.stringify(
-    {
-      date: new Date().toISOString(),
-      node: process.version,
-      database: 'sqlite',
-      rows: ROWS,
-      connections,
-      durationSeconds: duration,
-      import: importResult,
-      cold: coldAnswers,
-      queries,
-      serverPeakRssMb: peakRssMb(server.pid!),
-    },
-    null,
-    2,
-  ) + '\n',
-);
+writeFileSync(outFile, JSON.stringify(result, null, 2) + '\n');
+
+// Before/after: every figure of the issue's targets, next to the baseline's when there is one.
+type Result = typeof result;
+const before: Partial<Result> | null =
+  existsSync(baselineFile) && baselineFile !== outFile
+    ? (JSON.parse(readFileSync(baselineFile, 'utf8')) as Partial<Result>)
+    : null;
+const rps = (r: Partial<Result> | null, title: string) => r?.queries?.find((q) => q.title === title)?.requestsPerSecond;
+const lines: Array<[string, unknown, unknown, string]> = [
+  [
+    'group-by, varying filter, one request p50 (ms)',
+    before?.singleRequest?.groupByVaryingMs.p50,
+    singleRequest.groupByVaryingMs.p50,
+    '≤ 30',
+  ],
+  [
+    'facet, varying filter, one request p50 (ms)',
+    before?.singleRequest?.facetVaryingMs.p50,
+    singleRequest.facetVaryingMs.p50,
+    '≤ 30',
+  ],
+  [
+    'group-by, varying filter (req/s)',
+    rps(before, 'group-by aggregation (varying)'),
+    rps(result, 'group-by aggregation (varying)'),
+    '≥ 60',
+  ],
+  ['facet, varying filter (req/s)', rps(before, 'facet (varying)'), rps(result, 'facet (varying)'), '≥ 60'],
+  ['/healthz p99 under 4 heavy queries ÷ idle p99', before?.stall?.p99Ratio, stall.p99Ratio, '≤ 3'],
+  [
+    'range filter + sort page, varying (req/s)',
+    rps(before, 'range filter + sort page (varying)'),
+    rps(result, 'range filter + sort page (varying)'),
+    '≥ 1,500',
+  ],
+  [
+    'count, varying filter, one request p50 (ms)',
+    before?.singleRequest?.countVaryingMs.p50,
+    singleRequest.countVaryingMs.p50,
+    '≤ 20',
+  ],
+  [
+    'columnar copy ready after the import (s)',
+    before?.import?.columnarReadyAfterImportSeconds,
+    importResult.columnarReadyAfterImportSeconds,
+    '≤ 5',
+  ],
+  [
+    'peak RSS, import + columnar build (MB)',
+    before?.import?.serverPeakRssMbImportAndColumnar,
+    importResult.serverPeakRssMbImportAndColumnar,
+    '≤ 600',
+  ],
+  [
+    'import: queryable and indexed (s)',
+    before?.import?.queryableAndIndexedSeconds,
+    importResult.queryableAndIndexedSeconds,
+    '',
+  ],
+  ...queries
+    .filter((q) => !q.title.includes('varying'))
+    .map(
+      (q) =>
+        [`${q.title} (req/s)`, rps(before, q.title), q.requestsPerSecond, 'cached: ≥ 90 % of before'] as [
+          string,
+          unknown,
+          unknown,
+          string,
+        ],
+    ),
+  ...queries
+    .filter((q) => q.title.includes('varying'))
+    .map(
+      (q) =>
+        [`${q.title} (req/s)`, rps(before, q.title), q.requestsPerSecond, ''] as [string, unknown, unknown, string],
+    ),
+  ['Parquet download of every row (s)', before?.parquet?.seconds, parquet?.seconds, ''],
+  [
+    'peak RSS after the Parquet download (MB)',
+    before?.parquet?.serverPeakRssMbAfter,
+    parquet?.serverPeakRssMbAfter,
+    '',
+  ],
+];
+const show = (v: unknown) => (v === undefined || v === null ? '—' : String(v));
+const width = Math.max(...lines.map(([l]) => l.length));
+console.log(`\n${'figure'.padEnd(width)} | ${'before'.padStart(8)} | ${'after'.padStart(8)} | target`);
+console.log(`${'-'.repeat(width)}-|----------|----------|-------`);
+for (const [label, b, a, target] of lines)
+  console.log(`${label.padEnd(width)} | ${show(b).padStart(8)} | ${show(a).padStart(8)} | ${target}`);
+if (!before) console.log(`(no baseline at ${baselineFile}: the "before" column is empty)`);
+
 server.kill('SIGTERM');
 rmSync(work, { recursive: true, force: true });

@@ -23,6 +23,7 @@ import {
   run,
   type TableDialect,
 } from './physical.js';
+import { foldWord, fts5Match, parseSearch, type Search } from './text.js';
 import {
   type AggregateQuery,
   type ColumnRef,
@@ -63,7 +64,7 @@ export interface QueryEngine {
     db: AnyDb,
     table: string,
     schema: TableSchema,
-    query: Pick<RowQuery, 'filters' | 'q' | 'facets'>,
+    query: Pick<RowQuery, 'filters' | 'q' | 'qMode' | 'facets'>,
   ): Promise<Record<string, FacetValue[]>>;
   /**
    * Matching rows under the filters and `_q`. Cached. With a `bound`, counting stops past it: the answer is
@@ -73,7 +74,7 @@ export interface QueryEngine {
     db: AnyDb,
     table: string,
     schema: TableSchema,
-    query: Pick<RowQuery, 'filters' | 'q'>,
+    query: Pick<RowQuery, 'filters' | 'q' | 'qMode'>,
     bound?: number,
   ): Promise<number>;
   /** Group-by with aggregates. Cached. */
@@ -99,12 +100,18 @@ const from = (table: string) => `${quote(table)} AS "t"`;
 
 /** FTS5 query from the user's words: each word a quoted string, implicitly ANDed; no operator survives. */
 export function ftsMatchQuery(text: string): string | null {
-  const words = text.normalize('NFC').match(/[\p{L}\p{N}\p{M}]+/gu);
-  if (!words) return null;
-  return words
-    .slice(0, 32)
-    .map((w) => `"${w.replaceAll('"', '""')}"`)
-    .join(' ');
+  const search = parseSearch(text, 'words');
+  return search ? fts5Match(search) : null;
+}
+
+/** A parsed `_q` and the text columns it searches (phrases are checked over them on SQLite). */
+type EngineSearch = Search & { columns: number[] };
+function searchOf(schema: TableSchema, query: Pick<RowQuery, 'q' | 'qMode'>): EngineSearch | null | undefined {
+  if (query.q === null) return null;
+  const search = parseSearch(query.q, query.qMode);
+  // undefined: a search with no word, which matches nothing.
+  if (!search) return undefined;
+  return { ...search, columns: schema.fields.flatMap((f, i) => (f.type === 'string' ? [i] : [])) };
 }
 
 export function createQueryEngine(dialect: TableDialect, options: QueryEngineOptions = {}): QueryEngine {
@@ -113,7 +120,12 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
   const cacheRows = options.cacheRows ?? true;
 
   /** WHERE conditions for filters and `_q` (parameters pushed in text order). */
-  function conditions(p: Params, table: string, filters: readonly Filter[], q: string | null): string[] {
+  function conditions(
+    p: Params,
+    table: string,
+    filters: readonly Filter[],
+    search: EngineSearch | null | undefined,
+  ): string[] {
     const out: string[] = [];
     for (const f of filters) {
       const c = phys(f);
@@ -165,19 +177,35 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
           break;
       }
     }
-    if (q !== null) {
-      if (dialect === 'sqlite') {
-        const match = ftsMatchQuery(q);
-        if (match === null) out.push('1 = 0');
-        else
-          out.push(
-            `"t"."_id" IN (SELECT rowid FROM ${quote(ftsTable(table))} WHERE ${quote(ftsTable(table))} MATCH ${p.add(match)})`,
-          );
-      } else {
-        out.push(`"t"."_fts" @@ plainto_tsquery('simple', ${p.add(foldText(q), 'string')})`);
-      }
-    }
+    if (search === undefined) out.push('1 = 0');
+    else if (search !== null) out.push(...searchConditions(p, table, search));
     return out;
+  }
+
+  /** The `_q` conditions: the full-text index, then (phrases on SQLite) the exact phrase check. */
+  function searchConditions(p: Params, table: string, search: EngineSearch): string[] {
+    if (dialect === 'sqlite') {
+      const fts = quote(ftsTable(table));
+      const out = [`"t"."_id" IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ${p.add(fts5Match(search))})`];
+      if (search.mode === 'phrase') out.push(phraseCheck(p, search));
+      return out;
+    }
+    const words = search.words.map(foldText);
+    if (search.mode === 'phrase')
+      return [`"t"."_fts" @@ phraseto_tsquery('simple', ${p.add(words.join(' '), 'string')})`];
+    if (!search.lastIsPrefix) return [`"t"."_fts" @@ plainto_tsquery('simple', ${p.add(words.join(' '), 'string')})`];
+    // The last word as a prefix: a quoted lexeme (letters and digits only) with :*.
+    const last = `'${words[words.length - 1]!.toLowerCase()}':*`;
+    const prefix = `to_tsquery('simple', ${p.add(last, 'string')})`;
+    return words.length === 1
+      ? [`"t"."_fts" @@ ${prefix}`]
+      : [`"t"."_fts" @@ (plainto_tsquery('simple', ${p.add(words.slice(0, -1).join(' '), 'string')}) && ${prefix})`];
+  }
+
+  /** SQLite: the phrase's words next to each other in the row's text columns read as one text. */
+  function phraseCheck(p: Params, search: EngineSearch): string {
+    const phrase = search.words.map(foldWord).join(' ');
+    return `mt_phrase(${p.add(phrase)}, ${search.columns.map((i) => `"t".${col(i)}`).join(', ')}) = 1`;
   }
 
   function bindValue(type: FieldType | 'id', value: Cell): unknown {
@@ -252,6 +280,7 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
     db: AnyDb,
     table: string,
     query: RowQuery,
+    search: EngineSearch | null | undefined,
     s: Shape,
     keys: readonly SortKey[],
     nullCondition: string | null,
@@ -261,18 +290,19 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
   ): Promise<Record<string, unknown>[]> {
     const p = new Params(dialect);
     const first = keys[0] as SortKey;
-    if (dialect === 'sqlite' && query.q !== null && first.index < 0 && keys.length === 1) {
+    if (search === undefined) return [];
+    if (dialect === 'sqlite' && search !== null && first.index < 0 && keys.length === 1) {
       // Search in _id order: walk the FTS5 index in rowid order and stop at the limit, instead of
       // materializing every match. Keyset and order on the FTS rowid, which FTS5 handles itself.
       const fts = quote(ftsTable(table));
-      const match = ftsMatchQuery(query.q);
-      const where = [`${fts} MATCH ${p.add(match ?? '""')}`, ...conditions(p, table, query.filters, null)];
+      const where = [`${fts} MATCH ${p.add(fts5Match(search))}`, ...conditions(p, table, query.filters, null)];
+      if (search.mode === 'phrase') where.push(phraseCheck(p, search));
       if (nullCondition) where.push(nullCondition);
       if (after) where.push(`${fts}.rowid ${first.desc ? '<' : '>'} ${p.add(after[0])}`);
       const text = `SELECT ${s.select} FROM ${fts} CROSS JOIN ${from(table)} ON "t"."_id" = ${fts}.rowid WHERE ${where.join(' AND ')} ORDER BY ${fts}.rowid ${first.desc ? 'DESC' : 'ASC'} LIMIT ${limit}`;
-      return match === null ? [] : run(db, text, p.values);
+      return run(db, text, p.values);
     }
-    const where = conditions(p, table, query.filters, query.q);
+    const where = conditions(p, table, query.filters, search);
     if (nullCondition) where.push(nullCondition);
     if (after) where.push(keyset(p, keys, after, firstNotNull));
     const text = `SELECT ${s.select} FROM ${from(table)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${orderBy(keys, firstNotNull)} LIMIT ${limit}`;
@@ -290,21 +320,22 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
   ) {
     checkTableName(table);
     const s = shape(schema, query);
+    const search = searchOf(schema, query);
     const keys = query.sort;
     const first = keys[0] as SortKey;
     let raw: Record<string, unknown>[];
     if (first.index < 0) {
-      raw = await segment(db, table, query, s, keys, null, false, after, limit + 1);
+      raw = await segment(db, table, query, search, s, keys, null, false, after, limit + 1);
     } else {
       const c = phys(first);
       const rest = keys.slice(1);
       if (after && after[0] === null) {
-        raw = await segment(db, table, query, s, rest, `${c} IS NULL`, false, after.slice(1), limit + 1);
+        raw = await segment(db, table, query, search, s, rest, `${c} IS NULL`, false, after.slice(1), limit + 1);
       } else {
-        raw = await segment(db, table, query, s, keys, `${c} IS NOT NULL`, true, after, limit + 1);
+        raw = await segment(db, table, query, search, s, keys, `${c} IS NOT NULL`, true, after, limit + 1);
         if (raw.length < limit + 1)
           raw = raw.concat(
-            await segment(db, table, query, s, rest, `${c} IS NULL`, false, null, limit + 1 - raw.length),
+            await segment(db, table, query, search, s, rest, `${c} IS NULL`, false, null, limit + 1 - raw.length),
           );
       }
     }
@@ -325,19 +356,22 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
     return { rows, next };
   }
 
-  function filterKey(filters: readonly Filter[], q: string | null): string {
+  function filterKey(filters: readonly Filter[], search: EngineSearch | null | undefined): string {
     const parts = filters.map((f) => JSON.stringify([f.index, f.op, f.value])).sort();
-    return JSON.stringify([parts, q]);
+    return JSON.stringify([
+      parts,
+      search === undefined ? 0 : search && [search.words, search.mode, search.lastIsPrefix],
+    ]);
   }
 
   function whereOf(
     p: Params,
     table: string,
     filters: readonly Filter[],
-    q: string | null,
+    search: EngineSearch | null | undefined,
     extra: string[] = [],
   ): string {
-    const where = [...conditions(p, table, filters, q), ...extra];
+    const where = [...conditions(p, table, filters, search), ...extra];
     return where.length ? ` WHERE ${where.join(' AND ')}` : '';
   }
 
@@ -347,7 +381,7 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
     schema: TableSchema,
     index: number,
     filters: readonly Filter[],
-    q: string | null,
+    q: EngineSearch | null | undefined,
   ): Promise<FacetValue[]> {
     const field = schema.fields[index]!;
     return cache.get(
@@ -385,7 +419,7 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
       };
       if (!cacheRows) return compute();
       checkTableName(table);
-      const key = `rows\u0000${JSON.stringify([query.fields, query.sort.map((k) => [k.index, k.desc]), query.limit, query.after])}\u0000${filterKey(query.filters, query.q)}`;
+      const key = `rows\u0000${JSON.stringify([query.fields, query.sort.map((k) => [k.index, k.desc]), query.limit, query.after])}\u0000${filterKey(query.filters, searchOf(schema, query))}`;
       return cache.get(
         table,
         key,
@@ -410,17 +444,18 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
       for (const name of query.facets) {
         const index = schema.fields.findIndex((f) => f.name === name);
         if (index < 0) continue;
-        out[name] = await facetOf(db, table, schema, index, query.filters, query.q);
+        out[name] = await facetOf(db, table, schema, index, query.filters, searchOf(schema, query));
       }
       return out;
     },
 
-    async count(db, table, _schema, query, bound) {
+    async count(db, table, schema, query, bound) {
       checkTableName(table);
+      const search = searchOf(schema, query);
       const limit = bound === undefined ? null : Math.max(0, Math.floor(bound)) + 1;
-      return cache.get(table, `count\u0000${limit ?? ''}\u0000${filterKey(query.filters, query.q)}`, async () => {
+      return cache.get(table, `count\u0000${limit ?? ''}\u0000${filterKey(query.filters, search)}`, async () => {
         const p = new Params(dialect);
-        const where = whereOf(p, table, query.filters, query.q);
+        const where = whereOf(p, table, query.filters, search);
         const [row] = await run<{ n: number | string }>(
           db,
           limit === null
@@ -434,7 +469,8 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
 
     async aggregate(db, table, schema, query) {
       checkTableName(table);
-      const key = `agg\u0000${JSON.stringify([query.group.map((g) => g.index), query.aggs.map((a) => a.key), query.sort, query.limit])}\u0000${filterKey(query.filters, query.q)}`;
+      const search = searchOf(schema, query);
+      const key = `agg\u0000${JSON.stringify([query.group.map((g) => g.index), query.aggs.map((a) => a.key), query.sort, query.limit])}\u0000${filterKey(query.filters, search)}`;
       return cache.get(
         table,
         key,
@@ -458,7 +494,7 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
             query.filters.length === 0 &&
             query.q === null &&
             query.aggs.some((a) => a.column && !query.group.some((g) => g.index === a.column?.index));
-          let text = `SELECT ${select.join(', ')} FROM ${from(table)}${scan ? ' NOT INDEXED' : ''}${whereOf(p, table, query.filters, query.q)}`;
+          let text = `SELECT ${select.join(', ')} FROM ${from(table)}${scan ? ' NOT INDEXED' : ''}${whereOf(p, table, query.filters, search)}`;
           if (query.group.length > 0) {
             text += ` GROUP BY ${query.group.map(phys).join(', ')}`;
             const sort = query.sort.length > 0 ? query.sort : query.group.map((g) => ({ key: g.field, desc: false }));

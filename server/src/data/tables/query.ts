@@ -7,7 +7,8 @@
  * eq, ne, lt, lte, gt, gte, in, contains, startswith, isnull. Repeated filters are ANDed, except
  * `in`, whose repeated values are unioned. `ne` keeps NULLs (it means "is distinct from").
  * `contains`/`startswith` are exact, case-sensitive substring/prefix tests on string columns
- * (`_q` is the case- and accent-insensitive word search). `isnull` takes 1/true or 0/false.
+ * (`_q` is the case- and accent-insensitive word search, `_q_mode` prefix, words or phrase: see text.ts).
+ * `isnull` takes 1/true or 0/false.
  * Lists (`in`, `_sort`, `_fields`, `_group`, `_agg`) are comma-separated; a backslash escapes the
  * next character (`\,` a literal comma, `\\` a backslash, `\-` a leading minus in `_sort`).
  * `in` also accepts a JSON array: `col__in=["a,b","c"]`.
@@ -17,6 +18,7 @@
 import { AppError, type FieldError } from '../../kernel/errors.js';
 import type { Cell, FieldType, TableSchema } from '../table-schema.js';
 import { isText, isValidDate, normalizeDatetime } from './physical.js';
+import { DEFAULT_SEARCH_MODE, searchModes, type SearchMode } from './text.js';
 
 export const filterOps = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'contains', 'startswith', 'isnull'] as const;
 export type FilterOp = (typeof filterOps)[number];
@@ -44,6 +46,8 @@ export interface RowQuery {
   filters: Filter[];
   /** Full-text search words, or null. */
   q: string | null;
+  /** How `_q` matches (`_q_mode`, see text.ts): prefix (default), words or phrase. */
+  qMode: SearchMode;
   /** Normalized: always ends with `_id` (the tie-breaker, in the direction of the first key). */
   sort: SortKey[];
   limit: number;
@@ -66,6 +70,7 @@ export interface AggregateSpec {
 export interface AggregateQuery {
   filters: Filter[];
   q: string | null;
+  qMode: SearchMode;
   group: ColumnRef[];
   aggs: AggregateSpec[];
   /** Over output keys (group field names and aggregate keys). */
@@ -310,8 +315,8 @@ function parseFilter(errors: Errors, schema: TableSchema, key: string, values: s
   return true;
 }
 
-const ROW_RESERVED = ['_sort', '_limit', '_cursor', '_fields', '_q', '_facet'] as const;
-const AGG_RESERVED = ['_group', '_agg', '_sort', '_limit', '_q'] as const;
+const ROW_RESERVED = ['_sort', '_limit', '_cursor', '_fields', '_q', '_q_mode', '_facet'] as const;
+const AGG_RESERVED = ['_group', '_agg', '_sort', '_limit', '_q', '_q_mode'] as const;
 const ALL_RESERVED = new Set<string>([
   ...ROW_RESERVED,
   ...AGG_RESERVED,
@@ -357,7 +362,15 @@ function parseCommon(
     else if (rawQ.length > MAX_Q_LENGTH) errors.add('_q', `At most ${MAX_Q_LENGTH} characters`);
     else if (rawQ.includes('\u0000')) errors.add('_q', 'Search text cannot contain NUL characters');
     else if (!/[\p{L}\p{N}]/u.test(rawQ)) errors.add('_q', 'Search for at least one word');
-    else q = rawQ.trim();
+    // A trailing space is kept: it ends the word being typed (prefix mode).
+    else q = rawQ.trimStart();
+  }
+  let qMode: SearchMode = DEFAULT_SEARCH_MODE;
+  const rawMode = single(errors, '_q_mode', params._q_mode);
+  if (rawMode !== undefined && rawMode !== '') {
+    if (!(searchModes as readonly string[]).includes(rawMode))
+      errors.add('_q_mode', `_q_mode must be one of ${searchModes.join(', ')}`);
+    else qMode = rawMode as SearchMode;
   }
 
   let limit = DEFAULT_ROW_LIMIT;
@@ -368,12 +381,12 @@ function parseCommon(
       errors.add('_limit', `_limit must be an integer from 1 to ${MAX_ROW_LIMIT}`);
     else limit = n;
   }
-  return { filters, q, limit };
+  return { filters, q, qMode, limit };
 }
 
 export function parseRowQuery(params: Params, schema: TableSchema, options: ParseOptions = {}): RowQuery {
   const errors = new Errors();
-  const { filters, q, limit } = parseCommon(errors, params, schema, ROW_RESERVED, options);
+  const { filters, q, qMode, limit } = parseCommon(errors, params, schema, ROW_RESERVED, options);
 
   const sort: SortKey[] = [];
   const rawSort = single(errors, '_sort', params._sort);
@@ -423,14 +436,14 @@ export function parseRowQuery(params: Params, schema: TableSchema, options: Pars
     else after = decoded;
   }
   errors.throwIfAny();
-  return { filters, q, sort, limit, after, fields, facets };
+  return { filters, q, qMode, sort, limit, after, fields, facets };
 }
 
 const AGG_FNS: readonly AggregateFn[] = ['count', 'sum', 'avg', 'min', 'max', 'distinct'];
 
 export function parseAggregateQuery(params: Params, schema: TableSchema, options: ParseOptions = {}): AggregateQuery {
   const errors = new Errors();
-  const { filters, q, limit } = parseCommon(errors, params, schema, AGG_RESERVED, options);
+  const { filters, q, qMode, limit } = parseCommon(errors, params, schema, AGG_RESERVED, options);
 
   const group: ColumnRef[] = [];
   const rawGroup = single(errors, '_group', params._group);
@@ -494,7 +507,7 @@ export function parseAggregateQuery(params: Params, schema: TableSchema, options
     }
   }
   errors.throwIfAny();
-  return { filters, q, group, aggs, sort, limit };
+  return { filters, q, qMode, group, aggs, sort, limit };
 }
 
 /** Re-serializes a row query (minus the cursor) so a `next` link can be rebuilt: see README in index.ts. */
@@ -507,6 +520,7 @@ export function rowQueryParams(query: RowQuery): URLSearchParams {
     else out.append(name, String(f.value));
   }
   if (query.q) out.set('_q', query.q);
+  if (query.q && query.qMode !== DEFAULT_SEARCH_MODE) out.set('_q_mode', query.qMode);
   const esc = (s: string) => s.replace(/[\\,]/g, '\\$&').replace(/^-/, '\\-');
   const sort = query.sort.slice(0, -1);
   if (sort.length > 0 || query.sort[0]?.desc)

@@ -157,11 +157,20 @@ function refSort(rows: Full[], spec: Array<[string, boolean]>): Full[] {
 
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 const wordsOf = (s: string) => fold(s).match(/[\p{L}\p{N}]+/gu) ?? [];
-function refSearch(row: Full, q: string): boolean {
-  const docWords = new Set(
-    schema.fields.filter((f) => f.type === 'string').flatMap((f) => wordsOf(String(row[f.name] ?? ''))),
+/** The reference of `_q`: every word whole, the last one as a prefix while typed (prefix), or a phrase. */
+function refSearch(row: Full, q: string, mode: 'prefix' | 'words' | 'phrase' = 'prefix'): boolean {
+  const texts = schema.fields.filter((f) => f.type === 'string').map((f) => row[f.name] ?? null);
+  const docWords = texts.flatMap((v) => wordsOf(String(v ?? '')));
+  const wanted = wordsOf(q);
+  if (wanted.length === 0) return false;
+  if (mode === 'phrase') {
+    const all = wordsOf(texts.filter((v) => v !== null).join(' '));
+    return all.some((_, i) => wanted.every((w, j) => all[i + j] === w));
+  }
+  const typing = mode === 'prefix' && /[\p{L}\p{N}]$/u.test(q);
+  return wanted.every((w, i) =>
+    typing && i === wanted.length - 1 ? docWords.some((d) => d.startsWith(w)) : docWords.includes(w),
   );
-  return wordsOf(q).every((w) => docWords.has(w));
 }
 
 // ---- harness ---------------------------------------------------------------------------------
@@ -462,6 +471,40 @@ describe(`tabular store (${testDialect})`, () => {
     expect(await engine.count(db, TABLE, schema, parseRowQuery({ _q: 'plage' }, schema))).toBe(
       full.filter((r) => refSearch(r, 'plage')).length,
     );
+  });
+
+  it('_q finds words by their first letters, accent-insensitive; _q_mode words and phrase', async () => {
+    for (const [q, mode] of [
+      ['besan', 'prefix'],
+      ['chat', 'prefix'],
+      ['Plou', 'prefix'],
+      ['école chât', 'prefix'],
+      ['ecole chateau', 'prefix'],
+      ['chat ', 'prefix'],
+      ['chat', 'words'],
+      ['château', 'words'],
+      ['école du château', 'phrase'],
+      ['du chateau', 'phrase'],
+      ['château école', 'phrase'],
+      ['forêt de sénart', 'phrase'],
+    ] as const) {
+      const expected = full.filter((r) => refSearch(r, q, mode));
+      const got = await all({ _q: q, _q_mode: mode });
+      expect(
+        got.map((r) => r._id),
+        `${q} (${mode})`,
+      ).toEqual(expected.map((r) => r._id));
+      expect(await engine.count(db, TABLE, schema, parseRowQuery({ _q: q, _q_mode: mode }, schema))).toBe(
+        expected.length,
+      );
+    }
+    // The cases that matter: found by a prefix, not by whole words.
+    expect(full.filter((r) => refSearch(r, 'besan')).length).toBeGreaterThan(0);
+    expect(full.filter((r) => refSearch(r, 'besan', 'words'))).toHaveLength(0);
+    expect((await all({ _q: 'école du château', _q_mode: 'phrase' })).map((r) => r._id)).toContain(1);
+    expect((await all({ _q: 'château du école', _q_mode: 'phrase' })).map((r) => r._id)).not.toContain(1);
+    badRequest(() => parseRowQuery({ _q: 'x', _q_mode: 'regex' }, schema), '_q_mode');
+    badRequest(() => parseAggregateQuery({ _q: 'x', _q_mode: ['words', 'phrase'] }, schema), '_q_mode');
   });
 
   it('_q never turns hostile FTS syntax into a 500', async () => {
