@@ -3,7 +3,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
@@ -84,7 +84,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   const mode = logMode({ level: config.logLevel, stream: options.logStream });
   const app = Fastify({
     logger: loggerOptions(config.logLevel, options.logStream, mode.pretty),
-    disableRequestLogging: !mode.logRequests,
+    ...(mode.logRequests ? {} : { logController: new LogController({ disableRequestLogging: true }) }),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
@@ -175,6 +175,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     accountCreatedAt: async (userId) => (await platform.accountStore.findById(db.kysely, userId))?.createdAt,
     trustLevelOf: (userId) => recognition.trustLevelOf(userId),
     isAdmin: async (userId) => readBool((await platform.accountStore.findById(db.kysely, userId))?.isAdmin),
+    adminIds: () => platform.accountStore.adminIds(db.kysely),
     datasetSlugById: async (id) =>
       (await data.store.findDatasetById(db.kysely, id))?.slug ??
       (await data.store.findDatasetBySlug(db.kysely, id))?.slug,

@@ -22,7 +22,7 @@ import { seedDemo } from './demo.js';
 
 export { authPlugin } from './auth-plugin.js';
 export { devMailRoutes } from './mail/routes.js';
-export { can, roles, type Role, type Action } from './policy.js';
+export { can, organizationPermissions, roles, type Role, type Action } from './policy.js';
 export type { OrganizationAccess, OrganizationRef } from './access.js';
 
 export interface PlatformDeps {

@@ -489,6 +489,24 @@ export interface ContributionSummary {
   createdAt: string;
   updatedAt: string;
   reviewedAt: string | null;
+  /** When a pending proposal is due under its organization's review target (null: no target). */
+  reviewDueAt: string | null;
+  overdue: boolean;
+}
+
+/** GET /datasets/{slug}/contribution-rules: what a proposal by the viewer would meet. */
+export interface ContributionRules {
+  canPropose: boolean;
+  canApply: boolean;
+  otherReviewers: number;
+  noOtherReviewer: boolean;
+  reviewTargetDays: number | null;
+}
+
+/** GET /organizations/{slug}/review-rules. */
+export interface ReviewRules {
+  organization: string;
+  targetDays: number | null;
 }
 
 export interface DiffEntry {
