@@ -4515,6 +4515,8 @@ export interface paths {
                                 index: number;
                                 op: "insert" | "update" | "delete";
                                 rowId: number | null;
+                                /** @description How people recognise the row: a name-like (else the first) text column and the primary key, e.g. "Besançon (25056)" */
+                                label: string | null;
                                 before: {
                                     [key: string]: unknown;
                                 } | null;
@@ -4805,6 +4807,8 @@ export interface paths {
                                 index: number;
                                 op: "insert" | "update" | "delete";
                                 rowId: number | null;
+                                /** @description How people recognise the row: a name-like (else the first) text column and the primary key, e.g. "Besançon (25056)" */
+                                label: string | null;
                                 before: {
                                     [key: string]: unknown;
                                 } | null;
@@ -4913,6 +4917,8 @@ export interface paths {
                                 index: number;
                                 op: "insert" | "update" | "delete";
                                 rowId: number | null;
+                                /** @description How people recognise the row: a name-like (else the first) text column and the primary key, e.g. "Besançon (25056)" */
+                                label: string | null;
                                 before: {
                                     [key: string]: unknown;
                                 } | null;
@@ -5043,6 +5049,8 @@ export interface paths {
                                 index: number;
                                 op: "insert" | "update" | "delete";
                                 rowId: number | null;
+                                /** @description How people recognise the row: a name-like (else the first) text column and the primary key, e.g. "Besançon (25056)" */
+                                label: string | null;
                                 before: {
                                     [key: string]: unknown;
                                 } | null;
@@ -5175,6 +5183,8 @@ export interface paths {
                                 index: number;
                                 op: "insert" | "update" | "delete";
                                 rowId: number | null;
+                                /** @description How people recognise the row: a name-like (else the first) text column and the primary key, e.g. "Besançon (25056)" */
+                                label: string | null;
                                 before: {
                                     [key: string]: unknown;
                                 } | null;
@@ -5316,6 +5326,8 @@ export interface paths {
                                 index: number;
                                 op: "insert" | "update" | "delete";
                                 rowId: number | null;
+                                /** @description How people recognise the row: a name-like (else the first) text column and the primary key, e.g. "Besançon (25056)" */
+                                label: string | null;
                                 before: {
                                     [key: string]: unknown;
                                 } | null;
@@ -5456,6 +5468,8 @@ export interface paths {
                                 index: number;
                                 op: "insert" | "update" | "delete";
                                 rowId: number | null;
+                                /** @description How people recognise the row: a name-like (else the first) text column and the primary key, e.g. "Besançon (25056)" */
+                                label: string | null;
                                 before: {
                                     [key: string]: unknown;
                                 } | null;
@@ -5695,6 +5709,11 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description Who proposed the change (the contribution’s author); `actor` is who applied it (the reviewer, or the author for a direct edit). Null for reverts. */
+                                author: {
+                                    handle: string;
+                                    name: string;
+                                } | null;
                                 contributionId: string | null;
                                 revertsRevisionId: string | null;
                                 createdAt: string;
@@ -5774,6 +5793,11 @@ export interface paths {
                                 [key: string]: unknown;
                             } | null;
                             actor: {
+                                handle: string;
+                                name: string;
+                            } | null;
+                            /** @description Who proposed the change (the contribution’s author); `actor` is who applied it (the reviewer, or the author for a direct edit). Null for reverts. */
+                            author: {
                                 handle: string;
                                 name: string;
                             } | null;

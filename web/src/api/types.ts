@@ -513,6 +513,8 @@ export interface DiffEntry {
   index: number;
   op: ChangeOp;
   rowId: number | null;
+  /** How people recognise the row, e.g. "Besançon (25056)". */
+  label: string | null;
   before: RowValues | null;
   after: RowValues | null;
   changedColumns: string[];
@@ -547,7 +549,10 @@ export interface RowRevision {
   op: ChangeOp | 'revert';
   before: RowValues | null;
   after: RowValues | null;
+  /** Who applied the change (the reviewer, or the author of a direct edit). */
   actor: PersonRef;
+  /** Who proposed it (null for reverts). */
+  author: PersonRef;
   contributionId: string | null;
   revertsRevisionId: string | null;
   createdAt: string;

@@ -763,6 +763,12 @@ export const en = {
   'contrib.proposal.submit': 'Submit proposal',
   'contrib.proposal.sent': 'Thank you, your proposal was sent for review.',
   'contrib.proposal.view': 'See your proposal',
+  'contrib.edit.editRowTitled': 'Edit row {id} — {title}',
+  'contrib.proposal.updatedValues': 'Row {row}: {changes}',
+  'contrib.history.proposedBy': 'proposed by',
+  'contrib.history.acceptedBy': 'accepted by',
+  'contrib.history.changedBy': 'changed by',
+  'header.profile': 'Your public profile',
   'contrib.proposal.applied': 'Your changes are applied and recorded in the history.',
   'contrib.proposal.apply': 'Apply now',
   'contrib.proposal.applyHint':

@@ -777,6 +777,12 @@ export const fr: Messages = {
   'contrib.proposal.submit': 'Envoyer la proposition',
   'contrib.proposal.sent': 'Merci, votre proposition a été envoyée en relecture.',
   'contrib.proposal.view': 'Voir votre proposition',
+  'contrib.edit.editRowTitled': 'Modifier la ligne {id} — {title}',
+  'contrib.proposal.updatedValues': 'Ligne {row} : {changes}',
+  'contrib.history.proposedBy': 'proposé par',
+  'contrib.history.acceptedBy': 'accepté par',
+  'contrib.history.changedBy': 'modifié par',
+  'header.profile': 'Votre profil public',
   'contrib.proposal.applied': 'Vos modifications sont appliquées et enregistrées dans l’historique.',
   'contrib.proposal.apply': 'Appliquer maintenant',
   'contrib.proposal.applyHint':

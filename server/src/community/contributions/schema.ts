@@ -127,6 +127,10 @@ export const DiffEntry = Type.Object({
   index: Type.Integer(),
   op: Type.Union([Type.Literal('insert'), Type.Literal('update'), Type.Literal('delete')]),
   rowId: Type.Union([Type.Integer(), Type.Null()]),
+  label: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'How people recognise the row: a name-like (else the first) text column and the primary key, e.g. "Besançon (25056)"',
+  }),
   before: RowObject,
   after: RowObject,
   changedColumns: Type.Array(Type.String()),

@@ -17,6 +17,7 @@ import type { Privileges } from '../moderation/privileges.js';
 import type { HistoryStore } from '../history/store.js';
 import { sameRow, writeRevision } from '../history/revisions.js';
 import type { ContributionRow, ContributionStore } from './store.js';
+import { rowLabel } from './labels.js';
 import type {
   AcceptBody,
   Change,
@@ -281,6 +282,7 @@ export function createContributionService(deps: ContributionServiceDeps) {
         index: i,
         op: c.op,
         rowId,
+        label: rowLabel(live?.schema, after ?? before),
         before,
         after,
         changedColumns,

@@ -160,6 +160,19 @@ describe('who may apply, who reviews', () => {
     const accepted = await api('POST', `/contributions/${id}/accept`, admin, {});
     expect(accepted.statusCode, accepted.body).toBe(200);
     expect(accepted.json()).toMatchObject({ status: 'accepted', reviewer: { handle: admin.handle } });
+    // Reviewers see the row by its name and its values before and after; history credits the author.
+    expect(accepted.json().diff[0]).toMatchObject({
+      label: 'Beta',
+      before: { population: 200 },
+      after: { population: 250 },
+    });
+    const [latest] = (await api('GET', `${base}/rows/2/revisions`)).json().items;
+    expect(latest).toMatchObject({
+      author: { handle: owner.handle },
+      actor: { handle: admin.handle },
+      before: { population: 200 },
+      after: { population: 250 },
+    });
   });
 
   it('with another reviewer in the organization, nobody is alerted; with none but the owner, the owner is', async () => {
