@@ -4499,7 +4499,7 @@ export interface paths {
         put?: never;
         /**
          * Propose changes to the rows of a tabular resource
-         * @description Up to 500 changes `{op: insert|update|delete, rowId?, values?}` (rowId is the row `_id`), checked against the Table Schema. Proposals per day depend on the trust level (0: 20, 1: 50, 2: 200, 3: 1000, 4: unlimited; 429 with Retry-After beyond). On datasets that allow direct edits, a trust-level ≥ 3 author’s proposal is accepted at once.
+         * @description Up to 500 changes `{op: insert|update|delete, rowId?, values?}` (rowId is the row `_id`), checked against the Table Schema. Proposals per day depend on the trust level (0: 20, 1: 50, 2: 200, 3: 1000, 4: unlimited; 429 with Retry-After beyond). With `apply: true`, someone who may edit the data directly (see `GET /datasets/{slug}/contribution-rules`) applies the changes at once; on datasets that allow direct edits, a trust-level ≥ 3 author’s proposal is accepted at once. Nobody reviews their own proposal: when nobody else may review it, the organization’s owners are notified and the platform administrators may review it.
          */
         post: {
             parameters: {
@@ -4527,6 +4527,8 @@ export interface paths {
                         comment: string;
                         /** @description An http(s) URL backing the change */
                         source?: string;
+                        /** @description Apply at once instead of waiting for a review: for those who may edit the data directly (`canApply` in `GET /datasets/{slug}/contribution-rules`); 403 otherwise. Recorded like an accepted proposal (revisions, history, events, `direct: true`). */
+                        apply?: boolean;
                     };
                 };
             };
@@ -4561,6 +4563,10 @@ export interface paths {
                             createdAt: string;
                             updatedAt: string;
                             reviewedAt: string | null;
+                            /** @description When a pending proposal is due for review under its organization’s target (null: no target) */
+                            reviewDueAt: string | null;
+                            /** @description Pending beyond its organization’s review target */
+                            overdue: boolean;
                             /** @description Rejection reason or requested changes: shown to the author and reviewers only */
                             reviewNote: string | null;
                             viewerCanReview: boolean;
@@ -4569,6 +4575,8 @@ export interface paths {
                                 index: number;
                                 op: "insert" | "update" | "delete";
                                 rowId: number | null;
+                                /** @description How people recognise the row: a name-like (else the first) text column and the primary key, e.g. "Besançon (25056)" */
+                                label: string | null;
                                 before: {
                                     [key: string]: unknown;
                                 } | null;
@@ -4649,6 +4657,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/datasets/{slug}/contribution-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What a proposal by you on this dataset would meet, before you submit it
+         * @description Whether you may apply changes at once (`canApply`), how many other people review this dataset’s proposals, and the organization’s review target. When `noOtherReviewer` is true, a proposal waits for the platform administrators and the organization’s owners are notified.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Signed in, not suspended, and the dataset is open to proposals */
+                            canPropose: boolean;
+                            /** @description May edit the data directly (the dataset’s editors; trust level ≥ 3 where the dataset allows direct edits): proposals may be applied at once with `apply: true` */
+                            canApply: boolean;
+                            /** @description How many people other than the viewer review this dataset’s proposals (organization reviewers) */
+                            otherReviewers: number;
+                            /** @description Nobody but the viewer may review: a proposal would wait for the platform administrators (the organization’s owners are notified) */
+                            noOtherReviewer: boolean;
+                            /** @description The organization’s published review target, in days */
+                            reviewTargetDays: number | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/contributions": {
         parameters: {
             query?: never;
@@ -4665,6 +4734,8 @@ export interface paths {
                     dataset?: string;
                     /** @description Author handle */
                     author?: string;
+                    /** @description true: only pending proposals older than their organization’s review target (`GET /organizations/{slug}/review-rules`) */
+                    overdue?: boolean;
                     /** @description created (oldest first, the default: a review queue) or -created */
                     _sort?: "created" | "-created";
                     _cursor?: string;
@@ -4707,6 +4778,10 @@ export interface paths {
                                 createdAt: string;
                                 updatedAt: string;
                                 reviewedAt: string | null;
+                                /** @description When a pending proposal is due for review under its organization’s target (null: no target) */
+                                reviewDueAt: string | null;
+                                /** @description Pending beyond its organization’s review target */
+                                overdue: boolean;
                             }[];
                             next: string | null;
                         };
@@ -4780,6 +4855,10 @@ export interface paths {
                             createdAt: string;
                             updatedAt: string;
                             reviewedAt: string | null;
+                            /** @description When a pending proposal is due for review under its organization’s target (null: no target) */
+                            reviewDueAt: string | null;
+                            /** @description Pending beyond its organization’s review target */
+                            overdue: boolean;
                             /** @description Rejection reason or requested changes: shown to the author and reviewers only */
                             reviewNote: string | null;
                             viewerCanReview: boolean;
@@ -4788,6 +4867,8 @@ export interface paths {
                                 index: number;
                                 op: "insert" | "update" | "delete";
                                 rowId: number | null;
+                                /** @description How people recognise the row: a name-like (else the first) text column and the primary key, e.g. "Besançon (25056)" */
+                                label: string | null;
                                 before: {
                                     [key: string]: unknown;
                                 } | null;
@@ -4848,6 +4929,8 @@ export interface paths {
                         comment: string;
                         /** @description An http(s) URL backing the change */
                         source?: string;
+                        /** @description Apply at once instead of waiting for a review: for those who may edit the data directly (`canApply` in `GET /datasets/{slug}/contribution-rules`); 403 otherwise. Recorded like an accepted proposal (revisions, history, events, `direct: true`). */
+                        apply?: boolean;
                     };
                 };
             };
@@ -4882,6 +4965,10 @@ export interface paths {
                             createdAt: string;
                             updatedAt: string;
                             reviewedAt: string | null;
+                            /** @description When a pending proposal is due for review under its organization’s target (null: no target) */
+                            reviewDueAt: string | null;
+                            /** @description Pending beyond its organization’s review target */
+                            overdue: boolean;
                             /** @description Rejection reason or requested changes: shown to the author and reviewers only */
                             reviewNote: string | null;
                             viewerCanReview: boolean;
@@ -4890,6 +4977,8 @@ export interface paths {
                                 index: number;
                                 op: "insert" | "update" | "delete";
                                 rowId: number | null;
+                                /** @description How people recognise the row: a name-like (else the first) text column and the primary key, e.g. "Besançon (25056)" */
+                                label: string | null;
                                 before: {
                                     [key: string]: unknown;
                                 } | null;
@@ -5008,6 +5097,10 @@ export interface paths {
                             createdAt: string;
                             updatedAt: string;
                             reviewedAt: string | null;
+                            /** @description When a pending proposal is due for review under its organization’s target (null: no target) */
+                            reviewDueAt: string | null;
+                            /** @description Pending beyond its organization’s review target */
+                            overdue: boolean;
                             /** @description Rejection reason or requested changes: shown to the author and reviewers only */
                             reviewNote: string | null;
                             viewerCanReview: boolean;
@@ -5016,6 +5109,8 @@ export interface paths {
                                 index: number;
                                 op: "insert" | "update" | "delete";
                                 rowId: number | null;
+                                /** @description How people recognise the row: a name-like (else the first) text column and the primary key, e.g. "Besançon (25056)" */
+                                label: string | null;
                                 before: {
                                     [key: string]: unknown;
                                 } | null;
@@ -5136,6 +5231,10 @@ export interface paths {
                             createdAt: string;
                             updatedAt: string;
                             reviewedAt: string | null;
+                            /** @description When a pending proposal is due for review under its organization’s target (null: no target) */
+                            reviewDueAt: string | null;
+                            /** @description Pending beyond its organization’s review target */
+                            overdue: boolean;
                             /** @description Rejection reason or requested changes: shown to the author and reviewers only */
                             reviewNote: string | null;
                             viewerCanReview: boolean;
@@ -5144,6 +5243,8 @@ export interface paths {
                                 index: number;
                                 op: "insert" | "update" | "delete";
                                 rowId: number | null;
+                                /** @description How people recognise the row: a name-like (else the first) text column and the primary key, e.g. "Besançon (25056)" */
+                                label: string | null;
                                 before: {
                                     [key: string]: unknown;
                                 } | null;
@@ -5273,6 +5374,10 @@ export interface paths {
                             createdAt: string;
                             updatedAt: string;
                             reviewedAt: string | null;
+                            /** @description When a pending proposal is due for review under its organization’s target (null: no target) */
+                            reviewDueAt: string | null;
+                            /** @description Pending beyond its organization’s review target */
+                            overdue: boolean;
                             /** @description Rejection reason or requested changes: shown to the author and reviewers only */
                             reviewNote: string | null;
                             viewerCanReview: boolean;
@@ -5281,6 +5386,8 @@ export interface paths {
                                 index: number;
                                 op: "insert" | "update" | "delete";
                                 rowId: number | null;
+                                /** @description How people recognise the row: a name-like (else the first) text column and the primary key, e.g. "Besançon (25056)" */
+                                label: string | null;
                                 before: {
                                     [key: string]: unknown;
                                 } | null;
@@ -5409,6 +5516,10 @@ export interface paths {
                             createdAt: string;
                             updatedAt: string;
                             reviewedAt: string | null;
+                            /** @description When a pending proposal is due for review under its organization’s target (null: no target) */
+                            reviewDueAt: string | null;
+                            /** @description Pending beyond its organization’s review target */
+                            overdue: boolean;
                             /** @description Rejection reason or requested changes: shown to the author and reviewers only */
                             reviewNote: string | null;
                             viewerCanReview: boolean;
@@ -5417,6 +5528,8 @@ export interface paths {
                                 index: number;
                                 op: "insert" | "update" | "delete";
                                 rowId: number | null;
+                                /** @description How people recognise the row: a name-like (else the first) text column and the primary key, e.g. "Besançon (25056)" */
+                                label: string | null;
                                 before: {
                                     [key: string]: unknown;
                                 } | null;
@@ -5488,6 +5601,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organizations/{slug}/review-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The review target the organization publishes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Organization slug */
+                            organization: string;
+                            /** @description The organization aims to review each proposal within this many days; older pending proposals are listed as overdue (`GET /contributions?overdue=true`). Null: no published target. */
+                            targetDays: number | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Set the review target (owners and admins) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        targetDays: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Organization slug */
+                            organization: string;
+                            /** @description The organization aims to review each proposal within this many days; older pending proposals are listed as overdue (`GET /contributions?overdue=true`). Null: no published target. */
+                            targetDays: number | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/datasets/{slug}/resources/{id}/rows/{rowId}/revisions": {
         parameters: {
             query?: never;
@@ -5532,6 +5766,11 @@ export interface paths {
                                     [key: string]: unknown;
                                 } | null;
                                 actor: {
+                                    handle: string;
+                                    name: string;
+                                } | null;
+                                /** @description Who proposed the change (the contribution’s author); `actor` is who applied it (the reviewer, or the author for a direct edit). Null for reverts. */
+                                author: {
                                     handle: string;
                                     name: string;
                                 } | null;
@@ -5614,6 +5853,11 @@ export interface paths {
                                 [key: string]: unknown;
                             } | null;
                             actor: {
+                                handle: string;
+                                name: string;
+                            } | null;
+                            /** @description Who proposed the change (the contribution’s author); `actor` is who applied it (the reviewer, or the author for a direct edit). Null for reverts. */
+                            author: {
                                 handle: string;
                                 name: string;
                             } | null;
@@ -8521,7 +8765,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
-                                type: "contribution.accepted" | "contribution.rejected" | "contribution.changes_requested" | "badge.awarded" | "trust_level.changed" | "discussion.replied" | "user.mentioned";
+                                type: "contribution.accepted" | "contribution.rejected" | "contribution.changes_requested" | "contribution.awaiting_reviewer" | "badge.awarded" | "trust_level.changed" | "discussion.replied" | "user.mentioned";
                                 inApp: boolean;
                                 email: "immediate" | "daily" | "off";
                             }[];
@@ -8560,7 +8804,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         items: {
-                            type: "contribution.accepted" | "contribution.rejected" | "contribution.changes_requested" | "badge.awarded" | "trust_level.changed" | "discussion.replied" | "user.mentioned";
+                            type: "contribution.accepted" | "contribution.rejected" | "contribution.changes_requested" | "contribution.awaiting_reviewer" | "badge.awarded" | "trust_level.changed" | "discussion.replied" | "user.mentioned";
                             inApp?: boolean;
                             email?: "immediate" | "daily" | "off";
                         }[];
@@ -8576,7 +8820,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
-                                type: "contribution.accepted" | "contribution.rejected" | "contribution.changes_requested" | "badge.awarded" | "trust_level.changed" | "discussion.replied" | "user.mentioned";
+                                type: "contribution.accepted" | "contribution.rejected" | "contribution.changes_requested" | "contribution.awaiting_reviewer" | "badge.awarded" | "trust_level.changed" | "discussion.replied" | "user.mentioned";
                                 inApp: boolean;
                                 email: "immediate" | "daily" | "off";
                             }[];

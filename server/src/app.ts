@@ -3,7 +3,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
@@ -17,7 +17,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { systemClock, type Clock } from './kernel/clock.js';
 import { closeRedis, openRedis } from './kernel/redis.js';
 import { clientErrorHandler, Problem, problemPlugin, sendProblem } from './kernel/http.js';
-import { loggerOptions } from './kernel/logging.js';
+import { loggerOptions, logMode } from './kernel/logging.js';
 import { assertCleanText } from './kernel/input.js';
 import { MULTIPART_FIELD_BYTES, MULTIPART_FIELDS_LIMIT } from './data/resources/routes.js';
 import {
@@ -109,8 +109,10 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   await migrateToLatest(db);
   const secretKey = loadSecretKey(config.dataDir);
 
+  const mode = logMode({ level: config.logLevel, stream: options.logStream });
   const app = Fastify({
-    logger: loggerOptions(config.logLevel, options.logStream),
+    logger: loggerOptions(config.logLevel, options.logStream, mode.pretty),
+    ...(mode.logRequests ? {} : { logController: new LogController({ disableRequestLogging: true }) }),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
@@ -211,6 +213,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     accountCreatedAt: async (userId) => (await platform.accountStore.findById(db.kysely, userId))?.createdAt,
     trustLevelOf: (userId) => recognition.trustLevelOf(userId),
     isAdmin: async (userId) => readBool((await platform.accountStore.findById(db.kysely, userId))?.isAdmin),
+    adminIds: () => platform.accountStore.adminIds(db.kysely),
     datasetSlugById: async (id) => (await data.lookup.byId(id))?.slug ?? (await data.lookup.bySlug(id))?.slug,
     datasetSlugOfResource: async (resourceId) => (await data.lookup.ofResource(resourceId))?.slug,
   });
@@ -428,12 +431,15 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   // markup (schema.org JSON-LD on dataset pages) for search engines that do not run scripts.
   const indexHtml = webDist ? readFileSync(join(webDist, 'index.html'), 'utf8') : undefined;
   app.setNotFoundHandler(async (request, reply) => {
+    // The home page answers whatever the Accept header says (curl sends */*); other paths are pages only
+    // for clients that ask for HTML, so a mistyped API path stays a problem+json 404.
+    const path = request.url.split('?')[0]!;
     const wantsPage =
-      request.method === 'GET' &&
+      (request.method === 'GET' || request.method === 'HEAD') &&
       !request.url.startsWith('/api/') &&
-      (request.headers.accept ?? '').includes('text/html');
+      (path === '/' || (request.headers.accept ?? '').includes('text/html'));
     if (wantsPage && indexHtml) {
-      const head = await data.pageHead(request.url.split('?')[0]!);
+      const head = await data.pageHead(path);
       return reply
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-cache')

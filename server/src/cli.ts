@@ -5,6 +5,7 @@ import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { buildApp } from './app.js';
 import { verifyLog, VerifyError } from './ledger/verify.js';
+import { DEMO_EMAIL } from './platform/demo.js';
 
 const serverFlags = Object.fromEntries(settings.map((s) => [s.flag, { type: 'string' as const }]));
 
@@ -15,6 +16,8 @@ Commands:
   serve          Start the server (migrates, seeds demo content on an empty database)
   migrate        Apply database migrations and exit
   admin create   Create a platform administrator (or promote an existing account)
+  admin reset-password
+                 Set a new password for an account (the demo user's, a lost one)
   seed-demo      Add the demo organization and user to the database
   log verify     Verify the transparency log of any Multitude instance
 
@@ -48,6 +51,12 @@ Options:
   --state FILE    Where the last verified checkpoint of each log is kept
                   [default: ./.multitude-log-state.json]
   -h, --help      Show this help`,
+  'admin reset-password': `Usage: multitude admin reset-password --email EMAIL [--password PASSWORD]
+
+Set a new password for the account with this email and sign it out everywhere.
+Without --password, a password is generated and printed once.
+For the demo user: multitude admin reset-password --email ${DEMO_EMAIL}
+Also accepts --database-url and --data-dir (the same as the server's).`,
   'seed-demo': `Usage: multitude seed-demo [--database-url URL] [--data-dir DIR]
 
 Add the demo organization ("demo") and the demo user, and print the demo credentials.
@@ -73,18 +82,66 @@ async function seedDemo(multitude: Awaited<ReturnType<typeof buildApp>>, options
   return demo;
 }
 
-function printDemo(
-  demo: { email: string; password: string; organization: string } | undefined,
-  baseUrl: string,
+/** Where the data lives, in words (never the database password). */
+function describeDatabase(config: { databaseUrl?: string; dataDir: string }): string {
+  if (!config.databaseUrl) return `SQLite, ${join(config.dataDir, 'multitude.db')}`;
+  try {
+    const url = new URL(config.databaseUrl);
+    return `PostgreSQL, ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;
+  } catch {
+    return 'PostgreSQL';
+  }
+}
+
+type DemoCredentials = { email: string; password: string; organization: string } | undefined;
+
+/**
+ * The start banner, on the terminal rather than in the structured log (the log never holds passwords): where
+ * to go, where the data is, and how to sign in — the demo credentials on the first start, and on later ones
+ * how to get them back.
+ */
+function printBanner(
+  config: { baseUrl: string; databaseUrl?: string; dataDir: string },
+  demo: { created: DemoCredentials; exists: boolean },
   devMail = false,
 ) {
+  const lines = [
+    '',
+    `  Multitude is running at ${config.baseUrl}`,
+    `  Database: ${describeDatabase(config)}`,
+    `  Files and secret key: ${config.dataDir}`,
+    `  API reference: ${config.baseUrl}/api/docs`,
+  ];
+  if (demo.created) {
+    lines.push(
+      '',
+      '  Demo content created: an organization, a user, the French communes, departments and regions',
+      '  (imported in the background), and reuses built on them. Sign in at',
+      `  ${config.baseUrl}/signin with`,
+      `    email:    ${demo.created.email}`,
+      `    password: ${demo.created.password}   (shown this once)`,
+      `  Demo organization: ${config.baseUrl}/organizations/${demo.created.organization}`,
+    );
+  } else if (demo.exists) {
+    lines.push(
+      '',
+      `  Demo user: ${DEMO_EMAIL} (its password was printed on the first start).`,
+      `  Lost it? npx multitude admin reset-password --email ${DEMO_EMAIL}`,
+    );
+  }
+  if (devMail)
+    lines.push(
+      '',
+      `  Mail (sign-up confirmations, password resets) is kept at ${config.baseUrl}/dev/mail, readable from this machine only.`,
+    );
+  lines.push('', '  Stop with Ctrl+C. Logs follow; LOG_LEVEL=debug shows every request.', '');
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+function printDemo(demo: DemoCredentials, baseUrl: string) {
   if (!demo) return;
-  const mailbox = devMail
-    ? `  Mail (sign-up confirmations, password resets) is kept at ${baseUrl}/dev/mail, readable from this machine only.\n`
-    : '';
-  // Printed to the terminal, not to the structured log: the log never holds passwords.
   process.stdout.write(
-    `\n  Demo content created: an organization, a user and the French communes, departments and regions (imported in the background), and reuses built on them.\n  Sign in at ${baseUrl}/signin with\n    email:    ${demo.email}\n    password: ${demo.password}\n  Demo organization: ${baseUrl}/organizations/${demo.organization}\n${mailbox}\n`,
+    `\n  Demo content created: an organization, a user and the French communes, departments and regions (imported in the background), and reuses built on them.\n  Sign in at ${baseUrl}/signin with\n    email:    ${demo.email}\n    password: ${demo.password}\n  Demo organization: ${baseUrl}/organizations/${demo.organization}\n\n`,
   );
 }
 
@@ -141,8 +198,11 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
   if (commandName === 'serve') {
     const started = Date.now();
     const multitude = await buildApp({ config, startDispatcher: true });
-    if (config.demo) printDemo(await seedDemo(multitude), config.baseUrl, config.devMail && !config.smtpUrl);
+    const created = config.demo ? await seedDemo(multitude) : undefined;
+    const exists =
+      !created && (await multitude.platform.accountStore.findByEmail(multitude.db.kysely, DEMO_EMAIL)) !== undefined;
     await multitude.app.listen({ port: config.port, host: config.host });
+    printBanner(config, { created, exists }, config.devMail && !config.smtpUrl);
     multitude.app.log.info(
       { database: multitude.db.dialect, startupMs: Date.now() - started },
       `Multitude is ready on ${config.baseUrl}`,
@@ -194,6 +254,27 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
           : `Promoted @${result.user.handle} <${result.user.email}> to administrator`,
       );
       if (result.password) console.log(`Password (shown once): ${result.password}`);
+      return 0;
+    }
+    if (commandName === 'admin reset-password') {
+      if (typeof values.email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(values.email)) {
+        console.error(`--email is required and must be an email address.\n\n${help['admin reset-password']}`);
+        return 2;
+      }
+      if (typeof values.password === 'string' && values.password.length < 10) {
+        console.error('--password must have at least 10 characters.');
+        return 2;
+      }
+      const result = await multitude.platform.accounts.resetPasswordByOperator(
+        values.email,
+        values.password as string | undefined,
+      );
+      if (!result) {
+        console.error(`No account has the email ${values.email}.`);
+        return 1;
+      }
+      console.log(`New password set for @${result.user.handle} <${result.user.email}>; its sessions are signed out.`);
+      if (values.password === undefined) console.log(`Password (shown once): ${result.password}`);
       return 0;
     }
     if (commandName === 'seed-demo') {

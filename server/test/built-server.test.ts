@@ -54,6 +54,10 @@ describe.runIf(testDialect === 'sqlite')('the built server', () => {
     }, 20_000);
     expect(ready.database).toBe('sqlite');
     expect(output).toMatch(/password: \S{16}/);
+    // The banner: where to go, which database, where the files are.
+    expect(output).toContain(`Multitude is running at http://localhost:${port}`);
+    expect(output).toContain(`Database: SQLite, ${join(dataDir, 'multitude.db')}`);
+    expect(output).toContain(`Files and secret key: ${dataDir}`);
     // The demo's communes arrive through the import pipeline in the background.
     const communes = await waitFor(async () => {
       const ds = (await (await fetch(`${base}/api/v1/datasets/decoupage-administratif`)).json()) as {
@@ -70,5 +74,31 @@ describe.runIf(testDialect === 'sqlite')('the built server', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(output).toContain('shutting down');
-  }, 60_000);
+
+    // A second start: no new credentials, but where to get them back.
+    output = '';
+    child = spawn(
+      process.execPath,
+      [
+        join(root, 'server/bin/multitude.mjs'),
+        'serve',
+        '--port',
+        String(port),
+        '--host',
+        '127.0.0.1',
+        '--data-dir',
+        dataDir,
+      ],
+      { env: { ...process.env, LOG_LEVEL: 'info' } },
+    );
+    child.stdout!.on('data', (c) => (output += String(c)));
+    child.stderr!.on('data', (c) => (output += String(c)));
+    await waitFor(async () => ((await fetch(`${base}/readyz`)).ok ? true : undefined), 20_000);
+    await waitFor(async () => (output.includes('reset-password') ? true : undefined), 5_000);
+    expect(output).toContain('npx multitude admin reset-password --email demo@multitude.local');
+    expect(output).not.toMatch(/password: \S{16}/);
+    const again = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await again).toBe(0);
+  }, 90_000);
 });

@@ -20,10 +20,13 @@ afterEach(() => {
 });
 
 describe('the multitude command', () => {
-  it.each([['serve'], ['migrate'], ['admin', 'create'], ['seed-demo']])('prints help for %s', async (...cmd) => {
-    expect(await main([...cmd, '--help'])).toBe(0);
-    expect(out).toMatch(/^Usage: multitude/);
-  });
+  it.each([['serve'], ['migrate'], ['admin', 'create'], ['admin', 'reset-password'], ['seed-demo']])(
+    'prints help for %s',
+    async (...cmd) => {
+      expect(await main([...cmd, '--help'])).toBe(0);
+      expect(out).toMatch(/^Usage: multitude/);
+    },
+  );
 
   it('lists the commands, and refuses unknown commands and flags with exit code 2', async () => {
     expect(await main(['--help'])).toBe(0);
@@ -51,5 +54,45 @@ describe('the multitude command', () => {
       expect(await main(['seed-demo', '--data-dir', dataDir])).toBe(0);
       expect(out).toContain('already there');
     },
+  );
+
+  it.runIf(testDialect === 'sqlite')(
+    'resets a lost password: generated and shown once, or chosen and never echoed',
+    async () => {
+      expect(await main(['seed-demo', '--data-dir', dataDir])).toBe(0);
+      out = '';
+      expect(await main(['admin', 'reset-password', '--email', 'demo@multitude.local', '--data-dir', dataDir])).toBe(0);
+      expect(out).toMatch(/New password set for @demo/);
+      expect(out).toMatch(/Password \(shown once\): \S{20}/);
+      expect(await main(['admin', 'reset-password', '--email', 'nobody@example.org', '--data-dir', dataDir])).toBe(1);
+      expect(
+        await main([
+          'admin',
+          'reset-password',
+          '--email',
+          'demo@multitude.local',
+          '--password',
+          'short',
+          '--data-dir',
+          dataDir,
+        ]),
+      ).toBe(2);
+      out = '';
+      expect(
+        await main([
+          'admin',
+          'reset-password',
+          '--email',
+          'demo@multitude.local',
+          '--password',
+          'a-long-new-secret',
+          '--data-dir',
+          dataDir,
+        ]),
+      ).toBe(0);
+      expect(out).toMatch(/New password set for @demo/);
+      expect(out).not.toContain('a-long-new-secret');
+    },
+    60_000,
   );
 });

@@ -24,6 +24,9 @@ import { moderationRoutes } from './moderation/routes.js';
 import { createDiscussionStore } from './discussions/store.js';
 import { createDiscussionService } from './discussions/service.js';
 import { discussionRoutes } from './discussions/routes.js';
+import { createReviewRulesStore } from './review-rules/store.js';
+import { createReviewRulesService } from './review-rules/service.js';
+import { reviewRulesRoutes } from './review-rules/routes.js';
 
 export interface CommunityDeps {
   db: Db;
@@ -39,6 +42,8 @@ export interface CommunityDeps {
   trustLevelOf(userId: string): Promise<number>;
   /** Whether a user is a platform administrator (moderators). */
   isAdmin(userId: string): Promise<boolean>;
+  /** Platform administrators (reviewers of last resort). */
+  adminIds(): Promise<string[]>;
   /** The slug of the dataset with this id (or slug), and of the dataset holding a resource. */
   datasetSlugById(id: string): Promise<string | undefined>;
   datasetSlugOfResource(resourceId: string): Promise<string | undefined>;
@@ -74,6 +79,12 @@ export function createCommunity(deps: CommunityDeps) {
   });
   const hiddenOf = <K extends 'discussion' | 'message' | 'contribution'>(kind: K, ids: string[]) =>
     moderationStore.hiddenOf(db, kind, ids);
+  const reviewRules = createReviewRulesService({
+    db,
+    store: createReviewRulesStore(),
+    clock: deps.clock,
+    access: deps.access,
+  });
   const contributionStore = createContributionStore();
   const contributions = createContributionService({
     ...common,
@@ -81,6 +92,8 @@ export function createCommunity(deps: CommunityDeps) {
     history,
     privileges,
     hiddenOf,
+    reviewTargets: reviewRules.targets,
+    adminIds: deps.adminIds,
   });
   const discussionStore = createDiscussionStore();
   const discussions = createDiscussionService({
@@ -121,6 +134,7 @@ export function createCommunity(deps: CommunityDeps) {
   const reasons = createReasonService({ db, store: createReasonStore(), clock: deps.clock, access: deps.access });
   return {
     contributions,
+    reviewRules,
     history: historyService,
     reasons,
     discussions,
@@ -148,6 +162,7 @@ export function createCommunity(deps: CommunityDeps) {
     /** Routes under /api/v1. */
     routes: async (app: FastifyInstance) => {
       await app.register(contributionRoutes, { contributions, baseUrl: deps.baseUrl });
+      await app.register(reviewRulesRoutes, { reviewRules });
       await app.register(historyRoutes, { history: historyService, baseUrl: deps.baseUrl });
       await app.register(reasonRoutes, { reasons });
       await app.register(discussionRoutes, { discussions, baseUrl: deps.baseUrl });

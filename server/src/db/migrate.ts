@@ -14,6 +14,7 @@ import { usage } from './migrations/010_usage.js';
 import { webhooks } from './migrations/011_webhooks.js';
 import { reuses } from './migrations/012_reuses.js';
 // ---- end developer platform migrations ----
+import { reviewRules } from './migrations/014_review_rules.js';
 import { tableGenerations } from './migrations/017_table_generations.js';
 import { ledger } from './migrations/018_ledger.js';
 import type { Migration } from './migrations/types.js';
@@ -34,6 +35,7 @@ export const migrations: Migration[] = [
   webhooks,
   reuses,
   // ---- end developer platform migrations ----
+  reviewRules,
   tableGenerations,
   ledger,
 ];

@@ -517,6 +517,14 @@ export interface UserSuspensionsTable {
   createdAt: string;
 }
 
+/** 014: the review target an organization publishes. */
+export interface OrganizationReviewRulesTable {
+  organizationId: string;
+  targetDays: number | null;
+  updatedBy: string | null;
+  updatedAt: string;
+}
+
 export interface DatasetCommunitySettingsTable {
   datasetId: string;
   allowDirectEdits: number | boolean;
@@ -533,6 +541,7 @@ export interface DiscussionTables {
   moderationHidden: ModerationHiddenTable;
   userSuspensions: UserSuspensionsTable;
   datasetCommunitySettings: DatasetCommunitySettingsTable;
+  organizationReviewRules: OrganizationReviewRulesTable;
 }
 // ---- end discussions and moderation ----------------------------------------------------------------
 

@@ -30,6 +30,12 @@ const templates: Record<string, Record<Locale, (p: Params) => string>> = {
     en: (p) => `Changes were requested on your contribution to ${str(p.dataset)}`,
     fr: (p) => `Des modifications sont demandées sur votre contribution à ${str(p.dataset)}`,
   },
+  'contribution.awaiting_reviewer': {
+    en: (p) =>
+      `${str(p.author, 'Someone')} proposed changes to ${str(p.dataset)} and nobody else in the organization can review them`,
+    fr: (p) =>
+      `${str(p.author, 'Quelqu’un')} propose des modifications de ${str(p.dataset)} et personne d’autre dans l’organisation ne peut les examiner`,
+  },
   'badge.awarded': {
     en: (p) => `You earned the badge “${str(p.name, str(p.badge))}”`,
     fr: (p) => `Vous avez obtenu le badge « ${str(p.name, str(p.badge))} »`,

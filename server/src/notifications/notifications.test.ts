@@ -278,7 +278,9 @@ describe('preferences', () => {
     expect(byType['contribution.changes_requested'].email).toBe('immediate');
     expect(byType['badge.awarded']).toEqual({ type: 'badge.awarded', inApp: true, email: 'daily' });
     expect(byType['user.mentioned'].email).toBe('daily');
-    expect(res.json().items).toHaveLength(7);
+    // Owners hear at once that a proposal has nobody else to review it.
+    expect(byType['contribution.awaiting_reviewer'].email).toBe('immediate');
+    expect(res.json().items).toHaveLength(8);
   });
 
   it('email off: notified in-app, no mail; in-app off and email off: nothing', async () => {
@@ -340,6 +342,9 @@ describe('the daily digest', () => {
   it('mails the daily notifications once per day, marks them, and leaves immediate ones out', async () => {
     const [user, other] = [await person(), await person()];
     await emit('badge.awarded', user.id, { badge: 'early', name: 'Early bird' });
+    // The badge notification leads to where badges are shown: the holder's public profile.
+    const badge = (await items(user)).items.find((i) => i.type === 'badge.awarded');
+    expect(badge?.link).toBe(`/users/${user.handle}#profile-badges`);
     await emit('trust_level.changed', user.id, { from: 0, to: 1 });
     await changesRequested(user, other); // immediate: mailed on its own
     expect((await mailsTo(user)).map((m) => m.subject)).toEqual([

@@ -15,6 +15,7 @@ export const notificationTypes = [
   'contribution.accepted',
   'contribution.rejected',
   'contribution.changes_requested',
+  'contribution.awaiting_reviewer',
   'badge.awarded',
   'trust_level.changed',
   'discussion.replied',
@@ -90,11 +91,24 @@ function plan(event: StoredEvent<NotificationType>): Planned | undefined {
       if (event.type === 'contribution.accepted') params.partial = event.payload.partial;
       return { userIds: [p.authorId], params, link: `/contributions/${enc(p.contributionId)}` };
     }
+    case 'contribution.awaiting_reviewer': {
+      // Nobody else in the organization may review: its owners (or the platform administrators) are told.
+      const id = asString(p.contributionId);
+      if (!id || !Array.isArray(p.recipientIds)) return undefined;
+      const ids = p.recipientIds.filter((r): r is string => typeof r === 'string');
+      return {
+        userIds: ids,
+        params: { dataset: asString(p.dataset) ?? '' },
+        link: `/contributions/${enc(id)}`,
+        authorId: asString(p.authorId),
+      };
+    }
     case 'badge.awarded': {
       // The awarded user is the event's actor (the system acts on their behalf): not a self-notification.
+      // Replaced by the awarded user's public profile, where badges are shown, once the user is known.
       const user = event.actorId;
       if (!user) return undefined;
-      return { userIds: [user], params: { badge: event.payload.badge, name: event.payload.name }, link: '/account' };
+      return { userIds: [user], params: { badge: event.payload.badge, name: event.payload.name }, link: '/badges' };
     }
     case 'trust_level.changed': {
       const user = event.actorId;
@@ -170,6 +184,8 @@ export function createNotificationService(deps: NotificationsDeps) {
       // Mail goes only to verified addresses: an account cannot aim notifications at someone else's inbox.
       const email: EmailMode = user.emailVerifiedAt ? pref.email : 'off';
       if (!pref.inApp && email === 'off') continue;
+      // A badge is shown on its holder's public profile.
+      const link = type === 'badge.awarded' ? `/users/${enc(user.handle)}#profile-badges` : planned.link;
       const inserted = await trx
         .insertInto('notifications')
         .values({
@@ -178,7 +194,7 @@ export function createNotificationService(deps: NotificationsDeps) {
           type,
           eventId: event.id,
           params: JSON.stringify(params),
-          link: planned.link,
+          link,
           inApp: (pref.inApp ? 1 : 0) as never,
           email,
           emailedAt: email === 'immediate' ? now : null,
@@ -192,7 +208,7 @@ export function createNotificationService(deps: NotificationsDeps) {
       if (email === 'immediate') {
         const locale = localeOf(user.locale);
         const text = renderText(type, params, locale);
-        await deps.mail.enqueue(trx, { to: user.email, subject: text, text: mailFor(text, planned.link, locale) });
+        await deps.mail.enqueue(trx, { to: user.email, subject: text, text: mailFor(text, link, locale) });
       }
     }
   }

@@ -19,6 +19,8 @@ export interface OrganizationAccess {
   organizationIdsOf(userId: string, roles?: readonly Role[]): Promise<string[]>;
   /** Which of `userIds` belong to the organization; event consumers pass their transaction as `executor`. */
   membersAmong(organizationId: string, userIds: string[], executor?: Kysely<Database>): Promise<Set<string>>;
+  /** The members holding one of `roles` (who may review, who owns it). */
+  memberIdsWithRoles(organizationId: string, roles: readonly Role[], executor?: Kysely<Database>): Promise<string[]>;
 }
 
 export function createOrganizationAccess(db: Kysely<Database>, store: OrganizationStore): OrganizationAccess {
@@ -35,6 +37,10 @@ export function createOrganizationAccess(db: Kysely<Database>, store: Organizati
       return role && isRole(role) ? role : null;
     },
     membersAmong: (organizationId, userIds, executor = db) => store.membersAmong(executor, organizationId, userIds),
+    memberIdsWithRoles: async (organizationId, roles, executor = db) =>
+      (await store.members(executor, organizationId))
+        .filter((m) => isRole(m.role) && roles.includes(m.role))
+        .map((m) => m.userId),
     organizationIdsOf: async (userId, roles) =>
       (await store.organizationsOf(db, userId))
         .filter((o) => !roles || (isRole(o.role) && roles.includes(o.role)))

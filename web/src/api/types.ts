@@ -491,12 +491,32 @@ export interface ContributionSummary {
   createdAt: string;
   updatedAt: string;
   reviewedAt: string | null;
+  /** When a pending proposal is due under its organization's review target (null: no target). */
+  reviewDueAt: string | null;
+  overdue: boolean;
+}
+
+/** GET /datasets/{slug}/contribution-rules: what a proposal by the viewer would meet. */
+export interface ContributionRules {
+  canPropose: boolean;
+  canApply: boolean;
+  otherReviewers: number;
+  noOtherReviewer: boolean;
+  reviewTargetDays: number | null;
+}
+
+/** GET /organizations/{slug}/review-rules. */
+export interface ReviewRules {
+  organization: string;
+  targetDays: number | null;
 }
 
 export interface DiffEntry {
   index: number;
   op: ChangeOp;
   rowId: number | null;
+  /** How people recognise the row, e.g. "Besançon (25056)". */
+  label: string | null;
   before: RowValues | null;
   after: RowValues | null;
   changedColumns: string[];
@@ -531,7 +551,10 @@ export interface RowRevision {
   op: ChangeOp | 'revert';
   before: RowValues | null;
   after: RowValues | null;
+  /** Who applied the change (the reviewer, or the author of a direct edit). */
   actor: PersonRef;
+  /** Who proposed it (null for reverts). */
+  author: PersonRef;
   contributionId: string | null;
   revertsRevisionId: string | null;
   createdAt: string;

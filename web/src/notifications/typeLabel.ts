@@ -5,6 +5,7 @@ const TYPES: Record<string, MessageKey> = {
   'contribution.accepted': 'notif.type.contributionAccepted',
   'contribution.rejected': 'notif.type.contributionRejected',
   'contribution.changes_requested': 'notif.type.changesRequested',
+  'contribution.awaiting_reviewer': 'notif.type.awaitingReviewer',
   'badge.awarded': 'notif.type.badgeAwarded',
   'trust_level.changed': 'notif.type.trustLevelChanged',
   'discussion.replied': 'notif.type.discussionReplied',

@@ -45,7 +45,9 @@ export function Header() {
               (user ? (
                 <>
                   <li className="site-nav__user">
-                    <span className="visually-hidden">{t('nav.signedInAs')} </span>@{user.handle}
+                    <NavLink to={`/users/${encodeURIComponent(user.handle)}`} title={t('header.profile')}>
+                      <span className="visually-hidden">{t('nav.signedInAs')} </span>@{user.handle}
+                    </NavLink>
                   </li>
                   {/* People & notifications — begin */}
                   <li>

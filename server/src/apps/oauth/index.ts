@@ -33,7 +33,7 @@ export function createOAuth(deps: OAuthDeps) {
   const provider = (): Promise<OidcProvider> =>
     (built ??= (async () => {
       const jwks = await loadSigningKeys(store, deps.secretKey);
-      const p = createOAuthProvider({
+      const p = await createOAuthProvider({
         baseUrl: deps.baseUrl,
         secretKey: deps.secretKey,
         store,

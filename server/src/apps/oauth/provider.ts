@@ -1,8 +1,6 @@
 import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import { createSecretBox } from '../../kernel/secret-box.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-// @ts-expect-error oidc-provider ships no type declarations (and @types/oidc-provider is not installed)
-import ProviderModule, { errors as oidcErrors, interactionPolicy as oidcPolicy } from 'oidc-provider';
 import { hmac, sha256, safeEqual } from '../../kernel/crypto.js';
 import { scopeIds } from '../../kernel/scopes.js';
 import type { ClientRegistry, OAuthClientRecord } from '../clients.js';
@@ -82,11 +80,11 @@ interface KoaContext {
   };
 }
 
-const Provider = ProviderModule as new (
+type ProviderClass = new (
   issuer: string,
   configuration: object,
 ) => OidcProvider & { Client: { prototype: { compareClientSecret(this: OidcClient, actual: string): boolean } } };
-const { Check, base: basePolicy } = oidcPolicy as {
+interface PolicyApi {
   Check: {
     new (
       reason: string,
@@ -100,8 +98,28 @@ const { Check, base: basePolicy } = oidcPolicy as {
   base(): Array<{ name: string; checks: { add(check: unknown, index?: number): void } }> & {
     get(name: string): { checks: unknown[] };
   };
-};
-const { InvalidGrant } = oidcErrors as { InvalidGrant: new (description: string) => Error };
+}
+type ErrorClass = new (description: string) => Error;
+
+/**
+ * oidc-provider is imported when the engine is first built, not at start: on Node 20 the module prints
+ * "Unsupported runtime" as it loads (its authors support 22+; our OAuth suite passes on 20.19), and a
+ * start-up warning about a part the instance may never use would only alarm whoever runs `npm start`.
+ */
+async function loadOidcProvider() {
+  // @ts-expect-error oidc-provider ships no type declarations (and @types/oidc-provider is not installed)
+  const module = (await import('oidc-provider')) as {
+    default: unknown;
+    errors: Record<string, unknown>;
+    interactionPolicy: unknown;
+  };
+  return {
+    Provider: module.default as ProviderClass,
+    policy: module.interactionPolicy as PolicyApi,
+    InvalidGrant: module.errors.InvalidGrant as ErrorClass,
+    InvalidTarget: module.errors.InvalidTarget as ErrorClass,
+  };
+}
 
 // ---- Policy ---------------------------------------------------------------------------------------------
 
@@ -196,7 +214,9 @@ export function clientMetadata(client: OAuthClientRecord) {
   };
 }
 
-export function createOAuthProvider(deps: ProviderDeps): OidcProvider {
+export async function createOAuthProvider(deps: ProviderDeps): Promise<OidcProvider> {
+  const { Provider, policy: oidcPolicy, InvalidGrant, InvalidTarget } = await loadOidcProvider();
+  const { Check, base: basePolicy } = oidcPolicy;
   const { store, clients } = deps;
   const issuer = deps.baseUrl.replace(/\/+$/, '');
   const apiResource = apiResourceOf(issuer);
@@ -290,10 +310,7 @@ export function createOAuthProvider(deps: ProviderDeps): OidcProvider {
         defaultResource: async () => apiResource,
         useGrantedResource: async () => true,
         getResourceServerInfo: async (_ctx: unknown, resource: string, client: OidcClient) => {
-          if (resource !== apiResource)
-            throw new (oidcErrors as { InvalidTarget: new (d: string) => Error }).InvalidTarget(
-              'unknown resource: tokens are for this API only',
-            );
+          if (resource !== apiResource) throw new InvalidTarget('unknown resource: tokens are for this API only');
           return {
             scope: resourceScopesFor(client),
             audience: apiResource,

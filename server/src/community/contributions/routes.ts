@@ -7,6 +7,7 @@ import type { ContributionService } from './service.js';
 import {
   AcceptBody,
   ContributionQuery,
+  ContributionRules,
   ContributionSummary,
   ContributionView,
   ProposalBody,
@@ -34,7 +35,7 @@ export async function contributionRoutes(
         tags,
         summary: 'Propose changes to the rows of a tabular resource',
         description:
-          'Up to 500 changes `{op: insert|update|delete, rowId?, values?}` (rowId is the row `_id`), checked against the Table Schema. Proposals per day depend on the trust level (0: 20, 1: 50, 2: 200, 3: 1000, 4: unlimited; 429 with Retry-After beyond). On datasets that allow direct edits, a trust-level ≥ 3 author’s proposal is accepted at once.',
+          'Up to 500 changes `{op: insert|update|delete, rowId?, values?}` (rowId is the row `_id`), checked against the Table Schema. Proposals per day depend on the trust level (0: 20, 1: 50, 2: 200, 3: 1000, 4: unlimited; 429 with Retry-After beyond). With `apply: true`, someone who may edit the data directly (see `GET /datasets/{slug}/contribution-rules`) applies the changes at once; on datasets that allow direct edits, a trust-level ≥ 3 author’s proposal is accepted at once. Nobody reviews their own proposal: when nobody else may review it, the organization’s owners are notified and the platform administrators may review it.',
         params: ResourceParams,
         body: ProposalBody,
         response: { 201: ContributionView, ...problems(400, 401, 403, 404, 413, 429) },
@@ -44,6 +45,21 @@ export async function contributionRoutes(
       reply
         .status(201)
         .send(await contributions.submit(userOf(request), request.params.slug, request.params.id, request.body)),
+  );
+
+  app.get(
+    '/datasets/:slug/contribution-rules',
+    {
+      schema: {
+        tags,
+        summary: 'What a proposal by you on this dataset would meet, before you submit it',
+        description:
+          'Whether you may apply changes at once (`canApply`), how many other people review this dataset’s proposals, and the organization’s review target. When `noOtherReviewer` is true, a proposal waits for the platform administrators and the organization’s owners are notified.',
+        params: Type.Object({ slug: Type.String({ maxLength: 100 }) }),
+        response: { 200: ContributionRules, ...problems(404) },
+      },
+    },
+    async (request) => contributions.rules(request.actor, request.params.slug),
   );
 
   app.get(

@@ -31,6 +31,12 @@ export const ProposalBody = Type.Object(
     source: Type.Optional(
       Type.String({ maxLength: 2000, pattern: '^https?://[^\\s]+$', description: 'An http(s) URL backing the change' }),
     ),
+    apply: Type.Optional(
+      Type.Boolean({
+        description:
+          'Apply at once instead of waiting for a review: for those who may edit the data directly (`canApply` in `GET /datasets/{slug}/contribution-rules`); 403 otherwise. Recorded like an accepted proposal (revisions, history, events, `direct: true`).',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -76,6 +82,12 @@ export const ContributionQuery = Type.Object(
     organization: Type.Optional(Type.String({ maxLength: 100 })),
     dataset: Type.Optional(Type.String({ maxLength: 100 })),
     author: Type.Optional(Type.String({ maxLength: 40, description: 'Author handle' })),
+    overdue: Type.Optional(
+      Type.Boolean({
+        description:
+          'true: only pending proposals older than their organization’s review target (`GET /organizations/{slug}/review-rules`)',
+      }),
+    ),
     _sort: Type.Optional(
       Type.Union([Type.Literal('created'), Type.Literal('-created')], {
         description: 'created (oldest first, the default: a review queue) or -created',
@@ -107,6 +119,10 @@ export const ContributionSummary = Type.Object({
   createdAt: Type.String(),
   updatedAt: Type.String(),
   reviewedAt: Type.Union([Type.String(), Type.Null()]),
+  reviewDueAt: Type.Union([Type.String(), Type.Null()], {
+    description: 'When a pending proposal is due for review under its organization’s target (null: no target)',
+  }),
+  overdue: Type.Boolean({ description: 'Pending beyond its organization’s review target' }),
 });
 export type ContributionSummary = Static<typeof ContributionSummary>;
 
@@ -114,6 +130,10 @@ export const DiffEntry = Type.Object({
   index: Type.Integer(),
   op: Type.Union([Type.Literal('insert'), Type.Literal('update'), Type.Literal('delete')]),
   rowId: Type.Union([Type.Integer(), Type.Null()]),
+  label: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'How people recognise the row: a name-like (else the first) text column and the primary key, e.g. "Besançon (25056)"',
+  }),
   before: RowObject,
   after: RowObject,
   changedColumns: Type.Array(Type.String()),
@@ -137,3 +157,22 @@ export const ContributionView = Type.Composite([
   }),
 ]);
 export type ContributionView = Static<typeof ContributionView>;
+
+export const ContributionRules = Type.Object({
+  canPropose: Type.Boolean({ description: 'Signed in, not suspended, and the dataset is open to proposals' }),
+  canApply: Type.Boolean({
+    description:
+      'May edit the data directly (the dataset’s editors; trust level ≥ 3 where the dataset allows direct edits): proposals may be applied at once with `apply: true`',
+  }),
+  otherReviewers: Type.Integer({
+    description: 'How many people other than the viewer review this dataset’s proposals (organization reviewers)',
+  }),
+  noOtherReviewer: Type.Boolean({
+    description:
+      'Nobody but the viewer may review: a proposal would wait for the platform administrators (the organization’s owners are notified)',
+  }),
+  reviewTargetDays: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'The organization’s published review target, in days',
+  }),
+});
+export type ContributionRules = Static<typeof ContributionRules>;

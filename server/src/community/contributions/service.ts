@@ -8,7 +8,7 @@ import { renderMarkdown } from '../../kernel/markdown.js';
 import { decodeCursor, encodeCursor, isKeyCursor, type Page } from '../../kernel/pagination.js';
 import type { EventRecorder } from '../../events/recorder.js';
 import type { Directory } from '../../events/service.js';
-import type { OrganizationAccess } from '../../platform/index.js';
+import { organizationPermissions, type OrganizationAccess } from '../../platform/index.js';
 import type { DatasetService } from '../../data/index.js';
 import type { LiveTable, ResourceService } from '../../data/index.js';
 import { checkRowValues, type RowsWriter, type RowValues } from '../../data/index.js';
@@ -17,10 +17,12 @@ import type { Privileges } from '../moderation/privileges.js';
 import type { HistoryStore } from '../history/store.js';
 import { sameRow, writeRevision } from '../history/revisions.js';
 import type { ContributionRow, ContributionStore } from './store.js';
+import { rowLabel } from './labels.js';
 import type {
   AcceptBody,
   Change,
   ContributionQuery,
+  ContributionRules,
   ContributionSummary,
   ContributionView,
   DiffEntry,
@@ -52,6 +54,10 @@ export interface ContributionServiceDeps {
   privileges: Privileges;
   /** Moderation's read model: public reasons of hidden contributions. */
   hiddenOf(kind: 'contribution', ids: string[]): Promise<Map<string, string>>;
+  /** Review targets in days by organization id (organizations that publish one). */
+  reviewTargets(organizationIds?: string[]): Promise<Map<string, number>>;
+  /** Platform administrators: who reviews when an organization has nobody else. */
+  adminIds(): Promise<string[]>;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -147,7 +153,28 @@ export function createContributionService(deps: ContributionServiceDeps) {
     return loaded;
   }
 
+  /** Who may review a dataset's proposals besides `authorId` (its organization's reviewers, or its owner). */
+  async function otherReviewerIds(
+    dataset: { organizationId: string | null; ownerId: string | null },
+    authorId: string,
+  ): Promise<string[]> {
+    if (dataset.organizationId)
+      return (
+        await access.memberIdsWithRoles(dataset.organizationId, organizationPermissions['contribution.review'])
+      ).filter((id) => id !== authorId);
+    return dataset.ownerId && dataset.ownerId !== authorId ? [dataset.ownerId] : [];
+  }
+
+  /** Whether the actor may apply changes without a review: the dataset's editors, or trust-level direct edits. */
+  async function mayApply(actor: UserActor, editable: boolean, datasetId: string): Promise<boolean> {
+    return editable || (await deps.privileges.mayEditDirectly(actor, datasetId));
+  }
+
   async function summaries(rows: ContributionRow[]): Promise<ContributionSummary[]> {
+    const targets = await deps.reviewTargets([
+      ...new Set(rows.flatMap((r) => (r.organizationId ? [r.organizationId] : []))),
+    ]);
+    const nowMs = clock.now().getTime();
     const people = new Map(
       (
         await deps.directory.usersByIds([
@@ -178,7 +205,15 @@ export function createContributionService(deps: ContributionServiceDeps) {
       createdAt: r.createdAt,
       updatedAt: r.updatedAt,
       reviewedAt: r.reviewedAt,
+      ...dueOf(r, targets, nowMs),
     }));
+  }
+
+  function dueOf(r: ContributionRow, targets: Map<string, number>, nowMs: number) {
+    const days = r.organizationId ? targets.get(r.organizationId) : undefined;
+    if (days === undefined || r.status !== 'pending') return { reviewDueAt: null, overdue: false };
+    const due = new Date(r.createdAt).getTime() + days * DAY_MS;
+    return { reviewDueAt: new Date(due).toISOString(), overdue: due < nowMs };
   }
 
   async function liveOrNull(actor: Actor, row: ContributionRow): Promise<LiveTable | null> {
@@ -247,6 +282,7 @@ export function createContributionService(deps: ContributionServiceDeps) {
         index: i,
         op: c.op,
         rowId,
+        label: rowLabel(live?.schema, after ?? before),
         before,
         after,
         changedColumns,
@@ -447,12 +483,56 @@ export function createContributionService(deps: ContributionServiceDeps) {
   }
 
   return {
+    /** What a proposal by the actor on this dataset would meet: Apply, the reviewers, the review target. */
+    async rules(actor: Actor, slug: string): Promise<ContributionRules> {
+      const { row: dataset, editable } = await deps.datasets.load(actor, slug);
+      const targetDays = dataset.organizationId
+        ? ((await deps.reviewTargets([dataset.organizationId])).get(dataset.organizationId) ?? null)
+        : null;
+      if (actor.kind !== 'user') {
+        const reviewers = await otherReviewerIds(dataset, '');
+        return {
+          canPropose: false,
+          canApply: false,
+          otherReviewers: reviewers.length,
+          noOtherReviewer: reviewers.length === 0,
+          reviewTargetDays: targetDays,
+        };
+      }
+      const reviewers = await otherReviewerIds(dataset, actor.userId);
+      const suspended = (await deps.privileges.isSuspended(actor.userId)) !== undefined;
+      return {
+        canPropose: !suspended && dataset.status !== 'archived',
+        canApply: !suspended && (await mayApply(actor, editable, dataset.id)),
+        otherReviewers: reviewers.length,
+        noOtherReviewer: reviewers.length === 0,
+        reviewTargetDays: targetDays,
+      };
+    },
+
     async submit(actor: UserActor, slug: string, resourceId: string, body: ProposalBody): Promise<ContributionView> {
       const live = await deps.resources.liveTable(actor, slug, resourceId);
-      const { row: dataset } = await deps.datasets.load(actor, slug);
+      const { row: dataset, editable } = await deps.datasets.load(actor, slug);
       await deps.privileges.assertActive(actor);
+      const applyNow = body.apply === true;
+      if (applyNow && !(await mayApply(actor, editable, dataset.id)))
+        throw forbidden('Only those who may edit this data directly can apply changes without a review');
       await checkRateLimit(actor);
       const changes = await prepare(body.changes, live);
+      // Nobody else may review: the organization's owners hear of it (or, when the author is the owner, the
+      // platform administrators, who may review anything).
+      const reviewers = applyNow ? [] : await otherReviewerIds(dataset, actor.userId);
+      const alerted =
+        applyNow || reviewers.length > 0
+          ? []
+          : await (async () => {
+              const owners = dataset.organizationId
+                ? (await access.memberIdsWithRoles(dataset.organizationId, ['owner'])).filter(
+                    (id) => id !== actor.userId,
+                  )
+                : [];
+              return owners.length ? owners : (await deps.adminIds()).filter((id) => id !== actor.userId);
+            })();
       const at = now();
       const row: ContributionRow = {
         id: communityId('ctb'),
@@ -488,11 +568,20 @@ export function createContributionService(deps: ContributionServiceDeps) {
           visibility: visibilityOf(dataset.status),
           payload: { ...eventBase(row), changes: changes.length },
         });
+        if (!applyNow && reviewers.length === 0)
+          await events.record(trx, {
+            type: 'contribution.awaiting_reviewer',
+            actorId: actor.userId,
+            subjectId: row.id,
+            organizationId: row.organizationId,
+            visibility: 'private',
+            payload: { ...eventBase(row), recipientIds: alerted.slice(0, 50) },
+          });
       });
-      // Trust level ≥ 3 on a dataset that allows it: accepted at once, by the review's own code path
-      // (the author is the reviewer; still revisions, revertible, in the changelog, `direct: true`).
+      // "Apply", or trust level ≥ 3 on a dataset that allows it: accepted at once, by the review's own code
+      // path (the author is the reviewer; still revisions, revertible, in the changelog, `direct: true`).
       // Should the rows have changed in between (a conflict), the proposal stays pending for review.
-      if (await deps.privileges.mayEditDirectly(actor, dataset.id)) {
+      if (applyNow || (await deps.privileges.mayEditDirectly(actor, dataset.id))) {
         await applyAccept(actor, (await store.find(db, row.id))!, dataset, {}, true).catch((error: unknown) => {
           if (!(error instanceof AppError && error.code === 'conflict')) throw error;
         });
@@ -570,8 +659,17 @@ export function createContributionService(deps: ContributionServiceDeps) {
       if (query.dataset) datasetId = (await deps.datasets.load(actor, query.dataset).catch(() => undefined))?.row.id;
       if ((query.organization && !organizationId) || (query.author && !authorId) || (query.dataset && !datasetId))
         return { items: [], nextCursor: null };
+      // Overdue: pending, and created before "now minus the target" of its organization.
+      let createdBefore: Array<{ organizationId: string; before: string }> | undefined;
+      if (query.overdue) {
+        const t = clock.now().getTime();
+        createdBefore = [...(await deps.reviewTargets(organizationId ? [organizationId] : undefined))].map(
+          ([id, days]) => ({ organizationId: id, before: new Date(t - days * DAY_MS).toISOString() }),
+        );
+      }
       const raw = await store.list(db, {
-        status: query.status,
+        createdBefore,
+        status: query.overdue ? 'pending' : query.status,
         organizationId,
         datasetId,
         authorId,

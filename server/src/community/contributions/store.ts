@@ -11,6 +11,8 @@ export interface ContributionFilter {
   descending: boolean;
   afterId?: string;
   limit: number;
+  /** Only proposals created before the time given for their organization (the overdue list). */
+  createdBefore?: Array<{ organizationId: string; before: string }>;
 }
 
 export function createContributionStore() {
@@ -46,6 +48,15 @@ export function createContributionStore() {
       if (f.datasetId) q = q.where('datasetId', '=', f.datasetId);
       if (f.authorId) q = q.where('authorId', '=', f.authorId);
       if (f.afterId) q = q.where('id', f.descending ? '<' : '>', f.afterId);
+      if (f.createdBefore) {
+        const limits = f.createdBefore;
+        if (limits.length === 0) return [];
+        q = q.where((eb) =>
+          eb.or(
+            limits.map((l) => eb.and([eb('organizationId', '=', l.organizationId), eb('createdAt', '<', l.before)])),
+          ),
+        );
+      }
       return q
         .orderBy('id', f.descending ? 'desc' : 'asc')
         .limit(f.limit)

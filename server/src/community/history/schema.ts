@@ -11,6 +11,10 @@ export const RevisionView = Type.Object({
   before: RowObject,
   after: RowObject,
   actor: Person,
+  author: Type.Union([Type.Object({ handle: Type.String(), name: Type.String() }), Type.Null()], {
+    description:
+      'Who proposed the change (the contribution’s author); `actor` is who applied it (the reviewer, or the author for a direct edit). Null for reverts.',
+  }),
   contributionId: Type.Union([Type.String(), Type.Null()]),
   revertsRevisionId: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String(),

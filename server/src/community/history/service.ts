@@ -38,7 +38,10 @@ export function createHistoryService(deps: HistoryServiceDeps) {
   }
 
   async function revisionViews(rows: RevisionRow[]): Promise<RevisionView[]> {
-    const names = await people(rows.map((r) => r.actorId));
+    const authors = await store.authorsOf(db, [
+      ...new Set(rows.flatMap((r) => (r.contributionId ? [r.contributionId] : []))),
+    ]);
+    const names = await people([...rows.map((r) => r.actorId), ...authors.values()]);
     return rows.map((r) => ({
       id: r.id,
       rowId: Number(r.rowId),
@@ -47,6 +50,7 @@ export function createHistoryService(deps: HistoryServiceDeps) {
       before: r.before ? readJson<RowValues>(r.before) : null,
       after: r.after ? readJson<RowValues>(r.after) : null,
       actor: r.actorId ? (names.get(r.actorId) ?? null) : null,
+      author: r.op !== 'revert' && r.contributionId ? (names.get(authors.get(r.contributionId) ?? '') ?? null) : null,
       contributionId: r.contributionId,
       revertsRevisionId: r.revertsRevisionId,
       createdAt: r.createdAt,

@@ -18,6 +18,16 @@ export function createHistoryStore() {
     async insertRevision(db: Kysely<Database>, row: RevisionRow) {
       await db.insertInto('rowRevisions').values(row).execute();
     },
+    /** The authors of contributions (revisions credit who proposed a change, not only who applied it). */
+    async authorsOf(db: Kysely<Database>, contributionIds: string[]): Promise<Map<string, string>> {
+      if (contributionIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('contributions')
+        .select(['id', 'authorId'])
+        .where('id', 'in', contributionIds)
+        .execute();
+      return new Map(rows.map((r) => [r.id, r.authorId]));
+    },
     async findRevision(db: Kysely<Database>, id: string): Promise<RevisionRow | undefined> {
       return db.selectFrom('rowRevisions').selectAll().where('id', '=', id).executeTakeFirst();
     },

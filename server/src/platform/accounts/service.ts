@@ -382,6 +382,32 @@ export function createAccountService(deps: AccountServiceDeps) {
       events.notify();
     },
 
+    /**
+     * `multitude admin reset-password`: whoever runs the server sets a new password (generated when none is
+     * given, returned to be shown once) and every session of the account ends. Undefined when no such account.
+     */
+    async resetPasswordByOperator(
+      emailInput: string,
+      password?: string,
+    ): Promise<{ user: User; password: string } | undefined> {
+      const user = await store.findByEmail(db, normalizeEmail(emailInput));
+      if (!user) return undefined;
+      const chosen = password ?? randomToken().slice(0, 20);
+      const passwordHash = await hashPassword(chosen);
+      await db.transaction().execute(async (trx) => {
+        await store.updateUser(trx, user.id, { passwordHash, updatedAt: now() });
+        await store.deleteUserSessions(trx, user.id);
+        await events.record(trx, {
+          type: 'user.password_reset',
+          actorId: null,
+          subjectId: user.id,
+          visibility: 'private',
+        });
+      });
+      events.notify();
+      return { user, password: chosen };
+    },
+
     /** `multitude admin create`: creates the account or promotes an existing one. */
     async createAdmin(input: {
       email: string;

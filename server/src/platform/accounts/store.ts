@@ -70,6 +70,17 @@ export function createAccountStore() {
         .executeTakeFirstOrThrow();
       return Number(r.n);
     },
+    /** Platform administrators (the reviewers of last resort), at most 50. */
+    async adminIds(db: Kysely<Database>): Promise<string[]> {
+      const rows = await db
+        .selectFrom('users')
+        .select('id')
+        .where('isAdmin', '=', 1 as never)
+        .orderBy('id')
+        .limit(50)
+        .execute();
+      return rows.map((r) => r.id);
+    },
 
     // Sessions: only the SHA-256 of the session id is stored.
     async insertSession(db: Kysely<Database>, s: Database['sessions']) {

@@ -38,6 +38,7 @@ export function DiffEntryView({ entry, columns, selectable, selected, onSelect }
         )}
         <h3 className="h3">
           {title}
+          {entry.label && <> · {entry.label}</>}
           {entry.rowId !== null && <span className="muted"> · {t('contrib.diff.rowRef', { id: entry.rowId })}</span>}
         </h3>
         {entry.accepted !== null && (

@@ -1,6 +1,7 @@
 import type { TableField } from '../../api/types';
 import { useT } from '../../i18n/I18nProvider';
-import { changedColumns } from './draft';
+import { changedColumns, inputText } from './draft';
+import { rowTitle } from './rowLabel';
 import type { ProposalDraft } from './useProposalDraft';
 
 /** The pending changes of the draft, each with its server errors and a way to reopen or undo it. */
@@ -20,7 +21,17 @@ export function ProposalChangeList({ draft, fields }: { draft: ProposalDraft; fi
       .filter(([id, u]) => !(id in deletes) && changedColumns(u).length > 0)
       .map(([id, u]) => (
         <li key={`u${id}`} className="proposal-change">
-          <span>{t('contrib.proposal.updated', { id, columns: changedColumns(u).join(', ') })}</span>
+          <span>
+            {t('contrib.proposal.updatedValues', {
+              row: rowTitle(u.original, fields) ? `${id} — ${rowTitle(u.original, fields)}` : id,
+              changes: changedColumns(u)
+                .map(
+                  (c) =>
+                    `${c} ${inputText(u.original[c]) || t('contrib.diff.empty')} → ${u.values[c] || t('contrib.diff.empty')}`,
+                )
+                .join(' ; '),
+            })}
+          </span>
           <button
             type="button"
             className="button button--small button--secondary"
@@ -33,7 +44,9 @@ export function ProposalChangeList({ draft, fields }: { draft: ProposalDraft; fi
       )),
     ...Object.entries(deletes).map(([id, row]) => (
       <li key={`d${id}`} className="proposal-change">
-        <span>{t('contrib.proposal.deleted', { id })}</span>
+        <span>
+          {t('contrib.proposal.deleted', { id: rowTitle(row, fields) ? `${id} — ${rowTitle(row, fields)}` : id })}
+        </span>
         <button
           type="button"
           className="button button--small button--secondary"

@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import type { TableField } from '../../api/types';
+import { seg } from '../../api/client';
+import { useApiGet } from '../../api/hooks';
+import type { ContributionRules, TableField } from '../../api/types';
 import { useT } from '../../i18n/I18nProvider';
 import { TextAreaField, TextField } from '../../ui/Field';
 import { ErrorAlert, StatusMessage } from '../../ui/Messages';
@@ -19,15 +21,21 @@ export function ProposalPanel({ draft, fields }: { draft: ProposalDraft; fields:
   const [noChanges, setNoChanges] = useState(false);
   const form = useFormErrors<'comment' | 'source'>(draft.action);
   const count = changeCount(draft.draft);
+  // Asked before submitting: may this person apply at once, and is there anybody else to review?
+  const rules = useApiGet<ContributionRules>(
+    draft.editing ? `/datasets/${seg(draft.slug)}/contribution-rules` : null,
+  ).data;
 
   if (!draft.editing && !draft.submitted) return null;
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
+    // Which button submitted: "Apply now" or "Submit for review".
+    const apply = (e.nativeEvent as SubmitEvent).submitter?.dataset.apply === 'true';
     setNoChanges(count === 0);
     if (count === 0) return;
     if (!form.accept(validate({ comment, source }, { comment: required, source: optionalUrl }))) return;
-    if (await draft.submit(comment, source)) {
+    if (await draft.submit(comment, source, apply)) {
       setComment('');
       setSource('');
     }
@@ -39,7 +47,7 @@ export function ProposalPanel({ draft, fields }: { draft: ProposalDraft; fields:
       <StatusMessage>
         {draft.submitted && (
           <>
-            {t('contrib.proposal.sent')}{' '}
+            {draft.submitted.status === 'pending' ? t('contrib.proposal.sent') : t('contrib.proposal.applied')}{' '}
             <Link to={contributionPath(draft.submitted.id)}>{t('contrib.proposal.view')}</Link>
           </>
         )}
@@ -76,9 +84,30 @@ export function ProposalPanel({ draft, fields }: { draft: ProposalDraft; fields:
               error={form.errorFor('source')}
               placeholder="https://"
             />
-            <button type="submit" className="button" disabled={draft.action.pending}>
-              {draft.action.pending ? t('common.saving') : t('contrib.proposal.submit')}
-            </button>
+            {rules?.noOtherReviewer && (
+              <p className="notice notice--warning" id="proposal-no-reviewer">
+                {rules.canApply ? t('contrib.proposal.noReviewerApply') : t('contrib.proposal.noReviewer')}
+              </p>
+            )}
+            {rules?.reviewTargetDays && !rules.noOtherReviewer ? (
+              <p className="small muted">{t('contrib.proposal.target', { days: rules.reviewTargetDays })}</p>
+            ) : null}
+            <div className="actions">
+              {rules?.canApply && (
+                <button type="submit" className="button" disabled={draft.action.pending} data-apply="true">
+                  {t('contrib.proposal.apply')}
+                </button>
+              )}
+              <button
+                type="submit"
+                className={rules?.canApply ? 'button button--secondary' : 'button'}
+                disabled={draft.action.pending}
+                aria-describedby={rules?.noOtherReviewer ? 'proposal-no-reviewer' : undefined}
+              >
+                {draft.action.pending ? t('common.saving') : t('contrib.proposal.submit')}
+              </button>
+            </div>
+            {rules?.canApply && <p className="small muted">{t('contrib.proposal.applyHint')}</p>}
           </form>
         </>
       )}

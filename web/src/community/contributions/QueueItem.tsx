@@ -40,6 +40,13 @@ export function QueueItem({ contribution: c, current, position, onSelect, onDone
       </h2>
       <p className="small muted">
         <StatusBadge status={c.status} /> <time dateTime={c.createdAt}>{formatDateTime(c.createdAt)}</time>
+        {c.overdue && (
+          <>
+            {' '}
+            <span className="badge badge--warning">{t('contrib.overdue')}</span>
+          </>
+        )}
+        {c.reviewDueAt && !c.overdue && <> · {t('contrib.dueBy', { date: formatDateTime(c.reviewDueAt) })}</>}
         {c.conflicts.length > 0 && (
           <>
             {' '}
@@ -52,13 +59,13 @@ export function QueueItem({ contribution: c, current, position, onSelect, onDone
       {c.diff.length > PREVIEW && (
         <p className="small muted">{t('contrib.diff.more', { count: c.diff.length - PREVIEW })}</p>
       )}
-      {current ? (
+      {current && c.viewerCanReview ? (
         <ReviewActions ref={review} contribution={c} selected={[]} onDone={onDone} />
-      ) : (
+      ) : c.viewerCanReview ? (
         <button type="button" className="button button--small button--secondary" onClick={onSelect}>
           {t('contrib.queue.current')}
         </button>
-      )}
+      ) : null}
     </li>
   );
 }

@@ -23,7 +23,8 @@ function ReviewQueue() {
   const [params, setParams] = useSearchParams();
   const dataset = params.get('dataset') ?? '';
   const newest = params.get('order') === 'newest';
-  const queue = useReviewQueue(dataset, newest);
+  const overdue = params.get('view') === 'overdue';
+  const queue = useReviewQueue(dataset, newest, overdue);
   const [currentId, setCurrentId] = useState<string | null>(null);
   const [announce, setAnnounce] = useState('');
   const [filter, setFilter] = useState(dataset);
@@ -66,7 +67,25 @@ function ReviewQueue() {
     <div className="review-queue">
       <div className="page-heading">
         <h1>{t('contrib.queue.title')}</h1>
-        <p className="muted">{t('contrib.queue.intro')}</p>
+        <p className="muted">{overdue ? t('contrib.queue.overdueIntro') : t('contrib.queue.intro')}</p>
+      </div>
+      <div className="actions" role="group" aria-label={t('contrib.queue.tabs')}>
+        <button
+          type="button"
+          className="button button--small button--secondary"
+          aria-pressed={!overdue}
+          onClick={() => setParam('view', '')}
+        >
+          {t('contrib.queue.toReview')}
+        </button>
+        <button
+          type="button"
+          className="button button--small button--secondary"
+          aria-pressed={overdue}
+          onClick={() => setParam('view', 'overdue')}
+        >
+          {t('contrib.queue.overdue')}
+        </button>
       </div>
       <div className="queue-tools">
         <form className="inline-form" role="search" onSubmit={onFilter}>
@@ -118,7 +137,7 @@ function ReviewQueue() {
         <Loading />
       ) : !queue.items.length ? (
         <div className="empty-state">
-          <p>{t('contrib.queue.empty')}</p>
+          <p>{overdue ? t('contrib.queue.overdueEmpty') : t('contrib.queue.empty')}</p>
         </div>
       ) : (
         <ol className="card-list queue-list">

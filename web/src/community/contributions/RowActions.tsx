@@ -1,11 +1,13 @@
-import type { DataRow } from '../../api/types';
+import type { DataRow, TableField } from '../../api/types';
 import { useT } from '../../i18n/I18nProvider';
+import { rowTitle } from './rowLabel';
 import type { ProposalDraft } from './useProposalDraft';
 
 /** Buttons of one explorer row: "History" for everyone, "Edit row {id}" in edit mode. */
-export function RowActions({ row, draft }: { row: DataRow; draft: ProposalDraft }) {
+export function RowActions({ row, draft, fields = [] }: { row: DataRow; draft: ProposalDraft; fields?: TableField[] }) {
   const t = useT();
   const id = String(row._id);
+  const title = rowTitle(row, fields);
   const editOpen = draft.open?.kind === 'row' && draft.open.rowId === id;
   const historyOpen = draft.historyRow === id;
   return (
@@ -17,7 +19,7 @@ export function RowActions({ row, draft }: { row: DataRow; draft: ProposalDraft 
           aria-expanded={editOpen}
           onClick={() => draft.editRow(row)}
         >
-          {t('contrib.edit.editRow', { id })}
+          {title ? t('contrib.edit.editRowTitled', { id, title }) : t('contrib.edit.editRow', { id })}
         </button>
       )}
       <button

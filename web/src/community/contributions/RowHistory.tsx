@@ -43,7 +43,19 @@ export function RowHistory({ slug, resourceId, rowId, fields, onClose }: Props) 
                 {' · '}
                 {t(`contrib.op.${r.op}` as MessageKey)}
                 {' · '}
-                {r.actor ? t('contrib.by', { name: r.actor.name || `@${r.actor.handle}` }) : t('contrib.byUnknown')}
+                {r.author && r.actor && r.author.handle !== r.actor.handle ? (
+                  <>
+                    {t('contrib.history.proposedBy')} <Link to={`/users/${r.author.handle}`}>@{r.author.handle}</Link>
+                    {', '}
+                    {t('contrib.history.acceptedBy')} <Link to={`/users/${r.actor.handle}`}>@{r.actor.handle}</Link>
+                  </>
+                ) : r.actor ? (
+                  <>
+                    {t('contrib.history.changedBy')} <Link to={`/users/${r.actor.handle}`}>@{r.actor.handle}</Link>
+                  </>
+                ) : (
+                  t('contrib.byUnknown')
+                )}
                 {' · '}
                 <time dateTime={r.createdAt}>{formatDateTime(r.createdAt)}</time>
                 {r.contributionId && (

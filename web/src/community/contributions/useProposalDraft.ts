@@ -93,10 +93,15 @@ export function useProposalDraft(slug: string, resourceId: string, fields: Table
   }, []);
 
   const submit = useCallback(
-    async (comment: string, source: string) => {
+    async (comment: string, source: string, apply = false) => {
       const { changes, refs: nextRefs } = buildChanges(draft, fields);
       setRefs(nextRefs);
-      const body = { changes, comment: comment.trim(), ...(source.trim() ? { source: source.trim() } : {}) };
+      const body = {
+        changes,
+        comment: comment.trim(),
+        ...(source.trim() ? { source: source.trim() } : {}),
+        ...(apply ? { apply: true } : {}),
+      };
       const outcome = await action.run(() =>
         api.post<ContributionView>(`${resourceApi(slug, resourceId)}/contributions`, body),
       );
@@ -115,6 +120,7 @@ export function useProposalDraft(slug: string, resourceId: string, fields: Table
   const errors = placeErrors(action.error?.problem.errors ?? [], refs);
 
   return {
+    slug,
     editing,
     setEditing,
     draft,

@@ -6,8 +6,11 @@ import { contributionApi } from './paths';
 
 const PAGE = 20;
 
-/** Pending proposals the viewer can review (the list, then each one's diff), oldest or newest first. */
-export function useReviewQueue(dataset: string, newest: boolean) {
+/**
+ * Pending proposals the viewer can review (the list, then each one's diff), oldest or newest first; with
+ * `overdue`, those older than their organization's review target (shown to anyone who may see them).
+ */
+export function useReviewQueue(dataset: string, newest: boolean, overdue = false) {
   const [items, setItems] = useState<ContributionView[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -16,7 +19,7 @@ export function useReviewQueue(dataset: string, newest: boolean) {
   const load = useCallback(
     async (after: string | null, signal?: AbortSignal) => {
       const q = new URLSearchParams({
-        status: 'pending',
+        ...(overdue ? { overdue: 'true' } : { status: 'pending' }),
         _sort: newest ? '-created' : 'created',
         _limit: String(PAGE),
       });
@@ -28,7 +31,7 @@ export function useReviewQueue(dataset: string, newest: boolean) {
         const views = await Promise.all(
           page.items.map((s) => api.get<ContributionView>(contributionApi(s.id), { signal })),
         );
-        const mine = views.filter((v) => v.viewerCanReview);
+        const mine = overdue ? views : views.filter((v) => v.viewerCanReview);
         setItems((prev) => (after ? [...prev, ...mine] : mine));
         setCursor(cursorFromNext(page.next));
         setError(null);
@@ -39,7 +42,7 @@ export function useReviewQueue(dataset: string, newest: boolean) {
         if (!signal?.aborted) setLoading(false);
       }
     },
-    [dataset, newest],
+    [dataset, newest, overdue],
   );
 
   useEffect(() => {

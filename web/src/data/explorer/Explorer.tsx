@@ -118,7 +118,7 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
                     rows={rows.data.rows}
                     sort={view.sort}
                     onSort={onSort}
-                    rowActions={(row) => <RowActions row={row} draft={draft} />}
+                    rowActions={(row) => <RowActions row={row} draft={draft} fields={fields} />}
                     rowDetail={(row) =>
                       rowDetailOpen(draft, row) && (
                         <RowDetail row={row} fields={fields} draft={draft} slug={slug} resourceId={resource.id} />

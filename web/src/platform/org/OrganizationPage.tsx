@@ -11,6 +11,7 @@ import { Tabs, type TabDef } from '../../ui/Tabs';
 import { InvitationsPanel } from './InvitationsPanel';
 import { MembersPanel } from './MembersPanel';
 import { OrgProfilePanel } from './OrgProfilePanel';
+import { ReviewTargetSection } from '../../community/contributions/ReviewTargetSection';
 
 type TabId = 'profile' | 'members' | 'invitations';
 
@@ -76,10 +77,13 @@ export function OrganizationPage() {
       <StatusMessage>{status}</StatusMessage>
       <Tabs label={t('org.tabs')} tabs={tabs} active={active} onChange={setActive}>
         {active === 'profile' && (
-          <OrgProfilePanel
-            org={data}
-            onUpdated={(updated) => org.setData((current) => ({ ...data, ...current, ...updated }))}
-          />
+          <>
+            <OrgProfilePanel
+              org={data}
+              onUpdated={(updated) => org.setData((current) => ({ ...data, ...current, ...updated }))}
+            />
+            <ReviewTargetSection slug={data.slug} manager={manager} />
+          </>
         )}
         {active === 'members' && (
           <MembersPanel org={data} viewerHandle={user?.handle ?? null} onStatus={setStatus} onOrgChanged={org.reload} />
