@@ -34,6 +34,8 @@ import { createCommunity, type Community } from './community/index.js';
 import { createRecognition, type Recognition } from './recognition/index.js';
 import { createNotifications, type Notifications } from './notifications/index.js';
 import { createApps, type Apps } from './apps/index.js';
+import { anonymous } from './kernel/actor.js';
+import { createHomeService, homeRoutes } from './home/index.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -214,6 +216,19 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   });
   recorder.setListener(() => dispatcher.notify());
 
+  // The home page composes each capability's own figures and lists.
+  const home = createHomeService({
+    clock,
+    sources: {
+      catalogFigures: () => data.figures(),
+      contributionFigures: () => community.figures.counts(),
+      reviewFigures: () => recognition.platformReviewStats(),
+      latestAccepted: (limit) => community.figures.latestAccepted(limit),
+      datasets: async (sort, limit) => (await data.datasets.search(anonymous, { _sort: sort, _limit: limit })).items,
+      reuses: async (sort, limit) => (await apps.reuses.list({ sort, _limit: limit })).items,
+    },
+  });
+
   const activity = createActivityService({ db: db.kysely, store: eventStore, directory: platform.directory });
   const oidc = createOidcService({
     providers: config.oidcProviders,
@@ -305,6 +320,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       await recognition.routes(api);
       await notifications.routes(api);
       await api.register(activityRoutes, { activity, baseUrl: config.baseUrl });
+      await api.register(homeRoutes, { home });
       await api.register(oidcRoutes, { oidc, secureCookies });
       await apps.routes(api);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

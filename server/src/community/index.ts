@@ -24,6 +24,10 @@ import { moderationRoutes } from './moderation/routes.js';
 import { createDiscussionStore } from './discussions/store.js';
 import { createDiscussionService } from './discussions/service.js';
 import { discussionRoutes } from './discussions/routes.js';
+import { createFiguresStore } from './figures/store.js';
+import { createFiguresService } from './figures/service.js';
+
+export type { LatestAccepted } from './figures/service.js';
 
 export interface CommunityDeps {
   db: Db;
@@ -119,8 +123,17 @@ export function createCommunity(deps: CommunityDeps) {
   });
   const historyService = createHistoryService({ ...common, store: history });
   const reasons = createReasonService({ db, store: createReasonStore(), clock: deps.clock, access: deps.access });
+  const figures = createFiguresService({
+    db,
+    store: createFiguresStore(),
+    clock: deps.clock,
+    directory: deps.directory,
+    datasets: deps.datasets,
+  });
   return {
     contributions,
+    /** Read model for the home page: contributors, accepted this month, the latest accepted contributions. */
+    figures,
     history: historyService,
     reasons,
     discussions,

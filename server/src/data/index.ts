@@ -22,6 +22,8 @@ import { jsonLdScript } from './catalog/index.js';
 import { seedDemoData } from './demo.js';
 import type { UserActor } from '../kernel/actor.js';
 
+export { DatasetSummary } from './datasets/schema.js';
+
 export interface DataDeps {
   db: Db;
   events: EventRecorder;
@@ -92,6 +94,8 @@ export function createData(deps: DataDeps) {
     runner,
     store,
     consumers: [createFootprintConsumer(store)],
+    /** Read model for the home page: published datasets and the rows of their tables. */
+    figures: () => store.catalogFigures(db),
     /** Routes under /api/v1. */
     routes: async (app: FastifyInstance) => {
       await app.register(datasetRoutes, { datasets, baseUrl: deps.baseUrl });
