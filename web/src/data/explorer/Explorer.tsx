@@ -109,7 +109,7 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
                 <p className="small muted" role="status">
                   {t('data.explorer.showing', { count: formatNumber(lang, rows.data.rows.length), page })}
                   {resource.currentVersion?.rowCount != null &&
-                    ` · ${t('data.explorer.totalRows', { count: formatNumber(lang, resource.currentVersion.rowCount) })}`}
+                    ` · ${t('data.explorer.totalRows', { count: resource.currentVersion.rowCount })}`}
                 </p>
                 <div aria-busy={rows.loading}>
                   <DataTable
