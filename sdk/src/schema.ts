@@ -1808,7 +1808,10 @@ export interface paths {
                     license?: string;
                     format?: string;
                     status?: "draft" | "published" | "archived";
-                    _sort?: "relevance" | "-updated" | "-popularity" | "title";
+                    /** @description Only the datasets featured on the home page */
+                    featured?: boolean;
+                    /** @description `-featured`: the most recently featured first, then the others */
+                    _sort?: "relevance" | "-updated" | "-popularity" | "title" | "-featured";
                     _cursor?: string;
                     _limit?: number;
                 };
@@ -1843,6 +1846,8 @@ export interface paths {
                                     views: number;
                                     downloads: number;
                                 };
+                                /** @description Featured on the home page by the platform’s administrators */
+                                featured: boolean;
                                 /** Format: date-time */
                                 updatedAt: string;
                             }[];
@@ -2092,6 +2097,8 @@ export interface paths {
                                 views: number;
                                 downloads: number;
                             };
+                            /** @description Featured on the home page by the platform’s administrators */
+                            featured: boolean;
                             viewerCanEdit: boolean;
                             /** Format: date-time */
                             createdAt: string;
@@ -2347,6 +2354,8 @@ export interface paths {
                                 views: number;
                                 downloads: number;
                             };
+                            /** @description Featured on the home page by the platform’s administrators */
+                            featured: boolean;
                             viewerCanEdit: boolean;
                             /** Format: date-time */
                             createdAt: string;
@@ -2592,6 +2601,8 @@ export interface paths {
                                 views: number;
                                 downloads: number;
                             };
+                            /** @description Featured on the home page by the platform’s administrators */
+                            featured: boolean;
                             viewerCanEdit: boolean;
                             /** Format: date-time */
                             createdAt: string;
@@ -2639,6 +2650,508 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/datasets/{slug}/featured": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Feature a published dataset on the home page (platform administrators) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            slug: string;
+                            title: string;
+                            description: string;
+                            /** @description The description rendered from Markdown and sanitized */
+                            descriptionHtml: string;
+                            organization: {
+                                slug: string;
+                                name: string;
+                            } | null;
+                            owner: {
+                                handle: string;
+                                name: string;
+                            } | null;
+                            keywords: string[];
+                            themes: string[];
+                            license: {
+                                id: string;
+                                title: string;
+                                url: string;
+                            };
+                            contactPoint: {
+                                name?: string;
+                                email?: string;
+                            };
+                            temporal: {
+                                start?: string;
+                                end?: string;
+                            };
+                            spatial: string | null;
+                            frequency: string | null;
+                            status: "draft" | "published" | "archived";
+                            /** @description The publisher’s own resources */
+                            resources: {
+                                id: string;
+                                title: string;
+                                description: string;
+                                kind: "file" | "url";
+                                url: string | null;
+                                format: string | null;
+                                mediaType: string | null;
+                                /** @description Whether rows can be queried through …/rows */
+                                tabular: boolean;
+                                currentVersion: {
+                                    id: string;
+                                    number: number;
+                                    status: string;
+                                    sha256: string | null;
+                                    byteSize: number | null;
+                                    fileName: string | null;
+                                    format: string | null;
+                                    rowCount: number | null;
+                                    rejectedCount: number | null;
+                                    report: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                    diff: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    completedAt: string | null;
+                                } | null;
+                                latestJob: {
+                                    id: string;
+                                    kind: string;
+                                    status: "queued" | "running" | "succeeded" | "failed";
+                                    resourceId: string | null;
+                                    versionId: string | null;
+                                    progress: {
+                                        rowsRead: number;
+                                        rowsRejected: number;
+                                        bytesRead: number;
+                                        totalBytes: number | null;
+                                        percent: number | null;
+                                        etaSeconds: number | null;
+                                    };
+                                    error: string | null;
+                                    report: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    startedAt: string | null;
+                                    finishedAt: string | null;
+                                } | null;
+                                metrics: {
+                                    views: number;
+                                    downloads: number;
+                                };
+                                /** @description Shared by a member of the community, not by the publisher */
+                                community: boolean;
+                                /** @description Who shared a community resource (null for the publisher’s own) */
+                                owner: {
+                                    handle: string;
+                                    name: string;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            /** @description Resources shared by the community */
+                            communityResources: {
+                                id: string;
+                                title: string;
+                                description: string;
+                                kind: "file" | "url";
+                                url: string | null;
+                                format: string | null;
+                                mediaType: string | null;
+                                /** @description Whether rows can be queried through …/rows */
+                                tabular: boolean;
+                                currentVersion: {
+                                    id: string;
+                                    number: number;
+                                    status: string;
+                                    sha256: string | null;
+                                    byteSize: number | null;
+                                    fileName: string | null;
+                                    format: string | null;
+                                    rowCount: number | null;
+                                    rejectedCount: number | null;
+                                    report: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                    diff: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    completedAt: string | null;
+                                } | null;
+                                latestJob: {
+                                    id: string;
+                                    kind: string;
+                                    status: "queued" | "running" | "succeeded" | "failed";
+                                    resourceId: string | null;
+                                    versionId: string | null;
+                                    progress: {
+                                        rowsRead: number;
+                                        rowsRejected: number;
+                                        bytesRead: number;
+                                        totalBytes: number | null;
+                                        percent: number | null;
+                                        etaSeconds: number | null;
+                                    };
+                                    error: string | null;
+                                    report: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    startedAt: string | null;
+                                    finishedAt: string | null;
+                                } | null;
+                                metrics: {
+                                    views: number;
+                                    downloads: number;
+                                };
+                                /** @description Shared by a member of the community, not by the publisher */
+                                community: boolean;
+                                /** @description Who shared a community resource (null for the publisher’s own) */
+                                owner: {
+                                    handle: string;
+                                    name: string;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            metrics: {
+                                views: number;
+                                downloads: number;
+                            };
+                            /** @description Featured on the home page by the platform’s administrators */
+                            featured: boolean;
+                            viewerCanEdit: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            publishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Stop featuring a dataset on the home page (platform administrators) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            slug: string;
+                            title: string;
+                            description: string;
+                            /** @description The description rendered from Markdown and sanitized */
+                            descriptionHtml: string;
+                            organization: {
+                                slug: string;
+                                name: string;
+                            } | null;
+                            owner: {
+                                handle: string;
+                                name: string;
+                            } | null;
+                            keywords: string[];
+                            themes: string[];
+                            license: {
+                                id: string;
+                                title: string;
+                                url: string;
+                            };
+                            contactPoint: {
+                                name?: string;
+                                email?: string;
+                            };
+                            temporal: {
+                                start?: string;
+                                end?: string;
+                            };
+                            spatial: string | null;
+                            frequency: string | null;
+                            status: "draft" | "published" | "archived";
+                            /** @description The publisher’s own resources */
+                            resources: {
+                                id: string;
+                                title: string;
+                                description: string;
+                                kind: "file" | "url";
+                                url: string | null;
+                                format: string | null;
+                                mediaType: string | null;
+                                /** @description Whether rows can be queried through …/rows */
+                                tabular: boolean;
+                                currentVersion: {
+                                    id: string;
+                                    number: number;
+                                    status: string;
+                                    sha256: string | null;
+                                    byteSize: number | null;
+                                    fileName: string | null;
+                                    format: string | null;
+                                    rowCount: number | null;
+                                    rejectedCount: number | null;
+                                    report: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                    diff: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    completedAt: string | null;
+                                } | null;
+                                latestJob: {
+                                    id: string;
+                                    kind: string;
+                                    status: "queued" | "running" | "succeeded" | "failed";
+                                    resourceId: string | null;
+                                    versionId: string | null;
+                                    progress: {
+                                        rowsRead: number;
+                                        rowsRejected: number;
+                                        bytesRead: number;
+                                        totalBytes: number | null;
+                                        percent: number | null;
+                                        etaSeconds: number | null;
+                                    };
+                                    error: string | null;
+                                    report: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    startedAt: string | null;
+                                    finishedAt: string | null;
+                                } | null;
+                                metrics: {
+                                    views: number;
+                                    downloads: number;
+                                };
+                                /** @description Shared by a member of the community, not by the publisher */
+                                community: boolean;
+                                /** @description Who shared a community resource (null for the publisher’s own) */
+                                owner: {
+                                    handle: string;
+                                    name: string;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            /** @description Resources shared by the community */
+                            communityResources: {
+                                id: string;
+                                title: string;
+                                description: string;
+                                kind: "file" | "url";
+                                url: string | null;
+                                format: string | null;
+                                mediaType: string | null;
+                                /** @description Whether rows can be queried through …/rows */
+                                tabular: boolean;
+                                currentVersion: {
+                                    id: string;
+                                    number: number;
+                                    status: string;
+                                    sha256: string | null;
+                                    byteSize: number | null;
+                                    fileName: string | null;
+                                    format: string | null;
+                                    rowCount: number | null;
+                                    rejectedCount: number | null;
+                                    report: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                    diff: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    completedAt: string | null;
+                                } | null;
+                                latestJob: {
+                                    id: string;
+                                    kind: string;
+                                    status: "queued" | "running" | "succeeded" | "failed";
+                                    resourceId: string | null;
+                                    versionId: string | null;
+                                    progress: {
+                                        rowsRead: number;
+                                        rowsRejected: number;
+                                        bytesRead: number;
+                                        totalBytes: number | null;
+                                        percent: number | null;
+                                        etaSeconds: number | null;
+                                    };
+                                    error: string | null;
+                                    report: {
+                                        [key: string]: unknown;
+                                    } | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    startedAt: string | null;
+                                    finishedAt: string | null;
+                                } | null;
+                                metrics: {
+                                    views: number;
+                                    downloads: number;
+                                };
+                                /** @description Shared by a member of the community, not by the publisher */
+                                community: boolean;
+                                /** @description Who shared a community resource (null for the publisher’s own) */
+                                owner: {
+                                    handle: string;
+                                    name: string;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            metrics: {
+                                views: number;
+                                downloads: number;
+                            };
+                            /** @description Featured on the home page by the platform’s administrators */
+                            featured: boolean;
+                            viewerCanEdit: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            publishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/datasets/{slug}/resources": {
@@ -4061,7 +4574,13 @@ export interface paths {
                         "application/json": {
                             items: {
                                 line: number;
+                                /** @description Why, in English */
                                 reason: string;
+                                /** @description Why, as a stable code (e.g. `value.type`, `row.width`) to translate with `params`; null for imports before codes existed */
+                                code: string | null;
+                                params: {
+                                    [key: string]: string | number;
+                                };
                             }[];
                             next: string | null;
                         };
@@ -8930,6 +9449,191 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The platform at a glance: figures, featured and most used datasets and reuses, latest contributions
+         * @description Public data only, the same for everyone; computed at most every 30 seconds, so figures may be a little late.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            figures: {
+                                /** @description Published datasets */
+                                datasets: number;
+                                /** @description Rows in the live tables of published datasets (publishers’ resources) */
+                                rows: number;
+                                /** @description People with at least one accepted contribution */
+                                contributors: number;
+                                /** @description Contributions accepted since the first day of the month (UTC) */
+                                acceptedThisMonth: number;
+                                /** @description Median time from proposal to review over the last `reviewWindowDays` days; null without reviews */
+                                medianReviewSeconds: number | null;
+                                reviewWindowDays: number;
+                            };
+                            /** @description Chosen by the platform’s administrators, the most recently featured first */
+                            featuredDatasets: {
+                                id: string;
+                                slug: string;
+                                title: string;
+                                excerpt: string;
+                                organization: {
+                                    slug: string;
+                                    name: string;
+                                } | null;
+                                keywords: string[];
+                                themes: string[];
+                                license: string;
+                                formats: string[];
+                                status: string;
+                                metrics: {
+                                    views: number;
+                                    downloads: number;
+                                };
+                                /** @description Featured on the home page by the platform’s administrators */
+                                featured: boolean;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            /** @description The most viewed and downloaded */
+                            popularDatasets: {
+                                id: string;
+                                slug: string;
+                                title: string;
+                                excerpt: string;
+                                organization: {
+                                    slug: string;
+                                    name: string;
+                                } | null;
+                                keywords: string[];
+                                themes: string[];
+                                license: string;
+                                formats: string[];
+                                status: string;
+                                metrics: {
+                                    views: number;
+                                    downloads: number;
+                                };
+                                /** @description Featured on the home page by the platform’s administrators */
+                                featured: boolean;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            /** @description Reuses featured by organizations */
+                            featuredReuses: {
+                                id: string;
+                                slug: string;
+                                title: string;
+                                /** @description application, visualization, article, api or other */
+                                type: "application" | "visualization" | "article" | "api" | "other";
+                                url: string;
+                                image: string | null;
+                                topics: string[];
+                                /** @description The datasets it uses (drafts left out) */
+                                datasets: {
+                                    slug: string;
+                                    title: string;
+                                    organization: string | null;
+                                }[];
+                                owner: {
+                                    handle: string;
+                                    name: string;
+                                } | null;
+                                organization: {
+                                    slug: string;
+                                    name: string;
+                                } | null;
+                                /** @description Organizations featuring it */
+                                featuredBy: {
+                                    slug: string;
+                                    name: string;
+                                }[];
+                                views: number;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                            /** @description The most viewed reuses */
+                            popularReuses: {
+                                id: string;
+                                slug: string;
+                                title: string;
+                                /** @description application, visualization, article, api or other */
+                                type: "application" | "visualization" | "article" | "api" | "other";
+                                url: string;
+                                image: string | null;
+                                topics: string[];
+                                /** @description The datasets it uses (drafts left out) */
+                                datasets: {
+                                    slug: string;
+                                    title: string;
+                                    organization: string | null;
+                                }[];
+                                owner: {
+                                    handle: string;
+                                    name: string;
+                                } | null;
+                                organization: {
+                                    slug: string;
+                                    name: string;
+                                } | null;
+                                /** @description Organizations featuring it */
+                                featuredBy: {
+                                    slug: string;
+                                    name: string;
+                                }[];
+                                views: number;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                            /** @description The latest accepted contributions, on datasets anyone may see */
+                            latestContributions: {
+                                id: string;
+                                dataset: {
+                                    slug: string;
+                                    title: string;
+                                };
+                                author: {
+                                    handle: string;
+                                    name: string;
+                                };
+                                /** @description Changes applied */
+                                changes: number;
+                                /** @description Only part of the proposal was accepted */
+                                partial: boolean;
+                                /** Format: date-time */
+                                acceptedAt: string;
+                            }[];
+                        };
                     };
                 };
             };

@@ -51,6 +51,8 @@ import {
   loadOrCreateLogSigner,
   type Ledger,
 } from './ledger/index.js';
+import { anonymous } from './kernel/actor.js';
+import { createHomeService, homeRoutes } from './home/index.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -261,6 +263,19 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   });
   recorder.setListener(() => dispatcher.notify());
 
+  // The home page composes each capability's own figures and lists.
+  const home = createHomeService({
+    clock,
+    sources: {
+      catalogFigures: () => data.figures(),
+      contributionFigures: () => community.figures.counts(),
+      reviewFigures: () => recognition.platformReviewStats(),
+      latestAccepted: (limit) => community.figures.latestAccepted(limit),
+      datasets: async (sort, limit) => (await data.datasets.search(anonymous, { _sort: sort, _limit: limit })).items,
+      reuses: async (sort, limit) => (await apps.reuses.list({ sort, _limit: limit })).items,
+    },
+  });
+
   const activity = createActivityService({ db: db.kysely, store: eventStore, directory: platform.directory });
   const oidc = createOidcService({
     providers: config.oidcProviders,
@@ -396,6 +411,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       await recognition.routes(api);
       await notifications.routes(api);
       await api.register(activityRoutes, { activity, baseUrl: config.baseUrl });
+      await api.register(homeRoutes, { home });
       await api.register(oidcRoutes, { oidc, secureCookies });
       await apps.routes(api);
       await api.register(ledgerRoutes, { ledger });

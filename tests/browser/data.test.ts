@@ -70,6 +70,8 @@ describe('open data, in the browser', () => {
 
     await page.getByRole('link', { name: 'Explore the data' }).first().click();
     await page.waitForURL('**/resources/**');
+    // Filters sit behind the "Filters" button of the explorer's toolbar.
+    await page.getByText('Filters', { exact: true }).click();
     await page.getByLabel('Filter column').selectOption('littoral');
     await page.getByLabel('Operator').selectOption('eq');
     const value = page.getByLabel('Value');
@@ -88,6 +90,7 @@ describe('open data, in the browser', () => {
     await expect.poll(() => colleague.page.getByRole('cell', { name: 'Nantes' }).count()).toBe(0);
 
     // The same view from the API and as a download.
+    await colleague.page.getByText('Download', { exact: true }).click();
     const csvLink = await colleague.page.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
     const download = await fetch(new URL(csvLink!, h.baseUrl));
     const lines = (await download.text())

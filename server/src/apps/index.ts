@@ -25,6 +25,8 @@ import { createWebhooks } from './webhooks/index.js';
 import { createReuses } from './reuses/index.js';
 // ---- end imports: reuses ----
 
+export { ReuseSummary } from './reuses/schema.js';
+
 export interface AppsDeps {
   db: Db;
   events: EventRecorder;

@@ -27,6 +27,10 @@ import { discussionRoutes } from './discussions/routes.js';
 import { createReviewRulesStore } from './review-rules/store.js';
 import { createReviewRulesService } from './review-rules/service.js';
 import { reviewRulesRoutes } from './review-rules/routes.js';
+import { createFiguresStore } from './figures/store.js';
+import { createFiguresService } from './figures/service.js';
+
+export type { LatestAccepted } from './figures/service.js';
 
 export interface CommunityDeps {
   db: Db;
@@ -132,9 +136,18 @@ export function createCommunity(deps: CommunityDeps) {
   });
   const historyService = createHistoryService({ ...common, store: history });
   const reasons = createReasonService({ db, store: createReasonStore(), clock: deps.clock, access: deps.access });
+  const figures = createFiguresService({
+    db,
+    store: createFiguresStore(),
+    clock: deps.clock,
+    directory: deps.directory,
+    datasets: deps.datasets,
+  });
   return {
     contributions,
     reviewRules,
+    /** Read model for the home page: contributors, accepted this month, the latest accepted contributions. */
+    figures,
     history: historyService,
     reasons,
     discussions,

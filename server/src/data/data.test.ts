@@ -207,6 +207,33 @@ describe('resources and imports', () => {
     const rejections = (await api('GET', `/jobs/${job!.id}/rejections`)).json().items;
     expect(rejections.map((r: { line: number }) => r.line)).toEqual([3, 4]);
     expect(rejections[0].reason).toMatch(/expected 2/i);
+    // Beside the English text, a code and parameters a client translates; the report's sample too.
+    expect(rejections[0]).toEqual({
+      line: 3,
+      reason: 'line 3: expected 2 values, found 1',
+      code: 'row.width',
+      params: { line: 3, expected: 2, found: 1 },
+    });
+    expect(view.report.rejectedSample[1]).toMatchObject({ line: 4, code: 'row.width', params: { found: 3 } });
+  });
+
+  it('re-imports as text an integer column whose codes have leading zeros below the inference sample', async () => {
+    const slug = await newDataset();
+    // 10,050 rows: the sample (10,000) sees plain numbers of 1 to 3 digits; a code "01" comes after.
+    const body = Array.from({ length: 10_050 }, (_, i) => `${i},${i < 10_040 ? 1 + (i % 150) : '01'},${i % 7}`);
+    const { resource, job } = await upload(slug, 'levels.csv', `n,level,x\n${body.join('\n')}\n`);
+    const view = (await api('GET', `/jobs/${job!.id}`)).json();
+    expect(view.status).toBe('succeeded');
+    expect(view.report.rowsImported).toBe(10_050);
+    expect(view.report.warnings).toContainEqual(
+      expect.objectContaining({ code: 'column.codesAsText', params: { count: 1, columns: "'level'", line: 10_042 } }),
+    );
+    const schema = (await api('GET', `/datasets/${slug}/resources/${resource.id}/schema`)).json();
+    expect(schema.fields.map((f: { type: string }) => f.type)).toEqual(['integer', 'string', 'integer']);
+    const last = (await api('GET', `/datasets/${slug}/resources/${resource.id}/rows?_sort=-n&_limit=1`)).json().rows;
+    expect(last[0]).toMatchObject({ n: 10_049, level: '01' });
+    const first = (await api('GET', `/datasets/${slug}/resources/${resource.id}/rows?n=0`)).json().rows;
+    expect(first[0]).toMatchObject({ level: '1' });
   });
 
   it('a failed import leaves the previous version live', async () => {
@@ -300,7 +327,8 @@ describe('resources and imports', () => {
 
   it('re-types a column by re-importing with the edited schema', async () => {
     const slug = await newDataset();
-    const { resource } = await upload(slug, 'codes.csv', 'code,label\n100,a\n200,b\n');
+    // A plain name: "code" would make fixed-width digits text already (see import/infer.ts).
+    const { resource } = await upload(slug, 'codes.csv', 'value,label\n100,a\n200,b\n');
     const schema = (await api('GET', `/datasets/${slug}/resources/${resource.id}/schema`)).json();
     expect(schema.fields[0].type).toBe('integer');
     schema.fields[0].type = 'string';
@@ -310,7 +338,7 @@ describe('resources and imports', () => {
     expect((await api('GET', `/datasets/${slug}/resources/${resource.id}/schema`)).json().fields[0].type).toBe(
       'string',
     );
-    expect((await api('GET', `/datasets/${slug}/resources/${resource.id}/rows`)).json().rows[0].code).toBe('100');
+    expect((await api('GET', `/datasets/${slug}/resources/${resource.id}/rows`)).json().rows[0].value).toBe('100');
     expect(
       (
         await api('PUT', `/datasets/${slug}/resources/${resource.id}/schema`, editor, {

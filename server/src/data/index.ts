@@ -31,6 +31,8 @@ export type { DatasetLookup, DatasetRef } from './datasets/lookup.js';
 export { words } from './datasets/search-text.js';
 export { createRowsWriter, checkRowValues, type RowsWriter, type RowValues } from './tables/index.js';
 
+export { DatasetSummary } from './datasets/schema.js';
+
 export interface DataDeps {
   db: Db;
   events: EventRecorder;
@@ -123,6 +125,8 @@ export function createData(deps: DataDeps) {
     /** Closes the outbound client's connections. */
     close: () => outbound.close(),
     consumers: [createFootprintConsumer(store)],
+    /** Read model for the home page: published datasets and the rows of their tables. */
+    figures: () => store.catalogFigures(db),
     /** Routes under /api/v1. */
     routes: async (app: FastifyInstance) => {
       await app.register(datasetRoutes, { datasets, baseUrl: deps.baseUrl });

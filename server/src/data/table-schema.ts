@@ -2,6 +2,8 @@
  * Frictionless Table Schema (https://specs.frictionlessdata.io/table-schema/), the subset Multitude
  * infers, stores and serves. The publisher can review and edit it; re-typing re-imports.
  */
+import type { RowProblem } from './import/messages.js';
+
 export const fieldTypes = ['integer', 'number', 'boolean', 'date', 'datetime', 'string'] as const;
 export type FieldType = (typeof fieldTypes)[number];
 
@@ -45,4 +47,4 @@ export interface SourceDialect {
 }
 
 /** Result of reading one source row: typed values in schema order, or the reason it was rejected. */
-export type RowResult = { line: number; values: Cell[] } | { line: number; error: string };
+export type RowResult = { line: number; values: Cell[] } | RowProblem;

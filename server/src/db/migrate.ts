@@ -15,6 +15,7 @@ import { webhooks } from './migrations/011_webhooks.js';
 import { reuses } from './migrations/012_reuses.js';
 // ---- end developer platform migrations ----
 import { reviewRules } from './migrations/014_review_rules.js';
+import { home } from './migrations/015_home.js';
 import { tableGenerations } from './migrations/017_table_generations.js';
 import { ledger } from './migrations/018_ledger.js';
 import type { Migration } from './migrations/types.js';
@@ -36,6 +37,7 @@ export const migrations: Migration[] = [
   reuses,
   // ---- end developer platform migrations ----
   reviewRules,
+  home,
   tableGenerations,
   ledger,
 ];

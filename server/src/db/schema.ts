@@ -162,6 +162,8 @@ export interface DatasetsTable {
   createdAt: string;
   updatedAt: string;
   publishedAt: string | null;
+  /** When a platform administrator featured it on the home page; null when not featured. */
+  featuredAt: string | null;
 }
 
 export interface ResourcesTable {
@@ -231,7 +233,11 @@ export interface JobsTable {
 export interface ImportRejectionsTable {
   versionId: string;
   line: number;
+  /** English text of the reason. */
   reason: string;
+  /** The reason as a code and JSON parameters (data/import/messages.ts); null for rows rejected before 015. */
+  code: string | null;
+  params: string | null;
 }
 
 /** Write generation of a resource-version table (017): see data/tables/generations.ts. */

@@ -57,6 +57,8 @@ describe('policy: can(actor, action, resource)', () => {
   it('reserves platform administration to administrators', () => {
     expect(can(user(), 'platform.administer', { kind: 'platform' })).toBe(false);
     expect(can(user(true), 'platform.administer', { kind: 'platform' })).toBe(true);
+    expect(can(user(), 'dataset.feature', { kind: 'platform' })).toBe(false);
+    expect(can(user(true), 'dataset.feature', { kind: 'platform' })).toBe(true);
   });
 
   it.each([

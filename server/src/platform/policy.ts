@@ -30,6 +30,8 @@ export type OrganizationAction = keyof typeof organizationPermissions;
 export const platformPermissions = {
   'organization.create': 'any-user',
   'platform.administer': 'admin-only',
+  /** Featuring datasets on the home page is an editorial choice of the platform. */
+  'dataset.feature': 'admin-only',
 } as const;
 export type PlatformAction = keyof typeof platformPermissions;
 

@@ -49,6 +49,8 @@ export function createRecognition(deps: RecognitionDeps) {
   return {
     service,
     trustLevelOf: reader.trustLevelOf,
+    /** Read model for the home page: the platform's median time to review. */
+    platformReviewStats: () => service.platformReviewStats(),
     consumers: [
       createReputationConsumer(store, rules),
       createBadgesConsumer(store, deps.events),

@@ -245,6 +245,17 @@ export function createRecognitionService(deps: RecognitionServiceDeps) {
       };
     },
 
+    /** The whole platform's median time to review, over the same window as an organization's. */
+    async platformReviewStats(): Promise<{
+      windowDays: number;
+      reviewed: number;
+      medianSecondsToReview: number | null;
+    }> {
+      const since = new Date(deps.clock.now().getTime() - REVIEW_WINDOW_DAYS * DAY_MS).toISOString();
+      const s = await store.reviewStats(db, null, since);
+      return { windowDays: REVIEW_WINDOW_DAYS, reviewed: s.total, medianSecondsToReview: s.medianSeconds };
+    },
+
     async reviewStats(_actor: Actor, slug: string) {
       const organizationId = await directory.organizationIdBySlug(slug);
       if (!organizationId) throw notFound('Organization');

@@ -227,11 +227,10 @@ export function createRecognitionStore(dialect: Dialect) {
         .execute();
     },
 
-    async reviewStats(db: Kysely<Database>, organizationId: string, since: string) {
-      const base = db
-        .selectFrom('reviewDurations')
-        .where('organizationId', '=', organizationId)
-        .where('reviewedAt', '>=', since);
+    /** Reviews since a time: counts by outcome and the median duration; of one organization, or of all (null). */
+    async reviewStats(db: Kysely<Database>, organizationId: string | null, since: string) {
+      let base = db.selectFrom('reviewDurations').where('reviewedAt', '>=', since);
+      if (organizationId !== null) base = base.where('organizationId', '=', organizationId);
       const counts = await base
         .select(['outcome', (eb) => eb.fn.countAll<number>().as('n')])
         .groupBy('outcome')

@@ -132,6 +132,7 @@ export interface DatasetSummary {
   formats: string[];
   status: DatasetStatus | string;
   metrics: DatasetMetrics;
+  featured?: boolean;
   updatedAt: string;
 }
 
@@ -150,11 +151,19 @@ export interface DatasetSearchResult {
   next: string | null;
 }
 
+/** A message of the import engine: a stable code with parameters, and the English text. */
+export interface ImportMessage {
+  code: string;
+  params: Record<string, string | number>;
+  message: string;
+}
+
 export interface ImportReport {
   rowsImported: number;
   rowsRejected: number;
   rejectedSample: Rejection[];
-  warnings: string[];
+  /** Plain strings in reports written before messages had codes. */
+  warnings: Array<ImportMessage | string>;
   durationMs: number;
   error?: string;
 }
@@ -162,6 +171,8 @@ export interface ImportReport {
 export interface Rejection {
   line: number;
   reason: string;
+  code?: string | null;
+  params?: Record<string, string | number>;
 }
 
 export interface VersionDiff {
@@ -900,3 +911,27 @@ export interface ReuseStats {
   apiCallsCounted: boolean;
 }
 // ---- Reuses — end ----
+
+/** GET /home */
+export interface HomeView {
+  figures: {
+    datasets: number;
+    rows: number;
+    contributors: number;
+    acceptedThisMonth: number;
+    medianReviewSeconds: number | null;
+    reviewWindowDays: number;
+  };
+  featuredDatasets: DatasetSummary[];
+  popularDatasets: DatasetSummary[];
+  featuredReuses: ReuseSummary[];
+  popularReuses: ReuseSummary[];
+  latestContributions: Array<{
+    id: string;
+    dataset: { slug: string; title: string };
+    author: { handle: string; name: string };
+    changes: number;
+    partial: boolean;
+    acceptedAt: string;
+  }>;
+}

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { setApiLanguage } from '../api/client';
-import { en, type MessageKey, type Messages } from './en';
+import { en, type Message, type MessageKey, type Messages } from './en';
 import { fr } from './fr';
 import { applyDocumentLang, detectLang, persistLang, type Lang } from './lang';
 
@@ -18,9 +18,27 @@ export interface I18n {
   formatDateTime: (iso: string | null | undefined) => string;
 }
 
-function interpolate(template: string, vars?: Vars): string {
+const locales: Record<Lang, string> = { en: 'en-GB', fr: 'fr-FR' };
+
+/**
+ * Fills `{name}` placeholders. Plural forms are chosen from `count` with `Intl.PluralRules`, and a numeric `count`
+ * is written with the language's digit grouping ("34,969" / "34 969").
+ */
+function render(lang: Lang, message: Message, vars?: Vars): string {
+  const count = vars?.count;
+  const template =
+    typeof message === 'string'
+      ? message
+      : new Intl.PluralRules(locales[lang]).select(Number(count ?? 0)) === 'one'
+        ? message.one
+        : message.other;
   if (!vars) return template;
-  return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in vars ? String(vars[name]) : match));
+  const numbers = new Intl.NumberFormat(locales[lang]);
+  return template.replace(/\{(\w+)\}/g, (match, name: string) => {
+    if (!(name in vars)) return match;
+    const v = vars[name]!;
+    return name === 'count' && typeof v === 'number' ? numbers.format(v) : String(v);
+  });
 }
 
 function dateFormatter(lang: Lang, options: Intl.DateTimeFormatOptions) {
@@ -52,7 +70,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     return {
       lang,
       setLang,
-      t: (key, vars) => interpolate(messages[key] ?? en[key] ?? key, vars),
+      t: (key, vars) => render(lang, messages[key] ?? en[key] ?? key, vars),
       formatDate: dateFormatter(lang, { dateStyle: 'medium' }),
       formatDateTime: dateFormatter(lang, { dateStyle: 'medium', timeStyle: 'short' }),
     };

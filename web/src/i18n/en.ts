@@ -71,6 +71,29 @@ export const en = {
   'home.orgs.emptySignedIn': 'Be the first: create one from your account page.',
   'home.orgs.emptySignedOut': 'Create an account, then start the first organization from your account page.',
   'home.orgs.members': 'Members: {count}',
+  'home.search.label': 'Search the datasets',
+  'home.search.button': 'Search',
+  'home.figures.heading': 'The platform in figures',
+  'home.figures.datasets': 'Datasets',
+  'home.figures.rows': 'Rows of data',
+  'home.figures.contributors': 'Contributors',
+  'home.figures.acceptedThisMonth': 'Contributions accepted this month',
+  'home.figures.medianReview': 'Median time to review',
+  'home.datasets.featured': 'Featured datasets',
+  'home.datasets.popular': 'Most used datasets',
+  'home.datasets.empty': 'No dataset has been published yet.',
+  'home.datasets.all': 'All datasets',
+  'home.reuses.featured': 'Featured reuses',
+  'home.reuses.popular': 'Most used reuses',
+  'home.reuses.empty': 'No reuse has been shared yet.',
+  'home.reuses.all': 'All reuses',
+  'home.latest.heading': 'Latest accepted contributions',
+  'home.latest.empty': 'No contribution has been accepted yet.',
+  'home.latest.accepted': { one: 'had {count} change accepted in', other: 'had {count} changes accepted in' },
+  'home.latest.partial': {
+    one: 'had {count} change accepted (in part) in',
+    other: 'had {count} changes accepted (in part) in',
+  },
   'home.activity.heading': 'Recent public activity',
   'home.activity.empty': 'Nothing has happened yet. Public activity will appear here.',
   'activity.user.registered': '{actor} joined Multitude',
@@ -404,7 +427,7 @@ export const en = {
   'data.catalog.clearFilters': 'Clear all filters',
   'data.catalog.clearAll': 'Show all datasets',
   'data.catalog.results': 'Results',
-  'data.catalog.count': '{count} datasets',
+  'data.catalog.count': { one: '{count} dataset', other: '{count} datasets' },
   'data.catalog.countOne': '1 dataset',
   'data.catalog.sort': 'Sort by',
   'data.catalog.loadMore': 'Load more datasets',
@@ -520,7 +543,7 @@ export const en = {
   'data.dataset.noResources': 'This dataset has no files or links yet.',
   'data.dataset.noResourcesEditor':
     'No files or links yet. Add a first resource: upload a CSV, JSON or Excel file to make its rows explorable, or link a web address.',
-  'data.resource.rows': '{count} rows',
+  'data.resource.rows': { one: '{count} row', other: '{count} rows' },
   'data.resource.version': 'version {number}',
   'data.resource.download': 'Download',
   'data.resource.open': 'Open link',
@@ -556,7 +579,10 @@ export const en = {
   'data.job.rowsRead': '{count} rows read',
   'data.job.rowsRejected': '{count} rejected',
   'data.job.eta': 'about {time} left',
-  'data.job.doneAnnounce': 'Import finished: {count} rows imported.',
+  'data.job.doneAnnounce': {
+    one: 'Import finished: {count} row imported.',
+    other: 'Import finished: {count} rows imported.',
+  },
   'data.job.failedAnnounce': 'The import failed. See the report below.',
   'data.version.importing': 'Importing',
   'data.version.live': 'Live',
@@ -564,8 +590,8 @@ export const en = {
   'data.version.superseded': 'Superseded',
   'data.version.stored': 'Stored',
   'data.report.heading': 'Import report',
-  'data.report.imported': '{count} rows imported',
-  'data.report.rejected': '{count} rows rejected',
+  'data.report.imported': { one: '{count} row imported', other: '{count} rows imported' },
+  'data.report.rejected': { one: '{count} row rejected', other: '{count} rows rejected' },
   'data.report.duration': 'in {seconds} s',
   'data.report.warnings': 'Warnings',
   'data.report.sampleShown': 'First {count} rejected rows:',
@@ -641,8 +667,12 @@ export const en = {
   'data.explorer.tab.map': 'Map',
   'data.explorer.tab.stats': 'Statistics',
   'data.explorer.tab.api': 'API',
+  'data.explorer.filtersButton': 'Filters',
+  'data.explorer.filtersCount': 'Filters ({count})',
+  'data.explorer.downloadButton': 'Download',
+  'data.explorer.rowActions': 'Actions for row {id}',
   'data.explorer.showing': '{count} rows on page {page}',
-  'data.explorer.totalRows': '{count} rows in the table',
+  'data.explorer.totalRows': { one: '{count} row in the table', other: '{count} rows in the table' },
   'data.explorer.tableCaption': '{title}, page {page}',
   'data.explorer.noMatch': 'No row matches these filters. Remove a filter or change the search.',
   'data.explorer.noRows': 'This table has no rows.',
@@ -1504,7 +1534,67 @@ export const en = {
   'reuses.stats.calls': 'API calls',
   'reuses.stats.empty': 'No reuse has been viewed or used yet: the ranking appears with the first visits.',
   /* ===== Reuses — end ===== */
+  /* Import warnings and rejection reasons, by code (server/src/data/import/messages.ts). */
+  'import.row.width': 'line {line}: expected {expected} values, found {found}',
+  'import.value.type': "line {line}: value '{value}' in column '{column}' is not {expected}",
+  'import.value.required': "line {line}: column '{column}' is required but the value is missing",
+  'import.csv.unbalancedQuotes': 'line {line}: a quoted value starting on this line has unbalanced quotes',
+  'import.csv.unclosedQuote': 'line {line}: a quoted value starting on this line is never closed',
+  'import.csv.lineTooLong': 'line {line} is longer than {mb} MB; is this really a CSV file?',
+  'import.json.invalid': '{unit} {line}: invalid JSON ({detail})',
+  'import.json.notObject': '{unit} {line} is not a JSON object',
+  'import.json.unexpectedKey': "line {line}: unexpected key '{key}' (not in the schema)",
+  'import.json.endsInsideItem': 'item {line}: the file ends inside this item',
+  'import.json.notClosed': 'the JSON array is not closed (truncated file?)',
+  'import.json.itemTooLarge': 'item {line} is larger than {mb} MB',
+  'import.ndjson.lineTooLong': 'line {line} is longer than {mb} MB',
+  'import.encoding.windows1252': 'The file is not UTF-8: it was read as Windows-1252 (Latin-1).',
+  'import.encoding.mixed':
+    'The file mixes encodings: mostly UTF-8, with {count} bytes in the first {kb} KB that are not valid UTF-8; these were read as Windows-1252 (Latin-1). Check accented characters.',
+  'import.encoding.strayBytes':
+    'Bytes that are not valid UTF-8 were found from about line {line}; they were read as Windows-1252 (Latin-1).',
+  'import.format.textNamedAsSpreadsheet': 'The file is named {fileName} but contains text; it was read as {format}.',
+  'import.header.none': 'The first row does not look like a header: columns were named column_1, column_2…',
+  'import.header.unnamed': {
+    one: '{count} column has no name in the header (column {columns}); named column_N.',
+    other: '{count} columns have no name in the header (columns {columns}); named column_N.',
+  },
+  'import.header.renamed': 'Duplicate column names were renamed: {renamed}.',
+  'import.rows.ragged': {
+    one: '{count} of the first {sampled} rows does not have {width} values; such rows will be rejected.',
+    other: '{count} of the first {sampled} rows do not have {width} values; such rows will be rejected.',
+  },
+  'import.rows.brokenQuotes': {
+    one: '{count} of the first {sampled} rows has malformed quotes; such rows will be rejected.',
+    other: '{count} of the first {sampled} rows have malformed quotes; such rows will be rejected.',
+  },
+  'import.json.invalidRecords':
+    '{count} of the first {sampled} {unit}s are not valid JSON objects; they will be rejected.',
+  'import.sample.partial':
+    "Types were inferred from the first {rows} rows; rows further down that do not fit a column's type will be rejected and listed in the import report.",
+  'import.schema.kept': 'The columns are the same as in the previous version: its reviewed schema was kept.',
+  'import.column.codesAsText': {
+    one: 'Column {columns} has values with leading zeros further down the file (from line {line}): it was imported as text, so that codes keep their zeros.',
+    other:
+      'Columns {columns} have values with leading zeros further down the file (from line {line}): they were imported as text, so that codes keep their zeros.',
+  },
+  'import.expect.integer': 'an integer',
+  'import.expect.number': 'a number',
+  'import.expect.number_comma': 'a number (with a decimal comma)',
+  'import.expect.boolean': 'a boolean ({trueValues} or {falseValues})',
+  'import.expect.date': 'a date ({format})',
+  'import.expect.datetime': 'a datetime ({format})',
+  'import.expect.string': 'a string',
+  'import.anyFormat': 'any known format',
+  'import.tooLarge': '(too large to be stored exactly)',
+  'import.unit.line': 'line',
+  'import.unit.item': 'item',
 } as const;
 
 export type MessageKey = keyof typeof en;
-export type Messages = Record<MessageKey, string>;
+/**
+ * A message: a template, or plural forms chosen by `Intl.PluralRules` from the `count` variable (French says
+ * "1 ligne", "0 ligne"; English "1 row", "0 rows").
+ */
+export type Message = string | { readonly one: string; readonly other: string };
+export type Messages = Record<MessageKey, Message>;

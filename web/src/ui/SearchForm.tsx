@@ -6,11 +6,14 @@ export function SearchForm({
   buttonLabel,
   initial,
   onSearch,
+  compact = false,
 }: {
   label: string;
   buttonLabel: string;
   initial: string;
   onSearch: (q: string) => void;
+  /** One line: the label is read by screen readers and shown as the placeholder. */
+  compact?: boolean;
 }) {
   const id = useId();
   const [q, setQ] = useState(initial);
@@ -19,8 +22,10 @@ export function SearchForm({
     onSearch(q.trim());
   };
   return (
-    <form role="search" className="search-form" onSubmit={onSubmit}>
-      <label htmlFor={id}>{label}</label>
+    <form role="search" className={compact ? 'search-form search-form--compact' : 'search-form'} onSubmit={onSubmit}>
+      <label htmlFor={id} className={compact ? 'visually-hidden' : undefined}>
+        {label}
+      </label>
       <div className="search-form__row">
         <input
           id={id}
@@ -29,6 +34,7 @@ export function SearchForm({
           onChange={(e) => setQ(e.target.value)}
           autoComplete="off"
           enterKeyHint="search"
+          placeholder={compact ? label : undefined}
         />
         <button type="submit" className="button">
           {buttonLabel}

@@ -43,5 +43,7 @@ export async function seedDemoReuses(reuses: ReuseService, actor: UserActor, org
     });
     slugs.push(created.slug);
   }
+  // The organization features its map, so the home page and the gallery have a featured reuse.
+  if (organization && slugs[0]) await reuses.feature(actor, organization, slugs[0], true);
   return slugs;
 }

@@ -74,6 +74,26 @@ export async function datasetRoutes(base: FastifyInstance, opts: { datasets: Dat
     async (request) => datasets.get(request.actor, request.params.slug),
   );
 
+  for (const [method, featured] of [
+    ['PUT', true],
+    ['DELETE', false],
+  ] as const) {
+    app.route({
+      method,
+      url: '/datasets/:slug/featured',
+      config: { auth: { require: 'user' as const, scope: 'data:write' as const } },
+      schema: {
+        tags: ['Datasets'],
+        summary: featured
+          ? 'Feature a published dataset on the home page (platform administrators)'
+          : 'Stop featuring a dataset on the home page (platform administrators)',
+        params: SlugParams,
+        response: { 200: DatasetView, ...problems(401, 403, 404, 409) },
+      },
+      handler: async (request) => datasets.setFeatured(userOf(request), request.params.slug, featured),
+    });
+  }
+
   app.patch(
     '/datasets/:slug',
     {

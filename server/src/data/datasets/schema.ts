@@ -101,6 +101,7 @@ export const DatasetView = Type.Object({
   resources: Type.Array(ResourceView, { description: 'The publisher’s own resources' }),
   communityResources: Type.Array(ResourceView, { description: 'Resources shared by the community' }),
   metrics: Type.Object({ views: Type.Integer(), downloads: Type.Integer() }),
+  featured: Type.Boolean({ description: 'Featured on the home page by the platform’s administrators' }),
   viewerCanEdit: Type.Boolean(),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
@@ -120,6 +121,7 @@ export const DatasetSummary = Type.Object({
   formats: Type.Array(Type.String()),
   status: Type.String(),
   metrics: Type.Object({ views: Type.Integer(), downloads: Type.Integer() }),
+  featured: Type.Boolean({ description: 'Featured on the home page by the platform’s administrators' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });
 export type DatasetSummary = Static<typeof DatasetSummary>;
@@ -133,13 +135,18 @@ export const DatasetSearchQuery = Type.Object(
     license: Type.Optional(Type.String({ maxLength: 40 })),
     format: Type.Optional(Type.String({ maxLength: 20 })),
     status: Type.Optional(Type.Union(datasetStatuses.map((s) => Type.Literal(s)))),
+    featured: Type.Optional(Type.Boolean({ description: 'Only the datasets featured on the home page' })),
     _sort: Type.Optional(
-      Type.Union([
-        Type.Literal('relevance'),
-        Type.Literal('-updated'),
-        Type.Literal('-popularity'),
-        Type.Literal('title'),
-      ]),
+      Type.Union(
+        [
+          Type.Literal('relevance'),
+          Type.Literal('-updated'),
+          Type.Literal('-popularity'),
+          Type.Literal('title'),
+          Type.Literal('-featured'),
+        ],
+        { description: '`-featured`: the most recently featured first, then the others' },
+      ),
     ),
     _cursor: Type.Optional(Type.String({ maxLength: 400 })),
     _limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),

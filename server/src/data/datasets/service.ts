@@ -147,6 +147,7 @@ export function createDatasetService(deps: DatasetServiceDeps) {
       resources: resources.filter((r) => !r.community).map(resourceOf),
       communityResources: resources.filter((r) => !!r.community).map(resourceOf),
       metrics: { views: Number(row.views), downloads: Number(row.downloads) },
+      featured: row.featuredAt !== null,
       viewerCanEdit: editable && actor.kind === 'user',
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
@@ -212,6 +213,7 @@ export function createDatasetService(deps: DatasetServiceDeps) {
         createdAt: at,
         updatedAt: at,
         publishedAt: status === 'published' ? at : null,
+        featuredAt: null,
       };
       row.searchText = searchTextOf(row, organizationName);
       try {
@@ -309,6 +311,28 @@ export function createDatasetService(deps: DatasetServiceDeps) {
       return view(actor, { ...next, searchText: changes.searchText }, true);
     },
 
+    /** Features a published dataset on the home page, or stops featuring it (platform administrators). */
+    async setFeatured(actor: UserActor, slug: string, featured: boolean): Promise<DatasetView> {
+      if (!can(actor, 'dataset.feature', { kind: 'platform' }))
+        throw forbidden('Only platform administrators feature datasets on the home page');
+      const { row, editable } = await load(actor, slug);
+      if (featured && row.status !== 'published') throw conflict('Only a published dataset can be featured');
+      if ((row.featuredAt !== null) === featured) return view(actor, row, editable);
+      const featuredAt = featured ? now() : null;
+      await commit(async (trx) => {
+        await store.updateDataset(trx, row.id, { featuredAt });
+        await events.record(trx, {
+          type: featured ? 'dataset.featured' : 'dataset.unfeatured',
+          actorId: actor.userId,
+          subjectId: row.id,
+          organizationId: row.organizationId,
+          visibility: 'public',
+          payload: { slug: row.slug, title: row.title },
+        });
+      });
+      return view(actor, { ...row, featuredAt }, editable);
+    },
+
     async search(actor: Actor, query: DatasetSearchQuery) {
       const limit = query._limit ?? 20;
       const offset = query._cursor ? decodeCursor(query._cursor, isOffsetCursor).o : 0;
@@ -326,6 +350,7 @@ export function createDatasetService(deps: DatasetServiceDeps) {
         keyword: query.keyword,
         license: query.license,
         format: query.format,
+        featured: query.featured,
         statuses: query.status ? [query.status] : ['published'],
         visibleDraftOrganizations: actor.kind === 'user' && actor.isAdmin ? [] : editorOf,
         visibleDraftOwner: actor.kind === 'user' ? actor.userId : undefined,
@@ -366,6 +391,7 @@ export function createDatasetService(deps: DatasetServiceDeps) {
           formats: [...(formats.get(r.id) ?? [])],
           status: r.status,
           metrics: { views: Number(r.views), downloads: Number(r.downloads) },
+          featured: r.featuredAt !== null,
           updatedAt: r.updatedAt,
         };
       });

@@ -10,11 +10,13 @@ export interface DatasetSearch {
   keyword?: string;
   license?: string;
   format?: string;
+  /** Only datasets featured on the home page. */
+  featured?: boolean;
   statuses: Array<'draft' | 'published' | 'archived'>;
   /** Drafts are listed only for these organizations / this owner. */
   visibleDraftOrganizations: string[];
   visibleDraftOwner?: string;
-  sort: 'relevance' | '-updated' | '-popularity' | 'title';
+  sort: 'relevance' | '-updated' | '-popularity' | 'title' | '-featured';
   offset: number;
   limit: number;
 }
@@ -42,6 +44,7 @@ export function createDatasetStore() {
       q = q.where((eb) => eb.or(alternatives.map((stem) => eb('datasets.searchText', 'like', `% ${stem}%`))));
     }
     if (s.organizationId) q = q.where('datasets.organizationId', '=', s.organizationId);
+    if (s.featured) q = q.where('datasets.featuredAt', 'is not', null);
     if (s.license) q = q.where('datasets.license', '=', s.license);
     // JSON arrays (TEXT on SQLite, JSONB on PostgreSQL) compared through their text form.
     if (s.theme) q = q.where(sql`cast(datasets.themes as text)`, 'like', `%"${s.theme.replace(/["%_\\]/g, '')}"%`);
@@ -87,6 +90,11 @@ export function createDatasetStore() {
     async searchDatasets(db: Kysely<Database>, s: DatasetSearch): Promise<{ rows: DatasetRow[]; total: number }> {
       let q = searchBase(db, s).selectAll('datasets');
       if (s.sort === 'title') q = q.orderBy('title').orderBy('id');
+      else if (s.sort === '-featured')
+        q = q
+          .orderBy(sql`case when featured_at is null then 1 else 0 end`)
+          .orderBy('featuredAt', 'desc')
+          .orderBy('id', 'desc');
       else if (s.sort === '-popularity') q = q.orderBy(sql`views + 10 * downloads`, 'desc').orderBy('id', 'desc');
       else if (s.sort === 'relevance' && s.terms.length) {
         // Matches in the title count more than matches elsewhere.
@@ -165,6 +173,24 @@ export function createDatasetStore() {
         .orderBy('updatedAt', 'desc')
         .limit(limit)
         .execute();
+    },
+    /** Published datasets and the rows of their live tables (the publishers' own resources, not community ones). */
+    async catalogFigures(db: Kysely<Database>): Promise<{ datasets: number; rows: number }> {
+      const datasets = await db
+        .selectFrom('datasets')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', '=', 'published')
+        .executeTakeFirstOrThrow();
+      const rows = await db
+        .selectFrom('datasets')
+        .innerJoin('resources', 'resources.datasetId', 'datasets.id')
+        .innerJoin('resourceVersions', 'resourceVersions.id', 'resources.currentVersionId')
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('resourceVersions.rowCount'), sql<number>`0`).as('n'))
+        .where('datasets.status', '=', 'published')
+        .where('resources.community', '=', 0 as never)
+        .where('resources.deletedAt', 'is', null)
+        .executeTakeFirstOrThrow();
+      return { datasets: Number(datasets.n), rows: Number(rows.n) };
     },
     async incrementDatasetCounter(db: Kysely<Database>, id: string, counter: 'views' | 'downloads', by = 1) {
       await db

@@ -8,10 +8,12 @@ import {
   defaultFalseValues,
   defaultTrueValues,
   excelDate,
+  hasLeadingZero,
   numberParser,
   truncate,
   type RawCell,
 } from './values.js';
+import { rowProblem, type MessageParams } from './messages.js';
 
 export const INVALID: unique symbol = Symbol('invalid');
 export type Coercer = (v: RawCell) => Cell | typeof INVALID;
@@ -138,38 +140,71 @@ function humanPattern(format: string): string {
     .replace(/%S/g, 'ss');
 }
 
-export function describeType(field: Field): string {
+/** What a field expects, as the parameters of a `value.type` rejection (see messages.ts). */
+export function expectedOf(field: Field): MessageParams {
   switch (field.type) {
     case 'integer':
-      return 'an integer';
+      return { type: 'integer' };
     case 'number':
-      return field.decimalChar === ',' ? 'a number (with a decimal comma)' : 'a number';
+      return { type: field.decimalChar === ',' ? 'number_comma' : 'number' };
     case 'boolean':
-      return `a boolean (${(field.trueValues ?? defaultTrueValues).join('/')} or ${(field.falseValues ?? defaultFalseValues).join('/')})`;
+      return {
+        type: 'boolean',
+        trueValues: (field.trueValues ?? defaultTrueValues).join('/'),
+        falseValues: (field.falseValues ?? defaultFalseValues).join('/'),
+      };
     case 'date':
-      return `a date (${!field.format || field.format === 'default' ? 'yyyy-mm-dd' : field.format === 'any' ? 'any known format' : humanPattern(field.format)})`;
+      return {
+        type: 'date',
+        format:
+          !field.format || field.format === 'default'
+            ? 'yyyy-mm-dd'
+            : field.format === 'any'
+              ? 'any'
+              : humanPattern(field.format),
+      };
     case 'datetime':
-      return `a datetime (${!field.format || field.format === 'default' ? 'ISO 8601' : field.format === 'any' ? 'any known format' : humanPattern(field.format)})`;
+      return {
+        type: 'datetime',
+        format:
+          !field.format || field.format === 'default'
+            ? 'ISO 8601'
+            : field.format === 'any'
+              ? 'any'
+              : humanPattern(field.format),
+      };
     case 'string':
-      return 'a string';
+      return { type: 'string' };
   }
 }
 
 export type RowCoercer = (line: number, cells: RawCell[]) => RowResult;
 
+export interface RowCoercerOptions {
+  /** XLSX: rows shorter than the schema are padded with nulls. */
+  padMissingCells?: boolean;
+  /**
+   * Called for a text value with leading zeros ("01") read into an integer column: a code that the sample did
+   * not show (the value itself is accepted as the integer).
+   */
+  onLeadingZero?: (fieldIndex: number, line: number) => void;
+}
+
 /** Rows of positional cells (CSV, XLSX, and JSON objects mapped to key order) → RowResult. */
-export function compileRowCoercer(schema: TableSchema, options: { padMissingCells?: boolean } = {}): RowCoercer {
+export function compileRowCoercer(schema: TableSchema, options: RowCoercerOptions = {}): RowCoercer {
   const fields = schema.fields;
   const n = fields.length;
   const coercers = fields.map((f) => compileCoercer(f, schema.missingValues));
   const required = fields.map((f) => f.constraints?.required === true);
   const anyRequired = required.some(Boolean);
   const pad = options.padMissingCells === true;
+  const onLeadingZero = options.onLeadingZero;
+  const integers = onLeadingZero ? fields.flatMap((f, i) => (f.type === 'integer' && !f.groupChar ? [i] : [])) : [];
   return (line, cells) => {
     if (cells.length !== n) {
       if (cells.length > n || !pad) {
         if (pad && cells.slice(n).every((c) => c == null || c === '')) cells = cells.slice(0, n);
-        else return { line, error: `line ${line}: expected ${n} value${n === 1 ? '' : 's'}, found ${cells.length}` };
+        else return rowProblem(line, 'row.width', { expected: n, found: cells.length });
       }
     }
     const values = new Array<Cell>(n);
@@ -178,24 +213,24 @@ export function compileRowCoercer(schema: TableSchema, options: { padMissingCell
       const c = coercers[i]!(raw);
       if (c === INVALID) {
         const f = fields[i]!;
-        const extra =
-          f.type === 'integer' && typeof raw === 'string' && INTEGER_RE.test(trimmed(raw))
-            ? ' (too large to be stored exactly)'
-            : '';
-        return {
-          line,
-          error: `line ${line}: value '${truncate(cellText(raw))}' in column '${truncate(f.name, 80)}' is not ${describeType(f)}${extra}`,
-        };
+        const tooLarge = f.type === 'integer' && typeof raw === 'string' && INTEGER_RE.test(trimmed(raw));
+        return rowProblem(line, 'value.type', {
+          value: truncate(cellText(raw)),
+          column: truncate(f.name, 80),
+          ...expectedOf(f),
+          ...(tooLarge ? { tooLarge: 1 } : {}),
+        });
       }
       values[i] = c;
+    }
+    for (const i of integers) {
+      const raw = cells[i];
+      if (typeof raw === 'string' && hasLeadingZero(trimmed(raw))) onLeadingZero!(i, line);
     }
     if (anyRequired) {
       for (let i = 0; i < n; i++) {
         if (required[i] && values[i] === null)
-          return {
-            line,
-            error: `line ${line}: column '${truncate(fields[i]!.name, 80)}' is required but the value is missing`,
-          };
+          return rowProblem(line, 'value.required', { column: truncate(fields[i]!.name, 80) });
       }
     }
     return { line, values };

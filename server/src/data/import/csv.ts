@@ -12,7 +12,9 @@
  * - Empty lines are skipped (they are not rows); every record carries its 1-based physical line number.
  */
 
-export type CsvRecord = { line: number; cells: string[] } | { line: number; error: string };
+import { rowProblem, type RowProblem } from './messages.js';
+
+export type CsvRecord = { line: number; cells: string[] } | RowProblem;
 
 export type Delimiter = ',' | ';' | '\t' | '|';
 export const delimiters: readonly Delimiter[] = [',', ';', '\t', '|'];
@@ -118,10 +120,7 @@ export class CsvTokenizer {
         if (!final) {
           this.noNewlineBefore = len;
           if (len - pos > this.maxRecordChars) {
-            out.push({
-              line,
-              error: `line ${line} is longer than ${Math.round(this.maxRecordChars / 1048576)} MB; is this really a CSV file?`,
-            });
+            out.push(rowProblem(line, 'csv.lineTooLong', { mb: Math.round(this.maxRecordChars / 1048576) }));
             this.skipping = true;
             pos = len;
           }
@@ -148,13 +147,7 @@ export class CsvTokenizer {
           this.retryAt = (len - pos) * 2;
           break;
         }
-        out.push({
-          line,
-          error:
-            r === BROKEN
-              ? `line ${line}: a quoted value starting on this line has unbalanced quotes`
-              : `line ${line}: a quoted value starting on this line is never closed`,
-        });
+        out.push(rowProblem(line, r === BROKEN ? 'csv.unbalancedQuotes' : 'csv.unclosedQuote'));
         // Resume on the next physical line.
         const nextLine = buf.indexOf('\n', pos);
         line++;

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RowResult, SourceDialect, TableSchema } from '../table-schema.js';
-import { ImportError, inspect, readRows, type ReadOptions } from './index.js';
+import { ImportError, inspect, readRows, type ImportMessage, type ReadOptions } from './index.js';
 
 let dir: string;
 let n = 0;
@@ -46,6 +46,8 @@ async function load(content: string | Buffer, name?: string) {
     errors: result.flatMap((r) => ('error' in r ? [r] : [])),
   };
 }
+
+const text = (warnings: ImportMessage[]) => warnings.map((w) => w.message).join(' ');
 
 const types = (schema: TableSchema) => Object.fromEntries(schema.fields.map((f) => [f.name, f.type]));
 
@@ -104,7 +106,8 @@ describe('CSV', () => {
     expect(r.dialect.header).toBe(false);
     expect(r.schema.fields.map((f) => f.name)).toEqual(['column_1', 'column_2', 'column_3']);
     expect(r.rows[0]).toEqual({ line: 1, values: [1, 2.5, '2024-01-01'] });
-    expect(r.warnings.join(' ')).toMatch(/does not look like a header/);
+    expect(text(r.warnings)).toMatch(/does not look like a header/);
+    expect(r.warnings.map((w) => w.code)).toContain('header.none');
   });
 
   it('takes a row of labels above typed columns as a header', async () => {
@@ -156,6 +159,55 @@ describe('CSV', () => {
     expect(r.values.map((v) => v[0])).toEqual(['01000', '75001', '00100']);
   });
 
+  it('types fixed-width digit codes as text: 5+ digits over ten values, or a name that says code', async () => {
+    const lines = Array.from({ length: 12 }, (_, i) => {
+      const n = i + 1;
+      return [
+        `${75000 + n * 7}`, // postal-code-like: 5 digits, 12 different values
+        `${210100012 + n * 8}`, // SIREN: 9 digits
+        `${84 - n}`, // region codes, two digits
+        `${84 - n}`, // the same digits under a plain name: a quantity
+        `${1990 + n}`, // years: 4 digits
+        `${n * 1037}`, // varying widths: a quantity
+        `${10 + n}`, // an id of fixed width
+      ].join(',');
+    });
+    const r = await load(`postal,siren,code_region,age,annee,population,id\n${lines.join('\n')}\n`);
+    expect(types(r.schema)).toEqual({
+      postal: 'string',
+      siren: 'string',
+      code_region: 'string',
+      age: 'integer',
+      annee: 'integer',
+      population: 'integer',
+      id: 'string',
+    });
+    expect(r.values[0]!.slice(0, 3)).toEqual(['75007', '210100020', '83']);
+    // Few rows: fixed width alone is not enough, a name saying code is.
+    const small = await load('montant,dep,regionCode\n12000,25,84\n15000,39,27\n');
+    expect(types(small.schema)).toEqual({ montant: 'integer', dep: 'string', regionCode: 'string' });
+    // Header detection is not fooled: digits above digits are data.
+    const headless = await load('75001,12\n75002,13\n');
+    expect(headless.dialect.header).toBe(false);
+  });
+
+  it('tells which rows leading zeros further down would have spoilt (the runner re-types them)', async () => {
+    const body = Array.from({ length: 10_005 }, (_, i) => `${i < 10_002 ? 10 + (i % 80) : '01'},x${i}`);
+    const path = await file(`n,label\n${body.join('\n')}\n`);
+    const inspection = await inspect(path);
+    expect(types(inspection.schema)).toEqual({ n: 'integer', label: 'string' });
+    const seen: Array<[number, number]> = [];
+    const result = await rows(path, inspection.dialect, inspection.schema, {
+      onLeadingZero: (field, line) => seen.push([field, line]),
+    });
+    expect(result).toHaveLength(10_005);
+    expect(seen).toEqual([
+      [0, 10_004],
+      [0, 10_005],
+      [0, 10_006],
+    ]);
+  });
+
   it('types 0/1 columns as integers, and integers beyond 2^53 as strings', async () => {
     const r = await load('flag,big\n0,12345678901234567890\n1,98765432109876543210\n1,1\n');
     expect(types(r.schema)).toEqual({ flag: 'integer', big: 'string' });
@@ -187,8 +239,8 @@ describe('CSV', () => {
   it('names empty and duplicate columns', async () => {
     const r = await load(' name ,,name,Name,\n1,2,3,4,5\n');
     expect(r.schema.fields.map((f) => f.name)).toEqual(['name', 'column_2', 'name_2', 'Name_3', 'column_5']);
-    expect(r.warnings.join(' ')).toMatch(/no name/);
-    expect(r.warnings.join(' ')).toMatch(/Duplicate/);
+    expect(text(r.warnings)).toMatch(/no name/);
+    expect(text(r.warnings)).toMatch(/Duplicate/);
   });
 
   it('rejects ragged rows with the reason and imports the others', async () => {
@@ -198,8 +250,18 @@ describe('CSV', () => {
       [10, 11, 12],
     ]);
     expect(r.errors).toEqual([
-      { line: 3, error: 'line 3: expected 3 values, found 4' },
-      { line: 4, error: 'line 4: expected 3 values, found 2' },
+      {
+        line: 3,
+        error: 'line 3: expected 3 values, found 4',
+        code: 'row.width',
+        params: { line: 3, expected: 3, found: 4 },
+      },
+      {
+        line: 4,
+        error: 'line 4: expected 3 values, found 2',
+        code: 'row.width',
+        params: { line: 4, expected: 3, found: 2 },
+      },
     ]);
   });
 
@@ -213,6 +275,8 @@ describe('CSV', () => {
         error: expect.stringMatching(
           /^line 2: a quoted value starting on this line (is never closed|has unbalanced quotes)$/,
         ),
+        code: expect.stringMatching(/^csv\.(unclosedQuote|unbalancedQuotes)$/),
+        params: { line: 2 },
       },
     ]);
     expect(r.rows.filter((x) => 'values' in x)).toEqual([
@@ -260,7 +324,7 @@ describe('encodings', () => {
       ['Saint-Étienne', 3.5],
       ['Cœur – “été”', 4],
     ]);
-    expect(r.warnings.join(' ')).toMatch(/Windows-1252/);
+    expect(text(r.warnings)).toMatch(/Windows-1252/);
   });
 
   it('reads stray Latin-1 bytes in a UTF-8 file as Windows-1252, with a warning', async () => {
@@ -275,7 +339,7 @@ describe('encodings', () => {
       ['Lyon é', 1],
       ['Paris é', 2],
     ]);
-    expect(r.warnings.join(' ')).toMatch(/mixes encodings/);
+    expect(text(r.warnings)).toMatch(/mixes encodings/);
   });
 
   it('imports a row with an invalid byte after the sample and reports it', async () => {
@@ -288,12 +352,13 @@ describe('encodings', () => {
     const path = await file(content);
     const { dialect, schema } = await inspect(path);
     expect(dialect.encoding).toBe('utf-8');
-    const warnings: string[] = [];
+    const warnings: ImportMessage[] = [];
     const result = await rows(path, dialect, schema, { onWarning: (w) => warnings.push(w) });
     expect(result).toHaveLength(30_001);
     expect(result.at(-1)).toEqual({ line: 30_002, values: ['café', 2] });
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/not valid UTF-8/);
+    expect(warnings[0]!.message).toMatch(/not valid UTF-8/);
+    expect(warnings[0]).toMatchObject({ code: 'encoding.strayBytes', params: { line: expect.any(Number) } });
   });
 });
 
@@ -359,7 +424,12 @@ describe('coercion', () => {
     };
     const result = await rows(path, dialect, schema);
     expect(result[0]).toEqual({ line: 2, values: [1, 2.5, '2024-01-01', true, 'x'] });
-    expect(result[1]).toEqual({ line: 3, error: "line 3: value 'abc' in column 'id' is not an integer" });
+    expect(result[1]).toEqual({
+      line: 3,
+      error: "line 3: value 'abc' in column 'id' is not an integer",
+      code: 'value.type',
+      params: { line: 3, value: 'abc', column: 'id', type: 'integer' },
+    });
     expect(result[2]).toMatchObject({
       line: 4,
       error: expect.stringContaining("value '9007199254740993' in column 'id' is not an integer"),
@@ -368,7 +438,25 @@ describe('coercion', () => {
       line: 5,
       error: expect.stringMatching(/^line 5: value '9{60}…' in column 'n' is not a number$/),
     });
-    expect(result[4]).toEqual({ line: 6, error: "line 6: column 's' is required but the value is missing" });
+    expect(result[4]).toEqual({
+      line: 6,
+      error: "line 6: column 's' is required but the value is missing",
+      code: 'value.required',
+      params: { line: 6, column: 's' },
+    });
+    // Dates and booleans name what they expect, in parameters a client can translate.
+    expect(result[1]).not.toHaveProperty('params.format');
+    const dates = await rows(await file('d,b\n2024-13-01,yes\n2024-01-01,maybe\n'), dialect, {
+      missingValues: [''],
+      fields: [
+        { name: 'd', type: 'date', format: '%d/%m/%Y' },
+        { name: 'b', type: 'boolean', trueValues: ['oui'], falseValues: ['non'] },
+      ],
+    });
+    expect(dates[0]).toMatchObject({
+      error: "line 2: value '2024-13-01' in column 'd' is not a date (dd/mm/yyyy)",
+      params: { type: 'date', format: 'dd/mm/yyyy' },
+    });
   });
 
   it('follows a publisher-edited schema (re-typing a column as string)', async () => {
@@ -397,7 +485,7 @@ describe('JSON and NDJSON', () => {
     expect(r.rows).toEqual([
       { line: 1, values: [1, 'a', 1.5, true, '["x"]'] },
       { line: 2, values: [2, 'b', 2, false, null] },
-      { line: 3, error: 'item 3 is not a JSON object' },
+      { line: 3, error: 'item 3 is not a JSON object', code: 'json.notObject', params: { line: 3, unit: 'item' } },
     ]);
   });
 
@@ -406,7 +494,14 @@ describe('JSON and NDJSON', () => {
     (items[11_999] as Record<string, unknown>).surprise = 'x';
     const r = await load(JSON.stringify(items), 'big.json');
     expect(r.values).toHaveLength(11_999);
-    expect(r.errors).toEqual([{ line: 12_000, error: "line 12000: unexpected key 'surprise' (not in the schema)" }]);
+    expect(r.errors).toEqual([
+      {
+        line: 12_000,
+        error: "line 12000: unexpected key 'surprise' (not in the schema)",
+        code: 'json.unexpectedKey',
+        params: { line: 12_000, key: 'surprise' },
+      },
+    ]);
   });
 
   it('rejects JSON that is not an array of objects', async () => {
@@ -461,7 +556,12 @@ describe('XLSX', () => {
     expect(await rows(path, dialect, schema)).toEqual([
       { line: 2, values: [1, 'a', 1.5, '2024-01-31', true, '01000'] },
       { line: 4, values: [2, 'bc', 2, '2024-02-29', false, '2A004'] },
-      { line: 5, error: "line 5: value 'oops' in column 'price' is not a number" },
+      {
+        line: 5,
+        error: "line 5: value 'oops' in column 'price' is not a number",
+        code: 'value.type',
+        params: { line: 5, value: 'oops', column: 'price', type: 'number' },
+      },
     ]);
   });
 
@@ -485,7 +585,8 @@ describe('XLSX', () => {
     });
     const { dialect, schema, warnings } = await inspect(path);
     expect(types(schema)).toEqual({ id: 'integer', label: 'string' });
-    expect(warnings.join(' ')).toMatch(/first 10,000 rows/);
+    expect(text(warnings)).toMatch(/first 10,000 rows/);
+    expect(warnings).toContainEqual(expect.objectContaining({ code: 'sample.partial', params: { rows: 10_000 } }));
     let seen = 0;
     for await (const r of readRows(path, dialect, schema)) {
       expect(r).toEqual({ line: seen + 2, values: [seen + 1, `row ${seen + 1}`] });

@@ -18,15 +18,17 @@ import { JsonArrayScanner, NdjsonSplitter, type JsonRecord } from './json.js';
 import { readHead, sniffBinary, sniffEncoding, SAMPLE_BYTES } from './sniff.js';
 import { textRecords, xlsxRecords, type SourceRecord } from './sources.js';
 import { defaultMissingValues, type RawCell } from './values.js';
+import { importMessage, rowProblem, type ImportMessage } from './messages.js';
 
 export { ImportError, type ImportErrorCode } from './errors.js';
+export { importMessage, type ImportMessage, type ImportMessageCode, type RowProblem } from './messages.js';
 
 export interface Inspection {
   dialect: SourceDialect;
   schema: TableSchema;
   /** The first ≤ 20 typed rows (rows that would be rejected are left out). */
   sample: Cell[][];
-  warnings: string[];
+  warnings: ImportMessage[];
 }
 
 export interface InspectHints {
@@ -47,7 +49,9 @@ export interface ReadOptions {
   onProgress?: (p: ReadProgress) => void;
   signal?: AbortSignal;
   /** File-level warnings found while reading (e.g. bytes that are not valid UTF-8), at most once each. */
-  onWarning?: (message: string) => void;
+  onWarning?: (message: ImportMessage) => void;
+  /** See `RowCoercerOptions.onLeadingZero`. */
+  onLeadingZero?: (fieldIndex: number, line: number) => void;
 }
 
 /** Inference reads at most this many rows (and at most SAMPLE_BYTES bytes). */
@@ -74,7 +78,7 @@ export async function inspect(path: string, hints: InspectHints = {}): Promise<I
   const { size, head, complete, tail } = await readHead(path, SAMPLE_BYTES);
   if (size === 0) throw new ImportError('empty_file', 'The file is empty.');
   const forced = hints.dialect ?? {};
-  const warnings: string[] = [];
+  const warnings: ImportMessage[] = [];
   const kind = sniffBinary(head, tail);
   if (kind === 'xlsx' || forced.format === 'xlsx') {
     if (kind !== 'xlsx') throw new ImportError('unsupported_format', 'This file is not an XLSX spreadsheet.');
@@ -85,8 +89,7 @@ export async function inspect(path: string, hints: InspectHints = {}): Promise<I
     const guess = sniffEncoding(head, complete);
     encoding = guess.encoding;
     if (guess.warning) warnings.push(guess.warning);
-    else if (encoding === 'windows-1252')
-      warnings.push('The file is not UTF-8: it was read as Windows-1252 (Latin-1).');
+    else if (encoding === 'windows-1252') warnings.push(importMessage('encoding.windows1252'));
   }
   const text = decodeAll(head, encoding, !complete).text;
   const start = text.search(/\S/);
@@ -94,7 +97,9 @@ export async function inspect(path: string, hints: InspectHints = {}): Promise<I
   const format = forced.format ?? detectTextFormat(text, start);
   const lowerName = hints.fileName?.toLowerCase() ?? '';
   if (/\.xlsx?$/.test(lowerName))
-    warnings.push(`The file is named ${hints.fileName} but contains text; it was read as ${format.toUpperCase()}.`);
+    warnings.push(
+      importMessage('format.textNamedAsSpreadsheet', { fileName: hints.fileName ?? '', format: format.toUpperCase() }),
+    );
   if (format === 'csv') return inspectCsv(text, complete, encoding, forced, hints, warnings);
   return inspectJson(text, complete, encoding, format, warnings);
 }
@@ -124,11 +129,8 @@ function detectTextFormat(text: string, start: number): 'csv' | 'json' | 'ndjson
   );
 }
 
-function samplingWarning(rows: number, truncated: boolean, warnings: string[]): void {
-  if (truncated)
-    warnings.push(
-      `Types were inferred from the first ${rows.toLocaleString('en')} rows; rows further down that do not fit a column's type will be rejected and listed in the import report.`,
-    );
+function samplingWarning(rows: number, truncated: boolean, warnings: ImportMessage[]): void {
+  if (truncated) warnings.push(importMessage('sample.partial', { rows }));
 }
 
 function typedSample(coerce: (r: SourceRecord) => RowResult | null, records: SourceRecord[]): Cell[][] {
@@ -147,7 +149,7 @@ function inspectCsv(
   encoding: SourceDialect['encoding'],
   forced: Partial<SourceDialect>,
   hints: InspectHints,
-  warnings: string[],
+  warnings: ImportMessage[],
 ): Inspection {
   const delimiter = forced.delimiter ?? detectDelimiter(text, complete, hintedDelimiter(hints));
   const records = tokenizeSample(text, delimiter, complete, MAX_SAMPLE_ROWS + 1);
@@ -163,7 +165,7 @@ function inspectCsv(
   const firstOk = records.find((r): r is { line: number; cells: string[] } => 'cells' in r);
   if (!firstOk) throw new ImportError('unreadable', 'No row of this file could be read (malformed quotes?).');
   const first = records[0]!;
-  if ('error' in first) warnings.push(first.error);
+  if ('error' in first) warnings.push(importMessage(first.code, first.params));
   const width = firstOk.cells.length;
   if (width > MAX_COLUMNS) throw tooManyColumns(width);
   const rest = records.slice(records.indexOf(firstOk) + 1);
@@ -181,20 +183,14 @@ function inspectCsv(
     );
   const dataRows = header ? body : [firstOk.cells, ...body];
   const names = makeNames(header ? firstOk.cells : null, width, warnings);
-  const guesses = inferColumns(dataRows, width, commaIsDelimiter, missingValues);
+  const guesses = inferColumns(dataRows, width, commaIsDelimiter, missingValues, names);
   const schema: TableSchema = { fields: names.map((name, i) => ({ name, ...guesses[i]! })), missingValues };
   const dataRecords = header ? rest : records.slice(records.indexOf(firstOk));
   const ragged = dataRecords.filter((r) => 'cells' in r && r.cells.length !== width).length;
   const broken = dataRecords.filter((r) => 'error' in r).length;
-  if (ragged)
-    warnings.push(
-      `${ragged} of the first ${dataRecords.length.toLocaleString('en')} rows do not have ${width} values; such rows will be rejected.`,
-    );
-  if (broken)
-    warnings.push(
-      `${broken} of the first ${dataRecords.length.toLocaleString('en')} rows have malformed quotes; such rows will be rejected.`,
-    );
-  if (!header) warnings.push('The first row does not look like a header: columns were named column_1, column_2…');
+  if (ragged) warnings.push(importMessage('rows.ragged', { count: ragged, sampled: dataRecords.length, width }));
+  if (broken) warnings.push(importMessage('rows.brokenQuotes', { count: broken, sampled: dataRecords.length }));
+  if (!header) warnings.push(importMessage('header.none'));
   samplingWarning(dataRecords.length, !complete || records.length > MAX_SAMPLE_ROWS, warnings);
   const coerce = compileRowCoercer(schema);
   const sample = typedSample((r) => ('cells' in r ? coerce(r.line, r.cells) : null), dataRecords);
@@ -223,7 +219,7 @@ function inspectJson(
   complete: boolean,
   encoding: SourceDialect['encoding'],
   format: 'json' | 'ndjson' | 'xlsx',
-  warnings: string[],
+  warnings: ImportMessage[],
 ): Inspection {
   if (format === 'xlsx') throw new ImportError('unsupported_format', 'This file is not an XLSX spreadsheet.');
   const records = jsonSample(text, complete, format);
@@ -243,12 +239,16 @@ function inspectJson(
   const names = makeNames(keys, keys.length, warnings);
   const rows = records.filter((r) => 'object' in r).map((r) => keys.map((k) => r.object[k] as RawCell));
   const missingValues = [...defaultMissingValues];
-  const guesses = inferColumns(rows, keys.length, true, missingValues);
+  const guesses = inferColumns(rows, keys.length, true, missingValues, names);
   const schema: TableSchema = { fields: names.map((name, i) => ({ name, ...guesses[i]! })), missingValues };
   const errors = records.length - objects;
   if (errors)
     warnings.push(
-      `${errors} of the first ${records.length.toLocaleString('en')} ${format === 'json' ? 'items' : 'lines'} are not valid JSON objects; they will be rejected.`,
+      importMessage('json.invalidRecords', {
+        count: errors,
+        sampled: records.length,
+        unit: format === 'json' ? 'item' : 'line',
+      }),
     );
   samplingWarning(records.length, !complete || records.length >= MAX_SAMPLE_ROWS, warnings);
   const toRow = jsonRowMapper(keys, schema);
@@ -257,7 +257,11 @@ function inspectJson(
 }
 
 /** JSON objects → rows: by field name when every field name is a source key, else by position. */
-function jsonRowMapper(keys: string[], schema: TableSchema): (r: JsonRecord) => RowResult {
+function jsonRowMapper(
+  keys: string[],
+  schema: TableSchema,
+  onLeadingZero?: (fieldIndex: number, line: number) => void,
+): (r: JsonRecord) => RowResult {
   const names = schema.fields.map((f) => f.name);
   const keySet = new Set(keys);
   let order: string[];
@@ -268,21 +272,23 @@ function jsonRowMapper(keys: string[], schema: TableSchema): (r: JsonRecord) => 
       `The schema has ${names.length} fields but the file has ${keys.length} keys (${keys.slice(0, 5).join(', ')}…)`,
     );
   const known = new Set(order);
-  const coerce: RowCoercer = compileRowCoercer(schema);
+  const coerce: RowCoercer = compileRowCoercer(schema, { onLeadingZero });
   const n = order.length;
   return (r) => {
     if ('error' in r) return r;
     const o = r.object;
-    for (const k in o)
-      if (!known.has(k))
-        return { line: r.line, error: `line ${r.line}: unexpected key '${k.slice(0, 80)}' (not in the schema)` };
+    for (const k in o) if (!known.has(k)) return rowProblem(r.line, 'json.unexpectedKey', { key: k.slice(0, 80) });
     const cells = new Array<RawCell>(n);
     for (let i = 0; i < n; i++) cells[i] = o[order[i]!] as RawCell;
     return coerce(r.line, cells);
   };
 }
 
-async function inspectXlsx(path: string, forced: Partial<SourceDialect>, warnings: string[]): Promise<Inspection> {
+async function inspectXlsx(
+  path: string,
+  forced: Partial<SourceDialect>,
+  warnings: ImportMessage[],
+): Promise<Inspection> {
   const sheet = forced.sheet ?? 1;
   const records: { line: number; cells: RawCell[] }[] = [];
   for await (const batch of xlsxRecords(path, sheet, { maxRecords: MAX_SAMPLE_ROWS + 1 })) {
@@ -317,10 +323,11 @@ async function inspectXlsx(path: string, forced: Partial<SourceDialect>, warning
     width,
     true,
     missingValues,
+    names,
   );
   const fields: Field[] = names.map((name, i) => ({ name, ...guesses[i]! }));
   const schema: TableSchema = { fields, missingValues };
-  if (!header) warnings.push('The first row does not look like a header: columns were named column_1, column_2…');
+  if (!header) warnings.push(importMessage('header.none'));
   samplingWarning(data.length, records.length > MAX_SAMPLE_ROWS, warnings);
   const coerce = compileRowCoercer(schema, { padMissingCells: true });
   const sample = typedSample((r) => ('cells' in r ? coerce(r.line, r.cells) : null), data);
@@ -355,7 +362,7 @@ async function* rowBatches(
   schema: TableSchema,
   options: ReadOptions,
 ): AsyncGenerator<RowResult[], void> {
-  const { onProgress, signal, onWarning } = options;
+  const { onProgress, signal, onWarning, onLeadingZero } = options;
   if (signal?.aborted) throw abortReason(signal);
   const totalBytes = (await stat(path)).size;
   let bytesRead = 0;
@@ -366,17 +373,17 @@ async function* rowBatches(
   let toRow: (r: SourceRecord) => RowResult;
   if (dialect.format === 'xlsx') {
     source = xlsxRecords(path, dialect.sheet ?? 1, { signal, onBytes });
-    const coerce = compileRowCoercer(schema, { padMissingCells: true });
+    const coerce = compileRowCoercer(schema, { padMissingCells: true, onLeadingZero });
     toRow = (r) => ('cells' in r ? coerce(r.line, r.cells) : (r as RowResult));
   } else if (dialect.format === 'csv') {
     source = textRecords(path, dialect, totalBytes, { signal, onBytes, onWarning });
-    const coerce = compileRowCoercer(schema);
+    const coerce = compileRowCoercer(schema, { onLeadingZero });
     toRow = (r) => ('cells' in r ? coerce(r.line, r.cells) : (r as RowResult));
   } else {
     if (totalBytes === 0) return;
     const keys = await discoverJsonKeys(path, dialect, totalBytes);
     source = textRecords(path, dialect, totalBytes, { signal, onBytes, onWarning });
-    const map = jsonRowMapper(keys, schema);
+    const map = jsonRowMapper(keys, schema, onLeadingZero);
     toRow = (r) => map(r as JsonRecord);
   }
   let skipHeader = dialect.header && (dialect.format === 'csv' || dialect.format === 'xlsx');

@@ -1,4 +1,12 @@
-/** Type inference over a sample, header detection and column naming. */
+/**
+ * Type inference over a sample, header detection and column naming.
+ *
+ * Codes stay text: a column of digit strings is an integer column unless it looks like a code — a value with a
+ * leading zero ("01"), or every value of the same width and either 5 digits or more over ten values (postal and INSEE
+ * codes, SIREN, SIRET) or a column name that says code/id (`code_region`, `dep`, `siren`…). Codes typed as integers lose
+ * their zeros and get summed in charts. Leading zeros further down the file than the sample are caught by the
+ * import (see `onLeadingZero` in coerce.ts).
+ */
 import type { Field } from '../table-schema.js';
 import { INVALID, compileCoercer } from './coerce.js';
 import {
@@ -15,6 +23,7 @@ import {
   type NumberStyle,
   type RawCell,
 } from './values.js';
+import { importMessage, type ImportMessage } from './messages.js';
 
 export type FieldGuess = Omit<Field, 'name'>;
 
@@ -29,6 +38,9 @@ export class ColumnInference {
   private seconds = false;
   private nonNull = 0;
   private readonly seen = new Set<string>();
+  /** Every text value so far is a bare digit string (no sign, separator or decimal), all of this width (-1: mixed). */
+  private digitsOnly = true;
+  private digitWidth = 0;
 
   constructor(
     commaIsDelimiter: boolean,
@@ -55,6 +67,7 @@ export class ColumnInference {
     this.nonNull++;
     if (typeof v === 'number') {
       this.integer &&= Number.isSafeInteger(v);
+      this.digitsOnly = false;
       if (!Number.isInteger(v)) for (const s of this.styles) this.fraction.add(s.id);
       this.boolean = false;
       this.dates = [];
@@ -83,6 +96,11 @@ export class ColumnInference {
 
   private addText(t: string): void {
     const leadingZero = hasLeadingZero(t);
+    if (this.digitsOnly) {
+      if (!DIGITS_RE.test(t)) this.digitsOnly = false;
+      else if (this.digitWidth === 0) this.digitWidth = t.length;
+      else if (this.digitWidth !== t.length) this.digitWidth = -1;
+    }
     if (this.integer) this.integer = !leadingZero && INTEGER_RE.test(t) && Number.isSafeInteger(Number(t));
     if (this.styles.length > 0) {
       if (leadingZero || (INTEGER_RE.test(t) && !Number.isSafeInteger(Number(t)))) this.styles = [];
@@ -100,9 +118,10 @@ export class ColumnInference {
     }
   }
 
-  result(): FieldGuess {
+  /** `name`: the column's name, when known (a name saying code or id makes fixed-width digits a code). */
+  result(name?: string): FieldGuess {
     if (this.nonNull === 0) return { type: 'string' };
-    if (this.integer) return { type: 'integer' };
+    if (this.integer) return name !== undefined && this.looksLikeCode(name) ? { type: 'string' } : { type: 'integer' };
     const style = this.styles[0];
     if (style) {
       if (!this.fraction.has(style.id) && style.groupChar) return { type: 'integer', groupChar: style.groupChar };
@@ -122,6 +141,66 @@ export class ColumnInference {
       };
     return { type: 'string' };
   }
+
+  private looksLikeCode(name: string): boolean {
+    if (!this.digitsOnly || this.digitWidth < 2) return false;
+    // Ten different values of one width of 5 digits or more: codes, not quantities (which vary in width).
+    if (this.digitWidth >= 5 && this.seen.size >= 10) return true;
+    return codeName(name);
+  }
+}
+
+const DIGITS_RE = /^\d+$/;
+
+/** Words of a column name that say it holds codes or identifiers (English and French). */
+const CODE_WORDS = new Set([
+  'code',
+  'codes',
+  'id',
+  'ids',
+  'identifiant',
+  'identifier',
+  'ref',
+  'reference',
+  'numero',
+  'insee',
+  'cog',
+  'siren',
+  'siret',
+  'rna',
+  'uai',
+  'finess',
+  'naf',
+  'ape',
+  'cp',
+  'postal',
+  'postcode',
+  'zip',
+  'zipcode',
+  'dep',
+  'dept',
+  'departement',
+  'department',
+  'reg',
+  'region',
+  'com',
+  'commune',
+  'arr',
+  'canton',
+  'epci',
+  'iris',
+]);
+
+/** Whether a column name says code or id: `code_insee`, `codeRegion`, `DEP`, `n° SIREN`, `id`. */
+export function codeName(name: string): boolean {
+  const words = name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  return words.some((w) => CODE_WORDS.has(w));
 }
 
 export function missingTester(missingValues: string[]): (s: string) => boolean {
@@ -129,16 +208,21 @@ export function missingTester(missingValues: string[]): (s: string) => boolean {
   return (s) => set.has(s);
 }
 
+/**
+ * The type of each column. With `names` (the final inference, not header detection), columns that look like
+ * codes are typed as text.
+ */
 export function inferColumns(
   rows: RawCell[][],
   width: number,
   commaIsDelimiter: boolean,
   missingValues: string[],
+  names?: string[],
 ): FieldGuess[] {
   const isMissing = missingTester(missingValues);
   const cols = Array.from({ length: width }, () => new ColumnInference(commaIsDelimiter, isMissing));
   for (const row of rows) for (let i = 0; i < width; i++) cols[i]!.add(row[i]);
-  return cols.map((c) => c.result());
+  return cols.map((c, i) => c.result(names?.[i]));
 }
 
 /**
@@ -177,7 +261,7 @@ export function detectHeader(
 export const MAX_NAME_LENGTH = 200;
 
 /** Column names: trimmed; empty → `column_N`; duplicates (case-insensitive) → `_2`, `_3`… */
-export function makeNames(header: RawCell[] | null, width: number, warnings: string[]): string[] {
+export function makeNames(header: RawCell[] | null, width: number, warnings: ImportMessage[]): string[] {
   const used = new Set<string>();
   const names: string[] = [];
   const empty: number[] = [];
@@ -203,11 +287,16 @@ export function makeNames(header: RawCell[] | null, width: number, warnings: str
   }
   if (empty.length)
     warnings.push(
-      `${empty.length} column${empty.length > 1 ? 's have' : ' has'} no name in the header (column${empty.length > 1 ? 's' : ''} ${empty.slice(0, 10).join(', ')}${empty.length > 10 ? '…' : ''}); named column_N.`,
+      importMessage('header.unnamed', {
+        count: empty.length,
+        columns: `${empty.slice(0, 10).join(', ')}${empty.length > 10 ? '…' : ''}`,
+      }),
     );
   if (renamed.length)
     warnings.push(
-      `Duplicate column names were renamed: ${renamed.slice(0, 10).join(', ')}${renamed.length > 10 ? '…' : ''}.`,
+      importMessage('header.renamed', {
+        renamed: `${renamed.slice(0, 10).join(', ')}${renamed.length > 10 ? '…' : ''}`,
+      }),
     );
   return names;
 }

@@ -3,19 +3,21 @@
  * Records carry the 1-based item index (JSON array) or physical line (NDJSON).
  */
 
-export type JsonRecord = { line: number; object: Record<string, unknown> } | { line: number; error: string };
+import { rowProblem, type RowProblem } from './messages.js';
+
+export type JsonRecord = { line: number; object: Record<string, unknown> } | RowProblem;
 
 const MAX_ITEM_CHARS = 16 * 1024 * 1024;
 
-function parseItem(text: string, line: number, what: string): JsonRecord {
+function parseItem(text: string, line: number, what: 'item' | 'line'): JsonRecord {
   let v: unknown;
   try {
     v = JSON.parse(text);
   } catch (e) {
-    return { line, error: `${what} ${line}: invalid JSON (${(e as Error).message.slice(0, 120)})` };
+    return rowProblem(line, 'json.invalid', { unit: what, detail: (e as Error).message.slice(0, 120) });
   }
   if (v === null || typeof v !== 'object' || Array.isArray(v))
-    return { line, error: `${what} ${line} is not a JSON object` };
+    return rowProblem(line, 'json.notObject', { unit: what });
   return { line, object: v as Record<string, unknown> };
 }
 
@@ -128,15 +130,13 @@ export class JsonArrayScanner {
 
   /** `complete`: the whole file was read (not just a sample). */
   end(out: JsonRecord[]): void {
-    if (this.state === S.Item)
-      out.push({ line: this.index, error: `item ${this.index}: the file ends inside this item` });
-    else if (this.state !== S.Done && this.state !== S.Start)
-      out.push({ line: this.index + 1, error: 'the JSON array is not closed (truncated file?)' });
+    if (this.state === S.Item) out.push(rowProblem(this.index, 'json.endsInsideItem'));
+    else if (this.state !== S.Done && this.state !== S.Start) out.push(rowProblem(this.index + 1, 'json.notClosed'));
   }
 
   private emit(text: string, from: number, to: number, out: JsonRecord[]): void {
     if (this.overflow) {
-      out.push({ line: this.index, error: `item ${this.index} is larger than ${MAX_ITEM_CHARS / 1048576} MB` });
+      out.push(rowProblem(this.index, 'json.itemTooLarge', { mb: MAX_ITEM_CHARS / 1048576 }));
       this.overflow = false;
       return;
     }
@@ -191,7 +191,7 @@ export class NdjsonSplitter {
         if (!final) {
           this.scanned = buf.length;
           if (buf.length - pos > MAX_ITEM_CHARS && !this.skipping) {
-            out.push({ line: this.line, error: `line ${this.line} is longer than ${MAX_ITEM_CHARS / 1048576} MB` });
+            out.push(rowProblem(this.line, 'ndjson.lineTooLong', { mb: MAX_ITEM_CHARS / 1048576 }));
             this.skipping = true;
           }
           if (this.skipping) pos = buf.length;

@@ -2,6 +2,7 @@
 import { open } from 'node:fs/promises';
 import { ImportError } from './errors.js';
 import { utf8Stats, type Encoding } from './decode.js';
+import { importMessage, type ImportMessage } from './messages.js';
 
 export const SAMPLE_BYTES = 1024 * 1024;
 
@@ -86,7 +87,7 @@ export function sniffBinary(head: Buffer, tail: Buffer): 'xlsx' | 'text' {
 
 export interface EncodingGuess {
   encoding: Encoding;
-  warning?: string;
+  warning?: ImportMessage;
 }
 
 /**
@@ -100,6 +101,6 @@ export function sniffEncoding(head: Buffer, complete: boolean): EncodingGuess {
   if (multibyte === 0) return { encoding: 'windows-1252' };
   return {
     encoding: 'utf-8',
-    warning: `The file mixes encodings: mostly UTF-8, with ${invalid} byte${invalid > 1 ? 's' : ''} in the first ${Math.round(head.length / 1024)} KB that are not valid UTF-8; these were read as Windows-1252 (Latin-1). Check accented characters.`,
+    warning: importMessage('encoding.mixed', { count: invalid, kb: Math.round(head.length / 1024) }),
   };
 }

@@ -11,6 +11,7 @@ import { createDecoder } from './decode.js';
 import { ImportError } from './errors.js';
 import { JsonArrayScanner, NdjsonSplitter, type JsonRecord } from './json.js';
 import type { RawCell } from './values.js';
+import { importMessage, type ImportMessage } from './messages.js';
 
 export type SourceRecord = CsvRecord | JsonRecord | { line: number; cells: RawCell[] };
 
@@ -22,7 +23,7 @@ export interface SourceOptions {
   signal?: AbortSignal;
   /** Called after each chunk read with the cumulative byte count. */
   onBytes?: (bytesRead: number) => void;
-  onWarning?: (message: string) => void;
+  onWarning?: (message: ImportMessage) => void;
 }
 
 /** 64 KB: measured faster than 1 MB (fewer rows alive per batch, so cheaper garbage collection) and a smaller RSS. */
@@ -68,9 +69,7 @@ export async function* textRecords(
       const text = decoder.write(chunk);
       if (!warned && decoder.invalidBytes > 0) {
         warned = true;
-        onWarning?.(
-          `Bytes that are not valid UTF-8 were found from about line ${lineHint()}; they were read as Windows-1252 (Latin-1).`,
-        );
+        onWarning?.(importMessage('encoding.strayBytes', { line: lineHint() }));
       }
       const out: SourceRecord[] = [];
       tokenizer.push(text, out);

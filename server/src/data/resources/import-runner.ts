@@ -7,7 +7,8 @@ import type { EventRecorder } from '../../events/recorder.js';
 import type { Cell, SourceDialect, TableSchema } from '../table-schema.js';
 import type { BlobStore } from './blobs.js';
 import type { DataStore, JobRow } from '../store.js';
-import { inspect, readRows, ImportError } from '../import/index.js';
+import type { Rejection } from './store.js';
+import { inspect, readRows, ImportError, importMessage, type ImportMessage } from '../import/index.js';
 import { createTabularStore, diffTables } from '../tables/index.js';
 import type { Dialect } from '../../db/database.js';
 
@@ -22,11 +23,15 @@ export interface ImportInput {
   dialect?: Partial<SourceDialect>;
 }
 
+/**
+ * What an import did. Warnings and rejection reasons carry a stable code and parameters beside the English text
+ * (`message`, `reason`): see data/import/messages.ts. Reports written before that have warnings as plain strings.
+ */
 export interface ImportReport {
   rowsImported: number;
   rowsRejected: number;
-  rejectedSample: Array<{ line: number; reason: string }>;
-  warnings: string[];
+  rejectedSample: Rejection[];
+  warnings: ImportMessage[];
   dialect?: SourceDialect;
   fields?: number;
   durationMs: number;
@@ -121,54 +126,83 @@ export function createImportRunner(deps: ImportRunnerDeps) {
           reserveRowId(inspection.schema)
             .fields.map((f) => f.name)
             .join('\u0000');
-      const schema = reserveRowId(input.schema ?? (sameColumns ? reviewed! : inspection.schema));
-      if (!input.schema && sameColumns)
-        report.warnings.push('The columns are the same as in the previous version: its reviewed schema was kept.');
+      let schema = reserveRowId(input.schema ?? (sameColumns ? reviewed! : inspection.schema));
+      // Only a schema nobody reviewed is re-typed when codes show up below the sample.
+      const inferred = !input.schema && !sameColumns;
       report.dialect = inspection.dialect;
-      report.warnings = inspection.warnings;
+      report.warnings = [...inspection.warnings];
+      if (!input.schema && sameColumns) report.warnings.push(importMessage('schema.kept'));
       report.fields = schema.fields.length;
-      await tabular.createTable(db, table, schema);
-      tableCreated = true;
-      let batch: Cell[][] = [];
-      let rejected: Array<{ line: number; reason: string }> = [];
-      let lastProgress = 0;
       let progress = { bytesRead: 0, totalBytes: Number(version.byteSize ?? 0), rowsRead: 0 };
-      const flush = async () => {
-        // One transaction per batch: fast inserts without holding the database for the whole file.
-        const rows = batch;
-        if (rows.length) await db.transaction().execute((trx) => tabular.insertRows(trx, table, schema, rows));
-        if (rejected.length) await store.insertRejections(db, version.id, rejected);
-        batch = [];
-        rejected = [];
-      };
-      for await (const result of readRows(path, inspection.dialect, schema, {
-        onProgress: (p) => (progress = p),
-        onWarning: (w) => void (report.warnings.length < 50 && report.warnings.push(w)),
-      })) {
-        if ('error' in result) {
-          report.rowsRejected++;
-          rejected.push({ line: result.line, reason: result.error });
-          if (report.rejectedSample.length < SAMPLE_REJECTIONS)
-            report.rejectedSample.push({ line: result.line, reason: result.error });
-        } else {
-          report.rowsImported++;
-          batch.push(result.values);
-        }
-        if (batch.length >= BATCH_ROWS || rejected.length >= 1000) {
-          await flush();
-          if (Date.now() - lastProgress > PROGRESS_EVERY_MS) {
-            lastProgress = Date.now();
-            await store.updateJob(db, job.id, {
-              rowsRead: report.rowsImported + report.rowsRejected,
-              rowsRejected: report.rowsRejected,
-              bytesRead: progress.bytesRead,
-              totalBytes: progress.totalBytes || null,
-            });
+      for (let pass = 1; ; pass++) {
+        // Integer columns holding codes with leading zeros further down than the sample: field index → first line.
+        const codes = new Map<number, number>();
+        await tabular.createTable(db, table, schema);
+        tableCreated = true;
+        let batch: Cell[][] = [];
+        let rejected: Rejection[] = [];
+        let lastProgress = 0;
+        const flush = async () => {
+          // One transaction per batch: fast inserts without holding the database for the whole file.
+          const rows = batch;
+          if (rows.length) await db.transaction().execute((trx) => tabular.insertRows(trx, table, schema, rows));
+          if (rejected.length) await store.insertRejections(db, version.id, rejected);
+          batch = [];
+          rejected = [];
+        };
+        for await (const result of readRows(path, inspection.dialect, schema, {
+          onProgress: (p) => (progress = p),
+          onWarning: (w) => void (report.warnings.length < 50 && report.warnings.push(w)),
+          onLeadingZero:
+            inferred && pass === 1 ? (field, line) => void (codes.has(field) || codes.set(field, line)) : undefined,
+        })) {
+          if ('error' in result) {
+            report.rowsRejected++;
+            const rejection = { line: result.line, reason: result.error, code: result.code, params: result.params };
+            rejected.push(rejection);
+            if (report.rejectedSample.length < SAMPLE_REJECTIONS) report.rejectedSample.push(rejection);
+          } else {
+            report.rowsImported++;
+            batch.push(result.values);
           }
+          if (batch.length >= BATCH_ROWS || rejected.length >= 1000) {
+            await flush();
+            if (Date.now() - lastProgress > PROGRESS_EVERY_MS) {
+              lastProgress = Date.now();
+              await store.updateJob(db, job.id, {
+                rowsRead: report.rowsImported + report.rowsRejected,
+                rowsRejected: report.rowsRejected,
+                bytesRead: progress.bytesRead,
+                totalBytes: progress.totalBytes || null,
+              });
+            }
+          }
+          if (stopped) throw new Error('The server stopped during the import; it will run again at the next start');
         }
-        if (stopped) throw new Error('The server stopped during the import; it will run again at the next start');
+        await flush();
+        if (codes.size === 0) break;
+        // Read again with those columns as text: "01" must stay "01" (a rare second pass, on inferred schemas only).
+        await tabular.dropTable(db, table);
+        tableCreated = false;
+        await store.deleteRejections(db, version.id);
+        Object.assign(report, { rowsImported: 0, rowsRejected: 0, rejectedSample: [] });
+        const names = [...codes.keys()].map((i) => `'${schema.fields[i]!.name}'`);
+        report.warnings.push(
+          importMessage('column.codesAsText', {
+            count: names.length,
+            columns: names.join(', '),
+            line: Math.min(...codes.values()),
+          }),
+        );
+        schema = {
+          ...schema,
+          fields: schema.fields.map((f, i) => {
+            if (!codes.has(i)) return f;
+            const { groupChar: _g, decimalChar: _d, ...rest } = f;
+            return { ...rest, type: 'string' as const };
+          }),
+        };
       }
-      await flush();
       report.timings = { loadMs: Date.now() - started };
       const indexing = Date.now();
       await tabular.finalize(db, table, schema);

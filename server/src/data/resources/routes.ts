@@ -388,7 +388,17 @@ export async function resourceRoutes(
         ),
         response: {
           200: Type.Object({
-            items: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String() })),
+            items: Type.Array(
+              Type.Object({
+                line: Type.Integer(),
+                reason: Type.String({ description: 'Why, in English' }),
+                code: Type.Union([Type.String(), Type.Null()], {
+                  description:
+                    'Why, as a stable code (e.g. `value.type`, `row.width`) to translate with `params`; null for imports before codes existed',
+                }),
+                params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
+              }),
+            ),
             next: Next,
           }),
           ...problems(400, 404),

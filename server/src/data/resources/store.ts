@@ -1,9 +1,18 @@
 import type { Kysely } from 'kysely';
 import type { Database, JobsTable, ResourcesTable, ResourceVersionsTable } from '../../db/schema.js';
+import { readJson } from '../../db/database.js';
+import type { MessageParams } from '../import/messages.js';
 
 export type ResourceRow = ResourcesTable;
 export type VersionRow = ResourceVersionsTable;
 export type JobRow = JobsTable;
+/** A rejected row: its line, the reason in English, and the reason as a code with parameters (null before 015). */
+export interface Rejection {
+  line: number;
+  reason: string;
+  code: string | null;
+  params: MessageParams;
+}
 
 /** SQL over resources, their versions, import jobs and rejected lines. */
 export function createResourceStore() {
@@ -154,23 +163,40 @@ export function createResourceStore() {
       await db.updateTable('jobs').set({ status: 'queued', startedAt: null }).where('status', '=', 'running').execute();
     },
 
-    async insertRejections(db: Kysely<Database>, versionId: string, rows: Array<{ line: number; reason: string }>) {
+    async insertRejections(db: Kysely<Database>, versionId: string, rows: Rejection[]) {
       if (rows.length === 0) return;
       await db
         .insertInto('importRejections')
-        .values(rows.map((r) => ({ versionId, line: r.line, reason: r.reason.slice(0, 500) })))
+        .values(
+          rows.map((r) => ({
+            versionId,
+            line: r.line,
+            reason: r.reason.slice(0, 500),
+            code: r.code,
+            params: JSON.stringify(r.params),
+          })),
+        )
         .onConflict((oc) => oc.doNothing())
         .execute();
     },
-    async rejections(db: Kysely<Database>, versionId: string, afterLine: number, limit: number) {
-      return db
+    async deleteRejections(db: Kysely<Database>, versionId: string) {
+      await db.deleteFrom('importRejections').where('versionId', '=', versionId).execute();
+    },
+    async rejections(db: Kysely<Database>, versionId: string, afterLine: number, limit: number): Promise<Rejection[]> {
+      const rows = await db
         .selectFrom('importRejections')
-        .select(['line', 'reason'])
+        .select(['line', 'reason', 'code', 'params'])
         .where('versionId', '=', versionId)
         .where('line', '>', afterLine)
         .orderBy('line')
         .limit(limit)
         .execute();
+      return rows.map((r) => ({
+        line: r.line,
+        reason: r.reason,
+        code: r.code,
+        params: r.params ? readJson<MessageParams>(r.params) : {},
+      }));
     },
   };
 }

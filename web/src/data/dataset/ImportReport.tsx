@@ -6,6 +6,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { ErrorAlert } from '../../ui/Messages';
 import { formatNumber } from '../format';
 import { cursorFromNext } from '../paths';
+import { importMessageText } from '../importMessages';
 import { RejectionsTable } from './RejectionsTable';
 
 interface Props {
@@ -41,8 +42,8 @@ export function ImportReport({ report, jobId, title }: Props) {
     <div className="import-report">
       <h4 className="import-report__title">{t('data.report.heading')}</h4>
       <ul className="inline-list small">
-        <li>{t('data.report.imported', { count: formatNumber(lang, report.rowsImported) })}</li>
-        <li>{t('data.report.rejected', { count: formatNumber(lang, report.rowsRejected) })}</li>
+        <li>{t('data.report.imported', { count: report.rowsImported })}</li>
+        <li>{t('data.report.rejected', { count: report.rowsRejected })}</li>
         {typeof report.durationMs === 'number' && (
           <li>
             {t('data.report.duration', { seconds: formatNumber(lang, Math.round(report.durationMs / 100) / 10) })}
@@ -55,7 +56,7 @@ export function ImportReport({ report, jobId, title }: Props) {
           <p className="notice__title">{t('data.report.warnings')}</p>
           <ul>
             {report.warnings.map((w, i) => (
-              <li key={i}>{w}</li>
+              <li key={i}>{importMessageText(t, w)}</li>
             ))}
           </ul>
         </div>

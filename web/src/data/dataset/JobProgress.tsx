@@ -44,7 +44,7 @@ export function JobProgress({ job: initial, onDone, announce }: Props) {
       {announce && (
         <StatusMessage tone={job.status === 'failed' ? 'info' : 'success'}>
           {job.status === 'succeeded'
-            ? t('data.job.doneAnnounce', { count: formatNumber(lang, p.rowsRead - p.rowsRejected) })
+            ? t('data.job.doneAnnounce', { count: p.rowsRead - p.rowsRejected })
             : job.status === 'failed'
               ? t('data.job.failedAnnounce')
               : null}

@@ -2,6 +2,7 @@ import type { Rejection } from '../../api/types';
 import { useI18n } from '../../i18n/I18nProvider';
 import { TableWrap } from '../../ui/TableWrap';
 import { formatNumber } from '../format';
+import { importMessageText } from '../importMessages';
 
 export function RejectionsTable({ items, caption }: { items: Rejection[]; caption: string }) {
   const { t, lang } = useI18n();
@@ -19,7 +20,7 @@ export function RejectionsTable({ items, caption }: { items: Rejection[]; captio
           {items.map((r, i) => (
             <tr key={`${r.line}-${i}`}>
               <th scope="row">{formatNumber(lang, r.line)}</th>
-              <td className="cell--wrap">{r.reason}</td>
+              <td className="cell--wrap">{importMessageText(t, r)}</td>
             </tr>
           ))}
         </tbody>

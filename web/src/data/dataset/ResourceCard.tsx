@@ -71,9 +71,7 @@ export function ResourceCard({ slug, resource, canEdit, expandTools, onChanged, 
       <ul className="inline-list small muted">
         {resource.kind === 'url' && resource.url && <li className="resource-card__url">{resource.url}</li>}
         {version?.byteSize != null && <li>{formatBytes(lang, version.byteSize)}</li>}
-        {version?.rowCount != null && (
-          <li>{t('data.resource.rows', { count: formatNumber(lang, version.rowCount) })}</li>
-        )}
+        {version?.rowCount != null && <li>{t('data.resource.rows', { count: version.rowCount })}</li>}
         {version && <li>{t('data.resource.version', { number: version.number })}</li>}
         <li>{t('data.metrics.downloads', { count: formatNumber(lang, resource.metrics.downloads) })}</li>
       </ul>

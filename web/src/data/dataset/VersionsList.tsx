@@ -71,7 +71,7 @@ export function VersionsList({ slug, resourceId, title }: { slug: string; resour
                 {v.fileName ?? '—'}
                 {v.byteSize !== null && <span className="muted"> ({formatBytes(lang, v.byteSize)})</span>}
                 {v.rowCount !== null && (
-                  <span className="muted"> · {t('data.resource.rows', { count: formatNumber(lang, v.rowCount) })}</span>
+                  <span className="muted"> · {t('data.resource.rows', { count: v.rowCount })}</span>
                 )}
               </td>
               <td className="cell--wrap">{diffText(v)}</td>

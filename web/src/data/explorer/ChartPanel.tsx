@@ -1,12 +1,13 @@
 import { useId } from 'react';
 import { useApiGet } from '../../api/hooks';
-import type { AggregateResult, RowsPage, TableField } from '../../api/types';
+import type { AggregateResult, RowsPage, StatsResult, TableField } from '../../api/types';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/en';
 import { Loading, useErrorMessage } from '../../ui/Messages';
 import { TableWrap } from '../../ui/TableWrap';
 import { cellText, formatNumber } from '../format';
 import { ChartCanvas, type ChartSeries } from './ChartCanvas';
+import { defaultChart, isMeasure } from './chartDefaults';
 import { AGGS, CHART_TYPES, apiParams, formatSort, type ChartSettings, type ViewState } from './viewState';
 
 const isNumeric = (f: TableField) => f.type === 'integer' || f.type === 'number';
@@ -26,7 +27,12 @@ export function ChartPanel({ resourcePath, fields, view, onChange }: Props) {
   const id = useId();
   const errorMessage = useErrorMessage();
   const numeric = fields.filter(isNumeric);
-  const settings = view.chart;
+  // Sums and averages of measures only: codes and years typed as numbers are not quantities.
+  const measures = fields.filter(isMeasure);
+  // No chart chosen yet: open on a meaningful one, which needs the columns' distinct counts.
+  const chosen = view.chart.x !== '';
+  const stats = useApiGet<StatsResult>(chosen ? null : `${resourcePath}/stats`);
+  const settings = chosen ? view.chart : defaultChart(fields, stats.data);
   const type = settings.type;
   const xChoices = type === 'scatter' ? numeric : fields;
   const x =
@@ -34,18 +40,19 @@ export function ChartPanel({ resourcePath, fields, view, onChange }: Props) {
     (type === 'bar' ? (fields.find((f) => !isNumeric(f)) ?? fields[0])?.name : xChoices[0]?.name) ??
     '';
   const needsY = type !== 'bar' || settings.agg !== 'count';
+  const yChoices = type === 'bar' ? measures : numeric;
   const y =
-    numeric.find((f) => f.name === settings.y && f.name !== (type === 'bar' ? '' : x))?.name ??
-    numeric.find((f) => f.name !== x)?.name ??
-    numeric[0]?.name ??
+    yChoices.find((f) => f.name === settings.y && f.name !== (type === 'bar' ? '' : x))?.name ??
+    yChoices.find((f) => f.name !== x)?.name ??
+    yChoices[0]?.name ??
     '';
-  const agg = settings.agg;
+  const agg = type === 'bar' && !y ? 'count' : settings.agg;
   const set = (patch: Partial<ChartSettings>) => onChange({ type, x, y, agg, ...patch });
 
   // The request for the chart data, under the view's filters and search.
   let path: string | null = null;
   const aggKey = agg === 'count' ? 'count' : `${agg}:${y}`;
-  if (x && (!needsY || y)) {
+  if ((chosen || stats.data || stats.error) && x && (!needsY || y)) {
     const params = apiParams(view, { fields: false, sort: false });
     if (type === 'bar') {
       params.set('_group', x);
@@ -139,7 +146,7 @@ export function ChartPanel({ resourcePath, fields, view, onChange }: Props) {
           <div className="field">
             <label htmlFor={`${id}-agg`}>{t('data.chart.aggregation')}</label>
             <select id={`${id}-agg`} value={agg} onChange={(e) => set({ agg: e.target.value as ChartSettings['agg'] })}>
-              {AGGS.filter((a) => a === 'count' || numeric.length > 0).map((a) => (
+              {AGGS.filter((a) => a === 'count' || measures.length > 0).map((a) => (
                 <option key={a} value={a}>
                   {t(`data.chart.agg.${a}` as MessageKey)}
                 </option>
@@ -151,7 +158,7 @@ export function ChartPanel({ resourcePath, fields, view, onChange }: Props) {
           <div className="field">
             <label htmlFor={`${id}-y`}>{t('data.chart.y')}</label>
             <select id={`${id}-y`} value={y} onChange={(e) => set({ y: e.target.value })}>
-              {numeric.map((f) => (
+              {yChoices.map((f) => (
                 <option key={f.name} value={f.name}>
                   {f.name}
                 </option>
@@ -161,7 +168,9 @@ export function ChartPanel({ resourcePath, fields, view, onChange }: Props) {
         )}
       </form>
 
-      {!path ? (
+      {!chosen && stats.loading ? (
+        <Loading />
+      ) : !path ? (
         <p className="empty-state">{t('data.chart.needNumeric')}</p>
       ) : result.loading && !result.data ? (
         <Loading />

@@ -75,8 +75,26 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
   return (
     <div className="explorer">
       <div className="explorer__tools">
-        <RowSearch key={view.q} initial={view.q} onSearch={(q) => change({ q })} />
-        <FilterBuilder fields={fields} onAdd={(f) => change({ filters: [...view.filters, f] })} />
+        <div className="explorer__toolbar">
+          <RowSearch key={view.q} initial={view.q} onSearch={(q) => change({ q })} />
+          <details className="explorer__menu">
+            <summary>
+              {view.filters.length > 0
+                ? t('data.explorer.filtersCount', { count: view.filters.length })
+                : t('data.explorer.filtersButton')}
+            </summary>
+            <div className="explorer__popover">
+              <FilterBuilder fields={fields} onAdd={(f) => change({ filters: [...view.filters, f] })} />
+            </div>
+          </details>
+          <ColumnPicker fields={fields} visible={view.fields} onChange={(f) => change({ fields: f })} />
+          <details className="explorer__menu">
+            <summary>{t('data.explorer.downloadButton')}</summary>
+            <div className="explorer__popover explorer__popover--end">
+              <DownloadLinks rowsPath={rowsPath} query={downloadQuery} />
+            </div>
+          </details>
+        </div>
         <FilterChips
           filters={view.filters}
           q={view.q}
@@ -84,16 +102,23 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
           onClearSearch={() => change({ q: '' })}
           onClearAll={() => change({ filters: [], q: '' })}
         />
-        <div className="explorer__bar">
-          <ColumnPicker fields={fields} visible={view.fields} onChange={(f) => change({ fields: f })} />
-          <DownloadLinks rowsPath={rowsPath} query={downloadQuery} />
-        </div>
       </div>
 
       <Tabs label={t('data.explorer.views')} tabs={tabs} active={active} onChange={(tab) => go({ ...view, tab }, true)}>
         {active === 'table' && (
           <section aria-label={t('data.explorer.tab.table')}>
-            <SuggestEditBar draft={draft} fields={fields} />
+            {/* On wide screens, the row count and "Suggest an edit" sit at the right of the tab bar. */}
+            <div className="explorer__aside">
+              {rows.data && rows.data.rows.length > 0 && (
+                <p className="small muted explorer__status" role="status">
+                  {t('data.explorer.showing', { count: formatNumber(lang, rows.data.rows.length), page })}
+                  {resource.currentVersion?.rowCount != null &&
+                    ` · ${t('data.explorer.totalRows', { count: resource.currentVersion.rowCount })}`}
+                </p>
+              )}
+              {!draft.editing && <SuggestEditBar draft={draft} fields={fields} />}
+            </div>
+            {draft.editing && <SuggestEditBar draft={draft} fields={fields} />}
             {rows.error ? (
               <p className="notice notice--error" role="alert">
                 {errorMessage(rows.error)}
@@ -106,11 +131,6 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
               </div>
             ) : rows.data ? (
               <>
-                <p className="small muted" role="status">
-                  {t('data.explorer.showing', { count: formatNumber(lang, rows.data.rows.length), page })}
-                  {resource.currentVersion?.rowCount != null &&
-                    ` · ${t('data.explorer.totalRows', { count: formatNumber(lang, resource.currentVersion.rowCount) })}`}
-                </p>
                 <div aria-busy={rows.loading}>
                   <DataTable
                     caption={t('data.explorer.tableCaption', { title: resource.title, page })}
@@ -144,7 +164,12 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
                 go({ ...view, cursor: nextCursor, prev: view.cursor ? [...view.prev, view.cursor] : view.prev });
               }}
             />
-            <ProposalPanel draft={draft} fields={fields} />
+            {(draft.editing || draft.submitted) && (
+              // A sticky footer: the pending proposal stays in view while scrolling the table.
+              <div className="explorer__proposal">
+                <ProposalPanel draft={draft} fields={fields} />
+              </div>
+            )}
           </section>
         )}
         {active === 'chart' && (

@@ -52,13 +52,13 @@ export function ExplorerPage() {
     );
   }
   return (
-    <>
+    <div className="explorer-page">
       <nav aria-label={t('data.breadcrumb')} className="breadcrumb small">
         <Link to="/datasets">{t('data.catalog.heading')}</Link>
         <span aria-hidden="true"> › </span>
         {back}
       </nav>
-      <div className="page-heading">
+      <div className="explorer-heading">
         <h1>{resource.title}</h1>
         <p className="muted">{dataset.data.title}</p>
       </div>
@@ -69,6 +69,6 @@ export function ExplorerPage() {
       ) : (
         <Explorer slug={slug} resource={resource} schema={schema.data} />
       )}
-    </>
+    </div>
   );
 }

@@ -10,6 +10,7 @@ export function RowSearch({ initial, onSearch }: { initial: string; onSearch: (q
       buttonLabel={t('data.explorer.searchButton')}
       initial={initial}
       onSearch={onSearch}
+      compact
     />
   );
 }
