@@ -2013,6 +2013,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2083,6 +2085,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2268,6 +2272,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2338,6 +2344,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2513,6 +2521,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2583,6 +2593,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2746,6 +2758,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2944,6 +2958,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -3139,6 +3155,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -3386,6 +3404,8 @@ export interface paths {
                                 handle: string;
                                 name: string;
                             } | null;
+                            /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                            maxRejectedShare: number;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -3409,7 +3429,143 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change a resource’s settings: the share of rejected rows above which a new version does not go live */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 0–1; a new version with a larger share of rejected rows (or no row) fails and the previous one stays live, unless uploaded with force. null: the default, 0.1 */
+                        maxRejectedShare: null | number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            title: string;
+                            description: string;
+                            kind: "file" | "url";
+                            url: string | null;
+                            format: string | null;
+                            mediaType: string | null;
+                            /** @description Whether rows can be queried through …/rows */
+                            tabular: boolean;
+                            currentVersion: {
+                                id: string;
+                                number: number;
+                                status: string;
+                                sha256: string | null;
+                                byteSize: number | null;
+                                fileName: string | null;
+                                format: string | null;
+                                rowCount: number | null;
+                                rejectedCount: number | null;
+                                report: {
+                                    [key: string]: unknown;
+                                } | null;
+                                diff: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                completedAt: string | null;
+                            } | null;
+                            latestJob: {
+                                id: string;
+                                kind: string;
+                                status: "queued" | "running" | "succeeded" | "failed";
+                                resourceId: string | null;
+                                versionId: string | null;
+                                progress: {
+                                    rowsRead: number;
+                                    rowsRejected: number;
+                                    bytesRead: number;
+                                    totalBytes: number | null;
+                                    percent: number | null;
+                                    etaSeconds: number | null;
+                                };
+                                error: string | null;
+                                report: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                            } | null;
+                            metrics: {
+                                views: number;
+                                downloads: number;
+                            };
+                            /** @description Shared by a member of the community, not by the publisher */
+                            community: boolean;
+                            /** @description Who shared a community resource (null for the publisher’s own) */
+                            owner: {
+                                handle: string;
+                                name: string;
+                            } | null;
+                            /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                            maxRejectedShare: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/datasets/{slug}/resources/{id}/versions": {
@@ -3558,6 +3714,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -3801,6 +3959,8 @@ export interface paths {
                         }[];
                         primaryKey?: string[];
                         missingValues?: string[];
+                        /** @description Publish the re-typed version even with no row or more rejected rows than the resource accepts */
+                        force?: boolean;
                     };
                 };
             };
@@ -3876,6 +4036,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */

@@ -14,6 +14,7 @@ import { usage } from './migrations/010_usage.js';
 import { webhooks } from './migrations/011_webhooks.js';
 import { reuses } from './migrations/012_reuses.js';
 // ---- end developer platform migrations ----
+import { hardening } from './migrations/013_hardening.js';
 import type { Migration } from './migrations/types.js';
 
 /** Every migration, in order. Append only. */
@@ -32,6 +33,7 @@ export const migrations: Migration[] = [
   webhooks,
   reuses,
   // ---- end developer platform migrations ----
+  hardening,
 ];
 
 export async function migrateToLatest(db: Db): Promise<string[]> {
