@@ -2018,6 +2018,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2088,6 +2090,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2275,6 +2279,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2345,6 +2351,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2522,6 +2530,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2592,6 +2602,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -3259,6 +3271,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -3457,6 +3471,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -3652,6 +3668,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -3899,6 +3917,8 @@ export interface paths {
                                 handle: string;
                                 name: string;
                             } | null;
+                            /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                            maxRejectedShare: number;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -3922,7 +3942,143 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change a resource’s settings: the share of rejected rows above which a new version does not go live */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 0–1; a new version with a larger share of rejected rows (or no row) fails and the previous one stays live, unless uploaded with force. null: the default, 0.1 */
+                        maxRejectedShare: null | number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            title: string;
+                            description: string;
+                            kind: "file" | "url";
+                            url: string | null;
+                            format: string | null;
+                            mediaType: string | null;
+                            /** @description Whether rows can be queried through …/rows */
+                            tabular: boolean;
+                            currentVersion: {
+                                id: string;
+                                number: number;
+                                status: string;
+                                sha256: string | null;
+                                byteSize: number | null;
+                                fileName: string | null;
+                                format: string | null;
+                                rowCount: number | null;
+                                rejectedCount: number | null;
+                                report: {
+                                    [key: string]: unknown;
+                                } | null;
+                                diff: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                completedAt: string | null;
+                            } | null;
+                            latestJob: {
+                                id: string;
+                                kind: string;
+                                status: "queued" | "running" | "succeeded" | "failed";
+                                resourceId: string | null;
+                                versionId: string | null;
+                                progress: {
+                                    rowsRead: number;
+                                    rowsRejected: number;
+                                    bytesRead: number;
+                                    totalBytes: number | null;
+                                    percent: number | null;
+                                    etaSeconds: number | null;
+                                };
+                                error: string | null;
+                                report: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                startedAt: string | null;
+                                finishedAt: string | null;
+                            } | null;
+                            metrics: {
+                                views: number;
+                                downloads: number;
+                            };
+                            /** @description Shared by a member of the community, not by the publisher */
+                            community: boolean;
+                            /** @description Who shared a community resource (null for the publisher’s own) */
+                            owner: {
+                                handle: string;
+                                name: string;
+                            } | null;
+                            /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                            maxRejectedShare: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/v1/datasets/{slug}/resources/{id}/versions": {
@@ -4071,6 +4227,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -4314,6 +4472,8 @@ export interface paths {
                         }[];
                         primaryKey?: string[];
                         missingValues?: string[];
+                        /** @description Publish the re-typed version even with no row or more rejected rows than the resource accepts */
+                        force?: boolean;
                     };
                 };
             };
@@ -4389,6 +4549,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */

@@ -14,6 +14,7 @@ import { usage } from './migrations/010_usage.js';
 import { webhooks } from './migrations/011_webhooks.js';
 import { reuses } from './migrations/012_reuses.js';
 // ---- end developer platform migrations ----
+import { hardening } from './migrations/013_hardening.js';
 import { reviewRules } from './migrations/014_review_rules.js';
 import { home } from './migrations/015_home.js';
 import { tableGenerations } from './migrations/017_table_generations.js';
@@ -36,6 +37,7 @@ export const migrations: Migration[] = [
   webhooks,
   reuses,
   // ---- end developer platform migrations ----
+  hardening,
   reviewRules,
   home,
   tableGenerations,

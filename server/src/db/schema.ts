@@ -187,6 +187,8 @@ export interface ResourcesTable {
   ownerId: string | null;
   /** Soft deletion of community resources: versions, blobs and events stay. */
   deletedAt: string | null;
+  /** Rejected share above which a new version does not go live (013); NULL: the default, 0.1. */
+  maxRejectedShare: number | null;
 }
 
 export interface ResourceVersionsTable {

@@ -1,5 +1,11 @@
 export type ImportErrorCode =
-  'empty_file' | 'binary_file' | 'unsupported_format' | 'too_many_columns' | 'unreadable' | 'no_rows';
+  | 'empty_file'
+  | 'binary_file'
+  | 'unsupported_format'
+  | 'too_many_columns'
+  | 'unreadable'
+  | 'no_rows'
+  | 'too_many_rejected';
 
 /** A file that cannot be imported at all (as opposed to a row that is rejected). The message is for the publisher. */
 export class ImportError extends Error {

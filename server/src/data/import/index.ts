@@ -413,8 +413,8 @@ async function* rowBatches(
   onProgress?.({ bytesRead: totalBytes, totalBytes, rowsRead });
 }
 
-/** The largest text cell stored (in UTF-16 units, ~1 MB of text): beyond it the row is rejected, not truncated. */
-export const MAX_CELL_CHARS = 1_000_000;
+/** The largest text cell stored (4 Mi UTF-16 units): beyond it the row is rejected, not truncated. */
+export const MAX_CELL_CHARS = 4 * 1024 * 1024;
 
 /**
  * Rows the database could not hold faithfully become rejections with their reason: a cell over MAX_CELL_CHARS,

@@ -21,7 +21,12 @@ export interface ImportInput {
   mediaType?: string;
   schema?: TableSchema;
   dialect?: Partial<SourceDialect>;
+  /** The publisher chose to publish even an empty or lossy version. */
+  force?: boolean;
 }
+
+/** The share of rejected rows above which a new version does not go live, unless the resource sets its own. */
+export const DEFAULT_MAX_REJECTED_SHARE = 0.1;
 
 /**
  * What an import did. Warnings and rejection reasons carry a stable code and parameters beside the English text
@@ -203,6 +208,22 @@ export function createImportRunner(deps: ImportRunnerDeps) {
           }),
         };
       }
+      // A version with nothing in it, or that lost more rows than the resource accepts, never replaces what is
+      // live: the job fails with its report (the rejections are listed) unless the publisher forced it.
+      const total = report.rowsImported + report.rowsRejected;
+      const threshold = resource.maxRejectedShare ?? DEFAULT_MAX_REJECTED_SHARE;
+      if (!input.force && report.rowsImported === 0)
+        throw new ImportError(
+          'no_rows',
+          total === 0
+            ? 'The file has no data row: the new version was not published (the previous one stays live). Upload it again with "force" to publish an empty version.'
+            : `Every row was rejected (${total}): the new version was not published (the previous one stays live). See the rejections, or upload again with "force".`,
+        );
+      if (!input.force && report.rowsRejected / total > threshold)
+        throw new ImportError(
+          'too_many_rejected',
+          `${report.rowsRejected} of ${total} rows were rejected (${((100 * report.rowsRejected) / total).toFixed(1)} %), more than the ${(100 * threshold).toFixed(1)} % this resource accepts: the new version was not published (the previous one stays live). See the rejections, or upload again with "force".`,
+        );
       report.timings = { loadMs: Date.now() - started };
       const indexing = Date.now();
       await tabular.finalize(db, table, schema);

@@ -8,6 +8,7 @@ import { nextLink, problems } from '../../kernel/http.js';
 import { userOf } from '../../platform/index.js';
 import { Next, ResourceParams, SlugParams } from '../http-params.js';
 import type { ResourceService, UploadedFile } from './service.js';
+import { DEFAULT_MAX_REJECTED_SHARE } from './import-runner.js';
 import { CreateUrlResourceBody, JobView, ResourceView, VersionView } from './schema.js';
 import { fieldTypes } from '../table-schema.js';
 
@@ -36,6 +37,11 @@ const TableSchemaBody = Type.Object(
     fields: Type.Array(FieldSchema, { minItems: 1, maxItems: 1000 }),
     primaryKey: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 10 })),
     missingValues: Type.Optional(Type.Array(Type.String({ maxLength: 20 }), { maxItems: 20 })),
+    force: Type.Optional(
+      Type.Boolean({
+        description: 'Publish the re-typed version even with no row or more rejected rows than the resource accepts',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -190,10 +196,10 @@ export async function resourceRoutes(
       await resources.assertCommunity(request.actor, request.params.slug, request.params.id);
       if (!request.isMultipart())
         throw new AppError('unsupported_media_type', 'Send the new version as multipart/form-data with a "file" part');
-      const { file } = await uploadedFile(request);
+      const { file, meta } = await uploadedFile(request);
       return reply
         .status(201)
-        .send(await resources.uploadVersion(userOf(request), request.params.slug, request.params.id, file));
+        .send(await resources.uploadVersion(userOf(request), request.params.slug, request.params.id, file, meta.force));
     },
   );
 
@@ -244,10 +250,10 @@ export async function resourceRoutes(
     async (request, reply) => {
       if (!request.isMultipart())
         throw new AppError('unsupported_media_type', 'Send the new version as multipart/form-data with a "file" part');
-      const { file } = await uploadedFile(request);
+      const { file, meta } = await uploadedFile(request);
       return reply
         .status(201)
-        .send(await resources.uploadVersion(userOf(request), request.params.slug, request.params.id, file));
+        .send(await resources.uploadVersion(userOf(request), request.params.slug, request.params.id, file, meta.force));
     },
   );
 
@@ -351,12 +357,44 @@ export async function resourceRoutes(
       },
     },
     async (request, reply) =>
-      reply.status(202).send(
-        await resources.retype(userOf(request), request.params.slug, request.params.id, {
-          ...request.body,
-          missingValues: request.body.missingValues ?? [],
-        }),
-      ),
+      reply
+        .status(202)
+        .send(
+          await resources.retype(
+            userOf(request),
+            request.params.slug,
+            request.params.id,
+            (({ force: _force, ...schema }) => ({ ...schema, missingValues: schema.missingValues ?? [] }))(
+              request.body,
+            ),
+            request.body.force ?? false,
+          ),
+        ),
+  );
+
+  app.patch(
+    '/datasets/:slug/resources/:id',
+    {
+      config: { auth: write },
+      schema: {
+        tags: ['Resources'],
+        summary: 'Change a resource’s settings: the share of rejected rows above which a new version does not go live',
+        params: ResourceParams,
+        body: Type.Object(
+          {
+            maxRejectedShare: Type.Union([Type.Null(), Type.Number({ minimum: 0, maximum: 1 })], {
+              description: `0–1; a new version with a larger share of rejected rows (or no row) fails and the previous one stays live, unless uploaded with force. null: the default, ${DEFAULT_MAX_REJECTED_SHARE}`,
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: ResourceView, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) =>
+      resources.updateSettings(userOf(request), request.params.slug, request.params.id, {
+        maxRejectedShare: request.body.maxRejectedShare,
+      }),
   );
 
   app.get(

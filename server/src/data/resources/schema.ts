@@ -62,6 +62,10 @@ export const ResourceView = Type.Object({
   owner: Type.Union([Type.Object({ handle: Type.String(), name: Type.String() }), Type.Null()], {
     description: 'Who shared a community resource (null for the publisher’s own)',
   }),
+  maxRejectedShare: Type.Number({
+    description:
+      'A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force',
+  }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });

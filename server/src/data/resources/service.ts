@@ -116,6 +116,7 @@ export function createResourceService(deps: ResourceServiceDeps) {
       community: origin.community ? 1 : 0,
       ownerId: origin.community ? origin.ownerId : null,
       deletedAt: null,
+      maxRejectedShare: null,
     };
   }
 
@@ -150,7 +151,7 @@ export function createResourceService(deps: ResourceServiceDeps) {
     dataset: DatasetRow,
     origin: Origin,
     file: UploadedFile,
-    meta: { title?: string; description?: string },
+    meta: { title?: string; description?: string; force?: boolean },
   ) {
     const blob = await storeUpload(file);
     const format = detectFormat(file.fileName, file.mediaType);
@@ -175,6 +176,7 @@ export function createResourceService(deps: ResourceServiceDeps) {
         fileName: file.fileName,
         mediaType: resource.mediaType ?? undefined,
         format,
+        force: meta.force,
       });
       await events.record(trx, createdEvent(actor, dataset, resource, { title: resource.title, format }));
       return added;
@@ -225,6 +227,8 @@ export function createResourceService(deps: ResourceServiceDeps) {
       mediaType?: string;
       url?: string;
       format: string | null;
+      /** Publish even with no row or more rejections than the resource's threshold. */
+      force?: boolean;
     },
     schema?: TableSchema,
   ): Promise<{ version: VersionRow; job?: JobRow }> {
@@ -264,6 +268,7 @@ export function createResourceService(deps: ResourceServiceDeps) {
       fileName: file.fileName,
       mediaType: file.mediaType,
       schema,
+      ...(file.force ? { force: true } : {}),
     };
     const job: JobRow = {
       id: newId('job'),
@@ -302,7 +307,12 @@ export function createResourceService(deps: ResourceServiceDeps) {
   }
 
   return {
-    async addFile(actor: UserActor, slug: string, file: UploadedFile, meta: { title?: string; description?: string }) {
+    async addFile(
+      actor: UserActor,
+      slug: string,
+      file: UploadedFile,
+      meta: { title?: string; description?: string; force?: boolean },
+    ) {
       return createFile(actor, await deps.datasets.loadEditable(actor, slug), { community: false }, file, meta);
     },
 
@@ -361,7 +371,7 @@ export function createResourceService(deps: ResourceServiceDeps) {
     },
 
     /** Uploads a new version of a resource; the current one stays live until the new one imports. */
-    async uploadVersion(actor: UserActor, slug: string, id: string, file: UploadedFile) {
+    async uploadVersion(actor: UserActor, slug: string, id: string, file: UploadedFile, force = false) {
       const { resource } = await loadResource(actor, slug, id);
       await assertMayChange(actor, slug, resource);
       const blob = await storeUpload(file);
@@ -373,6 +383,7 @@ export function createResourceService(deps: ResourceServiceDeps) {
           fileName: file.fileName,
           mediaType: file.mediaType,
           format,
+          force,
         }),
       );
       if (format !== resource.format) await store.updateResource(db, resource.id, { format });
@@ -380,7 +391,7 @@ export function createResourceService(deps: ResourceServiceDeps) {
     },
 
     /** Re-types a tabular resource: the publisher's edited Table Schema, applied by re-importing the current file. */
-    async retype(actor: UserActor, slug: string, id: string, schema: TableSchema) {
+    async retype(actor: UserActor, slug: string, id: string, schema: TableSchema, force = false) {
       const { resource } = await loadResource(actor, slug, id);
       await assertMayChange(actor, slug, resource);
       const current = resource.currentVersionId ? await store.findVersion(db, resource.currentVersionId) : undefined;
@@ -407,11 +418,31 @@ export function createResourceService(deps: ResourceServiceDeps) {
             fileName: current.fileName ?? undefined,
             mediaType: current.mediaType ?? undefined,
             format: current.format,
+            force,
           },
           { ...schema, missingValues: schema.missingValues ?? before.missingValues },
         ),
       );
       return finish(resource, job);
+    },
+
+    /** The publisher's settings of a resource: the rejected share above which a new version does not go live. */
+    async updateSettings(actor: UserActor, slug: string, id: string, patch: { maxRejectedShare: number | null }) {
+      const { dataset, resource } = await loadResource(actor, slug, id);
+      await assertMayChange(actor, slug, resource);
+      await db.transaction().execute(async (trx) => {
+        await store.updateResource(trx, resource.id, { maxRejectedShare: patch.maxRejectedShare, updatedAt: now() });
+        await events.record(trx, {
+          type: 'resource.updated',
+          actorId: actor.userId,
+          subjectId: resource.id,
+          organizationId: dataset.organizationId,
+          visibility: dataset.status === 'draft' ? 'organization' : 'public',
+          payload: { dataset: dataset.slug, resource: resource.id, maxRejectedShare: patch.maxRejectedShare },
+        });
+      });
+      events.notify();
+      return view((await store.findResourceById(db, resource.id))!);
     },
 
     async get(actor: Actor, slug: string, id: string): Promise<ResourceView> {

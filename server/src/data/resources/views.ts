@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_REJECTED_SHARE } from './import-runner.js';
 import { readJson } from '../../db/database.js';
 import type { JobView, ResourceView, VersionView } from './schema.js';
 import type { JobRow, ResourceRow, VersionRow } from '../store.js';
@@ -74,6 +75,7 @@ export function resourceView(
     metrics: { views: Number(r.views), downloads: Number(r.downloads) },
     community: !!r.community,
     owner: r.community ? owner : null,
+    maxRejectedShare: r.maxRejectedShare === null ? DEFAULT_MAX_REJECTED_SHARE : Number(r.maxRejectedShare),
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   };
