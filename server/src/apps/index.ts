@@ -7,22 +7,17 @@ import type { Consumer } from '../events/dispatcher.js';
 import type { BearerResolver, ClientScopeCheck } from '../platform/index.js';
 import type { Platform } from '../platform/index.js';
 import type { Data } from '../data/index.js';
-// ---- imports: apps core (helper: apps-core) ----
 import { createAppsCore } from './core/index.js';
-// ---- end imports: apps core ----
-// ---- imports: oauth (helper: oauth) ----
+// end imports: apps core
 import { createOAuth } from './oauth/index.js';
-// ---- end imports: oauth ----
-// ---- imports: limits and usage (helper: limits) ----
+// end imports: oauth
 import { createLimits } from './limits/index.js';
 import { createUsage } from './usage/index.js';
-// ---- end imports: limits and usage ----
-// ---- imports: webhooks (helper: webhooks) ----
+// end imports: limits and usage
 import { createWebhooks } from './webhooks/index.js';
-// ---- end imports: webhooks ----
-// ---- imports: reuses (helper: reuses) ----
+// end imports: webhooks
 import { createReuses } from './reuses/index.js';
-// ---- end imports: reuses ----
+// end imports: reuses
 
 export interface AppsDeps {
   db: Db;
@@ -59,7 +54,6 @@ export async function createApps(deps: AppsDeps) {
   const starters: Array<() => Promise<void> | void> = [];
   const stoppers: Array<() => Promise<void> | void> = [];
 
-  // ---- apps core (helper: apps-core) ----
   // The organization a request acts on: named in the path (/organizations/:slug…, /datasets/:slug…) or in the body.
   const organizationOf = async (request: FastifyRequest): Promise<string | undefined> => {
     const route = request.routeOptions.url ?? '';
@@ -84,9 +78,8 @@ export async function createApps(deps: AppsDeps) {
   const clientScopeCheck: ClientScopeCheck = appsCore.clientScopeCheck;
   hookRegistrations.push((app) => appsCore.registerHooks(app));
   apiRoutes.push((api) => appsCore.routes(api));
-  // ---- end apps core ----
+  // end apps core
 
-  // ---- oauth (helper: oauth) ----
   const oauth = createOAuth({
     db: deps.db,
     events: deps.events,
@@ -101,9 +94,8 @@ export async function createApps(deps: AppsDeps) {
   rootRoutes.push((app) => oauth.rootRoutes(app));
   starters.push(() => oauth.start());
   stoppers.push(() => oauth.stop());
-  // ---- end oauth ----
+  // end oauth
 
-  // ---- limits and usage (helper: limits) ----
   const limits = createLimits({
     db: deps.db,
     clock: deps.clock,
@@ -122,9 +114,8 @@ export async function createApps(deps: AppsDeps) {
     () => limits.stop(),
     () => usage.stop(),
   );
-  // ---- end limits and usage ----
+  // end limits and usage
 
-  // ---- webhooks (helper: webhooks) ----
   const webhooks = createWebhooks({
     db: deps.db,
     clock: deps.clock,
@@ -140,9 +131,8 @@ export async function createApps(deps: AppsDeps) {
   });
   starters.push(() => webhooks.start());
   stoppers.push(() => webhooks.stop());
-  // ---- end webhooks ----
+  // end webhooks
 
-  // ---- reuses (helper: reuses) ----
   // Usage analytics' callsByApp (limits block) adds the linked app's API calls to the "most used" ranking when present.
   const reuses = createReuses({
     db: deps.db,
@@ -155,7 +145,7 @@ export async function createApps(deps: AppsDeps) {
   });
   consumers.push(...reuses.consumers);
   apiRoutes.push(reuses.routes);
-  // ---- end reuses ----
+  // end reuses
 
   return {
     bearers,
@@ -177,7 +167,7 @@ export async function createApps(deps: AppsDeps) {
     async stop() {
       for (const stop of [...stoppers].reverse()) await stop();
     },
-    // ---- exposed services (each helper adds its own, for tests and the composition root) ----
+    // exposed services (each helper adds its own, for tests and the composition root)
     oauth,
     appsCore,
     clientRegistry,
@@ -188,7 +178,7 @@ export async function createApps(deps: AppsDeps) {
     usage: usage.service,
     callsByApp,
     webhooks,
-    // ---- end exposed services ----
+    // end exposed services
   };
 }
 export type Apps = Awaited<ReturnType<typeof createApps>>;

@@ -8,12 +8,11 @@ import { notifications } from './migrations/005_notifications.js';
 import { discussions } from './migrations/006_discussions.js';
 import { communityResources } from './migrations/007_community_resources.js';
 import { apps } from './migrations/008_apps.js';
-// ---- developer platform migrations (one import line each, in order) ----
+// developer platform migrations (one import line each, in order)
 import { oauth } from './migrations/009_oauth.js';
 import { usage } from './migrations/010_usage.js';
 import { webhooks } from './migrations/011_webhooks.js';
 import { reuses } from './migrations/012_reuses.js';
-// ---- end developer platform migrations ----
 import type { Migration } from './migrations/types.js';
 
 /** Every migration, in order. Append only. */
@@ -26,12 +25,11 @@ export const migrations: Migration[] = [
   discussions,
   communityResources,
   apps,
-  // ---- developer platform migrations (append in number order) ----
+  // developer platform migrations (append in number order)
   oauth,
   usage,
   webhooks,
   reuses,
-  // ---- end developer platform migrations ----
 ];
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

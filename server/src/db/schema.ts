@@ -271,7 +271,7 @@ export interface NotificationDigestsTable {
   count: number;
 }
 
-// ---- community (contributions, row revisions, changelog, reason templates) -------------------------
+// community (contributions, row revisions, changelog, reason templates)
 
 export interface ContributionsTable {
   id: string;
@@ -346,9 +346,9 @@ export interface CommunityTables {
   datasetChangelog: DatasetChangelogTable;
   reasonTemplates: ReasonTemplatesTable;
 }
-// ---- end community ---------------------------------------------------------------------------------
+// end community
 
-// ---- recognition (server/src/recognition, migration 004_recognition) ----------------------------
+// recognition (server/src/recognition, migration 004_recognition)
 
 export interface ReputationEntriesTable {
   id: string;
@@ -439,9 +439,9 @@ export interface RecognitionTables {
   reviewDurations: ReviewDurationsTable;
   recognitionProcessed: RecognitionProcessedTable;
 }
-// ---- end recognition ---------------------------------------------------------------------------
+// end recognition
 
-// ---- discussions and moderation (server/src/community/discussions, moderation; migration 006) -------
+// discussions and moderation (server/src/community/discussions, moderation; migration 006)
 
 export interface DiscussionThreadsTable {
   id: string;
@@ -526,9 +526,9 @@ export interface DiscussionTables {
   userSuspensions: UserSuspensionsTable;
   datasetCommunitySettings: DatasetCommunitySettingsTable;
 }
-// ---- end discussions and moderation ----------------------------------------------------------------
+// end discussions and moderation
 
-// ---- developer platform (server/src/apps; migration 008_apps and later) ---------------------------
+// developer platform (server/src/apps; migration 008_apps and later)
 export interface AppsTable {
   id: string;
   clientId: string;
@@ -594,7 +594,6 @@ export interface SensitiveCallsTable {
   at: string;
 }
 
-// ---- reuse row types (helper: reuses; migration 012_reuses) ----
 export interface ReusesTable {
   id: string;
   slug: string;
@@ -628,7 +627,7 @@ export interface FeaturedReusesTable {
   featuredBy: string;
   featuredAt: string;
 }
-// ---- end reuse row types ----
+// end reuse row types
 
 // webhook row types (helper: webhooks)
 export interface WebhookSubscriptionsTable {
@@ -685,7 +684,6 @@ export interface WebhookAttemptsTable {
 }
 // end webhook row types
 
-// ---- usage row types (helper: limits; migration 010_usage) ----
 export interface AppUsageDailyTable {
   appId: string;
   day: string;
@@ -710,35 +708,30 @@ export interface AppUsageDatasetsTable {
   datasetSlug: string;
   calls: number;
 }
-// ---- end usage row types ----
+// end usage row types
 
 export interface AppsTables {
   apps: AppsTable;
   appKeys: AppKeysTable;
   accreditations: AccreditationsTable;
   sensitiveCalls: SensitiveCallsTable;
-  // ---- oauth tables (helper: oauth) ----
   oauthRecords: OAuthRecordsTable;
   oauthSigningKeys: OAuthSigningKeysTable;
-  // ---- end oauth tables ----
-  // ---- rate limits and usage tables (helper: limits) ----
+  // end oauth tables
   appUsageDaily: AppUsageDailyTable;
   appUsageLatency: AppUsageLatencyTable;
   appUsageDatasets: AppUsageDatasetsTable;
-  // ---- end rate limits and usage tables ----
-  // ---- webhook tables (helper: webhooks) ----
+  // end rate limits and usage tables
   webhookSubscriptions: WebhookSubscriptionsTable;
   webhookMessages: WebhookMessagesTable;
   webhookAttempts: WebhookAttemptsTable;
-  // ---- end webhook tables ----
-  // ---- reuse tables (helper: reuses) ----
+  // end webhook tables
   reuses: ReusesTable;
   reuseDatasets: ReuseDatasetsTable;
   reuseTopics: ReuseTopicsTable;
   featuredReuses: FeaturedReusesTable;
-  // ---- end reuse tables ----
+  // end reuse tables
 }
-// ---- oauth row types (helper: oauth) ----
 /** oidc-provider's artifacts (009_oauth): one row per model instance. */
 export interface OAuthRecordsTable {
   kind: string;
@@ -760,5 +753,5 @@ export interface OAuthSigningKeysTable {
   sealedJwk: string;
   createdAt: string;
 }
-// ---- end oauth row types ----
-// ---- end developer platform ------------------------------------------------------------------------
+// end oauth row types
+// end developer platform

@@ -106,8 +106,6 @@ export function isManager(role: Role | null | undefined): boolean {
   return role === 'owner' || role === 'admin';
 }
 
-/* ===== Datasets, resources, rows (web/src/data) — begin ===== */
-
 export type DatasetStatus = 'draft' | 'published' | 'archived';
 
 export interface OrgRef {
@@ -324,10 +322,6 @@ export interface AggregateResult {
   rows: Record<string, Cell>[];
 }
 
-/* ===== Datasets, resources, rows — end ===== */
-
-/* ===== People & notifications (web/src/recognition, web/src/notifications) — begin ===== */
-
 export interface Localized {
   en: string;
   fr: string;
@@ -444,10 +438,6 @@ export function cursorOf(next: string | null | undefined): string | null {
   }
 }
 
-/* ===== People & notifications — end ===== */
-
-/* ===== Contributions (web/src/community/contributions) — begin ===== */
-
 export const CONTRIBUTION_STATUSES = [
   'pending',
   'accepted',
@@ -537,10 +527,6 @@ export interface RowRevision {
   createdAt: string;
 }
 
-/* ===== Contributions — end ===== */
-
-/* ===== Discussions & moderation (web/src/community/discussions, moderation) — begin ===== */
-
 export type DiscussionSubjectKind = 'dataset' | 'resource' | 'contribution' | 'reuse';
 
 export interface ThreadSummary {
@@ -616,9 +602,6 @@ export interface SuspensionView {
   until: string | null;
 }
 
-/* ===== Discussions & moderation — end ===== */
-
-// ---- Apps, keys, accreditations, portal (helper: apps-core) — begin ----
 export interface DevApp {
   id: string;
   clientId: string;
@@ -697,8 +680,6 @@ export interface ListPage<T> {
   items: T[];
   next: string | null;
 }
-// ---- Apps, keys, accreditations, portal — end ----
-// ---- OAuth (helper: oauth) — begin ----
 /** An app as the consent screen and the authorized-apps list show it. */
 export interface OAuthAppSummary {
   id: string;
@@ -725,8 +706,6 @@ export interface AuthorizedApp {
   firstAuthorizedAt: string;
   lastAuthorizedAt: string;
 }
-// ---- OAuth — end ----
-// ---- Usage and limits (helper: limits) — begin ----
 export interface LatencyPercentiles {
   p50: number | null;
   p95: number | null;
@@ -756,8 +735,6 @@ export interface AppUsage {
   }>;
   datasets: Array<{ slug: string; calls: number }>;
 }
-// ---- Usage and limits — end ----
-// ---- Webhooks (helper: webhooks) — begin ----
 export interface WebhookFilters {
   datasets?: string[];
   organization?: string;
@@ -814,8 +791,6 @@ export interface WebhookDeliveryDetail extends WebhookDelivery {
   payload: unknown;
   attemptLog: WebhookAttempt[];
 }
-// ---- Webhooks — end ----
-// ---- Reuses (helper: reuses) — begin ----
 export const REUSE_TYPES = ['application', 'visualization', 'article', 'api', 'other'] as const;
 export type ReuseType = (typeof REUSE_TYPES)[number];
 
@@ -876,4 +851,3 @@ export interface ReuseStats {
   days: number;
   apiCallsCounted: boolean;
 }
-// ---- Reuses — end ----

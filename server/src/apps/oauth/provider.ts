@@ -8,7 +8,7 @@ import { scopeIds } from '../../kernel/scopes.js';
 import type { ClientRegistry, OAuthClientRecord } from '../clients.js';
 import { AlreadyConsumed, type OAuthStore, type OAuthPayload } from './store.js';
 
-// ---- The parts of oidc-provider's API used here (it ships no types) ------------------------------------
+// The parts of oidc-provider's API used here (it ships no types)
 
 export interface OidcGrant {
   jti: string;
@@ -103,7 +103,7 @@ const { Check, base: basePolicy } = oidcPolicy as {
 };
 const { InvalidGrant } = oidcErrors as { InvalidGrant: new (description: string) => Error };
 
-// ---- Policy ---------------------------------------------------------------------------------------------
+// Policy
 
 /** Where the protocol lives, under the issuer (= the instance's base URL). */
 export const OAUTH_ROUTES = {
@@ -131,7 +131,7 @@ export const TTL = {
 
 export const SESSION_COOKIE_NAME = 'mt_session';
 
-// ---- Signing keys, shared through the database ------------------------------------------------------------
+// Signing keys, shared through the database
 
 const signingKeyBox = (secretKey: string) => createSecretBox(secretKey, 'oauth signing keys v1');
 
@@ -161,7 +161,7 @@ export async function loadSigningKeys(store: OAuthStore, secretKey: string): Pro
   return rows.map((r) => JSON.parse(signingKeyBox(secretKey).open(r.sealedJwk)) as JsonWebKey);
 }
 
-// ---- The provider ---------------------------------------------------------------------------------------
+// The provider
 
 export interface ProviderDeps {
   baseUrl: string;

@@ -204,7 +204,7 @@ export function checkSchema(schema: TableSchema): void {
   }
 }
 
-// ---- Accent folding for PostgreSQL full-text search -------------------------------------------
+// Accent folding for PostgreSQL full-text search
 // SQLite FTS5 folds diacritics itself (unicode61 remove_diacritics 2). PostgreSQL without the
 // unaccent extension does not, so documents are folded with translate() (IMMUTABLE, usable in a
 // generated column) and queries with the same map in JS: "ecole" finds "École" on both dialects.

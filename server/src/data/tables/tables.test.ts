@@ -13,7 +13,7 @@ import {
   type Row,
 } from './index.js';
 
-// ---- fixture ---------------------------------------------------------------------------------
+// fixture
 
 const NAME = 'Commune';
 const POP = 'population';
@@ -125,7 +125,7 @@ const full: Full[] = data.map((r, i) => {
   return row;
 });
 
-// ---- reference implementation ----------------------------------------------------------------
+// reference implementation
 
 function cmpValues(a: Cell, b: Cell): number {
   if (a === b) return 0;
@@ -163,7 +163,7 @@ function refSearch(row: Full, q: string): boolean {
   return wordsOf(q).every((w) => docWords.has(w));
 }
 
-// ---- harness ---------------------------------------------------------------------------------
+// harness
 
 const store = createTabularStore(testDialect);
 const engine = createQueryEngine(testDialect);
@@ -232,7 +232,7 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-// ---- tests -----------------------------------------------------------------------------------
+// tests
 
 describe(`tabular store (${testDialect})`, () => {
   it('stores typed rows with stable ids 1..n, unicode and hostile names as keys', async () => {
