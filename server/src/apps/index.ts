@@ -8,16 +8,11 @@ import type { BearerResolver, ClientScopeCheck } from '../platform/index.js';
 import type { Platform } from '../platform/index.js';
 import type { Data } from '../data/index.js';
 import { createAppsCore } from './core/index.js';
-// end imports: apps core
 import { createOAuth } from './oauth/index.js';
-// end imports: oauth
 import { createLimits } from './limits/index.js';
 import { createUsage } from './usage/index.js';
-// end imports: limits and usage
 import { createWebhooks } from './webhooks/index.js';
-// end imports: webhooks
 import { createReuses } from './reuses/index.js';
-// end imports: reuses
 
 export interface AppsDeps {
   db: Db;
@@ -78,7 +73,6 @@ export async function createApps(deps: AppsDeps) {
   const clientScopeCheck: ClientScopeCheck = appsCore.clientScopeCheck;
   hookRegistrations.push((app) => appsCore.registerHooks(app));
   apiRoutes.push((api) => appsCore.routes(api));
-  // end apps core
 
   const oauth = createOAuth({
     db: deps.db,
@@ -94,7 +88,6 @@ export async function createApps(deps: AppsDeps) {
   rootRoutes.push((app) => oauth.rootRoutes(app));
   starters.push(() => oauth.start());
   stoppers.push(() => oauth.stop());
-  // end oauth
 
   const limits = createLimits({
     db: deps.db,
@@ -114,7 +107,6 @@ export async function createApps(deps: AppsDeps) {
     () => limits.stop(),
     () => usage.stop(),
   );
-  // end limits and usage
 
   const webhooks = createWebhooks({
     db: deps.db,
@@ -131,7 +123,6 @@ export async function createApps(deps: AppsDeps) {
   });
   starters.push(() => webhooks.start());
   stoppers.push(() => webhooks.stop());
-  // end webhooks
 
   // Usage analytics' callsByApp (limits block) adds the linked app's API calls to the "most used" ranking when present.
   const reuses = createReuses({
@@ -145,7 +136,6 @@ export async function createApps(deps: AppsDeps) {
   });
   consumers.push(...reuses.consumers);
   apiRoutes.push(reuses.routes);
-  // end reuses
 
   return {
     bearers,
