@@ -1,19 +1,13 @@
-// People & notifications — begin
 import { BadgesPage } from './recognition/BadgesPage';
 import { LeaderboardPage } from './recognition/LeaderboardPage';
 import { ProfilePage } from './recognition/ProfilePage';
 import { TrustLevelsPage } from './recognition/TrustLevelsPage';
 import { NotificationsPage } from './notifications/NotificationsPage';
-// People & notifications — end
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
-// Discussions & moderation — begin
 import { ThreadPage } from './community/discussions/ThreadPage';
 import { ModerationPage } from './community/moderation/ModerationPage';
-// Discussions & moderation — end
-// Contributions — begin
 import { ContributionPage } from './community/contributions/ContributionPage';
 import { ReviewQueuePage } from './community/contributions/ReviewQueuePage';
-// Contributions — end
 import { CatalogPage } from './data/catalog/CatalogPage';
 import { DatasetPage } from './data/dataset/DatasetPage';
 import { ExplorerPage } from './data/explorer/ExplorerPage';
@@ -28,29 +22,19 @@ import { VerifyEmailPage } from './platform/auth/VerifyEmailPage';
 import { HomePage } from './platform/HomePage';
 import { NotFoundPage } from './platform/NotFoundPage';
 import { OrganizationPage } from './platform/org/OrganizationPage';
-// Apps, keys, accreditations, portal — begin
 import { AccreditationRegistryPage } from './apps/portal/AccreditationRegistryPage';
 import { PortalPage } from './apps/portal/PortalPage';
 import { AppPage } from './apps/core/AppPage';
 import { AppsPage } from './apps/core/AppsPage';
 import { OrgAccreditationsPage } from './apps/core/OrgAccreditationsPage';
-// Apps, keys, accreditations, portal — end
-// OAuth — begin
 import { AuthorizedAppsPage } from './apps/oauth/AuthorizedAppsPage';
 import { ConsentPage } from './apps/oauth/ConsentPage';
-// OAuth — end
-// Usage and limits — begin
 import { UsagePage } from './apps/usage/UsagePage';
-// Usage and limits — end
-// Webhooks — begin
 import { WebhookPage } from './apps/webhooks/WebhookPage';
 import { WebhooksPage } from './apps/webhooks/WebhooksPage';
-// Webhooks — end
-// Reuses — begin
 import { ReusesPage } from './apps/reuses/ReusesPage';
 import { ReusePage } from './apps/reuses/ReusePage';
 import { EditReusePage, NewReusePage } from './apps/reuses/ReuseFormPage';
-// Reuses — end
 import { SessionProvider } from './session/SessionProvider';
 import { Layout } from './shell/Layout';
 
@@ -71,48 +55,32 @@ export function App() {
               <Route path="datasets/:slug" element={<DatasetPage />} />
               <Route path="datasets/:slug/edit" element={<EditDatasetPage />} />
               <Route path="datasets/:slug/resources/:id" element={<ExplorerPage />} />
-              {/* Contributions — begin */}
               <Route path="contributions/:id" element={<ContributionPage />} />
               <Route path="review" element={<ReviewQueuePage />} />
-              {/* Contributions — end */}
               <Route path="invitations/accept" element={<AcceptInvitationPage />} />
               <Route path="verify-email" element={<VerifyEmailPage />} />
               <Route path="reset-password" element={<ResetPasswordPage />} />
-              {/* People & notifications — begin */}
               <Route path="users/:handle" element={<ProfilePage />} />
               <Route path="leaderboards" element={<LeaderboardPage />} />
               <Route path="badges" element={<BadgesPage />} />
               <Route path="trust-levels" element={<TrustLevelsPage />} />
               <Route path="notifications" element={<NotificationsPage />} />
-              {/* People & notifications — end */}
-              {/* Discussions & moderation — begin */}
               <Route path="discussions/:id" element={<ThreadPage />} />
               <Route path="moderation" element={<ModerationPage />} />
-              {/* Discussions & moderation — end */}
-              {/* Apps, keys, accreditations, portal — begin */}
               <Route path="developers" element={<PortalPage />} />
               <Route path="developers/apps" element={<AppsPage />} />
               <Route path="developers/apps/:id" element={<AppPage />} />
               <Route path="organizations/:slug/accreditations" element={<OrgAccreditationsPage />} />
               <Route path="accreditations" element={<AccreditationRegistryPage />} />
-              {/* Apps, keys, accreditations, portal — end */}
-              {/* OAuth — begin */}
               <Route path="oauth/consent/:uid" element={<ConsentPage />} />
               <Route path="account/apps" element={<AuthorizedAppsPage />} />
-              {/* OAuth — end */}
-              {/* Usage and limits — begin */}
               <Route path="developers/apps/:id/usage" element={<UsagePage />} />
-              {/* Usage and limits — end */}
-              {/* Webhooks — begin */}
               <Route path="developers/webhooks" element={<WebhooksPage />} />
               <Route path="developers/webhooks/:id" element={<WebhookPage />} />
-              {/* Webhooks — end */}
-              {/* Reuses — begin */}
               <Route path="reuses" element={<ReusesPage />} />
               <Route path="reuses/new" element={<NewReusePage />} />
               <Route path="reuses/:slug" element={<ReusePage />} />
               <Route path="reuses/:slug/edit" element={<EditReusePage />} />
-              {/* Reuses — end */}
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

@@ -8,22 +8,12 @@ import type { Consumer } from '../events/dispatcher.js';
 import type { BearerResolver, ClientScopeCheck } from '../platform/index.js';
 import type { Platform } from '../platform/index.js';
 import type { Data } from '../data/index.js';
-// ---- imports: apps core (helper: apps-core) ----
 import { createAppsCore } from './core/index.js';
-// ---- end imports: apps core ----
-// ---- imports: oauth (helper: oauth) ----
 import { createOAuth } from './oauth/index.js';
-// ---- end imports: oauth ----
-// ---- imports: limits and usage (helper: limits) ----
 import { createLimits } from './limits/index.js';
 import { createUsage } from './usage/index.js';
-// ---- end imports: limits and usage ----
-// ---- imports: webhooks (helper: webhooks) ----
 import { createWebhooks } from './webhooks/index.js';
-// ---- end imports: webhooks ----
-// ---- imports: reuses (helper: reuses) ----
 import { createReuses } from './reuses/index.js';
-// ---- end imports: reuses ----
 
 export { ReuseSummary } from './reuses/schema.js';
 
@@ -63,7 +53,6 @@ export async function createApps(deps: AppsDeps) {
   const starters: Array<() => Promise<void> | void> = [];
   const stoppers: Array<() => Promise<void> | void> = [];
 
-  // ---- apps core (helper: apps-core) ----
   // The organization a request acts on: named in the path (/organizations/:slug…, /datasets/:slug…) or in the body.
   const organizationOf = async (request: FastifyRequest): Promise<string | undefined> => {
     const route = request.routeOptions.url ?? '';
@@ -88,9 +77,7 @@ export async function createApps(deps: AppsDeps) {
   const clientScopeCheck: ClientScopeCheck = appsCore.clientScopeCheck;
   hookRegistrations.push((app) => appsCore.registerHooks(app));
   apiRoutes.push((api) => appsCore.routes(api));
-  // ---- end apps core ----
 
-  // ---- oauth (helper: oauth) ----
   const oauth = createOAuth({
     db: deps.db,
     events: deps.events,
@@ -105,9 +92,7 @@ export async function createApps(deps: AppsDeps) {
   rootRoutes.push((app) => oauth.rootRoutes(app));
   starters.push(() => oauth.start());
   stoppers.push(() => oauth.stop());
-  // ---- end oauth ----
 
-  // ---- limits and usage (helper: limits) ----
   const limits = createLimits({
     db: deps.db,
     clock: deps.clock,
@@ -126,9 +111,7 @@ export async function createApps(deps: AppsDeps) {
     () => limits.stop(),
     () => usage.stop(),
   );
-  // ---- end limits and usage ----
 
-  // ---- webhooks (helper: webhooks) ----
   const webhooks = createWebhooks({
     db: deps.db,
     clock: deps.clock,
@@ -144,9 +127,7 @@ export async function createApps(deps: AppsDeps) {
   });
   starters.push(() => webhooks.start());
   stoppers.push(() => webhooks.stop());
-  // ---- end webhooks ----
 
-  // ---- reuses (helper: reuses) ----
   // Usage analytics' callsByApp (limits block) adds the linked app's API calls to the "most used" ranking when present.
   const reuses = createReuses({
     db: deps.db,
@@ -159,7 +140,6 @@ export async function createApps(deps: AppsDeps) {
   });
   consumers.push(...reuses.consumers);
   apiRoutes.push(reuses.routes);
-  // ---- end reuses ----
 
   return {
     bearers,
@@ -181,7 +161,7 @@ export async function createApps(deps: AppsDeps) {
     async stop() {
       for (const stop of [...stoppers].reverse()) await stop();
     },
-    // ---- exposed services (each helper adds its own, for tests and the composition root) ----
+    // exposed services (each helper adds its own, for tests and the composition root)
     oauth,
     appsCore,
     clientRegistry,
@@ -192,7 +172,7 @@ export async function createApps(deps: AppsDeps) {
     usage: usage.service,
     callsByApp,
     webhooks,
-    // ---- end exposed services ----
+    // end exposed services
   };
 }
 export type Apps = Awaited<ReturnType<typeof createApps>>;

@@ -8,12 +8,11 @@ import { notifications } from './migrations/005_notifications.js';
 import { discussions } from './migrations/006_discussions.js';
 import { communityResources } from './migrations/007_community_resources.js';
 import { apps } from './migrations/008_apps.js';
-// ---- developer platform migrations (one import line each, in order) ----
+// developer platform migrations (one import line each, in order)
 import { oauth } from './migrations/009_oauth.js';
 import { usage } from './migrations/010_usage.js';
 import { webhooks } from './migrations/011_webhooks.js';
 import { reuses } from './migrations/012_reuses.js';
-// ---- end developer platform migrations ----
 import { hardening } from './migrations/013_hardening.js';
 import { reviewRules } from './migrations/014_review_rules.js';
 import { home } from './migrations/015_home.js';
@@ -31,12 +30,11 @@ export const migrations: Migration[] = [
   discussions,
   communityResources,
   apps,
-  // ---- developer platform migrations (append in number order) ----
+  // developer platform migrations (append in number order)
   oauth,
   usage,
   webhooks,
   reuses,
-  // ---- end developer platform migrations ----
   hardening,
   reviewRules,
   home,

@@ -287,7 +287,7 @@ export interface NotificationDigestsTable {
   count: number;
 }
 
-// ---- community (contributions, row revisions, changelog, reason templates) -------------------------
+// community (contributions, row revisions, changelog, reason templates)
 
 export interface ContributionsTable {
   id: string;
@@ -362,9 +362,9 @@ export interface CommunityTables {
   datasetChangelog: DatasetChangelogTable;
   reasonTemplates: ReasonTemplatesTable;
 }
-// ---- end community ---------------------------------------------------------------------------------
+// end community
 
-// ---- recognition (server/src/recognition, migration 004_recognition) ----------------------------
+// recognition (server/src/recognition, migration 004_recognition)
 
 export interface ReputationEntriesTable {
   id: string;
@@ -455,9 +455,9 @@ export interface RecognitionTables {
   reviewDurations: ReviewDurationsTable;
   recognitionProcessed: RecognitionProcessedTable;
 }
-// ---- end recognition ---------------------------------------------------------------------------
+// end recognition
 
-// ---- discussions and moderation (server/src/community/discussions, moderation; migration 006) -------
+// discussions and moderation (server/src/community/discussions, moderation; migration 006)
 
 export interface DiscussionThreadsTable {
   id: string;
@@ -551,9 +551,9 @@ export interface DiscussionTables {
   datasetCommunitySettings: DatasetCommunitySettingsTable;
   organizationReviewRules: OrganizationReviewRulesTable;
 }
-// ---- end discussions and moderation ----------------------------------------------------------------
+// end discussions and moderation
 
-// ---- developer platform (server/src/apps; migration 008_apps and later) ---------------------------
+// developer platform (server/src/apps; migration 008_apps and later)
 export interface AppsTable {
   id: string;
   clientId: string;
@@ -619,7 +619,6 @@ export interface SensitiveCallsTable {
   at: string;
 }
 
-// ---- reuse row types (helper: reuses; migration 012_reuses) ----
 export interface ReusesTable {
   id: string;
   slug: string;
@@ -653,7 +652,7 @@ export interface FeaturedReusesTable {
   featuredBy: string;
   featuredAt: string;
 }
-// ---- end reuse row types ----
+// end reuse row types
 
 // webhook row types (helper: webhooks)
 export interface WebhookSubscriptionsTable {
@@ -710,7 +709,6 @@ export interface WebhookAttemptsTable {
 }
 // end webhook row types
 
-// ---- usage row types (helper: limits; migration 010_usage) ----
 export interface AppUsageDailyTable {
   appId: string;
   day: string;
@@ -735,35 +733,30 @@ export interface AppUsageDatasetsTable {
   datasetSlug: string;
   calls: number;
 }
-// ---- end usage row types ----
+// end usage row types
 
 export interface AppsTables {
   apps: AppsTable;
   appKeys: AppKeysTable;
   accreditations: AccreditationsTable;
   sensitiveCalls: SensitiveCallsTable;
-  // ---- oauth tables (helper: oauth) ----
   oauthRecords: OAuthRecordsTable;
   oauthSigningKeys: OAuthSigningKeysTable;
-  // ---- end oauth tables ----
-  // ---- rate limits and usage tables (helper: limits) ----
+  // end oauth tables
   appUsageDaily: AppUsageDailyTable;
   appUsageLatency: AppUsageLatencyTable;
   appUsageDatasets: AppUsageDatasetsTable;
-  // ---- end rate limits and usage tables ----
-  // ---- webhook tables (helper: webhooks) ----
+  // end rate limits and usage tables
   webhookSubscriptions: WebhookSubscriptionsTable;
   webhookMessages: WebhookMessagesTable;
   webhookAttempts: WebhookAttemptsTable;
-  // ---- end webhook tables ----
-  // ---- reuse tables (helper: reuses) ----
+  // end webhook tables
   reuses: ReusesTable;
   reuseDatasets: ReuseDatasetsTable;
   reuseTopics: ReuseTopicsTable;
   featuredReuses: FeaturedReusesTable;
-  // ---- end reuse tables ----
+  // end reuse tables
 }
-// ---- oauth row types (helper: oauth) ----
 /** oidc-provider's artifacts (009_oauth): one row per model instance. */
 export interface OAuthRecordsTable {
   kind: string;
@@ -785,8 +778,8 @@ export interface OAuthSigningKeysTable {
   sealedJwk: string;
   createdAt: string;
 }
-// ---- end oauth row types ----
-// ---- end developer platform ------------------------------------------------------------------------
+// end oauth row types
+// end developer platform
 
 /** The transparency log (018_ledger). */
 export interface LedgerTables {

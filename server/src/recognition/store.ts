@@ -33,7 +33,7 @@ export function createRecognitionStore(dialect: Dialect) {
       return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
     },
 
-    // ---- reputation ----
+    // reputation
     /** Adds an entry unless the same (event, user, reason) is there; returns whether it was added. */
     async addEntry(db: Kysely<Database>, e: Omit<ReputationEntry, 'id'>): Promise<boolean> {
       const r = await db
@@ -81,7 +81,7 @@ export function createRecognitionStore(dialect: Dialect) {
       return rows.map((r) => ({ userId: r.userId, points: n(r.points) }));
     },
 
-    // ---- stats, days, contributors, review durations (the badges consumer) ----
+    // stats, days, contributors, review durations (the badges consumer)
     async reputation(db: Kysely<Database>, userId: string): Promise<number> {
       return n(
         (await db.selectFrom('reputationTotals').select('points').where('userId', '=', userId).executeTakeFirst())
@@ -257,7 +257,7 @@ export function createRecognitionStore(dialect: Dialect) {
       };
     },
 
-    // ---- badges ----
+    // badges
     /** Awards a non-repeatable badge; false if the user holds it already. */
     async award(
       db: Kysely<Database>,
@@ -293,7 +293,7 @@ export function createRecognitionStore(dialect: Dialect) {
       return new Map(rows.map((r) => [r.badge, n(r.n)]));
     },
 
-    // ---- trust levels ----
+    // trust levels
     /** With `lock`, the row stays locked until the transaction ends (PostgreSQL; SQLite serializes writers). */
     async trust(db: Kysely<Database>, userId: string, lock = false): Promise<TrustLevelsTable | undefined> {
       let q = db.selectFrom('trustLevels').selectAll().where('userId', '=', userId);

@@ -106,8 +106,6 @@ export function isManager(role: Role | null | undefined): boolean {
   return role === 'owner' || role === 'admin';
 }
 
-/* ===== Datasets, resources, rows (web/src/data) — begin ===== */
-
 export type DatasetStatus = 'draft' | 'published' | 'archived';
 
 export interface OrgRef {
@@ -335,10 +333,6 @@ export interface AggregateResult {
   rows: Record<string, Cell>[];
 }
 
-/* ===== Datasets, resources, rows — end ===== */
-
-/* ===== People & notifications (web/src/recognition, web/src/notifications) — begin ===== */
-
 export interface Localized {
   en: string;
   fr: string;
@@ -455,10 +449,6 @@ export function cursorOf(next: string | null | undefined): string | null {
   }
 }
 
-/* ===== People & notifications — end ===== */
-
-/* ===== Contributions (web/src/community/contributions) — begin ===== */
-
 export const CONTRIBUTION_STATUSES = [
   'pending',
   'accepted',
@@ -571,10 +561,6 @@ export interface RowRevision {
   createdAt: string;
 }
 
-/* ===== Contributions — end ===== */
-
-/* ===== Discussions & moderation (web/src/community/discussions, moderation) — begin ===== */
-
 export type DiscussionSubjectKind = 'dataset' | 'resource' | 'contribution' | 'reuse';
 
 export interface ThreadSummary {
@@ -650,9 +636,6 @@ export interface SuspensionView {
   until: string | null;
 }
 
-/* ===== Discussions & moderation — end ===== */
-
-// ---- Apps, keys, accreditations, portal (helper: apps-core) — begin ----
 export interface DevApp {
   id: string;
   clientId: string;
@@ -731,8 +714,6 @@ export interface ListPage<T> {
   items: T[];
   next: string | null;
 }
-// ---- Apps, keys, accreditations, portal — end ----
-// ---- OAuth (helper: oauth) — begin ----
 /** An app as the consent screen and the authorized-apps list show it. */
 export interface OAuthAppSummary {
   id: string;
@@ -759,8 +740,6 @@ export interface AuthorizedApp {
   firstAuthorizedAt: string;
   lastAuthorizedAt: string;
 }
-// ---- OAuth — end ----
-// ---- Usage and limits (helper: limits) — begin ----
 export interface LatencyPercentiles {
   p50: number | null;
   p95: number | null;
@@ -790,8 +769,6 @@ export interface AppUsage {
   }>;
   datasets: Array<{ slug: string; calls: number }>;
 }
-// ---- Usage and limits — end ----
-// ---- Webhooks (helper: webhooks) — begin ----
 export interface WebhookFilters {
   datasets?: string[];
   organization?: string;
@@ -848,8 +825,6 @@ export interface WebhookDeliveryDetail extends WebhookDelivery {
   payload: unknown;
   attemptLog: WebhookAttempt[];
 }
-// ---- Webhooks — end ----
-// ---- Reuses (helper: reuses) — begin ----
 export const REUSE_TYPES = ['application', 'visualization', 'article', 'api', 'other'] as const;
 export type ReuseType = (typeof REUSE_TYPES)[number];
 
@@ -910,7 +885,6 @@ export interface ReuseStats {
   days: number;
   apiCallsCounted: boolean;
 }
-// ---- Reuses — end ----
 
 /** GET /home */
 export interface HomeView {

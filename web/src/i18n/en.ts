@@ -264,7 +264,6 @@ export const en = {
   'notFound.body': 'The page you are looking for does not exist or has moved.',
   'notFound.home': 'Go to the home page',
 
-  /* ===== People & notifications (web/src/recognition, web/src/notifications) — begin ===== */
   'people.profile.loading': 'Profile',
   'people.profile.notFound': 'Person not found',
   'people.profile.notFoundBody':
@@ -405,8 +404,6 @@ export const en = {
   'notif.prefs.save': 'Save preferences',
   'notif.prefs.saved': 'Notification preferences saved.',
   'notif.prefs.empty': 'There is nothing to set up.',
-  /* ===== People & notifications — end ===== */
-  /* ===== Datasets (web/src/data) — begin ===== */
   'account.appsHeading': 'Apps',
   'account.appsLead':
     'Apps you have authorized through OAuth act on your behalf with the permissions you granted; you can revoke them at any time. Apps you build yourself are managed in the developer portal.',
@@ -731,7 +728,6 @@ export const en = {
   'data.api.copy': 'Copy the code',
   'data.api.copyFailed': 'Could not copy automatically: select the code and copy it manually.',
   'data.api.codeLabel': 'Code example',
-  /* Community resources — begin */
   'data.community.heading': 'Resources shared by the community',
   'data.community.badge': 'Community',
   'data.community.sharedBy': 'Shared by',
@@ -744,9 +740,6 @@ export const en = {
   'data.community.remove': 'Remove',
   'data.community.removeConfirm': 'Remove the community resource “{title}” from this dataset?',
   'data.community.removed': '“{title}” was removed.',
-  /* Community resources — end */
-  /* ===== Datasets — end ===== */
-  /* ===== Contributions (web/src/community/contributions) — begin ===== */
   'nav.review': 'Review',
   'contrib.by': 'by {name}',
   'contrib.byUnknown': 'by a deleted account',
@@ -903,8 +896,6 @@ export const en = {
   'contrib.shortcuts.request': 'Go to the requested changes',
   'contrib.shortcuts.help': 'Show this help',
   'contrib.shortcuts.note': 'Shortcuts do nothing while you type in a field.',
-  /* ===== Contributions — end ===== */
-  /* ===== Discussions & moderation (web/src/community/discussions, moderation) — begin ===== */
   'nav.moderation': 'Moderation',
   'disc.heading': 'Discussions',
   'disc.start': 'Start a discussion',
@@ -1005,8 +996,6 @@ export const en = {
   'mod.suspended': '@{handle} is suspended.',
   'mod.unsuspend': 'Unsuspend',
   'mod.unsuspended': 'The suspension of @{handle} is lifted.',
-  /* ===== Discussions & moderation — end ===== */
-  /* ===== Apps, keys, accreditations, portal (helper: apps-core) — begin ===== */
   'dev.common.breadcrumb': 'Breadcrumb',
   'dev.common.cancel': 'Cancel',
   'dev.common.loadMore': 'Load more',
@@ -1246,8 +1235,6 @@ export const en = {
   'dev.plan.noBurst': 'no burst limit',
   'dev.plan.daily': '{daily} a day',
   'dev.plan.noDaily': 'no daily quota',
-  /* ===== Apps, keys, accreditations, portal — end ===== */
-  /* ===== OAuth (helper: oauth) — begin ===== */
   'oauth.consent.title': 'Authorize an app',
   'oauth.consent.heading': '{app} wants to use your account',
   'oauth.consent.lead':
@@ -1296,8 +1283,6 @@ export const en = {
   'oauth.apps.revokeConfirm': 'Revoke',
   'oauth.apps.revokeQuestion': 'Revoke the access of {app}?',
   'oauth.apps.revoked': '{app} no longer has access to your account.',
-  /* ===== OAuth — end ===== */
-  /* ===== Usage and limits (helper: limits) — begin ===== */
   'usage.heading': 'Usage',
   'usage.title': 'Usage of {name}',
   'usage.back': '← Back to {name}',
@@ -1330,8 +1315,6 @@ export const en = {
   'usage.empty.step3': 'Come back here: the call shows within a few seconds, with its endpoint and latency.',
   'usage.empty.portal': 'More examples in the developer portal',
   'usage.empty.codeLabel': 'Example of a first call',
-  /* ===== Usage and limits — end ===== */
-  /* ===== Webhooks (helper: webhooks) — begin ===== */
   'wh.title': 'Webhooks',
   'wh.heading': 'Webhooks',
   'wh.lead':
@@ -1429,8 +1412,6 @@ export const en = {
   'wh.event.discussion.closed': 'A discussion was resolved',
   'wh.event.discussion.reopened': 'A discussion was reopened',
   'wh.event.webhook.test': 'A test message',
-  /* ===== Webhooks — end ===== */
-  /* ===== Reuses (helper: reuses) — begin ===== */
   'reuses.type.application': 'Application',
   'reuses.type.visualization': 'Visualization',
   'reuses.type.article': 'Article',
@@ -1533,7 +1514,6 @@ export const en = {
   'reuses.stats.views': 'views',
   'reuses.stats.calls': 'API calls',
   'reuses.stats.empty': 'No reuse has been viewed or used yet: the ranking appears with the first visits.',
-  /* ===== Reuses — end ===== */
   /* Import warnings and rejection reasons, by code (server/src/data/import/messages.ts). */
   'import.row.width': 'line {line}: expected {expected} values, found {found}',
   'import.value.type': "line {line}: value '{value}' in column '{column}' is not {expected}",

@@ -273,7 +273,6 @@ export const fr: Messages = {
   'notFound.body': 'La page que vous cherchez n’existe pas ou a été déplacée.',
   'notFound.home': 'Aller à l’accueil',
 
-  /* ===== People & notifications (web/src/recognition, web/src/notifications) — begin ===== */
   'people.profile.loading': 'Profil',
   'people.profile.notFound': 'Personne introuvable',
   'people.profile.notFoundBody':
@@ -418,8 +417,6 @@ export const fr: Messages = {
   'notif.prefs.save': 'Enregistrer les préférences',
   'notif.prefs.saved': 'Préférences de notification enregistrées.',
   'notif.prefs.empty': 'Il n’y a rien à régler.',
-  /* ===== People & notifications — end ===== */
-  /* ===== Datasets (web/src/data) — begin ===== */
   'account.appsHeading': 'Applications',
   'account.appsLead':
     'Les applications que vous avez autorisées via OAuth agissent en votre nom avec les permissions accordées ; vous pouvez les révoquer à tout moment. Les applications que vous développez se gèrent dans l’espace développeurs.',
@@ -747,7 +744,6 @@ export const fr: Messages = {
   'data.api.copy': 'Copier le code',
   'data.api.copyFailed': 'Copie automatique impossible : sélectionnez le code et copiez-le manuellement.',
   'data.api.codeLabel': 'Exemple de code',
-  /* Community resources — begin */
   'data.community.heading': 'Ressources partagées par la communauté',
   'data.community.badge': 'Communauté',
   'data.community.sharedBy': 'Partagé par',
@@ -760,9 +756,6 @@ export const fr: Messages = {
   'data.community.remove': 'Retirer',
   'data.community.removeConfirm': 'Retirer la ressource communautaire « {title} » de ce jeu de données ?',
   'data.community.removed': '« {title} » a été retirée.',
-  /* Community resources — end */
-  /* ===== Datasets — end ===== */
-  /* ===== Contributions (web/src/community/contributions) — begin ===== */
   'nav.review': 'Relire',
   'contrib.by': 'par {name}',
   'contrib.byUnknown': 'par un compte supprimé',
@@ -923,8 +916,6 @@ export const fr: Messages = {
   'contrib.shortcuts.request': 'Aller aux modifications demandées',
   'contrib.shortcuts.help': 'Afficher cette aide',
   'contrib.shortcuts.note': 'Les raccourcis ne font rien pendant la saisie dans un champ.',
-  /* ===== Contributions — end ===== */
-  /* ===== Discussions & moderation (web/src/community/discussions, moderation) — begin ===== */
   'nav.moderation': 'Modération',
   'disc.heading': 'Discussions',
   'disc.start': 'Lancer une discussion',
@@ -1027,8 +1018,6 @@ export const fr: Messages = {
   'mod.suspended': '@{handle} est suspendu.',
   'mod.unsuspend': 'Lever la suspension',
   'mod.unsuspended': 'La suspension de @{handle} est levée.',
-  /* ===== Discussions & moderation — end ===== */
-  /* ===== Apps, keys, accreditations, portal (helper: apps-core) — begin ===== */
   'dev.common.breadcrumb': 'Fil d’Ariane',
   'dev.common.cancel': 'Annuler',
   'dev.common.loadMore': 'Afficher plus',
@@ -1274,8 +1263,6 @@ export const fr: Messages = {
   'dev.plan.noBurst': 'pas de limite de rafale',
   'dev.plan.daily': '{daily} par jour',
   'dev.plan.noDaily': 'pas de quota quotidien',
-  /* ===== Apps, keys, accreditations, portal — end ===== */
-  /* ===== OAuth (helper: oauth) — begin ===== */
   'oauth.consent.title': 'Autoriser une application',
   'oauth.consent.heading': '{app} souhaite utiliser votre compte',
   'oauth.consent.lead':
@@ -1325,8 +1312,6 @@ export const fr: Messages = {
   'oauth.apps.revokeConfirm': 'Retirer',
   'oauth.apps.revokeQuestion': 'Retirer l’accès de {app} ?',
   'oauth.apps.revoked': '{app} n’a plus accès à votre compte.',
-  /* ===== OAuth — end ===== */
-  /* ===== Usage and limits (helper: limits) — begin ===== */
   'usage.heading': 'Usage',
   'usage.title': 'Usage de {name}',
   'usage.back': '← Retour à {name}',
@@ -1360,8 +1345,6 @@ export const fr: Messages = {
   'usage.empty.step3': 'Revenez ici : l’appel apparaît en quelques secondes, avec son point d’accès et sa latence.',
   'usage.empty.portal': 'Plus d’exemples dans le portail développeurs',
   'usage.empty.codeLabel': 'Exemple de premier appel',
-  /* ===== Usage and limits — end ===== */
-  /* ===== Webhooks (helper: webhooks) — begin ===== */
   'wh.title': 'Webhooks',
   'wh.heading': 'Webhooks',
   'wh.lead':
@@ -1460,8 +1443,6 @@ export const fr: Messages = {
   'wh.event.discussion.closed': 'Une discussion a été résolue',
   'wh.event.discussion.reopened': 'Une discussion a été rouverte',
   'wh.event.webhook.test': 'Un message de test',
-  /* ===== Webhooks — end ===== */
-  /* ===== Reuses (helper: reuses) — begin ===== */
   'reuses.type.application': 'Application',
   'reuses.type.visualization': 'Visualisation',
   'reuses.type.article': 'Article',
@@ -1569,7 +1550,6 @@ export const fr: Messages = {
   'reuses.stats.calls': 'appels d’API',
   'reuses.stats.empty':
     'Aucune réutilisation n’a encore été vue ni utilisée : le classement apparaît avec les premières visites.',
-  /* ===== Reuses — end ===== */
   /* Import warnings and rejection reasons, by code (server/src/data/import/messages.ts). */
   'import.row.width': 'ligne {line} : {expected} valeurs attendues, {found} trouvées',
   'import.value.type': 'ligne {line} : la valeur « {value} » de la colonne « {column} » n’est pas {expected}',

@@ -49,23 +49,17 @@ export function Header() {
                       <span className="visually-hidden">{t('nav.signedInAs')} </span>@{user.handle}
                     </NavLink>
                   </li>
-                  {/* People & notifications — begin */}
                   <li>
                     <NotificationBell />
                   </li>
-                  {/* People & notifications — end */}
-                  {/* Contributions — begin */}
                   <li>
                     <NavLink to="/review">{t('nav.review')}</NavLink>
                   </li>
-                  {/* Contributions — end */}
-                  {/* Discussions & moderation — begin */}
                   {user.isAdmin && (
                     <li>
                       <NavLink to="/moderation">{t('nav.moderation')}</NavLink>
                     </li>
                   )}
-                  {/* Discussions & moderation — end */}
                   <li>
                     <NavLink to="/account">{t('nav.account')}</NavLink>
                   </li>

@@ -20,7 +20,7 @@ export const PageQuery = Type.Object(
 
 export const OrganizationRef = Type.Object({ id: Type.String(), slug: Type.String(), name: Type.String() });
 
-// ---- apps ---------------------------------------------------------------------------------------
+// apps
 
 const RedirectUris = Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), {
   maxItems: 20,
@@ -80,7 +80,7 @@ export const ClientSecret = Type.Object({
   clientSecret: Type.String({ description: 'The new client secret, shown this once; the old one stops working now' }),
 });
 
-// ---- API keys -----------------------------------------------------------------------------------
+// API keys
 
 export const KeyView = Type.Object({
   id: Type.String(),
@@ -139,7 +139,7 @@ export type RotateKeyBody = Static<typeof RotateKeyBody>;
 
 export const RotatedKey = Type.Object({ key: CreatedKey, previous: KeyView });
 
-// ---- accreditations -----------------------------------------------------------------------------
+// accreditations
 
 export const accreditationStatuses = ['submitted', 'changes_requested', 'approved', 'refused', 'revoked'] as const;
 export const AccreditationStatus = Type.Union(accreditationStatuses.map((s) => Type.Literal(s)));

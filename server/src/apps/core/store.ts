@@ -164,7 +164,7 @@ const toAccreditation = (r: Omit<AccreditationRecord, 'scopes'> & { scopes: unkn
 /** All the SQL of the apps core: apps, API keys, accreditations, sensitive calls. */
 export function createAppsCoreStore() {
   return {
-    // ---- apps ----
+    // apps
     async insertApp(db: Db, row: Omit<AppsTable, 'plan' | 'redirectUris' | 'deletedAt'> & { redirectUris: string[] }) {
       await db
         .insertInto('apps')
@@ -224,7 +224,7 @@ export function createAppsCoreStore() {
       return rows.map((r) => readJson<string[]>(r.scopes));
     },
 
-    // ---- keys ----
+    // keys
     async insertKey(db: Db, row: Omit<AppKeysTable, 'scopes'> & { scopes: string[] }) {
       await db
         .insertInto('appKeys')
@@ -283,7 +283,7 @@ export function createAppsCoreStore() {
       await db.updateTable('appKeys').set({ lastUsedAt: at }).where('id', '=', keyId).execute();
     },
 
-    // ---- accreditations ----
+    // accreditations
     async insertAccreditation(db: Db, row: Omit<AccreditationsTable, 'scopes'> & { scopes: string[] }) {
       await db
         .insertInto('accreditations')
@@ -352,7 +352,7 @@ export function createAppsCoreStore() {
         .execute();
     },
 
-    // ---- sensitive calls ----
+    // sensitive calls
     async insertSensitiveCall(db: Db, row: SensitiveCallsTable) {
       await db.insertInto('sensitiveCalls').values(row).execute();
     },

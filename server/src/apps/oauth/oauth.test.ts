@@ -9,7 +9,7 @@ import { asSession, register, type Session, type TestApp } from '../../testing/h
 import { CookieBrowser, listenTestApp } from '../../testing/http.js';
 import { sha256 } from '../../kernel/crypto.js';
 
-// ---- A browser ----------------------------------------------------------------------------------------
+// A browser
 
 /** A browser on this server, signed in as `session` when given. */
 class Browser extends CookieBrowser {
@@ -18,7 +18,7 @@ class Browser extends CookieBrowser {
   }
 }
 
-// ---- The world ----------------------------------------------------------------------------------------
+// The world
 
 let t: TestApp;
 let baseUrl: string;
@@ -141,7 +141,7 @@ async function oauthError(promise: Promise<unknown>): Promise<string | undefined
   throw new Error('Expected an OAuth error');
 }
 
-// ---- The tests ----------------------------------------------------------------------------------------
+// The tests
 
 describe('OAuth 2.1 authorization server', () => {
   it('publishes RFC 8414 metadata: code + PKCE S256 only, confidential clients, no implicit, no registration', async () => {

@@ -6,7 +6,7 @@ import { scopeIds } from '../../kernel/scopes.js';
 import type { ClientRegistry, OAuthClientRecord } from '../clients.js';
 import { AlreadyConsumed, type OAuthStore, type OAuthPayload } from './store.js';
 
-// ---- The parts of oidc-provider's API used here (it ships no types) ------------------------------------
+// The parts of oidc-provider's API used here (it ships no types)
 
 export interface OidcGrant {
   jti: string;
@@ -121,7 +121,7 @@ async function loadOidcProvider() {
   };
 }
 
-// ---- Policy ---------------------------------------------------------------------------------------------
+// Policy
 
 /** Where the protocol lives, under the issuer (= the instance's base URL). */
 export const OAUTH_ROUTES = {
@@ -149,7 +149,7 @@ export const TTL = {
 
 export const SESSION_COOKIE_NAME = 'mt_session';
 
-// ---- Signing keys, shared through the database ------------------------------------------------------------
+// Signing keys, shared through the database
 
 const signingKeyBox = (secretKey: string) => createSecretBox(secretKey, 'oauth signing keys v1');
 
@@ -179,7 +179,7 @@ export async function loadSigningKeys(store: OAuthStore, secretKey: string): Pro
   return rows.map((r) => JSON.parse(signingKeyBox(secretKey).open(r.sealedJwk)) as JsonWebKey);
 }
 
-// ---- The provider ---------------------------------------------------------------------------------------
+// The provider
 
 export interface ProviderDeps {
   baseUrl: string;

@@ -34,7 +34,7 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
 /** All SQL of the webhooks part. */
 export function createWebhookStore(dialect: Dialect) {
   return {
-    // ---- subscriptions ----
+    // subscriptions
     async insertSubscription(db: Kysely<Database>, row: SubscriptionRow) {
       await db.insertInto('webhookSubscriptions').values(row).execute();
     },
@@ -79,7 +79,7 @@ export function createWebhookStore(dialect: Dialect) {
       return Number(result.numUpdatedRows) > 0;
     },
 
-    // ---- things other parts own, read inside our transactions ----
+    // things other parts own, read inside our transactions
     appById: (db: Kysely<Database>, id: string) =>
       db
         .selectFrom('apps')
@@ -87,7 +87,7 @@ export function createWebhookStore(dialect: Dialect) {
         .where('id', '=', id)
         .executeTakeFirst(),
 
-    // ---- messages ----
+    // messages
     async insertMessages(db: Kysely<Database>, rows: MessageRow[]) {
       for (const part of chunks(rows, 100)) {
         await db

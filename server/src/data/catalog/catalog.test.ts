@@ -12,7 +12,6 @@ import { negotiate, serializeCatalog, toJsonLd } from './serialize.js';
 import { sitemapXml } from './sitemap.js';
 import type { CatalogDataset, CatalogInfo } from './types.js';
 
-// ---------------------------------------------------------------------------------------------------------
 // Fixtures: a realistic catalog — one dataset with every optional field, one ordinary, one minimal.
 
 const catalog: CatalogInfo = {
@@ -144,7 +143,6 @@ const minimal: CatalogDataset = {
 const datasets = [full, ordinary, minimal];
 const graph = buildCatalogGraph(catalog, datasets);
 
-// ---------------------------------------------------------------------------------------------------------
 // Helpers
 
 const NS = {
@@ -214,8 +212,6 @@ function checkWellFormedXml(xml: string): { elements: string[] } {
   expect(elements[0], 'one root element').toBeDefined();
   return { elements };
 }
-
-// ---------------------------------------------------------------------------------------------------------
 
 describe('DCAT-AP 3.0.1 graph', () => {
   it('conforms to the official DCAT-AP 3.0.1 SHACL shapes', async () => {

@@ -67,7 +67,6 @@ function writeWithN3(quads: Iterable<RDF.Quad>, format: 'turtle' | 'ntriples'): 
   );
 }
 
-// ---------------------------------------------------------------------------------------------------------
 // JSON-LD
 
 const PN_LOCAL = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
@@ -119,7 +118,6 @@ export function toJsonLd(quads: Iterable<RDF.Quad>): {
   return { '@context': { ...PREFIXES }, '@graph': graph };
 }
 
-// ---------------------------------------------------------------------------------------------------------
 // RDF/XML
 
 // Characters XML 1.0 cannot carry at all, not even as character references.
@@ -216,7 +214,6 @@ export function toRdfXml(quads: Iterable<RDF.Quad>): string {
   return lines.join('\n');
 }
 
-// ---------------------------------------------------------------------------------------------------------
 // Content negotiation
 
 const MEDIA_TYPES: Record<string, CatalogFormat> = {

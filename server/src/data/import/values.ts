@@ -13,7 +13,7 @@ export const defaultFalseValues = ['false', 'no', 'non', 'faux', '0'];
 /** Words that make a column boolean at inference (0/1 alone make an integer column). */
 export const booleanWords = new Set(['true', 'false', 'yes', 'no', 'oui', 'non', 'vrai', 'faux']);
 
-// ---- numbers ----------------------------------------------------------------------------------------
+// numbers
 
 export interface NumberStyle {
   id: string;
@@ -79,7 +79,7 @@ export function hasLeadingZero(s: string): boolean {
 
 export const INTEGER_RE = /^[+-]?\d+$/;
 
-// ---- dates and datetimes ----------------------------------------------------------------------------
+// dates and datetimes
 
 function daysInMonth(y: number, m: number): number {
   return m === 2

@@ -207,7 +207,7 @@ function lookup(schema: TableSchema, name: string, allowId: boolean): ColumnRef 
   return field ? { field: field.name, index, type: field.type } : null;
 }
 
-// ---- cursors --------------------------------------------------------------------------------
+// cursors
 
 function sortSignature(sort: readonly SortKey[]): string {
   // FNV-1a over the sort spec: a cursor only resumes the sort it was made for.
@@ -240,7 +240,7 @@ export function decodeRowCursor(cursor: string, sort: readonly SortKey[]): Cell[
   return v as Cell[];
 }
 
-// ---- filters --------------------------------------------------------------------------------
+// filters
 
 function parseInValues(raw: string): string[] {
   const t = raw.trim();

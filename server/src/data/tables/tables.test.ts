@@ -14,7 +14,7 @@ import {
   type Row,
 } from './index.js';
 
-// ---- fixture ---------------------------------------------------------------------------------
+// fixture
 
 const NAME = 'Commune';
 const POP = 'population';
@@ -126,7 +126,7 @@ const full: Full[] = data.map((r, i) => {
   return row;
 });
 
-// ---- reference implementation ----------------------------------------------------------------
+// reference implementation
 
 function cmpValues(a: Cell, b: Cell): number {
   if (a === b) return 0;
@@ -173,7 +173,7 @@ function refSearch(row: Full, q: string, mode: 'prefix' | 'words' | 'phrase' = '
   );
 }
 
-// ---- harness ---------------------------------------------------------------------------------
+// harness
 
 const store = createTabularStore(testDialect);
 const engine = createQueryEngine(testDialect);
@@ -243,7 +243,7 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-// ---- tests -----------------------------------------------------------------------------------
+// tests
 
 describe(`tabular store (${testDialect})`, () => {
   it('stores typed rows with stable ids 1..n, unicode and hostile names as keys', async () => {

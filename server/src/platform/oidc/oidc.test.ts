@@ -12,7 +12,7 @@ import { createTestApp, register, type TestApp } from '../../testing/harness.js'
 import { loadSecretKey } from '../../config.js';
 import { hmac } from '../../kernel/crypto.js';
 
-// ---- The few parts of oidc-provider's API this test uses -------------------------------------------
+// The few parts of oidc-provider's API this test uses
 
 interface Interaction {
   uid: string;
@@ -47,7 +47,7 @@ interface OidcProvider {
 }
 const Provider = ProviderModule as new (issuer: string, configuration: object) => OidcProvider;
 
-// ---- Small helpers ----------------------------------------------------------------------------------
+// Small helpers
 
 interface Person {
   sub: string;
@@ -134,7 +134,7 @@ function expectRefused(response: Response, reason: RegExp) {
   expect(setCookieNames(response)).not.toContain('mt_csrf');
 }
 
-// ---- The world: a provider, and Multitude ---------------------------------------------------------
+// The world: a provider, and Multitude
 
 const people = new Map<string, Person>();
 /** Who "types their password" at the provider in the next flow. */

@@ -94,9 +94,7 @@ export function ContributionPage() {
         </>
       )}
       <AuthorActions contribution={c} onDone={onDone} />
-      {/* Discussions & moderation — begin */}
       <Discussions kind="contribution" id={c.id} />
-      {/* Discussions & moderation — end */}
     </div>
   );
 }

@@ -188,15 +188,9 @@ export function DatasetPage() {
         )}
       </section>
 
-      {/* People & notifications — begin */}
       <DatasetCredits slug={data.slug} organization={data.organization} />
-      {/* People & notifications — end */}
-      {/* Reuses — begin */}
       {data.status !== 'draft' && <UsedBy datasetSlug={data.slug} />}
-      {/* Reuses — end */}
-      {/* Discussions & moderation — begin */}
       <Discussions kind="dataset" id={data.id} />
-      {/* Discussions & moderation — end */}
     </article>
   );
 }

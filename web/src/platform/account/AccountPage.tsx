@@ -27,9 +27,7 @@ export function AccountPage() {
                 <Link to="/developers/apps">{t('account.myAppsLink')}</Link>
               </p>
             </section>
-            {/* People & notifications — begin */}
             <NotificationPreferencesSection />
-            {/* People & notifications — end */}
           </div>
         )}
       </RequireUser>
