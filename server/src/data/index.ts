@@ -122,8 +122,6 @@ export function createData(deps: DataDeps) {
     rows,
     runner,
     store,
-    /** Closes the outbound client's connections. */
-    close: () => outbound.close(),
     consumers: [createFootprintConsumer(store)],
     /** Read model for the home page: published datasets and the rows of their tables. */
     figures: () => store.catalogFigures(db),
@@ -145,8 +143,11 @@ export function createData(deps: DataDeps) {
       return jsonLd ? `<script type="application/ld+json">${jsonLdScript(jsonLd)}</script>` : '';
     },
     seedDemo: (actor: UserActor, organization: string) => seedDemoData({ datasets, resources }, actor, organization),
-    /** Stops the query workers (SQLite) or closes the read-only pool (PostgreSQL). */
-    close: () => reader.close(),
+    /** Stops the query workers (SQLite) or closes the read-only pool (PostgreSQL), and the outbound client. */
+    close: async () => {
+      await reader.close();
+      await outbound.close();
+    },
   };
 }
 export type Data = ReturnType<typeof createData>;

@@ -193,6 +193,18 @@ export const eventCatalog = {
     webhook: {},
     text: { fr: '{actor} a modifié le jeu de données « {title} »', en: '{actor} updated the dataset “{title}”' },
   }),
+  'dataset.featured': event({
+    description: 'A platform administrator featured a dataset on the home page',
+    payload: { slug: Type.String(), title: Type.String() },
+    visibility: PUBLIC,
+    text: { fr: '{actor} a mis en avant « {title} »', en: '{actor} featured “{title}”' },
+  }),
+  'dataset.unfeatured': event({
+    description: 'A dataset is no longer featured on the home page',
+    payload: { slug: Type.String(), title: Type.String() },
+    visibility: PUBLIC,
+    text: { fr: '{actor} ne met plus en avant « {title} »', en: '{actor} stopped featuring “{title}”' },
+  }),
   'dataset.archived': event({
     description: 'A dataset was archived',
     payload: { slug: Type.String(), title: Type.String(), fields: Strings },
@@ -247,6 +259,16 @@ export const eventCatalog = {
       fr: '{actor} a retiré la ressource communautaire « {title} » de {dataset}',
       en: '{actor} removed the community resource “{title}” from {dataset}',
     },
+  }),
+  'resource.updated': event({
+    description: 'A resource’s settings changed (the rejected share above which a new version does not go live)',
+    payload: {
+      dataset: Type.String({ description: 'dataset slug' }),
+      resource: Id,
+      maxRejectedShare: Nullable(Type.Number()),
+    },
+    visibility: DATASET_SCOPED,
+    text: { fr: '{actor} a modifié les réglages d’une ressource de {dataset}', en: '{actor} changed a resource’s settings on {dataset}' },
   }),
   'resource.imported': event({
     description: 'A new version of a tabular resource is live (its import succeeded)',
@@ -326,6 +348,15 @@ export const eventCatalog = {
     text: {
       fr: '{actor} a accepté une contribution à {dataset} ({rowsApplied} ligne(s))',
       en: '{actor} accepted a contribution to {dataset} ({rowsApplied} row(s))',
+    },
+  }),
+  'contribution.awaiting_reviewer': event({
+    description: 'A proposal has no reviewer other than its author: the organization’s owners (or the administrators) are told',
+    payload: { ...contributionBase, recipientIds: Strings },
+    visibility: PRIVATE,
+    text: {
+      fr: 'Une proposition à {dataset} attend un relecteur',
+      en: 'A proposal to {dataset} is waiting for a reviewer',
     },
   }),
   'contribution.rejected': event({

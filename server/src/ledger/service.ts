@@ -16,6 +16,7 @@ import { AppError, notFound } from '../kernel/errors.js';
 import type { Consumer } from '../events/dispatcher.js';
 import type { Directory } from '../events/service.js';
 import type { StoredEvent } from '../events/schema.js';
+import { eventTypes, type EventType } from '../events/catalog.js';
 import { buildEntry } from './entry.js';
 import {
   consistencyRanges,
@@ -157,6 +158,8 @@ export function createLedger(deps: LedgerDeps) {
 
   const consumer: Consumer = {
     name: LEDGER_CONSUMER,
+    // Every type: whether an event is logged depends on the visibility it was recorded with.
+    types: eventTypes,
     async handle(event, trx) {
       if (event.visibility !== 'public') return;
       // A rebuild may already have logged it.
@@ -279,18 +282,18 @@ export function createLedger(deps: LedgerDeps) {
           const now = clock.now().toISOString();
           const entries: StoredEntry[] = [];
           for (const e of events) {
-            const event: StoredEvent = {
+            const event = {
               position: Number(e.position),
               txId: Number(e.txId),
               id: e.id,
-              type: e.type,
+              type: e.type as EventType,
               actorId: e.actorId,
               subjectId: e.subjectId,
               organizationId: e.organizationId,
               visibility: 'public',
               payload: readJson(e.payload),
               occurredAt: e.occurredAt,
-            };
+            } as StoredEvent;
             entries.push({ index: entries.length, eventId: e.id, entry: await entryFor(event, trx) });
           }
           await store.insertEntries(trx, entries, now);

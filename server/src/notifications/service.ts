@@ -93,14 +93,12 @@ function plan(event: StoredEvent<NotificationType>): Planned | undefined {
     }
     case 'contribution.awaiting_reviewer': {
       // Nobody else in the organization may review: its owners (or the platform administrators) are told.
-      const id = asString(p.contributionId);
-      if (!id || !Array.isArray(p.recipientIds)) return undefined;
-      const ids = p.recipientIds.filter((r): r is string => typeof r === 'string');
+      const p = event.payload;
       return {
-        userIds: ids,
-        params: { dataset: asString(p.dataset) ?? '' },
-        link: `/contributions/${enc(id)}`,
-        authorId: asString(p.authorId),
+        userIds: p.recipientIds,
+        params: { dataset: p.dataset },
+        link: `/contributions/${enc(p.contributionId)}`,
+        authorId: p.authorId,
       };
     }
     case 'badge.awarded': {

@@ -427,12 +427,9 @@ function screenRow(row: RowResult, schema: TableSchema): RowResult {
     if (typeof value !== 'string') continue;
     const name = schema.fields[i]?.name ?? `#${i + 1}`;
     if (value.length > MAX_CELL_CHARS)
-      return {
-        line: row.line,
-        error: `line ${row.line}: the value of column '${name}' is ${value.length} characters long, more than the ${MAX_CELL_CHARS} a cell may hold`,
-      };
+      return rowProblem(row.line, 'value.tooLong', { column: name, length: value.length, max: MAX_CELL_CHARS });
     const reason = hostileReason(value);
-    if (reason) return { line: row.line, error: `line ${row.line}: the value of column '${name}' ${reason}` };
+    if (reason) return rowProblem(row.line, 'value.hostile', { column: name, reason });
   }
   return row;
 }

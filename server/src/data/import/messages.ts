@@ -60,6 +60,9 @@ const templates = {
   'value.type': (p: any) =>
     `line ${p.line}: value '${p.value}' in column '${p.column}' is not ${expectedText(p)}${p.tooLarge ? ' (too large to be stored exactly)' : ''}`,
   'value.required': (p: any) => `line ${p.line}: column '${p.column}' is required but the value is missing`,
+  'value.tooLong': (p: any) =>
+    `line ${p.line}: the value of column '${p.column}' is ${p.length} characters long, more than the ${p.max} a cell may hold`,
+  'value.hostile': (p: any) => `line ${p.line}: the value of column '${p.column}' ${p.reason}`,
   'csv.unbalancedQuotes': (p: any) => `line ${p.line}: a quoted value starting on this line has unbalanced quotes`,
   'csv.unclosedQuote': (p: any) => `line ${p.line}: a quoted value starting on this line is never closed`,
   'csv.lineTooLong': (p: any) => `line ${p.line} is longer than ${p.mb} MB; is this really a CSV file?`,
