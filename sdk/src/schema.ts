@@ -2788,6 +2788,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2858,6 +2860,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -3033,6 +3037,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -3103,6 +3109,8 @@ export interface paths {
                                     handle: string;
                                     name: string;
                                 } | null;
+                                /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
+                                maxRejectedShare: number;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */

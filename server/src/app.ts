@@ -19,7 +19,6 @@ import { closeRedis, openRedis } from './kernel/redis.js';
 import { clientErrorHandler, Problem, problemPlugin, sendProblem } from './kernel/http.js';
 import { loggerOptions, logMode } from './kernel/logging.js';
 import { assertCleanText } from './kernel/input.js';
-import { MULTIPART_FIELD_BYTES, MULTIPART_FIELDS_LIMIT } from './data/resources/routes.js';
 import {
   activityRoutes,
   createActivityService,
@@ -38,7 +37,7 @@ import {
   type Platform,
 } from './platform/index.js';
 import multipart from '@fastify/multipart';
-import { createData, type Data } from './data/index.js';
+import { createData, MULTIPART_FIELD_BYTES, MULTIPART_FIELDS_LIMIT, type Data } from './data/index.js';
 import { createCommunity, type Community } from './community/index.js';
 import { createRecognition, type Recognition } from './recognition/index.js';
 import { createNotifications, type Notifications } from './notifications/index.js';

@@ -4,8 +4,8 @@ import { loadConfig, settings, type SettingKey } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { buildApp } from './app.js';
-import { verifyLog, VerifyError } from './ledger/verify.js';
-import { DEMO_EMAIL } from './platform/demo.js';
+import { verifyLog, VerifyError } from './ledger/index.js';
+import { DEMO_EMAIL } from './platform/index.js';
 
 const serverFlags = Object.fromEntries(settings.map((s) => [s.flag, { type: 'string' as const }]));
 

@@ -32,6 +32,8 @@ export { words } from './datasets/search-text.js';
 export { createRowsWriter, checkRowValues, type RowsWriter, type RowValues } from './tables/index.js';
 
 export { DatasetSummary } from './datasets/schema.js';
+export type { TableSchema } from './table-schema.js';
+export { MULTIPART_FIELD_BYTES, MULTIPART_FIELDS_LIMIT } from './resources/routes.js';
 
 export interface DataDeps {
   db: Db;

@@ -268,7 +268,10 @@ export const eventCatalog = {
       maxRejectedShare: Nullable(Type.Number()),
     },
     visibility: DATASET_SCOPED,
-    text: { fr: '{actor} a modifié les réglages d’une ressource de {dataset}', en: '{actor} changed a resource’s settings on {dataset}' },
+    text: {
+      fr: '{actor} a modifié les réglages d’une ressource de {dataset}',
+      en: '{actor} changed a resource’s settings on {dataset}',
+    },
   }),
   'resource.imported': event({
     description: 'A new version of a tabular resource is live (its import succeeded)',
@@ -351,7 +354,8 @@ export const eventCatalog = {
     },
   }),
   'contribution.awaiting_reviewer': event({
-    description: 'A proposal has no reviewer other than its author: the organization’s owners (or the administrators) are told',
+    description:
+      'A proposal has no reviewer other than its author: the organization’s owners (or the administrators) are told',
     payload: { ...contributionBase, recipientIds: Strings },
     visibility: PRIVATE,
     text: {

@@ -2,3 +2,4 @@ export { createLedger, type Ledger, LEDGER_CONSUMER } from './service.js';
 export { createLedgerStore, type LedgerStore } from './store.js';
 export { loadOrCreateLogSigner } from './keys.js';
 export { ledgerRootRoutes, ledgerRoutes } from './routes.js';
+export { verifyLog, VerifyError } from './verify.js';

@@ -25,6 +25,7 @@ export { createOidcService, oidcRoutes } from './oidc/index.js';
 export type { MailMessage, MailService } from './mail/service.js';
 export type { AccountStore } from './accounts/store.js';
 export { devMailRoutes } from './mail/routes.js';
+export { DEMO_EMAIL } from './demo.js';
 export { can, organizationPermissions, roles, type Role, type Action } from './policy.js';
 export type { OrganizationAccess, OrganizationRef } from './access.js';
 

@@ -1518,7 +1518,8 @@ export const en = {
   'import.row.width': 'line {line}: expected {expected} values, found {found}',
   'import.value.type': "line {line}: value '{value}' in column '{column}' is not {expected}",
   'import.value.required': "line {line}: column '{column}' is required but the value is missing",
-  'import.value.tooLong': "line {line}: the value of column '{column}' is {length} characters long, more than the {max} a cell may hold",
+  'import.value.tooLong':
+    "line {line}: the value of column '{column}' is {length} characters long, more than the {max} a cell may hold",
   'import.value.hostile': "line {line}: the value of column '{column}' {reason}",
   'import.csv.unbalancedQuotes': 'line {line}: a quoted value starting on this line has unbalanced quotes',
   'import.csv.unclosedQuote': 'line {line}: a quoted value starting on this line is never closed',

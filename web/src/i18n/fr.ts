@@ -1554,8 +1554,10 @@ export const fr: Messages = {
   'import.row.width': 'ligne {line} : {expected} valeurs attendues, {found} trouvées',
   'import.value.type': 'ligne {line} : la valeur « {value} » de la colonne « {column} » n’est pas {expected}',
   'import.value.required': 'ligne {line} : la colonne « {column} » est obligatoire mais la valeur manque',
-  'import.value.tooLong': 'ligne {line} : la valeur de la colonne « {column} » fait {length} caractères, plus que les {max} qu’une cellule peut contenir',
-  'import.value.hostile': 'ligne {line} : la valeur de la colonne « {column} » contient un caractère interdit (NUL ou Unicode invalide)',
+  'import.value.tooLong':
+    'ligne {line} : la valeur de la colonne « {column} » fait {length} caractères, plus que les {max} qu’une cellule peut contenir',
+  'import.value.hostile':
+    'ligne {line} : la valeur de la colonne « {column} » contient un caractère interdit (NUL ou Unicode invalide)',
   'import.csv.unbalancedQuotes':
     'ligne {line} : une valeur entre guillemets commençant sur cette ligne a des guillemets déséquilibrés',
   'import.csv.unclosedQuote':

@@ -1,5 +1,4 @@
-import type { TableSchema } from '../../data/table-schema.js';
-import type { RowValues } from '../../data/tables/index.js';
+import type { RowValues, TableSchema } from '../../data/index.js';
 
 /** Column names that read as a row's name ("nom", "name", "title", "libellé"…), preferred as its title. */
 const NAME_LIKE = /^(nom|name|title|titre|libell[eé]|label|intitul[eé]|raison_sociale)/i;

@@ -4,7 +4,7 @@ import { readJson } from '../../db/database.js';
 import type { Clock } from '../../kernel/clock.js';
 import { anonymous } from '../../kernel/actor.js';
 import type { Directory } from '../../events/service.js';
-import type { DatasetService } from '../../data/datasets/service.js';
+import type { DatasetService } from '../../data/index.js';
 import type { FiguresStore } from './store.js';
 
 export interface LatestAccepted {

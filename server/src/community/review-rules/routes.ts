@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { problems } from '../../kernel/http.js';
-import { userOf } from '../../platform/auth-plugin.js';
+import { userOf } from '../../platform/index.js';
 import type { ReviewRulesService } from './service.js';
 import { ReviewRules, ReviewRulesBody } from './schema.js';
 
