@@ -17,7 +17,7 @@ beforeAll(async () => {
     ids.push(id);
     await store.insert(t.db.kysely, {
       id,
-      type: 'dataset.changed',
+      type: 'dataset.published',
       actorId: null,
       subjectId: `s${i}`,
       organizationId: null,
