@@ -1,7 +1,22 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated, SqlBool } from 'kysely';
 
-// Row shapes as Kysely sees them (camelCase through CamelCasePlugin).
-// Timestamps are ISO-8601 strings; JSON columns are read with readJson().
+// Row shapes as Kysely sees them (camelCase through CamelCasePlugin). A store reads rows as `Selectable<XTable>`
+// and writes `Insertable<XTable>` / `Updateable<XTable>`: the column types below say what each may omit or send.
+// Timestamps are ISO-8601 strings on both dialects.
+
+/**
+ * A boolean column: 0/1 on SQLite, `boolean` on PostgreSQL when read (`readBool` folds both); written 0/1, which
+ * better-sqlite3 can bind (it refuses `true`) and PostgreSQL parses as a boolean.
+ */
+export type Bool = ColumnType<SqlBool, 0 | 1, 0 | 1>;
+/** A boolean column with a default (false): optional on insert. */
+export type BoolDefault = ColumnType<SqlBool, 0 | 1 | undefined, 0 | 1>;
+/**
+ * A JSON column holding a `T`: TEXT on SQLite (read as the string), `jsonb` on PostgreSQL (read as the value), so
+ * reads go through `readJson`; written as `JSON.stringify(value)`. Kysely's `JSONColumnType<T>` would claim the
+ * parsed value on both dialects, which SQLite does not give.
+ */
+export type Json<T> = ColumnType<T | string, string, string>;
 
 export interface UsersTable {
   id: string;
@@ -10,7 +25,7 @@ export interface UsersTable {
   name: string;
   passwordHash: string | null;
   emailVerifiedAt: string | null;
-  isAdmin: number | boolean;
+  isAdmin: BoolDefault;
   locale: string | null;
   createdAt: string;
   updatedAt: string;
@@ -30,7 +45,7 @@ export interface PersonalTokensTable {
   name: string;
   prefix: string;
   tokenHash: string;
-  scopes: string;
+  scopes: Json<string[]>;
   createdAt: string;
   expiresAt: string | null;
   lastUsedAt: string | null;
@@ -107,7 +122,7 @@ export interface EventsTable {
   subjectId: string | null;
   organizationId: string | null;
   visibility: 'public' | 'organization' | 'private';
-  payload: string;
+  payload: Json<Record<string, unknown>>;
   occurredAt: string;
 }
 
@@ -183,7 +198,7 @@ export interface ResourcesTable {
   createdAt: string;
   updatedAt: string;
   /** Community resources (007): shared by `ownerId`, who alone may change them; 0/1 on SQLite. */
-  community: number | boolean;
+  community: BoolDefault;
   ownerId: string | null;
   /** Soft deletion of community resources: versions, blobs and events stay. */
   deletedAt: string | null;
@@ -263,9 +278,9 @@ export interface NotificationsTable {
   type: string;
   eventId: string;
   /** JSON: the parameters the text is rendered from, in the reader's language. */
-  params: string;
+  params: Json<Record<string, unknown>>;
   link: string;
-  inApp: number | boolean;
+  inApp: Bool;
   email: 'immediate' | 'daily' | 'off';
   emailedAt: string | null;
   readAt: string | null;
@@ -275,7 +290,7 @@ export interface NotificationsTable {
 export interface NotificationPreferencesTable {
   userId: string;
   type: string;
-  inApp: number | boolean;
+  inApp: Bool;
   email: 'immediate' | 'daily' | 'off';
 }
 
@@ -302,17 +317,17 @@ export interface ContributionsTable {
   comment: string;
   source: string | null;
   /** JSON: [{op, rowId, values, snapshot}] — snapshot is the row as it was when proposed (update/delete). */
-  changes: string;
+  changes: Json<object[]>;
   changeCount: number;
   /** JSON: indexes of the changes applied (accepted / partially accepted). */
-  acceptedIndexes: string | null;
+  acceptedIndexes: Json<number[]> | null;
   /** JSON: per change index, the row id it applied to (inserts get theirs on acceptance). */
-  appliedRowIds: string | null;
+  appliedRowIds: Json<Record<string, number>> | null;
   reviewerId: string | null;
   /** Rejection reason or requested changes, visible to the author and reviewers. */
   reviewNote: string | null;
-  spam: number | boolean;
-  suspicious: number | boolean;
+  spam: BoolDefault;
+  suspicious: BoolDefault;
   createdAt: string;
   updatedAt: string;
   reviewedAt: string | null;
@@ -326,8 +341,8 @@ export interface RowRevisionsTable {
   rowId: number;
   revision: number;
   op: 'insert' | 'update' | 'delete' | 'revert';
-  before: string | null;
-  after: string | null;
+  before: Json<Record<string, unknown>> | null;
+  after: Json<Record<string, unknown>> | null;
   actorId: string | null;
   contributionId: string | null;
   revertsRevisionId: string | null;
@@ -341,7 +356,7 @@ export interface DatasetChangelogTable {
   kind: 'contribution' | 'revert';
   contributionId: string | null;
   revisionId: string | null;
-  rowIds: string;
+  rowIds: Json<number[]>;
   actorId: string | null;
   authorId: string | null;
   createdAt: string;
@@ -535,8 +550,8 @@ export interface OrganizationReviewRulesTable {
 
 export interface DatasetCommunitySettingsTable {
   datasetId: string;
-  allowDirectEdits: number | boolean;
-  reviewersOptIn: number | boolean;
+  allowDirectEdits: Bool;
+  reviewersOptIn: Bool;
   updatedBy: string | null;
   updatedAt: string;
 }
@@ -561,7 +576,7 @@ export interface AppsTable {
   name: string;
   description: string;
   homepage: string | null;
-  redirectUris: string;
+  redirectUris: Json<string[]>;
   ownerId: string;
   organizationId: string | null;
   plan: Generated<string>;
@@ -576,7 +591,7 @@ export interface AppKeysTable {
   name: string;
   prefix: string;
   secretHash: string;
-  scopes: string;
+  scopes: Json<string[]>;
   createdBy: string;
   createdAt: string;
   expiresAt: string | null;
@@ -589,7 +604,7 @@ export interface AccreditationsTable {
   id: string;
   appId: string;
   organizationId: string;
-  scopes: string;
+  scopes: Json<string[]>;
   purpose: string;
   legalBasis: string;
   retention: string;
@@ -661,8 +676,8 @@ export interface WebhookSubscriptionsTable {
   appId: string | null;
   url: string;
   description: string;
-  events: string;
-  filters: string;
+  events: Json<string[]>;
+  filters: Json<Record<string, unknown>>;
   filterOrganizationId: string | null;
   secretEnc: string;
   previousSecretEnc: string | null;

@@ -205,6 +205,10 @@ describe('the log as a consumer of the event spine', () => {
     await expect(t.ledger.rebuild()).rejects.toThrow(/does not match the signed checkpoint/);
     expect(await allEntries()).toEqual(entriesBefore);
     expect((await t.ledger.checkpoint()).size).toBe(signed.size);
-    await t.db.kysely.updateTable('events').set({ payload: first.payload }).where('id', '=', first.id).execute();
+    await t.db.kysely
+      .updateTable('events')
+      .set({ payload: typeof first.payload === 'string' ? first.payload : JSON.stringify(first.payload) })
+      .where('id', '=', first.id)
+      .execute();
   });
 });

@@ -193,7 +193,7 @@ export function createNotificationService(deps: NotificationsDeps) {
           eventId: event.id,
           params: JSON.stringify(params),
           link,
-          inApp: (pref.inApp ? 1 : 0) as never,
+          inApp: pref.inApp ? 1 : 0,
           email,
           emailedAt: email === 'immediate' ? now : null,
           readAt: null,
@@ -307,7 +307,7 @@ export function createNotificationService(deps: NotificationsDeps) {
         .selectFrom('notifications')
         .select(['id', 'type', 'params', 'link', 'readAt', 'createdAt'])
         .where('userId', '=', actor.userId)
-        .where('inApp', '=', trueValue as never);
+        .where('inApp', '=', trueValue);
       if (query.unread) q = q.where('readAt', 'is', null);
       if (query._cursor) q = q.where('id', '<', decodeCursor(query._cursor, isKeyCursor).k);
       const rows = await q
@@ -339,7 +339,7 @@ export function createNotificationService(deps: NotificationsDeps) {
         .select(['id', 'readAt'])
         .where('id', '=', id)
         .where('userId', '=', actor.userId)
-        .where('inApp', '=', trueValue as never)
+        .where('inApp', '=', trueValue)
         .executeTakeFirst();
       // Another user's notification is as absent as one that does not exist.
       if (!found) throw notFound('Notification');
@@ -373,11 +373,11 @@ export function createNotificationService(deps: NotificationsDeps) {
             .values({
               userId: actor.userId,
               type: change.type,
-              inApp: (next.inApp ? 1 : 0) as never,
+              inApp: next.inApp ? 1 : 0,
               email: next.email,
             })
             .onConflict((oc) =>
-              oc.columns(['userId', 'type']).doUpdateSet({ inApp: (next.inApp ? 1 : 0) as never, email: next.email }),
+              oc.columns(['userId', 'type']).doUpdateSet({ inApp: next.inApp ? 1 : 0, email: next.email }),
             )
             .execute();
         }
@@ -396,7 +396,7 @@ export function createNotificationService(deps: NotificationsDeps) {
       .selectFrom('notifications')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('userId', '=', actor.userId)
-      .where('inApp', '=', trueValue as never)
+      .where('inApp', '=', trueValue)
       .where('readAt', 'is', null)
       .executeTakeFirstOrThrow();
     return Number(r.n);

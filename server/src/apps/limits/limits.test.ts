@@ -267,11 +267,7 @@ describe('limits per key and per app', () => {
     const key = await newKey(appId);
     expect((await withKey(key)).headers['ratelimit-policy']).toBe('"burst";q=3;w=3, "daily";q=5;w=86400');
     const admin = await register(t.app, 'limits-admin');
-    await t.db.kysely
-      .updateTable('users')
-      .set({ isAdmin: t.db.dialect === 'postgres' ? true : 1 } as never)
-      .where('handle', '=', admin.handle)
-      .execute();
+    await t.db.kysely.updateTable('users').set({ isAdmin: 1 }).where('handle', '=', admin.handle).execute();
     const setPlan = (session: Session, id: string, plan: string) =>
       t.app.inject({ method: 'PUT', url: `/api/v1/apps/${id}/plan`, headers: asSession(session), payload: { plan } });
     expectProblem(await setPlan(owner, appId, 'partner'), 403, 'forbidden');

@@ -21,7 +21,7 @@ import type {
   WebhookFilters,
   WebhookWithSecret,
 } from './schema.js';
-import type { AttemptRow, MessageRow, SubscriptionRow, WebhookStore } from './store.js';
+import type { AttemptRow, MessageRow, SubscriptionChanges, SubscriptionRow, WebhookStore } from './store.js';
 import type { WebhookSettings } from './worker.js';
 
 /** Subscriptions one account may hold. */
@@ -152,7 +152,7 @@ export function createWebhookService(deps: WebhookServiceDeps) {
         throw conflict(`You have ${MAX_SUBSCRIPTIONS} subscriptions, the most one account may hold: delete one first`);
       const secret = newSigningSecret();
       const at = now().toISOString();
-      const row: SubscriptionRow = {
+      const row = {
         id: newId('whk'),
         ownerId: actor.userId,
         appId,
@@ -172,7 +172,7 @@ export function createWebhookService(deps: WebhookServiceDeps) {
         consecutiveFailures: 0,
         createdAt: at,
         updatedAt: at,
-      };
+      } satisfies SubscriptionRow;
       await store.insertSubscription(db, row);
       return { ...toWebhook(row, now()), secret };
     },
@@ -189,7 +189,7 @@ export function createWebhookService(deps: WebhookServiceDeps) {
 
     async update(actor: UserActor, id: string, patch: UpdateWebhookBody): Promise<Webhook> {
       const row = await own(actor, id);
-      const changes: Partial<SubscriptionRow> = {};
+      const changes: SubscriptionChanges = {};
       if (patch.events) {
         checkEvents(patch.events);
         changes.events = JSON.stringify(patch.events);
@@ -227,7 +227,7 @@ export function createWebhookService(deps: WebhookServiceDeps) {
       const row = await own(actor, id);
       const secret = newSigningSecret();
       const at = now();
-      const changes: Partial<SubscriptionRow> = {
+      const changes: SubscriptionChanges = {
         secretEnc: deps.box.seal(secret),
         previousSecretEnc: row.secretEnc,
         previousExpiresAt: new Date(at.getTime() + deps.settings.rotationOverlapMs).toISOString(),

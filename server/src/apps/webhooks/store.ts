@@ -1,8 +1,9 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
+import type { Database, WebhookSubscriptionsTable } from '../../db/schema.js';
 import type { Dialect } from '../../db/database.js';
 
-export type SubscriptionRow = Database['webhookSubscriptions'];
+export type SubscriptionRow = Selectable<WebhookSubscriptionsTable>;
+export type SubscriptionChanges = Updateable<WebhookSubscriptionsTable>;
 export type MessageRow = Database['webhookMessages'];
 export type AttemptRow = Database['webhookAttempts'];
 
@@ -35,7 +36,7 @@ function chunks<T>(items: T[], size = CHUNK): T[][] {
 export function createWebhookStore(dialect: Dialect) {
   return {
     // subscriptions
-    async insertSubscription(db: Kysely<Database>, row: SubscriptionRow) {
+    async insertSubscription(db: Kysely<Database>, row: Insertable<WebhookSubscriptionsTable>) {
       await db.insertInto('webhookSubscriptions').values(row).execute();
     },
     findSubscription: (db: Kysely<Database>, id: string) =>
@@ -48,7 +49,7 @@ export function createWebhookStore(dialect: Dialect) {
         .limit(limit + 1)
         .execute();
     },
-    async updateSubscription(db: Kysely<Database>, id: string, changes: Partial<SubscriptionRow>) {
+    async updateSubscription(db: Kysely<Database>, id: string, changes: SubscriptionChanges) {
       await db.updateTable('webhookSubscriptions').set(changes).where('id', '=', id).execute();
     },
     async deleteSubscription(db: Kysely<Database>, id: string) {

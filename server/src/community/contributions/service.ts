@@ -413,7 +413,7 @@ export function createContributionService(deps: ContributionServiceDeps) {
           updatedAt: at,
           acceptedIndexes: JSON.stringify(selected),
           appliedRowIds: JSON.stringify(applied),
-          ...(suspicious ? { suspicious: 1 as never } : {}),
+          ...(suspicious ? { suspicious: 1 as const } : {}),
         });
         if (!moved) throw conflict('This proposal was reviewed meanwhile');
         const rowIds = [...new Set(Object.values(applied))];
@@ -534,7 +534,7 @@ export function createContributionService(deps: ContributionServiceDeps) {
               return owners.length ? owners : (await deps.adminIds()).filter((id) => id !== actor.userId);
             })();
       const at = now();
-      const row: ContributionRow = {
+      const row = {
         id: communityId('ctb'),
         datasetId: dataset.id,
         datasetSlug: dataset.slug,
@@ -556,10 +556,9 @@ export function createContributionService(deps: ContributionServiceDeps) {
         createdAt: at,
         updatedAt: at,
         reviewedAt: null,
-      };
+      } satisfies ContributionRow;
       await commit(async (trx) => {
-        // Booleans bound as 0/1: SQLite has no booleans and PostgreSQL reads '0'/'1' as boolean input.
-        await store.insert(trx, { ...row, spam: 0, suspicious: 0 });
+        await store.insert(trx, row);
         await events.record(trx, {
           type: 'contribution.submitted',
           actorId: actor.userId,

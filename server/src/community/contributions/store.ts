@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { ContributionsTable, Database } from '../../db/schema.js';
 
-export type ContributionRow = ContributionsTable;
+export type ContributionRow = Selectable<ContributionsTable>;
+type ContributionPatch = Updateable<ContributionsTable>;
 
 export interface ContributionFilter {
   status?: ContributionRow['status'];
@@ -17,10 +18,10 @@ export interface ContributionFilter {
 
 export function createContributionStore() {
   return {
-    async insert(db: Kysely<Database>, row: ContributionRow) {
+    async insert(db: Kysely<Database>, row: Insertable<ContributionsTable>) {
       await db.insertInto('contributions').values(row).execute();
     },
-    async update(db: Kysely<Database>, id: string, patch: Partial<ContributionRow>) {
+    async update(db: Kysely<Database>, id: string, patch: ContributionPatch) {
       await db.updateTable('contributions').set(patch).where('id', '=', id).execute();
     },
     /** Moves a contribution out of one of `from` statuses; false when another request changed it first. */
@@ -28,7 +29,7 @@ export function createContributionStore() {
       db: Kysely<Database>,
       id: string,
       from: ReadonlyArray<ContributionRow['status']>,
-      patch: Partial<ContributionRow>,
+      patch: ContributionPatch,
     ): Promise<boolean> {
       const r = await db
         .updateTable('contributions')

@@ -22,7 +22,7 @@ export async function writeRevision(
     at: string;
   },
 ): Promise<RevisionRow> {
-  const row: RevisionRow = {
+  const row = {
     id: communityId('rev'),
     datasetId: r.datasetId,
     resourceId: r.resourceId,
@@ -36,7 +36,7 @@ export async function writeRevision(
     contributionId: r.contributionId,
     revertsRevisionId: r.revertsRevisionId ?? null,
     createdAt: r.at,
-  };
+  } satisfies RevisionRow;
   await store.insertRevision(trx, row);
   return row;
 }

@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database, DatasetChangelogTable, RowRevisionsTable } from '../../db/schema.js';
 
-export type RevisionRow = RowRevisionsTable;
-export type ChangelogRow = DatasetChangelogTable;
+export type RevisionRow = Selectable<RowRevisionsTable>;
+export type ChangelogRow = Selectable<DatasetChangelogTable>;
 
 export function createHistoryStore() {
   return {
@@ -15,7 +15,7 @@ export function createHistoryStore() {
         .executeTakeFirst();
       return Number(r?.n ?? 0) + 1;
     },
-    async insertRevision(db: Kysely<Database>, row: RevisionRow) {
+    async insertRevision(db: Kysely<Database>, row: Insertable<RowRevisionsTable>) {
       await db.insertInto('rowRevisions').values(row).execute();
     },
     /** The authors of contributions (revisions credit who proposed a change, not only who applied it). */
@@ -49,7 +49,7 @@ export function createHistoryStore() {
       if (beforeRevision !== undefined) q = q.where('revision', '<', beforeRevision);
       return q.orderBy('revision', 'desc').limit(limit).execute();
     },
-    async insertChangelog(db: Kysely<Database>, row: ChangelogRow) {
+    async insertChangelog(db: Kysely<Database>, row: Insertable<DatasetChangelogTable>) {
       await db.insertInto('datasetChangelog').values(row).execute();
     },
     async changelog(

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type {
   Database,
   DatasetCommunitySettingsTable,
@@ -10,7 +10,7 @@ import type {
 export type FlagRow = ModerationFlagsTable;
 export type HiddenRow = ModerationHiddenTable;
 export type SuspensionRow = UserSuspensionsTable;
-export type SettingsRow = DatasetCommunitySettingsTable;
+export type SettingsRow = Selectable<DatasetCommunitySettingsTable>;
 
 export function createModerationStore() {
   return {
@@ -112,7 +112,7 @@ export function createModerationStore() {
         .where('datasetId', '=', datasetId)
         .executeTakeFirst();
     },
-    async saveSettings(db: Kysely<Database>, row: SettingsRow) {
+    async saveSettings(db: Kysely<Database>, row: Insertable<DatasetCommunitySettingsTable>) {
       await db
         .insertInto('datasetCommunitySettings')
         .values(row)

@@ -59,7 +59,7 @@ export function createDatasetStore() {
             .select('resources.id')
             .whereRef('resources.datasetId', '=', 'datasets.id')
             .where('resources.format', '=', format)
-            .where('resources.community', '=', 0 as never)
+            .where('resources.community', '=', 0)
             .where('resources.deletedAt', 'is', null),
         ),
       );
@@ -141,7 +141,7 @@ export function createDatasetStore() {
           .innerJoin('resources', 'resources.datasetId', 'datasets.id')
           .select(['resources.format', (eb) => eb.fn.count<number>('datasets.id').distinct().as('n')])
           .where('resources.format', 'is not', null)
-          .where('resources.community', '=', 0 as never)
+          .where('resources.community', '=', 0)
           .where('resources.deletedAt', 'is', null)
           .groupBy('resources.format')
           .orderBy('n', 'desc')
@@ -187,7 +187,7 @@ export function createDatasetStore() {
         .innerJoin('resourceVersions', 'resourceVersions.id', 'resources.currentVersionId')
         .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('resourceVersions.rowCount'), sql<number>`0`).as('n'))
         .where('datasets.status', '=', 'published')
-        .where('resources.community', '=', 0 as never)
+        .where('resources.community', '=', 0)
         .where('resources.deletedAt', 'is', null)
         .executeTakeFirstOrThrow();
       return { datasets: Number(datasets.n), rows: Number(rows.n) };

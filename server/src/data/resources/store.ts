@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { Database, JobsTable, ResourcesTable, ResourceVersionsTable } from '../../db/schema.js';
-import { readJson } from '../../db/database.js';
+import { readBool, readJson } from '../../db/database.js';
 import type { MessageParams } from '../import/messages.js';
 
-export type ResourceRow = ResourcesTable;
+export type ResourceRow = Selectable<ResourcesTable>;
 export type VersionRow = ResourceVersionsTable;
 export type JobRow = JobsTable;
 /** A rejected row: its line, the reason in English, and the reason as a code with parameters (null before 015). */
@@ -18,9 +18,12 @@ export interface Rejection {
 export function createResourceStore() {
   return {
     async insertResource(db: Kysely<Database>, row: ResourceRow) {
-      await db.insertInto('resources').values(row).execute();
+      await db
+        .insertInto('resources')
+        .values({ ...row, community: readBool(row.community) ? 1 : 0 })
+        .execute();
     },
-    async updateResource(db: Kysely<Database>, id: string, patch: Partial<ResourceRow>) {
+    async updateResource(db: Kysely<Database>, id: string, patch: Updateable<ResourcesTable>) {
       await db.updateTable('resources').set(patch).where('id', '=', id).execute();
     },
     async findResource(db: Kysely<Database>, datasetId: string, id: string): Promise<ResourceRow | undefined> {
@@ -73,7 +76,7 @@ export function createResourceStore() {
         .selectAll()
         .where('datasetId', 'in', datasetIds)
         .where('deletedAt', 'is', null);
-      if (which !== 'all') q = q.where('community', '=', (which === 'community' ? 1 : 0) as never);
+      if (which !== 'all') q = q.where('community', '=', which === 'community' ? 1 : 0);
       return q.orderBy('createdAt').orderBy('id').execute();
     },
     async incrementResourceCounter(db: Kysely<Database>, id: string, counter: 'views' | 'downloads', by = 1) {

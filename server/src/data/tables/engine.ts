@@ -133,36 +133,34 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
       const v = (x: Cell) => p.add(bindValue(t, x), t);
       switch (f.op) {
         case 'eq':
-          out.push(`${c} = ${v(f.value as Cell)}`);
+          out.push(`${c} = ${v(f.value)}`);
           break;
         case 'ne':
-          out.push(f.index < 0 ? `${c} <> ${v(f.value as Cell)}` : `(${c} <> ${v(f.value as Cell)} OR ${c} IS NULL)`);
+          out.push(f.index < 0 ? `${c} <> ${v(f.value)}` : `(${c} <> ${v(f.value)} OR ${c} IS NULL)`);
           break;
         case 'lt':
-          out.push(`${c} < ${v(f.value as Cell)}`);
+          out.push(`${c} < ${v(f.value)}`);
           break;
         case 'lte':
-          out.push(`${c} <= ${v(f.value as Cell)}`);
+          out.push(`${c} <= ${v(f.value)}`);
           break;
         case 'gt':
-          out.push(`${c} > ${v(f.value as Cell)}`);
+          out.push(`${c} > ${v(f.value)}`);
           break;
         case 'gte':
-          out.push(`${c} >= ${v(f.value as Cell)}`);
+          out.push(`${c} >= ${v(f.value)}`);
           break;
         case 'in': {
-          const list = f.value as Cell[];
+          const list = f.value;
           out.push(list.length === 0 ? '1 = 0' : `${c} IN (${list.map(v).join(', ')})`);
           break;
         }
         case 'contains':
-          out.push(
-            dialect === 'sqlite' ? `instr(${c}, ${v(f.value as Cell)}) > 0` : `strpos(${c}, ${v(f.value as Cell)}) > 0`,
-          );
+          out.push(dialect === 'sqlite' ? `instr(${c}, ${v(f.value)}) > 0` : `strpos(${c}, ${v(f.value)}) > 0`);
           break;
         case 'startswith': {
           // A range (index-friendly; byte order = code point order on both dialects) plus an exact check.
-          const prefix = f.value as string;
+          const prefix = f.value;
           const lo = v(prefix);
           const hi = v(`${prefix}\u{10FFFF}`);
           const exact =

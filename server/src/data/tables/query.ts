@@ -32,11 +32,17 @@ export interface ColumnRef {
   type: ColumnType;
 }
 
-export interface Filter extends ColumnRef {
-  op: FilterOp;
-  /** A coerced value; an array for `in`; a boolean for `isnull`. */
-  value: Cell | Cell[];
-}
+/** A filter, keyed by operator: each operator's value is already coerced to what it compares with. */
+export type Filter = ColumnRef &
+  (
+    | { op: 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte'; value: Cell }
+    /** Distinct values, unioned over repeated `in` parameters. */
+    | { op: 'in'; value: Cell[] }
+    /** On string columns only. */
+    | { op: 'contains' | 'startswith'; value: string }
+    /** true: IS NULL; false: IS NOT NULL. */
+    | { op: 'isnull'; value: boolean }
+  );
 
 export interface SortKey extends ColumnRef {
   desc: boolean;
@@ -305,11 +311,12 @@ function parseFilter(errors: Errors, schema: TableSchema, key: string, values: s
     if (fop === 'isnull') {
       const b = coerce('boolean', raw);
       if (typeof b === 'string') errors.add(key, 'Expected 1/true or 0/false');
-      else filters.push({ ...ref, op: fop, value: b.value });
+      else filters.push({ ...ref, op: fop, value: b.value === true });
       continue;
     }
     const c = coerce(ref.type, raw);
     if (typeof c === 'string') errors.add(key, c);
+    else if (fop === 'contains' || fop === 'startswith') filters.push({ ...ref, op: fop, value: String(c.value) });
     else filters.push({ ...ref, op: fop, value: c.value });
   }
   return true;

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { Database, UsersTable } from '../../db/schema.js';
 import { readBool } from '../../db/database.js';
 
@@ -15,14 +15,14 @@ export interface User {
   updatedAt: string;
 }
 
-const toUser = (r: UsersTable): User => ({ ...r, isAdmin: readBool(r.isAdmin) });
+const toUser = (r: Selectable<UsersTable>): User => ({ ...r, isAdmin: readBool(r.isAdmin) });
 
 export function createAccountStore() {
   return {
     async insertUser(db: Kysely<Database>, user: User): Promise<void> {
       await db
         .insertInto('users')
-        .values({ ...user, isAdmin: user.isAdmin ? 1 : 0 } as never)
+        .values({ ...user, isAdmin: user.isAdmin ? 1 : 0 })
         .execute();
     },
     async findById(db: Kysely<Database>, id: string): Promise<User | undefined> {
@@ -55,13 +55,9 @@ export function createAccountStore() {
       id: string,
       patch: Partial<Pick<User, 'name' | 'passwordHash' | 'emailVerifiedAt' | 'isAdmin' | 'locale' | 'updatedAt'>>,
     ) {
-      const values: Record<string, unknown> = { ...patch };
-      if (patch.isAdmin !== undefined) values.isAdmin = patch.isAdmin ? 1 : 0;
-      await db
-        .updateTable('users')
-        .set(values as never)
-        .where('id', '=', id)
-        .execute();
+      const { isAdmin, ...rest } = patch;
+      const values: Updateable<UsersTable> = isAdmin === undefined ? rest : { ...rest, isAdmin: isAdmin ? 1 : 0 };
+      await db.updateTable('users').set(values).where('id', '=', id).execute();
     },
     async countUsers(db: Kysely<Database>): Promise<number> {
       const r = await db
@@ -72,13 +68,7 @@ export function createAccountStore() {
     },
     /** Platform administrators (the reviewers of last resort), at most 50. */
     async adminIds(db: Kysely<Database>): Promise<string[]> {
-      const rows = await db
-        .selectFrom('users')
-        .select('id')
-        .where('isAdmin', '=', 1 as never)
-        .orderBy('id')
-        .limit(50)
-        .execute();
+      const rows = await db.selectFrom('users').select('id').where('isAdmin', '=', 1).orderBy('id').limit(50).execute();
       return rows.map((r) => r.id);
     },
 

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { readJson } from '../../db/database.js';
 
@@ -14,7 +14,7 @@ export interface PersonalToken {
   revokedAt: string | null;
 }
 
-type Row = Database['personalTokens'];
+type Row = Selectable<Database['personalTokens']>;
 const toToken = ({ tokenHash: _hash, ...r }: Row): PersonalToken => ({ ...r, scopes: readJson<string[]>(r.scopes) });
 
 export function createTokenStore() {
