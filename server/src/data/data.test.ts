@@ -257,7 +257,9 @@ describe('resources and imports', () => {
       payload: bad.payload,
     });
     expect(res.statusCode).toBe(201);
-    await t.data.runner.drain();
+    // The drain reports the failed job: a test that expects one says so.
+    await expect(t.data.runner.drain()).rejects.toThrow(new RegExp(`${res.json().job.id}: .*PNG image`));
+    expect(await t.data.runner.drain()).toEqual([]);
     const job = (await api('GET', `/jobs/${res.json().job.id}`)).json();
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(/PNG image, not a table/);

@@ -42,14 +42,31 @@ export interface DispatcherOptions {
 
 export const defaultBackoff = (attempt: number) => Math.min(60_000, 500 * 2 ** (attempt - 1));
 
+export interface DrainOptions {
+  /** Return quietly when a consumer failed (a test of the failure path asserts what failed instead). */
+  allowFailures?: boolean;
+}
+
+/** A consumer that failed during a drain: its name, the event it failed on and the error's message. */
+export interface ConsumerFailure {
+  consumer: string;
+  eventId: string;
+  eventType: string;
+  error: string;
+}
+
 export interface Dispatcher {
   start(): void;
   /** Stops polling and waits for the batch in progress. */
   stop(): Promise<void>;
   /** Wakes the loop now (after a local commit). */
   notify(): void;
-  /** Runs every consumer until none has work left that it can do now. For tests and CLI. */
-  drain(): Promise<void>;
+  /**
+   * Runs every consumer until none has work left that it can do now, for tests and the CLI. Throws when a
+   * consumer failed meanwhile (naming the consumer, the event and the error), unless `allowFailures`; returns
+   * the failures (none when it did not throw). A failed consumer waits for its backoff, so a drain ends.
+   */
+  drain(options?: DrainOptions): Promise<ConsumerFailure[]>;
   /** Runs one pass over every consumer; returns how many events were handled. */
   runOnce(): Promise<number>;
 }
@@ -63,6 +80,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<unknown> = Promise.resolve();
   let wakeRequested = false;
+  // Collected while a drain runs, so it can report them.
+  let failures: ConsumerFailure[] | undefined;
 
   async function runConsumer(consumer: Consumer): Promise<number> {
     const now = clock.now();
@@ -95,6 +114,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         const attempts = cursor.attempts + 1;
         const next = new Date(clock.now().getTime() + backoff(attempts));
         const message = error instanceof Error ? error.message : String(error);
+        failures?.push({ consumer: consumer.name, eventId: event.id, eventType: event.type, error: message });
         await store.recordFailure(db, consumer.name, attempts, next.toISOString(), message, clock.now().toISOString());
         options.logger?.warn(
           { consumer: consumer.name, event: event.id, attempts, err: message },
@@ -144,10 +164,21 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         void current.then(() => schedule(0));
       }
     },
-    async drain() {
-      for (let i = 0; i < 10_000; i++) {
-        if ((await runOnce()) === 0) return;
+    async drain(drainOptions: DrainOptions = {}) {
+      const seen: ConsumerFailure[] = [];
+      failures = seen;
+      try {
+        for (let i = 0; i < 10_000; i++) {
+          if ((await runOnce()) === 0) break;
+        }
+      } finally {
+        failures = undefined;
       }
+      if (seen.length > 0 && !drainOptions.allowFailures) {
+        const lines = seen.map((f) => `${f.consumer} on ${f.eventType} ${f.eventId}: ${f.error}`);
+        throw new Error(`Event consumers failed during drain:\n${lines.join('\n')}`);
+      }
+      return seen;
     },
     runOnce,
   };

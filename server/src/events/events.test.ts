@@ -190,6 +190,37 @@ describe('the dispatcher', () => {
     expect(await appliedCount('flaky')).toBe(5);
   });
 
+  it('drain() throws when a consumer failed, naming it, the event and the error, unless failures are allowed', async () => {
+    await emit(2);
+    const [first] = await db.selectFrom('events').select(['id', 'type']).orderBy('position').execute();
+    let now = Date.now();
+    const broken: Consumer = {
+      name: 'broken',
+      types: eventTypes,
+      async handle() {
+        throw new Error('no such column');
+      },
+    };
+    const d = createDispatcher({
+      db,
+      store: store(),
+      clock: { now: () => new Date(now) },
+      consumers: [broken, applying('healthy')],
+    });
+    await expect(d.drain()).rejects.toThrow(`broken on ${first!.type} ${first!.id}: no such column`);
+    // The others went on regardless.
+    expect(await appliedCount('healthy')).toBe(2);
+    now += 120_000;
+    const failures = await d.drain({ allowFailures: true });
+    expect(failures).toEqual([
+      { consumer: 'broken', eventId: first!.id, eventType: first!.type, error: 'no such column' },
+    ]);
+    // Nothing failed meanwhile: a quiet drain.
+    await expect(
+      createDispatcher({ db, store: store(), clock: systemClock, consumers: [applying('late')] }).drain(),
+    ).resolves.toEqual([]);
+  });
+
   it('passes over event types a consumer did not ask for, but moves its cursor', async () => {
     await emit(2, 'user.signed_in');
     await emit(3, 'token.revoked');

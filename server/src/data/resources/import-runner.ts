@@ -86,6 +86,8 @@ export function createImportRunner(deps: ImportRunnerDeps) {
   const tabular = createTabularStore(deps.dialect);
   let running: Promise<void> | undefined;
   let stopped = false;
+  // Jobs that failed since the last drain (a bounded few: nothing drains in production).
+  let failedJobs: Array<{ id: string; error: string | null }> = [];
   const now = () => clock.now().toISOString();
 
   async function download(job: JobRow, input: ImportInput): Promise<string> {
@@ -326,6 +328,8 @@ export function createImportRunner(deps: ImportRunnerDeps) {
       const job = await store.claimNextJob(db, now());
       if (!job) return;
       await run(job);
+      const done = await store.findJob(db, job.id);
+      if (done?.status === 'failed') failedJobs = [...failedJobs.slice(-19), { id: job.id, error: done.error }];
     }
   }
 
@@ -341,9 +345,20 @@ export function createImportRunner(deps: ImportRunnerDeps) {
       }
       return running;
     },
-    async drain() {
+    /**
+     * Waits until the queue is empty. Throws when a job failed since the last drain (its id and error in the
+     * message), unless `allowFailures`: a test expecting a failed import says so. Returns the failed jobs.
+     */
+    async drain(options: { allowFailures?: boolean } = {}) {
       while (running) await running;
       await this.kick();
+      const failed = failedJobs;
+      failedJobs = [];
+      if (failed.length > 0 && !options.allowFailures) {
+        const lines = failed.map((j) => `${j.id}: ${j.error ?? 'no error recorded'}`);
+        throw new Error(`Import jobs failed during drain:\n${lines.join('\n')}`);
+      }
+      return failed;
     },
     async start() {
       stopped = false;
