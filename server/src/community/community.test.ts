@@ -1,78 +1,49 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { readJson } from '../db/database.js';
-import { asSession, createTestApp, register, testDialect, type Session, type TestApp } from '../testing/harness.js';
-import { multipartBody } from '../testing/multipart.js';
+import type { EventType } from '../events/catalog.js';
+import { createTestApp, register, testDialect, type Session, type TestApp } from '../testing/harness.js';
+import {
+  apiClient,
+  eventsOf as eventsIn,
+  newOrganization,
+  newPublishedTable,
+  newTable,
+  newUser,
+  type TestUser,
+} from '../testing/fixtures.js';
 
 let t: TestApp;
-let owner: Session;
-let contributor: Session;
-let outsider: Session;
+let api: ReturnType<typeof apiClient>;
+let owner: TestUser;
+let contributor: TestUser;
+let outsider: TestUser;
 let org: string;
 
 beforeAll(async () => {
   t = await createTestApp();
-  owner = await register(t.app, 'owner');
-  contributor = await register(t.app, 'contrib');
-  outsider = await register(t.app, 'outsider');
-  org = (
-    await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/organizations',
-      headers: asSession(owner),
-      payload: { name: `Commune ${process.pid}` },
-    })
-  ).json().slug;
+  api = apiClient(t);
+  owner = await newUser(t, { prefix: 'owner' });
+  contributor = await newUser(t, { prefix: 'contrib' });
+  outsider = await newUser(t, { prefix: 'outsider' });
+  org = (await newOrganization(t, owner)).slug;
 });
 afterAll(async () => t.cleanup());
 
-const api = (method: 'GET' | 'POST' | 'PATCH', url: string, session?: Session, payload?: object) =>
-  t.app.inject({
-    method,
-    url: `/api/v1${url}`,
-    headers: session ? asSession(session) : {},
-    ...(payload ? { payload } : {}),
-  });
-
-let n = 0;
 /** A published dataset with one tabular resource of three rows. */
 async function table(): Promise<{ slug: string; rid: string; base: string }> {
-  n += 1;
-  const ds = await api('POST', '/datasets', owner, {
-    title: `Communes ${n}`,
-    organization: org,
-    license: 'etalab-2.0',
-    status: 'published',
-  });
-  expect(ds.statusCode, ds.body).toBe(201);
-  const slug = ds.json().slug as string;
-  const body = multipartBody(
-    {
-      fileName: 'c.csv',
-      content: 'code,nom,population\n1,Alpha,100\n2,Beta,200\n3,Gamma,300\n',
-      contentType: 'text/csv',
-    },
-    { title: 'c.csv' },
+  const { slug, resourceId, base } = await newPublishedTable(
+    t,
+    owner,
+    'code,nom,population\n1,Alpha,100\n2,Beta,200\n3,Gamma,300\n',
+    { organization: org },
   );
-  const res = await t.app.inject({
-    method: 'POST',
-    url: `/api/v1/datasets/${slug}/resources`,
-    headers: { ...asSession(owner), ...body.headers },
-    payload: body.payload,
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  await t.data.runner.drain();
-  const rid = res.json().resource.id as string;
-  return { slug, rid, base: `/datasets/${slug}/resources/${rid}` };
+  return { slug, rid: resourceId, base };
 }
 const rows = async (base: string) =>
   (await api('GET', `${base}/rows?_sort=_id`)).json().rows as Array<Record<string, unknown>>;
 const propose = (base: string, who: Session, changes: object[], extra: object = {}) =>
   api('POST', `${base}/contributions`, who, { changes, comment: 'Fix', ...extra });
-const eventsOf = async (type: string) =>
-  (await t.db.kysely.selectFrom('events').selectAll().where('type', '=', type).orderBy('position').execute()).map(
-    (e) => ({ ...e, payload: readJson<Record<string, unknown>>(e.payload) }),
-  );
+const eventsOf = (type: EventType) => eventsIn(t, type);
 
 describe('contributions: the full loop', () => {
   it('proposes, queues, accepts, records revisions and changelog, reverts, with events', async () => {
@@ -337,25 +308,11 @@ describe('the review queue', () => {
   });
 
   it('keeps contributions to drafts out of sight of outsiders, and their events out of the public feed', async () => {
-    const ds = (
-      await api('POST', '/datasets', owner, {
-        title: `Brouillon ${process.pid}`,
-        organization: org,
-        license: 'etalab-2.0',
-      })
-    ).json();
-    const body = multipartBody(
-      { fileName: 'd.csv', content: 'a,b\n1,x\n', contentType: 'text/csv' },
-      { title: 'd.csv' },
-    );
-    const res = await t.app.inject({
-      method: 'POST',
-      url: `/api/v1/datasets/${ds.slug}/resources`,
-      headers: { ...asSession(owner), ...body.headers },
-      payload: body.payload,
+    const { dataset: ds, base } = await newTable(t, owner, 'a,b\n1,x\n', {
+      organization: org,
+      status: 'draft',
+      title: `Brouillon ${process.pid}`,
     });
-    await t.data.runner.drain();
-    const base = `/datasets/${ds.slug}/resources/${res.json().resource.id}`;
     expect((await propose(base, outsider, [{ op: 'delete', rowId: 1 }])).statusCode).toBe(404);
     const c = (await propose(base, owner, [{ op: 'update', rowId: 1, values: { b: 'y' } }])).json();
     expect((await api('GET', `/contributions/${c.id}`, outsider)).statusCode).toBe(404);

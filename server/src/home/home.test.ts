@@ -1,61 +1,37 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asSession, createTestApp, register, type Session, type TestApp } from '../testing/harness.js';
-import { multipartBody } from '../testing/multipart.js';
+import { createTestApp, type TestApp } from '../testing/harness.js';
+import { apiClient, newOrganization, newTable, newUser, type TestUser } from '../testing/fixtures.js';
 import { manualClock } from '../testing/redis.js';
 
 // A clock of our own: the home page is cached 30 s, and "this month" needs a known date.
 const clock = manualClock('2026-03-10T12:00:00Z');
 let t: TestApp;
-let owner: Session;
-let contributor: Session;
-let admin: Session;
-let editor: Session;
+let api: ReturnType<typeof apiClient>;
+let owner: TestUser;
+let contributor: TestUser;
+let admin: TestUser;
+let editor: TestUser; // an editor of the organization, who may propose changes to its drafts
 let org: string;
 
 beforeAll(async () => {
   t = await createTestApp({ clock });
-  owner = await register(t.app, 'howner');
-  contributor = await register(t.app, 'hcontrib');
-  admin = await register(t.app, 'hadmin');
-  await t.platform.accounts.createAdmin({ email: admin.email });
-  org = (await api('POST', '/organizations', owner, { name: `Accueil ${process.pid}` })).json().slug;
-  // An editor of the organization, who may propose changes to its drafts.
-  editor = await register(t.app, 'heditor');
-  expect(
-    (await api('POST', `/organizations/${org}/invitations`, owner, { email: editor.email, role: 'editor' })).statusCode,
-  ).toBe(201);
-  const mail = (await t.platform.mail.recent(50)).find((m) => m.to === editor.email)!;
-  const token = /token=([\w-]+)/.exec(mail.text)![1]!;
-  expect((await api('POST', '/invitations/accept', editor, { token })).statusCode).toBe(200);
+  api = apiClient(t);
+  owner = await newUser(t, { prefix: 'howner' });
+  contributor = await newUser(t, { prefix: 'hcontrib' });
+  admin = await newUser(t, { prefix: 'hadmin', admin: true });
+  editor = await newUser(t, { prefix: 'heditor' });
+  org = (await newOrganization(t, owner, { members: [[editor, 'editor']] })).slug;
 });
 afterAll(async () => t.cleanup());
 
-function api(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, session?: Session, payload?: object) {
-  return t.app.inject({
-    method,
-    url: `/api/v1${url}`,
-    headers: session ? asSession(session) : {},
-    ...(payload ? { payload } : {}),
-  });
-}
-
 /** A dataset of the organization with one table of `rows` rows; its slug and the table's API path. */
-async function dataset(title: string, status: 'draft' | 'published', rows: number) {
-  const ds = await api('POST', '/datasets', owner, { title, organization: org, license: 'etalab-2.0', status });
-  expect(ds.statusCode, ds.body).toBe(201);
-  const slug = ds.json().slug as string;
-  const csv = `nom,population\n${Array.from({ length: rows }, (_, i) => `Ville ${i},${100 + i}`).join('\n')}\n`;
-  const body = multipartBody({ fileName: 'villes.csv', content: csv, contentType: 'text/csv' }, { title: 'Villes' });
-  const res = await t.app.inject({
-    method: 'POST',
-    url: `/api/v1/datasets/${slug}/resources`,
-    headers: { ...asSession(owner), ...body.headers },
-    payload: body.payload,
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  await t.data.runner.drain();
-  return { slug, base: `/datasets/${slug}/resources/${res.json().resource.id as string}` };
-}
+const dataset = (title: string, status: 'draft' | 'published', rows: number) =>
+  newTable(
+    t,
+    owner,
+    Array.from({ length: rows }, (_, i) => ({ nom: `Ville ${i}`, population: 100 + i })),
+    { organization: org, title, status, fileName: 'villes.csv' },
+  );
 
 /** A proposal of `changes` population edits on rows 1…n, reviewed `after` seconds later: accepted or partly. */
 async function acceptedContribution(base: string, changes: number, after: number, partly = false, by = contributor) {

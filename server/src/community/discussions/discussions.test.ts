@@ -1,75 +1,45 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readJson } from '../../db/database.js';
-import { asSession, createTestApp, register, type Session, type TestApp } from '../../testing/harness.js';
-import { multipartBody } from '../../testing/multipart.js';
+import type { EventType } from '../../events/catalog.js';
+import { createTestApp, register, type Session, type TestApp } from '../../testing/harness.js';
+import {
+  apiClient,
+  eventsOf as eventsIn,
+  newOrganization,
+  newDataset,
+  newPublishedTable,
+  newUser,
+  type TestUser,
+} from '../../testing/fixtures.js';
 import { mentionedHandles } from './mentions.js';
 
 let t: TestApp;
-let owner: Session;
-let alice: Session;
-let bob: Session;
-let outsider: Session;
+let api: ReturnType<typeof apiClient>;
+let owner: TestUser;
+let alice: TestUser;
+let bob: TestUser;
+let outsider: TestUser;
 let org: string;
 
 beforeAll(async () => {
   t = await createTestApp();
-  owner = await register(t.app, 'downer');
-  alice = await register(t.app, 'alice');
-  bob = await register(t.app, 'bob');
-  outsider = await register(t.app, 'doutsider');
-  org = (
-    await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/organizations',
-      headers: asSession(owner),
-      payload: { name: `Forum ${process.pid}` },
-    })
-  ).json().slug;
+  api = apiClient(t);
+  [owner, alice, bob, outsider] = [
+    await newUser(t, { prefix: 'downer' }),
+    await newUser(t, { prefix: 'alice' }),
+    await newUser(t, { prefix: 'bob' }),
+    await newUser(t, { prefix: 'doutsider' }),
+  ];
+  org = (await newOrganization(t, owner)).slug;
 });
 afterAll(async () => t.cleanup());
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-const api = (method: Method, url: string, session?: Session, payload?: object) =>
-  t.app.inject({
-    method,
-    url: `/api/v1${url}`,
-    headers: session ? asSession(session) : {},
-    ...(payload ? { payload } : {}),
-  });
-const eventsOf = async (type: string) =>
-  (await t.db.kysely.selectFrom('events').selectAll().where('type', '=', type).orderBy('position').execute()).map(
-    (e) => ({ ...e, payload: readJson<Record<string, unknown>>(e.payload) }),
-  );
-const idOf = async (s: Session) =>
-  (await t.db.kysely.selectFrom('users').select('id').where('handle', '=', s.handle).executeTakeFirstOrThrow()).id;
-
-let n = 0;
-async function dataset(status: 'published' | 'draft' = 'published') {
-  n += 1;
-  const ds = await api('POST', '/datasets', owner, {
-    title: `Forum data ${n}`,
-    organization: org,
-    license: 'etalab-2.0',
-    status,
-  });
-  expect(ds.statusCode, ds.body).toBe(201);
-  return ds.json() as { id: string; slug: string };
-}
+const eventsOf = (type: EventType) => eventsIn(t, type);
+const dataset = (status: 'published' | 'draft' = 'published') => newDataset(t, owner, { organization: org, status });
 async function withResource() {
-  const ds = await dataset();
-  const body = multipartBody(
-    { fileName: 'c.csv', content: 'code,nom\n1,Alpha\n2,Beta\n', contentType: 'text/csv' },
-    { title: 'c.csv' },
-  );
-  const res = await t.app.inject({
-    method: 'POST',
-    url: `/api/v1/datasets/${ds.slug}/resources`,
-    headers: { ...asSession(owner), ...body.headers },
-    payload: body.payload,
+  const { dataset: ds, resourceId } = await newPublishedTable(t, owner, 'code,nom\n1,Alpha\n2,Beta\n', {
+    organization: org,
   });
-  expect(res.statusCode, res.body).toBe(201);
-  await t.data.runner.drain();
-  return { ...ds, rid: res.json().resource.id as string };
+  return { ...ds, rid: resourceId };
 }
 const open = (who: Session, subject: object, extra: object = {}) =>
   api('POST', '/discussions', who, { subject, title: 'A question', body: 'Is this right?', ...extra });
@@ -146,7 +116,7 @@ describe('discussions', () => {
   it('subscribes authors and repliers; notifies subscribers but not the replier; unsubscribes', async () => {
     const ds = await dataset();
     const thread = (await open(alice, { kind: 'dataset', id: ds.id })).json();
-    const [aliceId, bobId, ownerId] = [await idOf(alice), await idOf(bob), await idOf(owner)];
+    const [aliceId, bobId, ownerId] = [alice.id, bob.id, owner.id];
     const r1 = await api('POST', `/discussions/${thread.id}/messages`, bob, { body: 'An answer' });
     expect(r1.statusCode, r1.body).toBe(201);
     expect(r1.json()).toMatchObject({ messageCount: 2, viewerSubscribed: true });
@@ -177,10 +147,10 @@ describe('discussions', () => {
     const thread = (await open(alice, { kind: 'dataset', id: ds.id }, { body })).json();
     const mentions = (await eventsOf('user.mentioned')).filter((e) => e.subjectId === thread.id);
     expect(mentions).toHaveLength(20);
-    expect(mentions[0]!.payload).toEqual({ userId: await idOf(bob), threadId: thread.id, authorId: await idOf(alice) });
+    expect(mentions[0]!.payload).toEqual({ userId: bob.id, threadId: thread.id, authorId: alice.id });
     const ids = mentions.map((m) => m.payload.userId);
-    expect(ids).not.toContain(await idOf(alice));
-    expect(ids).not.toContain(await idOf(outsider));
+    expect(ids).not.toContain(alice.id);
+    expect(ids).not.toContain(outsider.id);
     expect(mentions.every((m) => m.visibility === 'private')).toBe(true);
     expect(mentionedHandles('@Bob, @bob and x@bob.org http://a/@c @@d `@e` @f_')).toEqual(['bob']);
   });
@@ -228,8 +198,8 @@ describe('discussions', () => {
     const event = (await eventsOf('discussion.answer_marked_helpful')).find((e) => e.payload.answerId === answer.id)!;
     expect(event.payload).toMatchObject({
       answerId: answer.id,
-      authorId: await idOf(bob),
-      markedBy: await idOf(alice),
+      authorId: bob.id,
+      markedBy: alice.id,
     });
     await t.dispatcher.drain();
     const reputation = (await api('GET', `/users/${bob.handle}`)).json().reputation;

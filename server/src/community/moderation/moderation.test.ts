@@ -1,71 +1,51 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readJson } from '../../db/database.js';
-import { asSession, createTestApp, register, type Session, type TestApp } from '../../testing/harness.js';
-import { multipartBody } from '../../testing/multipart.js';
+import type { EventType } from '../../events/catalog.js';
+import { createTestApp, type Session, type TestApp } from '../../testing/harness.js';
+import {
+  apiClient,
+  eventsOf as eventsIn,
+  newOrganization,
+  newPublishedTable,
+  newUser,
+  type TestUser,
+} from '../../testing/fixtures.js';
 
 let t: TestApp;
-let admin: Session;
-let owner: Session;
-let leader: Session;
-let alice: Session;
-let bob: Session;
+let api: ReturnType<typeof apiClient>;
+let admin: TestUser;
+let owner: TestUser;
+let leader: TestUser;
+let alice: TestUser;
+let bob: TestUser;
 let org: string;
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
-const api = (method: Method, url: string, session?: Session, payload?: object) =>
-  t.app.inject({
-    method,
-    url: `/api/v1${url}`,
-    headers: session ? asSession(session) : {},
-    ...(payload ? { payload } : {}),
-  });
-const eventsOf = async (type: string) =>
-  (await t.db.kysely.selectFrom('events').selectAll().where('type', '=', type).orderBy('position').execute()).map(
-    (e) => ({ ...e, payload: readJson<Record<string, unknown>>(e.payload) }),
-  );
-const idOf = async (s: Session) =>
-  (await t.db.kysely.selectFrom('users').select('id').where('handle', '=', s.handle).executeTakeFirstOrThrow()).id;
+const eventsOf = (type: EventType) => eventsIn(t, type);
 const setTrust = async (s: Session, level: number) =>
   expect((await api('PUT', `/users/${s.handle}/trust-level`, admin, { level })).statusCode).toBe(200);
 
 beforeAll(async () => {
   t = await createTestApp();
-  admin = await register(t.app, 'madmin');
-  await t.platform.accounts.createAdmin({ email: admin.email });
-  owner = await register(t.app, 'mowner');
-  leader = await register(t.app, 'leader');
-  alice = await register(t.app, 'malice');
-  bob = await register(t.app, 'mbob');
+  api = apiClient(t);
+  admin = await newUser(t, { prefix: 'madmin', admin: true });
+  owner = await newUser(t, { prefix: 'mowner' });
+  leader = await newUser(t, { prefix: 'leader' });
+  alice = await newUser(t, { prefix: 'malice' });
+  bob = await newUser(t, { prefix: 'mbob' });
   await setTrust(leader, 4);
-  org = (await api('POST', '/organizations', owner, { name: `Moderation ${process.pid}` })).json().slug;
+  org = (await newOrganization(t, owner)).slug;
 });
 afterAll(async () => t.cleanup());
 
-let n = 0;
 async function table() {
-  n += 1;
-  const ds = await api('POST', '/datasets', owner, {
-    title: `Moderated ${n}`,
-    organization: org,
-    license: 'etalab-2.0',
-    status: 'published',
-  });
-  expect(ds.statusCode, ds.body).toBe(201);
-  const slug = ds.json().slug as string;
-  const body = multipartBody(
-    { fileName: 'c.csv', content: 'code,nom\n1,Alpha\n2,Beta\n3,Gamma\n', contentType: 'text/csv' },
-    { title: 'c.csv' },
+  const { dataset, resourceId, slug, base } = await newPublishedTable(
+    t,
+    owner,
+    'code,nom\n1,Alpha\n2,Beta\n3,Gamma\n',
+    {
+      organization: org,
+    },
   );
-  const res = await t.app.inject({
-    method: 'POST',
-    url: `/api/v1/datasets/${slug}/resources`,
-    headers: { ...asSession(owner), ...body.headers },
-    payload: body.payload,
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  await t.data.runner.drain();
-  const rid = res.json().resource.id as string;
-  return { id: ds.json().id as string, slug, rid, base: `/datasets/${slug}/resources/${rid}` };
+  return { id: dataset.id, slug, rid: resourceId, base };
 }
 const propose = (
   base: string,
@@ -129,7 +109,7 @@ describe('flags', () => {
       (await api('POST', '/flags', bob, { target: { kind: 'user', id: bob.handle }, reason: 'spam' })).statusCode,
     ).toBe(400);
     const flagged = (await eventsOf('user.flagged')).at(-1)!;
-    expect(flagged).toMatchObject({ visibility: 'private', payload: { userId: await idOf(alice) } });
+    expect(flagged).toMatchObject({ visibility: 'private', payload: { userId: alice.id } });
 
     // The queue: moderators only (administrators and trust level 4).
     expect((await api('GET', '/moderation/flags?status=open', bob)).statusCode).toBe(403);
@@ -185,7 +165,7 @@ describe('hiding', () => {
     expect(JSON.stringify(view)).not.toContain('pills');
     expect(view.messages[1].body).toBe('Legit answer');
     const event = (await eventsOf('content.hidden')).at(-1)!;
-    expect(event.payload).toMatchObject({ authorId: await idOf(alice), reason: 'spam <b>advert</b>' });
+    expect(event.payload).toMatchObject({ authorId: alice.id, reason: 'spam <b>advert</b>' });
     // Open flags on the hidden message are resolved.
     const open = (await api('GET', '/moderation/flags?status=open&_limit=100', admin)).json().items as Array<{
       target: { id: string };
@@ -239,7 +219,7 @@ describe('hiding', () => {
 describe('suspension', () => {
   it("answers a suspended user's mutations with 403 and the reason, everywhere, until lifted", async () => {
     const ds = await table();
-    const troll = await register(t.app, 'troll');
+    const troll = await newUser(t, { prefix: 'troll' });
     const th = await thread(troll, ds.id, 'first');
     expect((await api('POST', `/moderation/users/${troll.handle}/suspend`, bob, { reason: 'x' })).statusCode).toBe(403);
     expect(
@@ -274,11 +254,11 @@ describe('suspension', () => {
       expect(res.json().detail).toContain('Repeated insults');
     }
     expect((await api('GET', `/discussions/${th.id}`, troll)).statusCode).toBe(200);
-    expect(await t.community.isSuspended(await idOf(troll))).toMatchObject({ reason: 'Repeated insults' });
+    expect(await t.community.isSuspended(troll.id)).toMatchObject({ reason: 'Repeated insults' });
     // The service check holds without the HTTP hook too.
     const actor = {
       kind: 'user' as const,
-      userId: await idOf(troll),
+      userId: troll.id,
       handle: troll.handle,
       isAdmin: false,
       via: 'session' as const,
@@ -295,14 +275,14 @@ describe('suspension', () => {
     await t.db.kysely
       .insertInto('userSuspensions')
       .values({
-        userId: await idOf(troll),
+        userId: troll.id,
         reason: 'old',
         until: '2001-01-01T00:00:00.000Z',
-        suspendedBy: await idOf(leader),
+        suspendedBy: leader.id,
         createdAt: '2000-12-01T00:00:00.000Z',
       })
       .execute();
-    expect(await t.community.isSuspended(await idOf(troll))).toBeUndefined();
+    expect(await t.community.isSuspended(troll.id)).toBeUndefined();
     expect((await api('POST', `/discussions/${th.id}/messages`, troll, { body: 'ok' })).statusCode).toBe(201);
     expect((await eventsOf('user.suspended')).length).toBe(1);
   });
@@ -311,7 +291,7 @@ describe('suspension', () => {
 describe('trust privileges', () => {
   it('limits proposals per day by trust level (level 1: 50; level 4: unlimited)', async () => {
     const ds = await table();
-    const basic = await register(t.app, 'basic');
+    const basic = await newUser(t, { prefix: 'basic' });
     await setTrust(basic, 1);
     for (let i = 0; i < 50; i++) expect((await propose(ds.base, basic)).statusCode).toBe(201);
     const refused = await propose(ds.base, basic);
@@ -336,8 +316,8 @@ describe('trust privileges', () => {
         })
       ).statusCode,
     ).toBe(403);
-    const regular = await register(t.app, 'regular');
-    const member = await register(t.app, 'member');
+    const regular = await newUser(t, { prefix: 'regular' });
+    const member = await newUser(t, { prefix: 'member' });
     await setTrust(regular, 3);
     await setTrust(member, 2);
     // Not allowed yet: even level 3 goes to review.
@@ -366,8 +346,8 @@ describe('trust privileges', () => {
     const accepted = (await eventsOf('contribution.accepted')).find((e) => e.subjectId === direct.json().id)!;
     expect(accepted.payload).toMatchObject({
       direct: true,
-      reviewerId: await idOf(regular),
-      authorId: await idOf(regular),
+      reviewerId: regular.id,
+      authorId: regular.id,
       rowsApplied: 2,
     });
     const revs = (await api('GET', `${ds.base}/rows/2/revisions`)).json().items;
@@ -390,8 +370,8 @@ describe('trust privileges', () => {
 
   it('lets trust level ≥ 3 users review on datasets that opt in (not their own); < 3 cannot', async () => {
     const ds = await table();
-    const regular = await register(t.app, 'optin');
-    const member = await register(t.app, 'lvl2');
+    const regular = await newUser(t, { prefix: 'optin' });
+    const member = await newUser(t, { prefix: 'lvl2' });
     await setTrust(regular, 3);
     await setTrust(member, 2);
     const c1 = (await propose(ds.base, alice)).json();

@@ -1,91 +1,46 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readJson } from '../../db/database.js';
-import { asSession, createTestApp, register, type Session, type TestApp } from '../../testing/harness.js';
-import { multipartBody } from '../../testing/multipart.js';
+import { createTestApp, type TestApp } from '../../testing/harness.js';
+import {
+  apiClient,
+  eventsOf as eventsIn,
+  newOrganization,
+  newPublishedTable,
+  newUser,
+  type TestUser,
+} from '../../testing/fixtures.js';
 import { manualClock } from '../../testing/redis.js';
 
 // No proposal is ever stuck: Apply for those who may edit, a warning before submitting when nobody else
 // may review, owners or administrators told, administrators reviewing, and an overdue list.
 const clock = manualClock('2026-03-02T09:00:00.000Z');
 let t: TestApp;
-let owner: Session; // the only member of "solo"
-let editor: Session; // editor of "team", whose owner is `teamOwner`
-let teamOwner: Session;
-let outsider: Session;
-let admin: Session;
+let api: ReturnType<typeof apiClient>;
+let owner: TestUser; // the only member of "solo"
+let editor: TestUser; // editor of "team", whose owner is `teamOwner`
+let teamOwner: TestUser;
+let outsider: TestUser;
+let admin: TestUser;
 let solo: string;
 let team: string;
 
-const api = (method: 'GET' | 'POST' | 'PUT', url: string, session?: Session, payload?: object) =>
-  t.app.inject({
-    method,
-    url: `/api/v1${url}`,
-    headers: session ? asSession(session) : {},
-    ...(payload ? { payload } : {}),
-  });
-const userId = async (s: Session) =>
-  (await t.db.kysely.selectFrom('users').select('id').where('handle', '=', s.handle).executeTakeFirstOrThrow()).id;
-const eventsOf = async (type: string) =>
-  (await t.db.kysely.selectFrom('events').selectAll().where('type', '=', type).orderBy('position').execute()).map(
-    (e) => ({ ...e, payload: readJson<Record<string, unknown>>(e.payload) }),
-  );
-const notificationsOf = async (s: Session) =>
-  t.db.kysely
-    .selectFrom('notifications')
-    .selectAll()
-    .where('userId', '=', await userId(s))
-    .execute();
-
-let n = 0;
-async function table(organization: string, by: Session) {
-  n += 1;
-  const ds = await api('POST', '/datasets', by, {
-    title: `Rules ${n}`,
-    organization,
-    license: 'etalab-2.0',
-    status: 'published',
-  });
-  expect(ds.statusCode, ds.body).toBe(201);
-  const slug = ds.json().slug as string;
-  const body = multipartBody(
-    { fileName: 'c.csv', content: 'code,nom,population\n1,Alpha,100\n2,Beta,200\n', contentType: 'text/csv' },
-    { title: 'c.csv' },
-  );
-  const res = await t.app.inject({
-    method: 'POST',
-    url: `/api/v1/datasets/${slug}/resources`,
-    headers: { ...asSession(by), ...body.headers },
-    payload: body.payload,
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  await t.data.runner.drain();
-  return { slug, base: `/datasets/${slug}/resources/${res.json().resource.id as string}` };
-}
+const eventsOf = (type: 'contribution.awaiting_reviewer' | 'contribution.accepted') => eventsIn(t, type);
+const notificationsOf = async (s: TestUser) =>
+  t.db.kysely.selectFrom('notifications').selectAll().where('userId', '=', s.id).execute();
+const table = async (organization: string, by: TestUser) =>
+  newPublishedTable(t, by, 'code,nom,population\n1,Alpha,100\n2,Beta,200\n', { organization });
 
 beforeAll(async () => {
   t = await createTestApp({ clock });
-  [owner, editor, teamOwner, outsider, admin] = [
-    await register(t.app, 'solo'),
-    await register(t.app, 'editor'),
-    await register(t.app, 'teamowner'),
-    await register(t.app, 'outsider'),
-    await register(t.app, 'admin'),
+  api = apiClient(t);
+  [owner, editor, teamOwner, outsider] = [
+    await newUser(t, { prefix: 'solo' }),
+    await newUser(t, { prefix: 'editor' }),
+    await newUser(t, { prefix: 'teamowner' }),
+    await newUser(t, { prefix: 'outsider' }),
   ];
-  await t.platform.accounts.createAdmin({ email: admin.email });
-  solo = (await api('POST', '/organizations', owner, { name: `Solo ${process.pid}` })).json().slug;
-  team = (await api('POST', '/organizations', teamOwner, { name: `Team ${process.pid}` })).json().slug;
-  const teamId = (
-    await t.db.kysely.selectFrom('organizations').select('id').where('slug', '=', team).executeTakeFirstOrThrow()
-  ).id;
-  await t.db.kysely
-    .insertInto('memberships')
-    .values({
-      organizationId: teamId,
-      userId: await userId(editor),
-      role: 'editor',
-      createdAt: clock.now().toISOString(),
-    })
-    .execute();
+  admin = await newUser(t, { prefix: 'admin', admin: true });
+  solo = (await newOrganization(t, owner)).slug;
+  team = (await newOrganization(t, teamOwner, { members: [[editor, 'editor']] })).slug;
 });
 afterAll(async () => t.cleanup());
 
@@ -130,11 +85,7 @@ describe('who may apply, who reviews', () => {
     expect(res.statusCode).toBe(403);
     expect((await api('GET', `${base}/rows?_id=2`)).json().rows[0].population).toBe(200);
     expect(
-      await t.db.kysely
-        .selectFrom('contributions')
-        .selectAll()
-        .where('authorId', '=', await userId(outsider))
-        .execute(),
+      await t.db.kysely.selectFrom('contributions').selectAll().where('authorId', '=', outsider.id).execute(),
     ).toEqual([]);
   });
 
@@ -149,7 +100,7 @@ describe('who may apply, who reviews', () => {
     expect(res.json()).toMatchObject({ status: 'pending', viewerCanReview: false });
     const [awaiting] = (await eventsOf('contribution.awaiting_reviewer')).filter((e) => e.subjectId === id);
     expect(awaiting?.visibility).toBe('private');
-    expect(awaiting?.payload.recipientIds).toEqual([await userId(admin)]);
+    expect(awaiting?.payload.recipientIds).toEqual([admin.id]);
     await t.dispatcher.drain();
     const told = (await notificationsOf(admin)).filter((x) => x.type === 'contribution.awaiting_reviewer');
     expect(told.map((x) => x.link)).toEqual([`/contributions/${id}`]);
