@@ -5,6 +5,7 @@ import type { Clock } from '../kernel/clock.js';
 import type { MailMessage } from '../platform/index.js';
 import { notificationRoutes } from './routes.js';
 import { createNotificationService, type Recipients } from './service.js';
+import { createNotificationStore } from './store.js';
 
 export { notificationTypes, defaultPreference, type NotificationType, type Preference } from './service.js';
 
@@ -27,6 +28,7 @@ export interface NotificationsCapabilityDeps {
 export function createNotifications(deps: NotificationsCapabilityDeps) {
   const service = createNotificationService({
     db: deps.db,
+    store: createNotificationStore(),
     clock: deps.clock,
     mail: deps.mail,
     baseUrl: deps.baseUrl,

@@ -10,6 +10,7 @@ import type { Consumer } from '../events/dispatcher.js';
 import type { StoredEvent } from '../events/schema.js';
 import type { MailMessage } from '../platform/index.js';
 import { localeOf, mailText, renderText, type Locale, type Params } from './messages.js';
+import type { NotificationStore } from './store.js';
 
 export const notificationTypes = [
   'contribution.accepted',
@@ -63,6 +64,7 @@ export interface Recipients {
 
 export interface NotificationsDeps {
   db: Kysely<Database>;
+  store: NotificationStore;
   clock: Clock;
   accounts: Recipients;
   mail: { enqueue(trx: Kysely<Database>, message: MailMessage): Promise<void> };
@@ -126,13 +128,11 @@ function plan(event: StoredEvent<NotificationType>): Planned | undefined {
   }
 }
 
-// Booleans are written 1/0: an integer on SQLite, read as true/false by PostgreSQL.
-const trueValue = 1;
 const dayOf = (now: Date) => now.toISOString().slice(0, 10);
 const isType = (t: string): t is NotificationType => (notificationTypes as readonly string[]).includes(t);
 
 export function createNotificationService(deps: NotificationsDeps) {
-  const { db, clock } = deps;
+  const { db, store, clock } = deps;
 
   async function preferencesOf(
     executor: Kysely<Database>,
@@ -140,11 +140,7 @@ export function createNotificationService(deps: NotificationsDeps) {
   ): Promise<Map<string, Map<string, Preference>>> {
     const out = new Map<string, Map<string, Preference>>();
     if (userIds.length === 0) return out;
-    const rows = await executor
-      .selectFrom('notificationPreferences')
-      .selectAll()
-      .where('userId', 'in', userIds)
-      .execute();
+    const rows = await store.preferencesOf(executor, userIds);
     for (const r of rows) {
       if (!isType(r.type)) continue;
       const byType = out.get(r.userId) ?? new Map<string, Preference>();
@@ -184,25 +180,21 @@ export function createNotificationService(deps: NotificationsDeps) {
       if (!pref.inApp && email === 'off') continue;
       // A badge is shown on its holder's public profile.
       const link = type === 'badge.awarded' ? `/users/${enc(user.handle)}#profile-badges` : planned.link;
-      const inserted = await trx
-        .insertInto('notifications')
-        .values({
-          id: `ntf_${ulid().toLowerCase()}`,
-          userId,
-          type,
-          eventId: event.id,
-          params: JSON.stringify(params),
-          link,
-          inApp: pref.inApp ? 1 : 0,
-          email,
-          emailedAt: email === 'immediate' ? now : null,
-          readAt: null,
-          createdAt: now,
-        })
-        .onConflict((oc) => oc.columns(['userId', 'eventId']).doNothing())
-        .executeTakeFirst();
+      const inserted = await store.insert(trx, {
+        id: `ntf_${ulid().toLowerCase()}`,
+        userId,
+        type,
+        eventId: event.id,
+        params: JSON.stringify(params),
+        link,
+        inApp: pref.inApp ? 1 : 0,
+        email,
+        emailedAt: email === 'immediate' ? now : null,
+        readAt: null,
+        createdAt: now,
+      });
       // Already there (an event delivered again): no second mail either.
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) continue;
+      if (!inserted) continue;
       if (email === 'immediate') {
         const locale = localeOf(user.locale);
         const text = renderText(type, params, locale);
@@ -217,55 +209,25 @@ export function createNotificationService(deps: NotificationsDeps) {
    */
   async function sendDailyDigests(now: Date = clock.now()): Promise<number> {
     const day = dayOf(now);
-    const pending = await db
-      .selectFrom('notifications')
-      .select('userId')
-      .distinct()
-      .where('email', '=', 'daily')
-      .where('emailedAt', 'is', null)
-      .where('userId', 'not in', (eb) => eb.selectFrom('notificationDigests').select('userId').where('day', '=', day))
-      .execute();
+    const pending = await store.pendingDigestUsers(db, day);
     let sent = 0;
-    for (const { userId } of pending) {
+    for (const userId of pending) {
       const done = await db.transaction().execute(async (trx) => {
-        const claimed = await trx
-          .insertInto('notificationDigests')
-          .values({ userId, day, sentAt: now.toISOString(), count: 0 })
-          .onConflict((oc) => oc.columns(['userId', 'day']).doNothing())
-          .executeTakeFirst();
-        if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0) return false;
-        const rows = await trx
-          .selectFrom('notifications')
-          .select(['id', 'type', 'params', 'link'])
-          .where('userId', '=', userId)
-          .where('email', '=', 'daily')
-          .where('emailedAt', 'is', null)
-          .orderBy('id')
-          .execute();
+        if (!(await store.claimDigest(trx, userId, day, now.toISOString()))) return false;
+        const rows = await store.pendingDaily(trx, userId);
         const [user] = await deps.accounts.findManyByIds(trx, [userId]);
         const prefs = (await preferencesOf(trx, [userId])).get(userId);
         // A type switched to 'off' since is not mailed any more.
         const included = rows.filter(
           (r) => isType(r.type) && (prefs?.get(r.type) ?? defaultPreference(r.type)).email !== 'off',
         );
-        if (rows.length > 0) {
-          await trx
-            .updateTable('notifications')
-            .set({ emailedAt: now.toISOString() })
-            .where(
-              'id',
-              'in',
-              rows.map((r) => r.id),
-            )
-            .execute();
-        }
+        await store.markEmailed(
+          trx,
+          rows.map((r) => r.id),
+          now.toISOString(),
+        );
         if (!user?.emailVerifiedAt || included.length === 0) return false;
-        await trx
-          .updateTable('notificationDigests')
-          .set({ count: included.length })
-          .where('userId', '=', userId)
-          .where('day', '=', day)
-          .execute();
+        await store.setDigestCount(trx, userId, day, included.length);
         const locale = localeOf(user.locale);
         const m = mailText(locale);
         const shown = included.slice(0, 50);
@@ -303,17 +265,11 @@ export function createNotificationService(deps: NotificationsDeps) {
       query: { unread?: boolean; _cursor?: string; _limit?: number },
     ): Promise<Page<NotificationItem> & { unreadCount: number }> {
       const limit = query._limit ?? 20;
-      let q = db
-        .selectFrom('notifications')
-        .select(['id', 'type', 'params', 'link', 'readAt', 'createdAt'])
-        .where('userId', '=', actor.userId)
-        .where('inApp', '=', trueValue);
-      if (query.unread) q = q.where('readAt', 'is', null);
-      if (query._cursor) q = q.where('id', '<', decodeCursor(query._cursor, isKeyCursor).k);
-      const rows = await q
-        .orderBy('id', 'desc')
-        .limit(limit + 1)
-        .execute();
+      const rows = await store.listInApp(db, actor.userId, {
+        unread: query.unread,
+        beforeId: query._cursor ? decodeCursor(query._cursor, isKeyCursor).k : undefined,
+        limit: limit + 1,
+      });
       const locale = await localeFor(actor);
       const items = rows.slice(0, limit).map((r) => ({
         id: r.id,
@@ -334,27 +290,14 @@ export function createNotificationService(deps: NotificationsDeps) {
     unreadCount,
 
     async markRead(actor: UserActor, id: string): Promise<void> {
-      const found = await db
-        .selectFrom('notifications')
-        .select(['id', 'readAt'])
-        .where('id', '=', id)
-        .where('userId', '=', actor.userId)
-        .where('inApp', '=', trueValue)
-        .executeTakeFirst();
+      const found = await store.findInApp(db, actor.userId, id);
       // Another user's notification is as absent as one that does not exist.
       if (!found) throw notFound('Notification');
-      if (found.readAt === null)
-        await db.updateTable('notifications').set({ readAt: clock.now().toISOString() }).where('id', '=', id).execute();
+      if (found.readAt === null) await store.markRead(db, id, clock.now().toISOString());
     },
 
     async markAllRead(actor: UserActor): Promise<number> {
-      const r = await db
-        .updateTable('notifications')
-        .set({ readAt: clock.now().toISOString() })
-        .where('userId', '=', actor.userId)
-        .where('readAt', 'is', null)
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows);
+      return store.markAllRead(db, actor.userId, clock.now().toISOString());
     },
 
     preferences,
@@ -368,18 +311,7 @@ export function createNotificationService(deps: NotificationsDeps) {
         for (const change of changes) {
           const current = mine?.get(change.type) ?? defaultPreference(change.type);
           const next = { inApp: change.inApp ?? current.inApp, email: change.email ?? current.email };
-          await trx
-            .insertInto('notificationPreferences')
-            .values({
-              userId: actor.userId,
-              type: change.type,
-              inApp: next.inApp ? 1 : 0,
-              email: next.email,
-            })
-            .onConflict((oc) =>
-              oc.columns(['userId', 'type']).doUpdateSet({ inApp: next.inApp ? 1 : 0, email: next.email }),
-            )
-            .execute();
+          await store.upsertPreference(trx, { userId: actor.userId, type: change.type, ...next });
         }
       });
       return preferences(actor);
@@ -392,14 +324,7 @@ export function createNotificationService(deps: NotificationsDeps) {
   }
 
   async function unreadCount(actor: UserActor): Promise<number> {
-    const r = await db
-      .selectFrom('notifications')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('userId', '=', actor.userId)
-      .where('inApp', '=', trueValue)
-      .where('readAt', 'is', null)
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
+    return store.unreadCount(db, actor.userId);
   }
 }
 export type NotificationService = ReturnType<typeof createNotificationService>;
