@@ -37,7 +37,7 @@ import {
   type Platform,
 } from './platform/index.js';
 import multipart from '@fastify/multipart';
-import { createData, MULTIPART_FIELD_BYTES, MULTIPART_FIELDS_LIMIT, type Data } from './data/index.js';
+import { createData, MULTIPART_FIELD_BYTES, MULTIPART_FIELDS_LIMIT, QueryCache, type Data } from './data/index.js';
 import { createCommunity, type Community } from './community/index.js';
 import { createRecognition, type Recognition } from './recognition/index.js';
 import { createNotifications, type Notifications } from './notifications/index.js';
@@ -161,6 +161,8 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     loginThrottlePrefix: config.loginThrottlePrefix,
     loginLimits: options.loginLimits,
   });
+  // One results cache per app (not per process): what the query API caches, every table write invalidates.
+  const queryCache = new QueryCache();
   const data = createData({
     db,
     events: recorder,
@@ -174,6 +176,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     outbound,
     queryTimeoutMs: config.queryTimeoutMs,
     queryWorkers: config.queryWorkers,
+    queryCache,
     logger: app.log,
   });
   const notifications = createNotifications({
@@ -203,6 +206,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   });
   const community = createCommunity({
     db,
+    queryCache,
     events: recorder,
     clock,
     access: platform.access,

@@ -7,7 +7,7 @@ import type { Directory } from '../events/service.js';
 import type { OrganizationAccess } from '../platform/index.js';
 import type { DatasetService } from '../data/index.js';
 import type { ResourceService } from '../data/index.js';
-import { createRowsWriter } from '../data/index.js';
+import { createRowsWriter, type QueryCache } from '../data/index.js';
 import { createContributionStore } from './contributions/store.js';
 import { createContributionService } from './contributions/service.js';
 import { contributionRoutes } from './contributions/routes.js';
@@ -34,6 +34,8 @@ export type { LatestAccepted } from './figures/service.js';
 
 export interface CommunityDeps {
   db: Db;
+  /** The data capability's query results cache: accepted changes invalidate what it holds for their table. */
+  queryCache: QueryCache;
   events: EventRecorder;
   clock: Clock;
   access: OrganizationAccess;
@@ -59,7 +61,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Builds the community capability: contributions, review, row history, reason templates, discussions, moderation. */
 export function createCommunity(deps: CommunityDeps) {
   const db = deps.db.kysely;
-  const writer = createRowsWriter(deps.db.dialect);
+  const writer = createRowsWriter(deps.db.dialect, { cache: deps.queryCache });
   const history = createHistoryStore();
   const common = {
     db,

@@ -24,12 +24,13 @@ import type { UserActor } from '../kernel/actor.js';
 import { createQueryReader } from './tables/workers/reader.js';
 
 import { createDatasetLookup } from './datasets/lookup.js';
+import type { QueryCache } from './tables/index.js';
 export type { DatasetService } from './datasets/service.js';
 export type { LiveTable, ResourceService } from './resources/service.js';
 export type { DataStore } from './store.js';
 export type { DatasetLookup, DatasetRef } from './datasets/lookup.js';
 export { words } from './datasets/search-text.js';
-export { createRowsWriter, checkRowValues, type RowsWriter, type RowValues } from './tables/index.js';
+export { createRowsWriter, checkRowValues, QueryCache, type RowsWriter, type RowValues } from './tables/index.js';
 
 export { DatasetSummary } from './datasets/schema.js';
 export type { TableSchema } from './table-schema.js';
@@ -51,6 +52,11 @@ export interface DataDeps {
   /** Time limit of each data query (ms) and the number of query workers or read-only sessions. */
   queryTimeoutMs: number;
   queryWorkers: number;
+  /**
+   * The query results cache: one per app, made by the composition root and shared with the community's rows
+   * writer, so that a write anywhere invalidates what the query API cached.
+   */
+  queryCache: QueryCache;
   logger?: { warn(o: object, m: string): void; info(o: object, m: string): void };
 }
 
@@ -68,6 +74,7 @@ export function createData(deps: DataDeps) {
     events: deps.events,
     clock: deps.clock,
     maxUploadBytes: deps.maxUploadBytes,
+    queryCache: deps.queryCache,
     fetchRemote: (url) => outbound.fetchPublic(url),
     logger: deps.logger,
   });
@@ -105,6 +112,7 @@ export function createData(deps: DataDeps) {
     resources,
     reader,
     timeoutMs: deps.queryTimeoutMs,
+    queryCache: deps.queryCache,
   });
   const catalog = createCatalogService({
     db,

@@ -9,7 +9,7 @@ import type { BlobStore } from './blobs.js';
 import type { DataStore, JobRow } from '../store.js';
 import type { Rejection } from './store.js';
 import { inspect, readRows, ImportError, importMessage, type ImportMessage } from '../import/index.js';
-import { createTabularStore, diffTables } from '../tables/index.js';
+import { createTabularStore, diffTables, type QueryCache } from '../tables/index.js';
 import type { Dialect } from '../../db/database.js';
 
 /** What an import job needs, stored with the job so that a restarted process can run it again. */
@@ -59,6 +59,8 @@ export interface ImportRunnerDeps {
   maxUploadBytes: number;
   /** Fetches a remote file (URL resources); throws a clear error when it does not answer. */
   fetchRemote: (url: string, maxBytes: number) => Promise<Readable>;
+  /** The query results cache, invalidated when a table is written or dropped. */
+  queryCache: QueryCache;
   logger?: { warn(o: object, m: string): void; info(o: object, m: string): void };
 }
 
@@ -83,7 +85,7 @@ export const tableNameOf = (versionId: string) => `rows_${versionId.replace(/^ve
  */
 export function createImportRunner(deps: ImportRunnerDeps) {
   const { db, store, clock } = deps;
-  const tabular = createTabularStore(deps.dialect);
+  const tabular = createTabularStore(deps.dialect, { cache: deps.queryCache });
   let running: Promise<void> | undefined;
   let stopped = false;
   // Jobs that failed since the last drain (a bounded few: nothing drains in production).

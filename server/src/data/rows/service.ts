@@ -6,7 +6,13 @@ import type { Actor } from '../../kernel/actor.js';
 import { AppError } from '../../kernel/errors.js';
 import type { Cell } from '../table-schema.js';
 import type { ResourceService } from '../resources/service.js';
-import { createQueryEngine, parseAggregateQuery, parseRowQuery, type RowQuery } from '../tables/index.js';
+import {
+  createQueryEngine,
+  parseAggregateQuery,
+  parseRowQuery,
+  type QueryCache,
+  type RowQuery,
+} from '../tables/index.js';
 import { isAbortError, type QueryLimits } from '../tables/workers/pool.js';
 import type { QueryReader } from '../tables/workers/reader.js';
 
@@ -38,6 +44,8 @@ export interface RowsServiceDeps {
   reader: QueryReader;
   /** The time limit of each query, in ms. */
   timeoutMs: number;
+  /** The query results cache (one per app, shared with the import runner and the rows writer). */
+  queryCache: QueryCache;
 }
 
 /**
@@ -50,7 +58,7 @@ export interface RowsServiceDeps {
  * after `_limit` rows. Cached answers never leave the event loop.
  */
 export function createRowsService(deps: RowsServiceDeps) {
-  const engine = createQueryEngine(deps.dialect);
+  const engine = createQueryEngine(deps.dialect, { cache: deps.queryCache });
   const { db, resources, reader } = deps;
   // The engine returns the same frozen array for a cached page: its JSON is computed once.
   const serialized = new WeakMap<object, string>();

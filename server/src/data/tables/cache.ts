@@ -110,6 +110,3 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
-
-/** The process-wide cache shared by default by the store (invalidation) and the query engine. */
-export const sharedQueryCache = new QueryCache();

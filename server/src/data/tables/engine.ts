@@ -9,7 +9,7 @@
  * served by the index), then its null rows (ORDER BY the remaining keys).
  */
 import type { Cell, FieldType, TableSchema } from '../table-schema.js';
-import { sharedQueryCache, type QueryCache } from './cache.js';
+import type { QueryCache } from './cache.js';
 import {
   type AnyDb,
   checkTableName,
@@ -85,8 +85,8 @@ export interface QueryEngine {
 }
 
 export interface QueryEngineOptions {
-  /** Share it with the store so writes invalidate (default: the process-wide cache). */
-  cache?: QueryCache;
+  /** The results cache, shared with the store and the rows writer so writes invalidate (one per app). */
+  cache: QueryCache;
   /** Also cache pages of rows (default true: versions are immutable once finalized). */
   cacheRows?: boolean;
 }
@@ -114,8 +114,8 @@ function searchOf(schema: TableSchema, query: Pick<RowQuery, 'q' | 'qMode'>): En
   return { ...search, columns: schema.fields.flatMap((f, i) => (f.type === 'string' ? [i] : [])) };
 }
 
-export function createQueryEngine(dialect: TableDialect, options: QueryEngineOptions = {}): QueryEngine {
-  const cache = options.cache ?? sharedQueryCache;
+export function createQueryEngine(dialect: TableDialect, options: QueryEngineOptions): QueryEngine {
+  const { cache } = options;
   const nullsLast = ' NULLS LAST';
   const cacheRows = options.cacheRows ?? true;
 

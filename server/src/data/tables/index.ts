@@ -44,7 +44,7 @@ export {
   type RowQuery,
   type SortKey,
 } from './query.js';
-export { QueryCache, sharedQueryCache, type QueryCacheOptions } from './cache.js';
+export { QueryCache, type QueryCacheOptions } from './cache.js';
 export { TABLE_NAME, type AnyDb, type TableDialect } from './physical.js';
 export { diffTables, type VersionDiff } from './diff.js';
 export { createRowsWriter, checkRowValues, type RowsWriter, type RowValues } from './rows-write.js';

@@ -10,7 +10,7 @@
  * page computed from the pre-commit state by another connection is not kept.
  */
 import type { Cell, TableSchema } from '../table-schema.js';
-import { sharedQueryCache, type QueryCache } from './cache.js';
+import type { QueryCache } from './cache.js';
 import {
   type AnyDb,
   cellEncoder,
@@ -52,8 +52,8 @@ export interface RowsWriter {
 
 const GET_ROWS_BATCH = 500;
 
-export function createRowsWriter(dialect: TableDialect, options: { cache?: QueryCache } = {}): RowsWriter {
-  const cache = options.cache ?? sharedQueryCache;
+export function createRowsWriter(dialect: TableDialect, options: { cache: QueryCache }): RowsWriter {
+  const { cache } = options;
   const selectList = (schema: TableSchema) =>
     ['"_id"', ...schema.fields.map((f, i) => `${readExpr(f.type, col(i), dialect)} AS ${col(i)}`)].join(', ');
   const decode = (schema: TableSchema, raw: Record<string, unknown>): RowValues => {

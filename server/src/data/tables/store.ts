@@ -6,7 +6,7 @@
  * is deleted. Row ids `_id` are 1..n in insertion order.
  */
 import type { Cell, TableSchema } from '../table-schema.js';
-import { sharedQueryCache, type QueryCache } from './cache.js';
+import type { QueryCache } from './cache.js';
 import {
   type AnyDb,
   checkSchema,
@@ -44,12 +44,12 @@ export interface TabularStore {
 }
 
 export interface TabularStoreOptions {
-  /** Cache to invalidate on writes; share it with the query engine (default: the process-wide one). */
-  cache?: QueryCache;
+  /** Cache to invalidate on writes: the query engine's (one per app, made by the composition root). */
+  cache: QueryCache;
 }
 
-export function createTabularStore(dialect: TableDialect, options: TabularStoreOptions = {}): TabularStore {
-  const cache = options.cache ?? sharedQueryCache;
+export function createTabularStore(dialect: TableDialect, options: TabularStoreOptions): TabularStore {
+  const { cache } = options;
 
   async function insertSqlite(db: AnyDb, table: string, schema: TableSchema, rows: readonly (readonly Cell[])[]) {
     const fields = schema.fields;

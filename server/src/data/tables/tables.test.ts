@@ -175,8 +175,10 @@ function refSearch(row: Full, q: string, mode: 'prefix' | 'words' | 'phrase' = '
 
 // harness
 
-const store = createTabularStore(testDialect);
-const engine = createQueryEngine(testDialect);
+// One cache shared by the store (which invalidates it on writes) and the engine, as the app wires them.
+const queryCache = new QueryCache();
+const store = createTabularStore(testDialect, { cache: queryCache });
+const engine = createQueryEngine(testDialect, { cache: queryCache });
 let t: TestDb;
 let db: AnyDb;
 const TABLE = 'rows_main';
@@ -819,7 +821,7 @@ describe(`tabular store (${testDialect})`, () => {
     await store.finalize(db, 'rows_numbers', s);
     await store.finalize(db, 'rows_numbers', s); // idempotent
     expect(await store.countRows(db, 'rows_numbers')).toBe(12_345);
-    const e = createQueryEngine(testDialect);
+    const e = createQueryEngine(testDialect, { cache: queryCache });
     const last = await e.selectRows(db, 'rows_numbers', s, parseRowQuery({ _sort: '-_id', _limit: '1' }, s));
     expect(last.rows).toEqual([{ _id: 12_345, n: 12_344, ok: true }]);
     const agg = await e.aggregate(db, 'rows_numbers', s, parseAggregateQuery({ _group: 'ok', _agg: 'count,sum:n' }, s));
