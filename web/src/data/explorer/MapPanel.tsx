@@ -1,6 +1,6 @@
 import 'leaflet/dist/leaflet.css';
 import L from 'leaflet';
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useApiGet } from '../../api/hooks';
 import type { RowsPage, TableField } from '../../api/types';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -56,12 +56,17 @@ export function MapPanel({
     };
   }, []);
 
-  const points = (rows.data?.rows ?? []).flatMap((row) => {
-    const p = rowPoint(geo, row);
-    return p ? [{ p, label: labelField ? cellText(row[labelField]) : `#${row._id}` }] : [];
-  });
+  // Memoized so that the markers are redrawn (and the map refitted) only when new rows arrive, not on every render.
+  const points = useMemo(
+    () =>
+      (rows.data?.rows ?? []).flatMap((row) => {
+        const p = rowPoint(geo, row);
+        return p ? [{ p, label: labelField ? cellText(row[labelField]) : `#${row._id}` }] : [];
+      }),
+    [rows.data, geo, labelField],
+  );
 
-  // Redraw the markers when new rows arrive (`points` derives from rows.data).
+  // Redraw the markers when new rows arrive.
   useEffect(() => {
     const m = map.current;
     const group = layer.current;
@@ -81,7 +86,7 @@ export function MapPanel({
       group.addLayer(marker);
     }
     if (points.length) m.fitBounds(L.latLngBounds(points.map((x) => x.p)), { padding: [20, 20], maxZoom: 14 });
-  }, [rows.data]);
+  }, [points]);
 
   return (
     <div className="map-panel">
