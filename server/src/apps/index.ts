@@ -40,6 +40,8 @@ export interface AppsDeps {
  * The developer platform: apps and API keys, accreditations, the OAuth 2.1 authorization server,
  * rate limits and quotas, usage analytics, webhooks and reuses. Each part lives in its own folder;
  * this function wires them and hands the composition root what it needs.
+ * Contract: `bearers` and `clientScopeCheck` go to the platform's auth plugin, `registerHooks` before the routes,
+ * `consumers` to the dispatcher; `start`/`stop` run the background work (deliveries, usage flushes, cleanup).
  */
 export async function createApps(deps: AppsDeps) {
   const bearers: BearerResolver[] = [];
@@ -172,7 +174,6 @@ export async function createApps(deps: AppsDeps) {
     usage: usage.service,
     callsByApp,
     webhooks,
-    // end exposed services
   };
 }
 export type Apps = Awaited<ReturnType<typeof createApps>>;

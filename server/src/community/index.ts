@@ -58,7 +58,12 @@ export interface CommunityDeps {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** Builds the community capability: contributions, review, row history, reason templates, discussions, moderation. */
+/**
+ * Builds the community capability: contributions, review, row history, reason templates, discussions, moderation.
+ * Contract: reads and writes live tables through the data capability's services and the rows writer, which
+ * must share the app's query cache (`queryCache`) so accepted changes are never served stale; register its
+ * consumers with the dispatcher and its routes under /api/v1.
+ */
 export function createCommunity(deps: CommunityDeps) {
   const db = deps.db.kysely;
   const writer = createRowsWriter(deps.db.dialect, { cache: deps.queryCache });

@@ -60,7 +60,12 @@ export interface DataDeps {
   logger?: { warn(o: object, m: string): void; info(o: object, m: string): void };
 }
 
-/** Builds the data capability: datasets, resources, imports, the query API, downloads. */
+/**
+ * Builds the data capability: datasets, resources, imports, the query API, downloads.
+ * Contract: other capabilities use `datasets`, `resources` and the `lookup` read model, never `store`; the
+ * import `runner` must be started (it requeues jobs a dead process left running) and stopped with the app,
+ * and `close()` ends the query workers. Every table write goes through services sharing `deps.queryCache`.
+ */
 export function createData(deps: DataDeps) {
   const db = deps.db.kysely;
   const store = createDataStore();

@@ -1,5 +1,11 @@
+/** The transparency log: an append-only Merkle tree of public events with signed checkpoints (RFC 9162, C2SP). */
+/** The log as an event consumer (`LEDGER_CONSUMER`), its proofs and checkpoints, and its rebuild from the outbox. */
 export { createLedger, type Ledger, LEDGER_CONSUMER } from './service.js';
+/** SQL of the log's entries, tree nodes and checkpoints. */
 export { createLedgerStore, type LedgerStore } from './store.js';
+/** The Ed25519 key signing checkpoints: `log.key` in the data directory, generated on first start. */
 export { loadOrCreateLogSigner } from './keys.js';
+/** The checkpoint and tlog-tiles at the root (/log/…), the JSON proofs under /api/v1. */
 export { ledgerRootRoutes, ledgerRoutes } from './routes.js';
+/** `multitude log verify`: checks an instance's log from its public tiles against a pinned key; throws VerifyError. */
 export { verifyLog, VerifyError } from './verify.js';

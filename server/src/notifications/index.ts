@@ -24,6 +24,8 @@ export interface NotificationsCapabilityDeps {
 /**
  * Builds the notifications capability: a consumer of the event spine that fills each user's
  * notification center and mails them (at once, through the outbox, or in a daily digest).
+ * Contract: register `consumers` with the dispatcher (a notification is made once per user and event, even
+ * when an event is delivered again); `start` checks the digest hourly until `stop`.
  */
 export function createNotifications(deps: NotificationsCapabilityDeps) {
   const service = createNotificationService({

@@ -46,7 +46,11 @@ export interface PlatformDeps {
   loginLimits?: { perAccount?: number; perAddress?: number };
 }
 
-/** Builds the platform capability: accounts, sessions, tokens, organizations, mail. */
+/**
+ * Builds the platform capability: accounts, sessions, tokens, organizations, mail.
+ * Contract: built first, since every other capability takes its read models (`directory`, `access`) and the
+ * `mail` outbox; `accountStore` is handed out only to the composition root's narrow adapters.
+ */
 export function createPlatform(deps: PlatformDeps) {
   const { db, events, clock } = deps;
   const accountStore = createAccountStore();

@@ -32,6 +32,8 @@ export interface RecognitionDeps {
  * Builds the recognition capability: reputation, badges, trust levels, profiles, leaderboards.
  * Everything it knows arrives through its event consumers; nothing else writes its tables
  * (except the administrator's manual trust level).
+ * Contract: register `consumers` with the dispatcher; each applies an event at most once (recorded in
+ * `recognition_processed`), so a replayed event never awards twice.
  */
 export function createRecognition(deps: RecognitionDeps) {
   const rules: ReputationRules = { ...defaultReputationRules, ...deps.rules };

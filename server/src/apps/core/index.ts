@@ -20,7 +20,11 @@ export interface AppsCoreDeps {
   baseUrl: string;
 }
 
-/** Apps (OAuth clients), API keys, accreditations for sensitive scopes and the log of sensitive calls. */
+/**
+ * Apps (OAuth clients), API keys, accreditations for sensitive scopes and the log of sensitive calls.
+ * Contract: built once by `createApps`; `bearer` resolves `mtk_` keys (cached 5 s, cleared when a key changes),
+ * `clientScopeCheck` must run for every app credential using a sensitive scope, `registerHooks` before routes.
+ */
 export function createAppsCore(deps: AppsCoreDeps) {
   const db = deps.db.kysely;
   const store = createAppsCoreStore();

@@ -24,7 +24,11 @@ export interface LimitsDeps {
   logger: { warn(o: object, m: string): void };
 }
 
-/** Rate limits and quotas: the service, the hook to register after authentication, and a stopper. */
+/**
+ * Rate limits and quotas: the service, the hook to register after authentication, and a stopper.
+ * Contract: `register` must come after the auth hook (limits are per app credential or per address); counters
+ * live in Redis when given, else in memory per instance; `stop` closes them.
+ */
 export function createLimits(deps: LimitsDeps) {
   const plans = resolvePlans(deps.rateLimits);
   const store = deps.redis ? createRedisStore(deps.redis, deps.rateLimitPrefix ?? 'mt:rl:') : createMemoryStore();

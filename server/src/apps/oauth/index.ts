@@ -23,7 +23,12 @@ export interface OAuthDeps {
 const OTHER_PREFIXES = ['mtp_', 'mtk_'];
 const CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
 
-/** The OAuth 2.1 authorization server (oidc-provider), its consent flow and the user's authorized apps. */
+/**
+ * The OAuth 2.1 authorization server (oidc-provider), its consent flow and the user's authorized apps.
+ * Contract: `bearer` resolves any token without the `mtp_`/`mtk_` prefixes as an access token; `rootRoutes`
+ * mount the provider at the root (issuer = base URL), `apiRoutes` under /api/v1; `start` runs the hourly
+ * cleanup of expired artifacts until `stop`.
+ */
 export function createOAuth(deps: OAuthDeps) {
   const db = deps.db.kysely;
   const store = createOAuthStore(db);

@@ -13,7 +13,11 @@ import { seedDemoReuses } from './demo.js';
 
 export type { CallsByApp } from './service.js';
 
-/** Reuses: the gallery, "used by" on datasets, featuring by organizations, views and the "most used" ranking. */
+/**
+ * Reuses: the gallery, "used by" on datasets, featuring by organizations, views and the "most used" ranking.
+ * Contract: asks the data capability about datasets only through `DatasetService` and `DatasetLookup`; its
+ * footprint consumer must be registered with the dispatcher for views to count.
+ */
 export function createReuses(deps: {
   db: Db;
   events: EventRecorder;

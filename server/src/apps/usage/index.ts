@@ -17,7 +17,11 @@ export interface UsageDeps {
   flushEveryMs?: number;
 }
 
-/** Usage analytics of apps: captured in memory on every app call, flushed every few seconds with upserts. */
+/**
+ * Usage analytics of apps: captured in memory on every app call, flushed every few seconds with upserts.
+ * Contract: `register` adds the response hook (only calls with an app credential count); `start` begins the
+ * periodic flush, `stop` flushes what is left, so a clean shutdown loses nothing.
+ */
 export function createUsage(deps: UsageDeps) {
   const service = createUsageService({
     db: deps.db,

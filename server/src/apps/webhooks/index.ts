@@ -23,7 +23,12 @@ export interface WebhooksDeps {
   logger: { info(o: object, m: string): void; warn(o: object, m: string): void };
 }
 
-/** Webhooks: subscriptions, the fan-out consumer, the delivery worker and the routes. */
+/**
+ * Webhooks: subscriptions, the fan-out consumer, the delivery worker and the routes.
+ * Contract: the consumer turns public catalog events into messages in the dispatcher's transaction (exactly
+ * once); the worker delivers them at least once, signed, with retries, and must be started and stopped
+ * with the app. Outbound URLs pass the SSRF guard at subscription and at delivery.
+ */
 export function createWebhooks(deps: WebhooksDeps) {
   const store = createWebhookStore(deps.db.dialect);
   const box = createWebhookSecretBox(deps.secretKey);

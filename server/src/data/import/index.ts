@@ -56,6 +56,7 @@ export interface ReadOptions {
 
 /** Inference reads at most this many rows (and at most SAMPLE_BYTES bytes). */
 export const MAX_SAMPLE_ROWS = 10_000;
+/** Files with more columns are refused (`too_many_columns`) before any row is read. */
 export const MAX_COLUMNS = 1_000;
 const SAMPLE_SIZE = 20;
 

@@ -6,6 +6,8 @@
  * - Name each version's table uniquely and never reuse a name for other content, e.g.
  *   `rows_${ulid}` (must match TABLE_NAME: /^[A-Za-z][A-Za-z0-9_]{0,47}$/). Results are cached by
  *   table name; a new version = a new name = no stale answer.
+ * - Give the store, the engine and the rows writer the same QueryCache (one per app, made by the
+ *   composition root): the store and the writer invalidate what the engine cached for a table.
  * - createTable → insertRows in source order (batches of 1,000–5,000 rows; wrap the whole load in
  *   one transaction if it must be atomic) → finalize once, before serving → dropTable on deletion.
  *   A field named `_id` is refused (it is the row id): rename it when importing.
