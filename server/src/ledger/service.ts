@@ -10,13 +10,12 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { readJson } from '../db/database.js';
 import type { Clock } from '../kernel/clock.js';
 import { AppError, notFound } from '../kernel/errors.js';
 import type { Consumer } from '../events/dispatcher.js';
 import type { Directory } from '../events/service.js';
 import type { StoredEvent } from '../events/schema.js';
-import { eventTypes, type EventType } from '../events/catalog.js';
+import { eventTypes } from '../events/catalog.js';
 import { buildEntry } from './entry.js';
 import {
   consistencyRanges,
@@ -272,29 +271,11 @@ export function createLedger(deps: LedgerDeps) {
         db.transaction().execute(async (trx) => {
           const latest = await store.latestCheckpoint(trx);
           await store.clearTree(trx);
-          const events = await trx
-            .selectFrom('events')
-            .selectAll()
-            .where('visibility', '=', 'public')
-            .orderBy('txId')
-            .orderBy('position')
-            .execute();
+          const events = await store.publicEvents(trx);
           const now = clock.now().toISOString();
           const entries: StoredEntry[] = [];
-          for (const e of events) {
-            const event = {
-              position: Number(e.position),
-              txId: Number(e.txId),
-              id: e.id,
-              type: e.type as EventType,
-              actorId: e.actorId,
-              subjectId: e.subjectId,
-              organizationId: e.organizationId,
-              visibility: 'public',
-              payload: readJson(e.payload),
-              occurredAt: e.occurredAt,
-            } as StoredEvent;
-            entries.push({ index: entries.length, eventId: e.id, entry: await entryFor(event, trx) });
+          for (const event of events) {
+            entries.push({ index: entries.length, eventId: event.id, entry: await entryFor(event, trx) });
           }
           await store.insertEntries(trx, entries, now);
           const size = latest?.size ?? 0;

@@ -1,6 +1,9 @@
 /** SQL of the transparency log (tables of 018_ledger), on SQLite and PostgreSQL. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { readJson } from '../db/database.js';
+import type { EventType } from '../events/catalog.js';
+import type { StoredEvent } from '../events/schema.js';
 
 export interface StoredCheckpoint {
   size: number;
@@ -121,6 +124,32 @@ export function createLedgerStore() {
     async clearTree(db: Kysely<Database>) {
       await db.deleteFrom('logNodes').execute();
       await db.deleteFrom('logEntries').execute();
+    },
+
+    /** Every public event of the outbox, in the order the log appends them (writing transaction, position). */
+    async publicEvents(db: Kysely<Database>): Promise<StoredEvent[]> {
+      const rows = await db
+        .selectFrom('events')
+        .selectAll()
+        .where('visibility', '=', 'public')
+        .orderBy('txId')
+        .orderBy('position')
+        .execute();
+      return rows.map(
+        (e) =>
+          ({
+            position: Number(e.position),
+            txId: Number(e.txId),
+            id: e.id,
+            type: e.type as EventType,
+            actorId: e.actorId,
+            subjectId: e.subjectId,
+            organizationId: e.organizationId,
+            visibility: 'public',
+            payload: readJson(e.payload),
+            occurredAt: e.occurredAt,
+          }) as StoredEvent,
+      );
     },
   };
 }
