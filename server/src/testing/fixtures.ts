@@ -179,13 +179,14 @@ export async function newApp(
   t: TestApp,
   owner: TestUser,
   options: {
+    name?: string;
     organization?: string;
     scopes?: Parameters<TestApp['apps']['appsCore']['keys']['create']>[2]['scopes'];
   } = {},
 ) {
   apps += 1;
   const app = await t.apps.appsCore.apps.create(owner.actor, {
-    name: `App ${apps}`,
+    name: options.name ?? `App ${apps}`,
     description: '',
     redirectUris: [],
     ...(options.organization ? { organization: options.organization } : {}),

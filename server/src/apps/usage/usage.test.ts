@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asSession, createTestApp, register, type Session, type TestApp } from '../../testing/harness.js';
+import { asSession, createTestApp, type Session, type TestApp } from '../../testing/harness.js';
+import { newApp, newDataset, newOrganization, newUser, type TestUser } from '../../testing/fixtures.js';
 import { BUCKETS, bucketOf, percentile, upperBoundMs } from './histogram.js';
 
 describe('latency histogram', () => {
@@ -33,10 +34,10 @@ describe('usage analytics of apps', () => {
   let t: TestApp;
   let t0 = Date.parse('2026-03-10T10:00:00Z');
   const clock = { now: () => new Date(t0) };
-  let owner: Session; // owns the organization and its app
-  let dev: Session; // a third-party developer
-  let admin: Session; // an admin of the organization
-  let member: Session; // a plain member
+  let owner: TestUser; // owns the organization and its app
+  let dev: TestUser; // a third-party developer
+  let admin: TestUser; // an admin of the organization
+  let member: TestUser; // a plain member
   let org: string;
   let orgApp: string;
   let devApp: string;
@@ -47,55 +48,28 @@ describe('usage analytics of apps', () => {
     t.app.inject({ method, url: `/api/v1${url}`, headers: s ? asSession(s) : {}, ...(payload ? { payload } : {}) });
   const withKey = (key: string, url: string) =>
     t.app.inject({ method: 'GET', url: `/api/v1${url}`, headers: { authorization: `Bearer ${key}` } });
-  async function appWithKey(s: Session, name: string, organization?: string) {
-    const created = await as(s, 'POST', '/apps', {
-      name,
-      description: '',
-      redirectUris: [],
-      ...(organization ? { organization } : {}),
-    });
-    expect(created.statusCode, created.body).toBe(201);
-    const id = created.json().id as string;
-    const key = await as(s, 'POST', `/apps/${id}/keys`, { name: 'k', scopes: ['data:read'] });
-    expect(key.statusCode, key.body).toBe(201);
-    return { id, key: key.json().key as string };
-  }
-  async function join(s: Session, role: string) {
-    const user = await t.db.kysely
-      .selectFrom('users')
-      .select('id')
-      .where('handle', '=', s.handle)
-      .executeTakeFirstOrThrow();
-    const o = await t.db.kysely
-      .selectFrom('organizations')
-      .select('id')
-      .where('slug', '=', org)
-      .executeTakeFirstOrThrow();
-    await t.db.kysely
-      .insertInto('memberships')
-      .values({ organizationId: o.id, userId: user.id, role, createdAt: new Date(t0).toISOString() })
-      .execute();
+  async function appWithKey(s: TestUser, name: string, organization?: string) {
+    const { app, key } = await newApp(t, s, { name, scopes: ['data:read'], ...(organization ? { organization } : {}) });
+    return { id: app.id, key: key!.key };
   }
 
   beforeAll(async () => {
     t = await createTestApp({ clock });
     [owner, dev, admin, member] = [
-      await register(t.app, 'u-owner'),
-      await register(t.app, 'u-dev'),
-      await register(t.app, 'u-admin'),
-      await register(t.app, 'u-member'),
+      await newUser(t, { prefix: 'u-owner' }),
+      await newUser(t, { prefix: 'u-dev' }),
+      await newUser(t, { prefix: 'u-admin' }),
+      await newUser(t, { prefix: 'u-member' }),
     ];
-    org = (await as(owner, 'POST', '/organizations', { name: `Usage ${process.pid}` })).json().slug;
-    await join(admin, 'admin');
-    await join(member, 'member');
-    const ds = await as(owner, 'POST', '/datasets', {
-      title: 'Usage data',
-      slug: 'usage-ds',
-      organization: org,
-      license: 'CC0-1.0',
-      status: 'published',
-    });
-    expect(ds.statusCode, ds.body).toBe(201);
+    org = (
+      await newOrganization(t, owner, {
+        members: [
+          [admin, 'admin'],
+          [member, 'member'],
+        ],
+      })
+    ).slug;
+    await newDataset(t, owner, { title: 'Usage data', slug: 'usage-ds', organization: org, license: 'CC0-1.0' });
     ({ id: orgApp, key: orgKey } = await appWithKey(owner, 'Org app', org));
     ({ id: devApp, key: devKey } = await appWithKey(dev, 'Dev app'));
 
