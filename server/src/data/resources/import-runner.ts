@@ -48,6 +48,11 @@ export interface ImportReport {
 const BATCH_ROWS = 5000;
 const PROGRESS_EVERY_MS = 250;
 const SAMPLE_REJECTIONS = 100;
+/** A job whose process died this many times while running it ends failed instead of being tried again. */
+export const MAX_IMPORT_ATTEMPTS = 3;
+/** A version's table and its derived tables (`…_fts` and FTS5's shadow tables on SQLite). */
+const VERSION_TABLE = /^(rows_[0-9a-z]{26})(?:_|$)/;
+const STOPPED = 'The server stopped during the import; it will run again at the next start';
 
 export interface ImportRunnerDeps {
   db: Kysely<Database>;
@@ -113,6 +118,17 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     const report: ImportReport = { rowsImported: 0, rowsRejected: 0, rejectedSample: [], warnings: [], durationMs: 0 };
     let tableCreated = false;
     try {
+      // A process that died mid-import left this job running: it was requeued at start and runs again from the
+      // beginning, over whatever the dead attempt wrote (its half-filled table, its rejections).
+      if (Number(job.attempts) > MAX_IMPORT_ATTEMPTS)
+        throw new ImportError(
+          'interrupted',
+          `The server stopped ${MAX_IMPORT_ATTEMPTS} times during this import: it was not tried again. Upload the file again, or split it.`,
+        );
+      if (Number(job.attempts) > 1) {
+        await tabular.dropTable(db, table);
+        await store.deleteRejections(db, version.id);
+      }
       const sha256 = await download(job, input);
       const path = deps.blobs.path(sha256);
       const inspection = await inspect(path, {
@@ -182,7 +198,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
               });
             }
           }
-          if (stopped) throw new Error('The server stopped during the import; it will run again at the next start');
+          if (stopped) throw new Error(STOPPED);
         }
         await flush();
         if (codes.size === 0) break;
@@ -283,6 +299,13 @@ export function createImportRunner(deps: ImportRunnerDeps) {
       // The superseded table is no longer served; its original file stays downloadable.
       if (previous?.tableName) await tabular.dropTable(db, previous.tableName).catch(() => undefined);
     } catch (error) {
+      if (stopped && error instanceof Error && error.message === STOPPED) {
+        // A graceful stop: the job goes back to the queue as it was (the next start runs it again).
+        if (tableCreated) await tabular.dropTable(db, table).catch(() => undefined);
+        await store.deleteRejections(db, version.id).catch(() => undefined);
+        await store.updateJob(db, job.id, { status: 'queued', startedAt: null, attempts: Number(job.attempts) - 1 });
+        return;
+      }
       const message =
         error instanceof ImportError || (error instanceof Error && 'status' in error)
           ? error.message
@@ -348,7 +371,23 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     async start() {
       stopped = false;
       await store.requeueRunningJobs(db);
+      await this.sweep();
       void this.kick();
+    },
+    /**
+     * Drops the version tables that no live or in-progress version owns: left by a process killed mid-import,
+     * or a superseded table whose drop failed. Safe beside other instances: an import they run is `importing`.
+     */
+    async sweep(): Promise<string[]> {
+      const owned = new Set((await store.versionsOwningTables(db)).map(tableNameOf));
+      const orphans = new Set<string>();
+      for (const name of await tabular.listTables(db, 'rows_')) {
+        const base = VERSION_TABLE.exec(name)?.[1];
+        if (base && !owned.has(base)) orphans.add(base);
+      }
+      for (const table of orphans) await tabular.dropTable(db, table);
+      if (orphans.size) deps.logger?.info({ tables: [...orphans] }, 'dropped orphan import tables');
+      return [...orphans];
     },
     async stop() {
       stopped = true;
