@@ -52,6 +52,8 @@ const SAMPLE_REJECTIONS = 100;
 export const MAX_IMPORT_ATTEMPTS = 3;
 /** A version's table and its derived tables (`…_fts` and FTS5's shadow tables on SQLite). */
 const VERSION_TABLE = /^(rows_[0-9a-z]{26})(?:_|$)/;
+/** An upload's temporary file not written for this long belongs to a dead process (a live one writes on). */
+const TEMPORARY_FILE_AGE_MS = 60 * 60 * 1000;
 const STOPPED = 'The server stopped during the import; it will run again at the next start';
 
 export interface ImportRunnerDeps {
@@ -372,6 +374,8 @@ export function createImportRunner(deps: ImportRunnerDeps) {
       stopped = false;
       await store.requeueRunningJobs(db);
       await this.sweep();
+      const partial = deps.blobs.sweepTemporary(TEMPORARY_FILE_AGE_MS);
+      if (partial) deps.logger?.info({ files: partial }, 'removed partial uploads');
       void this.kick();
     },
     /**
