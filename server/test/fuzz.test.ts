@@ -170,6 +170,7 @@ beforeAll(async () => {
     config: {
       rateLimits: JSON.stringify({
         anonymous: { burst: null, daily: null },
+        'anonymous-expensive': { burst: null, daily: null },
         user: { burst: null, daily: null },
       }),
     },
