@@ -43,6 +43,8 @@ export interface ImportReport {
   /** Reading, typing and inserting; then building the indexes and the full-text index. */
   timings?: { loadMs: number; indexMs?: number };
   error?: string;
+  /** The import error's code (`no_rows`, `too_many_rejected`, …) when the file was refused as a whole. */
+  errorCode?: string;
 }
 
 const BATCH_ROWS = 5000;
@@ -137,6 +139,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
         fileName: input.fileName ?? version.fileName ?? undefined,
         mediaType: input.mediaType,
         dialect: input.dialect,
+        allowEmpty: input.force,
       });
       // A new upload with the same columns keeps the schema the publisher reviewed (types, primary key).
       const previousLive = resource.currentVersionId
@@ -315,6 +318,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
             ? `The import failed: ${error.message}`
             : String(error);
       report.error = message;
+      if (error instanceof ImportError) report.errorCode = error.code;
       report.durationMs = Date.now() - started;
       if (tableCreated) await tabular.dropTable(db, table).catch(() => undefined);
       await db.transaction().execute(async (trx) => {
