@@ -18,7 +18,7 @@ import { systemClock, type Clock } from './kernel/clock.js';
 import { closeRedis, openRedis } from './kernel/redis.js';
 import { clientErrorHandler, Problem, problemPlugin, sendProblem } from './kernel/http.js';
 import { loggerOptions, logMode } from './kernel/logging.js';
-import { assertCleanText } from './kernel/input.js';
+import { assertCleanText, assertFiniteNumbers } from './kernel/input.js';
 import {
   activityRoutes,
   createActivityService,
@@ -300,6 +300,14 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     assertCleanText(request.query, 'querystring');
     if (request.body !== null && typeof request.body === 'object' && !Buffer.isBuffer(request.body))
       assertCleanText(request.body, 'body');
+  });
+  // After validation: a number that overflowed (1e309 in JSON, or coerced from a query string) is a 400, not a
+  // value for the code behind the route.
+  app.addHook('preHandler', async (request) => {
+    assertFiniteNumbers(request.params, 'params');
+    assertFiniteNumbers(request.query, 'querystring');
+    if (request.body !== null && typeof request.body === 'object' && !Buffer.isBuffer(request.body))
+      assertFiniteNumbers(request.body, 'body');
   });
   await app.register(cookie, { secret: secretKey });
   // API answers are data, not documents: document headers (CSP, COOP, …) only weigh on every response

@@ -245,6 +245,8 @@ export interface JobsTable {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** Times a process claimed it (019): a job that keeps killing its process ends failed. */
+  attempts: number;
 }
 
 export interface ImportRejectionsTable {

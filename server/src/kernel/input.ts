@@ -55,6 +55,30 @@ export function assertCleanText(value: unknown, part: string): void {
   });
 }
 
+/**
+ * The first number in `value` that is not finite, with its field path. JSON cannot write one, so it comes from
+ * an overflow: `1e309` in a JSON body, or a query parameter coerced by the validator (Ajv 8 lets `Infinity` pass
+ * an integer schema with a maximum when it coerces).
+ */
+function nonFinite(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path;
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const found = nonFinite(item, path ? `${path}.${key}` : key, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** Throws a 400 naming the first number of a validated request part that overflowed to ±Infinity or NaN. */
+export function assertFiniteNumbers(value: unknown, part: string): void {
+  const found = nonFinite(value, '');
+  if (found === undefined) return;
+  const field = found || part;
+  const message = 'must be a finite number within range';
+  throw new AppError('validation_failed', `Invalid ${part}: ${field} ${message}`, { errors: [{ field, message }] });
+}
+
 /** The largest integer a 32-bit column holds (version numbers, line numbers): bounds in schemas stop overflow at the edge. */
 export const INT32_MAX = 2_147_483_647;
 /** Row ids are 64-bit in the database and numbers in JSON: bounded by what a JSON number holds exactly. */

@@ -164,6 +164,8 @@ export interface ImportReport {
   warnings: Array<ImportMessage | string>;
   durationMs: number;
   error?: string;
+  /** Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …). */
+  errorCode?: string;
 }
 
 export interface Rejection {
@@ -241,6 +243,8 @@ export interface ResourceView {
   /** Community resources: shared by `owner`, not by the publisher. */
   community: boolean;
   owner: { handle: string; name: string } | null;
+  /** Rejected share (0‥1) above which a new version does not go live unless forced. */
+  maxRejectedShare?: number;
   createdAt: string;
   updatedAt: string;
 }

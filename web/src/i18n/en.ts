@@ -555,6 +555,13 @@ export const en = {
   'data.upload.file': 'File',
   'data.upload.fileHint':
     'CSV, TSV, JSON, NDJSON and Excel files are imported so their rows can be explored; other files are stored as they are.',
+  'data.guard.threshold':
+    'A new version goes live only if it has at least one row and at most {percent} of its rows are rejected; otherwise the current version stays online.',
+  'data.guard.force': 'Publish even if it is empty or loses more rows (force)',
+  'data.guard.forceWarning':
+    'Warning: the new version will replace the current one even with no row or more than {percent} of rows rejected. Check the rejected rows afterwards.',
+  'data.guard.failedHint':
+    'The current version stays online. If this is what you meant, upload the file again (or apply the types again) with “Publish even if it is empty or loses more rows” ticked.',
   'data.upload.versionHint': 'The current version stays online until the new one is imported.',
   'data.upload.fileRequired': 'Choose a file to upload.',
   'data.upload.url': 'Web address',

@@ -570,6 +570,13 @@ export const fr: Messages = {
   'data.upload.file': 'Fichier',
   'data.upload.fileHint':
     'Les fichiers CSV, TSV, JSON, NDJSON et Excel sont importés pour que leurs lignes soient explorables ; les autres sont conservés tels quels.',
+  'data.guard.threshold':
+    'Une nouvelle version n’est mise en ligne que si elle a au moins une ligne et au plus {percent} de lignes rejetées ; sinon la version actuelle reste en ligne.',
+  'data.guard.force': 'Publier même si elle est vide ou perd plus de lignes (forcer)',
+  'data.guard.forceWarning':
+    'Attention : la nouvelle version remplacera l’actuelle même sans aucune ligne ou avec plus de {percent} de lignes rejetées. Vérifiez ensuite les lignes rejetées.',
+  'data.guard.failedHint':
+    'La version actuelle reste en ligne. Si c’est bien voulu, envoyez à nouveau le fichier (ou appliquez à nouveau les types) en cochant « Publier même si elle est vide ou perd plus de lignes ».',
   'data.upload.versionHint': 'La version actuelle reste en ligne jusqu’à l’import de la nouvelle.',
   'data.upload.fileRequired': 'Choisissez un fichier à déposer.',
   'data.upload.url': 'Adresse web',

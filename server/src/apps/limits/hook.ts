@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { anonymous } from '../../kernel/actor.js';
 import { AppError } from '../../kernel/errors.js';
+import { isExpensive } from '../../kernel/cost.js';
 import type { Decision } from './limiter.js';
 import type { PlanLimits } from './plans.js';
 import type { LimitsService } from './service.js';
@@ -57,9 +58,18 @@ export function limitsHook(limits: LimitsService) {
     app.addHook('preHandler', async (request, reply) => {
       if (!isLimitedPath(request.url)) return;
       const d = await limits.check(request.actor, request.ip);
-      if (!d) return;
-      reply.header('ratelimit-policy', policyOf(d.plan)).header('ratelimit', rateLimitHeader(d));
-      if (!d.allowed) throw refuse(d);
+      if (d) reply.header('ratelimit-policy', policyOf(d.plan)).header('ratelimit', rateLimitHeader(d));
+      if (d && !d.allowed) throw refuse(d);
+      // Anonymous queries that may scan a whole table also draw on a second, tighter bucket per address.
+      if (request.actor.kind !== 'anonymous' || !isExpensive(request.routeOptions.config.expensive, request.query))
+        return;
+      const x = await limits.checkExpensive(request.ip);
+      if (x && !x.allowed)
+        throw new AppError(
+          'rate_limited',
+          `Too many costly queries (filters, search, facets, aggregates, statistics, downloads) from this address without signing in (${x.plan.burst ? `${x.plan.burst.limit} per ${x.plan.burst.windowSeconds} s` : `${x.plan.daily} a day`}); retry in ${x.retryAfterSeconds} s, or sign in or use an API key for your own limits`,
+          { retryAfterSeconds: x.retryAfterSeconds },
+        );
     });
   };
 }

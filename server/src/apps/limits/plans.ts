@@ -17,7 +17,9 @@ export interface PlanLimits {
 }
 
 /**
- * `anonymous`: per IP, `user`: per user (browser session or personal access token), and the app plans
+ * `anonymous`: per IP, `anonymous-expensive`: per IP again, on top, for the queries that may scan a whole table
+ * (filters and their counts, search, facets, aggregates, statistics, downloads — routes marking themselves
+ * `expensive`); `user`: per user (browser session or personal access token), and the app plans
  * (`apps.plan`, for API keys and OAuth tokens): `free`, `partner`, `unlimited`.
  *
  * People are not limited unless the operator says so: the web app makes bursts, proxies and NATs
@@ -25,6 +27,9 @@ export interface PlanLimits {
  */
 export const defaultPlans: Record<string, PlanLimits> = {
   anonymous: { burst: null, daily: null },
+  // About one a second, in bursts of 60: a visitor exploring a table never notices it; a script scanning the
+  // platform anonymously does, and is told to sign in or use a key.
+  'anonymous-expensive': { burst: { limit: 60, windowSeconds: 60 }, daily: null },
   user: { burst: null, daily: null },
   free: { burst: { limit: 100, windowSeconds: 10 }, daily: 10_000 },
   partner: { burst: { limit: 1_000, windowSeconds: 10 }, daily: 1_000_000 },
@@ -32,6 +37,8 @@ export const defaultPlans: Record<string, PlanLimits> = {
 };
 
 export const APP_DEFAULT_PLAN = 'free';
+/** Plans of people and addresses, never given to an app. */
+export const PERSON_PLANS = new Set(['anonymous', 'anonymous-expensive', 'user']);
 
 const positive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
 

@@ -10,7 +10,7 @@ import {
   type LimitStore,
   type RawOutcome,
 } from './limiter.js';
-import { APP_DEFAULT_PLAN, type PlanLimits } from './plans.js';
+import { APP_DEFAULT_PLAN, PERSON_PLANS, type PlanLimits } from './plans.js';
 import type { PlanStore } from './store.js';
 
 /** Who a request is counted against: the bucket for bursts, the counter of the daily quota, the plan. */
@@ -109,19 +109,40 @@ export function createLimitsService(deps: LimitsServiceDeps) {
     return decision;
   }
 
+  /**
+   * The second bucket of an anonymous caller, for the queries that may scan a whole table: per IP, plan
+   * `anonymous-expensive`. Undefined when that plan sets no limit. Never throws.
+   */
+  async function checkExpensive(ip: string): Promise<(Decision & { plan: PlanLimits; planName: string }) | undefined> {
+    const planName = 'anonymous-expensive';
+    const plan = plans[planName];
+    if (!plan || (!plan.burst && plan.daily === null)) return undefined;
+    const nowMs = clock.now().getTime();
+    const c: LimitCheck = { burstKey: `xip:${ip}`, dailyKey: `xip:${ip}`, plan, nowMs };
+    let raw: RawOutcome;
+    try {
+      const answer = deps.store.check(c);
+      raw = answer instanceof Promise ? await answer : answer;
+    } catch (err) {
+      warn(err, nowMs);
+      raw = memory.check(c) as RawOutcome;
+    }
+    return Object.assign(decide(c, raw), { plan, planName });
+  }
+
   /** A platform administrator moves an app to another plan; it applies at once in this instance (30 s elsewhere). */
   async function setPlan(actor: Actor, appId: string, plan: string): Promise<void> {
     if (actor.kind !== 'user' || !actor.isAdmin || actor.client)
       throw forbidden("Only platform administrators change an app's plan");
-    if (!plans[plan] || plan === 'anonymous' || plan === 'user')
+    if (!plans[plan] || PERSON_PLANS.has(plan))
       throw invalid('plan', `Unknown app plan; one of: ${appPlanNames().join(', ')}`);
     if (!(await deps.planStore.setPlan(deps.db.kysely, appId, plan))) throw notFound('App');
     appPlans.delete(appId);
   }
 
   /** The plans an app can be on, with their limits. */
-  const appPlanNames = () => Object.keys(plans).filter((name) => name !== 'anonymous' && name !== 'user');
+  const appPlanNames = () => Object.keys(plans).filter((name) => !PERSON_PLANS.has(name));
 
-  return { check, plans, appPlanNames, setPlan, storeKind: deps.store.kind };
+  return { check, checkExpensive, plans, appPlanNames, setPlan, storeKind: deps.store.kind };
 }
 export type LimitsService = ReturnType<typeof createLimitsService>;

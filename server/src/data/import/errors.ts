@@ -5,7 +5,8 @@ export type ImportErrorCode =
   | 'too_many_columns'
   | 'unreadable'
   | 'no_rows'
-  | 'too_many_rejected';
+  | 'too_many_rejected'
+  | 'interrupted';
 
 /** A file that cannot be imported at all (as opposed to a row that is rejected). The message is for the publisher. */
 export class ImportError extends Error {

@@ -36,6 +36,8 @@ export interface InspectHints {
   mediaType?: string;
   /** Forces parts of the dialect (as corrected by the publisher); the rest is detected. */
   dialect?: Partial<SourceDialect>;
+  /** The publisher forces the version: a header without data rows is an empty table, not an error. */
+  allowEmpty?: boolean;
 }
 
 export interface ReadProgress {
@@ -83,7 +85,7 @@ export async function inspect(path: string, hints: InspectHints = {}): Promise<I
   const kind = sniffBinary(head, tail);
   if (kind === 'xlsx' || forced.format === 'xlsx') {
     if (kind !== 'xlsx') throw new ImportError('unsupported_format', 'This file is not an XLSX spreadsheet.');
-    return inspectXlsx(path, forced, warnings);
+    return inspectXlsx(path, forced, warnings, hints.allowEmpty);
   }
   let encoding = forced.encoding;
   if (!encoding) {
@@ -177,7 +179,7 @@ function inspectCsv(
   const commaIsDelimiter = delimiter === ',';
   const header =
     forced.header ?? detectHeader(firstOk.cells, body.slice(0, MAX_SAMPLE_ROWS), commaIsDelimiter, missingValues);
-  if (header && rest.length === 0)
+  if (header && rest.length === 0 && !hints.allowEmpty)
     throw new ImportError(
       'no_rows',
       `The file has a header (${width} column${width > 1 ? 's' : ''}) but no data rows.`,
@@ -289,6 +291,7 @@ async function inspectXlsx(
   path: string,
   forced: Partial<SourceDialect>,
   warnings: ImportMessage[],
+  allowEmpty = false,
 ): Promise<Inspection> {
   const sheet = forced.sheet ?? 1;
   const records: { line: number; cells: RawCell[] }[] = [];
@@ -315,7 +318,7 @@ async function inspectXlsx(
       true,
       missingValues,
     );
-  if (header && rest.length === 0)
+  if (header && rest.length === 0 && !allowEmpty)
     throw new ImportError('no_rows', `The sheet has a header (${width} columns) but no data rows.`);
   const data = header ? rest : records;
   const names = makeNames(header ? first.cells : null, width, warnings);

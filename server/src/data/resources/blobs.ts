@@ -1,5 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, existsSync, statSync, rmSync, renameSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  mkdirSync,
+  existsSync,
+  statSync,
+  rmSync,
+  renameSync,
+  readdirSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
@@ -21,6 +30,11 @@ export interface BlobStore {
   path(sha256: string): string;
   open(sha256: string): Readable;
   exists(sha256: string): boolean;
+  /**
+   * Removes the temporary files of uploads that stopped being written `olderThanMs` ago: a process killed
+   * mid-upload leaves its partial file behind. The age spares uploads that another process still writes.
+   */
+  sweepTemporary(olderThanMs: number): number;
 }
 
 export function createDiskBlobStore(root: string): BlobStore {
@@ -75,5 +89,18 @@ export function createDiskBlobStore(root: string): BlobStore {
     path: pathOf,
     open: (sha256) => createReadStream(pathOf(sha256)),
     exists: (sha256) => existsSync(pathOf(sha256)),
+    sweepTemporary(olderThanMs) {
+      let removed = 0;
+      const before = Date.now() - olderThanMs;
+      for (const name of readdirSync(tmp)) {
+        const file = join(tmp, name);
+        const stat = statSync(file, { throwIfNoEntry: false });
+        if (stat && stat.mtimeMs < before) {
+          rmSync(file, { force: true });
+          removed++;
+        }
+      }
+      return removed;
+    },
   };
 }

@@ -43,11 +43,20 @@ export interface ImportReport {
   /** Reading, typing and inserting; then building the indexes and the full-text index. */
   timings?: { loadMs: number; indexMs?: number };
   error?: string;
+  /** The import error's code (`no_rows`, `too_many_rejected`, …) when the file was refused as a whole. */
+  errorCode?: string;
 }
 
 const BATCH_ROWS = 5000;
 const PROGRESS_EVERY_MS = 250;
 const SAMPLE_REJECTIONS = 100;
+/** A job whose process died this many times while running it ends failed instead of being tried again. */
+export const MAX_IMPORT_ATTEMPTS = 3;
+/** A version's table and its derived tables (`…_fts` and FTS5's shadow tables on SQLite). */
+const VERSION_TABLE = /^(rows_[0-9a-z]{26})(?:_|$)/;
+/** An upload's temporary file not written for this long belongs to a dead process (a live one writes on). */
+const TEMPORARY_FILE_AGE_MS = 60 * 60 * 1000;
+const STOPPED = 'The server stopped during the import; it will run again at the next start';
 
 export interface ImportRunnerDeps {
   db: Kysely<Database>;
@@ -117,12 +126,24 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     const report: ImportReport = { rowsImported: 0, rowsRejected: 0, rejectedSample: [], warnings: [], durationMs: 0 };
     let tableCreated = false;
     try {
+      // A process that died mid-import left this job running: it was requeued at start and runs again from the
+      // beginning, over whatever the dead attempt wrote (its half-filled table, its rejections).
+      if (Number(job.attempts) > MAX_IMPORT_ATTEMPTS)
+        throw new ImportError(
+          'interrupted',
+          `The server stopped ${MAX_IMPORT_ATTEMPTS} times during this import: it was not tried again. Upload the file again, or split it.`,
+        );
+      if (Number(job.attempts) > 1) {
+        await tabular.dropTable(db, table);
+        await store.deleteRejections(db, version.id);
+      }
       const sha256 = await download(job, input);
       const path = deps.blobs.path(sha256);
       const inspection = await inspect(path, {
         fileName: input.fileName ?? version.fileName ?? undefined,
         mediaType: input.mediaType,
         dialect: input.dialect,
+        allowEmpty: input.force,
       });
       // A new upload with the same columns keeps the schema the publisher reviewed (types, primary key).
       const previousLive = resource.currentVersionId
@@ -186,7 +207,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
               });
             }
           }
-          if (stopped) throw new Error('The server stopped during the import; it will run again at the next start');
+          if (stopped) throw new Error(STOPPED);
         }
         await flush();
         if (codes.size === 0) break;
@@ -287,6 +308,13 @@ export function createImportRunner(deps: ImportRunnerDeps) {
       // The superseded table is no longer served; its original file stays downloadable.
       if (previous?.tableName) await tabular.dropTable(db, previous.tableName).catch(() => undefined);
     } catch (error) {
+      if (stopped && error instanceof Error && error.message === STOPPED) {
+        // A graceful stop: the job goes back to the queue as it was (the next start runs it again).
+        if (tableCreated) await tabular.dropTable(db, table).catch(() => undefined);
+        await store.deleteRejections(db, version.id).catch(() => undefined);
+        await store.updateJob(db, job.id, { status: 'queued', startedAt: null, attempts: Number(job.attempts) - 1 });
+        return;
+      }
       const message =
         error instanceof ImportError || (error instanceof Error && 'status' in error)
           ? error.message
@@ -294,6 +322,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
             ? `The import failed: ${error.message}`
             : String(error);
       report.error = message;
+      if (error instanceof ImportError) report.errorCode = error.code;
       report.durationMs = Date.now() - started;
       if (tableCreated) await tabular.dropTable(db, table).catch(() => undefined);
       await db.transaction().execute(async (trx) => {
@@ -365,7 +394,25 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     async start() {
       stopped = false;
       await store.requeueRunningJobs(db);
+      await this.sweep();
+      const partial = deps.blobs.sweepTemporary(TEMPORARY_FILE_AGE_MS);
+      if (partial) deps.logger?.info({ files: partial }, 'removed partial uploads');
       void this.kick();
+    },
+    /**
+     * Drops the version tables that no live or in-progress version owns: left by a process killed mid-import,
+     * or a superseded table whose drop failed. Safe beside other instances: an import they run is `importing`.
+     */
+    async sweep(): Promise<string[]> {
+      const owned = new Set((await store.versionsOwningTables(db)).map(tableNameOf));
+      const orphans = new Set<string>();
+      for (const name of await tabular.listTables(db, 'rows_')) {
+        const base = VERSION_TABLE.exec(name)?.[1];
+        if (base && !owned.has(base)) orphans.add(base);
+      }
+      for (const table of orphans) await tabular.dropTable(db, table);
+      if (orphans.size) deps.logger?.info({ tables: [...orphans] }, 'dropped orphan import tables');
+      return [...orphans];
     },
     async stop() {
       stopped = true;

@@ -126,6 +126,22 @@ describe('the publish guard', () => {
     const forced = await send(`/api/v1/datasets/${slug}/resources/${id}/versions`, allRejected, { force: '1' });
     expect((await job(forced.job.id)).status).toBe('succeeded');
     expect((await resourceOf(id)).currentVersion.rowCount).toBe(0);
+    // A header-only file, forced: an empty version with the header's columns (unforced, it fails: see above).
+    const headerOnly = await send(`/api/v1/datasets/${slug}/resources/${id}/versions`, 'code,nom,population\n', {
+      force: '1',
+    });
+    const headerJob = await job(headerOnly.job.id);
+    expect(headerJob.status, headerJob.error).toBe('succeeded');
+    const empty = await resourceOf(id);
+    expect(empty.currentVersion.rowCount).toBe(0);
+    const page = (
+      await t.app.inject({ method: 'GET', url: `/api/v1/datasets/${slug}/resources/${id}/rows?nom=x` })
+    ).json();
+    expect(page.rows).toEqual([]);
+    const columns = (await t.app.inject({ method: 'GET', url: `/api/v1/datasets/${slug}/resources/${id}/schema` }))
+      .json()
+      .fields.map((f: { name: string }) => f.name);
+    expect(columns).toEqual(['code', 'nom', 'population']);
     const reset = await patch(null);
     expect(reset.json().maxRejectedShare).toBe(0.1);
     // Someone who does not edit the dataset cannot change the threshold.

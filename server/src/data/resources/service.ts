@@ -287,6 +287,7 @@ export function createResourceService(deps: ResourceServiceDeps) {
       createdAt: at,
       startedAt: null,
       finishedAt: null,
+      attempts: 0,
     };
     await store.insertJob(trx, job);
     await store.updateResource(trx, resource.id, { latestJobId: job.id, updatedAt: at });

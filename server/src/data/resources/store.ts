@@ -154,12 +154,21 @@ export function createResourceStore() {
       if (!next) return undefined;
       const claimed = await db
         .updateTable('jobs')
-        .set({ status: 'running', startedAt })
+        .set((eb) => ({ status: 'running', startedAt, attempts: eb('attempts', '+', 1) }))
         .where('id', '=', next.id)
         .where('status', '=', 'queued')
         .executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) return undefined;
       return db.selectFrom('jobs').selectAll().where('id', '=', next.id).executeTakeFirst();
+    },
+    /** Versions whose table must be kept: the live ones and those being imported (the startup sweep's list). */
+    async versionsOwningTables(db: Kysely<Database>): Promise<string[]> {
+      const rows = await db
+        .selectFrom('resourceVersions')
+        .select('id')
+        .where('status', 'in', ['live', 'importing'])
+        .execute();
+      return rows.map((r) => r.id);
     },
     /** Jobs left running by a process that died go back to the queue. */
     async requeueRunningJobs(db: Kysely<Database>) {

@@ -4,6 +4,14 @@ import { Type } from '@sinclair/typebox';
 import { nextLink, problems } from '../../kernel/http.js';
 import { Next, ResourceParams } from '../http-params.js';
 import { COUNT_BOUND, type RowsService } from './service.js';
+import type { Expensive } from '../../kernel/cost.js';
+
+/**
+ * A page is costly when it filters (its count then scans what matches), searches or asks for facets; a plain page
+ * read along one index stops after `_limit` rows. Downloads, aggregates and statistics always are.
+ */
+const filteredPage: Expensive = (query) =>
+  Object.keys(query).some((k) => !k.startsWith('_') || k === '_q' || k === '_facet');
 
 /** Aborted when the client goes away before its answer is complete: its queries stop at once. */
 function clientGone(reply: FastifyReply): AbortSignal {
@@ -39,6 +47,7 @@ export async function rowRoutes(base: FastifyInstance, opts: { rows: RowsService
   app.get(
     '/datasets/:slug/resources/:id/rows',
     {
+      config: { expensive: filteredPage },
       schema: {
         tags: ['Rows'],
         summary: 'Query rows',
@@ -82,6 +91,7 @@ export async function rowRoutes(base: FastifyInstance, opts: { rows: RowsService
     app.get(
       `/datasets/:slug/resources/:id/rows.${format}`,
       {
+        config: { expensive: true },
         schema: {
           tags: ['Rows'],
           summary: `Download every matching row as ${format.toUpperCase()} (streamed)`,
@@ -111,6 +121,7 @@ export async function rowRoutes(base: FastifyInstance, opts: { rows: RowsService
   app.get(
     '/datasets/:slug/resources/:id/aggregate',
     {
+      config: { expensive: true },
       schema: {
         tags: ['Rows'],
         summary:
@@ -136,6 +147,7 @@ export async function rowRoutes(base: FastifyInstance, opts: { rows: RowsService
   app.get(
     '/datasets/:slug/resources/:id/stats',
     {
+      config: { expensive: true },
       schema: {
         tags: ['Rows'],
         summary: 'Per column: min, max, nulls, distinct count and top values',

@@ -41,6 +41,8 @@ export interface TabularStore {
   dropTable(db: AnyDb, table: string): Promise<void>;
   countRows(db: AnyDb, table: string): Promise<number>;
   tableExists(db: AnyDb, table: string): Promise<boolean>;
+  /** Names of the tables starting with `prefix` (letters, digits, underscores), derived tables included. */
+  listTables(db: AnyDb, prefix: string): Promise<string[]>;
 }
 
 export interface TabularStoreOptions {
@@ -233,6 +235,25 @@ export function createTabularStore(dialect: TableDialect, options: TabularStoreO
               [table],
             );
       return rows.length > 0;
+    },
+
+    async listTables(db, prefix) {
+      if (!/^[A-Za-z0-9_]+$/.test(prefix)) throw new Error(`Invalid table prefix: ${prefix}`);
+      // `_` is a LIKE wildcard: escape it so `rows_` does not match `rowsx`.
+      const pattern = `${prefix.replace(/_/g, '\\_')}%`;
+      const rows =
+        dialect === 'sqlite'
+          ? await run<{ name: string }>(
+              db,
+              `SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ? ESCAPE '\\'`,
+              [pattern],
+            )
+          : await run<{ name: string }>(
+              db,
+              `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE $1 ESCAPE '\\'`,
+              [pattern],
+            );
+      return rows.map((r) => r.name);
     },
   };
 }

@@ -29,22 +29,71 @@ describe('registration', () => {
     expect(mails[0]!.subject).toMatch(/Confirm your email/);
   });
 
-  it('answers 409 for a duplicate email (any case) or handle', async () => {
+  it('answers a registered email exactly like a new one, creates nothing and mails its owner', async () => {
     const user = uniqueUser('dup');
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: user })).statusCode).toBe(201);
-    const sameEmail = await t.app.inject({
+    const first = await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: user });
+    expect(first.statusCode).toBe(201);
+    // Any case, any spelling of the same address: the same status, headers and body shape as a new sign-up.
+    for (const [i, email] of [user.email.toUpperCase(), user.email.replace(/^./, (c) => c.toUpperCase())].entries()) {
+      const again = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/register',
+        payload: { ...user, email, handle: `${user.handle}-${i}` },
+      });
+      const fresh = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/register',
+        payload: uniqueUser('dupfresh'),
+      });
+      expect(again.statusCode).toBe(fresh.statusCode);
+      expect(Object.keys(again.json()).sort()).toEqual(Object.keys(fresh.json()).sort());
+      expect(Object.keys(again.json().user).sort()).toEqual(Object.keys(fresh.json().user).sort());
+      expect(again.json().user).toMatchObject({
+        email: user.email,
+        handle: `${user.handle}-${i}`,
+        emailVerified: false,
+      });
+      const names = (r: typeof again) =>
+        ([] as string[])
+          .concat(r.headers['set-cookie'] ?? [])
+          .map((c) => c.split('=')[0])
+          .sort();
+      expect(names(again)).toEqual(names(fresh));
+      expect(String(again.headers['content-type'])).toBe(String(fresh.headers['content-type']));
+      // …but its cookie opens nothing, and no account was created under that handle.
+      const session = sessionFrom(again, user);
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: session.cookie } })).statusCode,
+      ).toBe(401);
+      expect((await t.app.inject({ method: 'GET', url: `/api/v1/users/${user.handle}-${i}` })).statusCode).toBe(404);
+    }
+    // The owner hears of it, in French and English, with where to sign in or reset the password.
+    const mails = (await mailTo(user.email)).filter((m) => /already have an account/.test(m.subject));
+    expect(mails).toHaveLength(2);
+    expect(mails[0]!.subject).toMatch(/Vous avez déjà un compte/);
+    expect(mails[0]!.text).toContain(`@${user.handle}`);
+    expect(mails[0]!.text).toMatch(/\/signin\n/);
+    expect(mails[0]!.text).toMatch(/\/reset-password\n/);
+    expect(mails[0]!.text).toMatch(/Mot de passe oublié/);
+    // The first account still signs in with its own password.
+    const login = await t.app.inject({
       method: 'POST',
-      url: '/api/v1/auth/register',
-      payload: { ...user, email: user.email.toUpperCase(), handle: `${user.handle}-x` },
+      url: '/api/v1/auth/login',
+      payload: { email: user.email, password: user.password },
     });
-    expect(sameEmail.statusCode).toBe(409);
-    expect(sameEmail.json().errors[0].field).toBe('email');
+    expect(login.statusCode).toBe(200);
+  });
+
+  it('answers 409 for a taken handle (handles are public)', async () => {
+    const user = uniqueUser('duph');
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: user })).statusCode).toBe(201);
     const sameHandle = await t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/register',
       payload: { ...user, email: `other-${user.email}` },
     });
     expect(sameHandle.statusCode).toBe(409);
+    expect(sameHandle.json().errors[0].field).toBe('handle');
     expect(sameHandle.headers['content-type']).toMatch(/application\/problem\+json/);
   });
 
@@ -157,7 +206,7 @@ describe('sign-in and sessions', () => {
     ).toBe(401);
   });
 
-  it('locks out brute force: after 5 failures the account answers 429 with Retry-After, even for the right password', async () => {
+  it('delays brute force: after 5 failures the account answers 429 with Retry-After, even for the right password', async () => {
     const s = await register(t.app, 'brute');
     for (let i = 0; i < 5; i++) {
       const r = await t.app.inject({

@@ -36,41 +36,44 @@ async function registerOn(instances: TestApp[], prefix: string) {
 async function drive(throttle: LoginThrottle, clock: { advance(ms: number): void }) {
   const answers: number[] = [];
   const ask = async (account: string, address: string) => answers.push(await throttle.retryAfter(account, address));
-  // Account limit 2: two failures lock the account, from any address.
-  await throttle.fail('ann', '192.0.2.1');
-  await ask('ann', '192.0.2.9');
+  const fail = (account: string, address: string) => throttle.fail(account, address);
+  // Account: 2 free failures, then 2^(n − 2) s after the latest one, capped at 8 s; from any address.
+  await fail('ann', '192.0.2.1');
+  await ask('ann', '192.0.2.9'); // 0
   clock.advance(10_000);
-  await throttle.fail('ann', '192.0.2.2');
-  await ask('ann', '192.0.2.9'); // locked until the first failure leaves the window: 50 s
+  await fail('ann', '192.0.2.1');
+  await ask('ann', '192.0.2.9'); // 1 s after the latest failure
   await ask('bob', '192.0.2.9'); // another account is free
+  clock.advance(1000);
+  await ask('ann', '192.0.2.9'); // the delay has passed: an attempt is allowed
+  await fail('ann', '192.0.2.1');
+  await ask('ann', '192.0.2.9'); // 3 failures: 2 s
+  for (let i = 0; i < 3; i++) await fail('ann', '192.0.2.1');
+  await ask('ann', '192.0.2.9'); // 6 failures: 16 s, capped at 8 s
+  clock.advance(8000);
+  await ask('ann', '192.0.2.9'); // never longer than the cap: the right password gets its try
   // Address limit 3: three failures from one address, on different accounts, lock the address.
-  await throttle.fail('carl', '192.0.2.3');
-  await throttle.fail('dan', '192.0.2.3');
+  await fail('carl', '192.0.2.3');
+  await fail('dan', '192.0.2.3');
   clock.advance(1500);
-  await throttle.fail('eve', '192.0.2.3');
+  await fail('eve', '192.0.2.3');
   await ask('fay', '192.0.2.3'); // until the address's first failure leaves the window: 58.5 s, rounded up
-  // Sliding window: 60 s after it, the first failure of ann is out (exactly at the edge), the second still in.
-  clock.advance(48_500);
-  await ask('ann', '192.0.2.9');
   // A success clears the account, not the address.
   await throttle.succeed('ann');
   await ask('ann', '192.0.2.9');
-  await ask('ann', '192.0.2.3'); // the address is still locked: 10 s
+  await ask('ann', '192.0.2.3'); // the address is still locked
   clock.advance(60_000);
   await ask('fay', '192.0.2.3');
   return answers;
 }
+const EXPECTED = [0, 1, 0, 0, 2, 8, 0, 59, 0, 59, 0];
+const UNIT = { perAccount: 2, perAddress: 3, windowMs: 60_000, accountWindowMs: 600_000, maxDelayMs: 8000 };
 
 describe('sign-in throttle (in memory)', () => {
   it('counts per account and per address in a sliding window, on the given clock', async () => {
     const clock = manualClock('2026-03-10T12:00:00Z');
-    const throttle = createLoginThrottle({
-      perAccount: 2,
-      perAddress: 3,
-      windowMs: 60_000,
-      now: () => clock.now().getTime(),
-    });
-    expect(await drive(throttle, clock)).toEqual([0, 50, 0, 59, 0, 0, 10, 0]);
+    const throttle = createLoginThrottle({ ...UNIT, now: () => clock.now().getTime() });
+    expect(await drive(throttle, clock)).toEqual(EXPECTED);
   });
 });
 
@@ -104,43 +107,64 @@ describe.skipIf(!REDIS_URL)('sign-in throttle across instances with Redis', () =
       const throttle = createRedisLoginThrottle({
         client,
         prefix: `${prefix}unit:`,
-        perAccount: 2,
-        perAddress: 3,
-        windowMs: 60_000,
+        ...UNIT,
         now: () => clock.now().getTime(),
       });
-      expect(await drive(throttle, clock)).toEqual([0, 50, 0, 59, 0, 0, 10, 0]);
+      expect(await drive(throttle, clock)).toEqual(EXPECTED);
     } finally {
       await closeRedis(client);
     }
   });
 
-  it('two servers against one Redis: 5 failures spread over both lock the account on both, until the window frees up', async () => {
+  it('two servers against one Redis: failures spread over both delay the account on both, exponentially', async () => {
     const clock = manualClock('2026-03-10T12:00:00Z');
     const [a, b] = [await instance(clock), await instance(clock)];
     const user = await registerOn([a, b], 'shared');
     const ip = '198.51.100.20';
+    // Five free failures, a second apart, then a sixth at once: the account now waits 2 s after it.
     for (const [i, t] of [a, b, a, b, a].entries()) {
       expect((await login(t, ip, user.email, `guess-${i}`)).statusCode, a.logs() + b.logs()).toBe(401);
       clock.advance(1000);
     }
+    expect((await login(b, ip, user.email, 'guess-5')).statusCode).toBe(401);
     for (const t of [a, b]) {
-      const locked = await login(t, ip, user.email, user.password);
-      expectProblem(locked, 429, 'rate_limited');
-      // The first failure leaves the window 15 min after it was made, 5 s ago.
-      expect(Number(locked.headers['retry-after'])).toBe(900 - 5);
+      const delayed = await login(t, ip, user.email, user.password);
+      expectProblem(delayed, 429, 'rate_limited');
+      expect(Number(delayed.headers['retry-after'])).toBe(2);
     }
-    // The key names no email, and expires one window after the last failure.
+    // The key names no email, and expires one account window (24 h) after the last failure.
     await redis.connect().catch(() => undefined);
     const key = `${prefix}a:${sha256(user.email)}`;
-    expect(await redis.zcard(key)).toBe(5);
-    expect(await redis.pttl(key)).toBeGreaterThan(890_000);
+    expect(await redis.zcard(key)).toBe(6);
+    expect(await redis.pttl(key)).toBeGreaterThan(24 * 3600_000 - 10_000);
     expect((await redis.keys(`${prefix}*`)).some((k) => k.includes('@'))).toBe(false);
-    // Once the first failure is out of the window, one more attempt is allowed.
-    clock.advance(900_000 - 5000);
+    // Once the delay has passed, the right password signs in, on either instance.
+    clock.advance(2000);
     expect((await login(b, ip, user.email, user.password)).statusCode).toBe(200);
     expect(a.logs() + b.logs()).not.toContain('does not answer');
   });
+
+  it('an attacker failing without end never keeps the right password out longer than the cap', async () => {
+    const clock = manualClock('2026-03-10T12:00:00Z');
+    const [a] = [await instance(clock)];
+    const user = await registerOn([a], 'cap');
+    let waits = 0;
+    // 18 failures over hours, each as soon as allowed: the delay grows to 15 min (2^10 s > 900 s) and stays there.
+    for (let i = 0; i < 18; i++) {
+      const r = await login(a, `203.0.113.${i % 200}`, user.email, `guess-${i}`);
+      if (r.statusCode === 429) {
+        waits = Number(r.headers['retry-after']);
+        expect(waits).toBeLessThanOrEqual(900);
+        clock.advance(waits * 1000);
+        expect((await login(a, `203.0.113.${i % 200}`, user.email, `guess-${i}`)).statusCode).toBe(401);
+      } else expect(r.statusCode).toBe(401);
+    }
+    expect(waits).toBe(900);
+    const delayed = await login(a, '198.51.100.99', user.email, user.password);
+    expect(Number(delayed.headers['retry-after'])).toBe(900);
+    clock.advance(900_000);
+    expect((await login(a, '198.51.100.99', user.email, user.password)).statusCode).toBe(200);
+  }, 120_000);
 
   it("a success on one instance clears the account's count on both", async () => {
     const clock = manualClock('2026-03-10T12:00:00Z');

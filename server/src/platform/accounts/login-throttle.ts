@@ -1,6 +1,14 @@
 /**
- * Brute-force protection on login: failures are counted per account and per client address
- * in a sliding window; past the limit, attempts are refused until the window frees up.
+ * Brute-force protection on sign-in, per account and per client address.
+ *
+ * - Per account, an exponential delay rather than a lockout: the first `perAccount` (5) failures cost nothing;
+ *   after that, each attempt must wait 2^(n − 5) seconds after the latest failure (1 s, 2 s, 4 s, … capped at
+ *   `maxDelayMs`, 15 minutes), n counting the failures of the last `accountWindowMs` (24 hours). A correct password
+ *   is never locked out for longer than the cap after the last failure, from any device, and a success clears the
+ *   count; a guesser gets at most one try per cap (about 100 a day) once the delay has grown. A lockout for a fixed
+ *   window would let anyone keep a known email locked out for good by failing five times every 15 minutes.
+ * - Per address, a sliding window (`perAddress`, 50 failures per `windowMs`, 15 minutes), which bounds a guesser
+ *   spraying many accounts from one address.
  *
  * Two implementations of one interface:
  * - in memory (the default, one instance): the count is per process, which bounds an attacker to
@@ -27,9 +35,15 @@ export interface LoginThrottle {
 }
 
 export interface LoginThrottleOptions {
+  /** Failures of an account that cost no delay. */
   perAccount?: number;
   perAddress?: number;
+  /** The address's sliding window. */
   windowMs?: number;
+  /** How long an account's failures count towards its delay. */
+  accountWindowMs?: number;
+  /** The longest delay between two attempts on one account. */
+  maxDelayMs?: number;
   /** Milliseconds since the epoch: the server's clock. */
   now?: () => number;
 }
@@ -38,15 +52,21 @@ const settings = (options: LoginThrottleOptions) => ({
   perAccount: options.perAccount ?? 5,
   perAddress: options.perAddress ?? 50,
   windowMs: options.windowMs ?? 15 * 60_000,
+  accountWindowMs: options.accountWindowMs ?? 24 * 3600_000,
+  maxDelayMs: options.maxDelayMs ?? 15 * 60_000,
   now: options.now ?? Date.now,
 });
 
+/** Milliseconds an account with `count` recent failures waits after its latest one. */
+export const accountDelayMs = (count: number, perAccount: number, maxDelayMs: number) =>
+  count < perAccount ? 0 : Math.min(2 ** (count - perAccount) * 1000, maxDelayMs);
+
 export function createLoginThrottle(options: LoginThrottleOptions = {}): LoginThrottle {
-  const { perAccount, perAddress, windowMs, now } = settings(options);
+  const { perAccount, perAddress, windowMs, accountWindowMs, maxDelayMs, now } = settings(options);
   const failures = new Map<string, number[]>();
 
   const recent = (key: string) => {
-    const cutoff = now() - windowMs;
+    const cutoff = now() - (key.startsWith('a:') ? accountWindowMs : windowMs);
     const list = (failures.get(key) ?? []).filter((t) => t > cutoff);
     if (list.length) failures.set(key, list);
     else failures.delete(key);
@@ -55,17 +75,16 @@ export function createLoginThrottle(options: LoginThrottleOptions = {}): LoginTh
 
   return {
     async retryAfter(account, address) {
-      const checks: Array<[string, number]> = [
-        [`a:${account}`, perAccount],
-        [`ip:${address}`, perAddress],
-      ];
       let wait = 0;
-      for (const [key, limit] of checks) {
-        const list = recent(key);
-        if (list.length >= limit)
-          wait = Math.max(wait, Math.ceil((list[list.length - limit]! + windowMs - now()) / 1000));
-      }
-      return wait;
+      const tries = recent(`a:${account}`);
+      if (tries.length >= perAccount)
+        wait = Math.ceil(
+          (tries[tries.length - 1]! + accountDelayMs(tries.length, perAccount, maxDelayMs) - now()) / 1000,
+        );
+      const list = recent(`ip:${address}`);
+      if (list.length >= perAddress)
+        wait = Math.max(wait, Math.ceil((list[list.length - perAddress]! + windowMs - now()) / 1000));
+      return Math.max(0, wait);
     },
     async fail(account, address) {
       for (const key of [`a:${account}`, `ip:${address}`]) failures.set(key, [...recent(key), now()]);
@@ -76,34 +95,44 @@ export function createLoginThrottle(options: LoginThrottleOptions = {}): LoginTh
   };
 }
 
-// KEYS: the account's set, the address's set. ARGV: now (ms), window (ms), account limit, address limit.
-// Drops the failures that left the window; returns the seconds to wait (0 = allowed), the larger of the two.
+// KEYS: the account's set, the address's set. ARGV: now (ms), address window (ms), account limit, address limit,
+// account window (ms), longest delay (ms). Drops the failures that left their window; returns the seconds to wait
+// (0 = allowed): the account's exponential delay after its latest failure, or the address's sliding window.
 const RETRY_AFTER = `
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
+local accountLimit = tonumber(ARGV[3])
+local addressLimit = tonumber(ARGV[4])
+local accountWindow = tonumber(ARGV[5])
+local maxDelay = tonumber(ARGV[6])
 local wait = 0
-for i = 1, 2 do
-  local limit = tonumber(ARGV[2 + i])
-  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
-  local count = redis.call('ZCARD', KEYS[i])
-  if count >= limit then
-    local oldest = redis.call('ZRANGE', KEYS[i], count - limit, count - limit, 'WITHSCORES')
-    local w = math.ceil((tonumber(oldest[2]) + window - now) / 1000)
-    if w > wait then wait = w end
-  end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - accountWindow)
+local tries = redis.call('ZCARD', KEYS[1])
+if tries >= accountLimit then
+  local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  local delay = math.min(2 ^ (tries - accountLimit) * 1000, maxDelay)
+  wait = math.ceil((tonumber(last[2]) + delay - now) / 1000)
 end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[2])
+if count >= addressLimit then
+  local oldest = redis.call('ZRANGE', KEYS[2], count - addressLimit, count - addressLimit, 'WITHSCORES')
+  local w = math.ceil((tonumber(oldest[2]) + window - now) / 1000)
+  if w > wait then wait = w end
+end
+if wait < 0 then wait = 0 end
 return wait
 `;
 
-// KEYS: the account's set, the address's set. ARGV: now (ms), window (ms), a unique member.
+// KEYS: the account's set, the address's set. ARGV: now (ms), address window (ms), a unique member, account window.
 // Adds the failure to both and lets each set expire one window after its latest failure.
 const FAIL = `
 local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
+local windows = { tonumber(ARGV[4]), tonumber(ARGV[2]) }
 for i = 1, 2 do
-  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - windows[i])
   redis.call('ZADD', KEYS[i], now, ARGV[3])
-  redis.call('PEXPIRE', KEYS[i], window)
+  redis.call('PEXPIRE', KEYS[i], windows[i])
 end
 return 0
 `;
@@ -119,7 +148,7 @@ export interface RedisLoginThrottleOptions extends LoginThrottleOptions {
 
 /** The throttle shared by every instance through Redis; falls back to `createLoginThrottle` when Redis does not answer. */
 export function createRedisLoginThrottle(options: RedisLoginThrottleOptions): LoginThrottle {
-  const { perAccount, perAddress, windowMs, now } = settings(options);
+  const { perAccount, perAddress, windowMs, accountWindowMs, maxDelayMs, now } = settings(options);
   const { client } = options;
   const prefix = options.prefix ?? 'mt:login:';
   const memory = createLoginThrottle(options);
@@ -166,6 +195,8 @@ export function createRedisLoginThrottle(options: RedisLoginThrottleOptions): Lo
               String(windowMs),
               String(perAccount),
               String(perAddress),
+              String(accountWindowMs),
+              String(maxDelayMs),
             ),
           ),
         () => memory.retryAfter(account, address),
@@ -180,6 +211,7 @@ export function createRedisLoginThrottle(options: RedisLoginThrottleOptions): Lo
             String(now()),
             String(windowMs),
             randomBytes(8).toString('hex'),
+            String(accountWindowMs),
           );
         },
         () => memory.fail(account, address),

@@ -189,6 +189,44 @@ export function createAccountService(deps: AccountServiceDeps) {
     return user;
   }
 
+  /** The look-alike answer to a sign-up with a registered email, and the mail to its owner. */
+  async function registerExisting(input: RegisterBody, email: string): Promise<{ user: User; session: NewSession }> {
+    await hashPassword(input.password); // the same cost as a real sign-up: timing tells nothing either
+    const owner = await store.findByEmail(db, email);
+    const signIn = `${deps.baseUrl}/signin`;
+    const reset = `${deps.baseUrl}/reset-password`;
+    const fr = `Bonjour,\n\nQuelqu’un (vous, peut-être) a voulu créer un compte Multitude avec cette adresse, mais vous avez déjà un compte${owner ? ` (@${owner.handle})` : ''}. Aucun nouveau compte n’a été créé.\n\nVous connecter : ${signIn}\nMot de passe oublié : ${reset}\n\nSi ce n’était pas vous, ignorez ce message.`;
+    const en = `Hello,\n\nSomeone (maybe you) tried to create a Multitude account with this address, but you already have an account${owner ? ` (@${owner.handle})` : ''}. No new account was created.\n\nSign in: ${signIn}\nForgot your password: ${reset}\n\nIf it was not you, ignore this message.`;
+    const frenchFirst = owner?.locale === 'fr';
+    await db.transaction().execute((trx) =>
+      mail.enqueue(trx, {
+        to: email,
+        subject: frenchFirst
+          ? 'Vous avez déjà un compte / You already have an account — Multitude'
+          : 'You already have an account / Vous avez déjà un compte — Multitude',
+        text: `${frenchFirst ? `${fr}\n\n---\n\n${en}` : `${en}\n\n---\n\n${fr}`}\n\n— Multitude`,
+      }),
+    );
+    const at = now();
+    const sessionId = randomToken();
+    return {
+      user: {
+        id: newId('usr'),
+        email,
+        handle: input.handle,
+        name: input.name.trim(),
+        passwordHash: null,
+        emailVerifiedAt: null,
+        isAdmin: false,
+        locale: null,
+        createdAt: at,
+        updatedAt: at,
+      },
+      // Never stored: the cookie opens nothing.
+      session: { sessionId, csrfToken: csrfFor(sessionId), expiresAt: later(SESSION_TTL_MS) },
+    };
+  }
+
   /** Unique-constraint races surface as 409 rather than 500. */
   async function withUniqueGuard<T>(run: () => Promise<T>): Promise<T> {
     try {
@@ -207,9 +245,19 @@ export function createAccountService(deps: AccountServiceDeps) {
     insertUser,
     createSession,
 
+    /**
+     * Signs up and signs in. An email that already has an account gets the same answer as a new one (201, the same
+     * body, a session cookie — one that opens nothing), after the same password hashing, and its owner is mailed
+     * "you already have an account": the answer does not tell whether an address is registered. Handles are public
+     * (profiles), so a taken handle is still a 409.
+     */
     async register(input: RegisterBody): Promise<{ user: User; session: NewSession }> {
       if (RESERVED_HANDLES.has(input.handle)) throw invalid('handle', 'This handle is reserved');
       assertAcceptablePassword(input.password, input);
+      const email = normalizeEmail(input.email);
+      const taken = await store.emailOrHandleTaken(db, email, input.handle);
+      if (taken.handle) throw conflict('This handle is taken', 'handle');
+      if (taken.email) return registerExisting(input, email);
       const result = await withUniqueGuard(() =>
         db.transaction().execute(async (trx) => {
           const user = await insertUser(trx, input);

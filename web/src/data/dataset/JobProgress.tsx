@@ -6,6 +6,9 @@ import { jobStatusLabel } from '../labels';
 import { isJobActive, useJob } from '../useJob';
 import { ProgressBar } from './ProgressBar';
 
+/** Refusals by the publish guard, which the publisher may override with "force". */
+const GUARD_CODES = new Set(['no_rows', 'too_many_rejected']);
+
 interface Props {
   job: JobView;
   onDone?: (job: JobView) => void;
@@ -39,6 +42,9 @@ export function JobProgress({ job: initial, onDone, announce }: Props) {
           <span className={`status-pill status-pill--${job.status}`}>{jobStatusLabel(t, job.status)}</span>{' '}
           {job.status === 'failed' && job.error ? job.error : parts.join(' · ')}
         </p>
+      )}
+      {job.status === 'failed' && GUARD_CODES.has(job.report?.errorCode ?? '') && (
+        <p className="small">{t('data.guard.failedHint')}</p>
       )}
       {error && <p className="small field__error">{errorMessage(error)}</p>}
       {announce && (

@@ -4,6 +4,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { ErrorAlert } from '../../ui/Messages';
 import { communityResourceApi, resourceApi } from '../paths';
 import { FileInput } from './FileInput';
+import { ForceOption } from './ForceOption';
 import { ProgressBar } from './ProgressBar';
 import { useUpload } from './useUpload';
 
@@ -13,16 +14,20 @@ export function NewVersionForm({
   resourceId,
   onUploaded,
   community = false,
+  threshold = 0.1,
 }: {
   slug: string;
   resourceId: string;
   onUploaded: (created: ResourceCreated) => void;
   community?: boolean;
+  /** The resource's publish guard: the rejected share above which a version does not go live unless forced. */
+  threshold?: number;
 }) {
   const { t } = useI18n();
   const upload = useUpload();
   const [file, setFile] = useState<File | null>(null);
   const [missing, setMissing] = useState(false);
+  const [force, setForce] = useState(false);
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
@@ -32,6 +37,8 @@ export function NewVersionForm({
     }
     setMissing(false);
     const form = new FormData();
+    // Text fields before the file: the server reads them as the multipart stream arrives.
+    if (force) form.append('force', '1');
     form.append('file', file);
     const created = await upload.run<ResourceCreated>(
       `${community ? communityResourceApi(slug, resourceId) : resourceApi(slug, resourceId)}/versions`,
@@ -48,6 +55,7 @@ export function NewVersionForm({
         hint={t('data.upload.versionHint')}
         error={missing ? t('data.upload.fileRequired') : undefined}
       />
+      <ForceOption id={`force-${resourceId}`} threshold={threshold} force={force} onChange={setForce} />
       {upload.pending && <ProgressBar label={t('data.upload.progress')} percent={upload.percent} />}
       <div className="actions">
         <button type="submit" className="button" disabled={upload.pending}>

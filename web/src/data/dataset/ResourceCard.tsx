@@ -119,6 +119,7 @@ export function ResourceCard({ slug, resource, canEdit, expandTools, onChanged, 
             resourceId={resource.id}
             title={resource.title}
             onApplied={started}
+            threshold={resource.maxRejectedShare}
           />
         </Disclosure>
       )}
@@ -130,6 +131,7 @@ export function ResourceCard({ slug, resource, canEdit, expandTools, onChanged, 
             resourceId={resource.id}
             onUploaded={started}
             community={resource.community}
+            threshold={resource.maxRejectedShare}
           />
         </Disclosure>
       )}

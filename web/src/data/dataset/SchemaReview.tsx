@@ -7,16 +7,19 @@ import type { MessageKey } from '../../i18n/en';
 import { ErrorAlert, Loading, StatusMessage, useErrorMessage } from '../../ui/Messages';
 import { TableWrap } from '../../ui/TableWrap';
 import { resourceApi } from '../paths';
+import { ForceOption } from './ForceOption';
 
 interface Props {
   slug: string;
   resourceId: string;
   title: string;
   onApplied: (created: ResourceCreated) => void;
+  /** The publish guard's threshold (rejected share) of this resource. */
+  threshold?: number;
 }
 
 /** Column types of the live table; "Apply schema" re-imports the file with the chosen types. */
-export function SchemaReview({ slug, resourceId, title, onApplied }: Props) {
+export function SchemaReview({ slug, resourceId, title, onApplied, threshold = 0.1 }: Props) {
   const t = useT();
   const errorMessage = useErrorMessage();
   const path = `${resourceApi(slug, resourceId)}/schema`;
@@ -24,6 +27,7 @@ export function SchemaReview({ slug, resourceId, title, onApplied }: Props) {
   const action = useAction();
   const [types, setTypes] = useState<Record<string, string>>({});
   const [done, setDone] = useState(false);
+  const [force, setForce] = useState(false);
 
   if (schema.loading && !schema.data) return <Loading />;
   if (!schema.data)
@@ -44,7 +48,9 @@ export function SchemaReview({ slug, resourceId, title, onApplied }: Props) {
         return { ...rest, type: typeOf(f) };
       }),
     };
-    const result = await action.run(() => request<ResourceCreated>('PUT', path, body));
+    const result = await action.run(() =>
+      request<ResourceCreated>('PUT', path, force ? { ...body, force: true } : body),
+    );
     if (!result.ok) return;
     setDone(true);
     setTypes({});
@@ -97,6 +103,7 @@ export function SchemaReview({ slug, resourceId, title, onApplied }: Props) {
           </tbody>
         </table>
       </TableWrap>
+      <ForceOption id={`retype-force-${resourceId}`} threshold={threshold} force={force} onChange={setForce} />
       <button type="submit" className="button" disabled={action.pending}>
         {t('data.schema.apply')}
       </button>
