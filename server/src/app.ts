@@ -174,6 +174,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     outbound,
     queryTimeoutMs: config.queryTimeoutMs,
     queryWorkers: config.queryWorkers,
+    queryPath: config.queryPath,
     logger: app.log,
   });
   const notifications = createNotifications({

@@ -22,6 +22,7 @@ import { jsonLdScript } from './catalog/index.js';
 import { seedDemoData } from './demo.js';
 import type { UserActor } from '../kernel/actor.js';
 import { createQueryReader } from './tables/workers/reader.js';
+import { createColumnar } from './tables/columnar.js';
 
 import { createDatasetLookup } from './datasets/lookup.js';
 export type { DatasetService } from './datasets/service.js';
@@ -51,6 +52,8 @@ export interface DataDeps {
   /** Time limit of each data query (ms) and the number of query workers or read-only sessions. */
   queryTimeoutMs: number;
   queryWorkers: number;
+  /** What answers facets, aggregates, statistics and counts (see Config.queryPath). */
+  queryPath?: 'auto' | 'columnar' | 'rows';
   logger?: { warn(o: object, m: string): void; info(o: object, m: string): void };
 }
 
@@ -60,7 +63,10 @@ export function createData(deps: DataDeps) {
   const store = createDataStore();
   const blobs = createDiskBlobStore(join(deps.dataDir, 'files'));
   const outbound = createOutbound(deps.outbound);
+  // With queryPath `rows`, no copy of the tables is built.
+  const columnar = createColumnar({ dir: join(deps.dataDir, 'columnar'), logger: deps.logger });
   const runner = createImportRunner({
+    columnar: deps.queryPath === 'rows' ? undefined : columnar,
     db,
     dialect: deps.db.dialect,
     store,
@@ -105,6 +111,8 @@ export function createData(deps: DataDeps) {
     resources,
     reader,
     timeoutMs: deps.queryTimeoutMs,
+    columnar,
+    queryPath: deps.queryPath ?? 'auto',
   });
   const catalog = createCatalogService({
     db,
@@ -124,6 +132,8 @@ export function createData(deps: DataDeps) {
     rows,
     runner,
     store,
+    /** The DuckDB copies of the tables (tests wait for their builds). */
+    columnar,
     consumers: [createFootprintConsumer(store)],
     /** Read model for the home page: published datasets and the rows of their tables. */
     figures: () => store.catalogFigures(db),
@@ -147,6 +157,7 @@ export function createData(deps: DataDeps) {
     seedDemo: (actor: UserActor, organization: string) => seedDemoData({ datasets, resources }, actor, organization),
     /** Stops the query workers (SQLite) or closes the read-only pool (PostgreSQL), and the outbound client. */
     close: async () => {
+      await columnar.close();
       await reader.close();
       await outbound.close();
     },

@@ -29,6 +29,7 @@ const QUERY_HELP = [
   '`_sort=col,-col2` (a leading `-` sorts descending), `_limit` (1–1000), `_cursor` (from `next`), `_fields=a,b`, `_q` full-text search over text columns (case- and accent-insensitive; `_q_mode=prefix` (default: the last word may be a prefix, as typed), `words` or `phrase`), `_facet=col` (repeatable): top values with counts under the current filters.',
   `\`total\` counts the rows matching the filters and \`_q\`: exactly up to ${COUNT_BOUND}, beyond which it is ${COUNT_BOUND} with \`totalExact: false\`; null when counting ran past the time limit.`,
   'Every query has a time limit (`MULTITUDE_QUERY_TIMEOUT_MS`, 5 s by default): beyond it the answer is a 503 problem with `Retry-After`.',
+  'Facets and counts (here), aggregates and statistics are answered by the columnar copy of the table (DuckDB over Parquet) once it is built, by the row store meanwhile and for `_q`; the answers are the same, and the `x-multitude-engine` response header (`columnar` or `rows`) says which answered.',
 ].join(' ');
 
 /** The query API of a tabular resource: rows, downloads of the same view, aggregates, column statistics. */
@@ -72,6 +73,7 @@ export async function rowRoutes(base: FastifyInstance, opts: { rows: RowsService
         clientGone(reply),
       );
       const next = nextLink(request, reply, opts.baseUrl, page.nextCursor);
+      reply.header('x-multitude-engine', page.by);
       // Assembled from the page's cached JSON (the shape of the response schema above).
       const body = `{"rows":${page.rowsJson},"next":${JSON.stringify(next)},"total":${page.total},"totalExact":${page.totalExact}${page.facets ? `,"facets":${JSON.stringify(page.facets)}` : ''}}`;
       return reply.type('application/json; charset=utf-8').send(body as never);
@@ -123,14 +125,17 @@ export async function rowRoutes(base: FastifyInstance, opts: { rows: RowsService
         },
       },
     },
-    async (request, reply) =>
-      rows.aggregate(
+    async (request, reply) => {
+      const answer = await rows.aggregate(
         request.actor,
         request.params.slug,
         request.params.id,
         request.query as Record<string, string | string[]>,
         clientGone(reply),
-      ),
+      );
+      reply.header('x-multitude-engine', answer.by);
+      return answer.value;
+    },
   );
 
   app.get(
@@ -146,8 +151,10 @@ export async function rowRoutes(base: FastifyInstance, opts: { rows: RowsService
         },
       },
     },
-    async (request, reply) => ({
-      columns: await rows.stats(request.actor, request.params.slug, request.params.id, clientGone(reply)),
-    }),
+    async (request, reply) => {
+      const answer = await rows.stats(request.actor, request.params.slug, request.params.id, clientGone(reply));
+      reply.header('x-multitude-engine', answer.by);
+      return { columns: answer.value };
+    },
   );
 }

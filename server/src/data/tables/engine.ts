@@ -21,7 +21,7 @@ import {
   q as quote,
   readExpr,
   run,
-  type TableDialect,
+  type EngineDialect,
 } from './physical.js';
 import { foldWord, fts5Match, parseSearch, type Search } from './text.js';
 import {
@@ -114,7 +114,7 @@ function searchOf(schema: TableSchema, query: Pick<RowQuery, 'q' | 'qMode'>): En
   return { ...search, columns: schema.fields.flatMap((f, i) => (f.type === 'string' ? [i] : [])) };
 }
 
-export function createQueryEngine(dialect: TableDialect, options: QueryEngineOptions = {}): QueryEngine {
+export function createQueryEngine(dialect: EngineDialect, options: QueryEngineOptions = {}): QueryEngine {
   const cache = options.cache ?? sharedQueryCache;
   const nullsLast = ' NULLS LAST';
   const cacheRows = options.cacheRows ?? true;
@@ -184,6 +184,8 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
 
   /** The `_q` conditions: the full-text index, then (phrases on SQLite) the exact phrase check. */
   function searchConditions(p: Params, table: string, search: EngineSearch): string[] {
+    // The columnar copy has no full-text index: callers send `_q` to the row store.
+    if (dialect === 'duckdb') throw new Error('_q is answered by the row store, not the columnar copy');
     if (dialect === 'sqlite') {
       const fts = quote(ftsTable(table));
       const out = [`"t"."_id" IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ${p.add(fts5Match(search))})`];
@@ -565,13 +567,15 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
         return `count(DISTINCT ${c})`;
       case 'sum':
         // total() never overflows (sum() raises on 64-bit overflow); NULL when there is nothing to add.
+        // DuckDB: compensated sums of floats, like SQLite's total(), in whatever order its threads add.
+        if (dialect === 'duckdb') return column.type === 'number' ? `fsum(${c})` : `sum(${c})::DOUBLE`;
         return dialect === 'postgres' ? `sum(${c})::float8` : `CASE WHEN count(${c}) > 0 THEN total(${c}) END`;
       case 'avg':
+        if (dialect === 'duckdb') return column.type === 'number' ? `favg(${c})` : `avg(${c})::DOUBLE`;
         return dialect === 'postgres' ? `avg(${c})::float8` : `avg(${c})`;
       case 'min':
       case 'max':
-        if (dialect === 'postgres' && column.type === 'boolean')
-          return `${fn === 'min' ? 'bool_and' : 'bool_or'}(${c})`;
+        if (dialect !== 'sqlite' && column.type === 'boolean') return `${fn === 'min' ? 'bool_and' : 'bool_or'}(${c})`;
         return readExpr(column.type as FieldType, `${fn}(${c})`, dialect);
       default:
         throw new Error(`Unknown aggregate ${fn}`);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../kernel/errors.js';
 import { migrateToLatest } from '../../db/migrate.js';
-import { createTestDb, testDialect, type TestDb } from '../../testing/harness.js';
+import { createTestDb, testDialect, testQueryPath, type TestDb } from '../../testing/harness.js';
 import type { Cell, TableSchema } from '../table-schema.js';
 import {
   QueryCache,
@@ -11,8 +11,10 @@ import {
   parseRowQuery,
   rowQueryParams,
   type AnyDb,
+  type QueryEngine,
   type Row,
 } from './index.js';
+import { createColumnar, type Columnar } from './columnar.js';
 
 // fixture
 
@@ -179,6 +181,45 @@ const store = createTabularStore(testDialect);
 const engine = createQueryEngine(testDialect);
 let t: TestDb;
 let db: AnyDb;
+let columnar: Columnar | null = null;
+
+/**
+ * Facets, counts, aggregates and statistics as the rows service answers them: with MULTITUDE_TEST_QUERY_PATH
+ * =columnar, from the DuckDB copy of the table (rebuilt before each query, since tests write without bumping
+ * generations; `_q` stays on the row store, as in the service); otherwise from the row store.
+ */
+let generation = 0;
+async function analyticsOf(table: string, s: TableSchema, q: { q: string | null } | null) {
+  if (!columnar || (q && q.q !== null)) return { e: engine, on: db };
+  const gen = ++generation;
+  const source = {
+    async *rows() {
+      for await (const row of engine.streamRows(db, table, s, parseRowQuery({}, s)))
+        yield s.fields.map((f) => row[f.name] ?? null);
+    },
+    generation: async () => gen,
+  };
+  await columnar.ensure(table, gen, s, source);
+  return { e: createQueryEngine('duckdb', { cache: new QueryCache() }), on: columnar.db };
+}
+const analytics: Pick<QueryEngine, 'facets' | 'count' | 'aggregate' | 'columnStats'> = {
+  facets: async (_db, table, s, q) => {
+    const { e, on } = await analyticsOf(table, s, q);
+    return e.facets(on, table, s, q);
+  },
+  count: async (_db, table, s, q, bound) => {
+    const { e, on } = await analyticsOf(table, s, q);
+    return e.count(on, table, s, q, bound);
+  },
+  aggregate: async (_db, table, s, q) => {
+    const { e, on } = await analyticsOf(table, s, q);
+    return e.aggregate(on, table, s, q);
+  },
+  columnStats: async (_db, table, s) => {
+    const { e, on } = await analyticsOf(table, s, null);
+    return e.columnStats(on, table, s);
+  },
+};
 const TABLE = 'rows_main';
 
 async function load(table: string, rows: Cell[][], s: TableSchema = schema, batch = 64) {
@@ -235,17 +276,19 @@ async function rejects(p: Promise<unknown>, field: string) {
 
 beforeAll(async () => {
   t = await createTestDb();
+  if (testQueryPath === 'columnar') columnar = createColumnar({ dir: `${t.dataDir}/columnar` });
   await migrateToLatest(t.db);
   db = t.db.kysely;
   await load(TABLE, data);
 });
 afterAll(async () => {
+  await columnar?.close();
   await t?.cleanup();
 });
 
 // tests
 
-describe(`tabular store (${testDialect})`, () => {
+describe(`tabular store (${testDialect}, analytics on ${testQueryPath})`, () => {
   it('stores typed rows with stable ids 1..n, unicode and hostile names as keys', async () => {
     expect(await store.countRows(db, TABLE)).toBe(ROWS);
     const { rows, nextCursor } = await select({ _limit: '3' });
@@ -332,7 +375,7 @@ describe(`tabular store (${testDialect})`, () => {
     it(`filter: ${name}`, async () => {
       expect(expected.length === 0 || expected.length < ROWS).toBe(true);
       expect(await all(params)).toEqual(expected);
-      expect(await engine.count(db, TABLE, schema, parseRowQuery(params, schema))).toBe(expected.length);
+      expect(await analytics.count(db, TABLE, schema, parseRowQuery(params, schema))).toBe(expected.length);
     });
   }
 
@@ -468,7 +511,7 @@ describe(`tabular store (${testDialect})`, () => {
         [[POP, true]],
       ).map((r) => r._id),
     );
-    expect(await engine.count(db, TABLE, schema, parseRowQuery({ _q: 'plage' }, schema))).toBe(
+    expect(await analytics.count(db, TABLE, schema, parseRowQuery({ _q: 'plage' }, schema))).toBe(
       full.filter((r) => refSearch(r, 'plage')).length,
     );
   });
@@ -494,7 +537,7 @@ describe(`tabular store (${testDialect})`, () => {
         got.map((r) => r._id),
         `${q} (${mode})`,
       ).toEqual(expected.map((r) => r._id));
-      expect(await engine.count(db, TABLE, schema, parseRowQuery({ _q: q, _q_mode: mode }, schema))).toBe(
+      expect(await analytics.count(db, TABLE, schema, parseRowQuery({ _q: q, _q_mode: mode }, schema))).toBe(
         expected.length,
       );
     }
@@ -541,7 +584,7 @@ describe(`tabular store (${testDialect})`, () => {
 
   it('facets: top values with counts under the filters, then nulls', async () => {
     const q = parseRowQuery({ _facet: [DEPT, COAST], [`${POP}__gt`]: '200' }, schema);
-    const facets = await engine.facets(db, TABLE, schema, q);
+    const facets = await analytics.facets(db, TABLE, schema, q);
     const subset = full.filter((r) => r[POP] !== null && (r[POP] as number) > 200);
     for (const f of [DEPT, COAST]) {
       const counts = new Map<Cell, number>();
@@ -552,7 +595,7 @@ describe(`tabular store (${testDialect})`, () => {
       expect(facets[f]).toEqual(expected);
     }
     // More than 20 distinct values: capped at 20 (+ nulls).
-    const many = await engine.facets(db, TABLE, schema, parseRowQuery({ _facet: HOSTILE }, schema));
+    const many = await analytics.facets(db, TABLE, schema, parseRowQuery({ _facet: HOSTILE }, schema));
     expect((many[HOSTILE] as unknown[]).length).toBe(21);
     badRequest(() => parseRowQuery({ _facet: 'nope' }, schema), '_facet');
   });
@@ -566,7 +609,7 @@ describe(`tabular store (${testDialect})`, () => {
       },
       schema,
     );
-    const { rows } = await engine.aggregate(db, TABLE, schema, q);
+    const { rows } = await analytics.aggregate(db, TABLE, schema, q);
     const subset = full.filter((r) => r[AREA] !== null && (r[AREA] as number) < 900);
     const groups = new Map<string, Full[]>();
     for (const r of subset) {
@@ -608,7 +651,7 @@ describe(`tabular store (${testDialect})`, () => {
       }
     });
 
-    const top = await engine.aggregate(
+    const top = await analytics.aggregate(
       db,
       TABLE,
       schema,
@@ -618,7 +661,7 @@ describe(`tabular store (${testDialect})`, () => {
     const sums = top.rows.map((r) => r[`sum:${POP}`] as number);
     expect([...sums].sort((a, b) => b - a)).toEqual(sums);
 
-    const total = await engine.aggregate(
+    const total = await analytics.aggregate(
       db,
       TABLE,
       schema,
@@ -632,7 +675,7 @@ describe(`tabular store (${testDialect})`, () => {
       },
     ]);
 
-    const search = await engine.aggregate(db, TABLE, schema, parseAggregateQuery({ _q: 'école' }, schema));
+    const search = await analytics.aggregate(db, TABLE, schema, parseAggregateQuery({ _q: 'école' }, schema));
     expect(search.rows).toEqual([{ count: full.filter((r) => refSearch(r, 'école')).length }]);
 
     badRequest(() => parseAggregateQuery({ _agg: `sum:${NAME}` }, schema), '_agg');
@@ -643,7 +686,7 @@ describe(`tabular store (${testDialect})`, () => {
   });
 
   it('column stats: min, max, nulls, distinct, top values', async () => {
-    const stats = await engine.columnStats(db, TABLE, schema);
+    const stats = await analytics.columnStats(db, TABLE, schema);
     for (const f of schema.fields) {
       const values = full.map((r) => r[f.name] ?? null);
       const nonNull = values.filter((v): v is Exclude<Cell, null> => v !== null);
@@ -834,7 +877,12 @@ describe(`tabular store (${testDialect})`, () => {
     );
     expect(await all({ [NAME]: `x'; DROP TABLE ${TABLE};--` })).toEqual([]);
     expect(await all({ _q: `x'; DROP TABLE ${TABLE};--` })).toEqual([]);
-    await engine.aggregate(db, TABLE, schema, parseAggregateQuery({ _group: HOSTILE, _agg: `max:${HOSTILE}` }, schema));
+    await analytics.aggregate(
+      db,
+      TABLE,
+      schema,
+      parseAggregateQuery({ _group: HOSTILE, _agg: `max:${HOSTILE}` }, schema),
+    );
     expect(await store.countRows(db, TABLE)).toBe(ROWS);
     expect(await store.tableExists(db, TABLE)).toBe(true);
   });
