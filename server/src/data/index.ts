@@ -63,7 +63,7 @@ export function createData(deps: DataDeps) {
   const store = createDataStore();
   const blobs = createDiskBlobStore(join(deps.dataDir, 'files'));
   const outbound = createOutbound(deps.outbound);
-  // With queryPath `rows`, no copy of the tables is built.
+  // Always there for Parquet downloads; with queryPath `rows`, no copy of the tables is built.
   const columnar = createColumnar({ dir: join(deps.dataDir, 'columnar'), logger: deps.logger });
   const runner = createImportRunner({
     columnar: deps.queryPath === 'rows' ? undefined : columnar,

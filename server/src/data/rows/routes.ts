@@ -80,14 +80,17 @@ export async function rowRoutes(base: FastifyInstance, opts: { rows: RowsService
     },
   );
 
-  for (const format of ['csv', 'json', 'ndjson'] as const) {
+  for (const format of ['csv', 'json', 'ndjson', 'parquet'] as const) {
     app.get(
       `/datasets/:slug/resources/:id/rows.${format}`,
       {
         schema: {
           tags: ['Rows'],
-          summary: `Download every matching row as ${format.toUpperCase()} (streamed)`,
-          description: `Same parameters as …/rows; without \`_limit\` the whole result (from \`_cursor\` when given). CSV cells starting with = + - @, a tab or a carriage return get a leading apostrophe (spreadsheet formula injection) unless \`_raw=1\`.`,
+          summary: `Download every matching row as ${format === 'parquet' ? 'Parquet' : format.toUpperCase()} (streamed)`,
+          description:
+            format === 'parquet'
+              ? 'Same parameters as …/rows; without `_limit` the whole result (from `_cursor` when given). An Apache Parquet file (snappy) with `_id` (INT64) then the columns under their names, typed from the Table Schema: integer → INT64, number → DOUBLE, boolean → BOOLEAN, date → DATE, datetime → TIMESTAMP (UTC, microseconds), string → UTF-8 text. Written in constant memory to a temporary file, then streamed: the first byte comes once the file is complete.'
+              : `Same parameters as …/rows; without \`_limit\` the whole result (from \`_cursor\` when given). CSV cells starting with = + - @, a tab or a carriage return get a leading apostrophe (spreadsheet formula injection) unless \`_raw=1\`.`,
           params: ResourceParams,
           querystring: AnyQuery,
           response: { ...problems(400, 404, 503) },

@@ -72,6 +72,8 @@ export function createRowsService(deps: RowsServiceDeps) {
   const duck = createQueryEngine('duckdb', { cache: engine.cache });
   const { db, resources, reader } = deps;
   const columnar = deps.queryPath === 'rows' ? undefined : deps.columnar;
+  /** Parquet downloads need DuckDB whatever answers the analytics. */
+  const parquetWriter = deps.columnar;
   // The engine returns the same frozen array for a cached page: its JSON is computed once.
   const serialized = new WeakMap<object, string>();
   const rowsJson = (rows: readonly object[]) => {
@@ -196,7 +198,7 @@ export function createRowsService(deps: RowsServiceDeps) {
       slug: string,
       id: string,
       params: Params,
-      format: 'csv' | 'json' | 'ndjson',
+      format: 'csv' | 'json' | 'ndjson' | 'parquet',
       signal?: AbortSignal,
     ) {
       const target = await live(actor, slug, id);
@@ -223,6 +225,18 @@ export function createRowsService(deps: RowsServiceDeps) {
           yield next.value;
           if (++n >= cap) return;
         }
+      }
+      if (format === 'parquet') {
+        if (!parquetWriter) throw new AppError('not_found', 'Parquet downloads are not available on this server');
+        const indexes = fields.map((f) => target.schema.fields.findIndex((x) => x.name === f));
+        async function* values() {
+          for await (const row of rows()) yield { id: row._id, values: fields.map((f) => row[f] ?? null) };
+        }
+        return {
+          stream: await parquetWriter.parquet(target.schema, indexes, values()),
+          contentType: 'application/vnd.apache.parquet',
+          fileName: `${slug}-${id}.parquet`,
+        };
       }
       async function* body(): AsyncGenerator<string> {
         if (format === 'csv') {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { AppError } from '../../kernel/errors.js';
 import { buildApp } from '../../app.js';
 import { openDatabase } from '../../db/database.js';
@@ -194,5 +195,71 @@ describe(`columnar copy (${testDialect})`, () => {
     expect(Date.now() - t0).toBeLessThan(20_000);
     // Still serving.
     expect(await columnar.within({}, () => run(columnar.db, 'SELECT 42 AS "v"'))).toEqual([{ v: 42 }]);
+  });
+
+  it('Parquet downloads: the same rows as JSON, typed from the Table Schema, read by an independent reader', async () => {
+    const views = [
+      '',
+      '?region=BRE&_sort=-population&_limit=50',
+      '?_fields=maj,code,actif&population__isnull=1',
+      '?_q=C12&_q_mode=words',
+    ];
+    for (const view of views) {
+      const json = await t.app.inject({ method: 'GET', url: `${base}/rows.json${view}` });
+      const res = await t.app.inject({ method: 'GET', url: `${base}/rows.parquet${view}` });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.headers['content-type']).toBe('application/vnd.apache.parquet');
+      expect(res.headers['content-disposition']).toMatch(/\.parquet"$/);
+      const bytes = new Uint8Array(res.rawPayload).slice().buffer;
+      const rows = await parquetReadObjects({ file: bytes });
+      const expected = json.json() as Array<Record<string, unknown>>;
+      expect(rows.length, view).toBe(expected.length);
+      // Back to the JSON forms: INT64 as BigInt, DATE and TIMESTAMP as Date.
+      const plain = rows.map((r) =>
+        Object.fromEntries(
+          Object.entries(r).map(([k, v]) => [
+            k,
+            typeof v === 'bigint'
+              ? Number(v)
+              : v instanceof Date
+                ? k === 'creation'
+                  ? v.toISOString().slice(0, 10)
+                  : v.toISOString()
+                : v,
+          ]),
+        ),
+      );
+      expect(plain, view).toEqual(expected);
+    }
+    const all = await t.app.inject({ method: 'GET', url: `${base}/rows.parquet` });
+    const meta = parquetMetadata(new Uint8Array(all.rawPayload).slice().buffer);
+    const types = Object.fromEntries(
+      meta.schema.slice(1).map((e) => [e.name, [e.type, e.converted_type ?? null, e.logical_type?.type ?? null]]),
+    );
+    // [physical type, converted type, logical type]
+    expect(types).toEqual({
+      _id: ['INT64', 'INT_64', null],
+      code: ['BYTE_ARRAY', 'UTF8', null],
+      region: ['BYTE_ARRAY', 'UTF8', null],
+      population: ['INT64', 'INT_64', null],
+      surface: ['DOUBLE', null, null],
+      actif: ['BOOLEAN', null, null],
+      creation: ['INT32', 'DATE', null],
+      maj: ['INT64', 'TIMESTAMP_MICROS', 'TIMESTAMP'],
+    });
+    const maj = meta.schema.find((e) => e.name === 'maj')!.logical_type as { isAdjustedToUTC?: boolean };
+    expect(maj.isAdjustedToUTC).toBe(true);
+    // The DCAT catalog lists it as a distribution of the dataset.
+    const catalog = await t.app.inject({ method: 'GET', url: '/catalog?format=ttl' });
+    expect(catalog.statusCode).toBe(200);
+    expect(catalog.body).toContain(`${base}/rows.parquet`);
+    expect(catalog.body).toContain('file-type/PARQUET');
+    expect(catalog.body).toContain('application/vnd.apache.parquet');
+    const bad = await t.app.inject({ method: 'GET', url: `${base}/rows.parquet?nope=1` });
+    expect(bad.statusCode).toBe(400);
+    // Each temporary file is deleted once its stream closes.
+    const temporary = () => readdirSync(dir).filter((f) => f.startsWith('download.'));
+    for (let i = 0; i < 100 && temporary().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(temporary()).toEqual([]);
   });
 });

@@ -25,9 +25,9 @@ import { createReadStream, createWriteStream, mkdirSync, readdirSync, readFileSy
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import type {
-  CompiledQuery} from 'kysely';
+import type { CompiledQuery } from 'kysely';
 import {
   Kysely,
   SqliteAdapter,
@@ -77,6 +77,16 @@ export interface Columnar {
   importSink(table: string, schema: TableSchema): ColumnarImportSink;
   /** Runs `work` with these limits on every statement it sends through `db`. */
   within<T>(limits: QueryLimits, work: () => Promise<T>): Promise<T>;
+  /**
+   * Rows (`_id`, then the values of `fields`, schema indexes) as a Parquet file with the Table Schema's types:
+   * written to a temporary file in constant memory (a CSV, then DuckDB's COPY), then read as a stream that
+   * deletes the file when it closes.
+   */
+  parquet(
+    schema: TableSchema,
+    fields: readonly number[],
+    rows: AsyncIterable<{ id: number; values: readonly Cell[] }>,
+  ): Promise<Readable>;
   /** Deletes every file of the table (its version was dropped). */
   drop(table: string): Promise<void>;
   /** Waits for the builds in progress (tests). */
@@ -93,6 +103,8 @@ const storedType: Record<FieldType, string> = {
   datetime: 'VARCHAR',
   string: 'VARCHAR',
 };
+/** Parquet (download) type of each Table Schema type. */
+const publicType: Record<FieldType, string> = { ...storedType, date: 'DATE', datetime: 'TIMESTAMPTZ' };
 
 const literal = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
@@ -437,6 +449,39 @@ export function createColumnar(options: ColumnarOptions): Columnar {
     },
 
     within: (limits, work) => context.run({ ...limits }, work),
+
+    async parquet(schema, fields, rows) {
+      const path = join(dir, `download.${unique()}.parquet`);
+      const csv = `${path}.csv`;
+      const types = fields.map((i) => schema.fields[i]!.type);
+      const writer = csvWriter(csv, types);
+      try {
+        for await (const row of rows) await writer.add(row.id, row.values);
+        await writer.end();
+        const stored = ['BIGINT', ...types.map((t) => storedType[t])];
+        const select = [
+          '"_id"',
+          ...fields.map((i, k) => {
+            const f = schema.fields[i]!;
+            const c = `"c${k}"`;
+            return `${publicType[f.type] === storedType[f.type] ? c : `CAST(${c} AS ${publicType[f.type]})`} AS ${ident(f.name)}`;
+          }),
+        ];
+        // Snappy: the codec every Parquet reader has.
+        await sql(
+          `COPY (SELECT ${select.join(', ')} FROM ${readCsv(csv, stored)}) TO ${literal(path)} (FORMAT parquet, COMPRESSION snappy)`,
+        );
+      } catch (error) {
+        await rm(path, { force: true });
+        throw error;
+      } finally {
+        writer.destroy();
+        await rm(csv, { force: true });
+      }
+      const stream = createReadStream(path);
+      stream.once('close', () => void rm(path, { force: true }));
+      return stream;
+    },
 
     async drop(table) {
       checkTableName(table);
