@@ -28,6 +28,7 @@ import {
   type AggregateQuery,
   type ColumnRef,
   encodeRowCursor,
+  RANK,
   type Filter,
   type RowQuery,
   type SortKey,
@@ -192,16 +193,52 @@ export function createQueryEngine(dialect: EngineDialect, options: QueryEngineOp
       if (search.mode === 'phrase') out.push(phraseCheck(p, search));
       return out;
     }
+    return [`"t"."_fts" @@ ${tsQuery(p, search)}`];
+  }
+
+  /** PostgreSQL: the tsquery of a search. */
+  function tsQuery(p: Params, search: EngineSearch): string {
     const words = search.words.map(foldText);
-    if (search.mode === 'phrase')
-      return [`"t"."_fts" @@ phraseto_tsquery('simple', ${p.add(words.join(' '), 'string')})`];
-    if (!search.lastIsPrefix) return [`"t"."_fts" @@ plainto_tsquery('simple', ${p.add(words.join(' '), 'string')})`];
+    if (search.mode === 'phrase') return `phraseto_tsquery('simple', ${p.add(words.join(' '), 'string')})`;
+    if (!search.lastIsPrefix) return `plainto_tsquery('simple', ${p.add(words.join(' '), 'string')})`;
     // The last word as a prefix: a quoted lexeme (letters and digits only) with :*.
     const last = `'${words[words.length - 1]!.toLowerCase()}':*`;
     const prefix = `to_tsquery('simple', ${p.add(last, 'string')})`;
     return words.length === 1
-      ? [`"t"."_fts" @@ ${prefix}`]
-      : [`"t"."_fts" @@ (plainto_tsquery('simple', ${p.add(words.slice(0, -1).join(' '), 'string')}) && ${prefix})`];
+      ? prefix
+      : `(plainto_tsquery('simple', ${p.add(words.slice(0, -1).join(' '), 'string')}) && ${prefix})`;
+  }
+
+  /**
+   * A page in order of relevance (`_q` without `_sort`): SQLite's bm25() over the FTS5 index (lower is more
+   * relevant; the index keeps no positions, so it weighs rare words and short rows, not repeated words),
+   * PostgreSQL's ts_rank() negated. The score is computed once per matching row in a subquery; the keyset on
+   * (score, `_id`) resumes after the cursor.
+   */
+  async function rankedSegment(
+    db: AnyDb,
+    table: string,
+    query: RowQuery,
+    search: EngineSearch | null | undefined,
+    s: Shape,
+    after: readonly Cell[] | null,
+    limit: number,
+  ): Promise<Record<string, unknown>[]> {
+    if (search === undefined) return [];
+    if (search === null) throw new Error('Ranking needs a search');
+    const p = new Params(dialect);
+    let inner: string;
+    if (dialect === 'sqlite') {
+      const fts = quote(ftsTable(table));
+      const where = [`${fts} MATCH ${p.add(fts5Match(search))}`, ...conditions(p, table, query.filters, null)];
+      if (search.mode === 'phrase') where.push(phraseCheck(p, search));
+      inner = `SELECT ${s.select}, bm25(${fts}) AS "rk" FROM ${fts} CROSS JOIN ${from(table)} ON "t"."_id" = ${fts}.rowid WHERE ${where.join(' AND ')}`;
+    } else if (dialect === 'postgres') {
+      const where = conditions(p, table, query.filters, search);
+      inner = `SELECT ${s.select}, -ts_rank("t"."_fts", ${tsQuery(p, search)})::float8 AS "rk" FROM ${from(table)} WHERE ${where.join(' AND ')}`;
+    } else throw new Error('_q is answered by the row store, not the columnar copy');
+    const keyset = after ? ` WHERE ("rk", "id") > (${p.add(after[0], 'number')}, ${p.add(after[1], 'id')})` : '';
+    return run(db, `SELECT * FROM (${inner}) AS "r"${keyset} ORDER BY "rk", "id" LIMIT ${limit}`, p.values);
   }
 
   /** SQLite: the phrase's words next to each other in the row's text columns read as one text. */
@@ -274,7 +311,7 @@ export function createQueryEngine(dialect: EngineDialect, options: QueryEngineOp
     return {
       select: select.join(', '),
       out: wanted.map((i) => [schema.fields[i]!.name, `o${i}`, schema.fields[i]!.type]),
-      sortAlias: query.sort.map((k) => [k.index < 0 ? 'id' : `o${k.index}`, k.type]),
+      sortAlias: query.sort.map((k) => [k.index === RANK.index ? 'rk' : k.index < 0 ? 'id' : `o${k.index}`, k.type]),
     };
   }
 
@@ -326,7 +363,9 @@ export function createQueryEngine(dialect: EngineDialect, options: QueryEngineOp
     const keys = query.sort;
     const first = keys[0] as SortKey;
     let raw: Record<string, unknown>[];
-    if (first.index < 0) {
+    if (first.index === RANK.index) {
+      raw = await rankedSegment(db, table, query, search, s, after, limit + 1);
+    } else if (first.index < 0) {
       raw = await segment(db, table, query, search, s, keys, null, false, after, limit + 1);
     } else {
       const c = phys(first);

@@ -228,6 +228,9 @@ async function load(table: string, rows: Cell[][], s: TableSchema = schema, batc
   await store.finalize(db, table, s);
 }
 
+/** The ids of rows, in `_id` order: `_q` without `_sort` returns them by relevance. */
+const byId = (rows: readonly Row[]) => rows.map((r) => r._id).sort((a, b) => a - b);
+
 async function select(params: Record<string, string | string[]>, table = TABLE) {
   return engine.selectRows(db, table, schema, parseRowQuery(params, schema));
 }
@@ -498,10 +501,7 @@ describe(`tabular store (${testDialect}, analytics on ${testQueryPath})`, () => 
     for (const q of ['école', 'ECOLE', 'ecole chateau', 'forêt', 'Sénart', 'besancon', "l'école", 'évry']) {
       const got = await all({ _q: q });
       const expected = full.filter((r) => refSearch(r, q));
-      expect(
-        got.map((r) => r._id),
-        q,
-      ).toEqual(expected.map((r) => r._id));
+      expect(byId(got), q).toEqual(expected.map((r) => r._id));
       expect(expected.length, q).toBeGreaterThan(0);
     }
     const filtered = await all({ _q: 'musée', [`${POP}__gt`]: '500', _sort: `-${POP}` }, TABLE, 5);
@@ -533,10 +533,7 @@ describe(`tabular store (${testDialect}, analytics on ${testQueryPath})`, () => 
     ] as const) {
       const expected = full.filter((r) => refSearch(r, q, mode));
       const got = await all({ _q: q, _q_mode: mode });
-      expect(
-        got.map((r) => r._id),
-        `${q} (${mode})`,
-      ).toEqual(expected.map((r) => r._id));
+      expect(byId(got), `${q} (${mode})`).toEqual(expected.map((r) => r._id));
       expect(await analytics.count(db, TABLE, schema, parseRowQuery({ _q: q, _q_mode: mode }, schema))).toBe(
         expected.length,
       );
@@ -548,6 +545,30 @@ describe(`tabular store (${testDialect}, analytics on ${testQueryPath})`, () => 
     expect((await all({ _q: 'château du école', _q_mode: 'phrase' })).map((r) => r._id)).not.toContain(1);
     badRequest(() => parseRowQuery({ _q: 'x', _q_mode: 'regex' }, schema), '_q_mode');
     badRequest(() => parseAggregateQuery({ _q: 'x', _q_mode: ['words', 'phrase'] }, schema), '_q_mode');
+  });
+
+  it('_q without _sort ranks rows by relevance, with a stable keyset across pages', async () => {
+    const ranked = schema.fields.map(() => null) as Cell[];
+    const row = (text: string): Cell[] => ranked.map((_, i) => (schema.fields[i]!.name === DESC ? text : null));
+    await load('rows_ranked', [
+      row('gare longue longue longue longue longue longue longue rue'),
+      row('rue rue rue'),
+      row('place'),
+      ...Array.from({ length: 40 }, (_, i) => row(`rue ${i % 2 ? 'du port' : 'de la gare longue longue longue'} ${i}`)),
+    ]);
+    const one = await all({ _q: 'rue' }, 'rows_ranked', 1000);
+    expect(one.map((r) => r._id).indexOf(2)).toBeLessThan(one.map((r) => r._id).indexOf(1));
+    expect(byId(one)).toEqual([1, 2, ...Array.from({ length: 40 }, (_, i) => i + 4)]);
+    expect(one.map((r) => r._id)).not.toEqual(byId(one));
+    // Small pages follow each other exactly: no row twice, none missed.
+    expect((await all({ _q: 'rue' }, 'rows_ranked', 3)).map((r) => r._id)).toEqual(one.map((r) => r._id));
+    expect((await all({ _q: 'ru', _fields: DESC }, 'rows_ranked', 4)).map((r) => r._id)).toEqual(one.map((r) => r._id));
+    // An explicit _sort wins; the re-serialized query does not spell the implied rank.
+    expect((await all({ _q: 'rue', _sort: '_id' }, 'rows_ranked', 5)).map((r) => r._id)).toEqual(byId(one));
+    expect(rowQueryParams(parseRowQuery({ _q: 'rue' }, schema)).toString()).toBe('_q=rue');
+    const first = await select({ _q: 'rue', _limit: '2' }, 'rows_ranked');
+    badRequest(() => parseRowQuery({ _q: 'rue', _sort: '_id', _cursor: first.nextCursor! }, schema), '_cursor');
+    await store.dropTable(db, 'rows_ranked');
   });
 
   it('_q never turns hostile FTS syntax into a 500', async () => {
@@ -568,10 +589,7 @@ describe(`tabular store (${testDialect}, analytics on ${testQueryPath})`, () => 
     ]) {
       try {
         const got = await all({ _q: q });
-        expect(
-          got.map((r) => r._id),
-          q,
-        ).toEqual(full.filter((r) => refSearch(r, q)).map((r) => r._id));
+        expect(byId(got), q).toEqual(full.filter((r) => refSearch(r, q)).map((r) => r._id));
       } catch (e) {
         expect(e, q).toBeInstanceOf(AppError);
         expect((e as AppError).status).toBe(400);
