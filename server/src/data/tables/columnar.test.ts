@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
@@ -15,6 +15,7 @@ import {
   type TestApp,
 } from '../../testing/harness.js';
 import { multipartBody } from '../../testing/multipart.js';
+import { createColumnar } from './columnar.js';
 import { run } from './physical.js';
 
 // The columnar copy's life cycle through the API, with the default path (auto): built after the import, used
@@ -22,10 +23,12 @@ import { run } from './physical.js';
 // its version. That its answers equal the row store's is the business of the whole query suite, run with
 // MULTITUDE_TEST_QUERY_PATH=columnar (tables.test.ts, rows.test.ts).
 
-const lines = ['code,region,population,surface,actif,creation,maj'];
+// The last column's name is hostile: it must reach Parquet as it is, and nothing else.
+const HOSTILE = `'; drop "x" --`;
+const lines = [`code,region,population,surface,actif,creation,maj,"${HOSTILE.replaceAll('"', '""')}"`];
 for (let i = 1; i <= 2000; i++)
   lines.push(
-    `C${i},${['BRE', 'IDF', 'OCC', ''][i % 4]},${i % 9 === 0 ? '' : i * 37},${(i % 100) / 4},${i % 3 === 0},2001-0${1 + (i % 9)}-1${i % 10},2020-01-0${1 + (i % 9)}T10:00:00Z`,
+    `C${i},${['BRE', 'IDF', 'OCC', ''][i % 4]},${i % 9 === 0 ? '' : i * 37},${(i % 100) / 4},${i % 3 === 0},2001-0${1 + (i % 9)}-1${i % 10},2020-01-0${1 + (i % 9)}T10:00:00Z,"x ""${i}"", y"`,
   );
 const CSV = `${lines.join('\n')}\n`;
 
@@ -84,6 +87,13 @@ const files = () => readdirSync(dir).filter((f) => f.endsWith('.parquet'));
 beforeAll(async () => {
   t = await createTestApp({ config: { queryPath: 'auto' } });
   dir = join(t.config.dataDir, 'columnar');
+  // Leftovers of a dead process: an old one is swept at start, a fresh one (maybe another instance's) kept.
+  writeFileSync(join(dir, 'rows_x.import.dead.csv'), 'old');
+  utimesSync(join(dir, 'rows_x.import.dead.csv'), new Date(0), new Date(0));
+  writeFileSync(join(dir, 'rows_y.import.live.csv'), 'new');
+  createColumnar({ dir });
+  expect(readdirSync(dir).filter((f) => f.endsWith('.csv'))).toEqual(['rows_y.import.live.csv']);
+  rmSync(join(dir, 'rows_y.import.live.csv'));
   owner = await register(t.app, 'owner');
 });
 afterAll(async () => t?.cleanup());
@@ -246,6 +256,7 @@ describe(`columnar copy (${testDialect})`, () => {
       actif: ['BOOLEAN', null, null],
       creation: ['INT32', 'DATE', null],
       maj: ['INT64', 'TIMESTAMP_MICROS', 'TIMESTAMP'],
+      [HOSTILE]: ['BYTE_ARRAY', 'UTF8', null],
     });
     const maj = meta.schema.find((e) => e.name === 'maj')!.logical_type as { isAdjustedToUTC?: boolean };
     expect(maj.isAdjustedToUTC).toBe(true);

@@ -21,7 +21,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -186,12 +186,24 @@ class DuckDialect implements KyselyDialect {
 }
 
 const MAX_RUNNING = 2;
+const LEFTOVER_AGE_MS = 24 * 3600 * 1000;
 /** Temporary names: two instances (or processes) may share the directory. */
 const unique = () => randomBytes(6).toString('hex');
 
 export function createColumnar(options: ColumnarOptions): Columnar {
   const dir = options.dir;
   mkdirSync(dir, { recursive: true });
+  // Leftovers of a process that died mid-build or mid-download. Only old ones: another instance sharing the
+  // directory may be writing its own right now.
+  for (const name of readdirSync(dir)) {
+    if (!/\.(csv|tmp)$|^download\./.test(name)) continue;
+    const path = join(dir, name);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > LEFTOVER_AGE_MS) rmSync(path, { force: true });
+    } catch {
+      // gone meanwhile
+    }
+  }
   const context = new AsyncLocalStorage<Context>();
   let instance: Promise<DuckDBInstance> | undefined;
   let closed = false;
