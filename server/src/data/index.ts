@@ -113,6 +113,7 @@ export function createData(deps: DataDeps) {
     timeoutMs: deps.queryTimeoutMs,
     columnar,
     queryPath: deps.queryPath ?? 'auto',
+    logger: deps.logger,
   });
   const catalog = createCatalogService({
     db,

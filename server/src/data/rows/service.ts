@@ -50,6 +50,7 @@ export interface RowsServiceDeps {
   timeoutMs: number;
   /** The DuckDB copies of the tables (none: the row store answers everything). */
   columnar?: Columnar;
+  logger?: { warn(o: object, m: string): void };
   /** `auto`: the columnar copy when ready, else the row store; `columnar`: wait for the copy; `rows`: never it. */
   queryPath?: 'auto' | 'columnar' | 'rows';
 }
@@ -152,7 +153,8 @@ export function createRowsService(deps: RowsServiceDeps) {
         } catch (error) {
           if (isAbortError(error) || (error instanceof AppError && error.code === 'query_timeout')) throw error;
           if (deps.queryPath === 'columnar') throw error;
-          await columnar.discard(target.table);
+          await columnar.suspect(target.table);
+          deps.logger?.warn({ table: target.table, err: String(error) }, 'columnar query failed: the rows answer');
         }
       }
     }

@@ -141,6 +141,17 @@ describe(`columnar copy (${testDialect})`, () => {
     expect(rebuilt.map((a) => a.by)).toEqual(QUERIES.map(() => 'columnar'));
     expect(rebuilt.map((a) => a.body)).toEqual(rowAnswers.map((a) => a.body));
 
+    // Corrupt again, keeping size and modification time: the read fails, the file is checked and dropped.
+    const again = join(dir, files()[0]!);
+    const { mtime } = statSync(again);
+    writeFileSync(again, Buffer.alloc(statSync(again).size, 9));
+    utimesSync(again, mtime, mtime);
+    const unnoticed = await answers();
+    expect(unnoticed[0]!.by).toBe('rows');
+    expect(unnoticed.map((a) => a.body)).toEqual(rowAnswers.map((a) => a.body));
+    await t.data.columnar!.idle();
+    expect((await answers()).map((a) => a.by)).toEqual(QUERIES.map(() => 'columnar'));
+
     rmSync(join(dir, files()[0]!));
     const missing = await answers();
     expect(missing[0]!.by).toBe('rows');

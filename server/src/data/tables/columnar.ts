@@ -72,8 +72,12 @@ export interface Columnar {
   ready(table: string, generation: number, schema: TableSchema, source: ColumnarSource): Promise<boolean>;
   /** Builds the copy now if needed and waits for it (the forced columnar path, tests). */
   ensure(table: string, generation: number, schema: TableSchema, source: ColumnarSource): Promise<void>;
-  /** A file that failed to read: forgotten and deleted (the next `ready` rebuilds it). */
-  discard(table: string): Promise<void>;
+  /**
+   * A statement on this table's copy failed: its file is checked against its sidecar, and forgotten and deleted
+   * when it does not match (the next `ready` rebuilds it). A sound file stays: a failure that is not the file's
+   * must not make every request rebuild it.
+   */
+  suspect(table: string): Promise<void>;
   importSink(table: string, schema: TableSchema): ColumnarImportSink;
   /** Runs `work` with these limits on every statement it sends through `db`. */
   within<T>(limits: QueryLimits, work: () => Promise<T>): Promise<T>;
@@ -418,13 +422,19 @@ export function createColumnar(options: ColumnarOptions): Columnar {
       if (!(await isReady(table, generation))) throw new Error(`The columnar copy of ${table} could not be built`);
     },
 
-    async discard(table) {
+    async suspect(table) {
       const entry = ready.get(table);
-      ready.delete(table);
-      if (entry) {
-        await rm(entry.path, { force: true });
-        await rm(sidecarOf(entry.path), { force: true });
+      if (!entry) return;
+      try {
+        const meta = JSON.parse(readFileSync(sidecarOf(entry.path), 'utf8')) as { size: number; sha256: string };
+        if (statSync(entry.path).size === meta.size && (await sha256(entry.path)) === meta.sha256) return;
+      } catch {
+        // missing or unreadable
       }
+      options.logger?.warn({ table, path: entry.path }, 'corrupt columnar copy: rebuilding it');
+      if (ready.get(table) === entry) ready.delete(table);
+      await rm(entry.path, { force: true });
+      await rm(sidecarOf(entry.path), { force: true });
     },
 
     importSink(table, schema) {
