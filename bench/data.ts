@@ -11,6 +11,11 @@
 //    while 4 heavy queries are in flight, against its idle latency) and a Parquet download of the whole table;
 // 5. prints a before/after table against BENCH_BASELINE (default bench/results/data-before.json, when it
 //    exists) and writes bench/results/data.json (BENCH_OUT to write elsewhere).
+// Smoke run (checks that it works, figures meaningless), about 1.5 min:
+//   BENCH_ROWS=20000 BENCH_DURATION=2 BENCH_CONNECTIONS=8 BENCH_STALL_SECONDS=1 BENCH_SINGLE=5 \
+//   BENCH_OUT=/tmp/bench-smoke.json npm run bench:data
+// The full run (1M rows, defaults) takes about 6–8 min on 2 cores: ~1 min to generate, upload and import,
+// 15 scenarios × 10 s, single requests, the stall probe and the Parquet download. Run it on a quiet machine.
 import { spawn } from 'node:child_process';
 import {
   createWriteStream,

@@ -16,7 +16,7 @@ await multitude.app.listen({ port: 0, host: '127.0.0.1' });
 const address = multitude.app.server.address();
 const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
-const user = { email: 'bench@example.org', password: 'bench password 123', handle: 'bench', name: 'Bench' };
+const user = { email: 'bench@example.org', password: 'quiet harbour lantern 8271', handle: 'bench', name: 'Bench' };
 const reg = await fetch(`${base}/api/v1/auth/register`, {
   method: 'POST',
   headers: { 'content-type': 'application/json' },

@@ -177,6 +177,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     queryTimeoutMs: config.queryTimeoutMs,
     queryWorkers: config.queryWorkers,
     queryCache,
+    queryPath: config.queryPath,
     logger: app.log,
   });
   const notifications = createNotifications({

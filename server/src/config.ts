@@ -50,6 +50,8 @@ export interface Config {
   queryTimeoutMs: number;
   /** Query worker threads (SQLite) or read-only sessions (PostgreSQL); the number of cores by default. */
   queryWorkers: number;
+  /** `auto`: the DuckDB copy when it is ready, the row store meanwhile; `columnar` waits for it; `rows` never uses it. */
+  queryPath: 'auto' | 'columnar' | 'rows';
 }
 
 /** Each setting, its environment variable and its CLI flag — the README's table is made from the same facts. */
@@ -163,6 +165,13 @@ export const settings = [
     default: '',
   },
   {
+    key: 'queryPath',
+    env: 'MULTITUDE_QUERY_PATH',
+    flag: 'query-path',
+    help: 'What answers facets, aggregates, statistics and counts: auto (the columnar copy when ready, else the rows), columnar (wait for the copy) or rows',
+    default: 'auto',
+  },
+  {
     key: 'oidcProviders',
     env: 'MULTITUDE_OIDC_PROVIDERS',
     flag: 'oidc-providers',
@@ -272,7 +281,14 @@ export function loadConfig(
     logOrigin: get('logOrigin') || undefined,
     queryTimeoutMs: parsePositive(get('queryTimeoutMs'), 5000, 'MULTITUDE_QUERY_TIMEOUT_MS'),
     queryWorkers: parsePositive(get('queryWorkers'), Math.max(2, availableParallelism()), 'MULTITUDE_QUERY_WORKERS'),
+    queryPath: parseQueryPath(get('queryPath') ?? ''),
   };
+}
+
+function parseQueryPath(value: string): Config['queryPath'] {
+  if (value === '' || value === 'auto') return 'auto';
+  if (value === 'columnar' || value === 'rows') return value;
+  throw new Error(`MULTITUDE_QUERY_PATH must be auto, columnar or rows (got ${JSON.stringify(value)})`);
 }
 
 /** The instance's secret key: generated on first start, then read from the data directory. */

@@ -74,6 +74,14 @@ describe('open data, in the browser', () => {
 
     await page.getByRole('link', { name: 'Explore the data' }).first().click();
     await page.waitForURL('**/resources/**');
+    // The toolbar says how many rows the view keeps; the first letters of a word find it.
+    await expect.poll(() => page.getByText('10 rows match').isVisible()).toBe(true);
+    await page.getByLabel('Search in the rows').fill('bre');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect.poll(() => page.getByText('1 row matches').isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('cell', { name: 'Brest' }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: /^Remove the text query/ }).click();
+    await expect.poll(() => page.getByText('10 rows match').isVisible()).toBe(true);
     // Filters sit behind the "Filters" button of the explorer's toolbar.
     await page.getByText('Filters', { exact: true }).click();
     await page.getByLabel('Filter column').selectOption('littoral');
@@ -84,6 +92,7 @@ describe('open data, in the browser', () => {
     await page.getByRole('button', { name: 'Add filter' }).click();
     await expect.poll(() => page.getByRole('cell', { name: 'Brest' }).isVisible()).toBe(true);
     await expect.poll(() => page.getByRole('cell', { name: 'Rennes' }).count()).toBe(0);
+    await expect.poll(() => page.getByText('2 rows match').isVisible()).toBe(true);
 
     // The URL is the view: a colleague opening it sees the same rows.
     const shared = page.url();

@@ -22,6 +22,7 @@ import { jsonLdScript } from './catalog/index.js';
 import { seedDemoData } from './demo.js';
 import type { UserActor } from '../kernel/actor.js';
 import { createQueryReader } from './tables/workers/reader.js';
+import { createColumnar } from './tables/columnar.js';
 
 import { createDatasetLookup } from './datasets/lookup.js';
 import type { QueryCache } from './tables/index.js';
@@ -57,6 +58,8 @@ export interface DataDeps {
    * writer, so that a write anywhere invalidates what the query API cached.
    */
   queryCache: QueryCache;
+  /** What answers facets, aggregates, statistics and counts (see Config.queryPath). */
+  queryPath?: 'auto' | 'columnar' | 'rows';
   logger?: { warn(o: object, m: string): void; info(o: object, m: string): void };
 }
 
@@ -71,7 +74,10 @@ export function createData(deps: DataDeps) {
   const store = createDataStore();
   const blobs = createDiskBlobStore(join(deps.dataDir, 'files'));
   const outbound = createOutbound(deps.outbound);
+  // Always there for Parquet downloads; with queryPath `rows`, no copy of the tables is built.
+  const columnar = createColumnar({ dir: join(deps.dataDir, 'columnar'), logger: deps.logger });
   const runner = createImportRunner({
+    columnar: deps.queryPath === 'rows' ? undefined : columnar,
     db,
     dialect: deps.db.dialect,
     store,
@@ -118,6 +124,9 @@ export function createData(deps: DataDeps) {
     reader,
     timeoutMs: deps.queryTimeoutMs,
     queryCache: deps.queryCache,
+    columnar,
+    queryPath: deps.queryPath ?? 'auto',
+    logger: deps.logger,
   });
   const catalog = createCatalogService({
     db,
@@ -137,6 +146,8 @@ export function createData(deps: DataDeps) {
     rows,
     runner,
     store,
+    /** The DuckDB copies of the tables (tests wait for their builds). */
+    columnar,
     consumers: [createFootprintConsumer(store)],
     /** Read model for the home page: published datasets and the rows of their tables. */
     figures: () => store.catalogFigures(db),
@@ -160,6 +171,7 @@ export function createData(deps: DataDeps) {
     seedDemo: (actor: UserActor, organization: string) => seedDemoData({ datasets, resources }, actor, organization),
     /** Stops the query workers (SQLite) or closes the read-only pool (PostgreSQL), and the outbound client. */
     close: async () => {
+      await columnar.close();
       await reader.close();
       await outbound.close();
     },

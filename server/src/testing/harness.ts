@@ -11,6 +11,12 @@ import { openDatabase, type Db } from '../db/database.js';
 
 /** The dialect this test run targets: the suite runs once per dialect (see scripts/test.mjs). */
 export const testDialect: 'sqlite' | 'postgres' = process.env.MULTITUDE_TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
+/**
+ * Which path answers facets, aggregates, statistics and counts (MULTITUDE_TEST_QUERY_PATH): `rows` (the row
+ * store) or `columnar` (the DuckDB copy, waited for instead of falling back). The same tests run on both.
+ */
+export const testQueryPath: 'rows' | 'columnar' =
+  process.env.MULTITUDE_TEST_QUERY_PATH === 'columnar' ? 'columnar' : 'rows';
 
 export interface TestDb {
   db: Db;
@@ -61,7 +67,15 @@ export interface TestApp extends Multitude {
 }
 
 export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ MULTITUDE_DATA_DIR: dataDir, MULTITUDE_DEMO: '0', LOG_LEVEL: 'info' }), ...overrides };
+  return {
+    ...loadConfig({
+      MULTITUDE_DATA_DIR: dataDir,
+      MULTITUDE_DEMO: '0',
+      LOG_LEVEL: 'info',
+      MULTITUDE_QUERY_PATH: testQueryPath,
+    }),
+    ...overrides,
+  };
 }
 
 export async function createTestApp(

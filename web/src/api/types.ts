@@ -318,6 +318,9 @@ export type DataRow = { _id: number | string } & Record<string, Cell>;
 export interface RowsPage {
   rows: DataRow[];
   next: string | null;
+  /** Rows matching the filters and search: exact when `totalExact`, else a lower bound; null when unknown. */
+  total?: number | null;
+  totalExact?: boolean;
   facets?: Record<string, { value: Cell; count: number }[]>;
 }
 

@@ -123,6 +123,16 @@ const ordinary: CatalogDataset = {
       accessUrl: 'https://data.rives-collines.fr/api/datasets/budget-primitif-2025',
       modified: '2025-02-01T10:00:00Z',
     },
+    // What the catalog service adds for every tabular resource (catalog/service.ts).
+    {
+      id: 'xlsx-parquet',
+      title: 'Budget (Excel) (Parquet)',
+      format: 'PARQUET',
+      mediaType: 'application/vnd.apache.parquet',
+      accessUrl: 'https://data.rives-collines.fr/datasets/budget-primitif-2025#resource-xlsx',
+      downloadUrl: 'https://data.rives-collines.fr/api/v1/datasets/budget-primitif-2025/resources/xlsx/rows.parquet',
+      modified: '2025-02-01T10:00:00Z',
+    },
   ],
 };
 

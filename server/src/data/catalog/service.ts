@@ -104,10 +104,25 @@ export function createCatalogService(deps: {
         landingPage,
         distributions: resources
           .filter((res) => res.datasetId === r.id)
-          .map((res) => {
+          .flatMap((res) => {
             const v = res.currentVersionId ? versions.get(res.currentVersionId) : undefined;
             const resourceBase = `${baseUrl}/api/v1/datasets/${r.slug}/resources/${res.id}`;
-            return {
+            // A tabular resource is also served as Parquet, typed from its Table Schema (…/rows.parquet).
+            const parquet =
+              v?.status === 'live' && v.tableName
+                ? [
+                    {
+                      id: `${res.id}-parquet`,
+                      title: `${res.title} (Parquet)`,
+                      format: 'PARQUET',
+                      mediaType: 'application/vnd.apache.parquet',
+                      accessUrl: `${landingPage}#resource-${res.id}`,
+                      downloadUrl: `${resourceBase}/rows.parquet`,
+                      modified: res.updatedAt,
+                    },
+                  ]
+                : [];
+            const original = {
               id: res.id,
               title: res.title,
               ...(res.description ? { description: res.description } : {}),
@@ -125,6 +140,7 @@ export function createCatalogService(deps: {
                   : {}),
               modified: res.updatedAt,
             };
+            return [original, ...parquet];
           }),
       };
     });

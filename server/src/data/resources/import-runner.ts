@@ -11,6 +11,7 @@ import type { Rejection } from './store.js';
 import { inspect, readRows, ImportError, importMessage, type ImportMessage } from '../import/index.js';
 import { createTabularStore, diffTables, type QueryCache } from '../tables/index.js';
 import type { Dialect } from '../../db/database.js';
+import type { Columnar, ColumnarImportSink } from '../tables/columnar.js';
 
 /** What an import job needs, stored with the job so that a restarted process can run it again. */
 export interface ImportInput {
@@ -71,6 +72,8 @@ export interface ImportRunnerDeps {
   /** The query results cache, invalidated when a table is written or dropped. */
   queryCache: QueryCache;
   logger?: { warn(o: object, m: string): void; info(o: object, m: string): void };
+  /** The DuckDB copies: an import writes its rows for the copy in the same pass, built once the version is live. */
+  columnar?: Columnar;
 }
 
 /** Physical table of a resource version. */
@@ -125,6 +128,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     const table = tableNameOf(version.id);
     const report: ImportReport = { rowsImported: 0, rowsRejected: 0, rejectedSample: [], warnings: [], durationMs: 0 };
     let tableCreated = false;
+    let sink: ColumnarImportSink | undefined;
     try {
       // A process that died mid-import left this job running: it was requeued at start and runs again from the
       // beginning, over whatever the dead attempt wrote (its half-filled table, its rejections).
@@ -169,6 +173,8 @@ export function createImportRunner(deps: ImportRunnerDeps) {
         const codes = new Map<number, number>();
         await tabular.createTable(db, table, schema);
         tableCreated = true;
+        await sink?.abort();
+        sink = deps.columnar?.importSink(table, schema);
         let batch: Cell[][] = [];
         let rejected: Rejection[] = [];
         let lastProgress = 0;
@@ -176,6 +182,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
           // One transaction per batch: fast inserts without holding the database for the whole file.
           const rows = batch;
           if (rows.length) await db.transaction().execute((trx) => tabular.insertRows(trx, table, schema, rows));
+          if (rows.length) await sink?.write(rows);
           if (rejected.length) await store.insertRejections(db, version.id, rejected);
           batch = [];
           rejected = [];
@@ -305,8 +312,13 @@ export function createImportRunner(deps: ImportRunnerDeps) {
         });
       });
       deps.events.notify();
+      // The columnar copy of the rows just written, in the background (queries use the row store meanwhile).
+      sink?.finish();
       // The superseded table is no longer served; its original file stays downloadable.
-      if (previous?.tableName) await tabular.dropTable(db, previous.tableName).catch(() => undefined);
+      if (previous?.tableName) {
+        await tabular.dropTable(db, previous.tableName).catch(() => undefined);
+        await deps.columnar?.drop(previous.tableName).catch(() => undefined);
+      }
     } catch (error) {
       if (stopped && error instanceof Error && error.message === STOPPED) {
         // A graceful stop: the job goes back to the queue as it was (the next start runs it again).
@@ -324,6 +336,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
       report.error = message;
       if (error instanceof ImportError) report.errorCode = error.code;
       report.durationMs = Date.now() - started;
+      await sink?.abort().catch(() => undefined);
       if (tableCreated) await tabular.dropTable(db, table).catch(() => undefined);
       await db.transaction().execute(async (trx) => {
         const at = now();

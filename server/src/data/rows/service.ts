@@ -6,13 +6,18 @@ import type { Actor } from '../../kernel/actor.js';
 import { AppError } from '../../kernel/errors.js';
 import type { Cell } from '../table-schema.js';
 import type { ResourceService } from '../resources/service.js';
+import type { TableSchema } from '../table-schema.js';
 import {
   createQueryEngine,
   parseAggregateQuery,
   parseRowQuery,
+  type AnyDb,
   type QueryCache,
+  type QueryEngine,
   type RowQuery,
 } from '../tables/index.js';
+import type { Columnar, ColumnarSource } from '../tables/columnar.js';
+import { readGeneration } from '../tables/generations.js';
 import { isAbortError, type QueryLimits } from '../tables/workers/pool.js';
 import type { QueryReader } from '../tables/workers/reader.js';
 
@@ -46,7 +51,15 @@ export interface RowsServiceDeps {
   timeoutMs: number;
   /** The query results cache (one per app, shared with the import runner and the rows writer). */
   queryCache: QueryCache;
+  /** The DuckDB copies of the tables (none: the row store answers everything). */
+  columnar?: Columnar;
+  logger?: { warn(o: object, m: string): void };
+  /** `auto`: the columnar copy when ready, else the row store; `columnar`: wait for the copy; `rows`: never it. */
+  queryPath?: 'auto' | 'columnar' | 'rows';
 }
+
+/** Which engine answered: a response header (`x-multitude-engine`) says it, for the benchmark and curious users. */
+export type AnsweredBy = 'columnar' | 'rows';
 
 /**
  * The query API over a resource's live table, and its streamed downloads.
@@ -59,7 +72,12 @@ export interface RowsServiceDeps {
  */
 export function createRowsService(deps: RowsServiceDeps) {
   const engine = createQueryEngine(deps.dialect, { cache: deps.queryCache });
+  // Same cache as the row engine: both answer the same keys with the same values.
+  const duck = createQueryEngine('duckdb', { cache: engine.cache });
   const { db, resources, reader } = deps;
+  const columnar = deps.queryPath === 'rows' ? undefined : deps.columnar;
+  /** Parquet downloads need DuckDB whatever answers the analytics. */
+  const parquetWriter = deps.columnar;
   // The engine returns the same frozen array for a cached page: its JSON is computed once.
   const serialized = new WeakMap<object, string>();
   const rowsJson = (rows: readonly object[]) => {
@@ -105,6 +123,46 @@ export function createRowsService(deps: RowsServiceDeps) {
       throw error;
     }
   }
+  /** The rows of a table read back from the main database, to rebuild its columnar copy (after a write). */
+  const sourceOf = (table: string, schema: TableSchema): ColumnarSource => ({
+    async *rows() {
+      const all = parseRowQuery({}, schema);
+      for await (const row of engine.streamRows(reader.db, table, schema, all, 5000))
+        yield schema.fields.map((f) => row[f.name] ?? null);
+    },
+    generation: () => readGeneration(db, deps.dialect, table),
+  });
+  /**
+   * Facets, counts, aggregates, statistics: from the columnar copy when it is ready for the table's generation
+   * (and the query has no `_q`, which needs the full-text index), else on the reader. A copy that fails to read
+   * is deleted (rebuilt at the next request) and the row store answers.
+   */
+  async function analytic<T>(
+    target: { table: string; schema: TableSchema; generation: number },
+    query: { q: string | null },
+    signal: AbortSignal | undefined,
+    work: (engine: QueryEngine, db: AnyDb) => Promise<T>,
+  ): Promise<{ value: T; by: AnsweredBy }> {
+    if (columnar && query.q === null) {
+      const source = sourceOf(target.table, target.schema);
+      let ready: boolean;
+      if (deps.queryPath === 'columnar') {
+        await columnar.ensure(target.table, target.generation, target.schema, source);
+        ready = true;
+      } else ready = await columnar.ready(target.table, target.generation, target.schema, source);
+      if (ready) {
+        try {
+          return { value: await columnar.within(limits(signal), () => work(duck, columnar.db)), by: 'columnar' };
+        } catch (error) {
+          if (isAbortError(error) || (error instanceof AppError && error.code === 'query_timeout')) throw error;
+          if (deps.queryPath === 'columnar') throw error;
+          await columnar.suspect(target.table);
+          deps.logger?.warn({ table: target.table, err: String(error) }, 'columnar query failed: the rows answer');
+        }
+      }
+    }
+    return { value: await heavy(signal, (rdb) => work(engine, rdb)), by: 'rows' };
+  }
   /** A page walking one index with no condition: cheap, on the main connection. */
   const isCheap = (query: RowQuery) =>
     query.filters.length === 0 && query.q === null && (query.sort.length === 1 || query.sort.length === 2);
@@ -113,26 +171,28 @@ export function createRowsService(deps: RowsServiceDeps) {
     async page(actor: Actor, slug: string, id: string, params: Params, signal?: AbortSignal) {
       const target = await live(actor, slug, id);
       const query = parseRowQuery(params, target.schema);
-      const [page, facets, total] = await Promise.all([
+      const [page, facets, counted] = await Promise.all([
         isCheap(query)
           ? engine.selectRows(db, target.table, target.schema, query)
           : heavy(signal, (rdb) => engine.selectRows(rdb, target.table, target.schema, query)),
         query.facets.length
-          ? heavy(signal, (rdb) => engine.facets(rdb, target.table, target.schema, query))
+          ? analytic(target, query, signal, (e, on) => e.facets(on, target.table, target.schema, query))
           : Promise.resolve(undefined),
         // A page does not fail because counting took too long: its total is then unknown (null).
-        heavy(signal, (rdb) => engine.count(rdb, target.table, target.schema, query, COUNT_BOUND)).catch(
+        analytic(target, query, signal, (e, on) => e.count(on, target.table, target.schema, query, COUNT_BOUND)).catch(
           (error: unknown) => {
             if (error instanceof AppError && error.code === 'query_timeout') return null;
             throw error;
           },
         ),
       ]);
+      const total = counted?.value ?? null;
       return {
+        by: facets?.by ?? counted?.by ?? 'rows',
         rows: page.rows,
         rowsJson: rowsJson(page.rows),
         nextCursor: page.nextCursor,
-        facets,
+        facets: facets?.value,
         total: total === null ? null : Math.min(total, COUNT_BOUND),
         totalExact: total !== null && total <= COUNT_BOUND,
       };
@@ -143,7 +203,7 @@ export function createRowsService(deps: RowsServiceDeps) {
       slug: string,
       id: string,
       params: Params,
-      format: 'csv' | 'json' | 'ndjson',
+      format: 'csv' | 'json' | 'ndjson' | 'parquet',
       signal?: AbortSignal,
     ) {
       const target = await live(actor, slug, id);
@@ -170,6 +230,18 @@ export function createRowsService(deps: RowsServiceDeps) {
           yield next.value;
           if (++n >= cap) return;
         }
+      }
+      if (format === 'parquet') {
+        if (!parquetWriter) throw new AppError('not_found', 'Parquet downloads are not available on this server');
+        const indexes = fields.map((f) => target.schema.fields.findIndex((x) => x.name === f));
+        async function* values() {
+          for await (const row of rows()) yield { id: row._id, values: fields.map((f) => row[f] ?? null) };
+        }
+        return {
+          stream: await parquetWriter.parquet(target.schema, indexes, values()),
+          contentType: 'application/vnd.apache.parquet',
+          fileName: `${slug}-${id}.parquet`,
+        };
       }
       async function* body(): AsyncGenerator<string> {
         if (format === 'csv') {
@@ -202,12 +274,12 @@ export function createRowsService(deps: RowsServiceDeps) {
     async aggregate(actor: Actor, slug: string, id: string, params: Params, signal?: AbortSignal) {
       const target = await live(actor, slug, id);
       const query = parseAggregateQuery(params, target.schema);
-      return heavy(signal, (rdb) => engine.aggregate(rdb, target.table, target.schema, query));
+      return analytic(target, query, signal, (e, on) => e.aggregate(on, target.table, target.schema, query));
     },
 
     async stats(actor: Actor, slug: string, id: string, signal?: AbortSignal) {
       const target = await live(actor, slug, id);
-      return heavy(signal, (rdb) => engine.columnStats(rdb, target.table, target.schema));
+      return analytic(target, { q: null }, signal, (e, on) => e.columnStats(on, target.table, target.schema));
     },
 
     /** Query workers' statistics (SQLite), for tests and the benchmark. */

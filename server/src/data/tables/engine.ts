@@ -21,13 +21,14 @@ import {
   q as quote,
   readExpr,
   run,
-  type TableDialect,
+  type EngineDialect,
 } from './physical.js';
 import { foldWord, fts5Match, parseSearch, type Search } from './text.js';
 import {
   type AggregateQuery,
   type ColumnRef,
   encodeRowCursor,
+  RANK,
   type Filter,
   type RowQuery,
   type SortKey,
@@ -114,7 +115,7 @@ function searchOf(schema: TableSchema, query: Pick<RowQuery, 'q' | 'qMode'>): En
   return { ...search, columns: schema.fields.flatMap((f, i) => (f.type === 'string' ? [i] : [])) };
 }
 
-export function createQueryEngine(dialect: TableDialect, options: QueryEngineOptions): QueryEngine {
+export function createQueryEngine(dialect: EngineDialect, options: QueryEngineOptions): QueryEngine {
   const { cache } = options;
   const nullsLast = ' NULLS LAST';
   const cacheRows = options.cacheRows ?? true;
@@ -182,22 +183,60 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
 
   /** The `_q` conditions: the full-text index, then (phrases on SQLite) the exact phrase check. */
   function searchConditions(p: Params, table: string, search: EngineSearch): string[] {
+    // The columnar copy has no full-text index: callers send `_q` to the row store.
+    if (dialect === 'duckdb') throw new Error('_q is answered by the row store, not the columnar copy');
     if (dialect === 'sqlite') {
       const fts = quote(ftsTable(table));
       const out = [`"t"."_id" IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ${p.add(fts5Match(search))})`];
       if (search.mode === 'phrase') out.push(phraseCheck(p, search));
       return out;
     }
+    return [`"t"."_fts" @@ ${tsQuery(p, search)}`];
+  }
+
+  /** PostgreSQL: the tsquery of a search. */
+  function tsQuery(p: Params, search: EngineSearch): string {
     const words = search.words.map(foldText);
-    if (search.mode === 'phrase')
-      return [`"t"."_fts" @@ phraseto_tsquery('simple', ${p.add(words.join(' '), 'string')})`];
-    if (!search.lastIsPrefix) return [`"t"."_fts" @@ plainto_tsquery('simple', ${p.add(words.join(' '), 'string')})`];
+    if (search.mode === 'phrase') return `phraseto_tsquery('simple', ${p.add(words.join(' '), 'string')})`;
+    if (!search.lastIsPrefix) return `plainto_tsquery('simple', ${p.add(words.join(' '), 'string')})`;
     // The last word as a prefix: a quoted lexeme (letters and digits only) with :*.
     const last = `'${words[words.length - 1]!.toLowerCase()}':*`;
     const prefix = `to_tsquery('simple', ${p.add(last, 'string')})`;
     return words.length === 1
-      ? [`"t"."_fts" @@ ${prefix}`]
-      : [`"t"."_fts" @@ (plainto_tsquery('simple', ${p.add(words.slice(0, -1).join(' '), 'string')}) && ${prefix})`];
+      ? prefix
+      : `(plainto_tsquery('simple', ${p.add(words.slice(0, -1).join(' '), 'string')}) && ${prefix})`;
+  }
+
+  /**
+   * A page in order of relevance (`_q` without `_sort`): SQLite's bm25() over the FTS5 index (lower is more
+   * relevant; the index keeps no positions, so it weighs rare words and short rows, not repeated words),
+   * PostgreSQL's ts_rank() negated. The score is computed once per matching row in a subquery; the keyset on
+   * (score, `_id`) resumes after the cursor.
+   */
+  async function rankedSegment(
+    db: AnyDb,
+    table: string,
+    query: RowQuery,
+    search: EngineSearch | null | undefined,
+    s: Shape,
+    after: readonly Cell[] | null,
+    limit: number,
+  ): Promise<Record<string, unknown>[]> {
+    if (search === undefined) return [];
+    if (search === null) throw new Error('Ranking needs a search');
+    const p = new Params(dialect);
+    let inner: string;
+    if (dialect === 'sqlite') {
+      const fts = quote(ftsTable(table));
+      const where = [`${fts} MATCH ${p.add(fts5Match(search))}`, ...conditions(p, table, query.filters, null)];
+      if (search.mode === 'phrase') where.push(phraseCheck(p, search));
+      inner = `SELECT ${s.select}, bm25(${fts}) AS "rk" FROM ${fts} CROSS JOIN ${from(table)} ON "t"."_id" = ${fts}.rowid WHERE ${where.join(' AND ')}`;
+    } else if (dialect === 'postgres') {
+      const where = conditions(p, table, query.filters, search);
+      inner = `SELECT ${s.select}, -ts_rank("t"."_fts", ${tsQuery(p, search)})::float8 AS "rk" FROM ${from(table)} WHERE ${where.join(' AND ')}`;
+    } else throw new Error('_q is answered by the row store, not the columnar copy');
+    const keyset = after ? ` WHERE ("rk", "id") > (${p.add(after[0], 'number')}, ${p.add(after[1], 'id')})` : '';
+    return run(db, `SELECT * FROM (${inner}) AS "r"${keyset} ORDER BY "rk", "id" LIMIT ${limit}`, p.values);
   }
 
   /** SQLite: the phrase's words next to each other in the row's text columns read as one text. */
@@ -270,7 +309,7 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
     return {
       select: select.join(', '),
       out: wanted.map((i) => [schema.fields[i]!.name, `o${i}`, schema.fields[i]!.type]),
-      sortAlias: query.sort.map((k) => [k.index < 0 ? 'id' : `o${k.index}`, k.type]),
+      sortAlias: query.sort.map((k) => [k.index === RANK.index ? 'rk' : k.index < 0 ? 'id' : `o${k.index}`, k.type]),
     };
   }
 
@@ -322,7 +361,9 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
     const keys = query.sort;
     const first = keys[0] as SortKey;
     let raw: Record<string, unknown>[];
-    if (first.index < 0) {
+    if (first.index === RANK.index) {
+      raw = await rankedSegment(db, table, query, search, s, after, limit + 1);
+    } else if (first.index < 0) {
       raw = await segment(db, table, query, search, s, keys, null, false, after, limit + 1);
     } else {
       const c = phys(first);
@@ -454,14 +495,18 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
       return cache.get(table, `count\u0000${limit ?? ''}\u0000${filterKey(query.filters, search)}`, async () => {
         const p = new Params(dialect);
         const where = whereOf(p, table, query.filters, search);
+        // DuckDB counts a column store faster whole than through a LIMIT (which keeps insertion order): the
+        // same answer, clamped.
+        const bounded = limit !== null && dialect !== 'duckdb';
         const [row] = await run<{ n: number | string }>(
           db,
-          limit === null
-            ? `SELECT count(*) AS "n" FROM ${from(table)}${where}`
-            : `SELECT count(*) AS "n" FROM (SELECT 1 FROM ${from(table)}${where} LIMIT ${limit}) AS "m"`,
+          bounded
+            ? `SELECT count(*) AS "n" FROM (SELECT 1 FROM ${from(table)}${where} LIMIT ${limit}) AS "m"`
+            : `SELECT count(*) AS "n" FROM ${from(table)}${where}`,
           p.values,
         );
-        return Number(row?.n ?? 0);
+        const n = Number(row?.n ?? 0);
+        return limit === null ? n : Math.min(n, limit);
       });
     },
 
@@ -563,13 +608,15 @@ export function createQueryEngine(dialect: TableDialect, options: QueryEngineOpt
         return `count(DISTINCT ${c})`;
       case 'sum':
         // total() never overflows (sum() raises on 64-bit overflow); NULL when there is nothing to add.
+        // DuckDB: compensated sums of floats, like SQLite's total(), in whatever order its threads add.
+        if (dialect === 'duckdb') return column.type === 'number' ? `fsum(${c})` : `sum(${c})::DOUBLE`;
         return dialect === 'postgres' ? `sum(${c})::float8` : `CASE WHEN count(${c}) > 0 THEN total(${c}) END`;
       case 'avg':
+        if (dialect === 'duckdb') return column.type === 'number' ? `favg(${c})` : `avg(${c})::DOUBLE`;
         return dialect === 'postgres' ? `avg(${c})::float8` : `avg(${c})`;
       case 'min':
       case 'max':
-        if (dialect === 'postgres' && column.type === 'boolean')
-          return `${fn === 'min' ? 'bool_and' : 'bool_or'}(${c})`;
+        if (dialect !== 'sqlite' && column.type === 'boolean') return `${fn === 'min' ? 'bool_and' : 'bool_or'}(${c})`;
         return readExpr(column.type as FieldType, `${fn}(${c})`, dialect);
       default:
         throw new Error(`Unknown aggregate ${fn}`);

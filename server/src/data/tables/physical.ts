@@ -8,6 +8,8 @@ import type { Cell, Field, FieldType, TableSchema } from '../table-schema.js';
 import { fold } from './text.js';
 
 export type TableDialect = 'sqlite' | 'postgres';
+/** The query engine's dialects: the main databases, and DuckDB over the columnar copy (columnar.ts). */
+export type EngineDialect = TableDialect | 'duckdb';
 
 /** Any Kysely instance or transaction: these tables are not in the static Database type. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -65,7 +67,7 @@ export function pgCast(type: FieldType | 'id'): string {
  * SQL expression that reads a stored value back in its public form: ISO strings for dates and
  * datetimes on PostgreSQL (SQLite already stores them as ISO text). `expr` is trusted SQL.
  */
-export function readExpr(type: FieldType, expr: string, dialect: TableDialect): string {
+export function readExpr(type: FieldType, expr: string, dialect: EngineDialect): string {
   if (dialect === 'postgres') {
     if (type === 'date') return `to_char(${expr}, 'YYYY-MM-DD')`;
     if (type === 'datetime') return `to_char((${expr}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -162,13 +164,18 @@ export function cellEncoder(type: FieldType, dialect: TableDialect): (value: Cel
   }
 }
 
-/** Bound-parameter builder: `?` on SQLite (text order = push order), `$n::type` on PostgreSQL. */
+/**
+ * Bound-parameter builder: `?` on SQLite and DuckDB (text order = push order), `$n::type` on PostgreSQL.
+ * DuckDB gets integers as BigInt, so that a BIGINT column is compared with a BIGINT (not cast to DOUBLE).
+ */
 export class Params {
   readonly values: unknown[] = [];
-  constructor(readonly dialect: TableDialect) {}
+  constructor(readonly dialect: EngineDialect) {}
   add(value: unknown, type?: FieldType | 'id'): string {
+    if (this.dialect === 'duckdb' && (type === 'integer' || type === 'id') && Number.isSafeInteger(value))
+      value = BigInt(value as number);
     this.values.push(value);
-    if (this.dialect === 'sqlite') return '?';
+    if (this.dialect !== 'postgres') return '?';
     return type ? `$${this.values.length}::${pgCast(type)}` : `$${this.values.length}`;
   }
 }

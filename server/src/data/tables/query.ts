@@ -48,6 +48,13 @@ export interface SortKey extends ColumnRef {
   desc: boolean;
 }
 
+/**
+ * The relevance of a row to `_q`, as a sort key: the order of rows when `_q` is given without `_sort`. Its
+ * value is a score where lower is more relevant (SQLite: FTS5's bm25(); PostgreSQL: minus ts_rank()), kept
+ * in cursors like any sort value, so pages follow each other with a keyset on (score, `_id`).
+ */
+export const RANK: ColumnRef = { field: '_rank', index: -2, type: 'number' };
+
 export interface RowQuery {
   filters: Filter[];
   /** Full-text search words, or null. */
@@ -412,6 +419,8 @@ export function parseRowQuery(params: Params, schema: TableSchema, options: Pars
       if (name === '_id') break; // _id is unique: later keys can never matter
     }
   }
+  // `_q` without `_sort`: the most relevant rows first (see RANK), ties in `_id` order.
+  if (sort.length === 0 && q !== null) sort.push({ ...RANK, desc: false });
   if (sort.length === 0 || (sort[sort.length - 1] as SortKey).index !== -1) {
     sort.push({ field: '_id', index: -1, type: 'id', desc: sort[0]?.desc ?? false });
   }
@@ -530,7 +539,9 @@ export function rowQueryParams(query: RowQuery): URLSearchParams {
   if (query.q && query.qMode !== DEFAULT_SEARCH_MODE) out.set('_q_mode', query.qMode);
   const esc = (s: string) => s.replace(/[\\,]/g, '\\$&').replace(/^-/, '\\-');
   const sort = query.sort.slice(0, -1);
-  if (sort.length > 0 || query.sort[0]?.desc)
+  if (sort[0]?.index === RANK.index) {
+    // implied by `_q` without `_sort`
+  } else if (sort.length > 0 || query.sort[0]?.desc)
     out.set('_sort', query.sort.map((k) => (k.desc ? '-' : '') + esc(k.field)).join(','));
   if (query.limit !== DEFAULT_ROW_LIMIT) out.set('_limit', String(query.limit));
   if (query.fields) out.set('_fields', query.fields.map(esc).join(','));

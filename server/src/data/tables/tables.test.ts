@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../kernel/errors.js';
 import { migrateToLatest } from '../../db/migrate.js';
-import { createTestDb, testDialect, type TestDb } from '../../testing/harness.js';
+import { createTestDb, testDialect, testQueryPath, type TestDb } from '../../testing/harness.js';
 import type { Cell, TableSchema } from '../table-schema.js';
 import {
   QueryCache,
@@ -11,8 +11,10 @@ import {
   parseRowQuery,
   rowQueryParams,
   type AnyDb,
+  type QueryEngine,
   type Row,
 } from './index.js';
+import { createColumnar, type Columnar } from './columnar.js';
 
 // fixture
 
@@ -181,6 +183,45 @@ const store = createTabularStore(testDialect, { cache: queryCache });
 const engine = createQueryEngine(testDialect, { cache: queryCache });
 let t: TestDb;
 let db: AnyDb;
+let columnar: Columnar | null = null;
+
+/**
+ * Facets, counts, aggregates and statistics as the rows service answers them: with MULTITUDE_TEST_QUERY_PATH
+ * =columnar, from the DuckDB copy of the table (rebuilt before each query, since tests write without bumping
+ * generations; `_q` stays on the row store, as in the service); otherwise from the row store.
+ */
+let generation = 0;
+async function analyticsOf(table: string, s: TableSchema, q: { q: string | null } | null) {
+  if (!columnar || (q && q.q !== null)) return { e: engine, on: db };
+  const gen = ++generation;
+  const source = {
+    async *rows() {
+      for await (const row of engine.streamRows(db, table, s, parseRowQuery({}, s)))
+        yield s.fields.map((f) => row[f.name] ?? null);
+    },
+    generation: async () => gen,
+  };
+  await columnar.ensure(table, gen, s, source);
+  return { e: createQueryEngine('duckdb', { cache: new QueryCache() }), on: columnar.db };
+}
+const analytics: Pick<QueryEngine, 'facets' | 'count' | 'aggregate' | 'columnStats'> = {
+  facets: async (_db, table, s, q) => {
+    const { e, on } = await analyticsOf(table, s, q);
+    return e.facets(on, table, s, q);
+  },
+  count: async (_db, table, s, q, bound) => {
+    const { e, on } = await analyticsOf(table, s, q);
+    return e.count(on, table, s, q, bound);
+  },
+  aggregate: async (_db, table, s, q) => {
+    const { e, on } = await analyticsOf(table, s, q);
+    return e.aggregate(on, table, s, q);
+  },
+  columnStats: async (_db, table, s) => {
+    const { e, on } = await analyticsOf(table, s, null);
+    return e.columnStats(on, table, s);
+  },
+};
 const TABLE = 'rows_main';
 
 async function load(table: string, rows: Cell[][], s: TableSchema = schema, batch = 64) {
@@ -188,6 +229,9 @@ async function load(table: string, rows: Cell[][], s: TableSchema = schema, batc
   for (let i = 0; i < rows.length; i += batch) await store.insertRows(db, table, s, rows.slice(i, i + batch));
   await store.finalize(db, table, s);
 }
+
+/** The ids of rows, in `_id` order: `_q` without `_sort` returns them by relevance. */
+const byId = (rows: readonly Row[]) => rows.map((r) => r._id).sort((a, b) => a - b);
 
 async function select(params: Record<string, string | string[]>, table = TABLE) {
   return engine.selectRows(db, table, schema, parseRowQuery(params, schema));
@@ -237,17 +281,19 @@ async function rejects(p: Promise<unknown>, field: string) {
 
 beforeAll(async () => {
   t = await createTestDb();
+  if (testQueryPath === 'columnar') columnar = createColumnar({ dir: `${t.dataDir}/columnar` });
   await migrateToLatest(t.db);
   db = t.db.kysely;
   await load(TABLE, data);
 });
 afterAll(async () => {
+  await columnar?.close();
   await t?.cleanup();
 });
 
 // tests
 
-describe(`tabular store (${testDialect})`, () => {
+describe(`tabular store (${testDialect}, analytics on ${testQueryPath})`, () => {
   it('stores typed rows with stable ids 1..n, unicode and hostile names as keys', async () => {
     expect(await store.countRows(db, TABLE)).toBe(ROWS);
     const { rows, nextCursor } = await select({ _limit: '3' });
@@ -334,7 +380,7 @@ describe(`tabular store (${testDialect})`, () => {
     it(`filter: ${name}`, async () => {
       expect(expected.length === 0 || expected.length < ROWS).toBe(true);
       expect(await all(params)).toEqual(expected);
-      expect(await engine.count(db, TABLE, schema, parseRowQuery(params, schema))).toBe(expected.length);
+      expect(await analytics.count(db, TABLE, schema, parseRowQuery(params, schema))).toBe(expected.length);
     });
   }
 
@@ -457,10 +503,7 @@ describe(`tabular store (${testDialect})`, () => {
     for (const q of ['école', 'ECOLE', 'ecole chateau', 'forêt', 'Sénart', 'besancon', "l'école", 'évry']) {
       const got = await all({ _q: q });
       const expected = full.filter((r) => refSearch(r, q));
-      expect(
-        got.map((r) => r._id),
-        q,
-      ).toEqual(expected.map((r) => r._id));
+      expect(byId(got), q).toEqual(expected.map((r) => r._id));
       expect(expected.length, q).toBeGreaterThan(0);
     }
     const filtered = await all({ _q: 'musée', [`${POP}__gt`]: '500', _sort: `-${POP}` }, TABLE, 5);
@@ -470,7 +513,7 @@ describe(`tabular store (${testDialect})`, () => {
         [[POP, true]],
       ).map((r) => r._id),
     );
-    expect(await engine.count(db, TABLE, schema, parseRowQuery({ _q: 'plage' }, schema))).toBe(
+    expect(await analytics.count(db, TABLE, schema, parseRowQuery({ _q: 'plage' }, schema))).toBe(
       full.filter((r) => refSearch(r, 'plage')).length,
     );
   });
@@ -492,11 +535,8 @@ describe(`tabular store (${testDialect})`, () => {
     ] as const) {
       const expected = full.filter((r) => refSearch(r, q, mode));
       const got = await all({ _q: q, _q_mode: mode });
-      expect(
-        got.map((r) => r._id),
-        `${q} (${mode})`,
-      ).toEqual(expected.map((r) => r._id));
-      expect(await engine.count(db, TABLE, schema, parseRowQuery({ _q: q, _q_mode: mode }, schema))).toBe(
+      expect(byId(got), `${q} (${mode})`).toEqual(expected.map((r) => r._id));
+      expect(await analytics.count(db, TABLE, schema, parseRowQuery({ _q: q, _q_mode: mode }, schema))).toBe(
         expected.length,
       );
     }
@@ -507,6 +547,30 @@ describe(`tabular store (${testDialect})`, () => {
     expect((await all({ _q: 'château du école', _q_mode: 'phrase' })).map((r) => r._id)).not.toContain(1);
     badRequest(() => parseRowQuery({ _q: 'x', _q_mode: 'regex' }, schema), '_q_mode');
     badRequest(() => parseAggregateQuery({ _q: 'x', _q_mode: ['words', 'phrase'] }, schema), '_q_mode');
+  });
+
+  it('_q without _sort ranks rows by relevance, with a stable keyset across pages', async () => {
+    const ranked = schema.fields.map(() => null) as Cell[];
+    const row = (text: string): Cell[] => ranked.map((_, i) => (schema.fields[i]!.name === DESC ? text : null));
+    await load('rows_ranked', [
+      row('gare longue longue longue longue longue longue longue rue'),
+      row('rue rue rue'),
+      row('place'),
+      ...Array.from({ length: 40 }, (_, i) => row(`rue ${i % 2 ? 'du port' : 'de la gare longue longue longue'} ${i}`)),
+    ]);
+    const one = await all({ _q: 'rue' }, 'rows_ranked', 1000);
+    expect(one.map((r) => r._id).indexOf(2)).toBeLessThan(one.map((r) => r._id).indexOf(1));
+    expect(byId(one)).toEqual([1, 2, ...Array.from({ length: 40 }, (_, i) => i + 4)]);
+    expect(one.map((r) => r._id)).not.toEqual(byId(one));
+    // Small pages follow each other exactly: no row twice, none missed.
+    expect((await all({ _q: 'rue' }, 'rows_ranked', 3)).map((r) => r._id)).toEqual(one.map((r) => r._id));
+    expect((await all({ _q: 'ru', _fields: DESC }, 'rows_ranked', 4)).map((r) => r._id)).toEqual(one.map((r) => r._id));
+    // An explicit _sort wins; the re-serialized query does not spell the implied rank.
+    expect((await all({ _q: 'rue', _sort: '_id' }, 'rows_ranked', 5)).map((r) => r._id)).toEqual(byId(one));
+    expect(rowQueryParams(parseRowQuery({ _q: 'rue' }, schema)).toString()).toBe('_q=rue');
+    const first = await select({ _q: 'rue', _limit: '2' }, 'rows_ranked');
+    badRequest(() => parseRowQuery({ _q: 'rue', _sort: '_id', _cursor: first.nextCursor! }, schema), '_cursor');
+    await store.dropTable(db, 'rows_ranked');
   });
 
   it('_q never turns hostile FTS syntax into a 500', async () => {
@@ -527,10 +591,7 @@ describe(`tabular store (${testDialect})`, () => {
     ]) {
       try {
         const got = await all({ _q: q });
-        expect(
-          got.map((r) => r._id),
-          q,
-        ).toEqual(full.filter((r) => refSearch(r, q)).map((r) => r._id));
+        expect(byId(got), q).toEqual(full.filter((r) => refSearch(r, q)).map((r) => r._id));
       } catch (e) {
         expect(e, q).toBeInstanceOf(AppError);
         expect((e as AppError).status).toBe(400);
@@ -543,7 +604,7 @@ describe(`tabular store (${testDialect})`, () => {
 
   it('facets: top values with counts under the filters, then nulls', async () => {
     const q = parseRowQuery({ _facet: [DEPT, COAST], [`${POP}__gt`]: '200' }, schema);
-    const facets = await engine.facets(db, TABLE, schema, q);
+    const facets = await analytics.facets(db, TABLE, schema, q);
     const subset = full.filter((r) => r[POP] !== null && (r[POP] as number) > 200);
     for (const f of [DEPT, COAST]) {
       const counts = new Map<Cell, number>();
@@ -554,7 +615,7 @@ describe(`tabular store (${testDialect})`, () => {
       expect(facets[f]).toEqual(expected);
     }
     // More than 20 distinct values: capped at 20 (+ nulls).
-    const many = await engine.facets(db, TABLE, schema, parseRowQuery({ _facet: HOSTILE }, schema));
+    const many = await analytics.facets(db, TABLE, schema, parseRowQuery({ _facet: HOSTILE }, schema));
     expect((many[HOSTILE] as unknown[]).length).toBe(21);
     badRequest(() => parseRowQuery({ _facet: 'nope' }, schema), '_facet');
   });
@@ -568,7 +629,7 @@ describe(`tabular store (${testDialect})`, () => {
       },
       schema,
     );
-    const { rows } = await engine.aggregate(db, TABLE, schema, q);
+    const { rows } = await analytics.aggregate(db, TABLE, schema, q);
     const subset = full.filter((r) => r[AREA] !== null && (r[AREA] as number) < 900);
     const groups = new Map<string, Full[]>();
     for (const r of subset) {
@@ -610,7 +671,7 @@ describe(`tabular store (${testDialect})`, () => {
       }
     });
 
-    const top = await engine.aggregate(
+    const top = await analytics.aggregate(
       db,
       TABLE,
       schema,
@@ -620,7 +681,7 @@ describe(`tabular store (${testDialect})`, () => {
     const sums = top.rows.map((r) => r[`sum:${POP}`] as number);
     expect([...sums].sort((a, b) => b - a)).toEqual(sums);
 
-    const total = await engine.aggregate(
+    const total = await analytics.aggregate(
       db,
       TABLE,
       schema,
@@ -634,7 +695,7 @@ describe(`tabular store (${testDialect})`, () => {
       },
     ]);
 
-    const search = await engine.aggregate(db, TABLE, schema, parseAggregateQuery({ _q: 'école' }, schema));
+    const search = await analytics.aggregate(db, TABLE, schema, parseAggregateQuery({ _q: 'école' }, schema));
     expect(search.rows).toEqual([{ count: full.filter((r) => refSearch(r, 'école')).length }]);
 
     badRequest(() => parseAggregateQuery({ _agg: `sum:${NAME}` }, schema), '_agg');
@@ -645,7 +706,7 @@ describe(`tabular store (${testDialect})`, () => {
   });
 
   it('column stats: min, max, nulls, distinct, top values', async () => {
-    const stats = await engine.columnStats(db, TABLE, schema);
+    const stats = await analytics.columnStats(db, TABLE, schema);
     for (const f of schema.fields) {
       const values = full.map((r) => r[f.name] ?? null);
       const nonNull = values.filter((v): v is Exclude<Cell, null> => v !== null);
@@ -836,7 +897,12 @@ describe(`tabular store (${testDialect})`, () => {
     );
     expect(await all({ [NAME]: `x'; DROP TABLE ${TABLE};--` })).toEqual([]);
     expect(await all({ _q: `x'; DROP TABLE ${TABLE};--` })).toEqual([]);
-    await engine.aggregate(db, TABLE, schema, parseAggregateQuery({ _group: HOSTILE, _agg: `max:${HOSTILE}` }, schema));
+    await analytics.aggregate(
+      db,
+      TABLE,
+      schema,
+      parseAggregateQuery({ _group: HOSTILE, _agg: `max:${HOSTILE}` }, schema),
+    );
     expect(await store.countRows(db, TABLE)).toBe(ROWS);
     expect(await store.tableExists(db, TABLE)).toBe(true);
   });

@@ -94,6 +94,14 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
               <DownloadLinks rowsPath={rowsPath} query={downloadQuery} />
             </div>
           </details>
+          {/* How many rows the filters and search keep ("more than" when the server stopped counting at its bound). */}
+          {rows.data && typeof rows.data.total === 'number' && (
+            <p className="small muted explorer__matches" role="status">
+              {t(rows.data.totalExact ? 'data.explorer.matching' : 'data.explorer.matchingAbout', {
+                count: rows.data.total,
+              })}
+            </p>
+          )}
         </div>
         <FilterChips
           filters={view.filters}
