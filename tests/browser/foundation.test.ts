@@ -97,6 +97,7 @@ describe('a newcomer, in the browser', () => {
     const { page } = await h.newPage();
     const user = newUser('signin');
     await signUp(page, user);
+    await page.getByRole('button', { name: `Signed in as @${user.handle}` }).click();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.goto('/signin');
     await page.getByLabel('Email').fill(user.email);
@@ -157,6 +158,7 @@ describe('a newcomer, in the browser', () => {
     const { page } = await h.newPage();
     const user = newUser('keys');
     await signUp(page, user);
+    await page.getByRole('button', { name: `Signed in as @${user.handle}` }).click();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.goto('/signin');
     // Wait for the app to render: a Tab pressed before that lands on the empty document.

@@ -15,6 +15,8 @@ export const en = {
   'nav.account': 'Account',
   'nav.signOut': 'Sign out',
   'nav.signedInAs': 'Signed in as',
+  'nav.menu': 'Menu',
+  'nav.profile': 'Profile (@{handle})',
   'nav.signOutFailed': 'Sign-out failed. Please try again.',
 
   'footer.about': 'Multitude is free software, published under the AGPL-3.0-or-later licence.',
@@ -421,6 +423,7 @@ export const en = {
   'data.catalog.searchLabel': 'Search datasets',
   'data.catalog.searchButton': 'Search',
   'data.catalog.filters': 'Filters',
+  'data.catalog.filtersActive': 'Filters ({count})',
   'data.catalog.clearFilters': 'Clear all filters',
   'data.catalog.clearAll': 'Show all datasets',
   'data.catalog.results': 'Results',
@@ -791,7 +794,6 @@ export const en = {
   'contrib.history.proposedBy': 'proposed by',
   'contrib.history.acceptedBy': 'accepted by',
   'contrib.history.changedBy': 'changed by',
-  'header.profile': 'Your public profile',
   'contrib.proposal.applied': 'Your changes are applied and recorded in the history.',
   'contrib.proposal.apply': 'Apply now',
   'contrib.proposal.applyHint':

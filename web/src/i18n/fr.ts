@@ -13,6 +13,8 @@ export const fr: Messages = {
   'nav.account': 'Mon compte',
   'nav.signOut': 'Se déconnecter',
   'nav.signedInAs': 'Connecté en tant que',
+  'nav.menu': 'Menu',
+  'nav.profile': 'Profil (@{handle})',
   'nav.signOutFailed': 'La déconnexion a échoué. Veuillez réessayer.',
 
   'footer.about': 'Multitude est un logiciel libre, publié sous licence AGPL-3.0-or-later.',
@@ -434,6 +436,7 @@ export const fr: Messages = {
   'data.catalog.searchLabel': 'Rechercher des jeux de données',
   'data.catalog.searchButton': 'Rechercher',
   'data.catalog.filters': 'Filtres',
+  'data.catalog.filtersActive': 'Filtres ({count})',
   'data.catalog.clearFilters': 'Retirer tous les filtres',
   'data.catalog.clearAll': 'Voir tous les jeux de données',
   'data.catalog.results': 'Résultats',
@@ -808,7 +811,6 @@ export const fr: Messages = {
   'contrib.history.proposedBy': 'proposé par',
   'contrib.history.acceptedBy': 'accepté par',
   'contrib.history.changedBy': 'modifié par',
-  'header.profile': 'Votre profil public',
   'contrib.proposal.applied': 'Vos modifications sont appliquées et enregistrées dans l’historique.',
   'contrib.proposal.apply': 'Appliquer maintenant',
   'contrib.proposal.applyHint':
