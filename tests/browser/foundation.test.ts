@@ -41,6 +41,7 @@ describe('a newcomer, in the browser', () => {
     await expect.poll(() => page.getByText(owner.email).first().isVisible()).toBe(true);
 
     // Organization
+    await page.getByRole('button', { name: 'New organization' }).click();
     await page.getByLabel('Organization name').fill(`Ville de Test ${process.pid}`);
     await page.getByRole('button', { name: 'Create organization' }).click();
     await page.waitForURL('**/organizations/**');
@@ -60,6 +61,7 @@ describe('a newcomer, in the browser', () => {
 
     // Token
     await page.goto('/account');
+    await page.getByRole('button', { name: 'New token' }).click();
     await page.getByLabel('Token name').fill('my script');
     await page
       .getByLabel(/profile:read|Read your profile/)

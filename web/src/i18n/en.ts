@@ -403,6 +403,9 @@ export const en = {
   'notif.prefs.immediate': 'Immediately',
   'notif.prefs.daily': 'Daily digest',
   'notif.prefs.off': 'Never',
+  'notif.prefs.summary':
+    'On the site: {inApp} of {total} kinds. By email: {immediate} at once, {daily} in the daily digest, {off} never.',
+  'notif.prefs.change': 'Change the preferences',
   'notif.prefs.save': 'Save preferences',
   'notif.prefs.saved': 'Notification preferences saved.',
   'notif.prefs.empty': 'There is nothing to set up.',

@@ -416,6 +416,9 @@ export const fr: Messages = {
   'notif.prefs.immediate': 'Immédiatement',
   'notif.prefs.daily': 'Récapitulatif quotidien',
   'notif.prefs.off': 'Jamais',
+  'notif.prefs.summary':
+    'Sur le site : {inApp} sortes sur {total}. Par courriel : {immediate} aussitôt, {daily} dans le récapitulatif quotidien, {off} jamais.',
+  'notif.prefs.change': 'Modifier les préférences',
   'notif.prefs.save': 'Enregistrer les préférences',
   'notif.prefs.saved': 'Préférences de notification enregistrées.',
   'notif.prefs.empty': 'Il n’y a rien à régler.',
