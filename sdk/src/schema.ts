@@ -7507,6 +7507,8 @@ export interface paths {
                     unread?: boolean;
                     _cursor?: string;
                     _limit?: number;
+                    /** @description Language of `text`; by default Accept-Language, else your profile’s language */
+                    lang?: "en" | "fr";
                 };
                 header?: never;
                 path?: never;
@@ -7527,7 +7529,7 @@ export interface paths {
                                 id: string;
                                 /** @description Event type the notification comes from, such as contribution.accepted */
                                 type: string;
-                                /** @description Rendered in your language (your profile locale) */
+                                /** @description Rendered when read, in the language of `lang` or Accept-Language (else your profile’s): a notification made in one language reads in another */
                                 text: string;
                                 /** @description Relative URL of the page concerned */
                                 link: string;

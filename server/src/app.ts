@@ -41,7 +41,7 @@ import {
 import multipart from '@fastify/multipart';
 import { createData, MULTIPART_FIELD_BYTES, MULTIPART_FIELDS_LIMIT, type Data } from './data/index.js';
 import { createCommunity, type Community } from './community/index.js';
-import { createRecognition, type Recognition } from './recognition/index.js';
+import { badgeDefinitions, createRecognition, type Recognition } from './recognition/index.js';
 import { createNotifications, type Notifications } from './notifications/index.js';
 import { createApps, type Apps } from './apps/index.js';
 import {
@@ -185,6 +185,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     accounts: platform.accountStore,
     baseUrl: config.baseUrl,
     logger: app.log,
+    names: { badge: (code, locale) => badgeDefinitions.find((b) => b.code === code)?.name[locale] },
   });
   const recognition = createRecognition({
     db,
