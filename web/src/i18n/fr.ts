@@ -18,7 +18,6 @@ export const fr: Messages = {
   'nav.signOutFailed': 'La déconnexion a échoué. Veuillez réessayer.',
 
   'footer.about': 'Multitude est un logiciel libre, publié sous licence AGPL-3.0-or-later.',
-  'footer.label': 'Informations sur le site',
 
   'common.loading': 'Chargement…',
   'common.saving': 'Enregistrement…',
@@ -28,7 +27,6 @@ export const fr: Messages = {
   'common.copy': 'Copier',
   'common.copied': 'Copié dans le presse-papiers.',
   'common.copyFailed': 'Copie automatique impossible. Le texte est sélectionné : copiez-le manuellement.',
-  'common.retry': 'Réessayer',
   'common.actions': 'Actions',
   'common.errorPrefix': 'Erreur :',
   'common.tableLabel': '{name} (tableau)',
@@ -61,8 +59,6 @@ export const fr: Messages = {
   'home.title': 'Accueil',
   'home.intro1':
     'Multitude est un moteur de plateforme ouverte pour publier des données ouvertes, recueillir des contributions et bâtir sur des API publiques.',
-  'home.intro2':
-    'Les organisations l’utilisent pour travailler en transparence et rendre des comptes aux personnes qu’elles servent.',
   'home.ctaSignUp': 'Créer un compte',
   'home.ctaSignIn': 'Se connecter à son compte',
   'home.welcome': 'Bon retour, {name}.',
@@ -100,13 +96,6 @@ export const fr: Messages = {
   },
   'home.activity.heading': 'Activité publique récente',
   'home.activity.empty': 'Rien ne s’est encore passé. L’activité publique apparaîtra ici.',
-  'activity.user.registered': '{actor} a rejoint Multitude',
-  'activity.organization.created': '{actor} a créé l’organisation',
-  'activity.organization.updated': '{actor} a mis à jour l’organisation',
-  'activity.organization.member_joined': '{actor} a rejoint l’organisation',
-  'activity.organization.ownership_transferred': '{actor} a transmis la propriété de l’organisation',
-  'activity.other': '{actor} : {type}',
-  'activity.someone': 'Quelqu’un',
 
   'signup.title': 'Créer un compte',
   'signup.heading': 'Créer votre compte',
@@ -1416,10 +1405,6 @@ export const fr: Messages = {
   'wh.log.filter': 'Afficher',
   'wh.log.all': 'Tous',
   'wh.log.col.message': 'Message',
-  'wh.log.col.event': 'Événement',
-  'wh.log.col.status': 'État',
-  'wh.log.col.attempts': 'Essais',
-  'wh.log.col.created': 'Créé le',
   'wh.log.next': 'prochain essai {date}',
   'wh.log.attemptsCount': 'Essais : {count}',
   'wh.log.details': 'Essais et contenu',
