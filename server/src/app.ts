@@ -9,6 +9,8 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { apiDocsOptions } from './kernel/api-docs.js';
+import { finishDocument } from './kernel/openapi.js';
 import fastifyStatic from '@fastify/static';
 import type { Config } from './config.js';
 import { loadSecretKey, logOriginOf } from './config.js';
@@ -39,7 +41,7 @@ import {
 import multipart from '@fastify/multipart';
 import { createData, MULTIPART_FIELD_BYTES, MULTIPART_FIELDS_LIMIT, QueryCache, type Data } from './data/index.js';
 import { createCommunity, type Community } from './community/index.js';
-import { createRecognition, type Recognition } from './recognition/index.js';
+import { badgeDefinitions, createRecognition, type Recognition } from './recognition/index.js';
 import { createNotifications, type Notifications } from './notifications/index.js';
 import { createApps, type Apps } from './apps/index.js';
 import {
@@ -187,6 +189,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     accounts: platform.accountStore,
     baseUrl: config.baseUrl,
     logger: app.log,
+    names: { badge: (code, locale) => badgeDefinitions.find((b) => b.code === code)?.name[locale] },
   });
   const recognition = createRecognition({
     db,
@@ -372,7 +375,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     openapi: {
       openapi: '3.1.0',
       info: {
-        title: 'Multitude API',
+        title: `${config.name} API`,
         version: '1.0.0',
         description:
           'Open data, contributions, developer platform and accountability. Errors are RFC 9457 problem+json; lists use cursor pagination (`_cursor`, `_limit`, `next`).',
@@ -393,8 +396,10 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
     },
+    transformObject: (document) =>
+      finishDocument(('openapiObject' in document ? document.openapiObject : {}) as Record<string, unknown>),
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, apiDocsOptions(config.name));
   await app.register(authPlugin, {
     accounts: platform.accounts,
     tokens: platform.tokens,

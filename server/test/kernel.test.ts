@@ -63,13 +63,26 @@ describe('OpenAPI', () => {
       expect(Object.keys(doc.paths)).toContain(path);
     }
     expect(doc.components.securitySchemes.bearer).toBeDefined();
-    expect(JSON.stringify(doc.paths['/api/v1/me'].get.responses['401'])).toContain('Problem');
+    // Problem answers are shared problem+json responses with an example; every API operation documents 429.
+    expect(doc.paths['/api/v1/me'].get.responses['401']).toEqual({ $ref: '#/components/responses/Unauthorized' });
+    expect(doc.paths['/api/v1/me'].get.responses['429']).toEqual({ $ref: '#/components/responses/TooManyRequests' });
+    const limited = doc.components.responses.TooManyRequests;
+    expect(limited.content['application/problem+json'].example).toMatchObject({ status: 429, code: 'rate_limited' });
+    expect(Object.keys(limited.headers)).toEqual(['RateLimit', 'RateLimit-Policy', 'Retry-After']);
+    expect(Object.keys(doc.paths['/api/v1/me'].get.responses['200'].headers)).toContain('RateLimit');
+    // The row query's parameters, each documented.
+    const rows = doc.paths['/api/v1/datasets/{slug}/resources/{id}/rows'].get;
+    const names = rows.parameters.map((p: { name: string }) => p.name);
+    for (const name of ['filters', '_q', '_q_mode', '_sort', '_limit', '_cursor', '_fields', '_facet']) {
+      expect(names).toContain(name);
+    }
   });
 
   it('serves the browsable reference at /api/docs', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/docs/' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toMatch(/swagger/i);
+    expect(res.body).toContain('<title>Multitude — API reference</title>');
   });
 });
 

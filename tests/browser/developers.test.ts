@@ -50,6 +50,7 @@ describe('a developer, in the browser', () => {
 
     // A key: created, shown once, copied; the list shows its prefix.
     await page.getByText('No key yet: create one below to call the API.').waitFor();
+    await page.getByRole('button', { name: 'Create a key' }).click();
     const keyForm = page.getByRole('form', { name: 'Create a key' });
     await keyForm.getByLabel('Name', { exact: true }).fill('production');
     await keyForm.getByLabel(/^data:read/).check();

@@ -41,6 +41,7 @@ describe('a newcomer, in the browser', () => {
     await expect.poll(() => page.getByText(owner.email).first().isVisible()).toBe(true);
 
     // Organization
+    await page.getByRole('button', { name: 'New organization' }).click();
     await page.getByLabel('Organization name').fill(`Ville de Test ${process.pid}`);
     await page.getByRole('button', { name: 'Create organization' }).click();
     await page.waitForURL('**/organizations/**');
@@ -60,6 +61,7 @@ describe('a newcomer, in the browser', () => {
 
     // Token
     await page.goto('/account');
+    await page.getByRole('button', { name: 'New token' }).click();
     await page.getByLabel('Token name').fill('my script');
     await page
       .getByLabel(/profile:read|Read your profile/)
@@ -97,6 +99,7 @@ describe('a newcomer, in the browser', () => {
     const { page } = await h.newPage();
     const user = newUser('signin');
     await signUp(page, user);
+    await page.getByRole('button', { name: `Signed in as @${user.handle}` }).click();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.goto('/signin');
     await page.getByLabel('Email').fill(user.email);
@@ -157,6 +160,7 @@ describe('a newcomer, in the browser', () => {
     const { page } = await h.newPage();
     const user = newUser('keys');
     await signUp(page, user);
+    await page.getByRole('button', { name: `Signed in as @${user.handle}` }).click();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.goto('/signin');
     // Wait for the app to render: a Tab pressed before that lands on the empty document.

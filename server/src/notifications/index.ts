@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../kernel/clock.js';
 import type { MailMessage } from '../platform/index.js';
+import type { Names } from './messages.js';
 import { notificationRoutes } from './routes.js';
 import { createNotificationService, type Recipients } from './service.js';
 import { createNotificationStore } from './store.js';
@@ -19,6 +20,8 @@ export interface NotificationsCapabilityDeps {
   logger?: { warn(o: object, m: string): void };
   /** How often the daily digest is checked for (one hour). */
   digestCheckMs?: number;
+  /** Names looked up by code in the reader's language (badges, from recognition). */
+  names?: Names;
 }
 
 /**
@@ -35,6 +38,7 @@ export function createNotifications(deps: NotificationsCapabilityDeps) {
     mail: deps.mail,
     baseUrl: deps.baseUrl,
     accounts: deps.accounts,
+    names: deps.names,
   });
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<unknown> = Promise.resolve();

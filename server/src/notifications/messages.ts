@@ -58,9 +58,23 @@ const templates: Record<string, Record<Locale, (p: Params) => string>> = {
   },
 };
 
-export function renderText(type: string, params: Params, locale: Locale): string {
+/** Names that params carry by code and that the reader's language decides (a badge's name). */
+export interface Names {
+  badge?(code: string, locale: Locale): string | undefined;
+}
+
+/**
+ * The text in `locale`. Params keep codes, so a notification made in one language reads in another; a badge's
+ * name is looked up by its code (older rows also stored the English name, used only when the code is unknown).
+ */
+export function renderText(type: string, params: Params, locale: Locale, names: Names = {}): string {
   const template = templates[type];
-  return template ? template[locale](params) : type;
+  if (!template) return type;
+  if (type === 'badge.awarded' && typeof params.badge === 'string') {
+    const name = names.badge?.(params.badge, locale);
+    if (name) return template[locale]({ ...params, name });
+  }
+  return template[locale](params);
 }
 
 const ui = {

@@ -150,7 +150,7 @@ describe('notifications from events', () => {
         'badge.awarded',
         { badge: 'first-contribution', name: 'First contribution' },
         'You earned the badge “First contribution”',
-        'Vous avez obtenu le badge « First contribution »',
+        'Vous avez obtenu le badge « Première contribution »',
         'self',
       ],
       [
@@ -197,6 +197,32 @@ describe('notifications from events', () => {
       expect(JSON.stringify(await mailsTo(user))).not.toContain('secret reason');
       expect(JSON.stringify(await mailsTo(user))).not.toContain('please fix');
     }
+  });
+
+  it('renders each stored notification in the reader’s language when read, a badge by its code', async () => {
+    const user = await person(); // profile language: English
+    await emit('badge.awarded', user.id, { badge: 'first-contribution', name: 'First contribution' });
+    await emit('badge.awarded', user.id, { badge: 'retired-badge', name: 'Retired badge' });
+    const read = async (headers: Record<string, string>, query = '') => {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/me/notifications${query}`,
+        headers: { cookie: user.cookie, ...headers },
+      });
+      expect(res.statusCode).toBe(200);
+      return (res.json().items as Array<{ type: string; text: string }>)
+        .filter((i) => i.type === 'badge.awarded')
+        .map((i) => i.text);
+    };
+    // The interface says French (Accept-Language): French text, the badge's French name.
+    expect(await read({ 'accept-language': 'fr-FR,fr;q=0.9,en;q=0.5' })).toEqual([
+      'Vous avez obtenu le badge « Retired badge »',
+      'Vous avez obtenu le badge « Première contribution »',
+    ]);
+    // `?lang=` wins over the header; without either, the profile's language.
+    expect(await read({ 'accept-language': 'fr' }, '?lang=en')).toContain('You earned the badge “First contribution”');
+    expect(await read({})).toContain('You earned the badge “First contribution”');
+    expect((await list(user, '?lang=de')).statusCode).toBe(400);
   });
 
   it('mails a French user in French', async () => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { feedLocale } from '../events/sentences.js';
 import { nextLink, problems } from '../kernel/http.js';
 import { userOf } from '../platform/index.js';
 import { notificationTypes, type NotificationService } from './service.js';
@@ -8,7 +9,10 @@ import { notificationTypes, type NotificationService } from './service.js';
 const NotificationItem = Type.Object({
   id: Type.String(),
   type: Type.String({ description: 'Event type the notification comes from, such as contribution.accepted' }),
-  text: Type.String({ description: 'Rendered in your language (your profile locale)' }),
+  text: Type.String({
+    description:
+      'Rendered when read, in the language of `lang` or Accept-Language (else your profile’s): a notification made in one language reads in another',
+  }),
   link: Type.String({ description: 'Relative URL of the page concerned' }),
   read: Type.Boolean(),
   createdAt: Type.String({ format: 'date-time' }),
@@ -36,6 +40,11 @@ const ListQuery = Type.Object(
     unread: Type.Optional(Type.Boolean({ description: 'Only unread notifications' })),
     _cursor: Type.Optional(Type.String({ maxLength: 200 })),
     _limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+    lang: Type.Optional(
+      Type.Union([Type.Literal('en'), Type.Literal('fr')], {
+        description: 'Language of `text`; by default Accept-Language, else your profile’s language',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -68,7 +77,11 @@ export async function notificationRoutes(
       },
     },
     async (request, reply) => {
-      const page = await opts.notifications.list(userOf(request), request.query);
+      const { lang, ...query } = request.query;
+      const accept = request.headers['accept-language'];
+      // The interface's language when the request names one; the profile's otherwise (API clients).
+      const reader = lang || accept ? feedLocale(lang, accept) : undefined;
+      const page = await opts.notifications.list(userOf(request), query, reader);
       return {
         items: page.items,
         unreadCount: page.unreadCount,

@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor, isKeyCursor, type Page } from '../kernel/pa
 import type { Consumer } from '../events/dispatcher.js';
 import type { StoredEvent } from '../events/schema.js';
 import type { MailMessage } from '../platform/index.js';
-import { localeOf, mailText, renderText, type Locale, type Params } from './messages.js';
+import { localeOf, mailText, renderText, type Locale, type Names, type Params } from './messages.js';
 import type { NotificationStore } from './store.js';
 
 export const notificationTypes = [
@@ -69,6 +69,8 @@ export interface NotificationsDeps {
   accounts: Recipients;
   mail: { enqueue(trx: Kysely<Database>, message: MailMessage): Promise<void> };
   baseUrl: string;
+  /** Names looked up by code in the reader's language (badges). */
+  names?: Names;
 }
 
 interface Planned {
@@ -197,7 +199,7 @@ export function createNotificationService(deps: NotificationsDeps) {
       if (!inserted) continue;
       if (email === 'immediate') {
         const locale = localeOf(user.locale);
-        const text = renderText(type, params, locale);
+        const text = renderText(type, params, locale, deps.names);
         await deps.mail.enqueue(trx, { to: user.email, subject: text, text: mailFor(text, link, locale) });
       }
     }
@@ -232,7 +234,7 @@ export function createNotificationService(deps: NotificationsDeps) {
         const m = mailText(locale);
         const shown = included.slice(0, 50);
         const lines = shown.map(
-          (r) => `- ${renderText(r.type, readJson<Params>(r.params), locale)}\n  ${deps.baseUrl}${r.link}`,
+          (r) => `- ${renderText(r.type, readJson<Params>(r.params), locale, deps.names)}\n  ${deps.baseUrl}${r.link}`,
         );
         if (included.length > shown.length) lines.push(m.more(included.length - shown.length));
         await deps.mail.enqueue(trx, {
@@ -263,6 +265,8 @@ export function createNotificationService(deps: NotificationsDeps) {
     async list(
       actor: UserActor,
       query: { unread?: boolean; _cursor?: string; _limit?: number },
+      /** The reader's language (the interface's); their profile's when the request does not say. */
+      readerLocale?: Locale,
     ): Promise<Page<NotificationItem> & { unreadCount: number }> {
       const limit = query._limit ?? 20;
       const rows = await store.listInApp(db, actor.userId, {
@@ -270,11 +274,11 @@ export function createNotificationService(deps: NotificationsDeps) {
         beforeId: query._cursor ? decodeCursor(query._cursor, isKeyCursor).k : undefined,
         limit: limit + 1,
       });
-      const locale = await localeFor(actor);
+      const locale = readerLocale ?? (await localeFor(actor));
       const items = rows.slice(0, limit).map((r) => ({
         id: r.id,
         type: r.type,
-        text: renderText(r.type, readJson<Params>(r.params), locale),
+        text: renderText(r.type, readJson<Params>(r.params), locale, deps.names),
         link: r.link,
         read: r.readAt !== null,
         createdAt: r.createdAt,

@@ -15,10 +15,11 @@ export const en = {
   'nav.account': 'Account',
   'nav.signOut': 'Sign out',
   'nav.signedInAs': 'Signed in as',
+  'nav.menu': 'Menu',
+  'nav.profile': 'Profile (@{handle})',
   'nav.signOutFailed': 'Sign-out failed. Please try again.',
 
   'footer.about': 'Multitude is free software, published under the AGPL-3.0-or-later licence.',
-  'footer.label': 'Site information',
 
   'common.loading': 'Loading…',
   'common.saving': 'Saving…',
@@ -28,7 +29,6 @@ export const en = {
   'common.copy': 'Copy',
   'common.copied': 'Copied to the clipboard.',
   'common.copyFailed': 'Could not copy automatically. The text is selected: copy it manually.',
-  'common.retry': 'Try again',
   'common.actions': 'Actions',
   'common.errorPrefix': 'Error:',
   'common.tableLabel': '{name} (table)',
@@ -61,7 +61,6 @@ export const en = {
   'home.title': 'Home',
   'home.intro1':
     'Multitude is an open platform engine for publishing open data, collecting contributions and building on public APIs.',
-  'home.intro2': 'Organizations use it to work in the open and stay accountable to the people they serve.',
   'home.ctaSignUp': 'Create an account',
   'home.ctaSignIn': 'Sign in to your account',
   'home.welcome': 'Welcome back, {name}.',
@@ -96,13 +95,6 @@ export const en = {
   },
   'home.activity.heading': 'Recent public activity',
   'home.activity.empty': 'Nothing has happened yet. Public activity will appear here.',
-  'activity.user.registered': '{actor} joined Multitude',
-  'activity.organization.created': '{actor} created the organization',
-  'activity.organization.updated': '{actor} updated the organization',
-  'activity.organization.member_joined': '{actor} joined the organization',
-  'activity.organization.ownership_transferred': '{actor} handed over the ownership of the organization',
-  'activity.other': '{actor}: {type}',
-  'activity.someone': 'Someone',
 
   'signup.title': 'Sign up',
   'signup.heading': 'Create your account',
@@ -401,6 +393,9 @@ export const en = {
   'notif.prefs.immediate': 'Immediately',
   'notif.prefs.daily': 'Daily digest',
   'notif.prefs.off': 'Never',
+  'notif.prefs.summary':
+    'On the site: {inApp} of {total} kinds. By email: {immediate} at once, {daily} in the daily digest, {off} never.',
+  'notif.prefs.change': 'Change the preferences',
   'notif.prefs.save': 'Save preferences',
   'notif.prefs.saved': 'Notification preferences saved.',
   'notif.prefs.empty': 'There is nothing to set up.',
@@ -421,6 +416,7 @@ export const en = {
   'data.catalog.searchLabel': 'Search datasets',
   'data.catalog.searchButton': 'Search',
   'data.catalog.filters': 'Filters',
+  'data.catalog.filtersActive': 'Filters ({count})',
   'data.catalog.clearFilters': 'Clear all filters',
   'data.catalog.clearAll': 'Show all datasets',
   'data.catalog.results': 'Results',
@@ -801,7 +797,6 @@ export const en = {
   'contrib.history.proposedBy': 'proposed by',
   'contrib.history.acceptedBy': 'accepted by',
   'contrib.history.changedBy': 'changed by',
-  'header.profile': 'Your public profile',
   'contrib.proposal.applied': 'Your changes are applied and recorded in the history.',
   'contrib.proposal.apply': 'Apply now',
   'contrib.proposal.applyHint':
@@ -1390,10 +1385,6 @@ export const en = {
   'wh.log.filter': 'Show',
   'wh.log.all': 'All',
   'wh.log.col.message': 'Message',
-  'wh.log.col.event': 'Event',
-  'wh.log.col.status': 'Status',
-  'wh.log.col.attempts': 'Attempts',
-  'wh.log.col.created': 'Created',
   'wh.log.next': 'next attempt {date}',
   'wh.log.attemptsCount': 'Attempts: {count}',
   'wh.log.details': 'Attempts and body',
@@ -1530,7 +1521,8 @@ export const en = {
   'import.value.required': "line {line}: column '{column}' is required but the value is missing",
   'import.value.tooLong':
     "line {line}: the value of column '{column}' is {length} characters long, more than the {max} a cell may hold",
-  'import.value.hostile': "line {line}: the value of column '{column}' {reason}",
+  'import.value.hostile':
+    "line {line}: the value of column '{column}' contains a forbidden character (NUL or invalid Unicode)",
   'import.csv.unbalancedQuotes': 'line {line}: a quoted value starting on this line has unbalanced quotes',
   'import.csv.unclosedQuote': 'line {line}: a quoted value starting on this line is never closed',
   'import.csv.lineTooLong': 'line {line} is longer than {mb} MB; is this really a CSV file?',
@@ -1562,7 +1554,7 @@ export const en = {
     other: '{count} of the first {sampled} rows have malformed quotes; such rows will be rejected.',
   },
   'import.json.invalidRecords':
-    '{count} of the first {sampled} {unit}s are not valid JSON objects; they will be rejected.',
+    '{count} of the first {sampled} items are not valid JSON objects; they will be rejected.',
   'import.sample.partial':
     "Types were inferred from the first {rows} rows; rows further down that do not fit a column's type will be rejected and listed in the import report.",
   'import.schema.kept': 'The columns are the same as in the previous version: its reviewed schema was kept.',

@@ -3,7 +3,7 @@ import { Link } from 'react-router-dom';
 import { api, seg, toApiError, type ApiError } from '../api/client';
 import { useAction } from '../api/hooks';
 import { cursorOf, type AppNotification, type NotificationPage } from '../api/types';
-import { useT } from '../i18n/I18nProvider';
+import { useI18n } from '../i18n/I18nProvider';
 import { ErrorAlert, Loading, StatusMessage } from '../ui/Messages';
 import { announceNotificationsChanged } from './events';
 import { NotificationItem } from './NotificationItem';
@@ -12,7 +12,7 @@ const PAGE = 30;
 
 /** List of notifications (unread emphasised), "Mark all as read", unread-only filter, paging. */
 export function NotificationCenter() {
-  const t = useT();
+  const { t, lang } = useI18n();
   const [unreadOnly, setUnreadOnly] = useState(false);
   const [items, setItems] = useState<AppNotification[]>([]);
   const [unread, setUnread] = useState(0);
@@ -26,7 +26,8 @@ export function NotificationCenter() {
     async (cursor: string | null, signal?: AbortSignal) => {
       setLoading(true);
       setError(null);
-      const q = new URLSearchParams({ _limit: String(PAGE) });
+      // In the interface's language, fetched again when it changes (the server renders at read time).
+      const q = new URLSearchParams({ _limit: String(PAGE), lang });
       if (unreadOnly) q.set('unread', 'true');
       if (cursor) q.set('_cursor', cursor);
       try {
@@ -40,7 +41,7 @@ export function NotificationCenter() {
       }
       setLoading(false);
     },
-    [unreadOnly],
+    [unreadOnly, lang],
   );
 
   useEffect(() => {

@@ -5,6 +5,7 @@ import { useAction, useApiGet } from '../api/hooks';
 import type { EmailMode, NotificationPreference } from '../api/types';
 import { useT } from '../i18n/I18nProvider';
 import { ErrorAlert, Loading, StatusMessage, useErrorMessage } from '../ui/Messages';
+import { Disclosure } from '../ui/Disclosure';
 import { TableWrap } from '../ui/TableWrap';
 import { typeLabel } from './typeLabel';
 
@@ -62,55 +63,70 @@ export function NotificationPreferencesSection() {
       ) : items.length === 0 ? (
         <p className="empty-state">{t('notif.prefs.empty')}</p>
       ) : (
-        <form onSubmit={(e) => void onSubmit(e)} className="notif-prefs">
-          <TableWrap label={t('notif.prefs.heading')}>
-            <table>
-              <caption className="visually-hidden">{t('notif.prefs.heading')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('notif.prefs.colType')}</th>
-                  <th scope="col">{t('notif.prefs.colInApp')}</th>
-                  <th scope="col">{t('notif.prefs.colEmail')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((p) => {
-                  const label = typeLabel(t, p.type);
-                  return (
-                    <tr key={p.type}>
-                      <th scope="row">{label}</th>
-                      <td>
-                        <input
-                          type="checkbox"
-                          checked={p.inApp}
-                          onChange={(e) => change(p.type, { inApp: e.target.checked })}
-                          aria-label={t('notif.prefs.inAppFor', { type: label })}
-                        />
-                      </td>
-                      <td>
-                        <select
-                          value={p.email}
-                          onChange={(e) => change(p.type, { email: e.target.value as EmailMode })}
-                          aria-label={t('notif.prefs.emailFor', { type: label })}
-                          className="notif-prefs__select"
-                        >
-                          {MODES.map((m) => (
-                            <option key={m} value={m}>
-                              {modeLabel[m]}
-                            </option>
-                          ))}
-                        </select>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </TableWrap>
-          <button type="submit" className="button" disabled={save.pending}>
-            {save.pending ? t('common.saving') : t('notif.prefs.save')}
-          </button>
-        </form>
+        <>
+          <p className="summary-line">
+            {t('notif.prefs.summary', {
+              inApp: items.filter((p) => p.inApp).length,
+              total: items.length,
+              immediate: items.filter((p) => p.email === 'immediate').length,
+              daily: items.filter((p) => p.email === 'daily').length,
+              off: items.filter((p) => p.email === 'off').length,
+            })}
+          </p>
+          <Disclosure label={t('notif.prefs.change')} defaultOpen={hash === '#notification-preferences'}>
+            {() => (
+              <form onSubmit={(e) => void onSubmit(e)} className="notif-prefs">
+                <TableWrap label={t('notif.prefs.heading')}>
+                  <table>
+                    <caption className="visually-hidden">{t('notif.prefs.heading')}</caption>
+                    <thead>
+                      <tr>
+                        <th scope="col">{t('notif.prefs.colType')}</th>
+                        <th scope="col">{t('notif.prefs.colInApp')}</th>
+                        <th scope="col">{t('notif.prefs.colEmail')}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {items.map((p) => {
+                        const label = typeLabel(t, p.type);
+                        return (
+                          <tr key={p.type}>
+                            <th scope="row">{label}</th>
+                            <td>
+                              <input
+                                type="checkbox"
+                                checked={p.inApp}
+                                onChange={(e) => change(p.type, { inApp: e.target.checked })}
+                                aria-label={t('notif.prefs.inAppFor', { type: label })}
+                              />
+                            </td>
+                            <td>
+                              <select
+                                value={p.email}
+                                onChange={(e) => change(p.type, { email: e.target.value as EmailMode })}
+                                aria-label={t('notif.prefs.emailFor', { type: label })}
+                                className="notif-prefs__select"
+                              >
+                                {MODES.map((m) => (
+                                  <option key={m} value={m}>
+                                    {modeLabel[m]}
+                                  </option>
+                                ))}
+                              </select>
+                            </td>
+                          </tr>
+                        );
+                      })}
+                    </tbody>
+                  </table>
+                </TableWrap>
+                <button type="submit" className="button" disabled={save.pending}>
+                  {save.pending ? t('common.saving') : t('notif.prefs.save')}
+                </button>
+              </form>
+            )}
+          </Disclosure>
+        </>
       )}
     </section>
   );

@@ -1,15 +1,48 @@
-import { useState } from 'react';
-import { Link, NavLink, useNavigate } from 'react-router-dom';
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { Link, NavLink, useLocation, useNavigate } from 'react-router-dom';
 import { useT } from '../i18n/I18nProvider';
 import { useSession } from '../session/SessionProvider';
 import { NotificationBell } from '../notifications/NotificationBell';
 import { LanguageSwitch } from './LanguageSwitch';
+import { UserMenu } from './UserMenu';
 
+/**
+ * The site header: one line on a laptop; on a narrow screen the navigation folds behind a "Menu" button
+ * (disclosure pattern: aria-expanded, focus moves into the menu, Escape closes it and returns focus).
+ */
 export function Header() {
   const t = useT();
   const { user, loading, signOut } = useSession();
   const navigate = useNavigate();
+  const { pathname } = useLocation();
   const [signOutFailed, setSignOutFailed] = useState(false);
+  const [open, setOpen] = useState(false);
+  const menuId = useId();
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const navRef = useRef<HTMLElement>(null);
+
+  // A navigation closes the menu (the new page's heading receives focus from Layout).
+  useEffect(() => setOpen(false), [pathname]);
+
+  // Opening moves focus to the first entry; a click outside the header closes it.
+  useEffect(() => {
+    if (!open) return;
+    navRef.current?.querySelector<HTMLElement>('a, button')?.focus();
+    const onPointer = (e: PointerEvent) => {
+      const header = buttonRef.current?.closest('header');
+      if (header && !header.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', onPointer);
+    return () => document.removeEventListener('pointerdown', onPointer);
+  }, [open]);
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && open) {
+      e.stopPropagation();
+      setOpen(false);
+      buttonRef.current?.focus();
+    }
+  };
 
   const onSignOut = async () => {
     setSignOutFailed(false);
@@ -22,7 +55,7 @@ export function Header() {
   };
 
   return (
-    <header className="site-header">
+    <header className={`site-header${open ? ' site-header--open' : ''}`} onKeyDown={onKeyDown}>
       <div className="container site-header__inner">
         <Link to="/" className="brand">
           <span className="brand__mark" aria-hidden="true">
@@ -30,7 +63,7 @@ export function Header() {
           </span>
           <span className="brand__name">{t('app.name')}</span>
         </Link>
-        <nav aria-label={t('nav.label')} className="site-nav">
+        <nav aria-label={t('nav.label')} className="site-nav" id={menuId} ref={navRef}>
           <ul>
             <li>
               <NavLink to="/datasets">{t('nav.datasets')}</NavLink>
@@ -44,33 +77,14 @@ export function Header() {
             {!loading &&
               (user ? (
                 <>
-                  <li className="site-nav__user">
-                    <NavLink to={`/users/${encodeURIComponent(user.handle)}`} title={t('header.profile')}>
-                      <span className="visually-hidden">{t('nav.signedInAs')} </span>@{user.handle}
-                    </NavLink>
+                  <li>
+                    <NavLink to="/review">{t('nav.review')}</NavLink>
                   </li>
                   <li>
                     <NotificationBell />
                   </li>
-                  <li>
-                    <NavLink to="/review">{t('nav.review')}</NavLink>
-                  </li>
-                  {user.isAdmin && (
-                    <li>
-                      <NavLink to="/moderation">{t('nav.moderation')}</NavLink>
-                    </li>
-                  )}
-                  <li>
-                    <NavLink to="/account">{t('nav.account')}</NavLink>
-                  </li>
-                  <li>
-                    <button
-                      type="button"
-                      className="button button--small button--secondary"
-                      onClick={() => void onSignOut()}
-                    >
-                      {t('nav.signOut')}
-                    </button>
+                  <li className="site-nav__user">
+                    <UserMenu handle={user.handle} isAdmin={user.isAdmin} onSignOut={() => void onSignOut()} />
                   </li>
                 </>
               ) : (
@@ -86,6 +100,19 @@ export function Header() {
           </ul>
         </nav>
         <LanguageSwitch />
+        <button
+          ref={buttonRef}
+          type="button"
+          className="button button--small button--secondary site-header__menu"
+          aria-expanded={open}
+          aria-controls={menuId}
+          onClick={() => setOpen((v) => !v)}
+        >
+          <svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="18" height="18">
+            <path fill="currentColor" d="M3 6h18v2H3zm0 5h18v2H3zm0 5h18v2H3z" />
+          </svg>
+          {t('nav.menu')}
+        </button>
       </div>
       <div role="alert" className="live-region">
         {signOutFailed && (

@@ -1,5 +1,6 @@
 import { useApiGet } from '../api/hooks';
 import type { TokenScope } from '../api/types';
+import { useScopeWords } from '../apps/oauth/scopes';
 import { Loading } from './Messages';
 
 /**
@@ -26,6 +27,7 @@ export function ScopePicker({
   badgeFor?: (scopeId: string) => string | null;
 }) {
   const scopes = useApiGet<{ scopes: TokenScope[] }>('/me/token-scopes');
+  const words = useScopeWords();
   const toggle = (id: string, on: boolean) => onChange(on ? [...selected, id] : selected.filter((s) => s !== id));
   const list = scopes.data?.scopes ?? [];
   const describedBy = error ? `${idPrefix}-scopes-error` : hint ? `${idPrefix}-scopes-hint` : undefined;
@@ -59,7 +61,7 @@ export function ScopePicker({
                   onChange={(e) => toggle(scope.id, e.target.checked)}
                 />
                 <label htmlFor={`${idPrefix}-scope-${scope.id}`}>
-                  <code>{scope.id}</code> <span className="muted">— {scope.description}</span>
+                  <code>{scope.id}</code> <span className="muted">— {words(scope)}</span>
                   {badge && <span className="badge badge--draft">{badge}</span>}
                 </label>
               </li>

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { nextLink, problems } from '../../kernel/http.js';
 import { Next, ResourceParams } from '../http-params.js';
+import { DEFAULT_ROW_LIMIT, MAX_ROW_LIMIT } from '../tables/index.js';
 import { COUNT_BOUND, type RowsService } from './service.js';
 import type { Expensive } from '../../kernel/cost.js';
 
@@ -22,19 +23,108 @@ function clientGone(reply: FastifyReply): AbortSignal {
   return controller.signal;
 }
 
-const AnyQuery = Type.Object(
-  {},
+const EXAMPLE_ROW = { _id: 1042, code: '25056', name: 'Besançon', department: '25', population: 119198 };
+
+const OPS_HELP =
+  '`eq` (the default: `column=value`), `ne`, `lt`, `lte`, `gt`, `gte`, `in` (comma-separated values), `contains` and `startswith` (text, case- and accent-insensitive), `isnull` (`1` or `0`)';
+
+/** The reserved `_` parameters shared by rows, downloads and aggregates; strings, as the engine parses them. */
+const searchParams = {
+  _q: Type.Optional(
+    Type.String({
+      description:
+        'Full-text search over the text columns, case- and accent-insensitive (at most 500 characters), e.g. `besan`.',
+    }),
+  ),
+  _q_mode: Type.Optional(
+    Type.Unsafe<string>({
+      type: 'string',
+      enum: ['prefix', 'words', 'phrase'],
+      description:
+        'How `_q` matches: `prefix` (the default: every word, the last one may be a prefix, as typed), `words` (every word, whole) or `phrase` (the words in this order).',
+    }),
+  ),
+};
+
+/**
+ * The documented form of a row query. Filters are any number of `<column>__<op>=value` parameters: OpenAPI has no
+ * pattern for parameter names, so they are documented as one free-form `filters` object, which OpenAPI's default
+ * query style (form, exploded) sends as separate parameters, as "try it out" does; no parameter is called `filters`.
+ */
+const RowQuery = Type.Object(
   {
-    additionalProperties: true,
-    description: 'Filters `column__op=value` and reserved `_` parameters; see the description',
+    filters: Type.Optional(
+      Type.Record(Type.String(), Type.String(), {
+        description: `Filters, each its own query parameter: \`<column>=value\` (equality) or \`<column>__<op>=value\` with op one of ${OPS_HELP}. Several filters all apply (AND). Example: \`?department=25&population__gte=10000\`.`,
+        examples: [{ department: '25', population__gte: '10000' }],
+      }),
+    ),
+    ...searchParams,
+    _sort: Type.Optional(
+      Type.String({
+        description:
+          'Comma-separated columns; a leading `-` sorts descending, e.g. `-population,name`. Default: `_id`.',
+      }),
+    ),
+    _limit: Type.Optional(
+      Type.String({
+        description: `Rows per page, ${1}–${MAX_ROW_LIMIT} (default ${DEFAULT_ROW_LIMIT}).`,
+      }),
+    ),
+    _cursor: Type.Optional(
+      Type.String({ description: 'Where the next page starts: copy it from `next` (or the `Link` header).' }),
+    ),
+    _fields: Type.Optional(
+      Type.String({
+        description: 'Comma-separated columns to return (`_id` is always there), e.g. `code,name,population`.',
+      }),
+    ),
+    _facet: Type.Optional(
+      Type.Array(Type.String(), {
+        description:
+          'Repeatable (`_facet=a&_facet=b`): the top values of this column, with counts, under the current filters (at most 10).',
+      }),
+    ),
   },
+  { additionalProperties: true },
 );
+
+const AggregateQuery = Type.Object(
+  {
+    filters: RowQuery.properties.filters,
+    ...searchParams,
+    _group: Type.Optional(Type.String({ description: 'Comma-separated columns to group by, e.g. `department`.' })),
+    _agg: Type.Optional(
+      Type.String({
+        description:
+          'Comma-separated aggregates: `count`, `distinct:col` (distinct values), or `sum:col`, `avg:col`, `min:col`, `max:col` over numeric columns, e.g. `count,sum:population`.',
+      }),
+    ),
+    _sort: RowQuery.properties._sort,
+    _limit: RowQuery.properties._limit,
+  },
+  { additionalProperties: true },
+);
+
+const DownloadQuery = Type.Object(
+  {
+    ...RowQuery.properties,
+    _raw: Type.Optional(
+      Type.String({
+        description:
+          'CSV only: `1` writes cells as they are, without the apostrophe that protects spreadsheets from formulas.',
+      }),
+    ),
+  },
+  { additionalProperties: true },
+);
+
 // Rows are dynamic objects: left to JSON.stringify, which serializes them faster than a generated serializer can.
-const Row = Type.Unknown({ description: 'A row: `_id` and one property per column' });
+const Row = Type.Unknown({ description: 'A row: `_id` and one property per column', examples: [EXAMPLE_ROW] });
 
 const QUERY_HELP = [
-  'Filters: `column=value` (equality) or `column__op=value` with op one of eq, ne, lt, lte, gt, gte, in (comma-separated), contains, startswith, isnull (1 or 0).',
-  '`_sort=col,-col2` (a leading `-` sorts descending), `_limit` (1–1000), `_cursor` (from `next`), `_fields=a,b`, `_q` full-text search over text columns (case- and accent-insensitive; `_q_mode=prefix` (default: the last word may be a prefix, as typed), `words` or `phrase`; without `_sort`, the most relevant rows first — bm25 on SQLite, ts_rank on PostgreSQL — with a stable cursor), `_facet=col` (repeatable): top values with counts under the current filters.',
+  `Filter with \`<column>__<op>=value\` parameters (${OPS_HELP}), search with \`_q\`, sort with \`_sort\`, page with \`_limit\` and \`_cursor\`, choose columns with \`_fields\`, count values with \`_facet\`. Unknown columns or parameters are a 400 problem naming them.`,
+  'Without `_sort`, `_q` results come most relevant first (bm25 on SQLite, ts_rank on PostgreSQL), with a stable cursor.',
   `\`total\` counts the rows matching the filters and \`_q\`: exactly up to ${COUNT_BOUND}, beyond which it is ${COUNT_BOUND} with \`totalExact: false\`; null when counting ran past the time limit.`,
   'Every query has a time limit (`MULTITUDE_QUERY_TIMEOUT_MS`, 5 s by default): beyond it the answer is a 503 problem with `Retry-After`.',
   'Facets and counts (here), aggregates and statistics are answered by the columnar copy of the table (DuckDB over Parquet) once it is built, by the row store meanwhile and for `_q`; the answers are the same, and the `x-multitude-engine` response header (`columnar` or `rows`) says which answered.',
@@ -54,22 +144,35 @@ export async function rowRoutes(base: FastifyInstance, opts: { rows: RowsService
         summary: 'Query rows',
         description: QUERY_HELP,
         params: ResourceParams,
-        querystring: AnyQuery,
+        querystring: RowQuery,
         response: {
-          200: Type.Object({
-            rows: Type.Array(Row),
-            next: Next,
-            total: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
-              description: 'Rows matching the filters and `_q`; null when counting ran past the time limit',
-            }),
-            totalExact: Type.Boolean({
-              description: 'False when `total` is the counting bound (more rows match) or unknown',
-            }),
-            facets: Type.Optional(
-              Type.Record(Type.String(), Type.Array(Type.Object({ value: Type.Unknown(), count: Type.Integer() }))),
-            ),
-          }),
-          ...problems(400, 404, 503),
+          200: Type.Object(
+            {
+              rows: Type.Array(Row),
+              next: Next,
+              total: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], {
+                description: 'Rows matching the filters and `_q`; null when counting ran past the time limit',
+              }),
+              totalExact: Type.Boolean({
+                description: 'False when `total` is the counting bound (more rows match) or unknown',
+              }),
+              facets: Type.Optional(
+                Type.Record(Type.String(), Type.Array(Type.Object({ value: Type.Unknown(), count: Type.Integer() }))),
+              ),
+            },
+            {
+              examples: [
+                {
+                  rows: [EXAMPLE_ROW],
+                  next: 'https://data.example.org/api/v1/datasets/communes/resources/r_8f2k/rows?department=25&_limit=1&_cursor=eyJpZCI6MTA0Mn0',
+                  total: 573,
+                  totalExact: true,
+                  facets: { department: [{ value: '25', count: 573 }] },
+                },
+              ],
+            },
+          ),
+          ...problems(400, 401, 403, 404, 429, 503),
         },
       },
     },
@@ -102,8 +205,8 @@ export async function rowRoutes(base: FastifyInstance, opts: { rows: RowsService
               ? 'Same parameters as …/rows; without `_limit` the whole result (from `_cursor` when given). An Apache Parquet file (snappy) with `_id` (INT64) then the columns under their names, typed from the Table Schema: integer → INT64, number → DOUBLE, boolean → BOOLEAN, date → DATE, datetime → TIMESTAMP (UTC, microseconds), string → UTF-8 text. Written in constant memory to a temporary file, then streamed: the first byte comes once the file is complete.'
               : `Same parameters as …/rows; without \`_limit\` the whole result (from \`_cursor\` when given). CSV cells starting with = + - @, a tab or a carriage return get a leading apostrophe (spreadsheet formula injection) unless \`_raw=1\`.`,
           params: ResourceParams,
-          querystring: AnyQuery,
-          response: { ...problems(400, 404, 503) },
+          querystring: DownloadQuery,
+          response: { ...problems(400, 401, 403, 404, 429, 503) },
         },
       },
       async (request, reply) => {
@@ -132,10 +235,13 @@ export async function rowRoutes(base: FastifyInstance, opts: { rows: RowsService
         summary:
           'Group and aggregate: `_group=col[,col2]&_agg=sum:population,avg:area,count` under the same filters as …/rows',
         params: ResourceParams,
-        querystring: AnyQuery,
+        querystring: AggregateQuery,
         response: {
-          200: Type.Object({ rows: Type.Array(Type.Object({}, { additionalProperties: true })) }),
-          ...problems(400, 404, 503),
+          200: Type.Object(
+            { rows: Type.Array(Type.Object({}, { additionalProperties: true })) },
+            { examples: [{ rows: [{ department: '25', count: 573, 'sum:population': 543974 }] }] },
+          ),
+          ...problems(400, 401, 403, 404, 429, 503),
         },
       },
     },

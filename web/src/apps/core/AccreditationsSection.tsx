@@ -3,6 +3,7 @@ import { seg } from '../../api/client';
 import { useApiGet } from '../../api/hooks';
 import type { Accreditation } from '../../api/types';
 import { useT } from '../../i18n/I18nProvider';
+import { Disclosure } from '../../ui/Disclosure';
 import { Loading, StatusMessage, useErrorMessage } from '../../ui/Messages';
 import { AccreditationCard } from './AccreditationCard';
 import { AccreditationForm } from './AccreditationForm';
@@ -62,14 +63,19 @@ export function AccreditationsSection({ appId }: { appId: string }) {
           ))}
         </ul>
       )}
-      <AccreditationForm
-        key={items.length}
-        appId={appId}
-        onSaved={(a) => {
-          upsert(a);
-          setStatus(t('dev.acc.submitted'));
-        }}
-      />
+      <Disclosure label={t('dev.acc.newHeading')}>
+        {(close) => (
+          <AccreditationForm
+            key={items.length}
+            appId={appId}
+            onSaved={(a) => {
+              upsert(a);
+              setStatus(t('dev.acc.submitted'));
+              close();
+            }}
+          />
+        )}
+      </Disclosure>
     </section>
   );
 }

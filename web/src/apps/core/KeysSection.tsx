@@ -7,6 +7,7 @@ import type { MessageKey } from '../../i18n/en';
 import { useI18n, useT } from '../../i18n/I18nProvider';
 import { SelectField, TextField } from '../../ui/Field';
 import { ErrorAlert, Loading, StatusMessage, useErrorMessage } from '../../ui/Messages';
+import { Disclosure } from '../../ui/Disclosure';
 import { TableWrap } from '../../ui/TableWrap';
 import { useFormErrors } from '../../ui/useFormErrors';
 import * as v from '../../ui/validate';
@@ -280,7 +281,17 @@ export function KeysSection({ appId }: { appId: string }) {
           onCancel={() => setRotating(null)}
         />
       )}
-      <CreateKeyForm appId={appId} onCreated={onCreated} />
+      <Disclosure label={t('dev.key.newHeading')}>
+        {(close) => (
+          <CreateKeyForm
+            appId={appId}
+            onCreated={(key) => {
+              onCreated(key);
+              close();
+            }}
+          />
+        )}
+      </Disclosure>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, seg } from '../../api/client';
 import { useAction, useApiGet } from '../../api/hooks';
+import { formatNumber } from '../../data/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { ErrorAlert, StatusMessage } from '../../ui/Messages';
 
@@ -12,7 +13,7 @@ interface RateLimitPlan {
 
 /** For platform administrators: moves an app to another rate-limit plan (PUT /apps/{id}/plan). */
 export function PlanControl({ appId, current, onChanged }: { appId: string; current: string; onChanged: () => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const plans = useApiGet<{ items: RateLimitPlan[] }>('/rate-limit-plans');
   const [plan, setPlan] = useState(current);
   const [status, setStatus] = useState<string | null>(null);
@@ -22,7 +23,7 @@ export function PlanControl({ appId, current, onChanged }: { appId: string; curr
       p.burst
         ? t('dev.plan.burst', { limit: String(p.burst.limit), seconds: String(p.burst.windowSeconds) })
         : t('dev.plan.noBurst'),
-      p.daily !== null ? t('dev.plan.daily', { daily: p.daily.toLocaleString() }) : t('dev.plan.noDaily'),
+      p.daily !== null ? t('dev.plan.daily', { daily: formatNumber(lang, p.daily) }) : t('dev.plan.noDaily'),
     ].join(', ');
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();

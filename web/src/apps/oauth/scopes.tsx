@@ -21,7 +21,7 @@ const KNOWN = new Set([
 ]);
 
 /** A scope in plain words, in the reader's language (the server's English description otherwise). */
-export function useScopeWords(): (scope: OAuthScopeView) => string {
+export function useScopeWords(): (scope: { id: string; description: string }) => string {
   const t = useT();
   return (scope) => (KNOWN.has(scope.id) ? t(`oauth.scope.${scope.id}` as MessageKey) : scope.description);
 }

@@ -1,11 +1,12 @@
 import { Link } from 'react-router-dom';
 import { useApiGet } from '../../api/hooks';
 import type { ReuseStats } from '../../api/types';
+import { formatNumber } from '../../data/format';
 import { useI18n } from '../../i18n/I18nProvider';
 
 /** The public "most used reuses" ranking as bars (views and API calls stacked), each bar also told in words. */
 export function MostUsedReuses({ days = 30, limit = 5 }: { days?: number; limit?: number }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const stats = useApiGet<ReuseStats>(`/stats/reuses?days=${days}&_limit=${limit}`);
   if (!stats.data) return null;
   const items = stats.data.items.filter((i) => i.score > 0);
@@ -27,7 +28,7 @@ export function MostUsedReuses({ days = 30, limit = 5 }: { days?: number; limit?
                     {t('reuses.stats.row', { title: reuse.title, views: String(views), calls: String(apiCalls) })}
                   </span>
                   <span aria-hidden="true" className="muted">
-                    {score.toLocaleString()}
+                    {formatNumber(lang, score)}
                   </span>
                 </div>
                 <div className="usage-ranking__bar" aria-hidden="true">

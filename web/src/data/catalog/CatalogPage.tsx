@@ -28,6 +28,8 @@ export function CatalogPage() {
   const errorMessage = useErrorMessage();
   const [params, setParams] = useSearchParams();
   const sortId = useId();
+  const facetsId = useId();
+  const [filtersOpen, setFiltersOpen] = useState(false);
   useDocumentTitle(t('data.catalog.title'));
 
   const path = catalogApiPath(params);
@@ -77,8 +79,21 @@ export function CatalogPage() {
 
       <CatalogSearchForm key={q} initial={q} onSearch={(value) => update('q', value || null)} />
 
-      <div className="catalog">
-        <aside className="catalog__facets" aria-label={t('data.catalog.filters')}>
+      {/* On a phone the results come first: the filters wait behind this button (hidden on wider screens). */}
+      <button
+        type="button"
+        className="button button--secondary catalog__filters-toggle"
+        aria-expanded={filtersOpen}
+        aria-controls={facetsId}
+        onClick={() => setFiltersOpen((v) => !v)}
+      >
+        {activeFilters.length > 0
+          ? t('data.catalog.filtersActive', { count: activeFilters.length })
+          : t('data.catalog.filters')}
+      </button>
+
+      <div className={`catalog${filtersOpen ? ' catalog--filters-open' : ''}`}>
+        <aside id={facetsId} className="catalog__facets" aria-label={t('data.catalog.filters')}>
           <h2 className="h3">{t('data.catalog.filters')}</h2>
           {activeFilters.length > 0 && (
             <p>

@@ -2,6 +2,7 @@ import { Link } from 'react-router-dom';
 import { useApiGet } from '../../api/hooks';
 import { itemsOf, type MyOrganization, type Page } from '../../api/types';
 import { useT } from '../../i18n/I18nProvider';
+import { Disclosure } from '../../ui/Disclosure';
 import { Loading, useErrorMessage } from '../../ui/Messages';
 import { CreateOrganizationForm } from './CreateOrganizationForm';
 
@@ -30,7 +31,7 @@ export function MyOrganizationsSection() {
           ))}
         </ul>
       )}
-      <CreateOrganizationForm />
+      <Disclosure label={t('orgCreate.heading')}>{() => <CreateOrganizationForm />}</Disclosure>
     </section>
   );
 }

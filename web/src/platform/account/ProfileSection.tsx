@@ -5,6 +5,7 @@ import type { User } from '../../api/types';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useSession } from '../../session/SessionProvider';
 import { TextField } from '../../ui/Field';
+import { Disclosure } from '../../ui/Disclosure';
 import { ErrorAlert, StatusMessage } from '../../ui/Messages';
 import { useFormErrors } from '../../ui/useFormErrors';
 import * as v from '../../ui/validate';
@@ -17,7 +18,7 @@ export function ProfileSection({ user }: { user: User }) {
   const [name, setName] = useState(user.name);
   const [saved, setSaved] = useState(false);
 
-  const onSubmit = async (e: FormEvent) => {
+  const onSubmit = async (e: FormEvent, close: () => void) => {
     e.preventDefault();
     setSaved(false);
     if (!errors.accept(v.validate({ name }, { name: v.required }))) return;
@@ -29,6 +30,7 @@ export function ProfileSection({ user }: { user: User }) {
           : { ...user, name: name.trim() },
       );
       setSaved(true);
+      close();
     }
   };
 
@@ -36,6 +38,10 @@ export function ProfileSection({ user }: { user: User }) {
     <section aria-labelledby="profile-heading" className="panel">
       <h2 id="profile-heading">{t('account.profile.heading')}</h2>
       <dl className="details">
+        <div>
+          <dt>{t('field.name')}</dt>
+          <dd>{user.name}</dd>
+        </div>
         <div>
           <dt>{t('account.profile.handle')}</dt>
           <dd>@{user.handle}</dd>
@@ -68,25 +74,30 @@ export function ProfileSection({ user }: { user: User }) {
         )}
       </dl>
 
-      <h3>{t('account.profile.editName')}</h3>
-      <ErrorAlert error={action.error} shownFields={['name']} />
       <StatusMessage>{saved && t('account.profile.saved')}</StatusMessage>
-      <form onSubmit={(e) => void onSubmit(e)} noValidate className="form form--inline">
-        <TextField
-          label={t('field.name')}
-          autoComplete="name"
-          required
-          value={name}
-          onValueChange={(value) => {
-            setName(value);
-            setSaved(false);
-          }}
-          error={errors.errorFor('name')}
-        />
-        <button type="submit" className="button" disabled={action.pending}>
-          {t('account.profile.saveName')}
-        </button>
-      </form>
+      <Disclosure label={t('account.profile.editName')}>
+        {(close) => (
+          <>
+            <ErrorAlert error={action.error} shownFields={['name']} />
+            <form onSubmit={(e) => void onSubmit(e, close)} noValidate className="form form--inline">
+              <TextField
+                label={t('field.name')}
+                autoComplete="name"
+                required
+                value={name}
+                onValueChange={(value) => {
+                  setName(value);
+                  setSaved(false);
+                }}
+                error={errors.errorFor('name')}
+              />
+              <button type="submit" className="button" disabled={action.pending}>
+                {t('account.profile.saveName')}
+              </button>
+            </form>
+          </>
+        )}
+      </Disclosure>
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { itemsOf, type AccessToken, type CreatedAccessToken, type Page } from '.
 import { TableWrap } from '../../ui/TableWrap';
 import { useI18n } from '../../i18n/I18nProvider';
 import { CopyField } from '../../ui/CopyField';
+import { Disclosure } from '../../ui/Disclosure';
 import { ErrorAlert, Loading, StatusMessage, useErrorMessage } from '../../ui/Messages';
 import { CreateTokenForm } from './CreateTokenForm';
 
@@ -137,7 +138,16 @@ export function TokensSection() {
         </TableWrap>
       )}
 
-      <CreateTokenForm onCreated={onCreated} />
+      <Disclosure label={t('tokens.new.heading')}>
+        {(close) => (
+          <CreateTokenForm
+            onCreated={(token) => {
+              onCreated(token);
+              close();
+            }}
+          />
+        )}
+      </Disclosure>
     </section>
   );
 }
