@@ -2020,6 +2020,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2092,6 +2094,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2281,6 +2285,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2353,6 +2359,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2532,6 +2540,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2604,6 +2614,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2790,6 +2802,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2862,6 +2876,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -3039,6 +3055,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -3111,6 +3129,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -3281,6 +3301,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -3481,6 +3503,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -3678,6 +3702,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -3927,6 +3953,8 @@ export interface paths {
                             } | null;
                             /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                             maxRejectedShare: number;
+                            /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                            titleColumn: string | null;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -3950,7 +3978,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a resource’s settings: the share of rejected rows above which a new version does not go live */
+        /**
+         * Change a resource’s settings: the share of rejected rows above which a new version does not go live, the row title column
+         * @description Only the settings present in the body change.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -3965,7 +3996,9 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @description 0–1; a new version with a larger share of rejected rows (or no row) fails and the previous one stays live, unless uploaded with force. null: the default, 0.1 */
-                        maxRejectedShare: null | number;
+                        maxRejectedShare?: null | number;
+                        /** @description The column shown as each row’s title to contributors and reviewers (a column of the live table); null: the automatic choice (a name-like text column, else the first text column) */
+                        titleColumn?: null | string;
                     };
                 };
             };
@@ -4042,6 +4075,8 @@ export interface paths {
                             } | null;
                             /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                             maxRejectedShare: number;
+                            /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                            titleColumn: string | null;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -4237,6 +4272,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -4559,6 +4596,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -5256,6 +5295,21 @@ export interface paths {
                             reviewDueAt: string | null;
                             /** @description Pending beyond its organization’s review target */
                             overdue: boolean;
+                            /** @description The first 3 changes as people read them: the row's label and values before → after */
+                            preview: {
+                                op: "insert" | "update" | "delete";
+                                /** @description The row as people recognise it (its title column and primary key), e.g. "Besançon (25056)" */
+                                label: string | null;
+                                rowId: number | null;
+                                /** @description Up to 4 values: the changed cells of an update, the first filled cells of an insert */
+                                values: {
+                                    column: string;
+                                    before: unknown;
+                                    after: unknown;
+                                }[];
+                                /** @description Changed values not listed */
+                                moreValues: number;
+                            }[];
                             /** @description Rejection reason or requested changes: shown to the author and reviewers only */
                             reviewNote: string | null;
                             viewerCanReview: boolean;
@@ -5471,6 +5525,21 @@ export interface paths {
                                 reviewDueAt: string | null;
                                 /** @description Pending beyond its organization’s review target */
                                 overdue: boolean;
+                                /** @description The first 3 changes as people read them: the row's label and values before → after */
+                                preview: {
+                                    op: "insert" | "update" | "delete";
+                                    /** @description The row as people recognise it (its title column and primary key), e.g. "Besançon (25056)" */
+                                    label: string | null;
+                                    rowId: number | null;
+                                    /** @description Up to 4 values: the changed cells of an update, the first filled cells of an insert */
+                                    values: {
+                                        column: string;
+                                        before: unknown;
+                                        after: unknown;
+                                    }[];
+                                    /** @description Changed values not listed */
+                                    moreValues: number;
+                                }[];
                             }[];
                             next: string | null;
                         };
@@ -5548,6 +5617,21 @@ export interface paths {
                             reviewDueAt: string | null;
                             /** @description Pending beyond its organization’s review target */
                             overdue: boolean;
+                            /** @description The first 3 changes as people read them: the row's label and values before → after */
+                            preview: {
+                                op: "insert" | "update" | "delete";
+                                /** @description The row as people recognise it (its title column and primary key), e.g. "Besançon (25056)" */
+                                label: string | null;
+                                rowId: number | null;
+                                /** @description Up to 4 values: the changed cells of an update, the first filled cells of an insert */
+                                values: {
+                                    column: string;
+                                    before: unknown;
+                                    after: unknown;
+                                }[];
+                                /** @description Changed values not listed */
+                                moreValues: number;
+                            }[];
                             /** @description Rejection reason or requested changes: shown to the author and reviewers only */
                             reviewNote: string | null;
                             viewerCanReview: boolean;
@@ -5658,6 +5742,21 @@ export interface paths {
                             reviewDueAt: string | null;
                             /** @description Pending beyond its organization’s review target */
                             overdue: boolean;
+                            /** @description The first 3 changes as people read them: the row's label and values before → after */
+                            preview: {
+                                op: "insert" | "update" | "delete";
+                                /** @description The row as people recognise it (its title column and primary key), e.g. "Besançon (25056)" */
+                                label: string | null;
+                                rowId: number | null;
+                                /** @description Up to 4 values: the changed cells of an update, the first filled cells of an insert */
+                                values: {
+                                    column: string;
+                                    before: unknown;
+                                    after: unknown;
+                                }[];
+                                /** @description Changed values not listed */
+                                moreValues: number;
+                            }[];
                             /** @description Rejection reason or requested changes: shown to the author and reviewers only */
                             reviewNote: string | null;
                             viewerCanReview: boolean;
@@ -5790,6 +5889,21 @@ export interface paths {
                             reviewDueAt: string | null;
                             /** @description Pending beyond its organization’s review target */
                             overdue: boolean;
+                            /** @description The first 3 changes as people read them: the row's label and values before → after */
+                            preview: {
+                                op: "insert" | "update" | "delete";
+                                /** @description The row as people recognise it (its title column and primary key), e.g. "Besançon (25056)" */
+                                label: string | null;
+                                rowId: number | null;
+                                /** @description Up to 4 values: the changed cells of an update, the first filled cells of an insert */
+                                values: {
+                                    column: string;
+                                    before: unknown;
+                                    after: unknown;
+                                }[];
+                                /** @description Changed values not listed */
+                                moreValues: number;
+                            }[];
                             /** @description Rejection reason or requested changes: shown to the author and reviewers only */
                             reviewNote: string | null;
                             viewerCanReview: boolean;
@@ -5924,6 +6038,21 @@ export interface paths {
                             reviewDueAt: string | null;
                             /** @description Pending beyond its organization’s review target */
                             overdue: boolean;
+                            /** @description The first 3 changes as people read them: the row's label and values before → after */
+                            preview: {
+                                op: "insert" | "update" | "delete";
+                                /** @description The row as people recognise it (its title column and primary key), e.g. "Besançon (25056)" */
+                                label: string | null;
+                                rowId: number | null;
+                                /** @description Up to 4 values: the changed cells of an update, the first filled cells of an insert */
+                                values: {
+                                    column: string;
+                                    before: unknown;
+                                    after: unknown;
+                                }[];
+                                /** @description Changed values not listed */
+                                moreValues: number;
+                            }[];
                             /** @description Rejection reason or requested changes: shown to the author and reviewers only */
                             reviewNote: string | null;
                             viewerCanReview: boolean;
@@ -6067,6 +6196,21 @@ export interface paths {
                             reviewDueAt: string | null;
                             /** @description Pending beyond its organization’s review target */
                             overdue: boolean;
+                            /** @description The first 3 changes as people read them: the row's label and values before → after */
+                            preview: {
+                                op: "insert" | "update" | "delete";
+                                /** @description The row as people recognise it (its title column and primary key), e.g. "Besançon (25056)" */
+                                label: string | null;
+                                rowId: number | null;
+                                /** @description Up to 4 values: the changed cells of an update, the first filled cells of an insert */
+                                values: {
+                                    column: string;
+                                    before: unknown;
+                                    after: unknown;
+                                }[];
+                                /** @description Changed values not listed */
+                                moreValues: number;
+                            }[];
                             /** @description Rejection reason or requested changes: shown to the author and reviewers only */
                             reviewNote: string | null;
                             viewerCanReview: boolean;
@@ -6209,6 +6353,21 @@ export interface paths {
                             reviewDueAt: string | null;
                             /** @description Pending beyond its organization’s review target */
                             overdue: boolean;
+                            /** @description The first 3 changes as people read them: the row's label and values before → after */
+                            preview: {
+                                op: "insert" | "update" | "delete";
+                                /** @description The row as people recognise it (its title column and primary key), e.g. "Besançon (25056)" */
+                                label: string | null;
+                                rowId: number | null;
+                                /** @description Up to 4 values: the changed cells of an update, the first filled cells of an insert */
+                                values: {
+                                    column: string;
+                                    before: unknown;
+                                    after: unknown;
+                                }[];
+                                /** @description Changed values not listed */
+                                moreValues: number;
+                            }[];
                             /** @description Rejection reason or requested changes: shown to the author and reviewers only */
                             reviewNote: string | null;
                             viewerCanReview: boolean;

@@ -49,6 +49,8 @@ export function ProposalPanel({ draft, fields }: { draft: ProposalDraft; fields:
           <>
             {draft.submitted.status === 'pending' ? t('contrib.proposal.sent') : t('contrib.proposal.applied')}{' '}
             <Link to={contributionPath(draft.submitted.id)}>{t('contrib.proposal.view')}</Link>
+            {' · '}
+            <Link to="/proposals">{t('contrib.mine.title')}</Link>
           </>
         )}
       </StatusMessage>

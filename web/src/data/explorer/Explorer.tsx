@@ -40,7 +40,7 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
   const rowsPath = `${base}/rows`;
   const fields = schema.fields;
   const geo = useMemo(() => detectGeo(fields), [fields]);
-  const draft = useProposalDraft(slug, resource.id, fields); // Contributions: "Suggest an edit"
+  const draft = useProposalDraft(slug, resource.id, fields, resource.titleColumn); // Contributions: "Suggest an edit"
 
   const go = (next: ViewState, replace = false) => setParams(serializeView(next), { replace });
   /** A change of filters, search, sort or columns: back to the first page. */
