@@ -28,11 +28,16 @@ export function DataTable({ caption, fields, rows, sort, onSort, rowActions, row
   const primary = sort[0];
   return (
     <TableWrap label={caption}>
-      <table className="data-table">
+      {/* With row actions, a narrow menu column then the label column stay in place while scrolling sideways. */}
+      <table className={rowActions ? 'data-table data-table--menu' : 'data-table'}>
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>
-            {rowActions && <th scope="col">{t('common.actions')}</th>}
+            {rowActions && (
+              <th scope="col" className="data-table__menu">
+                <span className="visually-hidden">{t('common.actions')}</span>
+              </th>
+            )}
             {fields.map((f) => {
               const dir = primary?.column === f.name ? (primary.desc ? 'descending' : 'ascending') : undefined;
               const secondary = sort.findIndex((s, i) => i > 0 && s.column === f.name);
@@ -65,7 +70,7 @@ export function DataTable({ caption, fields, rows, sort, onSort, rowActions, row
             return (
               <Fragment key={String(row._id)}>
                 <tr className={rowClass?.(row)}>
-                  {rowActions && <td>{rowActions(row)}</td>}
+                  {rowActions && <td className="data-table__menu">{rowActions(row)}</td>}
                   {fields.map((f) => {
                     const v = row[f.name];
                     return (

@@ -3,6 +3,7 @@ import { useSearchParams } from 'react-router-dom';
 import { useApiGet } from '../../api/hooks';
 import type { ResourceView, RowsPage, TableSchema } from '../../api/types';
 import { explorerHighlights, rowDetailOpen } from '../../community/contributions/explorerHighlights';
+import { titleFieldOf } from '../../community/contributions/rowLabel';
 import { ProposalPanel } from '../../community/contributions/ProposalPanel';
 import { RowActions } from '../../community/contributions/RowActions';
 import { RowDetail } from '../../community/contributions/RowDetail';
@@ -40,7 +41,9 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
   const rowsPath = `${base}/rows`;
   const fields = schema.fields;
   const geo = useMemo(() => detectGeo(fields), [fields]);
-  const draft = useProposalDraft(slug, resource.id, fields, resource.titleColumn); // Contributions: "Suggest an edit"
+  // The column that names rows (the publisher's choice, else a name-like or the first text column outside the key).
+  const label = titleFieldOf(fields, schema.primaryKey ?? [], resource.titleColumn);
+  const draft = useProposalDraft(slug, resource.id, fields, label?.name ?? null); // Contributions: "Suggest an edit"
 
   const go = (next: ViewState, replace = false) => setParams(serializeView(next), { replace });
   /** A change of filters, search, sort or columns: back to the first page. */
@@ -52,7 +55,10 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
   const nextCursor = cursorFromNext(rows.data?.next);
   const page = view.cursor ? view.prev.length + 2 : 1;
 
-  const visible = view.fields ? fields.filter((f) => view.fields!.includes(f.name)) : fields;
+  const shown = view.fields ? fields.filter((f) => view.fields!.includes(f.name)) : fields;
+  // The label column comes first: it stays in place while scrolling sideways.
+  const titleField = shown.find((f) => f === label);
+  const visible = titleField ? [titleField, ...shown.filter((f) => f !== titleField)] : shown;
   const downloadQuery = apiParams(view).toString();
   const snippetParams = apiParams(view, { page: true });
   snippetParams.set('_limit', String(PAGE_SIZE));
