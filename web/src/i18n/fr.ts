@@ -606,7 +606,7 @@ export const fr: Messages = {
   'data.report.rejected': { one: '{count} ligne rejetée', other: '{count} lignes rejetées' },
   'data.report.duration': 'en {seconds} s',
   'data.report.warnings': 'Avertissements',
-  'data.report.sampleShown': 'Les {count} premières lignes rejetées :',
+  'data.report.sampleShown': { one: 'La ligne rejetée :', other: 'Les {count} premières lignes rejetées :' },
   'data.report.fullShown': '{count} lignes rejetées chargées :',
   'data.report.rejectedCaption': 'Lignes rejetées de {title}',
   'data.report.line': 'Ligne',
@@ -736,7 +736,10 @@ export const fr: Messages = {
   'data.chart.agg.min': 'Minimum',
   'data.chart.agg.max': 'Maximum',
   'data.chart.aggCount': 'Nombre de lignes',
-  'data.chart.description': '{type} : {y} selon {x} ({count} valeurs, avec les filtres actuels).',
+  'data.chart.description': {
+    one: '{type} : {y} selon {x} ({count} valeur, avec les filtres actuels).',
+    other: '{type} : {y} selon {x} ({count} valeurs, avec les filtres actuels).',
+  },
   'data.chart.dataTable': 'Données du graphique sous forme de tableau',
   'data.chart.needNumeric':
     'Ce graphique demande une colonne numérique. Choisissez les barres avec « Nombre de lignes ».',

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useMemo } from 'react';
+import { lazy, Suspense, useMemo, useRef } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useApiGet } from '../../api/hooks';
 import type { ResourceView, RowsPage, TableSchema } from '../../api/types';
@@ -45,6 +45,7 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
   const label = titleFieldOf(fields, schema.primaryKey ?? [], resource.titleColumn);
   const draft = useProposalDraft(slug, resource.id, fields, label?.name ?? null); // Contributions: "Suggest an edit"
 
+  const filtersMenu = useRef<HTMLDetailsElement>(null);
   const go = (next: ViewState, replace = false) => setParams(serializeView(next), { replace });
   /** A change of filters, search, sort or columns: back to the first page. */
   const change = (patch: Partial<ViewState>) => go({ ...firstPage(view), ...patch });
@@ -83,14 +84,21 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
       <div className="explorer__tools">
         <div className="explorer__toolbar">
           <RowSearch key={view.q} initial={view.q} onSearch={(q) => change({ q })} />
-          <details className="explorer__menu">
+          <details className="explorer__menu" ref={filtersMenu}>
             <summary>
               {view.filters.length > 0
                 ? t('data.explorer.filtersCount', { count: view.filters.length })
                 : t('data.explorer.filtersButton')}
             </summary>
             <div className="explorer__popover">
-              <FilterBuilder fields={fields} onAdd={(f) => change({ filters: [...view.filters, f] })} />
+              <FilterBuilder
+                fields={fields}
+                onAdd={(f) => {
+                  change({ filters: [...view.filters, f] });
+                  // The chip now says it; the rows come back into view.
+                  if (filtersMenu.current) filtersMenu.current.open = false;
+                }}
+              />
             </div>
           </details>
           <ColumnPicker fields={fields} visible={view.fields} onChange={(f) => change({ fields: f })} />
