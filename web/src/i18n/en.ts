@@ -721,6 +721,8 @@ export const en = {
   'data.chart.agg.min': 'Minimum',
   'data.chart.agg.max': 'Maximum',
   'data.chart.aggCount': 'Number of rows',
+  'data.value.true': 'yes',
+  'data.value.false': 'no',
   'data.chart.description': {
     one: '{type} of {y} by {x} ({count} value, under the current filters).',
     other: '{type} of {y} by {x} ({count} values, under the current filters).',

@@ -736,6 +736,8 @@ export const fr: Messages = {
   'data.chart.agg.min': 'Minimum',
   'data.chart.agg.max': 'Maximum',
   'data.chart.aggCount': 'Nombre de lignes',
+  'data.value.true': 'oui',
+  'data.value.false': 'non',
   'data.chart.description': {
     one: '{type} : {y} selon {x} ({count} valeur, avec les filtres actuels).',
     other: '{type} : {y} selon {x} ({count} valeurs, avec les filtres actuels).',

@@ -1,9 +1,10 @@
 import { Fragment, type ReactNode } from 'react';
 import type { DataRow, TableField } from '../../api/types';
 import type { MessageKey } from '../../i18n/en';
-import { useT } from '../../i18n/I18nProvider';
+import { useI18n } from '../../i18n/I18nProvider';
 import { TableWrap } from '../../ui/TableWrap';
-import { cellText } from '../format';
+import { formatCell } from '../format';
+import { isMeasure } from './chartDefaults';
 import type { SortKey } from './viewState';
 
 interface Props {
@@ -24,8 +25,9 @@ const isNumeric = (f: TableField) => f.type === 'integer' || f.type === 'number'
 
 /** The rows, with sort buttons in the column headers (aria-sort on the primary sort column). */
 export function DataTable({ caption, fields, rows, sort, onSort, rowActions, rowDetail, rowClass, cellClass }: Props) {
-  const t = useT();
+  const { t, lang } = useI18n();
   const primary = sort[0];
+  const words = { yes: t('data.value.true'), no: t('data.value.false') };
   return (
     <TableWrap label={caption}>
       {/* With row actions, a narrow menu column then the label column stay in place while scrolling sideways. */}
@@ -86,7 +88,7 @@ export function DataTable({ caption, fields, rows, sort, onSort, rowActions, row
                             —
                           </span>
                         ) : (
-                          cellText(v)
+                          formatCell(lang, v, { type: f.type, measure: isMeasure(f) }, words)
                         )}
                       </td>
                     );
