@@ -82,7 +82,9 @@ describe('open data, in the browser', () => {
     if ((await value.evaluate((el) => el.tagName)) === 'SELECT') await value.selectOption('true');
     else await value.fill('true');
     await page.getByRole('button', { name: 'Add filter' }).click();
-    await expect.poll(() => page.getByRole('cell', { name: 'Brest', exact: true }).isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByRole('cell', { name: 'Brest', exact: true }).isVisible(), { timeout: 10_000 })
+      .toBe(true);
     await expect.poll(() => page.getByRole('cell', { name: 'Rennes', exact: true }).count()).toBe(0);
 
     // The URL is the view: a colleague opening it sees the same rows.

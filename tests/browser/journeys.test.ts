@@ -73,6 +73,10 @@ class Journey {
   }
 }
 
+/** Polls for up to 10 s (the default, 1 s, is too short on a loaded machine). */
+const poll = <T>(fn: () => T | Promise<T>, options: { timeout?: number } = {}) =>
+  expect.poll(fn, { timeout: 10_000, ...options });
+
 const csrfOf = async (page: Page) => (await page.context().cookies()).find((c) => c.name === 'mt_csrf')!.value;
 
 /** An account through the API (the sign-up form is walked in journey b): the page's context holds its session. */
@@ -168,15 +172,18 @@ describe('a newcomer’s first hour, in the browser', () => {
     expect(await page.locator('.data-table tbody').getByRole('button', { name: 'History' }).count()).toBe(0);
     const heights = await page.locator('.data-table tbody tr').evaluateAll((rows) => rows.map((r) => r.clientHeight));
     expect(Math.max(...heights)).toBeLessThan(Math.min(...heights) * 1.5);
+    // Measures read in the interface language; codes stay as stored.
+    await page.getByRole('cell', { name: '119,198', exact: true }).waitFor();
+    await page.getByRole('cell', { name: '01004', exact: true }).waitFor();
     await j.visit(page, 'explorer');
 
     // The row menu works from the keyboard: open, move, Escape gives focus back.
     const toggle = page.getByRole('button', { name: /^Actions for row 1 — Besançon/ });
     await toggle.focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('History');
+    await poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('History');
     await page.keyboard.press('Escape');
-    await expect.poll(() => toggle.evaluate((el) => el === document.activeElement)).toBe(true);
+    await poll(() => toggle.evaluate((el) => el === document.activeElement)).toBe(true);
     await toggle.click();
     await page.getByRole('button', { name: 'History', exact: true }).click();
     await page.getByText('This row has not changed since it was published.').waitFor();
@@ -185,16 +192,16 @@ describe('a newcomer’s first hour, in the browser', () => {
     // Search, then a filter: chips say what is applied.
     await page.getByRole('searchbox').first().fill('Saône');
     await page.getByRole('searchbox').first().press('Enter');
-    await expect.poll(() => page.getByRole('cell', { name: 'Vesoul', exact: true }).isVisible()).toBe(true);
-    await expect.poll(() => page.getByRole('cell', { name: 'Dole', exact: true }).count()).toBe(0);
+    await poll(() => page.getByRole('cell', { name: 'Vesoul', exact: true }).isVisible()).toBe(true);
+    await poll(() => page.getByRole('cell', { name: 'Dole', exact: true }).count()).toBe(0);
     await page.getByRole('button', { name: 'Clear all' }).click();
     await page.getByText('Filters', { exact: true }).click();
     await page.getByLabel('Filter column').selectOption('departement');
     await page.getByLabel('Operator').selectOption('eq');
     await page.getByLabel('Value').fill('Jura');
     await page.getByRole('button', { name: 'Add filter' }).click();
-    await expect.poll(() => page.getByRole('cell', { name: 'Dole', exact: true }).isVisible()).toBe(true);
-    await expect.poll(() => page.getByRole('cell', { name: 'Besançon', exact: true }).count()).toBe(0);
+    await poll(() => page.getByRole('cell', { name: 'Dole', exact: true }).isVisible()).toBe(true);
+    await poll(() => page.getByRole('cell', { name: 'Besançon', exact: true }).count()).toBe(0);
     await j.visit(page, 'explorer-filtered');
 
     // The chart opens on something meaningful: a sum of a measure by a text column, not "count by code".
@@ -215,7 +222,7 @@ describe('a newcomer’s first hour, in the browser', () => {
     await expect
       .poll(() => colleague.page.getByRole('cell', { name: 'Saint-Claude', exact: true }).isVisible())
       .toBe(true);
-    await expect.poll(() => colleague.page.getByRole('cell', { name: 'Dijon', exact: true }).count()).toBe(0);
+    await poll(() => colleague.page.getByRole('cell', { name: 'Dijon', exact: true }).count()).toBe(0);
 
     expect(j.problems).toEqual([]);
   });
@@ -251,8 +258,8 @@ describe('a newcomer’s first hour, in the browser', () => {
     // The contributor sees meaning: the row's label and the values before → after.
     const card = page.locator('.card').filter({ hasText: SLUG }).first();
     await card.waitFor();
-    await expect.poll(() => card.textContent()).toMatch(/Dole.*population.*23,?312.*23,?500/s);
-    await expect.poll(() => card.textContent()).toContain('Waiting for a reviewer');
+    await poll(() => card.textContent()).toMatch(/Dole.*population.*23,?312.*23,?500/s);
+    await poll(() => card.textContent()).toContain('Waiting for a reviewer');
     await j.visit(page, 'my-proposals');
 
     // The publisher reviews it from the queue, which names the row and shows the values.
@@ -260,9 +267,9 @@ describe('a newcomer’s first hour, in the browser', () => {
     await reviewer.goto('/review');
     const queued = reviewer.locator('.queue-item').first();
     await queued.waitFor();
-    await expect.poll(() => queued.textContent()).toMatch(/Dole/);
-    await expect.poll(() => queued.textContent()).toMatch(/23,?312/);
-    await expect.poll(() => queued.textContent()).toMatch(/23,?500/);
+    await poll(() => queued.textContent()).toMatch(/Dole/);
+    await poll(() => queued.textContent()).toMatch(/23,?312/);
+    await poll(() => queued.textContent()).toMatch(/23,?500/);
     await j.visit(reviewer, 'review-queue');
     await queued.getByRole('link').first().click();
     await reviewer.waitForURL('**/contributions/**');
@@ -274,7 +281,7 @@ describe('a newcomer’s first hour, in the browser', () => {
 
     // The author's list says it was accepted and by whom; the row's history credits the author.
     await page.goto('/proposals');
-    await expect.poll(() => page.locator('.card').first().textContent()).toContain(`Accepted by @${publisher.handle}`);
+    await poll(() => page.locator('.card').first().textContent()).toContain(`Accepted by @${publisher.handle}`);
     await page.goto(explorer());
     await page.getByRole('button', { name: /^Actions for row 4 — Dole/ }).click();
     await page.getByRole('button', { name: 'History', exact: true }).click();
@@ -288,7 +295,7 @@ describe('a newcomer’s first hour, in the browser', () => {
 
     // The home page tells it in a sentence, crediting the author.
     await page.goto('/');
-    await expect.poll(() => page.locator('main').textContent(), { timeout: 10_000 }).toMatch(/Camille B\.|@camille/);
+    await poll(() => page.locator('main').textContent(), { timeout: 10_000 }).toMatch(/Camille B\.|@camille/);
     await j.visit(page, 'home-after');
 
     expect(j.problems).toEqual([]);
@@ -440,14 +447,15 @@ describe('a newcomer’s first hour, in the browser', () => {
     await page.goto(explorer());
     await page.locator('.data-table tbody tr').first().waitFor();
     expect(await noSideScroll()).toBe(true);
+    await page.getByRole('cell', { name: /^119\s198$/ }).waitFor(); // French digit grouping
     // The table scrolls inside its box; the menu and the label column stay in place.
     const label = page.locator('.data-table tbody tr').first().locator('td').nth(1);
     const before = (await label.boundingBox())!.x;
     const wrap = page.locator('.table-wrap').first();
     await wrap.evaluate((el) => el.scrollBy({ left: 300 }));
-    await expect.poll(() => wrap.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
+    await poll(() => wrap.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
     expect(Math.abs((await label.boundingBox())!.x - before)).toBeLessThan(2);
-    await expect.poll(() => page.locator('.table-scroll').first().getAttribute('data-more-left')).not.toBeNull();
+    await poll(() => page.locator('.table-scroll').first().getAttribute('data-more-left')).not.toBeNull();
     await wrap.evaluate((el) => el.scrollTo({ left: 0 }));
     await j.visit(page, 'explorer-fr');
 
