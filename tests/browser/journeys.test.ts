@@ -250,6 +250,10 @@ describe('a newcomer’s first hour, in the browser', () => {
     expect((await page.locator('.data-table tbody tr').first().boundingBox())!.height).toBeLessThan(rowHeight * 1.5);
     await edit.click();
     await page.getByRole('textbox', { name: 'population', exact: true }).fill('23500');
+    // The proposal footer folds to its heading and count (phones start folded), and unfolds.
+    await page.getByRole('button', { name: 'Fold' }).click();
+    await poll(() => page.getByLabel('Comment').isVisible()).toBe(false);
+    await page.getByRole('button', { name: 'Review and send' }).click();
     await page.getByLabel('Comment').fill('Recensement 2026.');
     await j.visit(page, 'proposal');
     await page.getByRole('button', { name: 'Submit proposal' }).click();

@@ -795,6 +795,8 @@ export const en = {
   'contrib.proposal.comment': 'Comment',
   'contrib.proposal.commentHint': 'Why these changes? Reviewers read it first (Markdown).',
   'contrib.proposal.source': 'Source (optional)',
+  'contrib.proposal.fold': 'Fold',
+  'contrib.proposal.unfold': 'Review and send',
   'contrib.proposal.submit': 'Submit proposal',
   'contrib.proposal.sent': 'Thank you, your proposal was sent for review.',
   'contrib.proposal.view': 'See your proposal',

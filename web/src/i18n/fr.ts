@@ -815,6 +815,8 @@ export const fr: Messages = {
   'contrib.proposal.comment': 'Commentaire',
   'contrib.proposal.commentHint': 'Pourquoi ces changements ? Les relecteurs le lisent en premier (Markdown).',
   'contrib.proposal.source': 'Source (facultatif)',
+  'contrib.proposal.fold': 'Replier',
+  'contrib.proposal.unfold': 'Relire et envoyer',
   'contrib.proposal.submit': 'Envoyer la proposition',
   'contrib.proposal.sent': 'Merci, votre proposition a été envoyée en relecture.',
   'contrib.proposal.view': 'Voir votre proposition',
