@@ -289,6 +289,7 @@ describe('a newcomer’s first hour, in the browser', () => {
     await page.goto(explorer());
     await page.getByRole('button', { name: /^Actions for row 4 — Dole/ }).click();
     await page.getByRole('button', { name: 'History', exact: true }).click();
+    await page.getByRole('heading', { name: 'History of Dole (row 4)' }).waitFor();
     const history = page.locator('.row-history');
     await history.getByText(`@${handle}`).first().waitFor();
     const credit = (await history.textContent()) ?? '';

@@ -835,6 +835,7 @@ export const en = {
   'contrib.rowMenu.label': 'Actions for row {row}',
   'contrib.rowMenu.edit': 'Edit this row',
   'contrib.rowMenu.hideHistory': 'Hide the history',
+  'contrib.history.headingTitled': 'History of {title} (row {id})',
   'contrib.history.heading': 'History of row {id}',
   'contrib.history.none': 'This row has not changed since it was published.',
   'contrib.history.revision': 'Revision {n}',

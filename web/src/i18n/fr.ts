@@ -856,6 +856,7 @@ export const fr: Messages = {
   'contrib.rowMenu.label': 'Actions de la ligne {row}',
   'contrib.rowMenu.edit': 'Modifier cette ligne',
   'contrib.rowMenu.hideHistory': 'Masquer l’historique',
+  'contrib.history.headingTitled': 'Historique de {title} (ligne {id})',
   'contrib.history.heading': 'Historique de la ligne {id}',
   'contrib.history.none': 'Cette ligne n’a pas changé depuis sa publication.',
   'contrib.history.revision': 'Révision {n}',
