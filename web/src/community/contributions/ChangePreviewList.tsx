@@ -26,16 +26,16 @@ export function ChangePreviewList({ preview, total }: { preview: ChangePreview[]
                 {p.op === 'update' ? (
                   <>
                     <del>
-                      <ValueText value={v.before} />
+                      <ValueText value={v.before} column={v.column} />
                     </del>{' '}
                     <span aria-hidden="true">→</span>
                     <span className="visually-hidden">{t('contrib.preview.becomes')}</span>{' '}
                     <ins>
-                      <ValueText value={v.after} />
+                      <ValueText value={v.after} column={v.column} />
                     </ins>
                   </>
                 ) : (
-                  <ValueText value={v.after} />
+                  <ValueText value={v.after} column={v.column} />
                 )}
               </span>
             ))}
