@@ -1553,6 +1553,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -1625,6 +1627,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -1785,6 +1789,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -1857,6 +1863,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2031,6 +2039,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2103,6 +2113,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2260,6 +2272,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2332,6 +2346,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2480,6 +2496,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2552,6 +2570,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2693,6 +2713,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -2864,6 +2886,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -3024,6 +3048,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -3223,6 +3249,8 @@ export interface paths {
                             } | null;
                             /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                             maxRejectedShare: number;
+                            /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                            titleColumn: string | null;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -3239,7 +3267,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a resource’s settings: the share of rejected rows above which a new version does not go live */
+        /**
+         * Change a resource’s settings: the share of rejected rows above which a new version does not go live, the row title column
+         * @description Only the settings present in the body change.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -3254,7 +3285,9 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @description 0–1; a new version with a larger share of rejected rows (or no row) fails and the previous one stays live, unless uploaded with force. null: the default, 0.1 */
-                        maxRejectedShare: null | number;
+                        maxRejectedShare?: null | number;
+                        /** @description The column shown as each row’s title to contributors and reviewers (a column of the live table); null: the automatic choice (a name-like text column, else the first text column) */
+                        titleColumn?: null | string;
                     };
                 };
             };
@@ -3333,6 +3366,8 @@ export interface paths {
                             } | null;
                             /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                             maxRejectedShare: number;
+                            /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                            titleColumn: string | null;
                             /** Format: date-time */
                             createdAt: string;
                             /** Format: date-time */
@@ -3494,6 +3529,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -3768,6 +3805,8 @@ export interface paths {
                                 } | null;
                                 /** @description A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force */
                                 maxRejectedShare: number;
+                                /** @description The column the publisher chose as each row’s title (null: the automatic choice) */
+                                titleColumn: string | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 /** Format: date-time */
@@ -4460,6 +4499,21 @@ export interface paths {
                             reviewDueAt: string | null;
                             /** @description Pending beyond its organization’s review target */
                             overdue: boolean;
+                            /** @description The first 3 changes as people read them: the row's label and values before → after */
+                            preview: {
+                                op: "insert" | "update" | "delete";
+                                /** @description The row as people recognise it (its title column and primary key), e.g. "Besançon (25056)" */
+                                label: string | null;
+                                rowId: number | null;
+                                /** @description Up to 4 values: the changed cells of an update, the first filled cells of an insert */
+                                values: {
+                                    column: string;
+                                    before: unknown;
+                                    after: unknown;
+                                }[];
+                                /** @description Changed values not listed */
+                                moreValues: number;
+                            }[];
                             /** @description Rejection reason or requested changes: shown to the author and reviewers only */
                             reviewNote: string | null;
                             viewerCanReview: boolean;
@@ -4632,6 +4686,21 @@ export interface paths {
                                 reviewDueAt: string | null;
                                 /** @description Pending beyond its organization’s review target */
                                 overdue: boolean;
+                                /** @description The first 3 changes as people read them: the row's label and values before → after */
+                                preview: {
+                                    op: "insert" | "update" | "delete";
+                                    /** @description The row as people recognise it (its title column and primary key), e.g. "Besançon (25056)" */
+                                    label: string | null;
+                                    rowId: number | null;
+                                    /** @description Up to 4 values: the changed cells of an update, the first filled cells of an insert */
+                                    values: {
+                                        column: string;
+                                        before: unknown;
+                                        after: unknown;
+                                    }[];
+                                    /** @description Changed values not listed */
+                                    moreValues: number;
+                                }[];
                             }[];
                             next: string | null;
                         };
@@ -4704,6 +4773,21 @@ export interface paths {
                             reviewDueAt: string | null;
                             /** @description Pending beyond its organization’s review target */
                             overdue: boolean;
+                            /** @description The first 3 changes as people read them: the row's label and values before → after */
+                            preview: {
+                                op: "insert" | "update" | "delete";
+                                /** @description The row as people recognise it (its title column and primary key), e.g. "Besançon (25056)" */
+                                label: string | null;
+                                rowId: number | null;
+                                /** @description Up to 4 values: the changed cells of an update, the first filled cells of an insert */
+                                values: {
+                                    column: string;
+                                    before: unknown;
+                                    after: unknown;
+                                }[];
+                                /** @description Changed values not listed */
+                                moreValues: number;
+                            }[];
                             /** @description Rejection reason or requested changes: shown to the author and reviewers only */
                             reviewNote: string | null;
                             viewerCanReview: boolean;
@@ -4809,6 +4893,21 @@ export interface paths {
                             reviewDueAt: string | null;
                             /** @description Pending beyond its organization’s review target */
                             overdue: boolean;
+                            /** @description The first 3 changes as people read them: the row's label and values before → after */
+                            preview: {
+                                op: "insert" | "update" | "delete";
+                                /** @description The row as people recognise it (its title column and primary key), e.g. "Besançon (25056)" */
+                                label: string | null;
+                                rowId: number | null;
+                                /** @description Up to 4 values: the changed cells of an update, the first filled cells of an insert */
+                                values: {
+                                    column: string;
+                                    before: unknown;
+                                    after: unknown;
+                                }[];
+                                /** @description Changed values not listed */
+                                moreValues: number;
+                            }[];
                             /** @description Rejection reason or requested changes: shown to the author and reviewers only */
                             reviewNote: string | null;
                             viewerCanReview: boolean;
@@ -4904,6 +5003,21 @@ export interface paths {
                             reviewDueAt: string | null;
                             /** @description Pending beyond its organization’s review target */
                             overdue: boolean;
+                            /** @description The first 3 changes as people read them: the row's label and values before → after */
+                            preview: {
+                                op: "insert" | "update" | "delete";
+                                /** @description The row as people recognise it (its title column and primary key), e.g. "Besançon (25056)" */
+                                label: string | null;
+                                rowId: number | null;
+                                /** @description Up to 4 values: the changed cells of an update, the first filled cells of an insert */
+                                values: {
+                                    column: string;
+                                    before: unknown;
+                                    after: unknown;
+                                }[];
+                                /** @description Changed values not listed */
+                                moreValues: number;
+                            }[];
                             /** @description Rejection reason or requested changes: shown to the author and reviewers only */
                             reviewNote: string | null;
                             viewerCanReview: boolean;
@@ -5009,6 +5123,21 @@ export interface paths {
                             reviewDueAt: string | null;
                             /** @description Pending beyond its organization’s review target */
                             overdue: boolean;
+                            /** @description The first 3 changes as people read them: the row's label and values before → after */
+                            preview: {
+                                op: "insert" | "update" | "delete";
+                                /** @description The row as people recognise it (its title column and primary key), e.g. "Besançon (25056)" */
+                                label: string | null;
+                                rowId: number | null;
+                                /** @description Up to 4 values: the changed cells of an update, the first filled cells of an insert */
+                                values: {
+                                    column: string;
+                                    before: unknown;
+                                    after: unknown;
+                                }[];
+                                /** @description Changed values not listed */
+                                moreValues: number;
+                            }[];
                             /** @description Rejection reason or requested changes: shown to the author and reviewers only */
                             reviewNote: string | null;
                             viewerCanReview: boolean;
@@ -5115,6 +5244,21 @@ export interface paths {
                             reviewDueAt: string | null;
                             /** @description Pending beyond its organization’s review target */
                             overdue: boolean;
+                            /** @description The first 3 changes as people read them: the row's label and values before → after */
+                            preview: {
+                                op: "insert" | "update" | "delete";
+                                /** @description The row as people recognise it (its title column and primary key), e.g. "Besançon (25056)" */
+                                label: string | null;
+                                rowId: number | null;
+                                /** @description Up to 4 values: the changed cells of an update, the first filled cells of an insert */
+                                values: {
+                                    column: string;
+                                    before: unknown;
+                                    after: unknown;
+                                }[];
+                                /** @description Changed values not listed */
+                                moreValues: number;
+                            }[];
                             /** @description Rejection reason or requested changes: shown to the author and reviewers only */
                             reviewNote: string | null;
                             viewerCanReview: boolean;
@@ -5220,6 +5364,21 @@ export interface paths {
                             reviewDueAt: string | null;
                             /** @description Pending beyond its organization’s review target */
                             overdue: boolean;
+                            /** @description The first 3 changes as people read them: the row's label and values before → after */
+                            preview: {
+                                op: "insert" | "update" | "delete";
+                                /** @description The row as people recognise it (its title column and primary key), e.g. "Besançon (25056)" */
+                                label: string | null;
+                                rowId: number | null;
+                                /** @description Up to 4 values: the changed cells of an update, the first filled cells of an insert */
+                                values: {
+                                    column: string;
+                                    before: unknown;
+                                    after: unknown;
+                                }[];
+                                /** @description Changed values not listed */
+                                moreValues: number;
+                            }[];
                             /** @description Rejection reason or requested changes: shown to the author and reviewers only */
                             reviewNote: string | null;
                             viewerCanReview: boolean;

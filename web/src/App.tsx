@@ -7,6 +7,7 @@ import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { ThreadPage } from './community/discussions/ThreadPage';
 import { ModerationPage } from './community/moderation/ModerationPage';
 import { ContributionPage } from './community/contributions/ContributionPage';
+import { MyProposalsPage } from './community/contributions/MyProposalsPage';
 import { ReviewQueuePage } from './community/contributions/ReviewQueuePage';
 import { CatalogPage } from './data/catalog/CatalogPage';
 import { DatasetPage } from './data/dataset/DatasetPage';
@@ -57,6 +58,7 @@ export function App() {
               <Route path="datasets/:slug/resources/:id" element={<ExplorerPage />} />
               <Route path="contributions/:id" element={<ContributionPage />} />
               <Route path="review" element={<ReviewQueuePage />} />
+              <Route path="proposals" element={<MyProposalsPage />} />
               <Route path="invitations/accept" element={<AcceptInvitationPage />} />
               <Route path="verify-email" element={<VerifyEmailPage />} />
               <Route path="reset-password" element={<ResetPasswordPage />} />

@@ -19,6 +19,7 @@ import { home } from './migrations/015_home.js';
 import { tableGenerations } from './migrations/017_table_generations.js';
 import { ledger } from './migrations/018_ledger.js';
 import { importAttempts } from './migrations/019_import_attempts.js';
+import { titleColumn } from './migrations/021_title_column.js';
 import type { Migration } from './migrations/types.js';
 
 /** Every migration, in order. Append only. */
@@ -42,6 +43,7 @@ export const migrations: Migration[] = [
   tableGenerations,
   ledger,
   importAttempts,
+  titleColumn,
 ];
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

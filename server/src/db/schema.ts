@@ -204,6 +204,8 @@ export interface ResourcesTable {
   deletedAt: string | null;
   /** Rejected share above which a new version does not go live (013); NULL: the default, 0.1. */
   maxRejectedShare: number | null;
+  /** The column shown as a row's title (021); NULL: the automatic choice. */
+  titleColumn: string | null;
 }
 
 export interface ResourceVersionsTable {

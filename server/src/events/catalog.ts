@@ -261,11 +261,13 @@ export const eventCatalog = {
     },
   }),
   'resource.updated': event({
-    description: 'A resource’s settings changed (the rejected share above which a new version does not go live)',
+    description:
+      'A resource’s settings changed (the rejected share above which a new version does not go live, the row title column)',
     payload: {
       dataset: Type.String({ description: 'dataset slug' }),
       resource: Id,
       maxRejectedShare: Nullable(Type.Number()),
+      titleColumn: Type.Optional(Nullable(Type.String())),
     },
     visibility: DATASET_SCOPED,
     text: {

@@ -245,6 +245,8 @@ export interface ResourceView {
   owner: { handle: string; name: string } | null;
   /** Rejected share (0‥1) above which a new version does not go live unless forced. */
   maxRejectedShare?: number;
+  /** The column the publisher chose as each row's title (null: the automatic choice). */
+  titleColumn: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -502,6 +504,16 @@ export interface ContributionSummary {
   /** When a pending proposal is due under its organization's review target (null: no target). */
   reviewDueAt: string | null;
   overdue: boolean;
+  /** The first changes as people read them: the row's label and values before → after. */
+  preview: ChangePreview[];
+}
+
+export interface ChangePreview {
+  op: ChangeOp;
+  label: string | null;
+  rowId: number | null;
+  values: Array<{ column: string; before: unknown; after: unknown }>;
+  moreValues: number;
 }
 
 /** GET /datasets/{slug}/contribution-rules: what a proposal by the viewer would meet. */

@@ -37,3 +37,29 @@ export function cellText(value: unknown): string {
   if (typeof value === 'number' && !Number.isInteger(value)) return String(Number(value.toPrecision(12)));
   return String(value);
 }
+
+/**
+ * A typed cell for reading, in the interface language: measures with the language's digit grouping and decimal
+ * mark ("119 198", "65,05"), dates and datetimes spelled out, booleans as words. Codes, ids and years (numbers that
+ * are not measures) and text stay as stored.
+ */
+export function formatCell(
+  lang: Lang,
+  value: unknown,
+  field: { type: string; measure: boolean },
+  words: { yes: string; no: string },
+): string {
+  if (typeof value === 'boolean') return value ? words.yes : words.no;
+  if (typeof value === 'number' && field.measure && Number.isFinite(value))
+    return new Intl.NumberFormat(locale(lang), { maximumFractionDigits: 10 }).format(Number(value.toPrecision(12)));
+  if (typeof value === 'string' && (field.type === 'date' || field.type === 'datetime')) {
+    const date = new Date(field.type === 'date' ? `${value.slice(0, 10)}T00:00:00Z` : value);
+    if (!Number.isNaN(date.getTime()))
+      return new Intl.DateTimeFormat(locale(lang), {
+        dateStyle: 'medium',
+        ...(field.type === 'datetime' ? { timeStyle: 'short' } : {}),
+        timeZone: 'UTC',
+      }).format(date);
+  }
+  return cellText(value);
+}

@@ -23,4 +23,17 @@ describe('row labels', () => {
     expect(rowLabel(undefined, { n: 1 })).toBeNull();
     expect(rowLabel(plain, null)).toBeNull();
   });
+
+  it('prefers the column the publisher chose, and says a chosen key once', () => {
+    const schema = {
+      fields: [field('code', 'string'), field('nom', 'string'), field('dep', 'string')],
+      primaryKey: ['code'],
+      missingValues: [],
+    };
+    const row = { code: '25056', nom: 'Besançon', dep: 'Doubs' };
+    expect(rowLabel(schema, row, 'dep')).toBe('Doubs (25056)');
+    expect(rowLabel(schema, row, 'code')).toBe('25056');
+    // A column that no longer exists (re-typed table): the automatic choice.
+    expect(rowLabel(schema, row, 'gone')).toBe('Besançon (25056)');
+  });
 });

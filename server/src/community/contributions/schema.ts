@@ -100,6 +100,22 @@ export const ContributionQuery = Type.Object(
 );
 export type ContributionQuery = Static<typeof ContributionQuery>;
 
+/** How many changes, and values per change, a summary previews. */
+export const PREVIEW_CHANGES = 3;
+export const PREVIEW_VALUES = 4;
+
+const ChangePreview = Type.Object({
+  op: Type.Union([Type.Literal('insert'), Type.Literal('update'), Type.Literal('delete')]),
+  label: Type.Union([Type.String(), Type.Null()], {
+    description: 'The row as people recognise it (its title column and primary key), e.g. "Besançon (25056)"',
+  }),
+  rowId: Type.Union([Type.Integer(), Type.Null()]),
+  values: Type.Array(Type.Object({ column: Type.String(), before: Type.Unknown(), after: Type.Unknown() }), {
+    description: `Up to ${PREVIEW_VALUES} values: the changed cells of an update, the first filled cells of an insert`,
+  }),
+  moreValues: Type.Integer({ description: 'Changed values not listed' }),
+});
+
 const Person = Type.Union([Type.Object({ handle: Type.String(), name: Type.String() }), Type.Null()]);
 const RowObject = Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]);
 
@@ -123,6 +139,10 @@ export const ContributionSummary = Type.Object({
     description: 'When a pending proposal is due for review under its organization’s target (null: no target)',
   }),
   overdue: Type.Boolean({ description: 'Pending beyond its organization’s review target' }),
+  preview: Type.Array(ChangePreview, {
+    maxItems: PREVIEW_CHANGES,
+    description: `The first ${PREVIEW_CHANGES} changes as people read them: the row's label and values before → after`,
+  }),
 });
 export type ContributionSummary = Static<typeof ContributionSummary>;
 

@@ -18,6 +18,7 @@ import type { HistoryStore } from '../history/store.js';
 import { sameRow, writeRevision } from '../history/revisions.js';
 import type { ContributionRow, ContributionStore } from './store.js';
 import { rowLabel } from './labels.js';
+import { PREVIEW_CHANGES, PREVIEW_VALUES } from './schema.js';
 import type {
   AcceptBody,
   Change,
@@ -170,7 +171,36 @@ export function createContributionService(deps: ContributionServiceDeps) {
     return editable || (await deps.privileges.mayEditDirectly(actor, datasetId));
   }
 
-  async function summaries(rows: ContributionRow[]): Promise<ContributionSummary[]> {
+  /** The first changes of a proposal with their rows' labels and values before → after (the queue card, lists). */
+  function previewOf(r: ContributionRow, live: LiveTable | null): ContributionSummary['preview'] {
+    const applied = r.appliedRowIds ? readJson<Record<string, number>>(r.appliedRowIds) : {};
+    return readJson<StoredChange[]>(r.changes)
+      .slice(0, PREVIEW_CHANGES)
+      .map((c, i) => {
+        const before = c.op === 'insert' ? null : c.snapshot;
+        const after = c.op === 'delete' ? null : c.op === 'insert' ? c.values : { ...c.snapshot, ...c.values };
+        const columns =
+          c.op === 'update'
+            ? Object.keys(c.values ?? {}).filter((k) => (c.snapshot?.[k] ?? null) !== (c.values?.[k] ?? null))
+            : c.op === 'insert'
+              ? Object.keys(c.values ?? {}).filter((k) => (c.values?.[k] ?? null) !== null)
+              : [];
+        return {
+          op: c.op,
+          label: rowLabel(live?.schema, after ?? before, live?.titleColumn),
+          rowId: c.rowId ?? applied[i] ?? null,
+          values: columns
+            .slice(0, PREVIEW_VALUES)
+            .map((column) => ({ column, before: before?.[column] ?? null, after: after?.[column] ?? null })),
+          moreValues: Math.max(0, columns.length - PREVIEW_VALUES),
+        };
+      });
+  }
+
+  async function summaries(actor: Actor, rows: ContributionRow[]): Promise<ContributionSummary[]> {
+    // One live-table lookup per resource on the page: its schema and title column name the rows.
+    const lives = new Map<string, LiveTable | null>();
+    for (const r of rows) if (!lives.has(r.resourceId)) lives.set(r.resourceId, await liveOrNull(actor, r));
     const targets = await deps.reviewTargets([
       ...new Set(rows.flatMap((r) => (r.organizationId ? [r.organizationId] : []))),
     ]);
@@ -206,6 +236,7 @@ export function createContributionService(deps: ContributionServiceDeps) {
       updatedAt: r.updatedAt,
       reviewedAt: r.reviewedAt,
       ...dueOf(r, targets, nowMs),
+      preview: hidden.has(r.id) ? [] : previewOf(r, lives.get(r.resourceId) ?? null),
     }));
   }
 
@@ -245,7 +276,7 @@ export function createContributionService(deps: ContributionServiceDeps) {
     row: ContributionRow,
     dataset: { id: string; organizationId: string | null; ownerId: string | null },
   ): Promise<ContributionView> {
-    const [summary] = await summaries([row]);
+    const [summary] = await summaries(actor, [row]);
     const changes = readJson<StoredChange[]>(row.changes);
     const applied = row.appliedRowIds ? readJson<Record<string, number>>(row.appliedRowIds) : {};
     const accepted = row.acceptedIndexes ? new Set(readJson<number[]>(row.acceptedIndexes)) : null;
@@ -282,7 +313,7 @@ export function createContributionService(deps: ContributionServiceDeps) {
         index: i,
         op: c.op,
         rowId,
-        label: rowLabel(live?.schema, after ?? before),
+        label: rowLabel(live?.schema, after ?? before, live?.titleColumn),
         before,
         after,
         changedColumns,
@@ -688,7 +719,10 @@ export function createContributionService(deps: ContributionServiceDeps) {
         );
       }
       return {
-        items: await summaries(page.filter((r) => visible.get(r.datasetSlug))),
+        items: await summaries(
+          actor,
+          page.filter((r) => visible.get(r.datasetSlug)),
+        ),
         nextCursor: raw.length > limit ? encodeCursor({ k: page[page.length - 1]!.id }) : null,
       };
     },

@@ -378,23 +378,30 @@ export async function resourceRoutes(
       config: { auth: write },
       schema: {
         tags: ['Resources'],
-        summary: 'Change a resource’s settings: the share of rejected rows above which a new version does not go live',
+        summary:
+          'Change a resource’s settings: the share of rejected rows above which a new version does not go live, the row title column',
+        description: 'Only the settings present in the body change.',
         params: ResourceParams,
         body: Type.Object(
           {
-            maxRejectedShare: Type.Union([Type.Null(), Type.Number({ minimum: 0, maximum: 1 })], {
-              description: `0–1; a new version with a larger share of rejected rows (or no row) fails and the previous one stays live, unless uploaded with force. null: the default, ${DEFAULT_MAX_REJECTED_SHARE}`,
-            }),
+            maxRejectedShare: Type.Optional(
+              Type.Union([Type.Null(), Type.Number({ minimum: 0, maximum: 1 })], {
+                description: `0–1; a new version with a larger share of rejected rows (or no row) fails and the previous one stays live, unless uploaded with force. null: the default, ${DEFAULT_MAX_REJECTED_SHARE}`,
+              }),
+            ),
+            titleColumn: Type.Optional(
+              Type.Union([Type.Null(), Type.String({ minLength: 1, maxLength: 200 })], {
+                description:
+                  'The column shown as each row’s title to contributors and reviewers (a column of the live table); null: the automatic choice (a name-like text column, else the first text column)',
+              }),
+            ),
           },
-          { additionalProperties: false },
+          { additionalProperties: false, minProperties: 1 },
         ),
         response: { 200: ResourceView, ...problems(400, 401, 403, 404) },
       },
     },
-    async (request) =>
-      resources.updateSettings(userOf(request), request.params.slug, request.params.id, {
-        maxRejectedShare: request.body.maxRejectedShare,
-      }),
+    async (request) => resources.updateSettings(userOf(request), request.params.slug, request.params.id, request.body),
   );
 
   app.get(

@@ -66,6 +66,9 @@ export const ResourceView = Type.Object({
     description:
       'A new version with a larger share of rejected rows (or no row at all) does not go live unless uploaded with force',
   }),
+  titleColumn: Type.Union([Type.String(), Type.Null()], {
+    description: 'The column the publisher chose as each row’s title (null: the automatic choice)',
+  }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
 });

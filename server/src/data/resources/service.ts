@@ -48,6 +48,8 @@ export interface LiveTable {
   versionId: string;
   table: string;
   schema: TableSchema;
+  /** The column the publisher chose as a row's title (null: the automatic choice; see community rowLabel). */
+  titleColumn: string | null;
   /** The table's write generation (data/tables/generations.ts): 0 until a row write after the import. */
   generation: number;
 }
@@ -117,6 +119,7 @@ export function createResourceService(deps: ResourceServiceDeps) {
       ownerId: origin.community ? origin.ownerId : null,
       deletedAt: null,
       maxRejectedShare: null,
+      titleColumn: null,
     };
   }
 
@@ -427,19 +430,37 @@ export function createResourceService(deps: ResourceServiceDeps) {
       return finish(resource, job);
     },
 
-    /** The publisher's settings of a resource: the rejected share above which a new version does not go live. */
-    async updateSettings(actor: UserActor, slug: string, id: string, patch: { maxRejectedShare: number | null }) {
+    /**
+     * The publisher's settings of a resource: the rejected share above which a new version does not go live,
+     * and the column people recognise rows by (a column of the live table; null: the automatic choice).
+     */
+    async updateSettings(
+      actor: UserActor,
+      slug: string,
+      id: string,
+      patch: { maxRejectedShare?: number | null; titleColumn?: string | null },
+    ) {
       const { dataset, resource } = await loadResource(actor, slug, id);
       await assertMayChange(actor, slug, resource);
+      if (patch.titleColumn) {
+        const target = await store.findLiveTarget(db, slug, resource.id);
+        const fields = target?.tableSchema ? readJson<TableSchema>(target.tableSchema).fields : [];
+        if (!fields.some((f) => f.name === patch.titleColumn))
+          throw invalid('titleColumn', `The live table has no column named ${JSON.stringify(patch.titleColumn)}`);
+      }
+      const next = {
+        maxRejectedShare: patch.maxRejectedShare === undefined ? resource.maxRejectedShare : patch.maxRejectedShare,
+        titleColumn: patch.titleColumn === undefined ? resource.titleColumn : patch.titleColumn,
+      };
       await db.transaction().execute(async (trx) => {
-        await store.updateResource(trx, resource.id, { maxRejectedShare: patch.maxRejectedShare, updatedAt: now() });
+        await store.updateResource(trx, resource.id, { ...next, updatedAt: now() });
         await events.record(trx, {
           type: 'resource.updated',
           actorId: actor.userId,
           subjectId: resource.id,
           organizationId: dataset.organizationId,
           visibility: dataset.status === 'draft' ? 'organization' : 'public',
-          payload: { dataset: dataset.slug, resource: resource.id, maxRejectedShare: patch.maxRejectedShare },
+          payload: { dataset: dataset.slug, resource: resource.id, ...next },
         });
       });
       events.notify();
@@ -527,6 +548,7 @@ export function createResourceService(deps: ResourceServiceDeps) {
         versionId: target.versionId,
         table: target.tableName,
         schema,
+        titleColumn: target.titleColumn ?? null,
         generation: Number(target.generation ?? 0),
       };
     },

@@ -50,6 +50,7 @@ export function createResourceStore() {
           'datasets.slug',
           'resources.id as resourceId',
           'resources.latestJobId',
+          'resources.titleColumn',
           'resourceVersions.id as versionId',
           'resourceVersions.status as versionStatus',
           'resourceVersions.tableName',

@@ -76,6 +76,7 @@ export function resourceView(
     community: !!r.community,
     owner: r.community ? owner : null,
     maxRejectedShare: r.maxRejectedShare === null ? DEFAULT_MAX_REJECTED_SHARE : Number(r.maxRejectedShare),
+    titleColumn: r.titleColumn ?? null,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   };

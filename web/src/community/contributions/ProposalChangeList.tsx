@@ -23,7 +23,9 @@ export function ProposalChangeList({ draft, fields }: { draft: ProposalDraft; fi
         <li key={`u${id}`} className="proposal-change">
           <span>
             {t('contrib.proposal.updatedValues', {
-              row: rowTitle(u.original, fields) ? `${id} — ${rowTitle(u.original, fields)}` : id,
+              row: rowTitle(u.original, fields, [], draft.titleColumn)
+                ? `${id} — ${rowTitle(u.original, fields, [], draft.titleColumn)}`
+                : id,
               changes: changedColumns(u)
                 .map(
                   (c) =>
@@ -45,7 +47,11 @@ export function ProposalChangeList({ draft, fields }: { draft: ProposalDraft; fi
     ...Object.entries(deletes).map(([id, row]) => (
       <li key={`d${id}`} className="proposal-change">
         <span>
-          {t('contrib.proposal.deleted', { id: rowTitle(row, fields) ? `${id} — ${rowTitle(row, fields)}` : id })}
+          {t('contrib.proposal.deleted', {
+            id: rowTitle(row, fields, [], draft.titleColumn)
+              ? `${id} — ${rowTitle(row, fields, [], draft.titleColumn)}`
+              : id,
+          })}
         </span>
         <button
           type="button"

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
 import { seg } from '../../api/client';
 import { useApiGet } from '../../api/hooks';
@@ -21,6 +21,9 @@ export function ProposalPanel({ draft, fields }: { draft: ProposalDraft; fields:
   const [noChanges, setNoChanges] = useState(false);
   const form = useFormErrors<'comment' | 'source'>(draft.action);
   const count = changeCount(draft.draft);
+  // A sticky footer on a phone would cover half the screen: there it starts folded to its heading and count.
+  const [open, setOpen] = useState(() => !window.matchMedia?.('(max-width: 40rem)').matches);
+  const bodyId = useId();
   // Asked before submitting: may this person apply at once, and is there anybody else to review?
   const rules = useApiGet<ContributionRules>(
     draft.editing ? `/datasets/${seg(draft.slug)}/contribution-rules` : null,
@@ -43,12 +46,27 @@ export function ProposalPanel({ draft, fields }: { draft: ProposalDraft; fields:
 
   return (
     <section className="proposal-panel panel" aria-labelledby="proposal-heading">
-      <h2 id="proposal-heading">{t('contrib.proposal.heading')}</h2>
+      <div className="proposal-panel__head">
+        <h2 id="proposal-heading">{t('contrib.proposal.heading')}</h2>
+        {draft.editing && (
+          <button
+            type="button"
+            className="button button--small button--secondary"
+            aria-expanded={open}
+            aria-controls={bodyId}
+            onClick={() => setOpen((o) => !o)}
+          >
+            {open ? t('contrib.proposal.fold') : t('contrib.proposal.unfold')}
+          </button>
+        )}
+      </div>
       <StatusMessage>
         {draft.submitted && (
           <>
             {draft.submitted.status === 'pending' ? t('contrib.proposal.sent') : t('contrib.proposal.applied')}{' '}
             <Link to={contributionPath(draft.submitted.id)}>{t('contrib.proposal.view')}</Link>
+            {' · '}
+            <Link to="/proposals">{t('contrib.mine.title')}</Link>
           </>
         )}
       </StatusMessage>
@@ -57,58 +75,60 @@ export function ProposalPanel({ draft, fields }: { draft: ProposalDraft; fields:
           <p className="muted" aria-live="polite">
             {count ? t('contrib.proposal.count', { count }) : t('contrib.proposal.emptyList')}
           </p>
-          <ProposalChangeList draft={draft} fields={fields} />
-          <form className="form" noValidate onSubmit={(e) => void onSubmit(e)}>
-            <ErrorAlert error={draft.action.error} shownFields={['changes', 'comment', 'source']} />
-            {noChanges && (
-              <p className="notice notice--error" role="alert">
-                {t('contrib.proposal.needChanges')}
-              </p>
-            )}
-            <TextAreaField
-              label={t('contrib.proposal.comment')}
-              hint={t('contrib.proposal.commentHint')}
-              value={comment}
-              onValueChange={setComment}
-              error={form.errorFor('comment')}
-              required
-              maxLength={2000}
-              rows={3}
-            />
-            <TextField
-              label={t('contrib.proposal.source')}
-              type="url"
-              inputMode="url"
-              value={source}
-              onValueChange={setSource}
-              error={form.errorFor('source')}
-              placeholder="https://"
-            />
-            {rules?.noOtherReviewer && (
-              <p className="notice notice--warning" id="proposal-no-reviewer">
-                {rules.canApply ? t('contrib.proposal.noReviewerApply') : t('contrib.proposal.noReviewer')}
-              </p>
-            )}
-            {rules?.reviewTargetDays && !rules.noOtherReviewer ? (
-              <p className="small muted">{t('contrib.proposal.target', { days: rules.reviewTargetDays })}</p>
-            ) : null}
-            <div className="actions">
-              {rules?.canApply && (
-                <button type="submit" className="button" disabled={draft.action.pending} data-apply="true">
-                  {t('contrib.proposal.apply')}
-                </button>
+          <div id={bodyId} hidden={!open}>
+            <ProposalChangeList draft={draft} fields={fields} />
+            <form className="form" noValidate onSubmit={(e) => void onSubmit(e)}>
+              <ErrorAlert error={draft.action.error} shownFields={['changes', 'comment', 'source']} />
+              {noChanges && (
+                <p className="notice notice--error" role="alert">
+                  {t('contrib.proposal.needChanges')}
+                </p>
               )}
-              <button
-                type="submit"
-                className={rules?.canApply ? 'button button--secondary' : 'button'}
-                disabled={draft.action.pending}
-                aria-describedby={rules?.noOtherReviewer ? 'proposal-no-reviewer' : undefined}
-              >
-                {draft.action.pending ? t('common.saving') : t('contrib.proposal.submit')}
-              </button>
-            </div>
-            {rules?.canApply && <p className="small muted">{t('contrib.proposal.applyHint')}</p>}
-          </form>
+              <TextAreaField
+                label={t('contrib.proposal.comment')}
+                hint={t('contrib.proposal.commentHint')}
+                value={comment}
+                onValueChange={setComment}
+                error={form.errorFor('comment')}
+                required
+                maxLength={2000}
+                rows={3}
+              />
+              <TextField
+                label={t('contrib.proposal.source')}
+                type="url"
+                inputMode="url"
+                value={source}
+                onValueChange={setSource}
+                error={form.errorFor('source')}
+                placeholder="https://"
+              />
+              {rules?.noOtherReviewer && (
+                <p className="notice notice--warning" id="proposal-no-reviewer">
+                  {rules.canApply ? t('contrib.proposal.noReviewerApply') : t('contrib.proposal.noReviewer')}
+                </p>
+              )}
+              {rules?.reviewTargetDays && !rules.noOtherReviewer ? (
+                <p className="small muted">{t('contrib.proposal.target', { days: rules.reviewTargetDays })}</p>
+              ) : null}
+              <div className="actions">
+                {rules?.canApply && (
+                  <button type="submit" className="button" disabled={draft.action.pending} data-apply="true">
+                    {t('contrib.proposal.apply')}
+                  </button>
+                )}
+                <button
+                  type="submit"
+                  className={rules?.canApply ? 'button button--secondary' : 'button'}
+                  disabled={draft.action.pending}
+                  aria-describedby={rules?.noOtherReviewer ? 'proposal-no-reviewer' : undefined}
+                >
+                  {draft.action.pending ? t('common.saving') : t('contrib.proposal.submit')}
+                </button>
+              </div>
+              {rules?.canApply && <p className="small muted">{t('contrib.proposal.applyHint')}</p>}
+            </form>
+          </div>
         </>
       )}
     </section>

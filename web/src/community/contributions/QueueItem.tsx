@@ -2,6 +2,7 @@ import type { Ref } from 'react';
 import { Link } from 'react-router-dom';
 import type { ContributionView } from '../../api/types';
 import { useI18n } from '../../i18n/I18nProvider';
+import { ChangePreviewList } from './ChangePreviewList';
 import { DiffList } from './DiffList';
 import { contributionPath } from './paths';
 import { ReviewActions, type ReviewHandle } from './ReviewActions';
@@ -55,9 +56,16 @@ export function QueueItem({ contribution: c, current, position, onSelect, onDone
         )}
       </p>
       <div className="prose small" dangerouslySetInnerHTML={{ __html: c.commentHtml }} />
-      <DiffList diff={c.diff} selectable={false} selected={[]} onSelect={() => undefined} limit={PREVIEW} />
-      {c.diff.length > PREVIEW && (
-        <p className="small muted">{t('contrib.diff.more', { count: c.diff.length - PREVIEW })}</p>
+      {/* Every card reads at a glance (row labels, before → after); the one under review shows the full diff. */}
+      {current ? (
+        <>
+          <DiffList diff={c.diff} selectable={false} selected={[]} onSelect={() => undefined} limit={PREVIEW} />
+          {c.diff.length > PREVIEW && (
+            <p className="small muted">{t('contrib.diff.more', { count: c.diff.length - PREVIEW })}</p>
+          )}
+        </>
+      ) : (
+        <ChangePreviewList preview={c.preview} total={c.changeCount} />
       )}
       {current && c.viewerCanReview ? (
         <ReviewActions ref={review} contribution={c} selected={[]} onDone={onDone} />

@@ -1,5 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import type { ContributionView } from '../../api/types';
 import { useT } from '../../i18n/I18nProvider';
 import { RequireUser } from '../../session/RequireUser';
@@ -86,6 +86,9 @@ function ReviewQueue() {
         >
           {t('contrib.queue.overdue')}
         </button>
+        <Link className="button button--small button--secondary" to="/proposals">
+          {t('contrib.mine.title')}
+        </Link>
       </div>
       <div className="queue-tools">
         <form className="inline-form" role="search" onSubmit={onFilter}>

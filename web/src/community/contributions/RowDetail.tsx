@@ -1,6 +1,7 @@
 import type { DataRow, TableField } from '../../api/types';
 import { ExistingRowEditor } from './ExistingRowEditor';
 import { RowHistory } from './RowHistory';
+import { rowTitle } from './rowLabel';
 import type { ProposalDraft } from './useProposalDraft';
 
 interface Props {
@@ -27,6 +28,7 @@ export function RowDetail({ row, fields, draft, slug, resourceId }: Props) {
           rowId={id}
           fields={fields}
           onClose={() => draft.setHistoryRow(null)}
+          title={rowTitle(row, fields, [], draft.titleColumn)}
         />
       )}
     </div>

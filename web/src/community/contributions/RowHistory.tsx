@@ -13,10 +13,12 @@ interface Props {
   rowId: string;
   fields: TableField[];
   onClose: () => void;
+  /** The row's title ("Dole"), named in the heading. */
+  title?: string;
 }
 
 /** Revisions of one row, newest first: who, when, through which contribution, before / after. */
-export function RowHistory({ slug, resourceId, rowId, fields, onClose }: Props) {
+export function RowHistory({ slug, resourceId, rowId, fields, onClose, title }: Props) {
   const { t, formatDateTime } = useI18n();
   const errorMessage = useErrorMessage();
   const revisions = useApiGet<{ items: RowRevision[]; next: string | null }>(
@@ -26,7 +28,7 @@ export function RowHistory({ slug, resourceId, rowId, fields, onClose }: Props) 
   return (
     <section className="row-history" aria-labelledby={headingId}>
       <h3 id={headingId} className="h3">
-        {t('contrib.history.heading', { id: rowId })}
+        {title ? t('contrib.history.headingTitled', { id: rowId, title }) : t('contrib.history.heading', { id: rowId })}
       </h3>
       {revisions.loading && !revisions.data ? (
         <Loading />

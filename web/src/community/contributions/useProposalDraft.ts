@@ -9,7 +9,13 @@ import { buildChanges, emptyDraft, inputText, placeErrors, type ChangeRef, type 
 export type OpenEditor = { kind: 'row'; rowId: string } | { kind: 'insert'; key: number } | null;
 
 /** State of "Suggest an edit" in the explorer: the draft proposal, the open editor and the submission. */
-export function useProposalDraft(slug: string, resourceId: string, fields: TableField[]) {
+/** `titleColumn`: the publisher's row title column, naming rows in the editor and the proposal. */
+export function useProposalDraft(
+  slug: string,
+  resourceId: string,
+  fields: TableField[],
+  titleColumn: string | null = null,
+) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState<Draft>(emptyDraft);
   const [open, setOpen] = useState<OpenEditor>(null);
@@ -121,6 +127,7 @@ export function useProposalDraft(slug: string, resourceId: string, fields: Table
 
   return {
     slug,
+    titleColumn,
     editing,
     setEditing,
     draft,

@@ -11,6 +11,7 @@ import { Disclosure } from './Disclosure';
 import { ImportReport } from './ImportReport';
 import { JobProgress } from './JobProgress';
 import { NewVersionForm } from './NewVersionForm';
+import { RowTitleSetting } from './RowTitleSetting';
 import { SchemaReview } from './SchemaReview';
 import { VersionsList } from './VersionsList';
 
@@ -121,6 +122,11 @@ export function ResourceCard({ slug, resource, canEdit, expandTools, onChanged, 
             onApplied={started}
             threshold={resource.maxRejectedShare}
           />
+        </Disclosure>
+      )}
+      {canEdit && resource.tabular && !resource.community && (
+        <Disclosure label={t('data.rowTitle.heading')}>
+          <RowTitleSetting slug={slug} resource={resource} onSaved={onChanged} />
         </Disclosure>
       )}
       {canEdit && resource.kind === 'file' && (

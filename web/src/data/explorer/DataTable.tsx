@@ -1,9 +1,10 @@
 import { Fragment, type ReactNode } from 'react';
 import type { DataRow, TableField } from '../../api/types';
 import type { MessageKey } from '../../i18n/en';
-import { useT } from '../../i18n/I18nProvider';
+import { useI18n } from '../../i18n/I18nProvider';
 import { TableWrap } from '../../ui/TableWrap';
-import { cellText } from '../format';
+import { formatCell } from '../format';
+import { isMeasure } from './chartDefaults';
 import type { SortKey } from './viewState';
 
 interface Props {
@@ -24,15 +25,21 @@ const isNumeric = (f: TableField) => f.type === 'integer' || f.type === 'number'
 
 /** The rows, with sort buttons in the column headers (aria-sort on the primary sort column). */
 export function DataTable({ caption, fields, rows, sort, onSort, rowActions, rowDetail, rowClass, cellClass }: Props) {
-  const t = useT();
+  const { t, lang } = useI18n();
   const primary = sort[0];
+  const words = { yes: t('data.value.true'), no: t('data.value.false') };
   return (
     <TableWrap label={caption}>
-      <table className="data-table">
+      {/* With row actions, a narrow menu column then the label column stay in place while scrolling sideways. */}
+      <table className={rowActions ? 'data-table data-table--menu' : 'data-table'}>
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr>
-            {rowActions && <th scope="col">{t('common.actions')}</th>}
+            {rowActions && (
+              <th scope="col" className="data-table__menu">
+                <span className="visually-hidden">{t('common.actions')}</span>
+              </th>
+            )}
             {fields.map((f) => {
               const dir = primary?.column === f.name ? (primary.desc ? 'descending' : 'ascending') : undefined;
               const secondary = sort.findIndex((s, i) => i > 0 && s.column === f.name);
@@ -65,7 +72,7 @@ export function DataTable({ caption, fields, rows, sort, onSort, rowActions, row
             return (
               <Fragment key={String(row._id)}>
                 <tr className={rowClass?.(row)}>
-                  {rowActions && <td>{rowActions(row)}</td>}
+                  {rowActions && <td className="data-table__menu">{rowActions(row)}</td>}
                   {fields.map((f) => {
                     const v = row[f.name];
                     return (
@@ -81,7 +88,7 @@ export function DataTable({ caption, fields, rows, sort, onSort, rowActions, row
                             —
                           </span>
                         ) : (
-                          cellText(v)
+                          formatCell(lang, v, { type: f.type, measure: isMeasure(f) }, words)
                         )}
                       </td>
                     );

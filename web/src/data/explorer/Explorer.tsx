@@ -1,8 +1,9 @@
-import { lazy, Suspense, useMemo } from 'react';
+import { lazy, Suspense, useMemo, useRef } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { useApiGet } from '../../api/hooks';
 import type { ResourceView, RowsPage, TableSchema } from '../../api/types';
 import { explorerHighlights, rowDetailOpen } from '../../community/contributions/explorerHighlights';
+import { titleFieldOf } from '../../community/contributions/rowLabel';
 import { ProposalPanel } from '../../community/contributions/ProposalPanel';
 import { RowActions } from '../../community/contributions/RowActions';
 import { RowDetail } from '../../community/contributions/RowDetail';
@@ -40,8 +41,11 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
   const rowsPath = `${base}/rows`;
   const fields = schema.fields;
   const geo = useMemo(() => detectGeo(fields), [fields]);
-  const draft = useProposalDraft(slug, resource.id, fields); // Contributions: "Suggest an edit"
+  // The column that names rows (the publisher's choice, else a name-like or the first text column outside the key).
+  const label = titleFieldOf(fields, schema.primaryKey ?? [], resource.titleColumn);
+  const draft = useProposalDraft(slug, resource.id, fields, label?.name ?? null); // Contributions: "Suggest an edit"
 
+  const filtersMenu = useRef<HTMLDetailsElement>(null);
   const go = (next: ViewState, replace = false) => setParams(serializeView(next), { replace });
   /** A change of filters, search, sort or columns: back to the first page. */
   const change = (patch: Partial<ViewState>) => go({ ...firstPage(view), ...patch });
@@ -52,7 +56,10 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
   const nextCursor = cursorFromNext(rows.data?.next);
   const page = view.cursor ? view.prev.length + 2 : 1;
 
-  const visible = view.fields ? fields.filter((f) => view.fields!.includes(f.name)) : fields;
+  const shown = view.fields ? fields.filter((f) => view.fields!.includes(f.name)) : fields;
+  // The label column comes first: it stays in place while scrolling sideways.
+  const titleField = shown.find((f) => f === label);
+  const visible = titleField ? [titleField, ...shown.filter((f) => f !== titleField)] : shown;
   const downloadQuery = apiParams(view).toString();
   const snippetParams = apiParams(view, { page: true });
   snippetParams.set('_limit', String(PAGE_SIZE));
@@ -77,14 +84,21 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
       <div className="explorer__tools">
         <div className="explorer__toolbar">
           <RowSearch key={view.q} initial={view.q} onSearch={(q) => change({ q })} />
-          <details className="explorer__menu">
+          <details className="explorer__menu" ref={filtersMenu}>
             <summary>
               {view.filters.length > 0
                 ? t('data.explorer.filtersCount', { count: view.filters.length })
                 : t('data.explorer.filtersButton')}
             </summary>
             <div className="explorer__popover">
-              <FilterBuilder fields={fields} onAdd={(f) => change({ filters: [...view.filters, f] })} />
+              <FilterBuilder
+                fields={fields}
+                onAdd={(f) => {
+                  change({ filters: [...view.filters, f] });
+                  // The chip now says it; the rows come back into view.
+                  if (filtersMenu.current) filtersMenu.current.open = false;
+                }}
+              />
             </div>
           </details>
           <ColumnPicker fields={fields} visible={view.fields} onChange={(f) => change({ fields: f })} />

@@ -45,14 +45,17 @@ const MAX_GROUPS = 50;
 
 /**
  * The chart a table opens on: bars grouped by the first text column with a few distinct values (2 to 50), showing
- * the sum of the first measure, or the count of rows when there is none. Never "count by code" (one bar per row).
+ * the sum of the first measure, or the count of rows when there is none. Never "count by code" (one bar per row):
+ * a column whose most frequent value occurs once names rows (codes, names), and columns named like codes come last.
  */
 export function defaultChart(fields: TableField[], stats: StatsResult | undefined): ChartSettings {
   const distinct = (f: TableField) => stats?.columns[f.name]?.distinct ?? Infinity;
+  const unique = (f: TableField) => (stats?.columns[f.name]?.top[0]?.count ?? 2) <= 1;
+  const groupable = (f: TableField) =>
+    (f.type === 'string' || f.type === 'boolean') && distinct(f) >= 2 && distinct(f) <= MAX_GROUPS && !unique(f);
   const groups =
-    fields.find(
-      (f) => (f.type === 'string' || f.type === 'boolean') && distinct(f) >= 2 && distinct(f) <= MAX_GROUPS,
-    ) ??
+    fields.find((f) => groupable(f) && !codeName(f.name)) ??
+    fields.find(groupable) ??
     fields.find((f) => f.type === 'boolean' || f.type === 'date') ??
     fields.find((f) => f.type === 'string') ??
     fields[0];
