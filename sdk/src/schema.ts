@@ -1787,6 +1787,177 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/users/{handle}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An account’s details, e-mail included (platform administrators)
+         * @description The read is recorded in the person’s personal-data access log (GET /api/v1/me/data-access) with the purpose stated in X-Purpose and the legal basis.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    handle: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            handle: string;
+                            name: string;
+                            email: string;
+                            emailVerified: boolean;
+                            isAdmin: boolean;
+                            locale: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{slug}/members/{handle}/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A member’s contact (owners and admins of the organization, or an app it accredited)
+         * @description The read is recorded in the person’s personal-data access log (GET /api/v1/me/data-access) with the purpose stated in X-Purpose and the legal basis.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    handle: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            handle: string;
+                            name: string;
+                            email: string;
+                            emailVerified: boolean;
+                            role: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/datasets": {
         parameters: {
             query?: never;
@@ -14303,6 +14474,192 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/data-access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who read my personal data, when, for what purpose and on which legal basis
+         * @description Every read of your personal data by someone else (a platform administrator, an organization, an accredited app), newest first. A record hidden for a legal reason shows only its dates and the reason. Each record’s SHA-256 is in the transparency log: GET /api/v1/log/events/{eventId} proves it.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    _cursor?: string;
+                    _limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["DataAccessRecord"][];
+                            next: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/data-access/{id}/hide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hide an access record from its person until a date, for a legal reason (platform administrators) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @description shown to the person again from this time
+                         */
+                        until: string;
+                        /** @description the legal reason, shown to the person while hidden (e.g. the text that requires it) */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** Format: date-time */
+                            occurredAt: string;
+                            /** @description true while the record is hidden for a legal reason: only its dates show */
+                            hidden: boolean;
+                            hiddenUntil: string | null;
+                            hiddenReason: string | null;
+                            actor: {
+                                handle: string;
+                            } | null;
+                            organization: {
+                                slug: string;
+                                name: string;
+                            } | null;
+                            app: {
+                                id: string;
+                            } | null;
+                            purpose: string | null;
+                            legalBasis: string | null;
+                            /** @description which data was read: email, account, … */
+                            fields: string[];
+                            queryId: string | null;
+                            record: string | null;
+                            /** @description hex SHA-256 of the record */
+                            recordHash: string;
+                            /** @description the log event holding the hash: GET /api/v1/log/events/{eventId} proves it is in the log */
+                            eventId: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/catalog": {
         parameters: {
             query?: never;
@@ -14694,6 +15051,35 @@ export interface components {
             /** @description RFC 9162 consistency proof */
             proof: string[];
             checkpoint: components["schemas"]["LogCheckpoint"];
+        };
+        DataAccessRecord: {
+            id: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description true while the record is hidden for a legal reason: only its dates show */
+            hidden: boolean;
+            hiddenUntil: string | null;
+            hiddenReason: string | null;
+            actor: {
+                handle: string;
+            } | null;
+            organization: {
+                slug: string;
+                name: string;
+            } | null;
+            app: {
+                id: string;
+            } | null;
+            purpose: string | null;
+            legalBasis: string | null;
+            /** @description which data was read: email, account, … */
+            fields: string[];
+            queryId: string | null;
+            record: string | null;
+            /** @description hex SHA-256 of the record */
+            recordHash: string;
+            /** @description the log event holding the hash: GET /api/v1/log/events/{eventId} proves it is in the log */
+            eventId: string;
         };
     };
     responses: never;

@@ -47,6 +47,11 @@ import {
   createLedgerStore,
   ledgerRootRoutes,
   ledgerRoutes,
+  createDataAccessLog,
+  createDataAccessRecorder,
+  createDataAccessStore,
+  dataAccessRoutes,
+  type DataAccessLog,
   loadOrCreateLogSigner,
   type Ledger,
 } from './ledger/index.js';
@@ -88,6 +93,8 @@ export interface Multitude {
   apps: Apps;
   /** The transparency log. */
   ledger: Ledger;
+  /** The personal-data access log. */
+  dataAccess: DataAccessLog;
   dispatcher: Dispatcher;
   config: Config;
   /** Stops accepting requests, finishes those in flight, stops consumers, closes the database. */
@@ -148,10 +155,14 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   const outbound = { allowPrivate: config.allowPrivateUrls, exempt: options.outboundExempt };
   const eventStore = createEventStore(db.dialect);
   const recorder = createEventRecorder({ store: eventStore, clock, validate: options.validateEvents });
+  // Built first: every capability that reads someone's personal data records it here.
+  const dataAccessStore = createDataAccessStore();
+  const dataAccessRecorder = createDataAccessRecorder({ store: dataAccessStore, events: recorder, clock });
   const platform = createPlatform({
     db: db.kysely,
     events: recorder,
     clock,
+    dataAccess: dataAccessRecorder,
     secretKey,
     baseUrl: config.baseUrl,
     smtpUrl: config.smtpUrl,
@@ -245,6 +256,13 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     signer: loadOrCreateLogSigner(config.dataDir, logOrigin),
     origin: logOrigin,
     logger: app.log,
+  });
+  const dataAccess = createDataAccessLog({
+    db: db.kysely,
+    store: dataAccessStore,
+    events: recorder,
+    clock,
+    directory: platform.directory,
   });
   const dispatcher = createDispatcher({
     db: db.kysely,
@@ -414,6 +432,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       await api.register(oidcRoutes, { oidc, secureCookies });
       await apps.routes(api);
       await api.register(ledgerRoutes, { ledger });
+      await api.register(dataAccessRoutes, { log: dataAccess, baseUrl: config.baseUrl });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: API_PREFIX },
@@ -501,6 +520,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     notifications,
     apps,
     ledger,
+    dataAccess,
     dispatcher,
     config,
     close: () => app.close(),

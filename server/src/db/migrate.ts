@@ -18,6 +18,7 @@ import { reviewRules } from './migrations/014_review_rules.js';
 import { home } from './migrations/015_home.js';
 import { tableGenerations } from './migrations/017_table_generations.js';
 import { ledger } from './migrations/018_ledger.js';
+import { dataAccess } from './migrations/024_data_access.js';
 import type { Migration } from './migrations/types.js';
 
 /** Every migration, in order. Append only. */
@@ -40,6 +41,7 @@ export const migrations: Migration[] = [
   home,
   tableGenerations,
   ledger,
+  dataAccess,
 ];
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

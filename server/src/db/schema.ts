@@ -786,4 +786,27 @@ export interface LedgerTables {
   logEntries: { idx: number | string; eventId: string; entry: string; createdAt: string };
   logNodes: { level: number; idx: number | string; hash: Uint8Array };
   logCheckpoints: { size: number | string; rootHash: Uint8Array; note: string; createdAt: string };
+  dataAccessRecords: DataAccessRecordsTable;
+}
+
+/** The personal-data access log (024_data_access). */
+export interface DataAccessRecordsTable {
+  id: string;
+  subjectUserId: string;
+  actorUserId: string;
+  actorHandle: string;
+  organizationId: string | null;
+  appId: string | null;
+  accreditationId: string | null;
+  purpose: string;
+  legalBasis: string;
+  queryId: string;
+  /** JSON array of strings. */
+  fields: string;
+  occurredAt: string;
+  record: string;
+  recordHash: string;
+  eventId: string;
+  hiddenUntil: string | null;
+  hiddenReason: string | null;
 }

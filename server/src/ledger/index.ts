@@ -3,3 +3,10 @@ export { createLedgerStore, type LedgerStore } from './store.js';
 export { loadOrCreateLogSigner } from './keys.js';
 export { ledgerRootRoutes, ledgerRoutes } from './routes.js';
 export { verifyLog, VerifyError } from './verify.js';
+export {
+  createDataAccessLog,
+  createDataAccessRecorder,
+  createDataAccessStore,
+  dataAccessRoutes,
+  type DataAccessLog,
+} from './access/index.js';

@@ -16,7 +16,7 @@ import { AppError, notFound } from '../kernel/errors.js';
 import type { Consumer } from '../events/dispatcher.js';
 import type { Directory } from '../events/service.js';
 import type { StoredEvent } from '../events/schema.js';
-import { eventTypes, type EventType } from '../events/catalog.js';
+import { eventCatalog, eventDefinition, eventTypes, type EventType } from '../events/catalog.js';
 import { buildEntry } from './entry.js';
 import {
   consistencyRanges,
@@ -52,6 +52,15 @@ export interface LedgerDeps {
 
 const key = (level: number, index: number) => `${level}/${index}`;
 
+/** Private types logged as a bare hash (personal-data access records): counted publicly, read by no one else. */
+const HASHED_TYPES = eventTypes.filter((t) => (eventCatalog[t] as { ledger?: 'hashed' }).ledger === 'hashed');
+
+/** Whether an event becomes a log entry: every public event, and the private types logged as a hash. */
+function logged(event: Pick<StoredEvent, 'type' | 'visibility'>): 'full' | 'hashed' | undefined {
+  if (eventDefinition(event.type)?.ledger === 'hashed') return 'hashed';
+  return event.visibility === 'public' ? 'full' : undefined;
+}
+
 export function createLedger(deps: LedgerDeps) {
   const { db, store, clock, signer, origin } = deps;
   let chain: Promise<unknown> = Promise.resolve();
@@ -65,14 +74,17 @@ export function createLedger(deps: LedgerDeps) {
   }
 
   async function entryFor(event: StoredEvent, executor: Kysely<Database>): Promise<string> {
-    const actor = event.actorId ? (await deps.directory.usersByIds([event.actorId], executor))[0]?.handle : undefined;
+    // A hashed entry says that something happened, never who did it to whom.
+    const hashed = logged(event) === 'hashed';
+    const actor =
+      event.actorId && !hashed ? (await deps.directory.usersByIds([event.actorId], executor))[0]?.handle : undefined;
     return buildEntry({
       eventId: event.id,
       type: event.type,
       occurredAt: event.occurredAt,
       actor: actor ?? null,
-      subject: event.subjectId,
-      organization: event.organizationId,
+      subject: hashed ? null : event.subjectId,
+      organization: hashed ? null : event.organizationId,
       payload: event.payload,
     });
   }
@@ -161,7 +173,7 @@ export function createLedger(deps: LedgerDeps) {
     // Every type: whether an event is logged depends on the visibility it was recorded with.
     types: eventTypes,
     async handle(event, trx) {
-      if (event.visibility !== 'public') return;
+      if (!logged(event)) return;
       // A rebuild may already have logged it.
       if (await store.hasEvent(trx, event.id)) return;
       const entry = await entryFor(event, trx);
@@ -275,7 +287,11 @@ export function createLedger(deps: LedgerDeps) {
           const events = await trx
             .selectFrom('events')
             .selectAll()
-            .where('visibility', '=', 'public')
+            .where((eb) =>
+              HASHED_TYPES.length
+                ? eb.or([eb('visibility', '=', 'public'), eb('type', 'in', HASHED_TYPES)])
+                : eb('visibility', '=', 'public'),
+            )
             .orderBy('txId')
             .orderBy('position')
             .execute();
@@ -290,7 +306,7 @@ export function createLedger(deps: LedgerDeps) {
               actorId: e.actorId,
               subjectId: e.subjectId,
               organizationId: e.organizationId,
-              visibility: 'public',
+              visibility: e.visibility,
               payload: readJson(e.payload),
               occurredAt: e.occurredAt,
             } as StoredEvent;
@@ -299,7 +315,7 @@ export function createLedger(deps: LedgerDeps) {
           await store.insertEntries(trx, entries, now);
           const size = latest?.size ?? 0;
           if (entries.length < size) {
-            throw new Error(`the events table holds ${entries.length} public events; the signed log has ${size}`);
+            throw new Error(`the events table holds ${entries.length} logged events; the signed log has ${size}`);
           }
           const { rows, root } = await growTree(trx, 0, entries.slice(0, size));
           if (latest && !root.equals(latest.rootHash)) {
