@@ -117,12 +117,12 @@ describe.skipIf(!haveGo)('an independent Go verifier (sumdb/tlog + sumdb/note)',
   // Last: it rewrites the stored past, as an operator with write access to the database could.
   it('catches an entry rewritten in the database after it was logged', async () => {
     const row = await t.db.kysely
-      .selectFrom('log_entries')
+      .selectFrom('logEntries')
       .select(['idx', 'entry'])
       .where('idx', '=', 7)
       .executeTakeFirstOrThrow();
     await t.db.kysely
-      .updateTable('log_entries')
+      .updateTable('logEntries')
       .set({ entry: row.entry.replace('{', '{"forged":true,') })
       .where('idx', '=', 7)
       .execute();

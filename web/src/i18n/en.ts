@@ -1572,6 +1572,32 @@ export const en = {
   'import.tooLarge': '(too large to be stored exactly)',
   'import.unit.line': 'line',
   'import.unit.item': 'item',
+  'myData.title': 'Your data',
+  'myData.heading': 'Your data',
+  'myData.lead':
+    'Who read your personal data, when, for what purpose and on which legal basis. Every read by someone else is recorded here, and its fingerprint is in the public transparency log, so no record can disappear.',
+  'myData.link': 'Who read your data',
+  'myData.access.heading': 'Access to your personal data',
+  'myData.access.lead':
+    'Newest first. Administrators, organizations you belong to and the apps they accredited appear here when they read your e-mail address or account details.',
+  'myData.access.empty': 'Nobody has read your personal data.',
+  'myData.access.emptyHint': 'If someone does, it will be listed here with its purpose and legal basis.',
+  'myData.access.older': 'Older records',
+  'myData.access.newest': 'Back to the newest',
+  'myData.item.by': '{actor} read your {fields}',
+  'myData.item.byOrganization': '{actor} ({organization}) read your {fields}',
+  'myData.item.purpose': 'Purpose',
+  'myData.item.legalBasis': 'Legal basis',
+  'myData.item.app': 'Through the app',
+  'myData.item.proof': 'Check that this record is in the public log',
+  'myData.item.proofLead': 'The log holds the SHA-256 fingerprint of this record, never its content:',
+  'myData.item.proofLink': 'Its place in the log, with the inclusion proof',
+  'myData.field.email': 'e-mail address',
+  'myData.field.account': 'account details',
+  'myData.hidden.title': 'A record is hidden for a legal reason',
+  'myData.hidden.until': 'Hidden until {date}.',
+  'myData.hidden.reason': 'Reason: {reason}',
+  'myData.hidden.counted': 'It still counts in the public log, which cannot drop it.',
 } as const;
 
 export type MessageKey = keyof typeof en;
