@@ -250,7 +250,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   const logOrigin = logOriginOf(config);
   const ledger = createLedger({
     db: db.kysely,
-    store: createLedgerStore(),
+    store: createLedgerStore(db.dialect),
     clock,
     directory: platform.directory,
     signer: loadOrCreateLogSigner(config.dataDir, logOrigin),

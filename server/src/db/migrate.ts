@@ -19,6 +19,7 @@ import { home } from './migrations/015_home.js';
 import { tableGenerations } from './migrations/017_table_generations.js';
 import { ledger } from './migrations/018_ledger.js';
 import { dataAccess } from './migrations/024_data_access.js';
+import { logSubjects } from './migrations/025_log_subjects.js';
 import type { Migration } from './migrations/types.js';
 
 /** Every migration, in order. Append only. */
@@ -42,6 +43,7 @@ export const migrations: Migration[] = [
   tableGenerations,
   ledger,
   dataAccess,
+  logSubjects,
 ];
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

@@ -783,7 +783,7 @@ export interface OAuthSigningKeysTable {
 
 /** The transparency log (018_ledger). */
 export interface LedgerTables {
-  logEntries: { idx: number | string; eventId: string; entry: string; createdAt: string };
+  logEntries: { idx: number | string; eventId: string; entry: string; subject: string | null; createdAt: string };
   logNodes: { level: number; idx: number | string; hash: Uint8Array };
   logCheckpoints: { size: number | string; rootHash: Uint8Array; note: string; createdAt: string };
   dataAccessRecords: DataAccessRecordsTable;

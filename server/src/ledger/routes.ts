@@ -11,9 +11,13 @@ import {
   LogCheckpoint,
   LogConsistency,
   LogConsistencyQuery,
+  LogEntryList,
   LogEventParams,
+  LogHistory,
+  LogHistoryQuery,
   LogInclusion,
   LogIndexParams,
+  LogSubjectQuery,
 } from './schema.js';
 import type { Ledger } from './service.js';
 import type { StoredCheckpoint } from './store.js';
@@ -117,6 +121,32 @@ export async function ledgerRoutes(base: FastifyInstance, opts: { ledger: Ledger
       },
     },
     async (request) => inclusionJson(await ledger.entry(request.params.index)),
+  );
+
+  app.get(
+    '/log/entries',
+    {
+      schema: {
+        tags,
+        summary: 'The entries about a subject (a dataset, a contribution, an app…), newest first',
+        querystring: LogSubjectQuery,
+        response: { 200: LogEntryList, ...problems(400) },
+      },
+    },
+    async (request) => ({ items: await ledger.bySubject(request.query.subject, request.query._limit ?? 20) }),
+  );
+
+  app.get(
+    '/log/history',
+    {
+      schema: {
+        tags,
+        summary: 'The log’s size at the end of each day (the largest checkpoint signed that day)',
+        querystring: LogHistoryQuery,
+        response: { 200: LogHistory, ...problems(400) },
+      },
+    },
+    async (request) => ({ items: await ledger.history(request.query.days ?? 90) }),
   );
 
   app.get(

@@ -46,3 +46,36 @@ export const LogEventParams = Type.Object(
 );
 export const LogConsistencyQuery = Type.Object({ from: Size, to: Size }, { additionalProperties: false });
 export type LogConsistencyQuery = Static<typeof LogConsistencyQuery>;
+
+export const LogSubjectQuery = Type.Object(
+  {
+    subject: Type.String({ minLength: 1, maxLength: 100, description: 'a dataset, contribution, app… id' }),
+    _limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  },
+  { additionalProperties: false },
+);
+export type LogSubjectQuery = Static<typeof LogSubjectQuery>;
+
+export const LogEntryList = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      index: Type.Integer({ minimum: 0 }),
+      eventId: Type.String(),
+      entry: Type.String({ description: 'The canonical JSON entry' }),
+    }),
+  ),
+});
+
+export const LogHistoryQuery = Type.Object(
+  { days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, default: 90 })) },
+  { additionalProperties: false },
+);
+
+export const LogHistory = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      day: Type.String({ description: 'YYYY-MM-DD (UTC)' }),
+      size: Type.Integer({ minimum: 0, description: 'the largest tree size signed that day' }),
+    }),
+  ),
+});

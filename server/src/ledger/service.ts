@@ -223,6 +223,15 @@ export function createLedger(deps: LedgerDeps) {
       };
     },
 
+    /** The entries about a subject, newest first (entries not yet in a checkpoint included). */
+    bySubject: (subject: string, limit: number) => store.entriesBySubject(db, subject, limit),
+
+    /** The log's size at the end of each of the last `days` days that saw a checkpoint. */
+    history(days: number) {
+      const since = new Date(clock.now().getTime() - days * 86_400_000).toISOString();
+      return store.sizeByDay(db, since);
+    },
+
     async consistency(from: number, to: number) {
       const cp = await checkpoint();
       if (to > cp.size) throw notFound(`A tree of ${to} (the latest checkpoint has ${cp.size})`);

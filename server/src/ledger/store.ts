@@ -1,6 +1,7 @@
 /** SQL of the transparency log (tables of 018_ledger), on SQLite and PostgreSQL. */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { Dialect } from '../db/database.js';
 
 export interface StoredCheckpoint {
   size: number;
@@ -19,7 +20,7 @@ const toBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLe
 // SQLite's parameter limit is 32,766; three per node row.
 const CHUNK = 2000;
 
-export function createLedgerStore() {
+export function createLedgerStore(dialect: Dialect = 'sqlite') {
   return {
     async nextIndex(db: Kysely<Database>): Promise<number> {
       const row = await db
@@ -38,7 +39,14 @@ export function createLedgerStore() {
         await db
           .insertInto('logEntries')
           .values(
-            rows.slice(i, i + CHUNK).map((r) => ({ idx: r.index, eventId: r.eventId, entry: r.entry, createdAt: now })),
+            rows.slice(i, i + CHUNK).map((r) => ({
+              idx: r.index,
+              eventId: r.eventId,
+              entry: r.entry,
+              // Searchable on the transparency page; hashed entries have none.
+              subject: (JSON.parse(r.entry) as { subject?: string | null }).subject ?? null,
+              createdAt: now,
+            })),
           )
           .execute();
       }
@@ -62,6 +70,35 @@ export function createLedgerStore() {
         .where('eventId', '=', eventId)
         .executeTakeFirst();
       return r && { index: Number(r.idx), eventId: r.eventId, entry: r.entry };
+    },
+
+    /** The entries about a subject (a dataset, a contribution, an app…), newest first. */
+    async entriesBySubject(db: Kysely<Database>, subject: string, limit: number): Promise<StoredEntry[]> {
+      const rows = await db
+        .selectFrom('logEntries')
+        .select(['idx', 'eventId', 'entry'])
+        .where('subject', '=', subject)
+        .orderBy('idx', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({ index: Number(r.idx), eventId: r.eventId, entry: r.entry }));
+    },
+
+    /** The log's size at the end of each day since `since` (the largest checkpoint signed that day). */
+    async sizeByDay(db: Kysely<Database>, since: string): Promise<{ day: string; size: number }[]> {
+      // Days in UTC: ISO text on SQLite; a timestamptz on PostgreSQL, printed in UTC whatever the session's zone.
+      const day =
+        dialect === 'postgres'
+          ? sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD')`
+          : sql<string>`substr(created_at, 1, 10)`;
+      const rows = await db
+        .selectFrom('logCheckpoints')
+        .select([day.as('day'), (eb) => eb.fn.max('size').as('size')])
+        .where('createdAt', '>=', since)
+        .groupBy(day)
+        .orderBy(day)
+        .execute();
+      return rows.map((r) => ({ day: r.day, size: Number(r.size) }));
     },
 
     async insertNodes(db: Kysely<Database>, rows: { level: number; index: number; hash: Uint8Array }[]) {
