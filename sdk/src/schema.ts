@@ -14341,6 +14341,116 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/log/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The entries about a subject (a dataset, a contribution, an app…), newest first */
+        get: {
+            parameters: {
+                query: {
+                    /** @description a dataset, contribution, app… id */
+                    subject: string;
+                    _limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                index: number;
+                                eventId: string;
+                                /** @description The canonical JSON entry */
+                                entry: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/log/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The log’s size at the end of each day (the largest checkpoint signed that day) */
+        get: {
+            parameters: {
+                query?: {
+                    days?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description YYYY-MM-DD (UTC) */
+                                day: string;
+                                /** @description the largest tree size signed that day */
+                                size: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/log/events/{eventId}": {
         parameters: {
             query?: never;
@@ -15051,6 +15161,22 @@ export interface components {
             /** @description RFC 9162 consistency proof */
             proof: string[];
             checkpoint: components["schemas"]["LogCheckpoint"];
+        };
+        LogEntryList: {
+            items: {
+                index: number;
+                eventId: string;
+                /** @description The canonical JSON entry */
+                entry: string;
+            }[];
+        };
+        LogHistory: {
+            items: {
+                /** @description YYYY-MM-DD (UTC) */
+                day: string;
+                /** @description the largest tree size signed that day */
+                size: number;
+            }[];
         };
         DataAccessRecord: {
             id: string;

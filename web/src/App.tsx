@@ -29,6 +29,7 @@ import { AppsPage } from './apps/core/AppsPage';
 import { OrgAccreditationsPage } from './apps/core/OrgAccreditationsPage';
 import { AuthorizedAppsPage } from './apps/oauth/AuthorizedAppsPage';
 import { MyDataPage } from './ledger/MyDataPage';
+import { TransparencyPage } from './ledger/TransparencyPage';
 import { ConsentPage } from './apps/oauth/ConsentPage';
 import { UsagePage } from './apps/usage/UsagePage';
 import { WebhookPage } from './apps/webhooks/WebhookPage';
@@ -76,6 +77,7 @@ export function App() {
               <Route path="oauth/consent/:uid" element={<ConsentPage />} />
               <Route path="account/apps" element={<AuthorizedAppsPage />} />
               <Route path="account/data" element={<MyDataPage />} />
+              <Route path="transparency" element={<TransparencyPage />} />
               <Route path="developers/apps/:id/usage" element={<UsagePage />} />
               <Route path="developers/webhooks" element={<WebhooksPage />} />
               <Route path="developers/webhooks/:id" element={<WebhookPage />} />

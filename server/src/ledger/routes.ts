@@ -100,6 +100,8 @@ export async function ledgerRoutes(base: FastifyInstance, opts: { ledger: Ledger
   app.addSchema(LogCheckpoint);
   app.addSchema(LogInclusion);
   app.addSchema(LogConsistency);
+  app.addSchema(LogEntryList);
+  app.addSchema(LogHistory);
 
   const inclusionJson = (r: Awaited<ReturnType<Ledger['byEventId']>>) => ({
     index: r.index,

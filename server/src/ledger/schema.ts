@@ -56,26 +56,32 @@ export const LogSubjectQuery = Type.Object(
 );
 export type LogSubjectQuery = Static<typeof LogSubjectQuery>;
 
-export const LogEntryList = Type.Object({
-  items: Type.Array(
-    Type.Object({
-      index: Type.Integer({ minimum: 0 }),
-      eventId: Type.String(),
-      entry: Type.String({ description: 'The canonical JSON entry' }),
-    }),
-  ),
-});
+export const LogEntryList = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object({
+        index: Type.Integer({ minimum: 0 }),
+        eventId: Type.String(),
+        entry: Type.String({ description: 'The canonical JSON entry' }),
+      }),
+    ),
+  },
+  { $id: 'LogEntryList' },
+);
 
 export const LogHistoryQuery = Type.Object(
   { days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, default: 90 })) },
   { additionalProperties: false },
 );
 
-export const LogHistory = Type.Object({
-  items: Type.Array(
-    Type.Object({
-      day: Type.String({ description: 'YYYY-MM-DD (UTC)' }),
-      size: Type.Integer({ minimum: 0, description: 'the largest tree size signed that day' }),
-    }),
-  ),
-});
+export const LogHistory = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object({
+        day: Type.String({ description: 'YYYY-MM-DD (UTC)' }),
+        size: Type.Integer({ minimum: 0, description: 'the largest tree size signed that day' }),
+      }),
+    ),
+  },
+  { $id: 'LogHistory' },
+);

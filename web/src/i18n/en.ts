@@ -1598,6 +1598,48 @@ export const en = {
   'myData.hidden.until': 'Hidden until {date}.',
   'myData.hidden.reason': 'Reason: {reason}',
   'myData.hidden.counted': 'It still counts in the public log, which cannot drop it.',
+  'transparency.title': 'Transparency log',
+  'transparency.heading': 'Transparency log',
+  'transparency.lead':
+    'Every public action of the platform — publications, changes to data, decisions, credentials issued — is an entry of an append-only log that anyone can check, with the same tools as Certificate Transparency. This page checks it in your browser.',
+  'transparency.nav': 'Transparency log',
+  'transparency.checkpoint.heading': 'Latest signed checkpoint',
+  'transparency.checkpoint.verified': 'Signature verified in your browser with the key of {origin}.',
+  'transparency.checkpoint.failed': 'The checkpoint could not be verified: {reason}',
+  'transparency.checkpoint.origin': 'Log',
+  'transparency.checkpoint.size': 'Size',
+  'transparency.checkpoint.entries': { one: '{count} entry', other: '{count} entries' },
+  'transparency.checkpoint.root': 'Root hash (SHA-256)',
+  'transparency.checkpoint.witnesses': 'Witnesses',
+  'transparency.checkpoint.noWitness': 'No witness cosigns this log yet.',
+  'transparency.checkpoint.note': 'The signed note and the verifier key',
+  'transparency.checkpoint.key': 'Verifier key:',
+  'transparency.checkpoint.cli':
+    'Check the whole log from your own machine, and keep checking that it never rewrites its past:',
+  'transparency.growth.heading': 'Size of the log over time',
+  'transparency.growth.empty': 'No checkpoint has been signed in the last 90 days.',
+  'transparency.growth.day': 'Day',
+  'transparency.growth.size': 'Entries',
+  'transparency.growth.description': {
+    one: 'Line chart: the log grew to {count} entry between {from} and {to}.',
+    other: 'Line chart: the log grew to {count} entries between {from} and {to}.',
+  },
+  'transparency.growth.asTable': 'Show as a table',
+  'transparency.search.heading': 'Find an entry',
+  'transparency.search.label': 'Event id or subject id',
+  'transparency.search.submit': 'Search the log',
+  'transparency.search.hint':
+    'An event id starts with evt_; a subject is a dataset, contribution, app… id (ds_…, app_…).',
+  'transparency.search.none': 'No entry of the log matches.',
+  'transparency.search.results': 'Entries found',
+  'transparency.entry.json': 'The entry, as hashed',
+  'transparency.entry.verify': 'Verify its inclusion in my browser',
+  'transparency.entry.verified': {
+    one: 'Verified: entry {index} is in the signed tree of {count} entry (hashes recomputed in your browser).',
+    other: 'Verified: entry {index} is in the signed tree of {count} entries (hashes recomputed in your browser).',
+  },
+  'transparency.entry.failed': 'Not verified: {reason}',
+  'transparency.entry.pending': 'this entry awaits its first checkpoint (signed within seconds); try again.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1639,4 +1639,48 @@ export const fr: Messages = {
   'myData.hidden.until': 'Masqué jusqu’au {date}.',
   'myData.hidden.reason': 'Motif : {reason}',
   'myData.hidden.counted': 'Il compte toujours dans le journal public, qui ne peut pas l’effacer.',
+  'transparency.title': 'Journal de transparence',
+  'transparency.heading': 'Journal de transparence',
+  'transparency.lead':
+    'Chaque action publique de la plateforme — publications, modifications des données, décisions, accès délivrés — est une entrée d’un journal en ajout seul que chacun peut vérifier, avec les outils de Certificate Transparency. Cette page le vérifie dans votre navigateur.',
+  'transparency.nav': 'Journal de transparence',
+  'transparency.checkpoint.heading': 'Dernier point de contrôle signé',
+  'transparency.checkpoint.verified': 'Signature vérifiée dans votre navigateur avec la clé de {origin}.',
+  'transparency.checkpoint.failed': 'Le point de contrôle n’a pas pu être vérifié : {reason}',
+  'transparency.checkpoint.origin': 'Journal',
+  'transparency.checkpoint.size': 'Taille',
+  'transparency.checkpoint.entries': { one: '{count} entrée', other: '{count} entrées' },
+  'transparency.checkpoint.root': 'Empreinte racine (SHA-256)',
+  'transparency.checkpoint.witnesses': 'Témoins',
+  'transparency.checkpoint.noWitness': 'Aucun témoin ne cosigne encore ce journal.',
+  'transparency.checkpoint.note': 'La note signée et la clé de vérification',
+  'transparency.checkpoint.key': 'Clé de vérification :',
+  'transparency.checkpoint.cli':
+    'Vérifiez tout le journal depuis votre machine, et continuez de vérifier qu’il ne réécrit jamais son passé :',
+  'transparency.growth.heading': 'Taille du journal au fil du temps',
+  'transparency.growth.empty': 'Aucun point de contrôle n’a été signé ces 90 derniers jours.',
+  'transparency.growth.day': 'Jour',
+  'transparency.growth.size': 'Entrées',
+  'transparency.growth.description': {
+    one: 'Courbe : le journal a atteint {count} entrée entre le {from} et le {to}.',
+    other: 'Courbe : le journal a atteint {count} entrées entre le {from} et le {to}.',
+  },
+  'transparency.growth.asTable': 'Afficher en tableau',
+  'transparency.search.heading': 'Trouver une entrée',
+  'transparency.search.label': 'Identifiant d’événement ou de sujet',
+  'transparency.search.submit': 'Chercher dans le journal',
+  'transparency.search.hint':
+    'Un identifiant d’événement commence par evt_ ; un sujet est l’identifiant d’un jeu de données, d’une contribution, d’une application… (ds_…, app_…).',
+  'transparency.search.none': 'Aucune entrée du journal ne correspond.',
+  'transparency.search.results': 'Entrées trouvées',
+  'transparency.entry.json': 'L’entrée, telle qu’elle est hachée',
+  'transparency.entry.verify': 'Vérifier son inclusion dans mon navigateur',
+  'transparency.entry.verified': {
+    one: 'Vérifié : l’entrée {index} est dans l’arbre signé de {count} entrée (empreintes recalculées dans votre navigateur).',
+    other:
+      'Vérifié : l’entrée {index} est dans l’arbre signé de {count} entrées (empreintes recalculées dans votre navigateur).',
+  },
+  'transparency.entry.failed': 'Non vérifié : {reason}',
+  'transparency.entry.pending':
+    'cette entrée attend son premier point de contrôle (signé en quelques secondes) ; réessayez.',
 };
