@@ -14341,6 +14341,160 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/log/cosignatures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A witness hands in its cosignature of a checkpoint (C2SP tlog-cosignature)
+         * @description Accepted from the witnesses the instance is configured with (MULTITUDE_LOG_WITNESSES) only; the cosignature is then published under the checkpoint at /log/checkpoint and /api/v1/log/witnessed. `multitude log witness` does this.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        size: number;
+                        /** @description The signature line: "— <witness name> base64(key hash || timestamp || Ed25519 signature)" */
+                        cosignature: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            size: number;
+                            witness: string;
+                            /** Format: date-time */
+                            signedAt: string;
+                            /** @description false when this witness had already cosigned this size */
+                            added: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            size: number;
+                            witness: string;
+                            /** Format: date-time */
+                            signedAt: string;
+                            /** @description false when this witness had already cosigned this size */
+                            added: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/log/witnessed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The largest checkpoint witnesses cosigned, with their cosignatures */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            size: number;
+                            /** @description A SHA-256 hash, standard base64 */
+                            rootHash: string;
+                            /** @description The checkpoint, signed by the log and cosigned by its witnesses */
+                            note: string;
+                            witnesses: {
+                                name: string;
+                                keyId: string;
+                                /** Format: date-time */
+                                signedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/log/entries": {
         parameters: {
             query?: never;
@@ -15176,6 +15330,19 @@ export interface components {
                 day: string;
                 /** @description the largest tree size signed that day */
                 size: number;
+            }[];
+        };
+        LogWitnessed: {
+            size: number;
+            /** @description A SHA-256 hash, standard base64 */
+            rootHash: string;
+            /** @description The checkpoint, signed by the log and cosigned by its witnesses */
+            note: string;
+            witnesses: {
+                name: string;
+                keyId: string;
+                /** Format: date-time */
+                signedAt: string;
             }[];
         };
         DataAccessRecord: {

@@ -49,6 +49,7 @@ import {
   ledgerRoutes,
   createDataAccessLog,
   createDataAccessRecorder,
+  parseWitnessVerifierKey,
   createDataAccessStore,
   dataAccessRoutes,
   type DataAccessLog,
@@ -255,6 +256,13 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     directory: platform.directory,
     signer: loadOrCreateLogSigner(config.dataDir, logOrigin),
     origin: logOrigin,
+    witnesses: config.logWitnesses.map((key) => {
+      try {
+        return parseWitnessVerifierKey(key);
+      } catch (error) {
+        throw new Error(`MULTITUDE_LOG_WITNESSES: ${key} is not a witness key (${(error as Error).message})`);
+      }
+    }),
     logger: app.log,
   });
   const dataAccess = createDataAccessLog({

@@ -787,6 +787,14 @@ export interface LedgerTables {
   logNodes: { level: number; idx: number | string; hash: Uint8Array };
   logCheckpoints: { size: number | string; rootHash: Uint8Array; note: string; createdAt: string };
   dataAccessRecords: DataAccessRecordsTable;
+  logCosignatures: {
+    size: number | string;
+    keyId: string;
+    witness: string;
+    signedAt: number | string;
+    line: string;
+    createdAt: string;
+  };
 }
 
 /** The personal-data access log (024_data_access). */

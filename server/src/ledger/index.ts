@@ -10,3 +10,5 @@ export {
   dataAccessRoutes,
   type DataAccessLog,
 } from './access/index.js';
+export { checkCosignature, cosign, parseWitnessKey, parseWitnessVerifierKey, type Cosignature } from './cosignature.js';
+export { createWitnessKey, witnessLog } from './witness.js';

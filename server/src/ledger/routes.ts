@@ -6,11 +6,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { problems, sendProblem } from '../kernel/http.js';
+import { notFound } from '../kernel/errors.js';
 import { leafHash, parseTileIndexPath, TILE_WIDTH } from './merkle.js';
 import {
   LogCheckpoint,
   LogConsistency,
   LogConsistencyQuery,
+  LogCosignatureAccepted,
+  LogCosignatureBody,
+  LogWitnessed,
   LogEntryList,
   LogEventParams,
   LogHistory,
@@ -49,8 +53,8 @@ export async function ledgerRootRoutes(app: FastifyInstance, opts: { ledger: Led
     '/log/checkpoint',
     { schema: { tags, summary: 'The latest signed checkpoint (C2SP tlog-checkpoint, signed note)' } },
     async (_request, reply) => {
-      const cp = await ledger.checkpoint();
-      return reply.type('text/plain; charset=utf-8').header('cache-control', 'no-cache').send(cp.note);
+      const note = await ledger.servedCheckpoint();
+      return reply.type('text/plain; charset=utf-8').header('cache-control', 'no-cache').send(note);
     },
   );
 
@@ -102,6 +106,7 @@ export async function ledgerRoutes(base: FastifyInstance, opts: { ledger: Ledger
   app.addSchema(LogConsistency);
   app.addSchema(LogEntryList);
   app.addSchema(LogHistory);
+  app.addSchema(LogWitnessed);
 
   const inclusionJson = (r: Awaited<ReturnType<Ledger['byEventId']>>) => ({
     index: r.index,
@@ -123,6 +128,40 @@ export async function ledgerRoutes(base: FastifyInstance, opts: { ledger: Ledger
       },
     },
     async (request) => inclusionJson(await ledger.entry(request.params.index)),
+  );
+
+  app.post(
+    '/log/cosignatures',
+    {
+      schema: {
+        tags,
+        summary: 'A witness hands in its cosignature of a checkpoint (C2SP tlog-cosignature)',
+        description:
+          'Accepted from the witnesses the instance is configured with (MULTITUDE_LOG_WITNESSES) only; the cosignature is then published under the checkpoint at /log/checkpoint and /api/v1/log/witnessed. `multitude log witness` does this.',
+        body: LogCosignatureBody,
+        response: { 200: LogCosignatureAccepted, 201: LogCosignatureAccepted, ...problems(400, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const result = await ledger.addCosignature(request.body.size, request.body.cosignature);
+      return reply.status(result.added ? 201 : 200).send(result);
+    },
+  );
+
+  app.get(
+    '/log/witnessed',
+    {
+      schema: {
+        tags,
+        summary: 'The largest checkpoint witnesses cosigned, with their cosignatures',
+        response: { 200: LogWitnessed, ...problems(404) },
+      },
+    },
+    async () => {
+      const witnessed = await ledger.witnessed();
+      if (!witnessed) throw notFound('A cosigned checkpoint (no witness has cosigned this log yet)');
+      return witnessed;
+    },
   );
 
   app.get(

@@ -85,3 +85,33 @@ export const LogHistory = Type.Object(
   },
   { $id: 'LogHistory' },
 );
+
+export const LogCosignatureBody = Type.Object(
+  {
+    size: Size,
+    cosignature: Type.String({
+      maxLength: 1000,
+      description: 'The signature line: "— <witness name> base64(key hash || timestamp || Ed25519 signature)"',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const LogCosignatureAccepted = Type.Object({
+  size: Type.Integer({ minimum: 0 }),
+  witness: Type.String(),
+  signedAt: Type.String({ format: 'date-time' }),
+  added: Type.Boolean({ description: 'false when this witness had already cosigned this size' }),
+});
+
+export const LogWitnessed = Type.Object(
+  {
+    size: Type.Integer({ minimum: 0 }),
+    rootHash: Base64Hash,
+    note: Type.String({ description: 'The checkpoint, signed by the log and cosigned by its witnesses' }),
+    witnesses: Type.Array(
+      Type.Object({ name: Type.String(), keyId: Type.String(), signedAt: Type.String({ format: 'date-time' }) }),
+    ),
+  },
+  { $id: 'LogWitnessed' },
+);

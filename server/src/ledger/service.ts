@@ -31,7 +31,15 @@ import {
   TILE_WIDTH,
   type Hash,
 } from './merkle.js';
-import { formatCheckpoint, signNote, verifierKeyString, type NoteSigner } from './note.js';
+import {
+  formatCheckpoint,
+  NoteError,
+  signNote,
+  verifierKeyString,
+  type NoteSigner,
+  type NoteVerifier,
+} from './note.js';
+import { checkCosignature } from './cosignature.js';
 import type { LedgerStore, StoredCheckpoint, StoredEntry } from './store.js';
 
 export const LEDGER_CONSUMER = 'ledger';
@@ -46,6 +54,8 @@ export interface LedgerDeps {
   signer: NoteSigner;
   origin: string;
   logger?: { warn(obj: object, msg: string): void };
+  /** The witnesses whose cosignatures (C2SP tlog-cosignature) the log accepts and publishes. */
+  witnesses?: NoteVerifier[];
   /** How often pending entries are integrated and a checkpoint signed (ms). */
   integrateIntervalMs?: number;
 }
@@ -152,6 +162,12 @@ export function createLedger(deps: LedgerDeps) {
     return (await store.latestCheckpoint(db)) ?? integrate();
   }
 
+  /** A checkpoint's note with the cosignatures received for it appended (still a valid signed note). */
+  async function withCosignatures(cp: StoredCheckpoint) {
+    const cosignatures = await store.cosignatures(db, cp.size);
+    return { note: cp.note + cosignatures.map((c) => `${c.line}\n`).join(''), cosignatures };
+  }
+
   async function readerFor(ranges: [number, number][]) {
     const coords = ranges.flatMap(([a, b]) => perfectSubtrees(a, b));
     const found = await store.nodes(db, coords);
@@ -191,6 +207,62 @@ export function createLedger(deps: LedgerDeps) {
     verifierKey: verifierKeyString(signer.verifier),
     integrate,
     checkpoint,
+
+    /** The latest checkpoint as served at /log/checkpoint: signed by the log, and by the witnesses that cosigned it. */
+    async servedCheckpoint(): Promise<string> {
+      return (await withCosignatures(await checkpoint())).note;
+    },
+
+    /**
+     * Records a witness's cosignature of the checkpoint of `size` (C2SP tlog-cosignature), after checking it
+     * against the configured witness keys. Returns whether it was new.
+     */
+    async addCosignature(size: number, line: string) {
+      const cp = await store.checkpointOfSize(db, size);
+      if (!cp) throw notFound(`A checkpoint of size ${size}`);
+      const text = cp.note.slice(0, cp.note.lastIndexOf('\n\n') + 1);
+      let cosignature;
+      try {
+        cosignature = checkCosignature(text, line, deps.witnesses ?? []);
+      } catch (error) {
+        if (error instanceof NoteError) throw new AppError('validation_failed', error.message);
+        throw error;
+      }
+      if (!cosignature) throw new AppError('forbidden', 'This key is not a witness of this log');
+      if (cosignature.timestamp * 1000 > clock.now().getTime() + 5 * 60_000) {
+        throw new AppError('validation_failed', 'The cosignature is dated in the future');
+      }
+      const added = await store.insertCosignature(
+        db,
+        {
+          size,
+          keyId: `${cosignature.name}+${cosignature.keyHash.toString(16).padStart(8, '0')}`,
+          witness: cosignature.name,
+          signedAt: cosignature.timestamp,
+          line: cosignature.line,
+        },
+        clock.now().toISOString(),
+      );
+      return { size, witness: cosignature.name, signedAt: new Date(cosignature.timestamp * 1000).toISOString(), added };
+    },
+
+    /** The largest checkpoint some witness cosigned, with every cosignature it got; undefined before any. */
+    async witnessed() {
+      const size = await store.latestCosignedSize(db);
+      const cp = size === undefined ? undefined : await store.checkpointOfSize(db, size);
+      if (!cp) return undefined;
+      const { note, cosignatures } = await withCosignatures(cp);
+      return {
+        size: cp.size,
+        rootHash: cp.rootHash.toString('base64'),
+        note,
+        witnesses: cosignatures.map((c) => ({
+          name: c.witness,
+          keyId: c.keyId,
+          signedAt: new Date(c.signedAt * 1000).toISOString(),
+        })),
+      };
+    },
 
     /** Entry `index` and its inclusion proof against the latest checkpoint. */
     async entry(index: number) {

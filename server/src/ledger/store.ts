@@ -10,6 +10,15 @@ export interface StoredCheckpoint {
   createdAt: string;
 }
 
+export interface StoredCosignature {
+  size: number;
+  keyId: string;
+  witness: string;
+  /** Seconds since the epoch, as the witness signed it. */
+  signedAt: number;
+  line: string;
+}
+
 export interface StoredEntry {
   index: number;
   eventId: string;
@@ -145,6 +154,53 @@ export function createLedgerStore(dialect: Dialect = 'sqlite') {
     async latestCheckpoint(db: Kysely<Database>): Promise<StoredCheckpoint | undefined> {
       const r = await db.selectFrom('logCheckpoints').selectAll().orderBy('size', 'desc').limit(1).executeTakeFirst();
       return r && { size: Number(r.size), rootHash: toBuffer(r.rootHash), note: r.note, createdAt: r.createdAt };
+    },
+
+    async checkpointOfSize(db: Kysely<Database>, size: number): Promise<StoredCheckpoint | undefined> {
+      const r = await db.selectFrom('logCheckpoints').selectAll().where('size', '=', size).executeTakeFirst();
+      return r && { size: Number(r.size), rootHash: toBuffer(r.rootHash), note: r.note, createdAt: r.createdAt };
+    },
+
+    /** Keeps a witness's first cosignature of a size (a later one for the same size adds nothing). */
+    async insertCosignature(db: Kysely<Database>, c: StoredCosignature, now: string): Promise<boolean> {
+      const done = await db
+        .insertInto('logCosignatures')
+        .values({
+          size: c.size,
+          keyId: c.keyId,
+          witness: c.witness,
+          signedAt: c.signedAt,
+          line: c.line,
+          createdAt: now,
+        })
+        .onConflict((oc) => oc.columns(['size', 'keyId']).doNothing())
+        .executeTakeFirst();
+      return Number(done.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+
+    async cosignatures(db: Kysely<Database>, size: number): Promise<StoredCosignature[]> {
+      const rows = await db
+        .selectFrom('logCosignatures')
+        .selectAll()
+        .where('size', '=', size)
+        .orderBy('keyId')
+        .execute();
+      return rows.map((r) => ({
+        size: Number(r.size),
+        keyId: r.keyId,
+        witness: r.witness,
+        signedAt: Number(r.signedAt),
+        line: r.line,
+      }));
+    },
+
+    /** The largest checkpoint size any witness cosigned. */
+    async latestCosignedSize(db: Kysely<Database>): Promise<number | undefined> {
+      const r = await db
+        .selectFrom('logCosignatures')
+        .select((eb) => eb.fn.max('size').as('size'))
+        .executeTakeFirst();
+      return r?.size === null || r?.size === undefined ? undefined : Number(r.size);
     },
 
     async insertCheckpoint(db: Kysely<Database>, c: StoredCheckpoint) {

@@ -1611,6 +1611,10 @@ export const en = {
   'transparency.checkpoint.entries': { one: '{count} entry', other: '{count} entries' },
   'transparency.checkpoint.root': 'Root hash (SHA-256)',
   'transparency.checkpoint.witnesses': 'Witnesses',
+  'transparency.checkpoint.witnessedAt': {
+    one: 'Cosigned at {count} entry:',
+    other: 'Last cosigned at {count} entries:',
+  },
   'transparency.checkpoint.noWitness': 'No witness cosigns this log yet.',
   'transparency.checkpoint.note': 'The signed note and the verifier key',
   'transparency.checkpoint.key': 'Verifier key:',

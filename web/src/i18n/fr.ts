@@ -1652,6 +1652,10 @@ export const fr: Messages = {
   'transparency.checkpoint.entries': { one: '{count} entrée', other: '{count} entrées' },
   'transparency.checkpoint.root': 'Empreinte racine (SHA-256)',
   'transparency.checkpoint.witnesses': 'Témoins',
+  'transparency.checkpoint.witnessedAt': {
+    one: 'Cosigné à {count} entrée :',
+    other: 'Dernière cosignature à {count} entrées :',
+  },
   'transparency.checkpoint.noWitness': 'Aucun témoin ne cosigne encore ce journal.',
   'transparency.checkpoint.note': 'La note signée et la clé de vérification',
   'transparency.checkpoint.key': 'Clé de vérification :',

@@ -49,6 +49,27 @@ function useSignedCheckpoint(): Signed | undefined {
   return signed;
 }
 
+/** The witnesses' cosignatures: of the latest checkpoint, or of the largest one they cosigned. */
+function Witnesses({ size }: { size: number }) {
+  const { t, formatDateTime } = useI18n();
+  const witnessed = useApiGet<Schemas['LogWitnessed']>('/log/witnessed');
+  if (witnessed.loading && !witnessed.data) return <>…</>;
+  const w = witnessed.data;
+  if (!w || w.witnesses.length === 0) return <>{t('transparency.checkpoint.noWitness')}</>;
+  return (
+    <>
+      {w.size !== size && <p className="small">{t('transparency.checkpoint.witnessedAt', { count: w.size })}</p>}
+      <ul>
+        {w.witnesses.map((x) => (
+          <li key={x.keyId}>
+            <code>{x.name}</code> — <time dateTime={x.signedAt}>{formatDateTime(x.signedAt)}</time>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
 function CheckpointPanel({ signed }: { signed: Signed | undefined }) {
   const { t } = useI18n();
   if (!signed) return <Loading />;
@@ -78,7 +99,9 @@ function CheckpointPanel({ signed }: { signed: Signed | undefined }) {
             <code className="break">{toHex(cp.rootHash)}</code>
           </dd>
           <dt>{t('transparency.checkpoint.witnesses')}</dt>
-          <dd>{t('transparency.checkpoint.noWitness')}</dd>
+          <dd>
+            <Witnesses size={cp.size} />
+          </dd>
         </dl>
       )}
       <details>
