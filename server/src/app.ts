@@ -53,6 +53,7 @@ import {
   createDataAccessStore,
   dataAccessRoutes,
   type DataAccessLog,
+  loadNextLogSigner,
   loadOrCreateLogSigner,
   type Ledger,
 } from './ledger/index.js';
@@ -255,6 +256,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     clock,
     directory: platform.directory,
     signer: loadOrCreateLogSigner(config.dataDir, logOrigin),
+    nextSigner: loadNextLogSigner(config.dataDir),
     origin: logOrigin,
     witnesses: config.logWitnesses.map((key) => {
       try {

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { loadConfig, settings, type SettingKey } from './config.js';
+import { loadConfig, logOriginOf, settings, type SettingKey } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { buildApp } from './app.js';
-import { createWitnessKey, verifyLog, VerifyError, witnessLog } from './ledger/index.js';
+import { createWitnessKey, rotateLogKey, verifyLog, VerifyError, witnessLog } from './ledger/index.js';
 import { DEMO_EMAIL } from './platform/index.js';
 
 const serverFlags = Object.fromEntries(settings.map((s) => [s.flag, { type: 'string' as const }]));
@@ -21,6 +21,7 @@ Commands:
   seed-demo      Add the demo organization and user to the database
   log verify     Verify the transparency log of any Multitude instance
   log witness    Cosign another instance's log as a witness (C2SP tlog-cosignature)
+  log rotate-key Start or finish the rotation of the log's signing key
   log witness-key
                  Create a witness key
 
@@ -68,6 +69,17 @@ Options:
   --log-key KEY   The log's verifier key, from a source you trust; pinned on first use
   --state FILE    Where the last witnessed checkpoint of each log is kept
                   [default: ./.multitude-witness-state.json]
+  -h, --help      Show this help`,
+  'log rotate-key': `Usage: multitude log rotate-key [--finish] [--data-dir DIR] [--base-url URL]
+
+Rotate the transparency log's signing key without breaking verifiers. Without --finish, a new key
+(log.next.key in the data directory) signs every checkpoint beside the current one from the next
+start, and is served at /log/next-key so verifiers can pin it. With --finish, the new key becomes
+the log's key (the old one is kept as log.key.retired-<time>). Restart the server after each step.
+
+Options:
+  --finish        End the rotation: keep only the new key
+  --data-dir DIR  The server's data directory [MULTITUDE_DATA_DIR, default: ./.multitude]
   -h, --help      Show this help`,
   'log witness-key': `Usage: multitude log witness-key --name NAME --out FILE
 
@@ -202,6 +214,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
         handle: { type: 'string' },
         name: { type: 'string' },
         password: { type: 'string' },
+        finish: { type: 'boolean' },
       },
       strict: true,
     }));
@@ -214,6 +227,21 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     return 0;
   }
   const config = configFrom(values);
+
+  if (commandName === 'log rotate-key') {
+    try {
+      const key = rotateLogKey(config.dataDir, logOriginOf(config), values.finish === true);
+      console.log(
+        values.finish
+          ? `Rotation finished: the log signs with ${key} alone from the next start; restart the server.`
+          : `New key ${key} signs beside the current one from the next start (restart the server); it is served at /log/next-key. Tell verifiers to pin it, then run "multitude log rotate-key --finish".`,
+      );
+      return 0;
+    } catch (error) {
+      console.error(`Could not rotate the log key: ${error instanceof Error ? error.message : String(error)}`);
+      return 1;
+    }
+  }
 
   if (commandName === 'migrate') {
     const db = openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: join(config.dataDir, 'multitude.db') });

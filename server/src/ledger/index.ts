@@ -1,6 +1,6 @@
 export { createLedger, type Ledger, LEDGER_CONSUMER } from './service.js';
 export { createLedgerStore, type LedgerStore } from './store.js';
-export { loadOrCreateLogSigner } from './keys.js';
+export { loadNextLogSigner, loadOrCreateLogSigner, rotateLogKey } from './keys.js';
 export { ledgerRootRoutes, ledgerRoutes } from './routes.js';
 export { verifyLog, VerifyError } from './verify.js';
 export {

@@ -66,6 +66,18 @@ export async function ledgerRootRoutes(app: FastifyInstance, opts: { ledger: Led
   );
 
   app.get(
+    '/log/next-key',
+    { schema: { tags, summary: 'During a key rotation, the verifier key that will replace /log/key' } },
+    async (request, reply) => {
+      if (!ledger.nextVerifierKey) return sendProblem(reply, request, 'not_found', 'No key rotation is under way');
+      return reply
+        .type('text/plain; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .send(`${ledger.nextVerifierKey}\n`);
+    },
+  );
+
+  app.get(
     '/log/tile/*',
     {
       schema: {

@@ -52,6 +52,8 @@ export interface LedgerDeps {
   clock: Clock;
   directory: Pick<Directory, 'usersByIds'>;
   signer: NoteSigner;
+  /** During a key rotation, the new key: it signs every checkpoint beside `signer`. */
+  nextSigner?: NoteSigner;
   origin: string;
   logger?: { warn(obj: object, msg: string): void };
   /** The witnesses whose cosignatures (C2SP tlog-cosignature) the log accepts and publishes. */
@@ -132,7 +134,10 @@ export function createLedger(deps: LedgerDeps) {
   }
 
   function sign(size: number, rootHash: Buffer): StoredCheckpoint {
-    const note = signNote(formatCheckpoint({ origin, size, rootHash }), [signer]);
+    const note = signNote(
+      formatCheckpoint({ origin, size, rootHash }),
+      deps.nextSigner ? [signer, deps.nextSigner] : [signer],
+    );
     return { size, rootHash, note, createdAt: clock.now().toISOString() };
   }
 
@@ -205,6 +210,8 @@ export function createLedger(deps: LedgerDeps) {
     consumer,
     origin,
     verifierKey: verifierKeyString(signer.verifier),
+    /** The key that will replace it, while a rotation is under way. */
+    nextVerifierKey: deps.nextSigner ? verifierKeyString(deps.nextSigner.verifier) : undefined,
     integrate,
     checkpoint,
 
