@@ -59,6 +59,7 @@ import {
 } from './ledger/index.js';
 import { anonymous } from './kernel/actor.js';
 import { createHomeService, homeRoutes } from './home/index.js';
+import { commitmentsRoutes, createCommitmentsService } from './accountability/index.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -303,6 +304,19 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     },
   });
 
+  // The public commitments page composes each capability's measurements.
+  const commitments = createCommitmentsService({
+    clock,
+    sources: {
+      reviewDurations: (since) => recognition.service.reviewDurationsSince(since),
+      reviewTargets: () => community.reviewRules.targets(),
+      organizations: (ids) => platform.directory.organizationsByIds(ids),
+      apiMonthly: (fromDay) => apps.usage.platformMonthly(fromDay),
+      webhooksSettled: (since) => apps.webhooks.settledSince(since),
+      dataAccessCounts: (since) => dataAccess.countsByOrganization(since),
+    },
+  });
+
   const activity = createActivityService({ db: db.kysely, store: eventStore, directory: platform.directory });
   const oidc = createOidcService({
     providers: config.oidcProviders,
@@ -443,6 +457,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       await apps.routes(api);
       await api.register(ledgerRoutes, { ledger });
       await api.register(dataAccessRoutes, { log: dataAccess, baseUrl: config.baseUrl });
+      await api.register(commitmentsRoutes, { commitments });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: API_PREFIX },
