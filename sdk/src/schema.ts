@@ -14924,6 +14924,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accountability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The platform’s and organizations’ public targets, and what was measured against them
+         * @description Month by month (UTC), the last six months: time to review contributions against each organization’s published target (median, 90th percentile, share within the target), the API’s availability and 95th-percentile latency as registered apps saw it, webhook delivery success over 30 days, and personal-data access records per organization and purpose. A missed target is reported as missed. How each figure is computed: docs/architecture.md, “Public commitments”.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            generatedAt: string;
+                            months: string[];
+                            targets: {
+                                apiAvailability: number;
+                                apiP95Ms: number;
+                                webhookSuccess: number;
+                                reviewShareWithinTarget: number;
+                            };
+                            api: {
+                                /** @description YYYY-MM (UTC) */
+                                month: string;
+                                calls: number;
+                                availability: number | null;
+                                p95Ms: number | null;
+                                availabilityMet: boolean | null;
+                                p95Met: boolean | null;
+                            }[];
+                            webhooks: {
+                                days: number;
+                                delivered: number;
+                                failed: number;
+                                successShare: number | null;
+                                met: boolean | null;
+                            };
+                            platformReviews: {
+                                /** @description YYYY-MM (UTC) */
+                                month: string;
+                                reviewed: number;
+                                medianSeconds: number | null;
+                                p90Seconds: number | null;
+                                withinTargetShare: number | null;
+                                met: boolean | null;
+                            }[];
+                            organizations: {
+                                organization: {
+                                    slug: string;
+                                    name: string;
+                                } | null;
+                                targetDays: number | null;
+                                months: {
+                                    /** @description YYYY-MM (UTC) */
+                                    month: string;
+                                    reviewed: number;
+                                    medianSeconds: number | null;
+                                    p90Seconds: number | null;
+                                    withinTargetShare: number | null;
+                                    met: boolean | null;
+                                }[];
+                            }[];
+                            personalData: {
+                                /** Format: date-time */
+                                since: string;
+                                items: {
+                                    organization: {
+                                        slug: string;
+                                        name: string;
+                                    } | null;
+                                    purpose: string;
+                                    count: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/catalog": {
         parameters: {
             query?: never;
@@ -15164,6 +15266,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/log/next-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** During a key rotation, the verifier key that will replace /log/key */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/log/tile/{*}": {
         parameters: {
             query?: never;
@@ -15373,6 +15509,70 @@ export interface components {
             recordHash: string;
             /** @description the log event holding the hash: GET /api/v1/log/events/{eventId} proves it is in the log */
             eventId: string;
+        };
+        Commitments: {
+            /** Format: date-time */
+            generatedAt: string;
+            months: string[];
+            targets: {
+                apiAvailability: number;
+                apiP95Ms: number;
+                webhookSuccess: number;
+                reviewShareWithinTarget: number;
+            };
+            api: {
+                /** @description YYYY-MM (UTC) */
+                month: string;
+                calls: number;
+                availability: number | null;
+                p95Ms: number | null;
+                availabilityMet: boolean | null;
+                p95Met: boolean | null;
+            }[];
+            webhooks: {
+                days: number;
+                delivered: number;
+                failed: number;
+                successShare: number | null;
+                met: boolean | null;
+            };
+            platformReviews: {
+                /** @description YYYY-MM (UTC) */
+                month: string;
+                reviewed: number;
+                medianSeconds: number | null;
+                p90Seconds: number | null;
+                withinTargetShare: number | null;
+                met: boolean | null;
+            }[];
+            organizations: {
+                organization: {
+                    slug: string;
+                    name: string;
+                } | null;
+                targetDays: number | null;
+                months: {
+                    /** @description YYYY-MM (UTC) */
+                    month: string;
+                    reviewed: number;
+                    medianSeconds: number | null;
+                    p90Seconds: number | null;
+                    withinTargetShare: number | null;
+                    met: boolean | null;
+                }[];
+            }[];
+            personalData: {
+                /** Format: date-time */
+                since: string;
+                items: {
+                    organization: {
+                        slug: string;
+                        name: string;
+                    } | null;
+                    purpose: string;
+                    count: number;
+                }[];
+            };
         };
     };
     responses: never;

@@ -78,3 +78,56 @@ describe('the transparency page, in the browser', () => {
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/could not be verified/);
   });
 });
+
+describe('the public commitments page, in the browser', () => {
+  it('shows targets, misses as misses and no data as no data, in English and French', async () => {
+    const owner = await register(h.app.app, 'commitments');
+    const org = await h.app.app.inject({
+      method: 'POST',
+      url: '/api/v1/organizations',
+      headers: asSession(owner),
+      payload: { name: 'Ville de Quimper' },
+    });
+    const slug = org.json().slug as string;
+    await h.app.app.inject({
+      method: 'PUT',
+      url: `/api/v1/organizations/${slug}/review-rules`,
+      headers: asSession(owner),
+      payload: { targetDays: 1 },
+    });
+    const now = new Date().toISOString();
+    await h.app.db.kysely
+      .insertInto('reviewDurations')
+      .values({
+        eventId: 'evt_late_review',
+        contributionId: 'ctb_late',
+        organizationId: org.json().id as string,
+        datasetId: null,
+        reviewerId: null,
+        outcome: 'accepted',
+        submittedAt: now,
+        reviewedAt: now,
+        seconds: 3 * 86_400,
+      })
+      .execute();
+
+    const { page } = await h.newPage();
+    await page.goto('/');
+    await page.getByRole('link', { name: 'Public commitments' }).click();
+    await page.waitForURL('**/accountability');
+    await expect
+      .poll(() => page.getByRole('heading', { level: 3, name: /Ville de Quimper — target: 1 day/ }).count())
+      .toBe(1);
+    // The late review: 0 % within the target, shown as missed; months without data say so.
+    expect(await page.locator('.badge--warning', { hasText: 'missed' }).count()).toBeGreaterThan(0);
+    expect(await page.getByText('no data').count()).toBeGreaterThan(0);
+    await page.getByRole('link', { name: 'How this is computed' }).first().click();
+    expect(page.url()).toContain('#how-api');
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    await page.getByLabel('Language / Langue').selectOption('fr');
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Engagements publics' }).count()).toBe(1);
+    expect(await page.locator('.badge--warning', { hasText: 'manqué' }).count()).toBeGreaterThan(0);
+    expect(await accessibilityViolations(page)).toEqual([]);
+  });
+});

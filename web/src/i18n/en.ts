@@ -1644,6 +1644,52 @@ export const en = {
   },
   'transparency.entry.failed': 'Not verified: {reason}',
   'transparency.entry.pending': 'this entry awaits its first checkpoint (signed within seconds); try again.',
+  'commitments.title': 'Public commitments',
+  'commitments.heading': 'Public commitments',
+  'commitments.lead':
+    'What the platform and each organization promise, and what was measured against it, month by month. A missed target is shown as missed.',
+  'commitments.nav': 'Public commitments',
+  'commitments.met': 'met',
+  'commitments.missed': 'missed',
+  'commitments.noData': 'no data',
+  'commitments.month': 'Month',
+  'commitments.verdict': 'Target',
+  'commitments.howLink': 'How this is computed',
+  'commitments.api.heading': 'API availability and speed',
+  'commitments.api.targets':
+    'Targets: {availability} of calls answered without a server error, 95 % of calls answered within {p95}.',
+  'commitments.api.calls': 'Calls',
+  'commitments.api.availability': 'Availability',
+  'commitments.api.p95': '95th percentile',
+  'commitments.webhooks.heading': 'Webhook deliveries',
+  'commitments.webhooks.figure':
+    'Over the last {days} days: {share} delivered ({delivered} delivered, {failed} failed after every attempt); target {target}.',
+  'commitments.review.heading': 'Time to review contributions',
+  'commitments.review.lead':
+    'Each organization publishes its review target; a month meets it when {share} of its reviews came within it.',
+  'commitments.review.platform': 'All organizations',
+  'commitments.review.reviewed': 'Reviewed',
+  'commitments.review.median': 'Median',
+  'commitments.review.p90': '90th percentile',
+  'commitments.review.within': 'Within the target',
+  'commitments.review.noTarget': 'no published target',
+  'commitments.review.target': { one: 'target: {count} day', other: 'target: {count} days' },
+  'commitments.review.noOrganization': 'No organization has reviewed a contribution or published a target yet.',
+  'commitments.personal.heading': 'Access to personal data',
+  'commitments.personal.empty': 'No one read anyone’s personal data in this period.',
+  'commitments.personal.organization': 'On behalf of',
+  'commitments.personal.purpose': 'Purpose',
+  'commitments.personal.count': 'Records',
+  'commitments.personal.platform': 'The platform’s administrators',
+  'commitments.how.heading': 'How these figures are computed',
+  'commitments.how.api':
+    'From the calls made with registered apps’ credentials: availability is 1 − server errors (5xx) ÷ calls; the 95th percentile is read from latency histograms with √2 buckets. Anonymous and browser calls are not measured yet.',
+  'commitments.how.webhooks':
+    'Messages settled in the last 30 days: delivered ÷ (delivered + failed after every attempt). Messages still being retried are not counted.',
+  'commitments.how.reviews':
+    'For each decided proposal, the time from its submission to the decision; median and 90th percentile by nearest rank, per month of the decision (UTC). Proposals still waiting are not counted yet.',
+  'commitments.how.personal':
+    'Every read of someone’s personal data by someone else is recorded for the person concerned; here they are counted per organization and stated purpose, hidden records included. Each record’s hash is in the transparency log.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1687,4 +1687,50 @@ export const fr: Messages = {
   'transparency.entry.failed': 'Non vérifié : {reason}',
   'transparency.entry.pending':
     'cette entrée attend son premier point de contrôle (signé en quelques secondes) ; réessayez.',
+  'commitments.title': 'Engagements publics',
+  'commitments.heading': 'Engagements publics',
+  'commitments.lead':
+    'Ce que la plateforme et chaque organisation promettent, et ce qui a été mesuré, mois par mois. Un objectif manqué est affiché comme manqué.',
+  'commitments.nav': 'Engagements publics',
+  'commitments.met': 'tenu',
+  'commitments.missed': 'manqué',
+  'commitments.noData': 'pas de données',
+  'commitments.month': 'Mois',
+  'commitments.verdict': 'Objectif',
+  'commitments.howLink': 'Comment c’est calculé',
+  'commitments.api.heading': 'Disponibilité et rapidité de l’API',
+  'commitments.api.targets':
+    'Objectifs : {availability} des appels servis sans erreur du serveur, 95 % des appels servis en moins de {p95}.',
+  'commitments.api.calls': 'Appels',
+  'commitments.api.availability': 'Disponibilité',
+  'commitments.api.p95': '95e centile',
+  'commitments.webhooks.heading': 'Livraison des webhooks',
+  'commitments.webhooks.figure':
+    'Sur les {days} derniers jours : {share} livrés ({delivered} livrés, {failed} en échec après toutes les tentatives) ; objectif {target}.',
+  'commitments.review.heading': 'Délai d’examen des contributions',
+  'commitments.review.lead':
+    'Chaque organisation publie son délai d’examen ; un mois le tient quand {share} des examens l’ont respecté.',
+  'commitments.review.platform': 'Toutes les organisations',
+  'commitments.review.reviewed': 'Examinées',
+  'commitments.review.median': 'Médiane',
+  'commitments.review.p90': '90e centile',
+  'commitments.review.within': 'Dans le délai',
+  'commitments.review.noTarget': 'pas de délai publié',
+  'commitments.review.target': { one: 'délai : {count} jour', other: 'délai : {count} jours' },
+  'commitments.review.noOrganization': 'Aucune organisation n’a encore examiné de contribution ni publié de délai.',
+  'commitments.personal.heading': 'Consultations de données personnelles',
+  'commitments.personal.empty': 'Personne n’a consulté les données personnelles de quiconque sur cette période.',
+  'commitments.personal.organization': 'Pour le compte de',
+  'commitments.personal.purpose': 'But',
+  'commitments.personal.count': 'Enregistrements',
+  'commitments.personal.platform': 'Les administrateurs de la plateforme',
+  'commitments.how.heading': 'Comment ces chiffres sont calculés',
+  'commitments.how.api':
+    'À partir des appels faits avec les identifiants des applications enregistrées : la disponibilité vaut 1 − erreurs du serveur (5xx) ÷ appels ; le 95e centile est lu dans des histogrammes de latence à classes de facteur √2. Les appels anonymes et du navigateur ne sont pas encore mesurés.',
+  'commitments.how.webhooks':
+    'Messages réglés ces 30 derniers jours : livrés ÷ (livrés + en échec après toutes les tentatives). Les messages encore en cours de nouvelle tentative ne sont pas comptés.',
+  'commitments.how.reviews':
+    'Pour chaque proposition tranchée, le délai entre son envoi et la décision ; médiane et 90e centile par rang le plus proche, par mois de la décision (UTC). Les propositions en attente ne sont pas encore comptées.',
+  'commitments.how.personal':
+    'Chaque consultation des données personnelles de quelqu’un par une autre personne est enregistrée pour la personne concernée ; elles sont comptées ici par organisation et par but déclaré, enregistrements masqués compris. L’empreinte de chaque enregistrement figure dans le journal de transparence.',
 };

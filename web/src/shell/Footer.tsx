@@ -11,7 +11,8 @@ export function Footer() {
         </p>
         <p className="muted">{t('footer.about')}</p>
         <p>
-          <Link to="/transparency">{t('transparency.nav')}</Link>
+          <Link to="/transparency">{t('transparency.nav')}</Link> ·{' '}
+          <Link to="/accountability">{t('commitments.nav')}</Link>
         </p>
       </div>
     </footer>
