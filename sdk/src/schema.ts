@@ -1323,6 +1323,177 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/users/{handle}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An account’s details, e-mail included (platform administrators)
+         * @description The read is recorded in the person’s personal-data access log (GET /api/v1/me/data-access) with the purpose stated in X-Purpose and the legal basis.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    handle: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            handle: string;
+                            name: string;
+                            email: string;
+                            emailVerified: boolean;
+                            isAdmin: boolean;
+                            locale: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{slug}/members/{handle}/contact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A member’s contact (owners and admins of the organization, or an app it accredited)
+         * @description The read is recorded in the person’s personal-data access log (GET /api/v1/me/data-access) with the purpose stated in X-Purpose and the legal basis.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    handle: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            handle: string;
+                            name: string;
+                            email: string;
+                            emailVerified: boolean;
+                            role: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/datasets": {
         parameters: {
             query?: never;
@@ -11457,6 +11628,270 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/log/cosignatures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A witness hands in its cosignature of a checkpoint (C2SP tlog-cosignature)
+         * @description Accepted from the witnesses the instance is configured with (MULTITUDE_LOG_WITNESSES) only; the cosignature is then published under the checkpoint at /log/checkpoint and /api/v1/log/witnessed. `multitude log witness` does this.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        size: number;
+                        /** @description The signature line: "— <witness name> base64(key hash || timestamp || Ed25519 signature)" */
+                        cosignature: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            size: number;
+                            witness: string;
+                            /** Format: date-time */
+                            signedAt: string;
+                            /** @description false when this witness had already cosigned this size */
+                            added: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            size: number;
+                            witness: string;
+                            /** Format: date-time */
+                            signedAt: string;
+                            /** @description false when this witness had already cosigned this size */
+                            added: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/log/witnessed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The largest checkpoint witnesses cosigned, with their cosignatures */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            size: number;
+                            /** @description A SHA-256 hash, standard base64 */
+                            rootHash: string;
+                            /** @description The checkpoint, signed by the log and cosigned by its witnesses */
+                            note: string;
+                            witnesses: {
+                                name: string;
+                                keyId: string;
+                                /** Format: date-time */
+                                signedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/log/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The entries about a subject (a dataset, a contribution, an app…), newest first */
+        get: {
+            parameters: {
+                query: {
+                    /** @description a dataset, contribution, app… id */
+                    subject: string;
+                    _limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                index: number;
+                                eventId: string;
+                                /** @description The canonical JSON entry */
+                                entry: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/log/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The log’s size at the end of each day (the largest checkpoint signed that day) */
+        get: {
+            parameters: {
+                query?: {
+                    days?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description YYYY-MM-DD (UTC) */
+                                day: string;
+                                /** @description the largest tree size signed that day */
+                                size: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/log/events/{eventId}": {
         parameters: {
             query?: never;
@@ -11554,6 +11989,294 @@ export interface paths {
                 400: components["responses"]["BadRequest"];
                 404: components["responses"]["NotFound"];
                 429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/data-access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who read my personal data, when, for what purpose and on which legal basis
+         * @description Every read of your personal data by someone else (a platform administrator, an organization, an accredited app), newest first. A record hidden for a legal reason shows only its dates and the reason. Each record’s SHA-256 is in the transparency log: GET /api/v1/log/events/{eventId} proves it.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    _cursor?: string;
+                    _limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["DataAccessRecord"][];
+                            next: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/data-access/{id}/hide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hide an access record from its person until a date, for a legal reason (platform administrators) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @description shown to the person again from this time
+                         */
+                        until: string;
+                        /** @description the legal reason, shown to the person while hidden (e.g. the text that requires it) */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** Format: date-time */
+                            occurredAt: string;
+                            /** @description true while the record is hidden for a legal reason: only its dates show */
+                            hidden: boolean;
+                            hiddenUntil: string | null;
+                            hiddenReason: string | null;
+                            actor: {
+                                handle: string;
+                            } | null;
+                            organization: {
+                                slug: string;
+                                name: string;
+                            } | null;
+                            app: {
+                                id: string;
+                            } | null;
+                            purpose: string | null;
+                            legalBasis: string | null;
+                            /** @description which data was read: email, account, … */
+                            fields: string[];
+                            queryId: string | null;
+                            record: string | null;
+                            /** @description hex SHA-256 of the record */
+                            recordHash: string;
+                            /** @description the log event holding the hash: GET /api/v1/log/events/{eventId} proves it is in the log */
+                            eventId: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accountability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The platform’s and organizations’ public targets, and what was measured against them
+         * @description Month by month (UTC), the last six months: time to review contributions against each organization’s published target (median, 90th percentile, share within the target), the API’s availability and 95th-percentile latency as registered apps saw it, webhook delivery success over 30 days, and personal-data access records per organization and purpose. A missed target is reported as missed. How each figure is computed: docs/architecture.md, “Public commitments”.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            generatedAt: string;
+                            months: string[];
+                            targets: {
+                                apiAvailability: number;
+                                apiP95Ms: number;
+                                webhookSuccess: number;
+                                reviewShareWithinTarget: number;
+                            };
+                            api: {
+                                /** @description YYYY-MM (UTC) */
+                                month: string;
+                                calls: number;
+                                availability: number | null;
+                                p95Ms: number | null;
+                                availabilityMet: boolean | null;
+                                p95Met: boolean | null;
+                            }[];
+                            webhooks: {
+                                days: number;
+                                delivered: number;
+                                failed: number;
+                                successShare: number | null;
+                                met: boolean | null;
+                            };
+                            platformReviews: {
+                                /** @description YYYY-MM (UTC) */
+                                month: string;
+                                reviewed: number;
+                                medianSeconds: number | null;
+                                p90Seconds: number | null;
+                                withinTargetShare: number | null;
+                                met: boolean | null;
+                            }[];
+                            organizations: {
+                                organization: {
+                                    slug: string;
+                                    name: string;
+                                } | null;
+                                targetDays: number | null;
+                                months: {
+                                    /** @description YYYY-MM (UTC) */
+                                    month: string;
+                                    reviewed: number;
+                                    medianSeconds: number | null;
+                                    p90Seconds: number | null;
+                                    withinTargetShare: number | null;
+                                    met: boolean | null;
+                                }[];
+                            }[];
+                            personalData: {
+                                /** Format: date-time */
+                                since: string;
+                                items: {
+                                    organization: {
+                                        slug: string;
+                                        name: string;
+                                    } | null;
+                                    purpose: string;
+                                    count: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
             };
         };
         put?: never;
@@ -11804,6 +12527,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/log/next-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** During a key rotation, the verifier key that will replace /log/key */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/log/tile/{*}": {
         parameters: {
             query?: never;
@@ -11955,6 +12712,128 @@ export interface components {
             /** @description RFC 9162 consistency proof */
             proof: string[];
             checkpoint: components["schemas"]["LogCheckpoint"];
+        };
+        LogEntryList: {
+            items: {
+                index: number;
+                eventId: string;
+                /** @description The canonical JSON entry */
+                entry: string;
+            }[];
+        };
+        LogHistory: {
+            items: {
+                /** @description YYYY-MM-DD (UTC) */
+                day: string;
+                /** @description the largest tree size signed that day */
+                size: number;
+            }[];
+        };
+        LogWitnessed: {
+            size: number;
+            /** @description A SHA-256 hash, standard base64 */
+            rootHash: string;
+            /** @description The checkpoint, signed by the log and cosigned by its witnesses */
+            note: string;
+            witnesses: {
+                name: string;
+                keyId: string;
+                /** Format: date-time */
+                signedAt: string;
+            }[];
+        };
+        DataAccessRecord: {
+            id: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /** @description true while the record is hidden for a legal reason: only its dates show */
+            hidden: boolean;
+            hiddenUntil: string | null;
+            hiddenReason: string | null;
+            actor: {
+                handle: string;
+            } | null;
+            organization: {
+                slug: string;
+                name: string;
+            } | null;
+            app: {
+                id: string;
+            } | null;
+            purpose: string | null;
+            legalBasis: string | null;
+            /** @description which data was read: email, account, … */
+            fields: string[];
+            queryId: string | null;
+            record: string | null;
+            /** @description hex SHA-256 of the record */
+            recordHash: string;
+            /** @description the log event holding the hash: GET /api/v1/log/events/{eventId} proves it is in the log */
+            eventId: string;
+        };
+        Commitments: {
+            /** Format: date-time */
+            generatedAt: string;
+            months: string[];
+            targets: {
+                apiAvailability: number;
+                apiP95Ms: number;
+                webhookSuccess: number;
+                reviewShareWithinTarget: number;
+            };
+            api: {
+                /** @description YYYY-MM (UTC) */
+                month: string;
+                calls: number;
+                availability: number | null;
+                p95Ms: number | null;
+                availabilityMet: boolean | null;
+                p95Met: boolean | null;
+            }[];
+            webhooks: {
+                days: number;
+                delivered: number;
+                failed: number;
+                successShare: number | null;
+                met: boolean | null;
+            };
+            platformReviews: {
+                /** @description YYYY-MM (UTC) */
+                month: string;
+                reviewed: number;
+                medianSeconds: number | null;
+                p90Seconds: number | null;
+                withinTargetShare: number | null;
+                met: boolean | null;
+            }[];
+            organizations: {
+                organization: {
+                    slug: string;
+                    name: string;
+                } | null;
+                targetDays: number | null;
+                months: {
+                    /** @description YYYY-MM (UTC) */
+                    month: string;
+                    reviewed: number;
+                    medianSeconds: number | null;
+                    p90Seconds: number | null;
+                    withinTargetShare: number | null;
+                    met: boolean | null;
+                }[];
+            }[];
+            personalData: {
+                /** Format: date-time */
+                since: string;
+                items: {
+                    organization: {
+                        slug: string;
+                        name: string;
+                    } | null;
+                    purpose: string;
+                    count: number;
+                }[];
+            };
         };
     };
     responses: {

@@ -49,11 +49,19 @@ import {
   createLedgerStore,
   ledgerRootRoutes,
   ledgerRoutes,
+  createDataAccessLog,
+  createDataAccessRecorder,
+  parseWitnessVerifierKey,
+  createDataAccessStore,
+  dataAccessRoutes,
+  type DataAccessLog,
+  loadNextLogSigner,
   loadOrCreateLogSigner,
   type Ledger,
 } from './ledger/index.js';
 import { anonymous } from './kernel/actor.js';
 import { createHomeService, homeRoutes } from './home/index.js';
+import { commitmentsRoutes, createCommitmentsService } from './accountability/index.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -90,6 +98,8 @@ export interface Multitude {
   apps: Apps;
   /** The transparency log. */
   ledger: Ledger;
+  /** The personal-data access log. */
+  dataAccess: DataAccessLog;
   dispatcher: Dispatcher;
   config: Config;
   /** Stops accepting requests, finishes those in flight, stops consumers, closes the database. */
@@ -150,10 +160,14 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   const outbound = { allowPrivate: config.allowPrivateUrls, exempt: options.outboundExempt };
   const eventStore = createEventStore(db.dialect);
   const recorder = createEventRecorder({ store: eventStore, clock, validate: options.validateEvents });
+  // Built first: every capability that reads someone's personal data records it here.
+  const dataAccessStore = createDataAccessStore();
+  const dataAccessRecorder = createDataAccessRecorder({ store: dataAccessStore, events: recorder, clock });
   const platform = createPlatform({
     db: db.kysely,
     events: recorder,
     clock,
+    dataAccess: dataAccessRecorder,
     secretKey,
     baseUrl: config.baseUrl,
     smtpUrl: config.smtpUrl,
@@ -247,12 +261,27 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   const logOrigin = logOriginOf(config);
   const ledger = createLedger({
     db: db.kysely,
-    store: createLedgerStore(),
+    store: createLedgerStore(db.dialect),
     clock,
     directory: platform.directory,
     signer: loadOrCreateLogSigner(config.dataDir, logOrigin),
+    nextSigner: loadNextLogSigner(config.dataDir),
     origin: logOrigin,
+    witnesses: config.logWitnesses.map((key) => {
+      try {
+        return parseWitnessVerifierKey(key);
+      } catch (error) {
+        throw new Error(`MULTITUDE_LOG_WITNESSES: ${key} is not a witness key (${(error as Error).message})`);
+      }
+    }),
     logger: app.log,
+  });
+  const dataAccess = createDataAccessLog({
+    db: db.kysely,
+    store: dataAccessStore,
+    events: recorder,
+    clock,
+    directory: platform.directory,
   });
   const dispatcher = createDispatcher({
     db: db.kysely,
@@ -280,6 +309,19 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       latestAccepted: (limit) => community.figures.latestAccepted(limit),
       datasets: async (sort, limit) => (await data.datasets.search(anonymous, { _sort: sort, _limit: limit })).items,
       reuses: async (sort, limit) => (await apps.reuses.list({ sort, _limit: limit })).items,
+    },
+  });
+
+  // The public commitments page composes each capability's measurements.
+  const commitments = createCommitmentsService({
+    clock,
+    sources: {
+      reviewDurations: (since) => recognition.service.reviewDurationsSince(since),
+      reviewTargets: () => community.reviewRules.targets(),
+      organizations: (ids) => platform.directory.organizationsByIds(ids),
+      apiMonthly: (fromDay) => apps.usage.platformMonthly(fromDay),
+      webhooksSettled: (since) => apps.webhooks.settledSince(since),
+      dataAccessCounts: (since) => dataAccess.countsByOrganization(since),
     },
   });
 
@@ -432,6 +474,8 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       await api.register(oidcRoutes, { oidc, secureCookies });
       await apps.routes(api);
       await api.register(ledgerRoutes, { ledger });
+      await api.register(dataAccessRoutes, { log: dataAccess, baseUrl: config.baseUrl });
+      await api.register(commitmentsRoutes, { commitments });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: API_PREFIX },
@@ -519,6 +563,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     notifications,
     apps,
     ledger,
+    dataAccess,
     dispatcher,
     config,
     close: () => app.close(),

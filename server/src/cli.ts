@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { loadConfig, settings, type SettingKey } from './config.js';
+import { loadConfig, logOriginOf, settings, type SettingKey } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { buildApp } from './app.js';
-import { verifyLog, VerifyError } from './ledger/index.js';
+import { createWitnessKey, rotateLogKey, verifyLog, VerifyError, witnessLog } from './ledger/index.js';
 import { DEMO_EMAIL } from './platform/index.js';
 
 const serverFlags = Object.fromEntries(settings.map((s) => [s.flag, { type: 'string' as const }]));
@@ -20,6 +20,10 @@ Commands:
                  Set a new password for an account (the demo user's, a lost one)
   seed-demo      Add the demo organization and user to the database
   log verify     Verify the transparency log of any Multitude instance
+  log witness    Cosign another instance's log as a witness (C2SP tlog-cosignature)
+  log rotate-key Start or finish the rotation of the log's signing key
+  log witness-key
+                 Create a witness key
 
 Run "multitude <command> --help" for a command's options.`,
   serve: `Usage: multitude serve [options]
@@ -50,6 +54,43 @@ Options:
                   the state file on first use (then optional)
   --state FILE    Where the last verified checkpoint of each log is kept
                   [default: ./.multitude-log-state.json]
+  -h, --help      Show this help`,
+  'log witness': `Usage: multitude log witness <base-url> --key-file FILE [--log-key KEY] [--state FILE]
+
+Witness another Multitude instance's transparency log: verify it as "log verify" does (the
+checkpoint signed by the pinned key, every entry and tile, and the checkpoint witnessed last time
+a prefix of the new one), then cosign that checkpoint (C2SP tlog-cosignature) and hand the
+cosignature to the instance, which publishes it with the checkpoint. Run it on a schedule.
+The instance accepts cosignatures from the witness keys in its MULTITUDE_LOG_WITNESSES only.
+Exits 0 when cosigned, 1 on any mismatch or refusal, 2 on a usage error.
+
+Options:
+  --key-file FILE The witness's private key (made by "multitude log witness-key")
+  --log-key KEY   The log's verifier key, from a source you trust; pinned on first use
+  --state FILE    Where the last witnessed checkpoint of each log is kept
+                  [default: ./.multitude-witness-state.json]
+  -h, --help      Show this help`,
+  'log rotate-key': `Usage: multitude log rotate-key [--finish] [--data-dir DIR] [--base-url URL]
+
+Rotate the transparency log's signing key without breaking verifiers. Without --finish, a new key
+(log.next.key in the data directory) signs every checkpoint beside the current one from the next
+start, and is served at /log/next-key so verifiers can pin it. With --finish, the new key becomes
+the log's key (the old one is kept as log.key.retired-<time>). Restart the server after each step.
+
+Options:
+  --finish        End the rotation: keep only the new key
+  --data-dir DIR  The server's data directory [MULTITUDE_DATA_DIR, default: ./.multitude]
+  -h, --help      Show this help`,
+  'log witness-key': `Usage: multitude log witness-key --name NAME --out FILE
+
+Create an Ed25519 witness key (C2SP cosignature, type 0x04) named NAME (for example
+witness.example.org), write its private key to FILE (readable by you only; never overwritten),
+and print the verifier key to give the operators of the logs you witness
+(their MULTITUDE_LOG_WITNESSES).
+
+Options:
+  --name NAME     The witness's name: no spaces, no plus sign
+  --out FILE      Where to write the private key
   -h, --help      Show this help`,
   'admin reset-password': `Usage: multitude admin reset-password --email EMAIL [--password PASSWORD]
 
@@ -159,6 +200,8 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     return 2;
   }
   if (commandName === 'log verify') return logVerify(rest);
+  if (commandName === 'log witness') return logWitness(rest);
+  if (commandName === 'log witness-key') return logWitnessKey(rest);
   let values: Record<string, unknown>;
   try {
     ({ values } = parseArgs({
@@ -171,6 +214,7 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
         handle: { type: 'string' },
         name: { type: 'string' },
         password: { type: 'string' },
+        finish: { type: 'boolean' },
       },
       strict: true,
     }));
@@ -183,6 +227,21 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     return 0;
   }
   const config = configFrom(values);
+
+  if (commandName === 'log rotate-key') {
+    try {
+      const key = rotateLogKey(config.dataDir, logOriginOf(config), values.finish === true);
+      console.log(
+        values.finish
+          ? `Rotation finished: the log signs with ${key} alone from the next start; restart the server.`
+          : `New key ${key} signs beside the current one from the next start (restart the server); it is served at /log/next-key. Tell verifiers to pin it, then run "multitude log rotate-key --finish".`,
+      );
+      return 0;
+    } catch (error) {
+      console.error(`Could not rotate the log key: ${error instanceof Error ? error.message : String(error)}`);
+      return 1;
+    }
+  }
 
   if (commandName === 'migrate') {
     const db = openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: join(config.dataDir, 'multitude.db') });
@@ -333,5 +392,78 @@ async function logVerify(args: string[]): Promise<number> {
       return 1;
     }
     throw error;
+  }
+}
+
+/** parseArgs with the command's help on a usage error; undefined after printing help or the error. */
+function commandArgs(args: string[], name: string, options: Record<string, { type: 'string' | 'boolean' }>) {
+  try {
+    const parsed = parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (parsed.values.help) {
+      console.log(help[name]);
+      return { done: 0 as const };
+    }
+    const values = parsed.values as Record<string, string | boolean | undefined>;
+    return { parsed: { values, positionals: parsed.positionals } };
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${help[name]}`);
+    return { done: 2 as const };
+  }
+}
+
+async function logWitness(args: string[]): Promise<number> {
+  const r = commandArgs(args, 'log witness', {
+    'key-file': { type: 'string' },
+    'log-key': { type: 'string' },
+    state: { type: 'string' },
+  });
+  if (!r.parsed) return r.done;
+  const { values, positionals } = r.parsed;
+  const [baseUrl, ...extra] = positionals;
+  const keyFile = values['key-file'];
+  if (!baseUrl || extra.length > 0 || !/^https?:\/\//.test(baseUrl) || typeof keyFile !== 'string') {
+    console.error(`Give one base URL (http:// or https://) and --key-file.\n\n${help['log witness']}`);
+    return 2;
+  }
+  try {
+    const result = await witnessLog({
+      baseUrl,
+      keyFile,
+      logKey: typeof values['log-key'] === 'string' ? values['log-key'] : undefined,
+      stateFile: typeof values.state === 'string' ? values.state : '.multitude-witness-state.json',
+    });
+    console.log(
+      `Cosigned ${result.origin} at ${result.size} entries as ${result.witness}${result.added ? '' : ' (already cosigned)'}`,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof VerifyError) {
+      console.error(`Witnessing FAILED: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function logWitnessKey(args: string[]): number {
+  const r = commandArgs(args, 'log witness-key', { name: { type: 'string' }, out: { type: 'string' } });
+  if (!r.parsed) return r.done;
+  const { name, out } = r.parsed.values;
+  if (typeof name !== 'string' || typeof out !== 'string' || r.parsed.positionals.length > 0) {
+    console.error(`Give --name and --out.\n\n${help['log witness-key']}`);
+    return 2;
+  }
+  try {
+    const key = createWitnessKey(name, out);
+    console.log(`Private key written to ${out}. Verifier key (give it to the log's operator):\n${key}`);
+    return 0;
+  } catch (error) {
+    console.error(`Could not create the key: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
   }
 }

@@ -46,6 +46,8 @@ export interface Config {
   loginThrottlePrefix: string;
   /** Origin line of the transparency log's checkpoints; the base URL's host + "/log" when unset. */
   logOrigin?: string;
+  /** Witnesses whose cosignatures the log accepts and publishes: C2SP cosignature verifier keys (type 0x04). */
+  logWitnesses: string[];
   /** Time limit of every data query (rows, facets, aggregates, stats, each batch of a download), in ms. */
   queryTimeoutMs: number;
   /** Query worker threads (SQLite) or read-only sessions (PostgreSQL); the number of cores by default. */
@@ -149,6 +151,13 @@ export const settings = [
     flag: 'log-origin',
     help: "Origin (first line) of the transparency log's checkpoints and name of its key",
     default: 'base URL host + /log',
+  },
+  {
+    key: 'logWitnesses',
+    env: 'MULTITUDE_LOG_WITNESSES',
+    flag: 'log-witnesses',
+    help: 'Witness keys (name+hash+base64, comma-separated) whose cosignatures of the log are accepted and published',
+    default: 'none',
   },
   {
     key: 'queryTimeoutMs',
@@ -279,6 +288,10 @@ export function loadConfig(
     rateLimitPrefix: env.MULTITUDE_RATE_LIMIT_PREFIX || 'mt:rl:',
     loginThrottlePrefix: env.MULTITUDE_LOGIN_THROTTLE_PREFIX || 'mt:login:',
     logOrigin: get('logOrigin') || undefined,
+    logWitnesses: (get('logWitnesses') ?? '')
+      .split(/[,\s]+/)
+      .map((k) => k.trim())
+      .filter(Boolean),
     queryTimeoutMs: parsePositive(get('queryTimeoutMs'), 5000, 'MULTITUDE_QUERY_TIMEOUT_MS'),
     queryWorkers: parsePositive(get('queryWorkers'), Math.max(2, availableParallelism()), 'MULTITUDE_QUERY_WORKERS'),
     queryPath: parseQueryPath(get('queryPath') ?? ''),

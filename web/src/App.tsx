@@ -29,6 +29,9 @@ import { AppPage } from './apps/core/AppPage';
 import { AppsPage } from './apps/core/AppsPage';
 import { OrgAccreditationsPage } from './apps/core/OrgAccreditationsPage';
 import { AuthorizedAppsPage } from './apps/oauth/AuthorizedAppsPage';
+import { MyDataPage } from './ledger/MyDataPage';
+import { TransparencyPage } from './ledger/TransparencyPage';
+import { AccountabilityPage } from './ledger/AccountabilityPage';
 import { ConsentPage } from './apps/oauth/ConsentPage';
 import { UsagePage } from './apps/usage/UsagePage';
 import { WebhookPage } from './apps/webhooks/WebhookPage';
@@ -76,6 +79,9 @@ export function App() {
               <Route path="accreditations" element={<AccreditationRegistryPage />} />
               <Route path="oauth/consent/:uid" element={<ConsentPage />} />
               <Route path="account/apps" element={<AuthorizedAppsPage />} />
+              <Route path="account/data" element={<MyDataPage />} />
+              <Route path="transparency" element={<TransparencyPage />} />
+              <Route path="accountability" element={<AccountabilityPage />} />
               <Route path="developers/apps/:id/usage" element={<UsagePage />} />
               <Route path="developers/webhooks" element={<WebhooksPage />} />
               <Route path="developers/webhooks/:id" element={<WebhookPage />} />

@@ -20,6 +20,9 @@ import { tableGenerations } from './migrations/017_table_generations.js';
 import { ledger } from './migrations/018_ledger.js';
 import { importAttempts } from './migrations/019_import_attempts.js';
 import { titleColumn } from './migrations/021_title_column.js';
+import { dataAccess } from './migrations/024_data_access.js';
+import { logSubjects } from './migrations/025_log_subjects.js';
+import { logCosignatures } from './migrations/026_log_cosignatures.js';
 import type { Migration } from './migrations/types.js';
 
 /** Every migration, in order. Append only. */
@@ -44,6 +47,9 @@ export const migrations: Migration[] = [
   ledger,
   importAttempts,
   titleColumn,
+  dataAccess,
+  logSubjects,
+  logCosignatures,
 ];
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

@@ -802,7 +802,38 @@ export interface OAuthSigningKeysTable {
 
 /** The transparency log (018_ledger). */
 export interface LedgerTables {
-  logEntries: { idx: number | string; eventId: string; entry: string; createdAt: string };
+  logEntries: { idx: number | string; eventId: string; entry: string; subject: string | null; createdAt: string };
   logNodes: { level: number; idx: number | string; hash: Uint8Array };
   logCheckpoints: { size: number | string; rootHash: Uint8Array; note: string; createdAt: string };
+  dataAccessRecords: DataAccessRecordsTable;
+  logCosignatures: {
+    size: number | string;
+    keyId: string;
+    witness: string;
+    signedAt: number | string;
+    line: string;
+    createdAt: string;
+  };
+}
+
+/** The personal-data access log (024_data_access). */
+export interface DataAccessRecordsTable {
+  id: string;
+  subjectUserId: string;
+  actorUserId: string;
+  actorHandle: string;
+  organizationId: string | null;
+  appId: string | null;
+  accreditationId: string | null;
+  purpose: string;
+  legalBasis: string;
+  queryId: string;
+  /** JSON array of strings. */
+  fields: string;
+  occurredAt: string;
+  record: string;
+  recordHash: string;
+  eventId: string;
+  hiddenUntil: string | null;
+  hiddenReason: string | null;
 }

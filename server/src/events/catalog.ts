@@ -32,6 +32,12 @@ export interface EventDefinition {
   webhook?: { as?: string };
   /** The activity feed's sentence. */
   text: { fr: string; en: string };
+  /**
+   * `hashed`: logged in the transparency log although private — the entry has no actor, subject or
+   * organization, only the hash of the payload (personal-data access records: counted publicly, readable by
+   * the person concerned only).
+   */
+  ledger?: 'hashed';
 }
 
 /** One entry; the payload is a closed object: a recorded payload has exactly the declared fields. */
@@ -678,6 +684,23 @@ export const eventCatalog = {
     payload: {},
     visibility: PRIVATE,
     text: { fr: 'Une réutilisation a été consultée', en: 'A reuse was viewed' },
+  }),
+
+  // ledger: the personal-data access log
+  'personal_data.accessed': event({
+    description:
+      'Someone read a person’s personal data (the record itself is readable by that person only; the log holds its hash)',
+    payload: { recordId: Id, recordHash: Type.String({ description: 'hex SHA-256 of the canonical record' }) },
+    visibility: PRIVATE,
+    ledger: 'hashed',
+    text: { fr: 'Des données personnelles ont été consultées', en: 'Personal data was read' },
+  }),
+  'personal_data.access_hidden': event({
+    description: 'A personal-data access record was hidden from its person until a date, for a legal reason',
+    payload: { recordId: Id, hiddenUntil: Type.String(), reasonSha256: Type.String() },
+    visibility: PRIVATE,
+    ledger: 'hashed',
+    text: { fr: 'Une consultation de données personnelles a été masquée', en: 'A personal-data access was hidden' },
   }),
 } satisfies Record<string, EventDefinition>;
 

@@ -74,7 +74,9 @@ export type IdPrefix =
   | 'whk'
   | 'msg'
   | 'att'
-  | 'reu';
+  | 'reu'
+  // ledger: personal-data access records
+  | 'pda';
 
 /** Opaque, prefixed, time-ordered id such as `usr_01J…`. */
 export const newId = (prefix: IdPrefix) => `${prefix}_${ulid().toLowerCase()}`;

@@ -3,9 +3,18 @@
 export { createLedger, type Ledger, LEDGER_CONSUMER } from './service.js';
 /** SQL of the log's entries, tree nodes and checkpoints. */
 export { createLedgerStore, type LedgerStore } from './store.js';
-/** The Ed25519 key signing checkpoints: `log.key` in the data directory, generated on first start. */
-export { loadOrCreateLogSigner } from './keys.js';
+/** The Ed25519 key signing checkpoints: `log.key` in the data directory, generated on first start; its rotation. */
+export { loadNextLogSigner, loadOrCreateLogSigner, rotateLogKey } from './keys.js';
 /** The checkpoint and tlog-tiles at the root (/log/…), the JSON proofs under /api/v1. */
 export { ledgerRootRoutes, ledgerRoutes } from './routes.js';
 /** `multitude log verify`: checks an instance's log from its public tiles against a pinned key; throws VerifyError. */
 export { verifyLog, VerifyError } from './verify.js';
+export {
+  createDataAccessLog,
+  createDataAccessRecorder,
+  createDataAccessStore,
+  dataAccessRoutes,
+  type DataAccessLog,
+} from './access/index.js';
+export { checkCosignature, cosign, parseWitnessKey, parseWitnessVerifierKey, type Cosignature } from './cosignature.js';
+export { createWitnessKey, witnessLog } from './witness.js';

@@ -17,6 +17,8 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sig
 import type { KeyObject } from 'node:crypto';
 
 const ED25519 = 0x01;
+/** C2SP tlog-cosignature: an Ed25519 witness key signs `cosignature/v1` messages (see cosignature.ts). */
+export const COSIGNATURE_V1 = 0x04;
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const MAX_SIGNATURES = 100;
@@ -30,6 +32,8 @@ export class NoteError extends Error {
 }
 
 export interface NoteVerifier {
+  /** The signature type byte: 0x01 signs notes, 0x04 cosigns checkpoints. */
+  alg: number;
   name: string;
   keyHash: number;
   publicKey: Buffer;
@@ -60,19 +64,20 @@ function splitPlus(text: string, count: number): string[] | undefined {
   return [...parts.slice(0, count - 1), parts.slice(count - 1).join('+')];
 }
 
-const hex8 = (n: number) => n.toString(16).padStart(8, '0');
+export const hex8 = (n: number) => n.toString(16).padStart(8, '0');
 
 /** Strict standard base64 (with padding): Buffer.from silently skips junk, so round-trip it. */
-function decodeBase64(text: string): Buffer | undefined {
+export function decodeBase64(text: string): Buffer | undefined {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return undefined;
   const bytes = Buffer.from(text, 'base64');
   return bytes.toString('base64') === text ? bytes : undefined;
 }
 
-function verifierFromPublic(name: string, publicKey: Buffer): NoteVerifier {
-  const typed = Buffer.concat([Buffer.of(ED25519), publicKey]);
+function verifierFromPublic(name: string, publicKey: Buffer, alg = ED25519): NoteVerifier {
+  const typed = Buffer.concat([Buffer.of(alg), publicKey]);
   const key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
   return {
+    alg,
     name,
     keyHash: keyHash(name, typed),
     publicKey,
@@ -81,31 +86,31 @@ function verifierFromPublic(name: string, publicKey: Buffer): NoteVerifier {
 }
 
 /** Parses `<name>+<hash>+<base64 key>`; throws NoteError on anything else. */
-export function parseVerifierKey(text: string): NoteVerifier {
+export function parseVerifierKey(text: string, alg = ED25519): NoteVerifier {
   // The base64 key may itself hold plus signs: split on the first two only.
   const parts = splitPlus(text, 3);
   if (!parts) throw new NoteError('malformed verifier key');
   const [name, hash, key] = parts as [string, string, string];
   if (!isKeyName(name) || !/^[0-9a-f]{8}$/.test(hash)) throw new NoteError('malformed verifier key');
   const typed = decodeBase64(key);
-  if (!typed || typed.length !== 33 || typed[0] !== ED25519) throw new NoteError('unsupported or malformed key');
-  const verifier = verifierFromPublic(name, typed.subarray(1));
+  if (!typed || typed.length !== 33 || typed[0] !== alg) throw new NoteError('unsupported or malformed key');
+  const verifier = verifierFromPublic(name, typed.subarray(1), alg);
   if (verifier.keyHash !== Number.parseInt(hash, 16)) throw new NoteError('verifier key hash does not match its key');
   return verifier;
 }
 
-export function verifierKeyString(v: Pick<NoteVerifier, 'name' | 'keyHash' | 'publicKey'>): string {
-  return `${v.name}+${hex8(v.keyHash)}+${Buffer.concat([Buffer.of(ED25519), v.publicKey]).toString('base64')}`;
+export function verifierKeyString(v: Pick<NoteVerifier, 'name' | 'keyHash' | 'publicKey'> & { alg?: number }): string {
+  return `${v.name}+${hex8(v.keyHash)}+${Buffer.concat([Buffer.of(v.alg ?? ED25519), v.publicKey]).toString('base64')}`;
 }
 
-function signerFromSeed(name: string, seed: Buffer): NoteSigner {
+function signerFromSeed(name: string, seed: Buffer, alg = ED25519): NoteSigner {
   const privateKey: KeyObject = createPrivateKey({
     key: Buffer.concat([PKCS8_PREFIX, seed]),
     format: 'der',
     type: 'pkcs8',
   });
   const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
-  const verifier = verifierFromPublic(name, Buffer.from(spki.subarray(SPKI_PREFIX.length)));
+  const verifier = verifierFromPublic(name, Buffer.from(spki.subarray(SPKI_PREFIX.length)), alg);
   return {
     name,
     keyHash: verifier.keyHash,
@@ -115,26 +120,26 @@ function signerFromSeed(name: string, seed: Buffer): NoteSigner {
 }
 
 /** Parses `PRIVATE+KEY+<name>+<hash>+<base64(0x01 || seed)>`. */
-export function parseSignerKey(text: string): NoteSigner {
+export function parseSignerKey(text: string, alg = ED25519): NoteSigner {
   const parts = splitPlus(text.trim(), 5);
   if (!parts || parts[0] !== 'PRIVATE' || parts[1] !== 'KEY') throw new NoteError('malformed signer key');
   const [, , name, hash, key] = parts as [string, string, string, string, string];
   if (!isKeyName(name) || !/^[0-9a-f]{8}$/.test(hash)) throw new NoteError('malformed signer key');
   const typed = decodeBase64(key);
-  if (!typed || typed.length !== 33 || typed[0] !== ED25519) throw new NoteError('unsupported or malformed key');
-  const signer = signerFromSeed(name, typed.subarray(1));
+  if (!typed || typed.length !== 33 || typed[0] !== alg) throw new NoteError('unsupported or malformed key');
+  const signer = signerFromSeed(name, typed.subarray(1), alg);
   if (signer.keyHash !== Number.parseInt(hash, 16)) throw new NoteError('signer key hash does not match its key');
   return signer;
 }
 
 /** A new Ed25519 signer key string for `name`. */
-export function generateSignerKey(name: string): string {
+export function generateSignerKey(name: string, alg = ED25519): string {
   if (!isKeyName(name)) throw new NoteError('a key name has no spaces and no plus sign');
   const { privateKey } = generateKeyPairSync('ed25519');
   const der = privateKey.export({ format: 'der', type: 'pkcs8' });
   const seed = Buffer.from(der.subarray(PKCS8_PREFIX.length));
-  const signer = signerFromSeed(name, seed);
-  return `PRIVATE+KEY+${name}+${hex8(signer.keyHash)}+${Buffer.concat([Buffer.of(ED25519), seed]).toString('base64')}`;
+  const signer = signerFromSeed(name, seed, alg);
+  return `PRIVATE+KEY+${name}+${hex8(signer.keyHash)}+${Buffer.concat([Buffer.of(alg), seed]).toString('base64')}`;
 }
 
 function checkText(text: string): void {
@@ -194,7 +199,8 @@ export function openNote(note: string, verifiers: NoteVerifier[]): OpenedNote {
     if (!bytes || bytes.length < 5) throw new NoteError('malformed note');
     const sig: NoteSignature = { name: m[1]!, keyHash: bytes.readUInt32BE(0), signature: bytes.subarray(4) };
     const id = `${sig.name}+${hex8(sig.keyHash)}`;
-    const known = verifiers.filter((v) => v.name === sig.name && v.keyHash === sig.keyHash);
+    // Cosignatures (0x04) sign another message: they are checked by cosignature.ts, never here.
+    const known = verifiers.filter((v) => v.alg === ED25519 && v.name === sig.name && v.keyHash === sig.keyHash);
     if (known.length === 0) {
       unverified.push(sig);
       continue;

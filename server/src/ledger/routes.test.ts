@@ -152,6 +152,22 @@ describe('JSON proof endpoints', () => {
     );
   });
 
+  it('finds the entries about a subject, and tells the size of the log day by day', async () => {
+    const res = await get('/api/v1/log/entries?subject=s7');
+    expect(res.statusCode).toBe(200);
+    const items = res.json<{ items: { index: number; eventId: string; entry: string }[] }>().items;
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ index: 7, eventId: ids[7] });
+    expect(JSON.parse(items[0]!.entry)).toMatchObject({ subject: 's7', type: 'dataset.published' });
+    expect((await get('/api/v1/log/entries?subject=nothing-here')).json()).toEqual({ items: [] });
+    expect((await get('/api/v1/log/entries')).statusCode).toBe(400);
+    expect((await get('/api/v1/log/entries?subject=s1&_limit=1000')).statusCode).toBe(400);
+
+    const history = (await get('/api/v1/log/history')).json<{ items: { day: string; size: number }[] }>().items;
+    expect(history).toEqual([{ day: new Date().toISOString().slice(0, 10), size: SIZE }]);
+    expect((await get('/api/v1/log/history?days=0')).statusCode).toBe(400);
+  });
+
   it("answers a client's mistakes with 4xx, never 500", async () => {
     expect((await get('/api/v1/log/entries/300')).statusCode).toBe(404);
     expect((await get('/api/v1/log/entries/-1')).statusCode).toBe(400);

@@ -6,14 +6,22 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { problems, sendProblem } from '../kernel/http.js';
+import { notFound } from '../kernel/errors.js';
 import { leafHash, parseTileIndexPath, TILE_WIDTH } from './merkle.js';
 import {
   LogCheckpoint,
   LogConsistency,
   LogConsistencyQuery,
+  LogCosignatureAccepted,
+  LogCosignatureBody,
+  LogWitnessed,
+  LogEntryList,
   LogEventParams,
+  LogHistory,
+  LogHistoryQuery,
   LogInclusion,
   LogIndexParams,
+  LogSubjectQuery,
 } from './schema.js';
 import type { Ledger } from './service.js';
 import type { StoredCheckpoint } from './store.js';
@@ -45,8 +53,8 @@ export async function ledgerRootRoutes(app: FastifyInstance, opts: { ledger: Led
     '/log/checkpoint',
     { schema: { tags, summary: 'The latest signed checkpoint (C2SP tlog-checkpoint, signed note)' } },
     async (_request, reply) => {
-      const cp = await ledger.checkpoint();
-      return reply.type('text/plain; charset=utf-8').header('cache-control', 'no-cache').send(cp.note);
+      const note = await ledger.servedCheckpoint();
+      return reply.type('text/plain; charset=utf-8').header('cache-control', 'no-cache').send(note);
     },
   );
 
@@ -55,6 +63,18 @@ export async function ledgerRootRoutes(app: FastifyInstance, opts: { ledger: Led
     { schema: { tags, summary: 'The verifier key of the checkpoints (C2SP signed-note: name+hash+base64 key)' } },
     async (_request, reply) =>
       reply.type('text/plain; charset=utf-8').header('cache-control', 'no-cache').send(`${ledger.verifierKey}\n`),
+  );
+
+  app.get(
+    '/log/next-key',
+    { schema: { tags, summary: 'During a key rotation, the verifier key that will replace /log/key' } },
+    async (request, reply) => {
+      if (!ledger.nextVerifierKey) return sendProblem(reply, request, 'not_found', 'No key rotation is under way');
+      return reply
+        .type('text/plain; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .send(`${ledger.nextVerifierKey}\n`);
+    },
   );
 
   app.get(
@@ -96,6 +116,9 @@ export async function ledgerRoutes(base: FastifyInstance, opts: { ledger: Ledger
   app.addSchema(LogCheckpoint);
   app.addSchema(LogInclusion);
   app.addSchema(LogConsistency);
+  app.addSchema(LogEntryList);
+  app.addSchema(LogHistory);
+  app.addSchema(LogWitnessed);
 
   const inclusionJson = (r: Awaited<ReturnType<Ledger['byEventId']>>) => ({
     index: r.index,
@@ -117,6 +140,66 @@ export async function ledgerRoutes(base: FastifyInstance, opts: { ledger: Ledger
       },
     },
     async (request) => inclusionJson(await ledger.entry(request.params.index)),
+  );
+
+  app.post(
+    '/log/cosignatures',
+    {
+      schema: {
+        tags,
+        summary: 'A witness hands in its cosignature of a checkpoint (C2SP tlog-cosignature)',
+        description:
+          'Accepted from the witnesses the instance is configured with (MULTITUDE_LOG_WITNESSES) only; the cosignature is then published under the checkpoint at /log/checkpoint and /api/v1/log/witnessed. `multitude log witness` does this.',
+        body: LogCosignatureBody,
+        response: { 200: LogCosignatureAccepted, 201: LogCosignatureAccepted, ...problems(400, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const result = await ledger.addCosignature(request.body.size, request.body.cosignature);
+      return reply.status(result.added ? 201 : 200).send(result);
+    },
+  );
+
+  app.get(
+    '/log/witnessed',
+    {
+      schema: {
+        tags,
+        summary: 'The largest checkpoint witnesses cosigned, with their cosignatures',
+        response: { 200: LogWitnessed, ...problems(404) },
+      },
+    },
+    async () => {
+      const witnessed = await ledger.witnessed();
+      if (!witnessed) throw notFound('A cosigned checkpoint (no witness has cosigned this log yet)');
+      return witnessed;
+    },
+  );
+
+  app.get(
+    '/log/entries',
+    {
+      schema: {
+        tags,
+        summary: 'The entries about a subject (a dataset, a contribution, an app…), newest first',
+        querystring: LogSubjectQuery,
+        response: { 200: LogEntryList, ...problems(400) },
+      },
+    },
+    async (request) => ({ items: await ledger.bySubject(request.query.subject, request.query._limit ?? 20) }),
+  );
+
+  app.get(
+    '/log/history',
+    {
+      schema: {
+        tags,
+        summary: 'The log’s size at the end of each day (the largest checkpoint signed that day)',
+        querystring: LogHistoryQuery,
+        response: { 200: LogHistory, ...problems(400) },
+      },
+    },
+    async (request) => ({ items: await ledger.history(request.query.days ?? 90) }),
   );
 
   app.get(

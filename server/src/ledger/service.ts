@@ -15,7 +15,7 @@ import { AppError, notFound } from '../kernel/errors.js';
 import type { Consumer } from '../events/dispatcher.js';
 import type { Directory } from '../events/service.js';
 import type { StoredEvent } from '../events/schema.js';
-import { eventTypes } from '../events/catalog.js';
+import { eventCatalog, eventDefinition, eventTypes } from '../events/catalog.js';
 import { buildEntry } from './entry.js';
 import {
   consistencyRanges,
@@ -30,7 +30,15 @@ import {
   TILE_WIDTH,
   type Hash,
 } from './merkle.js';
-import { formatCheckpoint, signNote, verifierKeyString, type NoteSigner } from './note.js';
+import {
+  formatCheckpoint,
+  NoteError,
+  signNote,
+  verifierKeyString,
+  type NoteSigner,
+  type NoteVerifier,
+} from './note.js';
+import { checkCosignature } from './cosignature.js';
 import type { LedgerStore, StoredCheckpoint, StoredEntry } from './store.js';
 
 export const LEDGER_CONSUMER = 'ledger';
@@ -43,13 +51,26 @@ export interface LedgerDeps {
   clock: Clock;
   directory: Pick<Directory, 'usersByIds'>;
   signer: NoteSigner;
+  /** During a key rotation, the new key: it signs every checkpoint beside `signer`. */
+  nextSigner?: NoteSigner;
   origin: string;
   logger?: { warn(obj: object, msg: string): void };
+  /** The witnesses whose cosignatures (C2SP tlog-cosignature) the log accepts and publishes. */
+  witnesses?: NoteVerifier[];
   /** How often pending entries are integrated and a checkpoint signed (ms). */
   integrateIntervalMs?: number;
 }
 
 const key = (level: number, index: number) => `${level}/${index}`;
+
+/** Private types logged as a bare hash (personal-data access records): counted publicly, read by no one else. */
+const HASHED_TYPES = eventTypes.filter((t) => (eventCatalog[t] as { ledger?: 'hashed' }).ledger === 'hashed');
+
+/** Whether an event becomes a log entry: every public event, and the private types logged as a hash. */
+function logged(event: Pick<StoredEvent, 'type' | 'visibility'>): 'full' | 'hashed' | undefined {
+  if (eventDefinition(event.type)?.ledger === 'hashed') return 'hashed';
+  return event.visibility === 'public' ? 'full' : undefined;
+}
 
 export function createLedger(deps: LedgerDeps) {
   const { db, store, clock, signer, origin } = deps;
@@ -64,14 +85,17 @@ export function createLedger(deps: LedgerDeps) {
   }
 
   async function entryFor(event: StoredEvent, executor: Kysely<Database>): Promise<string> {
-    const actor = event.actorId ? (await deps.directory.usersByIds([event.actorId], executor))[0]?.handle : undefined;
+    // A hashed entry says that something happened, never who did it to whom.
+    const hashed = logged(event) === 'hashed';
+    const actor =
+      event.actorId && !hashed ? (await deps.directory.usersByIds([event.actorId], executor))[0]?.handle : undefined;
     return buildEntry({
       eventId: event.id,
       type: event.type,
       occurredAt: event.occurredAt,
       actor: actor ?? null,
-      subject: event.subjectId,
-      organization: event.organizationId,
+      subject: hashed ? null : event.subjectId,
+      organization: hashed ? null : event.organizationId,
       payload: event.payload,
     });
   }
@@ -109,7 +133,10 @@ export function createLedger(deps: LedgerDeps) {
   }
 
   function sign(size: number, rootHash: Buffer): StoredCheckpoint {
-    const note = signNote(formatCheckpoint({ origin, size, rootHash }), [signer]);
+    const note = signNote(
+      formatCheckpoint({ origin, size, rootHash }),
+      deps.nextSigner ? [signer, deps.nextSigner] : [signer],
+    );
     return { size, rootHash, note, createdAt: clock.now().toISOString() };
   }
 
@@ -139,6 +166,12 @@ export function createLedger(deps: LedgerDeps) {
     return (await store.latestCheckpoint(db)) ?? integrate();
   }
 
+  /** A checkpoint's note with the cosignatures received for it appended (still a valid signed note). */
+  async function withCosignatures(cp: StoredCheckpoint) {
+    const cosignatures = await store.cosignatures(db, cp.size);
+    return { note: cp.note + cosignatures.map((c) => `${c.line}\n`).join(''), cosignatures };
+  }
+
   async function readerFor(ranges: [number, number][]) {
     const coords = ranges.flatMap(([a, b]) => perfectSubtrees(a, b));
     const found = await store.nodes(db, coords);
@@ -160,7 +193,7 @@ export function createLedger(deps: LedgerDeps) {
     // Every type: whether an event is logged depends on the visibility it was recorded with.
     types: eventTypes,
     async handle(event, trx) {
-      if (event.visibility !== 'public') return;
+      if (!logged(event)) return;
       // A rebuild may already have logged it.
       if (await store.hasEvent(trx, event.id)) return;
       const entry = await entryFor(event, trx);
@@ -176,8 +209,66 @@ export function createLedger(deps: LedgerDeps) {
     consumer,
     origin,
     verifierKey: verifierKeyString(signer.verifier),
+    /** The key that will replace it, while a rotation is under way. */
+    nextVerifierKey: deps.nextSigner ? verifierKeyString(deps.nextSigner.verifier) : undefined,
     integrate,
     checkpoint,
+
+    /** The latest checkpoint as served at /log/checkpoint: signed by the log, and by the witnesses that cosigned it. */
+    async servedCheckpoint(): Promise<string> {
+      return (await withCosignatures(await checkpoint())).note;
+    },
+
+    /**
+     * Records a witness's cosignature of the checkpoint of `size` (C2SP tlog-cosignature), after checking it
+     * against the configured witness keys. Returns whether it was new.
+     */
+    async addCosignature(size: number, line: string) {
+      const cp = await store.checkpointOfSize(db, size);
+      if (!cp) throw notFound(`A checkpoint of size ${size}`);
+      const text = cp.note.slice(0, cp.note.lastIndexOf('\n\n') + 1);
+      let cosignature;
+      try {
+        cosignature = checkCosignature(text, line, deps.witnesses ?? []);
+      } catch (error) {
+        if (error instanceof NoteError) throw new AppError('validation_failed', error.message);
+        throw error;
+      }
+      if (!cosignature) throw new AppError('forbidden', 'This key is not a witness of this log');
+      if (cosignature.timestamp * 1000 > clock.now().getTime() + 5 * 60_000) {
+        throw new AppError('validation_failed', 'The cosignature is dated in the future');
+      }
+      const added = await store.insertCosignature(
+        db,
+        {
+          size,
+          keyId: `${cosignature.name}+${cosignature.keyHash.toString(16).padStart(8, '0')}`,
+          witness: cosignature.name,
+          signedAt: cosignature.timestamp,
+          line: cosignature.line,
+        },
+        clock.now().toISOString(),
+      );
+      return { size, witness: cosignature.name, signedAt: new Date(cosignature.timestamp * 1000).toISOString(), added };
+    },
+
+    /** The largest checkpoint some witness cosigned, with every cosignature it got; undefined before any. */
+    async witnessed() {
+      const size = await store.latestCosignedSize(db);
+      const cp = size === undefined ? undefined : await store.checkpointOfSize(db, size);
+      if (!cp) return undefined;
+      const { note, cosignatures } = await withCosignatures(cp);
+      return {
+        size: cp.size,
+        rootHash: cp.rootHash.toString('base64'),
+        note,
+        witnesses: cosignatures.map((c) => ({
+          name: c.witness,
+          keyId: c.keyId,
+          signedAt: new Date(c.signedAt * 1000).toISOString(),
+        })),
+      };
+    },
 
     /** Entry `index` and its inclusion proof against the latest checkpoint. */
     async entry(index: number) {
@@ -208,6 +299,15 @@ export function createLedger(deps: LedgerDeps) {
         checkpoint: cp,
         proof: await inclusion(stored.index, cp.size),
       };
+    },
+
+    /** The entries about a subject, newest first (entries not yet in a checkpoint included). */
+    bySubject: (subject: string, limit: number) => store.entriesBySubject(db, subject, limit),
+
+    /** The log's size at the end of each of the last `days` days that saw a checkpoint. */
+    history(days: number) {
+      const since = new Date(clock.now().getTime() - days * 86_400_000).toISOString();
+      return store.sizeByDay(db, since);
     },
 
     async consistency(from: number, to: number) {
@@ -271,7 +371,7 @@ export function createLedger(deps: LedgerDeps) {
         db.transaction().execute(async (trx) => {
           const latest = await store.latestCheckpoint(trx);
           await store.clearTree(trx);
-          const events = await store.publicEvents(trx);
+          const events = await store.loggedEvents(trx, HASHED_TYPES);
           const now = clock.now().toISOString();
           const entries: StoredEntry[] = [];
           for (const event of events) {
@@ -280,7 +380,7 @@ export function createLedger(deps: LedgerDeps) {
           await store.insertEntries(trx, entries, now);
           const size = latest?.size ?? 0;
           if (entries.length < size) {
-            throw new Error(`the events table holds ${entries.length} public events; the signed log has ${size}`);
+            throw new Error(`the events table holds ${entries.length} logged events; the signed log has ${size}`);
           }
           const { rows, root } = await growTree(trx, 0, entries.slice(0, size));
           if (latest && !root.equals(latest.rootHash)) {

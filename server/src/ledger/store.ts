@@ -1,7 +1,7 @@
 /** SQL of the transparency log (tables of 018_ledger), on SQLite and PostgreSQL. */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { readJson } from '../db/database.js';
+import { readJson, type Dialect } from '../db/database.js';
 import type { EventType } from '../events/catalog.js';
 import type { StoredEvent } from '../events/schema.js';
 
@@ -10,6 +10,15 @@ export interface StoredCheckpoint {
   rootHash: Buffer;
   note: string;
   createdAt: string;
+}
+
+export interface StoredCosignature {
+  size: number;
+  keyId: string;
+  witness: string;
+  /** Seconds since the epoch, as the witness signed it. */
+  signedAt: number;
+  line: string;
 }
 
 export interface StoredEntry {
@@ -22,7 +31,7 @@ const toBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLe
 // SQLite's parameter limit is 32,766; three per node row.
 const CHUNK = 2000;
 
-export function createLedgerStore() {
+export function createLedgerStore(dialect: Dialect = 'sqlite') {
   return {
     async nextIndex(db: Kysely<Database>): Promise<number> {
       const row = await db
@@ -41,7 +50,14 @@ export function createLedgerStore() {
         await db
           .insertInto('logEntries')
           .values(
-            rows.slice(i, i + CHUNK).map((r) => ({ idx: r.index, eventId: r.eventId, entry: r.entry, createdAt: now })),
+            rows.slice(i, i + CHUNK).map((r) => ({
+              idx: r.index,
+              eventId: r.eventId,
+              entry: r.entry,
+              // Searchable on the transparency page; hashed entries have none.
+              subject: (JSON.parse(r.entry) as { subject?: string | null }).subject ?? null,
+              createdAt: now,
+            })),
           )
           .execute();
       }
@@ -65,6 +81,35 @@ export function createLedgerStore() {
         .where('eventId', '=', eventId)
         .executeTakeFirst();
       return r && { index: Number(r.idx), eventId: r.eventId, entry: r.entry };
+    },
+
+    /** The entries about a subject (a dataset, a contribution, an app…), newest first. */
+    async entriesBySubject(db: Kysely<Database>, subject: string, limit: number): Promise<StoredEntry[]> {
+      const rows = await db
+        .selectFrom('logEntries')
+        .select(['idx', 'eventId', 'entry'])
+        .where('subject', '=', subject)
+        .orderBy('idx', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({ index: Number(r.idx), eventId: r.eventId, entry: r.entry }));
+    },
+
+    /** The log's size at the end of each day since `since` (the largest checkpoint signed that day). */
+    async sizeByDay(db: Kysely<Database>, since: string): Promise<{ day: string; size: number }[]> {
+      // Days in UTC: ISO text on SQLite; a timestamptz on PostgreSQL, printed in UTC whatever the session's zone.
+      const day =
+        dialect === 'postgres'
+          ? sql<string>`to_char(created_at at time zone 'UTC', 'YYYY-MM-DD')`
+          : sql<string>`substr(created_at, 1, 10)`;
+      const rows = await db
+        .selectFrom('logCheckpoints')
+        .select([day.as('day'), (eb) => eb.fn.max('size').as('size')])
+        .where('createdAt', '>=', since)
+        .groupBy(day)
+        .orderBy(day)
+        .execute();
+      return rows.map((r) => ({ day: r.day, size: Number(r.size) }));
     },
 
     async insertNodes(db: Kysely<Database>, rows: { level: number; index: number; hash: Uint8Array }[]) {
@@ -113,6 +158,53 @@ export function createLedgerStore() {
       return r && { size: Number(r.size), rootHash: toBuffer(r.rootHash), note: r.note, createdAt: r.createdAt };
     },
 
+    async checkpointOfSize(db: Kysely<Database>, size: number): Promise<StoredCheckpoint | undefined> {
+      const r = await db.selectFrom('logCheckpoints').selectAll().where('size', '=', size).executeTakeFirst();
+      return r && { size: Number(r.size), rootHash: toBuffer(r.rootHash), note: r.note, createdAt: r.createdAt };
+    },
+
+    /** Keeps a witness's first cosignature of a size (a later one for the same size adds nothing). */
+    async insertCosignature(db: Kysely<Database>, c: StoredCosignature, now: string): Promise<boolean> {
+      const done = await db
+        .insertInto('logCosignatures')
+        .values({
+          size: c.size,
+          keyId: c.keyId,
+          witness: c.witness,
+          signedAt: c.signedAt,
+          line: c.line,
+          createdAt: now,
+        })
+        .onConflict((oc) => oc.columns(['size', 'keyId']).doNothing())
+        .executeTakeFirst();
+      return Number(done.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+
+    async cosignatures(db: Kysely<Database>, size: number): Promise<StoredCosignature[]> {
+      const rows = await db
+        .selectFrom('logCosignatures')
+        .selectAll()
+        .where('size', '=', size)
+        .orderBy('keyId')
+        .execute();
+      return rows.map((r) => ({
+        size: Number(r.size),
+        keyId: r.keyId,
+        witness: r.witness,
+        signedAt: Number(r.signedAt),
+        line: r.line,
+      }));
+    },
+
+    /** The largest checkpoint size any witness cosigned. */
+    async latestCosignedSize(db: Kysely<Database>): Promise<number | undefined> {
+      const r = await db
+        .selectFrom('logCosignatures')
+        .select((eb) => eb.fn.max('size').as('size'))
+        .executeTakeFirst();
+      return r?.size === null || r?.size === undefined ? undefined : Number(r.size);
+    },
+
     async insertCheckpoint(db: Kysely<Database>, c: StoredCheckpoint) {
       await db
         .insertInto('logCheckpoints')
@@ -127,11 +219,16 @@ export function createLedgerStore() {
     },
 
     /** Every public event of the outbox, in the order the log appends them (writing transaction, position). */
-    async publicEvents(db: Kysely<Database>): Promise<StoredEvent[]> {
+    /** The events the log holds, in spine order: every public one, and those of `hashedTypes` whatever their visibility. */
+    async loggedEvents(db: Kysely<Database>, hashedTypes: readonly string[]): Promise<StoredEvent[]> {
       const rows = await db
         .selectFrom('events')
         .selectAll()
-        .where('visibility', '=', 'public')
+        .where((eb) =>
+          hashedTypes.length
+            ? eb.or([eb('visibility', '=', 'public'), eb('type', 'in', [...hashedTypes])])
+            : eb('visibility', '=', 'public'),
+        )
         .orderBy('txId')
         .orderBy('position')
         .execute();
@@ -145,7 +242,7 @@ export function createLedgerStore() {
             actorId: e.actorId,
             subjectId: e.subjectId,
             organizationId: e.organizationId,
-            visibility: 'public',
+            visibility: e.visibility,
             payload: readJson(e.payload),
             occurredAt: e.occurredAt,
           }) as StoredEvent,

@@ -35,6 +35,8 @@ export interface VerifyOptions {
 }
 
 export interface VerifyResult {
+  /** The signed note that was verified (what a witness cosigns). */
+  note: string;
   origin: string;
   size: number;
   rootHash: string;
@@ -151,6 +153,7 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyResult> {
   };
   writeFileSync(options.stateFile, `${JSON.stringify(states, null, 2)}\n`);
   return {
+    note,
     origin: checkpoint.origin,
     size: checkpoint.size,
     rootHash: checkpoint.rootHash.toString('base64'),

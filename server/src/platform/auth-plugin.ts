@@ -4,6 +4,7 @@ import { anonymous, type Actor, type UserActor } from '../kernel/actor.js';
 import { AppError, unauthenticated } from '../kernel/errors.js';
 import { safeEqual } from '../kernel/crypto.js';
 import type { Scope } from '../kernel/scopes.js';
+import type { SensitiveGrant } from '../kernel/personal-data.js';
 import type { AccountService, NewSession } from './accounts/service.js';
 import { PERSONAL_TOKEN_PREFIX, type TokenService } from './tokens/service.js';
 
@@ -25,7 +26,12 @@ export interface BearerResolver {
  * Runs after a route's scope was granted to a credential that belongs to a third-party app
  * (`actor.client`): the place for accreditation and purpose checks on sensitive scopes. Throws to refuse.
  */
-export type ClientScopeCheck = (request: FastifyRequest, actor: UserActor, scope: Scope) => Promise<void>;
+/** Checks an app's use of a scope; for a sensitive one, answers what allowed it (kept on the request). */
+export type ClientScopeCheck = (
+  request: FastifyRequest,
+  actor: UserActor,
+  scope: Scope,
+) => Promise<SensitiveGrant | undefined | void>;
 
 /** What a route asks of the caller, in `config.auth`. */
 export interface AuthRequirement {
@@ -38,6 +44,8 @@ export interface AuthRequirement {
 declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor;
+    /** Set when an app called with a sensitive scope: its accreditation, stated purpose and legal basis. */
+    sensitiveGrant?: SensitiveGrant;
   }
   interface FastifyContextConfig {
     auth?: AuthRequirement;
@@ -122,7 +130,9 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: AuthPluginOption
     if (requirement.scope && actor.scopes !== 'all' && !actor.scopes.has(requirement.scope)) {
       throw new AppError('insufficient_scope', `This token lacks the ${requirement.scope} scope`);
     }
-    if (requirement.scope && actor.client && opts.clientScopeCheck)
-      await opts.clientScopeCheck(request, actor, requirement.scope);
+    if (requirement.scope && actor.client && opts.clientScopeCheck) {
+      const grant = await opts.clientScopeCheck(request, actor, requirement.scope);
+      if (grant) request.sensitiveGrant = grant;
+    }
   });
 });

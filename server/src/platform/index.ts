@@ -19,6 +19,9 @@ import { createMailService } from './mail/service.js';
 import { createDirectory } from './directory.js';
 import { createOrganizationAccess } from './access.js';
 import { seedDemo } from './demo.js';
+import { createBackOffice } from './back-office/service.js';
+import { backOfficeRoutes } from './back-office/routes.js';
+import type { PersonalDataAccessRecorder } from '../kernel/personal-data.js';
 
 export { authPlugin, userOf, type BearerResolver, type ClientScopeCheck } from './auth-plugin.js';
 export { createOidcService, oidcRoutes } from './oidc/index.js';
@@ -42,6 +45,8 @@ export interface PlatformDeps {
   redis?: Redis;
   /** Prefix of the sign-in throttle's keys in Redis (`mt:login:`). */
   loginThrottlePrefix?: string;
+  /** Where reads of someone's personal data are recorded (the ledger's personal-data access log). */
+  dataAccess: PersonalDataAccessRecorder;
   /** Sign-in throttle limits (tests lower them); 5 per account and 50 per address otherwise. */
   loginLimits?: { perAccount?: number; perAddress?: number };
 }
@@ -95,6 +100,13 @@ export function createPlatform(deps: PlatformDeps) {
   });
   const directory = createDirectory(db, accountStore, organizationStore);
   const access = createOrganizationAccess(db, organizationStore);
+  const backOffice = createBackOffice({
+    db,
+    accounts: accountStore,
+    organizations: organizationStore,
+    dataAccess: deps.dataAccess,
+    events,
+  });
 
   return {
     accounts,
@@ -111,6 +123,7 @@ export function createPlatform(deps: PlatformDeps) {
       await app.register(accountRoutes, { accounts, secureCookies: opts.secureCookies });
       await app.register(tokenRoutes, { tokens });
       await app.register(organizationRoutes, { organizations, baseUrl: deps.baseUrl });
+      await app.register(backOfficeRoutes, { backOffice });
     },
   };
 }

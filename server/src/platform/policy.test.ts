@@ -19,6 +19,7 @@ const expected: Record<keyof typeof organizationPermissions, string> = {
   'organization.delete': 'Y . . . . .',
   'organization.invite': 'Y Y . . . .',
   'organization.read_invitations': 'Y Y . . . .',
+  'organization.read_member_contact': 'Y Y . . . .',
   'organization.change_role': 'Y Y . . . .',
   'organization.remove_member': 'Y Y . . . .',
   'organization.transfer_ownership': 'Y . . . . .',

@@ -15,6 +15,8 @@ export const organizationPermissions = {
   'organization.delete': ['owner'],
   'organization.invite': ['owner', 'admin'],
   'organization.read_invitations': ['owner', 'admin'],
+  /** A member's e-mail address: a read of personal data, recorded in the person's access log. */
+  'organization.read_member_contact': ['owner', 'admin'],
   'organization.change_role': ['owner', 'admin'],
   'organization.remove_member': ['owner', 'admin'],
   'organization.transfer_ownership': ['owner'],

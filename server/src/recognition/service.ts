@@ -245,6 +245,9 @@ export function createRecognitionService(deps: RecognitionServiceDeps) {
       };
     },
 
+    /** Every review since a time, for the public commitments page (which computes its percentiles). */
+    reviewDurationsSince: (since: string) => store.reviewDurationsSince(db, since),
+
     /** The whole platform's median time to review, over the same window as an organization's. */
     async platformReviewStats(): Promise<{
       windowDays: number;

@@ -228,6 +228,20 @@ export function createRecognitionStore(dialect: Dialect) {
     },
 
     /** Reviews since a time: counts by outcome and the median duration; of one organization, or of all (null). */
+    /** Every review since `since`: organization, when, and how long after the proposal (seconds). */
+    async reviewDurationsSince(db: Kysely<Database>, since: string) {
+      const rows = await db
+        .selectFrom('reviewDurations')
+        .select(['organizationId', 'reviewedAt', 'seconds'])
+        .where('reviewedAt', '>=', since)
+        .execute();
+      return rows.map((r) => ({
+        organizationId: r.organizationId,
+        reviewedAt: new Date(r.reviewedAt).toISOString(),
+        seconds: n(r.seconds),
+      }));
+    },
+
     async reviewStats(db: Kysely<Database>, organizationId: string | null, since: string) {
       let base = db.selectFrom('reviewDurations').where('reviewedAt', '>=', since);
       if (organizationId !== null) base = base.where('organizationId', '=', organizationId);

@@ -1,3 +1,4 @@
+import { Link } from 'react-router-dom';
 import { useT } from '../i18n/I18nProvider';
 
 export function Footer() {
@@ -9,6 +10,10 @@ export function Footer() {
           <strong>{t('app.name')}</strong> — {t('app.tagline')}
         </p>
         <p className="muted">{t('footer.about')}</p>
+        <p>
+          <Link to="/transparency">{t('transparency.nav')}</Link> ·{' '}
+          <Link to="/accountability">{t('commitments.nav')}</Link>
+        </p>
       </div>
     </footer>
   );

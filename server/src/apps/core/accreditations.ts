@@ -369,6 +369,14 @@ export function createAccreditationService(deps: {
         requestId: String(request.id),
         at: now(),
       });
+      // What the route records if it reads personal data (kernel/personal-data.ts).
+      return {
+        appId: actor.client.appId,
+        accreditationId: accreditation.id,
+        organizationId: accreditation.organizationId,
+        purpose,
+        legalBasis: accreditation.legalBasis,
+      };
     }) satisfies ClientScopeCheck,
   };
 }

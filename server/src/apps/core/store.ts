@@ -320,12 +320,17 @@ export function createAppsCoreStore() {
     async approvedOfApp(db: Db, appId: string) {
       const rows = await db
         .selectFrom('accreditations')
-        .select(['id', 'organizationId', 'scopes'])
+        .select(['id', 'organizationId', 'scopes', 'legalBasis'])
         .where('appId', '=', appId)
         .where('status', '=', 'approved')
         .orderBy('id')
         .execute();
-      return rows.map((r) => ({ id: r.id, organizationId: r.organizationId, scopes: readJson<string[]>(r.scopes) }));
+      return rows.map((r) => ({
+        id: r.id,
+        organizationId: r.organizationId,
+        scopes: readJson<string[]>(r.scopes),
+        legalBasis: r.legalBasis,
+      }));
     },
     async updateAccreditation(
       db: Db,

@@ -305,6 +305,43 @@ export function createUsageService(deps: UsageServiceDeps) {
     return store.callsByApp(deps.db.kysely, appIds, sinceDay);
   }
 
-  return { record, flush, appUsage, organizationUsage, callsByApp, pending: () => endpoints.size + datasets.size };
+  /**
+   * The API as registered apps saw it, per month (UTC) since `fromDay`: calls, the share answered without a server
+   * error, and the 95th percentile latency (from the histograms). Anonymous and browser calls are not counted.
+   */
+  async function platformMonthly(fromDay: string) {
+    const { calls, latency } = await store.platformDays(deps.db.kysely, fromDay);
+    const months = new Map<string, { calls: number; serverErrors: number; histogram: number[] }>();
+    const month = (day: string) => {
+      const key = day.slice(0, 7);
+      let m = months.get(key);
+      if (!m) months.set(key, (m = { calls: 0, serverErrors: 0, histogram: new Array<number>(BUCKETS).fill(0) }));
+      return m;
+    };
+    for (const r of calls) {
+      const m = month(r.day);
+      m.calls += r.calls;
+      m.serverErrors += r.serverErrors;
+    }
+    for (const r of latency) month(r.day).histogram[r.bucket]! += r.count;
+    return [...months.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, m]) => ({
+        month: key,
+        calls: m.calls,
+        availability: m.calls === 0 ? null : 1 - m.serverErrors / m.calls,
+        p95Ms: percentile(m.histogram, 0.95),
+      }));
+  }
+
+  return {
+    record,
+    flush,
+    appUsage,
+    organizationUsage,
+    callsByApp,
+    platformMonthly,
+    pending: () => endpoints.size + datasets.size,
+  };
 }
 export type UsageService = ReturnType<typeof createUsageService>;

@@ -94,6 +94,30 @@ export function createUsageStore() {
       }));
     },
 
+    /** Every app's calls, server errors and latency buckets per day since `fromDay` (the commitments page). */
+    async platformDays(db: Kysely<Database>, fromDay: string) {
+      const calls = await db
+        .selectFrom('appUsageDaily')
+        .select([
+          'day',
+          (eb) => eb.fn.sum<number>('calls').as('calls'),
+          (eb) => eb.fn.sum<number>('serverErrors').as('serverErrors'),
+        ])
+        .where('day', '>=', fromDay)
+        .groupBy('day')
+        .execute();
+      const latency = await db
+        .selectFrom('appUsageLatency')
+        .select(['day', 'bucket', (eb) => eb.fn.sum<number>('count').as('count')])
+        .where('day', '>=', fromDay)
+        .groupBy(['day', 'bucket'])
+        .execute();
+      return {
+        calls: calls.map((r) => ({ day: r.day, calls: n(r.calls), serverErrors: n(r.serverErrors) })),
+        latency: latency.map((r) => ({ day: r.day, bucket: n(r.bucket), count: n(r.count) })),
+      };
+    },
+
     async latency(
       db: Kysely<Database>,
       appId: string,

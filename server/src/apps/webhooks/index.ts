@@ -80,6 +80,8 @@ export function createWebhooks(deps: WebhooksDeps) {
       await worker.stop();
       await worker.close();
     },
+    /** Delivered and failed messages since a time (settled messages are kept 30 days). */
+    settledSince: (since: string) => store.settledSince(deps.db.kysely, since),
     /** Messages waiting to be sent (benchmark, operations). */
     pending: () => store.countPending(deps.db.kysely),
   };

@@ -129,6 +129,19 @@ export function createWebhookStore(dialect: Dialect) {
     async updateMessage(db: Kysely<Database>, id: string, changes: Partial<MessageRow>) {
       await db.updateTable('webhookMessages').set(changes).where('id', '=', id).execute();
     },
+    /** Messages settled since `since`: delivered, or failed after every attempt (the commitments page). */
+    async settledSince(db: Kysely<Database>, since: string): Promise<{ delivered: number; failed: number }> {
+      const rows = await db
+        .selectFrom('webhookMessages')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('status', 'in', ['delivered', 'failed'])
+        .where('updatedAt', '>=', since)
+        .groupBy('status')
+        .execute();
+      const by = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+      return { delivered: by.delivered ?? 0, failed: by.failed ?? 0 };
+    },
+
     async countPending(db: Kysely<Database>): Promise<number> {
       const row = await db
         .selectFrom('webhookMessages')

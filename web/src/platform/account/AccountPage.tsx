@@ -24,7 +24,8 @@ export function AccountPage() {
               <p>{t('account.appsLead')}</p>
               <p>
                 <Link to="/account/apps">{t('account.appsLink')}</Link> ·{' '}
-                <Link to="/developers/apps">{t('account.myAppsLink')}</Link>
+                <Link to="/developers/apps">{t('account.myAppsLink')}</Link> ·{' '}
+                <Link to="/account/data">{t('myData.link')}</Link>
               </p>
             </section>
             <NotificationPreferencesSection />
