@@ -82,18 +82,16 @@ describe('open data, in the browser', () => {
     if ((await value.evaluate((el) => el.tagName)) === 'SELECT') await value.selectOption('true');
     else await value.fill('true');
     await page.getByRole('button', { name: 'Add filter' }).click();
-    await expect
-      .poll(() => page.getByRole('cell', { name: 'Brest', exact: true }).isVisible(), { timeout: 10_000 })
-      .toBe(true);
-    await expect.poll(() => page.getByRole('cell', { name: 'Rennes', exact: true }).count()).toBe(0);
+    await expect.poll(() => page.getByRole('cell', { name: 'Brest' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('cell', { name: 'Rennes' }).count()).toBe(0);
 
     // The URL is the view: a colleague opening it sees the same rows.
     const shared = page.url();
     expect(shared).toContain('littoral');
     const colleague = await h.newPage();
     await colleague.page.goto(shared);
-    await expect.poll(() => colleague.page.getByRole('cell', { name: 'Ajaccio', exact: true }).isVisible()).toBe(true);
-    await expect.poll(() => colleague.page.getByRole('cell', { name: 'Nantes', exact: true }).count()).toBe(0);
+    await expect.poll(() => colleague.page.getByRole('cell', { name: 'Ajaccio' }).isVisible()).toBe(true);
+    await expect.poll(() => colleague.page.getByRole('cell', { name: 'Nantes' }).count()).toBe(0);
 
     // The same view from the API and as a download.
     await colleague.page.getByText('Download', { exact: true }).click();
