@@ -9,6 +9,10 @@ export { loadNextLogSigner, loadOrCreateLogSigner, rotateLogKey } from './keys.j
 export { ledgerRootRoutes, ledgerRoutes } from './routes.js';
 /** `multitude log verify`: checks an instance's log from its public tiles against a pinned key; throws VerifyError. */
 export { verifyLog, VerifyError } from './verify.js';
+/**
+ * The personal-data access log: the recorder other capabilities are given (build it first), the person's view of
+ * their records and the hiding of one for a legal reason, its SQL and routes.
+ */
 export {
   createDataAccessLog,
   createDataAccessRecorder,
@@ -16,5 +20,7 @@ export {
   dataAccessRoutes,
   type DataAccessLog,
 } from './access/index.js';
+/** C2SP tlog-cosignature: witness keys (type 0x04), cosigning a checkpoint, checking a cosignature. */
 export { checkCosignature, cosign, parseWitnessKey, parseWitnessVerifierKey, type Cosignature } from './cosignature.js';
+/** `multitude log witness` and `log witness-key`: verify another instance's log, then cosign it and hand it in. */
 export { createWitnessKey, witnessLog } from './witness.js';
