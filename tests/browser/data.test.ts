@@ -90,6 +90,7 @@ describe('open data, in the browser', () => {
     if ((await value.evaluate((el) => el.tagName)) === 'SELECT') await value.selectOption('true');
     else await value.fill('true');
     await page.getByRole('button', { name: 'Add filter' }).click();
+    // The first filtered page starts the query workers: allow more than the default second on a loaded machine.
     await expect
       .poll(() => page.getByRole('cell', { name: 'Brest', exact: true }).isVisible(), { timeout: 10_000 })
       .toBe(true);
