@@ -70,19 +70,19 @@ describe('the header and the catalog on a laptop and a phone', () => {
       // The handle opens the person's links; Escape closes them and gives focus back.
       const who = page.getByRole('button', { name: /@camille-bertrand/ });
       await who.click();
-      expect(await who.getAttribute('aria-expanded')).toBe('true');
+      await expect.poll(() => who.getAttribute('aria-expanded')).toBe('true');
       const account = page.getByRole('link', { name: words.account });
       await expect.poll(() => page.evaluate(() => document.activeElement?.textContent ?? '')).toMatch(/@camille/);
       expect(await account.isVisible()).toBe(true);
       expect(await accessibilityViolations(page)).toEqual([]);
       await page.keyboard.press('Escape');
-      expect(await who.getAttribute('aria-expanded')).toBe('false');
-      expect(await who.evaluate((el) => el === document.activeElement)).toBe(true);
-      expect(await account.isVisible()).toBe(false);
+      await expect.poll(() => who.getAttribute('aria-expanded')).toBe('false');
+      await expect.poll(() => who.evaluate((el) => el === document.activeElement)).toBe(true);
+      await expect.poll(() => account.isVisible()).toBe(false);
       await who.click();
       await account.click();
       await page.waitForURL('**/account');
-      expect(await who.getAttribute('aria-expanded')).toBe('false');
+      await expect.poll(() => who.getAttribute('aria-expanded')).toBe('false');
     });
 
     it(`folds the navigation into a menu at 390×844 (${locale})`, async () => {
@@ -91,7 +91,7 @@ describe('the header and the catalog on a laptop and a phone', () => {
       await page.goto('/datasets');
       await page.getByRole('heading', { level: 1 }).waitFor();
       const menu = page.getByRole('button', { name: words.menu });
-      expect(await menu.getAttribute('aria-expanded')).toBe('false');
+      await expect.poll(() => menu.getAttribute('aria-expanded')).toBe('false');
       expect(await page.getByRole('link', { name: words.datasets, exact: true }).isVisible()).toBe(false);
       const closed = await headerLines(page);
       expect(closed.spread).toBeLessThanOrEqual(4);
@@ -99,30 +99,31 @@ describe('the header and the catalog on a laptop and a phone', () => {
 
       // Open: focus moves to the first entry; Escape closes and gives focus back to the button.
       await menu.click();
-      expect(await menu.getAttribute('aria-expanded')).toBe('true');
+      await expect.poll(() => menu.getAttribute('aria-expanded')).toBe('true');
       const first = page.getByRole('navigation').getByRole('link', { name: words.datasets, exact: true });
       await expect.poll(() => first.evaluate((el) => el === document.activeElement)).toBe(true);
       expect(await accessibilityViolations(page)).toEqual([]);
       await page.keyboard.press('Escape');
-      expect(await menu.getAttribute('aria-expanded')).toBe('false');
-      expect(await menu.evaluate((el) => el === document.activeElement)).toBe(true);
+      await expect.poll(() => menu.getAttribute('aria-expanded')).toBe('false');
+      await expect.poll(() => menu.evaluate((el) => el === document.activeElement)).toBe(true);
       expect(await first.isVisible()).toBe(false);
 
       // Following a link closes the menu.
       await menu.click();
       await page.getByRole('navigation').getByRole('link', { name: words.account }).click();
       await page.waitForURL('**/account');
-      expect(await menu.getAttribute('aria-expanded')).toBe('false');
+      // The menu closes on the route change, a render after the URL changes.
+      await expect.poll(() => menu.getAttribute('aria-expanded')).toBe('false');
 
       // The catalog: results first, the filters behind a button.
       await page.goto('/datasets');
       await page.getByRole('heading', { level: 1 }).waitFor();
       const filters = page.getByRole('button', { name: words.filters, exact: true });
-      expect(await filters.getAttribute('aria-expanded')).toBe('false');
+      await expect.poll(() => filters.getAttribute('aria-expanded')).toBe('false');
       expect(await page.getByRole('complementary', { name: words.filters }).isVisible()).toBe(false);
       await filters.click();
-      expect(await filters.getAttribute('aria-expanded')).toBe('true');
-      expect(await page.getByRole('complementary', { name: words.filters }).isVisible()).toBe(true);
+      await expect.poll(() => filters.getAttribute('aria-expanded')).toBe('true');
+      await expect.poll(() => page.getByRole('complementary', { name: words.filters }).isVisible()).toBe(true);
       expect(await accessibilityViolations(page)).toEqual([]);
     });
   }
