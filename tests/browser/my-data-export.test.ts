@@ -66,7 +66,7 @@ describe('Your data: export and erasure, in the browser', () => {
     const href = await link.getAttribute('href');
     expect(href).toContain(`/api/v1/me/exports/exp_browser${process.pid}/download`);
     const zip = await page.evaluate(async (url) => {
-      const res = await fetch(url);
+      const res = await fetch(new URL(url, location.href).pathname);
       return { status: res.status, type: res.headers.get('content-type'), size: (await res.arrayBuffer()).byteLength };
     }, href!);
     expect(zip).toMatchObject({ status: 200, type: 'application/zip' });

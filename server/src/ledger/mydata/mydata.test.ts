@@ -17,7 +17,7 @@ let owner: TestUser;
 let alice: TestUser;
 let mallory: TestUser;
 let base: string;
-let slug: string;
+let datasetId: string;
 let aliceToken: string;
 
 const download = (id: string, who: Session) =>
@@ -30,7 +30,9 @@ beforeAll(async () => {
   alice = await newUser(t, { prefix: 'md-alice' });
   mallory = await newUser(t, { prefix: 'md-mallory' });
   const org = (await newOrganization(t, owner)).slug;
-  ({ base, slug } = await newPublishedTable(t, owner, 'code,nom\n1,Alpha\n2,Beta\n', { organization: org }));
+  const table = await newPublishedTable(t, owner, 'code,nom\n1,Alpha\n2,Beta\n', { organization: org });
+  base = table.base;
+  datasetId = table.dataset.id;
   // Alice proposes two changes: one accepted, one rejected; she writes in a discussion and makes a token.
   const accepted = await api('POST', `${base}/contributions`, alice, {
     changes: [{ op: 'update', rowId: 1, values: { nom: 'Alpha bis' } }],
@@ -44,7 +46,7 @@ beforeAll(async () => {
   const reject = await api('POST', `/contributions/${rejected.json().id}/reject`, owner, { reason: 'Not a fix' });
   expect(reject.statusCode, reject.body).toBe(200);
   const thread = await api('POST', '/discussions', alice, {
-    subject: { kind: 'dataset', id: slug },
+    subject: { kind: 'dataset', id: datasetId },
     title: 'Is Beta right?',
     body: 'I think Beta is misspelt',
   });
@@ -117,7 +119,7 @@ describe('my data: export', () => {
     expect((await download(exportId, mallory)).statusCode).toBe(404);
     expect((await api('GET', '/me/exports', mallory)).json().items).toEqual([]);
     expect((await api('GET', `/me/exports/${exportId}`)).statusCode).toBe(401);
-    expect((await api('GET', '/me/exports/exp_%00')).statusCode).toBe(400);
+    expect((await api('GET', '/me/exports/exp_%00', mallory)).statusCode).toBe(400);
   });
 
   it('expires after 7 days: 410', async () => {
