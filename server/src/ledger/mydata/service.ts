@@ -16,7 +16,7 @@ import type { DataExport } from './schema.js';
 import type { ExportRow, ExportStore } from './store.js';
 
 /** How long a ready export can be downloaded. */
-export const EXPORT_TTL_MS = 7 * 24 * 3600_000;
+const EXPORT_TTL_MS = 7 * 24 * 3600_000;
 const LEASE_MS = 5 * 60_000;
 
 export interface ExportOwner {
