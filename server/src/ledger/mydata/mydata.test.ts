@@ -36,11 +36,13 @@ beforeAll(async () => {
   // Alice proposes two changes: one accepted, one rejected; she writes in a discussion and makes a token.
   const accepted = await api('POST', `${base}/contributions`, alice, {
     changes: [{ op: 'update', rowId: 1, values: { nom: 'Alpha bis' } }],
+    comment: 'Typo',
   });
   expect(accepted.statusCode, accepted.body).toBe(201);
   expect((await api('POST', `/contributions/${accepted.json().id}/accept`, owner, {})).statusCode).toBe(200);
   const rejected = await api('POST', `${base}/contributions`, alice, {
     changes: [{ op: 'update', rowId: 2, values: { nom: 'Nope' } }],
+    comment: 'Rename',
   });
   expect(rejected.statusCode, rejected.body).toBe(201);
   const reject = await api('POST', `/contributions/${rejected.json().id}/reject`, owner, { reason: 'Not a fix' });
@@ -51,7 +53,7 @@ beforeAll(async () => {
     body: 'I think Beta is misspelt',
   });
   expect(thread.statusCode, thread.body).toBe(201);
-  const token = await api('POST', '/me/tokens', alice, { name: 'script', scopes: ['datasets:read'] });
+  const token = await api('POST', '/me/tokens', alice, { name: 'script', scopes: ['profile:read'] });
   expect(token.statusCode, token.body).toBe(201);
   aliceToken = token.json().token;
   await t.dispatcher.drain();
@@ -103,7 +105,7 @@ describe('my data: export', () => {
     expect(strFromU8(files['contributions.csv']!)).toMatch(/^.*status.*\r\n/);
     expect(json('discussions')).toEqual([expect.objectContaining({ body: 'I think Beta is misspelt' })]);
     expect((json('reputation') as unknown[]).length).toBeGreaterThan(0);
-    expect(json('api-tokens')).toEqual([expect.objectContaining({ name: 'script', scopes: ['datasets:read'] })]);
+    expect(json('api-tokens')).toEqual([expect.objectContaining({ name: 'script', scopes: ['profile:read'] })]);
     const everything = Object.values(files)
       .map((f) => strFromU8(f))
       .join('\n');
