@@ -1619,7 +1619,7 @@ export const en = {
   'myData.title': 'Your data',
   'myData.heading': 'Your data',
   'myData.lead':
-    'Who read your personal data, when, for what purpose and on which legal basis. Every read by someone else is recorded here, and its fingerprint is in the public transparency log, so no record can disappear.',
+    'Export everything you put in, see who read your personal data (when, for what purpose, on which legal basis), or erase your account. Every read by someone else is recorded here, and its fingerprint is in the public transparency log, so no record can disappear.',
   'myData.link': 'Who read your data',
   'myData.access.heading': 'Access to your personal data',
   'myData.access.lead':

@@ -1669,7 +1669,7 @@ export const fr: Messages = {
   'myData.title': 'Vos données',
   'myData.heading': 'Vos données',
   'myData.lead':
-    'Qui a consulté vos données personnelles, quand, dans quel but et sur quelle base légale. Chaque consultation par quelqu’un d’autre est enregistrée ici, et son empreinte figure dans le journal public de transparence : aucun enregistrement ne peut disparaître.',
+    'Exportez tout ce que vous avez apporté, voyez qui a consulté vos données personnelles (quand, dans quel but, sur quelle base légale) ou effacez votre compte. Chaque consultation par quelqu’un d’autre est enregistrée ici, et son empreinte figure dans le journal public de transparence : aucun enregistrement ne peut disparaître.',
   'myData.link': 'Qui a consulté vos données',
   'myData.access.heading': 'Consultations de vos données personnelles',
   'myData.access.lead':
