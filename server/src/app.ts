@@ -55,11 +55,16 @@ import {
   createDataAccessStore,
   dataAccessRoutes,
   type DataAccessLog,
+  createExportStore,
+  createMyDataService,
+  myDataRoutes,
+  type ExportSection,
+  type MyDataService,
   loadNextLogSigner,
   loadOrCreateLogSigner,
   type Ledger,
 } from './ledger/index.js';
-import { anonymous } from './kernel/actor.js';
+import { anonymous, type UserActor } from './kernel/actor.js';
 import { createHomeService, homeRoutes } from './home/index.js';
 import { commitmentsRoutes, createCommitmentsService } from './accountability/index.js';
 
@@ -100,6 +105,8 @@ export interface Multitude {
   ledger: Ledger;
   /** The personal-data access log. */
   dataAccess: DataAccessLog;
+  /** "My data" exports (their worker: `myData.drain()` in tests). */
+  myData: MyDataService;
   dispatcher: Dispatcher;
   config: Config;
   /** Stops accepting requests, finishes those in flight, stops consumers, closes the database. */
@@ -283,6 +290,63 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     clock,
     directory: platform.directory,
   });
+  // "My data": each section read through its own capability, as the person themself would (a session actor).
+  const asOwner = (o: { userId: string; handle: string }): UserActor => ({
+    kind: 'user',
+    userId: o.userId,
+    handle: o.handle,
+    isAdmin: false,
+    via: 'session',
+    scopes: 'all',
+  });
+  const everything = async <T>(page: (cursor?: string) => Promise<{ items: T[]; nextCursor: string | null }>) => {
+    const items: T[] = [];
+    let cursor: string | undefined;
+    do {
+      const p = await page(cursor);
+      items.push(...p.items);
+      cursor = p.nextCursor ?? undefined;
+    } while (cursor);
+    return items;
+  };
+  const exportSections: ExportSection[] = [
+    { name: 'account', read: (o) => platform.accounts.me(asOwner(o)) },
+    {
+      name: 'contributions',
+      read: (o) =>
+        everything((c) =>
+          community.contributions.list(asOwner(o), { author: o.handle, _cursor: c, _limit: 100, _sort: 'created' }),
+        ),
+    },
+    { name: 'discussions', read: (o) => community.discussions.messagesBy(o.userId) },
+    { name: 'reputation', read: (o) => everything((c) => recognition.service.reputation(o.handle, c, 100)) },
+    { name: 'badges', read: async (o) => (await recognition.service.profile(o.handle)).badges },
+    {
+      name: 'notifications',
+      read: (o) => everything((c) => notifications.service.list(asOwner(o), { _cursor: c, _limit: 100 })),
+    },
+    { name: 'authorized-apps', read: (o) => apps.oauth.service.authorizedApps(asOwner(o)) },
+    { name: 'api-tokens', read: (o) => platform.tokens.list(asOwner(o)) },
+    { name: 'data-access', read: (o) => everything((c) => dataAccess.mine(asOwner(o), c, 100)) },
+  ];
+  const myData = createMyDataService({
+    db: db.kysely,
+    store: createExportStore(),
+    clock,
+    dataDir: config.dataDir,
+    baseUrl: config.baseUrl,
+    sections: exportSections,
+    contactOf: async (userId) => {
+      const user = await platform.accountStore.findById(db.kysely, userId);
+      return user && !user.erasedAt ? { handle: user.handle, email: user.email, locale: user.locale } : undefined;
+    },
+    mail: platform.mail,
+    logger: app.log,
+  });
+  // Erasure reaches beyond the platform's tables: each capability forgets the person in its own.
+  platform.accounts.onErase((userId) => notifications.service.forgetUser(userId));
+  platform.accounts.onErase((userId) => apps.oauth.service.forgetUser(userId));
+  platform.accounts.onErase((userId) => myData.forgetUser(userId));
   const dispatcher = createDispatcher({
     db: db.kysely,
     store: eventStore,
@@ -475,6 +539,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       await apps.routes(api);
       await api.register(ledgerRoutes, { ledger });
       await api.register(dataAccessRoutes, { log: dataAccess, baseUrl: config.baseUrl });
+      await api.register(myDataRoutes, { myData });
       await api.register(commitmentsRoutes, { commitments });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
@@ -539,6 +604,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     await data.runner.start();
     await apps.start();
     ledger.start();
+    myData.start();
   }
 
   app.addHook('onClose', async () => {
@@ -550,6 +616,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     await notifications.stop();
     await dispatcher.stop();
     await ledger.stop();
+    await myData.stop();
     await db.close();
   });
 
@@ -564,6 +631,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     apps,
     ledger,
     dataAccess,
+    myData,
     dispatcher,
     config,
     close: () => app.close(),

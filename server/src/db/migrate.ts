@@ -23,6 +23,7 @@ import { titleColumn } from './migrations/021_title_column.js';
 import { dataAccess } from './migrations/024_data_access.js';
 import { logSubjects } from './migrations/025_log_subjects.js';
 import { logCosignatures } from './migrations/026_log_cosignatures.js';
+import { myData } from './migrations/027_my_data.js';
 import type { Migration } from './migrations/types.js';
 
 /** Every migration, in order. Append only. */
@@ -50,6 +51,7 @@ export const migrations: Migration[] = [
   dataAccess,
   logSubjects,
   logCosignatures,
+  myData,
 ];
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

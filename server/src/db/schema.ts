@@ -29,6 +29,8 @@ export interface UsersTable {
   locale: string | null;
   createdAt: string;
   updatedAt: string;
+  /** When the account was erased (027): the row stays as a pseudonymous tombstone. */
+  erasedAt?: string | null;
 }
 
 export interface SessionsTable {
@@ -806,6 +808,7 @@ export interface LedgerTables {
   logNodes: { level: number; idx: number | string; hash: Uint8Array };
   logCheckpoints: { size: number | string; rootHash: Uint8Array; note: string; createdAt: string };
   dataAccessRecords: DataAccessRecordsTable;
+  dataExports: DataExportsTable;
   logCosignatures: {
     size: number | string;
     keyId: string;
@@ -836,4 +839,21 @@ export interface DataAccessRecordsTable {
   eventId: string;
   hiddenUntil: string | null;
   hiddenReason: string | null;
+}
+
+/** Exports of a person's own data (027_my_data). */
+export interface DataExportsTable {
+  id: string;
+  userId: string;
+  status: 'pending' | 'running' | 'ready' | 'failed';
+  progress: number;
+  filePath: string | null;
+  bytes: number | string | null;
+  error: string | null;
+  attempts: number;
+  leaseUntil: string | null;
+  createdAt: string;
+  updatedAt: string;
+  readyAt: string | null;
+  expiresAt: string | null;
 }

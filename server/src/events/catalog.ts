@@ -101,6 +101,13 @@ export const eventCatalog = {
     visibility: PRIVATE,
     text: { fr: 'Un compte est devenu administrateur', en: 'An account became an administrator' },
   }),
+  'user.erased': event({
+    description:
+      'A person erased their account: personal data removed, the handle replaced by a pseudonym (the payload holds only the pseudonym)',
+    payload: { handle: Type.String() },
+    visibility: PUBLIC,
+    text: { fr: 'Le compte {actor} a été effacé', en: 'The account {actor} was erased' },
+  }),
   'token.created': event({
     description: 'A personal access token was created',
     payload: { scopes: Strings },

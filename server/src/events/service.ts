@@ -10,7 +10,7 @@ export interface Directory {
   usersByIds(
     ids: string[],
     executor?: Kysely<Database>,
-  ): Promise<Array<{ id: string; handle: string; name: string; createdAt: string }>>;
+  ): Promise<Array<{ id: string; handle: string; name: string; createdAt: string; erasedAt?: string | null }>>;
   userIdByHandle(handle: string): Promise<string | undefined>;
   organizationsByIds(
     ids: string[],

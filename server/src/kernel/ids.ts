@@ -75,8 +75,9 @@ export type IdPrefix =
   | 'msg'
   | 'att'
   | 'reu'
-  // ledger: personal-data access records
-  | 'pda';
+  // ledger: personal-data access records, data exports
+  | 'pda'
+  | 'exp';
 
 /** Opaque, prefixed, time-ordered id such as `usr_01J…`. */
 export const newId = (prefix: IdPrefix) => `${prefix}_${ulid().toLowerCase()}`;

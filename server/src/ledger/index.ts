@@ -24,3 +24,11 @@ export {
 export { checkCosignature, cosign, parseWitnessKey, parseWitnessVerifierKey, type Cosignature } from './cosignature.js';
 /** `multitude log witness` and `log witness-key`: verify another instance's log, then cosign it and hand it in. */
 export { createWitnessKey, witnessLog } from './witness.js';
+/** "My data": the export of everything a person put in (a zip of JSON and CSV, built in the background). */
+export {
+  createExportStore,
+  createMyDataService,
+  myDataRoutes,
+  type ExportSection,
+  type MyDataService,
+} from './mydata/index.js';

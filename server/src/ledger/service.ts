@@ -84,11 +84,23 @@ export function createLedger(deps: LedgerDeps) {
     return run;
   }
 
-  async function entryFor(event: StoredEvent, executor: Kysely<Database>): Promise<string> {
+  /**
+   * `loggedActor`: the handle a stored entry already recorded for this event. A rebuild keeps it, since a handle
+   * can change after logging (an erased account's becomes a pseudonym) and the signed root covers the old one.
+   */
+  async function entryFor(
+    event: StoredEvent,
+    executor: Kysely<Database>,
+    loggedActor?: string | null,
+  ): Promise<string> {
     // A hashed entry says that something happened, never who did it to whom.
     const hashed = logged(event) === 'hashed';
     const actor =
-      event.actorId && !hashed ? (await deps.directory.usersByIds([event.actorId], executor))[0]?.handle : undefined;
+      loggedActor !== undefined
+        ? loggedActor
+        : event.actorId && !hashed
+          ? (await deps.directory.usersByIds([event.actorId], executor))[0]?.handle
+          : undefined;
     return buildEntry({
       eventId: event.id,
       type: event.type,
@@ -370,12 +382,23 @@ export function createLedger(deps: LedgerDeps) {
       return serial(() =>
         db.transaction().execute(async (trx) => {
           const latest = await store.latestCheckpoint(trx);
+          // Only the actor's handle is taken from the stored entries (everything else is recomputed from the
+          // outbox): the handle as of logging, which an erasure since then must not change.
+          const loggedActors = new Map<string, string | null>();
+          for (const e of await store.entries(trx, 0, Number.MAX_SAFE_INTEGER)) {
+            const actor = (JSON.parse(e.entry) as { actor?: unknown }).actor;
+            if (typeof actor === 'string' || actor === null) loggedActors.set(e.eventId, actor);
+          }
           await store.clearTree(trx);
           const events = await store.loggedEvents(trx, HASHED_TYPES);
           const now = clock.now().toISOString();
           const entries: StoredEntry[] = [];
           for (const event of events) {
-            entries.push({ index: entries.length, eventId: event.id, entry: await entryFor(event, trx) });
+            entries.push({
+              index: entries.length,
+              eventId: event.id,
+              entry: await entryFor(event, trx, loggedActors.get(event.id)),
+            });
           }
           await store.insertEntries(trx, entries, now);
           const size = latest?.size ?? 0;

@@ -255,6 +255,10 @@ export function createNotificationService(deps: NotificationsDeps) {
   }
 
   return {
+    /** Erasure of an account: its notifications go with it. */
+    async forgetUser(userId: string): Promise<void> {
+      await db.transaction().execute((trx) => store.deleteUser(trx, userId));
+    },
     consumer: {
       name: 'notifications',
       types: notificationTypes,

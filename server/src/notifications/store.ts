@@ -7,6 +7,12 @@ const trueValue = 1;
 /** SQL of the notification center: notifications, preferences and the daily digests' claims. */
 export function createNotificationStore() {
   return {
+    /** Erasure: a person's notifications, preferences and digest state. */
+    async deleteUser(db: Kysely<Database>, userId: string) {
+      await db.deleteFrom('notifications').where('userId', '=', userId).execute();
+      await db.deleteFrom('notificationPreferences').where('userId', '=', userId).execute();
+      await db.deleteFrom('notificationDigests').where('userId', '=', userId).execute();
+    },
     preferencesOf(db: Kysely<Database>, userIds: string[]) {
       return db.selectFrom('notificationPreferences').selectAll().where('userId', 'in', userIds).execute();
     },

@@ -12,11 +12,12 @@ export function createDirectory(
 ): Directory {
   return {
     usersByIds: async (ids, executor = db) =>
-      (await accounts.findManyByIds(executor, ids)).map(({ id, handle, name, createdAt }) => ({
+      (await accounts.findManyByIds(executor, ids)).map(({ id, handle, name, createdAt, erasedAt }) => ({
         id,
         handle,
         name,
         createdAt,
+        erasedAt: erasedAt ?? null,
       })),
     userIdByHandle: async (handle) => (await accounts.findByHandle(db, handle))?.id,
     organizationsByIds: async (ids, executor = db) =>

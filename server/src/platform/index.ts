@@ -89,6 +89,7 @@ export function createPlatform(deps: PlatformDeps) {
     baseUrl: deps.baseUrl,
   });
   const tokens = createTokenService({ db, store: createTokenStore(), events, clock });
+  accounts.onErase(async () => tokens.clearCache());
   const organizations = createOrganizationService({
     db,
     store: organizationStore,

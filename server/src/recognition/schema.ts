@@ -13,6 +13,10 @@ export const Profile = Type.Object({
   handle: Type.String(),
   name: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
+  erasedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description:
+      'When the account was erased (the handle is then a pseudonym and the profile a tombstone); null otherwise',
+  }),
   reputation: Type.Integer(),
   trustLevel: Type.Integer({ minimum: 0, maximum: 4 }),
   badges: Type.Array(

@@ -76,6 +76,7 @@ export function createRecognitionService(deps: RecognitionServiceDeps) {
         handle: user.handle,
         name: user.name,
         createdAt: user.createdAt,
+        erasedAt: user.erasedAt ?? null,
         reputation,
         trustLevel: level,
         badges: badges.map((b) => ({

@@ -348,6 +348,8 @@ export interface Localized {
 }
 
 export interface UserProfile {
+  /** When the account was erased: the handle is then a pseudonym and the profile a tombstone. */
+  erasedAt?: string | null;
   handle: string;
   name: string;
   createdAt: string;

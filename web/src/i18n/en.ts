@@ -257,6 +257,7 @@ export const en = {
   'notFound.home': 'Go to the home page',
 
   'people.profile.loading': 'Profile',
+  'people.profile.erased': 'This account was erased on {date}. What it published stays, under this pseudonym.',
   'people.profile.notFound': 'Person not found',
   'people.profile.notFoundBody':
     'There is no one with the handle @{handle}. Check the address, or browse the leaderboards.',
@@ -1618,7 +1619,7 @@ export const en = {
   'myData.title': 'Your data',
   'myData.heading': 'Your data',
   'myData.lead':
-    'Who read your personal data, when, for what purpose and on which legal basis. Every read by someone else is recorded here, and its fingerprint is in the public transparency log, so no record can disappear.',
+    'Export everything you put in, see who read your personal data (when, for what purpose, on which legal basis), or erase your account. Every read by someone else is recorded here, and its fingerprint is in the public transparency log, so no record can disappear.',
   'myData.link': 'Who read your data',
   'myData.access.heading': 'Access to your personal data',
   'myData.access.lead':
@@ -1641,6 +1642,31 @@ export const en = {
   'myData.hidden.until': 'Hidden until {date}.',
   'myData.hidden.reason': 'Reason: {reason}',
   'myData.hidden.counted': 'It still counts in the public log, which cannot drop it.',
+  'myData.export.heading': 'Export my data',
+  'myData.export.lead':
+    'Everything you put in — your account, contributions and what became of them, discussion messages, reputation, badges, notifications, authorized apps, API tokens (never their secrets) and who read your data — as a zip of JSON files, with a CSV for each table. It is prepared in the background; we also email you when it is ready.',
+  'myData.export.ask': 'Export my data',
+  'myData.export.progress': 'Preparing your export',
+  'myData.export.ready': 'Your export is ready (available until {date}).',
+  'myData.export.download': 'Download the zip',
+  'myData.export.failed': 'The export could not be prepared. Please ask for a new one.',
+  'myData.export.expired': 'Your last export has expired. Ask for a new one.',
+  'myData.erase.heading': 'Erase my account',
+  'myData.erase.open': 'Erase my account…',
+  'myData.erase.consequences': 'Erasing your account cannot be undone. This is what happens:',
+  'myData.erase.removed':
+    'Your email address, name, password, sessions, API tokens, app authorizations, notifications and exports are deleted.',
+  'myData.erase.kept':
+    'Contributions already published stay in the open data (their licence allows it), credited to a pseudonym such as “deleted-3f9a…” instead of your handle.',
+  'myData.erase.tombstone': 'The pseudonym’s public profile says that the account was erased, and when.',
+  'myData.erase.log':
+    'The public transparency log is not changed: its past entries keep the handle they recorded, as every log entry must.',
+  'myData.erase.final': 'You are signed out, and your email address can be used for a new account.',
+  'myData.erase.password': 'Your current password, to confirm',
+  'myData.erase.wrongPassword': 'This is not your current password.',
+  'myData.erase.submit': 'Erase my account for good',
+  'myData.erase.done': 'Your account was erased. What stays public is now credited to {handle}.',
+  'myData.erase.home': 'Go to the home page',
   'transparency.title': 'Transparency log',
   'transparency.heading': 'Transparency log',
   'transparency.lead':

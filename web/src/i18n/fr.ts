@@ -265,6 +265,7 @@ export const fr: Messages = {
   'notFound.home': 'Aller à l’accueil',
 
   'people.profile.loading': 'Profil',
+  'people.profile.erased': 'Ce compte a été effacé le {date}. Ce qu’il a publié reste, sous ce pseudonyme.',
   'people.profile.notFound': 'Personne introuvable',
   'people.profile.notFoundBody':
     'Personne n’a l’identifiant @{handle}. Vérifiez l’adresse ou consultez les classements.',
@@ -1668,7 +1669,7 @@ export const fr: Messages = {
   'myData.title': 'Vos données',
   'myData.heading': 'Vos données',
   'myData.lead':
-    'Qui a consulté vos données personnelles, quand, dans quel but et sur quelle base légale. Chaque consultation par quelqu’un d’autre est enregistrée ici, et son empreinte figure dans le journal public de transparence : aucun enregistrement ne peut disparaître.',
+    'Exportez tout ce que vous avez apporté, voyez qui a consulté vos données personnelles (quand, dans quel but, sur quelle base légale) ou effacez votre compte. Chaque consultation par quelqu’un d’autre est enregistrée ici, et son empreinte figure dans le journal public de transparence : aucun enregistrement ne peut disparaître.',
   'myData.link': 'Qui a consulté vos données',
   'myData.access.heading': 'Consultations de vos données personnelles',
   'myData.access.lead':
@@ -1691,6 +1692,31 @@ export const fr: Messages = {
   'myData.hidden.until': 'Masqué jusqu’au {date}.',
   'myData.hidden.reason': 'Motif : {reason}',
   'myData.hidden.counted': 'Il compte toujours dans le journal public, qui ne peut pas l’effacer.',
+  'myData.export.heading': 'Exporter mes données',
+  'myData.export.lead':
+    'Tout ce que vous avez apporté — votre compte, vos contributions et leur issue, vos messages de discussion, votre réputation, vos badges, vos notifications, les applications autorisées, vos jetons d’API (jamais leurs secrets) et qui a consulté vos données — dans un zip de fichiers JSON, avec un CSV pour chaque tableau. Il est préparé en arrière-plan ; nous vous écrivons aussi quand il est prêt.',
+  'myData.export.ask': 'Exporter mes données',
+  'myData.export.progress': 'Préparation de votre export',
+  'myData.export.ready': 'Votre export est prêt (disponible jusqu’au {date}).',
+  'myData.export.download': 'Télécharger le zip',
+  'myData.export.failed': 'L’export n’a pas pu être préparé. Demandez-en un nouveau.',
+  'myData.export.expired': 'Votre dernier export a expiré. Demandez-en un nouveau.',
+  'myData.erase.heading': 'Effacer mon compte',
+  'myData.erase.open': 'Effacer mon compte…',
+  'myData.erase.consequences': 'L’effacement de votre compte est définitif. Voici ce qui se passe :',
+  'myData.erase.removed':
+    'Votre adresse e-mail, votre nom, votre mot de passe, vos sessions, vos jetons d’API, les autorisations données aux applications, vos notifications et vos exports sont supprimés.',
+  'myData.erase.kept':
+    'Les contributions déjà publiées restent dans les données ouvertes (leur licence le permet), attribuées à un pseudonyme comme « deleted-3f9a… » au lieu de votre identifiant.',
+  'myData.erase.tombstone': 'Le profil public du pseudonyme indique que le compte a été effacé, et quand.',
+  'myData.erase.log':
+    'Le journal public de transparence n’est pas modifié : ses entrées passées gardent l’identifiant qu’elles ont enregistré, comme toute entrée du journal.',
+  'myData.erase.final': 'Vous êtes déconnecté, et votre adresse e-mail peut servir à un nouveau compte.',
+  'myData.erase.password': 'Votre mot de passe actuel, pour confirmer',
+  'myData.erase.wrongPassword': 'Ce n’est pas votre mot de passe actuel.',
+  'myData.erase.submit': 'Effacer définitivement mon compte',
+  'myData.erase.done': 'Votre compte a été effacé. Ce qui reste public est désormais attribué à {handle}.',
+  'myData.erase.home': 'Aller à la page d’accueil',
   'transparency.title': 'Journal de transparence',
   'transparency.heading': 'Journal de transparence',
   'transparency.lead':

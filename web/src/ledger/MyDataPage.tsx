@@ -7,6 +7,7 @@ import { useI18n } from '../i18n/I18nProvider';
 import { RequireUser } from '../session/RequireUser';
 import { useDocumentTitle } from '../shell/useDocumentTitle';
 import { Loading, useErrorMessage } from '../ui/Messages';
+import { ErasureSection, ExportSection } from './MyDataExport';
 
 type AccessRecord = Schemas['DataAccessRecord'];
 interface AccessPage {
@@ -123,7 +124,7 @@ function AccessList() {
   );
 }
 
-/** /account/data — who read my personal data, when, why and on which legal basis. */
+/** /account/data — export my data, who read it (when, why, on which legal basis), erase my account. */
 export function MyDataPage() {
   const { t } = useI18n();
   useDocumentTitle(t('myData.title'));
@@ -136,7 +137,15 @@ export function MyDataPage() {
         <h1>{t('myData.heading')}</h1>
         <p className="lead">{t('myData.lead')}</p>
       </div>
-      <RequireUser>{() => <AccessList />}</RequireUser>
+      <RequireUser>
+        {() => (
+          <>
+            <ExportSection />
+            <AccessList />
+            <ErasureSection />
+          </>
+        )}
+      </RequireUser>
     </>
   );
 }

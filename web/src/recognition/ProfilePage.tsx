@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useApiGet } from '../api/hooks';
 import type { ReputationEntry, UserProfile } from '../api/types';
-import { useT } from '../i18n/I18nProvider';
+import { useI18n } from '../i18n/I18nProvider';
 import { useDocumentTitle } from '../shell/useDocumentTitle';
 import { Loading, useErrorMessage } from '../ui/Messages';
 import { ContributionCalendar } from './ContributionCalendar';
@@ -15,7 +15,7 @@ import { useBadges, useTrustLevels } from './useRules';
 
 /** Public profile: /users/:handle. The heading is the person's name. */
 export function ProfilePage() {
-  const t = useT();
+  const { t, formatDate } = useI18n();
   const { handle = '' } = useParams();
   const errorMessage = useErrorMessage();
   const profile = useApiGet<UserProfile>(profileApi(handle));
@@ -53,6 +53,9 @@ export function ProfilePage() {
       <div className="page-heading">
         <h1>{data.name}</h1>
         <p className="muted">@{data.handle}</p>
+        {data.erasedAt && (
+          <p className="notice notice--info">{t('people.profile.erased', { date: formatDate(data.erasedAt) })}</p>
+        )}
       </div>
       <ProfileSummary profile={data} rules={rules.data} />
       <ProfileBadges badges={data.badges} definitions={badges.data?.items ?? []} />

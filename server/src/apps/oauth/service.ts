@@ -267,6 +267,11 @@ export function createOAuthService(deps: OAuthServiceDeps) {
       events.notify();
     },
 
+    /** Erasure of an account: every grant it gave, with the codes and tokens issued under them. */
+    async forgetUser(userId: string): Promise<void> {
+      for (const g of await store.grantsOf(userId)) await store.destroyGrant(g.id);
+    },
+
     /** Housekeeping: expired codes, tokens, sessions and interactions. */
     deleteExpired: () => store.deleteExpired(),
   };

@@ -228,6 +228,8 @@ export function createDiscussionService(deps: DiscussionServiceDeps) {
   }
 
   return {
+    /** The messages (and thread openings) a person wrote, for their own data export. */
+    messagesBy: (userId: string) => store.messagesByAuthor(db, userId),
     async create(actor: UserActor, body: CreateThreadBody): Promise<ThreadView> {
       await privileges.assertActive(actor);
       const { dataset, subjectId } = await subjectDataset(actor, body.subject.kind, body.subject.id);

@@ -6,6 +6,26 @@ export type MessageRow = DiscussionMessagesTable;
 
 export function createDiscussionStore() {
   return {
+    /** Everything one person wrote in discussions (their data export), oldest first. */
+    async messagesByAuthor(db: Kysely<Database>, authorId: string) {
+      return db
+        .selectFrom('discussionMessages as m')
+        .innerJoin('discussionThreads as t', 't.id', 'm.threadId')
+        .select([
+          'm.id',
+          'm.threadId',
+          't.title as threadTitle',
+          't.subjectKind',
+          't.subjectId',
+          'm.body',
+          'm.helpfulAt',
+          'm.createdAt',
+        ])
+        .where('m.authorId', '=', authorId)
+        .orderBy('m.createdAt')
+        .orderBy('m.id')
+        .execute();
+    },
     async insertThread(db: Kysely<Database>, row: ThreadRow) {
       await db.insertInto('discussionThreads').values(row).execute();
     },

@@ -148,4 +148,30 @@ export async function accountRoutes(base: FastifyInstance, opts: { accounts: Acc
     },
     async (request) => accounts.updateMe(userOf(request), request.body),
   );
+
+  app.post(
+    '/me/erasure',
+    {
+      config: { auth: { require: 'session' } },
+      schema: {
+        tags,
+        summary: 'Erase your account (confirm with your current password)',
+        description:
+          'Removes your email, name, password, sessions, tokens, app authorizations and notifications, and replaces your handle by a pseudonym (`deleted-…`). Contributions that stay in the published data remain, attributed to the pseudonym; the pseudonym’s profile says the account was erased and when. The transparency log is not changed. A wrong password is a 403. Signs you out.',
+        body: Type.Object(
+          { password: Type.String({ minLength: 1, maxLength: 1000 }) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({ handle: Type.String(), erasedAt: Type.String({ format: 'date-time' }) }),
+          ...problems(400, 401, 403),
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await accounts.erase(userOf(request), request.body.password);
+      clearSessionCookies(reply);
+      return result;
+    },
+  );
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../kernel/clock.js';
@@ -120,6 +121,9 @@ export function createAccountService(deps: AccountServiceDeps) {
   const { db, store, events, mail, clock } = deps;
   const now = () => clock.now().toISOString();
   const later = (ms: number) => new Date(clock.now().getTime() + ms).toISOString();
+
+  /** Other capabilities' clean-up of an erased account (notifications, OAuth grants), run after the erasure commits. */
+  const erasureHooks: ((userId: string) => Promise<void>)[] = [];
 
   const csrfFor = (sessionId: string) => hmac(deps.secretKey, `csrf:${sessionId}`);
 
@@ -330,6 +334,41 @@ export function createAccountService(deps: AccountServiceDeps) {
         scopes: 'all',
         sessionIdHash: idHash,
       };
+    },
+
+    /** Registers a clean-up another capability does when an account is erased (the composition root wires them). */
+    onErase(hook: (userId: string) => Promise<void>) {
+      erasureHooks.push(hook);
+    },
+
+    /**
+     * Erases the account of `actor`, who confirms with their current password (403 otherwise): email, name,
+     * password, sessions, tokens and identities go; the handle becomes a pseudonym (`deleted-<random>`) so that
+     * contributions that stay in the published data keep an author; the profile becomes a tombstone. The public
+     * `user.erased` event names only the pseudonym. The transparency log is not touched (see docs/architecture.md).
+     */
+    async erase(actor: UserActor, password: string): Promise<{ handle: string; erasedAt: string }> {
+      if (actor.via !== 'session') throw new AppError('forbidden', 'Erasing an account needs a browser session');
+      const user = await store.findById(db, actor.userId);
+      if (!user || user.erasedAt) throw unauthenticated();
+      if (!user.passwordHash || !(await verifyPassword(password, user.passwordHash))) {
+        throw new AppError('forbidden', 'The password is incorrect');
+      }
+      const handle = `deleted-${randomBytes(6).toString('hex')}`;
+      const at = now();
+      await db.transaction().execute(async (trx) => {
+        await store.eraseUser(trx, user.id, { handle, email: `${handle}@erased.invalid`, at });
+        await events.record(trx, {
+          type: 'user.erased',
+          actorId: user.id,
+          subjectId: user.id,
+          visibility: 'public',
+          payload: { handle },
+        });
+      });
+      events.notify();
+      for (const hook of erasureHooks) await hook(user.id);
+      return { handle, erasedAt: at };
     },
 
     async me(actor: UserActor): Promise<Me> {

@@ -13,6 +13,8 @@ export interface User {
   locale: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Set when the account was erased: the row is then a pseudonymous tombstone. */
+  erasedAt?: string | null;
 }
 
 const toUser = (r: Selectable<UsersTable>): User => ({ ...r, isAdmin: readBool(r.isAdmin) });
@@ -58,6 +60,31 @@ export function createAccountStore() {
       const { isAdmin, ...rest } = patch;
       const values: Updateable<UsersTable> = isAdmin === undefined ? rest : { ...rest, isAdmin: isAdmin ? 1 : 0 };
       await db.updateTable('users').set(values).where('id', '=', id).execute();
+    },
+    /**
+     * Erasure: replaces the personal fields by a pseudonym and an address nobody owns (the row stays, so what the
+     * person published keeps an author), and removes sessions, tokens, identities and pending email links.
+     */
+    async eraseUser(db: Kysely<Database>, id: string, pseudonym: { handle: string; email: string; at: string }) {
+      await db
+        .updateTable('users')
+        .set({
+          handle: pseudonym.handle,
+          email: pseudonym.email,
+          name: pseudonym.handle,
+          passwordHash: null,
+          emailVerifiedAt: null,
+          locale: null,
+          isAdmin: 0,
+          erasedAt: pseudonym.at,
+          updatedAt: pseudonym.at,
+        })
+        .where('id', '=', id)
+        .execute();
+      await db.deleteFrom('sessions').where('userId', '=', id).execute();
+      await db.deleteFrom('personalTokens').where('userId', '=', id).execute();
+      await db.deleteFrom('identities').where('userId', '=', id).execute();
+      await db.deleteFrom('emailTokens').where('userId', '=', id).execute();
     },
     async countUsers(db: Kysely<Database>): Promise<number> {
       const r = await db

@@ -72,6 +72,11 @@ export function createTokenService(deps: {
       return (await store.listForUser(db, actor.userId)).map(toItem);
     },
 
+    /** Forgets resolved tokens at once (an erased account's tokens were deleted with it). */
+    clearCache(): void {
+      cache.clear();
+    },
+
     async revoke(actor: UserActor, id: string): Promise<void> {
       const token = await store.find(db, id);
       // Someone else's token is reported as missing, not forbidden: ids are not to be probed.
