@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/harness.js';
-import { createEventStore } from '../events/store.js';
+import { emitPublished, runCli } from './test-support.js';
 import { systemClock } from '../kernel/clock.js';
-import { main } from '../cli.js';
 import { loadNextLogSigner, loadOrCreateLogSigner, NEXT_LOG_KEY_FILE } from './keys.js';
 import { NoteError, openNote, verifierKeyString } from './note.js';
 import { ledgerRootRoutes } from './routes.js';
@@ -14,23 +12,6 @@ import { createLedger } from './service.js';
 import { createLedgerStore } from './store.js';
 
 let t: TestApp;
-
-async function emit(n: number) {
-  const store = createEventStore(t.db.dialect);
-  for (let i = 0; i < n; i++) {
-    await store.insert(t.db.kysely, {
-      id: randomUUID(),
-      type: 'dataset.published',
-      actorId: null,
-      subjectId: `r${i}`,
-      organizationId: null,
-      visibility: 'public',
-      payload: { i },
-      occurredAt: new Date().toISOString(),
-    });
-  }
-  await t.dispatcher.drain();
-}
 
 /** What the server builds at its next start, from the keys in the data directory. */
 function restarted() {
@@ -45,21 +26,9 @@ function restarted() {
   });
 }
 
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((m: unknown) => void out.push(String(m)));
-  const error = vi.spyOn(console, 'error').mockImplementation((m: unknown) => void out.push(String(m)));
-  try {
-    return { code: await main(args), out: out.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
-
 beforeAll(async () => {
   t = await createTestApp();
-  await emit(3);
+  await emitPublished(t, 3, { prefix: 'r', integrate: false });
   await t.ledger.integrate();
 });
 afterAll(async () => t?.cleanup());
@@ -68,19 +37,19 @@ afterEach(() => vi.restoreAllMocks());
 describe('rotating the log key', () => {
   it('signs with both keys during the window, then with the new one alone', async () => {
     const old = loadOrCreateLogSigner(t.config.dataDir, t.ledger.origin).verifier;
-    expect((await run('log', 'rotate-key', '--help')).out).toContain('multitude log rotate-key');
-    expect((await run('log', 'rotate-key', '--finish', '--data-dir', t.config.dataDir)).code).toBe(1);
+    expect((await runCli('log', 'rotate-key', '--help')).out).toContain('multitude log rotate-key');
+    expect((await runCli('log', 'rotate-key', '--finish', '--data-dir', t.config.dataDir)).code).toBe(1);
 
-    const started = await run('log', 'rotate-key', '--data-dir', t.config.dataDir);
+    const started = await runCli('log', 'rotate-key', '--data-dir', t.config.dataDir);
     expect(started.code).toBe(0);
     expect(existsSync(join(t.config.dataDir, NEXT_LOG_KEY_FILE))).toBe(true);
     // One rotation at a time.
-    expect((await run('log', 'rotate-key', '--data-dir', t.config.dataDir)).code).toBe(1);
+    expect((await runCli('log', 'rotate-key', '--data-dir', t.config.dataDir)).code).toBe(1);
 
     const during = restarted();
     const next = loadNextLogSigner(t.config.dataDir)!.verifier;
     expect(started.out).toContain(verifierKeyString(next));
-    await emit(2);
+    await emitPublished(t, 2, { prefix: 'r', integrate: false });
     const cp = await during.integrate();
     // Both keys sign the same checkpoint: a verifier pinning either one accepts it.
     expect(openNote(cp.note, [old]).verified).toHaveLength(1);
@@ -90,13 +59,13 @@ describe('rotating the log key', () => {
     expect((await server.inject({ method: 'GET', url: '/log/next-key' })).body.trim()).toBe(verifierKeyString(next));
     await server.close();
 
-    const finished = await run('log', 'rotate-key', '--finish', '--data-dir', t.config.dataDir);
+    const finished = await runCli('log', 'rotate-key', '--finish', '--data-dir', t.config.dataDir);
     expect(finished.code).toBe(0);
     expect(readdirSync(t.config.dataDir).some((f) => f.startsWith('log.key.retired-'))).toBe(true);
     const after = restarted();
     expect(after.verifierKey).toBe(verifierKeyString(next));
     expect(after.nextVerifierKey).toBeUndefined();
-    await emit(1);
+    await emitPublished(t, 1, { prefix: 'r', integrate: false });
     const last = await after.integrate();
     expect(openNote(last.note, [next]).verified).toHaveLength(1);
     expect(() => openNote(last.note, [old])).toThrow(NoteError);

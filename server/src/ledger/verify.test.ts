@@ -1,48 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
 import { createTestApp, type TestApp } from '../testing/harness.js';
-import { createEventStore } from '../events/store.js';
-import { main } from '../cli.js';
+import { emitPublished, runCli } from './test-support.js';
 import { generateSignerKey, parseSignerKey, verifierKeyString } from './note.js';
 
 let t: TestApp;
 let baseUrl: string;
 const dir = mkdtempSync(join(tmpdir(), 'multitude-verify-'));
-
-async function emit(n: number) {
-  const store = createEventStore(t.db.dialect);
-  for (let i = 0; i < n; i++) {
-    await store.insert(t.db.kysely, {
-      id: randomUUID(),
-      type: 'dataset.published',
-      actorId: null,
-      subjectId: `s${i}`,
-      organizationId: null,
-      visibility: 'public',
-      payload: { i },
-      occurredAt: new Date().toISOString(),
-    });
-  }
-  await t.dispatcher.drain();
-  await t.ledger.integrate();
-}
-
-/** Runs the command; returns its exit code and what it wrote. */
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((m: unknown) => void out.push(String(m)));
-  const error = vi.spyOn(console, 'error').mockImplementation((m: unknown) => void out.push(String(m)));
-  try {
-    return { code: await main(args), out: out.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -50,31 +17,31 @@ beforeAll(async () => {
   const address = t.app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
   baseUrl = `http://127.0.0.1:${address.port}`;
-  await emit(270);
+  await emitPublished(t, 270);
 });
 afterAll(async () => t?.cleanup());
 afterEach(() => vi.restoreAllMocks());
 
 describe('multitude log verify', () => {
   it('has help', async () => {
-    const r = await run('log', 'verify', '--help');
+    const r = await runCli('log', 'verify', '--help');
     expect(r.code).toBe(0);
     expect(r.out).toContain('multitude log verify <base-url>');
-    expect((await run('log', 'verify')).code).toBe(2);
-    expect((await run('log', 'verify', 'ftp://x')).code).toBe(2);
+    expect((await runCli('log', 'verify')).code).toBe(2);
+    expect((await runCli('log', 'verify', 'ftp://x')).code).toBe(2);
   });
 
   it('verifies a live log, pins its key, then proves consistency with the last verified checkpoint', async () => {
     const state = join(dir, 'ok.json');
     const key = (await (await fetch(`${baseUrl}/log/key`)).text()).trim();
-    const first = await run('log', 'verify', baseUrl, '--key', key, '--state', state);
+    const first = await runCli('log', 'verify', baseUrl, '--key', key, '--state', state);
     expect(first.out).toMatch(/OK .*: 270 entries/);
     expect(first.code).toBe(0);
     const saved = JSON.parse(readFileSync(state, 'utf8')) as Record<string, { size: number; key: string }>;
     expect(saved[baseUrl]).toMatchObject({ size: 270, key });
 
-    await emit(30);
-    const second = await run('log', 'verify', baseUrl, '--state', state);
+    await emitPublished(t, 30);
+    const second = await runCli('log', 'verify', baseUrl, '--state', state);
     expect(second.out).toContain('300 entries');
     expect(second.out).toContain('consistent with size 270');
     expect(second.code).toBe(0);
@@ -82,10 +49,10 @@ describe('multitude log verify', () => {
 
   it('refuses a checkpoint signed by another key, and a first run without a key', async () => {
     const other = verifierKeyString(parseSignerKey(generateSignerKey('localhost:3000/log')).verifier);
-    const r = await run('log', 'verify', baseUrl, '--key', other, '--state', join(dir, 'other.json'));
+    const r = await runCli('log', 'verify', baseUrl, '--key', other, '--state', join(dir, 'other.json'));
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/not signed by the pinned key/);
-    const none = await run('log', 'verify', baseUrl, '--state', join(dir, 'none.json'));
+    const none = await runCli('log', 'verify', baseUrl, '--state', join(dir, 'none.json'));
     expect(none.code).toBe(1);
     expect(none.out).toMatch(/no pinned key/);
   });
@@ -93,7 +60,7 @@ describe('multitude log verify', () => {
   it('catches a log served with a rewritten past, even when re-signed with the genuine key', async () => {
     const state = join(dir, 'rewrite.json');
     const key = (await (await fetch(`${baseUrl}/log/key`)).text()).trim();
-    expect((await run('log', 'verify', baseUrl, '--key', key, '--state', state)).code).toBe(0);
+    expect((await runCli('log', 'verify', baseUrl, '--key', key, '--state', state)).code).toBe(0);
 
     // The operator rewrites entry 3 and re-signs a larger tree from scratch with the log's own key.
     const entry = await t.db.kysely
@@ -108,9 +75,9 @@ describe('multitude log verify', () => {
       .set({ entry: entry.entry.replace('"subject":"s3"', '"subject":"s3-rewritten"') })
       .where('idx', '=', 3)
       .execute();
-    await emit(5);
+    await emitPublished(t, 5);
 
-    const r = await run('log', 'verify', baseUrl, '--state', state);
+    const r = await runCli('log', 'verify', baseUrl, '--state', state);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/rewrote its past/);
   });
@@ -118,10 +85,10 @@ describe('multitude log verify', () => {
   it('catches entries that do not match the signed root', async () => {
     const state = join(dir, 'tamper.json');
     const key = (await (await fetch(`${baseUrl}/log/key`)).text()).trim();
-    expect((await run('log', 'verify', baseUrl, '--key', key, '--state', state)).code).toBe(0);
+    expect((await runCli('log', 'verify', baseUrl, '--key', key, '--state', state)).code).toBe(0);
     // An entry changed under a signed checkpoint: its served hash no longer matches.
     await t.db.kysely.updateTable('logEntries').set({ entry: '{"forged":true}' }).where('idx', '=', 10).execute();
-    const r = await run('log', 'verify', baseUrl, '--state', state);
+    const r = await runCli('log', 'verify', baseUrl, '--state', state);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/does not match its hash|do not hash to the signed root/);
   });

@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/harness.js';
-import { createEventStore } from '../events/store.js';
-import { main } from '../cli.js';
+import { emitPublished, runCli } from './test-support.js';
 import {
   checkCosignature,
   cosign,
@@ -26,36 +24,6 @@ let t: TestApp;
 let baseUrl: string;
 let logKey: string;
 
-async function emit(n: number) {
-  const store = createEventStore(t.db.dialect);
-  for (let i = 0; i < n; i++) {
-    await store.insert(t.db.kysely, {
-      id: randomUUID(),
-      type: 'dataset.published',
-      actorId: null,
-      subjectId: `w${i}`,
-      organizationId: null,
-      visibility: 'public',
-      payload: { i },
-      occurredAt: new Date().toISOString(),
-    });
-  }
-  await t.dispatcher.drain();
-  await t.ledger.integrate();
-}
-
-async function run(...args: string[]) {
-  const out: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((m: unknown) => void out.push(String(m)));
-  const error = vi.spyOn(console, 'error').mockImplementation((m: unknown) => void out.push(String(m)));
-  try {
-    return { code: await main(args), out: out.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
-
 const post = (body: object) => t.app.inject({ method: 'POST', url: '/api/v1/log/cosignatures', payload: body });
 
 beforeAll(async () => {
@@ -65,7 +33,7 @@ beforeAll(async () => {
   if (!address || typeof address === 'string') throw new Error('no port');
   baseUrl = `http://127.0.0.1:${address.port}`;
   logKey = (await (await fetch(`${baseUrl}/log/key`)).text()).trim();
-  await emit(40);
+  await emitPublished(t, 40, { prefix: 'w' });
 });
 afterAll(async () => t?.cleanup());
 afterEach(() => vi.restoreAllMocks());
@@ -92,20 +60,20 @@ describe('C2SP tlog-cosignature', () => {
 
 describe('multitude log witness', () => {
   it('has help, and makes keys', async () => {
-    expect((await run('log', 'witness', '--help')).out).toContain('multitude log witness <base-url>');
-    expect((await run('log', 'witness-key', '--help')).code).toBe(0);
-    expect((await run('log', 'witness', baseUrl)).code).toBe(2);
-    expect((await run('log', 'witness-key', '--name', 'x')).code).toBe(2);
-    const made = await run('log', 'witness-key', '--name', 'w2.example', '--out', join(dir, 'w2.key'));
+    expect((await runCli('log', 'witness', '--help')).out).toContain('multitude log witness <base-url>');
+    expect((await runCli('log', 'witness-key', '--help')).code).toBe(0);
+    expect((await runCli('log', 'witness', baseUrl)).code).toBe(2);
+    expect((await runCli('log', 'witness-key', '--name', 'x')).code).toBe(2);
+    const made = await runCli('log', 'witness-key', '--name', 'w2.example', '--out', join(dir, 'w2.key'));
     expect(made.code).toBe(0);
     expect(made.out).toMatch(/^w2\.example\+[0-9a-f]{8}\+/m);
     // Never overwrites a key.
-    expect((await run('log', 'witness-key', '--name', 'w2.example', '--out', join(dir, 'w2.key'))).code).toBe(1);
+    expect((await runCli('log', 'witness-key', '--name', 'w2.example', '--out', join(dir, 'w2.key'))).code).toBe(1);
   });
 
   it('verifies, cosigns, and the instance publishes the cosignature under its checkpoint', async () => {
     const state = join(dir, 'state.json');
-    const first = await run(
+    const first = await runCli(
       'log',
       'witness',
       baseUrl,
@@ -131,17 +99,17 @@ describe('multitude log witness', () => {
     expect(witnessed.json()).toMatchObject({ size: 40, witnesses: [{ name: 'witness.example.org' }] });
 
     // The log grows: the next run proves consistency with size 40 and cosigns the new size.
-    await emit(5);
-    const second = await run('log', 'witness', baseUrl, '--key-file', witnessFile, '--state', state);
+    await emitPublished(t, 5, { prefix: 'w' });
+    const second = await runCli('log', 'witness', baseUrl, '--key-file', witnessFile, '--state', state);
     expect(second.out).toContain('at 45 entries');
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/log/witnessed' })).json().size).toBe(45);
     // Cosigning the same size again adds nothing.
-    const again = await run('log', 'witness', baseUrl, '--key-file', witnessFile, '--state', state);
+    const again = await runCli('log', 'witness', baseUrl, '--key-file', witnessFile, '--state', state);
     expect(again.out).toContain('(already cosigned)');
   });
 
   it('refuses cosignatures from strangers, forged or misdated ones, and sizes it never signed', async () => {
-    const stranger = await run(
+    const stranger = await runCli(
       'log',
       'witness',
       baseUrl,
