@@ -1,0 +1,2 @@
+export * from './evaluate.js';
+export { FlagsClient, type FlagsClientOptions, type FlagEnvironment } from './client.js';

@@ -1,0 +1,123 @@
+import type { CaptureEventRow, Dimension, DimRollupRow, DimVisitorRow, RollupRow } from './store.js';
+
+/**
+ * What stored events add to the rollups, computed in memory per transaction so that each rollup row is written once.
+ * Maps are nested by the events' own strings rather than keyed by concatenations: a batch repeats the same few
+ * strings, whose hashes V8 keeps, where a concatenated key is a new string to hash for every event.
+ */
+const DAY = 86_400_000;
+const GRAINS = [
+  ['minute', 60_000],
+  ['hour', 3_600_000],
+  ['day', DAY],
+] as const;
+const DIMENSIONS: Dimension[] = ['*', 'name', 'path', 'referrer', 'country', 'dataset'];
+
+type Scoped = Pick<CaptureEventRow, 'appId' | 'organizationId' | 'datasetId'>;
+const scopesOf = (e: Scoped) => {
+  const scopes: string[] = [];
+  if (e.appId) scopes.push(`app:${e.appId}`);
+  if (e.organizationId) scopes.push(`org:${e.organizationId}`);
+  if (e.datasetId) scopes.push(`dataset:${e.datasetId}`);
+  return scopes;
+};
+const child = <K, V>(m: Map<K, V>, k: K, make: () => V) => {
+  let v = m.get(k);
+  if (v === undefined) m.set(k, (v = make()));
+  return v;
+};
+
+/** Counts per (scope, grain, bucket, name) of stored events. */
+export function rollupsOf(events: ReadonlyArray<Scoped & Pick<CaptureEventRow, 'ts' | 'name'>>): RollupRow[] {
+  // scope → name → bucket (per grain) → row
+  const byScope = new Map<string, Map<string, Array<Map<number, RollupRow>>>>();
+  const out: RollupRow[] = [];
+  for (const e of events) {
+    const ts = Number(e.ts);
+    for (const scope of scopesOf(e)) {
+      const grains = child(
+        child(byScope, scope, () => new Map()),
+        e.name,
+        () => GRAINS.map(() => new Map()),
+      );
+      for (let g = 0; g < GRAINS.length; g++) {
+        const [grain, size] = GRAINS[g]!;
+        const bucket = Math.floor(ts / size) * size;
+        const row = grains[g]!.get(bucket);
+        if (row) row.count = Number(row.count) + 1;
+        else {
+          const fresh = { scope, grain, bucket, name: e.name, count: 1 };
+          grains[g]!.set(bucket, fresh);
+          out.push(fresh);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export interface DimEntry {
+  /** `day`: a row of `capture_dim_rollups` (`row.day` the day's start); `hour`: of `capture_dim_hours` (the hour's). */
+  grain: 'day' | 'hour';
+  row: DimRollupRow;
+  visitors: Set<string>;
+}
+
+const HOUR = 3_600_000;
+/** Days the hourly per-dimension rollups are kept (as the hourly series): shorter periods before are shown in days. */
+export const HOURLY_DAYS = 90;
+
+/**
+ * The per-dimension daily and hourly counts of stored events (every event under `*`, then its name, path, referrer,
+ * country and dataset), each with the visitors involved: a (visitor, bucket, scope, dimension, value) pair not
+ * recorded before adds one visitor to its row.
+ */
+export function dimensionsOf(
+  events: ReadonlyArray<Scoped & Pick<CaptureEventRow, 'ts' | 'name' | 'path' | 'referrer' | 'country' | 'visitor'>>,
+): DimEntry[] {
+  // scope → dimension index → value → bucket → entry (a day and an hour bucket differ: an hour map per grain)
+  const byScope = new Map<string, Array<Map<string, [Map<number, DimEntry>, Map<number, DimEntry>]>>>();
+  const out: DimEntry[] = [];
+  const values: Array<string | null | undefined> = new Array(DIMENSIONS.length);
+  for (const e of events) {
+    const ts = Number(e.ts);
+    const day = Math.floor(ts / DAY) * DAY;
+    const hour = Math.floor(ts / HOUR) * HOUR;
+    values[0] = '*';
+    values[1] = e.name;
+    values[2] = e.path;
+    values[3] = e.referrer;
+    values[4] = e.country;
+    values[5] = e.datasetId;
+    for (const scope of scopesOf(e)) {
+      const dims = child(byScope, scope, () => DIMENSIONS.map(() => new Map()));
+      for (let d = 0; d < DIMENSIONS.length; d++) {
+        const value = values[d];
+        if (value === null || value === undefined) continue;
+        const grains = child(dims[d]!, value, () => [new Map<number, DimEntry>(), new Map<number, DimEntry>()]);
+        for (let g = 0; g < 2; g++) {
+          const bucket = g === 0 ? day : hour;
+          let entry = grains[g]!.get(bucket);
+          if (!entry) {
+            entry = {
+              grain: g === 0 ? 'day' : 'hour',
+              row: { scope, dim: DIMENSIONS[d]!, day: bucket, value, events: 0, visitors: 0 },
+              visitors: new Set(),
+            };
+            grains[g]!.set(bucket, entry);
+            out.push(entry);
+          }
+          entry.row.events++;
+          entry.visitors.add(e.visitor);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The key of a (visitor, bucket, scope, dimension, value) pair, for the cache of pairs already recorded. Hourly pairs
+ * have the dimension `h:<dim>` (their bucket may equal a day's start).
+ */
+export const pairKey = (r: DimVisitorRow) => `${r.day}\u0000${r.visitor}\u0000${r.scope}\u0000${r.dim}\u0000${r.value}`;
