@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.js';
+import { createReadRouter, type ReadRouter, type ReplicaOptions } from './replicas.js';
 import { registerSqliteFunctions } from '../data/tables/text.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -13,6 +14,8 @@ export interface Db {
   dialect: Dialect;
   /** Where it lives, for the query readers that open their own connections (data/tables/workers). */
   location: { sqliteFile?: string; databaseUrl?: string; pgSchema?: string };
+  /** Where the query reader sends read-only queries (PostgreSQL with DATABASE_READ_URLS): see replicas.ts. */
+  replicas?: ReadRouter;
   /** Checks the database answers (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -25,6 +28,9 @@ export interface DbOptions {
   /** PostgreSQL schema to use (tests isolate each database in a fresh schema). */
   pgSchema?: string;
   pgPoolSize?: number;
+  /** Streaming replicas for read-only queries (PostgreSQL only), and how they are watched. */
+  readUrls?: string[];
+  replicas?: Omit<ReplicaOptions, 'primaryUrl' | 'readUrls'>;
 }
 
 // Timestamps come back as ISO strings on both dialects, so stores return the same shapes.
@@ -36,6 +42,11 @@ pg.types.setTypeParser(20, (v) => {
 
 export function openDatabase(options: DbOptions): Db {
   const plugins = [new CamelCasePlugin()];
+  const readUrls = options.readUrls?.filter(Boolean) ?? [];
+  if (readUrls.length && !options.databaseUrl)
+    throw new Error(
+      'DATABASE_READ_URLS needs DATABASE_URL: read replicas are PostgreSQL streaming replicas, not SQLite',
+    );
   if (options.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
@@ -43,12 +54,19 @@ export function openDatabase(options: DbOptions): Db {
       ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
     });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
+    const replicas = readUrls.length
+      ? createReadRouter({ ...options.replicas, primaryUrl: options.databaseUrl, readUrls })
+      : undefined;
     return {
       kysely,
       dialect: 'postgres',
       location: { databaseUrl: options.databaseUrl, pgSchema: options.pgSchema },
+      replicas,
       ping: async () => void (await sql`select 1`.execute(kysely)),
-      close: () => kysely.destroy(),
+      close: async () => {
+        await replicas?.close();
+        await kysely.destroy();
+      },
     };
   }
   const file = options.sqliteFile ?? ':memory:';

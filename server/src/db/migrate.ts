@@ -24,6 +24,14 @@ import { dataAccess } from './migrations/024_data_access.js';
 import { logSubjects } from './migrations/025_log_subjects.js';
 import { logCosignatures } from './migrations/026_log_cosignatures.js';
 import { myData } from './migrations/027_my_data.js';
+import { flags } from './migrations/028_flags.js';
+import { capture } from './migrations/029_capture.js';
+import { services } from './migrations/030_services.js';
+import { harvest } from './migrations/031_harvest.js';
+import { scale } from './migrations/032_scale.js';
+import { captureDimensions } from './migrations/033_capture_dimensions.js';
+import { logBundles } from './migrations/034_log_bundles.js';
+import { captureHours } from './migrations/035_capture_hours.js';
 import type { Migration } from './migrations/types.js';
 
 /** Every migration, in order. Append only. */
@@ -52,6 +60,14 @@ export const migrations: Migration[] = [
   logSubjects,
   logCosignatures,
   myData,
+  flags,
+  capture,
+  services,
+  harvest,
+  scale,
+  captureDimensions,
+  logBundles,
+  captureHours,
 ];
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

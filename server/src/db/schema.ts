@@ -154,6 +154,28 @@ export interface Database
   notifications: NotificationsTable;
   notificationPreferences: NotificationPreferencesTable;
   notificationDigests: NotificationDigestsTable;
+  captureKeys: CaptureKeysTable;
+  captureSalts: CaptureSaltsTable;
+  captureBatches: CaptureBatchesTable;
+  captureEvents: CaptureEventsTable;
+  captureRollups: CaptureRollupsTable;
+  captureDimRollups: CaptureDimRollupsTable;
+  captureDimVisitors: CaptureDimVisitorsTable;
+  captureDimHours: CaptureDimHoursTable;
+  experiments: ExperimentsTable;
+  experimentExposures: ExperimentExposuresTable;
+  // feature flags (028_flags)
+  flags: FlagsTable;
+  flagSegments: FlagSegmentsTable;
+  flagSchedules: FlagSchedulesTable;
+  flagReleasePlans: FlagReleasePlansTable;
+  flagRulesets: FlagRulesetsTable;
+  // delegated services (030_services)
+  services: ServicesTable;
+  serviceOperators: ServiceOperatorsTable;
+  serviceCases: ServiceCasesTable;
+  serviceCaseNotes: ServiceCaseNotesTable;
+  serviceAlerts: { serviceId: string; operatorId: string; month: string; createdAt: string };
 }
 
 export interface DatasetsTable {
@@ -251,6 +273,12 @@ export interface JobsTable {
   finishedAt: string | null;
   /** Times a process claimed it (019): a job that keeps killing its process ends failed. */
   attempts: number;
+  /** The holder's lease (032): a running job whose lease ended is claimed by any instance. */
+  leaseUntil: string | null;
+  /** Which instance holds the lease (for operators). */
+  leaseOwner: string | null;
+  /** Fencing token, raised at every claim: the holder's writes check it. */
+  fence: number;
 }
 
 export interface ImportRejectionsTable {
@@ -806,9 +834,14 @@ export interface OAuthSigningKeysTable {
 export interface LedgerTables {
   logEntries: { idx: number | string; eventId: string; entry: string; subject: string | null; createdAt: string };
   logNodes: { level: number; idx: number | string; hash: Uint8Array };
+  /** Full entry bundles as served (034_log_bundles). */
+  logBundles: { idx: number | string; bundle: Uint8Array };
   logCheckpoints: { size: number | string; rootHash: Uint8Array; note: string; createdAt: string };
   dataAccessRecords: DataAccessRecordsTable;
   dataExports: DataExportsTable;
+  harvestSources: HarvestSourcesTable;
+  harvestRuns: HarvestRunsTable;
+  harvestRecords: HarvestRecordsTable;
   logCosignatures: {
     size: number | string;
     keyId: string;
@@ -856,4 +889,290 @@ export interface DataExportsTable {
   updatedAt: string;
   readyAt: string | null;
   expiresAt: string | null;
+}
+
+/** Capture and experiments (029_capture). Event times are epoch milliseconds. */
+export interface CaptureKeysTable {
+  id: string;
+  appId: string;
+  key: string;
+  name: string;
+  origins: Json<string[]>;
+  createdBy: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+export interface CaptureSaltsTable {
+  day: string;
+  salt: string;
+}
+export interface CaptureBatchesTable {
+  source: string;
+  batchId: string;
+  receivedAt: number;
+  result: Json<unknown>;
+}
+export interface CaptureEventsTable {
+  source: string;
+  /** The sender's own id of the event (unique per source), or null: see 033_capture_dimensions. */
+  uuid: string | null;
+  appId: string | null;
+  organizationId: string | null;
+  datasetId: string | null;
+  name: string;
+  ts: number;
+  receivedAt: number;
+  visitor: string;
+  identified: number;
+  path: string | null;
+  referrer: string | null;
+  country: string | null;
+  flags: string | null;
+  properties: Json<Record<string, unknown>> | null;
+}
+export interface CaptureRollupsTable {
+  scope: string;
+  grain: 'minute' | 'hour' | 'day';
+  bucket: number;
+  name: string;
+  count: number;
+}
+/** Per-dimension daily rollups of captured events (033_capture_dimensions). `dim` `*` counts every event. */
+export interface CaptureDimRollupsTable {
+  scope: string;
+  dim: '*' | 'name' | 'path' | 'referrer' | 'country' | 'dataset';
+  day: number;
+  value: string;
+  events: number;
+  visitors: number;
+}
+/** Per-dimension hourly rollups (035_capture_hours): as `CaptureDimRollupsTable`, per UTC hour. */
+export interface CaptureDimHoursTable {
+  scope: string;
+  dim: '*' | 'name' | 'path' | 'referrer' | 'country' | 'dataset';
+  hour: number;
+  value: string;
+  events: number;
+  visitors: number;
+}
+export interface CaptureDimVisitorsTable {
+  day: number;
+  scope: string;
+  dim: string;
+  value: string;
+  visitor: string;
+}
+export interface ExperimentsTable {
+  id: string;
+  appId: string;
+  key: string;
+  flagKey: string;
+  definition: Json<unknown>;
+  createdBy: string;
+  createdAt: string;
+  startedAt: number;
+  stoppedAt: number | null;
+}
+export interface ExperimentExposuresTable {
+  experimentId: string;
+  unit: string;
+  variant: string;
+  ts: number;
+}
+
+/** Delegated services (030_services). */
+export interface ServicesTable {
+  id: string;
+  organizationId: string;
+  code: string;
+  title: string;
+  description: string;
+  eligibility: string;
+  audience: 'public' | 'members';
+  formSchema: Json<Record<string, unknown>>;
+  location: 'none' | 'optional' | 'required';
+  attachments: number;
+  steps: Json<Array<{ code: string; title: string; objectiveHours: number | null }>>;
+  acknowledgeHours: number;
+  resolveHours: number;
+  routing: 'territory' | 'share' | 'round_robin' | 'least_loaded' | 'manual';
+  retentionDays: number;
+  alertBelow: number | null;
+  keywords: Json<string[]>;
+  roundRobin: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Harvest sources of an organization (031_harvest). */
+export interface HarvestSourcesTable {
+  id: string;
+  organizationId: string;
+  name: string;
+  kind: 'dcat' | 'ckan' | 'udata' | 'multitude';
+  url: string;
+  intervalMinutes: number | null;
+  nextRunAt: string | null;
+  enabled: BoolDefault;
+  webhookSecret: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ServiceOperatorsTable {
+  id: string;
+  serviceId: string;
+  organizationId: string;
+  territory: Json<{ codes: string[]; bbox: [number, number, number, number] | null }>;
+  share: number | null;
+  startsOn: string;
+  endsOn: string | null;
+  conditions: string;
+  status: 'active' | 'revoked';
+  revokedAt: string | null;
+  revokedReason: string | null;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface ServiceCasesTable {
+  id: string;
+  serviceId: string;
+  organizationId: string;
+  operatorId: string | null;
+  operatorOrganizationId: string | null;
+  requesterId: string | null;
+  channel: 'web' | 'api' | 'open311';
+  status: 'submitted' | 'acknowledged' | 'info_requested' | 'in_progress' | 'resolved';
+  step: string | null;
+  territory: string | null;
+  lat: number | null;
+  lon: number | null;
+  address: string | null;
+  description: string | null;
+  answers: Json<Record<string, unknown>> | null;
+  contact: Json<Record<string, string>> | null;
+  media: Json<
+    Array<{ sha256?: string; url?: string; name: string; size: number | null; mediaType: string | null }>
+  > | null;
+  rating: number | null;
+  submittedAt: string;
+  acknowledgedAt: string | null;
+  resolvedAt: string | null;
+  updatedAt: string;
+  purgedAt: string | null;
+}
+
+export interface ServiceCaseNotesTable {
+  id: string;
+  caseId: string;
+  kind: string;
+  authorId: string | null;
+  side: 'requester' | 'operator' | 'organization' | 'system';
+  /** public: everyone who sees the case; private: the organization and the current operator; organization: it only. */
+  visibility: 'public' | 'private' | 'organization';
+  status: string;
+  step: string | null;
+  note: string | null;
+  operatorId: string | null;
+  createdAt: string;
+}
+
+/** Feature flags (028_flags): one row per app, environment and key. */
+export interface FlagsTable {
+  id: string;
+  appId: string;
+  environment: string;
+  key: string;
+  description: string;
+  definition: Json<unknown>;
+  version: number;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  lastEvaluatedAt: string | null;
+}
+
+export interface FlagSegmentsTable {
+  id: string;
+  appId: string;
+  key: string;
+  description: string;
+  conditions: Json<unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FlagSchedulesTable {
+  id: string;
+  appId: string;
+  environment: string;
+  flagKey: string;
+  runAt: string;
+  changes: Json<unknown>;
+  reason: string;
+  createdBy: string;
+  createdAt: string;
+  status: 'pending' | 'applied' | 'cancelled' | 'failed';
+  appliedAt: string | null;
+  error: string | null;
+}
+
+export interface FlagReleasePlansTable {
+  id: string;
+  appId: string;
+  environment: string;
+  flagKey: string;
+  variant: string;
+  baselineVariant: string;
+  stages: Json<unknown>;
+  guardrails: Json<unknown>;
+  currentStage: number;
+  status: 'running' | 'paused' | 'completed' | 'cancelled';
+  stageStartedAt: string;
+  pausedReason: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FlagRulesetsTable {
+  appId: string;
+  environment: string;
+  version: number;
+}
+
+/** Harvest runs and their reports (031_harvest). */
+export interface HarvestRunsTable {
+  id: string;
+  sourceId: string;
+  organizationId: string;
+  trigger: 'manual' | 'schedule' | 'webhook';
+  status: 'pending' | 'running' | 'succeeded' | 'failed';
+  attempts: number;
+  leaseUntil: string | null;
+  created: number;
+  updated: number;
+  unchanged: number;
+  withdrawn: number;
+  errors: number;
+  /** JSON: HarvestReport. */
+  report: string;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** Which dataset a source's record fills (031_harvest). */
+export interface HarvestRecordsTable {
+  sourceId: string;
+  sourceRecordId: string;
+  datasetId: string;
+  sourceUrl: string | null;
+  fingerprint: string;
+  state: 'active' | 'withdrawn';
+  lastRunId: string;
+  updatedAt: string;
 }

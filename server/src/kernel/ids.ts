@@ -77,7 +77,23 @@ export type IdPrefix =
   | 'reu'
   // ledger: personal-data access records, data exports
   | 'pda'
-  | 'exp';
+  | 'exp'
+  // iteration: capture keys, experiments
+  | 'ck'
+  | 'xp'
+  // services: services, operator accreditations, cases (Open311 service requests), case notes
+  | 'svc'
+  | 'sop'
+  | 'case'
+  | 'note'
+  // flags: flags, segments, scheduled changes, release plans
+  | 'flg'
+  | 'seg'
+  | 'fsc'
+  | 'frp'
+  // federation: harvest sources and runs
+  | 'hvs'
+  | 'hvr';
 
 /** Opaque, prefixed, time-ordered id such as `usr_01J…`. */
 export const newId = (prefix: IdPrefix) => `${prefix}_${ulid().toLowerCase()}`;

@@ -24,12 +24,14 @@ export function openRedis(url: string, onError: (err: unknown) => void): Redis {
   });
   client.on('error', onError);
   // Without an offline queue, a command sent before the first connection fails: the first commands
-  // wait for it (at most 2 s, or until it fails); later, a lost connection fails at once.
+  // wait for it (at most 2 s); later, a lost connection fails at once. An error during the first attempt
+  // does not end the wait: the ready check times out when the event loop is busy at start (another
+  // instance being built in the same process, a slow start), and the retry 200 ms later succeeds.
   firstConnections.set(
     client,
     new Promise<void>((resolve) => {
       client.once('ready', () => resolve());
-      client.once('error', () => resolve());
+      client.once('end', () => resolve());
       setTimeout(resolve, FIRST_CONNECTION_MS).unref();
     }),
   );

@@ -17,6 +17,10 @@ export const scopes = {
   'webhooks:read': 'See your webhook subscriptions and their delivery logs',
   'webhooks:write': 'Create, change and delete your webhook subscriptions',
   'reuses:write': 'Publish and change your reuses',
+  'services:request': 'File service requests on your behalf and follow them',
+  'services:operate': 'Work the service requests routed to the organizations you belong to, as their operator',
+  'services:manage': 'Publish services for your organizations, accredit their operators and dispatch their requests',
+  'flags:evaluate': 'Evaluate your app’s feature flags and download their rules',
 } as const;
 
 export type Scope = keyof typeof scopes;
