@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asSession, createTestApp, register, type TestApp } from '../src/testing/harness.js';
 import { createEventStore } from '../src/events/store.js';
 import { generateSignerKey, parseSignerKey, verifierKeyString } from '../src/ledger/note.js';
+import { entryBundle } from '../src/ledger/entry.js';
 
 const GOPATH = '/usr/share/gocode';
 const haveGo = (() => {
@@ -126,6 +127,14 @@ describe.skipIf(!haveGo)('an independent Go verifier (sumdb/tlog + sumdb/note)',
       .set({ entry: row.entry.replace('{', '{"forged":true,') })
       .where('idx', '=', 7)
       .execute();
+    // ...and the stored bytes of the full entry bundle that serves it.
+    const bundle = entryBundle(
+      (await t.db.kysely.selectFrom('logEntries').select('entry').where('idx', '<', 256).orderBy('idx').execute()).map(
+        (e) => e.entry,
+      ),
+    );
+    await t.db.kysely.updateTable('logBundles').set({ bundle }).where('idx', '=', 0).execute();
+    t.ledger.dropCaches(); // the dishonest operator restarts: the tiles held in memory go
     const r = await verify('-url', baseUrl);
     expect(r.out).toContain('FAIL: entry 7 does not hash to its leaf');
     expect(r.code).toBe(1);

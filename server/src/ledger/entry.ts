@@ -28,12 +28,26 @@ export function canonicalJson(value: unknown): string {
     if (!Number.isFinite(value)) throw new TypeError('canonical JSON has no NaN or Infinity');
     return JSON.stringify(value);
   }
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
+  // Plain loops and string appends: this runs for every payload the log appends.
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += ',';
+      const v: unknown = value[i];
+      out += canonicalJson(v === undefined ? null : v);
+    }
+    return `${out}]`;
+  }
   if (typeof value === 'object') {
-    const keys = Object.keys(value as object)
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    const record = value as Record<string, unknown>;
+    let out = '{';
+    for (const k of Object.keys(record).sort()) {
+      const v = record[k];
+      if (v === undefined) continue;
+      if (out.length > 1) out += ',';
+      out += `${JSON.stringify(k)}:${canonicalJson(v)}`;
+    }
+    return `${out}}`;
   }
   throw new TypeError(`canonical JSON cannot hold a ${typeof value}`);
 }
@@ -52,7 +66,7 @@ export function buildEntry(f: EntryFields): string {
   const payloadSha256 = createHash('sha256')
     .update(canonicalJson(f.payload ?? {}), 'utf8')
     .digest('hex');
-  const entry = canonicalJson({
+  const fields = {
     v: 1,
     eventId: f.eventId,
     type: f.type,
@@ -61,7 +75,14 @@ export function buildEntry(f: EntryFields): string {
     subject: f.subject,
     organization: f.organization,
     payloadSha256,
-  });
+  };
+  // The canonical JSON of `fields` written out with its keys in sorted order (the same bytes, without sorting and
+  // recursing per entry); a field left undefined is dropped, which only the general path does.
+  const entry = [f.eventId, f.type, f.occurredAt, f.actor, f.subject, f.organization].includes(undefined as never)
+    ? canonicalJson(fields)
+    : `{"actor":${JSON.stringify(f.actor)},"eventId":${JSON.stringify(f.eventId)},` +
+      `"occurredAt":${JSON.stringify(f.occurredAt)},"organization":${JSON.stringify(f.organization)},` +
+      `"payloadSha256":"${payloadSha256}","subject":${JSON.stringify(f.subject)},"type":${JSON.stringify(f.type)},"v":1}`;
   checkEntrySize(entry);
   return entry;
 }
@@ -69,4 +90,16 @@ export function buildEntry(f: EntryFields): string {
 export function checkEntrySize(entry: string): void {
   const bytes = Buffer.byteLength(entry, 'utf8');
   if (bytes > MAX_ENTRY_BYTES) throw new EntryTooLargeError(bytes);
+}
+
+/** A C2SP tlog-tiles entry bundle: each entry prefixed by its length as a big-endian uint16. */
+export function entryBundle(entries: readonly string[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const entry of entries) {
+    const bytes = Buffer.from(entry, 'utf8');
+    const length = Buffer.alloc(2);
+    length.writeUInt16BE(bytes.length, 0);
+    parts.push(length, bytes);
+  }
+  return Buffer.concat(parts);
 }

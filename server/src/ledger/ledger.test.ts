@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestApp, type TestApp } from '../testing/harness.js';
 import { createEventStore } from '../events/store.js';
 import type { Visibility } from '../events/schema.js';
 import { systemClock } from '../kernel/clock.js';
-import { buildEntry, canonicalJson, EntryTooLargeError, MAX_ENTRY_BYTES } from './entry.js';
+import { buildEntry, canonicalJson, entryBundle, EntryTooLargeError, MAX_ENTRY_BYTES } from './entry.js';
 import { leafHash, rootOfLeafHashes, verifyConsistency, verifyInclusion } from './merkle.js';
 import { openNote, parseCheckpoint } from './note.js';
 import { createLedger, type Ledger } from './service.js';
@@ -92,6 +92,24 @@ describe('canonical entries', () => {
     expect(JSON.parse(again)).toMatchObject({
       payloadSha256: (JSON.parse(entry) as { payloadSha256: string }).payloadSha256,
     });
+  });
+
+  it('writes entries byte for byte as the canonical JSON of their fields, whatever the strings hold', () => {
+    const payload = { z: [1, 'é', null, { b: true, a: -0.5 }], a: 'x' };
+    const payloadSha256 = createHash('sha256').update(canonicalJson(payload), 'utf8').digest('hex');
+    for (const fields of [
+      { eventId: 'e1', type: 't', occurredAt: 'o', actor: null, subject: null, organization: null },
+      {
+        eventId: 'é"\\\u2028\u0001',
+        type: 'dataset.published',
+        occurredAt: '2026-01-01T00:00:00.000Z',
+        actor: 'zoë "the" \n',
+        subject: '💡',
+        organization: 'org\t1',
+      },
+    ]) {
+      expect(buildEntry({ ...fields, payload })).toBe(canonicalJson({ v: 1, ...fields, payloadSha256 }));
+    }
   });
 
   it('refuses an entry beyond 65,535 bytes', () => {
@@ -184,6 +202,36 @@ describe('the log as a consumer of the event spine', () => {
     verifyInclusion(signed.size - 1, signed.size, leafHash(Buffer.from(proof.entry)), proof.proof, signed.rootHash);
     await emit(2);
     expect((await t.ledger.integrate()).size).toBe(signed.size + 2);
+  });
+
+  it('stores each full entry bundle with the checkpoint that completes it, and a rebuild stores them again', async () => {
+    // The bundle is completed by a second batch: its first entries come from the batch before.
+    const before = (await t.ledger.integrate()).size;
+    await emit(256 - (before % 256) - 10);
+    expect((await t.ledger.integrate()).size % 256).toBe(246);
+    await emit(20);
+    const size = (await t.ledger.integrate()).size;
+    const storedBundles = async () =>
+      (await t.db.kysely.selectFrom('logBundles').select(['idx', 'bundle']).orderBy('idx').execute()).map((r) => ({
+        index: Number(r.idx),
+        bundle: Buffer.from(r.bundle),
+      }));
+    const entries = await allEntries();
+    const expected = Array.from({ length: Math.floor(size / 256) }, (_, b) => ({
+      index: b,
+      bundle: entryBundle(entries.slice(b * 256, b * 256 + 256)),
+    }));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(await storedBundles()).toEqual(expected);
+    // Served as stored, byte for byte.
+    const last = expected[expected.length - 1]!;
+    expect((await t.ledger.entryBundle(last.index, 256))!.equals(last.bundle)).toBe(true);
+
+    await sql`delete from log_bundles`.execute(t.db.kysely);
+    await sql`delete from log_nodes`.execute(t.db.kysely);
+    await sql`delete from log_entries`.execute(t.db.kysely);
+    await t.ledger.rebuild();
+    expect(await storedBundles()).toEqual(expected);
   });
 
   it('refuses a rebuild from a rewritten outbox, and changes nothing', async () => {

@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  CompactRange,
   consistencyProof,
   inclusionProof,
   leafHash,
   memoReader,
+  nodeHash,
   parseTileIndexPath,
   ProofError,
   rootFromInclusionProof,
@@ -46,6 +49,36 @@ describe('RFC 6962 reference tree (transparency-dev/merkle vectors)', () => {
   it('gives the published root of every size 0–8', () => {
     reference.root_hashes_by_tree_size_hex.forEach((root, size) => {
       expect(Buffer.from(rootOfLeafHashes(leaves.slice(0, size))).toString('hex')).toBe(root);
+    });
+  });
+
+  it('hashes leaves and nodes as SHA-256 of the prefixed bytes, at any length, each result its own buffer', () => {
+    const sha = (...parts: Uint8Array[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
+    for (const n of [0, 1, 4095, 4096, 70_000, 3]) {
+      const entry = Buffer.alloc(n, n % 251);
+      expect(leafHash(entry).equals(sha(Uint8Array.of(0), entry))).toBe(true);
+    }
+    const a = leafHash(Buffer.from('a'));
+    const b = leafHash(Buffer.from('b'));
+    const aCopy = Buffer.from(a);
+    expect(nodeHash(a, b).equals(sha(Uint8Array.of(1), a, b))).toBe(true);
+    expect(a.equals(aCopy)).toBe(true);
+  });
+
+  it('gives the published root of every size 0–8 when the leaves stream through a compact range', () => {
+    const range = new CompactRange();
+    reference.root_hashes_by_tree_size_hex.forEach((root, size) => {
+      if (size > 0) range.append(leaves[size - 1]!);
+      expect(range.root().toString('hex')).toBe(root);
+    });
+  });
+
+  it('streams to the same root as the whole tree at every size up to 600 (tile boundaries included)', () => {
+    const many = Array.from({ length: 600 }, (_, i) => leafHash(Buffer.from(`entry ${i}`)));
+    const range = new CompactRange();
+    many.forEach((leaf, i) => {
+      range.append(leaf);
+      expect(range.root().equals(Buffer.from(rootOfLeafHashes(many.slice(0, i + 1))))).toBe(true);
     });
   });
 

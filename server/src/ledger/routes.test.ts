@@ -66,6 +66,10 @@ describe('tlog-tiles endpoints', () => {
     expect(full.statusCode).toBe(200);
     expect(full.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(full.rawPayload.length).toBe(256 * 32);
+    // Data for verifiers anywhere, browsers included: readable cross-origin, without a page's document headers.
+    expect(full.headers['access-control-allow-origin']).toBe('*');
+    expect(full.headers['content-security-policy']).toBeUndefined();
+    expect(full.headers['x-content-type-options']).toBe('nosniff');
     const partial = await get('/log/tile/0/001.p/44');
     expect(partial.statusCode).toBe(200);
     expect(partial.rawPayload.length).toBe(44 * 32);

@@ -8,6 +8,7 @@
  * the old checkpoint or the new one; entries are append-only; `rebuild()` recomputes entries and
  * tree from the events table and refuses the result unless its root equals the signed one.
  */
+import { LRUCache } from 'lru-cache';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../kernel/clock.js';
@@ -16,7 +17,7 @@ import type { Consumer } from '../events/dispatcher.js';
 import type { Directory } from '../events/service.js';
 import type { StoredEvent } from '../events/schema.js';
 import { eventCatalog, eventDefinition, eventTypes } from '../events/catalog.js';
-import { buildEntry } from './entry.js';
+import { buildEntry, entryBundle } from './entry.js';
 import {
   consistencyRanges,
   emptyRoot,
@@ -92,24 +93,31 @@ export function createLedger(deps: LedgerDeps) {
     event: StoredEvent,
     executor: Kysely<Database>,
     loggedActor?: string | null,
-  ): Promise<string> {
-    // A hashed entry says that something happened, never who did it to whom.
-    const hashed = logged(event) === 'hashed';
+  ): Promise<{ entry: string; subject: string | null }> {
     const actor =
       loggedActor !== undefined
         ? loggedActor
-        : event.actorId && !hashed
+        : event.actorId && logged(event) !== 'hashed'
           ? (await deps.directory.usersByIds([event.actorId], executor))[0]?.handle
           : undefined;
-    return buildEntry({
+    return entryOf(event, actor ?? null);
+  }
+
+  /** The entry of `event` whose actor's handle is known, and the subject it is searchable by. */
+  function entryOf(event: StoredEvent, actor: string | null): { entry: string; subject: string | null } {
+    // A hashed entry says that something happened, never who did it to whom.
+    const hashed = logged(event) === 'hashed';
+    const subject = hashed ? null : event.subjectId;
+    const entry = buildEntry({
       eventId: event.id,
       type: event.type,
       occurredAt: event.occurredAt,
-      actor: actor ?? null,
-      subject: hashed ? null : event.subjectId,
+      actor: hashed ? null : actor,
+      subject,
       organization: hashed ? null : event.organizationId,
       payload: event.payload,
     });
+    return { entry, subject: subject ?? null };
   }
 
   /** Node rows for entries [n0, n0 + entries.length) on top of a tree of n0, and the new root. */
@@ -144,6 +152,25 @@ export function createLedger(deps: LedgerDeps) {
     return { rows, root: Buffer.from(root) };
   }
 
+  /**
+   * Stores the full entry bundles that entries [n0, n0 + entries.length) complete, in the transaction that signs
+   * them: from then on a bundle is served as stored bytes, not assembled from 256 rows per request.
+   */
+  async function storeFullBundles(trx: Kysely<Database>, n0: number, entries: StoredEntry[]) {
+    const first = Math.floor(n0 / TILE_WIDTH);
+    const end = Math.floor((n0 + entries.length) / TILE_WIDTH);
+    if (end <= first) return;
+    // The first bundle may have begun in an earlier batch.
+    const head = n0 > first * TILE_WIDTH ? await store.entries(trx, first * TILE_WIDTH, n0) : [];
+    const texts = [...head, ...entries].map((e) => e.entry);
+    const rows: { index: number; bundle: Buffer }[] = [];
+    for (let b = first; b < end; b++) {
+      const at = (b - first) * TILE_WIDTH;
+      rows.push({ index: b, bundle: entryBundle(texts.slice(at, at + TILE_WIDTH)) });
+    }
+    await store.insertBundles(trx, rows);
+  }
+
   function sign(size: number, rootHash: Buffer): StoredCheckpoint {
     const note = signNote(
       formatCheckpoint({ origin, size, rootHash }),
@@ -161,6 +188,7 @@ export function createLedger(deps: LedgerDeps) {
       if (latest && entries.length === 0) return 0;
       const { rows, root } = await growTree(trx, n0, entries);
       await store.insertNodes(trx, rows);
+      await storeFullBundles(trx, n0, entries);
       await store.insertCheckpoint(trx, sign(n0 + entries.length, root));
       return entries.length;
     });
@@ -200,21 +228,44 @@ export function createLedger(deps: LedgerDeps) {
     return ranges.map(([a, b]) => Buffer.from(rangeHash(a, b, read)));
   }
 
+  /** Appends entries for `events` (in spine order) that should be logged and are not yet. */
+  async function append(events: StoredEvent[], trx: Kysely<Database>) {
+    const candidates = events.filter((e) => logged(e));
+    if (candidates.length === 0) return;
+    // A rebuild may already have logged some.
+    const already = await store.eventsWithEntries(
+      trx,
+      candidates.map((e) => e.id),
+    );
+    const fresh = candidates.filter((e) => !already.has(e.id));
+    if (fresh.length === 0) return;
+    const actorIds = [...new Set(fresh.flatMap((e) => (e.actorId && logged(e) === 'full' ? [e.actorId] : [])))];
+    const handles = new Map(
+      actorIds.length ? (await deps.directory.usersByIds(actorIds, trx)).map((u) => [u.id, u.handle]) : [],
+    );
+    const next = await store.nextIndex(trx);
+    // Synchronous from here: every handle is known, so no promise per entry.
+    const rows = fresh.map((event, i) => ({
+      index: next + i,
+      eventId: event.id,
+      ...entryOf(event, event.actorId ? (handles.get(event.actorId) ?? null) : null),
+    }));
+    await store.insertEntries(trx, rows, clock.now().toISOString());
+  }
+
+  // Full tiles and bundles never change (until a rebuild, which clears this): verifiers and witnesses fetch the
+  // same ones again and again. Bundles (~64 KB, stored whole) have their own smaller cache: a verifier reading a
+  // large log through them would otherwise push every hash tile out.
+  const fullTiles = new LRUCache<string, Buffer>({ maxSize: 32 * 1024 * 1024, sizeCalculation: (b) => b.length });
+  const fullBundles = new LRUCache<number, Buffer>({ maxSize: 8 * 1024 * 1024, sizeCalculation: (b) => b.length });
+
   const consumer: Consumer = {
     name: LEDGER_CONSUMER,
     // Every type: whether an event is logged depends on the visibility it was recorded with.
     types: eventTypes,
-    async handle(event, trx) {
-      if (!logged(event)) return;
-      // A rebuild may already have logged it.
-      if (await store.hasEvent(trx, event.id)) return;
-      const entry = await entryFor(event, trx);
-      await store.insertEntries(
-        trx,
-        [{ index: await store.nextIndex(trx), eventId: event.id, entry }],
-        clock.now().toISOString(),
-      );
-    },
+    handle: (event, trx) => append([event], trx),
+    // Durable appends at the log's own pace: one transaction per batch of the spine, not per event.
+    handleBatch: append,
   };
 
   return {
@@ -284,11 +335,10 @@ export function createLedger(deps: LedgerDeps) {
 
     /** Entry `index` and its inclusion proof against the latest checkpoint. */
     async entry(index: number) {
-      const cp = await checkpoint();
-      if (!Number.isSafeInteger(index) || index < 0 || index >= cp.size) {
-        throw notFound(`Log entry ${index} (the latest checkpoint has ${cp.size})`);
-      }
-      const [stored] = await store.entries(db, index, index + 1);
+      if (!Number.isSafeInteger(index) || index < 0) throw notFound(`Log entry ${index}`);
+      // Both reads at once: on PostgreSQL each is a round trip, and a proof is served in about one millisecond.
+      const [cp, [stored]] = await Promise.all([checkpoint(), store.entries(db, index, index + 1)]);
+      if (index >= cp.size) throw notFound(`Log entry ${index} (the latest checkpoint has ${cp.size})`);
       return {
         index,
         entry: stored!.entry,
@@ -347,6 +397,8 @@ export function createLedger(deps: LedgerDeps) {
      * checkpoint does not cover it (C2SP tlog-tiles).
      */
     async tile(level: number, index: number, width: number): Promise<Buffer | undefined> {
+      const cached = width === TILE_WIDTH ? fullTiles.get(`${level}/${index}`) : undefined;
+      if (cached) return cached;
       const cp = await checkpoint();
       const span = 2 ** (level * TILE_HEIGHT);
       const available = Math.floor(cp.size / span) - index * TILE_WIDTH;
@@ -354,24 +406,30 @@ export function createLedger(deps: LedgerDeps) {
       const start = index * TILE_WIDTH;
       const hashes = await store.nodeRange(db, level * TILE_HEIGHT, start, start + width);
       if (hashes.length !== width) throw new Error(`log tree is missing hashes of tile ${level}/${index}`);
-      return Buffer.concat(hashes);
+      const tile = Buffer.concat(hashes);
+      if (width === TILE_WIDTH) fullTiles.set(`${level}/${index}`, tile);
+      return tile;
     },
 
     /** Entry bundle `index` of `width` entries, each prefixed by its big-endian uint16 length. */
     async entryBundle(index: number, width: number): Promise<Buffer | undefined> {
+      if (width === TILE_WIDTH) {
+        // Stored with the checkpoint that completed it, so a stored bundle is always covered by the latest one.
+        const stored = fullBundles.get(index) ?? (await store.bundle(db, index));
+        if (stored) {
+          fullBundles.set(index, stored);
+          return stored;
+        }
+      }
       const cp = await checkpoint();
       const available = cp.size - index * TILE_WIDTH;
       if (width < 1 || width > TILE_WIDTH || width > available) return undefined;
+      // A partial bundle, or a full one integrated before bundles were stored (034): built from the entry rows.
       const start = index * TILE_WIDTH;
       const entries = await store.entries(db, start, start + width);
-      const parts: Buffer[] = [];
-      for (const e of entries) {
-        const bytes = Buffer.from(e.entry, 'utf8');
-        const length = Buffer.alloc(2);
-        length.writeUInt16BE(bytes.length, 0);
-        parts.push(length, bytes);
-      }
-      return Buffer.concat(parts);
+      const bundle = entryBundle(entries.map((e) => e.entry));
+      if (width === TILE_WIDTH) fullBundles.set(index, bundle);
+      return bundle;
     },
 
     /**
@@ -392,12 +450,12 @@ export function createLedger(deps: LedgerDeps) {
           await store.clearTree(trx);
           const events = await store.loggedEvents(trx, HASHED_TYPES);
           const now = clock.now().toISOString();
-          const entries: StoredEntry[] = [];
+          const entries: (StoredEntry & { subject: string | null })[] = [];
           for (const event of events) {
             entries.push({
               index: entries.length,
               eventId: event.id,
-              entry: await entryFor(event, trx, loggedActors.get(event.id)),
+              ...(await entryFor(event, trx, loggedActors.get(event.id))),
             });
           }
           await store.insertEntries(trx, entries, now);
@@ -410,9 +468,21 @@ export function createLedger(deps: LedgerDeps) {
             throw new Error('the rebuilt log does not match the signed checkpoint; nothing was changed');
           }
           await store.insertNodes(trx, rows);
+          await storeFullBundles(trx, 0, entries.slice(0, size));
+          fullTiles.clear();
+          fullBundles.clear();
           return { size, root };
         }),
       );
+    },
+
+    /**
+     * Forgets the full tiles held in memory: after the log tables were changed behind the service's back (a
+     * restore from a backup, or a test playing a dishonest operator), as a restart would.
+     */
+    dropCaches() {
+      fullTiles.clear();
+      fullBundles.clear();
     },
 
     start() {

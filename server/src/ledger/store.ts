@@ -41,11 +41,26 @@ export function createLedgerStore(dialect: Dialect = 'sqlite') {
       return row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1;
     },
 
-    async hasEvent(db: Kysely<Database>, eventId: string): Promise<boolean> {
-      return !!(await db.selectFrom('logEntries').select('idx').where('eventId', '=', eventId).executeTakeFirst());
+    /** Which of `eventIds` already have an entry. */
+    async eventsWithEntries(db: Kysely<Database>, eventIds: string[]): Promise<Set<string>> {
+      const found = new Set<string>();
+      for (let i = 0; i < eventIds.length; i += CHUNK) {
+        const rows = await db
+          .selectFrom('logEntries')
+          .select('eventId')
+          .where('eventId', 'in', eventIds.slice(i, i + CHUNK))
+          .execute();
+        for (const r of rows) found.add(r.eventId);
+      }
+      return found;
     },
 
-    async insertEntries(db: Kysely<Database>, rows: { index: number; eventId: string; entry: string }[], now: string) {
+    /** `subject`: what the entry is searchable by on the transparency page (the entry's own; none when hashed). */
+    async insertEntries(
+      db: Kysely<Database>,
+      rows: { index: number; eventId: string; entry: string; subject: string | null }[],
+      now: string,
+    ) {
       for (let i = 0; i < rows.length; i += CHUNK) {
         await db
           .insertInto('logEntries')
@@ -54,8 +69,7 @@ export function createLedgerStore(dialect: Dialect = 'sqlite') {
               idx: r.index,
               eventId: r.eventId,
               entry: r.entry,
-              // Searchable on the transparency page; hashed entries have none.
-              subject: (JSON.parse(r.entry) as { subject?: string | null }).subject ?? null,
+              subject: r.subject,
               createdAt: now,
             })),
           )
@@ -121,11 +135,42 @@ export function createLedgerStore(dialect: Dialect = 'sqlite') {
       }
     },
 
+    /** Stores full entry bundles (immutable once their 256 entries are integrated). */
+    async insertBundles(db: Kysely<Database>, rows: { index: number; bundle: Buffer }[]) {
+      // A bundle is ~64 KB: a few per statement keeps one statement's size reasonable.
+      for (let i = 0; i < rows.length; i += 16) {
+        await db
+          .insertInto('logBundles')
+          .values(rows.slice(i, i + 16).map((r) => ({ idx: r.index, bundle: r.bundle })))
+          .execute();
+      }
+    },
+
+    /** The stored full entry bundle `index`, if it was stored at integration. */
+    async bundle(db: Kysely<Database>, index: number): Promise<Buffer | undefined> {
+      const r = await db.selectFrom('logBundles').select('bundle').where('idx', '=', index).executeTakeFirst();
+      return r && toBuffer(r.bundle);
+    },
+
     /** Hashes of the given perfect subtrees, keyed "level/index". */
     async nodes(db: Kysely<Database>, coords: { level: number; index: number }[]): Promise<Map<string, Buffer>> {
       const out = new Map<string, Buffer>();
       const byLevel = new Map<number, number[]>();
       for (const c of coords) byLevel.set(c.level, [...(byLevel.get(c.level) ?? []), c.index]);
+      // An inclusion proof touches one or two nodes on each of ~20 levels: one statement, not one per level (a
+      // round trip each on PostgreSQL).
+      if (coords.length === 0) return out;
+      if (coords.length <= CHUNK) {
+        const rows = await db
+          .selectFrom('logNodes')
+          .select(['level', 'idx', 'hash'])
+          .where((eb) =>
+            eb.or([...byLevel].map(([level, indexes]) => eb.and([eb('level', '=', level), eb('idx', 'in', indexes)]))),
+          )
+          .execute();
+        for (const r of rows) out.set(`${Number(r.level)}/${Number(r.idx)}`, toBuffer(r.hash));
+        return out;
+      }
       for (const [level, indexes] of byLevel) {
         for (let i = 0; i < indexes.length; i += CHUNK) {
           const rows = await db
@@ -215,6 +260,7 @@ export function createLedgerStore(dialect: Dialect = 'sqlite') {
     /** Forgets the tree and its entries (a rebuild starts from the events table). Checkpoints stay. */
     async clearTree(db: Kysely<Database>) {
       await db.deleteFrom('logNodes').execute();
+      await db.deleteFrom('logBundles').execute();
       await db.deleteFrom('logEntries').execute();
     },
 

@@ -69,12 +69,14 @@ describe('multitude log verify', () => {
       .where('idx', '=', 3)
       .executeTakeFirstOrThrow();
     await sql`delete from log_nodes`.execute(t.db.kysely);
+    await sql`delete from log_bundles`.execute(t.db.kysely);
     await sql`delete from log_checkpoints`.execute(t.db.kysely);
     await t.db.kysely
       .updateTable('logEntries')
       .set({ entry: entry.entry.replace('"subject":"s3"', '"subject":"s3-rewritten"') })
       .where('idx', '=', 3)
       .execute();
+    t.ledger.dropCaches(); // what the dishonest operator's restart does
     await emitPublished(t, 5);
 
     const r = await runCli('log', 'verify', baseUrl, '--state', state);
@@ -86,10 +88,40 @@ describe('multitude log verify', () => {
     const state = join(dir, 'tamper.json');
     const key = (await (await fetch(`${baseUrl}/log/key`)).text()).trim();
     expect((await runCli('log', 'verify', baseUrl, '--key', key, '--state', state)).code).toBe(0);
-    // An entry changed under a signed checkpoint: its served hash no longer matches.
-    await t.db.kysely.updateTable('logEntries').set({ entry: '{"forged":true}' }).where('idx', '=', 10).execute();
+    // An entry changed under a signed checkpoint, in the stored full bundle that serves it: its hash no longer
+    // matches the served tile.
+    const { bundle } = await t.db.kysely
+      .selectFrom('logBundles')
+      .select('bundle')
+      .where('idx', '=', 0)
+      .executeTakeFirstOrThrow();
+    const forged = Buffer.from(
+      Buffer.from(bundle).toString('latin1').replace('"subject":"s10"', '"subject":"s99"'),
+      'latin1',
+    );
+    expect(forged.equals(Buffer.from(bundle))).toBe(false);
+    await t.db.kysely.updateTable('logBundles').set({ bundle: forged }).where('idx', '=', 0).execute();
+    t.ledger.dropCaches();
     const r = await runCli('log', 'verify', baseUrl, '--state', state);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/does not match its hash|do not hash to the signed root/);
+    expect(r.out).toMatch(/entry 10 does not match its hash/);
+    await t.db.kysely.updateTable('logBundles').set({ bundle }).where('idx', '=', 0).execute();
+    t.ledger.dropCaches();
+  });
+
+  it('catches an entry changed in a bundle built from the entry rows (a partial one)', async () => {
+    const state = join(dir, 'tamper-partial.json');
+    const key = (await (await fetch(`${baseUrl}/log/key`)).text()).trim();
+    expect((await runCli('log', 'verify', baseUrl, '--key', key, '--state', state)).code).toBe(0);
+    const last = await t.ledger.checkpoint();
+    expect(last.size % 256).not.toBe(0);
+    await t.db.kysely
+      .updateTable('logEntries')
+      .set({ entry: '{"forged":true}' })
+      .where('idx', '=', last.size - 1)
+      .execute();
+    const r = await runCli('log', 'verify', baseUrl, '--state', state);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(new RegExp(`entry ${last.size - 1} does not match its hash`));
   });
 });

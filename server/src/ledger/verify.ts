@@ -4,9 +4,13 @@
  * key, downloads every entry bundle and level-0 hash tile, recomputes the tree and its root, and
  * proves that the last checkpoint it verified (kept in a local state file) is a prefix of the new
  * one. Any mismatch is a VerifyError with a message meant for a person.
+ *
+ * The tree is recomputed in one pass over the leaves with a compact range (the roots of the perfect
+ * subtrees seen so far): memory stays at 53 hashes whatever the size, and the root of the previously
+ * verified size is read off the same pass instead of hashing the log a second time.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { leafHash, rootOfLeafHashes, tileIndexPath, TILE_WIDTH, HASH_SIZE } from './merkle.js';
+import { CompactRange, leafHash, tileIndexPath, TILE_WIDTH, HASH_SIZE } from './merkle.js';
 import { NoteError, openNote, parseCheckpoint, parseVerifierKey, verifierKeyString } from './note.js';
 
 export class VerifyError extends Error {
@@ -108,11 +112,30 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyResult> {
     );
   }
 
-  const leaves: Buffer[] = [];
-  for (let index = 0; index * TILE_WIDTH < checkpoint.size; index++) {
-    const width = Math.min(TILE_WIDTH, checkpoint.size - index * TILE_WIDTH);
-    const bundle = await get(doFetch, `${base}/log/tile/entries/${tileSuffix(index, width)}`);
-    const tile = await get(doFetch, `${base}/log/tile/0/${tileSuffix(index, width)}`);
+  const tree = new CompactRange();
+  const previousSize = previous?.size ?? 0;
+  let previousRoot: Buffer | undefined;
+  const tiles = Math.ceil(checkpoint.size / TILE_WIDTH);
+  const widthOf = (index: number) => Math.min(TILE_WIDTH, checkpoint.size - index * TILE_WIDTH);
+  const fetchTile = (index: number) =>
+    Promise.all([
+      get(doFetch, `${base}/log/tile/entries/${tileSuffix(index, widthOf(index))}`),
+      get(doFetch, `${base}/log/tile/0/${tileSuffix(index, widthOf(index))}`),
+    ]);
+  // A few tiles in flight while the earlier ones are checked: a large log is many round trips.
+  const AHEAD = 8;
+  const pending = new Map<number, ReturnType<typeof fetchTile>>();
+  for (let index = 0; index < tiles; index++) {
+    for (let next = index; next < Math.min(tiles, index + AHEAD); next++) {
+      if (!pending.has(next)) {
+        const request = fetchTile(next);
+        request.catch(() => undefined); // awaited in its turn below
+        pending.set(next, request);
+      }
+    }
+    const width = widthOf(index);
+    const [bundle, tile] = await pending.get(index)!;
+    pending.delete(index);
     if (tile.length !== width * HASH_SIZE)
       throw new VerifyError(`hash tile 0/${tileSuffix(index, width)} is truncated`);
     let at = 0;
@@ -127,17 +150,16 @@ export async function verifyLog(options: VerifyOptions): Promise<VerifyResult> {
       if (!hash.equals(tile.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE))) {
         throw new VerifyError(`entry ${n} does not match its hash in the served tile`);
       }
-      leaves.push(hash);
+      tree.append(hash);
+      if (tree.size === previousSize) previousRoot = tree.root();
     }
     if (at !== bundle.length) throw new VerifyError(`entry bundle ${tileSuffix(index, width)} has trailing bytes`);
   }
-  const root = Buffer.from(rootOfLeafHashes(leaves));
-  if (!root.equals(checkpoint.rootHash)) {
+  if (!tree.root().equals(checkpoint.rootHash)) {
     throw new VerifyError(`the entries served do not hash to the signed root of size ${checkpoint.size}`);
   }
   if (previous && previous.size > 0) {
-    const oldRoot = Buffer.from(rootOfLeafHashes(leaves.slice(0, previous.size)));
-    if (oldRoot.toString('base64') !== previous.rootHash) {
+    if (previousRoot?.toString('base64') !== previous.rootHash) {
       throw new VerifyError(
         `the log rewrote its past: the first ${previous.size} entries no longer hash to the root verified on ${previous.verifiedAt}`,
       );
