@@ -6,9 +6,10 @@
 //    columnar copy answers (x-multitude-engine: columnar) and the server's peak RSS through all of it;
 // 3. drives the query API with autocannon (BENCH_CONNECTIONS connections, default 32, BENCH_DURATION s each,
 //    default 10): every query repeated (the result cache answers) and "varying" (a filter value that changes
-//    on each request, so no cache helps);
+//    on each request, so no cache helps), with the server's CPU time per answer (all its threads);
 // 4. single-request latencies under a varying filter (group-by, facet, count), the stall probe (/healthz
 //    while 4 heavy queries are in flight, against its idle latency) and a Parquet download of the whole table;
+//    (BENCH_ONLY=<regex on titles> runs only those scenarios and stops there: for profiling);
 // 5. prints a before/after table against BENCH_BASELINE (default bench/results/data-before.json, when it
 //    exists) and writes bench/results/data.json (BENCH_OUT to write elsewhere).
 // Smoke run (checks that it works, figures meaningless), about 1.5 min:
@@ -98,6 +99,13 @@ async function generate(path: string) {
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024);
+}
+
+/** CPU time the server process has used (every thread: event loop, query workers, DuckDB), in ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime (fields 14 and 15 of the line, 12 and 13 after the command), in clock ticks (100 Hz).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
@@ -294,18 +302,28 @@ function load(scenario: Scenario, seconds: number, conns = connections) {
 }
 
 const queries = [];
-for (const scenario of scenarios) {
+// BENCH_ONLY: a regular expression on the titles, to run (and profile, with BENCH_CPU_PROF) a few scenarios.
+const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : undefined;
+for (const scenario of scenarios.filter((s) => !only || only.test(s.title))) {
+  const cpuBefore = cpuMs(server.pid!);
   const r = await load(scenario, duration);
   const entry = {
     title: scenario.title,
     path: 'path' in scenario ? scenario.path : scenario.varying(0),
     requestsPerSecond: r.requests.average,
+    // Server CPU per answer: what a request costs, much less sensitive to a loaded machine than req/s.
+    serverCpuMsPerRequest: round((cpuMs(server.pid!) - cpuBefore) / Math.max(1, r.requests.total), 2),
     latencyMs: { p50: r.latency.p50, p99: r.latency.p99 },
     non2xx: r.non2xx,
     errors: r.errors,
   };
   console.log(JSON.stringify(entry));
   queries.push(entry);
+}
+
+if (only) {
+  server.kill('SIGTERM');
+  process.exit(0);
 }
 
 // One request at a time, a new filter value each: what one user waits for.

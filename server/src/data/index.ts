@@ -1,12 +1,16 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { CamelCasePlugin, type Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
 import type { Db } from '../db/database.js';
+import type { ReplicaReads } from '../db/replicas.js';
 import type { Clock } from '../kernel/clock.js';
 import { createOutbound, type OutboundOptions } from '../kernel/outbound.js';
 import type { EventRecorder } from '../events/recorder.js';
 import type { Directory } from '../events/service.js';
 import type { OrganizationAccess } from '../platform/index.js';
 import { createDiskBlobStore } from './resources/blobs.js';
+import { createS3BlobStore, type S3Settings } from './resources/blobs-s3.js';
 import { createDataStore } from './store.js';
 import { createDatasetService } from './datasets/service.js';
 import { createResourceService } from './resources/service.js';
@@ -25,6 +29,8 @@ import { createQueryReader } from './tables/workers/reader.js';
 import { createColumnar } from './tables/columnar.js';
 
 import { createDatasetLookup } from './datasets/lookup.js';
+import { createHarvestedWriter } from './datasets/harvested.js';
+export type { HarvestedDataset, HarvestedWriter } from './datasets/harvested.js';
 import type { QueryCache } from './tables/index.js';
 export type { DatasetService } from './datasets/service.js';
 export type { LiveTable, ResourceService } from './resources/service.js';
@@ -34,6 +40,7 @@ export { words } from './datasets/search-text.js';
 export { createRowsWriter, checkRowValues, QueryCache, type RowsWriter, type RowValues } from './tables/index.js';
 
 export { DatasetSummary } from './datasets/schema.js';
+export { licenses, licenseIds, type LicenseId } from './datasets/licenses.js';
 export type { TableSchema } from './table-schema.js';
 export { MULTIPART_FIELD_BYTES, MULTIPART_FIELDS_LIMIT } from './resources/routes.js';
 
@@ -53,6 +60,8 @@ export interface DataDeps {
   /** Time limit of each data query (ms) and the number of query workers or read-only sessions. */
   queryTimeoutMs: number;
   queryWorkers: number;
+  /** Threads of the columnar engine (Config.columnarThreads); its own default when unset. */
+  columnarThreads?: number;
   /**
    * The query results cache: one per app, made by the composition root and shared with the community's rows
    * writer, so that a write anywhere invalidates what the query API cached.
@@ -61,6 +70,10 @@ export interface DataDeps {
   /** What answers facets, aggregates, statistics and counts (see Config.queryPath). */
   queryPath?: 'auto' | 'columnar' | 'rows';
   logger?: { warn(o: object, m: string): void; info(o: object, m: string): void };
+  /** Lease of a claimed import job in ms (MULTITUDE_JOB_LEASE_MS). */
+  jobLeaseMs?: number;
+  /** Uploaded files on S3-compatible storage (the data directory's `files` is then a cache); on disk otherwise. */
+  s3?: S3Settings;
 }
 
 /**
@@ -72,10 +85,17 @@ export interface DataDeps {
 export function createData(deps: DataDeps) {
   const db = deps.db.kysely;
   const store = createDataStore();
-  const blobs = createDiskBlobStore(join(deps.dataDir, 'files'));
+  const s3Blobs = deps.s3
+    ? createS3BlobStore({ settings: deps.s3, cacheDir: join(deps.dataDir, 'files'), logger: deps.logger })
+    : undefined;
+  const blobs = s3Blobs ?? createDiskBlobStore(join(deps.dataDir, 'files'));
   const outbound = createOutbound(deps.outbound);
   // Always there for Parquet downloads; with queryPath `rows`, no copy of the tables is built.
-  const columnar = createColumnar({ dir: join(deps.dataDir, 'columnar'), logger: deps.logger });
+  const columnar = createColumnar({
+    dir: join(deps.dataDir, 'columnar'),
+    threads: deps.columnarThreads,
+    logger: deps.logger,
+  });
   const runner = createImportRunner({
     columnar: deps.queryPath === 'rows' ? undefined : columnar,
     db,
@@ -86,11 +106,36 @@ export function createData(deps: DataDeps) {
     clock: deps.clock,
     maxUploadBytes: deps.maxUploadBytes,
     queryCache: deps.queryCache,
+    sqliteFile: deps.db.location.sqliteFile,
     fetchRemote: (url) => outbound.fetchPublic(url),
     logger: deps.logger,
+    jobLeaseMs: deps.jobLeaseMs,
   });
+  const reader = createQueryReader({
+    dialect: deps.db.dialect,
+    location: deps.db.location,
+    size: deps.queryWorkers,
+    timeoutMs: deps.queryTimeoutMs,
+    main: db,
+    replicas: deps.db.replicas,
+    logger: deps.logger,
+  });
+  // The reader with the main database's column naming, for other capabilities' long reads.
+  const offloaded = (reader.db as Kysely<Database>).withPlugin(new CamelCasePlugin());
+  const offload = <T>(work: (db: Kysely<Database>) => Promise<T>, signal?: AbortSignal): Promise<T> =>
+    reader.within({ signal, deadline: Date.now() + deps.queryTimeoutMs, timeoutMs: deps.queryTimeoutMs }, () =>
+      work(offloaded),
+    );
+  /**
+   * Short read-only reads that a read replica may answer (the catalog, the dataset list, the activity feed):
+   * with DATABASE_READ_URLS they run on the query reader, so the read router's rules apply as to rows (a
+   * replica within the lag bound, the primary for a caller who just wrote or a request that writes); without
+   * replicas they stay on the main pool, as before (the reader's own sessions would only add connections).
+   */
+  const replicaReads: ReplicaReads = deps.db.replicas ? (work) => offload(work) : (work) => work(db);
   const datasets = createDatasetService({
     db,
+    reads: replicaReads,
     store,
     events: deps.events,
     clock: deps.clock,
@@ -109,14 +154,6 @@ export function createData(deps: DataDeps) {
     assertPublicUrl: (url) => outbound.assertPublicUrl(url),
     directory: deps.directory,
   });
-  const reader = createQueryReader({
-    dialect: deps.db.dialect,
-    location: deps.db.location,
-    size: deps.queryWorkers,
-    timeoutMs: deps.queryTimeoutMs,
-    main: db,
-    logger: deps.logger,
-  });
   const rows = createRowsService({
     db,
     dialect: deps.db.dialect,
@@ -129,7 +166,7 @@ export function createData(deps: DataDeps) {
     logger: deps.logger,
   });
   const catalog = createCatalogService({
-    db,
+    reads: replicaReads,
     store,
     datasets,
     access: deps.access,
@@ -140,12 +177,25 @@ export function createData(deps: DataDeps) {
   return {
     catalog,
     datasets,
+    /** What federation writes harvested datasets with, inside its own transaction. */
+    harvested: createHarvestedWriter({ store, events: deps.events, clock: deps.clock }),
     /** The read model other capabilities ask about datasets (instead of the store). */
     lookup: createDatasetLookup(deps.db.kysely, store),
     resources,
     rows,
     runner,
     store,
+    /** The content-addressed file store (other capabilities' attachments). */
+    blobs,
+    /**
+     * Deletes a blob another capability no longer references, unless a resource version holds the same content
+     * (content-addressed: one file serves both). True when it was deleted.
+     */
+    async releaseBlob(sha256: string): Promise<boolean> {
+      if (await store.versionUsesBlob(db, sha256)) return false;
+      await blobs.remove(sha256);
+      return true;
+    },
     /** The DuckDB copies of the tables (tests wait for their builds). */
     columnar,
     consumers: [createFootprintConsumer(store)],
@@ -168,12 +218,21 @@ export function createData(deps: DataDeps) {
       const jsonLd = await catalog.datasetJsonLd({ kind: 'anonymous' }, match[1]!);
       return jsonLd ? `<script type="application/ld+json">${jsonLdScript(jsonLd)}</script>` : '';
     },
+    /**
+     * Runs a long read of another capability (dashboards over captured events, …) off the event loop, on the
+     * query reader, under the query time limit (503 `query_timeout` past it) and stopped when `signal` aborts.
+     * `work` gets a Kysely handle with the app's column naming; it must only read.
+     */
+    offload,
+    /** Reads that a read replica may answer (see `replicaReads` above): the activity feed's. */
+    replicaReads,
     seedDemo: (actor: UserActor, organization: string) => seedDemoData({ datasets, resources }, actor, organization),
     /** Stops the query workers (SQLite) or closes the read-only pool (PostgreSQL), and the outbound client. */
     close: async () => {
       await columnar.close();
       await reader.close();
       await outbound.close();
+      s3Blobs?.close();
     },
   };
 }

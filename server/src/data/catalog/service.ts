@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import type { ReplicaReads } from '../../db/replicas.js';
 import { readJson } from '../../db/database.js';
 import type { Actor } from '../../kernel/actor.js';
 import type { OrganizationAccess } from '../../platform/index.js';
@@ -15,12 +16,15 @@ import {
   type CatalogFormat,
   type CatalogInfo,
 } from './index.js';
+import { DEFAULT_PAGE_SIZE, hydraQuads } from './paged.js';
+import { catalogIri } from './dcat.js';
 
 const MAX_CATALOG_DATASETS = 10_000;
 
 /** The harvestable catalog (DCAT-AP 3), schema.org JSON-LD of dataset pages, and the sitemap. */
 export function createCatalogService(deps: {
-  db: Kysely<Database>;
+  /** Where the catalog reads: a read replica when there are some (see db/replicas.ts), else the main database. */
+  reads: ReplicaReads;
   store: DataStore;
   datasets: DatasetService;
   access: OrganizationAccess;
@@ -28,7 +32,7 @@ export function createCatalogService(deps: {
   baseUrl: string;
   name: string;
 }) {
-  const { db, store, baseUrl } = deps;
+  const { reads, store, baseUrl } = deps;
 
   function info(modified: string): CatalogInfo {
     return {
@@ -43,7 +47,7 @@ export function createCatalogService(deps: {
     };
   }
 
-  async function toCatalogDatasets(rows: DatasetRow[]): Promise<CatalogDataset[]> {
+  async function toCatalogDatasets(db: Kysely<Database>, rows: DatasetRow[]): Promise<CatalogDataset[]> {
     const orgs = new Map(
       (await deps.access.byIds([...new Set(rows.flatMap((r) => (r.organizationId ? [r.organizationId] : [])))])).map(
         (o) => [o.id, o],
@@ -148,24 +152,51 @@ export function createCatalogService(deps: {
 
   return {
     async catalog(format: CatalogFormat): Promise<string> {
-      const rows = await store.publishedDatasets(db, MAX_CATALOG_DATASETS);
-      const datasets = await toCatalogDatasets(rows);
+      const { rows, datasets } = await reads(async (db) => {
+        const rows = await store.publishedDatasets(db, MAX_CATALOG_DATASETS);
+        return { rows, datasets: await toCatalogDatasets(db, rows) };
+      });
       return serializeCatalog(
         buildCatalogGraph(info(rows[0]?.updatedAt ?? new Date(0).toISOString()), datasets),
         format,
       );
     },
 
+    /** Page `page` (from 1) of the catalog with Hydra paging links; undefined past the last page. */
+    async catalogPage(format: CatalogFormat, page: number, pageSize = DEFAULT_PAGE_SIZE): Promise<string | undefined> {
+      const { rows, total, datasets } = await reads(async (db) => {
+        const { rows, total } = await store.publishedPage(db, (page - 1) * pageSize, pageSize);
+        // Past the last page: nothing more to read.
+        if ((page - 1) * pageSize >= Math.max(total, 1)) return { rows, total, datasets: [] };
+        return { rows, total, datasets: await toCatalogDatasets(db, rows) };
+      });
+      const lastPage = Math.max(1, Math.ceil(total / pageSize));
+      if (page > lastPage) return undefined;
+      const modified = rows.reduce((m, r) => (r.updatedAt > m ? r.updatedAt : m), new Date(0).toISOString());
+      const base = baseUrl.replace(/\/+$/, '');
+      const pageUrl = (n: number) =>
+        `${base}/catalog/pages/${n}${pageSize !== DEFAULT_PAGE_SIZE ? `?pageSize=${pageSize}` : ''}`;
+      return serializeCatalog(
+        [
+          ...buildCatalogGraph(info(modified), datasets),
+          ...hydraQuads({ catalogIri: catalogIri(baseUrl), pageUrl, page, lastPage, total }),
+        ],
+        format,
+      );
+    },
+
     /** schema.org/Dataset for a published dataset page, or undefined (drafts and unknown slugs). */
     async datasetJsonLd(actor: Actor, slug: string): Promise<Record<string, unknown> | undefined> {
-      const row = await store.findDatasetBySlug(db, slug);
-      if (!row || row.status === 'draft') return undefined;
-      const [dataset] = await toCatalogDatasets([row]);
-      return datasetJsonLd(dataset!, info(row.updatedAt));
+      return reads(async (db) => {
+        const row = await store.findDatasetBySlug(db, slug);
+        if (!row || row.status === 'draft') return undefined;
+        const [dataset] = await toCatalogDatasets(db, [row]);
+        return datasetJsonLd(dataset!, info(row.updatedAt));
+      });
     },
 
     async sitemap(): Promise<string> {
-      const rows = await store.publishedDatasets(db, 50_000 - 2);
+      const rows = await reads((db) => store.publishedDatasets(db, 50_000 - 2));
       return sitemapXml([
         { loc: `${baseUrl}/` },
         { loc: `${baseUrl}/datasets` },

@@ -14,6 +14,7 @@ import { can, type OrganizationAccess } from '../../platform/index.js';
 import { licenses, type LicenseId } from './licenses.js';
 import { searchDocument, queryTerms } from './search-text.js';
 import type { DataStore, DatasetRow, DatasetSearch } from '../store.js';
+import type { ReplicaReads } from '../../db/replicas.js';
 import type {
   CreateDatasetBody,
   DatasetSearchQuery,
@@ -25,6 +26,8 @@ import { resourceView } from '../resources/views.js';
 
 export interface DatasetServiceDeps {
   db: Kysely<Database>;
+  /** Where the dataset list reads (a read replica when there are some); the main database by default. */
+  reads?: ReplicaReads;
   store: DataStore;
   events: EventRecorder;
   clock: Clock;
@@ -44,6 +47,7 @@ const transitions: Record<string, string[]> = {
 
 export function createDatasetService(deps: DatasetServiceDeps) {
   const { db, store, events, clock, access } = deps;
+  const reads: ReplicaReads = deps.reads ?? ((work) => work(db));
   const now = () => clock.now().toISOString();
 
   /** Whether the actor may edit this dataset: its organization's editors, or its owner. */
@@ -255,6 +259,12 @@ export function createDatasetService(deps: DatasetServiceDeps) {
       return view(actor, row, editable);
     },
 
+    /** The dataset as `get` shows it, without counting a view (machine reads: catalog APIs, harvesters). */
+    async peek(actor: Actor, slug: string): Promise<DatasetView> {
+      const { row, editable } = await load(actor, slug);
+      return view(actor, row, editable);
+    },
+
     async update(actor: UserActor, slug: string, patch: UpdateDatasetBody): Promise<DatasetView> {
       const row = await loadEditable(actor, slug);
       if (patch.status && patch.status !== row.status && !transitions[row.status]?.includes(patch.status)) {
@@ -358,10 +368,13 @@ export function createDatasetService(deps: DatasetServiceDeps) {
         offset,
         limit,
       };
-      const { rows, total } = await store.searchDatasets(db, search);
       const facetNames = ['organization', 'theme', 'keyword', 'license', 'format'] as const;
-      const facetEntries = await Promise.all(
-        facetNames.map(async (f) => [f, await store.facetCounts(db, search, f)] as const),
+      // Memberships above come from the primary; the list itself may come from a read replica.
+      const [{ rows, total }, facetEntries] = await reads((rdb) =>
+        Promise.all([
+          store.searchDatasets(rdb, search),
+          Promise.all(facetNames.map(async (f) => [f, await store.facetCounts(rdb, search, f)] as const)),
+        ]),
       );
       const orgIds = [
         ...new Set([
@@ -371,9 +384,11 @@ export function createDatasetService(deps: DatasetServiceDeps) {
       ];
       const orgs = new Map((await access.byIds(orgIds)).map((o) => [o.id, o]));
       const formats = new Map<string, Set<string>>();
-      for (const r of await store.resourcesOf(
-        db,
-        rows.map((x) => x.id),
+      for (const r of await reads((rdb) =>
+        store.resourcesOf(
+          rdb,
+          rows.map((x) => x.id),
+        ),
       ))
         if (r.format) (formats.get(r.datasetId) ?? formats.set(r.datasetId, new Set()).get(r.datasetId)!).add(r.format);
       const items: DatasetSummary[] = rows.map((r) => {

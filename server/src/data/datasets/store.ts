@@ -174,6 +174,27 @@ export function createDatasetStore() {
         .limit(limit)
         .execute();
     },
+    /** One page of published datasets in a stable order (the paged catalog), and how many there are. */
+    async publishedPage(
+      db: Kysely<Database>,
+      offset: number,
+      limit: number,
+    ): Promise<{ rows: DatasetRow[]; total: number }> {
+      const rows = await db
+        .selectFrom('datasets')
+        .selectAll()
+        .where('status', '=', 'published')
+        .orderBy('id')
+        .offset(offset)
+        .limit(limit)
+        .execute();
+      const count = await db
+        .selectFrom('datasets')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('status', '=', 'published')
+        .executeTakeFirstOrThrow();
+      return { rows, total: Number(count.n) };
+    },
     /** Published datasets and the rows of their live tables (the publishers' own resources, not community ones). */
     async catalogFigures(db: Kysely<Database>): Promise<{ datasets: number; rows: number }> {
       const datasets = await db

@@ -27,9 +27,15 @@ export interface StoredBlob {
  */
 export interface BlobStore {
   put(stream: Readable, options: { maxBytes: number }): Promise<StoredBlob>;
-  path(sha256: string): string;
-  open(sha256: string): Readable;
-  exists(sha256: string): boolean;
+  /** A file on this machine with the blob's content (object storage: a verified copy in the local cache). */
+  localPath(sha256: string): Promise<string>;
+  open(sha256: string): Promise<Readable>;
+  exists(sha256: string): Promise<boolean>;
+  /**
+   * Deletes a blob (no error when it is already gone). Content-addressed: the caller first makes sure nothing
+   * else references the same content (`data.releaseBlob` does).
+   */
+  remove(sha256: string): Promise<void>;
   /**
    * Removes the temporary files of uploads that stopped being written `olderThanMs` ago: a process killed
    * mid-upload leaves its partial file behind. The age spares uploads that another process still writes.
@@ -86,9 +92,10 @@ export function createDiskBlobStore(root: string): BlobStore {
       else renameSync(temporary, final);
       return { sha256, size: statSync(final).size, path: final };
     },
-    path: pathOf,
-    open: (sha256) => createReadStream(pathOf(sha256)),
-    exists: (sha256) => existsSync(pathOf(sha256)),
+    localPath: async (sha256) => pathOf(sha256),
+    open: async (sha256) => createReadStream(pathOf(sha256)),
+    exists: async (sha256) => existsSync(pathOf(sha256)),
+    remove: async (sha256) => rmSync(pathOf(sha256), { force: true }),
     sweepTemporary(olderThanMs) {
       let removed = 0;
       const before = Date.now() - olderThanMs;

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { readJson } from '../../db/database.js';
@@ -58,6 +59,17 @@ const VERSION_TABLE = /^(rows_[0-9a-z]{26})(?:_|$)/;
 /** An upload's temporary file not written for this long belongs to a dead process (a live one writes on). */
 const TEMPORARY_FILE_AGE_MS = 60 * 60 * 1000;
 const STOPPED = 'The server stopped during the import; it will run again at the next start';
+/** How long a claimed job stays its holder's without a renewal (MULTITUDE_JOB_LEASE_MS); renewed every third. */
+export const DEFAULT_JOB_LEASE_MS = 15_000;
+/** How often an idle runner looks for jobs queued by other instances or left by a dead one. */
+const POLL_MS = 2_000;
+
+/** Another instance claimed the job (this one's lease ended): this holder stops without writing anything. */
+class LeaseLost extends Error {
+  constructor(jobId: string) {
+    super(`The lease of job ${jobId} passed to another instance`);
+  }
+}
 
 export interface ImportRunnerDeps {
   db: Kysely<Database>;
@@ -71,9 +83,15 @@ export interface ImportRunnerDeps {
   fetchRemote: (url: string, maxBytes: number) => Promise<Readable>;
   /** The query results cache, invalidated when a table is written or dropped. */
   queryCache: QueryCache;
+  /** The SQLite database file, where indexes are built off the event loop (none on PostgreSQL). */
+  sqliteFile?: string;
   logger?: { warn(o: object, m: string): void; info(o: object, m: string): void };
   /** The DuckDB copies: an import writes its rows for the copy in the same pass, built once the version is live. */
   columnar?: Columnar;
+  /** Lease of a claimed job, in ms (DEFAULT_JOB_LEASE_MS). */
+  jobLeaseMs?: number;
+  /** This instance's name in `jobs.lease_owner`. */
+  instanceId?: string;
 }
 
 /** Physical table of a resource version. */
@@ -97,28 +115,75 @@ export const tableNameOf = (versionId: string) => `rows_${versionId.replace(/^ve
  */
 export function createImportRunner(deps: ImportRunnerDeps) {
   const { db, store, clock } = deps;
-  const tabular = createTabularStore(deps.dialect, { cache: deps.queryCache });
+  const tabular = createTabularStore(deps.dialect, { cache: deps.queryCache, sqliteFile: deps.sqliteFile });
   let running: Promise<void> | undefined;
   let stopped = false;
+  let poll: NodeJS.Timeout | undefined;
+  const leaseMs = deps.jobLeaseMs ?? DEFAULT_JOB_LEASE_MS;
+  const owner = deps.instanceId ?? `${hostname()}:${process.pid}`;
+  const leaseEnd = () => new Date(clock.now().getTime() + leaseMs).toISOString();
   // Jobs that failed since the last drain (a bounded few: nothing drains in production).
   let failedJobs: Array<{ id: string; error: string | null }> = [];
   const now = () => clock.now().toISOString();
 
-  async function download(job: JobRow, input: ImportInput): Promise<string> {
+  async function download(
+    job: JobRow,
+    input: ImportInput,
+    write: (trx: Kysely<Database>, patch: Partial<JobRow>) => Promise<void>,
+  ): Promise<string> {
     if (input.sha256) return input.sha256;
     const stream = await deps.fetchRemote(input.url!, deps.maxUploadBytes);
     const blob = await deps.blobs.put(stream, { maxBytes: deps.maxUploadBytes });
-    await store.updateVersion(db, input.versionId, { sha256: blob.sha256, byteSize: blob.size });
-    await store.updateJob(db, job.id, { input: JSON.stringify({ ...input, sha256: blob.sha256 }) });
+    await db.transaction().execute(async (trx) => {
+      await write(trx, { input: JSON.stringify({ ...input, sha256: blob.sha256 }) });
+      await store.updateVersion(trx, input.versionId, { sha256: blob.sha256, byteSize: blob.size });
+    });
     return blob.sha256;
   }
 
+  /**
+   * Runs a claimed job under its fencing token: every write of this holder (progress, each batch of rows, the
+   * result) first checks the token in the same transaction, and a heartbeat renews the lease. When another instance
+   * claimed the job since (this one stalled past its lease), the check fails, the transaction rolls back and this
+   * holder stops without touching the version, its table or the job.
+   */
   async function run(job: JobRow): Promise<void> {
+    const fence = Number(job.fence);
+    let lost = false;
+    const write = async (trx: Kysely<Database>, patch: Partial<JobRow>) => {
+      if (!(await store.fenceJob(trx, job.id, fence, patch))) {
+        lost = true;
+        throw new LeaseLost(job.id);
+      }
+    };
+    const heartbeat = setInterval(
+      () => {
+        if (lost) return;
+        void store
+          .fenceJob(db, job.id, fence, { leaseUntil: leaseEnd() })
+          .then((held) => void (held || (lost = true)))
+          .catch(() => undefined);
+      },
+      Math.max(200, Math.floor(leaseMs / 3)),
+    );
+    heartbeat.unref();
+    try {
+      await runHeld(job, write, () => lost);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  async function runHeld(
+    job: JobRow,
+    write: (trx: Kysely<Database>, patch: Partial<JobRow>) => Promise<void>,
+    isLost: () => boolean,
+  ): Promise<void> {
     const started = Date.now();
     const input = readJson<ImportInput>(job.input);
     const version = await store.findVersion(db, input.versionId);
     if (!version)
-      return void (await store.updateJob(db, job.id, {
+      return void (await write(db, {
         status: 'failed',
         error: 'The version no longer exists',
         finishedAt: now(),
@@ -141,8 +206,8 @@ export function createImportRunner(deps: ImportRunnerDeps) {
         await tabular.dropTable(db, table);
         await store.deleteRejections(db, version.id);
       }
-      const sha256 = await download(job, input);
-      const path = deps.blobs.path(sha256);
+      const sha256 = await download(job, input, write);
+      const path = await deps.blobs.localPath(sha256);
       const inspection = await inspect(path, {
         fileName: input.fileName ?? version.fileName ?? undefined,
         mediaType: input.mediaType,
@@ -180,10 +245,16 @@ export function createImportRunner(deps: ImportRunnerDeps) {
         let lastProgress = 0;
         const flush = async () => {
           // One transaction per batch: fast inserts without holding the database for the whole file.
+          // The token is checked first, in the same transaction: a holder whose lease passed on writes no row.
           const rows = batch;
-          if (rows.length) await db.transaction().execute((trx) => tabular.insertRows(trx, table, schema, rows));
+          const rejections = rejected;
+          if (rows.length || rejections.length)
+            await db.transaction().execute(async (trx) => {
+              await write(trx, { leaseUntil: leaseEnd() });
+              if (rows.length) await tabular.insertRows(trx, table, schema, rows);
+              if (rejections.length) await store.insertRejections(trx, version.id, rejections);
+            });
           if (rows.length) await sink?.write(rows);
-          if (rejected.length) await store.insertRejections(db, version.id, rejected);
           batch = [];
           rejected = [];
         };
@@ -206,7 +277,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
             await flush();
             if (Date.now() - lastProgress > PROGRESS_EVERY_MS) {
               lastProgress = Date.now();
-              await store.updateJob(db, job.id, {
+              await write(db, {
                 rowsRead: report.rowsImported + report.rowsRejected,
                 rowsRejected: report.rowsRejected,
                 bytesRead: progress.bytesRead,
@@ -215,6 +286,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
             }
           }
           if (stopped) throw new Error(STOPPED);
+          if (isLost()) throw new LeaseLost(job.id);
         }
         await flush();
         if (codes.size === 0) break;
@@ -258,6 +330,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
         );
       report.timings = { loadMs: Date.now() - started };
       const indexing = Date.now();
+      if (isLost()) throw new LeaseLost(job.id);
       await tabular.finalize(db, table, schema);
       report.timings.indexMs = Date.now() - indexing;
       report.durationMs = Date.now() - started;
@@ -273,6 +346,17 @@ export function createImportRunner(deps: ImportRunnerDeps) {
           : null;
       await db.transaction().execute(async (trx) => {
         const at = now();
+        // The commit of the result: only the holder of the current token goes on (fencing).
+        await write(trx, {
+          status: 'succeeded',
+          rowsRead: report.rowsImported + report.rowsRejected,
+          rowsRejected: report.rowsRejected,
+          bytesRead: progress.totalBytes || progress.bytesRead,
+          totalBytes: progress.totalBytes || null,
+          report: JSON.stringify(report),
+          finishedAt: at,
+          leaseUntil: null,
+        });
         await store.updateVersion(trx, version.id, {
           status: 'live',
           tableName: table,
@@ -287,15 +371,6 @@ export function createImportRunner(deps: ImportRunnerDeps) {
         if (previous) await store.updateVersion(trx, previous.id, { status: 'superseded' });
         await store.updateResource(trx, resource.id, { currentVersionId: version.id, updatedAt: at });
         await store.updateDataset(trx, dataset.id, { updatedAt: at });
-        await store.updateJob(trx, job.id, {
-          status: 'succeeded',
-          rowsRead: report.rowsImported + report.rowsRejected,
-          rowsRejected: report.rowsRejected,
-          bytesRead: progress.totalBytes || progress.bytesRead,
-          totalBytes: progress.totalBytes || null,
-          report: JSON.stringify(report),
-          finishedAt: at,
-        });
         await deps.events.record(trx, {
           type: 'resource.imported',
           actorId: job.createdBy,
@@ -320,11 +395,22 @@ export function createImportRunner(deps: ImportRunnerDeps) {
         await deps.columnar?.drop(previous.tableName).catch(() => undefined);
       }
     } catch (error) {
+      // Another instance holds the job now: its table and rejections are its own; leave everything as it is.
+      // (Checked again here: an error of this holder's may come from the new holder dropping the table.)
+      if (
+        error instanceof LeaseLost ||
+        isLost() ||
+        !(await store.fenceJob(db, job.id, Number(job.fence), {}).catch(() => false))
+      ) {
+        await sink?.abort().catch(() => undefined);
+        deps.logger?.warn({ job: job.id }, 'import job taken over by another instance; this attempt stopped');
+        return;
+      }
       if (stopped && error instanceof Error && error.message === STOPPED) {
-        // A graceful stop: the job goes back to the queue as it was (the next start runs it again).
+        // A graceful stop: the job goes back to the queue as it was (any instance runs it again).
         if (tableCreated) await tabular.dropTable(db, table).catch(() => undefined);
         await store.deleteRejections(db, version.id).catch(() => undefined);
-        await store.updateJob(db, job.id, { status: 'queued', startedAt: null, attempts: Number(job.attempts) - 1 });
+        await write(db, { status: 'queued', startedAt: null, attempts: Number(job.attempts) - 1, leaseUntil: null });
         return;
       }
       const message =
@@ -337,20 +423,22 @@ export function createImportRunner(deps: ImportRunnerDeps) {
       if (error instanceof ImportError) report.errorCode = error.code;
       report.durationMs = Date.now() - started;
       await sink?.abort().catch(() => undefined);
-      if (tableCreated) await tabular.dropTable(db, table).catch(() => undefined);
+      // A dead attempt's half-filled table too (a job that failed for dying too often never created its own).
+      if (tableCreated || Number(job.attempts) > 1) await tabular.dropTable(db, table).catch(() => undefined);
       await db.transaction().execute(async (trx) => {
         const at = now();
+        await write(trx, {
+          status: 'failed',
+          error: message,
+          report: JSON.stringify(report),
+          finishedAt: at,
+          leaseUntil: null,
+        });
         await store.updateVersion(trx, version.id, {
           status: 'failed',
           report: JSON.stringify(report),
           rowCount: null,
           completedAt: at,
-        });
-        await store.updateJob(trx, job.id, {
-          status: 'failed',
-          error: message,
-          report: JSON.stringify(report),
-          finishedAt: at,
         });
         await deps.events.record(trx, {
           type: 'resource.import_failed',
@@ -369,7 +457,12 @@ export function createImportRunner(deps: ImportRunnerDeps) {
   async function loop() {
     for (;;) {
       if (stopped) return;
-      const job = await store.claimNextJob(db, now());
+      const job = await store.claimNextJob(db, {
+        now: now(),
+        leaseUntil: leaseEnd(),
+        owner,
+        dialect: deps.dialect,
+      });
       if (!job) return;
       await run(job);
       const done = await store.findJob(db, job.id);
@@ -406,11 +499,15 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     },
     async start() {
       stopped = false;
-      await store.requeueRunningJobs(db);
+      // No requeue of "running" jobs here: other instances may be running them. A job whose instance died is
+      // claimed again, by any instance, once its lease has ended.
       await this.sweep();
       const partial = deps.blobs.sweepTemporary(TEMPORARY_FILE_AGE_MS);
       if (partial) deps.logger?.info({ files: partial }, 'removed partial uploads');
       void this.kick();
+      // Jobs queued through other instances, or left by a dead one, are found by polling.
+      poll = setInterval(() => void this.kick(), POLL_MS);
+      poll.unref();
     },
     /**
      * Drops the version tables that no live or in-progress version owns: left by a process killed mid-import,
@@ -429,6 +526,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     },
     async stop() {
       stopped = true;
+      clearInterval(poll);
       await running;
     },
   };

@@ -2,6 +2,50 @@ import { Type, type Static } from '@sinclair/typebox';
 
 export const Nullable = <T extends ReturnType<typeof Type.String>>(s: T) => Type.Union([s, Type.Null()]);
 
+const MessageParams = Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()]));
+
+/** What an import did (import-runner.ts ImportReport); older reports have warnings as plain strings. */
+export const ImportReportView = Type.Object(
+  {
+    rowsImported: Type.Integer(),
+    rowsRejected: Type.Integer(),
+    rejectedSample: Type.Array(
+      Type.Object({
+        line: Type.Integer(),
+        reason: Type.String(),
+        code: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+        params: Type.Optional(MessageParams),
+      }),
+    ),
+    warnings: Type.Array(
+      Type.Union([Type.Object({ code: Type.String(), params: MessageParams, message: Type.String() }), Type.String()]),
+    ),
+    durationMs: Type.Number(),
+    error: Type.Optional(Type.String()),
+    errorCode: Type.Optional(
+      Type.String({ description: 'Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …)' }),
+    ),
+  },
+  { additionalProperties: true },
+);
+
+/** How a version differs from the one before it (tables/diff.ts); older diffs lack the row counts. */
+export const VersionDiffView = Type.Object(
+  {
+    rowsBefore: Type.Integer(),
+    rowsAfter: Type.Integer(),
+    fieldsAdded: Type.Array(Type.String()),
+    fieldsRemoved: Type.Array(Type.String()),
+    rowsAdded: Type.Optional(Type.Integer()),
+    rowsRemoved: Type.Optional(Type.Integer()),
+    rowsChanged: Type.Optional(
+      Type.Union([Type.Integer(), Type.Null()], { description: 'Null when rows were matched on their content' }),
+    ),
+    matchedOn: Type.Optional(Type.Union([Type.Literal('primaryKey'), Type.Literal('content')])),
+  },
+  { additionalProperties: true },
+);
+
 export const VersionView = Type.Object({
   id: Type.String(),
   number: Type.Integer(),
@@ -12,8 +56,8 @@ export const VersionView = Type.Object({
   format: Nullable(Type.String()),
   rowCount: Type.Union([Type.Integer(), Type.Null()]),
   rejectedCount: Type.Union([Type.Integer(), Type.Null()]),
-  report: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
-  diff: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  report: Type.Union([ImportReportView, Type.Null()]),
+  diff: Type.Union([VersionDiffView, Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
   completedAt: Nullable(Type.String({ format: 'date-time' })),
 });
@@ -39,7 +83,7 @@ export const JobView = Type.Object({
     etaSeconds: Type.Union([Type.Number(), Type.Null()]),
   }),
   error: Nullable(Type.String()),
-  report: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+  report: Type.Union([ImportReportView, Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
   startedAt: Nullable(Type.String({ format: 'date-time' })),
   finishedAt: Nullable(Type.String({ format: 'date-time' })),

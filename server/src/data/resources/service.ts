@@ -291,6 +291,9 @@ export function createResourceService(deps: ResourceServiceDeps) {
       startedAt: null,
       finishedAt: null,
       attempts: 0,
+      leaseUntil: null,
+      leaseOwner: null,
+      fence: 0,
     };
     await store.insertJob(trx, job);
     await store.updateResource(trx, resource.id, { latestJobId: job.id, updatedAt: at });
@@ -501,14 +504,14 @@ export function createResourceService(deps: ResourceServiceDeps) {
           : resource.currentVersionId
             ? await store.findVersion(db, resource.currentVersionId)
             : undefined;
-      if (!version?.sha256 || !deps.blobs.exists(version.sha256)) {
+      if (!version?.sha256 || !(await deps.blobs.exists(version.sha256))) {
         if (resource.kind === 'url' && resource.url && number === undefined)
           return { kind: 'redirect', url: resource.url, dataset, resource };
         throw notFound('File');
       }
       return {
         kind: 'file',
-        stream: deps.blobs.open(version.sha256),
+        stream: await deps.blobs.open(version.sha256),
         size: Number(version.byteSize ?? 0),
         fileName: version.fileName ?? `${resource.id}`,
         mediaType: version.mediaType ?? 'application/octet-stream',

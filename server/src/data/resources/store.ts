@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { CompiledQuery, InferResult, Kysely, Selectable, Updateable } from 'kysely';
 import type { Database, JobsTable, ResourcesTable, ResourceVersionsTable } from '../../db/schema.js';
 import { readBool, readJson } from '../../db/database.js';
 import type { MessageParams } from '../import/messages.js';
@@ -14,9 +14,50 @@ export interface Rejection {
   params: MessageParams;
 }
 
+/** Dataset, resource and current version in one query: the query API's hot path. */
+function liveTargetQuery(db: Kysely<Database>, slug: string, resourceId: string) {
+  return db
+    .selectFrom('resources')
+    .innerJoin('datasets', 'datasets.id', 'resources.datasetId')
+    .leftJoin('resourceVersions', 'resourceVersions.id', 'resources.currentVersionId')
+    .leftJoin('tableGenerations', 'tableGenerations.tableName', 'resourceVersions.tableName')
+    .select([
+      'datasets.id as datasetId',
+      'datasets.status as datasetStatus',
+      'datasets.organizationId',
+      'datasets.ownerId',
+      'datasets.slug',
+      'resources.id as resourceId',
+      'resources.latestJobId',
+      'resources.titleColumn',
+      'resourceVersions.id as versionId',
+      'resourceVersions.status as versionStatus',
+      'resourceVersions.tableName',
+      'resourceVersions.tableSchema',
+      'tableGenerations.generation',
+    ])
+    .where('datasets.slug', '=', slug)
+    .where('resources.id', '=', resourceId)
+    .where('resources.deletedAt', 'is', null);
+}
+type LiveTargetRow = InferResult<ReturnType<typeof liveTargetQuery>>[number];
+const LIVE_SLUG = '\u0000slug';
+const LIVE_ID = '\u0000id';
+const liveTargetQueries = new WeakMap<Kysely<Database>, CompiledQuery>();
+
 /** SQL over resources, their versions, import jobs and rejected lines. */
 export function createResourceStore() {
   return {
+    /** Whether a resource version holds this content (a blob another capability wants to delete). */
+    async versionUsesBlob(db: Kysely<Database>, sha256: string): Promise<boolean> {
+      const row = await db
+        .selectFrom('resourceVersions')
+        .select('id')
+        .where('sha256', '=', sha256)
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
     async insertResource(db: Kysely<Database>, row: ResourceRow) {
       await db
         .insertInto('resources')
@@ -37,30 +78,16 @@ export function createResourceStore() {
     },
     /** Dataset, resource and current version in one query: the query API's hot path. */
     async findLiveTarget(db: Kysely<Database>, slug: string, resourceId: string) {
-      return db
-        .selectFrom('resources')
-        .innerJoin('datasets', 'datasets.id', 'resources.datasetId')
-        .leftJoin('resourceVersions', 'resourceVersions.id', 'resources.currentVersionId')
-        .leftJoin('tableGenerations', 'tableGenerations.tableName', 'resourceVersions.tableName')
-        .select([
-          'datasets.id as datasetId',
-          'datasets.status as datasetStatus',
-          'datasets.organizationId',
-          'datasets.ownerId',
-          'datasets.slug',
-          'resources.id as resourceId',
-          'resources.latestJobId',
-          'resources.titleColumn',
-          'resourceVersions.id as versionId',
-          'resourceVersions.status as versionStatus',
-          'resourceVersions.tableName',
-          'resourceVersions.tableSchema',
-          'tableGenerations.generation',
-        ])
-        .where('datasets.slug', '=', slug)
-        .where('resources.id', '=', resourceId)
-        .where('resources.deletedAt', 'is', null)
-        .executeTakeFirst();
+      // Compiled once per database: building the query costs more than SQLite answering it.
+      let compiled = liveTargetQueries.get(db);
+      if (!compiled) {
+        compiled = liveTargetQuery(db, LIVE_SLUG, LIVE_ID).compile();
+        if (compiled.parameters.join() !== [LIVE_SLUG, LIVE_ID].join())
+          throw new Error('findLiveTarget: unexpected parameters');
+        liveTargetQueries.set(db, compiled);
+      }
+      const { rows } = await db.executeQuery<LiveTargetRow>({ ...compiled, parameters: [slug, resourceId] });
+      return rows[0];
     },
     async findResourceById(db: Kysely<Database>, id: string): Promise<ResourceRow | undefined> {
       return db.selectFrom('resources').selectAll().where('id', '=', id).executeTakeFirst();
@@ -143,24 +170,58 @@ export function createResourceStore() {
       if (ids.length === 0) return [];
       return db.selectFrom('jobs').selectAll().where('id', 'in', ids).execute();
     },
-    /** Claims the oldest queued job (one worker at a time per job). */
-    async claimNextJob(db: Kysely<Database>, startedAt: string): Promise<JobRow | undefined> {
-      const next = await db
+    /**
+     * Claims the oldest job that is queued, or running under a lease that ended (its instance died), for `owner`
+     * until `leaseUntil`: the attempt count and the fencing token go up by one. One statement: on PostgreSQL the
+     * candidate row is locked with FOR UPDATE SKIP LOCKED (instances claiming at once take different jobs); SQLite
+     * runs one writer at a time. The holder passes the returned `fence` to every later write (`fenceJob`).
+     */
+    async claimNextJob(
+      db: Kysely<Database>,
+      claim: { now: string; leaseUntil: string; owner: string; dialect: 'sqlite' | 'postgres' },
+    ): Promise<JobRow | undefined> {
+      let candidate = db
         .selectFrom('jobs')
         .select('id')
-        .where('status', '=', 'queued')
+        .where((eb) =>
+          eb.or([
+            eb('status', '=', 'queued'),
+            eb.and([
+              eb('status', '=', 'running'),
+              eb.or([eb('leaseUntil', 'is', null), eb('leaseUntil', '<', claim.now)]),
+            ]),
+          ]),
+        )
         .orderBy('createdAt')
-        .limit(1)
-        .executeTakeFirst();
-      if (!next) return undefined;
-      const claimed = await db
+        .limit(1);
+      if (claim.dialect === 'postgres') candidate = candidate.forUpdate().skipLocked();
+      return db
         .updateTable('jobs')
-        .set((eb) => ({ status: 'running', startedAt, attempts: eb('attempts', '+', 1) }))
-        .where('id', '=', next.id)
-        .where('status', '=', 'queued')
+        .set((eb) => ({
+          status: 'running',
+          startedAt: claim.now,
+          attempts: eb('attempts', '+', 1),
+          fence: eb('fence', '+', 1),
+          leaseUntil: claim.leaseUntil,
+          leaseOwner: claim.owner,
+        }))
+        .where('id', '=', candidate)
+        .returningAll()
         .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) return undefined;
-      return db.selectFrom('jobs').selectAll().where('id', '=', next.id).executeTakeFirst();
+    },
+    /**
+     * The holder's write, fenced: applies `patch` (renewing the lease when given) only while the job is still
+     * running under the token `fence`. False when another instance claimed it since: the caller stops at once.
+     */
+    async fenceJob(db: Kysely<Database>, id: string, fence: number, patch: Partial<JobRow>): Promise<boolean> {
+      const result = await db
+        .updateTable('jobs')
+        .set(Object.keys(patch).length ? patch : { fence })
+        .where('id', '=', id)
+        .where('fence', '=', fence)
+        .where('status', '=', 'running')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
     },
     /** Versions whose table must be kept: the live ones and those being imported (the startup sweep's list). */
     async versionsOwningTables(db: Kysely<Database>): Promise<string[]> {
@@ -171,11 +232,6 @@ export function createResourceStore() {
         .execute();
       return rows.map((r) => r.id);
     },
-    /** Jobs left running by a process that died go back to the queue. */
-    async requeueRunningJobs(db: Kysely<Database>) {
-      await db.updateTable('jobs').set({ status: 'queued', startedAt: null }).where('status', '=', 'running').execute();
-    },
-
     async insertRejections(db: Kysely<Database>, versionId: string, rows: Rejection[]) {
       if (rows.length === 0) return;
       await db

@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { nextLink, problems } from '../../kernel/http.js';
 import { Next, ResourceParams } from '../http-params.js';
 import { DEFAULT_ROW_LIMIT, MAX_ROW_LIMIT } from '../tables/index.js';
-import { COUNT_BOUND, type RowsService } from './service.js';
+import { COUNT_BOUND, QUICK_BOUND, type RowsService } from './service.js';
 import type { Expensive } from '../../kernel/cost.js';
 
 /**
@@ -79,6 +79,13 @@ const RowQuery = Type.Object(
         description: 'Comma-separated columns to return (`_id` is always there), e.g. `code,name,population`.',
       }),
     ),
+    _total: Type.Optional(
+      Type.Unsafe<string>({
+        type: 'string',
+        enum: ['estimate', 'exact', 'none'],
+        description: `How to count the matching rows in \`total\`: \`estimate\` (the default: exact up to ${QUICK_BOUND}, cheap), \`exact\` (exact up to ${COUNT_BOUND}) or \`none\`.`,
+      }),
+    ),
     _facet: Type.Optional(
       Type.Array(Type.String(), {
         description:
@@ -125,7 +132,7 @@ const Row = Type.Unknown({ description: 'A row: `_id` and one property per colum
 const QUERY_HELP = [
   `Filter with \`<column>__<op>=value\` parameters (${OPS_HELP}), search with \`_q\`, sort with \`_sort\`, page with \`_limit\` and \`_cursor\`, choose columns with \`_fields\`, count values with \`_facet\`. Unknown columns or parameters are a 400 problem naming them.`,
   'Without `_sort`, `_q` results come most relevant first (bm25 on SQLite, ts_rank on PostgreSQL), with a stable cursor.',
-  `\`total\` counts the rows matching the filters and \`_q\`: exactly up to ${COUNT_BOUND}, beyond which it is ${COUNT_BOUND} with \`totalExact: false\`; null when counting ran past the time limit.`,
+  `\`total\` counts the rows matching the filters and \`_q\`: exactly up to ${QUICK_BOUND} by default (then ${QUICK_BOUND} with \`totalExact: false\`), or with \`_total=exact\` exactly up to ${COUNT_BOUND} (the whole table's count without filters is always counted that far); \`_total=none\` skips counting, for the fastest pages; null when counting ran past the time limit.`,
   'Every query has a time limit (`MULTITUDE_QUERY_TIMEOUT_MS`, 5 s by default): beyond it the answer is a 503 problem with `Retry-After`.',
   'Facets and counts (here), aggregates and statistics are answered by the columnar copy of the table (DuckDB over Parquet) once it is built, by the row store meanwhile and for `_q`; the answers are the same, and the `x-multitude-engine` response header (`columnar` or `rows`) says which answered.',
 ].join(' ');
@@ -154,7 +161,7 @@ export async function rowRoutes(base: FastifyInstance, opts: { rows: RowsService
                 description: 'Rows matching the filters and `_q`; null when counting ran past the time limit',
               }),
               totalExact: Type.Boolean({
-                description: 'False when `total` is the counting bound (more rows match) or unknown',
+                description: 'False when `total` is the counting bound (more rows match; see `_total`) or unknown',
               }),
               facets: Type.Optional(
                 Type.Record(Type.String(), Type.Array(Type.Object({ value: Type.Unknown(), count: Type.Integer() }))),
@@ -267,7 +274,18 @@ export async function rowRoutes(base: FastifyInstance, opts: { rows: RowsService
         summary: 'Per column: min, max, nulls, distinct count and top values',
         params: ResourceParams,
         response: {
-          200: Type.Object({ columns: Type.Record(Type.String(), Type.Unknown()) }),
+          200: Type.Object({
+            columns: Type.Record(
+              Type.String(),
+              Type.Object({
+                min: Type.Unknown(),
+                max: Type.Unknown(),
+                nulls: Type.Integer(),
+                distinct: Type.Integer(),
+                top: Type.Array(Type.Object({ value: Type.Unknown(), count: Type.Integer() })),
+              }),
+            ),
+          }),
           ...problems(404, 503),
         },
       },

@@ -14,7 +14,7 @@ import {
   type TestApp,
 } from '../../testing/harness.js';
 import { multipartBody } from '../../testing/multipart.js';
-import { COUNT_BOUND } from './service.js';
+import { COUNT_BOUND, QUICK_BOUND } from './service.js';
 
 // A table big enough for queries that take a while everywhere: 120,000 rows, a text column with many words.
 const ROWS = 120_000;
@@ -88,11 +88,68 @@ describe(`heavy queries off the event loop (${testDialect})`, () => {
     // More rows than the counting bound: the bound, marked inexact.
     expect(all.json()).toMatchObject({ total: COUNT_BOUND, totalExact: false });
     expect(ROWS).toBeGreaterThan(COUNT_BOUND);
+    const k3 = Math.floor((ROWS - 3) / 7) + 1;
+    expect(k3).toBeGreaterThan(QUICK_BOUND);
+    // By default a filtered page counts cheaply up to QUICK_BOUND; `_total=exact` counts on.
     const some = (await get(`${base}/rows?_limit=5&categorie=K3`)).json();
-    expect(some.total).toBe(Math.floor((ROWS - 3) / 7) + 1);
-    expect(some.rows).toHaveLength(5);
+    expect(some).toMatchObject({ total: QUICK_BOUND, totalExact: false });
+    expect(some.rows.map((r: { _id: number }) => r._id)).toEqual([3, 10, 17, 24, 31]);
+    const exact = (await get(`${base}/rows?_limit=5&categorie=K3&_total=exact`)).json();
+    expect(exact).toMatchObject({ total: k3, totalExact: true });
+    expect((await get(`${base}/rows?_limit=5&categorie=K3&_total=none`)).json()).toMatchObject({
+      total: null,
+      totalExact: false,
+    });
+    const bad = await get(`${base}/rows?_total=all`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors).toEqual([expect.objectContaining({ field: '_total' })]);
     const none = (await get(`${base}/rows?categorie=nope`)).json();
     expect(none).toMatchObject({ total: 0, totalExact: true, rows: [] });
+    // A few matches (under the quick bound): counted exactly, with the page, in the same single trip.
+    const few = (await get(`${base}/rows?_limit=2&categorie=K3&population__lt=300`)).json();
+    const fewExpected = csv()
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(','))
+      .filter((c) => c[2] === 'K3' && Number(c[3]) < 300);
+    expect(fewExpected.length).toBeLessThan(QUICK_BOUND);
+    expect(few).toMatchObject({ total: fewExpected.length, totalExact: true });
+    expect(few.rows.map((r: { _id: number }) => r._id)).toEqual(fewExpected.slice(0, 2).map((c) => Number(c[0])));
+  });
+
+  it('reads a filtered page and its count in one trip to a query worker, and a repeated one in none', async () => {
+    const stats = t.data.rows.readerStats();
+    if (!stats) return; // PostgreSQL: no workers, the driver is asynchronous
+    const trips = () => t.data.rows.readerStats()!.trips;
+    const before = trips();
+    const first = await get(`${base}/rows?_limit=3&categorie=K5&population__gte=1234`);
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json()).toMatchObject({ total: QUICK_BOUND, totalExact: false });
+    expect(trips() - before).toBe(1);
+    const again = await get(`${base}/rows?_limit=3&categorie=K5&population__gte=1234`);
+    expect(again.json()).toEqual(first.json());
+    expect(trips() - before).toBe(1);
+  });
+
+  it('reads a page of many matches in the sort order, with the same rows as sorting every match', async () => {
+    // Expected from the file itself: categorie K3 by population descending, then _id descending.
+    const expected = csv()
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(','))
+      .filter((c) => c[2] === 'K3' && Number(c[3]) < 70_000)
+      .map((c) => ({ id: Number(c[0]), population: Number(c[3]) }))
+      .sort((a, b) => b.population - a.population || b.id - a.id)
+      .slice(0, 30)
+      .map((r) => r.id);
+    const url = `${base}/rows?categorie=K3&population__lt=70000&_sort=-population&_limit=15`;
+    const first = (await get(url)).json();
+    const second = (
+      await get(`${url}&_cursor=${encodeURIComponent(new URL(first.next).searchParams.get('_cursor')!)}`)
+    ).json();
+    expect([...first.rows, ...second.rows].map((r: { _id: number }) => r._id)).toEqual(expected);
   });
 
   it('answers a clear 503 problem with Retry-After past the time limit, and keeps serving', async () => {

@@ -58,6 +58,22 @@ export interface RowsServiceDeps {
   queryPath?: 'auto' | 'columnar' | 'rows';
 }
 
+/**
+ * `_total=estimate` (the default) counts filtered rows exactly up to this many, which costs little whatever the
+ * filters; beyond it `total` is this bound with `totalExact: false`.
+ */
+export const QUICK_BOUND = 10_000;
+
+/** A page does not fail because counting took too long: its total is then unknown (null). */
+async function countOrNull<T>(counting: Promise<T>): Promise<T | null> {
+  try {
+    return await counting;
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'query_timeout') return null;
+    throw error;
+  }
+}
+
 /** Which engine answered: a response header (`x-multitude-engine`) says it, for the benchmark and curious users. */
 export type AnsweredBy = 'columnar' | 'rows';
 
@@ -171,30 +187,56 @@ export function createRowsService(deps: RowsServiceDeps) {
     async page(actor: Actor, slug: string, id: string, params: Params, signal?: AbortSignal) {
       const target = await live(actor, slug, id);
       const query = parseRowQuery(params, target.schema);
-      const [page, facets, counted] = await Promise.all([
-        isCheap(query)
-          ? engine.selectRows(db, target.table, target.schema, query)
-          : heavy(signal, (rdb) => engine.selectRows(rdb, target.table, target.schema, query)),
-        query.facets.length
-          ? analytic(target, query, signal, (e, on) => e.facets(on, target.table, target.schema, query))
-          : Promise.resolve(undefined),
-        // A page does not fail because counting took too long: its total is then unknown (null).
-        analytic(target, query, signal, (e, on) => e.count(on, target.table, target.schema, query, COUNT_BOUND)).catch(
-          (error: unknown) => {
-            if (error instanceof AppError && error.code === 'query_timeout') return null;
-            throw error;
-          },
-        ),
-      ]);
-      const total = counted?.value ?? null;
+      const facets = query.facets.length
+        ? analytic(target, query, signal, (e, on) => e.facets(on, target.table, target.schema, query))
+        : undefined;
+      // Awaited below; meanwhile a failure of the page must not leave its rejection unhandled.
+      facets?.catch(() => undefined);
+      // Without a filter the count is the table's, computed once per version (cached).
+      const unfiltered = query.filters.length === 0 && query.q === null;
+      let page: Promise<{ rows: readonly object[]; nextCursor: string | null }>;
+      let quick: number | null = null;
+      if (isCheap(query)) page = engine.selectRows(db, target.table, target.schema, query);
+      else if (query.total === 'none' || unfiltered)
+        page = heavy(signal, (rdb) => engine.selectRows(rdb, target.table, target.schema, query));
+      else {
+        // The page and its quick count in one trip to a worker. Many matches: the page fills within the first
+        // rows of the sort order, so walking its index beats gathering every match through a filter's index
+        // and sorting them (the worker picks the plan from the count).
+        try {
+          const both = await heavy(signal, (rdb) =>
+            engine.pageAndCount(rdb, target.table, target.schema, query, QUICK_BOUND, true),
+          );
+          quick = both.count;
+          page = Promise.resolve(both);
+        } catch (error) {
+          if (!(error instanceof AppError && error.code === 'query_timeout')) throw error;
+          // Counting took too long: the page alone, its total unknown.
+          page = heavy(signal, (rdb) => engine.selectRows(rdb, target.table, target.schema, query));
+        }
+      }
+      const walked = quick !== null && quick > QUICK_BOUND;
+      const counted =
+        query.total === 'none'
+          ? Promise.resolve(null)
+          : unfiltered || (walked && query.total === 'exact')
+            ? countOrNull(
+                analytic(target, query, signal, (e, on) =>
+                  e.count(on, target.table, target.schema, query, COUNT_BOUND),
+                ),
+              )
+            : Promise.resolve(quick === null ? null : { value: quick, by: 'rows' as const });
+      const [rowsPage, faceted, count] = await Promise.all([page, facets, counted]);
+      const bound = unfiltered || query.total === 'exact' ? COUNT_BOUND : QUICK_BOUND;
+      const total = count === null ? null : Math.min(count.value, bound);
       return {
-        by: facets?.by ?? counted?.by ?? 'rows',
-        rows: page.rows,
-        rowsJson: rowsJson(page.rows),
-        nextCursor: page.nextCursor,
-        facets: facets?.value,
-        total: total === null ? null : Math.min(total, COUNT_BOUND),
-        totalExact: total !== null && total <= COUNT_BOUND,
+        by: faceted?.by ?? count?.by ?? 'rows',
+        rows: rowsPage.rows,
+        rowsJson: rowsJson(rowsPage.rows),
+        nextCursor: rowsPage.nextCursor,
+        facets: faceted?.value,
+        total,
+        totalExact: count !== null && count.value <= bound,
       };
     },
 

@@ -25,6 +25,7 @@ export class QueryCache {
   #weight = 0;
   #generations = new Map<string, number>();
   #inflight = new Map<string, Promise<unknown>>();
+  #listeners: Array<(table: string) => void> = [];
   hits = 0;
   misses = 0;
 
@@ -68,8 +69,37 @@ export class QueryCache {
     return promise;
   }
 
-  /** Forgets everything about a table (call on any write, re-creation or drop). */
-  invalidate(table: string): void {
+  /** A cached value, or undefined (counts as a hit when found). */
+  peek<T>(table: string, key: string): T | undefined {
+    const full = `${table}\u0000${key}`;
+    const hit = this.#entries.get(full);
+    if (!hit) return undefined;
+    this.hits += 1;
+    this.#entries.delete(full);
+    this.#entries.set(full, hit);
+    return hit.value as T;
+  }
+
+  /** The table's write generation: pass it to `put` from before the computation started. */
+  generation(table: string): number {
+    return this.#generations.get(table) ?? 0;
+  }
+
+  /** Stores a value computed outside `get`, unless the table was written since `generation`. */
+  put(table: string, key: string, value: unknown, weight: number, generation: number): void {
+    this.misses += 1;
+    deepFreeze(value);
+    if (this.generation(table) === generation) this.#store(`${table}\u0000${key}`, value, Math.max(1, weight));
+  }
+
+  /** Hears every local invalidation (the cluster bus passes them to the other instances). */
+  onInvalidate(listener: (table: string) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /** Forgets everything about a table (call on any write, re-creation or drop); `fromPeer`: heard from another instance. */
+  invalidate(table: string, fromPeer = false): void {
+    if (!fromPeer) for (const listener of this.#listeners) listener(table);
     this.#generations.set(table, (this.#generations.get(table) ?? 0) + 1);
     const prefix = `${table}\u0000`;
     for (const [key, entry] of this.#entries) {
@@ -81,8 +111,8 @@ export class QueryCache {
     for (const key of this.#inflight.keys()) if (key.startsWith(prefix)) this.#inflight.delete(key);
   }
 
-  clear(): void {
-    for (const key of this.#entries.keys()) this.invalidate(key.slice(0, key.indexOf('\u0000')));
+  clear(fromPeer = false): void {
+    for (const key of this.#entries.keys()) this.invalidate(key.slice(0, key.indexOf('\u0000')), fromPeer);
   }
 
   #store(key: string, value: unknown, weight: number): void {

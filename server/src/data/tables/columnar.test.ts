@@ -69,7 +69,7 @@ const QUERIES = [
   '/aggregate?_group=region&_agg=count,sum:population,avg:surface,min:creation,max:maj,distinct:code,min:actif&actif=true',
   '/aggregate?_agg=count&population__gte=10000&population__lt=40000',
   '/rows?_limit=3&_facet=region&_facet=actif&surface__lt=12.5',
-  '/rows?_limit=1&region__in=BRE,OCC&code__startswith=C1',
+  '/rows?_limit=1&region__in=BRE,OCC&code__startswith=C1&_facet=actif&_total=exact',
   '/stats',
 ];
 

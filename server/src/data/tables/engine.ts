@@ -21,8 +21,10 @@ import {
   q as quote,
   readExpr,
   run,
+  runSteps,
   type EngineDialect,
 } from './physical.js';
+import type { Step, StepCondition, StepRows } from './workers/steps.js';
 import { foldWord, fts5Match, parseSearch, type Search } from './text.js';
 import {
   type AggregateQuery,
@@ -50,6 +52,15 @@ export type Row = { _id: number } & Record<string, Cell>;
 /** An aggregate output row: group columns by field name, aggregates by their `_agg` key. */
 export type AggregateRow = Record<string, Cell>;
 
+export interface PageOptions {
+  /**
+   * SQLite: walk the sort order's index and check the filters on each row, instead of letting the planner pick a
+   * filter's index and sort every match. Worth it when many rows match (the page fills after a few rows); the
+   * caller knows from its count. PostgreSQL's planner weighs the LIMIT itself.
+   */
+  walkSort?: boolean;
+}
+
 export interface QueryEngine {
   /** One page: rows keyed by field name plus `_id`; `nextCursor` null at the end. Cached (frozen result). */
   selectRows(
@@ -57,6 +68,7 @@ export interface QueryEngine {
     table: string,
     schema: TableSchema,
     query: RowQuery,
+    options?: PageOptions,
   ): Promise<{ rows: Row[]; nextCursor: string | null }>;
   /** Every matching row in order, read in keyset batches (never the whole result in memory). Ignores `limit`; starts after the cursor if any. */
   streamRows(db: AnyDb, table: string, schema: TableSchema, query: RowQuery, batchSize?: number): AsyncGenerator<Row>;
@@ -78,6 +90,19 @@ export interface QueryEngine {
     query: Pick<RowQuery, 'filters' | 'q' | 'qMode'>,
     bound?: number,
   ): Promise<number>;
+  /**
+   * A page and the bounded count of its matching rows (as `count` with `bound`), in one trip to a query worker
+   * when neither is cached. With `walk`, the page walks the sort order's index when more than `bound` rows match
+   * (PageOptions.walkSort). Both answers are cached as `selectRows` and `count` cache them.
+   */
+  pageAndCount(
+    db: AnyDb,
+    table: string,
+    schema: TableSchema,
+    query: RowQuery,
+    bound: number,
+    walk?: boolean,
+  ): Promise<{ rows: Row[]; nextCursor: string | null; count: number }>;
   /** Group-by with aggregates. Cached. */
   aggregate(db: AnyDb, table: string, schema: TableSchema, query: AggregateQuery): Promise<{ rows: AggregateRow[] }>;
   /** Per column: min, max, nulls, distinct count, top 10 values. Cached per table. */
@@ -90,6 +115,12 @@ export interface QueryEngineOptions {
   cache: QueryCache;
   /** Also cache pages of rows (default true: versions are immutable once finalized). */
   cacheRows?: boolean;
+}
+
+/** A statement and its parameters, built but not run. */
+interface Built {
+  sql: string;
+  params: unknown[];
 }
 
 const FACET_SIZE = 20;
@@ -126,10 +157,12 @@ export function createQueryEngine(dialect: EngineDialect, options: QueryEngineOp
     table: string,
     filters: readonly Filter[],
     search: EngineSearch | null | undefined,
+    /** The column whose index the page walks: SQLite's unary + keeps the planner off every other column's. */
+    walked?: number,
   ): string[] {
     const out: string[] = [];
     for (const f of filters) {
-      const c = phys(f);
+      const c = walked !== undefined && f.index !== walked && dialect === 'sqlite' ? `+${phys(f)}` : phys(f);
       const t = f.type;
       const v = (x: Cell) => p.add(bindValue(t, x), t);
       switch (f.op) {
@@ -213,16 +246,15 @@ export function createQueryEngine(dialect: EngineDialect, options: QueryEngineOp
    * PostgreSQL's ts_rank() negated. The score is computed once per matching row in a subquery; the keyset on
    * (score, `_id`) resumes after the cursor.
    */
-  async function rankedSegment(
-    db: AnyDb,
+  function rankedSegment(
     table: string,
     query: RowQuery,
     search: EngineSearch | null | undefined,
     s: Shape,
     after: readonly Cell[] | null,
     limit: number,
-  ): Promise<Record<string, unknown>[]> {
-    if (search === undefined) return [];
+  ): Built | null {
+    if (search === undefined) return null;
     if (search === null) throw new Error('Ranking needs a search');
     const p = new Params(dialect);
     let inner: string;
@@ -236,7 +268,7 @@ export function createQueryEngine(dialect: EngineDialect, options: QueryEngineOp
       inner = `SELECT ${s.select}, -ts_rank("t"."_fts", ${tsQuery(p, search)})::float8 AS "rk" FROM ${from(table)} WHERE ${where.join(' AND ')}`;
     } else throw new Error('_q is answered by the row store, not the columnar copy');
     const keyset = after ? ` WHERE ("rk", "id") > (${p.add(after[0], 'number')}, ${p.add(after[1], 'id')})` : '';
-    return run(db, `SELECT * FROM (${inner}) AS "r"${keyset} ORDER BY "rk", "id" LIMIT ${limit}`, p.values);
+    return { sql: `SELECT * FROM (${inner}) AS "r"${keyset} ORDER BY "rk", "id" LIMIT ${limit}`, params: p.values };
   }
 
   /** SQLite: the phrase's words next to each other in the row's text columns read as one text. */
@@ -313,8 +345,7 @@ export function createQueryEngine(dialect: EngineDialect, options: QueryEngineOp
     };
   }
 
-  async function segment(
-    db: AnyDb,
+  function segment(
     table: string,
     query: RowQuery,
     search: EngineSearch | null | undefined,
@@ -324,10 +355,11 @@ export function createQueryEngine(dialect: EngineDialect, options: QueryEngineOp
     firstNotNull: boolean,
     after: readonly Cell[] | null,
     limit: number,
-  ): Promise<Record<string, unknown>[]> {
+    walkSort = false,
+  ): Built | null {
     const p = new Params(dialect);
     const first = keys[0] as SortKey;
-    if (search === undefined) return [];
+    if (search === undefined) return null;
     if (dialect === 'sqlite' && search !== null && first.index < 0 && keys.length === 1) {
       // Search in _id order: walk the FTS5 index in rowid order and stop at the limit, instead of
       // materializing every match. Keyset and order on the FTS rowid, which FTS5 handles itself.
@@ -337,49 +369,70 @@ export function createQueryEngine(dialect: EngineDialect, options: QueryEngineOp
       if (nullCondition) where.push(nullCondition);
       if (after) where.push(`${fts}.rowid ${first.desc ? '<' : '>'} ${p.add(after[0])}`);
       const text = `SELECT ${s.select} FROM ${fts} CROSS JOIN ${from(table)} ON "t"."_id" = ${fts}.rowid WHERE ${where.join(' AND ')} ORDER BY ${fts}.rowid ${first.desc ? 'DESC' : 'ASC'} LIMIT ${limit}`;
-      return run(db, text, p.values);
+      return { sql: text, params: p.values };
     }
-    const where = conditions(p, table, query.filters, search);
+    const where = conditions(p, table, query.filters, search, walkSort && search === null ? first.index : undefined);
     if (nullCondition) where.push(nullCondition);
     if (after) where.push(keyset(p, keys, after, firstNotNull));
     const text = `SELECT ${s.select} FROM ${from(table)}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${orderBy(keys, firstNotNull)} LIMIT ${limit}`;
-    return run(db, text, p.values);
+    return { sql: text, params: p.values };
   }
 
-  /** Reads up to `limit` rows after `after`; `next` is the cursor position of the last row if more exist. */
-  async function fetchPage(
-    db: AnyDb,
+  /**
+   * The statements of a page of up to `limit` rows after `after` (plus one, to know whether more follow), as steps
+   * numbered from `base`, the first one run only when `when` holds. A page sorted on a column reads its non-null
+   * rows, then its null rows only when the first segment came short. `collect` gathers the page's raw rows from
+   * the program's results (null when it did not run).
+   */
+  function pagePlan(
     table: string,
     schema: TableSchema,
     query: RowQuery,
     limit: number,
     after: readonly Cell[] | null,
+    walkSort: boolean,
+    base = 0,
+    when?: StepCondition,
   ) {
     checkTableName(table);
     const s = shape(schema, query);
     const search = searchOf(schema, query);
     const keys = query.sort;
     const first = keys[0] as SortKey;
-    let raw: Record<string, unknown>[];
-    if (first.index === RANK.index) {
-      raw = await rankedSegment(db, table, query, search, s, after, limit + 1);
-    } else if (first.index < 0) {
-      raw = await segment(db, table, query, search, s, keys, null, false, after, limit + 1);
-    } else {
+    const built: Array<Built | null> = [];
+    if (first.index === RANK.index) built.push(rankedSegment(table, query, search, s, after, limit + 1));
+    else if (first.index < 0)
+      built.push(segment(table, query, search, s, keys, null, false, after, limit + 1, walkSort));
+    else {
       const c = phys(first);
       const rest = keys.slice(1);
-      if (after && after[0] === null) {
-        raw = await segment(db, table, query, search, s, rest, `${c} IS NULL`, false, after.slice(1), limit + 1);
-      } else {
-        raw = await segment(db, table, query, search, s, keys, `${c} IS NOT NULL`, true, after, limit + 1);
-        if (raw.length < limit + 1)
-          raw = raw.concat(
-            await segment(db, table, query, search, s, rest, `${c} IS NULL`, false, null, limit + 1 - raw.length),
-          );
+      if (after && after[0] === null)
+        built.push(segment(table, query, search, s, rest, `${c} IS NULL`, false, after.slice(1), limit + 1, walkSort));
+      else {
+        built.push(segment(table, query, search, s, keys, `${c} IS NOT NULL`, true, after, limit + 1, walkSort));
+        built.push(segment(table, query, search, s, rest, `${c} IS NULL`, false, null, limit + 1, walkSort));
       }
     }
+    // No search word: nothing matches, no statement.
+    const statements = built.filter((b): b is Built => b !== null);
+    const steps: Step[] = statements.map((b, i) => ({
+      sql: b.sql,
+      params: b.params,
+      ...(i === 0 ? (when ? { if: when } : {}) : { if: { step: base, rowsBelow: limit + 1 } }),
+    }));
+    const collect = (results: readonly (StepRows | null)[]): Record<string, unknown>[] | null => {
+      if (steps.length === 0) return [];
+      const mine = results.slice(base, base + steps.length);
+      if (!mine[0]) return null;
+      const raw = mine.flatMap((r) => r ?? []);
+      return raw.length > limit + 1 ? raw.slice(0, limit + 1) : raw;
+    };
+    return { steps, collect, decode: (raw: Record<string, unknown>[]) => decodePage(s, raw, limit) };
+  }
+
+  function decodePage(s: Shape, raw: Record<string, unknown>[], limit: number) {
     const more = raw.length > limit;
-    if (more) raw.length = limit;
+    if (more) raw = raw.slice(0, limit);
     const rows: Row[] = new Array(raw.length);
     for (let r = 0; r < raw.length; r++) {
       const src = raw[r] as Record<string, unknown>;
@@ -394,6 +447,74 @@ export function createQueryEngine(dialect: EngineDialect, options: QueryEngineOp
         : null;
     return { rows, next };
   }
+
+  /** Reads up to `limit` rows after `after`; `next` is the cursor position of the last row if more exist. */
+  async function fetchPage(
+    db: AnyDb,
+    table: string,
+    schema: TableSchema,
+    query: RowQuery,
+    limit: number,
+    after: readonly Cell[] | null,
+    walkSort = false,
+  ) {
+    const plan = pagePlan(table, schema, query, limit, after, walkSort);
+    const results = plan.steps.length ? await runSteps(db, plan.steps) : [];
+    return plan.decode(plan.collect(results) ?? []);
+  }
+
+  /**
+   * The count of matching rows, exact up to `limit` (then `limit` means "at least"), as steps from `base`. Bounded:
+   * first a probe for a row past the bound (an OFFSET skips index entries about 3× faster than counting them
+   * through a subquery), then, only when there is none, the exact count. `overBound` is the condition "more than
+   * the bound" for later steps; `read` gets the count from the program's results.
+   */
+  function countPlan(
+    table: string,
+    query: Pick<RowQuery, 'filters'>,
+    search: EngineSearch | null | undefined,
+    limit: number | null,
+    base = 0,
+  ) {
+    const p = new Params(dialect);
+    const where = whereOf(p, table, query.filters, search);
+    // DuckDB counts a column store faster whole than through a LIMIT (which keeps insertion order): the
+    // same answer, clamped.
+    if (limit === null || dialect === 'duckdb') {
+      const steps: Step[] = [{ sql: `SELECT count(*) AS "n" FROM ${from(table)}${where}`, params: p.values }];
+      const read = (results: readonly (StepRows | null)[]) => {
+        const n = Number(results[base]?.[0]?.n ?? 0);
+        return limit === null ? n : Math.min(n, limit);
+      };
+      return {
+        steps,
+        read,
+        overBound: { step: base, countAbove: (limit ?? Infinity) - 1 },
+        underBound: { step: base, countAtMost: (limit ?? Infinity) - 1 },
+      };
+    }
+    const steps: Step[] = [
+      {
+        sql: `SELECT count(*) AS "n" FROM (SELECT 1 FROM ${from(table)}${where} LIMIT 1 OFFSET ${limit - 1}) AS "m"`,
+        params: p.values,
+      },
+      {
+        sql: `SELECT count(*) AS "n" FROM (SELECT 1 FROM ${from(table)}${where} LIMIT ${limit}) AS "m"`,
+        params: p.values,
+        if: { step: base, countAtMost: 0 },
+      },
+    ];
+    const read = (results: readonly (StepRows | null)[]) =>
+      Number(results[base]?.[0]?.n ?? 0) > 0 ? limit : Math.min(Number(results[base + 1]?.[0]?.n ?? 0), limit);
+    return { steps, read, overBound: { step: base, countAbove: 0 }, underBound: { step: base, countAtMost: 0 } };
+  }
+
+  const rowsKey = (schema: TableSchema, query: RowQuery) =>
+    `rows\u0000${JSON.stringify([query.fields, query.sort.map((k) => [k.index, k.desc]), query.limit, query.after])}\u0000${filterKey(query.filters, searchOf(schema, query))}`;
+  const countKey = (limit: number | null, filters: readonly Filter[], search: EngineSearch | null | undefined) =>
+    `count\u0000${limit ?? ''}\u0000${filterKey(filters, search)}`;
+  const rowsWeight = (schema: TableSchema, query: RowQuery) => (v: { rows: Row[] }) =>
+    v.rows.length * ((query.fields?.length ?? schema.fields.length) + 1);
 
   function filterKey(filters: readonly Filter[], search: EngineSearch | null | undefined): string {
     const parts = filters.map((f) => JSON.stringify([f.index, f.op, f.value])).sort();
@@ -448,23 +569,80 @@ export function createQueryEngine(dialect: EngineDialect, options: QueryEngineOp
     );
   }
 
+  const pending = new Map<string, Promise<{ rows: Row[]; nextCursor: string | null; count: number }>>();
+
   const engine: QueryEngine = {
     cache,
 
-    async selectRows(db, table, schema, query) {
+    async selectRows(db, table, schema, query, options = {}) {
       const compute = async () => {
-        const { rows, next } = await fetchPage(db, table, schema, query, query.limit, query.after);
+        const { rows, next } = await fetchPage(db, table, schema, query, query.limit, query.after, options.walkSort);
         return { rows, nextCursor: next ? encodeRowCursor(query.sort, next) : null };
       };
       if (!cacheRows) return compute();
       checkTableName(table);
-      const key = `rows\u0000${JSON.stringify([query.fields, query.sort.map((k) => [k.index, k.desc]), query.limit, query.after])}\u0000${filterKey(query.filters, searchOf(schema, query))}`;
-      return cache.get(
-        table,
-        key,
-        compute,
-        (v) => v.rows.length * ((query.fields?.length ?? schema.fields.length) + 1),
-      );
+      return cache.get(table, rowsKey(schema, query), compute, rowsWeight(schema, query));
+    },
+
+    async pageAndCount(db, table, schema, query, bound, walk = false) {
+      checkTableName(table);
+      const search = searchOf(schema, query);
+      const limit = Math.max(0, Math.floor(bound)) + 1;
+      const cKey = countKey(limit, query.filters, search);
+      const rKey = rowsKey(schema, query);
+      const knownCount = cache.peek<number>(table, cKey);
+      const knownPage = cacheRows ? cache.peek<{ rows: Row[]; nextCursor: string | null }>(table, rKey) : undefined;
+      // Whatever is cached already: at most one statement left, through the usual (deduplicated) paths.
+      if (knownCount !== undefined || knownPage !== undefined) {
+        const count = knownCount ?? (await engine.count(db, table, schema, query, bound));
+        const page =
+          knownPage ??
+          (await engine.selectRows(db, table, schema, query, {
+            walkSort: walk && count > bound,
+          }));
+        return { ...page, count };
+      }
+      // Identical cold requests in flight share one program, as the cache's own computations do.
+      const sharedKey = `${table}\u0000${rKey}\u0000${cKey}\u0000${walk}`;
+      const inflight = pending.get(sharedKey);
+      if (inflight) return inflight;
+      const computing = computePageAndCount().finally(() => pending.delete(sharedKey));
+      pending.set(sharedKey, computing);
+      return computing;
+
+      async function computePageAndCount() {
+        const generation = cache.generation(table);
+        const counting = countPlan(table, query, search, limit);
+        const steps: Step[] = [...counting.steps];
+        // Walking the sort order's index or not depends on the count (PageOptions.walkSort): both pages are in
+        // the program, and the worker runs the one the count chose.
+        // (Only SQLite walks, and only a page without `_q` whose filters could pick another index.)
+        const overWalk =
+          walk && dialect === 'sqlite' && search === null && query.filters.length > 0 ? counting.overBound : undefined;
+        const walked = overWalk
+          ? pagePlan(table, schema, query, query.limit, query.after, true, steps.length, overWalk)
+          : null;
+        steps.push(...(walked?.steps ?? []));
+        const plain = pagePlan(
+          table,
+          schema,
+          query,
+          query.limit,
+          query.after,
+          false,
+          steps.length,
+          overWalk ? counting.underBound : undefined,
+        );
+        steps.push(...plain.steps);
+        const results = await runSteps(db, steps);
+        const count = counting.read(results);
+        const raw = walked?.collect(results) ?? plain.collect(results) ?? [];
+        const { rows, next } = plain.decode(raw);
+        const page = { rows, nextCursor: next ? encodeRowCursor(query.sort, next) : null };
+        cache.put(table, cKey, count, 1, generation);
+        if (cacheRows) cache.put(table, rKey, page, rowsWeight(schema, query)(page), generation);
+        return { ...page, count };
+      }
     },
 
     async *streamRows(db, table, schema, query, batchSize = 1000) {
@@ -492,21 +670,9 @@ export function createQueryEngine(dialect: EngineDialect, options: QueryEngineOp
       checkTableName(table);
       const search = searchOf(schema, query);
       const limit = bound === undefined ? null : Math.max(0, Math.floor(bound)) + 1;
-      return cache.get(table, `count\u0000${limit ?? ''}\u0000${filterKey(query.filters, search)}`, async () => {
-        const p = new Params(dialect);
-        const where = whereOf(p, table, query.filters, search);
-        // DuckDB counts a column store faster whole than through a LIMIT (which keeps insertion order): the
-        // same answer, clamped.
-        const bounded = limit !== null && dialect !== 'duckdb';
-        const [row] = await run<{ n: number | string }>(
-          db,
-          bounded
-            ? `SELECT count(*) AS "n" FROM (SELECT 1 FROM ${from(table)}${where} LIMIT ${limit}) AS "m"`
-            : `SELECT count(*) AS "n" FROM ${from(table)}${where}`,
-          p.values,
-        );
-        const n = Number(row?.n ?? 0);
-        return limit === null ? n : Math.min(n, limit);
+      return cache.get(table, countKey(limit, query.filters, search), async () => {
+        const plan = countPlan(table, query, search, limit);
+        return plan.read(await runSteps(db, plan.steps));
       });
     },
 

@@ -3,6 +3,7 @@
  * engine. User column names never reach SQL: field i is the physical column `c{i}`, the row id is
  * `_id`, and the only other identifier is the table name, which is checked against a strict pattern.
  */
+import { runStepsAsync, type Step, type StepRows } from './workers/steps.js';
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Cell, Field, FieldType, TableSchema } from '../table-schema.js';
 import { fold } from './text.js';
@@ -198,6 +199,18 @@ export async function run<R = Record<string, unknown>>(
 ): Promise<R[]> {
   const result = await plain(db).executeQuery<R>(CompiledQuery.raw(text, params as unknown[]));
   return result.rows;
+}
+
+/** Databases that run a program of steps in one trip (the SQLite query workers register theirs). */
+const stepRunners = new WeakMap<object, (steps: Step[]) => Promise<(StepRows | null)[]>>();
+export function registerStepRunner(db: AnyDb, runner: (steps: Step[]) => Promise<(StepRows | null)[]>): void {
+  stepRunners.set(db, runner);
+}
+
+/** Runs a program of statements (workers/steps.ts): in one trip where the database allows it, else in order. */
+export function runSteps(db: AnyDb, steps: Step[]): Promise<(StepRows | null)[]> {
+  const runner = stepRunners.get(db);
+  return runner ? runner(steps) : runStepsAsync(steps, (sql, params) => run(db, sql, params));
 }
 
 export function checkSchema(schema: TableSchema): void {

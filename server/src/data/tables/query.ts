@@ -69,7 +69,16 @@ export interface RowQuery {
   /** Requested fields (public names, `_id` excluded) or null for all. */
   fields: string[] | null;
   facets: string[];
+  /** `_total`: how hard to count the matching rows (see TOTAL_MODES). */
+  total: TotalMode;
 }
+
+/**
+ * `_total`: `estimate` (the default) counts exactly up to a small bound, cheaply, and says "more" beyond it;
+ * `exact` counts on (the columnar engine when it is ready); `none` skips counting.
+ */
+export const TOTAL_MODES = ['estimate', 'exact', 'none'] as const;
+export type TotalMode = (typeof TOTAL_MODES)[number];
 
 export type AggregateFn = 'count' | 'sum' | 'avg' | 'min' | 'max' | 'distinct';
 export interface AggregateSpec {
@@ -329,7 +338,7 @@ function parseFilter(errors: Errors, schema: TableSchema, key: string, values: s
   return true;
 }
 
-const ROW_RESERVED = ['_sort', '_limit', '_cursor', '_fields', '_q', '_q_mode', '_facet'] as const;
+const ROW_RESERVED = ['_sort', '_limit', '_cursor', '_fields', '_q', '_q_mode', '_facet', '_total'] as const;
 const AGG_RESERVED = ['_group', '_agg', '_sort', '_limit', '_q', '_q_mode'] as const;
 const ALL_RESERVED = new Set<string>([
   ...ROW_RESERVED,
@@ -444,6 +453,10 @@ export function parseRowQuery(params: Params, schema: TableSchema, options: Pars
   }
   if (facets.length > MAX_FACETS) errors.add('_facet', `At most ${MAX_FACETS} facets`);
 
+  const rawTotal = single(errors, '_total', params._total) ?? 'estimate';
+  const total = (TOTAL_MODES as readonly string[]).includes(rawTotal) ? (rawTotal as TotalMode) : 'estimate';
+  if (total !== rawTotal) errors.add('_total', `One of ${TOTAL_MODES.join(', ')}`);
+
   let after: Cell[] | null = null;
   const rawCursor = single(errors, '_cursor', params._cursor);
   if (rawCursor !== undefined && rawCursor !== '' && errors.list.length === 0) {
@@ -452,7 +465,7 @@ export function parseRowQuery(params: Params, schema: TableSchema, options: Pars
     else after = decoded;
   }
   errors.throwIfAny();
-  return { filters, q, qMode, sort, limit, after, fields, facets };
+  return { filters, q, qMode, sort, limit, after, fields, facets, total };
 }
 
 const AGG_FNS: readonly AggregateFn[] = ['count', 'sum', 'avg', 'min', 'max', 'distinct'];

@@ -22,6 +22,7 @@ import {
   type TableDialect,
 } from './physical.js';
 import { dropGeneration } from './generations.js';
+import { runSqliteScript } from './workers/script.js';
 
 // SQLite's default SQLITE_MAX_VARIABLE_NUMBER is 32766; rows per statement are capped below it.
 type Encoder = ReturnType<typeof cellEncoder>;
@@ -48,6 +49,24 @@ export interface TabularStore {
 export interface TabularStoreOptions {
   /** Cache to invalidate on writes: the query engine's (one per app, made by the composition root). */
   cache: QueryCache;
+  /** The SQLite database file: `finalize` then builds indexes on a writer thread of its own. */
+  sqliteFile?: string;
+}
+
+/** Rows per statement when the full-text index is filled. */
+const FTS_SLICE_ROWS = 50_000;
+
+/** Runs `finalize`'s statements on this connection, with the settings the writer thread uses, restored after. */
+async function runHere(db: AnyDb, statements: string[]): Promise<void> {
+  const [cache] = await run<{ cache_size: number }>(db, 'PRAGMA cache_size');
+  const [limit] = await run<{ analysis_limit: number }>(db, 'PRAGMA analysis_limit');
+  await run(db, 'PRAGMA cache_size = -98304');
+  try {
+    for (const statement of statements) await run(db, statement);
+  } finally {
+    await run(db, `PRAGMA cache_size = ${Number(cache?.cache_size ?? -2000)}`);
+    await run(db, `PRAGMA analysis_limit = ${Number(limit?.analysis_limit ?? 0)}`);
+  }
 }
 
 export function createTabularStore(dialect: TableDialect, options: TabularStoreOptions): TabularStore {
@@ -144,50 +163,41 @@ export function createTabularStore(dialect: TableDialect, options: TabularStoreO
       cache.invalidate(table);
       const textIndexes = schema.fields.map((f, i) => (isText(f) ? i : -1)).filter((i) => i >= 0);
       if (dialect === 'sqlite') {
-        // Index builds sort with a 96 MB page cache and worker threads (restored after): fast, within a 400 MB process.
-        const [before] = await run<{ cache_size: number }>(db, 'PRAGMA cache_size');
-        await run(db, 'PRAGMA cache_size = -98304');
-        await run(db, 'PRAGMA temp_store = MEMORY');
-        await run(db, 'PRAGMA threads = 2');
-        try {
-          for (let i = 0; i < schema.fields.length; i++) {
-            // The rowid (_id) is implicitly the last key of every SQLite index: (c, _id) order for free.
-            await run(db, `CREATE INDEX IF NOT EXISTS ${q(`${table}__c${i}`)} ON ${q(table)} (${col(i)})`);
-          }
-          if (textIndexes.length > 0) {
-            const fts = ftsTable(table);
-            const cols = textIndexes.map(col).join(', ');
-            const news = textIndexes.map((i) => `new.${col(i)}`).join(', ');
-            const olds = textIndexes.map((i) => `old.${col(i)}`).join(', ');
-            const existing = await run(db, `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`, [fts]);
-            if (existing.length === 0) {
-              await run(
-                db,
-                `CREATE VIRTUAL TABLE ${q(fts)} USING fts5(${cols}, content=${q(table)}, content_rowid='_id', tokenize='unicode61 remove_diacritics 2', detail=none)`,
-              );
-              await run(db, `INSERT INTO ${q(fts)}(${q(fts)}) VALUES ('rebuild')`);
-              // Keep the index in step with any later write (tables are normally read-only after finalize).
-              await run(
-                db,
-                `CREATE TRIGGER ${q(`${table}__ai`)} AFTER INSERT ON ${q(table)} BEGIN INSERT INTO ${q(fts)}(rowid, ${cols}) VALUES (new."_id", ${news}); END`,
-              );
-              await run(
-                db,
-                `CREATE TRIGGER ${q(`${table}__ad`)} AFTER DELETE ON ${q(table)} BEGIN INSERT INTO ${q(fts)}(${q(fts)}, rowid, ${cols}) VALUES ('delete', old."_id", ${olds}); END`,
-              );
-              await run(
-                db,
-                `CREATE TRIGGER ${q(`${table}__au`)} AFTER UPDATE ON ${q(table)} BEGIN INSERT INTO ${q(fts)}(${q(fts)}, rowid, ${cols}) VALUES ('delete', old."_id", ${olds}); INSERT INTO ${q(fts)}(rowid, ${cols}) VALUES (new."_id", ${news}); END`,
+        const statements: string[] = [];
+        for (let i = 0; i < schema.fields.length; i++) {
+          // The rowid (_id) is implicitly the last key of every SQLite index: (c, _id) order for free.
+          statements.push(`CREATE INDEX IF NOT EXISTS ${q(`${table}__c${i}`)} ON ${q(table)} (${col(i)})`);
+        }
+        if (textIndexes.length > 0) {
+          const fts = ftsTable(table);
+          const cols = textIndexes.map(col).join(', ');
+          const news = textIndexes.map((i) => `new.${col(i)}`).join(', ');
+          const olds = textIndexes.map((i) => `old.${col(i)}`).join(', ');
+          const existing = await run(db, `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`, [fts]);
+          if (existing.length === 0) {
+            statements.push(
+              `CREATE VIRTUAL TABLE ${q(fts)} USING fts5(${cols}, content=${q(table)}, content_rowid='_id', tokenize='unicode61 remove_diacritics 2', detail=none)`,
+            );
+            // Filled in slices of rows rather than one 'rebuild': a writer waiting meanwhile waits for one slice.
+            const [last] = await run<{ id: number | null }>(db, `SELECT max("_id") AS id FROM ${q(table)}`);
+            for (let from = 1; from <= Number(last?.id ?? 0); from += FTS_SLICE_ROWS) {
+              statements.push(
+                `INSERT INTO ${q(fts)}(rowid, ${cols}) SELECT "_id", ${cols} FROM ${q(table)} WHERE "_id" >= ${from} AND "_id" < ${from + FTS_SLICE_ROWS}`,
               );
             }
+            // Keep the index in step with any later write (tables are normally read-only after finalize).
+            statements.push(
+              `CREATE TRIGGER ${q(`${table}__ai`)} AFTER INSERT ON ${q(table)} BEGIN INSERT INTO ${q(fts)}(rowid, ${cols}) VALUES (new."_id", ${news}); END`,
+              `CREATE TRIGGER ${q(`${table}__ad`)} AFTER DELETE ON ${q(table)} BEGIN INSERT INTO ${q(fts)}(${q(fts)}, rowid, ${cols}) VALUES ('delete', old."_id", ${olds}); END`,
+              `CREATE TRIGGER ${q(`${table}__au`)} AFTER UPDATE ON ${q(table)} BEGIN INSERT INTO ${q(fts)}(${q(fts)}, rowid, ${cols}) VALUES ('delete', old."_id", ${olds}); INSERT INTO ${q(fts)}(rowid, ${cols}) VALUES (new."_id", ${news}); END`,
+            );
           }
-          const [limit] = await run<{ analysis_limit: number }>(db, 'PRAGMA analysis_limit');
-          await run(db, 'PRAGMA analysis_limit = 2000');
-          await run(db, `ANALYZE ${q(table)}`);
-          await run(db, `PRAGMA analysis_limit = ${Number(limit?.analysis_limit ?? 0)}`);
-        } finally {
-          await run(db, `PRAGMA cache_size = ${Number(before?.cache_size ?? -2000)}`);
         }
+        statements.push('PRAGMA analysis_limit = 2000', `ANALYZE ${q(table)}`);
+        // A database file: the statements run on a writer thread of their own, so index builds of a large import
+        // never hold the event loop. Without one (an in-memory database), here, with the same settings.
+        if (options.sqliteFile) await runSqliteScript(options.sqliteFile, statements);
+        else await runHere(db, statements);
       } else {
         const lengths =
           textIndexes.length > 0

@@ -11,6 +11,7 @@
 import type { Worker } from 'node:worker_threads';
 import { AppError } from '../../../kernel/errors.js';
 import { startWorker } from './spawn.js';
+import type { Step, StepRows } from './steps.js';
 
 export interface QueryLimits {
   /** Aborted when the client goes away: the statement stops at once. */
@@ -28,13 +29,15 @@ export interface PoolStats {
   queued: number;
   /** Workers terminated to stop a statement (timeout or client gone), or lost. */
   replaced: number;
+  /** Messages sent to workers (a statement, or a program of steps): round trips. */
+  trips: number;
 }
 
 interface Task {
-  sql: string;
-  params: unknown[];
+  /** One statement, or several in one trip (steps.ts). */
+  message: { sql: string; params: unknown[] } | { steps: Step[] };
   limits: QueryLimits;
-  resolve(rows: Record<string, unknown>[]): void;
+  resolve(answer: unknown): void;
   reject(error: unknown): void;
   cleanup?: () => void;
 }
@@ -76,7 +79,7 @@ export function createSqlitePool(options: SqlitePoolOptions) {
   const queue: Task[] = [];
   let nextId = 1;
   let closed = false;
-  const stats = { started: 0, replaced: 0 };
+  const stats = { started: 0, replaced: 0, trips: 0 };
 
   function spawn(): Slot {
     const worker = startWorker('sqlite-worker', import.meta.url, { workerData: { file: options.file } });
@@ -85,7 +88,12 @@ export function createSqlitePool(options: SqlitePoolOptions) {
     const slot: Slot = { worker, task: null, id: 0 };
     worker.on(
       'message',
-      (message: { id: number; rows?: Record<string, unknown>[]; error?: { message: string; code?: string } }) => {
+      (message: {
+        id: number;
+        rows?: Record<string, unknown>[];
+        results?: (StepRows | null)[];
+        error?: { message: string; code?: string };
+      }) => {
         const task = slot.task;
         if (!task || message.id !== slot.id) return;
         slot.task = null;
@@ -94,7 +102,7 @@ export function createSqlitePool(options: SqlitePoolOptions) {
           const error = new Error(message.error.message) as Error & { code?: string };
           error.code = message.error.code;
           task.reject(error);
-        } else task.resolve(message.rows ?? []);
+        } else task.resolve(message.results ?? message.rows ?? []);
         dispatch();
       },
     );
@@ -159,43 +167,53 @@ export function createSqlitePool(options: SqlitePoolOptions) {
       if (timer) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     };
-    slot.worker.postMessage({ id: slot.id, sql: task.sql, params: task.params });
+    stats.trips += 1;
+    slot.worker.postMessage({ id: slot.id, ...task.message });
+  }
+
+  function submit<T>(message: Task['message'], limits: QueryLimits): Promise<T> {
+    if (closed) return Promise.reject(new Error('The query pool is closed'));
+    if (limits.signal?.aborted) return Promise.reject(abortError());
+    if (limits.deadline !== undefined && Date.now() >= limits.deadline)
+      return Promise.reject(queryTimeout(limits.timeoutMs));
+    if (queue.length >= MAX_QUEUE)
+      return Promise.reject(
+        new AppError('unavailable', 'Too many queries are waiting; retry in a moment', { retryAfterSeconds: 1 }),
+      );
+    return new Promise<T>((resolve, reject) => {
+      const task: Task = { message, limits, resolve: resolve as (answer: unknown) => void, reject };
+      // While queued, the deadline and the client's departure apply too.
+      const { signal, deadline } = limits;
+      const drop = (error: unknown) => {
+        const at = queue.indexOf(task);
+        if (at < 0) return;
+        queue.splice(at, 1);
+        task.cleanup?.();
+        reject(error);
+      };
+      const timer =
+        deadline === undefined
+          ? undefined
+          : setTimeout(() => drop(queryTimeout(limits.timeoutMs)), Math.max(0, deadline - Date.now()));
+      const onAbort = () => drop(abortError());
+      signal?.addEventListener('abort', onAbort, { once: true });
+      task.cleanup = () => {
+        if (timer) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      queue.push(task);
+      dispatch();
+    });
   }
 
   return {
     exec(sql: string, params: readonly unknown[], limits: QueryLimits = {}): Promise<Record<string, unknown>[]> {
-      if (closed) return Promise.reject(new Error('The query pool is closed'));
-      if (limits.signal?.aborted) return Promise.reject(abortError());
-      if (limits.deadline !== undefined && Date.now() >= limits.deadline)
-        return Promise.reject(queryTimeout(limits.timeoutMs));
-      if (queue.length >= MAX_QUEUE)
-        return Promise.reject(
-          new AppError('unavailable', 'Too many queries are waiting; retry in a moment', { retryAfterSeconds: 1 }),
-        );
-      return new Promise((resolve, reject) => {
-        const task: Task = { sql, params: [...params], limits, resolve, reject };
-        // While queued, the deadline and the client's departure apply too.
-        const { signal, deadline } = limits;
-        const drop = (error: unknown) => {
-          const at = queue.indexOf(task);
-          if (at < 0) return;
-          queue.splice(at, 1);
-          task.cleanup?.();
-          reject(error);
-        };
-        const timer =
-          deadline === undefined
-            ? undefined
-            : setTimeout(() => drop(queryTimeout(limits.timeoutMs)), Math.max(0, deadline - Date.now()));
-        const onAbort = () => drop(abortError());
-        signal?.addEventListener('abort', onAbort, { once: true });
-        task.cleanup = () => {
-          if (timer) clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-        };
-        queue.push(task);
-        dispatch();
-      });
+      return submit({ sql, params: [...params] }, limits);
+    },
+
+    /** Several statements in one trip to one worker (steps.ts): one per step, null for a step that did not run. */
+    steps(steps: Step[], limits: QueryLimits = {}): Promise<(StepRows | null)[]> {
+      return submit({ steps }, limits);
     },
 
     stats(): PoolStats {
@@ -205,6 +223,7 @@ export function createSqlitePool(options: SqlitePoolOptions) {
         busy: slots.filter((s) => s.task !== null).length,
         queued: queue.length,
         replaced: stats.replaced,
+        trips: stats.trips,
       };
     },
 

@@ -3,11 +3,22 @@
  * pool sends, one statement at a time. Nothing else: the SQL is generated and checked on the main thread.
  * The pool stops a statement by terminating this thread, so nothing here needs to be interruptible.
  *
- * Messages in: {id, sql, params}. Out: {id, rows} or {id, error: {message, code}}.
+ * Messages in: {id, sql, params} or {id, steps} (steps.ts: several statements in one trip).
+ * Out: {id, rows}, {id, results} or {id, error: {message, code}}.
  */
+import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { registerSqliteFunctions } from '../text.js';
+import { runStepsSync, type Step } from './steps.js';
+
+// Below the event loop's priority (on Linux the nice value is per thread, and pid 0 is this thread): on a
+// machine with as many heavy queries as cores, /healthz and cheap routes still get the CPU first.
+try {
+  setPriority(constants.priority.PRIORITY_BELOW_NORMAL);
+} catch {
+  // not permitted here: same priority as the rest
+}
 
 const { file } = workerData as { file: string };
 const db = new Database(file, { readonly: true, fileMustExist: true });
@@ -30,11 +41,15 @@ function prepare(sql: string): Database.Statement {
   return statement;
 }
 
-parentPort!.on('message', (message: { id: number; sql: string; params: unknown[] }) => {
+function exec(sql: string, params: unknown[]): Record<string, unknown>[] {
+  const statement = prepare(sql);
+  return statement.reader ? (statement.all(...params) as Record<string, unknown>[]) : (statement.run(...params), []);
+}
+
+parentPort!.on('message', (message: { id: number; sql?: string; params?: unknown[]; steps?: Step[] }) => {
   try {
-    const statement = prepare(message.sql);
-    const rows = statement.reader ? statement.all(...message.params) : (statement.run(...message.params), []);
-    parentPort!.postMessage({ id: message.id, rows });
+    if (message.steps) parentPort!.postMessage({ id: message.id, results: runStepsSync(message.steps, exec) });
+    else parentPort!.postMessage({ id: message.id, rows: exec(message.sql!, message.params!) });
   } catch (error) {
     const e = error as { message?: string; code?: string };
     parentPort!.postMessage({ id: message.id, error: { message: String(e.message ?? error), code: e.code } });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../kernel/errors.js';
 import { createTestDb, testDialect, type TestDb } from '../../../testing/harness.js';
-import { run } from '../physical.js';
+import { run, runSteps } from '../physical.js';
 import { isAbortError } from './pool.js';
 import { createQueryReader, type QueryReader } from './reader.js';
 
@@ -51,6 +51,23 @@ describe(`query reader (${testDialect})`, () => {
     expect(answers).toEqual([6, 7, 8, 9, 10, 11]);
     await expect(run(reader.db, 'INSERT INTO numbers ("n") VALUES (4)')).rejects.toThrow(/read.?only/i);
     expect((await run<{ c: number }>(t.db.kysely, 'SELECT count(*) AS "c" FROM numbers'))[0]!.c).toBe(3);
+  });
+
+  it('runs a program of steps in one trip, each step only when its condition holds', async () => {
+    const before = reader.stats()?.trips ?? 0;
+    const ph = testDialect === 'sqlite' ? '?' : '$1';
+    const results = await reader.within({}, () =>
+      runSteps(reader.db, [
+        { sql: `SELECT count(*) AS "n" FROM numbers WHERE "n" > ${ph}`, params: [1] },
+        { sql: `SELECT "n" FROM numbers WHERE "n" >= ${ph} ORDER BY "n"`, params: [2], if: { step: 0, countAbove: 1 } },
+        { sql: 'SELECT "n" FROM numbers ORDER BY "n"', params: [], if: { step: 0, countAtMost: 1 } },
+        { sql: 'SELECT 7 AS "n"', params: [], if: { step: 2, rowsBelow: 10 } },
+        { sql: 'SELECT 8 AS "n"', params: [], if: { step: 1, rowsBelow: 2 } },
+      ]),
+    );
+    expect(results.map((r) => r?.map((row) => Number(row.n)) ?? null)).toEqual([[2], [2, 3], null, null, null]);
+    // SQLite: one message to one worker; elsewhere the steps run in order on the connection.
+    if (testDialect === 'sqlite') expect(reader.stats()!.trips - before).toBe(1);
   });
 
   it('stops a statement past its deadline with a 503 problem and keeps answering', async () => {
