@@ -610,7 +610,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        scopes: ("profile:read" | "profile:write" | "organizations:read" | "organizations:write" | "data:read" | "data:write" | "contributions:write" | "personal-data:read" | "apps:read" | "apps:write" | "webhooks:read" | "webhooks:write" | "reuses:write")[];
+                        scopes: ("profile:read" | "profile:write" | "organizations:read" | "organizations:write" | "data:read" | "data:write" | "contributions:write" | "personal-data:read" | "apps:read" | "apps:write" | "webhooks:read" | "webhooks:write" | "reuses:write" | "services:request" | "services:operate" | "services:manage" | "flags:evaluate")[];
                         /** Format: date-time */
                         expiresAt?: string;
                     };
@@ -1675,12 +1675,44 @@ export interface paths {
                                     format: string | null;
                                     rowCount: number | null;
                                     rejectedCount: number | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
-                                    diff: {
+                                    }) | null;
+                                    diff: ({
+                                        rowsBefore: number;
+                                        rowsAfter: number;
+                                        fieldsAdded: string[];
+                                        fieldsRemoved: string[];
+                                        rowsAdded?: number;
+                                        rowsRemoved?: number;
+                                        /** @description Null when rows were matched on their content */
+                                        rowsChanged?: number | null;
+                                        matchedOn?: "primaryKey" | "content";
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     completedAt: string | null;
@@ -1700,9 +1732,31 @@ export interface paths {
                                         etaSeconds: number | null;
                                     };
                                     error: string | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     startedAt: string | null;
@@ -1749,12 +1803,44 @@ export interface paths {
                                     format: string | null;
                                     rowCount: number | null;
                                     rejectedCount: number | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
-                                    diff: {
+                                    }) | null;
+                                    diff: ({
+                                        rowsBefore: number;
+                                        rowsAfter: number;
+                                        fieldsAdded: string[];
+                                        fieldsRemoved: string[];
+                                        rowsAdded?: number;
+                                        rowsRemoved?: number;
+                                        /** @description Null when rows were matched on their content */
+                                        rowsChanged?: number | null;
+                                        matchedOn?: "primaryKey" | "content";
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     completedAt: string | null;
@@ -1774,9 +1860,31 @@ export interface paths {
                                         etaSeconds: number | null;
                                     };
                                     error: string | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     startedAt: string | null;
@@ -1911,12 +2019,44 @@ export interface paths {
                                     format: string | null;
                                     rowCount: number | null;
                                     rejectedCount: number | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
-                                    diff: {
+                                    }) | null;
+                                    diff: ({
+                                        rowsBefore: number;
+                                        rowsAfter: number;
+                                        fieldsAdded: string[];
+                                        fieldsRemoved: string[];
+                                        rowsAdded?: number;
+                                        rowsRemoved?: number;
+                                        /** @description Null when rows were matched on their content */
+                                        rowsChanged?: number | null;
+                                        matchedOn?: "primaryKey" | "content";
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     completedAt: string | null;
@@ -1936,9 +2076,31 @@ export interface paths {
                                         etaSeconds: number | null;
                                     };
                                     error: string | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     startedAt: string | null;
@@ -1985,12 +2147,44 @@ export interface paths {
                                     format: string | null;
                                     rowCount: number | null;
                                     rejectedCount: number | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
-                                    diff: {
+                                    }) | null;
+                                    diff: ({
+                                        rowsBefore: number;
+                                        rowsAfter: number;
+                                        fieldsAdded: string[];
+                                        fieldsRemoved: string[];
+                                        rowsAdded?: number;
+                                        rowsRemoved?: number;
+                                        /** @description Null when rows were matched on their content */
+                                        rowsChanged?: number | null;
+                                        matchedOn?: "primaryKey" | "content";
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     completedAt: string | null;
@@ -2010,9 +2204,31 @@ export interface paths {
                                         etaSeconds: number | null;
                                     };
                                     error: string | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     startedAt: string | null;
@@ -2161,12 +2377,44 @@ export interface paths {
                                     format: string | null;
                                     rowCount: number | null;
                                     rejectedCount: number | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
-                                    diff: {
+                                    }) | null;
+                                    diff: ({
+                                        rowsBefore: number;
+                                        rowsAfter: number;
+                                        fieldsAdded: string[];
+                                        fieldsRemoved: string[];
+                                        rowsAdded?: number;
+                                        rowsRemoved?: number;
+                                        /** @description Null when rows were matched on their content */
+                                        rowsChanged?: number | null;
+                                        matchedOn?: "primaryKey" | "content";
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     completedAt: string | null;
@@ -2186,9 +2434,31 @@ export interface paths {
                                         etaSeconds: number | null;
                                     };
                                     error: string | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     startedAt: string | null;
@@ -2235,12 +2505,44 @@ export interface paths {
                                     format: string | null;
                                     rowCount: number | null;
                                     rejectedCount: number | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
-                                    diff: {
+                                    }) | null;
+                                    diff: ({
+                                        rowsBefore: number;
+                                        rowsAfter: number;
+                                        fieldsAdded: string[];
+                                        fieldsRemoved: string[];
+                                        rowsAdded?: number;
+                                        rowsRemoved?: number;
+                                        /** @description Null when rows were matched on their content */
+                                        rowsChanged?: number | null;
+                                        matchedOn?: "primaryKey" | "content";
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     completedAt: string | null;
@@ -2260,9 +2562,31 @@ export interface paths {
                                         etaSeconds: number | null;
                                     };
                                     error: string | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     startedAt: string | null;
@@ -2394,12 +2718,44 @@ export interface paths {
                                     format: string | null;
                                     rowCount: number | null;
                                     rejectedCount: number | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
-                                    diff: {
+                                    }) | null;
+                                    diff: ({
+                                        rowsBefore: number;
+                                        rowsAfter: number;
+                                        fieldsAdded: string[];
+                                        fieldsRemoved: string[];
+                                        rowsAdded?: number;
+                                        rowsRemoved?: number;
+                                        /** @description Null when rows were matched on their content */
+                                        rowsChanged?: number | null;
+                                        matchedOn?: "primaryKey" | "content";
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     completedAt: string | null;
@@ -2419,9 +2775,31 @@ export interface paths {
                                         etaSeconds: number | null;
                                     };
                                     error: string | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     startedAt: string | null;
@@ -2468,12 +2846,44 @@ export interface paths {
                                     format: string | null;
                                     rowCount: number | null;
                                     rejectedCount: number | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
-                                    diff: {
+                                    }) | null;
+                                    diff: ({
+                                        rowsBefore: number;
+                                        rowsAfter: number;
+                                        fieldsAdded: string[];
+                                        fieldsRemoved: string[];
+                                        rowsAdded?: number;
+                                        rowsRemoved?: number;
+                                        /** @description Null when rows were matched on their content */
+                                        rowsChanged?: number | null;
+                                        matchedOn?: "primaryKey" | "content";
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     completedAt: string | null;
@@ -2493,9 +2903,31 @@ export interface paths {
                                         etaSeconds: number | null;
                                     };
                                     error: string | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     startedAt: string | null;
@@ -2618,12 +3050,44 @@ export interface paths {
                                     format: string | null;
                                     rowCount: number | null;
                                     rejectedCount: number | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
-                                    diff: {
+                                    }) | null;
+                                    diff: ({
+                                        rowsBefore: number;
+                                        rowsAfter: number;
+                                        fieldsAdded: string[];
+                                        fieldsRemoved: string[];
+                                        rowsAdded?: number;
+                                        rowsRemoved?: number;
+                                        /** @description Null when rows were matched on their content */
+                                        rowsChanged?: number | null;
+                                        matchedOn?: "primaryKey" | "content";
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     completedAt: string | null;
@@ -2643,9 +3107,31 @@ export interface paths {
                                         etaSeconds: number | null;
                                     };
                                     error: string | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     startedAt: string | null;
@@ -2692,12 +3178,44 @@ export interface paths {
                                     format: string | null;
                                     rowCount: number | null;
                                     rejectedCount: number | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
-                                    diff: {
+                                    }) | null;
+                                    diff: ({
+                                        rowsBefore: number;
+                                        rowsAfter: number;
+                                        fieldsAdded: string[];
+                                        fieldsRemoved: string[];
+                                        rowsAdded?: number;
+                                        rowsRemoved?: number;
+                                        /** @description Null when rows were matched on their content */
+                                        rowsChanged?: number | null;
+                                        matchedOn?: "primaryKey" | "content";
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     completedAt: string | null;
@@ -2717,9 +3235,31 @@ export interface paths {
                                         etaSeconds: number | null;
                                     };
                                     error: string | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     startedAt: string | null;
@@ -2835,12 +3375,44 @@ export interface paths {
                                     format: string | null;
                                     rowCount: number | null;
                                     rejectedCount: number | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
-                                    diff: {
+                                    }) | null;
+                                    diff: ({
+                                        rowsBefore: number;
+                                        rowsAfter: number;
+                                        fieldsAdded: string[];
+                                        fieldsRemoved: string[];
+                                        rowsAdded?: number;
+                                        rowsRemoved?: number;
+                                        /** @description Null when rows were matched on their content */
+                                        rowsChanged?: number | null;
+                                        matchedOn?: "primaryKey" | "content";
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     completedAt: string | null;
@@ -2860,9 +3432,31 @@ export interface paths {
                                         etaSeconds: number | null;
                                     };
                                     error: string | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     startedAt: string | null;
@@ -2903,9 +3497,31 @@ export interface paths {
                                     etaSeconds: number | null;
                                 };
                                 error: string | null;
-                                report: {
+                                report: ({
+                                    rowsImported: number;
+                                    rowsRejected: number;
+                                    rejectedSample: {
+                                        line: number;
+                                        reason: string;
+                                        code?: string | null;
+                                        params?: {
+                                            [key: string]: string | number;
+                                        };
+                                    }[];
+                                    warnings: ({
+                                        code: string;
+                                        params: {
+                                            [key: string]: string | number;
+                                        };
+                                        message: string;
+                                    } | string)[];
+                                    durationMs: number;
+                                    error?: string;
+                                    /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                    errorCode?: string;
+                                } & {
                                     [key: string]: unknown;
-                                } | null;
+                                }) | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 startedAt: string | null;
@@ -3008,12 +3624,44 @@ export interface paths {
                                     format: string | null;
                                     rowCount: number | null;
                                     rejectedCount: number | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
-                                    diff: {
+                                    }) | null;
+                                    diff: ({
+                                        rowsBefore: number;
+                                        rowsAfter: number;
+                                        fieldsAdded: string[];
+                                        fieldsRemoved: string[];
+                                        rowsAdded?: number;
+                                        rowsRemoved?: number;
+                                        /** @description Null when rows were matched on their content */
+                                        rowsChanged?: number | null;
+                                        matchedOn?: "primaryKey" | "content";
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     completedAt: string | null;
@@ -3033,9 +3681,31 @@ export interface paths {
                                         etaSeconds: number | null;
                                     };
                                     error: string | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     startedAt: string | null;
@@ -3076,9 +3746,31 @@ export interface paths {
                                     etaSeconds: number | null;
                                 };
                                 error: string | null;
-                                report: {
+                                report: ({
+                                    rowsImported: number;
+                                    rowsRejected: number;
+                                    rejectedSample: {
+                                        line: number;
+                                        reason: string;
+                                        code?: string | null;
+                                        params?: {
+                                            [key: string]: string | number;
+                                        };
+                                    }[];
+                                    warnings: ({
+                                        code: string;
+                                        params: {
+                                            [key: string]: string | number;
+                                        };
+                                        message: string;
+                                    } | string)[];
+                                    durationMs: number;
+                                    error?: string;
+                                    /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                    errorCode?: string;
+                                } & {
                                     [key: string]: unknown;
-                                } | null;
+                                }) | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 startedAt: string | null;
@@ -3170,12 +3862,44 @@ export interface paths {
                                     format: string | null;
                                     rowCount: number | null;
                                     rejectedCount: number | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
-                                    diff: {
+                                    }) | null;
+                                    diff: ({
+                                        rowsBefore: number;
+                                        rowsAfter: number;
+                                        fieldsAdded: string[];
+                                        fieldsRemoved: string[];
+                                        rowsAdded?: number;
+                                        rowsRemoved?: number;
+                                        /** @description Null when rows were matched on their content */
+                                        rowsChanged?: number | null;
+                                        matchedOn?: "primaryKey" | "content";
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     completedAt: string | null;
@@ -3195,9 +3919,31 @@ export interface paths {
                                         etaSeconds: number | null;
                                     };
                                     error: string | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     startedAt: string | null;
@@ -3238,9 +3984,31 @@ export interface paths {
                                     etaSeconds: number | null;
                                 };
                                 error: string | null;
-                                report: {
+                                report: ({
+                                    rowsImported: number;
+                                    rowsRejected: number;
+                                    rejectedSample: {
+                                        line: number;
+                                        reason: string;
+                                        code?: string | null;
+                                        params?: {
+                                            [key: string]: string | number;
+                                        };
+                                    }[];
+                                    warnings: ({
+                                        code: string;
+                                        params: {
+                                            [key: string]: string | number;
+                                        };
+                                        message: string;
+                                    } | string)[];
+                                    durationMs: number;
+                                    error?: string;
+                                    /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                    errorCode?: string;
+                                } & {
                                     [key: string]: unknown;
-                                } | null;
+                                }) | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 startedAt: string | null;
@@ -3371,12 +4139,44 @@ export interface paths {
                                 format: string | null;
                                 rowCount: number | null;
                                 rejectedCount: number | null;
-                                report: {
+                                report: ({
+                                    rowsImported: number;
+                                    rowsRejected: number;
+                                    rejectedSample: {
+                                        line: number;
+                                        reason: string;
+                                        code?: string | null;
+                                        params?: {
+                                            [key: string]: string | number;
+                                        };
+                                    }[];
+                                    warnings: ({
+                                        code: string;
+                                        params: {
+                                            [key: string]: string | number;
+                                        };
+                                        message: string;
+                                    } | string)[];
+                                    durationMs: number;
+                                    error?: string;
+                                    /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                    errorCode?: string;
+                                } & {
                                     [key: string]: unknown;
-                                } | null;
-                                diff: {
+                                }) | null;
+                                diff: ({
+                                    rowsBefore: number;
+                                    rowsAfter: number;
+                                    fieldsAdded: string[];
+                                    fieldsRemoved: string[];
+                                    rowsAdded?: number;
+                                    rowsRemoved?: number;
+                                    /** @description Null when rows were matched on their content */
+                                    rowsChanged?: number | null;
+                                    matchedOn?: "primaryKey" | "content";
+                                } & {
                                     [key: string]: unknown;
-                                } | null;
+                                }) | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 completedAt: string | null;
@@ -3396,9 +4196,31 @@ export interface paths {
                                     etaSeconds: number | null;
                                 };
                                 error: string | null;
-                                report: {
+                                report: ({
+                                    rowsImported: number;
+                                    rowsRejected: number;
+                                    rejectedSample: {
+                                        line: number;
+                                        reason: string;
+                                        code?: string | null;
+                                        params?: {
+                                            [key: string]: string | number;
+                                        };
+                                    }[];
+                                    warnings: ({
+                                        code: string;
+                                        params: {
+                                            [key: string]: string | number;
+                                        };
+                                        message: string;
+                                    } | string)[];
+                                    durationMs: number;
+                                    error?: string;
+                                    /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                    errorCode?: string;
+                                } & {
                                     [key: string]: unknown;
-                                } | null;
+                                }) | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 startedAt: string | null;
@@ -3488,12 +4310,44 @@ export interface paths {
                                 format: string | null;
                                 rowCount: number | null;
                                 rejectedCount: number | null;
-                                report: {
+                                report: ({
+                                    rowsImported: number;
+                                    rowsRejected: number;
+                                    rejectedSample: {
+                                        line: number;
+                                        reason: string;
+                                        code?: string | null;
+                                        params?: {
+                                            [key: string]: string | number;
+                                        };
+                                    }[];
+                                    warnings: ({
+                                        code: string;
+                                        params: {
+                                            [key: string]: string | number;
+                                        };
+                                        message: string;
+                                    } | string)[];
+                                    durationMs: number;
+                                    error?: string;
+                                    /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                    errorCode?: string;
+                                } & {
                                     [key: string]: unknown;
-                                } | null;
-                                diff: {
+                                }) | null;
+                                diff: ({
+                                    rowsBefore: number;
+                                    rowsAfter: number;
+                                    fieldsAdded: string[];
+                                    fieldsRemoved: string[];
+                                    rowsAdded?: number;
+                                    rowsRemoved?: number;
+                                    /** @description Null when rows were matched on their content */
+                                    rowsChanged?: number | null;
+                                    matchedOn?: "primaryKey" | "content";
+                                } & {
                                     [key: string]: unknown;
-                                } | null;
+                                }) | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 completedAt: string | null;
@@ -3513,9 +4367,31 @@ export interface paths {
                                     etaSeconds: number | null;
                                 };
                                 error: string | null;
-                                report: {
+                                report: ({
+                                    rowsImported: number;
+                                    rowsRejected: number;
+                                    rejectedSample: {
+                                        line: number;
+                                        reason: string;
+                                        code?: string | null;
+                                        params?: {
+                                            [key: string]: string | number;
+                                        };
+                                    }[];
+                                    warnings: ({
+                                        code: string;
+                                        params: {
+                                            [key: string]: string | number;
+                                        };
+                                        message: string;
+                                    } | string)[];
+                                    durationMs: number;
+                                    error?: string;
+                                    /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                    errorCode?: string;
+                                } & {
                                     [key: string]: unknown;
-                                } | null;
+                                }) | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 startedAt: string | null;
@@ -3591,12 +4467,44 @@ export interface paths {
                                 format: string | null;
                                 rowCount: number | null;
                                 rejectedCount: number | null;
-                                report: {
+                                report: ({
+                                    rowsImported: number;
+                                    rowsRejected: number;
+                                    rejectedSample: {
+                                        line: number;
+                                        reason: string;
+                                        code?: string | null;
+                                        params?: {
+                                            [key: string]: string | number;
+                                        };
+                                    }[];
+                                    warnings: ({
+                                        code: string;
+                                        params: {
+                                            [key: string]: string | number;
+                                        };
+                                        message: string;
+                                    } | string)[];
+                                    durationMs: number;
+                                    error?: string;
+                                    /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                    errorCode?: string;
+                                } & {
                                     [key: string]: unknown;
-                                } | null;
-                                diff: {
+                                }) | null;
+                                diff: ({
+                                    rowsBefore: number;
+                                    rowsAfter: number;
+                                    fieldsAdded: string[];
+                                    fieldsRemoved: string[];
+                                    rowsAdded?: number;
+                                    rowsRemoved?: number;
+                                    /** @description Null when rows were matched on their content */
+                                    rowsChanged?: number | null;
+                                    matchedOn?: "primaryKey" | "content";
+                                } & {
                                     [key: string]: unknown;
-                                } | null;
+                                }) | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 completedAt: string | null;
@@ -3651,12 +4559,44 @@ export interface paths {
                                     format: string | null;
                                     rowCount: number | null;
                                     rejectedCount: number | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
-                                    diff: {
+                                    }) | null;
+                                    diff: ({
+                                        rowsBefore: number;
+                                        rowsAfter: number;
+                                        fieldsAdded: string[];
+                                        fieldsRemoved: string[];
+                                        rowsAdded?: number;
+                                        rowsRemoved?: number;
+                                        /** @description Null when rows were matched on their content */
+                                        rowsChanged?: number | null;
+                                        matchedOn?: "primaryKey" | "content";
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     completedAt: string | null;
@@ -3676,9 +4616,31 @@ export interface paths {
                                         etaSeconds: number | null;
                                     };
                                     error: string | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     startedAt: string | null;
@@ -3719,9 +4681,31 @@ export interface paths {
                                     etaSeconds: number | null;
                                 };
                                 error: string | null;
-                                report: {
+                                report: ({
+                                    rowsImported: number;
+                                    rowsRejected: number;
+                                    rejectedSample: {
+                                        line: number;
+                                        reason: string;
+                                        code?: string | null;
+                                        params?: {
+                                            [key: string]: string | number;
+                                        };
+                                    }[];
+                                    warnings: ({
+                                        code: string;
+                                        params: {
+                                            [key: string]: string | number;
+                                        };
+                                        message: string;
+                                    } | string)[];
+                                    durationMs: number;
+                                    error?: string;
+                                    /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                    errorCode?: string;
+                                } & {
                                     [key: string]: unknown;
-                                } | null;
+                                }) | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 startedAt: string | null;
@@ -3927,12 +4911,44 @@ export interface paths {
                                     format: string | null;
                                     rowCount: number | null;
                                     rejectedCount: number | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
-                                    diff: {
+                                    }) | null;
+                                    diff: ({
+                                        rowsBefore: number;
+                                        rowsAfter: number;
+                                        fieldsAdded: string[];
+                                        fieldsRemoved: string[];
+                                        rowsAdded?: number;
+                                        rowsRemoved?: number;
+                                        /** @description Null when rows were matched on their content */
+                                        rowsChanged?: number | null;
+                                        matchedOn?: "primaryKey" | "content";
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     completedAt: string | null;
@@ -3952,9 +4968,31 @@ export interface paths {
                                         etaSeconds: number | null;
                                     };
                                     error: string | null;
-                                    report: {
+                                    report: ({
+                                        rowsImported: number;
+                                        rowsRejected: number;
+                                        rejectedSample: {
+                                            line: number;
+                                            reason: string;
+                                            code?: string | null;
+                                            params?: {
+                                                [key: string]: string | number;
+                                            };
+                                        }[];
+                                        warnings: ({
+                                            code: string;
+                                            params: {
+                                                [key: string]: string | number;
+                                            };
+                                            message: string;
+                                        } | string)[];
+                                        durationMs: number;
+                                        error?: string;
+                                        /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                        errorCode?: string;
+                                    } & {
                                         [key: string]: unknown;
-                                    } | null;
+                                    }) | null;
                                     /** Format: date-time */
                                     createdAt: string;
                                     startedAt: string | null;
@@ -3995,9 +5033,31 @@ export interface paths {
                                     etaSeconds: number | null;
                                 };
                                 error: string | null;
-                                report: {
+                                report: ({
+                                    rowsImported: number;
+                                    rowsRejected: number;
+                                    rejectedSample: {
+                                        line: number;
+                                        reason: string;
+                                        code?: string | null;
+                                        params?: {
+                                            [key: string]: string | number;
+                                        };
+                                    }[];
+                                    warnings: ({
+                                        code: string;
+                                        params: {
+                                            [key: string]: string | number;
+                                        };
+                                        message: string;
+                                    } | string)[];
+                                    durationMs: number;
+                                    error?: string;
+                                    /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                    errorCode?: string;
+                                } & {
                                     [key: string]: unknown;
-                                } | null;
+                                }) | null;
                                 /** Format: date-time */
                                 createdAt: string;
                                 startedAt: string | null;
@@ -4063,9 +5123,31 @@ export interface paths {
                                 etaSeconds: number | null;
                             };
                             error: string | null;
-                            report: {
+                            report: ({
+                                rowsImported: number;
+                                rowsRejected: number;
+                                rejectedSample: {
+                                    line: number;
+                                    reason: string;
+                                    code?: string | null;
+                                    params?: {
+                                        [key: string]: string | number;
+                                    };
+                                }[];
+                                warnings: ({
+                                    code: string;
+                                    params: {
+                                        [key: string]: string | number;
+                                    };
+                                    message: string;
+                                } | string)[];
+                                durationMs: number;
+                                error?: string;
+                                /** @description Why the file was refused as a whole (`no_rows`, `too_many_rejected`, …) */
+                                errorCode?: string;
+                            } & {
                                 [key: string]: unknown;
-                            } | null;
+                            }) | null;
                             /** Format: date-time */
                             createdAt: string;
                             startedAt: string | null;
@@ -4152,7 +5234,7 @@ export interface paths {
         };
         /**
          * Query rows
-         * @description Filter with `<column>__<op>=value` parameters (`eq` (the default: `column=value`), `ne`, `lt`, `lte`, `gt`, `gte`, `in` (comma-separated values), `contains` and `startswith` (text, case- and accent-insensitive), `isnull` (`1` or `0`)), search with `_q`, sort with `_sort`, page with `_limit` and `_cursor`, choose columns with `_fields`, count values with `_facet`. Unknown columns or parameters are a 400 problem naming them. Without `_sort`, `_q` results come most relevant first (bm25 on SQLite, ts_rank on PostgreSQL), with a stable cursor. `total` counts the rows matching the filters and `_q`: exactly up to 100000, beyond which it is 100000 with `totalExact: false`; null when counting ran past the time limit. Every query has a time limit (`MULTITUDE_QUERY_TIMEOUT_MS`, 5 s by default): beyond it the answer is a 503 problem with `Retry-After`. Facets and counts (here), aggregates and statistics are answered by the columnar copy of the table (DuckDB over Parquet) once it is built, by the row store meanwhile and for `_q`; the answers are the same, and the `x-multitude-engine` response header (`columnar` or `rows`) says which answered.
+         * @description Filter with `<column>__<op>=value` parameters (`eq` (the default: `column=value`), `ne`, `lt`, `lte`, `gt`, `gte`, `in` (comma-separated values), `contains` and `startswith` (text, case- and accent-insensitive), `isnull` (`1` or `0`)), search with `_q`, sort with `_sort`, page with `_limit` and `_cursor`, choose columns with `_fields`, count values with `_facet`. Unknown columns or parameters are a 400 problem naming them. Without `_sort`, `_q` results come most relevant first (bm25 on SQLite, ts_rank on PostgreSQL), with a stable cursor. `total` counts the rows matching the filters and `_q`: exactly up to 10000 by default (then 10000 with `totalExact: false`), or with `_total=exact` exactly up to 100000 (the whole table's count without filters is always counted that far); `_total=none` skips counting, for the fastest pages; null when counting ran past the time limit. Every query has a time limit (`MULTITUDE_QUERY_TIMEOUT_MS`, 5 s by default): beyond it the answer is a 503 problem with `Retry-After`. Facets and counts (here), aggregates and statistics are answered by the columnar copy of the table (DuckDB over Parquet) once it is built, by the row store meanwhile and for `_q`; the answers are the same, and the `x-multitude-engine` response header (`columnar` or `rows`) says which answered.
          */
         get: {
             parameters: {
@@ -4179,6 +5261,8 @@ export interface paths {
                     _cursor?: string;
                     /** @description Comma-separated columns to return (`_id` is always there), e.g. `code,name,population`. */
                     _fields?: string;
+                    /** @description How to count the matching rows in `total`: `estimate` (the default: exact up to 10000, cheap), `exact` (exact up to 100000) or `none`. */
+                    _total?: "estimate" | "exact" | "none";
                     /** @description Repeatable (`_facet=a&_facet=b`): the top values of this column, with counts, under the current filters (at most 10). */
                     _facet?: string[];
                 };
@@ -4228,7 +5312,7 @@ export interface paths {
                             next: string | null;
                             /** @description Rows matching the filters and `_q`; null when counting ran past the time limit */
                             total: number | null;
-                            /** @description False when `total` is the counting bound (more rows match) or unknown */
+                            /** @description False when `total` is the counting bound (more rows match; see `_total`) or unknown */
                             totalExact: boolean;
                             facets?: {
                                 [key: string]: {
@@ -4291,6 +5375,8 @@ export interface paths {
                     _cursor?: string;
                     /** @description Comma-separated columns to return (`_id` is always there), e.g. `code,name,population`. */
                     _fields?: string;
+                    /** @description How to count the matching rows in `total`: `estimate` (the default: exact up to 10000, cheap), `exact` (exact up to 100000) or `none`. */
+                    _total?: "estimate" | "exact" | "none";
                     /** @description Repeatable (`_facet=a&_facet=b`): the top values of this column, with counts, under the current filters (at most 10). */
                     _facet?: string[];
                     /** @description CSV only: `1` writes cells as they are, without the apostrophe that protects spreadsheets from formulas. */
@@ -4357,6 +5443,8 @@ export interface paths {
                     _cursor?: string;
                     /** @description Comma-separated columns to return (`_id` is always there), e.g. `code,name,population`. */
                     _fields?: string;
+                    /** @description How to count the matching rows in `total`: `estimate` (the default: exact up to 10000, cheap), `exact` (exact up to 100000) or `none`. */
+                    _total?: "estimate" | "exact" | "none";
                     /** @description Repeatable (`_facet=a&_facet=b`): the top values of this column, with counts, under the current filters (at most 10). */
                     _facet?: string[];
                     /** @description CSV only: `1` writes cells as they are, without the apostrophe that protects spreadsheets from formulas. */
@@ -4423,6 +5511,8 @@ export interface paths {
                     _cursor?: string;
                     /** @description Comma-separated columns to return (`_id` is always there), e.g. `code,name,population`. */
                     _fields?: string;
+                    /** @description How to count the matching rows in `total`: `estimate` (the default: exact up to 10000, cheap), `exact` (exact up to 100000) or `none`. */
+                    _total?: "estimate" | "exact" | "none";
                     /** @description Repeatable (`_facet=a&_facet=b`): the top values of this column, with counts, under the current filters (at most 10). */
                     _facet?: string[];
                     /** @description CSV only: `1` writes cells as they are, without the apostrophe that protects spreadsheets from formulas. */
@@ -4489,6 +5579,8 @@ export interface paths {
                     _cursor?: string;
                     /** @description Comma-separated columns to return (`_id` is always there), e.g. `code,name,population`. */
                     _fields?: string;
+                    /** @description How to count the matching rows in `total`: `estimate` (the default: exact up to 10000, cheap), `exact` (exact up to 100000) or `none`. */
+                    _total?: "estimate" | "exact" | "none";
                     /** @description Repeatable (`_facet=a&_facet=b`): the top values of this column, with counts, under the current filters (at most 10). */
                     _facet?: string[];
                     /** @description CSV only: `1` writes cells as they are, without the apostrophe that protects spreadsheets from formulas. */
@@ -4634,7 +5726,16 @@ export interface paths {
                     content: {
                         "application/json": {
                             columns: {
-                                [key: string]: unknown;
+                                [key: string]: {
+                                    min: unknown;
+                                    max: unknown;
+                                    nulls: number;
+                                    distinct: number;
+                                    top: {
+                                        value: unknown;
+                                        count: number;
+                                    }[];
+                                };
                             };
                         };
                     };
@@ -8059,7 +9160,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
-                                type: "contribution.accepted" | "contribution.rejected" | "contribution.changes_requested" | "contribution.awaiting_reviewer" | "badge.awarded" | "trust_level.changed" | "discussion.replied" | "user.mentioned";
+                                type: "contribution.accepted" | "contribution.rejected" | "contribution.changes_requested" | "contribution.awaiting_reviewer" | "badge.awarded" | "trust_level.changed" | "discussion.replied" | "user.mentioned" | "service_case.updated" | "service_case.complaint" | "service.objective_missed";
                                 inApp: boolean;
                                 email: "immediate" | "daily" | "off";
                             }[];
@@ -8083,7 +9184,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         items: {
-                            type: "contribution.accepted" | "contribution.rejected" | "contribution.changes_requested" | "contribution.awaiting_reviewer" | "badge.awarded" | "trust_level.changed" | "discussion.replied" | "user.mentioned";
+                            type: "contribution.accepted" | "contribution.rejected" | "contribution.changes_requested" | "contribution.awaiting_reviewer" | "badge.awarded" | "trust_level.changed" | "discussion.replied" | "user.mentioned" | "service_case.updated" | "service_case.complaint" | "service.objective_missed";
                             inApp?: boolean;
                             email?: "immediate" | "daily" | "off";
                         }[];
@@ -8101,7 +9202,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
-                                type: "contribution.accepted" | "contribution.rejected" | "contribution.changes_requested" | "contribution.awaiting_reviewer" | "badge.awarded" | "trust_level.changed" | "discussion.replied" | "user.mentioned";
+                                type: "contribution.accepted" | "contribution.rejected" | "contribution.changes_requested" | "contribution.awaiting_reviewer" | "badge.awarded" | "trust_level.changed" | "discussion.replied" | "user.mentioned" | "service_case.updated" | "service_case.complaint" | "service.objective_missed";
                                 inApp: boolean;
                                 email: "immediate" | "daily" | "off";
                             }[];
@@ -8914,7 +10015,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        scopes: ("profile:read" | "profile:write" | "organizations:read" | "organizations:write" | "data:read" | "data:write" | "contributions:write" | "personal-data:read" | "apps:read" | "apps:write" | "webhooks:read" | "webhooks:write" | "reuses:write")[];
+                        scopes: ("profile:read" | "profile:write" | "organizations:read" | "organizations:write" | "data:read" | "data:write" | "contributions:write" | "personal-data:read" | "apps:read" | "apps:write" | "webhooks:read" | "webhooks:write" | "reuses:write" | "services:request" | "services:operate" | "services:manage" | "flags:evaluate")[];
                         expiresAt?: string | null;
                     };
                 };
@@ -9202,7 +10303,7 @@ export interface paths {
                     "application/json": {
                         organization: string;
                         /** @description Sensitive scopes only */
-                        scopes: ("profile:read" | "profile:write" | "organizations:read" | "organizations:write" | "data:read" | "data:write" | "contributions:write" | "personal-data:read" | "apps:read" | "apps:write" | "webhooks:read" | "webhooks:write" | "reuses:write")[];
+                        scopes: ("profile:read" | "profile:write" | "organizations:read" | "organizations:write" | "data:read" | "data:write" | "contributions:write" | "personal-data:read" | "apps:read" | "apps:write" | "webhooks:read" | "webhooks:write" | "reuses:write" | "services:request" | "services:operate" | "services:manage" | "flags:evaluate")[];
                         /** @description What the app does with the access, and why it needs it */
                         purpose: string;
                         /** @description GDPR article 6 basis, or the text that allows the processing */
@@ -9522,7 +10623,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @description Sensitive scopes only */
-                        scopes?: ("profile:read" | "profile:write" | "organizations:read" | "organizations:write" | "data:read" | "data:write" | "contributions:write" | "personal-data:read" | "apps:read" | "apps:write" | "webhooks:read" | "webhooks:write" | "reuses:write")[];
+                        scopes?: ("profile:read" | "profile:write" | "organizations:read" | "organizations:write" | "data:read" | "data:write" | "contributions:write" | "personal-data:read" | "apps:read" | "apps:write" | "webhooks:read" | "webhooks:write" | "reuses:write" | "services:request" | "services:operate" | "services:manage" | "flags:evaluate")[];
                         /** @description What the app does with the access, and why it needs it */
                         purpose?: string;
                         /** @description GDPR article 6 basis, or the text that allows the processing */
@@ -12407,6 +13508,34 @@ export interface paths {
                                     met: boolean | null;
                                 }[];
                             }[];
+                            services: {
+                                organization: {
+                                    slug: string;
+                                    name: string;
+                                } | null;
+                                service: {
+                                    code: string;
+                                    title: string;
+                                };
+                                objectives: {
+                                    acknowledgeHours: number;
+                                    resolveHours: number;
+                                };
+                                operators: {
+                                    organization: {
+                                        slug: string;
+                                        name: string;
+                                    } | null;
+                                    months: {
+                                        /** @description YYYY-MM (UTC) */
+                                        month: string;
+                                        received: number;
+                                        acknowledgedWithinShare: number | null;
+                                        resolvedWithinShare: number | null;
+                                        met: boolean | null;
+                                    }[];
+                                }[];
+                            }[];
                             personalData: {
                                 /** Format: date-time */
                                 since: string;
@@ -12433,6 +13562,4015 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/capture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Capture a batch of events (cookieless by default)
+         * @description Authenticated by the app’s public capture key (`key` in the body or `X-Capture-Key`; browsers only from the key’s origins) or by one of the app’s API keys (`Authorization: Bearer mtk_…`). At most 1,000 events (413 beyond). Idempotent by `batch` and by each event’s `uuid`. The answer is sent once the batch is committed. Events with a property bomb are refused one by one with reasons; times outside [now − 7 days, now + 5 minutes] are clamped and flagged.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description Client-chosen id of the batch: a retried batch is answered the same and never counted twice
+                         */
+                        batch: string;
+                        /** @description The app’s public capture key (mtc_…), or send it in X-Capture-Key */
+                        key?: string;
+                        /** @description At most 1,000 events */
+                        events: {
+                            /**
+                             * Format: uuid
+                             * @description The event’s own id: an event sent twice is counted once
+                             */
+                            uuid?: string;
+                            name: string;
+                            /**
+                             * Format: date-time
+                             * @description When it happened; more than 5 minutes ahead or 7 days back is clamped to the receive time
+                             */
+                            time?: string;
+                            /** @description The app’s id of the person. Kept only with a server key, or with `properties.consent: true`; otherwise the visitor is a daily hash */
+                            distinctId?: string;
+                            /** @description Free properties (depth ≤ 5, ≤ 100 keys, strings ≤ 8 KB). Read specially: `url` (page), `referrer` (only its host is kept), `consent` (true: keep distinctId) */
+                            properties?: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            batch: string;
+                            /** @description Events stored by this batch */
+                            accepted: number;
+                            /** @description Events already stored (sent before under the same uuid) */
+                            duplicates: number;
+                            /** @description True when this batch id was received before: the first answer, again */
+                            replayed: boolean;
+                            /** @description Events refused, by their index in the batch; the others are kept */
+                            rejected: {
+                                index: number;
+                                reasons: string[];
+                            }[];
+                            /** @description Events kept with a correction (clamped_future, clamped_past) */
+                            flagged: {
+                                index: number;
+                                flags: string[];
+                            }[];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{id}/capture-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The app’s capture keys */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                appId: string;
+                                name: string;
+                                /** @description Public: it ships in web pages and can only write events */
+                                key: string;
+                                origins: string[];
+                                createdAt: string;
+                                revokedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        /** Create a public capture key for an app (write-only, restricted to web origins) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description Web origins allowed to send with this key (https://example.org); none: server-side use only */
+                        origins: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            appId: string;
+                            name: string;
+                            /** @description Public: it ships in web pages and can only write events */
+                            key: string;
+                            origins: string[];
+                            createdAt: string;
+                            revokedAt: string | null;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{id}/capture-keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a capture key */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    keyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/capture/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dashboard of an app, organization or dataset: time series and top lists (JSON or CSV)
+         * @description Read from the rollups: hourly ones for periods under two days, daily ones otherwise. `visitors` counts distinct visitors per hour (hourly periods) or per day, summed. Top lists filtered on one `event` read raw events.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description App id */
+                    app?: string;
+                    /** @description Organization slug */
+                    organization?: string;
+                    /** @description Dataset slug */
+                    dataset?: string;
+                    /** @description Start (default: 30 days ago). The period is widened to whole hours when under two days and within the last 90 days, to whole UTC days otherwise; the answer’s `from` and `to` say which */
+                    from?: string;
+                    /** @description End, excluded (default: now) */
+                    to?: string;
+                    grain?: "minute" | "hour" | "day";
+                    /** @description One event name (default: all) */
+                    event?: string;
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            grain: string;
+                            totals: {
+                                events: number;
+                                visitors: number;
+                            };
+                            series: {
+                                time: string;
+                                count: number;
+                            }[];
+                            events: {
+                                value: string;
+                                count: number;
+                                visitors: number;
+                            }[];
+                            pages: {
+                                value: string;
+                                count: number;
+                                visitors: number;
+                            }[];
+                            referrers: {
+                                value: string;
+                                count: number;
+                                visitors: number;
+                            }[];
+                            countries: {
+                                value: string;
+                                count: number;
+                                visitors: number;
+                            }[];
+                            datasets: {
+                                value: string;
+                                count: number;
+                                visitors: number;
+                            }[];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/capture/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An ordered funnel: visitors reaching each step after the previous one, within the window */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description App id */
+                    app?: string;
+                    /** @description Organization slug */
+                    organization?: string;
+                    /** @description Dataset slug */
+                    dataset?: string;
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        steps: string[];
+                        /** @description From the first step to the last */
+                        windowSeconds: number;
+                        /** Format: date-time */
+                        from?: string;
+                        /** Format: date-time */
+                        to?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            steps: {
+                                name: string;
+                                visitors: number;
+                                share: number;
+                            }[];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/capture/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Weekly retention cohorts of identified visitors */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description App id */
+                    app?: string;
+                    /** @description Organization slug */
+                    organization?: string;
+                    /** @description Dataset slug */
+                    dataset?: string;
+                    /** @description Start (default: 30 days ago). The period is widened to whole hours when under two days and within the last 90 days, to whole UTC days otherwise; the answer’s `from` and `to` say which */
+                    from?: string;
+                    /** @description End, excluded (default: now) */
+                    to?: string;
+                    /** @description One event name (default: all) */
+                    event?: string;
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            note: string;
+                            cohorts: {
+                                /** @description Monday of the cohort’s first week (UTC) */
+                                week: string;
+                                size: number;
+                                /** @description Visitors active in week 0, 1, 2… after their first */
+                                retained: number[];
+                            }[];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{slug}/open-statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An organization’s open statistics (public): its footprint and its apps’ audience, in aggregate
+         * @description Top lists leave out values seen by fewer than 3 visitors.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Start (default: 30 days ago). The period is widened to whole hours when under two days and within the last 90 days, to whole UTC days otherwise; the answer’s `from` and `to` say which */
+                    from?: string;
+                    /** @description End, excluded (default: now) */
+                    to?: string;
+                    grain?: "minute" | "hour" | "day";
+                    /** @description One event name (default: all) */
+                    event?: string;
+                    format?: "json" | "csv";
+                };
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            grain: string;
+                            totals: {
+                                events: number;
+                                visitors: number;
+                            };
+                            series: {
+                                time: string;
+                                count: number;
+                            }[];
+                            events: {
+                                value: string;
+                                count: number;
+                                visitors: number;
+                            }[];
+                            pages: {
+                                value: string;
+                                count: number;
+                                visitors: number;
+                            }[];
+                            referrers: {
+                                value: string;
+                                count: number;
+                                visitors: number;
+                            }[];
+                            countries: {
+                                value: string;
+                                count: number;
+                                visitors: number;
+                            }[];
+                            datasets: {
+                                value: string;
+                                count: number;
+                                visitors: number;
+                            }[];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{id}/experiments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The app’s experiments */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                appId: string;
+                                key: string;
+                                flagKey: string;
+                                definition: {
+                                    key: string;
+                                    flagKey: string;
+                                    /** @description The first is the control */
+                                    variants: {
+                                        key: string;
+                                        weight: number;
+                                    }[];
+                                    metrics: {
+                                        name: string;
+                                        kind: "conversion" | "count" | "mean" | "ratio";
+                                        /** @description Captured event (the numerator for a ratio) */
+                                        event: string;
+                                        /** @description Numeric property summed per unit (mean, ratio numerator) */
+                                        property?: string;
+                                        /** @description Ratio: events counted below the line */
+                                        denominatorEvent?: string;
+                                        /** @description Cap per-unit values at this pooled quantile */
+                                        winsorize?: number;
+                                        /** @description A metric that must not degrade */
+                                        guardrail?: boolean;
+                                    }[];
+                                    /** @description Pre-period for CUPED (0: none) */
+                                    preDays?: number;
+                                    alpha?: number;
+                                };
+                                startedAt: string;
+                                stoppedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        /** Start an experiment on a flag: variants (the first is the control), metrics on captured events */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        key: string;
+                        flagKey: string;
+                        /** @description The first is the control */
+                        variants: {
+                            key: string;
+                            weight: number;
+                        }[];
+                        metrics: {
+                            name: string;
+                            kind: "conversion" | "count" | "mean" | "ratio";
+                            /** @description Captured event (the numerator for a ratio) */
+                            event: string;
+                            /** @description Numeric property summed per unit (mean, ratio numerator) */
+                            property?: string;
+                            /** @description Ratio: events counted below the line */
+                            denominatorEvent?: string;
+                            /** @description Cap per-unit values at this pooled quantile */
+                            winsorize?: number;
+                            /** @description A metric that must not degrade */
+                            guardrail?: boolean;
+                        }[];
+                        /** @description Pre-period for CUPED (0: none) */
+                        preDays?: number;
+                        alpha?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            appId: string;
+                            key: string;
+                            flagKey: string;
+                            definition: {
+                                key: string;
+                                flagKey: string;
+                                /** @description The first is the control */
+                                variants: {
+                                    key: string;
+                                    weight: number;
+                                }[];
+                                metrics: {
+                                    name: string;
+                                    kind: "conversion" | "count" | "mean" | "ratio";
+                                    /** @description Captured event (the numerator for a ratio) */
+                                    event: string;
+                                    /** @description Numeric property summed per unit (mean, ratio numerator) */
+                                    property?: string;
+                                    /** @description Ratio: events counted below the line */
+                                    denominatorEvent?: string;
+                                    /** @description Cap per-unit values at this pooled quantile */
+                                    winsorize?: number;
+                                    /** @description A metric that must not degrade */
+                                    guardrail?: boolean;
+                                }[];
+                                /** @description Pre-period for CUPED (0: none) */
+                                preDays?: number;
+                                alpha?: number;
+                            };
+                            startedAt: string;
+                            stoppedAt: string | null;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{id}/experiments/{key}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Results: sample-ratio check first, then each metric with frequentist, Bayesian, CUPED and always-valid intervals */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            experiment: string;
+                            /** @description Read first: a sample-ratio mismatch makes every figure below unreliable */
+                            warnings: {
+                                code: string;
+                                text: {
+                                    fr: string;
+                                    en: string;
+                                };
+                            }[];
+                            srm: {
+                                observed: {
+                                    variant: string;
+                                    units: number;
+                                    expectedShare: number;
+                                }[];
+                                statistic: number;
+                                pValue: number;
+                                mismatch: boolean;
+                            };
+                            alpha: number;
+                            metrics: {
+                                name: string;
+                                kind: string;
+                                guardrail: boolean;
+                                control: {
+                                    variant: string;
+                                    units: number;
+                                    mean: number;
+                                };
+                                variants: {
+                                    variant: string;
+                                    units: number;
+                                    mean: number;
+                                    frequentist: {
+                                        estimate: number;
+                                        lower: number;
+                                        upper: number;
+                                        pValue: number;
+                                    };
+                                    bayesian: {
+                                        estimate: number;
+                                        lower: number;
+                                        upper: number;
+                                        probabilityToBeat: number;
+                                    };
+                                    sequential: {
+                                        estimate: number;
+                                        lower: number;
+                                        upper: number;
+                                        pValue: number;
+                                    };
+                                    cuped: {
+                                        estimate: number;
+                                        lower: number;
+                                        upper: number;
+                                        pValue: number;
+                                        theta: number;
+                                    } | null;
+                                    reading: {
+                                        fr: string;
+                                        en: string;
+                                    };
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/experiments/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A unit’s variant (through the experiment’s flag); its exposure is logged once
+         * @description Authenticated as capture is: the app’s public capture key or one of its API keys.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        experiment: string;
+                        /** @description The unit (the distinct id used in capture) */
+                        unit: string;
+                        /** @description Public capture key (or X-Capture-Key, or an app API key) */
+                        key?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            experiment: string;
+                            variant: string | null;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                /** @description RFC 9457 problem details */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Services people can request, with their objectives and number of current operators */
+        get: {
+            parameters: {
+                query?: {
+                    organization?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                code: string;
+                                title: string;
+                                description: string;
+                                organization: {
+                                    slug: string;
+                                    name: string;
+                                };
+                                acknowledgeHours: number;
+                                resolveHours: number;
+                                /** @description current operators */
+                                operators: number;
+                                keywords: string[];
+                            }[];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        /** Publish a service of an organization (form, steps, objectives, routing rule) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        organization: string;
+                        /** @description the Open311 service_code and the page’s address */
+                        code: string;
+                        title: string;
+                        description?: string;
+                        eligibility?: string;
+                        /** @description `public`: anyone with an account; `members`: members of the organization only */
+                        audience?: "public" | "members";
+                        /** @description The request form: a JSON Schema (object of flat fields: string with enum/format/lengths, number, integer, boolean, array of enumerated strings) */
+                        formSchema?: {
+                            $schema?: string;
+                            /** @enum {string} */
+                            type: "object";
+                            title?: string;
+                            description?: string;
+                            properties: {
+                                [key: string]: {
+                                    type: "string" | "number" | "integer" | "boolean" | "array";
+                                    title?: string;
+                                    description?: string;
+                                    enum?: string[];
+                                    format?: "email" | "date" | "date-time" | "uri";
+                                    minLength?: number;
+                                    maxLength?: number;
+                                    minimum?: number;
+                                    maximum?: number;
+                                    items?: {
+                                        /** @enum {string} */
+                                        type: "string";
+                                        enum: string[];
+                                    };
+                                    minItems?: number;
+                                    maxItems?: number;
+                                };
+                            };
+                            required?: string[];
+                            /** @enum {boolean} */
+                            additionalProperties?: false;
+                        };
+                        location?: "none" | "optional" | "required";
+                        attachments?: boolean;
+                        steps?: {
+                            code: string;
+                            title: string;
+                            objectiveHours: number | null;
+                        }[];
+                        acknowledgeHours: number;
+                        resolveHours: number;
+                        routing?: "territory" | "share" | "round_robin" | "least_loaded" | "manual";
+                        retentionDays?: number;
+                        /** @description Alert the organization when an operator’s share of cases within objective falls below this */
+                        alertBelow?: number | null;
+                        keywords?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Service"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                409: components["responses"]["Conflict"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A service: its form, steps, objectives and operators */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Service"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a service */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title?: string;
+                        description?: string;
+                        eligibility?: string;
+                        /** @description `public`: anyone with an account; `members`: members of the organization only */
+                        audience?: "public" | "members";
+                        /** @description The request form: a JSON Schema (object of flat fields: string with enum/format/lengths, number, integer, boolean, array of enumerated strings) */
+                        formSchema?: {
+                            $schema?: string;
+                            /** @enum {string} */
+                            type: "object";
+                            title?: string;
+                            description?: string;
+                            properties: {
+                                [key: string]: {
+                                    type: "string" | "number" | "integer" | "boolean" | "array";
+                                    title?: string;
+                                    description?: string;
+                                    enum?: string[];
+                                    format?: "email" | "date" | "date-time" | "uri";
+                                    minLength?: number;
+                                    maxLength?: number;
+                                    minimum?: number;
+                                    maximum?: number;
+                                    items?: {
+                                        /** @enum {string} */
+                                        type: "string";
+                                        enum: string[];
+                                    };
+                                    minItems?: number;
+                                    maxItems?: number;
+                                };
+                            };
+                            required?: string[];
+                            /** @enum {boolean} */
+                            additionalProperties?: false;
+                        };
+                        location?: "none" | "optional" | "required";
+                        attachments?: boolean;
+                        steps?: {
+                            code: string;
+                            title: string;
+                            objectiveHours: number | null;
+                        }[];
+                        acknowledgeHours?: number;
+                        resolveHours?: number;
+                        routing?: "territory" | "share" | "round_robin" | "least_loaded" | "manual";
+                        retentionDays?: number;
+                        /** @description Alert the organization when an operator’s share of cases within objective falls below this */
+                        alertBelow?: number | null;
+                        keywords?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Service"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/services/{code}/operators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every accreditation of a service, current, ended or revoked: who runs it, where, since when */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ServiceOperator"][];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        /** Accredit an operator organization for the service (territory or share, dates, conditions) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the operator organization’s slug */
+                        organization: string;
+                        territory?: {
+                            codes: string[];
+                            bbox: [
+                                number,
+                                number,
+                                number,
+                                number
+                            ] | null;
+                        };
+                        share?: number | null;
+                        /** Format: date */
+                        startsOn?: string;
+                        endsOn?: string | null;
+                        conditions?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServiceOperator"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/{code}/operators/{operatorId}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke an accreditation; its open cases go back to the organization */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                    operatorId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServiceOperator"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/{code}/performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public performance, month by month, per operator, against the service’s objectives */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServicePerformance"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/{code}/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** File a request (a case): the form’s answers, an optional location or territory code */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        answers?: {
+                            [key: string]: unknown;
+                        };
+                        description?: string;
+                        location?: {
+                            lat: number;
+                            long: number;
+                            address?: string;
+                        };
+                        territory?: string;
+                        contact?: {
+                            /** Format: email */
+                            email?: string;
+                            firstName?: string;
+                            lastName?: string;
+                            phone?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServiceCase"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases: yours (as requester), those routed to your organizations (operator) or your services’ */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description requester (default): your requests; operator: cases routed to your organizations; organization: every case of your organizations’ services */
+                    as?: "requester" | "operator" | "organization";
+                    service?: string;
+                    open?: boolean;
+                    _cursor?: string;
+                    _limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                service: {
+                                    code: string;
+                                    title: string;
+                                };
+                                operator: {
+                                    slug: string;
+                                    name: string;
+                                } | null;
+                                status: string;
+                                step: string | null;
+                                territory: string | null;
+                                submittedAt: string;
+                                updatedAt: string;
+                                resolveDueAt: string;
+                            }[];
+                            next: string | null;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A case with its timeline, as its requester, the organization or the operator sees it
+         * @description Anyone else gets 404. An operator’s read is recorded in the requester’s personal-data access log (purpose: the service).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServiceCase"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge a case (operator or organization) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                        visibility?: "public" | "private";
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServiceCase"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/request-info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask the requester for information (a public note) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServiceCase"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a case to one of the service’s steps, with a public or private note */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        step: string;
+                        note?: string;
+                        visibility: "public" | "private";
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServiceCase"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve a case (a public note) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                        visibility?: "public" | "private";
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServiceCase"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Route a case to an operator, reassign it, or take it back (operator: null) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the accreditation id to route the case to, or null to take it back */
+                        operator: string | null;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServiceCase"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give the information asked for (the requester) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServiceCase"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Complain or ask the organization about the case: it goes to the organization, not to the operator */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServiceCase"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rate how a resolved case was handled (1 to 5) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        rating: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServiceCase"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attach a file to your case (multipart, one part named "file") */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ServiceCase"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/attachments/{index}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download an attachment of a case you may see */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    index: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{appId}/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An app’s feature flags in every environment */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    appId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description letters, digits, _ . - */
+                                key: string;
+                                description: string;
+                                type: "boolean" | "string" | "number" | "object";
+                                createdAt: string;
+                                environments: {
+                                    [key: string]: {
+                                        definition: {
+                                            key: string;
+                                            type: "boolean" | "string" | "number" | "object";
+                                            variants: {
+                                                [key: string]: unknown;
+                                            };
+                                            enabled: boolean;
+                                            offVariant: string;
+                                            rules: {
+                                                id: string;
+                                                description?: string;
+                                                conditions: {
+                                                    attribute: string;
+                                                    op: "eq" | "neq" | "in" | "not_in" | "contains" | "starts_with" | "ends_with" | "lt" | "lte" | "gt" | "gte" | "semver_eq" | "semver_lt" | "semver_lte" | "semver_gt" | "semver_gte" | "regex" | "before" | "after" | "exists" | "in_segment" | "not_in_segment";
+                                                    /** @description any JSON value */
+                                                    value?: unknown;
+                                                }[];
+                                                serve: {
+                                                    variant: string;
+                                                } | {
+                                                    rollout: {
+                                                        variant: string;
+                                                        /** @description basis points */
+                                                        weight: number;
+                                                    }[];
+                                                };
+                                            }[];
+                                            fallthrough: {
+                                                variant: string;
+                                            } | {
+                                                rollout: {
+                                                    variant: string;
+                                                    /** @description basis points */
+                                                    weight: number;
+                                                }[];
+                                            };
+                                            seed: string;
+                                            bucketBy?: string;
+                                        };
+                                        version: number;
+                                        updatedAt: string;
+                                        lastEvaluatedAt: string | null;
+                                        stale: string | null;
+                                    };
+                                };
+                            }[];
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        /** Create a flag (off, in every environment) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    appId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description letters, digits, _ . - */
+                        key: string;
+                        /** @default  */
+                        description: string;
+                        type: "boolean" | "string" | "number" | "object";
+                        variants: {
+                            [key: string]: unknown;
+                        };
+                        offVariant: string;
+                        defaultVariant?: string;
+                        /** @description Why: kept with the change in the audit log */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description letters, digits, _ . - */
+                            key: string;
+                            description: string;
+                            type: "boolean" | "string" | "number" | "object";
+                            createdAt: string;
+                            environments: {
+                                [key: string]: {
+                                    definition: {
+                                        key: string;
+                                        type: "boolean" | "string" | "number" | "object";
+                                        variants: {
+                                            [key: string]: unknown;
+                                        };
+                                        enabled: boolean;
+                                        offVariant: string;
+                                        rules: {
+                                            id: string;
+                                            description?: string;
+                                            conditions: {
+                                                attribute: string;
+                                                op: "eq" | "neq" | "in" | "not_in" | "contains" | "starts_with" | "ends_with" | "lt" | "lte" | "gt" | "gte" | "semver_eq" | "semver_lt" | "semver_lte" | "semver_gt" | "semver_gte" | "regex" | "before" | "after" | "exists" | "in_segment" | "not_in_segment";
+                                                /** @description any JSON value */
+                                                value?: unknown;
+                                            }[];
+                                            serve: {
+                                                variant: string;
+                                            } | {
+                                                rollout: {
+                                                    variant: string;
+                                                    /** @description basis points */
+                                                    weight: number;
+                                                }[];
+                                            };
+                                        }[];
+                                        fallthrough: {
+                                            variant: string;
+                                        } | {
+                                            rollout: {
+                                                variant: string;
+                                                /** @description basis points */
+                                                weight: number;
+                                            }[];
+                                        };
+                                        seed: string;
+                                        bucketBy?: string;
+                                    };
+                                    version: number;
+                                    updatedAt: string;
+                                    lastEvaluatedAt: string | null;
+                                    stale: string | null;
+                                };
+                            };
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{appId}/flags/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flag */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    appId: string;
+                    /** @description letters, digits, _ . - */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description letters, digits, _ . - */
+                            key: string;
+                            description: string;
+                            type: "boolean" | "string" | "number" | "object";
+                            createdAt: string;
+                            environments: {
+                                [key: string]: {
+                                    definition: {
+                                        key: string;
+                                        type: "boolean" | "string" | "number" | "object";
+                                        variants: {
+                                            [key: string]: unknown;
+                                        };
+                                        enabled: boolean;
+                                        offVariant: string;
+                                        rules: {
+                                            id: string;
+                                            description?: string;
+                                            conditions: {
+                                                attribute: string;
+                                                op: "eq" | "neq" | "in" | "not_in" | "contains" | "starts_with" | "ends_with" | "lt" | "lte" | "gt" | "gte" | "semver_eq" | "semver_lt" | "semver_lte" | "semver_gt" | "semver_gte" | "regex" | "before" | "after" | "exists" | "in_segment" | "not_in_segment";
+                                                /** @description any JSON value */
+                                                value?: unknown;
+                                            }[];
+                                            serve: {
+                                                variant: string;
+                                            } | {
+                                                rollout: {
+                                                    variant: string;
+                                                    /** @description basis points */
+                                                    weight: number;
+                                                }[];
+                                            };
+                                        }[];
+                                        fallthrough: {
+                                            variant: string;
+                                        } | {
+                                            rollout: {
+                                                variant: string;
+                                                /** @description basis points */
+                                                weight: number;
+                                            }[];
+                                        };
+                                        seed: string;
+                                        bucketBy?: string;
+                                    };
+                                    version: number;
+                                    updatedAt: string;
+                                    lastEvaluatedAt: string | null;
+                                    stale: string | null;
+                                };
+                            };
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a flag from every environment */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    appId: string;
+                    /** @description letters, digits, _ . - */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Why: kept with the change in the audit log */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{appId}/flags/{key}/environments/{environment}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a flag in one environment: rules, rollout, variants, kill switch (`enabled`); a reason is required */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    appId: string;
+                    /** @description letters, digits, _ . - */
+                    key: string;
+                    /** @description development, staging or production */
+                    environment: "development" | "staging" | "production";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        description?: string;
+                        /** @description false: the kill switch (serves offVariant) */
+                        enabled?: boolean;
+                        variants?: {
+                            [key: string]: unknown;
+                        };
+                        offVariant?: string;
+                        rules?: {
+                            id: string;
+                            description?: string;
+                            conditions: {
+                                attribute: string;
+                                op: "eq" | "neq" | "in" | "not_in" | "contains" | "starts_with" | "ends_with" | "lt" | "lte" | "gt" | "gte" | "semver_eq" | "semver_lt" | "semver_lte" | "semver_gt" | "semver_gte" | "regex" | "before" | "after" | "exists" | "in_segment" | "not_in_segment";
+                                /** @description any JSON value */
+                                value?: unknown;
+                            }[];
+                            serve: {
+                                variant: string;
+                            } | {
+                                rollout: {
+                                    variant: string;
+                                    /** @description basis points */
+                                    weight: number;
+                                }[];
+                            };
+                        }[];
+                        fallthrough?: {
+                            variant: string;
+                        } | {
+                            rollout: {
+                                variant: string;
+                                /** @description basis points */
+                                weight: number;
+                            }[];
+                        };
+                        bucketBy?: string;
+                        /** @description Why: kept with the change in the audit log */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description letters, digits, _ . - */
+                            key: string;
+                            description: string;
+                            type: "boolean" | "string" | "number" | "object";
+                            createdAt: string;
+                            environments: {
+                                [key: string]: {
+                                    definition: {
+                                        key: string;
+                                        type: "boolean" | "string" | "number" | "object";
+                                        variants: {
+                                            [key: string]: unknown;
+                                        };
+                                        enabled: boolean;
+                                        offVariant: string;
+                                        rules: {
+                                            id: string;
+                                            description?: string;
+                                            conditions: {
+                                                attribute: string;
+                                                op: "eq" | "neq" | "in" | "not_in" | "contains" | "starts_with" | "ends_with" | "lt" | "lte" | "gt" | "gte" | "semver_eq" | "semver_lt" | "semver_lte" | "semver_gt" | "semver_gte" | "regex" | "before" | "after" | "exists" | "in_segment" | "not_in_segment";
+                                                /** @description any JSON value */
+                                                value?: unknown;
+                                            }[];
+                                            serve: {
+                                                variant: string;
+                                            } | {
+                                                rollout: {
+                                                    variant: string;
+                                                    /** @description basis points */
+                                                    weight: number;
+                                                }[];
+                                            };
+                                        }[];
+                                        fallthrough: {
+                                            variant: string;
+                                        } | {
+                                            rollout: {
+                                                variant: string;
+                                                /** @description basis points */
+                                                weight: number;
+                                            }[];
+                                        };
+                                        seed: string;
+                                        bucketBy?: string;
+                                    };
+                                    version: number;
+                                    updatedAt: string;
+                                    lastEvaluatedAt: string | null;
+                                    stale: string | null;
+                                };
+                            };
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/apps/{appId}/flag-audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit trail of an app’s flags: who changed what, when and why (newest first) */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    before?: number;
+                };
+                header?: never;
+                path: {
+                    appId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @description the event type: flag.created, flag.changed, flag.release_plan_changed, … */
+                                type: string;
+                                at: string;
+                                /** @description who; null when a schedule or a release plan made the change */
+                                actor: {
+                                    handle: string;
+                                    name: string;
+                                } | null;
+                                /** @description the flag (or segment) key */
+                                key: string;
+                                environment: string | null;
+                                /** @description why, as its author gave it (or the guardrail that paused a plan) */
+                                reason: string;
+                                /** @description user, schedule or release_plan */
+                                by: string;
+                                /** @description what changed (flag.changed) */
+                                fields: string[];
+                                /** @description a release plan’s new state */
+                                status: string | null;
+                                percent: number | null;
+                            }[];
+                            /** @description pass as `before` for older entries */
+                            next: number | null;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{appId}/flag-segments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reusable targeting segments */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    appId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description letters, digits, _ . - */
+                                key: string;
+                                description: string;
+                                conditions: {
+                                    attribute: string;
+                                    op: "eq" | "neq" | "in" | "not_in" | "contains" | "starts_with" | "ends_with" | "lt" | "lte" | "gt" | "gte" | "semver_eq" | "semver_lt" | "semver_lte" | "semver_gt" | "semver_gte" | "regex" | "before" | "after" | "exists" | "in_segment" | "not_in_segment";
+                                    /** @description any JSON value */
+                                    value?: unknown;
+                                }[];
+                                /** @description flags (key@environment) whose rules reference it */
+                                usedBy: string[];
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{appId}/flag-segments/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Create or replace a segment */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    appId: string;
+                    /** @description letters, digits, _ . - */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default  */
+                        description: string;
+                        conditions: {
+                            attribute: string;
+                            op: "eq" | "neq" | "in" | "not_in" | "contains" | "starts_with" | "ends_with" | "lt" | "lte" | "gt" | "gte" | "semver_eq" | "semver_lt" | "semver_lte" | "semver_gt" | "semver_gte" | "regex" | "before" | "after" | "exists" | "in_segment" | "not_in_segment";
+                            /** @description any JSON value */
+                            value?: unknown;
+                        }[];
+                        /** @description Why: kept with the change in the audit log */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description letters, digits, _ . - */
+                            key: string;
+                            description: string;
+                            conditions: {
+                                attribute: string;
+                                op: "eq" | "neq" | "in" | "not_in" | "contains" | "starts_with" | "ends_with" | "lt" | "lte" | "gt" | "gte" | "semver_eq" | "semver_lt" | "semver_lte" | "semver_gt" | "semver_gte" | "regex" | "before" | "after" | "exists" | "in_segment" | "not_in_segment";
+                                /** @description any JSON value */
+                                value?: unknown;
+                            }[];
+                            /** @description flags (key@environment) whose rules reference it */
+                            usedBy: string[];
+                            updatedAt: string;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        post?: never;
+        /** Delete a segment (refused while a flag uses it) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    appId: string;
+                    /** @description letters, digits, _ . - */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Why: kept with the change in the audit log */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{appId}/flag-schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Scheduled flag changes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    appId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                environment: string;
+                                flagKey: string;
+                                runAt: string;
+                                changes: {
+                                    [key: string]: unknown;
+                                };
+                                reason: string;
+                                status: string;
+                                appliedAt: string | null;
+                                error: string | null;
+                            }[];
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        /** Schedule a change of a flag */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    appId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description development, staging or production */
+                        environment: "development" | "staging" | "production";
+                        /** @description letters, digits, _ . - */
+                        flagKey: string;
+                        /** Format: date-time */
+                        runAt: string;
+                        changes: {
+                            enabled?: boolean;
+                            offVariant?: string;
+                            rules?: {
+                                id: string;
+                                description?: string;
+                                conditions: {
+                                    attribute: string;
+                                    op: "eq" | "neq" | "in" | "not_in" | "contains" | "starts_with" | "ends_with" | "lt" | "lte" | "gt" | "gte" | "semver_eq" | "semver_lt" | "semver_lte" | "semver_gt" | "semver_gte" | "regex" | "before" | "after" | "exists" | "in_segment" | "not_in_segment";
+                                    /** @description any JSON value */
+                                    value?: unknown;
+                                }[];
+                                serve: {
+                                    variant: string;
+                                } | {
+                                    rollout: {
+                                        variant: string;
+                                        /** @description basis points */
+                                        weight: number;
+                                    }[];
+                                };
+                            }[];
+                            fallthrough?: {
+                                variant: string;
+                            } | {
+                                rollout: {
+                                    variant: string;
+                                    /** @description basis points */
+                                    weight: number;
+                                }[];
+                            };
+                        };
+                        /** @description Why: kept with the change in the audit log */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            environment: string;
+                            flagKey: string;
+                            runAt: string;
+                            changes: {
+                                [key: string]: unknown;
+                            };
+                            reason: string;
+                            status: string;
+                            appliedAt: string | null;
+                            error: string | null;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{appId}/flag-schedules/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a pending scheduled change */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    appId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Why: kept with the change in the audit log */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{appId}/release-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Release plans and their state */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    appId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                environment: string;
+                                flagKey: string;
+                                variant: string;
+                                baselineVariant: string;
+                                stages: {
+                                    percent: number;
+                                    /**
+                                     * Format: date-time
+                                     * @description not before this time
+                                     */
+                                    at?: string;
+                                    /** @description at least this long after the previous stage */
+                                    soakMinutes?: number;
+                                }[];
+                                guardrails: {
+                                    /** @description a guardrail source: api_error_rate (built in) */
+                                    source: string;
+                                    /** @description degraded when the measured value exceeds it */
+                                    threshold: number;
+                                    /** @default 20 */
+                                    minSamples: number;
+                                    params?: {
+                                        [key: string]: string | number | boolean;
+                                    };
+                                }[];
+                                currentStage: number;
+                                percent: number;
+                                status: string;
+                                stageStartedAt: string;
+                                pausedReason: string | null;
+                            }[];
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        /** Start a release plan: stages of a percentage, on dates or after a soak time, paused when a guardrail degrades */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    appId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description development, staging or production */
+                        environment: "development" | "staging" | "production";
+                        /** @description letters, digits, _ . - */
+                        flagKey: string;
+                        variant: string;
+                        baselineVariant: string;
+                        stages: {
+                            percent: number;
+                            /**
+                             * Format: date-time
+                             * @description not before this time
+                             */
+                            at?: string;
+                            /** @description at least this long after the previous stage */
+                            soakMinutes?: number;
+                        }[];
+                        /** @default [] */
+                        guardrails: {
+                            /** @description a guardrail source: api_error_rate (built in) */
+                            source: string;
+                            /** @description degraded when the measured value exceeds it */
+                            threshold: number;
+                            /** @default 20 */
+                            minSamples: number;
+                            params?: {
+                                [key: string]: string | number | boolean;
+                            };
+                        }[];
+                        /** @description Why: kept with the change in the audit log */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            environment: string;
+                            flagKey: string;
+                            variant: string;
+                            baselineVariant: string;
+                            stages: {
+                                percent: number;
+                                /**
+                                 * Format: date-time
+                                 * @description not before this time
+                                 */
+                                at?: string;
+                                /** @description at least this long after the previous stage */
+                                soakMinutes?: number;
+                            }[];
+                            guardrails: {
+                                /** @description a guardrail source: api_error_rate (built in) */
+                                source: string;
+                                /** @description degraded when the measured value exceeds it */
+                                threshold: number;
+                                /** @default 20 */
+                                minSamples: number;
+                                params?: {
+                                    [key: string]: string | number | boolean;
+                                };
+                            }[];
+                            currentStage: number;
+                            percent: number;
+                            status: string;
+                            stageStartedAt: string;
+                            pausedReason: string | null;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apps/{appId}/release-plans/{id}/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause, resume or cancel a release plan */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    appId: string;
+                    id: string;
+                    action: "pause" | "resume" | "cancel";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Why: kept with the change in the audit log */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            environment: string;
+                            flagKey: string;
+                            variant: string;
+                            baselineVariant: string;
+                            stages: {
+                                percent: number;
+                                /**
+                                 * Format: date-time
+                                 * @description not before this time
+                                 */
+                                at?: string;
+                                /** @description at least this long after the previous stage */
+                                soakMinutes?: number;
+                            }[];
+                            guardrails: {
+                                /** @description a guardrail source: api_error_rate (built in) */
+                                source: string;
+                                /** @description degraded when the measured value exceeds it */
+                                threshold: number;
+                                /** @default 20 */
+                                minSamples: number;
+                                params?: {
+                                    [key: string]: string | number | boolean;
+                                };
+                            }[];
+                            currentStage: number;
+                            percent: number;
+                            status: string;
+                            stageStartedAt: string;
+                            pausedReason: string | null;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/web-flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The platform web’s own flags for this visitor: the production flags of the app named by MULTITUDE_WEB_FLAGS_APP
+         * @description Public. The context is `{ targetingKey: the user id (or "anonymous"), signedIn, admin }`. Without the setting, no flags: the web uses its defaults.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description flag key → value served to this visitor */
+                            flags: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flags/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Evaluate one flag (flagKey) or all of an app’s flags for a context, with the app’s server key */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        context: {
+                            [key: string]: unknown;
+                        };
+                        /** @description letters, digits, _ . - */
+                        flagKey?: string;
+                        /** @description development, staging or production */
+                        environment?: "development" | "staging" | "production";
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            environment: string;
+                            version: string;
+                            flags: {
+                                key: string;
+                                /** @description any JSON value */
+                                value: unknown;
+                                variant?: string;
+                                reason: string;
+                                ruleId?: string;
+                                errorCode?: string;
+                                errorDetails?: string;
+                            }[];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flags/ruleset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The app’s ruleset for local evaluation (ETag; If-None-Match answers 304) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description development, staging or production */
+                    environment?: "development" | "staging" | "production";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flags/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server-sent events: the ruleset now, then each new one (event `ruleset`); slow readers are disconnected */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description development, staging or production */
+                    environment?: "development" | "staging" | "production";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/event-stream */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{slug}/harvest-sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The catalogs an organization harvests, each with its last run (members) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["HarvestSource"][];
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        /**
+         * Harvest a catalog into the organization (owners, admins, editors)
+         * @description The URL must be public (the outbound guard refuses private addresses, at each request and each redirect). With `intervalMinutes`, a run is scheduled at once and then at that interval.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description dcat: a DCAT-AP catalog (RDF/XML, Turtle or JSON-LD, Hydra-paged); ckan: a CKAN portal (action API package_search); udata: a udata API v1 datasets listing; multitude: another Multitude instance (its CKAN-compatible API, and its webhooks) */
+                        kind: "dcat" | "ckan" | "udata" | "multitude";
+                        /** @description http(s) URL of the catalog, portal or API */
+                        url: string;
+                        /** @description Minutes between scheduled runs (at least 15); null or absent: on demand only */
+                        intervalMinutes?: number | null;
+                        /** @description multitude only: the signing secret (whsec_…) of the webhook subscription made at the followed instance for dataset events, pointed at this source’s webhook URL */
+                        webhookSecret?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HarvestSource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/harvest-sources/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One harvest source */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HarvestSource"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Stop harvesting a catalog (its datasets stay, no longer updated) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename, reschedule, pause or resume a source, or set its webhook secret */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        intervalMinutes?: number | null;
+                        /** @description false pauses scheduled and webhook runs */
+                        enabled?: boolean;
+                        webhookSecret?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HarvestSource"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/harvest-sources/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A source’s runs with their reports, newest first (members) */
+        get: {
+            parameters: {
+                query?: {
+                    _limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["HarvestRun"][];
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        /**
+         * Harvest now
+         * @description Queues a run, or answers the run already waiting. A run already running does not answer for it (it may have read the source before the change): a new one is queued to start after it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HarvestRun"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/harvest-sources/{id}/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The datasets a source filled, latest changed first (members) */
+        get: {
+            parameters: {
+                query?: {
+                    _limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["HarvestRecord"][];
+                            total: number;
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/harvest-runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One harvest run and its report */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HarvestRun"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/harvest-runs/{id}/withdrawals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Withdraw anyway: apply the withdrawals a run held back (owners, admins, editors)
+         * @description A run that would withdraw more than half of its source’s datasets (and more than 10) withdraws none and reports them in `heldWithdrawals`. This confirms them: the source’s datasets still published that the run did not see are withdrawn. Only the source’s latest run, with no run open (409 otherwise).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HarvestRun"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/harvest-sources/{id}/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Webhook receiver: the followed Multitude instance announces a change
+         * @description Subscribe at the followed instance (its developer platform) to dataset events with this URL; its signature (webhook-id, webhook-timestamp, webhook-signature) is verified with the secret given to the source. A valid delivery queues a run.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HarvestRun"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/datasets/{slug}/resources/{id}/mirror": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mirror a harvested resource: download the source’s file and import it (editors)
+         * @description For a link resource of a harvested dataset: the file is fetched through the outbound guard (private addresses refused at every redirect hop; the upload size limit applies; 5 minutes at most), stored as a new version of the resource and, when tabular (CSV, TSV, JSON, NDJSON, XLSX by the URL or the declared format), imported into a queryable table by an import job. The resource keeps its link to the source.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    slug: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        RateLimit: components["headers"]["RateLimit"];
+                        "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MirrorResult"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                /** @description RFC 9457 problem details */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/catalog": {
         parameters: {
             query?: never;
@@ -12448,6 +17586,48 @@ export interface paths {
                 };
                 header?: never;
                 path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/catalog/pages/{page}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The catalog in pages (DCAT-AP 3 with Hydra paging), for large instances
+         * @description Page n (from 1) holds up to pageSize datasets (100 by default) and a hydra:PartialCollectionView with hydra:first, hydra:last, hydra:previous and hydra:next; the catalog carries hydra:totalItems. JSON-LD, Turtle or RDF/XML by Accept header or ?format.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    format?: string;
+                    pageSize?: number;
+                };
+                header?: never;
+                path: {
+                    page: number;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -12743,6 +17923,216 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ofrep/v1/evaluate/flags/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** OFREP: evaluate one flag */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        context?: unknown;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ofrep/v1/evaluate/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** OFREP: evaluate every flag (ETag / If-None-Match) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        context?: unknown;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/3/action/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * CKAN action API (read-only subset)
+         * @description Actions: status_show, license_list, package_list, package_show, package_search, organization_list, organization_show. Parameters in the query string (GET) or a JSON body (POST), answers in CKAN's envelope {help, success, result}.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /**
+         * CKAN action API (read-only subset)
+         * @description Actions: status_show, license_list, package_list, package_show, package_search, organization_list, organization_show. Parameters in the query string (GET) or a JSON body (POST), answers in CKAN's envelope {help, success, result}.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/action/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * CKAN action API (read-only subset)
+         * @description Actions: status_show, license_list, package_list, package_show, package_search, organization_list, organization_show. Parameters in the query string (GET) or a JSON body (POST), answers in CKAN's envelope {help, success, result}.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /**
+         * CKAN action API (read-only subset)
+         * @description Actions: status_show, license_list, package_list, package_show, package_search, organization_list, organization_show. Parameters in the query string (GET) or a JSON body (POST), answers in CKAN's envelope {help, success, result}.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -12983,6 +18373,34 @@ export interface components {
                     met: boolean | null;
                 }[];
             }[];
+            services: {
+                organization: {
+                    slug: string;
+                    name: string;
+                } | null;
+                service: {
+                    code: string;
+                    title: string;
+                };
+                objectives: {
+                    acknowledgeHours: number;
+                    resolveHours: number;
+                };
+                operators: {
+                    organization: {
+                        slug: string;
+                        name: string;
+                    } | null;
+                    months: {
+                        /** @description YYYY-MM (UTC) */
+                        month: string;
+                        received: number;
+                        acknowledgedWithinShare: number | null;
+                        resolvedWithinShare: number | null;
+                        met: boolean | null;
+                    }[];
+                }[];
+            }[];
             personalData: {
                 /** Format: date-time */
                 since: string;
@@ -12995,6 +18413,488 @@ export interface components {
                     count: number;
                 }[];
             };
+        };
+        CaptureResult: {
+            batch: string;
+            /** @description Events stored by this batch */
+            accepted: number;
+            /** @description Events already stored (sent before under the same uuid) */
+            duplicates: number;
+            /** @description True when this batch id was received before: the first answer, again */
+            replayed: boolean;
+            /** @description Events refused, by their index in the batch; the others are kept */
+            rejected: {
+                index: number;
+                reasons: string[];
+            }[];
+            /** @description Events kept with a correction (clamped_future, clamped_past) */
+            flagged: {
+                index: number;
+                flags: string[];
+            }[];
+        };
+        CaptureKeyView: {
+            id: string;
+            appId: string;
+            name: string;
+            /** @description Public: it ships in web pages and can only write events */
+            key: string;
+            origins: string[];
+            createdAt: string;
+            revokedAt: string | null;
+        };
+        CaptureStats: {
+            from: string;
+            to: string;
+            grain: string;
+            totals: {
+                events: number;
+                visitors: number;
+            };
+            series: {
+                time: string;
+                count: number;
+            }[];
+            events: {
+                value: string;
+                count: number;
+                visitors: number;
+            }[];
+            pages: {
+                value: string;
+                count: number;
+                visitors: number;
+            }[];
+            referrers: {
+                value: string;
+                count: number;
+                visitors: number;
+            }[];
+            countries: {
+                value: string;
+                count: number;
+                visitors: number;
+            }[];
+            datasets: {
+                value: string;
+                count: number;
+                visitors: number;
+            }[];
+        };
+        CaptureFunnel: {
+            steps: {
+                name: string;
+                visitors: number;
+                share: number;
+            }[];
+        };
+        CaptureRetention: {
+            note: string;
+            cohorts: {
+                /** @description Monday of the cohort’s first week (UTC) */
+                week: string;
+                size: number;
+                /** @description Visitors active in week 0, 1, 2… after their first */
+                retained: number[];
+            }[];
+        };
+        ExperimentView: {
+            id: string;
+            appId: string;
+            key: string;
+            flagKey: string;
+            definition: {
+                key: string;
+                flagKey: string;
+                /** @description The first is the control */
+                variants: {
+                    key: string;
+                    weight: number;
+                }[];
+                metrics: {
+                    name: string;
+                    kind: "conversion" | "count" | "mean" | "ratio";
+                    /** @description Captured event (the numerator for a ratio) */
+                    event: string;
+                    /** @description Numeric property summed per unit (mean, ratio numerator) */
+                    property?: string;
+                    /** @description Ratio: events counted below the line */
+                    denominatorEvent?: string;
+                    /** @description Cap per-unit values at this pooled quantile */
+                    winsorize?: number;
+                    /** @description A metric that must not degrade */
+                    guardrail?: boolean;
+                }[];
+                /** @description Pre-period for CUPED (0: none) */
+                preDays?: number;
+                alpha?: number;
+            };
+            startedAt: string;
+            stoppedAt: string | null;
+        };
+        ExperimentResults: {
+            experiment: string;
+            /** @description Read first: a sample-ratio mismatch makes every figure below unreliable */
+            warnings: {
+                code: string;
+                text: {
+                    fr: string;
+                    en: string;
+                };
+            }[];
+            srm: {
+                observed: {
+                    variant: string;
+                    units: number;
+                    expectedShare: number;
+                }[];
+                statistic: number;
+                pValue: number;
+                mismatch: boolean;
+            };
+            alpha: number;
+            metrics: {
+                name: string;
+                kind: string;
+                guardrail: boolean;
+                control: {
+                    variant: string;
+                    units: number;
+                    mean: number;
+                };
+                variants: {
+                    variant: string;
+                    units: number;
+                    mean: number;
+                    frequentist: {
+                        estimate: number;
+                        lower: number;
+                        upper: number;
+                        pValue: number;
+                    };
+                    bayesian: {
+                        estimate: number;
+                        lower: number;
+                        upper: number;
+                        probabilityToBeat: number;
+                    };
+                    sequential: {
+                        estimate: number;
+                        lower: number;
+                        upper: number;
+                        pValue: number;
+                    };
+                    cuped: {
+                        estimate: number;
+                        lower: number;
+                        upper: number;
+                        pValue: number;
+                        theta: number;
+                    } | null;
+                    reading: {
+                        fr: string;
+                        en: string;
+                    };
+                }[];
+            }[];
+        };
+        /** @description The request form: a JSON Schema (object of flat fields: string with enum/format/lengths, number, integer, boolean, array of enumerated strings) */
+        ServiceFormSchema: {
+            $schema?: string;
+            /** @enum {string} */
+            type: "object";
+            title?: string;
+            description?: string;
+            properties: {
+                [key: string]: {
+                    type: "string" | "number" | "integer" | "boolean" | "array";
+                    title?: string;
+                    description?: string;
+                    enum?: string[];
+                    format?: "email" | "date" | "date-time" | "uri";
+                    minLength?: number;
+                    maxLength?: number;
+                    minimum?: number;
+                    maximum?: number;
+                    items?: {
+                        /** @enum {string} */
+                        type: "string";
+                        enum: string[];
+                    };
+                    minItems?: number;
+                    maxItems?: number;
+                };
+            };
+            required?: string[];
+            /** @enum {boolean} */
+            additionalProperties?: false;
+        };
+        ServiceOperator: {
+            id: string;
+            organization: {
+                slug: string;
+                name: string;
+            };
+            territory: {
+                codes: string[];
+                bbox: [
+                    number,
+                    number,
+                    number,
+                    number
+                ] | null;
+            };
+            share: number | null;
+            startsOn: string;
+            endsOn: string | null;
+            conditions: string;
+            status: "active" | "revoked";
+            current: boolean;
+            revokedAt: string | null;
+            revokedReason: string | null;
+            createdAt: string;
+        };
+        Service: {
+            id: string;
+            code: string;
+            organization: {
+                slug: string;
+                name: string;
+            };
+            title: string;
+            description: string;
+            eligibility: string;
+            /** @description `public`: anyone with an account; `members`: members of the organization only */
+            audience: "public" | "members";
+            formSchema: components["schemas"]["ServiceFormSchema"];
+            location: "none" | "optional" | "required";
+            attachments: boolean;
+            steps: {
+                code: string;
+                title: string;
+                objectiveHours: number | null;
+            }[];
+            acknowledgeHours: number;
+            resolveHours: number;
+            routing: "territory" | "share" | "round_robin" | "least_loaded" | "manual";
+            retentionDays: number;
+            /** @description Alert the organization when an operator’s share of cases within objective falls below this */
+            alertBelow: number | null;
+            keywords: string[];
+            operators: components["schemas"]["ServiceOperator"][];
+            can: string[];
+            createdAt: string;
+            updatedAt: string;
+        };
+        ServiceCase: {
+            id: string;
+            service: {
+                code: string;
+                title: string;
+            };
+            organization: {
+                slug: string;
+                name: string;
+            };
+            operator: {
+                id: string;
+                organization: {
+                    slug: string;
+                    name: string;
+                };
+            } | null;
+            viewer: string;
+            channel: string;
+            status: string;
+            step: string | null;
+            territory: string | null;
+            location: {
+                lat: number;
+                long: number;
+                address: string | null;
+            } | null;
+            description: string | null;
+            answers: {
+                [key: string]: unknown;
+            } | null;
+            contact: {
+                [key: string]: string;
+            } | null;
+            attachments: {
+                index: number;
+                name: string;
+                size: number | null;
+                mediaType: string | null;
+                url: string;
+            }[];
+            rating: number | null;
+            submittedAt: string;
+            acknowledgedAt: string | null;
+            resolvedAt: string | null;
+            acknowledgeDueAt: string;
+            resolveDueAt: string;
+            updatedAt: string;
+            purgedAt: string | null;
+            timeline: {
+                id: string;
+                kind: string;
+                side: string;
+                visibility: string;
+                status: string;
+                step: string | null;
+                note: string | null;
+                createdAt: string;
+            }[];
+            actions: string[];
+        };
+        ServicePerformance: {
+            service: {
+                code: string;
+                title: string;
+            };
+            organization: {
+                slug: string;
+                name: string;
+            };
+            objectives: {
+                acknowledgeHours: number;
+                resolveHours: number;
+                /** @description a month is met when every share within objective reaches this */
+                targetShare: number;
+                steps: {
+                    code: string;
+                    title: string;
+                    objectiveHours: number;
+                }[];
+            };
+            months: string[];
+            overall: {
+                month: string;
+                received: number;
+                acknowledged: number;
+                acknowledgedWithinShare: number | null;
+                resolved: number;
+                resolvedWithinShare: number | null;
+                medianAcknowledgeHours: number | null;
+                medianResolveHours: number | null;
+                /** @description cases still open at the end of the month (now, for this month) */
+                backlog: number;
+                ratings: number;
+                satisfaction: number | null;
+                /** @description each step with an objective: how long the month’s cases stayed at it */
+                steps: {
+                    code: string;
+                    objectiveHours: number;
+                    /** @description stays at this step of the month’s cases */
+                    entered: number;
+                    /** @description of them, those that moved on (next step or resolution) */
+                    left: number;
+                    withinShare: number | null;
+                    medianHours: number | null;
+                }[];
+                met: boolean | null;
+            }[];
+            operators: {
+                operatorId: string | null;
+                organization: {
+                    slug: string;
+                    name: string;
+                };
+                months: {
+                    month: string;
+                    received: number;
+                    acknowledged: number;
+                    acknowledgedWithinShare: number | null;
+                    resolved: number;
+                    resolvedWithinShare: number | null;
+                    medianAcknowledgeHours: number | null;
+                    medianResolveHours: number | null;
+                    /** @description cases still open at the end of the month (now, for this month) */
+                    backlog: number;
+                    ratings: number;
+                    satisfaction: number | null;
+                    /** @description each step with an objective: how long the month’s cases stayed at it */
+                    steps: {
+                        code: string;
+                        objectiveHours: number;
+                        /** @description stays at this step of the month’s cases */
+                        entered: number;
+                        /** @description of them, those that moved on (next step or resolution) */
+                        left: number;
+                        withinShare: number | null;
+                        medianHours: number | null;
+                    }[];
+                    met: boolean | null;
+                }[];
+            }[];
+        };
+        HarvestRecord: {
+            /** @description The record’s identifier at the source */
+            sourceRecordId: string;
+            sourceUrl: string | null;
+            state: "active" | "withdrawn";
+            /** Format: date-time */
+            updatedAt: string;
+            dataset: {
+                slug: string;
+                title: string;
+                status: "draft" | "published" | "archived";
+            } | null;
+        };
+        HarvestReport: {
+            /** @description Pages read */
+            pages: number;
+            /** @description Records found */
+            records: number;
+            /** @description Records skipped, each with its identifier at the source (at most 1,000 listed) */
+            errors: {
+                sourceId: string;
+                message: string;
+            }[];
+            /** @description What the run did not read or do, and why */
+            skipped: string[];
+            /** @description Datasets the source no longer lists that were NOT withdrawn because they are more than half of the source’s (and more than 10): the mass-withdrawal guard. POST /harvest-runs/{id}/withdrawals withdraws them anyway. */
+            heldWithdrawals: number;
+        };
+        HarvestRun: {
+            id: string;
+            sourceId: string;
+            trigger: "manual" | "schedule" | "webhook";
+            status: "pending" | "running" | "succeeded" | "failed";
+            created: number;
+            updated: number;
+            unchanged: number;
+            withdrawn: number;
+            errors: number;
+            report: components["schemas"]["HarvestReport"];
+            /** @description Why a failed run failed (nothing was changed) */
+            error: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            startedAt: string | null;
+            finishedAt: string | null;
+        };
+        HarvestSource: {
+            id: string;
+            /** @description organization slug */
+            organization: string;
+            name: string;
+            /** @description dcat: a DCAT-AP catalog (RDF/XML, Turtle or JSON-LD, Hydra-paged); ckan: a CKAN portal (action API package_search); udata: a udata API v1 datasets listing; multitude: another Multitude instance (its CKAN-compatible API, and its webhooks) */
+            kind: "dcat" | "ckan" | "udata" | "multitude";
+            url: string;
+            intervalMinutes: number | null;
+            nextRunAt: string | null;
+            enabled: boolean;
+            /** @description Whether the followed instance’s webhooks trigger runs */
+            webhook: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            lastRun: components["schemas"]["HarvestRun"] | null;
+        };
+        MirrorResult: {
+            resourceId: string;
+            /** @description The import job (GET /jobs/{id}) when the file is tabular; null when it is only stored */
+            jobId: string | null;
         };
     };
     responses: {

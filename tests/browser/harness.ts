@@ -17,9 +17,10 @@ export interface BrowserHarness {
 }
 
 /** A real server on a free port, serving the built web app, and Debian's Chromium driven by playwright-core. */
-export async function startBrowserHarness(): Promise<BrowserHarness> {
+export async function startBrowserHarness(options: { outboundExempt?: string[] } = {}): Promise<BrowserHarness> {
   const app = await createTestApp({
     config: { webDist: new URL('../../web/dist', import.meta.url).pathname, logLevel: 'warn' },
+    ...(options.outboundExempt ? { outboundExempt: options.outboundExempt } : {}),
   });
   await app.app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.app.server.address();

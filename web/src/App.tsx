@@ -23,6 +23,11 @@ import { VerifyEmailPage } from './platform/auth/VerifyEmailPage';
 import { HomePage } from './platform/HomePage';
 import { NotFoundPage } from './platform/NotFoundPage';
 import { OrganizationPage } from './platform/org/OrganizationPage';
+import { ServicesPage } from './services/ServicesPage';
+import { ServicePage } from './services/ServicePage';
+import { ManageServicePage, NewServicePage } from './services/ServiceEditor';
+import { CasePage } from './services/CasePage';
+import { CasesPage } from './services/CasesPage';
 import { AccreditationRegistryPage } from './apps/portal/AccreditationRegistryPage';
 import { PortalPage } from './apps/portal/PortalPage';
 import { AppPage } from './apps/core/AppPage';
@@ -30,6 +35,7 @@ import { AppsPage } from './apps/core/AppsPage';
 import { OrgAccreditationsPage } from './apps/core/OrgAccreditationsPage';
 import { AuthorizedAppsPage } from './apps/oauth/AuthorizedAppsPage';
 import { MyDataPage } from './ledger/MyDataPage';
+import { HarvestPage } from './federation/HarvestPage';
 import { TransparencyPage } from './ledger/TransparencyPage';
 import { AccountabilityPage } from './ledger/AccountabilityPage';
 import { ConsentPage } from './apps/oauth/ConsentPage';
@@ -41,6 +47,10 @@ import { ReusePage } from './apps/reuses/ReusePage';
 import { EditReusePage, NewReusePage } from './apps/reuses/ReuseFormPage';
 import { SessionProvider } from './session/SessionProvider';
 import { Layout } from './shell/Layout';
+import { AppStatisticsPage, OpenStatisticsPage } from './iteration/capture/OpenStatisticsPage';
+import { ExperimentResultsPage } from './iteration/experiments/ExperimentResultsPage';
+import { FlagPage } from './iteration/flags/FlagPage';
+import { FlagsPage } from './iteration/flags/FlagsPage';
 
 export function App() {
   return (
@@ -76,6 +86,7 @@ export function App() {
               <Route path="developers/apps" element={<AppsPage />} />
               <Route path="developers/apps/:id" element={<AppPage />} />
               <Route path="organizations/:slug/accreditations" element={<OrgAccreditationsPage />} />
+              <Route path="organizations/:slug/harvest" element={<HarvestPage />} />
               <Route path="accreditations" element={<AccreditationRegistryPage />} />
               <Route path="oauth/consent/:uid" element={<ConsentPage />} />
               <Route path="account/apps" element={<AuthorizedAppsPage />} />
@@ -85,10 +96,21 @@ export function App() {
               <Route path="developers/apps/:id/usage" element={<UsagePage />} />
               <Route path="developers/webhooks" element={<WebhooksPage />} />
               <Route path="developers/webhooks/:id" element={<WebhookPage />} />
+              <Route path="organizations/:slug/statistics" element={<OpenStatisticsPage />} />
+              <Route path="developers/apps/:id/statistics" element={<AppStatisticsPage />} />
+              <Route path="developers/apps/:id/experiments/:key" element={<ExperimentResultsPage />} />
+              <Route path="developers/apps/:id/flags" element={<FlagsPage />} />
+              <Route path="developers/apps/:id/flags/:key" element={<FlagPage />} />
               <Route path="reuses" element={<ReusesPage />} />
               <Route path="reuses/new" element={<NewReusePage />} />
               <Route path="reuses/:slug" element={<ReusePage />} />
               <Route path="reuses/:slug/edit" element={<EditReusePage />} />
+              <Route path="services" element={<ServicesPage />} />
+              <Route path="services/new" element={<NewServicePage />} />
+              <Route path="services/:code" element={<ServicePage />} />
+              <Route path="services/:code/manage" element={<ManageServicePage />} />
+              <Route path="cases" element={<CasesPage />} />
+              <Route path="cases/:id" element={<CasePage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

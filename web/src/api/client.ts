@@ -1,31 +1,28 @@
 /**
- * Tiny fetch wrapper for the Multitude JSON API.
+ * The typed client of the Multitude JSON API, built on openapi-fetch over the generated `paths` (api/schema.ts).
  *
- * - JSON in/out, `credentials: 'same-origin'` (session cookie).
- * - Non-GET requests carry `x-csrf-token`, copied from the JS-readable
- *   `mt_csrf` cookie set by the server (double-submit pattern).
- * - Failures throw `ApiError` wrapping an RFC 9457 problem document.
+ * - `credentials: 'same-origin'` (session cookie); `Accept-Language` follows the UI language.
+ * - Non-GET requests carry `x-csrf-token`, copied from the JS-readable `mt_csrf` cookie set by the server
+ *   (double-submit pattern).
+ * - `api.GET/POST/…` answer the decoded body and throw `ApiError` (an RFC 9457 problem) on failure, so query hooks
+ *   and mutations see one error type, the one pages display.
  */
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { CallInit, Method, PathsWith, ResponseData, Schemas, paths } from './schema';
 
 export const API_BASE = '/api/v1';
 const CSRF_COOKIE = 'mt_csrf';
 const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
+/** One field's message in a validation problem. */
+export type FieldProblem = NonNullable<Schemas['Problem']['errors']>[number];
 
-/** RFC 9457 problem details, as produced by the server. */
-export interface Problem {
-  type?: string;
-  title: string;
-  status: number;
-  detail?: string;
-  instance?: string;
-  errors?: FieldProblem[];
-}
+/**
+ * RFC 9457 problem details, as the server documents them; `type` and `code` are optional here because the client
+ * also makes problems of its own (a network error, a non-JSON answer), which have neither.
+ */
+export type Problem = Omit<Schemas['Problem'], 'type' | 'code'> & Partial<Pick<Schemas['Problem'], 'type' | 'code'>>;
 
 export class ApiError extends Error {
   readonly problem: Problem;
@@ -69,7 +66,7 @@ export function readCookie(name: string): string | null {
   return null;
 }
 
-/** Absolute path of an API endpoint, e.g. for full-page navigations (OIDC). */
+/** Absolute path of an API endpoint, e.g. for full-page navigations (OIDC) and download links. */
 export function apiUrl(path: string): string {
   return `${API_BASE}${path}`;
 }
@@ -78,7 +75,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function toProblem(body: unknown, res: Response): Problem {
+export function toProblem(body: unknown, res: Response): Problem {
   const fallback: Problem = { title: res.statusText || `HTTP ${res.status}`, status: res.status };
   if (!isRecord(body)) return fallback;
   const errors = Array.isArray(body.errors)
@@ -94,59 +91,53 @@ function toProblem(body: unknown, res: Response): Problem {
   };
 }
 
-export interface RequestOptions {
-  signal?: AbortSignal;
-}
-
-export async function request<T>(
-  method: string,
-  path: string,
-  body?: unknown,
-  options: RequestOptions = {},
-): Promise<T> {
-  const headers: Record<string, string> = {
-    Accept: 'application/json, application/problem+json',
-    'Accept-Language': acceptLanguage,
-  };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (!SAFE_METHODS.has(method)) {
-    const csrf = readCookie(CSRF_COOKIE);
-    if (csrf) headers[CSRF_HEADER] = csrf;
-  }
-
-  let res: Response;
-  try {
-    res = await fetch(apiUrl(path), {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin',
-      signal: options.signal,
-    });
-  } catch (err) {
-    if (options.signal?.aborted) throw err;
-    throw new ApiError({ type: 'about:blank#network', title: 'Network error', status: 0 });
-  }
-
-  const text = res.status === 204 ? '' : await res.text();
-  let data: unknown = undefined;
-  if (text) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = undefined;
+const appHeaders: Middleware = {
+  onRequest({ request }) {
+    request.headers.set('Accept', 'application/json, application/problem+json');
+    request.headers.set('Accept-Language', acceptLanguage);
+    if (!SAFE_METHODS.has(request.method)) {
+      const csrf = readCookie(CSRF_COOKIE);
+      if (csrf) request.headers.set(CSRF_HEADER, csrf);
     }
-  }
-  if (!res.ok) throw new ApiError(toProblem(data, res));
-  return data as T;
+    return request;
+  },
+};
+
+/** The raw openapi-fetch client: `{ data, error, response }` answers, never throws on HTTP errors. */
+export const rawClient = createClient<paths>({ baseUrl: '', credentials: 'same-origin' });
+rawClient.use(appHeaders);
+
+type RequiredKeysOf<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
+export type Args<P extends keyof paths, M extends Method> =
+  RequiredKeysOf<CallInit<P, M>> extends never ? [init?: CallInit<P, M>] : [init: CallInit<P, M>];
+type Call<M extends Method> = <P extends PathsWith<M>>(path: P, ...init: Args<P, M>) => Promise<ResponseData<P, M>>;
+
+function call<M extends Method>(method: M): Call<M> {
+  const upper = method.toUpperCase() as Uppercase<M>;
+  return (async (path: string, init?: { signal?: AbortSignal; parseAs?: string }) => {
+    const send = rawClient[upper] as unknown as (
+      path: string,
+      init: object,
+    ) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+    let result: { data?: unknown; error?: unknown; response: Response };
+    try {
+      result = await send(path, { ...init });
+    } catch (err) {
+      if (init?.signal?.aborted) throw err;
+      throw new ApiError({ type: 'about:blank#network', title: 'Network error', status: 0 });
+    }
+    if (!result.response.ok) throw new ApiError(toProblem(result.error, result.response));
+    return result.data;
+  }) as unknown as Call<M>;
 }
 
+/** Typed calls: the decoded body on success; an ApiError (problem+json) otherwise. */
 export const api = {
-  get: <T>(path: string, options?: RequestOptions) => request<T>('GET', path, undefined, options),
-  post: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('POST', path, body, options),
-  patch: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('PATCH', path, body, options),
-  put: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('PUT', path, body, options),
-  delete: <T = void>(path: string, options?: RequestOptions) => request<T>('DELETE', path, undefined, options),
+  GET: call('get'),
+  POST: call('post'),
+  PUT: call('put'),
+  PATCH: call('patch'),
+  DELETE: call('delete'),
 };
 
 /** Normalise anything thrown by `api` into an ApiError. */

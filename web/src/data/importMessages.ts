@@ -1,4 +1,4 @@
-import type { ImportMessage, Rejection } from '../api/types';
+import type { ImportMessage, Rejection } from '../api/data';
 import type { MessageKey } from '../i18n/en';
 import type { Translate } from '../i18n/I18nProvider';
 

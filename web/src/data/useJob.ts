@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { api, seg, toApiError, type ApiError } from '../api/client';
-import type { JobView } from '../api/types';
+import { toApiError, type ApiError } from '../api/client';
+import { fetchJob, type JobView } from '../api/data';
 
 export const JOB_POLL_MS = 700;
 
@@ -27,7 +27,7 @@ export function useJob(initial: JobView | null, onDone?: (job: JobView) => void)
     let timer: ReturnType<typeof setTimeout> | undefined;
     const tick = async () => {
       try {
-        const next = await api.get<JobView>(`/jobs/${seg(id)}`);
+        const next = await fetchJob(id);
         if (cancelled) return;
         setError(null);
         setJob(next);

@@ -1,9 +1,10 @@
-import { useApiGet } from '../api/hooks';
+import { useCommitments } from '../api/ledger';
 import type { Schemas } from '../api/schema';
 import { useI18n } from '../i18n/I18nProvider';
 import { useDocumentTitle } from '../shell/useDocumentTitle';
 import { Loading, useErrorMessage } from '../ui/Messages';
 import { TableWrap } from '../ui/TableWrap';
+import { ServiceCommitments } from '../services/ServiceCommitments';
 
 type Commitments = Schemas['Commitments'];
 type ReviewMonth = Commitments['platformReviews'][number];
@@ -96,7 +97,7 @@ export function AccountabilityPage() {
   useDocumentTitle(t('commitments.title'));
   const errorMessage = useErrorMessage();
   const f = useFormat();
-  const res = useApiGet<Commitments>('/accountability');
+  const res = useCommitments();
   const c = res.data;
 
   return (
@@ -190,6 +191,8 @@ export function AccountabilityPage() {
             )}
             <How id="how-reviews" />
           </section>
+
+          <ServiceCommitments services={c.services} />
 
           <section className="panel" aria-labelledby="personal-heading">
             <h2 id="personal-heading">{t('commitments.personal.heading')}</h2>

@@ -1,13 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api/client';
-import type { Schemas } from '../api/schema';
-import { useAction, useApiGet } from '../api/hooks';
+import { ApiError } from '../api/client';
+import { useAction } from '../api/hooks';
+import { fetchExport, useMyDataActions, useMyExports, type DataExport } from '../api/ledger';
 import { useI18n } from '../i18n/I18nProvider';
 import { Disclosure } from '../ui/Disclosure';
 import { TextField } from '../ui/Field';
 import { ErrorAlert, Loading, StatusMessage } from '../ui/Messages';
-
-type DataExport = Schemas['DataExport'];
 
 /** How often a running export's progress is asked for. */
 const POLL_MS = 1000;
@@ -15,7 +13,8 @@ const POLL_MS = 1000;
 /** "Export my data": asks for an export, follows its progress bar, then offers the download link. */
 export function ExportSection() {
   const { t, formatDateTime } = useI18n();
-  const list = useApiGet<{ items: DataExport[] }>('/me/exports');
+  const list = useMyExports();
+  const actions = useMyDataActions();
   const action = useAction();
   const [current, setCurrent] = useState<DataExport | null>(null);
   const latest = current ?? list.data?.items[0] ?? null;
@@ -24,8 +23,7 @@ export function ExportSection() {
   useEffect(() => {
     if (!running || !latest) return;
     const timer = setTimeout(() => {
-      api
-        .get<DataExport>(`/me/exports/${encodeURIComponent(latest.id)}`)
+      fetchExport(latest.id)
         .then(setCurrent)
         .catch(() => undefined);
     }, POLL_MS);
@@ -33,7 +31,7 @@ export function ExportSection() {
   }, [running, latest]);
 
   const ask = async () => {
-    const result = await action.run(() => api.post<DataExport>('/me/exports'));
+    const result = await action.run(() => actions.requestExport());
     if (result.ok) setCurrent(result.value);
   };
 
@@ -82,12 +80,13 @@ export function ExportSection() {
 export function ErasureSection() {
   const { t } = useI18n();
   const action = useAction();
+  const actions = useMyDataActions();
   const [password, setPassword] = useState('');
   const [erased, setErased] = useState<string | null>(null);
 
   const erase = async (e: FormEvent) => {
     e.preventDefault();
-    const result = await action.run(() => api.post<{ handle: string }>('/me/erasure', { password }));
+    const result = await action.run(() => actions.erase(password));
     // Signed out by the server; the page stays until the person leaves it (a full load then shows them signed out).
     if (result.ok) setErased(result.value.handle);
   };

@@ -1,19 +1,12 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { API_BASE } from '../api/client';
-import type { Schemas } from '../api/schema';
-import { useApiGet } from '../api/hooks';
+import { useDataAccess, type AccessRecord } from '../api/ledger';
 import { useI18n } from '../i18n/I18nProvider';
 import { RequireUser } from '../session/RequireUser';
 import { useDocumentTitle } from '../shell/useDocumentTitle';
 import { Loading, useErrorMessage } from '../ui/Messages';
 import { ErasureSection, ExportSection } from './MyDataExport';
-
-type AccessRecord = Schemas['DataAccessRecord'];
-interface AccessPage {
-  items: AccessRecord[];
-  next: string | null;
-}
 
 const FIELD_KEYS = { email: 'myData.field.email', account: 'myData.field.account' } as const;
 
@@ -82,7 +75,7 @@ function AccessList() {
   const { t } = useI18n();
   const errorMessage = useErrorMessage();
   const [cursor, setCursor] = useState<string | null>(null);
-  const page = useApiGet<AccessPage>(`/me/data-access${cursor ? `?_cursor=${encodeURIComponent(cursor)}` : ''}`);
+  const page = useDataAccess(cursor);
   const items = page.data?.items ?? [];
   const next = page.data?.next ? new URL(page.data.next, window.location.origin).searchParams.get('_cursor') : null;
 

@@ -1,7 +1,6 @@
 import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
-import { api, toApiError } from '../api/client';
-import { useApiGet } from '../api/hooks';
-import type { Schemas } from '../api/schema';
+import { toApiError } from '../api/client';
+import { log, useLogHistory, useLogWitnessed } from '../api/ledger';
 import { useI18n } from '../i18n/I18nProvider';
 import { useDocumentTitle } from '../shell/useDocumentTitle';
 import { Loading, useErrorMessage } from '../ui/Messages';
@@ -9,7 +8,6 @@ import { openCheckpoint, toHex, verifyInclusion, type Checkpoint } from './verif
 
 const LogGrowthChart = lazy(() => import('./LogGrowthChart'));
 
-type Inclusion = Schemas['LogInclusion'];
 interface Found {
   index: number;
   eventId: string;
@@ -52,7 +50,7 @@ function useSignedCheckpoint(): Signed | undefined {
 /** The witnesses' cosignatures: of the latest checkpoint, or of the largest one they cosigned. */
 function Witnesses({ size }: { size: number }) {
   const { t, formatDateTime } = useI18n();
-  const witnessed = useApiGet<Schemas['LogWitnessed']>('/log/witnessed');
+  const witnessed = useLogWitnessed();
   if (witnessed.loading && !witnessed.data) return <>…</>;
   const w = witnessed.data;
   if (!w || w.witnesses.length === 0) return <>{t('transparency.checkpoint.noWitness')}</>;
@@ -120,7 +118,7 @@ function CheckpointPanel({ signed }: { signed: Signed | undefined }) {
 
 function GrowthPanel() {
   const { t } = useI18n();
-  const history = useApiGet<Schemas['LogHistory']>('/log/history?days=90');
+  const history = useLogHistory(90);
   const items = history.data?.items ?? [];
   return (
     <section className="panel" aria-labelledby="growth-heading">
@@ -177,7 +175,7 @@ function EntryResult({ found, signed }: { found: Found; signed: Signed | undefin
   const verify = async () => {
     setOutcome(undefined);
     try {
-      const inclusion = await api.get<Inclusion>(`/log/entries/${found.index}`);
+      const inclusion = await log.entry(found.index);
       if (!inclusion.proof) throw new Error(t('transparency.entry.pending'));
       // The proof is against the checkpoint the answer names: check that one's signature too.
       const cp = await openCheckpoint(inclusion.checkpoint.note, signed?.key ?? (await text('/log/key')));
@@ -228,10 +226,10 @@ function SearchPanel({ signed }: { signed: Signed | undefined }) {
     setError(undefined);
     try {
       if (q.startsWith('evt_')) {
-        const one = await api.get<Inclusion>(`/log/events/${encodeURIComponent(q)}`);
+        const one = await log.event(q);
         setResults([{ index: one.index, eventId: one.eventId, entry: one.entry }]);
       } else {
-        const list = await api.get<Schemas['LogEntryList']>(`/log/entries?subject=${encodeURIComponent(q)}`);
+        const list = await log.about(q);
         setResults(list.items);
       }
     } catch (err) {

@@ -1,8 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, seg, toApiError, type ApiError } from '../api/client';
+import { toApiError, type ApiError } from '../api/client';
 import { useAction } from '../api/hooks';
-import { cursorOf, type AppNotification, type NotificationPage } from '../api/types';
+import { cursorOf } from '../api/platform';
+import {
+  fetchNotifications,
+  markAllNotificationsRead,
+  markNotificationRead,
+  type AppNotification,
+} from '../api/notifications';
 import { useI18n } from '../i18n/I18nProvider';
 import { ErrorAlert, Loading, StatusMessage } from '../ui/Messages';
 import { announceNotificationsChanged } from './events';
@@ -27,11 +33,11 @@ export function NotificationCenter() {
       setLoading(true);
       setError(null);
       // In the interface's language, fetched again when it changes (the server renders at read time).
-      const q = new URLSearchParams({ _limit: String(PAGE), lang });
-      if (unreadOnly) q.set('unread', 'true');
-      if (cursor) q.set('_cursor', cursor);
       try {
-        const page = await api.get<NotificationPage>(`/me/notifications?${q.toString()}`, { signal });
+        const page = await fetchNotifications(
+          { _limit: PAGE, lang, ...(unreadOnly ? { unread: true } : {}), ...(cursor ? { _cursor: cursor } : {}) },
+          signal,
+        );
         setItems((prev) => (cursor ? [...prev, ...page.items] : page.items));
         setUnread(page.unreadCount);
         setNext(cursorOf(page.next));
@@ -54,12 +60,12 @@ export function NotificationCenter() {
     if (item.read) return;
     setItems((prev) => prev.map((n) => (n.id === item.id ? { ...n, read: true } : n)));
     setUnread((c) => Math.max(0, c - 1));
-    api.post(`/me/notifications/${seg(item.id)}/read`).then(announceNotificationsChanged, () => undefined);
+    markNotificationRead(item.id).then(announceNotificationsChanged, () => undefined);
   };
 
   const onMarkAll = async () => {
     setStatus(null);
-    const result = await markAll.run(() => api.post('/me/notifications/read-all'));
+    const result = await markAll.run(() => markAllNotificationsRead());
     if (!result.ok) return;
     setItems((prev) => (unreadOnly ? [] : prev.map((n) => ({ ...n, read: true }))));
     setUnread(0);

@@ -1,5 +1,5 @@
 import { Link } from 'react-router-dom';
-import type { AppNotification } from '../api/types';
+import type { AppNotification } from '../api/notifications';
 import { useI18n } from '../i18n/I18nProvider';
 import { safeNext } from '../ui/navigation';
 

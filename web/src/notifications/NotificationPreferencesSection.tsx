@@ -1,22 +1,26 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useLocation } from 'react-router-dom';
-import { request } from '../api/client';
-import { useAction, useApiGet } from '../api/hooks';
-import type { EmailMode, NotificationPreference } from '../api/types';
+import { useAction } from '../api/hooks';
+import {
+  useNotificationPreferences,
+  useSaveNotificationPreferences,
+  type EmailMode,
+  type NotificationPreference,
+} from '../api/notifications';
 import { useT } from '../i18n/I18nProvider';
 import { ErrorAlert, Loading, StatusMessage, useErrorMessage } from '../ui/Messages';
 import { Disclosure } from '../ui/Disclosure';
 import { TableWrap } from '../ui/TableWrap';
 import { typeLabel } from './typeLabel';
 
-type Prefs = { items: NotificationPreference[] };
 const MODES: EmailMode[] = ['immediate', 'daily', 'off'];
 
 /** Account page: per notification type, in-app on/off and email immediately / daily digest / never. */
 export function NotificationPreferencesSection() {
   const t = useT();
   const errorMessage = useErrorMessage();
-  const prefs = useApiGet<Prefs>('/me/notification-preferences');
+  const prefs = useNotificationPreferences();
+  const savePreferences = useSaveNotificationPreferences();
   const save = useAction();
   const [draft, setDraft] = useState<NotificationPreference[] | null>(null);
   const [status, setStatus] = useState<string | null>(null);
@@ -37,9 +41,8 @@ export function NotificationPreferencesSection() {
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     setStatus(null);
-    const result = await save.run(() => request<Prefs>('PUT', '/me/notification-preferences', { items }));
+    const result = await save.run(() => savePreferences(items));
     if (!result.ok) return;
-    prefs.setData(() => result.value);
     setDraft(null);
     setStatus(t('notif.prefs.saved'));
   };

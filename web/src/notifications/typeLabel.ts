@@ -10,6 +10,9 @@ const TYPES: Record<string, MessageKey> = {
   'trust_level.changed': 'notif.type.trustLevelChanged',
   'discussion.replied': 'notif.type.discussionReplied',
   'user.mentioned': 'notif.type.mentioned',
+  'service_case.updated': 'notif.type.serviceCase',
+  'service_case.complaint': 'notif.type.serviceComplaint',
+  'service.objective_missed': 'notif.type.objectiveMissed',
 };
 
 /** Human name of a notification type (the type itself when unknown). */

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useLocation } from 'react-router-dom';
-import { api } from '../api/client';
-import type { NotificationPage } from '../api/types';
+import { fetchNotifications } from '../api/notifications';
 import { NOTIFICATIONS_CHANGED, POLL_MS } from './events';
 
 /** Unread notifications of the signed-in user: polled every 60 s, on navigation and on demand. */
@@ -11,7 +10,7 @@ export function useUnreadCount(enabled: boolean): number {
 
   const refresh = useCallback(async (signal?: AbortSignal) => {
     try {
-      const page = await api.get<NotificationPage>('/me/notifications?unread=true&_limit=1', { signal });
+      const page = await fetchNotifications({ unread: true, _limit: 1 }, signal);
       setCount(page.unreadCount);
     } catch {
       /* keep the last known count; the next poll tries again */

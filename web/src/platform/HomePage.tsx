@@ -1,13 +1,6 @@
 import { Link, useNavigate } from 'react-router-dom';
-import { useApiGet } from '../api/hooks';
-import {
-  itemsOf,
-  type ActivityItem,
-  type DatasetSummary,
-  type HomeView,
-  type OrganizationSummary,
-  type Page,
-} from '../api/types';
+import { itemsOf, useActivity, useHome, useOrganizations, type HomeView } from '../api/platform';
+import { type DatasetSummary } from '../api/data';
 import { ReuseCard } from '../apps/reuses/ReuseCard';
 import { formatNumber } from '../data/format';
 import { humanDuration } from '../recognition/localized';
@@ -22,7 +15,7 @@ function OrganizationList() {
   const { t } = useI18n();
   const { user } = useSession();
   const errorMessage = useErrorMessage();
-  const orgs = useApiGet<Page<OrganizationSummary>>('/organizations');
+  const orgs = useOrganizations();
   const items = itemsOf(orgs.data);
 
   if (orgs.loading && !orgs.data) return <Loading />;
@@ -56,7 +49,7 @@ function OrganizationList() {
 function ActivityFeed() {
   const { t, lang, formatDateTime } = useI18n();
   const errorMessage = useErrorMessage();
-  const activity = useApiGet<Page<ActivityItem>>(`/activity?lang=${lang}`);
+  const activity = useActivity(lang);
   const items = itemsOf(activity.data);
 
   if (activity.loading && !activity.data) return <Loading />;
@@ -157,7 +150,7 @@ export function HomePage() {
   const { user } = useSession();
   const navigate = useNavigate();
   const errorMessage = useErrorMessage();
-  const home = useApiGet<HomeView>('/home');
+  const home = useHome();
   useDocumentTitle(t('home.title'));
   const view = home.data;
   const datasets = view && (view.featuredDatasets.length > 0 ? view.featuredDatasets : view.popularDatasets);

@@ -1,5 +1,5 @@
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { UserProfile } from '../api/types';
+import type { UserProfile } from '../api/recognition';
 import { useI18n } from '../i18n/I18nProvider';
 import { TableWrap } from '../ui/TableWrap';
 import { buildCalendar } from './calendar';

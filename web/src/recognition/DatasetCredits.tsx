@@ -1,7 +1,6 @@
 import { Link } from 'react-router-dom';
-import { seg } from '../api/client';
-import { useApiGet } from '../api/hooks';
-import type { Contributor, OrgRef } from '../api/types';
+import { useDatasetContributors } from '../api/recognition';
+import type { OrgRef } from '../api/data';
 import { formatNumber } from '../data/format';
 import { useI18n } from '../i18n/I18nProvider';
 import { profilePath } from './paths';
@@ -12,7 +11,7 @@ const THANKS = 5;
 /** Credits on a dataset page: contributors, the organization's review time and a thank-you list. */
 export function DatasetCredits({ slug, organization }: { slug: string; organization: OrgRef | null }) {
   const { t, lang, formatDate } = useI18n();
-  const contributors = useApiGet<{ items: Contributor[] }>(`/datasets/${seg(slug)}/contributors?_limit=100`);
+  const contributors = useDatasetContributors(slug);
   const items = contributors.data?.items ?? [];
   const latest = [...items].sort((a, b) => b.lastContributionAt.localeCompare(a.lastContributionAt)).slice(0, THANKS);
 

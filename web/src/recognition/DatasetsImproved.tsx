@@ -1,6 +1,6 @@
 import { Link } from 'react-router-dom';
 import { seg } from '../api/client';
-import type { ReputationEntry } from '../api/types';
+import type { ReputationEntry } from '../api/recognition';
 import { useT } from '../i18n/I18nProvider';
 
 /** Datasets this person improved, as traced by the reputation entries loaded so far. */

@@ -1,6 +1,5 @@
 import { Link, useSearchParams } from 'react-router-dom';
-import { useApiGet } from '../api/hooks';
-import type { Leaderboard, LeaderboardPeriod } from '../api/types';
+import { useLeaderboard, type LeaderboardPeriod } from '../api/recognition';
 import { useT } from '../i18n/I18nProvider';
 import { useDocumentTitle } from '../shell/useDocumentTitle';
 import { ErrorAlert, Loading } from '../ui/Messages';
@@ -25,9 +24,7 @@ export function LeaderboardPage() {
       : { kind: 'all', slug: '' };
   useDocumentTitle(t('people.leaderboard.heading'));
 
-  const query = new URLSearchParams({ period, _limit: '50' });
-  if (scope.kind !== 'all') query.set(scope.kind, scope.slug);
-  const board = useApiGet<Leaderboard>(`/leaderboards?${query.toString()}`);
+  const board = useLeaderboard({ period, _limit: 50, ...(scope.kind === 'all' ? {} : { [scope.kind]: scope.slug }) });
 
   const update = (next: { period?: LeaderboardPeriod; scope?: Scope }) => {
     const p = new URLSearchParams();

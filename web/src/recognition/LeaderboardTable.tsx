@@ -1,5 +1,5 @@
 import { Link } from 'react-router-dom';
-import type { Leaderboard } from '../api/types';
+import type { Leaderboard } from '../api/recognition';
 import { formatNumber } from '../data/format';
 import { useI18n } from '../i18n/I18nProvider';
 import { TableWrap } from '../ui/TableWrap';

@@ -1,5 +1,5 @@
 import { Link } from 'react-router-dom';
-import type { BadgeDefinition, UserProfile } from '../api/types';
+import type { BadgeDefinition, UserProfile } from '../api/recognition';
 import { useI18n } from '../i18n/I18nProvider';
 import { pick } from './localized';
 

@@ -1,13 +1,11 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { useApiGet } from '../api/hooks';
-import type { ReputationEntry, UserProfile } from '../api/types';
+import { useProfile, type ReputationEntry } from '../api/recognition';
 import { useI18n } from '../i18n/I18nProvider';
 import { useDocumentTitle } from '../shell/useDocumentTitle';
 import { Loading, useErrorMessage } from '../ui/Messages';
 import { ContributionCalendar } from './ContributionCalendar';
 import { DatasetsImproved } from './DatasetsImproved';
-import { profileApi } from './paths';
 import { ProfileBadges } from './ProfileBadges';
 import { ProfileSummary } from './ProfileSummary';
 import { ReputationLedger } from './ReputationLedger';
@@ -18,7 +16,7 @@ export function ProfilePage() {
   const { t, formatDate } = useI18n();
   const { handle = '' } = useParams();
   const errorMessage = useErrorMessage();
-  const profile = useApiGet<UserProfile>(profileApi(handle));
+  const profile = useProfile(handle);
   const rules = useTrustLevels();
   const badges = useBadges();
   const [entries, setEntries] = useState<ReputationEntry[]>([]);

@@ -1,5 +1,5 @@
 import { Link } from 'react-router-dom';
-import type { TrustLevelRules, UserProfile } from '../api/types';
+import type { TrustLevelRules, UserProfile } from '../api/recognition';
 import { formatNumber } from '../data/format';
 import { useI18n } from '../i18n/I18nProvider';
 import { pick } from './localized';

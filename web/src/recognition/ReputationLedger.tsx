@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, seg, toApiError, type ApiError } from '../api/client';
-import { cursorOf, type ReputationEntry, type ReputationPage } from '../api/types';
+import { seg, toApiError, type ApiError } from '../api/client';
+import { cursorOf } from '../api/platform';
+import { fetchReputationPage, type ReputationEntry } from '../api/recognition';
 import { useI18n } from '../i18n/I18nProvider';
 import { ErrorAlert, Loading } from '../ui/Messages';
 import { TableWrap } from '../ui/TableWrap';
@@ -28,9 +29,12 @@ export function ReputationLedger({
     async (cursor: string | null, signal?: AbortSignal) => {
       setLoading(true);
       setError(null);
-      const q = `_limit=${PAGE}${cursor ? `&_cursor=${encodeURIComponent(cursor)}` : ''}`;
       try {
-        const page = await api.get<ReputationPage>(`/users/${seg(handle)}/reputation?${q}`, { signal });
+        const page = await fetchReputationPage(
+          handle,
+          { _limit: PAGE, ...(cursor ? { _cursor: cursor } : {}) },
+          signal,
+        );
         setItems((prev) => (cursor ? [...prev, ...page.items] : page.items));
         setTotal(page.total);
         setNext(cursorOf(page.next));

@@ -1,14 +1,13 @@
 import { Link } from 'react-router-dom';
-import { seg } from '../api/client';
-import { useApiGet } from '../api/hooks';
-import type { OrgRef, ReviewStats } from '../api/types';
+import type { OrgRef } from '../api/data';
+import { useReviewStats } from '../api/recognition';
 import { useT } from '../i18n/I18nProvider';
 import { humanDuration } from './localized';
 
 /** "Median time to review: …" for the organization publishing a dataset (public review-stats). */
 export function ReviewTime({ organization }: { organization: OrgRef }) {
   const t = useT();
-  const stats = useApiGet<ReviewStats>(`/organizations/${seg(organization.slug)}/review-stats`);
+  const stats = useReviewStats(organization.slug);
   const s = stats.data;
   if (!s) return null;
   return (

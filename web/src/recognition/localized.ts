@@ -1,4 +1,4 @@
-import type { Localized } from '../api/types';
+import type { Localized } from '../api/recognition';
 import type { Lang } from '../i18n/lang';
 import type { Translate } from '../i18n/I18nProvider';
 import type { MessageKey } from '../i18n/en';

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router-dom';
-import type { User } from '../api/types';
+import type { User } from '../api/platform';
 import { Loading } from '../ui/Messages';
 import { signInPath } from '../ui/navigation';
 import { useSession } from './SessionProvider';

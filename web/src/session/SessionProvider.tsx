@@ -1,6 +1,7 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, ApiError } from '../api/client';
-import type { User } from '../api/types';
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { ApiError } from '../api/client';
+import { fetchMe as getMe, signOutRequest, type User } from '../api/platform';
 
 export interface Session {
   /** True until the first GET /me has answered. */
@@ -21,7 +22,7 @@ const SessionContext = createContext<Session | null>(null);
 
 async function fetchMe(): Promise<User | null> {
   try {
-    return await api.get<User>('/me');
+    return await getMe();
   } catch (err) {
     if (err instanceof ApiError && (err.status === 401 || err.status === 403)) return null;
     throw err;
@@ -32,6 +33,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null>(null);
   const [loading, setLoading] = useState(true);
   const [signedOut, setSignedOut] = useState(false);
+  const client = useQueryClient();
+  // Cached answers depend on who asks (viewerCanEdit, my organizations…): drop them when the account changes
+  // (no refetch here: the pages shown next ask again, which keeps anonymous traffic under its rate limit).
+  const cachedFor = useRef<string | null | undefined>(undefined);
+  const userId = user?.id ?? null;
+  useEffect(() => {
+    if (loading) return;
+    if (cachedFor.current !== undefined && cachedFor.current !== userId) client.removeQueries();
+    cachedFor.current = userId;
+  }, [loading, userId, client]);
 
   const refresh = useCallback(async () => {
     try {
@@ -54,7 +65,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(async () => {
     try {
-      await api.post<void>('/auth/logout');
+      await signOutRequest();
     } catch (err) {
       // Already signed out on the server: just forget the user locally.
       if (!(err instanceof ApiError && err.status === 401)) throw err;

@@ -11,7 +11,7 @@ export function Footer() {
         </p>
         <p className="muted">{t('footer.about')}</p>
         <p>
-          <Link to="/transparency">{t('transparency.nav')}</Link> ·{' '}
+          <Link to="/services">{t('nav.services')}</Link> · <Link to="/transparency">{t('transparency.nav')}</Link> ·{' '}
           <Link to="/accountability">{t('commitments.nav')}</Link>
         </p>
       </div>

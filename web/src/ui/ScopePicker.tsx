@@ -1,5 +1,4 @@
-import { useApiGet } from '../api/hooks';
-import type { TokenScope } from '../api/types';
+import { useTokenScopes } from '../api/platform';
 import { useScopeWords } from '../apps/oauth/scopes';
 import { Loading } from './Messages';
 
@@ -26,7 +25,7 @@ export function ScopePicker({
   onChange: (selected: string[]) => void;
   badgeFor?: (scopeId: string) => string | null;
 }) {
-  const scopes = useApiGet<{ scopes: TokenScope[] }>('/me/token-scopes');
+  const scopes = useTokenScopes();
   const words = useScopeWords();
   const toggle = (id: string, on: boolean) => onChange(on ? [...selected, id] : selected.filter((s) => s !== id));
   const list = scopes.data?.scopes ?? [];

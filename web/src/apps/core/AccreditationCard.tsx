@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
-import type { Accreditation } from '../../api/types';
+import type { Accreditation } from '../../api/developers';
 import { useI18n } from '../../i18n/I18nProvider';
 
 /** One accreditation request: status, scopes, the applicant's answers and the last review. */

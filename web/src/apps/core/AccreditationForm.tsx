@@ -1,7 +1,12 @@
 import { useState, type FormEvent } from 'react';
-import { api, seg } from '../../api/client';
 import { useAction } from '../../api/hooks';
-import { SENSITIVE_SCOPES, type Accreditation } from '../../api/types';
+import {
+  isSensitiveScope,
+  SENSITIVE_SCOPES,
+  useAccreditationActions,
+  type Accreditation,
+  type SensitiveScope,
+} from '../../api/developers';
 import type { MessageKey } from '../../i18n/en';
 import { useT } from '../../i18n/I18nProvider';
 import { TextAreaField, TextField } from '../../ui/Field';
@@ -30,16 +35,18 @@ export function AccreditationForm({
 }) {
   const t = useT();
   const action = useAction();
+  const accreditations = useAccreditationActions();
   const errors = useFormErrors<F>(action);
   const [organization, setOrganization] = useState(existing?.organization.slug ?? '');
-  const [scopes, setScopes] = useState<string[]>(existing?.scopes ?? []);
+  const [scopes, setScopes] = useState<SensitiveScope[]>(() => (existing?.scopes ?? []).filter(isSensitiveScope));
   const [purpose, setPurpose] = useState(existing?.purpose ?? '');
   const [legalBasis, setLegalBasis] = useState(existing?.legalBasis ?? '');
   const [retention, setRetention] = useState(existing?.retention ?? '');
   const [dpoName, setDpoName] = useState(existing?.dpo.name ?? '');
   const [dpoEmail, setDpoEmail] = useState(existing?.dpo.email ?? '');
   const prefix = existing ? `acc-edit-${existing.id}` : 'acc-new';
-  const toggle = (id: string, on: boolean) => setScopes((prev) => (on ? [...prev, id] : prev.filter((s) => s !== id)));
+  const toggle = (id: SensitiveScope, on: boolean) =>
+    setScopes((prev) => (on ? [...prev, id] : prev.filter((s) => s !== id)));
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
@@ -64,8 +71,8 @@ export function AccreditationForm({
     };
     const result = await action.run(() =>
       existing
-        ? api.patch<Accreditation>(`/accreditations/${seg(existing.id)}`, body)
-        : api.post<Accreditation>(`/apps/${seg(appId)}/accreditations`, { ...body, organization: organization.trim() }),
+        ? accreditations.update(existing.id, body)
+        : accreditations.request(appId, { ...body, organization: organization.trim() }),
     );
     if (result.ok) onSaved(result.value);
   };

@@ -1,7 +1,5 @@
 import { useState } from 'react';
-import { seg } from '../../api/client';
-import { useApiGet } from '../../api/hooks';
-import type { Accreditation } from '../../api/types';
+import { useAppAccreditations } from '../../api/developers';
 import { useT } from '../../i18n/I18nProvider';
 import { Disclosure } from '../../ui/Disclosure';
 import { Loading, StatusMessage, useErrorMessage } from '../../ui/Messages';
@@ -12,14 +10,10 @@ import { AccreditationForm } from './AccreditationForm';
 export function AccreditationsSection({ appId }: { appId: string }) {
   const t = useT();
   const errorMessage = useErrorMessage();
-  const list = useApiGet<{ items: Accreditation[] }>(`/apps/${seg(appId)}/accreditations`);
+  const list = useAppAccreditations(appId);
   const [editing, setEditing] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const items = list.data?.items ?? [];
-  const upsert = (a: Accreditation) =>
-    list.setData((current) => ({
-      items: [a, ...(current?.items ?? []).filter((x) => x.id !== a.id)].sort((x, y) => (x.id < y.id ? 1 : -1)),
-    }));
 
   return (
     <section aria-labelledby="acc-heading" className="panel">
@@ -51,8 +45,7 @@ export function AccreditationsSection({ appId }: { appId: string }) {
                     appId={appId}
                     existing={a}
                     onCancel={() => setEditing(null)}
-                    onSaved={(saved) => {
-                      upsert(saved);
+                    onSaved={() => {
                       setEditing(null);
                       setStatus(t('dev.acc.resubmitted'));
                     }}
@@ -68,8 +61,7 @@ export function AccreditationsSection({ appId }: { appId: string }) {
           <AccreditationForm
             key={items.length}
             appId={appId}
-            onSaved={(a) => {
-              upsert(a);
+            onSaved={() => {
               setStatus(t('dev.acc.submitted'));
               close();
             }}

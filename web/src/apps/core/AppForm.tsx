@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { api, seg } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
-import { itemsOf, type CreatedDevApp, type DevApp, type MyOrganization, type Page } from '../../api/types';
+import { useAction } from '../../api/hooks';
+import { itemsOf, useMyOrganizations } from '../../api/platform';
+import { useDevAppActions, type CreatedDevApp, type DevApp } from '../../api/developers';
 import type { MessageKey } from '../../i18n/en';
 import { useT } from '../../i18n/I18nProvider';
 import { SelectField, TextAreaField, TextField } from '../../ui/Field';
@@ -40,8 +40,9 @@ export const splitLines = (text: string) =>
 export function AppForm({ app, onSaved }: { app?: DevApp; onSaved: (app: DevApp | CreatedDevApp) => void }) {
   const t = useT();
   const action = useAction();
+  const apps = useDevAppActions();
   const errors = useFormErrors<F>(action);
-  const orgs = useApiGet<Page<MyOrganization>>(app ? null : '/me/organizations');
+  const orgs = useMyOrganizations(!app);
   const [name, setName] = useState(app?.name ?? '');
   const [description, setDescription] = useState(app?.description ?? '');
   const [homepage, setHomepage] = useState(app?.homepage ?? '');
@@ -68,9 +69,7 @@ export function AppForm({ app, onSaved }: { app?: DevApp; onSaved: (app: DevApp 
       redirectUris: splitLines(redirectUris),
       ...(!app && organization ? { organization } : {}),
     };
-    const result = await action.run(() =>
-      app ? api.patch<DevApp>(`/apps/${seg(app.id)}`, body) : api.post<CreatedDevApp>('/apps', body),
-    );
+    const result = await action.run(() => (app ? apps.update(app.id, body) : apps.create(body)));
     if (result.ok) {
       setSaved(true);
       onSaved(result.value);

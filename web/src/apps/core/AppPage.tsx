@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
-import { api, seg } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
-import type { DevApp, ListPage } from '../../api/types';
+import { useAction } from '../../api/hooks';
+import { useDevApp, useDevAppActions, useSensitiveCalls } from '../../api/developers';
+import { useWebFlag } from '../../api/iteration';
 import { useI18n } from '../../i18n/I18nProvider';
 import { RequireUser } from '../../session/RequireUser';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
@@ -18,20 +18,9 @@ import { SecretNotice } from './SecretNotice';
 import { PlanControl } from './PlanControl';
 import { useSession } from '../../session/SessionProvider';
 
-interface SensitiveCall {
-  id: string;
-  keyId: string | null;
-  grantId: string | null;
-  scope: string;
-  purpose: string;
-  method: string;
-  path: string;
-  at: string;
-}
-
 function SensitiveCalls({ appId }: { appId: string }) {
   const { t, formatDateTime } = useI18n();
-  const calls = useApiGet<ListPage<SensitiveCall>>(`/apps/${seg(appId)}/sensitive-calls?_limit=20`);
+  const calls = useSensitiveCalls(appId);
   const items = calls.data?.items ?? [];
   return (
     <section aria-labelledby="calls-heading" className="panel">
@@ -83,8 +72,11 @@ function AppDetails({ id }: { id: string }) {
   const errorMessage = useErrorMessage();
   const navigate = useNavigate();
   const location = useLocation();
-  const app = useApiGet<DevApp>(`/apps/${seg(id)}`);
+  const app = useDevApp(id);
+  const actions = useDevAppActions();
   const { user } = useSession();
+  // The platform's own web releases its flags page through a flag (docs/flags.md); shown when none is configured.
+  const flagsPage = useWebFlag('flags-page', true);
   const reset = useAction();
   const remove = useAction();
   const [secret, setSecret] = useState<string | null>(
@@ -107,13 +99,11 @@ function AppDetails({ id }: { id: string }) {
 
   const onReset = async () => {
     setStatus(null);
-    const result = await reset.run(() =>
-      api.post<{ clientId: string; clientSecret: string }>(`/apps/${seg(id)}/client-secret`),
-    );
+    const result = await reset.run(() => actions.resetSecret(id));
     if (result.ok) setSecret(result.value.clientSecret);
   };
   const onDelete = async () => {
-    const result = await remove.run(() => api.delete(`/apps/${seg(id)}`));
+    const result = await remove.run(() => actions.remove(id));
     if (result.ok) navigate('/developers/apps');
   };
 
@@ -209,6 +199,11 @@ function AppDetails({ id }: { id: string }) {
               <li>
                 <Link to={`/developers/apps/${encodeURIComponent(id)}/usage`}>{t('dev.app.usage')}</Link>
               </li>
+              {flagsPage && (
+                <li>
+                  <Link to={`/developers/apps/${encodeURIComponent(id)}/flags`}>{t('dev.app.flags')}</Link>
+                </li>
+              )}
               <li>
                 <Link to="/developers/webhooks">{t('dev.app.webhooks')}</Link>
               </li>

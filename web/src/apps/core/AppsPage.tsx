@@ -1,13 +1,6 @@
 import { Link, useNavigate } from 'react-router-dom';
-import { useApiGet } from '../../api/hooks';
-import {
-  itemsOf,
-  type CreatedDevApp,
-  type DevApp,
-  type ListPage,
-  type MyOrganization,
-  type Page,
-} from '../../api/types';
+import { itemsOf, useMyOrganizations } from '../../api/platform';
+import { useDevApps, type CreatedDevApp, type DevApp } from '../../api/developers';
 import { useT } from '../../i18n/I18nProvider';
 import { RequireUser } from '../../session/RequireUser';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
@@ -22,7 +15,7 @@ export interface RegisteredState {
 /** Links to the review queues of the organizations the user owns or administers. */
 function ReviewQueues() {
   const t = useT();
-  const orgs = useApiGet<Page<MyOrganization>>('/me/organizations');
+  const orgs = useMyOrganizations();
   const managed = itemsOf(orgs.data).filter((o) => o.role === 'owner' || o.role === 'admin');
   if (managed.length === 0) return null;
   return (
@@ -46,7 +39,7 @@ function AppList() {
   const t = useT();
   const errorMessage = useErrorMessage();
   const navigate = useNavigate();
-  const apps = useApiGet<ListPage<DevApp>>('/apps?_limit=100');
+  const apps = useDevApps();
   const items = apps.data?.items ?? [];
   const onRegistered = (app: DevApp | CreatedDevApp) => {
     const state: RegisteredState = { clientSecret: 'clientSecret' in app ? app.clientSecret : undefined };

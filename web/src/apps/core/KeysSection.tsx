@@ -1,8 +1,14 @@
 import { ScopePicker } from '../../ui/ScopePicker';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, seg } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
-import { SENSITIVE_SCOPES, type ApiKey, type CreatedApiKey } from '../../api/types';
+import { useAction } from '../../api/hooks';
+import {
+  isSensitiveScope,
+  useApiKeyActions,
+  useApiKeys,
+  type ApiKey,
+  type CreatedApiKey,
+  type RotatedApiKey,
+} from '../../api/developers';
 import type { MessageKey } from '../../i18n/en';
 import { useI18n, useT } from '../../i18n/I18nProvider';
 import { SelectField, TextField } from '../../ui/Field';
@@ -25,6 +31,7 @@ const OVERLAPS: Array<{ seconds: number; label: MessageKey }> = [
 function CreateKeyForm({ appId, onCreated }: { appId: string; onCreated: (key: CreatedApiKey) => void }) {
   const t = useT();
   const action = useAction();
+  const keys = useApiKeyActions(appId);
   const errors = useFormErrors<'name' | 'scopes' | 'expiresAt'>(action);
   const [name, setName] = useState('');
   const [selected, setSelected] = useState<string[]>([]);
@@ -35,9 +42,12 @@ function CreateKeyForm({ appId, onCreated }: { appId: string; onCreated: (key: C
     e.preventDefault();
     const scopesCheck = () => (selected.length ? null : ('dev.key.scopesRequired' as const));
     if (!errors.accept(v.validate({ name, scopes: '', expiresAt }, { name: v.required, scopes: scopesCheck }))) return;
-    const body: { name: string; scopes: string[]; expiresAt?: string } = { name: name.trim(), scopes: selected };
-    if (expiresAt) body.expiresAt = new Date(`${expiresAt}T23:59:59`).toISOString();
-    const result = await action.run(() => api.post<CreatedApiKey>(`/apps/${seg(appId)}/keys`, body));
+    const body = {
+      name: name.trim(),
+      scopes: selected,
+      ...(expiresAt ? { expiresAt: new Date(`${expiresAt}T23:59:59`).toISOString() } : {}),
+    };
+    const result = await action.run(() => keys.create(body));
     if (result.ok) {
       onCreated(result.value);
       setName('');
@@ -67,7 +77,7 @@ function CreateKeyForm({ appId, onCreated }: { appId: string; onCreated: (key: C
         error={scopeError}
         selected={selected}
         onChange={setSelected}
-        badgeFor={(id) => (SENSITIVE_SCOPES.includes(id) ? t('dev.key.sensitive') : null)}
+        badgeFor={(id) => (isSensitiveScope(id) ? t('dev.key.sensitive') : null)}
       />
       <TextField
         label={t('dev.key.expiresAt')}
@@ -93,21 +103,18 @@ function RotatePanel({
 }: {
   appId: string;
   apiKey: ApiKey;
-  onRotated: (r: { key: CreatedApiKey; previous: ApiKey }) => void;
+  onRotated: (r: RotatedApiKey) => void;
   onCancel: () => void;
 }) {
   const t = useT();
   const action = useAction();
+  const keys = useApiKeyActions(appId);
   const [overlap, setOverlap] = useState('86400');
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
-    const result = await action.run(() =>
-      api.post<{ key: CreatedApiKey; previous: ApiKey }>(`/apps/${seg(appId)}/keys/${seg(apiKey.id)}/rotate`, {
-        overlapSeconds: Number(overlap),
-      }),
-    );
+    const result = await action.run(() => keys.rotate(apiKey.id, Number(overlap)));
     if (result.ok) onRotated(result.value);
   };
   return (
@@ -138,35 +145,28 @@ function RotatePanel({
 export function KeysSection({ appId }: { appId: string }) {
   const { t, formatDate, formatDateTime } = useI18n();
   const errorMessage = useErrorMessage();
-  const keys = useApiGet<{ items: ApiKey[] }>(`/apps/${seg(appId)}/keys`);
+  const keys = useApiKeys(appId);
+  const actions = useApiKeyActions(appId);
   const revoke = useAction();
   const [secret, setSecret] = useState<CreatedApiKey | null>(null);
   const [rotating, setRotating] = useState<ApiKey | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const items = keys.data?.items ?? [];
 
-  const upsert = (...changed: ApiKey[]) =>
-    keys.setData((current) => {
-      const rest = (current?.items ?? []).filter((k) => !changed.some((c) => c.id === k.id));
-      return { items: [...changed, ...rest].sort((a, b) => (a.id < b.id ? 1 : -1)) };
-    });
-
   const onCreated = (key: CreatedApiKey) => {
     setSecret(key);
     setStatus(t('dev.key.created', { name: key.name }));
-    upsert(key);
   };
-  const onRotated = ({ key, previous }: { key: CreatedApiKey; previous: ApiKey }) => {
+  // The key actions refresh the list; the secret is kept here only, never in the cached list.
+  const onRotated = ({ key }: RotatedApiKey) => {
     setRotating(null);
     setSecret(key);
     setStatus(t('dev.key.rotated', { name: key.name }));
-    upsert(key, previous);
   };
   const onRevoke = async (key: ApiKey) => {
     setStatus(null);
-    const result = await revoke.run(() => api.delete(`/apps/${seg(appId)}/keys/${seg(key.id)}`));
+    const result = await revoke.run(() => actions.revoke(key.id));
     if (!result.ok) return;
-    upsert({ ...key, status: 'revoked', revokedAt: new Date().toISOString() });
     if (secret?.id === key.id) setSecret(null);
     setStatus(t('dev.key.revoked', { name: key.name }));
   };

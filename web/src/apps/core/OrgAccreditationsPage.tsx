@@ -1,8 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { api, seg } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
-import { ACCREDITATION_STATUSES, type Accreditation, type AccreditationStatus, type ListPage } from '../../api/types';
+import { useAction } from '../../api/hooks';
+import {
+  ACCREDITATION_STATUSES,
+  type Accreditation,
+  type AccreditationStatus,
+  useAccreditationActions,
+  useOrgAccreditations,
+} from '../../api/developers';
 import { useT } from '../../i18n/I18nProvider';
 import { RequireUser } from '../../session/RequireUser';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
@@ -21,6 +26,7 @@ function ReviewForm({
 }) {
   const t = useT();
   const action = useAction();
+  const accreditations = useAccreditationActions();
   const choices: Decision[] =
     accreditation.status === 'approved' ? ['revoke'] : ['approve', 'request_changes', 'refuse'];
   const [decision, setDecision] = useState<Decision>(choices[0]!);
@@ -36,7 +42,7 @@ function ReviewForm({
     }
     setMissing(false);
     const result = await action.run(() =>
-      api.post<Accreditation>(`/accreditations/${seg(accreditation.id)}/review`, {
+      accreditations.review(accreditation.id, {
         decision,
         ...(comment.trim() ? { comment: comment.trim() } : {}),
       }),
@@ -92,9 +98,7 @@ function Queue({ slug }: { slug: string }) {
   const t = useT();
   const errorMessage = useErrorMessage();
   const [filter, setFilter] = useState<AccreditationStatus | ''>('submitted');
-  const list = useApiGet<ListPage<Accreditation>>(
-    `/organizations/${seg(slug)}/accreditations?_limit=100${filter ? `&status=${filter}` : ''}`,
-  );
+  const list = useOrgAccreditations(slug, filter);
   const [status, setStatus] = useState<string | null>(null);
   const items = list.data?.items ?? [];
 

@@ -1,23 +1,18 @@
 import { useState, type FormEvent } from 'react';
-import { api, seg } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
+import { useAction } from '../../api/hooks';
+import { useDevAppActions, useRateLimitPlans, type RateLimitPlan } from '../../api/developers';
 import { formatNumber } from '../../data/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import { ErrorAlert, StatusMessage } from '../../ui/Messages';
 
-interface RateLimitPlan {
-  name: string;
-  burst: { limit: number; windowSeconds: number } | null;
-  daily: number | null;
-}
-
 /** For platform administrators: moves an app to another rate-limit plan (PUT /apps/{id}/plan). */
 export function PlanControl({ appId, current, onChanged }: { appId: string; current: string; onChanged: () => void }) {
   const { t, lang } = useI18n();
-  const plans = useApiGet<{ items: RateLimitPlan[] }>('/rate-limit-plans');
+  const plans = useRateLimitPlans();
   const [plan, setPlan] = useState(current);
   const [status, setStatus] = useState<string | null>(null);
   const save = useAction();
+  const apps = useDevAppActions();
   const describe = (p: RateLimitPlan) =>
     [
       p.burst
@@ -28,7 +23,7 @@ export function PlanControl({ appId, current, onChanged }: { appId: string; curr
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     setStatus(null);
-    const result = await save.run(() => api.put(`/apps/${seg(appId)}/plan`, { plan }));
+    const result = await save.run(() => apps.setPlan(appId, plan));
     if (result.ok) {
       setStatus(t('dev.plan.saved', { plan }));
       onChanged();

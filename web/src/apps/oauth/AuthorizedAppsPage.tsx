@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, seg } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
-import type { AuthorizedApp } from '../../api/types';
+import { useAction } from '../../api/hooks';
+import { useAuthorizedApps, useOAuthActions, type AuthorizedApp } from '../../api/developers';
 import { useI18n } from '../../i18n/I18nProvider';
 import { RequireUser } from '../../session/RequireUser';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
@@ -13,16 +12,17 @@ import { ScopeList } from './scopes';
 function AuthorizedAppList() {
   const { t, formatDateTime } = useI18n();
   const errorMessage = useErrorMessage();
-  const apps = useApiGet<{ items: AuthorizedApp[] }>('/me/authorized-apps');
+  const apps = useAuthorizedApps();
+  const oauth = useOAuthActions();
   const revoke = useAction();
   const [status, setStatus] = useState<string | null>(null);
   const items = apps.data?.items ?? [];
 
   const onRevoke = async (item: AuthorizedApp) => {
     setStatus(null);
-    const result = await revoke.run(() => api.delete(`/me/authorized-apps/${seg(item.app.id)}`));
+    // The revocation refreshes the list.
+    const result = await revoke.run(() => oauth.revoke(item.app.id));
     if (!result.ok) return;
-    apps.setData((current) => ({ items: (current?.items ?? []).filter((x) => x.app.id !== item.app.id) }));
     setStatus(t('oauth.apps.revoked', { app: item.app.name }));
   };
 

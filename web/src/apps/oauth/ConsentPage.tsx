@@ -1,8 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useParams } from 'react-router-dom';
-import { api, seg } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
-import type { OAuthInteraction } from '../../api/types';
+import { useAction } from '../../api/hooks';
+import { useOAuthActions, useOAuthInteraction } from '../../api/developers';
 import { useT } from '../../i18n/I18nProvider';
 import { RequireUser } from '../../session/RequireUser';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
@@ -14,16 +13,15 @@ const leaveFor = (redirectTo: string) => window.location.assign(redirectTo);
 
 function Consent({ uid, handle }: { uid: string; handle: string }) {
   const t = useT();
-  const details = useApiGet<OAuthInteraction>(`/oauth/interactions/${seg(uid)}`);
+  const details = useOAuthInteraction(uid);
+  const oauth = useOAuthActions();
   const decide = useAction();
   const [leaving, setLeaving] = useState(false);
   const autoSent = useRef(false);
   const heading = useRef<HTMLHeadingElement>(null);
 
   const send = async (decision: 'allow' | 'deny') => {
-    const result = await decide.run(() =>
-      api.post<{ redirectTo: string }>(`/oauth/interactions/${seg(uid)}`, { decision }),
-    );
+    const result = await decide.run(() => oauth.decide(uid, decision));
     if (result.ok) {
       setLeaving(true);
       leaveFor(result.value.redirectTo);

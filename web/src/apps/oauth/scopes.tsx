@@ -1,6 +1,6 @@
 import type { MessageKey } from '../../i18n/en';
 import { useT } from '../../i18n/I18nProvider';
-import type { OAuthScopeView } from '../../api/types';
+import type { OAuthScopeView } from '../../api/developers';
 
 const KNOWN = new Set([
   'openid',

@@ -1,24 +1,18 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, API_BASE, toApiError, type ApiError } from '../../api/client';
-import { useApiGet } from '../../api/hooks';
-import type { ListPage, PublicAccreditation } from '../../api/types';
+import { toApiError, type ApiError } from '../../api/client';
+import { fetchPublicAccreditations, usePublicAccreditations, type PublicAccreditation } from '../../api/developers';
+import { cursorOf } from '../../api/platform';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
 import { ErrorAlert, Loading, useErrorMessage } from '../../ui/Messages';
-
-/** The API path (under /api/v1) of an absolute `next` link. */
-export function nextPath(next: string): string {
-  const url = new URL(next, window.location.origin);
-  return url.pathname.replace(API_BASE, '') + url.search;
-}
 
 /** /accreditations: the public registry of approved accreditations. */
 export function AccreditationRegistryPage() {
   const { t, formatDate } = useI18n();
   useDocumentTitle(t('dev.registry.title'));
   const errorMessage = useErrorMessage();
-  const first = useApiGet<ListPage<PublicAccreditation>>('/accreditations');
+  const first = usePublicAccreditations();
   const [more, setMore] = useState<PublicAccreditation[]>([]);
   const [next, setNext] = useState<string | null | undefined>(undefined);
   const [moreError, setMoreError] = useState<ApiError | null>(null);
@@ -26,9 +20,10 @@ export function AccreditationRegistryPage() {
   const nextLink = next === undefined ? (first.data?.next ?? null) : next;
 
   const loadMore = async () => {
-    if (!nextLink) return;
+    const cursor = cursorOf(nextLink);
+    if (!cursor) return;
     try {
-      const page = await api.get<ListPage<PublicAccreditation>>(nextPath(nextLink));
+      const page = await fetchPublicAccreditations(cursor);
       setMore((m) => [...m, ...page.items]);
       setNext(page.next);
     } catch (err) {

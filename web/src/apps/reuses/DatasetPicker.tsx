@@ -1,6 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { useApiGet } from '../../api/hooks';
-import type { DatasetSearchResult } from '../../api/types';
+import { useDatasetSearch } from '../../api/data';
 import { useT } from '../../i18n/I18nProvider';
 import { StatusMessage, useErrorMessage } from '../../ui/Messages';
 
@@ -30,9 +29,7 @@ export function DatasetPicker({
     const timer = setTimeout(() => setTerm(q.trim()), 250);
     return () => clearTimeout(timer);
   }, [q]);
-  const results = useApiGet<DatasetSearchResult>(
-    term ? `/datasets?_q=${encodeURIComponent(term)}&status=published&_limit=8` : null,
-  );
+  const results = useDatasetSearch(term ? { _q: term, status: 'published', _limit: 8 } : null);
   const picked = new Set(value.map((d) => d.slug));
   const found = (results.data?.items ?? []).filter((d) => d.status === 'published');
   const errorId = error ? `${id}-error` : undefined;

@@ -1,13 +1,12 @@
 import { Link } from 'react-router-dom';
-import { useApiGet } from '../../api/hooks';
-import type { ReuseStats } from '../../api/types';
+import { useReuseStats } from '../../api/reuses';
 import { formatNumber } from '../../data/format';
 import { useI18n } from '../../i18n/I18nProvider';
 
 /** The public "most used reuses" ranking as bars (views and API calls stacked), each bar also told in words. */
 export function MostUsedReuses({ days = 30, limit = 5 }: { days?: number; limit?: number }) {
   const { t, lang } = useI18n();
-  const stats = useApiGet<ReuseStats>(`/stats/reuses?days=${days}&_limit=${limit}`);
+  const stats = useReuseStats(days, limit);
   if (!stats.data) return null;
   const items = stats.data.items.filter((i) => i.score > 0);
   const top = Math.max(1, ...items.map((i) => i.score));

@@ -1,5 +1,5 @@
 import { Link } from 'react-router-dom';
-import type { ReuseSummary } from '../../api/types';
+import type { ReuseSummary } from '../../api/reuses';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/en';
 import { reusePath } from './paths';

@@ -1,16 +1,16 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { api } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
+import { useAction } from '../../api/hooks';
 import {
   REUSE_TYPES,
-  type DatasetView,
-  type MyOrganization,
-  type Page,
+  useReuse,
+  useReuseActions,
   type ReuseInput,
   type ReuseType,
   type ReuseView,
-} from '../../api/types';
+} from '../../api/reuses';
+import { useDataset } from '../../api/data';
+import { useMyOrganizations } from '../../api/platform';
 import { useT } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/en';
 import { RequireUser } from '../../session/RequireUser';
@@ -21,7 +21,7 @@ import { useFormErrors } from '../../ui/useFormErrors';
 import { required, validate, type Check } from '../../ui/validate';
 import { DatasetPicker, type PickedDataset } from './DatasetPicker';
 import { typeKey } from './ReuseCard';
-import { reuseApi, reusePath } from './paths';
+import { reusePath } from './paths';
 
 type Field = 'title' | 'description' | 'url' | 'image' | 'type' | 'topics' | 'datasets' | 'organization';
 
@@ -58,7 +58,7 @@ export function NewReusePage() {
 function NewReuse() {
   const [params] = useSearchParams();
   const preset = params.get('dataset');
-  const dataset = useApiGet<DatasetView>(preset ? `/datasets/${encodeURIComponent(preset)}` : null);
+  const dataset = useDataset(preset);
   if (preset && dataset.loading) return <Loading />;
   const initial =
     dataset.data && dataset.data.status === 'published' ? [{ slug: dataset.data.slug, title: dataset.data.title }] : [];
@@ -78,7 +78,7 @@ export function EditReusePage() {
 function EditReuse({ slug }: { slug: string }) {
   const t = useT();
   const errorMessage = useErrorMessage();
-  const reuse = useApiGet<ReuseView>(reuseApi(slug));
+  const reuse = useReuse(slug);
   const data = reuse.data;
   useDocumentTitle(data ? t('reuses.form.editTitleOf', { title: data.title }) : t('reuses.form.editTitle'));
   if (!data) {
@@ -112,8 +112,9 @@ function ReuseForm({ reuse, initialDatasets }: { reuse?: ReuseView; initialDatas
   const t = useT();
   const navigate = useNavigate();
   const action = useAction();
+  const reuses = useReuseActions();
   const { errorFor, accept } = useFormErrors<Field>(action);
-  const orgs = useApiGet<Page<MyOrganization>>('/me/organizations');
+  const orgs = useMyOrganizations();
   const [values, setValues] = useState({
     title: reuse?.title ?? '',
     description: reuse?.description ?? '',
@@ -152,9 +153,7 @@ function ReuseForm({ reuse, initialDatasets }: { reuse?: ReuseView; initialDatas
       datasets: datasets.map((d) => d.slug),
       organization: values.organization || null,
     };
-    const result = await action.run(() =>
-      reuse ? api.patch<ReuseView>(reuseApi(reuse.slug), body) : api.post<ReuseView>('/reuses', body),
-    );
+    const result = await action.run(() => (reuse ? reuses.update(reuse.slug, body) : reuses.create(body)));
     if (result.ok) navigate(reusePath(result.value.slug), { state: { saved: true } });
   };
 

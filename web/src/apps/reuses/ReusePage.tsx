@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
-import { api, seg } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
-import type { ReuseView } from '../../api/types';
+import { seg } from '../../api/client';
+import { useAction } from '../../api/hooks';
+import { useReuse, useReuseActions } from '../../api/reuses';
 import { Discussions } from '../../community/discussions/Discussions';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/en';
@@ -10,7 +10,7 @@ import type { Vars } from '../../i18n/I18nProvider';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
 import { ErrorAlert, Loading, StatusMessage, useErrorMessage } from '../../ui/Messages';
 import { typeKey } from './ReuseCard';
-import { featureApi, reuseApi, reuseEditPath } from './paths';
+import { reuseEditPath } from './paths';
 
 /** /reuses/:slug — a reuse: what it is, the datasets it uses, who made it, featuring, discussion. */
 export function ReusePage() {
@@ -19,7 +19,8 @@ export function ReusePage() {
   const location = useLocation();
   const navigate = useNavigate();
   const errorMessage = useErrorMessage();
-  const reuse = useApiGet<ReuseView>(reuseApi(slug));
+  const reuse = useReuse(slug);
+  const reuses = useReuseActions();
   const action = useAction();
   const [status, setStatus] = useState<{ key: MessageKey; vars?: Vars } | null>(
     (location.state as { saved?: boolean } | null)?.saved ? { key: 'reuses.saved' } : null,
@@ -48,9 +49,7 @@ export function ReusePage() {
 
   const toggleFeature = async (org: { slug: string; name: string; featured: boolean }) => {
     const result = await action.run(() =>
-      org.featured
-        ? api.delete<ReuseView>(featureApi(org.slug, data.slug))
-        : api.put<ReuseView>(featureApi(org.slug, data.slug)),
+      org.featured ? reuses.unfeature(org.slug, data.slug) : reuses.feature(org.slug, data.slug),
     );
     if (result.ok && result.value) {
       reuse.setData(() => result.value);
@@ -63,7 +62,7 @@ export function ReusePage() {
 
   const remove = async () => {
     if (!window.confirm(t('reuses.page.confirmDelete', { title: data.title }))) return;
-    const result = await action.run(() => api.delete(reuseApi(data.slug)));
+    const result = await action.run(() => reuses.remove(data.slug));
     if (result.ok) navigate('/reuses', { state: { deleted: data.title } });
   };
 

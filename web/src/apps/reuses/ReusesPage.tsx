@@ -1,8 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { Link, useLocation, useSearchParams } from 'react-router-dom';
-import { api } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
-import { REUSE_TYPES, cursorOf, type ReuseGallery, type ReuseSummary } from '../../api/types';
+import { useAction } from '../../api/hooks';
+import { fetchReuses, REUSE_TYPES, useReuses, type ReuseGallery, type ReuseSummary } from '../../api/reuses';
+import { cursorOf } from '../../api/platform';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/en';
 import { useSession } from '../../session/SessionProvider';
@@ -11,7 +11,7 @@ import { ErrorAlert, Loading, StatusMessage, useErrorMessage } from '../../ui/Me
 import { signInPath } from '../../ui/navigation';
 import { ReuseCard, typeKey } from './ReuseCard';
 import { MostUsedReuses } from './MostUsedReuses';
-import { GALLERY_FILTERS, galleryApi } from './paths';
+import { GALLERY_FILTERS, galleryQuery } from './paths';
 
 const SORTS = ['recent', 'popular', 'featured'] as const;
 
@@ -23,8 +23,8 @@ export function ReusesPage() {
   const errorMessage = useErrorMessage();
   const [params, setParams] = useSearchParams();
   useDocumentTitle(t('reuses.gallery.title'));
-  const path = galleryApi(params);
-  const first = useApiGet<ReuseGallery>(path);
+  const path = params.toString();
+  const first = useReuses(galleryQuery(params));
   const [more, setMore] = useState<{ base: string; items: ReuseSummary[]; next: string | null } | null>(null);
   const loadMore = useAction();
   const extra = more?.base === path ? more : null;
@@ -36,7 +36,7 @@ export function ReusesPage() {
   const onLoadMore = async () => {
     const cursor = cursorOf(next);
     if (!cursor) return;
-    const result = await loadMore.run(() => api.get<ReuseGallery>(galleryApi(params, cursor)));
+    const result = await loadMore.run(() => fetchReuses(galleryQuery(params, cursor)));
     if (!result.ok) return;
     const firstNew = items.length;
     setMore({ base: path, items: [...(extra?.items ?? []), ...result.value.items], next: result.value.next });

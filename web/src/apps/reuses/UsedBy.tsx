@@ -1,19 +1,17 @@
 import { Link } from 'react-router-dom';
-import { useApiGet } from '../../api/hooks';
-import type { ReuseUsedByPage } from '../../api/types';
+import { useDatasetReuses } from '../../api/reuses';
 import { useT } from '../../i18n/I18nProvider';
 import { useSession } from '../../session/SessionProvider';
 import { Loading, useErrorMessage } from '../../ui/Messages';
 import { signInPath } from '../../ui/navigation';
 import { ReuseCard } from './ReuseCard';
-import { usedByApi } from './paths';
 
 /** "Used by" on a dataset page: the reuses of the dataset, those its organization features first. */
 export function UsedBy({ datasetSlug }: { datasetSlug: string }) {
   const t = useT();
   const { user } = useSession();
   const errorMessage = useErrorMessage();
-  const page = useApiGet<ReuseUsedByPage>(usedByApi(datasetSlug));
+  const page = useDatasetReuses(datasetSlug);
   const newPath = `/reuses/new?dataset=${encodeURIComponent(datasetSlug)}`;
   const items = page.data?.items ?? [];
   return (

@@ -1,8 +1,6 @@
 import { lazy, Suspense, useId, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { seg } from '../../api/client';
-import { useApiGet } from '../../api/hooks';
-import type { AppUsage } from '../../api/types';
+import { useAppUsage } from '../../api/developers';
 import { formatNumber } from '../../data/format';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { Lang } from '../../i18n/lang';
@@ -64,7 +62,7 @@ function Usage({ id }: { id: string }) {
   const now = Date.now();
   const to = dayString(now);
   const from = dayString(now - (days - 1) * DAY_MS);
-  const usage = useApiGet<AppUsage>(`/apps/${seg(id)}/usage?from=${from}&to=${to}`);
+  const usage = useAppUsage(id, { from, to });
   const data = usage.data;
   useDocumentTitle(data ? t('usage.title', { name: data.app.name }) : t('usage.heading'));
 

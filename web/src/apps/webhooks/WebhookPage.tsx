@@ -1,15 +1,17 @@
 import { useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
-import { api, seg } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
-import type {
-  ListPage,
-  WebhookDelivery,
-  WebhookDeliveryDetail,
-  WebhookDeliveryStatus,
-  WebhookSubscription,
-  WebhookWithSecret,
-} from '../../api/types';
+import { useAction } from '../../api/hooks';
+import { cursorOf } from '../../api/platform';
+import {
+  fetchDeliveries,
+  useDeliveries,
+  useDelivery,
+  useWebhook,
+  useWebhookActions,
+  type WebhookDelivery,
+  type WebhookDeliveryStatus,
+  type WebhookSubscription,
+} from '../../api/webhooks';
 import { useI18n } from '../../i18n/I18nProvider';
 import { RequireUser } from '../../session/RequireUser';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
@@ -18,13 +20,10 @@ import { ErrorAlert, Loading, StatusMessage, useErrorMessage } from '../../ui/Me
 import { ConfirmButton } from '../core/ConfirmButton';
 import { DeliveryBadge, SubscriptionStatus, useEventLabel, WebhookSecretNotice, type CreatedState } from './shared';
 
-const cursorOf = (next: string | null) =>
-  next ? new URL(next, window.location.origin).searchParams.get('_cursor') : null;
-
 function DeliveryDetailView({ hookId, msgId }: { hookId: string; msgId: string }) {
   const { t, formatDateTime } = useI18n();
   const errorMessage = useErrorMessage();
-  const detail = useApiGet<WebhookDeliveryDetail>(`/webhooks/${seg(hookId)}/deliveries/${seg(msgId)}`);
+  const detail = useDelivery(hookId, msgId);
   if (detail.loading && !detail.data) return <Loading />;
   if (detail.error) return <p className="notice notice--error">{errorMessage(detail.error)}</p>;
   const d = detail.data!;
@@ -75,10 +74,9 @@ function DeliveryRow({
   const label = useEventLabel();
   const [open, setOpen] = useState(false);
   const action = useAction();
+  const webhooks = useWebhookActions();
   const replay = async () => {
-    const result = await action.run(() =>
-      api.post<WebhookDelivery>(`/webhooks/${seg(hookId)}/deliveries/${seg(delivery.id)}/replay`),
-    );
+    const result = await action.run(() => webhooks.replay(hookId, delivery.id));
     if (result.ok) onReplayed(result.value);
   };
   const detailsId = `wh-detail-${delivery.id}`;
@@ -133,30 +131,25 @@ function DeliveryRow({
   );
 }
 
-function DeliveryLog({ hook, reloadKey }: { hook: WebhookSubscription; reloadKey: number }) {
+function DeliveryLog({ hook }: { hook: WebhookSubscription }) {
   const { t } = useI18n();
   const errorMessage = useErrorMessage();
   const [status, setStatus] = useState<'' | WebhookDeliveryStatus>('');
   const [replayed, setReplayed] = useState<string | null>(null);
-  const path = `/webhooks/${seg(hook.id)}/deliveries?_limit=20${status ? `&status=${status}` : ''}`;
-  const first = useApiGet<ListPage<WebhookDelivery>>(path);
+  const query = { _limit: 20, ...(status ? { status } : {}) };
+  const first = useDeliveries(hook.id, query);
   const [more, setMore] = useState<WebhookDelivery[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const loadMore = useAction();
-  const { reload } = first;
+  // A new first page (another filter, or a refetch after a test event) starts the log again.
   useEffect(() => {
     setMore([]);
     setNext(cursorOf(first.data?.next ?? null));
   }, [first.data]);
-  useEffect(() => {
-    if (reloadKey) reload();
-  }, [reloadKey, reload]);
   const items = [...(first.data?.items ?? []), ...more];
   const onMore = async () => {
     if (!next) return;
-    const result = await loadMore.run(() =>
-      api.get<ListPage<WebhookDelivery>>(`${path}&_cursor=${encodeURIComponent(next)}`),
-    );
+    const result = await loadMore.run(() => fetchDeliveries(hook.id, { ...query, _cursor: next }));
     if (result.ok) {
       setMore((m) => [...m, ...result.value.items]);
       setNext(cursorOf(result.value.next));
@@ -223,14 +216,14 @@ function WebhookDetail({ id }: { id: string }) {
   const errorMessage = useErrorMessage();
   const navigate = useNavigate();
   const location = useLocation();
-  const hook = useApiGet<WebhookSubscription>(`/webhooks/${seg(id)}`);
+  const hook = useWebhook(id);
+  const webhooks = useWebhookActions();
   const action = useAction();
   const [secret, setSecret] = useState<{ value: string; heading: string } | null>(() => {
     const state = location.state as CreatedState | null;
     return state?.secret ? { value: state.secret, heading: t('wh.secretHeading') } : null;
   });
   const [notice, setNotice] = useState<string | null>(null);
-  const [logKey, setLogKey] = useState(0);
   useEffect(() => {
     // The secret is kept in this component only: a reload of the page does not show it again.
     if ((location.state as CreatedState | null)?.secret) navigate(location.pathname, { replace: true, state: null });
@@ -241,14 +234,14 @@ function WebhookDetail({ id }: { id: string }) {
   if (hook.error) return <p className="notice notice--error">{errorMessage(hook.error)}</p>;
   const w = hook.data!;
   const setEnabled = async (enabled: boolean) => {
-    const result = await action.run(() => api.patch<WebhookSubscription>(`/webhooks/${seg(w.id)}`, { enabled }));
+    const result = await action.run(() => webhooks.update(w.id, { enabled }));
     if (result.ok) {
       hook.setData(() => result.value);
       setNotice(t(enabled ? 'wh.detail.reenabled' : 'wh.detail.disabled'));
     }
   };
   const rotate = async () => {
-    const result = await action.run(() => api.post<WebhookWithSecret>(`/webhooks/${seg(w.id)}/rotate-secret`));
+    const result = await action.run(() => webhooks.rotateSecret(w.id));
     if (result.ok) {
       const { secret: value, ...rest } = result.value;
       hook.setData(() => rest);
@@ -256,14 +249,12 @@ function WebhookDetail({ id }: { id: string }) {
     }
   };
   const test = async () => {
-    const result = await action.run(() => api.post<WebhookDelivery>(`/webhooks/${seg(w.id)}/test`));
-    if (result.ok) {
-      setNotice(t('wh.detail.testSent'));
-      setLogKey((k) => k + 1);
-    }
+    // The test action refreshes the delivery log, where the test delivery shows.
+    const result = await action.run(() => webhooks.test(w.id));
+    if (result.ok) setNotice(t('wh.detail.testSent'));
   };
   const remove = async () => {
-    const result = await action.run(() => api.delete(`/webhooks/${seg(w.id)}`));
+    const result = await action.run(() => webhooks.remove(w.id));
     if (result.ok) navigate('/developers/webhooks');
   };
   const filters = [
@@ -367,7 +358,7 @@ function WebhookDetail({ id }: { id: string }) {
           />
         </div>
       </section>
-      <DeliveryLog hook={w} reloadKey={logKey} />
+      <DeliveryLog hook={w} />
     </div>
   );
 }

@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { api } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
-import type { ListPage, WebhookEventType, WebhookSubscription, WebhookWithSecret } from '../../api/types';
+import { useAction } from '../../api/hooks';
+import { useWebhookActions, useWebhookEventTypes, useWebhooks, type WebhookWithSecret } from '../../api/webhooks';
 import { useT } from '../../i18n/I18nProvider';
 import { RequireUser } from '../../session/RequireUser';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
@@ -25,7 +24,8 @@ function CreateForm({ onCreated }: { onCreated: (w: WebhookWithSecret) => void }
   const label = useEventLabel();
   const action = useAction();
   const errors = useFormErrors<F>(action);
-  const types = useApiGet<{ items: WebhookEventType[] }>('/webhooks/event-types');
+  const types = useWebhookEventTypes();
+  const webhooks = useWebhookActions();
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
   const [events, setEvents] = useState<string[]>([]);
@@ -64,7 +64,7 @@ function CreateForm({ onCreated }: { onCreated: (w: WebhookWithSecret) => void }
       ...(description.trim() ? { description: description.trim() } : {}),
       ...(Object.keys(filters).length ? { filters } : {}),
     };
-    const result = await action.run(() => api.post<WebhookWithSecret>('/webhooks', body));
+    const result = await action.run(() => webhooks.create(body));
     if (result.ok) onCreated(result.value);
   };
 
@@ -165,7 +165,7 @@ function WebhookList() {
   const t = useT();
   const errorMessage = useErrorMessage();
   const navigate = useNavigate();
-  const list = useApiGet<ListPage<WebhookSubscription>>('/webhooks?_limit=100');
+  const list = useWebhooks();
   const items = list.data?.items ?? [];
   const onCreated = (w: WebhookWithSecret) => {
     const state: CreatedState = { secret: w.secret };

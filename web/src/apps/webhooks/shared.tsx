@@ -1,4 +1,4 @@
-import type { WebhookDeliveryStatus } from '../../api/types';
+import type { WebhookDeliveryStatus } from '../../api/webhooks';
 import type { MessageKey } from '../../i18n/en';
 import { SecretNotice } from '../core/SecretNotice';
 import { useT } from '../../i18n/I18nProvider';

@@ -1,10 +1,8 @@
-import { api } from '../../api/client';
 import { useAction } from '../../api/hooks';
-import type { ContributionView } from '../../api/types';
+import { useContributionActions, type ContributionView } from '../../api/community';
 import { useT } from '../../i18n/I18nProvider';
 import { useSession } from '../../session/SessionProvider';
 import { ErrorAlert } from '../../ui/Messages';
-import { contributionApi } from './paths';
 
 /** "Withdraw" for the author of a proposal still open. */
 export function AuthorActions({
@@ -17,11 +15,12 @@ export function AuthorActions({
   const t = useT();
   const { user } = useSession();
   const action = useAction();
+  const contributions = useContributionActions();
   const open = contribution.status === 'pending' || contribution.status === 'changes_requested';
   if (!user || !contribution.author || user.handle !== contribution.author.handle || !open) return null;
   const withdraw = async () => {
     if (!window.confirm(t('contrib.review.withdrawConfirm'))) return;
-    const outcome = await action.run(() => api.post<ContributionView>(`${contributionApi(contribution.id)}/withdraw`));
+    const outcome = await action.run(() => contributions.withdraw(contribution.id));
     if (outcome.ok) onDone(outcome.value, t('contrib.review.withdrawn'));
   };
   return (

@@ -1,4 +1,4 @@
-import type { RowValues } from '../../api/types';
+import type { RowValues } from '../../api/community';
 import { useT } from '../../i18n/I18nProvider';
 import { TableWrap } from '../../ui/TableWrap';
 import { ValueText } from './ValueText';

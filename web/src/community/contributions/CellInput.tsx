@@ -1,4 +1,4 @@
-import type { TableField } from '../../api/types';
+import type { TableField } from '../../api/data';
 import { useT } from '../../i18n/I18nProvider';
 import { FieldShell } from '../../ui/Field';
 

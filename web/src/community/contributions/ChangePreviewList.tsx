@@ -1,4 +1,4 @@
-import type { ChangePreview } from '../../api/types';
+import type { ChangePreview } from '../../api/community';
 import type { MessageKey } from '../../i18n/en';
 import { useT } from '../../i18n/I18nProvider';
 import { ValueText } from './ValueText';

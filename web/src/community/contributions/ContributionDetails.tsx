@@ -1,5 +1,5 @@
 import { Link } from 'react-router-dom';
-import type { ContributionView } from '../../api/types';
+import type { ContributionView } from '../../api/community';
 import { explorerPath } from '../../data/paths';
 import { useI18n } from '../../i18n/I18nProvider';
 import { StatusBadge } from './StatusBadge';

@@ -1,14 +1,12 @@
 import { useRef, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
-import { useApiGet } from '../../api/hooks';
-import type { ContributionView } from '../../api/types';
+import { useContribution, type ContributionView } from '../../api/community';
 import { useT } from '../../i18n/I18nProvider';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
 import { Loading, StatusMessage, useErrorMessage } from '../../ui/Messages';
 import { AuthorActions } from './AuthorActions';
 import { ContributionDetails } from './ContributionDetails';
 import { DiffList } from './DiffList';
-import { contributionApi } from './paths';
 import { ReviewActions, type ReviewHandle } from './ReviewActions';
 import { ShortcutsDialog } from './ShortcutsDialog';
 import { useReviewShortcuts } from './useReviewShortcuts';
@@ -19,7 +17,7 @@ export function ContributionPage() {
   const t = useT();
   const { id = '' } = useParams();
   const errorMessage = useErrorMessage();
-  const contribution = useApiGet<ContributionView>(contributionApi(id));
+  const contribution = useContribution(id);
   const [selected, setSelected] = useState<number[]>([]);
   const [announce, setAnnounce] = useState('');
   const review = useRef<ReviewHandle>(null);

@@ -1,4 +1,4 @@
-import type { DiffEntry } from '../../api/types';
+import type { DiffEntry } from '../../api/community';
 import type { MessageKey } from '../../i18n/en';
 import { useT } from '../../i18n/I18nProvider';
 import { CellDiffTable } from './CellDiffTable';

@@ -1,4 +1,4 @@
-import type { DiffEntry } from '../../api/types';
+import type { DiffEntry } from '../../api/community';
 import { DiffEntryView } from './DiffEntryView';
 
 interface Props {

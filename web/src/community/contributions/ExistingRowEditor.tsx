@@ -1,4 +1,4 @@
-import type { DataRow, TableField } from '../../api/types';
+import type { DataRow, TableField } from '../../api/data';
 import { useT } from '../../i18n/I18nProvider';
 import { inputText } from './draft';
 import { RowEditor } from './RowEditor';

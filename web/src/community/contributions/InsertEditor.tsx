@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { TableField } from '../../api/types';
+import type { TableField } from '../../api/data';
 import { useT } from '../../i18n/I18nProvider';
 import type { DraftInsert } from './draft';
 import { RowEditor } from './RowEditor';

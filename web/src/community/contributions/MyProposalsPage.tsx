@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { seg } from '../../api/client';
-import { useApiGet } from '../../api/hooks';
-import type { ContributionPage, ContributionStatus, User } from '../../api/types';
+import { useContributions, type ContributionStatus } from '../../api/community';
+import type { User } from '../../api/platform';
 import { cursorFromNext } from '../../data/paths';
 import type { MessageKey } from '../../i18n/en';
 import { useI18n } from '../../i18n/I18nProvider';
@@ -26,10 +26,13 @@ function MyProposals({ user }: { user: User }) {
   const { t, formatDateTime } = useI18n();
   const [status, setStatus] = useState<(typeof FILTERS)[number]>('');
   const [cursor, setCursor] = useState<string | null>(null);
-  const q = new URLSearchParams({ author: user.handle, _sort: '-created', _limit: '20' });
-  if (status) q.set('status', status);
-  if (cursor) q.set('_cursor', cursor);
-  const page = useApiGet<ContributionPage>(`/contributions?${q.toString()}`);
+  const page = useContributions({
+    author: user.handle,
+    _sort: '-created',
+    _limit: 20,
+    ...(status ? { status } : {}),
+    ...(cursor ? { _cursor: cursor } : {}),
+  });
   const next = cursorFromNext(page.data?.next);
   const items = page.data?.items ?? [];
 

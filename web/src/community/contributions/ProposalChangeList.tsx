@@ -1,4 +1,4 @@
-import type { TableField } from '../../api/types';
+import type { TableField } from '../../api/data';
 import { useT } from '../../i18n/I18nProvider';
 import { changedColumns, inputText } from './draft';
 import { rowTitle } from './rowLabel';

@@ -1,8 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { seg } from '../../api/client';
-import { useApiGet } from '../../api/hooks';
-import type { ContributionRules, TableField } from '../../api/types';
+import { useContributionRules } from '../../api/community';
+import type { TableField } from '../../api/data';
 import { useT } from '../../i18n/I18nProvider';
 import { TextAreaField, TextField } from '../../ui/Field';
 import { ErrorAlert, StatusMessage } from '../../ui/Messages';
@@ -25,9 +24,7 @@ export function ProposalPanel({ draft, fields }: { draft: ProposalDraft; fields:
   const [open, setOpen] = useState(() => !window.matchMedia?.('(max-width: 40rem)').matches);
   const bodyId = useId();
   // Asked before submitting: may this person apply at once, and is there anybody else to review?
-  const rules = useApiGet<ContributionRules>(
-    draft.editing ? `/datasets/${seg(draft.slug)}/contribution-rules` : null,
-  ).data;
+  const rules = useContributionRules(draft.editing ? draft.slug : null).data;
 
   if (!draft.editing && !draft.submitted) return null;
 

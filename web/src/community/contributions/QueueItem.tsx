@@ -1,6 +1,6 @@
 import type { Ref } from 'react';
 import { Link } from 'react-router-dom';
-import type { ContributionView } from '../../api/types';
+import type { ContributionView } from '../../api/community';
 import { useI18n } from '../../i18n/I18nProvider';
 import { ChangePreviewList } from './ChangePreviewList';
 import { DiffList } from './DiffList';

@@ -1,15 +1,13 @@
-import { useApiGet } from '../../api/hooks';
-import type { DatasetView, ReasonTemplate } from '../../api/types';
-import { datasetApi } from '../../data/paths';
+import { useDataset } from '../../api/data';
+import { useReasonTemplates } from '../../api/community';
 import { useT } from '../../i18n/I18nProvider';
-import { seg } from '../../api/client';
 
 /** The organization's rejection reason templates as quick picks (nothing when there are none or they are not readable). */
 export function ReasonTemplates({ dataset, onPick }: { dataset: string; onPick: (body: string) => void }) {
   const t = useT();
-  const ds = useApiGet<DatasetView>(datasetApi(dataset));
+  const ds = useDataset(dataset);
   const org = ds.data?.organization?.slug;
-  const templates = useApiGet<{ items: ReasonTemplate[] }>(org ? `/organizations/${seg(org)}/reason-templates` : null);
+  const templates = useReasonTemplates(org ?? null);
   const items = templates.data?.items ?? [];
   if (!items.length) return null;
   return (

@@ -1,12 +1,10 @@
 import { useImperativeHandle, useRef, useState, type Ref } from 'react';
-import { api } from '../../api/client';
 import { useAction } from '../../api/hooks';
-import type { ContributionView } from '../../api/types';
+import { useContributionActions, type ContributionView } from '../../api/community';
 import type { MessageKey } from '../../i18n/en';
 import { useT } from '../../i18n/I18nProvider';
 import { TextAreaField } from '../../ui/Field';
 import { ErrorAlert } from '../../ui/Messages';
-import { contributionApi } from './paths';
 import { ReasonTemplates } from './ReasonTemplates';
 
 export interface ReviewHandle {
@@ -34,18 +32,17 @@ export function ReviewActions({ contribution, selected, onDone, ref }: Props) {
   const [missing, setMissing] = useState<'reason' | 'request' | null>(null);
   const rejectRef = useRef<HTMLDivElement>(null);
   const requestRef = useRef<HTMLDivElement>(null);
-  const base = contributionApi(contribution.id);
+  const contributions = useContributionActions();
   const idPrefix = `review-${contribution.id}`;
 
-  const run = async (path: string, body: unknown, done: MessageKey) => {
+  const run = async (send: (id: string) => Promise<ContributionView>, done: MessageKey) => {
     if (action.pending) return;
-    const outcome = await action.run(() => api.post<ContributionView>(`${base}/${path}`, body));
+    const outcome = await action.run(() => send(contribution.id));
     if (outcome.ok) onDone(outcome.value, t(done));
   };
   const accept = (onlySelected: boolean) =>
     void run(
-      'accept',
-      onlySelected && selected.length ? { changes: selected } : {},
+      (id) => contributions.accept(id, onlySelected && selected.length ? { changes: selected } : {}),
       onlySelected && selected.length && selected.length < contribution.diff.length
         ? 'contrib.review.partiallyAccepted'
         : 'contrib.review.accepted',
@@ -58,7 +55,10 @@ export function ReviewActions({ contribution, selected, onDone, ref }: Props) {
       return;
     }
     setMissing(null);
-    void run('reject', { reason: reason.trim(), ...(spam ? { spam: true } : {}) }, 'contrib.review.rejected');
+    void run(
+      (id) => contributions.reject(id, { reason: reason.trim(), ...(spam ? { spam: true } : {}) }),
+      'contrib.review.rejected',
+    );
   };
   const requestChanges = () => {
     if (!request.trim()) {
@@ -67,7 +67,7 @@ export function ReviewActions({ contribution, selected, onDone, ref }: Props) {
       return;
     }
     setMissing(null);
-    void run('request-changes', { comment: request.trim() }, 'contrib.review.changesRequested');
+    void run((id) => contributions.requestChanges(id, { comment: request.trim() }), 'contrib.review.changesRequested');
   };
 
   useImperativeHandle(ref, () => ({

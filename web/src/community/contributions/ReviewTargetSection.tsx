@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { api, seg } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
-import type { ReviewRules } from '../../api/types';
+import { useAction } from '../../api/hooks';
+import { useContributionActions, useReviewRules } from '../../api/community';
 import { useT } from '../../i18n/I18nProvider';
 import { TextField } from '../../ui/Field';
 import { ErrorAlert, StatusMessage } from '../../ui/Messages';
@@ -10,7 +9,8 @@ import { ErrorAlert, StatusMessage } from '../../ui/Messages';
 /** An organization's published review target; its owners and admins (`manager`) set it. */
 export function ReviewTargetSection({ slug, manager }: { slug: string; manager: boolean }) {
   const t = useT();
-  const rules = useApiGet<ReviewRules>(`/organizations/${seg(slug)}/review-rules`);
+  const rules = useReviewRules(slug);
+  const contributions = useContributionActions();
   const [value, setValue] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const action = useAction();
@@ -21,9 +21,7 @@ export function ReviewTargetSection({ slug, manager }: { slug: string; manager: 
     e.preventDefault();
     setSaved(false);
     const targetDays = shown.trim() === '' ? null : Number(shown);
-    const outcome = await action.run(() =>
-      api.put<ReviewRules>(`/organizations/${seg(slug)}/review-rules`, { targetDays }),
-    );
+    const outcome = await action.run(() => contributions.setReviewTarget(slug, targetDays));
     if (outcome.ok) {
       rules.setData(() => outcome.value);
       setValue(null);

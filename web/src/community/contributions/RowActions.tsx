@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import type { DataRow, TableField } from '../../api/types';
+import type { DataRow, TableField } from '../../api/data';
 import { useT } from '../../i18n/I18nProvider';
 import { rowTitle } from './rowLabel';
 import type { ProposalDraft } from './useProposalDraft';

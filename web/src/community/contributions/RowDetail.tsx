@@ -1,4 +1,4 @@
-import type { DataRow, TableField } from '../../api/types';
+import type { DataRow, TableField } from '../../api/data';
 import { ExistingRowEditor } from './ExistingRowEditor';
 import { RowHistory } from './RowHistory';
 import { rowTitle } from './rowLabel';

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { TableField } from '../../api/types';
+import type { TableField } from '../../api/data';
 import { CellInput } from './CellInput';
 
 interface Props {

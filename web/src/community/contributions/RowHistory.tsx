@@ -1,11 +1,11 @@
 import { Link } from 'react-router-dom';
-import { useApiGet } from '../../api/hooks';
-import type { RowRevision, TableField } from '../../api/types';
+import { useRowRevisions } from '../../api/community';
+import type { TableField } from '../../api/data';
 import type { MessageKey } from '../../i18n/en';
 import { useI18n } from '../../i18n/I18nProvider';
 import { Loading, useErrorMessage } from '../../ui/Messages';
 import { CellDiffTable } from './CellDiffTable';
-import { contributionPath, rowRevisionsApi } from './paths';
+import { contributionPath } from './paths';
 
 interface Props {
   slug: string;
@@ -21,9 +21,7 @@ interface Props {
 export function RowHistory({ slug, resourceId, rowId, fields, onClose, title }: Props) {
   const { t, formatDateTime } = useI18n();
   const errorMessage = useErrorMessage();
-  const revisions = useApiGet<{ items: RowRevision[]; next: string | null }>(
-    `${rowRevisionsApi(slug, resourceId, rowId)}?_limit=50`,
-  );
+  const revisions = useRowRevisions(slug, resourceId, Number(rowId));
   const headingId = `row-history-${rowId}`;
   return (
     <section className="row-history" aria-labelledby={headingId}>

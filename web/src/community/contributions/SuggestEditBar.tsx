@@ -1,5 +1,5 @@
 import { Link, useLocation } from 'react-router-dom';
-import type { TableField } from '../../api/types';
+import type { TableField } from '../../api/data';
 import { useT } from '../../i18n/I18nProvider';
 import { useSession } from '../../session/SessionProvider';
 import { signInPath } from '../../ui/navigation';

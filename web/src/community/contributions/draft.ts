@@ -2,7 +2,8 @@
  * A proposal being prepared in the data explorer: edited cells (as typed text),
  * deleted rows and new rows. Pure functions; the React state lives in useProposalDraft.
  */
-import type { Cell, ChangeInput, DataRow, TableField } from '../../api/types';
+import type { Cell, DataRow, TableField } from '../../api/data';
+import type { ChangeInput } from '../../api/community';
 import { cellText } from '../../data/format';
 
 export interface DraftUpdate {

@@ -1,4 +1,4 @@
-import type { DataRow } from '../../api/types';
+import type { DataRow } from '../../api/data';
 import { changedColumns } from './draft';
 import type { ProposalDraft } from './useProposalDraft';
 

@@ -1,4 +1,4 @@
-import type { TableField } from '../../api/types';
+import type { TableField } from '../../api/data';
 
 /** Column names that read as a row's name, preferred as its title (as the server's `rowLabel`). */
 const NAME_LIKE = /^(nom|name|title|titre|libell[eé]|label|intitul[eé]|raison_sociale)/i;

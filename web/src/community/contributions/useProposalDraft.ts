@@ -1,8 +1,7 @@
 import { useCallback, useState } from 'react';
-import { api } from '../../api/client';
 import { useAction } from '../../api/hooks';
-import type { ContributionView, DataRow, TableField } from '../../api/types';
-import { resourceApi } from '../../data/paths';
+import { useContributionActions, type ContributionView } from '../../api/community';
+import type { DataRow, TableField } from '../../api/data';
 import { buildChanges, emptyDraft, inputText, placeErrors, type ChangeRef, type Draft } from './draft';
 
 /** Which editor is open: an existing row (by `_id`) or a new row (by key). */
@@ -25,6 +24,7 @@ export function useProposalDraft(
   const [historyRow, setHistoryRow] = useState<string | null>(null);
   const [submitted, setSubmitted] = useState<ContributionView | null>(null);
   const action = useAction();
+  const contributions = useContributionActions();
 
   const editRow = useCallback(
     (row: DataRow) => {
@@ -108,9 +108,7 @@ export function useProposalDraft(
         ...(source.trim() ? { source: source.trim() } : {}),
         ...(apply ? { apply: true } : {}),
       };
-      const outcome = await action.run(() =>
-        api.post<ContributionView>(`${resourceApi(slug, resourceId)}/contributions`, body),
-      );
+      const outcome = await action.run(() => contributions.propose(slug, resourceId, body));
       if (outcome.ok) {
         setSubmitted(outcome.value);
         setDraft(emptyDraft);
@@ -119,7 +117,7 @@ export function useProposalDraft(
       }
       return false;
     },
-    [action, draft, fields, slug, resourceId],
+    [action, contributions, draft, fields, slug, resourceId],
   );
 
   // Field errors of the last failed submission, placed on the changes they belong to.

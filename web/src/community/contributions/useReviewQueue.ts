@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, toApiError, type ApiError } from '../../api/client';
-import type { ContributionPage, ContributionView } from '../../api/types';
+import { toApiError, type ApiError } from '../../api/client';
+import { fetchContribution, fetchContributions, type ContributionView } from '../../api/community';
 import { cursorFromNext } from '../../data/paths';
-import { contributionApi } from './paths';
 
 const PAGE = 20;
 
@@ -18,19 +17,19 @@ export function useReviewQueue(dataset: string, newest: boolean, overdue = false
 
   const load = useCallback(
     async (after: string | null, signal?: AbortSignal) => {
-      const q = new URLSearchParams({
-        ...(overdue ? { overdue: 'true' } : { status: 'pending' }),
-        _sort: newest ? '-created' : 'created',
-        _limit: String(PAGE),
-      });
-      if (dataset) q.set('dataset', dataset);
-      if (after) q.set('_cursor', after);
       setLoading(true);
       try {
-        const page = await api.get<ContributionPage>(`/contributions?${q.toString()}`, { signal });
-        const views = await Promise.all(
-          page.items.map((s) => api.get<ContributionView>(contributionApi(s.id), { signal })),
+        const page = await fetchContributions(
+          {
+            ...(overdue ? { overdue: true } : { status: 'pending' }),
+            _sort: newest ? '-created' : 'created',
+            _limit: PAGE,
+            ...(dataset ? { dataset } : {}),
+            ...(after ? { _cursor: after } : {}),
+          },
+          signal,
         );
+        const views = await Promise.all(page.items.map((s) => fetchContribution(s.id, signal)));
         const mine = overdue ? views : views.filter((v) => v.viewerCanReview);
         setItems((prev) => (after ? [...prev, ...mine] : mine));
         setCursor(cursorFromNext(page.next));

@@ -1,14 +1,16 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'react-router-dom';
-import { api, toApiError, type ApiError } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
+import { toApiError, type ApiError } from '../../api/client';
+import { useAction } from '../../api/hooks';
+import { cursorOf } from '../../api/platform';
 import {
-  cursorOf,
+  fetchThreads,
+  useDiscussionActions,
+  useThreads,
   type DiscussionSubjectKind,
-  type ThreadPage,
   type ThreadSummary,
   type ThreadView,
-} from '../../api/types';
+} from '../../api/community';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useSession } from '../../session/SessionProvider';
 import { TextAreaField, TextField } from '../../ui/Field';
@@ -17,7 +19,7 @@ import { signInPath } from '../../ui/navigation';
 import { useFormErrors } from '../../ui/useFormErrors';
 import { required, validate } from '../../ui/validate';
 import { PersonName } from './PersonName';
-import { threadPath, threadsApi } from './paths';
+import { threadPath } from './paths';
 import { RepliesCount, ResolvedBadge } from './ThreadBits';
 
 interface Props {
@@ -34,7 +36,7 @@ export function Discussions({ kind, id, headingLevel = 2 }: Props) {
   const { user } = useSession();
   const location = useLocation();
   const errorMessage = useErrorMessage();
-  const first = useApiGet<ThreadPage>(threadsApi(kind, id));
+  const first = useThreads(kind, id);
   const [more, setMore] = useState<{
     items: ThreadSummary[];
     next: string | null;
@@ -58,7 +60,7 @@ export function Discussions({ kind, id, headingLevel = 2 }: Props) {
     if (!cursor) return;
     setMore((m) => ({ items: m?.items ?? [], next, error: null, loading: true }));
     try {
-      const page = await api.get<ThreadPage>(threadsApi(kind, id, cursor));
+      const page = await fetchThreads(kind, id, cursor);
       setMore((m) => ({ items: [...(m?.items ?? []), ...page.items], next: page.next, error: null, loading: false }));
     } catch (err) {
       setMore((m) => ({ items: m?.items ?? [], next, error: toApiError(err), loading: false }));
@@ -186,6 +188,7 @@ function NewThreadForm({
 }) {
   const { t } = useI18n();
   const action = useAction();
+  const discussions = useDiscussionActions();
   const { errorFor, accept } = useFormErrors<'title' | 'body'>(action);
   const [title, setTitle] = useState('');
   const [body, setBody] = useState('');
@@ -193,9 +196,7 @@ function NewThreadForm({
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     if (!accept(validate({ title, body }, { title: required, body: required }))) return;
-    const result = await action.run(() =>
-      api.post<ThreadView>('/discussions', { subject: { kind, id }, title: title.trim(), body }),
-    );
+    const result = await action.run(() => discussions.open({ subject: { kind, id }, title: title.trim(), body }));
     if (result.ok) onCreated(result.value);
   };
 

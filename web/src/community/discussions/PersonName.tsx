@@ -1,5 +1,5 @@
 import { Link } from 'react-router-dom';
-import type { PersonRef } from '../../api/types';
+import type { PersonRef } from '../../api/community';
 import { useT } from '../../i18n/I18nProvider';
 import { profilePath } from '../../recognition/paths';
 

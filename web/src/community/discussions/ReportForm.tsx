@@ -1,7 +1,6 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
-import { api } from '../../api/client';
 import { useAction } from '../../api/hooks';
-import { FLAG_REASONS, type Flag, type FlagKind, type FlagReason } from '../../api/types';
+import { FLAG_REASONS, useModerationActions, type FlagKind, type FlagReason } from '../../api/community';
 import { useT } from '../../i18n/I18nProvider';
 import { SelectField, TextAreaField } from '../../ui/Field';
 import { ErrorAlert, StatusMessage } from '../../ui/Messages';
@@ -14,6 +13,7 @@ export function ReportForm({ kind, id, context }: { kind: FlagKind; id: string; 
   const t = useT();
   const formId = useId();
   const action = useAction();
+  const moderation = useModerationActions();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState<FlagReason>('spam');
   const [note, setNote] = useState('');
@@ -29,7 +29,7 @@ export function ReportForm({ kind, id, context }: { kind: FlagKind; id: string; 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     const body = { target: { kind, id }, reason, ...(note.trim() ? { note: note.trim() } : {}) };
-    const result = await action.run(() => api.post<Flag>('/flags', body));
+    const result = await action.run(() => moderation.report(body));
     if (result.ok) {
       setSent(true);
       setNote('');

@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useLocation, useParams } from 'react-router-dom';
-import { api, seg } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
-import type { DiscussionMessage, ThreadView } from '../../api/types';
+import { useAction } from '../../api/hooks';
+import { useDiscussionActions, useThread, type DiscussionMessage, type ThreadView } from '../../api/community';
 import type { MessageKey } from '../../i18n/en';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useSession } from '../../session/SessionProvider';
@@ -14,7 +13,7 @@ import { useFormErrors } from '../../ui/useFormErrors';
 import { required, validate } from '../../ui/validate';
 import { contributionPath } from '../contributions/paths';
 import { MessageBody } from './MessageBody';
-import { threadApi } from './paths';
+import { seg } from '../../api/client';
 import { PersonName } from './PersonName';
 import { ReportForm } from './ReportForm';
 import { ResolvedBadge } from './ThreadBits';
@@ -41,8 +40,9 @@ export function ThreadPage() {
   const { user } = useSession();
   const location = useLocation();
   const errorMessage = useErrorMessage();
-  const thread = useApiGet<ThreadView>(threadApi(id));
+  const thread = useThread(id);
   const action = useAction();
+  const discussions = useDiscussionActions();
   const [status, setStatus] = useState('');
   const th = thread.data;
   const title = th ? (th.hidden !== null ? t('disc.hiddenTitle') : th.title) : t('disc.thread.title');
@@ -71,7 +71,6 @@ export function ThreadPage() {
       setStatus(t(done));
     }
   };
-  const path = threadApi(th.id);
   const subjectKey = `disc.thread.subject.${th.subject.kind}` as const;
 
   return (
@@ -113,7 +112,7 @@ export function ThreadPage() {
                 type="button"
                 className="button button--small button--secondary"
                 disabled={action.pending}
-                onClick={() => void act(() => api.delete<ThreadView>(`${path}/subscription`), 'disc.unsubscribed')}
+                onClick={() => void act(() => discussions.unsubscribe(th.id), 'disc.unsubscribed')}
               >
                 {t('disc.unsubscribe')}
               </button>
@@ -122,7 +121,7 @@ export function ThreadPage() {
                 type="button"
                 className="button button--small button--secondary"
                 disabled={action.pending}
-                onClick={() => void act(() => api.post<ThreadView>(`${path}/subscription`), 'disc.subscribed')}
+                onClick={() => void act(() => discussions.subscribe(th.id), 'disc.subscribed')}
               >
                 {t('disc.subscribe')}
               </button>
@@ -132,7 +131,7 @@ export function ThreadPage() {
                 type="button"
                 className="button button--small"
                 disabled={action.pending}
-                onClick={() => void act(() => api.post<ThreadView>(`${path}/close`, {}), 'disc.resolvedDone')}
+                onClick={() => void act(() => discussions.close(th.id, {}), 'disc.resolvedDone')}
               >
                 {t('disc.resolve')}
               </button>
@@ -141,7 +140,7 @@ export function ThreadPage() {
                 type="button"
                 className="button button--small button--secondary"
                 disabled={action.pending}
-                onClick={() => void act(() => api.post<ThreadView>(`${path}/reopen`), 'disc.reopened')}
+                onClick={() => void act(() => discussions.reopen(th.id), 'disc.reopened')}
               >
                 {t('disc.reopen')}
               </button>
@@ -200,12 +199,13 @@ function MessageItem({
 }) {
   const { t, formatDateTime } = useI18n();
   const action = useAction();
+  const discussions = useDiscussionActions();
   const [status, setStatus] = useState('');
   const headId = `message-${m.id}`;
   const author = m.author?.name ?? t('disc.unknownAuthor');
 
   const markHelpful = async () => {
-    const result = await action.run(() => api.post<ThreadView>(`${threadApi(threadId)}/messages/${seg(m.id)}/helpful`));
+    const result = await action.run(() => discussions.markHelpful(threadId, m.id));
     if (result.ok) {
       onUpdated(result.value);
       setStatus(t('disc.helpfulDone'));
@@ -269,6 +269,7 @@ function ReplyForm({
 }) {
   const { t } = useI18n();
   const action = useAction();
+  const discussions = useDiscussionActions();
   const { errorFor, accept } = useFormErrors<'body'>(action);
   const [body, setBody] = useState('');
   const [status, setStatus] = useState('');
@@ -277,7 +278,7 @@ function ReplyForm({
     e.preventDefault();
     setStatus('');
     if (!accept(validate({ body }, { body: required }))) return;
-    const result = await action.run(() => api.post<ThreadView>(`${threadApi(threadId)}/messages`, { body }));
+    const result = await action.run(() => discussions.reply(threadId, body));
     if (result.ok) {
       onReplied(result.value);
       setBody('');

@@ -1,5 +1,5 @@
 import { seg } from '../../api/client';
-import type { DiscussionSubjectKind } from '../../api/types';
+import type { DiscussionSubjectKind } from '../../api/community';
 
 /** API path (relative to /api/v1) of the threads on a subject. */
 export const threadsApi = (kind: DiscussionSubjectKind, id: string, cursor?: string | null) =>

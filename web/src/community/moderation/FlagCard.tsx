@@ -1,15 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
-import { api, seg } from '../../api/client';
 import { useAction } from '../../api/hooks';
-import type { Flag, SuspensionView } from '../../api/types';
+import { useModerationActions, type Flag } from '../../api/community';
 import { useI18n } from '../../i18n/I18nProvider';
 import { TextField } from '../../ui/Field';
 import { ErrorAlert, StatusMessage } from '../../ui/Messages';
 import { useFormErrors } from '../../ui/useFormErrors';
 import { required, validate } from '../../ui/validate';
 import { PersonName } from '../discussions/PersonName';
-import { suspendApi, targetPath } from './paths';
+import { targetPath } from './paths';
 
 /** One flag of the queue, with the moderation actions when it is open. */
 export function FlagCard({
@@ -21,6 +20,7 @@ export function FlagCard({
 }) {
   const { t, formatDateTime } = useI18n();
   const action = useAction();
+  const moderation = useModerationActions();
   const { errorFor, accept } = useFormErrors<'reason'>(action);
   const [reason, setReason] = useState('');
   const headId = `flag-${flag.id}`;
@@ -33,12 +33,14 @@ export function FlagCard({
   const hide = async (e: FormEvent) => {
     e.preventDefault();
     if (!accept(validate({ reason }, { reason: required }))) return;
-    const target = { kind: flag.target.kind, id: flag.target.id };
-    const result = await action.run(() => api.post('/moderation/hide', { target, reason: reason.trim() }));
+    const { kind, id } = flag.target;
+    if (kind === 'user') return; // accounts are suspended, not hidden
+    const target = { kind, id };
+    const result = await action.run(() => moderation.hide({ target, reason: reason.trim() }));
     if (result.ok) onHandled(flag, t('mod.hidden'), true);
   };
   const dismiss = async () => {
-    const result = await action.run(() => api.post<Flag>(`/moderation/flags/${seg(flag.id)}/dismiss`));
+    const result = await action.run(() => moderation.dismiss(flag.id));
     if (result.ok) onHandled(flag, t('mod.dismissed'), false);
   };
 
@@ -120,6 +122,7 @@ export function FlagCard({
 function SuspendForm({ handle }: { handle: string }) {
   const { t } = useI18n();
   const action = useAction();
+  const moderation = useModerationActions();
   const { errorFor, accept } = useFormErrors<'reason' | 'until'>(action);
   const [reason, setReason] = useState('');
   const [until, setUntil] = useState('');
@@ -131,12 +134,12 @@ function SuspendForm({ handle }: { handle: string }) {
     if (!accept(validate({ reason, until }, { reason: required }))) return;
     // A date means "until the end of that day" in the moderator's time zone.
     const body = { reason: reason.trim(), ...(until ? { until: new Date(`${until}T23:59:59`).toISOString() } : {}) };
-    const result = await action.run(() => api.post<SuspensionView>(suspendApi(handle, 'suspend'), body));
+    const result = await action.run(() => moderation.suspend(handle, body));
     if (result.ok) setStatus(t('mod.suspended', { handle }));
   };
   const unsuspend = async () => {
     setStatus('');
-    const result = await action.run(() => api.post<SuspensionView>(suspendApi(handle, 'unsuspend')));
+    const result = await action.run(() => moderation.unsuspend(handle));
     if (result.ok) setStatus(t('mod.unsuspended', { handle }));
   };
 

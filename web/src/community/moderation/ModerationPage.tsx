@@ -1,14 +1,13 @@
 import { useState } from 'react';
-import { api, toApiError, type ApiError } from '../../api/client';
-import { useApiGet } from '../../api/hooks';
-import { cursorOf, type Flag, type FlagPage, type FlagStatus } from '../../api/types';
+import { toApiError, type ApiError } from '../../api/client';
+import { cursorOf } from '../../api/platform';
+import { fetchFlags, useFlags, type Flag, type FlagStatus } from '../../api/community';
 import { useT } from '../../i18n/I18nProvider';
 import { RequireUser } from '../../session/RequireUser';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
 import { SelectField } from '../../ui/Field';
 import { Loading, StatusMessage, useErrorMessage } from '../../ui/Messages';
 import { FlagCard } from './FlagCard';
-import { flagsApi } from './paths';
 
 const STATUSES: FlagStatus[] = ['open', 'resolved', 'dismissed'];
 
@@ -31,7 +30,7 @@ function Queue() {
   const t = useT();
   const errorMessage = useErrorMessage();
   const [status, setStatus] = useState<FlagStatus>('open');
-  const first = useApiGet<FlagPage>(flagsApi(status));
+  const first = useFlags(status);
   const [more, setMore] = useState<{
     status: FlagStatus;
     items: Flag[];
@@ -60,7 +59,7 @@ function Queue() {
     if (!cursor) return;
     setMore({ status, items: extra?.items ?? [], next, error: null, loading: true });
     try {
-      const page = await api.get<FlagPage>(flagsApi(status, cursor));
+      const page = await fetchFlags(status, cursor);
       setMore({
         status,
         items: [...(extra?.items ?? []), ...page.items],

@@ -1,5 +1,5 @@
 import { seg } from '../../api/client';
-import type { Flag, FlagStatus } from '../../api/types';
+import type { Flag, FlagStatus } from '../../api/community';
 import { contributionPath } from '../contributions/paths';
 import { threadPath } from '../discussions/paths';
 import { profilePath } from '../../recognition/paths';

@@ -1,8 +1,7 @@
 import { useId, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { api } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
-import type { DatasetSearchResult, DatasetSummary } from '../../api/types';
+import { useAction } from '../../api/hooks';
+import { fetchDatasets, useDatasetSearch, type DatasetSummary } from '../../api/data';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/en';
 import { useSession } from '../../session/SessionProvider';
@@ -12,7 +11,7 @@ import { formatNumber } from '../format';
 import { cursorFromNext } from '../paths';
 import { CatalogEmpty } from './CatalogEmpty';
 import { CatalogSearchForm } from './CatalogSearchForm';
-import { FACETS, SORTS, catalogApiPath, hasCriteria, withParam } from './catalogQuery';
+import { FACETS, SORTS, catalogQuery, hasCriteria, withParam } from './catalogQuery';
 import { DatasetCard } from './DatasetCard';
 import { FacetGroup } from './FacetGroup';
 
@@ -32,8 +31,9 @@ export function CatalogPage() {
   const [filtersOpen, setFiltersOpen] = useState(false);
   useDocumentTitle(t('data.catalog.title'));
 
-  const path = catalogApiPath(params);
-  const first = useApiGet<DatasetSearchResult>(path);
+  const query = catalogQuery(params);
+  const path = JSON.stringify(query);
+  const first = useDatasetSearch(query);
   const [more, setMore] = useState<More | null>(null);
   const loadMore = useAction();
   const extra = more?.base === path ? more : null;
@@ -46,7 +46,7 @@ export function CatalogPage() {
   const onLoadMore = async () => {
     const cursor = cursorFromNext(next);
     if (!cursor) return;
-    const result = await loadMore.run(() => api.get<DatasetSearchResult>(catalogApiPath(params, cursor)));
+    const result = await loadMore.run(() => fetchDatasets(catalogQuery(params, cursor)));
     if (!result.ok) return;
     setMore({ base: path, items: [...(extra?.items ?? []), ...result.value.items], next: result.value.next });
     // Move focus to the first new result so keyboard users continue from there.

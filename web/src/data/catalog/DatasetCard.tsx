@@ -1,6 +1,6 @@
 import { Link } from 'react-router-dom';
 import { seg } from '../../api/client';
-import type { DatasetSummary } from '../../api/types';
+import type { DatasetSummary } from '../../api/data';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatNumber } from '../format';
 import { licenseLabel, statusLabel, themeLabel } from '../labels';

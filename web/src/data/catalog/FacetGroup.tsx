@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { Link } from 'react-router-dom';
-import type { CatalogFacet, FacetValue } from '../../api/types';
+import type { CatalogFacet, FacetValue } from '../../api/data';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/en';
 import { formatNumber } from '../format';

@@ -1,4 +1,5 @@
-import type { CatalogFacet } from '../../api/types';
+import type { CatalogFacet } from '../../api/data';
+import type { QueryOf } from '../../api/schema';
 
 export const FACETS: readonly CatalogFacet[] = ['organization', 'theme', 'keyword', 'license', 'format'];
 export const SORTS = ['relevance', '-updated', '-popularity', 'title'] as const;
@@ -6,20 +7,24 @@ export type CatalogSort = (typeof SORTS)[number];
 
 export const PAGE_SIZE = 20;
 
-/** Page URL parameters: q, sort and one value per facet (the API's names without the leading "_"). */
-export function catalogApiPath(params: URLSearchParams, cursor?: string | null): string {
-  const query = new URLSearchParams();
+const isSort = (value: string | null): value is CatalogSort => (SORTS as readonly string[]).includes(value ?? '');
+
+/**
+ * The API query of the catalog page. Page URL parameters: q, sort and one value per facet (the API's names without
+ * the leading "_").
+ */
+export function catalogQuery(params: URLSearchParams, cursor?: string | null): QueryOf<'/api/v1/datasets'> {
+  const query: QueryOf<'/api/v1/datasets'> = { _limit: PAGE_SIZE };
   const q = params.get('q')?.trim();
-  if (q) query.set('_q', q);
+  if (q) query._q = q;
   for (const facet of FACETS) {
     const value = params.get(facet);
-    if (value) query.set(facet, value);
+    if (value) query[facet] = value;
   }
   const sort = params.get('sort');
-  if (sort && (SORTS as readonly string[]).includes(sort)) query.set('_sort', sort);
-  query.set('_limit', String(PAGE_SIZE));
-  if (cursor) query.set('_cursor', cursor);
-  return `/datasets?${query.toString()}`;
+  if (isSort(sort)) query._sort = sort;
+  if (cursor) query._cursor = cursor;
+  return query;
 }
 
 /** The page's query string with `key` set (or removed when value is null). */

@@ -1,7 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
-import { api } from '../../api/client';
 import { useAction } from '../../api/hooks';
-import type { ResourceCreated } from '../../api/types';
+import { useDatasetActions, type ResourceCreated } from '../../api/data';
 import { useT } from '../../i18n/I18nProvider';
 import { TextAreaField, TextField } from '../../ui/Field';
 import { ErrorAlert } from '../../ui/Messages';
@@ -33,6 +32,8 @@ export function AddResourceForm({
   const [clientErrors, setClientErrors] = useState<Record<string, string>>({});
   const upload = useUpload();
   const link = useAction();
+  const datasets = useDatasetActions();
+  // The upload's address (a multipart request with progress, outside the typed client).
   const path = community ? communityResourcesApi(slug) : `${datasetApi(slug)}/resources`;
 
   const focusInvalid = () =>
@@ -66,7 +67,7 @@ export function AddResourceForm({
         ...(description.trim() ? { description: description.trim() } : {}),
         ...(format.trim() ? { format: format.trim() } : {}),
       };
-      const result = await link.run(() => api.post<ResourceCreated>(path, body));
+      const result = await link.run(() => datasets.addLink(slug, body, community));
       if (result.ok) created = result.value;
     }
     if (created) onAdded(created);

@@ -1,6 +1,6 @@
 import { Link } from 'react-router-dom';
 import { seg } from '../../api/client';
-import type { DatasetView } from '../../api/types';
+import type { DatasetView } from '../../api/data';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatNumber } from '../format';
 import { frequencyLabel, licenseLabel, themeLabel } from '../labels';

@@ -3,15 +3,13 @@ import { Link, useLocation, useParams } from 'react-router-dom';
 import { seg } from '../../api/client';
 import { DatasetCredits } from '../../recognition/DatasetCredits';
 import { Discussions } from '../../community/discussions/Discussions'; // Discussions & moderation
-import { useApiGet } from '../../api/hooks';
-import type { DatasetView, JobView, ResourceCreated, ResourceView } from '../../api/types';
+import { useDataset, type JobView, type ResourceCreated, type ResourceView } from '../../api/data';
 import type { MessageKey } from '../../i18n/en';
 import { useT, type Vars } from '../../i18n/I18nProvider';
 import { useSession } from '../../session/SessionProvider';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
 import { Loading, StatusMessage, useErrorMessage } from '../../ui/Messages';
 import { statusLabel } from '../labels';
-import { datasetApi } from '../paths';
 import { AddResourceForm } from './AddResourceForm';
 import { DatasetMetadata } from './DatasetMetadata';
 import { Disclosure } from './Disclosure';
@@ -23,7 +21,7 @@ export function DatasetPage() {
   const { slug = '' } = useParams();
   const location = useLocation();
   const errorMessage = useErrorMessage();
-  const dataset = useApiGet<DatasetView>(datasetApi(slug));
+  const dataset = useDataset(slug);
   // Kept as a message key so it follows a language switch.
   const [status, setStatus] = useState<{ key: MessageKey; vars?: Vars } | null>(
     (location.state as { saved?: boolean } | null)?.saved ? { key: 'data.dataset.saved' } : null,

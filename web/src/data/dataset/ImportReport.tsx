@@ -1,7 +1,6 @@
 import { useState } from 'react';
-import { api, seg } from '../../api/client';
 import { useAction } from '../../api/hooks';
-import type { ImportReport as Report, Rejection } from '../../api/types';
+import { fetchRejections, type ImportReport as Report, type RejectionPage } from '../../api/data';
 import { useI18n } from '../../i18n/I18nProvider';
 import { ErrorAlert } from '../../ui/Messages';
 import { formatNumber } from '../format';
@@ -20,7 +19,7 @@ interface Props {
 export function ImportReport({ report, jobId, title }: Props) {
   const { t, lang } = useI18n();
   const action = useAction();
-  const [full, setFull] = useState<{ items: Rejection[]; next: string | null } | null>(null);
+  const [full, setFull] = useState<RejectionPage | null>(null);
   const sample = report.rejectedSample ?? [];
   const rows = full ? full.items : sample;
   const canLoadMore =
@@ -31,10 +30,9 @@ export function ImportReport({ report, jobId, title }: Props) {
   const load = async () => {
     if (!jobId) return;
     const cursor = full ? cursorFromNext(full.next) : null;
-    const query = `_limit=500${cursor ? `&_cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const result = await action.run(() =>
-      api.get<{ items: Rejection[]; next: string | null }>(`/jobs/${seg(jobId)}/rejections?${query}`),
-    );
+    // The rejections' cursor is a row number.
+    const query = { _limit: 500, ...(cursor ? { _cursor: Number(cursor) } : {}) };
+    const result = await action.run(() => fetchRejections(jobId, query));
     if (result.ok) setFull({ items: [...(full?.items ?? []), ...result.value.items], next: result.value.next });
   };
 

@@ -1,4 +1,4 @@
-import type { JobView } from '../../api/types';
+import type { JobView } from '../../api/data';
 import { useI18n } from '../../i18n/I18nProvider';
 import { StatusMessage, useErrorMessage } from '../../ui/Messages';
 import { formatNumber, formatSeconds } from '../format';

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { ResourceCreated } from '../../api/types';
+import type { ResourceCreated } from '../../api/data';
 import { useI18n } from '../../i18n/I18nProvider';
 import { ErrorAlert } from '../../ui/Messages';
 import { communityResourceApi, resourceApi } from '../paths';

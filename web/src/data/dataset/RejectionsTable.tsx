@@ -1,4 +1,4 @@
-import type { Rejection } from '../../api/types';
+import type { Rejection } from '../../api/data';
 import { useI18n } from '../../i18n/I18nProvider';
 import { TableWrap } from '../../ui/TableWrap';
 import { formatNumber } from '../format';

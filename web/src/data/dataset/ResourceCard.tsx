@@ -1,12 +1,12 @@
 import { useCallback, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, seg } from '../../api/client';
+import { seg } from '../../api/client';
 import { useAction } from '../../api/hooks';
-import type { JobView, ResourceCreated, ResourceView } from '../../api/types';
+import { useDatasetActions, type JobView, type ResourceCreated, type ResourceView } from '../../api/data';
 import { ErrorAlert } from '../../ui/Messages';
 import { useI18n } from '../../i18n/I18nProvider';
 import { formatBytes, formatNumber } from '../format';
-import { communityResourceApi, downloadUrl, explorerPath } from '../paths';
+import { downloadUrl, explorerPath } from '../paths';
 import { Disclosure } from './Disclosure';
 import { ImportReport } from './ImportReport';
 import { JobProgress } from './JobProgress';
@@ -32,9 +32,10 @@ interface Props {
 export function ResourceCard({ slug, resource, canEdit, expandTools, onChanged, startedJob, onRemoved }: Props) {
   const { t, lang } = useI18n();
   const removal = useAction();
+  const datasets = useDatasetActions();
   const remove = async () => {
     if (!window.confirm(t('data.community.removeConfirm', { title: resource.title }))) return;
-    const outcome = await removal.run(() => api.delete(communityResourceApi(slug, resource.id)));
+    const outcome = await removal.run(() => datasets.removeCommunityResource(slug, resource.id));
     if (outcome.ok) onRemoved?.(resource);
   };
   const [localJob, setLocalJob] = useState<JobView | null>(startedJob ?? null);

@@ -1,10 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
-import { api } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
-import type { ResourceView, TableSchema } from '../../api/types';
+import { useAction } from '../../api/hooks';
+import { useDatasetActions, useTableSchema, type ResourceView } from '../../api/data';
 import { useT } from '../../i18n/I18nProvider';
 import { ErrorAlert, Loading, StatusMessage } from '../../ui/Messages';
-import { resourceApi } from '../paths';
 
 interface Props {
   slug: string;
@@ -16,7 +14,8 @@ interface Props {
 export function RowTitleSetting({ slug, resource, onSaved }: Props) {
   const t = useT();
   const id = useId();
-  const schema = useApiGet<TableSchema>(`${resourceApi(slug, resource.id)}/schema`);
+  const schema = useTableSchema(slug, resource.id);
+  const datasets = useDatasetActions();
   const [value, setValue] = useState(resource.titleColumn ?? '');
   const [saved, setSaved] = useState(false);
   const action = useAction();
@@ -27,9 +26,7 @@ export function RowTitleSetting({ slug, resource, onSaved }: Props) {
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     setSaved(false);
-    const outcome = await action.run(() =>
-      api.patch<ResourceView>(resourceApi(slug, resource.id), { titleColumn: value || null }),
-    );
+    const outcome = await action.run(() => datasets.updateResource(slug, resource.id, { titleColumn: value || null }));
     if (outcome.ok) {
       setSaved(true);
       onSaved();

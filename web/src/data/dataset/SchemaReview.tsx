@@ -1,12 +1,18 @@
 import { useState, type FormEvent } from 'react';
-import { request } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
-import { FIELD_TYPES, type ResourceCreated, type TableField, type TableSchema } from '../../api/types';
+import { api } from '../../api/client';
+import { useAction } from '../../api/hooks';
+import {
+  FIELD_TYPES,
+  useTableSchema,
+  type FieldType,
+  type ResourceCreated,
+  type SchemaInput,
+  type TableField,
+} from '../../api/data';
 import { useT } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/en';
 import { ErrorAlert, Loading, StatusMessage, useErrorMessage } from '../../ui/Messages';
 import { TableWrap } from '../../ui/TableWrap';
-import { resourceApi } from '../paths';
 import { ForceOption } from './ForceOption';
 
 interface Props {
@@ -22,8 +28,7 @@ interface Props {
 export function SchemaReview({ slug, resourceId, title, onApplied, threshold = 0.1 }: Props) {
   const t = useT();
   const errorMessage = useErrorMessage();
-  const path = `${resourceApi(slug, resourceId)}/schema`;
-  const schema = useApiGet<TableSchema>(path);
+  const schema = useTableSchema(slug, resourceId);
   const action = useAction();
   const [types, setTypes] = useState<Record<string, string>>({});
   const [done, setDone] = useState(false);
@@ -39,17 +44,21 @@ export function SchemaReview({ slug, resourceId, title, onApplied, threshold = 0
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     setDone(false);
-    const body: TableSchema = {
+    // Types are the live schema's or one of FIELD_TYPES (the select's options); the server re-checks them.
+    const body: SchemaInput & { missingValues: string[] } = {
       ...schema.data!,
       missingValues: schema.data!.missingValues ?? [],
       fields: fields.map((f) => {
-        if (typeOf(f) === f.type) return f;
+        if (typeOf(f) === f.type) return { ...f, type: f.type as FieldType };
         const { format: _format, ...rest } = f;
-        return { ...rest, type: typeOf(f) };
+        return { ...rest, type: typeOf(f) as FieldType };
       }),
     };
     const result = await action.run(() =>
-      request<ResourceCreated>('PUT', path, force ? { ...body, force: true } : body),
+      api.PUT('/api/v1/datasets/{slug}/resources/{id}/schema', {
+        params: { path: { slug, id: resourceId } },
+        body: force ? { ...body, force: true } : body,
+      }),
     );
     if (!result.ok) return;
     setDone(true);

@@ -1,17 +1,16 @@
-import { useApiGet } from '../../api/hooks';
-import type { VersionView } from '../../api/types';
+import { useVersions, type VersionView } from '../../api/data';
 import { useI18n } from '../../i18n/I18nProvider';
 import { Loading, useErrorMessage } from '../../ui/Messages';
 import { TableWrap } from '../../ui/TableWrap';
 import { formatBytes, formatNumber } from '../format';
 import { versionStatusLabel } from '../labels';
-import { resourceApi, versionDownloadUrl } from '../paths';
+import { versionDownloadUrl } from '../paths';
 
 /** Every version of a resource, newest first, with its diff summary and download link. */
 export function VersionsList({ slug, resourceId, title }: { slug: string; resourceId: string; title: string }) {
   const { t, lang, formatDateTime } = useI18n();
   const errorMessage = useErrorMessage();
-  const versions = useApiGet<{ items: VersionView[] }>(`${resourceApi(slug, resourceId)}/versions`);
+  const versions = useVersions(slug, resourceId);
   if (versions.loading && !versions.data) return <Loading />;
   if (!versions.data)
     return (

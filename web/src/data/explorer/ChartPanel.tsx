@@ -1,6 +1,5 @@
 import { useId } from 'react';
-import { useApiGet } from '../../api/hooks';
-import type { AggregateResult, RowsPage, StatsResult, TableField } from '../../api/types';
+import { useAggregate, useColumnStats, useRows, type ResourceRef, type TableField } from '../../api/data';
 import { useI18n } from '../../i18n/I18nProvider';
 import type { MessageKey } from '../../i18n/en';
 import { Loading, useErrorMessage } from '../../ui/Messages';
@@ -15,14 +14,14 @@ const MAX_POINTS = 1000;
 const MAX_BARS = 100;
 
 interface Props {
-  resourcePath: string;
+  resource: ResourceRef;
   fields: TableField[];
   view: ViewState;
   onChange: (chart: ChartSettings) => void;
 }
 
 /** Chart builder: bar (grouped aggregate), line or scatter (rows), under the current filters. */
-export function ChartPanel({ resourcePath, fields, view, onChange }: Props) {
+export function ChartPanel({ resource, fields, view, onChange }: Props) {
   const { t, lang } = useI18n();
   const id = useId();
   const errorMessage = useErrorMessage();
@@ -31,7 +30,7 @@ export function ChartPanel({ resourcePath, fields, view, onChange }: Props) {
   const measures = fields.filter(isMeasure);
   // No chart chosen yet: open on a meaningful one, which needs the columns' distinct counts.
   const chosen = view.chart.x !== '';
-  const stats = useApiGet<StatsResult>(chosen ? null : `${resourcePath}/stats`);
+  const stats = useColumnStats(resource.slug, resource.id, !chosen);
   const settings = chosen ? view.chart : defaultChart(fields, stats.data);
   const type = settings.type;
   const xChoices = type === 'scatter' ? numeric : fields;
@@ -50,7 +49,8 @@ export function ChartPanel({ resourcePath, fields, view, onChange }: Props) {
   const set = (patch: Partial<ChartSettings>) => onChange({ type, x, y, agg, ...patch });
 
   // The request for the chart data, under the view's filters and search.
-  let path: string | null = null;
+  let aggregateParams: URLSearchParams | null = null;
+  let rowsParams: URLSearchParams | null = null;
   const aggKey = agg === 'count' ? 'count' : `${agg}:${y}`;
   if ((chosen || stats.data || stats.error) && x && (!needsY || y)) {
     const params = apiParams(view, { fields: false, sort: false });
@@ -65,7 +65,7 @@ export function ChartPanel({ resourcePath, fields, view, onChange }: Props) {
           : `-${aggKey}`,
       );
       params.set('_limit', String(MAX_BARS));
-      path = `${resourcePath}/aggregate?${params.toString()}`;
+      aggregateParams = params;
     } else {
       params.set(
         '_fields',
@@ -76,15 +76,18 @@ export function ChartPanel({ resourcePath, fields, view, onChange }: Props) {
       );
       if (type === 'line') params.set('_sort', formatSort([{ column: x, desc: false }]));
       params.set('_limit', String(MAX_POINTS));
-      path = `${resourcePath}/rows?${params.toString()}`;
+      rowsParams = params;
     }
   }
-  const result = useApiGet<AggregateResult | RowsPage>(path);
+  const aggregate = useAggregate(resource, aggregateParams);
+  const points = useRows(resource, rowsParams);
+  const path = aggregateParams ?? rowsParams;
+  const result = aggregateParams ? aggregate : points;
 
   const series: ChartSeries = { labels: [], values: [], points: [] };
   const table: [string, string][] = [];
   if (result.data) {
-    const rows = 'rows' in result.data ? (result.data.rows as Record<string, unknown>[]) : [];
+    const rows: Record<string, unknown>[] = result.data.rows;
     const valueKey = type === 'bar' ? aggKey : y;
     for (const row of rows) {
       const xv = row[x];

@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import type { TableField } from '../../api/types';
+import type { TableField } from '../../api/data';
 import { useT } from '../../i18n/I18nProvider';
 
 /** Checkboxes choosing the visible columns (`_fields`); null means all. */

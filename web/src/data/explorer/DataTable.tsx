@@ -1,5 +1,5 @@
 import { Fragment, type ReactNode } from 'react';
-import type { DataRow, TableField } from '../../api/types';
+import type { DataRow, TableField } from '../../api/data';
 import type { MessageKey } from '../../i18n/en';
 import { useI18n } from '../../i18n/I18nProvider';
 import { TableWrap } from '../../ui/TableWrap';

@@ -1,7 +1,6 @@
 import { lazy, Suspense, useMemo, useRef } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { useApiGet } from '../../api/hooks';
-import type { ResourceView, RowsPage, TableSchema } from '../../api/types';
+import { useRows, type ResourceView, type TableSchema } from '../../api/data';
 import { explorerHighlights, rowDetailOpen } from '../../community/contributions/explorerHighlights';
 import { titleFieldOf } from '../../community/contributions/rowLabel';
 import { ProposalPanel } from '../../community/contributions/ProposalPanel';
@@ -37,8 +36,8 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
   const errorMessage = useErrorMessage();
   const [params, setParams] = useSearchParams();
   const view = useMemo(() => parseView(params), [params]);
-  const base = resourceApi(slug, resource.id);
-  const rowsPath = `${base}/rows`;
+  const ref = useMemo(() => ({ slug, id: resource.id }), [slug, resource.id]);
+  const rowsPath = `${resourceApi(slug, resource.id)}/rows`;
   const fields = schema.fields;
   const geo = useMemo(() => detectGeo(fields), [fields]);
   // The column that names rows (the publisher's choice, else a name-like or the first text column outside the key).
@@ -52,7 +51,9 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
 
   const query = apiParams(view, { page: true });
   query.set('_limit', String(PAGE_SIZE));
-  const rows = useApiGet<RowsPage>(`${rowsPath}?${query.toString()}`);
+  // One person looking: worth an exact count (up to the API's bound) for "N rows match".
+  query.set('_total', 'exact');
+  const rows = useRows(ref, query);
   const nextCursor = cursorFromNext(rows.data?.next);
   const page = view.cursor ? view.prev.length + 2 : 1;
 
@@ -196,20 +197,15 @@ export function Explorer({ slug, resource, schema }: { slug: string; resource: R
         )}
         {active === 'chart' && (
           <Suspense fallback={<Loading />}>
-            <ChartPanel
-              resourcePath={base}
-              fields={fields}
-              view={view}
-              onChange={(chart) => go({ ...view, chart }, true)}
-            />
+            <ChartPanel resource={ref} fields={fields} view={view} onChange={(chart) => go({ ...view, chart }, true)} />
           </Suspense>
         )}
         {active === 'map' && geo && (
           <Suspense fallback={<Loading />}>
-            <MapPanel resourcePath={base} fields={fields} geo={geo} view={view} />
+            <MapPanel resource={ref} fields={fields} geo={geo} view={view} />
           </Suspense>
         )}
-        {active === 'stats' && <StatsPanel statsPath={`${base}/stats`} fields={fields} />}
+        {active === 'stats' && <StatsPanel resource={ref} fields={fields} />}
         {active === 'api' && <ApiSnippet rowsPath={rowsPath} params={snippetParams} />}
       </Tabs>
     </div>

@@ -1,10 +1,8 @@
 import { Link, useParams } from 'react-router-dom';
-import { useApiGet } from '../../api/hooks';
-import type { DatasetView, TableSchema } from '../../api/types';
+import { useDataset, useTableSchema } from '../../api/data';
 import { useT } from '../../i18n/I18nProvider';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
 import { Loading, useErrorMessage } from '../../ui/Messages';
-import { datasetApi, resourceApi } from '../paths';
 import { Explorer } from './Explorer';
 
 /** /datasets/:slug/resources/:id — loads the dataset and the table schema, then the explorer. */
@@ -12,9 +10,9 @@ export function ExplorerPage() {
   const t = useT();
   const { slug = '', id = '' } = useParams();
   const errorMessage = useErrorMessage();
-  const dataset = useApiGet<DatasetView>(datasetApi(slug));
+  const dataset = useDataset(slug);
   const resource = dataset.data?.resources.find((r) => r.id === id);
-  const schema = useApiGet<TableSchema>(resource?.tabular ? `${resourceApi(slug, id)}/schema` : null);
+  const schema = useTableSchema(slug, id, Boolean(resource?.tabular));
   useDocumentTitle(resource ? `${resource.title} — ${dataset.data?.title ?? ''}` : t('data.explorer.loadingTitle'));
 
   const back = (

@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { TableField } from '../../api/types';
+import type { TableField } from '../../api/data';
 import { useT } from '../../i18n/I18nProvider';
 import { opLabel } from './opLabel';
 import { OPS, type Filter, type Op } from './viewState';

@@ -1,8 +1,7 @@
 import 'leaflet/dist/leaflet.css';
 import L from 'leaflet';
 import { useEffect, useMemo, useRef } from 'react';
-import { useApiGet } from '../../api/hooks';
-import type { RowsPage, TableField } from '../../api/types';
+import { useRows, type ResourceRef, type TableField } from '../../api/data';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useErrorMessage } from '../../ui/Messages';
 import { cellText, formatNumber } from '../format';
@@ -13,12 +12,12 @@ const MAX_POINTS = 1000;
 
 /** Up to 1000 matching rows on an OpenStreetMap map (circle markers, popups with the row). */
 export function MapPanel({
-  resourcePath,
+  resource,
   fields,
   geo,
   view,
 }: {
-  resourcePath: string;
+  resource: ResourceRef;
   fields: TableField[];
   geo: Geo;
   view: ViewState;
@@ -38,7 +37,7 @@ export function MapPanel({
     [...coords, ...(labelField ? [labelField] : [])].map((n) => n.replace(/[\\,]/g, (c) => `\\${c}`)).join(','),
   );
   params.set('_limit', String(MAX_POINTS));
-  const rows = useApiGet<RowsPage>(`${resourcePath}/rows?${params.toString()}`);
+  const rows = useRows(resource, params);
 
   useEffect(() => {
     if (!container.current || map.current) return;

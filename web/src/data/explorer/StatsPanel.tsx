@@ -1,14 +1,13 @@
-import { useApiGet } from '../../api/hooks';
-import type { ColumnStats, StatsResult, TableField } from '../../api/types';
+import { useColumnStats, type ColumnStats, type ResourceRef, type TableField } from '../../api/data';
 import { useI18n } from '../../i18n/I18nProvider';
 import { Loading, useErrorMessage } from '../../ui/Messages';
 import { cellText, formatNumber } from '../format';
 
 /** Per column: min, max, nulls, distinct count and the top values as a small bar chart (over the whole table). */
-export function StatsPanel({ statsPath, fields }: { statsPath: string; fields: TableField[] }) {
+export function StatsPanel({ resource, fields }: { resource: ResourceRef; fields: TableField[] }) {
   const { t } = useI18n();
   const errorMessage = useErrorMessage();
-  const stats = useApiGet<StatsResult>(statsPath);
+  const stats = useColumnStats(resource.slug, resource.id);
   if (stats.loading && !stats.data) return <Loading />;
   if (!stats.data)
     return <p className="notice notice--error">{stats.error ? errorMessage(stats.error) : t('error.loadFailed')}</p>;

@@ -1,4 +1,4 @@
-import type { StatsResult, TableField } from '../../api/types';
+import type { StatsResult, TableField } from '../../api/data';
 import type { ChartSettings } from './viewState';
 
 /** Words of a column name that say it holds codes or ids (as the server's import/infer.ts `codeName`). */

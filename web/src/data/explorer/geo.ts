@@ -1,4 +1,4 @@
-import type { TableField } from '../../api/types';
+import type { TableField } from '../../api/data';
 
 export type Geo = { kind: 'pair'; lat: string; lon: string } | { kind: 'point'; field: string };
 

@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, seg } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
-import { itemsOf, type DatasetStatus, type DatasetView, type MyOrganization, type Page } from '../../api/types';
+import { seg } from '../../api/client';
+import { useAction } from '../../api/hooks';
+import { itemsOf, useMyOrganizations } from '../../api/platform';
+import { useDatasetActions, type DatasetInput, type DatasetStatus, type DatasetView } from '../../api/data';
 import { useT } from '../../i18n/I18nProvider';
 import { SelectField, TextAreaField, TextField } from '../../ui/Field';
 import { ErrorAlert } from '../../ui/Messages';
@@ -16,6 +17,7 @@ import {
   toBody,
   validateValues,
   valuesFrom,
+  type DatasetBody,
   type FieldName,
   type Values,
 } from './formModel';
@@ -37,14 +39,20 @@ const SHOWN_FIELDS = [
   'status',
 ];
 
+/** A new dataset has no null `spatial` to clear and cannot start archived. */
+function creation({ spatial, status, ...rest }: DatasetBody): DatasetInput {
+  return { ...rest, ...(spatial ? { spatial } : {}), ...(status && status !== 'archived' ? { status } : {}) };
+}
+
 /** Create (no `dataset`) or edit a dataset's metadata; goes to the dataset page when saved. */
 export function DatasetForm({ dataset, defaultOrganization }: { dataset?: DatasetView; defaultOrganization?: string }) {
   const t = useT();
   const navigate = useNavigate();
   const creating = !dataset;
   const action = useAction();
+  const datasets = useDatasetActions();
   const errors = useFormErrors<FieldName | 'themes'>(action);
-  const orgs = useApiGet<Page<MyOrganization>>(creating ? '/me/organizations' : null);
+  const orgs = useMyOrganizations(creating);
   const [values, setValues] = useState<Values>(() =>
     dataset ? valuesFrom(dataset) : emptyValues(defaultOrganization),
   );
@@ -75,11 +83,9 @@ export function DatasetForm({ dataset, defaultOrganization }: { dataset?: Datase
     const body = toBody(values, creating);
     if (dataset && body.status === dataset.status) delete body.status;
     const result = await action.run(() =>
-      dataset
-        ? api.patch<DatasetView>(`/datasets/${seg(dataset.slug)}`, body)
-        : api.post<DatasetView>('/datasets', body),
+      dataset ? datasets.update(dataset.slug, body) : datasets.create(creation(body)),
     );
-    if (result.ok) navigate(`/datasets/${seg(result.value?.slug ?? dataset?.slug ?? '')}`, { state: { saved: true } });
+    if (result.ok) navigate(`/datasets/${seg(result.value.slug)}`, { state: { saved: true } });
   };
 
   const statuses = nextStatuses(dataset ? dataset.status : null);

@@ -1,7 +1,6 @@
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { seg } from '../../api/client';
-import { useApiGet } from '../../api/hooks';
-import type { DatasetView } from '../../api/types';
+import { useDataset } from '../../api/data';
 import { useT } from '../../i18n/I18nProvider';
 import { RequireUser } from '../../session/RequireUser';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
@@ -35,7 +34,7 @@ export function EditDatasetPage() {
 function EditDataset({ slug }: { slug: string }) {
   const t = useT();
   const errorMessage = useErrorMessage();
-  const dataset = useApiGet<DatasetView>(`/datasets/${seg(slug)}`);
+  const dataset = useDataset(slug);
   const data = dataset.data;
   useDocumentTitle(data ? t('data.form.editTitleOf', { title: data.title }) : t('data.form.editTitle'));
   if (!data) {

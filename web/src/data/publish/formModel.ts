@@ -1,4 +1,4 @@
-import type { DatasetInput, DatasetStatus, DatasetView } from '../../api/types';
+import type { DatasetInput, DatasetStatus, DatasetView } from '../../api/data';
 import type { MessageKey } from '../../i18n/en';
 
 export type FieldName =
@@ -91,24 +91,33 @@ export function validateValues(v: Values, creating: boolean): Partial<Record<Fie
   return errors;
 }
 
-export function toBody(v: Values, creating: boolean): DatasetInput {
+/**
+ * What the form sends: POST /datasets when creating, PATCH /datasets/{slug} when editing (which also takes
+ * `archived` and a null `spatial`). Select values are narrowed to the schema's enums they were drawn from.
+ */
+export type DatasetBody = Omit<DatasetInput, 'status' | 'spatial'> & {
+  status?: DatasetStatus;
+  spatial?: string | null;
+};
+
+export function toBody(v: Values, creating: boolean): DatasetBody {
   const contactPoint: DatasetInput['contactPoint'] = {};
   if (v.contactName.trim()) contactPoint.name = v.contactName.trim();
   if (v.contactEmail.trim()) contactPoint.email = v.contactEmail.trim();
   const temporal: DatasetInput['temporal'] = {};
   if (v.start) temporal.start = v.start;
   if (v.end) temporal.end = v.end;
-  const body: DatasetInput = {
+  const body: DatasetBody = {
     title: v.title.trim(),
     description: v.description,
     keywords: parseKeywords(v.keywords),
     themes: v.themes,
-    license: v.license,
+    license: v.license as DatasetInput['license'],
     contactPoint,
     temporal,
     status: v.status as DatasetStatus,
   };
-  if (v.frequency) body.frequency = v.frequency;
+  if (v.frequency) body.frequency = v.frequency as NonNullable<DatasetInput['frequency']>;
   if (creating) {
     if (v.slug.trim()) body.slug = v.slug.trim();
     if (v.organization) body.organization = v.organization;

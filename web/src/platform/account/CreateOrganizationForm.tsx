@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api } from '../../api/client';
 import { useAction } from '../../api/hooks';
-import type { Organization } from '../../api/types';
+import { useAccountActions } from '../../api/platform';
 import { useT } from '../../i18n/I18nProvider';
 import { TextAreaField, TextField } from '../../ui/Field';
 import { ErrorAlert } from '../../ui/Messages';
@@ -15,6 +14,7 @@ export function CreateOrganizationForm() {
   const t = useT();
   const navigate = useNavigate();
   const action = useAction();
+  const account = useAccountActions();
   const errors = useFormErrors<F>(action);
   const [values, setValues] = useState<Record<F, string>>({ name: '', slug: '', description: '' });
   const set = (field: F) => (value: string) => setValues((prev) => ({ ...prev, [field]: value }));
@@ -25,7 +25,7 @@ export function CreateOrganizationForm() {
     const body: { name: string; slug?: string; description?: string } = { name: values.name.trim() };
     if (values.slug.trim()) body.slug = values.slug.trim();
     if (values.description.trim()) body.description = values.description.trim();
-    const result = await action.run(() => api.post<Organization>('/organizations', body));
+    const result = await action.run(() => account.createOrganization(body));
     if (result.ok) navigate(`/organizations/${encodeURIComponent(result.value.slug)}`);
   };
 

@@ -1,8 +1,7 @@
 import { ScopePicker } from '../../ui/ScopePicker';
 import { useState, type FormEvent } from 'react';
-import { api } from '../../api/client';
 import { useAction } from '../../api/hooks';
-import type { CreatedAccessToken } from '../../api/types';
+import { useTokenActions, type CreatedAccessToken } from '../../api/platform';
 import { useT } from '../../i18n/I18nProvider';
 import { TextField } from '../../ui/Field';
 import { ErrorAlert } from '../../ui/Messages';
@@ -19,6 +18,7 @@ function endOfDay(date: string): string {
 export function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedAccessToken) => void }) {
   const t = useT();
   const action = useAction();
+  const tokens = useTokenActions();
   const errors = useFormErrors<F>(action);
   const [name, setName] = useState('');
   const [selected, setSelected] = useState<string[]>([]);
@@ -30,7 +30,7 @@ export function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedAcces
     if (!errors.accept(v.validate({ name, scopes: '', expiresAt }, { name: v.required }))) return;
     const body: { name: string; scopes: string[]; expiresAt?: string } = { name: name.trim(), scopes: selected };
     if (expiresAt) body.expiresAt = endOfDay(expiresAt);
-    const result = await action.run(() => api.post<CreatedAccessToken>('/me/tokens', body));
+    const result = await action.run(() => tokens.create(body));
     if (result.ok) {
       onCreated(result.value);
       setName('');

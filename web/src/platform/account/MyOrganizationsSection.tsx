@@ -1,6 +1,5 @@
 import { Link } from 'react-router-dom';
-import { useApiGet } from '../../api/hooks';
-import { itemsOf, type MyOrganization, type Page } from '../../api/types';
+import { itemsOf, useMyOrganizations } from '../../api/platform';
 import { useT } from '../../i18n/I18nProvider';
 import { Disclosure } from '../../ui/Disclosure';
 import { Loading, useErrorMessage } from '../../ui/Messages';
@@ -9,7 +8,7 @@ import { CreateOrganizationForm } from './CreateOrganizationForm';
 export function MyOrganizationsSection() {
   const t = useT();
   const errorMessage = useErrorMessage();
-  const orgs = useApiGet<Page<MyOrganization>>('/me/organizations');
+  const orgs = useMyOrganizations();
   const items = itemsOf(orgs.data);
 
   return (

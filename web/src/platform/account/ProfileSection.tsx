@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { api } from '../../api/client';
 import { useAction } from '../../api/hooks';
-import type { User } from '../../api/types';
+import { useAccountActions, type User } from '../../api/platform';
 import { useI18n } from '../../i18n/I18nProvider';
 import { useSession } from '../../session/SessionProvider';
 import { TextField } from '../../ui/Field';
@@ -14,6 +13,7 @@ export function ProfileSection({ user }: { user: User }) {
   const { t, formatDate } = useI18n();
   const { setUser } = useSession();
   const action = useAction();
+  const account = useAccountActions();
   const errors = useFormErrors<'name'>(action);
   const [name, setName] = useState(user.name);
   const [saved, setSaved] = useState(false);
@@ -22,7 +22,7 @@ export function ProfileSection({ user }: { user: User }) {
     e.preventDefault();
     setSaved(false);
     if (!errors.accept(v.validate({ name }, { name: v.required }))) return;
-    const result = await action.run(() => api.patch<User>('/me', { name: name.trim() }));
+    const result = await action.run(() => account.updateProfile({ name: name.trim() }));
     if (result.ok) {
       setUser(
         result.value && typeof result.value === 'object'

@@ -1,7 +1,6 @@
 import { useState } from 'react';
-import { api, seg } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
-import { itemsOf, type AccessToken, type CreatedAccessToken, type Page } from '../../api/types';
+import { useAction } from '../../api/hooks';
+import { itemsOf, useMyTokens, useTokenActions, type AccessToken, type CreatedAccessToken } from '../../api/platform';
 import { TableWrap } from '../../ui/TableWrap';
 import { useI18n } from '../../i18n/I18nProvider';
 import { CopyField } from '../../ui/CopyField';
@@ -28,7 +27,8 @@ function NewTokenNotice({ token, onDismiss }: { token: CreatedAccessToken; onDis
 export function TokensSection() {
   const { t, formatDate, formatDateTime } = useI18n();
   const errorMessage = useErrorMessage();
-  const tokens = useApiGet<Page<AccessToken>>('/me/tokens');
+  const tokens = useMyTokens();
+  const actions = useTokenActions();
   const revoke = useAction();
   const [created, setCreated] = useState<CreatedAccessToken | null>(null);
   const [status, setStatus] = useState<string | null>(null);
@@ -37,23 +37,12 @@ export function TokensSection() {
   const onCreated = (token: CreatedAccessToken) => {
     setCreated(token);
     setStatus(t('tokens.created.status', { name: token.name }));
-    const item: AccessToken = {
-      id: token.id,
-      name: token.name,
-      prefix: token.prefix,
-      scopes: token.scopes ?? [],
-      createdAt: token.createdAt,
-      expiresAt: token.expiresAt ?? null,
-      lastUsedAt: token.lastUsedAt ?? null,
-    };
-    tokens.setData((current) => ({ ...current, items: [item, ...itemsOf(current)] }));
   };
 
   const onRevoke = async (token: AccessToken) => {
     setStatus(null);
-    const result = await revoke.run(() => api.delete(`/me/tokens/${seg(token.id)}`));
+    const result = await revoke.run(() => actions.revoke(token.id));
     if (!result.ok) return;
-    tokens.setData((current) => ({ ...current, items: itemsOf(current).filter((x) => x.id !== token.id) }));
     if (created?.id === token.id) setCreated(null);
     setStatus(t('tokens.revoked', { name: token.name }));
   };

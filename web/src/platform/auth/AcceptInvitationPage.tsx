@@ -1,18 +1,11 @@
 import { Link, useLocation, useSearchParams } from 'react-router-dom';
-import { api } from '../../api/client';
+import { auth } from '../../api/platform';
 import { useT } from '../../i18n/I18nProvider';
 import { useSession } from '../../session/SessionProvider';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
 import { ErrorAlert, Loading, StatusMessage } from '../../ui/Messages';
 import { signInPath } from '../../ui/navigation';
 import { useTokenAction } from './useTokenAction';
-
-/** The server may answer with the organization, a membership, or nothing. */
-interface AcceptResponse {
-  slug?: string;
-  name?: string;
-  organization?: { slug: string; name: string };
-}
 
 export function AcceptInvitationPage() {
   const t = useT();
@@ -21,16 +14,10 @@ export function AcceptInvitationPage() {
   const location = useLocation();
   const token = params.get('token');
   const { user, loading } = useSession();
-  const state = useTokenAction(Boolean(token && user), () =>
-    api.post<AcceptResponse | undefined>('/invitations/accept', { token }),
-  );
+  const state = useTokenAction(Boolean(token && user), () => auth.acceptInvitation(token ?? ''));
 
   const here = `${location.pathname}${location.search}`;
-  const org =
-    state.status === 'done'
-      ? (state.value?.organization ??
-        (state.value?.slug ? { slug: state.value.slug, name: state.value.name ?? state.value.slug } : null))
-      : null;
+  const org = state.status === 'done' ? { slug: state.value.slug, name: state.value.name } : null;
 
   return (
     <div className="narrow">

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { api } from '../../api/client';
+import { auth } from '../../api/platform';
 import { useAction } from '../../api/hooks';
 import { useT } from '../../i18n/I18nProvider';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
@@ -19,7 +19,7 @@ function RequestForm() {
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     if (!errors.accept(v.validate({ email }, { email: v.email }))) return;
-    const result = await action.run(() => api.post('/auth/password-reset/request', { email: email.trim() }));
+    const result = await action.run(() => auth.requestPasswordReset(email.trim()));
     if (result.ok) setSentTo(email.trim());
   };
 
@@ -56,7 +56,7 @@ function ConfirmForm({ token }: { token: string }) {
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     if (!errors.accept(v.validate({ password }, { password: v.password }))) return;
-    const result = await action.run(() => api.post('/auth/password-reset/confirm', { token, password }));
+    const result = await action.run(() => auth.confirmPasswordReset(token, password));
     if (result.ok) setDone(true);
   };
 

@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Link, Navigate, useSearchParams } from 'react-router-dom';
-import { api, apiUrl } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
-import type { AuthProvider } from '../../api/types';
+import { apiUrl } from '../../api/client';
+import { useAction } from '../../api/hooks';
+import { auth, useAuthProviders } from '../../api/platform';
 import { useT } from '../../i18n/I18nProvider';
 import { useSession } from '../../session/SessionProvider';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
@@ -16,7 +16,7 @@ type F = 'email' | 'password';
 
 function ProviderButtons({ next }: { next: string }) {
   const t = useT();
-  const providers = useApiGet<{ providers: AuthProvider[] }>('/auth/providers');
+  const providers = useAuthProviders();
   const list = providers.data?.providers ?? [];
   if (list.length === 0) return null; // none configured, or the list failed: password sign-in still works
   return (
@@ -57,9 +57,7 @@ export function SignInPage() {
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     if (!errors.accept(v.validate(values, { email: v.email, password: v.required }))) return;
-    const result = await action.run(() =>
-      api.post('/auth/login', { email: values.email.trim(), password: values.password }),
-    );
+    const result = await action.run(() => auth.login({ email: values.email.trim(), password: values.password }));
     if (result.ok) await refresh();
   };
 

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link, Navigate, useSearchParams } from 'react-router-dom';
-import { api } from '../../api/client';
+import { auth } from '../../api/platform';
 import { useAction } from '../../api/hooks';
 import { useT } from '../../i18n/I18nProvider';
 import { useSession } from '../../session/SessionProvider';
@@ -34,7 +34,7 @@ export function SignUpPage() {
     );
     if (!ok) return;
     const result = await action.run(() =>
-      api.post('/auth/register', {
+      auth.register({
         email: values.email.trim(),
         password: values.password,
         handle: values.handle,

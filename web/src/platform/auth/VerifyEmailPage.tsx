@@ -1,5 +1,5 @@
 import { Link, useSearchParams } from 'react-router-dom';
-import { api } from '../../api/client';
+import { auth } from '../../api/platform';
 import { useT } from '../../i18n/I18nProvider';
 import { useSession } from '../../session/SessionProvider';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
@@ -13,7 +13,7 @@ export function VerifyEmailPage() {
   const token = params.get('token');
   const { user, refresh } = useSession();
   const state = useTokenAction(Boolean(token), async () => {
-    await api.post('/auth/verify-email', { token });
+    await auth.verifyEmail(token ?? '');
     await refresh(); // emailVerified changed
     return true;
   });

@@ -1,7 +1,14 @@
 import { useState, type FormEvent } from 'react';
-import { api, seg } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
-import { ASSIGNABLE_ROLES, itemsOf, type Invitation, type Organization, type Page, type Role } from '../../api/types';
+import { useAction } from '../../api/hooks';
+import {
+  ASSIGNABLE_ROLES,
+  itemsOf,
+  useMembershipActions,
+  useOrgInvitations,
+  type AssignableRole,
+  type Invitation,
+  type Organization,
+} from '../../api/platform';
 import { TableWrap } from '../../ui/TableWrap';
 import { useI18n } from '../../i18n/I18nProvider';
 import { SelectField, TextField } from '../../ui/Field';
@@ -14,13 +21,13 @@ type F = 'email' | 'role';
 export function InvitationsPanel({ org }: { org: Organization }) {
   const { t, formatDate } = useI18n();
   const errorMessage = useErrorMessage();
-  const base = `/organizations/${seg(org.slug)}/invitations`;
-  const invitations = useApiGet<Page<Invitation>>(base);
+  const invitations = useOrgInvitations(org.slug);
+  const membership = useMembershipActions(org.slug);
   const invite = useAction();
   const withdraw = useAction();
   const errors = useFormErrors<F>(invite);
   const [email, setEmail] = useState('');
-  const [role, setRole] = useState<Role>('member');
+  const [role, setRole] = useState<AssignableRole>('member');
   const [status, setStatus] = useState<string | null>(null);
   const items = itemsOf(invitations.data);
 
@@ -29,23 +36,16 @@ export function InvitationsPanel({ org }: { org: Organization }) {
     setStatus(null);
     if (!errors.accept(v.validate({ email, role }, { email: v.email }))) return;
     const address = email.trim();
-    const result = await invite.run(() => api.post<Invitation | undefined>(base, { email: address, role }));
+    const result = await invite.run(() => membership.invite(address, role));
     if (!result.ok) return;
     setStatus(t('inv.sent', { email: address }));
     setEmail('');
-    if (result.value?.id) {
-      const created = result.value;
-      invitations.setData((cur) => ({ ...cur, items: [created, ...itemsOf(cur).filter((i) => i.id !== created.id)] }));
-    } else {
-      invitations.reload();
-    }
   };
 
   const onWithdraw = async (inv: Invitation) => {
     setStatus(null);
-    const result = await withdraw.run(() => api.delete(`${base}/${seg(inv.id)}`));
+    const result = await withdraw.run(() => membership.revokeInvitation(inv.id));
     if (!result.ok) return;
-    invitations.setData((cur) => ({ ...cur, items: itemsOf(cur).filter((i) => i.id !== inv.id) }));
     setStatus(t('inv.withdrawn', { email: inv.email }));
   };
 
@@ -69,7 +69,7 @@ export function InvitationsPanel({ org }: { org: Organization }) {
           <SelectField
             label={t('inv.role')}
             value={role}
-            onValueChange={(value) => setRole(value as Role)}
+            onValueChange={(value) => setRole(value as AssignableRole)}
             error={errors.errorFor('role')}
             options={ASSIGNABLE_ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
           />

@@ -1,15 +1,15 @@
 import { useState, type FormEvent } from 'react';
-import { api, seg } from '../../api/client';
-import { useAction, useApiGet } from '../../api/hooks';
+import { useAction } from '../../api/hooks';
 import {
   ASSIGNABLE_ROLES,
   isManager,
   itemsOf,
+  useMembershipActions,
+  useOrgMembers,
   type Member,
   type Organization,
-  type Page,
   type Role,
-} from '../../api/types';
+} from '../../api/platform';
 import { TableWrap } from '../../ui/TableWrap';
 import { useI18n } from '../../i18n/I18nProvider';
 import { SelectField } from '../../ui/Field';
@@ -64,8 +64,8 @@ function RoleForm({
 export function MembersPanel({ org, viewerHandle, onStatus, onOrgChanged }: Props) {
   const { t, formatDate } = useI18n();
   const errorMessage = useErrorMessage();
-  const base = `/organizations/${seg(org.slug)}`;
-  const members = useApiGet<Page<Member>>(`${base}/members`);
+  const members = useOrgMembers(org.slug);
+  const membership = useMembershipActions(org.slug);
   const action = useAction();
   const [newOwner, setNewOwner] = useState('');
   const items = itemsOf(members.data);
@@ -75,38 +75,31 @@ export function MembersPanel({ org, viewerHandle, onStatus, onOrgChanged }: Prop
   const transferTo = newOwner || candidates[0]?.handle || '';
 
   const changeRole = async (member: Member, role: Role) => {
-    const result = await action.run(() => api.patch(`${base}/members/${seg(member.handle)}`, { role }));
+    const result = await action.run(() => membership.setRole(member.handle, role));
     if (!result.ok) return;
-    members.setData((cur) => ({
-      ...cur,
-      items: itemsOf(cur).map((m) => (m.handle === member.handle ? { ...m, role } : m)),
-    }));
     onStatus(t('members.roleUpdated', { handle: `@${member.handle}`, role: t(`role.${role}`) }));
   };
 
   const remove = async (member: Member) => {
-    const result = await action.run(() => api.delete(`${base}/members/${seg(member.handle)}`));
+    const result = await action.run(() => membership.remove(member.handle));
     if (!result.ok) return;
-    members.setData((cur) => ({ ...cur, items: itemsOf(cur).filter((m) => m.handle !== member.handle) }));
     onStatus(t('members.removed', { handle: `@${member.handle}` }));
   };
 
   const leave = async () => {
-    const result = await action.run(() => api.post(`${base}/leave`));
+    const result = await action.run(() => membership.leave());
     if (!result.ok) return;
     onStatus(t('members.left', { name: org.name }));
-    members.reload();
     onOrgChanged();
   };
 
   const transfer = async (e: FormEvent) => {
     e.preventDefault();
     if (!transferTo) return;
-    const result = await action.run(() => api.post(`${base}/transfer-ownership`, { handle: transferTo }));
+    const result = await action.run(() => membership.transferOwnership(transferTo));
     if (!result.ok) return;
     onStatus(t('members.transfer.done', { handle: `@${transferTo}` }));
     setNewOwner('');
-    members.reload();
     onOrgChanged();
   };
 

@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { api, seg } from '../../api/client';
 import { useAction } from '../../api/hooks';
-import { isManager, type Organization } from '../../api/types';
+import { isManager, useMembershipActions, type Organization } from '../../api/platform';
 import { useI18n } from '../../i18n/I18nProvider';
 import { TextAreaField, TextField } from '../../ui/Field';
 import { ErrorAlert, StatusMessage } from '../../ui/Messages';
@@ -19,6 +18,7 @@ function EditOrganizationForm({
 }) {
   const { t } = useI18n();
   const action = useAction();
+  const membership = useMembershipActions(org.slug);
   const errors = useFormErrors<F>(action);
   const [saved, setSaved] = useState(false);
   const [values, setValues] = useState<Record<F, string>>({
@@ -36,9 +36,9 @@ function EditOrganizationForm({
     setSaved(false);
     if (!errors.accept(v.validate(values, { name: v.required, url: v.optionalUrl }))) return;
     const body = { name: values.name.trim(), description: values.description.trim(), url: values.url.trim() };
-    const result = await action.run(() => api.patch<Organization | undefined>(`/organizations/${seg(org.slug)}`, body));
+    const result = await action.run(() => membership.update(body));
     if (result.ok) {
-      onUpdated(result.value ?? { name: body.name, description: body.description || null, url: body.url || null });
+      onUpdated(result.value);
       setSaved(true);
     }
   };

@@ -1,8 +1,6 @@
 import { useState } from 'react';
 import { useParams, useSearchParams, Link } from 'react-router-dom';
-import { useApiGet } from '../../api/hooks';
-import { seg } from '../../api/client';
-import { isManager, type Organization } from '../../api/types';
+import { isManager, useOrganization } from '../../api/platform';
 import { useT } from '../../i18n/I18nProvider';
 import { useSession } from '../../session/SessionProvider';
 import { useDocumentTitle } from '../../shell/useDocumentTitle';
@@ -12,6 +10,7 @@ import { InvitationsPanel } from './InvitationsPanel';
 import { MembersPanel } from './MembersPanel';
 import { OrgProfilePanel } from './OrgProfilePanel';
 import { ReviewTargetSection } from '../../community/contributions/ReviewTargetSection';
+import { OrganizationServices } from '../../services/ServicesPage';
 
 type TabId = 'profile' | 'members' | 'invitations';
 
@@ -21,7 +20,7 @@ export function OrganizationPage() {
   const [params, setParams] = useSearchParams();
   const { user } = useSession();
   const errorMessage = useErrorMessage();
-  const org = useApiGet<Organization>(`/organizations/${seg(slug)}`);
+  const org = useOrganization(slug);
   const [status, setStatus] = useState<string | null>(null);
 
   const data = org.data;
@@ -73,6 +72,11 @@ export function OrganizationPage() {
             <Link to={`/organizations/${data.slug}/accreditations`}>{t('org.accreditationsLink')}</Link>
           </p>
         )}
+        {data.viewerRole && (
+          <p>
+            <Link to={`/organizations/${data.slug}/harvest`}>{t('org.harvestLink')}</Link>
+          </p>
+        )}
       </div>
       <StatusMessage>{status}</StatusMessage>
       <Tabs label={t('org.tabs')} tabs={tabs} active={active} onChange={setActive}>
@@ -80,9 +84,13 @@ export function OrganizationPage() {
           <>
             <OrgProfilePanel
               org={data}
-              onUpdated={(updated) => org.setData((current) => ({ ...data, ...current, ...updated }))}
+              onUpdated={(updated) => org.setData((current) => current && { ...current, ...updated })}
             />
             <ReviewTargetSection slug={data.slug} manager={manager} />
+            <OrganizationServices
+              slug={data.slug}
+              canPublish={data.viewerRole === 'owner' || data.viewerRole === 'admin' || data.viewerRole === 'editor'}
+            />
           </>
         )}
         {active === 'members' && (
