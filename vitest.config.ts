@@ -1,9 +1,19 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     projects: [
       {
+        // The server imports the SDK's flag evaluator (one evaluator on both sides): tests read its source, not a build.
+        resolve: {
+          alias: [
+            {
+              find: /^@multitude\/sdk\/flags\/evaluate$/,
+              replacement: fileURLToPath(new URL('./sdk/src/flags/evaluate.ts', import.meta.url)),
+            },
+          ],
+        },
         test: {
           name: 'server',
           include: ['server/src/**/*.test.ts', 'server/test/**/*.test.ts', 'sdk/test/**/*.test.ts'],

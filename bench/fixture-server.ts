@@ -5,10 +5,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config.js';
+import { registerBenchUser } from './session.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'multitude-bench-'));
 const config = {
-  ...loadConfig({ MULTITUDE_DATA_DIR: dataDir, MULTITUDE_DEMO: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }),
+  ...loadConfig({
+    MULTITUDE_DATA_DIR: dataDir,
+    MULTITUDE_DEMO: '0',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // A benchmark measuring an endpoint rather than an app plan lifts the plan's limits (bench/iteration-flags.ts).
+    ...(process.env.MULTITUDE_RATE_LIMITS ? { MULTITUDE_RATE_LIMITS: process.env.MULTITUDE_RATE_LIMITS } : {}),
+    // The query engine's tuning, to compare settings (unset: the defaults).
+    MULTITUDE_QUERY_WORKERS: process.env.MULTITUDE_QUERY_WORKERS,
+    MULTITUDE_COLUMNAR_THREADS: process.env.MULTITUDE_COLUMNAR_THREADS,
+  }),
   host: '127.0.0.1',
 };
 const multitude = await buildApp({ config, startDispatcher: true });
@@ -17,16 +27,7 @@ const address = multitude.app.server.address();
 const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
 const user = { email: 'bench@example.org', password: 'quiet harbour lantern 8271', handle: 'bench', name: 'Bench' };
-const reg = await fetch(`${base}/api/v1/auth/register`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(user),
-});
-const cookies = reg.headers
-  .getSetCookie()
-  .map((c) => c.split(';')[0])
-  .join('; ');
-const csrf = /mt_csrf=([^;]+)/.exec(cookies)![1]!;
+const { cookie: cookies, csrf } = await registerBenchUser(base, user);
 const created = await fetch(`${base}/api/v1/me/tokens`, {
   method: 'POST',
   headers: { 'content-type': 'application/json', cookie: cookies, 'x-csrf-token': csrf },
@@ -37,7 +38,9 @@ process.stdout.write(JSON.stringify({ base, token }) + '\n');
 
 process.once('SIGTERM', () => {
   void multitude.close().then(() => {
-    rmSync(dataDir, { recursive: true, force: true });
+    // BENCH_KEEP_DATA: leave the data directory, to look at the database afterwards.
+    if (process.env.BENCH_KEEP_DATA) console.error(`data kept in ${dataDir}`);
+    else rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);
   });
 });

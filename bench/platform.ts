@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { registerBenchUser } from './session.js';
 
 const ROWS_QUERY = '/rows?_limit=20';
 // High enough never to trigger at any rate this machine reaches, low enough to be real limits.
@@ -50,16 +51,7 @@ async function serve() {
   const address = multitude.app.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const user = { email: 'bench@example.org', password: 'bench password 123', handle: 'bench', name: 'Bench' };
-  const reg = await fetch(`${base}/api/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(user),
-  });
-  const cookie = reg.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const headers = { 'content-type': 'application/json', cookie, 'x-csrf-token': /mt_csrf=([^;]+)/.exec(cookie)![1]! };
+  const { headers } = await registerBenchUser(base, user);
   const post = async (url: string, body: object) => {
     const res = await fetch(base + url, { method: 'POST', headers, body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);

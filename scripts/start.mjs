@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: builds what is missing or stale (web, server), then serves Multitude.
+// `npm start`: builds what is missing or stale (SDK, web, server), then serves Multitude.
 // Extra arguments go to `multitude serve` (npm start -- --port 8080).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -29,6 +29,9 @@ function build(label, args) {
 
 if (isStale(at('web/dist/index.html'), [at('web/src'), at('web/index.html'), at('web/vite.config.ts')]))
   build('the web interface', ['run', 'build', '-w', 'web']);
+// The server runs the SDK's flag evaluator (one implementation for both): the SDK builds first.
+if (isStale(at('sdk/dist/index.js'), [at('sdk/src'), at('sdk/tsconfig.json')]))
+  build('the SDK', ['run', 'build', '-w', 'sdk']);
 if (isStale(at('server/dist/cli.js'), [at('server/src'), at('server/tsconfig.json')]))
   build('the server', ['run', 'build', '-w', 'server']);
 

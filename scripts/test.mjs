@@ -44,6 +44,10 @@ function vitest(name, project, env) {
 }
 
 // The server suite also runs the compiled server, as npm start does.
+// The server imports the SDK's flag evaluator from its build.
+if (isStale(join(root, 'sdk/dist/index.js'), [join(root, 'sdk/src')])) {
+  spawnSync('npm', ['run', 'build', '-w', 'sdk'], { cwd: root, stdio: 'inherit' });
+}
 if (isStale(join(root, 'server/dist/cli.js'), [join(root, 'server/src')])) {
   spawnSync('npm', ['run', 'build', '-w', 'server'], { cwd: root, stdio: 'inherit' });
 }

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
-import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { createHash, randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
@@ -16,7 +16,9 @@ import type { Config } from './config.js';
 import { loadSecretKey, logOriginOf } from './config.js';
 import { openDatabase, readBool, type Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { withReadScope } from './db/replicas.js';
 import { systemClock, type Clock } from './kernel/clock.js';
+import type { Redis } from 'ioredis';
 import { closeRedis, openRedis } from './kernel/redis.js';
 import { clientErrorHandler, Problem, problemPlugin, sendProblem } from './kernel/http.js';
 import { loggerOptions, logMode } from './kernel/logging.js';
@@ -36,6 +38,7 @@ import {
   createPlatform,
   devMailRoutes,
   oidcRoutes,
+  SESSION_COOKIE,
   type Platform,
 } from './platform/index.js';
 import multipart from '@fastify/multipart';
@@ -67,6 +70,18 @@ import {
 import { anonymous, type UserActor } from './kernel/actor.js';
 import { createHomeService, homeRoutes } from './home/index.js';
 import { commitmentsRoutes, createCommitmentsService } from './accountability/index.js';
+import {
+  apiErrorRateGuardrail,
+  createCapture,
+  createExperiments,
+  createFlags,
+  eventRateGuardrail,
+  flagAssigner,
+} from './iteration/index.js';
+import type { Capture, Experiments, Flags } from './iteration/index.js';
+import { createServicesCapability, type ServicesCapability } from './services/index.js';
+import { createFederation, type CrawlLimits, type Federation } from './federation/index.js';
+import { createClusterBus, linkCaches, type ClusterBus } from './kernel/cluster/index.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -90,6 +105,8 @@ export interface BuildOptions {
   startDispatcher?: boolean;
   /** Check every recorded event against the catalog (tests: a wrong payload fails the test that records it). */
   validateEvents?: boolean;
+  /** Harvest bounds (tests lower them to reach them). */
+  harvestLimits?: Partial<CrawlLimits>;
 }
 
 export interface Multitude {
@@ -105,12 +122,28 @@ export interface Multitude {
   ledger: Ledger;
   /** The personal-data access log. */
   dataAccess: DataAccessLog;
+  /** Feature flags (`flags.service.tick()` in tests). */
+  flags: Flags;
   /** "My data" exports (their worker: `myData.drain()` in tests). */
   myData: MyDataService;
+  /** Delegated services, their operators and cases (Open311). */
+  services: ServicesCapability;
   dispatcher: Dispatcher;
+  /** Captured events and dashboards (issue 14). */
+  capture: Capture;
+  experiments: Experiments;
+  /** Harvesting other catalogs, being harvested (its worker: `federation.harvest.drain()` in tests). */
+  federation: Federation;
+  /** What several instances share: the bus, this instance's result cache and its Redis connection (when set). */
+  cluster: { bus: ClusterBus; queryCache: QueryCache; redis: Redis | undefined };
   config: Config;
   /** Stops accepting requests, finishes those in flight, stops consumers, closes the database. */
   close(): Promise<void>;
+  /**
+   * Leaves a load balancer's pool gracefully (SIGTERM): `/readyz` answers 503 at once while requests are still
+   * served for `delayMs` (long enough for the balancer's health checks to notice), then `close()`.
+   */
+  drain(delayMs: number): Promise<void>;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -125,7 +158,13 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const db =
-    options.db ?? openDatabase({ databaseUrl: config.databaseUrl, sqliteFile: join(config.dataDir, 'multitude.db') });
+    options.db ??
+    openDatabase({
+      databaseUrl: config.databaseUrl,
+      sqliteFile: join(config.dataDir, 'multitude.db'),
+      readUrls: config.databaseReadUrls,
+      replicas: { maxLagMs: config.replicaMaxLagMs, readYourWritesMs: config.readYourWritesMs },
+    });
   await migrateToLatest(db);
   const secretKey = loadSecretKey(config.dataDir);
 
@@ -199,9 +238,12 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     outbound,
     queryTimeoutMs: config.queryTimeoutMs,
     queryWorkers: config.queryWorkers,
+    columnarThreads: config.columnarThreads,
     queryCache,
     queryPath: config.queryPath,
     logger: app.log,
+    s3: config.s3 && { ...config.s3, prefix: config.s3Prefix },
+    jobLeaseMs: config.jobLeaseMs,
   });
   const notifications = createNotifications({
     db: db.kysely,
@@ -258,12 +300,43 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     redis,
     rateLimits: config.rateLimits,
     rateLimitPrefix: config.rateLimitPrefix,
+    instancesHint: config.instancesHint,
     outbound,
     logger: app.log,
   }).catch(async (err: unknown) => {
     // A configuration the apps refuse (MULTITUDE_RATE_LIMITS) stops the start-up: leave no connection behind.
     if (redis) await closeRedis(redis);
     throw err;
+  });
+  // Feature flags belong to apps: their managers edit them, the app's server key evaluates them.
+  const flags = createFlags({
+    db: db.kysely,
+    events: recorder,
+    clock,
+    manageableApp: (actor, appId) => apps.appsCore.apps.manageable(actor, appId),
+    appById: (appId) => apps.appsCore.store.findApp(db.kysely, appId),
+    guardrails: [
+      apiErrorRateGuardrail(apps.usage),
+      // Capture is built below; the guardrail only reads it when a release plan ticks, after start.
+      eventRateGuardrail({ eventCounts: (appId, names, since) => capture.service.eventCounts(appId, names, since) }),
+    ],
+    usersByIds: (ids) => platform.directory.usersByIds(ids),
+    webApp: () => config.webFlagsApp,
+    logger: app.log,
+  });
+  // Several instances: cache invalidations travel on the cluster bus (Redis pub/sub, else PostgreSQL LISTEN/NOTIFY).
+  const bus = createClusterBus({
+    redis,
+    redisPrefix: config.rateLimitPrefix,
+    postgres: db.location.databaseUrl
+      ? { databaseUrl: db.location.databaseUrl, pgSchema: db.location.pgSchema }
+      : undefined,
+    logger: app.log,
+  });
+  linkCaches(bus, {
+    credentials: { tokens: platform.tokens.credentialCache, keys: apps.appsCore.keyCache },
+    queryCache,
+    reads: db.replicas,
   });
   const logOrigin = logOriginOf(config);
   const ledger = createLedger({
@@ -343,10 +416,68 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     mail: platform.mail,
     logger: app.log,
   });
+  // Delegated services: operators' reads of requesters' data go to the access log; Open311 keys are the apps' keys.
+  const services = createServicesCapability({
+    db: db.kysely,
+    events: recorder,
+    clock,
+    access: platform.access,
+    dataAccess: dataAccessRecorder,
+    blobs: data.blobs,
+    releaseBlob: data.releaseBlob,
+    maxMediaBytes: config.serviceMaxMediaBytes,
+    baseUrl: config.baseUrl,
+    resolveApiKey: async (key) => apps.bearers.find((b) => b.matches(key))?.resolve(key),
+    logger: app.log,
+  });
+  const federation = createFederation({
+    db,
+    events: recorder,
+    clock,
+    access: platform.access,
+    organizations: platform.organizations,
+    data,
+    outbound,
+    secretKey,
+    baseUrl: config.baseUrl,
+    name: config.name,
+    limits: options.harvestLimits,
+    logger: app.log,
+  });
   // Erasure reaches beyond the platform's tables: each capability forgets the person in its own.
   platform.accounts.onErase((userId) => notifications.service.forgetUser(userId));
   platform.accounts.onErase((userId) => apps.oauth.service.forgetUser(userId));
   platform.accounts.onErase((userId) => myData.forgetUser(userId));
+  // Capture (issue 14): events of apps and the platform's own footprint, dashboards.
+  const capture = createCapture({
+    db: db.kysely,
+    dialect: db.dialect,
+    clock,
+    retentionDays: config.captureRetentionDays,
+    logger: app.log,
+    offload: (work) => data.offload(work),
+    apps: {
+      manageable: (actor, appId) => apps.appsCore.apps.manageable(actor, appId),
+      organizationOf: async (appId) => {
+        const row = await apps.appsCore.store.findApp(db.kysely, appId);
+        return row ? { organizationId: row.organizationId } : undefined;
+      },
+    },
+    scope: {
+      organizationBySlug: (slug) => platform.access.bySlug(slug),
+      isMember: async (actor, organizationId) => (await platform.access.roleOf(actor, organizationId)) !== null,
+      datasetBySlug: (slug) => data.lookup.bySlug(slug),
+    },
+  });
+  const experiments = createExperiments({
+    db: db.kysely,
+    clock,
+    captureStore: capture.store,
+    // An experiment is a flag's variants: units are assigned by the flags' evaluator.
+    assigner: flagAssigner(flags.service),
+    manageable: (actor, appId) => apps.appsCore.apps.manageable(actor, appId),
+    senderOf: capture.senderOf,
+  });
   const dispatcher = createDispatcher({
     db: db.kysely,
     store: eventStore,
@@ -357,6 +488,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       ...notifications.consumers,
       ...apps.consumers,
       ledger.consumer,
+      capture.consumer,
       ...(options.consumers ?? []),
     ],
     logger: app.log,
@@ -386,10 +518,16 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       apiMonthly: (fromDay) => apps.usage.platformMonthly(fromDay),
       webhooksSettled: (since) => apps.webhooks.settledSince(since),
       dataAccessCounts: (since) => dataAccess.countsByOrganization(since),
+      servicePerformance: (months) => services.services.commitments(months),
     },
   });
 
-  const activity = createActivityService({ db: db.kysely, store: eventStore, directory: platform.directory });
+  const activity = createActivityService({
+    db: db.kysely,
+    store: eventStore,
+    directory: platform.directory,
+    reads: data.replicaReads,
+  });
   const oidc = createOidcService({
     providers: config.oidcProviders,
     baseUrl: config.baseUrl,
@@ -420,14 +558,38 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       assertFiniteNumbers(request.body, 'body');
   });
   await app.register(cookie, { secret: secretKey });
+  // Read replicas (DATABASE_READ_URLS): every request reads in a scope naming its caller, whose own writes then
+  // pin their reads to the primary for a while (db/replicas.ts); a request that writes reads the primary.
+  if (db.replicas) {
+    const replicas = db.replicas;
+    const callerKey = (request: FastifyRequest) =>
+      createHash('sha256')
+        .update(request.headers.authorization ?? request.cookies[SESSION_COOKIE] ?? `ip:${request.ip}`)
+        .digest('base64url')
+        .slice(0, 22);
+    const safe = (method: string) => method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+    app.addHook('preHandler', (request, _reply, done) => {
+      withReadScope({ key: callerKey(request), primary: !safe(request.method) }, done);
+    });
+    app.addHook('onResponse', async (request) => {
+      if (!safe(request.method)) replicas.wrote(callerKey(request));
+    });
+  }
   // API answers are data, not documents: document headers (CSP, COOP, …) only weigh on every response
   // there (about 700 bytes). API routes get the headers that matter to them instead.
+  // The transparency log's files (/log/…) are data too, fetched by verifiers in bulk, and so are OFREP's flag
+  // evaluations (/ofrep/…), called by apps on every page or request.
+  const isData = (url: string) =>
+    url.startsWith(API_PREFIX) ||
+    url.startsWith('/log/') ||
+    url.startsWith('/ofrep/') ||
+    url.startsWith('/healthz') ||
+    url.startsWith('/readyz');
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith(API_PREFIX) || route.url === '/healthz' || route.url === '/readyz')
-      (route as { helmet?: boolean }).helmet = false;
+    if (isData(route.url)) (route as { helmet?: boolean }).helmet = false;
   });
   app.addHook('onSend', async (request, reply) => {
-    if (request.url.startsWith(API_PREFIX) || request.url.startsWith('/healthz') || request.url.startsWith('/readyz')) {
+    if (isData(request.url)) {
       reply.header('x-content-type-options', 'nosniff').header('x-frame-options', 'DENY');
       if (secureCookies) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     }
@@ -449,32 +611,54 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   // The public read API is for everyone's web apps and notebooks: GET (and HEAD) under /api/v1 and the catalog
   // answer `Access-Control-Allow-Origin: *`, never with credentials, so a cross-site page reads what an
   // anonymous visitor may read and nothing more; cookie-authenticated calls stay same-origin.
+  const openCors = {
+    origin: '*',
+    credentials: false,
+    methods: ['GET', 'HEAD'],
+    allowedHeaders: ['accept', 'accept-language', 'if-none-match', 'x-request-id'],
+    exposedHeaders: ['link', 'ratelimit', 'ratelimit-policy', 'retry-after', 'x-request-id', 'content-disposition'],
+    maxAge: 86400,
+  };
+  const closedCors = { origin: false };
+  const captureCors = {
+    origin: true,
+    credentials: false,
+    methods: ['POST'],
+    allowedHeaders: ['content-type', 'x-capture-key'],
+    maxAge: 86400,
+  };
+  // Flag evaluation is called from the browser apps built on the platform (the SDK's OpenFeature web provider, the
+  // OFREP web provider), with the app's key in Authorization and never a cookie: any origin, no credentials.
+  const flagsCors = {
+    origin: '*',
+    credentials: false,
+    methods: ['GET', 'POST'],
+    allowedHeaders: ['accept', 'authorization', 'content-type', 'if-none-match', 'x-multitude-environment'],
+    exposedHeaders: ['etag', 'ratelimit', 'ratelimit-policy', 'retry-after', 'x-request-id'],
+    maxAge: 86400,
+  };
   await app.register(cors, {
     delegator: (request, callback) => {
       const path = (request.url ?? '').split('?')[0]!;
-      const open = path.startsWith(`${API_PREFIX}/`) || /^\/catalog(\.[a-z]+)?$/.test(path) || path === '/sitemap.xml';
+      const open =
+        path.startsWith(`${API_PREFIX}/`) ||
+        /^\/catalog(\.[a-z]+|\/pages\/\d+)?$/.test(path) ||
+        path === '/sitemap.xml' ||
+        path.startsWith('/log/') ||
+        path.startsWith('/open311/');
       const preflight = request.method === 'OPTIONS';
       const read = request.method === 'GET' || request.method === 'HEAD';
-      callback(
-        null,
-        open && (read || preflight)
-          ? {
-              origin: '*',
-              credentials: false,
-              methods: ['GET', 'HEAD'],
-              allowedHeaders: ['accept', 'accept-language', 'if-none-match', 'x-request-id'],
-              exposedHeaders: [
-                'link',
-                'ratelimit',
-                'ratelimit-policy',
-                'retry-after',
-                'x-request-id',
-                'content-disposition',
-              ],
-              maxAge: 86400,
-            }
-          : { origin: false },
-      );
+      // Capture takes cross-origin POSTs from browsers: the capture key names the origins it accepts, checked by
+      // the route (403 otherwise); never with credentials.
+      if (
+        (path === `${API_PREFIX}/capture` || path === `${API_PREFIX}/experiments/assign`) &&
+        (preflight || request.method === 'POST')
+      )
+        return callback(null, captureCors);
+      if (path.startsWith(`${API_PREFIX}/flags/`) || path.startsWith('/ofrep/v1/evaluate/flags'))
+        return callback(null, flagsCors);
+      // The same objects every time: the plugin reads them on each request, nothing to build.
+      callback(null, open && (read || preflight) ? openCors : closedCors);
     },
   });
   await app.register(swagger, {
@@ -541,6 +725,11 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       await api.register(dataAccessRoutes, { log: dataAccess, baseUrl: config.baseUrl });
       await api.register(myDataRoutes, { myData });
       await api.register(commitmentsRoutes, { commitments });
+      await capture.routes(api);
+      await experiments.routes(api);
+      await services.routes(api);
+      await flags.routes(api);
+      await federation.routes(api);
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: API_PREFIX },
@@ -549,12 +738,17 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   await app.register(data.rootRoutes);
   await apps.rootRoutes(app);
   await app.register(ledgerRootRoutes, { ledger });
+  await services.rootRoutes(app);
+  await flags.rootRoutes(app);
+  await app.register(federation.rootRoutes);
 
+  let draining = false;
   app.get('/healthz', { schema: { tags: ['Operations'], summary: 'Alive' } }, async () => ({ status: 'ok' }));
   app.get(
     '/readyz',
     { schema: { tags: ['Operations'], summary: 'Ready: the database answers' } },
     async (request, reply) => {
+      if (draining) return sendProblem(reply, request, 'unavailable', 'The instance is shutting down');
       try {
         await db.ping();
         return { status: 'ready', database: db.dialect };
@@ -605,10 +799,15 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     await apps.start();
     ledger.start();
     myData.start();
+    capture.start();
+    services.start();
+    flags.start();
+    federation.start();
   }
 
   app.addHook('onClose', async () => {
     clearInterval(mailTimer);
+    await flags.stop();
     await apps.stop();
     if (redis) await closeRedis(redis);
     await data.runner.stop();
@@ -617,6 +816,10 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     await dispatcher.stop();
     await ledger.stop();
     await myData.stop();
+    capture.stop();
+    await services.stop();
+    await federation.stop();
+    await bus.close();
     await db.close();
   });
 
@@ -632,8 +835,19 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     ledger,
     dataAccess,
     myData,
+    services,
+    flags,
     dispatcher,
+    capture,
+    experiments,
+    federation,
+    cluster: { bus, queryCache, redis },
     config,
     close: () => app.close(),
+    async drain(delayMs) {
+      draining = true;
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await app.close();
+    },
   };
 }

@@ -270,8 +270,9 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     const shutdown = (signal: string) => {
       if (closing) return;
       closing = true;
-      multitude.app.log.info({ signal }, 'shutting down: finishing requests in flight');
-      multitude.close().then(
+      const drainMs = Number(process.env.MULTITUDE_DRAIN_MS ?? 0) || 0;
+      multitude.app.log.info({ signal, drainMs }, 'shutting down: /readyz fails, finishing requests in flight');
+      multitude.drain(drainMs).then(
         () => process.exit(0),
         (error: unknown) => {
           console.error(error);

@@ -18,6 +18,12 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** PostgreSQL streaming replicas for read-only queries (DATABASE_READ_URLS); empty: the primary reads all. */
+  databaseReadUrls: string[];
+  /** Beyond this replay lag (ms), a replica is not read (MULTITUDE_REPLICA_MAX_LAG_MS). */
+  replicaMaxLagMs: number;
+  /** After a caller writes, their reads stay on the primary this long (ms) (MULTITUDE_READ_YOUR_WRITES_MS). */
+  readYourWritesMs: number;
   redisUrl: string | undefined;
   baseUrl: string;
   demo: boolean;
@@ -36,12 +42,16 @@ export interface Config {
   name: string;
   /** Largest accepted upload, in bytes. */
   maxUploadBytes: number;
+  /** Largest attachment of a service request (web or Open311 `media`), in bytes. */
+  serviceMaxMediaBytes: number;
   /** Let outbound requests (URL resources, webhooks) reach private and loopback addresses — development and tests only. */
   allowPrivateUrls: boolean;
   /** JSON of rate-limit plan overrides (apps/limits); built-in plans otherwise. */
   rateLimits: string | undefined;
   /** Prefix of the rate-limit keys in Redis (tests give each run its own). */
   rateLimitPrefix: string;
+  /** MULTITUDE_INSTANCES: instances assumed by the rate limits' fallback until Redis has counted them. */
+  instancesHint: number;
   /** Prefix of the sign-in throttle's keys in Redis (tests give each run its own). */
   loginThrottlePrefix: string;
   /** Origin line of the transparency log's checkpoints; the base URL's host + "/log" when unset. */
@@ -52,8 +62,23 @@ export interface Config {
   queryTimeoutMs: number;
   /** Query worker threads (SQLite) or read-only sessions (PostgreSQL); the number of cores by default. */
   queryWorkers: number;
+  /**
+   * Threads of the columnar engine (DuckDB). One core fewer than the machine by default (at least 1, at most 4):
+   * heavy analytics then leave a core to the event loop, so /healthz and cheap routes stay fast meanwhile.
+   */
+  columnarThreads: number;
   /** `auto`: the DuckDB copy when it is ready, the row store meanwhile; `columnar` waits for it; `rows` never uses it. */
   queryPath: 'auto' | 'columnar' | 'rows';
+  /** Days raw captured events are kept (rollups stay). */
+  captureRetentionDays: number;
+  /** The app whose production flags the platform's own web reads (MULTITUDE_WEB_FLAGS_APP); none when unset. */
+  webFlagsApp?: string;
+  /** S3-compatible object storage for uploaded files (MULTITUDE_S3_*); the local disk when unset. */
+  /** Lease of a claimed background job in ms (MULTITUDE_JOB_LEASE_MS): how soon another instance resumes it. */
+  jobLeaseMs?: number;
+  /** Key prefix inside the S3 bucket (MULTITUDE_S3_PREFIX; tests give each run its own). */
+  s3Prefix?: string;
+  s3?: { url: string; bucket: string; accessKeyId: string; secretAccessKey: string; region: string };
 }
 
 /** Each setting, its environment variable and its CLI flag — the README's table is made from the same facts. */
@@ -73,6 +98,27 @@ export const settings = [
     flag: 'database-url',
     help: 'postgres://… to use PostgreSQL instead of the embedded SQLite',
     default: '',
+  },
+  {
+    key: 'databaseReadUrls',
+    env: 'DATABASE_READ_URLS',
+    flag: 'database-read-urls',
+    help: 'Comma-separated postgres://… of streaming replicas for read-only queries (PostgreSQL only)',
+    default: '',
+  },
+  {
+    key: 'replicaMaxLagMs',
+    env: 'MULTITUDE_REPLICA_MAX_LAG_MS',
+    flag: 'replica-max-lag-ms',
+    help: 'Replay lag beyond which a read replica is not used (reads go to the primary)',
+    default: '2000',
+  },
+  {
+    key: 'readYourWritesMs',
+    env: 'MULTITUDE_READ_YOUR_WRITES_MS',
+    flag: 'read-your-writes-ms',
+    help: 'How long reads stay on the primary after a write (must exceed the lag bound)',
+    default: '5000',
   },
   {
     key: 'redisUrl',
@@ -139,11 +185,25 @@ export const settings = [
     default: '4294967296',
   },
   {
+    key: 'serviceMaxMediaBytes',
+    env: 'MULTITUDE_SERVICE_MAX_MEDIA_BYTES',
+    flag: 'service-max-media-bytes',
+    help: 'Largest attachment of a service request (web or Open311 media) in bytes',
+    default: '10485760',
+  },
+  {
     key: 'rateLimits',
     env: 'MULTITUDE_RATE_LIMITS',
     flag: 'rate-limits',
     help: 'JSON of rate-limit plan overrides, e.g. {"anonymous":{"burst":{"limit":60,"windowSeconds":60},"daily":10000}} (see docs/developer-platform/limits-and-usage.md)',
     default: '',
+  },
+  {
+    key: 'instancesHint',
+    env: 'MULTITUDE_INSTANCES',
+    flag: 'instances',
+    help: 'Instances behind the load balancer, assumed by the rate limits while Redis has not answered yet: each then allows limit / instances (a heartbeat in Redis counts them otherwise)',
+    default: '1',
   },
   {
     key: 'logOrigin',
@@ -174,11 +234,61 @@ export const settings = [
     default: '',
   },
   {
+    key: 'columnarThreads',
+    env: 'MULTITUDE_COLUMNAR_THREADS',
+    flag: 'columnar-threads',
+    help: 'Threads of the columnar engine (DuckDB); one fewer than the cores by default (1 to 4), to leave a core to the event loop',
+    default: '',
+  },
+  {
     key: 'queryPath',
     env: 'MULTITUDE_QUERY_PATH',
     flag: 'query-path',
     help: 'What answers facets, aggregates, statistics and counts: auto (the columnar copy when ready, else the rows), columnar (wait for the copy) or rows',
     default: 'auto',
+  },
+  {
+    key: 'webFlagsApp',
+    env: 'MULTITUDE_WEB_FLAGS_APP',
+    flag: 'web-flags-app',
+    help: 'Id of the app whose production feature flags the platform’s own web reads (GET /api/v1/web-flags)',
+    default: '',
+  },
+  {
+    key: 'captureRetentionDays',
+    env: 'MULTITUDE_CAPTURE_RETENTION_DAYS',
+    flag: 'capture-retention-days',
+    help: 'Days raw captured events are kept; per-day rollups stay for dashboards',
+    default: '90',
+  },
+  {
+    key: 's3Url',
+    env: 'MULTITUDE_S3_URL',
+    flag: 's3-url',
+    help: 'Endpoint of an S3-compatible object store for uploaded files (http://127.0.0.1:9000); the local disk when unset',
+    default: '',
+  },
+  { key: 's3Bucket', env: 'MULTITUDE_S3_BUCKET', flag: 's3-bucket', help: 'Bucket of the object store', default: '' },
+  {
+    key: 's3AccessKeyId',
+    env: 'MULTITUDE_S3_ACCESS_KEY_ID',
+    flag: 's3-access-key-id',
+    help: 'Access key id for the object store',
+    default: '',
+  },
+  {
+    key: 's3SecretAccessKey',
+    env: 'MULTITUDE_S3_SECRET_ACCESS_KEY',
+    flag: 's3-secret-access-key',
+    help: 'Secret access key for the object store',
+    default: '',
+  },
+  {
+    key: 's3Region',
+    env: 'MULTITUDE_S3_REGION',
+    flag: 's3-region',
+    help: 'Region of the object store (signatures name it)',
+    default: 'us-east-1',
   },
   {
     key: 'oidcProviders',
@@ -265,11 +375,30 @@ export function loadConfig(
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new Error('DATABASE_URL must start with postgres:// (leave it empty for the embedded SQLite)');
   }
+  const databaseReadUrls = (get('databaseReadUrls') ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  if (databaseReadUrls.length && !databaseUrl)
+    throw new Error(
+      'DATABASE_READ_URLS needs DATABASE_URL: read replicas are PostgreSQL streaming replicas (SQLite has none)',
+    );
+  for (const url of databaseReadUrls)
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('Each DATABASE_READ_URLS entry must start with postgres://');
+  const replicaMaxLagMs = parsePositive(get('replicaMaxLagMs'), 2000, 'MULTITUDE_REPLICA_MAX_LAG_MS');
+  const readYourWritesMs = parsePositive(get('readYourWritesMs'), 5000, 'MULTITUDE_READ_YOUR_WRITES_MS');
+  if (readYourWritesMs <= replicaMaxLagMs)
+    throw new Error(
+      'MULTITUDE_READ_YOUR_WRITES_MS must exceed MULTITUDE_REPLICA_MAX_LAG_MS (else a write may be missed)',
+    );
   return {
     port,
     host: get('host') || '0.0.0.0',
     dataDir: resolve(get('dataDir') || './.multitude'),
     databaseUrl,
+    databaseReadUrls,
+    replicaMaxLagMs,
+    readYourWritesMs,
     redisUrl: get('redisUrl') || undefined,
     baseUrl: (get('baseUrl') || `http://localhost:${port}`).replace(/\/$/, ''),
     demo: parseBool(get('demo'), true),
@@ -283,9 +412,15 @@ export function loadConfig(
     webDist: env.MULTITUDE_WEB_DIST,
     name: get('name') || 'Multitude',
     maxUploadBytes: parsePositive(get('maxUploadBytes'), 4 * 1024 ** 3, 'MULTITUDE_MAX_UPLOAD_BYTES'),
+    serviceMaxMediaBytes: parsePositive(
+      get('serviceMaxMediaBytes'),
+      10 * 1024 ** 2,
+      'MULTITUDE_SERVICE_MAX_MEDIA_BYTES',
+    ),
     allowPrivateUrls: parseBool(env.MULTITUDE_OUTBOUND_ALLOW_PRIVATE ?? env.MULTITUDE_WEBHOOKS_ALLOW_PRIVATE, false),
     rateLimits: get('rateLimits') || undefined,
     rateLimitPrefix: env.MULTITUDE_RATE_LIMIT_PREFIX || 'mt:rl:',
+    instancesHint: parsePositive(get('instancesHint'), 1, 'MULTITUDE_INSTANCES'),
     loginThrottlePrefix: env.MULTITUDE_LOGIN_THROTTLE_PREFIX || 'mt:login:',
     logOrigin: get('logOrigin') || undefined,
     logWitnesses: (get('logWitnesses') ?? '')
@@ -294,7 +429,40 @@ export function loadConfig(
       .filter(Boolean),
     queryTimeoutMs: parsePositive(get('queryTimeoutMs'), 5000, 'MULTITUDE_QUERY_TIMEOUT_MS'),
     queryWorkers: parsePositive(get('queryWorkers'), Math.max(2, availableParallelism()), 'MULTITUDE_QUERY_WORKERS'),
+    columnarThreads: parsePositive(
+      get('columnarThreads'),
+      Math.max(1, Math.min(4, availableParallelism() - 1)),
+      'MULTITUDE_COLUMNAR_THREADS',
+    ),
     queryPath: parseQueryPath(get('queryPath') ?? ''),
+    captureRetentionDays: parsePositive(get('captureRetentionDays'), 90, 'MULTITUDE_CAPTURE_RETENTION_DAYS'),
+    webFlagsApp: get('webFlagsApp') || undefined,
+    s3Prefix: env.MULTITUDE_S3_PREFIX || undefined,
+    jobLeaseMs: env.MULTITUDE_JOB_LEASE_MS
+      ? parsePositive(env.MULTITUDE_JOB_LEASE_MS, 15_000, 'MULTITUDE_JOB_LEASE_MS')
+      : undefined,
+    s3: parseS3({
+      url: get('s3Url'),
+      bucket: get('s3Bucket'),
+      accessKeyId: get('s3AccessKeyId'),
+      secretAccessKey: get('s3SecretAccessKey'),
+      region: get('s3Region'),
+    }),
+  };
+}
+
+function parseS3(raw: Record<'url' | 'bucket' | 'accessKeyId' | 'secretAccessKey' | 'region', string | undefined>) {
+  if (!raw.url) return undefined;
+  if (!/^https?:\/\/[^/]+/.test(raw.url)) throw new Error('MULTITUDE_S3_URL must be an http(s):// endpoint');
+  if (!raw.bucket) throw new Error('MULTITUDE_S3_BUCKET is needed with MULTITUDE_S3_URL');
+  if (!raw.accessKeyId || !raw.secretAccessKey)
+    throw new Error('MULTITUDE_S3_ACCESS_KEY_ID and MULTITUDE_S3_SECRET_ACCESS_KEY are needed with MULTITUDE_S3_URL');
+  return {
+    url: raw.url.replace(/\/$/, ''),
+    bucket: raw.bucket,
+    accessKeyId: raw.accessKeyId,
+    secretAccessKey: raw.secretAccessKey,
+    region: raw.region || 'us-east-1',
   };
 }
 

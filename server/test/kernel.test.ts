@@ -100,5 +100,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/postgres/);
     expect(() => loadConfig({ MULTITUDE_OIDC_PROVIDERS: '{not json' })).toThrow(/JSON array/);
     expect(() => loadConfig({ MULTITUDE_OIDC_PROVIDERS: '[{"id":"x"}]' })).toThrow(/issuer/);
+    expect(() => loadConfig({ MULTITUDE_INSTANCES: '0' })).toThrow(/MULTITUDE_INSTANCES must be a positive integer/);
+  });
+
+  it('assumes one instance for the rate limits unless told (MULTITUDE_INSTANCES, --instances)', () => {
+    expect(loadConfig({}).instancesHint).toBe(1);
+    expect(loadConfig({ MULTITUDE_INSTANCES: '3' }).instancesHint).toBe(3);
+    expect(loadConfig({ MULTITUDE_INSTANCES: '3' }, { instancesHint: '2' }).instancesHint).toBe(2);
   });
 });

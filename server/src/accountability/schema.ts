@@ -49,6 +49,28 @@ export const Commitments = Type.Object(
         months: Type.Array(ReviewMonth),
       }),
     ),
+    /** Delegated services (services capability): each operator's month against the service's objectives. */
+    services: Type.Array(
+      Type.Object({
+        organization: OrganizationRef,
+        service: Type.Object({ code: Type.String(), title: Type.String() }),
+        objectives: Type.Object({ acknowledgeHours: Type.Integer(), resolveHours: Type.Integer() }),
+        operators: Type.Array(
+          Type.Object({
+            organization: OrganizationRef,
+            months: Type.Array(
+              Type.Object({
+                month: Month,
+                received: Type.Integer({ minimum: 0 }),
+                acknowledgedWithinShare: Share,
+                resolvedWithinShare: Share,
+                met: Nullable(Type.Boolean()),
+              }),
+            ),
+          }),
+        ),
+      }),
+    ),
     personalData: Type.Object({
       since: Type.String({ format: 'date-time' }),
       items: Type.Array(

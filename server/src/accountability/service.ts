@@ -15,6 +15,24 @@ export interface CommitmentSources {
   ): Promise<{ month: string; calls: number; availability: number | null; p95Ms: number | null }[]>;
   webhooksSettled(since: string): Promise<{ delivered: number; failed: number }>;
   dataAccessCounts(since: string): Promise<{ organizationId: string | null; purpose: string; count: number }[]>;
+  /** Delegated services' monthly figures per operator over `months` (none when the capability is absent). */
+  servicePerformance?(months: string[]): Promise<ServiceCommitment[]>;
+}
+
+export interface ServiceCommitment {
+  organizationId: string;
+  service: { code: string; title: string };
+  objectives: { acknowledgeHours: number; resolveHours: number };
+  operators: Array<{
+    organization: { slug: string; name: string };
+    months: Array<{
+      month: string;
+      received: number;
+      acknowledgedWithinShare: number | null;
+      resolvedWithinShare: number | null;
+      met: boolean | null;
+    }>;
+  }>;
 }
 
 /** The platform's own targets (organizations publish their review targets themselves). */
@@ -72,11 +90,13 @@ export function createCommitmentsService(deps: { clock: Clock; sources: Commitme
         sources.webhooksSettled(new Date(now.getTime() - WEBHOOK_WINDOW_DAYS * 86_400_000).toISOString()),
         sources.dataAccessCounts(since),
       ]);
+      const services = (await sources.servicePerformance?.(months)) ?? [];
       const orgIds = [
         ...new Set([
           ...durations.flatMap((d) => (d.organizationId ? [d.organizationId] : [])),
           ...targets.keys(),
           ...access.flatMap((a) => (a.organizationId ? [a.organizationId] : [])),
+          ...services.map((s) => s.organizationId),
         ]),
       ];
       const orgs = new Map((await sources.organizations(orgIds)).map((o) => [o.id, { slug: o.slug, name: o.name }]));
@@ -121,6 +141,21 @@ export function createCommitmentsService(deps: { clock: Clock; sources: Commitme
             ),
           }))
           .sort((a, b) => a.organization.name.localeCompare(b.organization.name)),
+        services: services.map((s) => ({
+          organization: orgs.get(s.organizationId) ?? null,
+          service: s.service,
+          objectives: s.objectives,
+          operators: s.operators.map((o) => ({
+            organization: o.organization,
+            months: o.months.map((m) => ({
+              month: m.month,
+              received: m.received,
+              acknowledgedWithinShare: m.acknowledgedWithinShare,
+              resolvedWithinShare: m.resolvedWithinShare,
+              met: m.met,
+            })),
+          })),
+        })),
         personalData: {
           since,
           items: access

@@ -30,6 +30,8 @@ export interface AppsDeps {
   /** MULTITUDE_RATE_LIMITS (JSON of plan overrides) and the Redis key prefix of the limits. */
   rateLimits?: string;
   rateLimitPrefix?: string;
+  /** MULTITUDE_INSTANCES: instances to assume for the rate limits' fallback until Redis has answered once. */
+  instancesHint?: number;
   /** Let webhooks and other outbound requests reach private and loopback addresses (development, tests). */
   /** The SSRF guard's options, for webhooks. */
   outbound: OutboundOptions;
@@ -101,6 +103,7 @@ export async function createApps(deps: AppsDeps) {
     redis: deps.redis,
     rateLimits: deps.rateLimits,
     rateLimitPrefix: deps.rateLimitPrefix,
+    instancesHint: deps.instancesHint,
     logger: deps.logger,
   });
   const usage = createUsage({ db: deps.db, clock: deps.clock, access: deps.platform.access, logger: deps.logger });
@@ -171,6 +174,8 @@ export async function createApps(deps: AppsDeps) {
     /** Demo reuses on the demo dataset: `await apps.seedDemoReuses(actor, 'demo')` after the demo data. */
     seedDemoReuses: reuses.seedDemo,
     limits: limits.service,
+    /** How many instances the rate limits' fallback divides by (Redis heartbeat, else MULTITUDE_INSTANCES). */
+    limitInstances: limits.instances,
     usage: usage.service,
     callsByApp,
     webhooks,

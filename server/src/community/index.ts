@@ -29,6 +29,7 @@ import { createReviewRulesService } from './review-rules/service.js';
 import { reviewRulesRoutes } from './review-rules/routes.js';
 import { createFiguresStore } from './figures/store.js';
 import { createFiguresService } from './figures/service.js';
+import { changesNothing } from '../kernel/read-only.js';
 
 export type { LatestAccepted } from './figures/service.js';
 
@@ -55,8 +56,6 @@ export interface CommunityDeps {
   datasetSlugOfResource(resourceId: string): Promise<string | undefined>;
   baseUrl: string;
 }
-
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Builds the community capability: contributions, review, row history, reason templates, discussions, moderation.
@@ -164,17 +163,11 @@ export function createCommunity(deps: CommunityDeps) {
     isSuspended: privileges.isSuspended,
     /**
      * A preHandler for every route: a suspended user's mutations answer 403 with the reason (signing
-     * in and out still work). Register it after the authentication hook.
+     * in and out still work; read-only POST routes, such as flag evaluations, are not mutations). Register it after the authentication hook.
      */
     suspensionCheck: async (request: FastifyRequest) => {
       const actor = request.actor;
-      if (
-        !actor ||
-        actor.kind !== 'user' ||
-        SAFE_METHODS.has(request.method) ||
-        request.url.startsWith('/api/v1/auth/')
-      )
-        return;
+      if (!actor || actor.kind !== 'user' || changesNothing(request) || request.url.startsWith('/api/v1/auth/')) return;
       const s = await privileges.isSuspended(actor.userId);
       if (s)
         throw new AppError('forbidden', `Your account is suspended${s.until ? ` until ${s.until}` : ''}: ${s.reason}`);

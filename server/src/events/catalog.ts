@@ -693,6 +693,84 @@ export const eventCatalog = {
     text: { fr: 'Une réutilisation a été consultée', en: 'A reuse was viewed' },
   }),
 
+  // iteration: feature flags (every change carries the reason its author gave)
+  'flag.created': event({
+    description: 'A feature flag was created in every environment of an app',
+    payload: { key: Type.String(), appId: Id, reason: Type.String() },
+    visibility: ['organization', 'private'],
+    text: { fr: '{actor} a créé le drapeau {key} ({reason})', en: '{actor} created the flag {key} ({reason})' },
+  }),
+  'flag.changed': event({
+    description: 'A feature flag’s rules, rollout, variants or kill switch changed in one environment',
+    payload: {
+      key: Type.String(),
+      appId: Id,
+      environment: Type.String(),
+      fields: Strings,
+      version: Type.Integer(),
+      reason: Type.String(),
+      by: Type.String({ description: 'user, schedule or release_plan' }),
+    },
+    visibility: ['organization', 'private'],
+    text: {
+      fr: 'Le drapeau {key} a changé en {environment} ({reason})',
+      en: 'The flag {key} changed in {environment} ({reason})',
+    },
+  }),
+  'flag.deleted': event({
+    description: 'A feature flag was deleted from every environment',
+    payload: { key: Type.String(), appId: Id, reason: Type.String() },
+    visibility: ['organization', 'private'],
+    text: { fr: '{actor} a supprimé le drapeau {key} ({reason})', en: '{actor} deleted the flag {key} ({reason})' },
+  }),
+  'flag.segment_changed': event({
+    description: 'A reusable targeting segment was created, changed or deleted',
+    payload: {
+      key: Type.String(),
+      appId: Id,
+      action: Type.Union([Type.Literal('created'), Type.Literal('updated'), Type.Literal('deleted')]),
+      reason: Type.String(),
+    },
+    visibility: ['organization', 'private'],
+    text: { fr: '{actor} a modifié le segment {key} ({reason})', en: '{actor} changed the segment {key} ({reason})' },
+  }),
+  'flag.change_scheduled': event({
+    description: 'A change to a feature flag was scheduled (or a scheduled change cancelled)',
+    payload: {
+      key: Type.String(),
+      appId: Id,
+      environment: Type.String(),
+      scheduleId: Id,
+      runAt: Type.String({ description: 'ISO 8601' }),
+      cancelled: Type.Boolean(),
+      reason: Type.String(),
+    },
+    visibility: ['organization', 'private'],
+    text: {
+      fr: '{actor} a programmé un changement du drapeau {key} ({reason})',
+      en: '{actor} scheduled a change of the flag {key} ({reason})',
+    },
+  }),
+  'flag.release_plan_changed': event({
+    description:
+      'A release plan started, advanced a stage, paused (a guardrail degraded), resumed, completed or was cancelled',
+    payload: {
+      planId: Id,
+      key: Type.String(),
+      appId: Id,
+      environment: Type.String(),
+      status: Type.String(),
+      stage: Type.Integer(),
+      percent: Type.Number(),
+      reason: Type.String(),
+    },
+    visibility: ['organization', 'private'],
+    text: {
+      fr: 'Plan de déploiement du drapeau {key} : {status}, {percent} % ({reason})',
+      en: 'Release plan of the flag {key}: {status}, {percent} % ({reason})',
+    },
+  }),
+
   // ledger: the personal-data access log
   'personal_data.accessed': event({
     description:
@@ -708,6 +786,135 @@ export const eventCatalog = {
     visibility: PRIVATE,
     ledger: 'hashed',
     text: { fr: 'Une consultation de données personnelles a été masquée', en: 'A personal-data access was hidden' },
+  }),
+
+  // services: delegated public services, their operators and cases
+  'service.published': event({
+    description: 'An organization published a service people can request (with its objectives)',
+    payload: {
+      code: Type.String(),
+      title: Type.String(),
+      acknowledgeHours: Type.Integer(),
+      resolveHours: Type.Integer(),
+    },
+    visibility: PUBLIC,
+    text: {
+      fr: '{organization} a publié le service « {title} »',
+      en: '{organization} published the service “{title}”',
+    },
+  }),
+  'service.updated': event({
+    description: 'A service’s description, form, steps, objectives or rules changed',
+    payload: { code: Type.String(), title: Type.String(), fields: Strings },
+    visibility: PUBLIC,
+    text: { fr: '{organization} a modifié le service « {title} »', en: '{organization} updated the service “{title}”' },
+  }),
+  'service_operator.accredited': event({
+    description: 'An organization accredited an operator to run one of its services (territory or share, dates)',
+    payload: {
+      service: Type.String({ description: 'service code' }),
+      serviceId: Id,
+      operatorId: Id,
+      operator: Type.String({ description: 'the operator organization’s slug' }),
+      territory: Strings,
+      share: Nullable(Type.Integer()),
+      startsOn: Type.String(),
+      endsOn: Nullable(Type.String()),
+    },
+    visibility: PUBLIC,
+    text: {
+      fr: '{organization} a habilité {operator} à opérer le service {service}',
+      en: '{organization} accredited {operator} to run the service {service}',
+    },
+  }),
+  'service_operator.revoked': event({
+    description: 'An organization revoked an operator’s accreditation for a service',
+    payload: {
+      service: Type.String({ description: 'service code' }),
+      serviceId: Id,
+      operatorId: Id,
+      operator: Type.String(),
+      reason: Type.String(),
+    },
+    visibility: PUBLIC,
+    text: {
+      fr: '{organization} a retiré à {operator} l’habilitation pour le service {service}',
+      en: '{organization} revoked {operator}’s accreditation for the service {service}',
+    },
+  }),
+  'service_case.updated': event({
+    description:
+      'A service request changed (filed, routed, acknowledged, information asked or given, status, resolved, reassigned, taken back, rated); its requester is told of the steps meant for them',
+    payload: {
+      caseId: Id,
+      service: Type.String({ description: 'service code' }),
+      action: Type.String(),
+      status: Type.String(),
+      operatorId: Nullable(Id),
+      recipientIds: Strings,
+    },
+    visibility: PRIVATE,
+    text: { fr: 'Une demande de service a changé', en: 'A service request changed' },
+  }),
+  'service_case.complaint': event({
+    description: 'A requester turned to the organization about their case (a complaint or a question)',
+    payload: { caseId: Id, service: Type.String(), recipientIds: Strings },
+    visibility: PRIVATE,
+    text: { fr: 'Un usager s’est adressé à l’organisation', en: 'A requester turned to the organization' },
+  }),
+  'service.objective_missed': event({
+    description: 'An operator (or the organization itself) missed a service’s objectives in a month: the alert',
+    payload: {
+      service: Type.String(),
+      serviceId: Id,
+      operatorId: Nullable(Id),
+      month: Type.String(),
+      withinShare: Type.Number(),
+      threshold: Type.Number(),
+      recipientIds: Strings,
+    },
+    visibility: ORGANIZATION,
+    text: {
+      fr: 'Les objectifs du service {service} n’ont pas été tenus en {month}',
+      en: 'The objectives of the service {service} were missed in {month}',
+    },
+  }),
+
+  // federation: harvest sources and runs
+  'harvest.source_added': event({
+    description: 'An organization added a catalog to harvest (DCAT-AP, CKAN, udata or another Multitude)',
+    payload: { sourceId: Id, name: Type.String(), kind: Type.String(), url: Type.String() },
+    visibility: ORGANIZATION,
+    text: {
+      fr: '{actor} a ajouté la source de moissonnage « {name} »',
+      en: '{actor} added the harvest source “{name}”',
+    },
+  }),
+  'harvest.source_removed': event({
+    description: 'An organization stopped harvesting a catalog (its datasets stay, no longer updated)',
+    payload: { sourceId: Id, name: Type.String() },
+    visibility: ORGANIZATION,
+    text: {
+      fr: '{actor} a retiré la source de moissonnage « {name} »',
+      en: '{actor} removed the harvest source “{name}”',
+    },
+  }),
+  'harvest.run_finished': event({
+    description: 'A harvest run ended: its counts of created, updated, withdrawn datasets and errors',
+    payload: {
+      runId: Id,
+      sourceId: Id,
+      status: Type.String(),
+      created: Type.Integer(),
+      updated: Type.Integer(),
+      withdrawn: Type.Integer(),
+      errors: Type.Integer(),
+    },
+    visibility: ORGANIZATION,
+    text: {
+      fr: 'Moissonnage terminé ({status}) : {created} créés, {updated} mis à jour, {withdrawn} retirés',
+      en: 'Harvest finished ({status}): {created} created, {updated} updated, {withdrawn} withdrawn',
+    },
   }),
 } satisfies Record<string, EventDefinition>;
 

@@ -16,6 +16,12 @@ export interface Consumer<T extends EventType = EventType> {
   /** Only these event types are handed to `handle` (the cursor still moves past the others). */
   types: readonly T[];
   handle(event: StoredEvent<T>, trx: Kysely<Database>): Promise<void>;
+  /**
+   * Optional: the same effect for several events at once (in spine order), in one transaction with the cursor's
+   * move past the last of them. A consumer whose per-event cost is mostly the transaction (the transparency log)
+   * declares it; when a batch fails, the dispatcher replays its events one by one to find and report the culprit.
+   */
+  handleBatch?(events: StoredEvent<T>[], trx: Kysely<Database>): Promise<void>;
 }
 
 /** Whether a consumer takes an event; the one place where a stored row becomes a typed event. */
@@ -42,9 +48,17 @@ export interface DispatcherOptions {
 
 export const defaultBackoff = (attempt: number) => Math.min(60_000, 500 * 2 ** (attempt - 1));
 
+/** How long a drain waits for other transactions to end before the events it must deliver become readable. */
+const DRAIN_HORIZON_WAIT_MS = 30_000;
+
 export interface DrainOptions {
   /** Return quietly when a consumer failed (a test of the failure path asserts what failed instead). */
   allowFailures?: boolean;
+  /**
+   * false: do not wait for older transactions to end (PostgreSQL) — for a caller that holds one open itself.
+   * Default true.
+   */
+  waitForOlderTransactions?: boolean;
 }
 
 /** A consumer that failed during a drain: its name, the event it failed on and the error's message. */
@@ -62,7 +76,9 @@ export interface Dispatcher {
   /** Wakes the loop now (after a local commit). */
   notify(): void;
   /**
-   * Runs every consumer until none has work left that it can do now, for tests and the CLI. Throws when a
+   * Runs every consumer until none has work left that it can do now, for tests and the CLI; every event committed
+   * before the call is delivered by then (on PostgreSQL it waits, at most 30 s, for older transactions elsewhere
+   * in the cluster to end, since they hold those events back). Throws when a
    * consumer failed meanwhile (naming the consumer, the event and the error), unless `allowFailures`; returns
    * the failures (none when it did not throw). A failed consumer waits for its backoff, so a drain ends.
    */
@@ -91,6 +107,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     // A failing consumer waits for its backoff; the others go on.
     if (cursor.nextAttemptAt && new Date(cursor.nextAttemptAt) > now) return 0;
     const events = await store.readAfter(db, cursor, batchSize);
+    if (consumer.handleBatch && events.length > 1) {
+      const handled = await runBatch(consumer, events).catch(() => undefined);
+      // undefined: the batch failed and rolled back; the loop below replays it one event at a time.
+      if (handled !== undefined) return handled;
+    }
     let handled = 0;
     for (const event of events) {
       try {
@@ -124,6 +145,23 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       }
     }
     return handled;
+  }
+
+  /** Every event of `events` in one transaction; returns how many the cursor moved past. */
+  async function runBatch(consumer: Consumer, events: EventRecord[]): Promise<number> {
+    return db.transaction().execute(async (trx) => {
+      const locked = await store.lockCursor(trx, consumer.name);
+      if (!locked) return 0;
+      // Another instance may have moved the cursor past some of them meanwhile.
+      const fresh = events.filter(
+        (e) => e.txId > locked.txId || (e.txId === locked.txId && e.position > locked.position),
+      );
+      if (fresh.length === 0) return 0;
+      const taken = fresh.filter((e) => accepts(consumer, e));
+      if (taken.length > 0) await consumer.handleBatch!(taken, trx);
+      await store.advanceCursor(trx, consumer.name, fresh[fresh.length - 1]!, clock.now().toISOString());
+      return fresh.length;
+    });
   }
 
   async function runOnce(): Promise<number> {
@@ -167,9 +205,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     async drain(drainOptions: DrainOptions = {}) {
       const seen: ConsumerFailure[] = [];
       failures = seen;
+      // Every event committed before the drain is delivered when it returns. On PostgreSQL a pass may find nothing
+      // while those events are still held back by an older transaction elsewhere in the cluster: wait for it (a
+      // bounded while), rather than return with events undelivered.
+      const newest = drainOptions.waitForOlderTransactions === false ? -1 : await store.newestTxId(db);
+      const deadline = Date.now() + DRAIN_HORIZON_WAIT_MS;
       try {
         for (let i = 0; i < 10_000; i++) {
-          if ((await runOnce()) === 0) break;
+          const held = await store.heldBack(db, newest);
+          if ((await runOnce()) > 0) continue;
+          if (!held || seen.length > 0 || Date.now() > deadline) break;
+          await new Promise((resolve) => setTimeout(resolve, 10));
         }
       } finally {
         failures = undefined;

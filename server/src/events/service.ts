@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { ReplicaReads } from '../db/replicas.js';
 import { decodeCursor, encodeCursor, isPositionCursor, toPage, type Page } from '../kernel/pagination.js';
 import type { ActivityItem, ActivityQuery } from './schema.js';
 import type { EventStore } from './store.js';
@@ -19,7 +20,14 @@ export interface Directory {
   organizationIdBySlug(slug: string): Promise<string | undefined>;
 }
 
-export function createActivityService(deps: { db: Kysely<Database>; store: EventStore; directory: Directory }) {
+export function createActivityService(deps: {
+  db: Kysely<Database>;
+  store: EventStore;
+  directory: Directory;
+  /** Where the feed reads: a read replica when there are some (db/replicas.ts); the main database by default. */
+  reads?: ReplicaReads;
+}) {
+  const reads: ReplicaReads = deps.reads ?? ((work) => work(deps.db));
   return {
     /** Public events, newest first. An unknown actor or organization gives an empty page. */
     async list(query: ActivityQuery, locale: FeedLocale = 'en'): Promise<Page<ActivityItem>> {
@@ -30,25 +38,28 @@ export function createActivityService(deps: { db: Kysely<Database>; store: Event
         ? await deps.directory.organizationIdBySlug(query.organization)
         : undefined;
       if ((query.actor && !actorId) || (query.organization && !organizationId)) return { items: [], nextCursor: null };
-      const events = await deps.store.listPublic(deps.db, {
-        type: query.type,
-        actorId,
-        organizationId,
-        beforePosition: before,
-        limit: limit + 1,
+      // The events and the names they mention, read together (from one server: a replica or the primary).
+      const { events, users, orgs } = await reads(async (db) => {
+        const events = await deps.store.listPublic(db, {
+          type: query.type,
+          actorId,
+          organizationId,
+          beforePosition: before,
+          limit: limit + 1,
+        });
+        const [people, organizations] = await Promise.all([
+          deps.directory.usersByIds([...new Set(events.flatMap((e) => (e.actorId ? [e.actorId] : [])))], db),
+          deps.directory.organizationsByIds(
+            [...new Set(events.flatMap((e) => (e.organizationId ? [e.organizationId] : [])))],
+            db,
+          ),
+        ]);
+        return {
+          events,
+          users: new Map(people.map((u) => [u.id, u])),
+          orgs: new Map(organizations.map((o) => [o.id, o])),
+        };
       });
-      const users = new Map(
-        (await deps.directory.usersByIds([...new Set(events.flatMap((e) => (e.actorId ? [e.actorId] : [])))])).map(
-          (u) => [u.id, u],
-        ),
-      );
-      const orgs = new Map(
-        (
-          await deps.directory.organizationsByIds([
-            ...new Set(events.flatMap((e) => (e.organizationId ? [e.organizationId] : []))),
-          ])
-        ).map((o) => [o.id, o]),
-      );
       const page = toPage(events, limit, (last) => encodeCursor({ p: last.position }));
       return {
         nextCursor: page.nextCursor,

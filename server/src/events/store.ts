@@ -70,6 +70,30 @@ export function createEventStore(dialect: Dialect) {
       return rows.map((r) => toEvent(r as Row));
     },
 
+    /** The transaction id of the newest committed event (-1 when there is none). */
+    async newestTxId(db: Kysely<Database>): Promise<number> {
+      const row = await db
+        .selectFrom('events')
+        .select('txId')
+        .orderBy('txId', 'desc')
+        .orderBy('position', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row ? Number(row.txId) : -1;
+    },
+
+    /**
+     * Whether `readAfter` still holds back the events of transaction `txId`: on PostgreSQL until every transaction
+     * older than it has ended, in any database of the cluster (the snapshot's xmin is cluster-wide). Never on SQLite.
+     */
+    async heldBack(db: Kysely<Database>, txId: number): Promise<boolean> {
+      if (dialect !== 'postgres' || txId < 0) return false;
+      const { rows } = await sql<{
+        held: boolean;
+      }>`select ${txId}::bigint >= pg_snapshot_xmin(pg_current_snapshot())::text::bigint as held`.execute(db);
+      return rows[0]?.held === true;
+    },
+
     async listPublic(
       db: Kysely<Database>,
       filter: { type?: string; actorId?: string; organizationId?: string; beforePosition?: number; limit: number },

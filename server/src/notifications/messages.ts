@@ -11,6 +11,28 @@ export type Params = Record<string, unknown>;
 const str = (v: unknown, fallback = '?') =>
   typeof v === 'string' && v.length > 0 ? v : typeof v === 'number' ? String(v) : fallback;
 
+/** What happened to a service request, as its requester reads it. */
+const caseActions: Record<Locale, Record<string, string>> = {
+  en: {
+    acknowledged: 'it was acknowledged',
+    info_requested: 'more information is asked of you',
+    status_changed: 'its status changed',
+    resolved: 'it was resolved',
+    reassigned: 'another operator handles it now',
+    taken_back: 'the organization handles it now',
+    routed: 'an operator handles it now',
+  },
+  fr: {
+    acknowledged: 'elle a été prise en compte',
+    info_requested: 'des informations vous sont demandées',
+    status_changed: 'son statut a changé',
+    resolved: 'elle a été traitée',
+    reassigned: 'un autre opérateur la traite désormais',
+    taken_back: 'l’organisation la traite désormais',
+    routed: 'un opérateur la traite désormais',
+  },
+};
+
 const templates: Record<string, Record<Locale, (p: Params) => string>> = {
   'contribution.accepted': {
     en: (p) =>
@@ -55,6 +77,18 @@ const templates: Record<string, Record<Locale, (p: Params) => string>> = {
   'user.mentioned': {
     en: (p) => `${str(p.author, 'Someone')} mentioned you in a discussion`,
     fr: (p) => `${str(p.author, 'Quelqu’un')} vous a mentionné dans une discussion`,
+  },
+  'service_case.updated': {
+    en: (p) => `Your request to ${str(p.service)}: ${caseActions.en[str(p.action)] ?? 'it changed'}`,
+    fr: (p) => `Votre demande (${str(p.service)}) : ${caseActions.fr[str(p.action)] ?? 'elle a changé'}`,
+  },
+  'service_case.complaint': {
+    en: (p) => `A requester turned to your organization about a case of ${str(p.service)}`,
+    fr: (p) => `Un usager s’adresse à votre organisation au sujet d’une demande (${str(p.service)})`,
+  },
+  'service.objective_missed': {
+    en: (p) => `Objectives of ${str(p.service)} missed in ${str(p.month)}: ${str(p.share)} % within objective`,
+    fr: (p) => `Objectifs de ${str(p.service)} manqués en ${str(p.month)} : ${str(p.share)} % dans les délais`,
   },
 };
 

@@ -306,7 +306,10 @@ describe('preferences', () => {
     expect(byType['user.mentioned'].email).toBe('daily');
     // Owners hear at once that a proposal has nobody else to review it.
     expect(byType['contribution.awaiting_reviewer'].email).toBe('immediate');
-    expect(res.json().items).toHaveLength(8);
+    // A service request's steps, complaints and missed objectives are mailed at once too.
+    expect(byType['service_case.updated'].email).toBe('immediate');
+    expect(byType['service.objective_missed'].email).toBe('immediate');
+    expect(res.json().items).toHaveLength(11);
   });
 
   it('email off: notified in-app, no mail; in-app off and email off: nothing', async () => {

@@ -21,6 +21,9 @@ export const notificationTypes = [
   'trust_level.changed',
   'discussion.replied',
   'user.mentioned',
+  'service_case.updated',
+  'service_case.complaint',
+  'service.objective_missed',
 ] as const;
 export type NotificationType = (typeof notificationTypes)[number];
 export type EmailMode = 'immediate' | 'daily' | 'off';
@@ -33,7 +36,11 @@ export interface Preference {
 
 /** In-app on for all; results of one's contributions mailed at once, the rest in the daily digest. */
 export function defaultPreference(type: NotificationType): Preference {
-  return { type, inApp: true, email: type.startsWith('contribution.') ? 'immediate' : 'daily' };
+  return {
+    type,
+    inApp: true,
+    email: type.startsWith('contribution.') || type.startsWith('service') ? 'immediate' : 'daily',
+  };
 }
 
 export interface NotificationItem {
@@ -126,6 +133,26 @@ function plan(event: StoredEvent<NotificationType>): Planned | undefined {
       const { userId, threadId, authorId } = event.payload;
       if (userId === authorId) return undefined;
       return { userIds: [userId], params: { threadId }, link: `/discussions/${enc(threadId)}`, authorId };
+    }
+    case 'service_case.updated': {
+      const p = event.payload;
+      return {
+        userIds: p.recipientIds,
+        params: { service: p.service, action: p.action },
+        link: `/cases/${enc(p.caseId)}`,
+      };
+    }
+    case 'service_case.complaint': {
+      const p = event.payload;
+      return { userIds: p.recipientIds, params: { service: p.service }, link: `/cases/${enc(p.caseId)}` };
+    }
+    case 'service.objective_missed': {
+      const p = event.payload;
+      return {
+        userIds: p.recipientIds,
+        params: { service: p.service, month: p.month, share: Math.round(p.withinShare * 100) },
+        link: `/services/${enc(p.service)}#performance`,
+      };
     }
   }
 }

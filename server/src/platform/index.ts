@@ -23,7 +23,7 @@ import { createBackOffice } from './back-office/service.js';
 import { backOfficeRoutes } from './back-office/routes.js';
 import type { PersonalDataAccessRecorder } from '../kernel/personal-data.js';
 
-export { authPlugin, userOf, type BearerResolver, type ClientScopeCheck } from './auth-plugin.js';
+export { authPlugin, userOf, SESSION_COOKIE, type BearerResolver, type ClientScopeCheck } from './auth-plugin.js';
 export { createOidcService, oidcRoutes } from './oidc/index.js';
 export type { MailMessage, MailService } from './mail/service.js';
 export type { AccountStore } from './accounts/store.js';

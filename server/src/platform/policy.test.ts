@@ -27,6 +27,8 @@ const expected: Record<keyof typeof organizationPermissions, string> = {
   'dataset.create': 'Y Y Y . . .',
   'dataset.update': 'Y Y Y . . .',
   'contribution.review': 'Y Y Y Y . .',
+  'service.manage': 'Y Y Y . . .',
+  'service.operate': 'Y Y Y Y Y .',
 };
 
 const columns: Array<Role | null> = [...roles, null];

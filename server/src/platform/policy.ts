@@ -24,6 +24,10 @@ export const organizationPermissions = {
   'dataset.create': ['owner', 'admin', 'editor'],
   'dataset.update': ['owner', 'admin', 'editor'],
   'contribution.review': ['owner', 'admin', 'editor', 'reviewer'],
+  /** Publish services, accredit operators, see every case, reassign or take one back. */
+  'service.manage': ['owner', 'admin', 'editor'],
+  /** Work the cases routed to the organization as an accredited operator. */
+  'service.operate': ['owner', 'admin', 'editor', 'reviewer', 'member'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type OrganizationAction = keyof typeof organizationPermissions;

@@ -17,6 +17,20 @@ export function manualClock(iso: string) {
 }
 
 /**
+ * Waits until the instance's Redis connection is ready. Its first attempt may time out when the test process is busy
+ * (another instance being built): the server then counts in memory until the retry connects, which is right for a
+ * server but would make a cross-instance count fail for reasons that have nothing to do with what a test checks.
+ */
+async function connected(t: TestApp): Promise<void> {
+  const client = t.cluster.redis;
+  const deadline = Date.now() + 15_000;
+  while (client && client.status !== 'ready') {
+    if (Date.now() > deadline) throw new Error(`the test Redis did not connect (status ${client.status})`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/**
  * Server instances sharing the test Redis under a fresh key prefix, for a `describe` block: each instance is
  * closed after its test and the prefix's keys are deleted after the block. `redis` is a client to inspect keys.
  */
@@ -40,6 +54,8 @@ export function sharedRedis(kind: string) {
     async instance(options: Parameters<typeof createTestApp>[0] = {}): Promise<TestApp> {
       const t = await createTestApp({ ...options, config: { redisUrl: testRedisUrl, ...options.config } });
       started.push(t);
+      // Only the shared Redis is expected to answer; a test of an unreachable one checks the fallback.
+      if ((options.config?.redisUrl ?? testRedisUrl) === testRedisUrl) await connected(t);
       return t;
     },
   };

@@ -53,6 +53,8 @@ export function createAppsCore(deps: AppsCoreDeps) {
   return {
     apps,
     keys,
+    /** The resolved-key cache (the cluster bus clears it on every instance). */
+    keyCache,
     clientRegistry,
     /** Resolves `Authorization: Bearer mtk_…`. */
     bearer: keys.bearer,

@@ -172,6 +172,8 @@ export function createKeyService(deps: {
         });
         return m;
       });
+      // Again once committed: another instance (told through the cluster bus) may have re-read the old row meanwhile.
+      cache.clear();
       events.notify();
       return {
         key: { ...toView(await found(app.id, minted.id)), key: minted.secret },
@@ -195,6 +197,8 @@ export function createKeyService(deps: {
           payload: { keyId: key.id },
         });
       });
+      // Again once committed: another instance (told through the cluster bus) may have re-read the old row meanwhile.
+      cache.clear();
       events.notify();
     },
 

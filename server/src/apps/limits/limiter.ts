@@ -83,25 +83,48 @@ export function decide(c: LimitCheck, raw: RawOutcome): Decision {
   return decision;
 }
 
+/** The in-memory store also hears what the shared store allowed, so that a fallback starts from the same state. */
+export interface MemoryStore extends LimitStore {
+  readonly kind: 'memory';
+  check(c: LimitCheck): RawOutcome;
+  /**
+   * Counts a request that the shared store (Redis) allowed, without deciding anything: the bucket drains as it
+   * would have (never further than empty) and the day's count grows (never past the quota). When Redis stops
+   * answering, this instance's fallback then starts from its recent traffic, not from a full bucket.
+   */
+  note(c: LimitCheck): void;
+}
+
 /** One instance's limiter: Maps of TATs and of today's counters, swept as they go stale. */
-export function createMemoryStore(): LimitStore {
+export function createMemoryStore(): MemoryStore {
   const tats = new Map<string, number>();
   const counts = new Map<string, number>();
   let countsDay = -1;
   let nextSweep = 0;
+  const housekeep = (nowMs: number) => {
+    const day = dayOf(nowMs);
+    if (day !== countsDay) {
+      counts.clear();
+      countsDay = day;
+    }
+    if (nowMs >= nextSweep) {
+      // A bucket whose TAT is past is full: forgetting it changes nothing.
+      for (const [k, tat] of tats) if (tat <= nowMs) tats.delete(k);
+      nextSweep = nowMs + 60_000;
+    }
+  };
   return {
     kind: 'memory',
+    note({ burstKey, dailyKey, plan, nowMs }) {
+      housekeep(nowMs);
+      if (plan.burst) {
+        const tat = Math.max(tats.get(burstKey) ?? nowMs, nowMs);
+        tats.set(burstKey, Math.min(tat + intervalMs(plan.burst), nowMs + plan.burst.windowSeconds * 1000));
+      }
+      if (plan.daily !== null) counts.set(dailyKey, Math.min(plan.daily, (counts.get(dailyKey) ?? 0) + 1));
+    },
     check({ burstKey, dailyKey, plan, nowMs }) {
-      const day = dayOf(nowMs);
-      if (day !== countsDay) {
-        counts.clear();
-        countsDay = day;
-      }
-      if (nowMs >= nextSweep) {
-        // A bucket whose TAT is past is full: forgetting it changes nothing.
-        for (const [k, tat] of tats) if (tat <= nowMs) tats.delete(k);
-        nextSweep = nowMs + 60_000;
-      }
+      housekeep(nowMs);
       let tat = 0;
       let newTat = 0;
       if (plan.burst) {

@@ -61,6 +61,24 @@ describe('GCRA token bucket (in memory)', () => {
     expect(check()).toMatchObject({ allowed: false, exceeded: 'daily', burst: { remaining: 2 } });
   });
 
+  it('notes what Redis allowed: the bucket drains (never past empty) and the quota counts (never past it)', () => {
+    const store = createMemoryStore();
+    const plan = { burst: { limit: 4, windowSeconds: 4 }, daily: 6 };
+    const now = Date.parse('2026-01-01T12:00:00Z');
+    const c: LimitCheck = { burstKey: 'k', dailyKey: 'd', plan, nowMs: now };
+    for (let i = 0; i < 3; i++) store.note(c);
+    expect(decide(c, store.check(c))).toMatchObject({
+      allowed: true,
+      burst: { remaining: 0 },
+      daily: { remaining: 2 },
+    });
+    expect(store.check(c).status).toBe(1);
+    // Far more noted than the bucket holds: empty, and one refill later one call passes again.
+    for (let i = 0; i < 20; i++) store.note(c);
+    expect(store.check(c).status).toBe(1);
+    expect(store.check({ ...c, nowMs: now + 1000 }).status).toBe(2);
+  });
+
   it('rejects malformed plan overrides at start-up', () => {
     expect(() => resolvePlans('{')).toThrow(/JSON/);
     expect(() => resolvePlans('{"free":{"burst":{"limit":0,"windowSeconds":1}}}')).toThrow(/burst/);
@@ -351,6 +369,60 @@ describe.skipIf(!REDIS_URL)('across instances with Redis', () => {
     expect(ttl).toBeLessThanOrEqual(13 * 3600);
     clock.set('2026-03-11T00:00:01Z');
     expect((await get(b, ip)).statusCode).toBe(200);
+  });
+
+  it('Redis unreachable from the start: each instance allows limit / MULTITUDE_INSTANCES, never below 1', async () => {
+    const alone = (limit: number) =>
+      shared.instance({
+        config: {
+          redisUrl: 'redis://127.0.0.1:1',
+          rateLimitPrefix: prefix,
+          rateLimits: JSON.stringify({ anonymous: { burst: { limit, windowSeconds: 3600 }, daily: null } }),
+          instancesHint: 3,
+        },
+      });
+    const t = await alone(10);
+    expect(t.apps.limitInstances.count()).toBe(3);
+    const ip = '203.0.113.103';
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await get(t, ip)).statusCode);
+    expect(statuses, t.logs()).toEqual([200, 200, 200, 429, 429]);
+    // The headers and the problem name the share this instance enforces: floor(10 / 3) = 3.
+    const refused = await get(t, ip);
+    expectProblem(refused, 429, 'rate_limited');
+    expect(refused.headers['ratelimit-policy']).toBe('"burst";q=3;w=3600');
+    expect(t.logs()).toContain('on its share of each limit');
+    // floor(2 / 3) = 0, but an instance alone always allows at least one call.
+    const small = await alone(2);
+    expect([(await get(small, ip)).statusCode, (await get(small, ip)).statusCode]).toEqual([200, 429]);
+  });
+
+  it('two instances count each other (heartbeat in Redis); Redis lost, each keeps to its share from where it was', async () => {
+    const clock = manualClock('2026-03-10T12:00:00Z');
+    const rateLimits = JSON.stringify({ anonymous: { burst: { limit: 10, windowSeconds: 3600 }, daily: null } });
+    const [a, b] = [await instance({ rateLimits }, clock), await instance({ rateLimits }, clock)];
+    await a.apps.limitInstances.refresh();
+    await b.apps.limitInstances.refresh();
+    expect(a.apps.limitInstances.count()).toBe(2);
+    expect(b.apps.limitInstances.count()).toBe(2);
+    const ip = '203.0.113.104';
+    // Four calls counted in Redis through A: A's share (5) has 1 left in its memory.
+    for (let i = 0; i < 4; i++) expect((await get(a, ip)).statusCode).toBe(200);
+    a.cluster.redis!.disconnect();
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await get(a, ip)).statusCode);
+    expect(statuses, a.logs()).toEqual([200, 429, 429, 429]);
+    expect(a.logs()).toContain('rate limits: the shared store (Redis) does not answer');
+    // The last count stays known while Redis is away; B, still connected, counts in Redis as before.
+    await a.apps.limitInstances.refresh();
+    expect(a.apps.limitInstances.count()).toBe(2);
+    const fromB = [];
+    for (let i = 0; i < 7; i++) fromB.push((await get(b, ip)).statusCode);
+    expect(fromB).toEqual([200, 200, 200, 200, 200, 200, 429]);
+    // An instance that stops leaves the set at once: the others' share grows at their next beat.
+    await b.apps.limitInstances.stop();
+    await redis.connect().catch(() => undefined);
+    expect(await redis.zcard(`${prefix}instances`)).toBe(1);
   });
 
   it('fails open when Redis does not answer: the API stays up, counted per instance, with a warning', async () => {

@@ -8,8 +8,10 @@ import {
   type Decision,
   type LimitCheck,
   type LimitStore,
+  type MemoryStore,
   type RawOutcome,
 } from './limiter.js';
+import type { InstanceCount } from './instances.js';
 import { APP_DEFAULT_PLAN, PERSON_PLANS, type PlanLimits } from './plans.js';
 import type { PlanStore } from './store.js';
 
@@ -29,12 +31,30 @@ export interface LimitsServiceDeps {
   planStore: PlanStore;
   /** The shared store (Redis) when configured; the in-memory one otherwise. */
   store: LimitStore;
+  /** How many instances share the limits: while Redis is away, each allows its share. */
+  instances?: InstanceCount;
   logger: { warn(o: object, m: string): void };
 }
 
 export function createLimitsService(deps: LimitsServiceDeps) {
   const { plans, clock } = deps;
-  const memory = deps.store.kind === 'memory' ? deps.store : createMemoryStore();
+  const shared = deps.store.kind === 'redis';
+  const memory: MemoryStore = shared ? createMemoryStore() : (deps.store as MemoryStore);
+  /** Each plan's share for one of n instances, made once per (plan, n) so the policy header cache keeps working. */
+  const shares = new WeakMap<PlanLimits, { n: number; plan: PlanLimits }>();
+  function shareOf(plan: PlanLimits): PlanLimits {
+    const n = shared ? (deps.instances?.count() ?? 1) : 1;
+    if (n <= 1) return plan;
+    const known = shares.get(plan);
+    if (known?.n === n) return known.plan;
+    const part = (limit: number) => Math.max(1, Math.floor(limit / n));
+    const share: PlanLimits = {
+      burst: plan.burst ? { limit: part(plan.burst.limit), windowSeconds: plan.burst.windowSeconds } : null,
+      daily: plan.daily === null ? null : part(plan.daily),
+    };
+    shares.set(plan, { n, plan: share });
+    return share;
+  }
   const appPlans = new Map<string, { plan: string; until: number }>();
   let lastWarning = 0;
 
@@ -74,15 +94,33 @@ export function createLimitsService(deps: LimitsServiceDeps) {
   }
 
   const warn = (err: unknown, nowMs: number) => {
-    // Fail open: the API stays up; limits hold per instance until the shared store answers again.
+    // Fail open: the API stays up; each instance allows its share of each limit until the shared store answers again.
     if (nowMs - lastWarning > 10_000) {
       lastWarning = nowMs;
       deps.logger.warn(
-        { err: String(err) },
-        'rate limits: the shared store (Redis) does not answer; counting in this instance only',
+        { err: String(err), instances: deps.instances?.count() ?? 1 },
+        'rate limits: the shared store (Redis) does not answer; counting in this instance only, on its share of each limit',
       );
     }
   };
+
+  /**
+   * Asks the shared store; when it fails, this instance decides alone on its share of the plan (the decision and
+   * its headers then name that share). What Redis allows is also noted in memory, so a fallback starts warm.
+   */
+  async function counted(c: LimitCheck): Promise<Decision & { plan: PlanLimits }> {
+    let raw: RawOutcome;
+    try {
+      const answer = deps.store.check(c);
+      raw = answer instanceof Promise ? await answer : answer;
+    } catch (err) {
+      warn(err, c.nowMs);
+      const local: LimitCheck = { ...c, plan: shareOf(c.plan) };
+      return Object.assign(decide(local, memory.check(local)), { plan: local.plan });
+    }
+    if (shared && raw.status === 0) memory.note({ ...c, plan: shareOf(c.plan) });
+    return Object.assign(decide(c, raw), { plan: c.plan });
+  }
 
   /** Counts the request and decides; undefined when the plan sets no limit. Never throws. */
   async function check(
@@ -94,19 +132,7 @@ export function createLimitsService(deps: LimitsServiceDeps) {
     const planName = typeof pending === 'string' ? pending : await pending;
     const plan = plans[planName]!;
     if (!plan.burst && plan.daily === null) return undefined;
-    const c: LimitCheck = { ...subjectOf(actor, ip), plan, nowMs };
-    let raw: RawOutcome;
-    try {
-      const answer = deps.store.check(c);
-      raw = answer instanceof Promise ? await answer : answer;
-    } catch (err) {
-      warn(err, nowMs);
-      raw = memory.check(c) as RawOutcome;
-    }
-    const decision = decide(c, raw) as Decision & { plan: PlanLimits; planName: string };
-    decision.plan = plan;
-    decision.planName = planName;
-    return decision;
+    return Object.assign(await counted({ ...subjectOf(actor, ip), plan, nowMs }), { planName });
   }
 
   /**
@@ -118,16 +144,7 @@ export function createLimitsService(deps: LimitsServiceDeps) {
     const plan = plans[planName];
     if (!plan || (!plan.burst && plan.daily === null)) return undefined;
     const nowMs = clock.now().getTime();
-    const c: LimitCheck = { burstKey: `xip:${ip}`, dailyKey: `xip:${ip}`, plan, nowMs };
-    let raw: RawOutcome;
-    try {
-      const answer = deps.store.check(c);
-      raw = answer instanceof Promise ? await answer : answer;
-    } catch (err) {
-      warn(err, nowMs);
-      raw = memory.check(c) as RawOutcome;
-    }
-    return Object.assign(decide(c, raw), { plan, planName });
+    return Object.assign(await counted({ burstKey: `xip:${ip}`, dailyKey: `xip:${ip}`, plan, nowMs }), { planName });
   }
 
   /** A platform administrator moves an app to another plan; it applies at once in this instance (30 s elsewhere). */

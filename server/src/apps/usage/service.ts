@@ -305,6 +305,13 @@ export function createUsageService(deps: UsageServiceDeps) {
     return store.callsByApp(deps.db.kysely, appIds, sinceDay);
   }
 
+  /** One app's calls and errors since a day (YYYY-MM-DD, inclusive), flushed first so the figures are current. */
+  async function errorCounts(appId: string, sinceDay: string) {
+    if (!DATE.test(sinceDay)) throw new AppError('validation_failed', 'sinceDay must be YYYY-MM-DD');
+    await flush();
+    return store.errorCounts(deps.db.kysely, appId, sinceDay);
+  }
+
   /**
    * The API as registered apps saw it, per month (UTC) since `fromDay`: calls, the share answered without a server
    * error, and the 95th percentile latency (from the histograms). Anonymous and browser calls are not counted.
@@ -340,6 +347,7 @@ export function createUsageService(deps: UsageServiceDeps) {
     appUsage,
     organizationUsage,
     callsByApp,
+    errorCounts,
     platformMonthly,
     pending: () => endpoints.size + datasets.size,
   };

@@ -187,6 +187,24 @@ export function createUsageStore() {
       return rows.map((r) => ({ appId: r.appId, appName: r.appName, datasetSlug: r.datasetSlug, calls: n(r.calls) }));
     },
 
+    /** One app's calls, client errors and server errors since a day (inclusive): the error-rate guardrail's figures. */
+    async errorCounts(db: Kysely<Database>, appId: string, sinceDay: string) {
+      const row = await db
+        .selectFrom('appUsageDaily')
+        .select([
+          (eb) => eb.fn.sum<number>('calls').as('calls'),
+          (eb) => eb.fn.sum<number>('clientErrors').as('clientErrors'),
+          (eb) => eb.fn.sum<number>('serverErrors').as('serverErrors'),
+        ])
+        .where('appId', '=', appId)
+        .where('day', '>=', sinceDay)
+        .executeTakeFirst();
+      return {
+        calls: n(row?.calls ?? 0),
+        clientErrors: n(row?.clientErrors ?? 0),
+        serverErrors: n(row?.serverErrors ?? 0),
+      };
+    },
     async callsByApp(db: Kysely<Database>, appIds: string[], sinceDay: string): Promise<Map<string, number>> {
       const out = new Map<string, number>();
       if (appIds.length === 0) return out;

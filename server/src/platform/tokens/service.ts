@@ -72,6 +72,8 @@ export function createTokenService(deps: {
       return (await store.listForUser(db, actor.userId)).map(toItem);
     },
 
+    /** The resolved-token cache (the cluster bus clears it on every instance). */
+    credentialCache: cache,
     /** Forgets resolved tokens at once (an erased account's tokens were deleted with it). */
     clearCache(): void {
       cache.clear();
@@ -91,6 +93,8 @@ export function createTokenService(deps: {
           visibility: 'private',
         });
       });
+      // Again once committed: another instance (told through the cluster bus) may have re-read the old row meanwhile.
+      cache.clear();
       events.notify();
     },
 
