@@ -6,7 +6,7 @@ import { useDocumentTitle } from '../shell/useDocumentTitle';
 import { Loading, useErrorMessage } from '../ui/Messages';
 import { openCheckpoint, toHex, verifyInclusion, type Checkpoint } from './verify';
 
-const LogGrowthChart = lazy(() => import('./LogGrowthChart'));
+const CountLineChart = lazy(() => import('../ui/CountLineChart'));
 
 interface Found {
   index: number;
@@ -130,10 +130,10 @@ function GrowthPanel() {
       ) : (
         <>
           <Suspense fallback={<Loading />}>
-            <LogGrowthChart
-              days={items.map((i) => i.day)}
-              sizes={items.map((i) => i.size)}
-              labels={{ day: t('transparency.growth.day'), size: t('transparency.growth.size') }}
+            <CountLineChart
+              xs={items.map((i) => i.day)}
+              counts={items.map((i) => i.size)}
+              labels={{ x: t('transparency.growth.day'), count: t('transparency.growth.size') }}
               description={t('transparency.growth.description', {
                 count: items[items.length - 1]!.size,
                 from: items[0]!.day,

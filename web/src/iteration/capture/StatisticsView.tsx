@@ -5,7 +5,7 @@ import { useI18n } from '../../i18n/I18nProvider';
 import { Loading, useErrorMessage } from '../../ui/Messages';
 import { TableWrap } from '../../ui/TableWrap';
 
-const SeriesChart = lazy(() => import('./SeriesChart'));
+const CountLineChart = lazy(() => import('../../ui/CountLineChart'));
 
 type Top = CaptureStats['pages'];
 
@@ -93,10 +93,10 @@ export function StatisticsView({ source }: { source: StatisticsSource }) {
       <section className="panel" aria-labelledby="capture-series">
         <h2 id="capture-series">{t('capture.series.heading')}</h2>
         <Suspense fallback={<Loading />}>
-          <SeriesChart
-            times={s.series.map((p) => fmt(p.time))}
+          <CountLineChart
+            xs={s.series.map((p) => fmt(p.time))}
             counts={s.series.map((p) => p.count)}
-            labels={{ time: t('capture.series.time'), count: t('capture.series.count') }}
+            labels={{ x: t('capture.series.time'), count: t('capture.series.count') }}
             description={t('capture.series.alt', {
               total: n.format(s.totals.events),
               peak: n.format(peak.count),

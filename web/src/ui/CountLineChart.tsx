@@ -3,16 +3,19 @@ import { Line } from 'react-chartjs-2';
 
 ChartJS.register(CategoryScale, LinearScale, LineElement, PointElement, Tooltip);
 
-/** Events over time; `description` is its text alternative (the same figures are in the table below it). */
-export default function SeriesChart({
-  times,
+/**
+ * A count over time as a line (log size by day, captured events by hour or day). `description` is its text
+ * alternative; the pages that draw it also offer the same figures as a table.
+ */
+export default function CountLineChart({
+  xs,
   counts,
   labels,
   description,
 }: {
-  times: string[];
+  xs: string[];
   counts: number[];
-  labels: { time: string; count: string };
+  labels: { x: string; count: string };
   description: string;
 }) {
   return (
@@ -26,12 +29,12 @@ export default function SeriesChart({
           animation: false,
           plugins: { legend: { display: false } },
           scales: {
-            x: { title: { display: true, text: labels.time } },
+            x: { title: { display: true, text: labels.x } },
             y: { beginAtZero: true, title: { display: true, text: labels.count }, ticks: { precision: 0 } },
           },
         }}
         data={{
-          labels: times,
+          labels: xs,
           datasets: [{ label: labels.count, data: counts, borderColor: '#1f4fd1', backgroundColor: '#1f4fd1' }],
         }}
       />
