@@ -7,11 +7,10 @@
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { buildApp, type BuildOptions, type Multitude } from '../app.js';
 import type { Config } from '../config.js';
 import { openDatabase } from '../db/database.js';
-import { testConfig, type TestApp } from './harness.js';
+import { capturedLogs, testConfig, type TestApp } from './harness.js';
 
 /** The files of a data directory that every instance of one platform must hold alike. */
 export const SHARED_DATA_FILES = ['secret.key', 'log.key', 'log.next.key'];
@@ -37,13 +36,7 @@ export async function addInstance(
       ? { databaseUrl: location.databaseUrl, pgSchema: location.pgSchema, pgPoolSize: 5 }
       : { sqliteFile: location.sqliteFile },
   );
-  let logText = '';
-  const logStream = new Writable({
-    write(chunk, _enc, done) {
-      logText += String(chunk);
-      done();
-    },
-  });
+  const { logStream, logs } = capturedLogs();
   const { config: overrides, ...rest } = options;
   const multitude = await buildApp({
     validateEvents: true,
@@ -54,7 +47,7 @@ export async function addInstance(
   });
   return {
     ...multitude,
-    logs: () => logText,
+    logs,
     cleanup: async () => {
       await multitude.close();
       rmSync(dataDir, { recursive: true, force: true });

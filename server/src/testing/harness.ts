@@ -78,17 +78,23 @@ export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Co
   };
 }
 
+/** A log stream whose text a test can read back (the app's pino output). */
+export function capturedLogs(): { logStream: Writable; logs: () => string } {
+  let text = '';
+  const logStream = new Writable({
+    write(chunk, _enc, done) {
+      text += String(chunk);
+      done();
+    },
+  });
+  return { logStream, logs: () => text };
+}
+
 export async function createTestApp(
   options: Partial<Omit<BuildOptions, 'config' | 'db'>> & { config?: Partial<Config> } = {},
 ): Promise<TestApp> {
   const testDb = await createTestDb();
-  let logText = '';
-  const logStream = new Writable({
-    write(chunk, _enc, done) {
-      logText += String(chunk);
-      done();
-    },
-  });
+  const { logStream, logs } = capturedLogs();
   const { config: overrides, ...rest } = options;
   const multitude = await buildApp({
     validateEvents: true,
@@ -99,7 +105,7 @@ export async function createTestApp(
   });
   return {
     ...multitude,
-    logs: () => logText,
+    logs,
     cleanup: async () => {
       await multitude.close();
       await testDb.cleanup();
