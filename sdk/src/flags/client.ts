@@ -10,7 +10,7 @@ import {
   type EvaluationResult,
   type Ruleset,
 } from './evaluate.js';
-import { readServerSentEvents } from './sse.js';
+import { followServerSentEvents } from './sse.js';
 
 export type FlagEnvironment = 'development' | 'staging' | 'production';
 
@@ -127,33 +127,27 @@ export class FlagsClient {
     (this.pollTimer as { unref?: () => void }).unref?.();
   }
 
-  /** One stream connection at a time; polls while it is down and reconnects with a growing delay (1 s to 30 s). */
-  private async stream(delayMs = 1000): Promise<void> {
-    while (!this.closed) {
-      try {
-        const res = await this.doFetch(this.url('stream'), {
+  /** One stream connection at a time; polls while it is down. */
+  private stream(): Promise<void> {
+    return followServerSentEvents({
+      isClosed: () => this.closed,
+      connect: () =>
+        this.doFetch(this.url('stream'), {
           headers: this.headers({ accept: 'text/event-stream' }),
           signal: this.abort.signal,
-        });
-        if (!res.ok || !res.body) throw new Error(`stream: HTTP ${res.status}`);
+        }),
+      onEvent: ({ event, data, id }) => {
+        if (event === 'ruleset') this.apply(JSON.parse(data) as Ruleset, id);
+      },
+      onUp: () => {
         this.streamUp = true;
         clearTimeout(this.pollTimer);
-        delayMs = 1000;
-        await this.read(res.body);
-      } catch (error) {
-        if (!this.closed) this.options.onError?.(error);
-      }
-      this.streamUp = false;
-      if (this.closed) return;
-      this.schedulePoll();
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-      delayMs = Math.min(delayMs * 2, 30_000);
-    }
-  }
-
-  private read(body: ReadableStream<Uint8Array>) {
-    return readServerSentEvents(body, ({ event, data, id }) => {
-      if (event === 'ruleset') this.apply(JSON.parse(data) as Ruleset, id);
+      },
+      onDown: () => {
+        this.streamUp = false;
+        this.schedulePoll();
+      },
+      onError: (error) => this.options.onError?.(error),
     });
   }
 }

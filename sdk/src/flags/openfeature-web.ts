@@ -16,7 +16,7 @@ import {
   type ResolutionDetails,
 } from '@openfeature/web-sdk';
 import type { FlagEnvironment } from './client.js';
-import { readServerSentEvents } from './sse.js';
+import { followServerSentEvents } from './sse.js';
 
 export interface MultitudeWebProviderOptions {
   /** The Multitude server, e.g. https://data.example.org */
@@ -178,31 +178,29 @@ export class MultitudeWebProvider implements Provider {
     (this.pollTimer as { unref?: () => void }).unref?.();
   }
 
-  /** One stream at a time; polls while it is down and reconnects with a growing delay (1 s to 30 s). */
-  private async stream(delayMs = 1000): Promise<void> {
+  /** One stream at a time; polls while it is down. */
+  private stream(): Promise<void> {
     const url = `${this.options.baseUrl.replace(/\/$/, '')}/api/v1/flags/stream?environment=${this.env}`;
-    while (!this.closed) {
-      try {
-        const res = await this.doFetch(url, {
+    return followServerSentEvents({
+      isClosed: () => this.closed,
+      connect: () =>
+        this.doFetch(url, {
           headers: { authorization: `Bearer ${this.options.apiKey}`, accept: 'text/event-stream' },
           signal: this.abort.signal,
-        });
-        if (!res.ok || !res.body) throw new Error(`stream: HTTP ${res.status}`);
+        }),
+      // The stream carries whole rulesets; here only their version matters (the server evaluates).
+      onEvent: ({ event, id }) => {
+        if (event === 'ruleset' && id?.replaceAll('"', '') !== this.rulesetVersion) void this.refresh();
+      },
+      onUp: () => {
         this.streamUp = true;
         clearTimeout(this.pollTimer);
-        delayMs = 1000;
-        await readServerSentEvents(res.body, ({ event, id }) => {
-          // The stream carries whole rulesets; here only their version matters (the server evaluates).
-          if (event === 'ruleset' && id?.replaceAll('"', '') !== this.rulesetVersion) void this.refresh();
-        });
-      } catch (error) {
-        if (!this.closed) this.options.onError?.(error);
-      }
-      this.streamUp = false;
-      if (this.closed) return;
-      this.schedulePoll();
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-      delayMs = Math.min(delayMs * 2, 30_000);
-    }
+      },
+      onDown: () => {
+        this.streamUp = false;
+        this.schedulePoll();
+      },
+      onError: (error) => this.options.onError?.(error),
+    });
   }
 }

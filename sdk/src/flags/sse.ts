@@ -35,3 +35,35 @@ export async function readServerSentEvents(
     }
   }
 }
+
+/** What `followServerSentEvents` needs from its owner (the flags client, the web provider). */
+export interface StreamFollower {
+  isClosed(): boolean;
+  connect(): Promise<Response>;
+  onEvent(event: ServerSentEvent): void;
+  /** Connected: the owner may stop polling. */
+  onUp(): void;
+  /** The stream ended or failed: the owner polls until it is back. */
+  onDown(): void;
+  onError?(error: unknown): void;
+}
+
+/** One stream connection at a time, reconnecting with a growing delay (1 s to 30 s) until the owner closes. */
+export async function followServerSentEvents(follower: StreamFollower): Promise<void> {
+  let delayMs = 1000;
+  while (!follower.isClosed()) {
+    try {
+      const res = await follower.connect();
+      if (!res.ok || !res.body) throw new Error(`stream: HTTP ${res.status}`);
+      follower.onUp();
+      delayMs = 1000;
+      await readServerSentEvents(res.body, (event) => follower.onEvent(event));
+    } catch (error) {
+      if (!follower.isClosed()) follower.onError?.(error);
+    }
+    if (follower.isClosed()) return;
+    follower.onDown();
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    delayMs = Math.min(delayMs * 2, 30_000);
+  }
+}
