@@ -6,8 +6,8 @@ import type { Decision } from './limiter.js';
 import type { PlanLimits } from './plans.js';
 import type { LimitsService } from './service.js';
 
-/** Whether a path is limited after authentication: the API. */
-export const isLimitedPath = (url: string) => url.startsWith('/api/v1/');
+/** Whether a path is limited after authentication: the API, and OFREP's flag evaluations (the same calls). */
+export const isLimitedPath = (url: string) => url.startsWith('/api/v1/') || url.startsWith('/ofrep/v1/');
 /** The OAuth token endpoint: its protocol handler takes the request over in onRequest, so it is counted there, per IP. */
 const isTokenEndpoint = (url: string) => url === '/oauth/token' || url.startsWith('/oauth/token?');
 

@@ -254,6 +254,14 @@ describe('evaluating', () => {
         })
       ).status,
     ).toBe(401);
+
+    // OFREP draws on the app's rate limit like the evaluate endpoint: the same policy, one bucket.
+    const viaOfrep = await withKey('/ofrep/v1/evaluate/flags', { context: { targetingKey: 'x' } });
+    const viaApi = await withKey('/api/v1/flags/evaluate', { context: { targetingKey: 'x' } });
+    expect(viaOfrep.headers.get('ratelimit-policy')).toBeTruthy();
+    expect(viaOfrep.headers.get('ratelimit-policy')).toBe(viaApi.headers.get('ratelimit-policy'));
+    const remaining = (r: Response) => Number(/"burst";r=(\d+)/.exec(r.headers.get('ratelimit') ?? '')?.[1]);
+    expect(remaining(viaApi)).toBeLessThan(remaining(viaOfrep));
   });
 });
 
