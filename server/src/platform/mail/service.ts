@@ -24,6 +24,7 @@ export function createMailService(deps: {
   logger?: { warn(o: object, m: string): void };
 }) {
   const transport = deps.smtpUrl ? nodemailer.createTransport(deps.smtpUrl) : undefined;
+  let flushing: Promise<number> = Promise.resolve(0);
   return {
     async enqueue(trx: Kysely<Database>, message: MailMessage): Promise<void> {
       await deps.store.insert(trx, {
@@ -39,23 +40,31 @@ export function createMailService(deps: {
     },
     recent: (limit = 50): Promise<OutgoingMail[]> => deps.store.listRecent(deps.db, limit),
     smtpEnabled: () => transport !== undefined,
-    /** Sends what is waiting; each mail is retried up to 10 times. */
-    async flush(): Promise<number> {
-      if (!transport) return 0;
-      let sent = 0;
-      for (const mail of await deps.store.listUnsent(deps.db, 50)) {
-        try {
-          await transport.sendMail({ from: deps.from, to: mail.to, subject: mail.subject, text: mail.text });
-          await deps.store.markSent(deps.db, mail.id, deps.clock.now().toISOString());
-          sent++;
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          deps.logger?.warn({ mail: mail.id, err: message }, 'mail delivery failed');
-          await deps.store.markFailed(deps.db, mail.id, mail.attempts + 1, message);
-        }
-      }
-      return sent;
+    /**
+     * Sends what is waiting; each mail is retried up to 10 times. Calls run one after the other (the app's timer
+     * and a caller may overlap): two runs reading the same unsent rows would send a mail twice.
+     */
+    flush(): Promise<number> {
+      const run = flushing.then(sendWaiting, sendWaiting);
+      flushing = run.catch(() => 0);
+      return run;
     },
   };
+  async function sendWaiting(): Promise<number> {
+    if (!transport) return 0;
+    let sent = 0;
+    for (const mail of await deps.store.listUnsent(deps.db, 50)) {
+      try {
+        await transport.sendMail({ from: deps.from, to: mail.to, subject: mail.subject, text: mail.text });
+        await deps.store.markSent(deps.db, mail.id, deps.clock.now().toISOString());
+        sent++;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        deps.logger?.warn({ mail: mail.id, err: message }, 'mail delivery failed');
+        await deps.store.markFailed(deps.db, mail.id, mail.attempts + 1, message);
+      }
+    }
+    return sent;
+  }
 }
 export type MailService = ReturnType<typeof createMailService>;

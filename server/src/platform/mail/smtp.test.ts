@@ -54,9 +54,10 @@ describe('mail through SMTP', () => {
     const user = uniqueUser('smtp');
     failNext = 1;
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: user })).statusCode).toBe(201);
-    expect(await t.platform.mail.flush()).toBe(0);
-    expect((await t.platform.mail.recent(10))[0]).toMatchObject({ sentAt: null, attempts: 1 });
-    expect(await t.platform.mail.flush()).toBe(1);
+    // The app's own timer flushes every 5 s too, so either may meet the temporary failure: flush until it is sent.
+    for (let i = 0; i < 3 && received.length === 0; i++) await t.platform.mail.flush();
+    expect(failNext).toBe(0);
+    expect((await t.platform.mail.recent(10))[0]).toMatchObject({ attempts: 1, sentAt: expect.any(String) });
     expect(received).toHaveLength(1);
     expect(received[0]!.to).toEqual([user.email]);
     expect(received[0]!.from).toBe('opendata@example.org');
@@ -65,6 +66,13 @@ describe('mail through SMTP', () => {
     // Sent once: a second flush sends nothing more.
     expect(await t.platform.mail.flush()).toBe(0);
     expect(received).toHaveLength(1);
-    expect((await t.platform.mail.recent(10))[0]!.sentAt).not.toBeNull();
+
+    // Flushes that overlap (the timer and a caller) send each mail once.
+    const other = uniqueUser('smtp2');
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: other })).statusCode).toBe(201);
+    const counts = await Promise.all([t.platform.mail.flush(), t.platform.mail.flush(), t.platform.mail.flush()]);
+    expect(counts.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1);
+    await t.platform.mail.flush();
+    expect(received.filter((r) => r.to.includes(other.email))).toHaveLength(1);
   });
 });
