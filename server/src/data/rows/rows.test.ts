@@ -178,51 +178,49 @@ describe(`heavy queries off the event loop (${testDialect})`, () => {
     }
   }, 90_000);
 
-  it('keeps /healthz and a cheap route fast while 4 heavy queries run', async () => {
+  // Whether heavy queries leave the event loop free is shown by order, not by time (timings are the benchmark's:
+  // the stall probe of bench:data). Client and server share this process: had a heavy query run on the event loop,
+  // a probe sent while it ran would be answered only after it and every heavy request queued before the probe.
+  // Answered off the loop, probes come back while heavy requests sent before them are still running (on SQLite all
+  // 60 here; PostgreSQL's heavy queries are shorter, about half; blocking would give next to none).
+  it('answers /healthz and a cheap route while heavy queries are still running', async () => {
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const port = (t.app.server.address() as AddressInfo).port;
-    const time = async (path: string) => {
-      const t0 = performance.now();
-      const res = await fetch(`http://127.0.0.1:${port}${path}`);
-      await res.arrayBuffer();
-      expect(res.status).toBe(200);
-      return performance.now() - t0;
-    };
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const probe = async (n: number) => {
-      const health: number[] = [];
-      const cheap: number[] = [];
-      for (let i = 0; i < n; i++) {
-        health.push(await time('/healthz'));
-        cheap.push(await time(`/api/v1/datasets/${slug}`));
-      }
-      return { health: median(health), cheap: median(cheap) };
-    };
-    await probe(10); // warm
-    const idle = await probe(30);
+    const inFlight = new Set<number>();
+    let next = 0;
     let stop = false;
     let heavyDone = 0;
-    let heavyMs = 0;
     const loops = Array.from({ length: 4 }, (_, i) =>
       (async () => {
         while (!stop) {
-          const t0 = performance.now();
+          const id = next++;
+          inFlight.add(id);
           const res = await fetch(`http://127.0.0.1:${port}${heavyPaths()[i % 2]}`);
           await res.arrayBuffer();
-          heavyMs = Math.max(heavyMs, performance.now() - t0);
+          inFlight.delete(id);
           heavyDone += 1;
         }
       })(),
     );
     await new Promise((r) => setTimeout(r, 100));
-    const loaded = await probe(30);
+    let overlapped = 0;
+    const probes = 30;
+    for (let i = 0; i < probes; i++) {
+      for (const path of ['/healthz', `/api/v1/datasets/${slug}`]) {
+        const before = [...inFlight];
+        const res = await fetch(`http://127.0.0.1:${port}${path}`);
+        await res.arrayBuffer();
+        expect(res.status).toBe(200);
+        if (before.some((id) => inFlight.has(id))) overlapped += 1;
+      }
+    }
     stop = true;
     await Promise.all(loops);
     expect(heavyDone).toBeGreaterThan(0);
-    // Ratios to idle latency, with generous slack (idle clamped at 2 ms: sub-millisecond medians are noise).
-    // A heavy query held the event loop for its whole duration before (hundreds of milliseconds here).
-    expect(loaded.health / Math.max(idle.health, 2), JSON.stringify({ idle, loaded, heavyMs })).toBeLessThan(10);
-    expect(loaded.cheap / Math.max(idle.cheap, 2), JSON.stringify({ idle, loaded, heavyMs })).toBeLessThan(10);
+    expect(
+      overlapped,
+      `${overlapped} of ${probes * 2} probes came back while an earlier heavy query ran`,
+    ).toBeGreaterThanOrEqual(probes / 3);
   });
 
   it('frees the worker of a client that goes away, at once', async () => {
