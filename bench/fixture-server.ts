@@ -1,6 +1,7 @@
 // A Multitude server for benchmarks, in its own process so that the load generator does not share its
 // event loop. Prints one JSON line {base, token} when ready; stops on SIGTERM.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../server/src/app.js';
@@ -21,6 +22,15 @@ const config = {
   }),
   host: '127.0.0.1',
 };
+// BENCH_MAIN_PROF=<file>: the event loop's CPU profile, written when the server is told to stop (before it closes,
+// so a slow close or exit cannot lose it, as can happen with --cpu-prof).
+const mainProfile = process.env.BENCH_MAIN_PROF;
+const profiler = mainProfile ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 const multitude = await buildApp({ config, startDispatcher: true });
 await multitude.app.listen({ port: 0, host: '127.0.0.1' });
 const address = multitude.app.server.address();
@@ -36,7 +46,17 @@ const created = await fetch(`${base}/api/v1/me/tokens`, {
 const { token } = (await created.json()) as { token: string };
 process.stdout.write(JSON.stringify({ base, token }) + '\n');
 
-process.once('SIGTERM', () => {
+// The benchmark may send SIGTERM twice (BENCH_ONLY stops the server, then its exit handler does): the second must
+// not kill the process mid-close, which would lose the --cpu-prof profile written at exit.
+let stopping = false;
+process.on('SIGTERM', () => {
+  if (stopping) return;
+  stopping = true;
+  // A close that hangs (a connection the load generator left open) must not keep the process, and with it
+  // the benchmark's output pipe and the profile, waiting forever.
+  setTimeout(() => process.exit(0), 5000).unref();
+  if (profiler)
+    void profiler.post('Profiler.stop').then(({ profile }) => writeFileSync(mainProfile!, JSON.stringify(profile)));
   void multitude.close().then(() => {
     // BENCH_KEEP_DATA: leave the data directory, to look at the database afterwards.
     if (process.env.BENCH_KEEP_DATA) console.error(`data kept in ${dataDir}`);

@@ -94,12 +94,14 @@ export function createRowsService(deps: RowsServiceDeps) {
   const columnar = deps.queryPath === 'rows' ? undefined : deps.columnar;
   /** Parquet downloads need DuckDB whatever answers the analytics. */
   const parquetWriter = deps.columnar;
-  // The engine returns the same frozen array for a cached page: its JSON is computed once.
-  const serialized = new WeakMap<object, string>();
+  // The engine returns the same frozen array for a cached page: its JSON is computed once, and kept as UTF-8
+  // bytes. Text with accents makes a two-byte string, which the socket would otherwise re-encode on every
+  // answer (that encoding cost more than the rest of a cached page's request).
+  const serialized = new WeakMap<object, Buffer>();
   const rowsJson = (rows: readonly object[]) => {
     let json = serialized.get(rows);
     if (json === undefined) {
-      json = JSON.stringify(rows);
+      json = Buffer.from(JSON.stringify(rows));
       if (Object.isFrozen(rows)) serialized.set(rows, json);
     }
     return json;

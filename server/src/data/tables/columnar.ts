@@ -59,7 +59,7 @@ export interface ColumnarImportSink {
 export interface ColumnarOptions {
   /** Directory of the files (created if needed). */
   dir: string;
-  /** DuckDB's memory limit in MB (default 256): builds and queries spill beyond it. */
+  /** DuckDB's memory limit in MB (default 128): builds and queries spill beyond it. */
   memoryLimitMb?: number;
   threads?: number;
   logger?: { warn(o: object, m: string): void; info?(o: object, m: string): void };
@@ -215,7 +215,9 @@ export function createColumnar(options: ColumnarOptions): Columnar {
     (instance ??= import('@duckdb/node-api').then(async ({ DuckDBInstance }) => {
       const db = await DuckDBInstance.create(':memory:', {
         threads: String(options.threads ?? Math.max(1, Math.min(4, availableParallelism()))),
-        memory_limit: `${options.memoryLimitMb ?? 256}MB`,
+        // 128 MB: a build (CSV → Parquet) comes right after an import, on top of what the import left in the
+        // process; its answers over 1M rows fit well within it.
+        memory_limit: `${options.memoryLimitMb ?? 128}MB`,
         temp_directory: join(dir, 'tmp'),
         preserve_insertion_order: 'true',
       });

@@ -60,7 +60,7 @@ const FTS_SLICE_ROWS = 50_000;
 async function runHere(db: AnyDb, statements: string[]): Promise<void> {
   const [cache] = await run<{ cache_size: number }>(db, 'PRAGMA cache_size');
   const [limit] = await run<{ analysis_limit: number }>(db, 'PRAGMA analysis_limit');
-  await run(db, 'PRAGMA cache_size = -98304');
+  await run(db, 'PRAGMA cache_size = -32768');
   try {
     for (const statement of statements) await run(db, statement);
   } finally {

@@ -38,6 +38,8 @@ export function createTokenService(deps: {
   const { db, store, events, clock } = deps;
   // A token is read on every call it makes: resolved rows (and unknown hashes) are kept a few seconds.
   const cache = createTtlCache<TokenForAuth | null>({ ttlMs: TOKEN_CACHE_TTL_MS, max: 10_000 });
+  // The actor of each cached row (dropped with it: the cache's entries are the keys).
+  const actors = new WeakMap<TokenForAuth, UserActor>();
   return {
     async create(actor: UserActor, input: CreateTokenBody): Promise<TokenItem & { token: string }> {
       if (input.expiresAt && new Date(input.expiresAt) <= clock.now())
@@ -113,16 +115,22 @@ export function createTokenService(deps: {
         await store.touch(db, row.id, now.toISOString());
         row.lastUsedAt = now.toISOString();
       }
-      const scopes =
-        typeof row.scopes === 'string' ? (JSON.parse(row.scopes) as string[]) : (row.scopes as unknown as string[]);
-      return {
-        kind: 'user',
-        userId: row.userId,
-        handle: row.handle,
-        isAdmin: readBool(row.isAdmin),
-        via: 'token',
-        scopes: new Set(scopes),
-      };
+      // One actor per cached row: a token used on every request is not parsed again each time.
+      let actor = actors.get(row);
+      if (!actor) {
+        const scopes =
+          typeof row.scopes === 'string' ? (JSON.parse(row.scopes) as string[]) : (row.scopes as unknown as string[]);
+        actor = {
+          kind: 'user',
+          userId: row.userId,
+          handle: row.handle,
+          isAdmin: readBool(row.isAdmin),
+          via: 'token',
+          scopes: new Set(scopes),
+        };
+        actors.set(row, actor);
+      }
+      return actor;
     },
   };
 }

@@ -15,9 +15,11 @@ try {
   try {
     // Off the event loop, this thread may wait for the main connection's write to finish.
     db.pragma('busy_timeout = 60000');
-    // Index builds sort with a 96 MB page cache and two threads: fast, within a 400 MB process.
-    db.pragma('cache_size = -98304');
-    db.pragma('temp_store = MEMORY');
+    // Index builds sort with a 32 MB page cache and two threads; what a sort spills goes to temporary files (the
+    // OS caches them), not to this process's heap. Memory this thread takes stays with the process after it ends
+    // (the allocator keeps it): a 96 MB cache and in-memory spills lifted the peak of a 1M-row import by ~150 MB.
+    db.pragma('cache_size = -32768');
+    db.pragma('temp_store = FILE');
     db.pragma('threads = 2');
     for (const statement of statements) db.exec(statement);
   } finally {
