@@ -288,25 +288,17 @@ export function createLedger(deps: LedgerDeps) {
   async function append(events: StoredEvent[], trx: Kysely<Database>) {
     const candidates = events.filter((e) => logged(e));
     if (candidates.length === 0) return;
-    // A rebuild may already have logged some.
-    const already = await store.eventsWithEntries(
-      trx,
-      candidates.map((e) => e.id),
-    );
-    const fresh = candidates.filter((e) => !already.has(e.id));
-    if (fresh.length === 0) return;
-    const actorIds = [...new Set(fresh.flatMap((e) => (e.actorId && logged(e) === 'full' ? [e.actorId] : [])))];
+    const actorIds = [...new Set(candidates.flatMap((e) => (e.actorId && logged(e) === 'full' ? [e.actorId] : [])))];
     const handles = new Map(
       actorIds.length ? (await deps.directory.usersByIds(actorIds, trx)).map((u) => [u.id, u.handle]) : [],
     );
-    const next = await store.nextIndex(trx);
-    // Synchronous from here: every handle is known, so no promise per entry.
-    const rows = fresh.map((event, i) => ({
-      index: next + i,
+    // Synchronous from here: every handle is known, so no promise per entry. The store skips the events a rebuild
+    // may already have logged.
+    const rows = candidates.map((event) => ({
       eventId: event.id,
       ...entryOf(event, event.actorId ? (handles.get(event.actorId) ?? null) : null),
     }));
-    await store.insertEntries(trx, rows, clock.now().toISOString());
+    await store.appendEntries(trx, rows, clock.now().toISOString());
   }
 
   // Full tiles and bundles never change (until a rebuild, which clears this): verifiers and witnesses fetch the

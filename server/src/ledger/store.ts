@@ -47,7 +47,7 @@ export function createLedgerStore(dialect: Dialect = 'sqlite') {
     return rows.map((r) => toBuffer(r.hash));
   }
 
-  return {
+  const store = {
     async nextIndex(db: Kysely<Database>): Promise<number> {
       const row = await db
         .selectFrom('logEntries')
@@ -110,6 +110,42 @@ export function createLedgerStore(dialect: Dialect = 'sqlite') {
           )
           .execute();
       }
+    },
+
+    /**
+     * Appends entries after the last one, in the order given, skipping events that already have one (a rebuild may
+     * have logged them). On PostgreSQL one statement does it all: the check, the numbering and the insert.
+     */
+    async appendEntries(
+      db: Kysely<Database>,
+      rows: { eventId: string; entry: string; subject: string | null }[],
+      now: string,
+    ) {
+      if (dialect === 'postgres') {
+        for (let i = 0; i < rows.length; i += PG_ROWS) {
+          const part = rows.slice(i, i + PG_ROWS);
+          await sql`
+            insert into log_entries (idx, event_id, entry, subject, created_at)
+            select m.next + row_number() over (order by u.n) - 1, u.event_id, u.entry, u.subject, ${now}::timestamptz
+            from unnest(${part.map((r) => r.eventId)}::text[], ${part.map((r) => r.entry)}::text[],
+                        ${part.map((r) => r.subject)}::text[]) with ordinality as u(event_id, entry, subject, n)
+            cross join (select coalesce(max(idx) + 1, 0) as next from log_entries) m
+            where not exists (select 1 from log_entries e where e.event_id = u.event_id)`.execute(db);
+        }
+        return;
+      }
+      const already = await store.eventsWithEntries(
+        db,
+        rows.map((r) => r.eventId),
+      );
+      const fresh = rows.filter((r) => !already.has(r.eventId));
+      if (fresh.length === 0) return;
+      const next = await store.nextIndex(db);
+      await store.insertEntries(
+        db,
+        fresh.map((r, i) => ({ ...r, index: next + i })),
+        now,
+      );
     },
 
     async entries(db: Kysely<Database>, start: number, end: number): Promise<StoredEntry[]> {
@@ -362,6 +398,7 @@ export function createLedgerStore(dialect: Dialect = 'sqlite') {
       );
     },
   };
+  return store;
 }
 
 export type LedgerStore = ReturnType<typeof createLedgerStore>;
