@@ -32,6 +32,7 @@ const toBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLe
 const CHUNK = 2000;
 // Rows per unnest() statement on PostgreSQL (a few MB of array literal at most).
 const PG_ROWS = 20_000;
+const HASH_BYTES = 32;
 
 export function createLedgerStore(dialect: Dialect = 'sqlite') {
   /** Hashes of level `level`, indexes [start, end), in order. */
@@ -199,14 +200,34 @@ export function createLedgerStore(dialect: Dialect = 'sqlite') {
 
     async insertNodes(db: Kysely<Database>, rows: { level: number; index: number; hash: Uint8Array }[]) {
       if (dialect === 'postgres') {
-        // Three array parameters per statement instead of three parameters per row: a batch of 16,384 entries
-        // writes ~32,768 node rows in two statements instead of seventeen large ones.
+        // The hashes travel as one binary parameter, and the (level, index) coordinates as runs of consecutive
+        // indexes (a batch has one run per level): a batch of 16,384 entries writes ~32,768 node rows in two
+        // statements of a few small arrays and 640 KB of bytes, instead of seventeen of 6,000 parameters each.
         for (let i = 0; i < rows.length; i += PG_ROWS) {
           const part = rows.slice(i, i + PG_ROWS);
+          const bytes = Buffer.allocUnsafe(part.length * HASH_BYTES);
+          const levels: number[] = [];
+          const starts: number[] = [];
+          const counts: number[] = [];
+          const firsts: number[] = [];
+          part.forEach((r, k) => {
+            if (r.hash.length !== HASH_BYTES) throw new Error(`a log node hash has ${r.hash.length} bytes`);
+            bytes.set(r.hash, k * HASH_BYTES);
+            const run = levels.length - 1;
+            if (run >= 0 && levels[run] === r.level && starts[run]! + counts[run]! === r.index) counts[run]!++;
+            else {
+              levels.push(r.level);
+              starts.push(r.index);
+              counts.push(1);
+              firsts.push(k);
+            }
+          });
           await sql`
             insert into log_nodes (level, idx, hash)
-            select * from unnest(${part.map((r) => r.level)}::integer[], ${part.map((r) => r.index)}::bigint[],
-                                 ${part.map((r) => toBuffer(r.hash))}::bytea[])`.execute(db);
+            select r.level, r.start + g, substring(${bytes}::bytea from (r.first + g) * ${HASH_BYTES} + 1 for ${HASH_BYTES})
+            from unnest(${levels}::integer[], ${starts}::bigint[], ${counts}::integer[], ${firsts}::integer[])
+              as r(level, start, count, first)
+            cross join lateral generate_series(0, r.count - 1) as g`.execute(db);
         }
         return;
       }
