@@ -149,7 +149,10 @@ export function createLedger(deps: LedgerDeps) {
   /** Node rows for entries [n0, n0 + entries.length) on top of a tree of n0, and the new root. */
   async function growTree(trx: Kysely<Database>, n0: number, entries: StoredEntry[]) {
     const n = n0 + entries.length;
-    const hashes = new Map<string, Hash>();
+    // One map per level, keyed by index: no "level/index" string per node (a batch makes ~32,768 of them).
+    const levels: Map<number, Hash>[] = [];
+    const at = (level: number) => (levels[level] ??= new Map());
+    const get = (level: number, index: number) => levels[level]?.get(index);
     // The old tree's right edge is all the new nodes can need from it.
     if (n0 > 0) {
       const edge = perfectSubtrees(0, n0);
@@ -157,24 +160,27 @@ export function createLedger(deps: LedgerDeps) {
       for (const c of edge) {
         const h = found.get(key(c.level, c.index));
         if (!h) throw new Error(`log tree is missing node ${key(c.level, c.index)}`);
-        hashes.set(key(c.level, c.index), h);
+        at(c.level).set(c.index, h);
       }
     }
     const rows: { level: number; index: number; hash: Hash }[] = [];
+    const leaves = at(0);
     entries.forEach((e, i) => {
       if (e.index !== n0 + i) throw new Error(`log entries are not contiguous at ${n0 + i}`);
       const h = leafHash(Buffer.from(e.entry, 'utf8'));
-      hashes.set(key(0, e.index), h);
+      leaves.set(e.index, h);
       rows.push({ level: 0, index: e.index, hash: h });
     });
     for (let level = 1, width = 2; width <= n; level++, width *= 2) {
+      const below = at(level - 1);
+      const here = at(level);
       for (let j = Math.floor(n0 / width); j < Math.floor(n / width); j++) {
-        const h = nodeHash(hashes.get(key(level - 1, 2 * j))!, hashes.get(key(level - 1, 2 * j + 1))!);
-        hashes.set(key(level, j), h);
+        const h = nodeHash(below.get(2 * j)!, below.get(2 * j + 1)!);
+        here.set(j, h);
         rows.push({ level, index: j, hash: h });
       }
     }
-    const root = n === 0 ? emptyRoot() : rangeHash(0, n, (l, i) => hashes.get(key(l, i))!);
+    const root = n === 0 ? emptyRoot() : rangeHash(0, n, (l, i) => get(l, i)!);
     return { rows, root: Buffer.from(root) };
   }
 
