@@ -355,6 +355,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       }
     }),
     logger: app.log,
+    bus,
   });
   const dataAccess = createDataAccessLog({
     db: db.kysely,

@@ -54,17 +54,20 @@ export function createEventStore(dialect: Dialect) {
       cursor: { txId: number; position: number },
       limit: number,
     ): Promise<EventRecord[]> {
-      let q = db
-        .selectFrom('events')
-        .selectAll()
-        .where((eb) =>
+      let q = db.selectFrom('events').selectAll();
+      if (dialect === 'postgres') {
+        // A row comparison is an index condition on (tx_id, position); the equivalent OR was a filter, so every
+        // read walked the index from the first event past all those already consumed (quadratic over a backlog).
+        q = q
+          .where((eb) => eb(eb.refTuple('txId', 'position'), '>', eb.tuple(cursor.txId, cursor.position)))
+          .where(sql<boolean>`tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`);
+      } else {
+        q = q.where((eb) =>
           eb.or([
             eb('txId', '>', cursor.txId),
             eb.and([eb('txId', '=', cursor.txId), eb('position', '>', cursor.position)]),
           ]),
         );
-      if (dialect === 'postgres') {
-        q = q.where(sql<boolean>`tx_id < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`);
       }
       const rows = await q.orderBy('txId').orderBy('position').limit(limit).execute();
       return rows.map((r) => toEvent(r as Row));

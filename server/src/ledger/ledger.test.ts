@@ -186,6 +186,27 @@ describe('the log as a consumer of the event spine', () => {
     }
   });
 
+  it('serves what another instance signed meanwhile, though it holds an older checkpoint in memory', async () => {
+    const held = await t.ledger.integrate();
+    await emit(5);
+    const signed = await restarted().integrate();
+    expect(signed.size).toBe(held.size + 5);
+    // Beyond the checkpoint this instance holds: read again, and proved against the newer one.
+    const last = await t.ledger.entry(signed.size - 1);
+    expect(last.checkpoint.size).toBe(signed.size);
+    verifyInclusion(signed.size - 1, signed.size, leafHash(Buffer.from(last.entry)), last.proof, signed.rootHash);
+    expect((await t.ledger.consistency(held.size, signed.size)).toRoot.equals(signed.rootHash)).toBe(true);
+    // Within it: a proof that verifies against the checkpoint it comes with, whichever that is.
+    const first = await t.ledger.entry(0);
+    const root = parseCheckpoint(first.checkpoint.note.slice(0, first.checkpoint.note.indexOf('\n\n') + 1)).rootHash;
+    verifyInclusion(0, first.checkpoint.size, leafHash(Buffer.from(first.entry)), first.proof, root);
+    // Beyond every checkpoint: still nothing, however far.
+    await expect(t.ledger.entry(signed.size)).rejects.toThrow(/not found/);
+    await expect(t.ledger.entry(Number.MAX_SAFE_INTEGER)).rejects.toThrow(/not found/);
+    expect(await t.ledger.tile(0, 2 ** 40, 256)).toBeUndefined();
+    expect(await t.ledger.entryBundle(2 ** 40, 1)).toBeUndefined();
+  });
+
   it('rebuilds from the events table after losing its tables, to the signed root', async () => {
     await emit(25);
     const signed = await t.ledger.integrate();

@@ -41,6 +41,7 @@ import {
 } from './note.js';
 import { checkCosignature } from './cosignature.js';
 import type { LedgerStore, StoredCheckpoint, StoredEntry } from './store.js';
+import type { ClusterBus } from '../kernel/cluster/index.js';
 
 export const LEDGER_CONSUMER = 'ledger';
 /** Most entries hashed into one checkpoint (bounds one transaction's work). */
@@ -60,7 +61,13 @@ export interface LedgerDeps {
   witnesses?: NoteVerifier[];
   /** How often pending entries are integrated and a checkpoint signed (ms). */
   integrateIntervalMs?: number;
+  /** Tells the other instances when this one signs a checkpoint, so they drop the one they hold in memory. */
+  bus?: ClusterBus;
 }
+
+/** How long a checkpoint held in memory is served without asking the database (a missed bus message costs this). */
+const CHECKPOINT_TTL_MS = 2000;
+const CHECKPOINT_TOPIC = 'log-checkpoint';
 
 const key = (level: number, index: number) => `${level}/${index}`;
 
@@ -77,6 +84,25 @@ export function createLedger(deps: LedgerDeps) {
   const { db, store, clock, signer, origin } = deps;
   let chain: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
+
+  // The latest checkpoint, held in memory: every proof, tile and /log/checkpoint needs it, and on PostgreSQL reading
+  // it is a round trip. Replaced when this instance signs one, dropped when another instance says it signed one
+  // (cluster bus), and read again after CHECKPOINT_TTL_MS whatever happens. An older checkpoint is still a signed,
+  // valid one: a proof served against it verifies, it is only less recent.
+  let held: { cp: StoredCheckpoint; at: number } | undefined;
+  let heldGeneration = 0;
+  const hold = (cp: StoredCheckpoint, generation = heldGeneration) => {
+    if (generation !== heldGeneration) return;
+    if (held && held.cp.size > cp.size) return;
+    held = { cp, at: performance.now() };
+  };
+  const forgetCheckpoint = () => {
+    held = undefined;
+    heldGeneration++;
+  };
+  deps.bus?.subscribe((topic, payload) => {
+    if (topic === CHECKPOINT_TOPIC && (!held || Number(payload) > held.cp.size)) forgetCheckpoint();
+  }, forgetCheckpoint);
 
   /** Runs `fn` after every earlier integration of this process (the database arbitrates between processes). */
   function serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -123,7 +149,10 @@ export function createLedger(deps: LedgerDeps) {
   /** Node rows for entries [n0, n0 + entries.length) on top of a tree of n0, and the new root. */
   async function growTree(trx: Kysely<Database>, n0: number, entries: StoredEntry[]) {
     const n = n0 + entries.length;
-    const hashes = new Map<string, Hash>();
+    // One map per level, keyed by index: no "level/index" string per node (a batch makes ~32,768 of them).
+    const levels: Map<number, Hash>[] = [];
+    const at = (level: number) => (levels[level] ??= new Map());
+    const get = (level: number, index: number) => levels[level]?.get(index);
     // The old tree's right edge is all the new nodes can need from it.
     if (n0 > 0) {
       const edge = perfectSubtrees(0, n0);
@@ -131,24 +160,27 @@ export function createLedger(deps: LedgerDeps) {
       for (const c of edge) {
         const h = found.get(key(c.level, c.index));
         if (!h) throw new Error(`log tree is missing node ${key(c.level, c.index)}`);
-        hashes.set(key(c.level, c.index), h);
+        at(c.level).set(c.index, h);
       }
     }
     const rows: { level: number; index: number; hash: Hash }[] = [];
+    const leaves = at(0);
     entries.forEach((e, i) => {
       if (e.index !== n0 + i) throw new Error(`log entries are not contiguous at ${n0 + i}`);
       const h = leafHash(Buffer.from(e.entry, 'utf8'));
-      hashes.set(key(0, e.index), h);
+      leaves.set(e.index, h);
       rows.push({ level: 0, index: e.index, hash: h });
     });
     for (let level = 1, width = 2; width <= n; level++, width *= 2) {
+      const below = at(level - 1);
+      const here = at(level);
       for (let j = Math.floor(n0 / width); j < Math.floor(n / width); j++) {
-        const h = nodeHash(hashes.get(key(level - 1, 2 * j))!, hashes.get(key(level - 1, 2 * j + 1))!);
-        hashes.set(key(level, j), h);
+        const h = nodeHash(below.get(2 * j)!, below.get(2 * j + 1)!);
+        here.set(j, h);
         rows.push({ level, index: j, hash: h });
       }
     }
-    const root = n === 0 ? emptyRoot() : rangeHash(0, n, (l, i) => hashes.get(key(l, i))!);
+    const root = n === 0 ? emptyRoot() : rangeHash(0, n, (l, i) => get(l, i)!);
     return { rows, root: Buffer.from(root) };
   }
 
@@ -179,31 +211,61 @@ export function createLedger(deps: LedgerDeps) {
     return { size, rootHash, note, createdAt: clock.now().toISOString() };
   }
 
-  /** One batch: hash pending entries and sign one checkpoint. Returns how many entries it added. */
-  async function integrateBatch(): Promise<number> {
+  /** One batch: hash pending entries and sign one checkpoint. Returns it and how many entries it added. */
+  async function integrateBatch(): Promise<{ added: number; signed: StoredCheckpoint } | undefined> {
     return db.transaction().execute(async (trx) => {
       const latest = await store.latestCheckpoint(trx);
       const n0 = latest?.size ?? 0;
       const entries = await store.entries(trx, n0, n0 + MAX_BATCH);
-      if (latest && entries.length === 0) return 0;
+      if (latest && entries.length === 0) return undefined;
       const { rows, root } = await growTree(trx, n0, entries);
       await store.insertNodes(trx, rows);
       await storeFullBundles(trx, n0, entries);
-      await store.insertCheckpoint(trx, sign(n0 + entries.length, root));
-      return entries.length;
+      const signed = sign(n0 + entries.length, root);
+      await store.insertCheckpoint(trx, signed);
+      return { added: entries.length, signed };
     });
   }
 
   /** Integrates every pending entry (one signed checkpoint per batch); returns the latest checkpoint. */
   function integrate(): Promise<StoredCheckpoint> {
     return serial(async () => {
-      while ((await integrateBatch()) === MAX_BATCH);
-      return (await store.latestCheckpoint(db))!;
+      let signed: StoredCheckpoint | undefined;
+      for (;;) {
+        const batch = await integrateBatch();
+        if (!batch) break;
+        signed = batch.signed;
+        if (batch.added < MAX_BATCH) break;
+      }
+      if (signed) {
+        hold(signed);
+        deps.bus?.publish(CHECKPOINT_TOPIC, String(signed.size));
+        return signed;
+      }
+      return (await checkpointFromDb())!;
     });
   }
 
+  async function checkpointFromDb(): Promise<StoredCheckpoint | undefined> {
+    const generation = heldGeneration;
+    const cp = await store.latestCheckpoint(db);
+    if (cp) hold(cp, generation);
+    return cp;
+  }
+
   async function checkpoint(): Promise<StoredCheckpoint> {
-    return (await store.latestCheckpoint(db)) ?? integrate();
+    if (held && performance.now() - held.at < CHECKPOINT_TTL_MS) return held.cp;
+    return (await checkpointFromDb()) ?? integrate();
+  }
+
+  /**
+   * The latest checkpoint for a request about the first `size` entries: the one held in memory if it covers them,
+   * else the database's (another instance may have signed a larger one that this instance has not heard of yet).
+   */
+  async function checkpointCovering(size: number): Promise<StoredCheckpoint> {
+    const cp = await checkpoint();
+    if (cp.size >= size) return cp;
+    return (await checkpointFromDb()) ?? cp;
   }
 
   /** A checkpoint's note with the cosignatures received for it appended (still a valid signed note). */
@@ -232,25 +294,17 @@ export function createLedger(deps: LedgerDeps) {
   async function append(events: StoredEvent[], trx: Kysely<Database>) {
     const candidates = events.filter((e) => logged(e));
     if (candidates.length === 0) return;
-    // A rebuild may already have logged some.
-    const already = await store.eventsWithEntries(
-      trx,
-      candidates.map((e) => e.id),
-    );
-    const fresh = candidates.filter((e) => !already.has(e.id));
-    if (fresh.length === 0) return;
-    const actorIds = [...new Set(fresh.flatMap((e) => (e.actorId && logged(e) === 'full' ? [e.actorId] : [])))];
+    const actorIds = [...new Set(candidates.flatMap((e) => (e.actorId && logged(e) === 'full' ? [e.actorId] : [])))];
     const handles = new Map(
       actorIds.length ? (await deps.directory.usersByIds(actorIds, trx)).map((u) => [u.id, u.handle]) : [],
     );
-    const next = await store.nextIndex(trx);
-    // Synchronous from here: every handle is known, so no promise per entry.
-    const rows = fresh.map((event, i) => ({
-      index: next + i,
+    // Synchronous from here: every handle is known, so no promise per entry. The store skips the events a rebuild
+    // may already have logged.
+    const rows = candidates.map((event) => ({
       eventId: event.id,
       ...entryOf(event, event.actorId ? (handles.get(event.actorId) ?? null) : null),
     }));
-    await store.insertEntries(trx, rows, clock.now().toISOString());
+    await store.appendEntries(trx, rows, clock.now().toISOString());
   }
 
   // Full tiles and bundles never change (until a rebuild, which clears this): verifiers and witnesses fetch the
@@ -336,22 +390,19 @@ export function createLedger(deps: LedgerDeps) {
     /** Entry `index` and its inclusion proof against the latest checkpoint. */
     async entry(index: number) {
       if (!Number.isSafeInteger(index) || index < 0) throw notFound(`Log entry ${index}`);
-      // Both reads at once: on PostgreSQL each is a round trip, and a proof is served in about one millisecond.
-      const [cp, [stored]] = await Promise.all([checkpoint(), store.entries(db, index, index + 1)]);
+      // The checkpoint is usually held in memory; then the entry and the proof's nodes are read at once (on
+      // PostgreSQL each read is a round trip, and a proof is served in about one millisecond).
+      const cp = await checkpointCovering(index + 1);
       if (index >= cp.size) throw notFound(`Log entry ${index} (the latest checkpoint has ${cp.size})`);
-      return {
-        index,
-        entry: stored!.entry,
-        eventId: stored!.eventId,
-        checkpoint: cp,
-        proof: await inclusion(index, cp.size),
-      };
+      const [[stored], proof] = await Promise.all([store.entries(db, index, index + 1), inclusion(index, cp.size)]);
+      if (!stored) throw new Error(`log entry ${index} is missing under the checkpoint of ${cp.size}`);
+      return { index, entry: stored.entry, eventId: stored.eventId, checkpoint: cp, proof };
     },
 
     async byEventId(eventId: string) {
       const stored = await store.entryByEventId(db, eventId);
       if (!stored) throw notFound('Log entry of this event');
-      const cp = await checkpoint();
+      const cp = await checkpointCovering(stored.index + 1);
       if (stored.index >= cp.size)
         return { index: stored.index, entry: stored.entry, eventId, checkpoint: cp, proof: null };
       return {
@@ -373,7 +424,7 @@ export function createLedger(deps: LedgerDeps) {
     },
 
     async consistency(from: number, to: number) {
-      const cp = await checkpoint();
+      const cp = await checkpointCovering(to);
       if (to > cp.size) throw notFound(`A tree of ${to} (the latest checkpoint has ${cp.size})`);
       if (from > to) throw new AppError('validation_failed', '`from` must not exceed `to`');
       const ranges = consistencyRanges(from, to);
@@ -399,14 +450,13 @@ export function createLedger(deps: LedgerDeps) {
     async tile(level: number, index: number, width: number): Promise<Buffer | undefined> {
       const cached = width === TILE_WIDTH ? fullTiles.get(`${level}/${index}`) : undefined;
       if (cached) return cached;
-      const cp = await checkpoint();
       const span = 2 ** (level * TILE_HEIGHT);
+      const cp = await checkpointCovering((index * TILE_WIDTH + Math.max(width, 1)) * span);
       const available = Math.floor(cp.size / span) - index * TILE_WIDTH;
       if (width < 1 || width > TILE_WIDTH || width > available) return undefined;
       const start = index * TILE_WIDTH;
-      const hashes = await store.nodeRange(db, level * TILE_HEIGHT, start, start + width);
-      if (hashes.length !== width) throw new Error(`log tree is missing hashes of tile ${level}/${index}`);
-      const tile = Buffer.concat(hashes);
+      const { count, bytes: tile } = await store.nodeBytes(db, level * TILE_HEIGHT, start, start + width);
+      if (count !== width) throw new Error(`log tree is missing hashes of tile ${level}/${index}`);
       if (width === TILE_WIDTH) fullTiles.set(`${level}/${index}`, tile);
       return tile;
     },
@@ -421,7 +471,7 @@ export function createLedger(deps: LedgerDeps) {
           return stored;
         }
       }
-      const cp = await checkpoint();
+      const cp = await checkpointCovering(index * TILE_WIDTH + Math.max(width, 1));
       const available = cp.size - index * TILE_WIDTH;
       if (width < 1 || width > TILE_WIDTH || width > available) return undefined;
       // A partial bundle, or a full one integrated before bundles were stored (034): built from the entry rows.
@@ -483,6 +533,7 @@ export function createLedger(deps: LedgerDeps) {
     dropCaches() {
       fullTiles.clear();
       fullBundles.clear();
+      forgetCheckpoint();
     },
 
     start() {

@@ -30,9 +30,25 @@ export interface StoredEntry {
 const toBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 // SQLite's parameter limit is 32,766; three per node row.
 const CHUNK = 2000;
+// Rows per unnest() statement on PostgreSQL (a few MB of array literal at most).
+const PG_ROWS = 20_000;
+const HASH_BYTES = 32;
 
 export function createLedgerStore(dialect: Dialect = 'sqlite') {
-  return {
+  /** Hashes of level `level`, indexes [start, end), in order. */
+  async function nodeRange(db: Kysely<Database>, level: number, start: number, end: number): Promise<Buffer[]> {
+    const rows = await db
+      .selectFrom('logNodes')
+      .select(['idx', 'hash'])
+      .where('level', '=', level)
+      .where('idx', '>=', start)
+      .where('idx', '<', end)
+      .orderBy('idx')
+      .execute();
+    return rows.map((r) => toBuffer(r.hash));
+  }
+
+  const store = {
     async nextIndex(db: Kysely<Database>): Promise<number> {
       const row = await db
         .selectFrom('logEntries')
@@ -44,6 +60,13 @@ export function createLedgerStore(dialect: Dialect = 'sqlite') {
     /** Which of `eventIds` already have an entry. */
     async eventsWithEntries(db: Kysely<Database>, eventIds: string[]): Promise<Set<string>> {
       const found = new Set<string>();
+      if (dialect === 'postgres') {
+        // One array parameter: nothing to compile or plan per id.
+        const { rows } = await sql<{ eventId: string }>`
+          select event_id from log_entries where event_id = any(${eventIds}::text[])`.execute(db);
+        for (const r of rows) found.add(r.eventId);
+        return found;
+      }
       for (let i = 0; i < eventIds.length; i += CHUNK) {
         const rows = await db
           .selectFrom('logEntries')
@@ -61,6 +84,19 @@ export function createLedgerStore(dialect: Dialect = 'sqlite') {
       rows: { index: number; eventId: string; entry: string; subject: string | null }[],
       now: string,
     ) {
+      if (dialect === 'postgres') {
+        // A column per array parameter (unnest): one statement of five parameters per batch, not five per row.
+        for (let i = 0; i < rows.length; i += PG_ROWS) {
+          const part = rows.slice(i, i + PG_ROWS);
+          await sql`
+            insert into log_entries (idx, event_id, entry, subject, created_at)
+            select idx, event_id, entry, subject, ${now}::timestamptz
+            from unnest(${part.map((r) => r.index)}::bigint[], ${part.map((r) => r.eventId)}::text[],
+                        ${part.map((r) => r.entry)}::text[], ${part.map((r) => r.subject)}::text[])
+              as u(idx, event_id, entry, subject)`.execute(db);
+        }
+        return;
+      }
       for (let i = 0; i < rows.length; i += CHUNK) {
         await db
           .insertInto('logEntries')
@@ -75,6 +111,42 @@ export function createLedgerStore(dialect: Dialect = 'sqlite') {
           )
           .execute();
       }
+    },
+
+    /**
+     * Appends entries after the last one, in the order given, skipping events that already have one (a rebuild may
+     * have logged them). On PostgreSQL one statement does it all: the check, the numbering and the insert.
+     */
+    async appendEntries(
+      db: Kysely<Database>,
+      rows: { eventId: string; entry: string; subject: string | null }[],
+      now: string,
+    ) {
+      if (dialect === 'postgres') {
+        for (let i = 0; i < rows.length; i += PG_ROWS) {
+          const part = rows.slice(i, i + PG_ROWS);
+          await sql`
+            insert into log_entries (idx, event_id, entry, subject, created_at)
+            select m.next + row_number() over (order by u.n) - 1, u.event_id, u.entry, u.subject, ${now}::timestamptz
+            from unnest(${part.map((r) => r.eventId)}::text[], ${part.map((r) => r.entry)}::text[],
+                        ${part.map((r) => r.subject)}::text[]) with ordinality as u(event_id, entry, subject, n)
+            cross join (select coalesce(max(idx) + 1, 0) as next from log_entries) m
+            where not exists (select 1 from log_entries e where e.event_id = u.event_id)`.execute(db);
+        }
+        return;
+      }
+      const already = await store.eventsWithEntries(
+        db,
+        rows.map((r) => r.eventId),
+      );
+      const fresh = rows.filter((r) => !already.has(r.eventId));
+      if (fresh.length === 0) return;
+      const next = await store.nextIndex(db);
+      await store.insertEntries(
+        db,
+        fresh.map((r, i) => ({ ...r, index: next + i })),
+        now,
+      );
     },
 
     async entries(db: Kysely<Database>, start: number, end: number): Promise<StoredEntry[]> {
@@ -127,6 +199,38 @@ export function createLedgerStore(dialect: Dialect = 'sqlite') {
     },
 
     async insertNodes(db: Kysely<Database>, rows: { level: number; index: number; hash: Uint8Array }[]) {
+      if (dialect === 'postgres') {
+        // The hashes travel as one binary parameter, and the (level, index) coordinates as runs of consecutive
+        // indexes (a batch has one run per level): a batch of 16,384 entries writes ~32,768 node rows in two
+        // statements of a few small arrays and 640 KB of bytes, instead of seventeen of 6,000 parameters each.
+        for (let i = 0; i < rows.length; i += PG_ROWS) {
+          const part = rows.slice(i, i + PG_ROWS);
+          const bytes = Buffer.allocUnsafe(part.length * HASH_BYTES);
+          const levels: number[] = [];
+          const starts: number[] = [];
+          const counts: number[] = [];
+          const firsts: number[] = [];
+          part.forEach((r, k) => {
+            if (r.hash.length !== HASH_BYTES) throw new Error(`a log node hash has ${r.hash.length} bytes`);
+            bytes.set(r.hash, k * HASH_BYTES);
+            const run = levels.length - 1;
+            if (run >= 0 && levels[run] === r.level && starts[run]! + counts[run]! === r.index) counts[run]!++;
+            else {
+              levels.push(r.level);
+              starts.push(r.index);
+              counts.push(1);
+              firsts.push(k);
+            }
+          });
+          await sql`
+            insert into log_nodes (level, idx, hash)
+            select r.level, r.start + g, substring(${bytes}::bytea from (r.first + g) * ${HASH_BYTES} + 1 for ${HASH_BYTES})
+            from unnest(${levels}::integer[], ${starts}::bigint[], ${counts}::integer[], ${firsts}::integer[])
+              as r(level, start, count, first)
+            cross join lateral generate_series(0, r.count - 1) as g`.execute(db);
+        }
+        return;
+      }
       for (let i = 0; i < rows.length; i += CHUNK) {
         await db
           .insertInto('logNodes')
@@ -160,6 +264,15 @@ export function createLedgerStore(dialect: Dialect = 'sqlite') {
       // An inclusion proof touches one or two nodes on each of ~20 levels: one statement, not one per level (a
       // round trip each on PostgreSQL).
       if (coords.length === 0) return out;
+      if (dialect === 'postgres') {
+        // Two array parameters whatever the number of nodes: a short statement, planned as index lookups.
+        const { rows } = await sql<{ level: number; idx: number | string; hash: Uint8Array }>`
+          select n.level, n.idx, n.hash
+          from unnest(${coords.map((c) => c.level)}::integer[], ${coords.map((c) => c.index)}::bigint[]) as c(level, idx)
+          join log_nodes n on n.level = c.level and n.idx = c.idx`.execute(db);
+        for (const r of rows) out.set(`${Number(r.level)}/${Number(r.idx)}`, toBuffer(r.hash));
+        return out;
+      }
       if (coords.length <= CHUNK) {
         const rows = await db
           .selectFrom('logNodes')
@@ -186,16 +299,27 @@ export function createLedgerStore(dialect: Dialect = 'sqlite') {
     },
 
     /** Hashes of level `level`, indexes [start, end), in order. */
-    async nodeRange(db: Kysely<Database>, level: number, start: number, end: number): Promise<Buffer[]> {
-      const rows = await db
-        .selectFrom('logNodes')
-        .select(['idx', 'hash'])
-        .where('level', '=', level)
-        .where('idx', '>=', start)
-        .where('idx', '<', end)
-        .orderBy('idx')
-        .execute();
-      return rows.map((r) => toBuffer(r.hash));
+    nodeRange,
+
+    /**
+     * Hashes of level `level`, indexes [start, end), concatenated in order, and how many there were. On PostgreSQL
+     * the database concatenates them: one value to return instead of up to 256 rows.
+     */
+    async nodeBytes(
+      db: Kysely<Database>,
+      level: number,
+      start: number,
+      end: number,
+    ): Promise<{ count: number; bytes: Buffer }> {
+      if (dialect === 'postgres') {
+        const { rows } = await sql<{ count: number | string; bytes: Uint8Array | null }>`
+          select count(*) as count, string_agg(hash, ''::bytea order by idx) as bytes
+          from log_nodes where level = ${level} and idx >= ${start} and idx < ${end}`.execute(db);
+        const r = rows[0];
+        return { count: Number(r?.count ?? 0), bytes: r?.bytes ? toBuffer(r.bytes) : Buffer.alloc(0) };
+      }
+      const hashes = await nodeRange(db, level, start, end);
+      return { count: hashes.length, bytes: Buffer.concat(hashes) };
     },
 
     async latestCheckpoint(db: Kysely<Database>): Promise<StoredCheckpoint | undefined> {
@@ -295,6 +419,7 @@ export function createLedgerStore(dialect: Dialect = 'sqlite') {
       );
     },
   };
+  return store;
 }
 
 export type LedgerStore = ReturnType<typeof createLedgerStore>;
