@@ -32,6 +32,7 @@ import { scale } from './migrations/032_scale.js';
 import { captureDimensions } from './migrations/033_capture_dimensions.js';
 import { logBundles } from './migrations/034_log_bundles.js';
 import { captureHours } from './migrations/035_capture_hours.js';
+import { mailClaims } from './migrations/036_mail_claims.js';
 import type { Migration } from './migrations/types.js';
 
 /** Every migration, in order. Append only. */
@@ -68,6 +69,7 @@ export const migrations: Migration[] = [
   captureDimensions,
   logBundles,
   captureHours,
+  mailClaims,
 ];
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

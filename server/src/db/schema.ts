@@ -112,6 +112,8 @@ export interface MailOutboxTable {
   sentAt: string | null;
   attempts: number;
   lastError: string | null;
+  /** While an instance sends it (036_mail_claims); null when free. */
+  claimedUntil: string | null;
 }
 
 export interface EventsTable {

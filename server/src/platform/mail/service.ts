@@ -36,13 +36,15 @@ export function createMailService(deps: {
         sentAt: null,
         attempts: 0,
         lastError: null,
+        claimedUntil: null,
       });
     },
     recent: (limit = 50): Promise<OutgoingMail[]> => deps.store.listRecent(deps.db, limit),
     smtpEnabled: () => transport !== undefined,
     /**
      * Sends what is waiting; each mail is retried up to 10 times. Calls run one after the other (the app's timer
-     * and a caller may overlap): two runs reading the same unsent rows would send a mail twice.
+     * and a caller may overlap), and each mail is claimed first, so other instances flushing the same outbox never
+     * send it too.
      */
     flush(): Promise<number> {
       const run = flushing.then(sendWaiting, sendWaiting);
@@ -53,7 +55,10 @@ export function createMailService(deps: {
   async function sendWaiting(): Promise<number> {
     if (!transport) return 0;
     let sent = 0;
-    for (const mail of await deps.store.listUnsent(deps.db, 50)) {
+    // Claimed for two minutes: enough to send 50 mails, short enough that a crashed sender's mails go out soon.
+    const now = deps.clock.now();
+    const until = new Date(now.getTime() + 120_000).toISOString();
+    for (const mail of await deps.store.claimUnsent(deps.db, 50, now.toISOString(), until)) {
       try {
         await transport.sendMail({ from: deps.from, to: mail.to, subject: mail.subject, text: mail.text });
         await deps.store.markSent(deps.db, mail.id, deps.clock.now().toISOString());

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 
 export type OutgoingMail = Database['mailOutbox'];
@@ -11,15 +11,26 @@ export function createMailStore() {
     async listRecent(db: Kysely<Database>, limit: number): Promise<OutgoingMail[]> {
       return db.selectFrom('mailOutbox').selectAll().orderBy('id', 'desc').limit(limit).execute();
     },
-    async listUnsent(db: Kysely<Database>, limit: number): Promise<OutgoingMail[]> {
-      return db
-        .selectFrom('mailOutbox')
-        .selectAll()
-        .where('sentAt', 'is', null)
-        .where('attempts', '<', 10)
-        .orderBy('id')
-        .limit(limit)
+    /**
+     * Claims up to `limit` unsent mails for this sender until `until`, and returns them. The claim is re-checked on
+     * the row itself (PostgreSQL re-evaluates the outer conditions of a row another sender updated first), so two
+     * instances never take the same mail; an expired claim (its sender died) is taken again.
+     */
+    async claimUnsent(db: Kysely<Database>, limit: number, now: string, until: string): Promise<OutgoingMail[]> {
+      const free = (eb: ExpressionBuilder<Database, 'mailOutbox'>) =>
+        eb.and([
+          eb('sentAt', 'is', null),
+          eb('attempts', '<', 10),
+          eb.or([eb('claimedUntil', 'is', null), eb('claimedUntil', '<', now)]),
+        ]);
+      const rows = await db
+        .updateTable('mailOutbox')
+        .set({ claimedUntil: until })
+        .where((eb) => eb('id', 'in', eb.selectFrom('mailOutbox').select('id').where(free).orderBy('id').limit(limit)))
+        .where(free)
+        .returningAll()
         .execute();
+      return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
     async markSent(db: Kysely<Database>, id: string, sentAt: string) {
       await db.updateTable('mailOutbox').set({ sentAt }).where('id', '=', id).execute();
@@ -27,7 +38,7 @@ export function createMailStore() {
     async markFailed(db: Kysely<Database>, id: string, attempts: number, error: string) {
       await db
         .updateTable('mailOutbox')
-        .set({ attempts, lastError: error.slice(0, 1000) })
+        .set({ attempts, lastError: error.slice(0, 1000), claimedUntil: null })
         .where('id', '=', id)
         .execute();
     },
