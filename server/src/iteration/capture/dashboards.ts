@@ -178,9 +178,11 @@ export function createDashboards(deps: {
 
     async funnel(scope: Scope, body: FunnelBody): Promise<FunnelResult> {
       const { from, to } = periodOf(body, clock.now().getTime());
-      const rows = await read((rdb) => store.stepsOf(rdb, scope, [...new Set(body.steps)], from, to, MAX_ROWS + 1));
+      // Only the events of visitors who can pass the first step are read; those who reach it are counted apart.
+      const { starters, rows } = await read((rdb) => store.funnelInput(rdb, scope, body.steps, from, to, MAX_ROWS + 1));
       if (rows.length > MAX_ROWS) throw new AppError('query_too_expensive', 'Too many events: choose a shorter period');
       const reached = funnelOf(rows, body.steps, body.windowSeconds * 1000);
+      reached[0] = starters;
       return {
         steps: body.steps.map((name, i) => ({
           name,

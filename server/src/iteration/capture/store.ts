@@ -310,40 +310,25 @@ export function createCaptureStore(dialect: 'sqlite' | 'postgres') {
      * hours from the hourly ones.
      */
     async dimTop(db: Db, scope: Scope, grain: 'day' | 'hour', dim: Dimension, from: number, to: number, limit: number) {
-      const rows =
-        grain === 'day'
-          ? await db
-              .selectFrom('captureDimRollups')
-              .select((eb) => [
-                'value',
-                eb.fn.sum<number | string>('events').as('count'),
-                eb.fn.sum<number | string>('visitors').as('visitors'),
-              ])
-              .where('scope', '=', scopeKey(scope))
-              .where('dim', '=', dim)
-              .where('day', '>=', from)
-              .where('day', '<', to)
-              .groupBy('value')
-              .orderBy(sql`sum(events)`, 'desc')
-              .orderBy('value')
-              .limit(limit)
-              .execute()
-          : await db
-              .selectFrom('captureDimHours')
-              .select((eb) => [
-                'value',
-                eb.fn.sum<number | string>('events').as('count'),
-                eb.fn.sum<number | string>('visitors').as('visitors'),
-              ])
-              .where('scope', '=', scopeKey(scope))
-              .where('dim', '=', dim)
-              .where('hour', '>=', from)
-              .where('hour', '<', to)
-              .groupBy('value')
-              .orderBy(sql`sum(events)`, 'desc')
-              .orderBy('value')
-              .limit(limit)
-              .execute();
+      // The daily and hourly tables differ only by their name and their bucket's column.
+      const [table, bucket] =
+        grain === 'day' ? (['captureDimRollups', 'day'] as const) : (['captureDimHours', 'hour'] as const);
+      const rows = await db
+        .selectFrom(table)
+        .select((eb) => [
+          'value',
+          eb.fn.sum<number | string>('events').as('count'),
+          eb.fn.sum<number | string>('visitors').as('visitors'),
+        ])
+        .where('scope', '=', scopeKey(scope))
+        .where('dim', '=', dim)
+        .where(bucket, '>=', from)
+        .where(bucket, '<', to)
+        .groupBy('value')
+        .orderBy(sql`sum(events)`, 'desc')
+        .orderBy('value')
+        .limit(limit)
+        .execute();
       return rows.map((r) => ({ value: String(r.value), count: Number(r.count), visitors: Number(r.visitors) }));
     },
 
@@ -415,25 +400,48 @@ export function createCaptureStore(dialect: 'sqlite' | 'postgres') {
       return rows.map((r) => ({ value: String(r.value), count: Number(r.count), visitors: Number(r.visitors) }));
     },
 
-    /** (visitor, name, ts) of the named events, ordered by visitor, time and step: the input of funnels; bounded. */
-    async stepsOf(db: Db, scope: Scope, names: string[], from: number, to: number, limit: number) {
-      const rows = await inScope(scope)(db)
-        .select(['visitor', 'name', 'ts'])
-        .where('name', 'in', names)
-        .where('ts', '>=', from)
-        .where('ts', '<', to)
-        .orderBy('visitor')
-        .orderBy('ts')
-        // Events at the same time in the order of `names` (the steps'), not the index's.
-        .orderBy(
-          sql`case ${sql.join(
-            names.map((n, i) => sql`when name = ${n} then ${i}`),
-            sql` `,
-          )} end`,
-        )
-        .limit(limit)
-        .execute();
-      return rows.map((r) => ({ visitor: r.visitor, name: r.name, ts: Number(r.ts) }));
+    /**
+     * The input of a funnel over the distinct step names `names` (in the steps' order) in [from, to): how many visitors
+     * have an event of the first step, and the (visitor, name, ts) of the steps' events of only those visitors who
+     * have both an event of the first step and one of the second (no other visitor can go past the first step),
+     * ordered by visitor, time and step; bounded. A funnel of one step reads no events.
+     */
+    async funnelInput(db: Db, scope: Scope, steps: string[], from: number, to: number, limit: number) {
+      const names = [...new Set(steps)];
+      const visitorsOf = (name: string) =>
+        inScope(scope)(db).select('visitor').where('name', '=', name).where('ts', '>=', from).where('ts', '<', to);
+      const [first, second] = steps as [string, string | undefined];
+      const [starters, rows] = await Promise.all([
+        inScope(scope)(db)
+          .select((eb) => eb.fn.count<number | string>('visitor').distinct().as('n'))
+          .where('name', '=', first)
+          .where('ts', '>=', from)
+          .where('ts', '<', to)
+          .executeTakeFirstOrThrow(),
+        second === undefined
+          ? []
+          : inScope(scope)(db)
+              .select(['visitor', 'name', 'ts'])
+              .where('name', 'in', names)
+              .where('ts', '>=', from)
+              .where('ts', '<', to)
+              .where('visitor', 'in', visitorsOf(first).intersect(visitorsOf(second)))
+              .orderBy('visitor')
+              .orderBy('ts')
+              // Events at the same time in the order of `names` (the steps'), not the index's.
+              .orderBy(
+                sql`case ${sql.join(
+                  names.map((n, i) => sql`when name = ${n} then ${i}`),
+                  sql` `,
+                )} end`,
+              )
+              .limit(limit)
+              .execute(),
+      ]);
+      return {
+        starters: Number(starters.n),
+        rows: rows.map((r) => ({ visitor: r.visitor, name: r.name, ts: Number(r.ts) })),
+      };
     },
 
     /**
