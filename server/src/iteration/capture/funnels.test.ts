@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { newApp, newOrganization, newUser } from '../../testing/fixtures.js';
 import type { CaptureSender } from './service.js';
-import { funnelOf } from './dashboards.js';
+import { funnelOf, retentionOf } from './dashboards.js';
 
-// Funnels read only the events of visitors who can pass the first step (store.funnelInput): their answers must be
-// those of the definition (`funnelOf`) over every raw event of the steps, on the same data.
+// Funnels read only the events of visitors who can pass the first step (store.funnelInput), and retention cohorts
+// are counted in the database (store.cohorts): their answers must be those of the definitions (`funnelOf`,
+// `retentionOf`) over every raw event, on the same data.
 let t: TestApp;
 let sender: CaptureSender;
-const nowMs = Date.parse('2026-05-10T12:00:00Z');
+const nowMs = Date.parse('2026-05-13T12:00:00Z'); // a Wednesday: five days span two weeks
 const MIN = 60_000;
 // Names include a hostile one: SQL-looking, quoted, non-ASCII.
 const NAMES = ['view', 'cart', 'buy', "x'); drop table capture_events; --", 'vue ☃'];
@@ -92,4 +93,38 @@ describe('capture funnels', () => {
     expect(got.steps[1]!.visitors).toBeGreaterThan(0);
     expect(got.steps[1]!.visitors).toBeLessThan(got.steps[0]!.visitors);
   });
+});
+
+describe('capture retention cohorts', () => {
+  it.each([
+    [undefined, 5, 0],
+    ['view', 5, 0],
+    ['cart', 4, 1],
+    [NAMES[3]!, 5, 0],
+    ['nothing-like-this', 5, 0],
+  ] as Array<[string | undefined, number, number]>)(
+    'counts cohorts of %s (%i to %i days ago) as the definition does',
+    async (event, a, b) => {
+      const from = nowMs - a * 86_400_000 - 7_777;
+      const to = nowMs - b * 86_400_000 + 1;
+      let q = t.db.kysely
+        .selectFrom('captureEvents')
+        .select(['visitor', 'ts'])
+        .where('appId', '=', sender.appId)
+        .where('identified', '=', 1)
+        .where('ts', '>=', from)
+        .where('ts', '<', to);
+      if (event) q = q.where('name', '=', event);
+      const perDay = (await q.execute()).map((r) => ({
+        visitor: r.visitor,
+        day: Math.floor(Number(r.ts) / 86_400_000),
+      }));
+      const { cohorts } = await t.capture.dashboards.retention(
+        { appId: sender.appId },
+        { from: new Date(from).toISOString(), to: new Date(to).toISOString(), event },
+      );
+      expect(cohorts).toEqual(retentionOf(perDay));
+      if (!event) expect(cohorts.length).toBe(2);
+    },
+  );
 });

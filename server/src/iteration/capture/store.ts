@@ -445,22 +445,27 @@ export function createCaptureStore(dialect: 'sqlite' | 'postgres') {
     },
 
     /**
-     * One (visitor, first active day) per week (Monday-based, as `retentionOf`'s) an identified visitor was active:
-     * the input of retention cohorts, grouped by week in the database so it sends up to 7× fewer rows; bounded.
+     * Weekly retention cohorts of identified visitors, counted in the database: per (first week, weeks after it), how
+     * many visitors were active that week. Weeks are `retentionOf`'s (Monday-based, numbered from 1970-01-01's).
      */
-    async activeDays(db: Db, scope: Scope, from: number, to: number, limit: number, name?: string) {
-      let q = inScope(scope)(db)
-        .select((eb) => ['visitor', eb.fn.min<number | string>('ts').as('first')])
-        .where('identified', '=', 1)
-        .where('ts', '>=', from)
-        .where('ts', '<', to);
-      if (name) q = q.where('name', '=', name);
-      const rows = await q
-        .groupBy(['visitor', sql`(ts / 86400000 + 3) / 7`])
-        .orderBy('visitor')
-        .limit(limit)
-        .execute();
-      return rows.map((r) => ({ visitor: r.visitor, day: Math.floor(Number(r.first) / 86_400_000) }));
+    async cohorts(db: Db, scope: Scope, from: number, to: number, name?: string) {
+      const [column, id] =
+        'appId' in scope
+          ? ['app_id', scope.appId]
+          : 'organizationId' in scope
+            ? ['organization_id', scope.organizationId]
+            : ['dataset_id', scope.datasetId];
+      const { rows } = await sql<{ first: number | string; n: number | string; units: number | string }>`
+        select first, week - first as n, count(*) as units from (
+          select week, min(week) over (partition by visitor) as first from (
+            select distinct visitor, (ts / 86400000 + 3) / 7 as week from capture_events
+            where ${sql.ref(column)} = ${id} and identified = 1 and ts >= ${from} and ts < ${to}
+            ${name === undefined ? sql`` : sql`and name = ${name}`}
+          ) as active
+        ) as weeks
+        group by first, week - first
+        order by first, n`.execute(db);
+      return rows.map((r) => ({ first: Number(r.first), n: Number(r.n), units: Number(r.units) }));
     },
 
     /** Events of the given units (experiment metrics): name, unit, time and one numeric property. */
