@@ -260,8 +260,15 @@ async function dashboardsOverHttp(dataDir: string) {
   const referrers = ['search.example', 'social.example', 'news.example', 'mail.example', null, null, null];
   const countries = ['FR', 'BE', 'DE', 'CH', 'CA', 'SN', 'MA', null];
   const loadStarted = performance.now();
+  // mulberry32: successive draws of a plain 32-bit LCG are correlated (the name, the visitor and `identified` of an
+  // event came out linked: 230 identified visitors instead of 20,000, 112 visitors with a signup in 30 days).
   let x = 12345;
-  const rnd = () => (x = (x * 1103515245 + 12345) >>> 0) / 4294967296;
+  const rnd = () => {
+    x = (x + 0x6d2b79f5) | 0;
+    let t = Math.imul(x ^ (x >>> 15), 1 | x);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
   const nameOf = () => {
     let r = rnd();
     for (const [n, p] of names) if ((r -= p) < 0) return n;

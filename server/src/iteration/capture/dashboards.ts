@@ -11,7 +11,7 @@ const HOUR = 3_600_000;
 const GRAIN_MS = { minute: 60_000, hour: HOUR, day: DAY } as const;
 /** Most buckets in one series (a minute series over a month would be 43,200 points). */
 const MAX_BUCKETS = 2000;
-/** Most rows a funnel or retention reads; beyond, a narrower period is asked for. */
+/** Most rows a funnel reads; beyond, a narrower period is asked for. */
 const MAX_ROWS = 500_000;
 /** Public pages never list a value seen by fewer visitors than this. */
 export const PUBLIC_MIN_VISITORS = 3;
@@ -83,6 +83,27 @@ export function retentionOf(rows: ReadonlyArray<{ visitor: string; day: number }
   return [...cohorts.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([week, c]) => ({ week: new Date((week * 7 - 3) * DAY).toISOString().slice(0, 10), ...c }));
+}
+
+/**
+ * Cohorts from the database's counts per (first week, weeks after it) (`store.cohorts`): the same answer as
+ * `retentionOf` over every (unit, day) pair, without sending one row per unit and week.
+ */
+export function cohortsOf(cells: ReadonlyArray<{ first: number; n: number; units: number }>) {
+  const cohorts = new Map<number, number[]>();
+  for (const { first, n, units } of cells) {
+    let retained = cohorts.get(first);
+    if (!retained) cohorts.set(first, (retained = []));
+    while (retained.length <= n) retained.push(0);
+    retained[n] = units;
+  }
+  return [...cohorts.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([week, retained]) => ({
+      week: new Date((week * 7 - 3) * DAY).toISOString().slice(0, 10),
+      size: retained[0]!,
+      retained,
+    }));
 }
 
 /** CSV of a chart's rows, formula-looking cells neutralised (a leading ', as the data downloads do). */
@@ -178,9 +199,11 @@ export function createDashboards(deps: {
 
     async funnel(scope: Scope, body: FunnelBody): Promise<FunnelResult> {
       const { from, to } = periodOf(body, clock.now().getTime());
-      const rows = await read((rdb) => store.stepsOf(rdb, scope, [...new Set(body.steps)], from, to, MAX_ROWS + 1));
+      // Only the events of visitors who can pass the first step are read; those who reach it are counted apart.
+      const { starters, rows } = await read((rdb) => store.funnelInput(rdb, scope, body.steps, from, to, MAX_ROWS + 1));
       if (rows.length > MAX_ROWS) throw new AppError('query_too_expensive', 'Too many events: choose a shorter period');
       const reached = funnelOf(rows, body.steps, body.windowSeconds * 1000);
+      reached[0] = starters;
       return {
         steps: body.steps.map((name, i) => ({
           name,
@@ -192,11 +215,10 @@ export function createDashboards(deps: {
 
     async retention(scope: Scope, q: { from?: string; to?: string; event?: string }): Promise<RetentionResult> {
       const { from, to } = periodOf(q, clock.now().getTime());
-      const rows = await read((rdb) => store.activeDays(rdb, scope, from, to, MAX_ROWS + 1, q.event));
-      if (rows.length > MAX_ROWS) throw new AppError('query_too_expensive', 'Too many events: choose a shorter period');
+      const cells = await read((rdb) => store.cohorts(rdb, scope, from, to, q.event));
       return {
         note: 'Identified visitors only: cookieless visitor ids change every day and cannot be followed from week to week',
-        cohorts: retentionOf(rows),
+        cohorts: cohortsOf(cells),
       };
     },
   };

@@ -310,40 +310,25 @@ export function createCaptureStore(dialect: 'sqlite' | 'postgres') {
      * hours from the hourly ones.
      */
     async dimTop(db: Db, scope: Scope, grain: 'day' | 'hour', dim: Dimension, from: number, to: number, limit: number) {
-      const rows =
-        grain === 'day'
-          ? await db
-              .selectFrom('captureDimRollups')
-              .select((eb) => [
-                'value',
-                eb.fn.sum<number | string>('events').as('count'),
-                eb.fn.sum<number | string>('visitors').as('visitors'),
-              ])
-              .where('scope', '=', scopeKey(scope))
-              .where('dim', '=', dim)
-              .where('day', '>=', from)
-              .where('day', '<', to)
-              .groupBy('value')
-              .orderBy(sql`sum(events)`, 'desc')
-              .orderBy('value')
-              .limit(limit)
-              .execute()
-          : await db
-              .selectFrom('captureDimHours')
-              .select((eb) => [
-                'value',
-                eb.fn.sum<number | string>('events').as('count'),
-                eb.fn.sum<number | string>('visitors').as('visitors'),
-              ])
-              .where('scope', '=', scopeKey(scope))
-              .where('dim', '=', dim)
-              .where('hour', '>=', from)
-              .where('hour', '<', to)
-              .groupBy('value')
-              .orderBy(sql`sum(events)`, 'desc')
-              .orderBy('value')
-              .limit(limit)
-              .execute();
+      // The daily and hourly tables differ only by their name and their bucket's column.
+      const [table, bucket] =
+        grain === 'day' ? (['captureDimRollups', 'day'] as const) : (['captureDimHours', 'hour'] as const);
+      const rows = await db
+        .selectFrom(table)
+        .select((eb) => [
+          'value',
+          eb.fn.sum<number | string>('events').as('count'),
+          eb.fn.sum<number | string>('visitors').as('visitors'),
+        ])
+        .where('scope', '=', scopeKey(scope))
+        .where('dim', '=', dim)
+        .where(bucket, '>=', from)
+        .where(bucket, '<', to)
+        .groupBy('value')
+        .orderBy(sql`sum(events)`, 'desc')
+        .orderBy('value')
+        .limit(limit)
+        .execute();
       return rows.map((r) => ({ value: String(r.value), count: Number(r.count), visitors: Number(r.visitors) }));
     },
 
@@ -415,44 +400,72 @@ export function createCaptureStore(dialect: 'sqlite' | 'postgres') {
       return rows.map((r) => ({ value: String(r.value), count: Number(r.count), visitors: Number(r.visitors) }));
     },
 
-    /** (visitor, name, ts) of the named events, ordered by visitor, time and step: the input of funnels; bounded. */
-    async stepsOf(db: Db, scope: Scope, names: string[], from: number, to: number, limit: number) {
-      const rows = await inScope(scope)(db)
-        .select(['visitor', 'name', 'ts'])
-        .where('name', 'in', names)
-        .where('ts', '>=', from)
-        .where('ts', '<', to)
-        .orderBy('visitor')
-        .orderBy('ts')
-        // Events at the same time in the order of `names` (the steps'), not the index's.
-        .orderBy(
-          sql`case ${sql.join(
-            names.map((n, i) => sql`when name = ${n} then ${i}`),
-            sql` `,
-          )} end`,
-        )
-        .limit(limit)
-        .execute();
-      return rows.map((r) => ({ visitor: r.visitor, name: r.name, ts: Number(r.ts) }));
+    /**
+     * The input of a funnel over the distinct step names `names` (in the steps' order) in [from, to): how many visitors
+     * have an event of the first step, and the (visitor, name, ts) of the steps' events of only those visitors who
+     * have both an event of the first step and one of the second (no other visitor can go past the first step),
+     * ordered by visitor, time and step; bounded. A funnel of one step reads no events.
+     */
+    async funnelInput(db: Db, scope: Scope, steps: string[], from: number, to: number, limit: number) {
+      const names = [...new Set(steps)];
+      const visitorsOf = (name: string) =>
+        inScope(scope)(db).select('visitor').where('name', '=', name).where('ts', '>=', from).where('ts', '<', to);
+      const [first, second] = steps as [string, string | undefined];
+      const [starters, rows] = await Promise.all([
+        inScope(scope)(db)
+          .select((eb) => eb.fn.count<number | string>('visitor').distinct().as('n'))
+          .where('name', '=', first)
+          .where('ts', '>=', from)
+          .where('ts', '<', to)
+          .executeTakeFirstOrThrow(),
+        second === undefined
+          ? []
+          : inScope(scope)(db)
+              .select(['visitor', 'name', 'ts'])
+              .where('name', 'in', names)
+              .where('ts', '>=', from)
+              .where('ts', '<', to)
+              .where('visitor', 'in', visitorsOf(first).intersect(visitorsOf(second)))
+              .orderBy('visitor')
+              .orderBy('ts')
+              // Events at the same time in the order of `names` (the steps'), not the index's.
+              .orderBy(
+                sql`case ${sql.join(
+                  names.map((n, i) => sql`when name = ${n} then ${i}`),
+                  sql` `,
+                )} end`,
+              )
+              .limit(limit)
+              .execute(),
+      ]);
+      return {
+        starters: Number(starters.n),
+        rows: rows.map((r) => ({ visitor: r.visitor, name: r.name, ts: Number(r.ts) })),
+      };
     },
 
     /**
-     * One (visitor, first active day) per week (Monday-based, as `retentionOf`'s) an identified visitor was active:
-     * the input of retention cohorts, grouped by week in the database so it sends up to 7× fewer rows; bounded.
+     * Weekly retention cohorts of identified visitors, counted in the database: per (first week, weeks after it), how
+     * many visitors were active that week. Weeks are `retentionOf`'s (Monday-based, numbered from 1970-01-01's).
      */
-    async activeDays(db: Db, scope: Scope, from: number, to: number, limit: number, name?: string) {
-      let q = inScope(scope)(db)
-        .select((eb) => ['visitor', eb.fn.min<number | string>('ts').as('first')])
-        .where('identified', '=', 1)
-        .where('ts', '>=', from)
-        .where('ts', '<', to);
-      if (name) q = q.where('name', '=', name);
-      const rows = await q
-        .groupBy(['visitor', sql`(ts / 86400000 + 3) / 7`])
-        .orderBy('visitor')
-        .limit(limit)
-        .execute();
-      return rows.map((r) => ({ visitor: r.visitor, day: Math.floor(Number(r.first) / 86_400_000) }));
+    async cohorts(db: Db, scope: Scope, from: number, to: number, name?: string) {
+      const [column, id] =
+        'appId' in scope
+          ? ['app_id', scope.appId]
+          : 'organizationId' in scope
+            ? ['organization_id', scope.organizationId]
+            : ['dataset_id', scope.datasetId];
+      const { rows } = await sql<{ first: number | string; n: number | string; units: number | string }>`
+        select first, week - first as n, count(*) as units from (
+          select week, min(week) over (partition by visitor) as first from (
+            select distinct visitor, (ts / 86400000 + 3) / 7 as week from capture_events
+            where ${sql.ref(column)} = ${id} and identified = 1 and ts >= ${from} and ts < ${to}
+            ${name === undefined ? sql`` : sql`and name = ${name}`}
+          ) as active
+        ) as weeks
+        group by first, week - first
+        order by first, n`.execute(db);
+      return rows.map((r) => ({ first: Number(r.first), n: Number(r.n), units: Number(r.units) }));
     },
 
     /** Events of the given units (experiment metrics): name, unit, time and one numeric property. */
