@@ -1,4 +1,5 @@
-import { Migrator, sql, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type DatabaseIntrospector, type Kysely, type MigrationProvider } from 'kysely';
+import type { Database } from './schema.js';
 import type { Db } from './database.js';
 import { foundation } from './migrations/001_foundation.js';
 import { data } from './migrations/002_data.js';
@@ -83,7 +84,7 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
       ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db.kysely)).rows[0]?.schema
       : undefined;
   const migrator = new Migrator({
-    db: db.kysely,
+    db: withMigrationTablesOnly(db, migrationTableSchema),
     provider,
     migrationTableName: 'kysely_migration',
     migrationLockTableName: 'kysely_migration_lock',
@@ -92,4 +93,45 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+const MIGRATION_TABLES = ['kysely_migration', 'kysely_migration_lock'];
+
+/**
+ * The database as Kysely's migrator sees it: its introspection reads only the migrator's two tables. Kysely's own
+ * lists every table of the database with its columns to learn whether those two exist; with a table per dataset
+ * version that is slow, and on PostgreSQL it fails ("relation … does not exist") when another instance or a dying
+ * connection drops a table meanwhile, which stopped a server from starting.
+ */
+function withMigrationTablesOnly(db: Db, schema: string | undefined): Kysely<Database> {
+  const k = db.kysely;
+  const introspection: DatabaseIntrospector = {
+    async getSchemas() {
+      if (db.dialect !== 'postgres') return [];
+      const { rows } = await sql<{ name: string }>`select nspname as name from pg_catalog.pg_namespace`.execute(k);
+      return rows;
+    },
+    async getTables() {
+      const { rows } =
+        db.dialect === 'postgres'
+          ? await sql<{ name: string; schema: string }>`select table_name as name, table_schema as schema
+              from information_schema.tables
+              where table_name in (${sql.join(MIGRATION_TABLES)})
+                and (${schema ?? null}::text is null or table_schema = ${schema ?? null})`.execute(k)
+          : await sql<{ name: string; schema: string }>`select name, 'main' as schema from sqlite_master
+              where type = 'table' and name in (${sql.join(MIGRATION_TABLES)})`.execute(k);
+      return rows.map((r) => ({ name: r.name, schema: r.schema, isView: false, columns: [] }));
+    },
+    async getMetadata() {
+      return { tables: await this.getTables() };
+    },
+  };
+  return new Proxy(k, {
+    get(target, prop) {
+      if (prop === 'introspection') return introspection;
+      const value: unknown = Reflect.get(target, prop, target);
+      // Kysely keeps its state in private fields: its methods must run on the real instance.
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
