@@ -225,19 +225,7 @@ process.exit(0);
  * then times each dashboard query over HTTP: p50 and p95 of `runs` calls, one at a time.
  */
 async function dashboardsOverHttp(dataDir: string) {
-  mkdirSync(dataDir, { recursive: true });
-  const { buildApp } = await import('../server/src/app.js');
-  const { loadConfig } = await import('../server/src/config.js');
-  const config = {
-    ...loadConfig({ ...process.env, MULTITUDE_DATA_DIR: dataDir, MULTITUDE_DEMO: '0', LOG_LEVEL: 'warn' }),
-    host: '127.0.0.1',
-  };
-  const multitude = await buildApp({ config });
-  await multitude.app.listen({ port: 0, host: '127.0.0.1' });
-  const address = multitude.app.server.address();
-  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const user = { email: 'dash@example.org', password: 'quiet harbour lantern 42', handle: 'dashboards', name: 'Bench' };
-  const { headers } = await registerBenchUser(base, user);
+  const { multitude, base, headers } = await benchServer(dataDir, 'dashboards');
   const orgRes = await fetch(`${base}/api/v1/organizations`, {
     method: 'POST',
     headers,
@@ -368,8 +356,8 @@ async function dashboardsOverHttp(dataDir: string) {
   return out;
 }
 
-/** The HTTP ingest server: a fresh SQLite database, a user, an app and its public capture key, printed as JSON. */
-async function serveCapture(dataDir: string) {
+/** A server on a fresh SQLite database in `dataDir`, listening on a free port, with a signed-in user. */
+async function benchServer(dataDir: string, handle: string) {
   mkdirSync(dataDir, { recursive: true });
   const { buildApp } = await import('../server/src/app.js');
   const { loadConfig } = await import('../server/src/config.js');
@@ -381,8 +369,14 @@ async function serveCapture(dataDir: string) {
   await multitude.app.listen({ port: 0, host: '127.0.0.1' });
   const address = multitude.app.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const user = { email: 'ingest@example.org', password: 'quiet harbour lantern 42', handle: 'ingest', name: 'Bench' };
+  const user = { email: `${handle}@example.org`, password: 'quiet harbour lantern 42', handle, name: 'Bench' };
   const { headers } = await registerBenchUser(base, user);
+  return { multitude, base, headers };
+}
+
+/** The HTTP ingest server: a fresh SQLite database, a user, an app and its public capture key, printed as JSON. */
+async function serveCapture(dataDir: string) {
+  const { multitude, base, headers } = await benchServer(dataDir, 'ingest');
   const post = async (url: string, body: object) => {
     const res = await fetch(base + url, { method: 'POST', headers, body: JSON.stringify(body) });
     if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
