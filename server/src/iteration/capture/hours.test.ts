@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { newApp, newOrganization, newUser } from '../../testing/fixtures.js';
+import { countsFromRawEvents } from '../../testing/capture.js';
 import { rollUpHours } from '../../db/migrations/035_capture_hours.js';
 import type { CaptureSender } from './service.js';
 import { retentionOf } from './dashboards.js';
@@ -75,28 +76,9 @@ describe('capture hourly rollups', () => {
   it('equal counts over the raw events per hour, across a day boundary', async () => {
     const raw = await t.db.kysely.selectFrom('captureEvents').selectAll().where('appId', '=', sender.appId).execute();
     expect(raw.length).toBe(7);
-    const expected = new Map<string, { events: number; visitors: Set<string> }>();
-    for (const e of raw) {
-      const hour = new Date(Math.floor(Number(e.ts) / HOUR) * HOUR).toISOString();
-      const dims: Array<[string, string | null]> = [
-        ['*', '*'],
-        ['name', e.name],
-        ['path', e.path],
-        ['referrer', e.referrer],
-        ['country', e.country],
-        ['dataset', e.datasetId],
-      ];
-      for (const [dim, value] of dims) {
-        if (value === null) continue;
-        const k = `${dim}|${hour}|${value}`;
-        const x = expected.get(k) ?? { events: 0, visitors: new Set<string>() };
-        x.events++;
-        x.visitors.add(e.visitor);
-        expected.set(k, x);
-      }
-    }
+    const expected = countsFromRawEvents(raw, (ts) => new Date(Math.floor(ts / HOUR) * HOUR).toISOString());
     const actual = await hourRows();
-    expect(actual).toEqual(Object.fromEntries([...expected].map(([k, x]) => [k, [x.events, x.visitors.size]])));
+    expect(actual).toEqual(expected);
     // Spelled out: the 23:00 hour of the 2nd has 4 events from 2 visitors, the 00:00 hour of the 3rd 1 from 1.
     expect(actual['*|2026-04-02T23:00:00.000Z|*']).toEqual([4, 2]);
     expect(actual['*|2026-04-03T00:00:00.000Z|*']).toEqual([1, 1]);
