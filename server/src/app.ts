@@ -337,6 +337,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     credentials: { tokens: platform.tokens.credentialCache, keys: apps.appsCore.keyCache },
     queryCache,
     reads: db.replicas,
+    blobs: data.cachedBlobs,
   });
   const logOrigin = logOriginOf(config);
   const ledger = createLedger({

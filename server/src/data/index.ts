@@ -189,13 +189,15 @@ export function createData(deps: DataDeps) {
     blobs,
     /**
      * Deletes a blob another capability no longer references, unless a resource version holds the same content
-     * (content-addressed: one file serves both). True when it was deleted.
+     * (content-addressed: one file serves both) or it was written at or after `since` (an upload of the same
+     * content that has not recorded its hash yet). `held` and `recent` keep the file.
      */
-    async releaseBlob(sha256: string): Promise<boolean> {
-      if (await store.versionUsesBlob(db, sha256)) return false;
-      await blobs.remove(sha256);
-      return true;
+    async releaseBlob(sha256: string, since: Date): Promise<'gone' | 'held' | 'recent'> {
+      if (await store.versionUsesBlob(db, sha256)) return 'held';
+      return blobs.removeUnlessWrittenSince(sha256, since);
     },
+    /** The local copies of blobs kept on object storage, which other instances' removals must reach. */
+    cachedBlobs: s3Blobs,
     /** The DuckDB copies of the tables (tests wait for their builds). */
     columnar,
     consumers: [createFootprintConsumer(store)],

@@ -25,7 +25,7 @@ export interface ServicesCapabilityDeps {
   dataAccess: PersonalDataAccessRecorder;
   blobs: Blobs;
   /** Deletes an attachment's blob unless another capability holds the same content (the purge). */
-  releaseBlob(sha256: string): Promise<boolean>;
+  releaseBlob(sha256: string, since: Date): Promise<'gone' | 'held' | 'recent'>;
   maxMediaBytes: number;
   baseUrl: string;
   /** An Open311 `api_key` (a developer-platform API key) to the user it acts for. */

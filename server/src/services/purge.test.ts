@@ -4,6 +4,7 @@
  * content another open case or a dataset's resource still holds stays until the last one lets it go.
  */
 import { createHash } from 'node:crypto';
+import { utimesSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asSession, createTestApp, type TestApp } from '../testing/harness.js';
 import { multipartBody } from '../testing/multipart.js';
@@ -17,6 +18,7 @@ const code = `purge-${process.pid}`;
 const SHARED = 'the same photo, twice';
 const OWN = 'a photo of its own';
 const TABLE = 'a,b\n1,2\n';
+const REUSED = 'a photo someone uploads again';
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 const DAY = 86_400_000;
 
@@ -90,5 +92,23 @@ describe('services: the purge deletes attachments', () => {
     // Nothing left to purge; a second run deletes nothing more.
     expect(await t.services.services.purge(new Date(Date.now() + 2 * DAY))).toBe(0);
     expect(await t.data.blobs.exists(sha(TABLE))).toBe(true);
+  });
+
+  it('spares a blob written again within the hour, and purges its case on a later run', async () => {
+    const id = await caseWith(REUSED);
+    await resolve(id);
+    const purgeAt = Date.now() + 2 * DAY;
+    // The same content arrives again 10 minutes before the purge runs (an upload that has not recorded its hash yet).
+    const written = new Date(purgeAt - 10 * 60_000);
+    utimesSync(await t.data.blobs.localPath(sha(REUSED)), written, written);
+
+    expect(await t.services.services.purge(new Date(purgeAt))).toBe(0);
+    expect(await t.data.blobs.exists(sha(REUSED))).toBe(true);
+    expect((await api('GET', `/cases/${id}`, city)).json()).toMatchObject({ description: 'Mon adresse : 3 rue X' });
+
+    // An hour later nothing recorded it: the next run deletes it and purges the case.
+    expect(await t.services.services.purge(new Date(purgeAt + 60 * 60_000))).toBe(1);
+    expect(await t.data.blobs.exists(sha(REUSED))).toBe(false);
+    expect((await api('GET', `/cases/${id}`, city)).json()).toMatchObject({ attachments: [], description: null });
   });
 });

@@ -45,6 +45,9 @@ import type {
 } from './schema.js';
 import type { CaseRow, NoteRow, OperatorRow, ServiceRow, ServiceStore } from './store.js';
 
+/** How long a blob just written is spared by the purge: the upload that wrote it may not have recorded it yet. */
+export const BLOB_REUSE_GRACE_MS = 60 * 60_000;
+
 /** The blob store's part the services use (attachments). */
 export interface Blobs {
   put(stream: Readable, options: { maxBytes: number }): Promise<{ sha256: string; size: number }>;
@@ -61,7 +64,7 @@ export interface ServicesDeps {
   dataAccess: PersonalDataAccessRecorder;
   blobs: Blobs;
   /** Deletes a blob unless another capability holds the same content; the purge of attachments. */
-  releaseBlob(sha256: string): Promise<boolean>;
+  releaseBlob(sha256: string, since: Date): Promise<'gone' | 'held' | 'recent'>;
   /** Largest attachment (bytes). */
   maxMediaBytes: number;
 }
@@ -1072,21 +1075,32 @@ export function createServices(deps: ServicesDeps) {
      * Purges the personal data of cases closed longer ago than their service's retention, attachments included:
      * their blobs are deleted first (a failure leaves the case unpurged, so the next run tries again), except a
      * blob whose content another case still holds, or a dataset's resource (content-addressed: one file for both).
+     * A blob written within the last hour may be an upload (an attachment, an Open311 media file, a dataset's file)
+     * that has not recorded its hash yet: it is kept, and the cases holding it wait for a later run, when it is
+     * either referenced (kept) or deleted.
      */
     async purge(now: Date = clock.now()): Promise<number> {
       let count = 0;
+      const since = new Date(now.getTime() - BLOB_REUSE_GRACE_MS);
       for (const s of await store.allServices(db)) {
         const cutoff = new Date(now.getTime() - s.retentionDays * 86_400_000).toISOString();
         for (;;) {
           const batch = await store.purgeable(db, s.id, cutoff, 200);
           if (batch.length === 0) break;
+          const hashesOf = (c: Pick<CaseRow, 'media'>) =>
+            (mediaOf(c) ?? []).flatMap((m) => (m.sha256 ? [m.sha256] : []));
           const ids = batch.map((c) => c.id);
-          const hashes = new Set(batch.flatMap((c) => (mediaOf(c) ?? []).flatMap((m) => (m.sha256 ? [m.sha256] : []))));
-          for (const sha256 of hashes) if (!(await store.mediaInUse(db, sha256, ids))) await deps.releaseBlob(sha256);
+          const recent = new Set<string>();
+          for (const sha256 of new Set(batch.flatMap(hashesOf)))
+            if (!(await store.mediaInUse(db, sha256, ids)) && (await deps.releaseBlob(sha256, since)) === 'recent')
+              recent.add(sha256);
+          const ready = batch.filter((c) => !hashesOf(c).some((h) => recent.has(h)));
           await db.transaction().execute(async (trx) => {
-            for (const id of ids) await store.purgeCase(trx, id, now.toISOString());
+            for (const c of ready) await store.purgeCase(trx, c.id, now.toISOString());
           });
-          count += batch.length;
+          count += ready.length;
+          // The waiting cases would come first in the next batch again.
+          if (ready.length < batch.length) break;
         }
       }
       return count;

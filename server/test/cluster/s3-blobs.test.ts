@@ -4,17 +4,17 @@
  * an object store that does not answer turns uploads into 503 + Retry-After with nothing referenced.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createS3BlobStore, createS3Client } from '../../src/data/resources/blobs-s3.js';
 import { AppError } from '../../src/kernel/errors.js';
 import { addInstance, type TestInstance } from '../../src/testing/cluster.js';
 import { newDataset, newUser, type TestUser } from '../../src/testing/fixtures.js';
-import { asSession, createTestApp, type TestApp } from '../../src/testing/harness.js';
+import { asSession, createTestApp, testDialect, type TestApp } from '../../src/testing/harness.js';
 import { multipartBody } from '../../src/testing/multipart.js';
 import { startTestS3, type TestS3 } from '../../src/testing/s3.js';
 
@@ -29,9 +29,17 @@ const tempDir = () => {
   return dir;
 };
 
+// Instances hear each other on PostgreSQL (LISTEN/NOTIFY) or, on SQLite, through Redis when there is one.
+const redisUrl = process.env.MULTITUDE_TEST_REDIS_URL;
+const linked = testDialect === 'postgres' || !!redisUrl;
+
 beforeAll(async () => {
   s3 = await startTestS3();
-  a = await createTestApp({ config: s3.config });
+  const bus =
+    testDialect === 'sqlite' && redisUrl
+      ? { redisUrl, rateLimitPrefix: `t${randomBytes(4).toString('hex')}:` }
+      : { redisUrl: undefined };
+  a = await createTestApp({ config: { ...s3.config, ...bus } });
   b = await addInstance(a);
   editor = await newUser(a, { prefix: 's3-editor' });
 });
@@ -130,6 +138,47 @@ describe('S3 blob store', () => {
     expect(await one.exists(blob.sha256)).toBe(false);
     expect(await two.exists(blob.sha256)).toBe(false);
     await expect(one.remove(blob.sha256)).resolves.toBeUndefined();
+  });
+
+  it('marks content put again as written, so a purge spares it; an older one is removed', async () => {
+    const one = createS3BlobStore({ settings: s3.settings, cacheDir: tempDir() });
+    const two = createS3BlobStore({ settings: s3.settings, cacheDir: tempDir() });
+    const data = Buffer.from(`an attachment uploaded twice ${randomBytes(8).toString('hex')}`);
+    const blob = await one.put(Readable.from([data]), { maxBytes: 1024 });
+    const raw = await createS3Client(s3.settings);
+    const head = () =>
+      raw.send(
+        new HeadObjectCommand({
+          Bucket: s3.settings.bucket,
+          Key: `${s3.settings.prefix}${blob.sha256.slice(0, 2)}/${blob.sha256.slice(2)}`,
+        }),
+      );
+    expect((await head()).Metadata?.['written-at']).toBeUndefined();
+    const between = new Date();
+    // Another instance receives the same content: not sent again, but marked written now.
+    await two.put(Readable.from([data]), { maxBytes: 1024 });
+    expect(Date.parse((await head()).Metadata?.['written-at'] ?? '')).toBeGreaterThanOrEqual(between.getTime());
+    raw.destroy();
+    expect(await one.removeUnlessWrittenSince(blob.sha256, between)).toBe('recent');
+    expect(await two.exists(blob.sha256)).toBe(true);
+    expect(await one.removeUnlessWrittenSince(blob.sha256, new Date(Date.now() + 60_000))).toBe('gone');
+    // Gone from the bucket (a store with an empty cache asks it); `two`'s own copy is the bus's business (below).
+    const three = createS3BlobStore({ settings: s3.settings, cacheDir: tempDir() });
+    expect(await three.exists(blob.sha256)).toBe(false);
+    one.close();
+    two.close();
+    three.close();
+  });
+
+  it.skipIf(!linked)('deletes the cached copies of a released blob on every instance', async () => {
+    // Instance B received the file (an attachment): its disk holds a copy. A's purge releases it.
+    const data = Buffer.from(`personal data ${randomBytes(8).toString('hex')}`);
+    const blob = await b.data.blobs.put(Readable.from([data]), { maxBytes: 1024 });
+    const copyOnB = join(b.config.dataDir, 'files', blob.sha256.slice(0, 2), blob.sha256.slice(2));
+    expect(existsSync(copyOnB)).toBe(true);
+    expect(await a.data.releaseBlob(blob.sha256, new Date(Date.now() + 60_000))).toBe('gone');
+    await vi.waitFor(() => expect(existsSync(copyOnB)).toBe(false), { timeout: 5000, interval: 50 });
+    expect(await b.data.blobs.exists(blob.sha256)).toBe(false);
   });
 
   it('answers 503 with Retry-After when the object store is down, and references nothing', async () => {

@@ -73,13 +73,23 @@ const unavailable = (error: unknown) =>
         retryAfterSeconds: S3_RETRY_AFTER_SECONDS,
       });
 
+/**
+ * The local copies of a shared blob store: when one instance removes a blob (a purge of personal data), every other
+ * instance deletes its cached copy too (the cluster bus carries the hash; see kernel/cluster/caches.ts).
+ */
+export interface CachedBlobs {
+  onRemoved(listener: (sha256: string) => void): void;
+  forgetCached(sha256: string): Promise<void>;
+}
+
 export function createS3BlobStore(options: {
   settings: S3Settings;
   cacheDir: string;
   client?: S3Client;
   logger?: { warn(o: object, m: string): void };
-}): BlobStore & { close(): void } {
+}): BlobStore & CachedBlobs & { close(): void } {
   const { settings } = options;
+  const removedListeners: Array<(sha256: string) => void> = [];
   let clientPromise: Promise<S3Client> | undefined = options.client && Promise.resolve(options.client);
   const client = () => (clientPromise ??= createS3Client(settings));
   const cache = createDiskBlobStore(options.cacheDir);
@@ -91,16 +101,42 @@ export function createS3BlobStore(options: {
   const warn = (error: unknown, what: string) =>
     options.logger?.warn({ err: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }, what);
 
-  async function head(sha256: string): Promise<boolean> {
+  /** When the object was last written, or null when there is none. */
+  async function writtenAt(sha256: string): Promise<Date | null> {
     try {
       const [{ HeadObjectCommand }] = await loadSdk();
-      await (await client()).send(new HeadObjectCommand({ Bucket: settings.bucket, Key: keyOf(sha256) }));
-      return true;
+      const object = await (
+        await client()
+      ).send(new HeadObjectCommand({ Bucket: settings.bucket, Key: keyOf(sha256) }));
+      // A re-put is recorded in the object's metadata: not every S3-compatible server renews LastModified on a
+      // self-copy (s3rver keeps it).
+      const marked = Date.parse(object.Metadata?.['written-at'] ?? '');
+      return new Date(Math.max(object.LastModified?.getTime() ?? 0, Number.isNaN(marked) ? 0 : marked));
     } catch (error) {
-      if (isMissing(error)) return false;
+      if (isMissing(error)) return null;
       warn(error, 'object store: HEAD failed');
       throw unavailable(error);
     }
+  }
+
+  /**
+   * Marks an object written now, for `removeUnlessWrittenSince`: a copy onto itself with new metadata (S3 refuses a
+   * self-copy that changes nothing), which does not send the content again.
+   */
+  async function touch(sha256: string): Promise<void> {
+    const [{ CopyObjectCommand }] = await loadSdk();
+    const key = keyOf(sha256);
+    await (
+      await client()
+    ).send(
+      new CopyObjectCommand({
+        Bucket: settings.bucket,
+        Key: key,
+        CopySource: `${settings.bucket}/${key}`,
+        MetadataDirective: 'REPLACE',
+        Metadata: { 'written-at': new Date().toISOString() },
+      }),
+    );
   }
 
   async function get(sha256: string): Promise<Readable> {
@@ -119,8 +155,9 @@ export function createS3BlobStore(options: {
     async put(stream, limits) {
       const blob = await cache.put(stream, limits);
       try {
-        // Same content, same object: an upload already there is not sent again.
-        if (!(await head(blob.sha256))) {
+        // Same content, same object: an upload already there is not sent again, only marked written.
+        if (await writtenAt(blob.sha256)) await touch(blob.sha256);
+        else {
           const [, { Upload }] = await loadSdk();
           const upload = new Upload({
             client: await client(),
@@ -172,7 +209,7 @@ export function createS3BlobStore(options: {
       return get(sha256);
     },
     async exists(sha256) {
-      return (await cache.exists(sha256)) || head(sha256);
+      return (await cache.exists(sha256)) || (await writtenAt(sha256)) !== null;
     },
     async remove(sha256) {
       // The object first: a cached copy left behind by a failure is only a cache, the object would be the data.
@@ -186,6 +223,17 @@ export function createS3BlobStore(options: {
         }
       }
       await cache.remove(sha256);
+      for (const listener of removedListeners) listener(sha256);
+    },
+    onRemoved: (listener) => void removedListeners.push(listener),
+    forgetCached: (sha256) => cache.remove(sha256),
+    async removeUnlessWrittenSince(sha256, since) {
+      // Another instance may re-put the content between the HEAD and the DELETE: a window of one round trip, where
+      // the disk store has none. The purge's grace (an hour) is what makes an upload in flight safe.
+      const written = await writtenAt(sha256);
+      if (written && written.getTime() >= since.getTime()) return 'recent';
+      await this.remove(sha256);
+      return 'gone';
     },
     sweepTemporary: (olderThanMs) => cache.sweepTemporary(olderThanMs),
     close: () => void clientPromise?.then((c) => c.destroy()).catch(() => undefined),

@@ -8,6 +8,7 @@ import {
   rmSync,
   renameSync,
   readdirSync,
+  utimesSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -36,6 +37,13 @@ export interface BlobStore {
    * else references the same content (`data.releaseBlob` does).
    */
   remove(sha256: string): Promise<void>;
+  /**
+   * Deletes a blob unless it was written at or after `since`: `put` of content already stored counts as a write.
+   * An upload puts its file before it records the hash, so a blob nothing references yet may be about to be
+   * (Git spares recent loose objects from `gc` for the same reason). `gone` when it was deleted or was not there,
+   * `recent` when it was spared.
+   */
+  removeUnlessWrittenSince(sha256: string, since: Date): Promise<'gone' | 'recent'>;
   /**
    * Removes the temporary files of uploads that stopped being written `olderThanMs` ago: a process killed
    * mid-upload leaves its partial file behind. The age spares uploads that another process still writes.
@@ -88,14 +96,26 @@ export function createDiskBlobStore(root: string): BlobStore {
       const sha256 = hash.digest('hex');
       const final = pathOf(sha256);
       mkdirSync(join(final, '..'), { recursive: true });
-      if (existsSync(final)) rmSync(temporary, { force: true });
-      else renameSync(temporary, final);
+      if (existsSync(final)) {
+        rmSync(temporary, { force: true });
+        // Written again: a purge of the same content must now spare it (removeUnlessWrittenSince).
+        const now = new Date();
+        utimesSync(final, now, now);
+      } else renameSync(temporary, final);
       return { sha256, size: statSync(final).size, path: final };
     },
     localPath: async (sha256) => pathOf(sha256),
     open: async (sha256) => createReadStream(pathOf(sha256)),
     exists: async (sha256) => existsSync(pathOf(sha256)),
     remove: async (sha256) => rmSync(pathOf(sha256), { force: true }),
+    async removeUnlessWrittenSince(sha256, since) {
+      // Synchronous from the check to the removal: no `put` of this process runs in between.
+      const path = pathOf(sha256);
+      const stat = statSync(path, { throwIfNoEntry: false });
+      if (stat && stat.mtimeMs >= since.getTime()) return 'recent';
+      rmSync(path, { force: true });
+      return 'gone';
+    },
     sweepTemporary(olderThanMs) {
       let removed = 0;
       const before = Date.now() - olderThanMs;
