@@ -4,38 +4,22 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenFeature } from '@openfeature/server-sdk';
-import { asSession, type TestApp } from '../../server/src/testing/harness.js';
-import { listenTestApp } from '../../server/src/testing/http.js';
-import { newApp, newUser, type TestUser } from '../../server/src/testing/fixtures.js';
+import type { TestApp } from '../../server/src/testing/harness.js';
+import { flagsTestApp, type FlagsTestApp } from '../../server/src/testing/flags.js';
 import { FlagsClient } from '../src/flags/client.js';
 import { MultitudeProvider } from '../src/flags/openfeature.js';
 
 let t: TestApp;
 let base: string;
-let owner: TestUser;
 let appId: string;
 let key: string;
-
-const api = (method: 'POST' | 'PATCH', url: string, payload: object) =>
-  t.app.inject({ method, url: `/api/v1${url}`, headers: asSession(owner), payload });
+let api: FlagsTestApp['api'];
 
 beforeAll(async () => {
-  t = await listenTestApp();
-  base = t.config.baseUrl;
-  owner = await newUser(t, { prefix: 'sdk-flags' });
-  const { app, key: k } = await newApp(t, owner, { name: 'SDK flags', scopes: ['flags:evaluate'] });
-  appId = app.id;
-  key = k!.key;
-  for (const flagKey of ['banner', 'theme']) {
-    const res = await api('POST', `/apps/${appId}/flags`, {
-      key: flagKey,
-      type: flagKey === 'theme' ? 'object' : 'boolean',
-      variants: flagKey === 'theme' ? { light: { bg: '#fff' }, dark: { bg: '#000' } } : { on: true, off: false },
-      offVariant: flagKey === 'theme' ? 'light' : 'off',
-      reason: 'sdk test',
-    });
-    expect(res.statusCode, res.body).toBe(201);
-  }
+  ({ t, base, appId, key, api } = await flagsTestApp('SDK flags', [
+    { key: 'banner', type: 'boolean', variants: { on: true, off: false }, offVariant: 'off' },
+    { key: 'theme', type: 'object', variants: { light: { bg: '#fff' }, dark: { bg: '#000' } }, offVariant: 'light' },
+  ]));
 });
 afterAll(async () => {
   await OpenFeature.close();

@@ -3,19 +3,15 @@
 // provider (ConfigurationChanged with the new value), the polling fallback, and the spec's error answers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenFeature, ProviderEvents, ProviderStatus } from '@openfeature/web-sdk';
-import { asSession, type TestApp } from '../../server/src/testing/harness.js';
-import { listenTestApp } from '../../server/src/testing/http.js';
-import { newApp, newUser, type TestUser } from '../../server/src/testing/fixtures.js';
+import type { TestApp } from '../../server/src/testing/harness.js';
+import { flagsTestApp, type FlagsTestApp } from '../../server/src/testing/flags.js';
 import { MultitudeWebProvider } from '../src/flags/openfeature-web.js';
 
 let t: TestApp;
 let base: string;
-let owner: TestUser;
 let appId: string;
 let key: string;
-
-const api = (method: 'POST' | 'PATCH', url: string, payload: object) =>
-  t.app.inject({ method, url: `/api/v1${url}`, headers: asSession(owner), payload });
+let api: FlagsTestApp['api'];
 
 const flagsToCreate = [
   { key: 'banner', type: 'boolean', variants: { on: true, off: false }, offVariant: 'off' },
@@ -25,16 +21,7 @@ const flagsToCreate = [
 ];
 
 beforeAll(async () => {
-  t = await listenTestApp();
-  base = t.config.baseUrl;
-  owner = await newUser(t, { prefix: 'sdk-web-flags' });
-  const { app, key: k } = await newApp(t, owner, { name: 'SDK web flags', scopes: ['flags:evaluate'] });
-  appId = app.id;
-  key = k!.key;
-  for (const flag of flagsToCreate) {
-    const res = await api('POST', `/apps/${appId}/flags`, { ...flag, reason: 'web provider test' });
-    expect(res.statusCode, res.body).toBe(201);
-  }
+  ({ t, base, appId, key, api } = await flagsTestApp('SDK web flags', flagsToCreate));
   // French speakers get "bonjour", everyone else the fallthrough "hello".
   const res = await api('PATCH', `/apps/${appId}/flags/greeting/environments/production`, {
     enabled: true,
