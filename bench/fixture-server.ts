@@ -31,6 +31,17 @@ if (profiler) {
   await profiler.post('Profiler.enable');
   await profiler.post('Profiler.start');
 }
+// BENCH_MEMORY_LOG=<ms>: the server's memory (RSS, V8 heap, external, array buffers, in MB) on stderr at that period,
+// to find what makes the peak during an import and the columnar build.
+if (process.env.BENCH_MEMORY_LOG) {
+  const mb = (n: number) => Math.round(n / 1048576);
+  setInterval(() => {
+    const m = process.memoryUsage();
+    process.stderr.write(
+      `memory ${new Date().toISOString()} rss=${mb(m.rss)} heap=${mb(m.heapUsed)}/${mb(m.heapTotal)} external=${mb(m.external)} buffers=${mb(m.arrayBuffers)}\n`,
+    );
+  }, Number(process.env.BENCH_MEMORY_LOG)).unref();
+}
 const multitude = await buildApp({ config, startDispatcher: true });
 await multitude.app.listen({ port: 0, host: '127.0.0.1' });
 const address = multitude.app.server.address();

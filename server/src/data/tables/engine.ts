@@ -410,7 +410,10 @@ export function createQueryEngine(dialect: EngineDialect, options: QueryEngineOp
         built.push(segment(table, query, search, s, rest, `${c} IS NULL`, false, after.slice(1), limit + 1, walkSort));
       else {
         built.push(segment(table, query, search, s, keys, `${c} IS NOT NULL`, true, after, limit + 1, walkSort));
-        built.push(segment(table, query, search, s, rest, `${c} IS NULL`, false, null, limit + 1, walkSort));
+        // A filter comparing the sort column with a value matches no NULL there: no null rows to look for (a
+        // useless segment that could read every NULL of the column).
+        if (!excludesNulls(query.filters, first.index))
+          built.push(segment(table, query, search, s, rest, `${c} IS NULL`, false, null, limit + 1, walkSort));
       }
     }
     // No search word: nothing matches, no statement.
@@ -428,6 +431,11 @@ export function createQueryEngine(dialect: EngineDialect, options: QueryEngineOp
       return raw.length > limit + 1 ? raw.slice(0, limit + 1) : raw;
     };
     return { steps, collect, decode: (raw: Record<string, unknown>[]) => decodePage(s, raw, limit) };
+  }
+
+  /** Does one of the filters on this column reject its NULLs (a comparison with a value, or `__isnull=0`)? */
+  function excludesNulls(filters: readonly Filter[], index: number): boolean {
+    return filters.some((f) => f.index === index && (f.op === 'isnull' ? f.value === false : f.op !== 'ne'));
   }
 
   function decodePage(s: Shape, raw: Record<string, unknown>[], limit: number) {
