@@ -147,6 +147,26 @@ describe('capture', () => {
     expect(await rollup('retry', 'minute')).toBe(2);
   });
 
+  it('answers a retried batch of events without uuid with its first answer, counting nothing', async () => {
+    const payload = {
+      batch: randomUUID(),
+      key: publicKey,
+      events: [{ name: 'no-uuid' }, { name: 'no-uuid', properties: { s: 'x'.repeat(8 * 1024 + 1) } }],
+    };
+    const first = await send(payload);
+    expect(first.json()).toEqual({
+      batch: payload.batch,
+      accepted: 1,
+      duplicates: 0,
+      replayed: false,
+      rejected: [{ index: 1, reasons: ['a string is longer than 8192 bytes'] }],
+      flagged: [],
+    });
+    const again = await send(payload);
+    expect(again.json()).toEqual({ ...first.json(), replayed: true });
+    expect((await rows()).filter((r) => r.name === 'no-uuid')).toHaveLength(1);
+  });
+
   it('refuses property bombs one by one and clamps times outside the window', async () => {
     let deep: Record<string, unknown> = { leaf: 1 };
     for (let i = 0; i < 6; i++) deep = { d: deep };

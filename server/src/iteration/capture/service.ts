@@ -153,7 +153,18 @@ export function createCaptureService(deps: {
         const stored: CaptureEventRow[] = [];
         for (const { body, prepared, now } of group) {
           const { source, rows, rejected, flagged } = prepared;
-          if (!(await store.claimBatch(trx, source, body.batch, now))) {
+          const answer = (accepted: number): CaptureResult => ({
+            batch: body.batch,
+            accepted,
+            duplicates: rows.length - accepted,
+            replayed: false,
+            rejected,
+            flagged,
+          });
+          // Events without a uuid cannot be duplicates: the answer is known before they are inserted, and is stored
+          // with the claim (one statement fewer per batch).
+          const known = rows.every((r) => r.row.uuid == null) ? answer(rows.length) : undefined;
+          if (!(await store.claimBatch(trx, source, body.batch, now, known))) {
             const first = await store.batchResult<CaptureResult>(trx, source, body.batch);
             results.push({ ...first!, replayed: true });
             continue;
@@ -162,17 +173,9 @@ export function createCaptureService(deps: {
             trx,
             rows.map((r) => r.row),
           );
-          const accepted = inserted.length;
           for (const row of inserted) stored.push(row);
-          const out: CaptureResult = {
-            batch: body.batch,
-            accepted,
-            duplicates: rows.length - accepted,
-            replayed: false,
-            rejected,
-            flagged,
-          };
-          await store.setBatchResult(trx, source, body.batch, out);
+          const out = known ?? answer(inserted.length);
+          if (!known) await store.setBatchResult(trx, source, body.batch, out);
           results.push(out);
         }
         const pairs = await addToRollups(trx, stored, true);
