@@ -26,6 +26,22 @@ const MAX_GROUP_EVENTS = 10_000;
 const MAX_SEEN_CACHE = 500_000;
 /** How long a resolved sender (capture key and its app, or an app) is reused: as long as the apps' API keys are. */
 const SENDER_TTL_MS = 5_000;
+// Helpers of `prepare`, which runs for every captured event: at module level rather than closures made per batch.
+function once<T>(cache: Map<unknown, T>, value: unknown, f: (v: unknown) => T): T {
+  if (cache.has(value)) return cache.get(value)!;
+  const out = f(value);
+  if (cache.size < 1000) cache.set(value, out);
+  return out;
+}
+function withoutReferrer(props: Record<string, unknown>): Record<string, unknown> {
+  const { referrer: _referrer, ...kept } = props;
+  return kept;
+}
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
 /** Who sends a batch: an app, through its public capture key (from a browser) or a server API key. */
 export interface CaptureSender {
   appId: string;
@@ -231,12 +247,6 @@ export function createCaptureService(deps: {
     // A batch repeats the same few URLs: each is parsed once.
     const paths = new Map<unknown, string | null>();
     const referrers = new Map<unknown, string | null>();
-    const once = <T>(cache: Map<unknown, T>, value: unknown, f: (v: unknown) => T) => {
-      if (cache.has(value)) return cache.get(value)!;
-      const out = f(value);
-      if (cache.size < 1000) cache.set(value, out);
-      return out;
-    };
     for (const [index, e] of body.events.entries()) {
       const reasons = propertyProblems(e.properties);
       if (reasons.length) {
@@ -249,7 +259,8 @@ export function createCaptureService(deps: {
       const consented = props.consent === true;
       const identified = !!e.distinctId && (sender.via === 'server-key' || consented);
       if (!identified) daily ??= visitorHash(await saltOfToday(now), sender.appId, visitor.ip, visitor.userAgent);
-      const { referrer, ...kept } = props;
+      // The referrer is kept as its host only, never among the properties.
+      const kept = 'referrer' in props ? withoutReferrer(props) : props;
       const datasetId = typeof props.dataset === 'string' ? props.dataset.slice(0, 100) : null;
       rows.push({
         index,
@@ -266,10 +277,10 @@ export function createCaptureService(deps: {
           visitor: identified ? e.distinctId! : daily!,
           identified: identified ? 1 : 0,
           path: once(paths, props.url, pathOf),
-          referrer: once(referrers, referrer, referrerHost),
+          referrer: once(referrers, props.referrer, referrerHost),
           country,
           flags: flag ?? null,
-          properties: Object.keys(kept).length ? JSON.stringify(kept) : null,
+          properties: hasKeys(kept) ? JSON.stringify(kept) : null,
         },
       });
     }
