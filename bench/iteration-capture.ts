@@ -11,7 +11,8 @@
 //     (pages with a long tail, referrers, countries, five event names, a tenth identified), then rolled up as
 //     ingestion would have; each dashboard query (30 days / 24 hours, one event's top lists, funnels over 30 and 7
 //     days, retention) is called BENCH_DASHBOARD_RUNS times (default 20) over HTTP: p50 and p95.
-//     BENCH_CAPTURE_ONLY=dashboards skips parts 1 and 2, BENCH_CAPTURE_ONLY=ingest skips part 3.
+//     BENCH_CAPTURE_ONLY=dashboards skips parts 1 and 2, BENCH_CAPTURE_ONLY=ingest skips part 3,
+//     BENCH_CAPTURE_ONLY=http runs only the ingest over HTTP (1b), to compare changes to the HTTP path quickly.
 // A table is printed at the end.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -32,9 +33,11 @@ import { registerBenchUser } from './session.js';
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const totalEvents = Number(process.env.BENCH_CAPTURE_DASHBOARD_EVENTS ?? process.env.BENCH_EVENTS ?? 1_000_000);
 const runs = Number(process.env.BENCH_DASHBOARD_RUNS ?? 20);
-// BENCH_CAPTURE_ONLY=ingest (parts 1, 2) or dashboards (3): the other figures already in the results file stay.
+// BENCH_CAPTURE_ONLY=ingest (parts 1, 2), http (1b) or dashboards (3): the other figures already in the results file
+// stay.
 const only = process.env.BENCH_CAPTURE_ONLY;
-const onlyDashboards = only === 'dashboards';
+// Parts 1 and 2 (in-process ingest, kill -9) are skipped.
+const skipInProcess = only === 'dashboards' || only === 'http';
 const child = process.argv[2] === '--child';
 
 async function open(dir: string) {
@@ -86,7 +89,7 @@ try {
   // 1. Ingest: one client sending a batch at a time, then `clients` concurrent clients (as a server receives them),
   // whose batches share transactions (group commit). Each answer comes after its transaction is committed and synced.
   results.ingest = [];
-  for (const clients of onlyDashboards ? [] : [1, Number(process.env.BENCH_CLIENTS ?? 16)]) {
+  for (const clients of skipInProcess ? [] : [1, Number(process.env.BENCH_CLIENTS ?? 16)]) {
     const { db, service } = await open(join(dir, `ingest-${clients}`));
     for (let i = 0; i < 20; i++) await service.ingest(sender, batchOf(100), visitor); // warm-up
     let events = 0;
@@ -130,7 +133,7 @@ try {
   }
 
   // 2. kill -9.
-  if (only !== 'dashboards') {
+  if (!skipInProcess) {
     const killDir = join(dir, 'kill');
     mkdirSync(killDir, { recursive: true });
     await (await open(killDir)).db.close();
@@ -171,7 +174,7 @@ try {
   }
 
   // 3. Dashboards over a large table, over HTTP.
-  if (only !== 'ingest') results.dashboards = await dashboardsOverHttp(join(dir, 'dash'));
+  if (only !== 'ingest' && only !== 'http') results.dashboards = await dashboardsOverHttp(join(dir, 'dash'));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
@@ -182,25 +185,40 @@ for (const r of (results.ingest ?? []) as Array<{
   over?: string;
   eventsPerSecond: number;
   eventsPerCpuSecond?: number;
+  server?: { eventsPerCpuSecond: number };
   latencyMs?: { p50: number };
 }>)
-  table.push([
-    `ingest${r.over ? ` over ${r.over}` : ''}, ${r.clients} client(s)`,
-    `${r.eventsPerSecond} events/s`,
-    r.eventsPerCpuSecond ? `${r.eventsPerCpuSecond} events/CPU-s` : `p50 ${r.latencyMs?.p50} ms`,
-  ]);
+  table.push(
+    r.over === 'http'
+      ? [
+          `ingest over HTTP (target 50000), ${r.clients} conn.`,
+          `${r.eventsPerSecond} events/s`,
+          `server ${r.server?.eventsPerCpuSecond} events/CPU-s, p50 ${r.latencyMs?.p50} ms`,
+        ]
+      : [
+          `ingest in-process, ${r.clients} client(s)`,
+          `${r.eventsPerSecond} events/s`,
+          `${r.eventsPerCpuSecond} events/CPU-s`,
+        ],
+  );
 const k = results.killNine as { acknowledged: number; lost: number } | undefined;
 if (k) table.push(['kill -9', `${k.acknowledged} acknowledged`, `${k.lost} lost`]);
 const d = results.dashboards as { queries: Record<string, { p50Ms: number; p95Ms: number }> } | undefined;
 for (const [key, q] of Object.entries(d?.queries ?? {}))
   table.push([`${key} (${totalEvents} events)`, `p50 ${q.p50Ms} ms`, `p95 ${q.p95Ms} ms`]);
 console.log(`\nload average ${loadavg()[0]!.toFixed(2)}`);
-for (const row of table) console.log(`${row[0].padEnd(42)} ${row[1].padStart(18)} ${row[2].padStart(22)}`);
+for (const row of table) console.log(`${row[0].padEnd(46)} ${row[1].padStart(18)}   ${row[2]}`);
 
 mkdirSync('bench/results', { recursive: true });
 const resultsFile = 'bench/results/iteration-capture.json';
 const previous = only && existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as object) : {};
 if (only === 'dashboards') delete results.ingest;
+// Only the HTTP row was measured: the in-process rows already in the file stay.
+if (only === 'http')
+  results.ingest = [
+    ...((previous as { ingest?: Array<{ over?: string }> }).ingest ?? []).filter((r) => r.over !== 'http'),
+    ...(results.ingest as unknown[]),
+  ];
 writeFileSync(
   resultsFile,
   JSON.stringify(
@@ -385,6 +403,10 @@ async function serveCapture(dataDir: string) {
   const app = await post('/api/v1/apps', { name: 'Capture bench', description: 'bench', redirectUris: [] });
   const key = (await post(`/api/v1/apps/${app.id}/capture-keys`, { name: 'bench', origins: [] })).key!;
   process.stdout.write(JSON.stringify({ base, key }) + '\n');
+  // The parent asks for this process's CPU time around its measured run (one line `cpu` on stdin).
+  createInterface({ input: process.stdin }).on('line', () =>
+    process.stdout.write(JSON.stringify(process.cpuUsage()) + '\n'),
+  );
   process.once('SIGTERM', () => void multitude.close().then(() => process.exit(0)));
   await new Promise(() => {});
 }
@@ -394,15 +416,19 @@ async function ingestOverHttp(dataDir: string, connections: number) {
   const proc = spawn(
     process.execPath,
     [...profile, '--import', 'tsx', 'bench/iteration-capture.ts', '--serve', dataDir],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
+    { stdio: ['pipe', 'pipe', 'inherit'] },
   );
-  const fixture = await new Promise<{ base: string; key: string }>((resolve) =>
-    createInterface({ input: proc.stdout! }).once('line', (l) =>
-      resolve(JSON.parse(l) as { base: string; key: string }),
-    ),
-  );
+  const lines = createInterface({ input: proc.stdout! });
+  const nextLine = () => new Promise<string>((resolve) => lines.once('line', resolve));
+  const fixture = JSON.parse(await nextLine()) as { base: string; key: string };
+  // The server's own CPU time (user + system, seconds): on a shared machine its events per CPU-second compare
+  // changes better than events per second, which also measure the wait for a core.
+  const serverCpu = async () => {
+    const answer = nextLine();
+    proc.stdin!.write('cpu\n');
+    const { user, system } = JSON.parse(await answer) as NodeJS.CpuUsage;
+    return (user + system) / 1e6;
+  };
   // One body serialised once; each request only swaps in a fresh batch id (36 characters).
   const PLACEHOLDER = '00000000-0000-4000-8000-000000000000';
   const template = JSON.stringify({ ...batchOf(100), batch: PLACEHOLDER });
@@ -428,13 +454,19 @@ async function ingestOverHttp(dataDir: string, connections: number) {
     });
   try {
     await run(1); // warm-up
+    const cpu0 = await serverCpu();
     const r = await run(seconds);
+    const cpuSeconds = (await serverCpu()) - cpu0;
     return {
       title: `POST /api/v1/capture over HTTP, batches of 100 events, ${connections} keep-alive connections (SQLite, server in its own process)`,
       clients: connections,
       over: 'http',
       eventsPerSecond: Math.round((r['2xx'] / r.duration) * 100),
       batchesPerSecond: Math.round(r['2xx'] / r.duration),
+      server: {
+        cpuSeconds: Number(cpuSeconds.toFixed(2)),
+        eventsPerCpuSecond: Math.round((r['2xx'] * 100) / cpuSeconds),
+      },
       latencyMs: { p50: r.latency.p50, p99: r.latency.p99 },
       non2xx: r.non2xx,
       errors: r.errors,

@@ -333,12 +333,6 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       : undefined,
     logger: app.log,
   });
-  linkCaches(bus, {
-    credentials: { tokens: platform.tokens.credentialCache, keys: apps.appsCore.keyCache },
-    queryCache,
-    reads: db.replicas,
-    blobs: data.cachedBlobs,
-  });
   const logOrigin = logOriginOf(config);
   const ledger = createLedger({
     db: db.kysely,
@@ -470,6 +464,18 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
       isMember: async (actor, organizationId) => (await platform.access.roleOf(actor, organizationId)) !== null,
       datasetBySlug: (slug) => data.lookup.bySlug(slug),
     },
+  });
+  // Deleting an app (or changing any app credential) drops the capture senders resolved from its keys too.
+  apps.appsCore.keyCache.onClear(() => capture.service.senderCache.clear());
+  linkCaches(bus, {
+    credentials: {
+      tokens: platform.tokens.credentialCache,
+      keys: apps.appsCore.keyCache,
+      captureSenders: capture.service.senderCache,
+    },
+    queryCache,
+    reads: db.replicas,
+    blobs: data.cachedBlobs,
   });
   const experiments = createExperiments({
     db: db.kysely,

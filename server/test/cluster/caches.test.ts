@@ -4,7 +4,7 @@
  * other's cached query results, and a session opened on one is valid, CSRF included, on the other. The bus is
  * PostgreSQL LISTEN/NOTIFY on the PostgreSQL run, Redis pub/sub on the SQLite run (skipped without Redis).
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addInstance, type TestInstance } from '../../src/testing/cluster.js';
 import { newApp, newUser, type TestUser } from '../../src/testing/fixtures.js';
@@ -59,6 +59,26 @@ describe.skipIf(!runnable)('caches across two instances', () => {
     const took = await within(1000, async () => (await withKey(b)).statusCode === 401);
     expect(took).toBeLessThan(1000);
     expect((await withKey(a)).statusCode).toBe(401);
+  });
+
+  it("stops a revoked capture key, or a deleted app's, on the other instance within 1 s", async () => {
+    const { app } = await newApp(a, owner);
+    const revoked = await a.capture.service.keys.create(owner.actor, app.id, { name: 'web', origins: [] });
+    const kept = await a.capture.service.keys.create(owner.actor, app.id, { name: 'web', origins: [] });
+    const capture = (t: TestApp | TestInstance, key: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/capture',
+        payload: { batch: randomUUID(), key, events: [{ name: 'bus' }] },
+      });
+    // B resolves both keys (and their app) and keeps them in its cache.
+    expect((await capture(b, revoked.key)).statusCode).toBe(200);
+    expect((await capture(b, kept.key)).statusCode).toBe(200);
+    await a.capture.service.keys.revoke(owner.actor, app.id, revoked.id);
+    expect(await within(1000, async () => (await capture(b, revoked.key)).statusCode === 401)).toBeLessThan(1000);
+    expect((await capture(b, kept.key)).statusCode).toBe(200);
+    await a.apps.appsCore.apps.remove(owner.actor, app.id);
+    expect(await within(1000, async () => (await capture(b, kept.key)).statusCode === 401)).toBeLessThan(1000);
   });
 
   it('stops a revoked personal token on the other instance within 1 s', async () => {

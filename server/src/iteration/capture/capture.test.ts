@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../testing/harness.js';
 import { newApp, newDataset, newOrganization, newUser, type TestUser } from '../../testing/fixtures.js';
 import { asSession } from '../../testing/harness.js';
+import { visitorHash } from './visitor.js';
 
 let t: TestApp;
 let owner: TestUser;
@@ -86,6 +87,28 @@ describe('capture', () => {
     expect(new Set((await rows()).map((r) => r.visitor)).size).toBe(2);
   });
 
+  it('gives the same daily id to every batch of a visitor: the keyed hash of the day’s salt, site, address, agent', async () => {
+    const agents = ['Mozilla/5.0 test', 'Other/1.0', 'Mozilla/5.0 test'];
+    for (const [i, ua] of agents.entries())
+      expect(
+        (await send({ batch: randomUUID(), key: publicKey, events: [{ name: `daily-${i}` }] }, { 'user-agent': ua }))
+          .statusCode,
+      ).toBe(200);
+    const stored = await rows();
+    const fresh = agents.map((_, i) => stored.find((r) => r.name === `daily-${i}`)!);
+    const { salt } = await t.db.kysely
+      .selectFrom('captureSalts')
+      .select('salt')
+      .where('day', '=', '2026-03-10')
+      .executeTakeFirstOrThrow();
+    // inject's client address is 127.0.0.1.
+    expect(fresh.map((r) => r.visitor)).toEqual([
+      visitorHash(salt, appId, '127.0.0.1', 'Mozilla/5.0 test'),
+      visitorHash(salt, appId, '127.0.0.1', 'Other/1.0'),
+      visitorHash(salt, appId, '127.0.0.1', 'Mozilla/5.0 test'),
+    ]);
+  });
+
   it('keeps a stable id with consent, or from a server key', async () => {
     await send({
       batch: randomUUID(),
@@ -122,6 +145,26 @@ describe('capture', () => {
     expect((await rows()).filter((r) => r.name === 'retry')).toHaveLength(2);
     expect(await rollup('retry')).toBe(2);
     expect(await rollup('retry', 'minute')).toBe(2);
+  });
+
+  it('answers a retried batch of events without uuid with its first answer, counting nothing', async () => {
+    const payload = {
+      batch: randomUUID(),
+      key: publicKey,
+      events: [{ name: 'no-uuid' }, { name: 'no-uuid', properties: { s: 'x'.repeat(8 * 1024 + 1) } }],
+    };
+    const first = await send(payload);
+    expect(first.json()).toEqual({
+      batch: payload.batch,
+      accepted: 1,
+      duplicates: 0,
+      replayed: false,
+      rejected: [{ index: 1, reasons: ['a string is longer than 8192 bytes'] }],
+      flagged: [],
+    });
+    const again = await send(payload);
+    expect(again.json()).toEqual({ ...first.json(), replayed: true });
+    expect((await rows()).filter((r) => r.name === 'no-uuid')).toHaveLength(1);
   });
 
   it('refuses property bombs one by one and clamps times outside the window', async () => {
@@ -291,6 +334,41 @@ describe('capture', () => {
     expect(
       (await t.app.inject({ method: 'GET', url: '/api/v1/organizations/nope-nope/open-statistics' })).statusCode,
     ).toBe(404);
+  });
+
+  it('stops a revoked capture key, or the key of a deleted app, at once', async () => {
+    const other = await newApp(t, owner, { organization: org.slug });
+    const keyOf = async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/apps/${other.app.id}/capture-keys`,
+        headers: asSession(owner),
+        payload: { name: 'web', origins: [ORIGIN] },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json() as { id: string; key: string };
+    };
+    const capture = (key: string) => send({ batch: randomUUID(), key, events: [{ name: 'x' }] });
+    const revoked = await keyOf();
+    const kept = await keyOf();
+    // Both resolved (and remembered) first.
+    expect((await capture(revoked.key)).statusCode).toBe(200);
+    expect((await capture(kept.key)).statusCode).toBe(200);
+    const revoke = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/apps/${other.app.id}/capture-keys/${revoked.id}`,
+      headers: asSession(owner),
+    });
+    expect(revoke.statusCode, revoke.body).toBe(204);
+    expect((await capture(revoked.key)).statusCode).toBe(401);
+    expect((await capture(kept.key)).statusCode).toBe(200);
+    const removed = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/apps/${other.app.id}`,
+      headers: asSession(owner),
+    });
+    expect(removed.statusCode, removed.body).toBe(204);
+    expect((await capture(kept.key)).statusCode).toBe(401);
   });
 
   it('destroys the salt of a past day and raw events past the retention', async () => {

@@ -49,6 +49,13 @@ describe('event checks', () => {
     expect(visitorHash(salt, 'other', '203.0.113.1', 'UA')).not.toBe(v);
     expect(visitorHash(salt, 'app', '203.0.113.2', 'UA')).not.toBe(v);
   });
+
+  it('keeps the visitor id of given inputs (ids of a day stay comparable across versions)', () => {
+    // HMAC-SHA256 keyed by the hex-decoded salt over site NUL ip NUL agent, base64url, 22 characters.
+    const salt = '00'.repeat(31) + '01';
+    expect(visitorHash(salt, 'app_1', '203.0.113.7', 'Mozilla/5.0 test')).toBe('fQqaYyJlz3-SEzwIWtZJOi');
+    expect(visitorHash(salt, 'app_1', '203.0.113.7', 'Other/1.0')).toBe('bvENavcMggRrSA9DkIOwmE');
+  });
 });
 
 describe('funnels, cohorts and CSV', () => {

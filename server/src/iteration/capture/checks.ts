@@ -20,32 +20,44 @@ const tooLong = (s: string) => s.length * 3 > MAX_STRING_BYTES && Buffer.byteLen
 
 /** Why the properties of an event are refused; empty when they are acceptable. */
 export function propertyProblems(properties: unknown): string[] {
-  const reasons = new Set<string>();
-  let keys = 0;
-  const walk = (value: unknown, depth: number) => {
-    if (typeof value === 'string') {
-      if (tooLong(value)) reasons.add(`a string is longer than ${MAX_STRING_BYTES} bytes`);
-      return;
+  if (properties === undefined) return [];
+  const state = { keys: 0, reasons: new Set<string>() };
+  walk(properties, 1, state);
+  return [...state.reasons];
+}
+
+// At module level, not a closure per event: this runs for every captured event.
+function walk(value: unknown, depth: number, state: { keys: number; reasons: Set<string> }): void {
+  const { reasons } = state;
+  if (typeof value === 'string') {
+    if (tooLong(value)) reasons.add(`a string is longer than ${MAX_STRING_BYTES} bytes`);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  if (depth > MAX_DEPTH) {
+    reasons.add(`properties nest deeper than ${MAX_DEPTH} levels`);
+    return;
+  }
+  // Array items are not keys (their indexes are never long); an object's keys count, nested ones included.
+  const array = Array.isArray(value);
+  const names = array ? undefined : Object.keys(value);
+  if (names) state.keys += names.length;
+  if (state.keys > MAX_KEYS) {
+    reasons.add(`properties have more than ${MAX_KEYS} keys`);
+    return;
+  }
+  if (array) {
+    for (const item of value as unknown[]) {
+      walk(item, depth + 1, state);
+      if (reasons.size && state.keys > MAX_KEYS) return;
     }
-    if (value === null || typeof value !== 'object') return;
-    if (depth > MAX_DEPTH) {
-      reasons.add(`properties nest deeper than ${MAX_DEPTH} levels`);
-      return;
-    }
-    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
-    if (!Array.isArray(value)) keys += entries.length;
-    if (keys > MAX_KEYS) {
-      reasons.add(`properties have more than ${MAX_KEYS} keys`);
-      return;
-    }
-    for (const [key, v] of entries) {
-      if (tooLong(key)) reasons.add(`a key is longer than ${MAX_STRING_BYTES} bytes`);
-      walk(v, depth + 1);
-      if (reasons.size && keys > MAX_KEYS) return;
-    }
-  };
-  if (properties !== undefined) walk(properties, 1);
-  return [...reasons];
+    return;
+  }
+  for (const key of names!) {
+    if (tooLong(key)) reasons.add(`a key is longer than ${MAX_STRING_BYTES} bytes`);
+    walk((value as Record<string, unknown>)[key], depth + 1, state);
+    if (reasons.size && state.keys > MAX_KEYS) return;
+  }
 }
 
 export type TimeFlag = 'clamped_future' | 'clamped_past';

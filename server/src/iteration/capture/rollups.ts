@@ -14,11 +14,26 @@ const GRAINS = [
 const DIMENSIONS: Dimension[] = ['*', 'name', 'path', 'referrer', 'country', 'dataset'];
 
 type Scoped = Pick<CaptureEventRow, 'appId' | 'organizationId' | 'datasetId'>;
+/** `prefix` + id, built once per id (bounded) rather than for every event of every batch. */
+const named = (prefix: string) => {
+  const names = new Map<string, string>();
+  return (id: string) => {
+    let name = names.get(id);
+    if (name === undefined) {
+      if (names.size >= 10_000) names.clear();
+      names.set(id, (name = prefix + id));
+    }
+    return name;
+  };
+};
+const appScope = named('app:');
+const orgScope = named('org:');
+const datasetScope = named('dataset:');
 const scopesOf = (e: Scoped) => {
   const scopes: string[] = [];
-  if (e.appId) scopes.push(`app:${e.appId}`);
-  if (e.organizationId) scopes.push(`org:${e.organizationId}`);
-  if (e.datasetId) scopes.push(`dataset:${e.datasetId}`);
+  if (e.appId) scopes.push(appScope(e.appId));
+  if (e.organizationId) scopes.push(orgScope(e.organizationId));
+  if (e.datasetId) scopes.push(datasetScope(e.datasetId));
   return scopes;
 };
 const child = <K, V>(m: Map<K, V>, k: K, make: () => V) => {

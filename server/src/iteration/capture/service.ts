@@ -5,6 +5,7 @@ import type { UserActor } from '../../kernel/actor.js';
 import { AppError, forbidden, invalid, notFound } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { randomToken } from '../../kernel/crypto.js';
+import { createTtlCache } from '../../kernel/ttl-cache.js';
 import { clampTime, countryFromAcceptLanguage, pathOf, propertyProblems, referrerHost } from './checks.js';
 import { newSalt, utcDay, visitorHash } from './visitor.js';
 import type { CaptureEventRow, CaptureStore, DimVisitorRow } from './store.js';
@@ -23,6 +24,24 @@ const DAY = 86_400_000;
 const MAX_GROUP_EVENTS = 10_000;
 /** Most (visitor, dimension value) pairs remembered as already counted (see `seenCache`). */
 const MAX_SEEN_CACHE = 500_000;
+/** How long a resolved sender (capture key and its app, or an app) is reused: as long as the apps' API keys are. */
+const SENDER_TTL_MS = 5_000;
+// Helpers of `prepare`, which runs for every captured event: at module level rather than closures made per batch.
+function once<T>(cache: Map<unknown, T>, value: unknown, f: (v: unknown) => T): T {
+  if (cache.has(value)) return cache.get(value)!;
+  const out = f(value);
+  if (cache.size < 1000) cache.set(value, out);
+  return out;
+}
+function withoutReferrer(props: Record<string, unknown>): Record<string, unknown> {
+  const { referrer: _referrer, ...kept } = props;
+  return kept;
+}
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
 /** Who sends a batch: an app, through its public capture key (from a browser) or a server API key. */
 export interface CaptureSender {
   appId: string;
@@ -63,8 +82,15 @@ export function createCaptureService(deps: {
     if (salt?.day !== day) salt = { day, value: await store.saltOf(executor, day, newSalt()) };
     return salt.value;
   };
-  // Public keys are read on every batch: resolved keys are kept a few seconds.
-  const keyCache = new Map<string, { at: number; key: Awaited<ReturnType<CaptureStore['keyBySecret']>> }>();
+  // Every batch names its sender: a capture key (with its app's organization) or an app is resolved once and kept a
+  // few seconds, as the apps' own API keys are. Whoever revokes a key or deletes an app clears it (`senderCache`,
+  // linked to the apps' key cache and the cluster bus in app.ts), so that stops working at once.
+  type KeyRow = NonNullable<Awaited<ReturnType<CaptureStore['keyBySecret']>>>;
+  const senderCache = createTtlCache<
+    | { kind: 'key'; key: KeyRow | undefined; organizationId?: string | null }
+    | { kind: 'app'; organizationId: string | null }
+    | null
+  >({ ttlMs: SENDER_TTL_MS, max: 10_000 });
 
   const toView = (k: NonNullable<Awaited<ReturnType<CaptureStore['keyBySecret']>>>): CaptureKeyView => ({
     id: k.id,
@@ -143,7 +169,18 @@ export function createCaptureService(deps: {
         const stored: CaptureEventRow[] = [];
         for (const { body, prepared, now } of group) {
           const { source, rows, rejected, flagged } = prepared;
-          if (!(await store.claimBatch(trx, source, body.batch, now))) {
+          const answer = (accepted: number): CaptureResult => ({
+            batch: body.batch,
+            accepted,
+            duplicates: rows.length - accepted,
+            replayed: false,
+            rejected,
+            flagged,
+          });
+          // Events without a uuid cannot be duplicates: the answer is known before they are inserted, and is stored
+          // with the claim (one statement fewer per batch).
+          const known = rows.every((r) => r.row.uuid == null) ? answer(rows.length) : undefined;
+          if (!(await store.claimBatch(trx, source, body.batch, now, known))) {
             const first = await store.batchResult<CaptureResult>(trx, source, body.batch);
             results.push({ ...first!, replayed: true });
             continue;
@@ -152,17 +189,9 @@ export function createCaptureService(deps: {
             trx,
             rows.map((r) => r.row),
           );
-          const accepted = inserted.length;
           for (const row of inserted) stored.push(row);
-          const out: CaptureResult = {
-            batch: body.batch,
-            accepted,
-            duplicates: rows.length - accepted,
-            replayed: false,
-            rejected,
-            flagged,
-          };
-          await store.setBatchResult(trx, source, body.batch, out);
+          const out = known ?? answer(inserted.length);
+          if (!known) await store.setBatchResult(trx, source, body.batch, out);
           results.push(out);
         }
         const pairs = await addToRollups(trx, stored, true);
@@ -218,12 +247,6 @@ export function createCaptureService(deps: {
     // A batch repeats the same few URLs: each is parsed once.
     const paths = new Map<unknown, string | null>();
     const referrers = new Map<unknown, string | null>();
-    const once = <T>(cache: Map<unknown, T>, value: unknown, f: (v: unknown) => T) => {
-      if (cache.has(value)) return cache.get(value)!;
-      const out = f(value);
-      if (cache.size < 1000) cache.set(value, out);
-      return out;
-    };
     for (const [index, e] of body.events.entries()) {
       const reasons = propertyProblems(e.properties);
       if (reasons.length) {
@@ -236,7 +259,8 @@ export function createCaptureService(deps: {
       const consented = props.consent === true;
       const identified = !!e.distinctId && (sender.via === 'server-key' || consented);
       if (!identified) daily ??= visitorHash(await saltOfToday(now), sender.appId, visitor.ip, visitor.userAgent);
-      const { referrer, ...kept } = props;
+      // The referrer is kept as its host only, never among the properties.
+      const kept = 'referrer' in props ? withoutReferrer(props) : props;
       const datasetId = typeof props.dataset === 'string' ? props.dataset.slice(0, 100) : null;
       rows.push({
         index,
@@ -253,10 +277,10 @@ export function createCaptureService(deps: {
           visitor: identified ? e.distinctId! : daily!,
           identified: identified ? 1 : 0,
           path: once(paths, props.url, pathOf),
-          referrer: once(referrers, referrer, referrerHost),
+          referrer: once(referrers, props.referrer, referrerHost),
           country,
           flags: flag ?? null,
-          properties: Object.keys(kept).length ? JSON.stringify(kept) : null,
+          properties: hasKeys(kept) ? JSON.stringify(kept) : null,
         },
       });
     }
@@ -267,28 +291,41 @@ export function createCaptureService(deps: {
     /** The sender of a public capture key, checked against the browser's Origin; 401 / 403 otherwise. */
     async senderOfKey(key: string, origin: string | undefined): Promise<CaptureSender> {
       const now = clock.now().getTime();
-      let cached = keyCache.get(key);
-      if (!cached || now - cached.at > 5_000) {
-        cached = { at: now, key: await store.keyBySecret(db, key) };
-        if (keyCache.size > 10_000) keyCache.clear();
-        keyCache.set(key, cached);
+      let cached = senderCache.get(`key:${key}`, now);
+      if (cached?.kind !== 'key') {
+        const k = await store.keyBySecret(db, key);
+        // The app of a live key: undefined when it was deleted.
+        const app = k && !k.revokedAt ? await apps.organizationOf(k.appId) : undefined;
+        cached = { kind: 'key', key: k, organizationId: app?.organizationId };
+        senderCache.set(`key:${key}`, cached, now);
       }
       const k = cached.key;
       if (!k || k.revokedAt) throw new AppError('unauthenticated', 'Unknown or revoked capture key');
       // A browser always sends Origin on a cross-origin POST: it must be one the key allows.
       if (origin !== undefined && !k.origins.includes(origin))
         throw forbidden(`This capture key does not accept events from ${origin.slice(0, 200)}`);
-      const app = await apps.organizationOf(k.appId);
-      if (!app) throw new AppError('unauthenticated', 'Unknown or revoked capture key');
-      return { appId: k.appId, organizationId: app.organizationId, via: 'public-key' };
+      if (cached.organizationId === undefined) throw new AppError('unauthenticated', 'Unknown or revoked capture key');
+      return { appId: k.appId, organizationId: cached.organizationId, via: 'public-key' };
     },
 
     /** The sender for a server call with the app's API key (mtk_…). */
     async senderOfApp(appId: string): Promise<CaptureSender> {
-      const app = await apps.organizationOf(appId);
-      if (!app) throw new AppError('unauthenticated', 'Unknown app');
-      return { appId, organizationId: app.organizationId, via: 'server-key' };
+      const now = clock.now().getTime();
+      let cached = senderCache.get(`app:${appId}`, now);
+      if (cached === undefined) {
+        const app = await apps.organizationOf(appId);
+        cached = app ? { kind: 'app', organizationId: app.organizationId } : null;
+        senderCache.set(`app:${appId}`, cached, now);
+      }
+      if (cached?.kind !== 'app') throw new AppError('unauthenticated', 'Unknown app');
+      return { appId, organizationId: cached.organizationId, via: 'server-key' };
     },
+
+    /**
+     * Resolved senders, kept `SENDER_TTL_MS`: cleared by a key's revocation here, and to be cleared by whoever deletes
+     * an app (its `onClear` listeners tell the other instances).
+     */
+    senderCache,
 
     /**
      * Stores a batch in one transaction and only then answers (a 2xx means committed and synced: neither a killed
@@ -384,7 +421,7 @@ export function createCaptureService(deps: {
       async revoke(actor: UserActor, appId: string, keyId: string) {
         const app = await apps.manageable(actor, appId);
         if (!(await store.revokeKey(db, app.id, keyId, clock.now().toISOString()))) throw notFound('Capture key');
-        keyCache.clear();
+        senderCache.clear();
       },
     },
   };

@@ -183,12 +183,15 @@ export function createCaptureStore(dialect: 'sqlite' | 'postgres') {
       return (await db.selectFrom('captureSalts').select('day').orderBy('day').execute()).map((r) => r.day);
     },
 
-    /** Claims a batch id for `source`; false when it was already received (a retry). */
-    async claimBatch(db: Db, source: string, batchId: string, at: number) {
+    /**
+     * Claims a batch id for `source`, with its result when already known (else set by `setBatchResult` in the same
+     * transaction); false when it was already received (a retry).
+     */
+    async claimBatch(db: Db, source: string, batchId: string, at: number, result?: unknown) {
       const out = await db.executeQuery<{ batchId: string }>(
         CompiledQuery.raw(
           rowsText(dialect, 'capture_batches', ['source', 'batch_id', 'received_at', 'result'], 1, claimTail),
-          [source, batchId, at, '{}'],
+          [source, batchId, at, result === undefined ? '{}' : JSON.stringify(result)],
         ),
       );
       return out.rows.length > 0;
