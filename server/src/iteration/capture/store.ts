@@ -490,6 +490,7 @@ export function createCaptureStore(dialect: 'sqlite' | 'postgres') {
     /**
      * Weekly retention cohorts of identified visitors, counted in the database: per (first week, weeks after it), how
      * many visitors were active that week. Weeks are `retentionOf`'s (Monday-based, numbered from 1970-01-01's).
+     * Read from `capture_visitor_weeks` (one row per visitor and week), or from raw events within a single week.
      */
     async cohorts(db: Db, scope: Scope, from: number, to: number, name?: string) {
       const [first, last] = [weekOfTs(from), weekOfTs(to - 1)];
