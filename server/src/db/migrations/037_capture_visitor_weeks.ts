@@ -11,7 +11,9 @@ import type { Migration } from './types.js';
  */
 export const captureVisitorWeeks: Migration = {
   name: '037_capture_visitor_weeks',
-  async up(db) {
+  async up(db, dialect) {
+    // SQLite: the rows are stored in their key's order (no rowid), so a cohort's rows are read from the key's b-tree
+    // alone, first and last times included.
     await db.schema
       .createTable('capture_visitor_weeks')
       .addColumn('scope', 'text', (c) => c.notNull())
@@ -21,6 +23,7 @@ export const captureVisitorWeeks: Migration = {
       .addColumn('first_ts', 'bigint', (c) => c.notNull())
       .addColumn('last_ts', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('capture_visitor_weeks_pk', ['scope', 'name', 'week', 'visitor'])
+      .$call((b) => (dialect === 'sqlite' ? b.modifyEnd(sql`without rowid`) : b))
       .execute();
     await rollUpVisitorWeeks(db, 0, Number.MAX_SAFE_INTEGER);
   },
