@@ -34,6 +34,7 @@ import { captureDimensions } from './migrations/033_capture_dimensions.js';
 import { logBundles } from './migrations/034_log_bundles.js';
 import { captureHours } from './migrations/035_capture_hours.js';
 import { mailClaims } from './migrations/036_mail_claims.js';
+import { captureVisitorWeeks } from './migrations/037_capture_visitor_weeks.js';
 import type { Migration } from './migrations/types.js';
 
 /** Every migration, in order. Append only. */
@@ -71,6 +72,7 @@ export const migrations: Migration[] = [
   logBundles,
   captureHours,
   mailClaims,
+  captureVisitorWeeks,
 ];
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

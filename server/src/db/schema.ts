@@ -164,6 +164,7 @@ export interface Database
   captureDimRollups: CaptureDimRollupsTable;
   captureDimVisitors: CaptureDimVisitorsTable;
   captureDimHours: CaptureDimHoursTable;
+  captureVisitorWeeks: CaptureVisitorWeeksTable;
   experiments: ExperimentsTable;
   experimentExposures: ExperimentExposuresTable;
   // feature flags (028_flags)
@@ -956,6 +957,15 @@ export interface CaptureDimHoursTable {
   value: string;
   events: number;
   visitors: number;
+}
+/** Weekly activity of identified visitors (037_capture_visitor_weeks); `name` `*` for any event. */
+export interface CaptureVisitorWeeksTable {
+  scope: string;
+  name: string;
+  week: number;
+  visitor: string;
+  firstTs: number;
+  lastTs: number;
 }
 export interface CaptureDimVisitorsTable {
   day: number;

@@ -1,4 +1,4 @@
-import type { CaptureEventRow, Dimension, DimRollupRow, DimVisitorRow, RollupRow } from './store.js';
+import type { CaptureEventRow, Dimension, DimRollupRow, DimVisitorRow, RollupRow, VisitorWeekRow } from './store.js';
 
 /**
  * What stored events add to the rollups, computed in memory per transaction so that each rollup row is written once.
@@ -136,3 +136,32 @@ export function dimensionsOf(
  * have the dimension `h:<dim>` (their bucket may equal a day's start).
  */
 export const pairKey = (r: DimVisitorRow) => `${r.day}\u0000${r.visitor}\u0000${r.scope}\u0000${r.dim}\u0000${r.value}`;
+
+/** A week's number as `retentionOf` counts them (Monday-based; day 0, 1970-01-01, was a Thursday). */
+export const weekOfTs = (ts: number) => Math.floor((Math.floor(ts / DAY) + 3) / 7);
+
+/**
+ * The weekly activity of the identified events among `events` (`capture_visitor_weeks`): per (scope, name or `*`,
+ * week, visitor), the first and last time. Cookieless events are left out: retention only follows identified ones.
+ */
+export function visitorWeeksOf(
+  events: ReadonlyArray<Scoped & Pick<CaptureEventRow, 'ts' | 'name' | 'visitor' | 'identified'>>,
+): VisitorWeekRow[] {
+  const byKey = new Map<string, VisitorWeekRow>();
+  for (const e of events) {
+    if (Number(e.identified) !== 1) continue;
+    const ts = Number(e.ts);
+    const week = weekOfTs(ts);
+    for (const scope of scopesOf(e))
+      for (const name of ['*', e.name]) {
+        const k = `${scope}\u0000${name}\u0000${week}\u0000${e.visitor}`;
+        const row = byKey.get(k);
+        if (!row) byKey.set(k, { scope, name, week, visitor: e.visitor, firstTs: ts, lastTs: ts });
+        else {
+          if (ts < row.firstTs) row.firstTs = ts;
+          if (ts > row.lastTs) row.lastTs = ts;
+        }
+      }
+  }
+  return [...byKey.values()];
+}

@@ -9,7 +9,7 @@ import { createTtlCache } from '../../kernel/ttl-cache.js';
 import { clampTime, countryFromAcceptLanguage, pathOf, propertyProblems, referrerHost } from './checks.js';
 import { newSalt, utcDay, visitorHash } from './visitor.js';
 import type { CaptureEventRow, CaptureStore, DimVisitorRow } from './store.js';
-import { dimensionsOf, HOURLY_DAYS, pairKey, rollupsOf } from './rollups.js';
+import { dimensionsOf, HOURLY_DAYS, pairKey, rollupsOf, visitorWeeksOf } from './rollups.js';
 import {
   MAX_BATCH,
   type CaptureBody,
@@ -114,7 +114,7 @@ export function createCaptureService(deps: {
 
   /**
    * Adds stored events to the rollups (minute/hour/day per name, then per-dimension daily counts with their
-   * visitors), in the caller's transaction. Returns the visitor pairs recorded, for `remember` once committed.
+   * visitors, then identified visitors' weekly activity), in the caller's transaction. Returns the visitor pairs recorded, for `remember` once committed.
    */
   async function addToRollups(trx: Kysely<Database>, stored: CaptureEventRow[], useCache: boolean) {
     if (!stored.length) return [];
@@ -148,6 +148,7 @@ export function createCaptureService(deps: {
       'hour',
       entries.filter((e) => e.grain === 'hour').map((e) => e.row),
     );
+    await store.addVisitorWeeks(trx, visitorWeeksOf(stored));
     return candidates;
   }
 
@@ -379,7 +380,11 @@ export function createCaptureService(deps: {
       const day = utcDay(now);
       const salts = await store.deleteSaltsBefore(db, day);
       if (salt && salt.day !== day) salt = undefined;
-      const events = await store.deleteEventsBefore(db, now - deps.retentionDays * 86_400_000);
+      const cutoff = now - deps.retentionDays * 86_400_000;
+      const events = await store.deleteEventsBefore(db, cutoff);
+      // The weekly activity follows the raw events (ingestion accepts events up to 7 days back only: nothing is
+      // written to the cut week meanwhile with the default retention).
+      await db.transaction().execute((trx) => store.trimVisitorWeeks(trx, cutoff));
       await store.deleteBatchesBefore(db, now - 8 * 86_400_000);
       await store.deleteRollupsBefore(db, 'minute', now - 2 * 86_400_000);
       await store.deleteRollupsBefore(db, 'hour', now - 90 * 86_400_000);

@@ -1,8 +1,11 @@
 import { CompiledQuery, sql, type Kysely, type Insertable } from 'kysely';
 import type { CaptureEventsTable, CaptureRollupsTable, Database } from '../../db/schema.js';
 import { readJson } from '../../db/database.js';
+import { rollUpVisitorWeeks } from '../../db/migrations/037_capture_visitor_weeks.js';
+import { weekOfTs } from './rollups.js';
 
 type Db = Kysely<Database>;
+const DAY = 86_400_000;
 
 export type CaptureEventRow = Insertable<CaptureEventsTable>;
 export type RollupRow = Insertable<CaptureRollupsTable>;
@@ -68,6 +71,15 @@ export type DimRollupRow = {
   events: number;
   visitors: number;
 };
+/** An identified visitor's activity in a week (`capture_visitor_weeks`), per scope and event name (`*`: any). */
+export type VisitorWeekRow = {
+  scope: string;
+  name: string;
+  week: number;
+  visitor: string;
+  firstTs: number;
+  lastTs: number;
+};
 /** A visitor counted for a (bucket, scope, dimension, value); hourly pairs have the dimension `h:<dim>`. */
 export type DimVisitorRow = { day: number; scope: string; dim: string; value: string; visitor: string };
 
@@ -105,6 +117,15 @@ const dimTail =
 const hourTail =
   'on conflict (scope, dim, hour, value) do update set events = capture_dim_hours.events + excluded.events, ' +
   'visitors = capture_dim_hours.visitors + excluded.visitors';
+const weekTail = {
+  sqlite:
+    'on conflict (scope, name, week, visitor) do update set first_ts = min(capture_visitor_weeks.first_ts, ' +
+    'excluded.first_ts), last_ts = max(capture_visitor_weeks.last_ts, excluded.last_ts)',
+  postgres:
+    'on conflict (scope, name, week, visitor) do update set first_ts = least(capture_visitor_weeks.first_ts, ' +
+    'excluded.first_ts), last_ts = greatest(capture_visitor_weeks.last_ts, excluded.last_ts)',
+};
+const WEEK_COLUMNS = ['scope', 'name', 'week', 'visitor', 'first_ts', 'last_ts'] as const;
 const seenTail = 'on conflict do nothing returning day, scope, dim, value, visitor';
 const ROLLUP_COLUMNS = ['scope', 'grain', 'bucket', 'name', 'count'] as const;
 const DIM_COLUMNS = ['scope', 'dim', 'day', 'value', 'events', 'visitors'] as const;
@@ -301,6 +322,28 @@ export function createCaptureStore(dialect: 'sqlite' | 'postgres') {
         await db.executeQuery(CompiledQuery.raw(rowsText(dialect, table, columns, chunk.length, tail), params));
       }
     },
+    /** Widens the weekly activity of identified visitors by `rows` (`rows` must not repeat a key). */
+    async addVisitorWeeks(db: Db, rows: VisitorWeekRow[]) {
+      for (const chunk of chunksOf(rows)) {
+        const params: unknown[] = [];
+        for (const r of chunk) params.push(r.scope, r.name, r.week, r.visitor, r.firstTs, r.lastTs);
+        await db.executeQuery(
+          CompiledQuery.raw(
+            rowsText(dialect, 'capture_visitor_weeks', WEEK_COLUMNS, chunk.length, weekTail[dialect]),
+            params,
+          ),
+        );
+      }
+    },
+    /**
+     * After raw events before `ts` were deleted: forgets the weeks before `ts`'s and rebuilds `ts`'s week from the raw
+     * events left, so that the weekly activity stays that of the raw events (its first times included).
+     */
+    async trimVisitorWeeks(db: Db, ts: number) {
+      const week = weekOfTs(ts);
+      await db.deleteFrom('captureVisitorWeeks').where('week', '<=', week).execute();
+      await rollUpVisitorWeeks(db, (week * 7 - 3) * DAY, ((week + 1) * 7 - 3) * DAY);
+    },
     async deleteDimHoursBefore(db: Db, hour: number) {
       await db.deleteFrom('captureDimHours').where('hour', '<', hour).execute();
     },
@@ -450,24 +493,39 @@ export function createCaptureStore(dialect: 'sqlite' | 'postgres') {
     /**
      * Weekly retention cohorts of identified visitors, counted in the database: per (first week, weeks after it), how
      * many visitors were active that week. Weeks are `retentionOf`'s (Monday-based, numbered from 1970-01-01's).
+     * Read from `capture_visitor_weeks` (one row per visitor and week), or from raw events within a single week.
      */
     async cohorts(db: Db, scope: Scope, from: number, to: number, name?: string) {
-      const [column, id] =
-        'appId' in scope
-          ? ['app_id', scope.appId]
-          : 'organizationId' in scope
-            ? ['organization_id', scope.organizationId]
-            : ['dataset_id', scope.datasetId];
-      const { rows } = await sql<{ first: number | string; n: number | string; units: number | string }>`
-        select first, week - first as n, count(*) as units from (
-          select week, min(week) over (partition by visitor) as first from (
-            select distinct visitor, (ts / 86400000 + 3) / 7 as week from capture_events
-            where ${sql.ref(column)} = ${id} and identified = 1 and ts >= ${from} and ts < ${to}
-            ${name === undefined ? sql`` : sql`and name = ${name}`}
-          ) as active
-        ) as weeks
-        group by first, week - first
-        order by first, n`.execute(db);
+      const [first, last] = [weekOfTs(from), weekOfTs(to - 1)];
+      let rows: Array<{ first: number | string; n: number | string; units: number | string }>;
+      if (first < last) {
+        // From the weekly activity: a visitor is active in the first (last) week of the period if it was active at or
+        // after `from` (before `to`) that week, which its last (first) time that week tells.
+        rows = (
+          await sql<{ first: number | string; n: number | string; units: number | string }>`
+          select first, week - first as n, count(*) as units from (
+            select week, min(week) over (partition by visitor) as first from capture_visitor_weeks
+            where scope = ${scopeKey(scope)} and name = ${name ?? '*'} and week >= ${first} and week <= ${last}
+              and (week > ${first} or last_ts >= ${from}) and (week < ${last} or first_ts < ${to})
+          ) as weeks
+          group by first, week - first
+          order by first, n`.execute(db)
+        ).rows;
+      } else {
+        // Within one week: the period's ends are both inside it, read from raw events (a week's at most).
+        const [column, id] =
+          'appId' in scope
+            ? ['app_id', scope.appId]
+            : 'organizationId' in scope
+              ? ['organization_id', scope.organizationId]
+              : ['dataset_id', scope.datasetId];
+        rows = (
+          await sql<{ first: number | string; n: number | string; units: number | string }>`
+          select ${first} as first, 0 as n, count(distinct visitor) as units from capture_events
+          where ${sql.ref(column)} = ${id} and identified = 1 and ts >= ${from} and ts < ${to}
+          ${name === undefined ? sql`` : sql`and name = ${name}`}`.execute(db)
+        ).rows.filter((r) => Number(r.units) > 0);
+      }
       return rows.map((r) => ({ first: Number(r.first), n: Number(r.n), units: Number(r.units) }));
     },
 
