@@ -64,9 +64,6 @@ export interface RowsServiceDeps {
  */
 export const QUICK_BOUND = 10_000;
 
-/** Filters that bound one index range. */
-const RANGE_OPS = new Set(['eq', 'lt', 'lte', 'gt', 'gte']);
-
 /** A page does not fail because counting took too long: its total is then unknown (null). */
 async function countOrNull<T>(counting: Promise<T>): Promise<T | null> {
   try {
@@ -187,29 +184,6 @@ export function createRowsService(deps: RowsServiceDeps) {
   /** A page walking one index with no condition: cheap, on the main connection. */
   const isCheap = (query: RowQuery) =>
     query.filters.length === 0 && query.q === null && (query.sort.length === 1 || query.sort.length === 2);
-  /**
-   * SQLite: a page whose filters are all bounds on its one sort column (`=`, `<`, `<=`, `>`, `>=`), without `_q`.
-   * The page is one range of that column's index (every column has one), read until `_limit` + 1 rows, and its
-   * quick count a probe of at most QUICK_BOUND + 1 entries of the same range (~0.05 ms on a number column): as
-   * cheap as `isCheap`, so on the main connection too, which saves the round trip to a worker.
-   * On PostgreSQL the reader's pool is as asynchronous as the main one: nothing to save, and a long text column
-   * there has no b-tree index.
-   */
-  const isIndexRange = (query: RowQuery) => {
-    const first = query.sort[0];
-    return (
-      deps.dialect === 'sqlite' &&
-      query.q === null &&
-      query.filters.length > 0 &&
-      first !== undefined &&
-      // A column's index, not the table itself (`_id`), and of short entries (not text): 10,000 entries of any
-      // row width or text length would not be cheap.
-      first.index >= 0 &&
-      first.type !== 'string' &&
-      (query.sort.length === 1 || query.sort.length === 2) &&
-      query.filters.every((f) => f.index === first.index && RANGE_OPS.has(f.op))
-    );
-  };
 
   return {
     async page(actor: Actor, slug: string, id: string, params: Params, signal?: AbortSignal) {
@@ -224,8 +198,7 @@ export function createRowsService(deps: RowsServiceDeps) {
       const unfiltered = query.filters.length === 0 && query.q === null;
       let page: Promise<{ rows: readonly object[]; nextCursor: string | null }>;
       let quick: number | null = null;
-      if (isCheap(query) || (query.total === 'none' && isIndexRange(query)))
-        page = engine.selectRows(db, target.table, target.schema, query);
+      if (isCheap(query)) page = engine.selectRows(db, target.table, target.schema, query);
       else if (query.total === 'none' || unfiltered)
         page = heavy(signal, (rdb) => engine.selectRows(rdb, target.table, target.schema, query));
       else {
@@ -233,11 +206,9 @@ export function createRowsService(deps: RowsServiceDeps) {
         // rows of the sort order, so walking its index beats gathering every match through a filter's index
         // and sorting them (the worker picks the plan from the count).
         try {
-          const both = isIndexRange(query)
-            ? await engine.pageAndCount(db, target.table, target.schema, query, QUICK_BOUND, true)
-            : await heavy(signal, (rdb) =>
-                engine.pageAndCount(rdb, target.table, target.schema, query, QUICK_BOUND, true),
-              );
+          const both = await heavy(signal, (rdb) =>
+            engine.pageAndCount(rdb, target.table, target.schema, query, QUICK_BOUND, true),
+          );
           quick = both.count;
           page = Promise.resolve(both);
         } catch (error) {
