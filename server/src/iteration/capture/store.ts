@@ -1,5 +1,5 @@
 import { CompiledQuery, sql, type Kysely, type Insertable } from 'kysely';
-import type { CaptureEventsTable, CaptureRollupsTable, Database } from '../../db/schema.js';
+import type { CaptureEventsTable, CaptureRollupsTable, CaptureVisitorWeeksTable, Database } from '../../db/schema.js';
 import { readJson } from '../../db/database.js';
 import { rollUpVisitorWeeks } from '../../db/migrations/037_capture_visitor_weeks.js';
 import { weekOfTs } from './rollups.js';
@@ -72,14 +72,7 @@ export type DimRollupRow = {
   visitors: number;
 };
 /** An identified visitor's activity in a week (`capture_visitor_weeks`), per scope and event name (`*`: any). */
-export type VisitorWeekRow = {
-  scope: string;
-  name: string;
-  week: number;
-  visitor: string;
-  firstTs: number;
-  lastTs: number;
-};
+export type VisitorWeekRow = CaptureVisitorWeeksTable;
 /** A visitor counted for a (bucket, scope, dimension, value); hourly pairs have the dimension `h:<dim>`. */
 export type DimVisitorRow = { day: number; scope: string; dim: string; value: string; visitor: string };
 
