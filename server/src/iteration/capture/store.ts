@@ -110,14 +110,11 @@ const dimTail =
 const hourTail =
   'on conflict (scope, dim, hour, value) do update set events = capture_dim_hours.events + excluded.events, ' +
   'visitors = capture_dim_hours.visitors + excluded.visitors';
-const weekTail = {
-  sqlite:
-    'on conflict (scope, name, week, visitor) do update set first_ts = min(capture_visitor_weeks.first_ts, ' +
-    'excluded.first_ts), last_ts = max(capture_visitor_weeks.last_ts, excluded.last_ts)',
-  postgres:
-    'on conflict (scope, name, week, visitor) do update set first_ts = least(capture_visitor_weeks.first_ts, ' +
-    'excluded.first_ts), last_ts = greatest(capture_visitor_weeks.last_ts, excluded.last_ts)',
-};
+/** A visitor's week met again widens its first and last times (SQLite's min/max of two values are PostgreSQL's least/greatest). */
+const widenWeek = (lower: string, upper: string) =>
+  `on conflict (scope, name, week, visitor) do update set first_ts = ${lower}(capture_visitor_weeks.first_ts, ` +
+  `excluded.first_ts), last_ts = ${upper}(capture_visitor_weeks.last_ts, excluded.last_ts)`;
+const weekTail = { sqlite: widenWeek('min', 'max'), postgres: widenWeek('least', 'greatest') };
 const WEEK_COLUMNS = ['scope', 'name', 'week', 'visitor', 'first_ts', 'last_ts'] as const;
 const seenTail = 'on conflict do nothing returning day, scope, dim, value, visitor';
 const ROLLUP_COLUMNS = ['scope', 'grain', 'bucket', 'name', 'count'] as const;
