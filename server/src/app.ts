@@ -452,6 +452,16 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     retentionDays: config.captureRetentionDays,
     logger: app.log,
     offload: (work) => data.offload(work),
+    columnar:
+      db.dialect === 'sqlite' && db.location.sqliteFile !== ':memory:' && config.queryPath !== 'rows'
+        ? {
+            sqliteFile: db.location.sqliteFile!,
+            dir: join(config.dataDir, 'capture'),
+            threads: config.columnarThreads,
+            waitForBuild: config.queryPath === 'columnar',
+          }
+        : undefined,
+    queryTimeoutMs: config.queryTimeoutMs,
     apps: {
       manageable: (actor, appId) => apps.appsCore.apps.manageable(actor, appId),
       organizationOf: async (appId) => {
@@ -824,7 +834,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
     await dispatcher.stop();
     await ledger.stop();
     await myData.stop();
-    capture.stop();
+    await capture.stop();
     await services.stop();
     await federation.stop();
     await bus.close();

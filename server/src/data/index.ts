@@ -43,6 +43,9 @@ export { DatasetSummary } from './datasets/schema.js';
 export { licenses, licenseIds, type LicenseId } from './datasets/licenses.js';
 export type { TableSchema } from './table-schema.js';
 export { MULTIPART_FIELD_BYTES, MULTIPART_FIELDS_LIMIT } from './resources/routes.js';
+// For other capabilities' own query threads (the capture copy): one way to start a worker, one timeout problem.
+export { startWorker } from './tables/workers/spawn.js';
+export { abortError, queryTimeout } from './tables/workers/pool.js';
 
 export interface DataDeps {
   db: Db;

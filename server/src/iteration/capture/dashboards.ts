@@ -5,6 +5,7 @@ import { AppError, invalid } from '../../kernel/errors.js';
 import type { CaptureStore, Dimension, Scope } from './store.js';
 import { HOURLY_DAYS } from './rollups.js';
 import type { FunnelBody, FunnelResult, RetentionResult, Stats, StatsQuery } from './schema.js';
+import type { CaptureColumnar } from './columnar.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -132,9 +133,40 @@ export function createDashboards(deps: {
   clock: Clock;
   /** Where the reads over raw events run: off the event loop, under the query time limit (default: `db`). */
   offload?: <T>(work: (db: Kysely<Database>) => Promise<T>) => Promise<T>;
+  /** Answers funnels when its copy is ready (columnar.ts); the row store otherwise. */
+  columnar?: CaptureColumnar;
+  queryTimeoutMs?: number;
+  logger?: { warn(o: object, m: string): void };
 }) {
   const { db, store, clock } = deps;
   const read = deps.offload ?? (<T>(work: (db: Kysely<Database>) => Promise<T>) => work(db));
+
+  /** From the columnar copy; `undefined` when it cannot answer (not built yet, unavailable). */
+  async function columnarFunnel(scope: Scope, steps: string[], from: number, to: number, windowMs: number) {
+    if (!deps.columnar) return undefined;
+    const timeoutMs = deps.queryTimeoutMs;
+    try {
+      return await deps.columnar.funnel(
+        scope,
+        { steps, from, to, windowMs },
+        { deadline: timeoutMs === undefined ? undefined : Date.now() + timeoutMs, timeoutMs },
+      );
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      deps.logger?.warn({ err: String(error) }, 'capture funnel failed on the columnar copy: read from rows');
+      return undefined;
+    }
+  }
+
+  /** From the row store: only the events of visitors who can pass the first step; those who reach it apart. */
+  async function rowFunnel(scope: Scope, steps: string[], from: number, to: number, windowMs: number) {
+    const { starters, rows } = await read((rdb) => store.funnelInput(rdb, scope, steps, from, to, MAX_ROWS + 1));
+    if (rows.length > MAX_ROWS) throw new AppError('query_too_expensive', 'Too many events: choose a shorter period');
+    const reached = funnelOf(rows, steps, windowMs);
+    reached[0] = starters;
+    return reached;
+  }
+
   return {
     /**
      * Totals, a series and top lists, from the rollups. Over whole UTC days, over more than two days, or starting
@@ -199,11 +231,10 @@ export function createDashboards(deps: {
 
     async funnel(scope: Scope, body: FunnelBody): Promise<FunnelResult> {
       const { from, to } = periodOf(body, clock.now().getTime());
-      // Only the events of visitors who can pass the first step are read; those who reach it are counted apart.
-      const { starters, rows } = await read((rdb) => store.funnelInput(rdb, scope, body.steps, from, to, MAX_ROWS + 1));
-      if (rows.length > MAX_ROWS) throw new AppError('query_too_expensive', 'Too many events: choose a shorter period');
-      const reached = funnelOf(rows, body.steps, body.windowSeconds * 1000);
-      reached[0] = starters;
+      const windowMs = body.windowSeconds * 1000;
+      const reached =
+        (await columnarFunnel(scope, body.steps, from, to, windowMs)) ??
+        (await rowFunnel(scope, body.steps, from, to, windowMs));
       return {
         steps: body.steps.map((name, i) => ({
           name,

@@ -8,6 +8,7 @@ import { createDashboards } from './dashboards.js';
 import { createScopeResolver, type ScopeDeps } from './scope.js';
 import { captureRoutes, senderOf } from './routes.js';
 import { createCaptureFootprintConsumer } from './footprint.js';
+import { createCaptureColumnar, type CaptureColumnarOptions } from './columnar.js';
 
 export type { CaptureService, CaptureApps } from './service.js';
 
@@ -28,16 +29,30 @@ export function createCapture(deps: {
   logger?: { warn(o: object, m: string): void };
   /** Runs the dashboards' reads over raw events off the event loop (the data capability's query reader). */
   offload?: <T>(work: (db: Kysely<Database>) => Promise<T>) => Promise<T>;
+  /** The columnar copy of the events for funnels (SQLite only; columnar.ts); none: funnels read the row store. */
+  columnar?: Omit<CaptureColumnarOptions, 'logger'>;
+  /** The query time limit (ms) of the funnels read from the columnar copy. */
+  queryTimeoutMs?: number;
 }) {
   const store = createCaptureStore(deps.dialect);
+  const columnar = deps.columnar && createCaptureColumnar({ ...deps.columnar, logger: deps.logger });
   const service = createCaptureService({
     db: deps.db,
     store,
     clock: deps.clock,
     apps: deps.apps,
     retentionDays: deps.retentionDays,
+    afterRetention: columnar && ((cutoff) => columnar.deleteBefore(cutoff)),
   });
-  const dashboards = createDashboards({ db: deps.db, store, clock: deps.clock, offload: deps.offload });
+  const dashboards = createDashboards({
+    db: deps.db,
+    store,
+    clock: deps.clock,
+    offload: deps.offload,
+    columnar,
+    queryTimeoutMs: deps.queryTimeoutMs,
+    logger: deps.logger,
+  });
   const scopes = createScopeResolver({ ...deps.scope, manageableApp: (a, id) => deps.apps.manageable(a, id) });
   let timer: NodeJS.Timeout | undefined;
   const tick = () =>
@@ -46,17 +61,21 @@ export function createCapture(deps: {
     service,
     dashboards,
     store,
+    columnar,
     consumer: createCaptureFootprintConsumer(service),
     /** The app sending a request (capture key or API key), for other routes authenticated the same way. */
     senderOf: (request: FastifyRequest, key?: string) => senderOf(service, request, key),
     routes: (api: FastifyInstance) => api.register(captureRoutes, { capture: service, dashboards, scopes }),
     start() {
+      // A first build over an existing table starts now, not at the first funnel.
+      void columnar?.sync().catch(() => undefined);
       tick();
       timer = setInterval(tick, HOUR);
       timer.unref();
     },
-    stop() {
+    async stop() {
       clearInterval(timer);
+      await columnar?.close();
     },
   };
 }

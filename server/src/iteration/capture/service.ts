@@ -72,6 +72,8 @@ export function createCaptureService(deps: {
   apps: CaptureApps;
   /** Raw events older than this are deleted by `maintain` (rollups stay). */
   retentionDays: number;
+  /** Called by `maintain` after it deleted the raw events before `cutoff` (the columnar copy follows). */
+  afterRetention?: (cutoff: number) => Promise<void>;
 }) {
   const { db, store, clock, apps } = deps;
   // Today's salt, read from the database once a day per instance.
@@ -382,6 +384,7 @@ export function createCaptureService(deps: {
       if (salt && salt.day !== day) salt = undefined;
       const cutoff = now - deps.retentionDays * 86_400_000;
       const events = await store.deleteEventsBefore(db, cutoff);
+      await deps.afterRetention?.(cutoff);
       // The weekly activity follows the raw events (ingestion accepts events up to 7 days back only: nothing is
       // written to the cut week meanwhile with the default retention).
       await db.transaction().execute((trx) => store.trimVisitorWeeks(trx, cutoff));
