@@ -22,7 +22,7 @@ import { mkdirSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { abortError, queryTimeout, startWorker } from '../../data/index.js';
 import type { ColumnarWorkerData, CopyStatus, FunnelRequest } from './columnar-worker.js';
-import type { Scope } from './store.js';
+import { scopeColumn, type Scope } from './store.js';
 
 export interface CaptureColumnarOptions {
   sqliteFile: string;
@@ -109,13 +109,6 @@ export function createCaptureColumnar(options: CaptureColumnarOptions) {
     });
   }
 
-  const columnOf = (scope: Scope): Pick<FunnelRequest, 'column' | 'value'> =>
-    'appId' in scope
-      ? { column: 'app_id', value: scope.appId }
-      : 'organizationId' in scope
-        ? { column: 'organization_id', value: scope.organizationId }
-        : { column: 'dataset_id', value: scope.datasetId };
-
   return {
     /** Visitors reaching each step, or `undefined` when the row store must answer (see the module comment). */
     async funnel(
@@ -125,7 +118,7 @@ export function createCaptureColumnar(options: CaptureColumnarOptions) {
     ): Promise<number[] | undefined> {
       if (failed) return undefined;
       if (limits.signal?.aborted) throw abortError();
-      const request: FunnelRequest = { ...columnOf(scope), ...q, deadline: limits.deadline };
+      const request: FunnelRequest = { ...scopeColumn(scope), ...q, deadline: limits.deadline };
       for (;;) {
         const id = nextId;
         const cancel = () => worker?.postMessage({ op: 'cancel', target: id });

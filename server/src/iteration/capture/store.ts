@@ -16,6 +16,14 @@ export type Scope = { appId: string } | { organizationId: string } | { datasetId
 export const scopeKey = (s: Scope) =>
   'appId' in s ? `app:${s.appId}` : 'organizationId' in s ? `org:${s.organizationId}` : `dataset:${s.datasetId}`;
 
+/** The column of `capture_events` a scope filters on, and its value. */
+export const scopeColumn = (s: Scope): { column: 'app_id' | 'organization_id' | 'dataset_id'; value: string } =>
+  'appId' in s
+    ? { column: 'app_id', value: s.appId }
+    : 'organizationId' in s
+      ? { column: 'organization_id', value: s.organizationId }
+      : { column: 'dataset_id', value: s.datasetId };
+
 // Events are inserted in chunks that stay under both dialects' bound-parameter limits (15 columns × 500).
 const INSERT_CHUNK = 500;
 
@@ -517,16 +525,11 @@ export function createCaptureStore(dialect: 'sqlite' | 'postgres') {
         ).rows;
       } else {
         // Within one week: the period's ends are both inside it, read from raw events (a week's at most).
-        const [column, id] =
-          'appId' in scope
-            ? ['app_id', scope.appId]
-            : 'organizationId' in scope
-              ? ['organization_id', scope.organizationId]
-              : ['dataset_id', scope.datasetId];
+        const { column, value } = scopeColumn(scope);
         rows = (
           await sql<{ first: number | string; n: number | string; units: number | string }>`
           select ${first} as first, 0 as n, count(distinct visitor) as units from capture_events
-          where ${sql.ref(column)} = ${id} and identified = 1 and ts >= ${from} and ts < ${to}
+          where ${sql.ref(column)} = ${value} and identified = 1 and ts >= ${from} and ts < ${to}
           ${name === undefined ? sql`` : sql`and name = ${name}`}`.execute(db)
         ).rows.filter((r) => Number(r.units) > 0);
       }
