@@ -67,8 +67,13 @@ export function createCapture(deps: {
     senderOf: (request: FastifyRequest, key?: string) => senderOf(service, request, key),
     routes: (api: FastifyInstance) => api.register(captureRoutes, { capture: service, dashboards, scopes }),
     start() {
-      // A first build over an existing table starts now, not at the first funnel.
-      void columnar?.sync().catch(() => undefined);
+      // A first build over an existing table starts now, not at the first funnel. Without events, the copy's
+      // thread (~50 MB) waits for the first funnel.
+      if (columnar)
+        void store
+          .hasEvents(deps.db)
+          .then((has) => (has ? columnar.sync() : undefined))
+          .catch(() => undefined);
       tick();
       timer = setInterval(tick, HOUR);
       timer.unref();

@@ -390,6 +390,9 @@ export function createCaptureStore(dialect: 'sqlite' | 'postgres') {
       return rows.map((r) => ({ value: String(r.value), count: Number(r.count), visitors: Number(r.visitors) }));
     },
 
+    async hasEvents(db: Db): Promise<boolean> {
+      return (await db.selectFrom('captureEvents').select('ts').limit(1).executeTakeFirst()) !== undefined;
+    },
     async deleteEventsBefore(db: Db, ts: number) {
       const r = await db.deleteFrom('captureEvents').where('ts', '<', ts).executeTakeFirst();
       return Number(r.numDeletedRows);
