@@ -81,7 +81,9 @@ async function openDuck(): Promise<{ instance: DuckDBInstance; c: DuckDBConnecti
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(duckFile, options);
-  } catch {
+  } catch (error) {
+    // Another process holds the file: it is that process's copy, left alone (this one reads rows).
+    if (/lock/i.test(String(error))) throw error;
     // Not a DuckDB file any more (corrupt, truncated): the copy is rebuilt from the main database.
     rmSync(duckFile, { force: true });
     rmSync(`${duckFile}.wal`, { force: true });
