@@ -1,9 +1,12 @@
 // Feature flags over HTTP on a real listening server: management with reasons and audit events, hostile rules,
-// segments, the evaluate endpoint, OFREP through the unmodified @openfeature/ofrep-provider,
+// segments, the evaluate endpoint, OFREP through the unmodified @openfeature/ofrep-provider and
+// @openfeature/ofrep-web-provider,
 // scheduled changes and release plans pausing on a real error-rate degradation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenFeature } from '@openfeature/server-sdk';
 import { OFREPProvider } from '@openfeature/ofrep-provider';
+import { OpenFeature as WebOpenFeature } from '@openfeature/web-sdk';
+import { OFREPWebProvider } from '@openfeature/ofrep-web-provider';
 import { asSession, type TestApp } from '../../testing/harness.js';
 import { listenTestApp } from '../../testing/http.js';
 import { eventsOf, newApp, newUser, type TestUser } from '../../testing/fixtures.js';
@@ -294,6 +297,23 @@ describe('evaluating from a browser', () => {
     // the API's open reads: GET and HEAD without credentials, so a browser sends neither this POST nor a key
     expect(manage.headers.get('access-control-allow-methods')).not.toContain('POST');
     expect(manage.headers.get('access-control-allow-headers')).not.toContain('authorization');
+  });
+
+  it('works with the unmodified OFREP web provider: one bulk call per context, read synchronously', async () => {
+    // Here in Node (its fetch is a browser's); no page, so no visibility refresh.
+    const provider = new OFREPWebProvider({
+      baseUrl: base,
+      headers: [['Authorization', `Bearer ${key}`]],
+      disableVisibilityRefresh: true,
+    });
+    await WebOpenFeature.setContext('ofrep-web', { targetingKey: 'x', email: 'b@multitude.example' });
+    await WebOpenFeature.setProviderAndWait('ofrep-web', provider);
+    const client = WebOpenFeature.getClient('ofrep-web');
+    expect(client.getBooleanValue('new-explorer', false)).toBe(true);
+    await WebOpenFeature.setContext('ofrep-web', { targetingKey: 'x', email: 'b@else.example' });
+    expect(client.getBooleanDetails('new-explorer', true)).toMatchObject({ value: false, variant: 'off' });
+    expect(client.getBooleanDetails('no-such-flag', true)).toMatchObject({ value: true, errorCode: 'FLAG_NOT_FOUND' });
+    await WebOpenFeature.close();
   });
 });
 
