@@ -3,13 +3,14 @@
  * pool sends, one statement at a time. Nothing else: the SQL is generated and checked on the main thread.
  * The pool stops a statement by terminating this thread, so nothing here needs to be interruptible.
  *
- * Messages in: {id, sql, params} or {id, steps} (steps.ts: several statements in one trip).
- * Out: {id, rows}, {id, results} or {id, error: {message, code}}.
+ * Messages in: {id, sql, params} or {id, steps, render?} (steps.ts: several statements in one trip; render.ts: the
+ * page they read, rendered here). Out: {id, rows}, {id, results, page?} or {id, error: {message, code}}.
  */
 import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { registerSqliteFunctions } from '../text.js';
+import { renderPage, type PageRender } from './render.js';
 import { runStepsSync, type Step } from './steps.js';
 
 // Below the event loop's priority (on Linux the nice value is per thread, and pid 0 is this thread): on a
@@ -46,12 +47,21 @@ function exec(sql: string, params: unknown[]): Record<string, unknown>[] {
   return statement.reader ? (statement.all(...params) as Record<string, unknown>[]) : (statement.run(...params), []);
 }
 
-parentPort!.on('message', (message: { id: number; sql?: string; params?: unknown[]; steps?: Step[] }) => {
-  try {
-    if (message.steps) parentPort!.postMessage({ id: message.id, results: runStepsSync(message.steps, exec) });
-    else parentPort!.postMessage({ id: message.id, rows: exec(message.sql!, message.params!) });
-  } catch (error) {
-    const e = error as { message?: string; code?: string };
-    parentPort!.postMessage({ id: message.id, error: { message: String(e.message ?? error), code: e.code } });
-  }
-});
+parentPort!.on(
+  'message',
+  (message: { id: number; sql?: string; params?: unknown[]; steps?: Step[]; render?: PageRender }) => {
+    try {
+      if (message.steps && message.render) {
+        const results = runStepsSync(message.steps, exec);
+        const page = renderPage(results, message.render);
+        // The page's rows go back as JSON bytes only (transferred, not copied).
+        for (const plan of message.render.plans) for (const i of plan) results[i] = null;
+        parentPort!.postMessage({ id: message.id, results, page }, [page.json.buffer as ArrayBuffer]);
+      } else if (message.steps) parentPort!.postMessage({ id: message.id, results: runStepsSync(message.steps, exec) });
+      else parentPort!.postMessage({ id: message.id, rows: exec(message.sql!, message.params!) });
+    } catch (error) {
+      const e = error as { message?: string; code?: string };
+      parentPort!.postMessage({ id: message.id, error: { message: String(e.message ?? error), code: e.code } });
+    }
+  },
+);

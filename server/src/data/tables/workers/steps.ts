@@ -7,6 +7,8 @@
  * A step runs only when its `if` holds on an earlier step's rows; a step that did not run yields null, and any
  * condition on it is false.
  */
+import type { RenderedRows } from './render.js';
+
 export interface StepCondition {
   /** Index of an earlier step. */
   step: number;
@@ -25,6 +27,13 @@ export interface Step {
 }
 
 export type StepRows = Record<string, unknown>[];
+
+/** What a program answers: one result per step (null for a step that did not run), and its page when rendered. */
+export interface StepsAnswer {
+  results: (StepRows | null)[];
+  /** With a PageRender (render.ts): the page, rendered where it was read; its statements' results are null. */
+  page?: RenderedRows;
+}
 
 function holds(condition: StepCondition, done: readonly (StepRows | null)[]): boolean {
   const rows = done[condition.step];
