@@ -34,22 +34,45 @@ export interface RenderedRows {
 
 const encoder = new TextEncoder();
 
-export function renderPage(results: readonly (StepRows | null)[], render: PageRender): RenderedRows {
+/**
+ * Renders the page from the program's results. A worker may read the page's statements as arrays of values
+ * (better-sqlite3's raw mode: no object per row), `columns[step]` naming them; without, rows are objects by alias.
+ */
+export function renderPage(
+  results: readonly (StepRows | unknown[][] | null)[],
+  render: PageRender,
+  columns: readonly (readonly string[] | undefined)[] = [],
+): RenderedRows {
   const plan = render.plans.find((p) => p.length === 0 || results[p[0]!]);
-  const raw: StepRows = [];
-  for (const i of plan ?? []) for (const row of results[i] ?? []) raw.push(row);
+  // Each row with where to read its values (an alias, or a position in a raw row).
+  const raw: Array<{ src: Record<string | number, unknown>; at: (alias: string) => string | number }> = [];
+  for (const i of plan ?? []) {
+    const names = columns[i];
+    const positions = new Map(names?.map((name, k) => [name, k]));
+    const at = names ? (alias: string) => positions.get(alias) ?? -1 : (alias: string) => alias;
+    for (const src of results[i] ?? []) raw.push({ src: src as Record<string | number, unknown>, at });
+  }
   const length = Math.min(raw.length, render.limit);
   const rows: Record<string, Cell>[] = new Array(length);
+  let keys: { id: string | number; out: Array<[string, string | number, FieldType]> } | null = null;
+  let keysFor: unknown = null;
   for (let r = 0; r < length; r++) {
-    const src = raw[r]!;
-    const row: Record<string, Cell> = { _id: Number(src.id) };
-    for (const [key, alias, type] of render.out) row[key] = decodeCell(type, src[alias]);
+    const { src, at } = raw[r]!;
+    if (keysFor !== at) {
+      keysFor = at;
+      keys = { id: at('id'), out: render.out.map(([key, alias, type]) => [key, at(alias), type]) };
+    }
+    const row: Record<string, Cell> = { _id: Number(src[keys!.id]) };
+    for (const [key, from, type] of keys!.out) row[key] = decodeCell(type, src[from]);
     rows[r] = row;
   }
   const last = raw[length - 1];
   const next =
     raw.length > render.limit && last
-      ? render.sortAlias.map(([alias, type]) => (type === 'id' ? Number(last[alias]) : decodeCell(type, last[alias])))
+      ? render.sortAlias.map(([alias, type]) => {
+          const value = last.src[last.at(alias)];
+          return type === 'id' ? Number(value) : decodeCell(type, value);
+        })
       : null;
   return { json: encoder.encode(JSON.stringify(rows)), next, length };
 }

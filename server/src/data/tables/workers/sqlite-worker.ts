@@ -44,7 +44,31 @@ function prepare(sql: string): Database.Statement {
 
 function exec(sql: string, params: unknown[]): Record<string, unknown>[] {
   const statement = prepare(sql);
-  return statement.reader ? (statement.all(...params) as Record<string, unknown>[]) : (statement.run(...params), []);
+  return statement.reader
+    ? (statement.raw(false).all(...params) as Record<string, unknown>[])
+    : (statement.run(...params), []);
+}
+
+/**
+ * Runs a program whose page is rendered here: the page's statements read arrays of values (no object per row,
+ * a quarter of such a statement's time), named by their columns for renderPage.
+ */
+const columnNames = new WeakMap<Database.Statement, string[]>();
+function runRendered(steps: Step[], render: PageRender) {
+  const page = new Set(render.plans.flat());
+  const columns: (string[] | undefined)[] = [];
+  const results = runStepsSync(steps, (sql, params, index) => {
+    if (!page.has(index)) return exec(sql, params);
+    const statement = prepare(sql);
+    let names = columnNames.get(statement);
+    if (!names) columnNames.set(statement, (names = statement.columns().map((c) => c.name)));
+    columns[index] = names;
+    return statement.raw(true).all(...params) as unknown as Record<string, unknown>[];
+  });
+  const rendered = renderPage(results, render, columns);
+  // The page's rows go back as JSON bytes only (transferred, not copied).
+  for (const index of page) results[index] = null;
+  return { results, page: rendered };
 }
 
 parentPort!.on(
@@ -52,10 +76,7 @@ parentPort!.on(
   (message: { id: number; sql?: string; params?: unknown[]; steps?: Step[]; render?: PageRender }) => {
     try {
       if (message.steps && message.render) {
-        const results = runStepsSync(message.steps, exec);
-        const page = renderPage(results, message.render);
-        // The page's rows go back as JSON bytes only (transferred, not copied).
-        for (const plan of message.render.plans) for (const i of plan) results[i] = null;
+        const { results, page } = runRendered(message.steps, message.render);
         parentPort!.postMessage({ id: message.id, results, page }, [page.json.buffer as ArrayBuffer]);
       } else if (message.steps) parentPort!.postMessage({ id: message.id, results: runStepsSync(message.steps, exec) });
       else parentPort!.postMessage({ id: message.id, rows: exec(message.sql!, message.params!) });

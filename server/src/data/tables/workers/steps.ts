@@ -46,9 +46,13 @@ function holds(condition: StepCondition, done: readonly (StepRows | null)[]): bo
 }
 
 /** Runs the steps in order with a synchronous executor (a worker's own connection). */
-export function runStepsSync(steps: readonly Step[], exec: (sql: string, params: unknown[]) => StepRows) {
+export function runStepsSync(
+  steps: readonly Step[],
+  exec: (sql: string, params: unknown[], index: number) => StepRows,
+) {
   const done: (StepRows | null)[] = [];
-  for (const step of steps) done.push(!step.if || holds(step.if, done) ? exec(step.sql, step.params) : null);
+  for (const step of steps)
+    done.push(!step.if || holds(step.if, done) ? exec(step.sql, step.params, done.length) : null);
   return done;
 }
 
