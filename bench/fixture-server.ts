@@ -1,6 +1,6 @@
 // A Multitude server for benchmarks, in its own process so that the load generator does not share its
 // event loop. Prints one JSON line {base, token} when ready; stops on SIGTERM.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,8 +37,11 @@ if (process.env.BENCH_MEMORY_LOG) {
   const mb = (n: number) => Math.round(n / 1048576);
   setInterval(() => {
     const m = process.memoryUsage();
+    // Anonymous memory (heaps, SQLite and DuckDB caches) apart from file pages (mapped code, mmap'ed files).
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (name: string) => Math.round(Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
     process.stderr.write(
-      `memory ${new Date().toISOString()} rss=${mb(m.rss)} heap=${mb(m.heapUsed)}/${mb(m.heapTotal)} external=${mb(m.external)} buffers=${mb(m.arrayBuffers)}\n`,
+      `memory ${new Date().toISOString()} rss=${mb(m.rss)} anon=${kb('RssAnon')} file=${kb('RssFile')} heap=${mb(m.heapUsed)}/${mb(m.heapTotal)} external=${mb(m.external)} buffers=${mb(m.arrayBuffers)}\n`,
     );
   }, Number(process.env.BENCH_MEMORY_LOG)).unref();
 }

@@ -49,7 +49,13 @@ export interface ImportReport {
   errorCode?: string;
 }
 
-const BATCH_ROWS = 5000;
+/**
+ * Rows per insert transaction (and per write to the columnar copy's CSV). 2,000 rather than 5,000: a batch then
+ * mostly dies in V8's young generation instead of being promoted, and the old generation a 1M-row import leaves
+ * behind (garbage until a major GC, present through the index builds and the columnar build) was ~50 MB smaller,
+ * with the same rows/s.
+ */
+const BATCH_ROWS = 2000;
 const PROGRESS_EVERY_MS = 250;
 const SAMPLE_REJECTIONS = 100;
 /** A job whose process died this many times while running it ends failed instead of being tried again. */

@@ -14,7 +14,9 @@ import {
   type AnyDb,
   type QueryCache,
   type QueryEngine,
+  RenderedPage,
   type RowQuery,
+  type RowsPage,
 } from '../tables/index.js';
 import type { Columnar, ColumnarSource } from '../tables/columnar.js';
 import { readGeneration } from '../tables/generations.js';
@@ -98,7 +100,10 @@ export function createRowsService(deps: RowsServiceDeps) {
   // bytes. Text with accents makes a two-byte string, which the socket would otherwise re-encode on every
   // answer (that encoding cost more than the rest of a cached page's request).
   const serialized = new WeakMap<object, Buffer>();
-  const rowsJson = (rows: readonly object[]) => {
+  const rowsJson = (page: RowsPage) => {
+    // Rendered by the query worker: the bytes are there already.
+    if (page instanceof RenderedPage) return page.json;
+    const rows = page.rows;
     let json = serialized.get(rows);
     if (json === undefined) {
       json = Buffer.from(JSON.stringify(rows));
@@ -196,7 +201,7 @@ export function createRowsService(deps: RowsServiceDeps) {
       facets?.catch(() => undefined);
       // Without a filter the count is the table's, computed once per version (cached).
       const unfiltered = query.filters.length === 0 && query.q === null;
-      let page: Promise<{ rows: readonly object[]; nextCursor: string | null }>;
+      let page: Promise<RowsPage>;
       let quick: number | null = null;
       if (isCheap(query)) page = engine.selectRows(db, target.table, target.schema, query);
       else if (query.total === 'none' || unfiltered)
@@ -210,7 +215,7 @@ export function createRowsService(deps: RowsServiceDeps) {
             engine.pageAndCount(rdb, target.table, target.schema, query, QUICK_BOUND, true),
           );
           quick = both.count;
-          page = Promise.resolve(both);
+          page = Promise.resolve(both.page);
         } catch (error) {
           if (!(error instanceof AppError && error.code === 'query_timeout')) throw error;
           // Counting took too long: the page alone, its total unknown.
@@ -233,8 +238,7 @@ export function createRowsService(deps: RowsServiceDeps) {
       const total = count === null ? null : Math.min(count.value, bound);
       return {
         by: faceted?.by ?? count?.by ?? 'rows',
-        rows: rowsPage.rows,
-        rowsJson: rowsJson(rowsPage.rows),
+        rowsJson: rowsJson(rowsPage),
         nextCursor: rowsPage.nextCursor,
         facets: faceted?.value,
         total,

@@ -22,8 +22,10 @@ import {
   readExpr,
   run,
   runSteps,
+  stepRunnerOf,
   type EngineDialect,
 } from './physical.js';
+import { renderPage, type PageRender } from './workers/render.js';
 import type { Step, StepCondition, StepRows } from './workers/steps.js';
 import { foldWord, fts5Match, parseSearch, type Search } from './text.js';
 import {
@@ -51,6 +53,37 @@ export interface ColumnStats {
 export type Row = { _id: number } & Record<string, Cell>;
 /** An aggregate output row: group columns by field name, aggregates by their `_agg` key. */
 export type AggregateRow = Record<string, Cell>;
+
+/** A page of rows and the cursor after it. */
+export interface RowsPage {
+  readonly rows: readonly Row[];
+  readonly nextCursor: string | null;
+}
+
+/**
+ * A page whose rows arrived as JSON bytes (rendered by a query worker, workers/render.ts): the API answers those
+ * bytes as they are, and the row objects are parsed only if some caller reads `rows`. The bytes are a private
+ * field: out of reach of the cache's deep freeze (a typed array cannot be frozen) and of callers.
+ */
+export class RenderedPage implements RowsPage {
+  readonly #json: Buffer;
+  #rows: readonly Row[] | undefined;
+  constructor(
+    json: Buffer,
+    /** Rows in the page. */
+    readonly length: number,
+    readonly nextCursor: string | null,
+  ) {
+    this.#json = json;
+  }
+  /** The JSON array of the rows, UTF-8. */
+  get json(): Buffer {
+    return this.#json;
+  }
+  get rows(): readonly Row[] {
+    return (this.#rows ??= Object.freeze(JSON.parse(this.#json.toString('utf8')) as Row[]));
+  }
+}
 
 export interface PageOptions {
   /**
@@ -102,7 +135,7 @@ export interface QueryEngine {
     query: RowQuery,
     bound: number,
     walk?: boolean,
-  ): Promise<{ rows: Row[]; nextCursor: string | null; count: number }>;
+  ): Promise<{ page: RowsPage; count: number }>;
   /** Group-by with aggregates. Cached. */
   aggregate(db: AnyDb, table: string, schema: TableSchema, query: AggregateQuery): Promise<{ rows: AggregateRow[] }>;
   /** Per column: min, max, nulls, distinct count, top 10 values. Cached per table. */
@@ -430,7 +463,14 @@ export function createQueryEngine(dialect: EngineDialect, options: QueryEngineOp
       const raw = mine.flatMap((r) => r ?? []);
       return raw.length > limit + 1 ? raw.slice(0, limit + 1) : raw;
     };
-    return { steps, collect, decode: (raw: Record<string, unknown>[]) => decodePage(s, raw, limit) };
+    return {
+      steps,
+      collect,
+      decode: (raw: Record<string, unknown>[]) => decodePage(s, raw, limit),
+      /** Its statements' indexes in the program, and what renderPage needs besides. */
+      at: steps.map((_, i) => base + i),
+      render: { limit, out: s.out, sortAlias: s.sortAlias },
+    };
   }
 
   /** Does one of the filters on this column reject its NULLs (a comparison with a value, or `__isnull=0`)? */
@@ -521,8 +561,8 @@ export function createQueryEngine(dialect: EngineDialect, options: QueryEngineOp
     `rows\u0000${JSON.stringify([query.fields, query.sort.map((k) => [k.index, k.desc]), query.limit, query.after])}\u0000${filterKey(query.filters, searchOf(schema, query))}`;
   const countKey = (limit: number | null, filters: readonly Filter[], search: EngineSearch | null | undefined) =>
     `count\u0000${limit ?? ''}\u0000${filterKey(filters, search)}`;
-  const rowsWeight = (schema: TableSchema, query: RowQuery) => (v: { rows: Row[] }) =>
-    v.rows.length * ((query.fields?.length ?? schema.fields.length) + 1);
+  const rowsWeight = (schema: TableSchema, query: RowQuery) => (v: RowsPage) =>
+    (v instanceof RenderedPage ? v.length : v.rows.length) * ((query.fields?.length ?? schema.fields.length) + 1);
 
   function filterKey(filters: readonly Filter[], search: EngineSearch | null | undefined): string {
     const parts = filters.map((f) => JSON.stringify([f.index, f.op, f.value])).sort();
@@ -577,7 +617,18 @@ export function createQueryEngine(dialect: EngineDialect, options: QueryEngineOp
     );
   }
 
-  const pending = new Map<string, Promise<{ rows: Row[]; nextCursor: string | null; count: number }>>();
+  const pending = new Map<string, Promise<{ page: RowsPage; count: number }>>();
+
+  /** A program whose page is rendered to JSON: by the database's query worker, else here (same bytes). */
+  async function runRendered(db: AnyDb, steps: Step[], render: PageRender) {
+    const runner = stepRunnerOf(db);
+    if (runner) {
+      const answer = await runner(steps, render);
+      if (answer.page) return { results: answer.results, page: answer.page };
+    }
+    const results = await runSteps(db, steps);
+    return { results, page: renderPage(results, render) };
+  }
 
   const engine: QueryEngine = {
     cache,
@@ -599,7 +650,7 @@ export function createQueryEngine(dialect: EngineDialect, options: QueryEngineOp
       const cKey = countKey(limit, query.filters, search);
       const rKey = rowsKey(schema, query);
       const knownCount = cache.peek<number>(table, cKey);
-      const knownPage = cacheRows ? cache.peek<{ rows: Row[]; nextCursor: string | null }>(table, rKey) : undefined;
+      const knownPage = cacheRows ? cache.peek<RowsPage>(table, rKey) : undefined;
       // Whatever is cached already: at most one statement left, through the usual (deduplicated) paths.
       if (knownCount !== undefined || knownPage !== undefined) {
         const count = knownCount ?? (await engine.count(db, table, schema, query, bound));
@@ -608,7 +659,7 @@ export function createQueryEngine(dialect: EngineDialect, options: QueryEngineOp
           (await engine.selectRows(db, table, schema, query, {
             walkSort: walk && count > bound,
           }));
-        return { ...page, count };
+        return { page, count };
       }
       // Identical cold requests in flight share one program, as the cache's own computations do.
       const sharedKey = `${table}\u0000${rKey}\u0000${cKey}\u0000${walk}`;
@@ -642,14 +693,18 @@ export function createQueryEngine(dialect: EngineDialect, options: QueryEngineOp
           overWalk ? counting.underBound : undefined,
         );
         steps.push(...plain.steps);
-        const results = await runSteps(db, steps);
+        // The page comes back as JSON bytes, rendered by the worker that read it: the walked plan when it ran.
+        const plans = walked ? [walked.at, plain.at] : [plain.at];
+        const { results, page: rendered } = await runRendered(db, steps, { plans, ...plain.render });
         const count = counting.read(results);
-        const raw = walked?.collect(results) ?? plain.collect(results) ?? [];
-        const { rows, next } = plain.decode(raw);
-        const page = { rows, nextCursor: next ? encodeRowCursor(query.sort, next) : null };
+        const page = new RenderedPage(
+          Buffer.from(rendered.json.buffer, rendered.json.byteOffset, rendered.json.byteLength),
+          rendered.length,
+          rendered.next ? encodeRowCursor(query.sort, rendered.next) : null,
+        );
         cache.put(table, cKey, count, 1, generation);
         if (cacheRows) cache.put(table, rKey, page, rowsWeight(schema, query)(page), generation);
-        return { ...page, count };
+        return { page, count };
       }
     },
 

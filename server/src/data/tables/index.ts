@@ -25,6 +25,8 @@ export {
   type QueryEngine,
   type QueryEngineOptions,
   type Row,
+  type RowsPage,
+  RenderedPage,
   type AggregateRow,
 } from './engine.js';
 export {

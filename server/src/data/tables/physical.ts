@@ -3,7 +3,8 @@
  * engine. User column names never reach SQL: field i is the physical column `c{i}`, the row id is
  * `_id`, and the only other identifier is the table name, which is checked against a strict pattern.
  */
-import { runStepsAsync, type Step, type StepRows } from './workers/steps.js';
+import type { PageRender } from './workers/render.js';
+import { runStepsAsync, type Step, type StepRows, type StepsAnswer } from './workers/steps.js';
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Cell, Field, FieldType, TableSchema } from '../table-schema.js';
 import { fold } from './text.js';
@@ -202,15 +203,18 @@ export async function run<R = Record<string, unknown>>(
 }
 
 /** Databases that run a program of steps in one trip (the SQLite query workers register theirs). */
-const stepRunners = new WeakMap<object, (steps: Step[]) => Promise<(StepRows | null)[]>>();
-export function registerStepRunner(db: AnyDb, runner: (steps: Step[]) => Promise<(StepRows | null)[]>): void {
+export type StepRunner = (steps: Step[], render?: PageRender) => Promise<StepsAnswer>;
+const stepRunners = new WeakMap<object, StepRunner>();
+export function registerStepRunner(db: AnyDb, runner: StepRunner): void {
   stepRunners.set(db, runner);
 }
+/** The database's own runner of programs (one trip to a query worker), if it has one. */
+export const stepRunnerOf = (db: AnyDb): StepRunner | undefined => stepRunners.get(db);
 
 /** Runs a program of statements (workers/steps.ts): in one trip where the database allows it, else in order. */
-export function runSteps(db: AnyDb, steps: Step[]): Promise<(StepRows | null)[]> {
+export async function runSteps(db: AnyDb, steps: Step[]): Promise<(StepRows | null)[]> {
   const runner = stepRunners.get(db);
-  return runner ? runner(steps) : runStepsAsync(steps, (sql, params) => run(db, sql, params));
+  return runner ? (await runner(steps)).results : runStepsAsync(steps, (sql, params) => run(db, sql, params));
 }
 
 export function checkSchema(schema: TableSchema): void {

@@ -11,7 +11,8 @@
 import type { Worker } from 'node:worker_threads';
 import { AppError } from '../../../kernel/errors.js';
 import { startWorker } from './spawn.js';
-import type { Step, StepRows } from './steps.js';
+import type { PageRender, RenderedRows } from './render.js';
+import type { Step, StepRows, StepsAnswer } from './steps.js';
 
 export interface QueryLimits {
   /** Aborted when the client goes away: the statement stops at once. */
@@ -35,7 +36,7 @@ export interface PoolStats {
 
 interface Task {
   /** One statement, or several in one trip (steps.ts). */
-  message: { sql: string; params: unknown[] } | { steps: Step[] };
+  message: { sql: string; params: unknown[] } | { steps: Step[]; render?: PageRender };
   limits: QueryLimits;
   resolve(answer: unknown): void;
   reject(error: unknown): void;
@@ -92,6 +93,7 @@ export function createSqlitePool(options: SqlitePoolOptions) {
         id: number;
         rows?: Record<string, unknown>[];
         results?: (StepRows | null)[];
+        page?: RenderedRows;
         error?: { message: string; code?: string };
       }) => {
         const task = slot.task;
@@ -102,7 +104,8 @@ export function createSqlitePool(options: SqlitePoolOptions) {
           const error = new Error(message.error.message) as Error & { code?: string };
           error.code = message.error.code;
           task.reject(error);
-        } else task.resolve(message.results ?? message.rows ?? []);
+        } else if (message.results) task.resolve({ results: message.results, page: message.page });
+        else task.resolve(message.rows ?? []);
         dispatch();
       },
     );
@@ -211,9 +214,12 @@ export function createSqlitePool(options: SqlitePoolOptions) {
       return submit({ sql, params: [...params] }, limits);
     },
 
-    /** Several statements in one trip to one worker (steps.ts): one per step, null for a step that did not run. */
-    steps(steps: Step[], limits: QueryLimits = {}): Promise<(StepRows | null)[]> {
-      return submit({ steps }, limits);
+    /**
+     * Several statements in one trip to one worker (steps.ts): one result per step, null for a step that did not
+     * run; with `render`, the page those statements read, rendered by the worker (render.ts).
+     */
+    steps(steps: Step[], limits: QueryLimits = {}, render?: PageRender): Promise<StepsAnswer> {
+      return submit(render ? { steps, render } : { steps }, limits);
     },
 
     stats(): PoolStats {

@@ -128,7 +128,8 @@ export function createQueryReader(options: QueryReaderOptions): QueryReader {
     };
     const db = new Kysely<unknown>({ dialect: new WorkerDialect(driver) }) as AnyDb;
     // A page and its count, or a page's two segments, in one trip to a worker (physical.runSteps).
-    const steps = (list: Parameters<typeof pool.steps>[0]) => pool.steps(list, context.getStore() ?? {});
+    const steps = (list: Parameters<typeof pool.steps>[0], render?: Parameters<typeof pool.steps>[2]) =>
+      pool.steps(list, context.getStore() ?? {}, render);
     registerStepRunner(db, steps);
     return { db, within, stats: () => pool.stats(), close: () => db.destroy() };
   }

@@ -7,6 +7,8 @@
  * A step runs only when its `if` holds on an earlier step's rows; a step that did not run yields null, and any
  * condition on it is false.
  */
+import type { RenderedRows } from './render.js';
+
 export interface StepCondition {
   /** Index of an earlier step. */
   step: number;
@@ -26,6 +28,13 @@ export interface Step {
 
 export type StepRows = Record<string, unknown>[];
 
+/** What a program answers: one result per step (null for a step that did not run), and its page when rendered. */
+export interface StepsAnswer {
+  results: (StepRows | null)[];
+  /** With a PageRender (render.ts): the page, rendered where it was read; its statements' results are null. */
+  page?: RenderedRows;
+}
+
 function holds(condition: StepCondition, done: readonly (StepRows | null)[]): boolean {
   const rows = done[condition.step];
   if (!rows) return false;
@@ -37,9 +46,13 @@ function holds(condition: StepCondition, done: readonly (StepRows | null)[]): bo
 }
 
 /** Runs the steps in order with a synchronous executor (a worker's own connection). */
-export function runStepsSync(steps: readonly Step[], exec: (sql: string, params: unknown[]) => StepRows) {
+export function runStepsSync(
+  steps: readonly Step[],
+  exec: (sql: string, params: unknown[], index: number) => StepRows,
+) {
   const done: (StepRows | null)[] = [];
-  for (const step of steps) done.push(!step.if || holds(step.if, done) ? exec(step.sql, step.params) : null);
+  for (const step of steps)
+    done.push(!step.if || holds(step.if, done) ? exec(step.sql, step.params, done.length) : null);
   return done;
 }
 

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../kernel/errors.js';
 import { createTestDb, testDialect, type TestDb } from '../../../testing/harness.js';
-import { run, runSteps } from '../physical.js';
+import { run, runSteps, stepRunnerOf } from '../physical.js';
 import { isAbortError } from './pool.js';
 import { createQueryReader, type QueryReader } from './reader.js';
+import { renderPage, type PageRender } from './render.js';
 
 // A statement that runs for minutes unless stopped.
 const FOREVER =
@@ -68,6 +69,34 @@ describe(`query reader (${testDialect})`, () => {
     expect(results.map((r) => r?.map((row) => Number(row.n)) ?? null)).toEqual([[2], [2, 3], null, null, null]);
     // SQLite: one message to one worker; elsewhere the steps run in order on the connection.
     if (testDialect === 'sqlite') expect(reader.stats()!.trips - before).toBe(1);
+  });
+
+  it('renders a page in the worker: the bytes the request thread would render, its rows sent only as JSON', async () => {
+    const steps = [
+      { sql: 'SELECT count(*) AS "n" FROM numbers', params: [] },
+      { sql: 'SELECT "n" AS "id", "n" AS "o0", "n" > 1 AS "o1" FROM numbers ORDER BY "n"', params: [] },
+    ];
+    const render: PageRender = {
+      plans: [[1]],
+      limit: 2,
+      out: [
+        ['n', 'o0', 'integer'],
+        ['big', 'o1', 'boolean'],
+      ],
+      sortAlias: [['id', 'id']],
+    };
+    const local = renderPage(await runSteps(t.db.kysely, steps), render);
+    expect(JSON.parse(Buffer.from(local.json).toString())).toEqual([
+      { _id: 1, n: 1, big: false },
+      { _id: 2, n: 2, big: true },
+    ]);
+    expect(local).toMatchObject({ next: [2], length: 2 });
+    const runner = stepRunnerOf(reader.db);
+    if (testDialect !== 'sqlite') return expect(runner).toBeUndefined();
+    const answer = await reader.within({}, () => runner!(steps, render));
+    expect(Buffer.from(answer.page!.json).equals(Buffer.from(local.json))).toBe(true);
+    expect(answer.page).toMatchObject({ next: [2], length: 2 });
+    expect(answer.results).toEqual([[{ n: 3 }], null]);
   });
 
   it('stops a statement past its deadline with a 503 problem and keeps answering', async () => {
