@@ -101,8 +101,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   async function runConsumer(consumer: Consumer): Promise<number> {
     const now = clock.now();
-    await store.ensureCursor(db, consumer.name, now.toISOString());
-    const cursor = await store.getCursor(db, consumer.name);
+    // Read first: a write on every poll would wait, event loop held on SQLite, for another thread's write (an
+    // import's index builds); the cursor exists after a consumer's first run.
+    let cursor = await store.getCursor(db, consumer.name);
+    if (!cursor) {
+      await store.ensureCursor(db, consumer.name, now.toISOString());
+      cursor = await store.getCursor(db, consumer.name);
+    }
     if (!cursor) return 0;
     // A failing consumer waits for its backoff; the others go on.
     if (cursor.nextAttemptAt && new Date(cursor.nextAttemptAt) > now) return 0;

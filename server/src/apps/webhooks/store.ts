@@ -155,9 +155,20 @@ export function createWebhookStore(dialect: Dialect) {
      * Claims up to `limit` due messages of active subscriptions by pushing their due time to the end of a
      * lease: another worker will not see them until then, and they come back by themselves if this one
      * dies. PostgreSQL: `FOR UPDATE SKIP LOCKED`, so several instances claim disjoint batches.
-     * SQLite: one statement, and writers are serialized.
+     * SQLite: one statement, and writers are serialized. A read first: with nothing due (most polls), no write is
+     * asked for, so the poll never waits, event loop held, for another thread's write (an import's index builds).
      */
     async claimDue(db: Kysely<Database>, now: string, leaseUntil: string, limit: number): Promise<ClaimedMessage[]> {
+      if (dialect === 'sqlite') {
+        const due = await db
+          .selectFrom('webhookMessages')
+          .select('id')
+          .where('status', '=', 'pending')
+          .where('nextAttemptAt', '<=', now)
+          .limit(1)
+          .executeTakeFirst();
+        if (!due) return [];
+      }
       const lock = dialect === 'postgres' ? sql`for update of m skip locked` : sql``;
       const result = await sql<ClaimedMessage>`
         update webhook_messages set next_attempt_at = ${leaseUntil}, updated_at = ${now}

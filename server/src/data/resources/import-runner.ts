@@ -69,6 +69,12 @@ const STOPPED = 'The server stopped during the import; it will run again at the 
 export const DEFAULT_JOB_LEASE_MS = 15_000;
 /** How often an idle runner looks for jobs queued by other instances or left by a dead one. */
 const POLL_MS = 2_000;
+/**
+ * The lease taken before a SQLite finalize (index builds on a writer thread): the heartbeat's write on the main
+ * connection would wait there, event loop held, for the index statement in progress (seconds on a large table), so
+ * it is silent until the finalize ends. A process that dies meanwhile requeues the job at its next start anyway.
+ */
+const FINALIZE_LEASE_MS = 30 * 60_000;
 
 /** Another instance claimed the job (this one's lease ended): this holder stops without writing anything. */
 class LeaseLost extends Error {
@@ -156,6 +162,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
   async function run(job: JobRow): Promise<void> {
     const fence = Number(job.fence);
     let lost = false;
+    let quiet = false;
     const write = async (trx: Kysely<Database>, patch: Partial<JobRow>) => {
       if (!(await store.fenceJob(trx, job.id, fence, patch))) {
         lost = true;
@@ -164,7 +171,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     };
     const heartbeat = setInterval(
       () => {
-        if (lost) return;
+        if (lost || quiet) return;
         void store
           .fenceJob(db, job.id, fence, { leaseUntil: leaseEnd() })
           .then((held) => void (held || (lost = true)))
@@ -174,7 +181,19 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     );
     heartbeat.unref();
     try {
-      await runHeld(job, write, () => lost);
+      // While a SQLite finalize runs on its writer thread, no heartbeat: a longer lease taken before covers it.
+      const quietly = async (work: () => Promise<void>) => {
+        if (!deps.sqliteFile) return work();
+        await write(db, { leaseUntil: new Date(clock.now().getTime() + FINALIZE_LEASE_MS).toISOString() });
+        quiet = true;
+        try {
+          await work();
+        } finally {
+          quiet = false;
+        }
+        await write(db, { leaseUntil: leaseEnd() });
+      };
+      await runHeld(job, write, () => lost, quietly);
     } finally {
       clearInterval(heartbeat);
     }
@@ -184,6 +203,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
     job: JobRow,
     write: (trx: Kysely<Database>, patch: Partial<JobRow>) => Promise<void>,
     isLost: () => boolean,
+    quietly: (work: () => Promise<void>) => Promise<void>,
   ): Promise<void> {
     const started = Date.now();
     const input = readJson<ImportInput>(job.input);
@@ -337,7 +357,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
       report.timings = { loadMs: Date.now() - started };
       const indexing = Date.now();
       if (isLost()) throw new LeaseLost(job.id);
-      await tabular.finalize(db, table, schema);
+      await quietly(() => tabular.finalize(db, table, schema));
       report.timings.indexMs = Date.now() - indexing;
       report.durationMs = Date.now() - started;
       const previous = resource.currentVersionId ? await store.findVersion(db, resource.currentVersionId) : undefined;
