@@ -6,6 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
+import { boundHeapGrowth } from './kernel/heap.js';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -156,6 +157,7 @@ function findWebDist(config: Config): string | undefined {
 /** The composition root: every capability is built and wired here, and only here. */
 export async function buildApp(options: BuildOptions): Promise<Multitude> {
   const { config } = options;
+  boundHeapGrowth();
   const clock = options.clock ?? systemClock;
   const db =
     options.db ??
