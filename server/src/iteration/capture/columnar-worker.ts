@@ -20,7 +20,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { constants, setPriority } from 'node:os';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import Database from 'better-sqlite3';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -92,7 +93,29 @@ async function openDuck(): Promise<{ instance: DuckDBInstance; c: DuckDBConnecti
   return { instance, c: await instance.connect() };
 }
 
+/** Thread ids of this process (Linux; none elsewhere). */
+function threadIds(): Set<string> {
+  try {
+    return new Set(readdirSync('/proc/self/task'));
+  } catch {
+    return new Set();
+  }
+}
+
+// DuckDB starts its threads from the call that opens the database, which runs on libuv's pool (normal priority):
+// they would not inherit this thread's priority. The pool exists once an asynchronous call went through it, so the
+// threads that appear while the database opens are DuckDB's, lowered like this one. (A statement also runs on the
+// pool thread that calls it: at most one core at normal priority, as the data copy's default leaves.)
+await stat(duckFile).catch(() => undefined);
+const before = threadIds();
 const { instance, c } = await openDuck();
+for (const tid of threadIds())
+  if (!before.has(tid))
+    try {
+      setPriority(Number(tid), constants.priority.PRIORITY_BELOW_NORMAL);
+    } catch {
+      // not permitted here: same priority as the rest
+    }
 const TABLE = (name: string) =>
   `create table if not exists ${name} (seq bigint, app_id integer, organization_id integer, dataset_id integer, ` +
   'name integer, ts bigint, visitor ubigint)';
