@@ -7,7 +7,6 @@ import Fastify, { LogController, type FastifyInstance, type FastifyRequest } fro
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import { availableParallelism } from 'node:os';
-import { boundHeapGrowth } from './kernel/heap.js';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -158,7 +157,6 @@ function findWebDist(config: Config): string | undefined {
 /** The composition root: every capability is built and wired here, and only here. */
 export async function buildApp(options: BuildOptions): Promise<Multitude> {
   const { config } = options;
-  boundHeapGrowth();
   const clock = options.clock ?? systemClock;
   const db =
     options.db ??

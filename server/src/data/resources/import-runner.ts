@@ -12,6 +12,7 @@ import type { Rejection } from './store.js';
 import { inspect, readRows, ImportError, importMessage, type ImportMessage } from '../import/index.js';
 import { createTabularStore, diffTables, type QueryCache } from '../tables/index.js';
 import type { Dialect } from '../../db/database.js';
+import { withBoundedHeapGrowth } from '../../kernel/heap.js';
 import type { Columnar, ColumnarImportSink } from '../tables/columnar.js';
 
 /** What an import job needs, stored with the job so that a restarted process can run it again. */
@@ -193,7 +194,7 @@ export function createImportRunner(deps: ImportRunnerDeps) {
         }
         await write(db, { leaseUntil: leaseEnd() });
       };
-      await runHeld(job, write, () => lost, quietly);
+      await withBoundedHeapGrowth(() => runHeld(job, write, () => lost, quietly));
     } finally {
       clearInterval(heartbeat);
     }
