@@ -212,6 +212,7 @@ export async function buildApp(options: BuildOptions): Promise<Multitude> {
   const dataAccessRecorder = createDataAccessRecorder({ store: dataAccessStore, events: recorder, clock });
   const platform = createPlatform({
     db: db.kysely,
+    dialect: db.dialect,
     events: recorder,
     clock,
     dataAccess: dataAccessRecorder,

@@ -34,6 +34,8 @@ export type { OrganizationAccess, OrganizationRef } from './access.js';
 
 export interface PlatformDeps {
   db: Kysely<Database>;
+  /** PostgreSQL's senders skip the mails another sender is claiming (mail/store.ts). */
+  dialect?: 'sqlite' | 'postgres';
   events: EventRecorder;
   clock: Clock;
   secretKey: string;
@@ -62,7 +64,7 @@ export function createPlatform(deps: PlatformDeps) {
   const organizationStore = createOrganizationStore();
   const mail = createMailService({
     db,
-    store: createMailStore(),
+    store: createMailStore(deps.dialect),
     clock,
     smtpUrl: deps.smtpUrl,
     from: deps.mailFrom,

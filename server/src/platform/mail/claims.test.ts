@@ -3,10 +3,10 @@
  * claim whose sender died expires. On PostgreSQL the concurrent claims race for real rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../testing/harness.js';
+import { createTestApp, testDialect, type TestApp } from '../../testing/harness.js';
 import { createMailStore } from './store.js';
 
-const store = createMailStore();
+const store = createMailStore(testDialect);
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();

@@ -3,7 +3,7 @@ import type { Database } from '../../db/schema.js';
 
 export type OutgoingMail = Database['mailOutbox'];
 
-export function createMailStore() {
+export function createMailStore(dialect: 'sqlite' | 'postgres' = 'sqlite') {
   return {
     async insert(db: Kysely<Database>, mail: OutgoingMail) {
       await db.insertInto('mailOutbox').values(mail).execute();
@@ -14,7 +14,9 @@ export function createMailStore() {
     /**
      * Claims up to `limit` unsent mails for this sender until `until`, and returns them. The claim is re-checked on
      * the row itself (PostgreSQL re-evaluates the outer conditions of a row another sender updated first), so two
-     * instances never take the same mail; an expired claim (its sender died) is taken again.
+     * instances never take the same mail; an expired claim (its sender died) is taken again. On PostgreSQL the
+     * candidates are read `FOR UPDATE SKIP LOCKED`: concurrent senders then take different mails, where they all
+     * chose the same first ones and all but one came back empty-handed (mails left waiting for the next flush).
      */
     async claimUnsent(db: Kysely<Database>, limit: number, now: string, until: string): Promise<OutgoingMail[]> {
       const free = (eb: ExpressionBuilder<Database, 'mailOutbox'>) =>
@@ -26,7 +28,10 @@ export function createMailStore() {
       const rows = await db
         .updateTable('mailOutbox')
         .set({ claimedUntil: until })
-        .where((eb) => eb('id', 'in', eb.selectFrom('mailOutbox').select('id').where(free).orderBy('id').limit(limit)))
+        .where((eb) => {
+          const candidates = eb.selectFrom('mailOutbox').select('id').where(free).orderBy('id').limit(limit);
+          return eb('id', 'in', dialect === 'postgres' ? candidates.forUpdate().skipLocked() : candidates);
+        })
         .where(free)
         .returningAll()
         .execute();
