@@ -52,7 +52,8 @@ export interface FunnelRequest {
 export interface CopyStatus {
   /** Rows of the SQLite table not yet in the copy. */
   behind: number;
-  rows: number;
+  /** The SQLite rowid copied up to. */
+  watermark: number;
   building: boolean;
 }
 
@@ -62,7 +63,7 @@ const CHUNK = 200_000;
 /** `recent` is compacted into `events` from this size on. */
 const COMPACT_AT = 250_000;
 /** A funnel waits for a sync of at most this many rows; further behind (a first build), the row path answers. */
-export const MAX_SYNC_BEFORE_QUERY = 100_000;
+const MAX_SYNC_BEFORE_QUERY = 100_000;
 
 const { sqliteFile, duckFile, threads, memoryLimitMb } = workerData as ColumnarWorkerData;
 
@@ -162,6 +163,18 @@ await c.run('delete from stage');
 let recentRows = Number((await one<{ n: bigint }>('select count(*) as n from recent'))!.n);
 let building = false;
 
+/** `work` in one DuckDB transaction. */
+async function inTransaction(work: () => Promise<void>) {
+  await c.run('begin');
+  try {
+    await work();
+    await c.run('commit');
+  } catch (error) {
+    await c.run('rollback');
+    throw error;
+  }
+}
+
 /** Copies the rows after the watermark, at most `CHUNK` of them; returns how many. */
 async function copyChunk(): Promise<number> {
   if (watermark > 0) {
@@ -196,8 +209,7 @@ async function copyChunk(): Promise<number> {
   const last = lastRow[0];
   // A big step (a first build, a long pause) is sorted straight into `events`; small ones wait in `recent`.
   const target = rows.length >= COMPACT_AT / 2 ? 'events' : 'recent';
-  await c.run('begin');
-  try {
+  await inTransaction(async () => {
     await c.run(
       'insert into dict select (select coalesce(max(id), 0) from dict) + row_number() over (), value from (' +
         'select distinct value from (select name as value from stage union all select app_id from stage ' +
@@ -216,11 +228,7 @@ async function copyChunk(): Promise<number> {
       BigInt(lastRow[5]),
       lastRow[6],
     ] as never);
-    await c.run('commit');
-  } catch (error) {
-    await c.run('rollback');
-    throw error;
-  }
+  });
   watermark = last;
   mark = { ts: lastRow[5], visitor: lastRow[6] };
   if (target === 'recent') recentRows += rows.length;
@@ -230,22 +238,23 @@ async function copyChunk(): Promise<number> {
 /** Moves `recent` into `events`, sorted, once it is large: per-row-group min/max then prune it too. */
 async function compact() {
   if (recentRows < COMPACT_AT) return;
-  await c.run('begin');
-  try {
+  await inTransaction(async () => {
     await c.run(`insert into events select * from recent order by ts // ${DAY}, name, ts`);
     await c.run('delete from recent');
-    await c.run('commit');
-  } catch (error) {
-    await c.run('rollback');
-    throw error;
-  }
+  });
   recentRows = 0;
   await c.run('checkpoint');
 }
 
-async function sync() {
-  while ((await copyChunk()) === CHUNK) await compact();
+/** One chunk copied, then `recent` compacted if it grew large; returns how many rows were copied. */
+async function step(): Promise<number> {
+  const copied = await copyChunk();
   await compact();
+  return copied;
+}
+
+async function sync() {
+  while ((await step()) === CHUNK);
 }
 
 /** The whole backlog, chunk by chunk, letting messages (and cancels) in between. */
@@ -255,12 +264,7 @@ function build() {
   void (async () => {
     try {
       while (true) {
-        const copied = await serial(async () => {
-          const n = await copyChunk();
-          await compact();
-          return n;
-        });
-        if (copied < CHUNK) break;
+        if ((await serial(step)) < CHUNK) break;
       }
       await serial(() => c.run('checkpoint'));
     } catch (error) {
@@ -272,7 +276,7 @@ function build() {
 }
 
 function status(): CopyStatus {
-  return { behind: Math.max(0, Number(maxRowid.get()) - watermark), rows: watermark, building };
+  return { behind: Math.max(0, Number(maxRowid.get()) - watermark), watermark, building };
 }
 
 /** Statements that write the copy or read it run one after another. */
