@@ -79,6 +79,32 @@ describe.skipIf(testDialect === 'postgres')('capture columnar copy', () => {
     expect(await funnel()).toEqual([1, 1]);
   });
 
+  it('stops a funnel whose client went away, and answers nothing when it cannot start', async () => {
+    const q = { steps: ['view', 'buy'], from: now - DAY, to: now + 1, windowMs: DAY };
+    const gone = new AbortController();
+    gone.abort();
+    await expect(t.capture.columnar!.funnel({ appId: sender.appId }, q, { signal: gone.signal })).rejects.toMatchObject(
+      { name: 'AbortError' },
+    );
+    // No database file where it looks: the worker fails to start, and the dashboards read rows instead.
+    const dir = mkdtempSync(join(tmpdir(), 'capture-columnar-'));
+    dirs.push(dir);
+    const warnings: string[] = [];
+    const copy = createCaptureColumnar({
+      sqliteFile: join(dir, 'missing.db'),
+      dir,
+      syncMs: 0,
+      logger: { warn: (_o, m) => warnings.push(m) },
+    });
+    try {
+      expect(await copy.funnel({ appId: sender.appId }, q)).toBeUndefined();
+      expect(await copy.funnel({ appId: sender.appId }, q)).toBeUndefined();
+      expect(warnings).toEqual(['capture columnar copy unavailable: funnels read rows']);
+    } finally {
+      await copy.close();
+    }
+  });
+
   it('starts again from the table when its file is unreadable', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'capture-columnar-'));
     dirs.push(dir);
