@@ -25,7 +25,7 @@ import {
   stepRunnerOf,
   type EngineDialect,
 } from './physical.js';
-import { renderPage, type PageRender } from './workers/render.js';
+import { decodeRows, renderPage, type PageRender } from './workers/render.js';
 import type { Step, StepCondition, StepRows } from './workers/steps.js';
 import { foldWord, fts5Match, parseSearch, type Search } from './text.js';
 import {
@@ -479,21 +479,12 @@ export function createQueryEngine(dialect: EngineDialect, options: QueryEngineOp
   }
 
   function decodePage(s: Shape, raw: Record<string, unknown>[], limit: number) {
-    const more = raw.length > limit;
-    if (more) raw = raw.slice(0, limit);
-    const rows: Row[] = new Array(raw.length);
-    for (let r = 0; r < raw.length; r++) {
-      const src = raw[r] as Record<string, unknown>;
-      const row: Row = { _id: Number(src.id) };
-      for (const [key, alias, type] of s.out) row[key] = decodeCell(type, src[alias]);
-      rows[r] = row;
-    }
-    const last = raw[raw.length - 1];
-    const next =
-      more && last
-        ? s.sortAlias.map(([alias, type]) => (type === 'id' ? Number(last[alias]) : decodeCell(type, last[alias])))
-        : null;
-    return { rows, next };
+    const byAlias = (alias: string) => alias;
+    const { rows, next } = decodeRows(
+      raw.map((src) => ({ src, at: byAlias })),
+      { limit, out: s.out, sortAlias: s.sortAlias },
+    );
+    return { rows: rows as Row[], next };
   }
 
   /** Reads up to `limit` rows after `after`; `next` is the cursor position of the last row if more exist. */

@@ -45,13 +45,31 @@ export function renderPage(
 ): RenderedRows {
   const plan = render.plans.find((p) => p.length === 0 || results[p[0]!]);
   // Each row with where to read its values (an alias, or a position in a raw row).
-  const raw: Array<{ src: Record<string | number, unknown>; at: (alias: string) => string | number }> = [];
+  const raw: RawRow[] = [];
   for (const i of plan ?? []) {
     const names = columns[i];
     const positions = new Map(names?.map((name, k) => [name, k]));
     const at = names ? (alias: string) => positions.get(alias) ?? -1 : (alias: string) => alias;
     for (const src of results[i] ?? []) raw.push({ src: src as Record<string | number, unknown>, at });
   }
+  const { rows, next } = decodeRows(raw, render);
+  return { json: encoder.encode(JSON.stringify(rows)), next, length: rows.length };
+}
+
+/** A raw row of a page's statement, and where its values are (an alias, or a position in a raw row). */
+export interface RawRow {
+  src: Record<string | number, unknown>;
+  at: (alias: string) => string | number;
+}
+
+/**
+ * The API's row objects of a page, at most `limit`, and the last row's sort values when more rows were read (one
+ * more than `limit`). The one decoding of a page: the engine's (request thread) and the rendered one (worker).
+ */
+export function decodeRows(
+  raw: readonly RawRow[],
+  render: Pick<PageRender, 'limit' | 'out' | 'sortAlias'>,
+): { rows: Array<Record<string, Cell>>; next: Cell[] | null } {
   const length = Math.min(raw.length, render.limit);
   const rows: Record<string, Cell>[] = new Array(length);
   let keys: { id: string | number; out: Array<[string, string | number, FieldType]> } | null = null;
@@ -74,5 +92,5 @@ export function renderPage(
           return type === 'id' ? Number(value) : decodeCell(type, value);
         })
       : null;
-  return { json: encoder.encode(JSON.stringify(rows)), next, length };
+  return { rows, next };
 }
